@@ -1,0 +1,26 @@
+/* RFC 4180 CSV reader over a buffer: quoted fields, doubled quotes,
+ * CRLF or LF, a UTF-8 BOM, '#' comment lines before the header. Errors name
+ * the line. Fields are valid until the next csv_next() call. */
+#ifndef DUTYDESK_CSV_H
+#define DUTYDESK_CSV_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "dutydesk/util.h"
+
+struct csv;
+
+/* Reads the whole file; NULL and e set on failure. csv_destroy frees. */
+struct csv *csv_open(const char *path, struct err *e);
+/* Copies buf; name is used in messages. */
+struct csv *csv_open_mem(const char *name, const char *buf, size_t len);
+void csv_destroy(struct csv *c);
+
+/* 1: a record in fields[0..n); 0: end of input; -1: error in e. */
+int csv_next(struct csv *c, char ***fields, size_t *n, struct err *e);
+/* Line on which the last record began (1-based). */
+size_t csv_line(const struct csv *c);
+const char *csv_name(const struct csv *c);
+
+#endif

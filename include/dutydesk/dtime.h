@@ -1,0 +1,31 @@
+/* Time: stored as UTC seconds since the epoch, shown in local time (TZ).
+ * DUTYDESK_NOW (a time in any accepted form) fixes the clock for tests. */
+#ifndef DUTYDESK_DTIME_H
+#define DUTYDESK_DTIME_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "dutydesk/util.h"
+
+int64_t dd_now(void);     /* seconds, UTC */
+int64_t dd_now_ms(void);  /* milliseconds, UTC */
+
+/* Parses "2026-11-28 17:30[:ss]", "17:30" (today, local), "2026-11-28"
+ * (local midnight) or ISO 8601 ("2026-11-28T17:30[:ss][Z|+08:00]").
+ * Without a zone the time is local. Impossible dates and times are refused
+ * with a message that says what is wrong. */
+bool dd_time_parse(const char *s, int64_t now, int64_t *out, struct err *e);
+/* Parses a calendar date "YYYY-MM-DD" and writes it normalised to out[11]. */
+bool dd_date_parse(const char *s, char out[11], struct err *e);
+
+/* Local "2026-11-28 17:30" (buf >= 20). */
+const char *dd_time_local(int64_t t, char *buf, size_t n);
+/* Local ISO 8601 with offset: "2026-11-28T17:30:00+08:00" (buf >= 32). */
+const char *dd_time_iso(int64_t t, char *buf, size_t n);
+/* Local calendar year of t. */
+int dd_time_year(int64_t t);
+/* Local date "2026-11-28" of t (buf >= 11). */
+const char *dd_date_local(int64_t t, char *buf, size_t n);
+
+#endif

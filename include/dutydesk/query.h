@@ -1,0 +1,48 @@
+/* Read-side queries: lists, records and the overview, as JSON values the
+ * CLI prints and the console draws. Times come back as local ISO 8601
+ * strings, flags as booleans, township/village as names with codes beside. */
+#ifndef DUTYDESK_QUERY_H
+#define DUTYDESK_QUERY_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "dutydesk/store.h"
+
+struct incident_filter {
+	bool open_only;
+	const char *township_code; /* NULL: all */
+	int64_t since;             /* 0: no bound */
+	int64_t limit;             /* 0: no limit */
+};
+json_t *q_incident_list(struct store *st, const struct incident_filter *f, struct err *e);
+/* The incident with its timeline (key "timeline"); json null if none. */
+json_t *q_incident_show(struct store *st, const char *number, struct err *e);
+
+struct hazard_filter {
+	const char *kind, *township_code, *scale;
+	int64_t limit;
+};
+json_t *q_hazard_list(struct store *st, const struct hazard_filter *f, struct err *e);
+/* The hazard with "inspections" and "household_list"; json null if none. */
+json_t *q_hazard_show(struct store *st, const char *code, struct err *e);
+
+/* On hand per depot and item, from the derived lots (never the ledger). */
+json_t *q_stock_list(struct store *st, const char *depot_id, const char *item_id, struct err *e);
+/* Lots with quantity left, first-expiring first, for issuing. */
+json_t *q_stock_lots(struct store *st, const char *depot_id, const char *item_id, struct err *e);
+/* Below minimum, expiring within days, expired. */
+json_t *q_stock_alerts(struct store *st, int days, struct err *e);
+
+/* The overview: geohazards, fire key units, incidents, stock alerts. */
+json_t *q_stats(struct store *st, struct err *e);
+
+/* Resolve a person's words to codes/ids; false with a message if none. */
+bool q_township(struct store *st, const char *text, char code[16], struct err *e);
+bool q_village(struct store *st, const char *township_code, const char *text, char code[16],
+	       struct err *e);
+bool q_incident_type(struct store *st, const char *text, char id[64], struct err *e);
+/* The id of the record of table ref whose code is text (or whose id is). */
+bool q_ref(struct store *st, const char *ref, const char *text, char id[ID_TEXT], struct err *e);
+
+#endif

@@ -1,0 +1,95 @@
+/* The store: the one module that talks to SQLite. Every operation runs in
+ * one transaction; every statement is prepared with bound parameters.
+ *
+ * Bind formats used by store_exec/store_rows/...: one character per
+ * argument: 's' const char * (NULL binds NULL), 'i' int64_t, 'd' double,
+ * 'j' json_t * (bound by its JSON type; NULL or json null binds NULL). */
+#ifndef DUTYDESK_STORE_H
+#define DUTYDESK_STORE_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "dutydesk/hlc.h"
+#include "dutydesk/schema.h"
+#include "dutydesk/util.h"
+
+struct store;
+
+enum {
+	STORE_CREATE = 1 << 0,   /* create the file (and its folders) if missing */
+	STORE_READONLY = 1 << 1, /* open read-only, migrate nothing */
+};
+
+/* The database path from --db, else $DUTYDESK_DB, else
+ * $XDG_DATA_HOME/dutydesk/dutydesk.db (~/.local/share/...). Heap string. */
+char *store_default_path(const char *flag_path);
+
+/* Opens (creating if asked) and migrates forward. *out is destroyed by
+ * store_close(). */
+bool store_open(const char *path, unsigned flags, struct store **out, struct err *e);
+void store_close(struct store *st);
+int store_user_version(struct store *st);
+const char *store_path(const struct store *st);
+
+/* Transactions: begin writes with BEGIN IMMEDIATE so a busy database waits
+ * (busy timeout) instead of failing half-way. */
+bool store_begin(struct store *st, struct err *e);
+bool store_commit(struct store *st, struct err *e);
+void store_rollback(struct store *st);
+
+bool store_exec(struct store *st, struct err *e, const char *sql, const char *fmt, ...);
+/* Runs a script of statements without parameters (schema, pragmas). */
+bool store_script(struct store *st, const char *sql, struct err *e);
+/* Rows as a JSON array of objects keyed by column name; NULL on error. */
+json_t *store_rows(struct store *st, struct err *e, const char *sql, const char *fmt, ...);
+/* The first row, or json null when there is none; NULL on error. */
+json_t *store_row(struct store *st, struct err *e, const char *sql, const char *fmt, ...);
+/* The first column of the first row as an integer; *found false if none. */
+bool store_int(struct store *st, struct err *e, int64_t *out, const char *sql, const char *fmt,
+	       ...);
+/* The first column of the first row as a heap string (NULL if none). */
+bool store_text(struct store *st, struct err *e, char **out, const char *sql, const char *fmt,
+		...);
+
+/* ---- node identity and clock ---- */
+struct node_info {
+	char node_id[64];
+	char township_code[16]; /* "" for the county */
+	char role[16];          /* county | township */
+	char number_prefix[64];
+};
+bool store_node(struct store *st, struct node_info *out, struct err *e);
+/* Sets identity; only while the database has no ops of its own yet. */
+bool store_set_node(struct store *st, const char *node_id, const char *township_code,
+		    const char *role, const char *prefix, struct err *e);
+/* The next clock stamp, persisted in the open transaction. */
+bool store_tick(struct store *st, hlc_t *out, struct err *e);
+/* Increments and returns a named counter inside the open transaction. */
+bool store_next_counter(struct store *st, const char *name, int64_t *out, struct err *e);
+/* Who is acting, for the audit trail (borrowed; kept until changed). */
+void store_set_actor(struct store *st, const char *actor);
+
+/* ---- records: the only writers of synced tables ----
+ * Each call must run inside a transaction. A write also stamps the clock,
+ * records per-field versions (mutable tables), queues its op in the outbox
+ * and appends to the audit trail. fields is borrowed.
+ * rec_insert: id is in/out: an id given (reference data whose ids must be
+ * the same on every node) is used, an empty one ("") gets a new id. */
+bool rec_insert(struct store *st, const struct table *t, json_t *fields, char id[ID_TEXT],
+		struct err *e);
+/* Changes only the fields whose value differs; *changed (may be NULL) says
+ * whether anything did. Append-only tables refuse. */
+bool rec_update(struct store *st, const struct table *t, const char *id, json_t *fields,
+		bool *changed, struct err *e);
+
+/* ---- reference data (never synced) ---- */
+bool store_put_division(struct store *st, const char *code, const char *name, const char *level,
+			const char *parent, bool illustrative, struct err *e);
+bool store_put_incident_type(struct store *st, const char *id, const char *cls,
+			     const char *name_zh, const char *name_en, struct err *e);
+/* True when the database holds no incidents, hazards, depots or teams. */
+bool store_is_empty(struct store *st, bool *empty, struct err *e);
+
+#endif

@@ -1,0 +1,59 @@
+/* Small shared pieces: allocation that dies on OOM in one place, an error
+ * value a person can act on, and a growable string buffer. */
+#ifndef DUTYDESK_UTIL_H
+#define DUTYDESK_UTIL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Allocation: abort with a message on out-of-memory; callers never check. */
+void *xmalloc(size_t n);
+void *xcalloc(size_t nmemb, size_t n);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+/* Returns a heap string the caller frees. */
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* An error a person can act on: "what: why". Exit code 2 marks a usage
+ * error (bad command line), 1 anything else. */
+enum { ERR_FAIL = 1, ERR_USAGE = 2 };
+struct err {
+	int code;
+	char msg[1024];
+};
+/* Sets e (if not NULL) and returns false, so callers can `return err_set(...)`. */
+bool err_set(struct err *e, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Prefixes an existing message with "prefix: ". */
+void err_prefix(struct err *e, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Growable NUL-terminated buffer. sb_init on caller memory, sb_finish frees
+ * the contents; sb_take hands the heap string to the caller. */
+struct strbuf {
+	char *buf;
+	size_t len, cap;
+};
+void sb_init(struct strbuf *sb);
+void sb_finish(struct strbuf *sb);
+void sb_add(struct strbuf *sb, const char *s, size_t n);
+void sb_puts(struct strbuf *sb, const char *s);
+void sb_putc(struct strbuf *sb, char c);
+void sb_printf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void sb_vprintf(struct strbuf *sb, const char *fmt, va_list ap);
+char *sb_take(struct strbuf *sb);
+void sb_clear(struct strbuf *sb);
+
+/* Strings. */
+bool str_eq(const char *a, const char *b);       /* NULL-safe */
+bool str_empty(const char *s);                   /* NULL or "" */
+bool str_valid_utf8(const char *s);
+/* Parses a whole decimal integer in [min,max]; false on junk or range. */
+bool str_to_ll(const char *s, long long min, long long max, long long *out);
+bool str_to_double(const char *s, double *out);
+
+#endif

@@ -1,0 +1,307 @@
+/* Data files: where they are, the CSV importer, reference and demo data. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "dutydesk/csv.h"
+#include "dutydesk/model.h"
+
+char *data_path(const char *rel)
+{
+	const char *dirs[] = {getenv("DUTYDESK_DATA"), DD_DATADIR, DD_SRC_DATADIR};
+	for (size_t i = 0; i < ARRAY_LEN(dirs); i++) {
+		if (str_empty(dirs[i]))
+			continue;
+		char *p = xasprintf("%s/%s", dirs[i], rel);
+		if (access(p, R_OK) == 0)
+			return p;
+		free(p);
+	}
+	return NULL;
+}
+
+struct import {
+	const struct table *table;
+	json_t *fixed;               /* added to every row (may be NULL) */
+	const char *id_prefix;       /* ids made from the code: same on every node */
+	const char *const *extra;    /* headers passed to row() as text, not columns */
+	bool (*row)(struct store *st, const struct import *im, json_t *fields, json_t *extra,
+		    struct err *e);
+};
+
+static bool insert_row(struct store *st, const struct import *im, json_t *fields, json_t *extra,
+		       struct err *e)
+{
+	char id[ID_TEXT] = "";
+	if (im->id_prefix) {
+		const char *code = json_string_value(json_object_get(fields, im->table->code_col));
+		snprintf(id, sizeof id, "%s%s", im->id_prefix, code ? code : "");
+	}
+	if (im->table == &T_HAZARD && !hazard_validate(fields, e))
+		return false;
+	return rec_insert(st, im->table, fields, id, e);
+}
+
+static bool is_extra(const struct import *im, const char *h)
+{
+	for (const char *const *x = im->extra; x && *x; x++)
+		if (str_eq(*x, h))
+			return true;
+	return false;
+}
+
+static bool run_import(struct store *st, const struct import *im, const char *path, int *count,
+		       struct err *e)
+{
+	struct csv *c = csv_open(path, e);
+	if (!c)
+		return false;
+	char **f;
+	size_t n, nh = 0;
+	bool ok = false;
+	const struct column **cols = NULL;
+	char **heads = NULL;
+	int rows = 0;
+
+	int rc = csv_next(c, &f, &n, e);
+	if (rc <= 0) {
+		if (rc == 0)
+			err_set(e, ERR_FAIL, "%s: empty file: expected a header line", path);
+		goto out;
+	}
+	nh = n;
+	cols = xcalloc(nh, sizeof *cols);
+	heads = xcalloc(nh, sizeof *heads);
+	for (size_t i = 0; i < nh; i++) {
+		heads[i] = xstrdup(f[i]);
+		for (size_t j = 0; j < i; j++)
+			if (str_eq(heads[j], heads[i])) {
+				err_set(e, ERR_FAIL, "%s:%zu: column '%s' appears twice", path,
+					csv_line(c), heads[i]);
+				goto out;
+			}
+		if (is_extra(im, heads[i]))
+			continue;
+		cols[i] = table_column(im->table, heads[i]);
+		if (!cols[i]) {
+			err_set(e, ERR_FAIL, "%s:%zu: unknown column '%s' for %s", path, csv_line(c),
+				heads[i], im->table->name);
+			goto out;
+		}
+	}
+	while ((rc = csv_next(c, &f, &n, e)) == 1) {
+		if (n != nh) {
+			err_set(e, ERR_FAIL, "%s:%zu: %zu fields, but the header has %zu", path,
+				csv_line(c), n, nh);
+			goto out;
+		}
+		json_t *fields = im->fixed ? json_deep_copy(im->fixed) : json_object();
+		json_t *extra = json_object();
+		bool row_ok = true;
+		/* Villages are looked up within the row's township: two passes. */
+		for (int pass = 0; pass < 2 && row_ok; pass++) {
+			const char *tc = json_string_value(json_object_get(fields, "township_code"));
+			for (size_t i = 0; i < nh && row_ok; i++) {
+				if (!cols[i]) {
+					if (pass == 0)
+						json_object_set_new(extra, heads[i], json_string(f[i]));
+					continue;
+				}
+				if ((cols[i]->type == CT_VILLAGE) != (pass == 1))
+					continue;
+				json_t *v = field_parse(st, cols[i], f[i], tc, e);
+				if (!v) {
+					row_ok = false;
+					break;
+				}
+				if (json_is_null(v))
+					json_decref(v);
+				else
+					json_object_set_new(fields, cols[i]->name, v);
+			}
+		}
+		if (row_ok)
+			row_ok = fields_complete(im->table, fields, e) &&
+				 (im->row ? im->row : insert_row)(st, im, fields, extra, e);
+		json_decref(fields);
+		json_decref(extra);
+		if (!row_ok) {
+			err_prefix(e, "%s:%zu", path, csv_line(c));
+			goto out;
+		}
+		rows++;
+	}
+	ok = rc == 0;
+out:
+	for (size_t i = 0; heads && i < nh; i++)
+		free(heads[i]);
+	free(heads);
+	free(cols);
+	csv_destroy(c);
+	if (ok && count)
+		*count = rows;
+	return ok;
+}
+
+bool import_csv(struct store *st, const struct table *t, const char *path, json_t *fixed,
+		int *count, struct err *e)
+{
+	struct import im = {.table = t, .fixed = fixed};
+	return run_import(st, &im, path, count, e);
+}
+
+/* Opens a shipped data file or says where it looked. */
+static char *need(const char *rel, struct err *e)
+{
+	char *p = data_path(rel);
+	if (!p)
+		err_set(e, ERR_FAIL,
+			"data file %s not found (looked in $DUTYDESK_DATA, %s and %s)", rel,
+			DD_DATADIR, DD_SRC_DATADIR);
+	return p;
+}
+
+typedef bool (*ref_row_fn)(struct store *st, char **f, struct err *e);
+
+static bool division_row(struct store *st, char **f, struct err *e)
+{
+	long long ill = 0;
+	if (!str_empty(f[4]) && !str_to_ll(f[4], 0, 1, &ill))
+		return err_set(e, ERR_FAIL, "illustrative: '%s': expected 0 or 1", f[4]);
+	return store_put_division(st, f[0], f[1], f[2], f[3], ill, e);
+}
+
+static bool type_row(struct store *st, char **f, struct err *e)
+{
+	if (!enum_find(ENUM_CLASS, f[1])) {
+		char buf[200];
+		return err_set(e, ERR_FAIL, "class: '%s': expected one of %s", f[1],
+			       enum_ids(ENUM_CLASS, buf, sizeof buf));
+	}
+	return store_put_incident_type(st, f[0], enum_find(ENUM_CLASS, f[1])->id, f[2], f[3], e);
+}
+
+/* A reference CSV with a fixed header. */
+static bool load_ref(struct store *st, const char *rel, const char *header, size_t ncols,
+		     ref_row_fn fn, struct err *e)
+{
+	char *path = need(rel, e);
+	if (!path)
+		return false;
+	struct csv *c = csv_open(path, e);
+	char **f;
+	size_t n;
+	bool ok = c != NULL;
+	int rc = ok ? csv_next(c, &f, &n, e) : -1;
+	if (ok && rc == 1) {
+		struct strbuf h;
+		sb_init(&h);
+		for (size_t i = 0; i < n; i++)
+			sb_printf(&h, "%s%s", i ? "," : "", f[i]);
+		if (!str_eq(h.buf, header))
+			ok = err_set(e, ERR_FAIL, "%s:%zu: header must be %s", path, csv_line(c), header);
+		sb_finish(&h);
+	}
+	while (ok && (rc = csv_next(c, &f, &n, e)) == 1) {
+		if (n != ncols)
+			ok = err_set(e, ERR_FAIL, "%zu fields, expected %zu", n, ncols);
+		else
+			ok = fn(st, f, e);
+		if (!ok)
+			err_prefix(e, "%s:%zu", path, csv_line(c));
+	}
+	ok = ok && rc == 0;
+	csv_destroy(c);
+	free(path);
+	return ok;
+}
+
+bool reference_load(struct store *st, struct err *e)
+{
+	return load_ref(st, "divisions.csv", "code,name,level,parent_code,illustrative", 5,
+			division_row, e) &&
+	       load_ref(st, "incident_types.csv", "id,class,name_zh,name_en", 4, type_row, e);
+}
+
+bool catalogue_load(struct store *st, struct err *e)
+{
+	/* Catalogue items get ids from their codes so every node agrees. */
+	char *path = need("items.csv", e);
+	if (!path)
+		return false;
+	int64_t have;
+	bool ok = store_int(st, e, &have, "SELECT count(*) FROM item", "");
+	if (ok && have == 0) {
+		struct import im = {.table = &T_ITEM, .id_prefix = "item-"};
+		ok = run_import(st, &im, path, NULL, e);
+	}
+	free(path);
+	return ok;
+}
+
+static bool incident_row(struct store *st, const struct import *im, json_t *fields,
+			 json_t *extra, struct err *e)
+{
+	char number[64];
+	const char *status = json_string_value(json_object_get(fields, "status"));
+	const char *note = json_string_value(json_object_get(extra, "note"));
+	bool closed = str_eq(status, "closed");
+	json_object_del(fields, "status");
+	json_object_del(fields, "number");
+	/* Demo reports came in ten minutes after the event. */
+	json_t *occ = json_object_get(fields, "occurred_at");
+	if (json_is_integer(occ))
+		json_object_set_new(fields, "received_at", json_integer(json_integer_value(occ) + 600));
+	return incident_add(st, fields, note, number, e) &&
+	       (!closed || incident_close(st, number, NULL, e));
+}
+
+bool demo_load(struct store *st, struct err *e)
+{
+	bool empty;
+	if (!store_is_empty(st, &empty, e))
+		return false;
+	if (!empty)
+		return err_set(e, ERR_FAIL,
+			       "%s already holds records; demo data goes into a new database "
+			       "(use --db NEW.db)", store_path(st));
+	static const char *const incident_extra[] = {"note", NULL};
+	static const struct {
+		const char *file, *kind;
+		const struct table *t;
+	} files[] = {
+		{"demo/contacts.csv", NULL, &T_CONTACT},
+		{"demo/geohazards.csv", "geohazard", &T_HAZARD},
+		{"demo/fire_units.csv", "fire_unit", &T_HAZARD},
+		{"demo/major_sources.csv", "major_source", &T_HAZARD},
+		{"demo/flood_points.csv", "flood_point", &T_HAZARD},
+		{"demo/households.csv", NULL, &T_HOUSEHOLD},
+		{"demo/depots.csv", NULL, &T_DEPOT},
+		{"demo/stock.csv", NULL, &T_STOCK_MOVEMENT},
+		{"demo/teams.csv", NULL, &T_TEAM},
+		{"demo/experts.csv", NULL, &T_EXPERT},
+		{"demo/incidents.csv", NULL, &T_INCIDENT},
+	};
+	for (size_t i = 0; i < ARRAY_LEN(files); i++) {
+		char *path = need(files[i].file, e);
+		if (!path)
+			return false;
+		struct import im = {.table = files[i].t};
+		if (files[i].kind)
+			im.fixed = json_pack("{s:s}", "kind", files[i].kind);
+		if (files[i].t == &T_STOCK_MOVEMENT)
+			im.fixed = json_pack("{s:s, s:s}", "kind", "receive", "reason", "demo stock");
+		if (files[i].t == &T_INCIDENT) {
+			im.extra = incident_extra;
+			im.row = incident_row;
+		}
+		bool ok = run_import(st, &im, path, NULL, e);
+		json_decref(im.fixed);
+		free(path);
+		if (!ok)
+			return false;
+	}
+	return true;
+}

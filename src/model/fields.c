@@ -1,0 +1,166 @@
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "dutydesk/dtime.h"
+#include "dutydesk/model.h"
+#include "dutydesk/query.h"
+
+#define TEXT_MAX 20000 /* bytes: a long situation report fits, a pasted file doesn't */
+
+static const char *label(const struct column *c)
+{
+	return c->input ? c->input : c->name;
+}
+
+json_t *field_parse(struct store *st, const struct column *c, const char *text,
+		    const char *township_code, struct err *e)
+{
+	/* Spreadsheets pad cells: trim ASCII blanks at both ends. */
+	while (text && (*text == ' ' || *text == '\t'))
+		text++;
+	size_t n = text ? strlen(text) : 0;
+	while (n && (text[n - 1] == ' ' || text[n - 1] == '\t' || text[n - 1] == '\r'))
+		n--;
+	if (n == 0)
+		return json_null();
+	char *s = xstrndup(text, n);
+	json_t *v = NULL;
+	char buf[400];
+	long long ll;
+	double d;
+
+	if (!str_valid_utf8(s)) {
+		err_set(e, ERR_USAGE, "%s: not valid UTF-8 text", label(c));
+		goto out;
+	}
+	switch (c->type) {
+	case CT_TEXT:
+		if (n > TEXT_MAX)
+			err_set(e, ERR_USAGE, "%s: too long (%zu bytes; at most %d)", label(c), n,
+				TEXT_MAX);
+		else
+			v = json_string(s);
+		break;
+	case CT_INT:
+		if (!str_to_ll(s, (long long)c->min, (long long)c->max, &ll))
+			err_set(e, ERR_USAGE, "%s: '%s': expected a whole number from %.0f to %.0f",
+				label(c), s, c->min, c->max);
+		else
+			v = json_integer(ll);
+		break;
+	case CT_REAL:
+		if (!str_to_double(s, &d) || d < c->min || d > c->max)
+			err_set(e, ERR_USAGE, "%s: '%s': expected a number from %g to %g", label(c), s,
+				c->min, c->max);
+		else
+			v = json_real(d);
+		break;
+	case CT_BOOL: {
+		static const char *const yes[] = {"1", "yes", "true", "y", "是"};
+		static const char *const no[] = {"0", "no", "false", "n", "否"};
+		for (size_t i = 0; i < ARRAY_LEN(yes) && !v; i++) {
+			if (strcasecmp(s, yes[i]) == 0)
+				v = json_integer(1);
+			else if (strcasecmp(s, no[i]) == 0)
+				v = json_integer(0);
+		}
+		if (!v)
+			err_set(e, ERR_USAGE, "%s: '%s': expected 1 or 0 (yes/no, 是/否)", label(c), s);
+		break;
+	}
+	case CT_TIME: {
+		int64_t t;
+		if (dd_time_parse(s, dd_now(), &t, e))
+			v = json_integer(t);
+		else
+			err_prefix(e, "%s", label(c));
+		break;
+	}
+	case CT_DATE: {
+		char day[11];
+		if (dd_date_parse(s, day, e))
+			v = json_string(day);
+		else
+			err_prefix(e, "%s", label(c));
+		break;
+	}
+	case CT_ENUM: {
+		const struct enum_value *ev = enum_find(c->values, s);
+		if (ev)
+			v = json_string(ev->id);
+		else
+			err_set(e, ERR_USAGE, "%s: '%s': expected one of %s", label(c), s,
+				enum_ids(c->values, buf, sizeof buf));
+		break;
+	}
+	case CT_TOWNSHIP: {
+		char code[16];
+		if (q_township(st, s, code, e))
+			v = json_string(code);
+		break;
+	}
+	case CT_VILLAGE: {
+		char code[16];
+		if (q_village(st, township_code, s, code, e))
+			v = json_string(code);
+		break;
+	}
+	case CT_TYPE: {
+		char id[64];
+		if (q_incident_type(st, s, id, e))
+			v = json_string(id);
+		break;
+	}
+	case CT_REF: {
+		char id[ID_TEXT];
+		if (q_ref(st, c->ref, s, id, e))
+			v = json_string(id);
+		break;
+	}
+	}
+out:
+	free(s);
+	return v;
+}
+
+bool fields_complete(const struct table *t, json_t *fields, struct err *e)
+{
+	for (size_t i = 0; i < t->ncols; i++) {
+		const struct column *c = &t->cols[i];
+		json_t *v = json_object_get(fields, c->name);
+		if (c->required && (!v || json_is_null(v)))
+			return err_set(e, ERR_USAGE, "%s: required, but missing",
+				       c->input ? c->input : c->name);
+	}
+	return true;
+}
+
+bool hazard_validate(json_t *fields, struct err *e)
+{
+	static const struct {
+		const char *kind;
+		const struct enum_value *subtypes;
+	} per_kind[] = {
+		{"geohazard", ENUM_GEO_SUBTYPE}, {"fire_unit", ENUM_FIRE_SUBTYPE},
+		{"major_source", ENUM_MAJOR_SUBTYPE}, {"flood_point", ENUM_FLOOD_SUBTYPE}};
+	const char *kind = json_string_value(json_object_get(fields, "kind"));
+	json_t *sub = json_object_get(fields, "subtype");
+	if (!kind || !sub || json_is_null(sub))
+		return true;
+	for (size_t i = 0; i < ARRAY_LEN(per_kind); i++) {
+		if (!str_eq(kind, per_kind[i].kind))
+			continue;
+		const struct enum_value *ev = enum_find(per_kind[i].subtypes, json_string_value(sub));
+		if (!ev) {
+			char buf[400];
+			return err_set(e, ERR_USAGE, "subtype: '%s': for a %s expected one of %s",
+				       json_string_value(sub), kind,
+				       enum_ids(per_kind[i].subtypes, buf, sizeof buf));
+		}
+		json_object_set_new(fields, "subtype", json_string(ev->id));
+	}
+	return true;
+}

@@ -1,0 +1,111 @@
+/* Incidents and their append-only timeline. */
+#include <stdio.h>
+#include <string.h>
+
+#include "dutydesk/dtime.h"
+#include "dutydesk/model.h"
+
+/* The incident's id from its number (or id). */
+static bool find(struct store *st, const char *number, char id[ID_TEXT], char *status,
+		 size_t n, struct err *e)
+{
+	json_t *r = store_row(st, e, "SELECT id, status FROM incident WHERE number = ?1 OR id = ?1",
+			      "s", number);
+	if (!r)
+		return false;
+	if (json_is_null(r)) {
+		json_decref(r);
+		return err_set(e, ERR_FAIL, "incident '%s': no such incident", number);
+	}
+	snprintf(id, ID_TEXT, "%s", json_string_value(json_object_get(r, "id")));
+	if (status)
+		snprintf(status, n, "%s", json_string_value(json_object_get(r, "status")));
+	json_decref(r);
+	return true;
+}
+
+static bool add_entry(struct store *st, const char *incident_id, const char *kind,
+		      const char *text, json_t *figures, struct err *e)
+{
+	json_t *f = figures ? json_deep_copy(figures) : json_object();
+	json_object_set_new(f, "incident_id", json_string(incident_id));
+	json_object_set_new(f, "kind", json_string(kind));
+	if (!str_empty(text))
+		json_object_set_new(f, "text", json_string(text));
+	char id[ID_TEXT] = "";
+	bool ok = rec_insert(st, &T_TIMELINE, f, id, e);
+	json_decref(f);
+	return ok;
+}
+
+bool incident_add(struct store *st, json_t *fields, const char *note, char number[64],
+		  struct err *e)
+{
+	struct node_info ni;
+	if (!store_node(st, &ni, e))
+		return false;
+	int64_t now = dd_now();
+	if (!json_is_integer(json_object_get(fields, "received_at")))
+		json_object_set_new(fields, "received_at", json_integer(now));
+	json_t *occ = json_object_get(fields, "occurred_at");
+	if (json_is_integer(occ) && json_integer_value(occ) > now + 600) {
+		char when[32];
+		return err_set(e, ERR_USAGE, "occurred_at: %s is in the future",
+			       dd_time_local(json_integer_value(occ), when, sizeof when));
+	}
+
+	int year = dd_time_year(json_integer_value(json_object_get(fields, "received_at")));
+	char counter[32];
+	int64_t seq;
+	snprintf(counter, sizeof counter, "incident:%d", year);
+	if (!store_next_counter(st, counter, &seq, e))
+		return false;
+	/* The prefix is at most 40 bytes by construction (see init). */
+	snprintf(number, 64, "%.40s-%d-%04lld", ni.number_prefix, year % 10000, (long long)seq);
+	json_object_set_new(fields, "number", json_string(number));
+	json_object_set_new(fields, "status", json_string("open"));
+	if (json_is_null(json_object_get(fields, "level")) || !json_object_get(fields, "level"))
+		json_object_set_new(fields, "level", json_string("pending"));
+	if (!fields_complete(&T_INCIDENT, fields, e))
+		return false;
+
+	char id[ID_TEXT] = "";
+	if (!rec_insert(st, &T_INCIDENT, fields, id, e))
+		return false;
+	/* The first entry carries the figures as reported, so that later
+	 * changes never overwrite what was said first. */
+	json_t *fig = json_object();
+	static const char *const keys[] = {"deaths", "injured", "missing", "trapped"};
+	for (size_t i = 0; i < ARRAY_LEN(keys); i++) {
+		json_t *v = json_object_get(fields, keys[i]);
+		json_object_set_new(fig, keys[i], json_integer(json_is_integer(v) ? json_integer_value(v) : 0));
+	}
+	bool ok = add_entry(st, id, "received", note, fig, e);
+	json_decref(fig);
+	return ok;
+}
+
+bool incident_log(struct store *st, const char *number, const char *kind, const char *text,
+		  struct err *e)
+{
+	char id[ID_TEXT];
+	if (str_empty(text))
+		return err_set(e, ERR_USAGE, "text: empty; say what happened");
+	if (!find(st, number, id, NULL, 0, e))
+		return false;
+	return add_entry(st, id, kind, text, NULL, e);
+}
+
+bool incident_close(struct store *st, const char *number, const char *text, struct err *e)
+{
+	char id[ID_TEXT], status[16];
+	if (!find(st, number, id, status, sizeof status, e))
+		return false;
+	if (str_eq(status, "closed"))
+		return err_set(e, ERR_FAIL, "incident '%s' is already closed", number);
+	json_t *f = json_pack("{s:s, s:I}", "status", "closed", "closed_at", (json_int_t)dd_now());
+	bool ok = rec_update(st, &T_INCIDENT, id, f, NULL, e) &&
+		  add_entry(st, id, "status", str_empty(text) ? "closed" : text, NULL, e);
+	json_decref(f);
+	return ok;
+}

@@ -1,0 +1,185 @@
+/* The schema, as forward-only migrations. migrations[i] takes a database
+ * from PRAGMA user_version i to i + 1; each runs in its own transaction.
+ * Never edit a migration that has shipped: add the next one. */
+#include "store_impl.h"
+
+/* Columns every synced record carries. Mutable records keep the stamp of
+ * their creation and of their last change; per-field stamps of later
+ * changes live in field_version. "archived" replaces DELETE. */
+#define MUTABLE_COLS \
+	"id TEXT PRIMARY KEY, origin_node TEXT NOT NULL, created_hlc TEXT NOT NULL, " \
+	"hlc TEXT NOT NULL, archived INTEGER NOT NULL DEFAULT 0 CHECK (archived IN (0,1)), "
+/* Append-only facts: written once, never updated or deleted. */
+#define APPEND_COLS \
+	"id TEXT PRIMARY KEY, origin_node TEXT NOT NULL, hlc TEXT NOT NULL, " \
+	"created_at INTEGER NOT NULL, actor TEXT, "
+#define APPEND_ONLY(t) \
+	"CREATE TRIGGER " t "_no_update BEFORE UPDATE ON " t \
+	" BEGIN SELECT RAISE(ABORT, '" t " is append-only'); END;\n" \
+	"CREATE TRIGGER " t "_no_delete BEFORE DELETE ON " t \
+	" BEGIN SELECT RAISE(ABORT, '" t " is append-only'); END;\n"
+
+static const char v1[] =
+	/* ---- local bookkeeping (never synced) ---- */
+	"CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT) STRICT;\n"
+	"CREATE TABLE node (one INTEGER PRIMARY KEY CHECK (one = 1),"
+	" node_id TEXT NOT NULL, township_code TEXT REFERENCES division(code),"
+	" role TEXT NOT NULL CHECK (role IN ('county','township')),"
+	" number_prefix TEXT NOT NULL, hlc TEXT NOT NULL, op_seq INTEGER NOT NULL DEFAULT 0,"
+	" created_at INTEGER NOT NULL) STRICT;\n"
+	"CREATE TABLE counter (name TEXT PRIMARY KEY, value INTEGER NOT NULL) STRICT;\n"
+	"CREATE TABLE outbox (op_seq INTEGER PRIMARY KEY, op_id TEXT NOT NULL UNIQUE,"
+	" hlc TEXT NOT NULL, tbl TEXT NOT NULL, row_id TEXT NOT NULL, body TEXT NOT NULL,"
+	" state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending','acked','parked')),"
+	" server_seq INTEGER, result TEXT) STRICT;\n"
+	"CREATE INDEX outbox_state ON outbox(state, op_seq);\n"
+	"CREATE TABLE field_version (tbl TEXT NOT NULL, row_id TEXT NOT NULL, field TEXT NOT NULL,"
+	" hlc TEXT NOT NULL, node TEXT NOT NULL, PRIMARY KEY (tbl, row_id, field)) STRICT, WITHOUT ROWID;\n"
+	"CREATE TABLE sync_conflict (id INTEGER PRIMARY KEY, tbl TEXT NOT NULL, row_id TEXT NOT NULL,"
+	" field TEXT NOT NULL, kept TEXT, lost TEXT, lost_hlc TEXT NOT NULL, lost_node TEXT NOT NULL,"
+	" at INTEGER NOT NULL, reviewed INTEGER NOT NULL DEFAULT 0) STRICT;\n"
+	"CREATE TABLE audit (id INTEGER PRIMARY KEY, at INTEGER NOT NULL, node TEXT NOT NULL,"
+	" actor TEXT, op_id TEXT, tbl TEXT NOT NULL, row_id TEXT NOT NULL,"
+	" action TEXT NOT NULL, detail TEXT) STRICT;\n"
+	"CREATE INDEX audit_row ON audit(row_id, id);\n"
+	"CREATE INDEX audit_at ON audit(at);\n"
+	APPEND_ONLY("audit")
+	/* ---- reference data (shipped with every database) ---- */
+	"CREATE TABLE division (code TEXT PRIMARY KEY, name TEXT NOT NULL,"
+	" level TEXT NOT NULL CHECK (level IN ('county','township','village','community')),"
+	" parent_code TEXT REFERENCES division(code), illustrative INTEGER NOT NULL DEFAULT 0) STRICT;\n"
+	"CREATE INDEX division_name ON division(name, parent_code);\n"
+	"CREATE TABLE incident_type (id TEXT PRIMARY KEY,"
+	" class TEXT NOT NULL CHECK (class IN ('natural_disaster','accident','public_health','social_security')),"
+	" name_zh TEXT NOT NULL UNIQUE, name_en TEXT NOT NULL) STRICT;\n"
+	/* ---- synced records ---- */
+	"CREATE TABLE contact (" MUTABLE_COLS
+	" name TEXT NOT NULL, org TEXT, post TEXT, phone TEXT, mobile TEXT,"
+	" township_code TEXT REFERENCES division(code), notes TEXT) STRICT;\n"
+	"CREATE TABLE hazard (" MUTABLE_COLS
+	" code TEXT NOT NULL UNIQUE,"
+	" kind TEXT NOT NULL CHECK (kind IN ('geohazard','fire_unit','major_source','flood_point')),"
+	" subtype TEXT, name TEXT NOT NULL, township_code TEXT REFERENCES division(code),"
+	" village_code TEXT REFERENCES division(code), grp TEXT, address TEXT, lon REAL, lat REAL,"
+	" status TEXT NOT NULL DEFAULT 'registered'"
+	"  CHECK (status IN ('registered','mitigated','relocated','written_off')),"
+	" status_reason TEXT, notes TEXT,"
+	/* geological hazard point */
+	" scale TEXT CHECK (scale IN ('large','medium','small')), volume_m3 REAL, stability TEXT,"
+	" triggers TEXT, road INTEGER NOT NULL DEFAULT 0, county_town INTEGER NOT NULL DEFAULT 0,"
+	" high_risk INTEGER NOT NULL DEFAULT 0, households INTEGER NOT NULL DEFAULT 0,"
+	" people INTEGER NOT NULL DEFAULT 0, property_10k REAL,"
+	" resp_township TEXT, resp_township_phone TEXT, resp_village TEXT, resp_village_phone TEXT,"
+	" monitor TEXT, monitor_phone TEXT, monitor_method TEXT, monitor_freq TEXT,"
+	" warning_signal TEXT, evac_route TEXT, shelter TEXT,"
+	" hazard_card INTEGER NOT NULL DEFAULT 0, evac_cards INTEGER NOT NULL DEFAULT 0,"
+	/* fire key unit */
+	" resp_person TEXT, resp_phone TEXT, mgr_person TEXT, mgr_phone TEXT,"
+	" floors INTEGER, area_m2 REAL, occupancy INTEGER,"
+	/* major hazard source */
+	" enterprise TEXT, substance TEXT, grade INTEGER CHECK (grade BETWEEN 1 AND 4),"
+	" principal TEXT, principal_phone TEXT, technical TEXT, technical_phone TEXT,"
+	" operational TEXT, operational_phone TEXT) STRICT;\n"
+	"CREATE INDEX hazard_kind ON hazard(kind, township_code, code);\n"
+	"CREATE TABLE household (" MUTABLE_COLS
+	" hazard_id TEXT NOT NULL REFERENCES hazard(id), head TEXT NOT NULL, address TEXT,"
+	" members INTEGER NOT NULL DEFAULT 1 CHECK (members >= 0), phone TEXT) STRICT;\n"
+	"CREATE INDEX household_hazard ON household(hazard_id);\n"
+	"CREATE TABLE inspection (" APPEND_COLS
+	" hazard_id TEXT NOT NULL REFERENCES hazard(id),"
+	" kind TEXT NOT NULL CHECK (kind IN ('pre_flood','in_flood','post_flood','patrol')),"
+	" at INTEGER NOT NULL, inspector TEXT,"
+	" result TEXT NOT NULL CHECK (result IN ('normal','abnormal')), note TEXT) STRICT;\n"
+	"CREATE INDEX inspection_hazard ON inspection(hazard_id, at);\n"
+	APPEND_ONLY("inspection")
+	"CREATE TABLE shift (" MUTABLE_COLS
+	" started_at INTEGER NOT NULL, ended_at INTEGER, officers TEXT NOT NULL, leader TEXT,"
+	" notes TEXT) STRICT;\n"
+	"CREATE TABLE incident (" MUTABLE_COLS
+	" number TEXT NOT NULL UNIQUE, title TEXT NOT NULL,"
+	" type TEXT NOT NULL REFERENCES incident_type(id),"
+	" level TEXT NOT NULL DEFAULT 'pending' CHECK (level IN ('I','II','III','IV','pending')),"
+	" status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open','closed')),"
+	" township_code TEXT REFERENCES division(code), village_code TEXT REFERENCES division(code),"
+	" place TEXT, lon REAL, lat REAL, received_at INTEGER NOT NULL, occurred_at INTEGER,"
+	" channel TEXT, reporter TEXT, reporter_phone TEXT, reporter_unit TEXT,"
+	" deaths INTEGER NOT NULL DEFAULT 0 CHECK (deaths >= 0),"
+	" injured INTEGER NOT NULL DEFAULT 0 CHECK (injured >= 0),"
+	" missing INTEGER NOT NULL DEFAULT 0 CHECK (missing >= 0),"
+	" trapped INTEGER NOT NULL DEFAULT 0 CHECK (trapped >= 0),"
+	" evacuated INTEGER NOT NULL DEFAULT 0 CHECK (evacuated >= 0),"
+	" affected INTEGER NOT NULL DEFAULT 0 CHECK (affected >= 0),"
+	" loss_10k REAL, hazard_id TEXT REFERENCES hazard(id), summary TEXT,"
+	" closed_at INTEGER, shift_id TEXT REFERENCES shift(id)) STRICT;\n"
+	"CREATE INDEX incident_received ON incident(received_at, id);\n"
+	"CREATE INDEX incident_status ON incident(status, received_at);\n"
+	"CREATE TABLE timeline (" APPEND_COLS
+	" incident_id TEXT NOT NULL REFERENCES incident(id),"
+	" kind TEXT NOT NULL CHECK (kind IN ('received','first_report','follow_up','final_report',"
+	"'instruction','dispatch','action','note','correction','status')),"
+	" seq INTEGER, text TEXT, corrects_id TEXT REFERENCES timeline(id),"
+	" deaths INTEGER, injured INTEGER, missing INTEGER, trapped INTEGER,"
+	" shift_id TEXT REFERENCES shift(id)) STRICT;\n"
+	"CREATE INDEX timeline_incident ON timeline(incident_id, created_at);\n"
+	APPEND_ONLY("timeline")
+	"CREATE TABLE depot (" MUTABLE_COLS
+	" code TEXT NOT NULL UNIQUE, name TEXT NOT NULL,"
+	" level TEXT NOT NULL CHECK (level IN ('county','township')),"
+	" township_code TEXT REFERENCES division(code), address TEXT, keeper TEXT, phone TEXT,"
+	" notes TEXT) STRICT;\n"
+	"CREATE TABLE item (" MUTABLE_COLS
+	" code TEXT NOT NULL UNIQUE, name TEXT NOT NULL, category TEXT NOT NULL,"
+	" national_code TEXT, unit TEXT NOT NULL, min_stock INTEGER NOT NULL DEFAULT 0,"
+	" shelf_life_days INTEGER) STRICT;\n"
+	"CREATE TABLE stock_movement (" APPEND_COLS
+	" depot_id TEXT NOT NULL REFERENCES depot(id), item_id TEXT NOT NULL REFERENCES item(id),"
+	" qty INTEGER NOT NULL CHECK (qty <> 0),"
+	" kind TEXT NOT NULL CHECK (kind IN ('receive','issue','transfer_out','transfer_in',"
+	"'adjust','writeoff','return')),"
+	" batch TEXT NOT NULL DEFAULT '', expiry TEXT NOT NULL DEFAULT '',"
+	" incident_id TEXT REFERENCES incident(id), transfer_id TEXT, recipient TEXT,"
+	" reason TEXT) STRICT;\n"
+	"CREATE INDEX stock_movement_depot ON stock_movement(depot_id, item_id);\n"
+	APPEND_ONLY("stock_movement")
+	"CREATE TABLE team (" MUTABLE_COLS
+	" code TEXT NOT NULL UNIQUE, name TEXT NOT NULL, type TEXT NOT NULL, size INTEGER,"
+	" leader TEXT, phone TEXT, township_code TEXT REFERENCES division(code), base TEXT,"
+	" equipment TEXT, available INTEGER NOT NULL DEFAULT 1) STRICT;\n"
+	"CREATE TABLE expert (" MUTABLE_COLS
+	" code TEXT NOT NULL UNIQUE, name TEXT NOT NULL, field TEXT NOT NULL, org TEXT,"
+	" phone TEXT, township_code TEXT REFERENCES division(code)) STRICT;\n"
+	"CREATE TABLE plan (" MUTABLE_COLS
+	" plan_key TEXT NOT NULL, version TEXT NOT NULL, title TEXT NOT NULL, source TEXT NOT NULL,"
+	" UNIQUE (plan_key, version)) STRICT;\n"
+	"CREATE TABLE plan_activation (" MUTABLE_COLS
+	" plan_id TEXT NOT NULL REFERENCES plan(id), incident_id TEXT REFERENCES incident(id),"
+	" level TEXT NOT NULL CHECK (level IN ('I','II','III','IV')), started_at INTEGER NOT NULL,"
+	" closed_at INTEGER, drill INTEGER NOT NULL DEFAULT 0) STRICT;\n"
+	"CREATE TABLE checklist_item (" MUTABLE_COLS
+	" activation_id TEXT NOT NULL REFERENCES plan_activation(id), item_key TEXT NOT NULL,"
+	" parent_key TEXT, level TEXT NOT NULL, ord INTEGER NOT NULL, text TEXT NOT NULL,"
+	" unit TEXT, within_min INTEGER, after_key TEXT,"
+	" state TEXT NOT NULL DEFAULT 'open' CHECK (state IN ('open','done','prev_done','na')),"
+	" reason TEXT, UNIQUE (activation_id, item_key)) STRICT;\n"
+	"CREATE TABLE checklist_tick (" APPEND_COLS
+	" item_id TEXT NOT NULL REFERENCES checklist_item(id),"
+	" state TEXT NOT NULL CHECK (state IN ('open','done','prev_done','na')), reason TEXT) STRICT;\n"
+	"CREATE INDEX checklist_tick_item ON checklist_tick(item_id, created_at);\n"
+	APPEND_ONLY("checklist_tick");
+
+/* Stock on hand per lot, derived from the movements by trigger in the same
+ * transaction so that a balance never scans the ledger. Never synced:
+ * rebuilt from stock_movement whenever in doubt (see store_check). */
+static const char v2[] =
+	"CREATE TABLE stock_lot (depot_id TEXT NOT NULL, item_id TEXT NOT NULL,"
+	" batch TEXT NOT NULL, expiry TEXT NOT NULL, qty INTEGER NOT NULL,"
+	" PRIMARY KEY (depot_id, item_id, batch, expiry)) STRICT, WITHOUT ROWID;\n"
+	"CREATE INDEX stock_lot_expiry ON stock_lot(expiry) WHERE expiry <> '';\n"
+	"INSERT INTO stock_lot SELECT depot_id, item_id, batch, expiry, sum(qty)"
+	" FROM stock_movement GROUP BY 1, 2, 3, 4;\n"
+	"CREATE TRIGGER stock_lot_add AFTER INSERT ON stock_movement BEGIN"
+	" INSERT INTO stock_lot VALUES (new.depot_id, new.item_id, new.batch, new.expiry, new.qty)"
+	" ON CONFLICT DO UPDATE SET qty = qty + excluded.qty; END;\n";
+
+const char *const store_migrations[] = {v1, v2};
+const int store_schema_version = (int)(sizeof store_migrations / sizeof store_migrations[0]);

@@ -1,0 +1,325 @@
+#include "store_impl.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dutydesk/dtime.h"
+#include "dutydesk/query.h"
+
+/* Integer times to local ISO strings and 0/1 flags to booleans, in place. */
+static void present(json_t *o)
+{
+	static const char *const flags[] = {"road", "county_town", "high_risk", "hazard_card",
+					    "available", "archived", "overdue", "below_min"};
+	const char *k;
+	json_t *v;
+	void *tmp;
+	json_object_foreach_safe(o, tmp, k, v) {
+		size_t n = strlen(k);
+		if (json_is_integer(v) && (strcmp(k, "at") == 0 ||
+					   (n > 3 && strcmp(k + n - 3, "_at") == 0))) {
+			char buf[40];
+			dd_time_iso(json_integer_value(v), buf, sizeof buf);
+			json_object_set_new(o, k, json_string(buf));
+			continue;
+		}
+		for (size_t i = 0; i < ARRAY_LEN(flags); i++)
+			if (strcmp(k, flags[i]) == 0 && json_is_integer(v))
+				json_object_set_new(o, k, json_boolean(json_integer_value(v)));
+	}
+}
+
+static json_t *present_all(json_t *arr)
+{
+	size_t i;
+	json_t *o;
+	if (arr)
+		json_array_foreach(arr, i, o)
+			present(o);
+	return arr;
+}
+
+#define DIVISION_COLS \
+	"t.name AS township, x.township_code, v.name AS village, x.village_code"
+#define DIVISION_JOINS \
+	" LEFT JOIN division t ON t.code = x.township_code" \
+	" LEFT JOIN division v ON v.code = x.village_code"
+
+#define INCIDENT_COLS \
+	"x.id, x.number, x.title, ty.class, x.type, ty.name_zh AS type_name, x.level, x.status, " \
+	DIVISION_COLS ", x.place, x.received_at, x.occurred_at, x.channel, x.reporter," \
+	" x.reporter_phone, x.reporter_unit, x.deaths, x.injured, x.missing, x.trapped," \
+	" x.evacuated, x.affected, x.loss_10k, x.lon, x.lat, x.closed_at"
+
+json_t *q_incident_list(struct store *st, const struct incident_filter *f, struct err *e)
+{
+	/* One statement for every filter combination: unused filters bind NULL. */
+	return present_all(store_rows(st, e,
+		"SELECT " INCIDENT_COLS " FROM incident x"
+		" JOIN incident_type ty ON ty.id = x.type" DIVISION_JOINS
+		" WHERE x.archived = 0 AND (?1 IS NULL OR x.status = 'open')"
+		" AND (?2 IS NULL OR x.township_code = ?2) AND x.received_at >= ?3"
+		" ORDER BY x.received_at DESC, x.id DESC LIMIT ?4",
+		"ssii", f->open_only ? "1" : NULL, f->township_code, f->since,
+		f->limit > 0 ? f->limit : (int64_t)-1));
+}
+
+json_t *q_incident_show(struct store *st, const char *number, struct err *e)
+{
+	json_t *r = store_row(st, e,
+		"SELECT " INCIDENT_COLS ", x.summary, x.hazard_id FROM incident x"
+		" JOIN incident_type ty ON ty.id = x.type" DIVISION_JOINS
+		" WHERE x.number = ?1 OR x.id = ?1", "s", number);
+	if (!r || json_is_null(r))
+		return r;
+	present(r);
+	json_t *tl = present_all(store_rows(st, e,
+		"SELECT id, kind, seq, text, corrects_id, deaths, injured, missing, trapped,"
+		" actor AS author, origin_node AS node, created_at FROM timeline"
+		" WHERE incident_id = ? ORDER BY created_at, hlc", "s",
+		json_string_value(json_object_get(r, "id"))));
+	if (!tl) {
+		json_decref(r);
+		return NULL;
+	}
+	json_object_set_new(r, "timeline", tl);
+	return r;
+}
+
+#define HAZARD_COLS \
+	"x.id, x.code, x.kind, x.subtype, x.name, " DIVISION_COLS ", x.scale, x.road," \
+	" x.county_town, x.high_risk, x.households, x.people, x.monitor, x.monitor_phone," \
+	" x.status, x.lon, x.lat"
+
+json_t *q_hazard_list(struct store *st, const struct hazard_filter *f, struct err *e)
+{
+	return present_all(store_rows(st, e,
+		"SELECT " HAZARD_COLS " FROM hazard x" DIVISION_JOINS
+		" WHERE x.archived = 0 AND (?1 IS NULL OR x.kind = ?1)"
+		" AND (?2 IS NULL OR x.township_code = ?2) AND (?3 IS NULL OR x.scale = ?3)"
+		" ORDER BY x.kind, x.code LIMIT ?4",
+		"sssi", f->kind, f->township_code, f->scale, f->limit > 0 ? f->limit : (int64_t)-1));
+}
+
+json_t *q_hazard_show(struct store *st, const char *code, struct err *e)
+{
+	json_t *r = store_row(st, e,
+		"SELECT x.*, t.name AS township, v.name AS village FROM hazard x" DIVISION_JOINS
+		" WHERE x.code = ?1 OR x.id = ?1", "s", code);
+	if (!r || json_is_null(r))
+		return r;
+	present(r);
+	const char *id = json_string_value(json_object_get(r, "id"));
+	json_t *insp = present_all(store_rows(st, e,
+		"SELECT id, kind, at, inspector, result, note, actor, created_at FROM inspection"
+		" WHERE hazard_id = ? ORDER BY at DESC, hlc DESC", "s", id));
+	json_t *hh = insp ? store_rows(st, e,
+		"SELECT id, head, address, members, phone FROM household"
+		" WHERE hazard_id = ? AND archived = 0 ORDER BY head", "s", id) : NULL;
+	if (!insp || !hh) {
+		json_decref(insp);
+		json_decref(r);
+		return NULL;
+	}
+	json_object_set_new(r, "inspections", insp);
+	json_object_set_new(r, "household_list", hh);
+	return r;
+}
+
+json_t *q_stock_list(struct store *st, const char *depot_id, const char *item_id, struct err *e)
+{
+	char today[11];
+	dd_date_local(dd_now(), today, sizeof today);
+	return store_rows(st, e,
+		"SELECT d.code AS depot_code, d.name AS depot, t.name AS township, i.code AS item_code,"
+		" i.name AS item, i.category, i.unit, sum(l.qty) AS qty, i.min_stock,"
+		" sum(l.qty) < i.min_stock AS below_min,"
+		" min(CASE WHEN l.qty > 0 AND l.expiry <> '' THEN l.expiry END) AS next_expiry,"
+		" sum(CASE WHEN l.expiry <> '' AND l.expiry < ?3 THEN l.qty ELSE 0 END) AS expired"
+		" FROM stock_lot l JOIN depot d ON d.id = l.depot_id JOIN item i ON i.id = l.item_id"
+		" LEFT JOIN division t ON t.code = d.township_code"
+		" WHERE (?1 IS NULL OR l.depot_id = ?1) AND (?2 IS NULL OR l.item_id = ?2)"
+		" GROUP BY l.depot_id, l.item_id ORDER BY d.level, d.code, i.code",
+		"sss", depot_id, item_id, today);
+}
+
+json_t *q_stock_lots(struct store *st, const char *depot_id, const char *item_id, struct err *e)
+{
+	return store_rows(st, e,
+		"SELECT batch, expiry, qty FROM stock_lot WHERE depot_id = ? AND item_id = ?"
+		" AND qty > 0 ORDER BY expiry = '', expiry, batch", "ss", depot_id, item_id);
+}
+
+json_t *q_stock_alerts(struct store *st, int days, struct err *e)
+{
+	char today[11], until[11];
+	int64_t now = dd_now();
+	dd_date_local(now, today, sizeof today);
+	dd_date_local(now + (int64_t)days * 86400, until, sizeof until);
+	return store_rows(st, e,
+		"SELECT 'below_min' AS alert, d.code AS depot_code, d.name AS depot,"
+		" i.code AS item_code, i.name AS item, sum(l.qty) AS qty, i.min_stock,"
+		" NULL AS expiry, i.unit"
+		" FROM stock_lot l JOIN depot d ON d.id = l.depot_id JOIN item i ON i.id = l.item_id"
+		" GROUP BY l.depot_id, l.item_id HAVING sum(l.qty) < i.min_stock"
+		" UNION ALL "
+		"SELECT CASE WHEN l.expiry < ?1 THEN 'expired' ELSE 'expiring' END,"
+		" d.code, d.name, i.code, i.name, l.qty, i.min_stock, l.expiry, i.unit"
+		" FROM stock_lot l JOIN depot d ON d.id = l.depot_id JOIN item i ON i.id = l.item_id"
+		" WHERE l.expiry <> '' AND l.qty > 0 AND l.expiry <= ?2"
+		" ORDER BY 1, 2, 4", "ss", today, until);
+}
+
+static json_t *first(struct store *st, struct err *e, const char *sql)
+{
+	json_t *r = store_row(st, e, sql, "");
+	return r && json_is_null(r) ? (json_decref(r), json_object()) : r;
+}
+
+json_t *q_stats(struct store *st, struct err *e)
+{
+	json_t *geo = first(st, e,
+		"SELECT count(*) AS total, count(*) FILTER (WHERE scale = 'large') AS large,"
+		" count(*) FILTER (WHERE scale = 'medium') AS medium,"
+		" count(*) FILTER (WHERE scale = 'small') AS small,"
+		" count(*) FILTER (WHERE road) AS road"
+		" FROM hazard WHERE kind = 'geohazard' AND status = 'registered' AND archived = 0");
+	json_t *town = geo ? first(st, e,
+		"SELECT count(*) AS total, count(*) FILTER (WHERE scale = 'large') AS large,"
+		" count(*) FILTER (WHERE scale = 'medium') AS medium,"
+		" count(*) FILTER (WHERE scale = 'small') AS small"
+		" FROM hazard WHERE kind = 'geohazard' AND status = 'registered' AND archived = 0"
+		" AND county_town") : NULL;
+	json_t *risk = town ? first(st, e,
+		"SELECT total(households) AS households, total(people) AS people, count(*) AS points"
+		" FROM hazard WHERE kind = 'geohazard' AND status = 'registered' AND archived = 0"
+		" AND high_risk") : NULL;
+	json_t *fire = risk ? first(st, e,
+		"SELECT count(*) AS total,"
+		" count(*) FILTER (WHERE subtype IN ('middle_school','kindergarten')) AS school,"
+		" count(*) FILTER (WHERE subtype = 'middle_school') AS middle_school,"
+		" count(*) FILTER (WHERE subtype = 'kindergarten') AS kindergarten,"
+		" count(*) FILTER (WHERE subtype = 'hospital') AS hospital,"
+		" count(*) FILTER (WHERE subtype = 'scenic') AS scenic,"
+		" count(*) FILTER (WHERE subtype NOT IN"
+		"  ('middle_school','kindergarten','hospital','scenic')) AS other"
+		" FROM hazard WHERE kind = 'fire_unit' AND status = 'registered' AND archived = 0")
+		: NULL;
+	json_t *other = fire ? first(st, e,
+		"SELECT count(*) FILTER (WHERE kind = 'major_source') AS major_sources,"
+		" count(*) FILTER (WHERE kind = 'flood_point') AS flood_points"
+		" FROM hazard WHERE status = 'registered' AND archived = 0") : NULL;
+	json_t *inc = other ? first(st, e,
+		"SELECT count(*) AS open,"
+		" count(*) FILTER (WHERE level = 'I') AS I, count(*) FILTER (WHERE level = 'II') AS II,"
+		" count(*) FILTER (WHERE level = 'III') AS III,"
+		" count(*) FILTER (WHERE level = 'IV') AS IV,"
+		" count(*) FILTER (WHERE level = 'pending') AS pending"
+		" FROM incident WHERE status = 'open' AND archived = 0") : NULL;
+	json_t *alerts = inc ? q_stock_alerts(st, 30, e) : NULL;
+	json_t *out = NULL;
+	if (alerts) {
+		/* Household and people totals are integers; total() gives reals. */
+		json_t *hrisk = json_pack("{s:I, s:I}",
+			"households", (json_int_t)json_number_value(json_object_get(risk, "households")),
+			"people", (json_int_t)json_number_value(json_object_get(risk, "people")));
+		json_object_set(geo, "county_town", town);
+		json_object_set_new(geo, "high_risk", hrisk);
+		json_t *by_level = json_object();
+		static const char *const lv[] = {"I", "II", "III", "IV", "pending"};
+		for (size_t i = 0; i < ARRAY_LEN(lv); i++)
+			json_object_set(by_level, lv[i], json_object_get(inc, lv[i]));
+		json_int_t counts[3] = {0};
+		size_t i;
+		json_t *a;
+		json_array_foreach(alerts, i, a) {
+			const char *k = json_string_value(json_object_get(a, "alert"));
+			counts[str_eq(k, "below_min") ? 0 : str_eq(k, "expiring") ? 1 : 2]++;
+		}
+		out = json_pack("{s:O, s:O, s:O, s:O, s:{s:O, s:o}, s:{s:I, s:I, s:I, s:O}}",
+			"geohazards", geo, "fire_key_units", fire,
+			"major_sources", json_object_get(other, "major_sources"),
+			"flood_points", json_object_get(other, "flood_points"),
+			"incidents", "open", json_object_get(inc, "open"), "by_level", by_level,
+			"stock", "below_min", counts[0], "expiring", counts[1], "expired", counts[2],
+			"alerts", alerts);
+	}
+	json_decref(geo);
+	json_decref(town);
+	json_decref(risk);
+	json_decref(fire);
+	json_decref(other);
+	json_decref(inc);
+	json_decref(alerts);
+	return out;
+}
+
+bool q_township(struct store *st, const char *text, char code[16], struct err *e)
+{
+	char *c = NULL;
+	if (!store_text(st, e, &c,
+			"SELECT code FROM division WHERE level = 'township' AND (code = ?1 OR name = ?1"
+			" OR name = ?1 || '镇' OR name = ?1 || '乡')", "s", text))
+		return false;
+	if (!c)
+		return err_set(e, ERR_USAGE, "township '%s': no such township (name or code)", text);
+	snprintf(code, 16, "%s", c);
+	free(c);
+	return true;
+}
+
+bool q_village(struct store *st, const char *township_code, const char *text, char code[16],
+	       struct err *e)
+{
+	json_t *r = store_rows(st, e,
+		"SELECT code, parent_code FROM division WHERE level IN ('village','community')"
+		" AND (code = ?1 OR name = ?1 OR name = ?1 || '村') AND (?2 IS NULL OR parent_code = ?2)",
+		"ss", text, township_code);
+	if (!r)
+		return false;
+	size_t n = json_array_size(r);
+	if (n == 1)
+		snprintf(code, 16, "%s", json_string_value(json_object_get(json_array_get(r, 0), "code")));
+	json_decref(r);
+	if (n == 0)
+		return err_set(e, ERR_USAGE, "village '%s': no such village%s", text,
+			       township_code ? " in that township" : "");
+	if (n > 1)
+		return err_set(e, ERR_USAGE,
+			       "village '%s': %zu villages have that name; give the township too", text, n);
+	return true;
+}
+
+bool q_incident_type(struct store *st, const char *text, char id[64], struct err *e)
+{
+	char *c = NULL;
+	if (!store_text(st, e, &c,
+			"SELECT id FROM incident_type WHERE id = ?1 OR name_zh = ?1 OR name_en = ?1 "
+			"COLLATE NOCASE", "s", text))
+		return false;
+	if (!c)
+		return err_set(e, ERR_USAGE,
+			       "type '%s': unknown incident type (see data/incident_types.csv)", text);
+	snprintf(id, 64, "%s", c);
+	free(c);
+	return true;
+}
+
+bool q_ref(struct store *st, const char *ref, const char *text, char id[ID_TEXT], struct err *e)
+{
+	const struct table *t = table_by_name(ref);
+	if (!t || !t->code_col)
+		return err_set(e, ERR_FAIL, "no lookup by code for %s", ref);
+	char sql[160];
+	snprintf(sql, sizeof sql, "SELECT id FROM %s WHERE (%s = ?1 OR id = ?1) AND archived = 0",
+		 t->name, t->code_col);
+	char *c = NULL;
+	if (!store_text(st, e, &c, sql, "s", text))
+		return false;
+	if (!c)
+		return err_set(e, ERR_USAGE, "%s '%s': no such %s", ref, text, ref);
+	snprintf(id, ID_TEXT, "%s", c);
+	free(c);
+	return true;
+}

@@ -1,0 +1,222 @@
+/* The record writer: the single path by which synced tables change. Each
+ * write stamps the clock, keeps per-field versions, queues the op in the
+ * outbox and appends to the audit trail, all inside the caller's
+ * transaction, so that sync later only has to move outbox rows. */
+#include "store_impl.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "dutydesk/dtime.h"
+
+/* Every key of fields must be a column of t: names in SQL come only from
+ * the static schema, never from input. */
+static bool check_fields(const struct table *t, json_t *fields, struct err *e)
+{
+	const char *k;
+	json_t *v;
+	json_object_foreach(fields, k, v) {
+		const struct column *c = table_column(t, k);
+		if (!c || !str_eq(c->name, k))
+			return err_set(e, ERR_FAIL, "%s has no field '%s'", t->name, k);
+	}
+	return true;
+}
+
+static bool node_id(struct store *st, char out[64], struct err *e)
+{
+	struct node_info ni;
+	if (!store_node(st, &ni, e))
+		return false;
+	snprintf(out, 64, "%s", ni.node_id);
+	return true;
+}
+
+/* Queues the op and writes its audit line. */
+static bool log_op(struct store *st, const struct table *t, const char *id, const char *kind,
+		   const char *node, const char *hlc, json_t *fields, json_t *detail, struct err *e)
+{
+	int64_t seq;
+	if (!store_exec(st, e, "UPDATE node SET op_seq = op_seq + 1", "") ||
+	    !store_int(st, e, &seq, "SELECT op_seq FROM node", ""))
+		return false;
+	char op_id[96];
+	snprintf(op_id, sizeof op_id, "%s:%lld", node, (long long)seq);
+	int64_t now = dd_now();
+	json_t *op = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s?, s:I, s:O}", "op_id", op_id,
+			       "node", node, "hlc", hlc, "table", t->name, "id", id, "kind", kind,
+			       "actor", st->actor, "at", (json_int_t)now, "fields", fields);
+	char *body = json_dumps(op, JSON_COMPACT | JSON_SORT_KEYS);
+	char *det = json_dumps(detail, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(op);
+	bool ok = store_exec(st, e,
+			     "INSERT INTO outbox (op_seq, op_id, hlc, tbl, row_id, body) "
+			     "VALUES (?, ?, ?, ?, ?, ?)",
+			     "isssss", seq, op_id, hlc, t->name, id, body) &&
+		  store_exec(st, e,
+			     "INSERT INTO audit (at, node, actor, op_id, tbl, row_id, action, detail) "
+			     "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+			     "isssssss", now, node, st->actor, op_id, t->name, id, kind, det);
+	free(body);
+	free(det);
+	return ok;
+}
+
+/* Turns a constraint failure into words about the record. */
+static bool write_error(struct store *st, const struct table *t, struct err *e)
+{
+	int code = sqlite3_extended_errcode(st->db);
+	const char *msg = sqlite3_errmsg(st->db);
+	switch (code) {
+	case SQLITE_CONSTRAINT_UNIQUE:
+	case SQLITE_CONSTRAINT_PRIMARYKEY:
+		return err_set(e, ERR_FAIL, "%s: already exists (%s)", t->name, msg);
+	case SQLITE_CONSTRAINT_FOREIGNKEY:
+		return err_set(e, ERR_FAIL, "%s: refers to a record that does not exist", t->name);
+	case SQLITE_CONSTRAINT_CHECK:
+	case SQLITE_CONSTRAINT_NOTNULL:
+		return err_set(e, ERR_FAIL, "%s: value not allowed (%s)", t->name, msg);
+	default:
+		return store_sql_error(st, e, t->name);
+	}
+}
+
+static bool step_write(struct store *st, const struct table *t, sqlite3_stmt *s, struct err *e)
+{
+	int rc = sqlite3_step(s);
+	bool ok = rc == SQLITE_DONE ? true : write_error(st, t, e);
+	sqlite3_reset(s);
+	return ok;
+}
+
+bool rec_insert(struct store *st, const struct table *t, json_t *fields, char id[ID_TEXT],
+		struct err *e)
+{
+	char node[64], hlc[HLC_TEXT];
+	hlc_t h;
+	if (!check_fields(t, fields, e) || !node_id(st, node, e) || !store_tick(st, &h, e))
+		return false;
+	hlc_format(h, hlc);
+	if (!id[0])
+		id_new(id, hlc_ms(h));
+
+	struct strbuf sql;
+	sb_init(&sql);
+	sb_printf(&sql, "INSERT INTO %s (id, origin_node, %s", t->name,
+		  t->append_only ? "hlc, created_at, actor" : "created_hlc, hlc");
+	const char *k;
+	json_t *v;
+	json_object_foreach(fields, k, v)
+		sb_printf(&sql, ", %s", k);
+	sb_puts(&sql, t->append_only ? ") VALUES (?, ?, ?, ?, ?" : ") VALUES (?, ?, ?, ?");
+	for (size_t i = 0; i < json_object_size(fields); i++)
+		sb_puts(&sql, ", ?");
+	sb_puts(&sql, ")");
+
+	sqlite3_stmt *s = store_prep(st, sql.buf, e);
+	sb_finish(&sql);
+	if (!s)
+		return false;
+	int idx = 1;
+	sqlite3_bind_text(s, idx++, id, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, idx++, node, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, idx++, hlc, -1, SQLITE_TRANSIENT);
+	if (t->append_only) {
+		sqlite3_bind_int64(s, idx++, dd_now());
+		if (st->actor)
+			sqlite3_bind_text(s, idx, st->actor, -1, SQLITE_TRANSIENT);
+		idx++;
+	} else {
+		sqlite3_bind_text(s, idx++, hlc, -1, SQLITE_TRANSIENT);
+	}
+	json_object_foreach(fields, k, v)
+		if (!store_bind_json(s, idx++, v))
+			return err_set(e, ERR_FAIL, "%s.%s: value of an unsupported type", t->name, k);
+	if (!step_write(st, t, s, e))
+		return false;
+	return log_op(st, t, id, "insert", node, hlc, fields, fields, e);
+}
+
+bool rec_update(struct store *st, const struct table *t, const char *id, json_t *fields,
+		bool *changed, struct err *e)
+{
+	if (changed)
+		*changed = false;
+	if (t->append_only)
+		return err_set(e, ERR_FAIL, "%s is append-only: add a correcting entry instead",
+			       t->name);
+	if (!check_fields(t, fields, e))
+		return false;
+	if (json_object_size(fields) == 0)
+		return true;
+
+	/* The current values, to keep only real changes and audit old ones. */
+	struct strbuf sql;
+	sb_init(&sql);
+	sb_puts(&sql, "SELECT id");
+	const char *k;
+	json_t *v;
+	json_object_foreach(fields, k, v)
+		sb_printf(&sql, ", %s", k);
+	sb_printf(&sql, " FROM %s WHERE id = ?", t->name);
+	json_t *cur = store_row(st, e, sql.buf, "s", id);
+	sb_finish(&sql);
+	if (!cur)
+		return false;
+	if (json_is_null(cur)) {
+		json_decref(cur);
+		return err_set(e, ERR_FAIL, "%s %s does not exist", t->name, id);
+	}
+	json_t *diff = json_object(), *old = json_object();
+	json_object_foreach(fields, k, v) {
+		json_t *was = json_object_get(cur, k);
+		if (!json_equal(was, v)) {
+			json_object_set(diff, k, v);
+			json_object_set(old, k, was);
+		}
+	}
+	json_decref(cur);
+	bool ok = true;
+	if (json_object_size(diff) == 0)
+		goto out;
+
+	char node[64], hlc[HLC_TEXT];
+	hlc_t h;
+	if (!(ok = node_id(st, node, e) && store_tick(st, &h, e)))
+		goto out;
+	hlc_format(h, hlc);
+	sb_init(&sql);
+	sb_printf(&sql, "UPDATE %s SET hlc = ?", t->name);
+	json_object_foreach(diff, k, v)
+		sb_printf(&sql, ", %s = ?", k);
+	sb_puts(&sql, " WHERE id = ?");
+	sqlite3_stmt *s = store_prep(st, sql.buf, e);
+	sb_finish(&sql);
+	if (!(ok = s != NULL))
+		goto out;
+	int idx = 1;
+	sqlite3_bind_text(s, idx++, hlc, -1, SQLITE_TRANSIENT);
+	json_object_foreach(diff, k, v)
+		store_bind_json(s, idx++, v);
+	sqlite3_bind_text(s, idx, id, -1, SQLITE_TRANSIENT);
+	if (!(ok = step_write(st, t, s, e)))
+		goto out;
+	json_object_foreach(diff, k, v) {
+		ok = store_exec(st, e,
+				"INSERT INTO field_version (tbl, row_id, field, hlc, node) "
+				"VALUES (?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET "
+				"hlc = excluded.hlc, node = excluded.node",
+				"sssss", t->name, id, k, hlc, node);
+		if (!ok)
+			goto out;
+	}
+	json_t *detail = json_pack("{s:O, s:O}", "old", old, "new", diff);
+	ok = log_op(st, t, id, "update", node, hlc, diff, detail, e);
+	json_decref(detail);
+	if (ok && changed)
+		*changed = true;
+out:
+	json_decref(diff);
+	json_decref(old);
+	return ok;
+}

@@ -1,0 +1,36 @@
+/* Reference tables that every database ships with and that never sync:
+ * administrative divisions and incident types. */
+#include "store_impl.h"
+
+bool store_put_division(struct store *st, const char *code, const char *name, const char *level,
+			const char *parent, bool illustrative, struct err *e)
+{
+	return store_exec(st, e,
+			  "INSERT INTO division (code, name, level, parent_code, illustrative)"
+			  " VALUES (?, ?, ?, ?, ?) ON CONFLICT (code) DO UPDATE SET name = excluded.name,"
+			  " level = excluded.level, parent_code = excluded.parent_code,"
+			  " illustrative = excluded.illustrative",
+			  "ssssi", code, name, level, str_empty(parent) ? NULL : parent,
+			  (int64_t)illustrative);
+}
+
+bool store_put_incident_type(struct store *st, const char *id, const char *cls,
+			     const char *name_zh, const char *name_en, struct err *e)
+{
+	return store_exec(st, e,
+			  "INSERT INTO incident_type (id, class, name_zh, name_en) VALUES (?, ?, ?, ?)"
+			  " ON CONFLICT (id) DO UPDATE SET class = excluded.class,"
+			  " name_zh = excluded.name_zh, name_en = excluded.name_en",
+			  "ssss", id, cls, name_zh, name_en);
+}
+
+bool store_is_empty(struct store *st, bool *empty, struct err *e)
+{
+	int64_t n;
+	if (!store_int(st, e, &n,
+		       "SELECT (SELECT count(*) FROM incident) + (SELECT count(*) FROM hazard)"
+		       " + (SELECT count(*) FROM depot) + (SELECT count(*) FROM team)", ""))
+		return false;
+	*empty = n == 0;
+	return true;
+}

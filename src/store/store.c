@@ -1,0 +1,418 @@
+/* Opening, migrating, transactions and the statement helpers. */
+#include "store_impl.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define BUSY_TIMEOUT_MS 5000
+
+char *store_default_path(const char *flag_path)
+{
+	if (!str_empty(flag_path))
+		return xstrdup(flag_path);
+	const char *env = getenv("DUTYDESK_DB");
+	if (!str_empty(env))
+		return xstrdup(env);
+	const char *xdg = getenv("XDG_DATA_HOME");
+	if (!str_empty(xdg))
+		return xasprintf("%s/dutydesk/dutydesk.db", xdg);
+	const char *home = getenv("HOME");
+	return xasprintf("%s/.local/share/dutydesk/dutydesk.db", str_empty(home) ? "." : home);
+}
+
+/* mkdir -p of the folder holding path, new folders mode 0700. */
+static bool make_parent_dirs(const char *path, struct err *e)
+{
+	char *dir = xstrdup(path);
+	char *slash = strrchr(dir, '/');
+	if (!slash || slash == dir) {
+		free(dir);
+		return true;
+	}
+	*slash = '\0';
+	for (char *p = dir + 1;; p++) {
+		if (*p == '/' || *p == '\0') {
+			char c = *p;
+			*p = '\0';
+			if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
+				err_set(e, ERR_FAIL, "cannot create folder %s: %s", dir, strerror(errno));
+				free(dir);
+				return false;
+			}
+			*p = c;
+			if (c == '\0')
+				break;
+		}
+	}
+	free(dir);
+	return true;
+}
+
+bool store_sql_error(struct store *st, struct err *e, const char *what)
+{
+	int code = sqlite3_extended_errcode(st->db);
+	const char *msg = sqlite3_errmsg(st->db);
+	if ((code & 0xFF) == SQLITE_BUSY || (code & 0xFF) == SQLITE_LOCKED)
+		return err_set(e, ERR_FAIL,
+			       "%s: the database %s is busy (another dutydesk is writing); "
+			       "try again", what, st->path);
+	if ((code & 0xFF) == SQLITE_READONLY)
+		return err_set(e, ERR_FAIL, "%s: the database %s is read-only", what, st->path);
+	if ((code & 0xFF) == SQLITE_FULL)
+		return err_set(e, ERR_FAIL, "%s: the disk is full; nothing was changed", what);
+	if ((code & 0xFF) == SQLITE_CORRUPT || (code & 0xFF) == SQLITE_NOTADB)
+		return err_set(e, ERR_FAIL,
+			       "%s: %s is damaged or not a dutydesk database; restore it from a "
+			       "backup (dutydesk restore FILE)", what, st->path);
+	return err_set(e, ERR_FAIL, "%s: %s", what, msg);
+}
+
+static bool migrate(struct store *st, struct err *e)
+{
+	int v = store_user_version(st);
+	if (v < 0)
+		return store_sql_error(st, e, "reading the schema version");
+	if (v > store_schema_version)
+		return err_set(e, ERR_FAIL,
+			       "%s has schema version %d, newer than this dutydesk knows (%d); "
+			       "use a newer dutydesk", st->path, v, store_schema_version);
+	for (; v < store_schema_version; v++) {
+		char pragma[48];
+		snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d;", v + 1);
+		if (!store_begin(st, e))
+			return false;
+		if (!store_script(st, store_migrations[v], e) || !store_script(st, pragma, e)) {
+			store_rollback(st);
+			err_prefix(e, "migrating %s to schema version %d", st->path, v + 1);
+			return false;
+		}
+		if (!store_commit(st, e))
+			return false;
+	}
+	return true;
+}
+
+bool store_open(const char *path, unsigned flags, struct store **out, struct err *e)
+{
+	*out = NULL;
+	bool ro = flags & STORE_READONLY;
+	struct stat sb;
+	bool exists = stat(path, &sb) == 0;
+	if (!exists && !(flags & STORE_CREATE))
+		return err_set(e, ERR_FAIL,
+			       "no database at %s; create one with 'dutydesk init' or 'dutydesk demo'",
+			       path);
+	if (!exists) {
+		if (!make_parent_dirs(path, e))
+			return false;
+		/* Create the file ourselves so that it is 0600 from the start. */
+		int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+		if (fd < 0)
+			return err_set(e, ERR_FAIL, "cannot create %s: %s", path, strerror(errno));
+		close(fd);
+	}
+
+	struct store *st = xcalloc(1, sizeof *st);
+	st->path = xstrdup(path);
+	st->readonly = ro;
+	int oflags = ro ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
+	if (sqlite3_open_v2(path, &st->db, oflags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		store_sql_error(st, e, "opening");
+		store_close(st);
+		return false;
+	}
+	sqlite3_extended_result_codes(st->db, 1);
+	sqlite3_busy_timeout(st->db, BUSY_TIMEOUT_MS);
+
+	/* Probe before anything writes: a foreign file fails here, untouched. */
+	int64_t probe;
+	if (!store_int(st, e, &probe, "SELECT count(*) FROM sqlite_schema", "")) {
+		store_close(st);
+		return false;
+	}
+	int v = store_user_version(st);
+	if (probe > 0 && v == 0) {
+		err_set(e, ERR_FAIL, "%s is an SQLite database but not a dutydesk one; refusing to touch it",
+			path);
+		store_close(st);
+		return false;
+	}
+
+	const char *pragmas = ro ? "PRAGMA foreign_keys = ON;"
+				 : "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
+				   " PRAGMA foreign_keys = ON;";
+	if (!store_script(st, pragmas, e) || (!ro && !migrate(st, e))) {
+		store_close(st);
+		return false;
+	}
+	if (ro && v < store_schema_version) {
+		err_set(e, ERR_FAIL, "%s needs upgrading (schema %d < %d) but is opened read-only", path,
+			v, store_schema_version);
+		store_close(st);
+		return false;
+	}
+	*out = st;
+	return true;
+}
+
+void store_close(struct store *st)
+{
+	if (!st)
+		return;
+	for (unsigned i = 0; i < STMT_CACHE; i++) {
+		sqlite3_finalize(st->cache[i].stmt);
+		free(st->cache[i].sql);
+	}
+	if (st->db) {
+		if (!st->readonly)
+			sqlite3_exec(st->db, "PRAGMA optimize;", NULL, NULL, NULL);
+		sqlite3_close(st->db);
+	}
+	free(st->path);
+	free(st);
+}
+
+const char *store_path(const struct store *st)
+{
+	return st->path;
+}
+
+int store_user_version(struct store *st)
+{
+	int64_t v;
+	if (!store_int(st, NULL, &v, "PRAGMA user_version", ""))
+		return -1;
+	return (int)v;
+}
+
+bool store_script(struct store *st, const char *sql, struct err *e)
+{
+	char *msg = NULL;
+	if (sqlite3_exec(st->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		sqlite3_free(msg);
+		return store_sql_error(st, e, "database");
+	}
+	return true;
+}
+
+bool store_begin(struct store *st, struct err *e)
+{
+	if (st->readonly)
+		return err_set(e, ERR_FAIL, "the database %s is open read-only; nothing was changed",
+			       st->path);
+	return store_exec(st, e, "BEGIN IMMEDIATE", "");
+}
+
+bool store_commit(struct store *st, struct err *e)
+{
+	if (!store_exec(st, e, "COMMIT", "")) {
+		store_rollback(st);
+		return false;
+	}
+	return true;
+}
+
+void store_rollback(struct store *st)
+{
+	if (!sqlite3_get_autocommit(st->db))
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+sqlite3_stmt *store_prep(struct store *st, const char *sql, struct err *e)
+{
+	for (unsigned i = 0; i < STMT_CACHE; i++) {
+		if (st->cache[i].sql && strcmp(st->cache[i].sql, sql) == 0) {
+			sqlite3_reset(st->cache[i].stmt);
+			sqlite3_clear_bindings(st->cache[i].stmt);
+			return st->cache[i].stmt;
+		}
+	}
+	sqlite3_stmt *s;
+	if (sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s, NULL) != SQLITE_OK) {
+		store_sql_error(st, e, "preparing a query");
+		return NULL;
+	}
+	/* Round-robin replacement: the hot statements are few. */
+	unsigned i = st->cache_next++ % STMT_CACHE;
+	sqlite3_finalize(st->cache[i].stmt);
+	free(st->cache[i].sql);
+	st->cache[i].sql = xstrdup(sql);
+	st->cache[i].stmt = s;
+	return s;
+}
+
+bool store_bind_json(sqlite3_stmt *s, int idx, json_t *v)
+{
+	int rc;
+	if (!v || json_is_null(v))
+		rc = sqlite3_bind_null(s, idx);
+	else if (json_is_string(v))
+		rc = sqlite3_bind_text(s, idx, json_string_value(v), (int)json_string_length(v),
+				       SQLITE_TRANSIENT);
+	else if (json_is_integer(v))
+		rc = sqlite3_bind_int64(s, idx, json_integer_value(v));
+	else if (json_is_real(v))
+		rc = sqlite3_bind_double(s, idx, json_real_value(v));
+	else if (json_is_boolean(v))
+		rc = sqlite3_bind_int(s, idx, json_is_true(v));
+	else
+		return false;
+	return rc == SQLITE_OK;
+}
+
+bool store_bindv(struct store *st, sqlite3_stmt *s, const char *fmt, va_list ap, struct err *e)
+{
+	int idx = 1, rc = SQLITE_OK;
+	for (const char *f = fmt; *f && rc == SQLITE_OK; f++, idx++) {
+		switch (*f) {
+		case 's': {
+			const char *v = va_arg(ap, const char *);
+			rc = v ? sqlite3_bind_text(s, idx, v, -1, SQLITE_TRANSIENT)
+			       : sqlite3_bind_null(s, idx);
+			break;
+		}
+		case 'i':
+			rc = sqlite3_bind_int64(s, idx, va_arg(ap, int64_t));
+			break;
+		case 'd':
+			rc = sqlite3_bind_double(s, idx, va_arg(ap, double));
+			break;
+		case 'j':
+			rc = store_bind_json(s, idx, va_arg(ap, json_t *)) ? SQLITE_OK : SQLITE_MISUSE;
+			break;
+		default:
+			rc = SQLITE_MISUSE;
+		}
+	}
+	if (rc != SQLITE_OK)
+		return store_sql_error(st, e, "binding a value");
+	return true;
+}
+
+json_t *store_column_json(sqlite3_stmt *s, int i)
+{
+	switch (sqlite3_column_type(s, i)) {
+	case SQLITE_INTEGER:
+		return json_integer(sqlite3_column_int64(s, i));
+	case SQLITE_FLOAT:
+		return json_real(sqlite3_column_double(s, i));
+	case SQLITE_TEXT:
+		return json_stringn((const char *)sqlite3_column_text(s, i),
+				    (size_t)sqlite3_column_bytes(s, i));
+	case SQLITE_BLOB: /* never stored by us; shown as null rather than raw */
+	default:
+		return json_null();
+	}
+}
+
+/* Prepares and binds; NULL on error. */
+static sqlite3_stmt *prepv(struct store *st, struct err *e, const char *sql, const char *fmt,
+			   va_list ap)
+{
+	sqlite3_stmt *s = store_prep(st, sql, e);
+	if (!s || !store_bindv(st, s, fmt, ap, e))
+		return NULL;
+	return s;
+}
+
+bool store_exec(struct store *st, struct err *e, const char *sql, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	sqlite3_stmt *s = prepv(st, e, sql, fmt, ap);
+	va_end(ap);
+	if (!s)
+		return false;
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		;
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE)
+		return store_sql_error(st, e, "database");
+	return true;
+}
+
+static json_t *rows(struct store *st, struct err *e, sqlite3_stmt *s, bool first_only)
+{
+	json_t *arr = json_array();
+	int rc, n = sqlite3_column_count(s);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		json_t *o = json_object();
+		for (int i = 0; i < n; i++)
+			json_object_set_new(o, sqlite3_column_name(s, i), store_column_json(s, i));
+		json_array_append_new(arr, o);
+		if (first_only)
+			break;
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+		json_decref(arr);
+		store_sql_error(st, e, "database");
+		return NULL;
+	}
+	return arr;
+}
+
+json_t *store_rows(struct store *st, struct err *e, const char *sql, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	sqlite3_stmt *s = prepv(st, e, sql, fmt, ap);
+	va_end(ap);
+	return s ? rows(st, e, s, false) : NULL;
+}
+
+json_t *store_row(struct store *st, struct err *e, const char *sql, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	sqlite3_stmt *s = prepv(st, e, sql, fmt, ap);
+	va_end(ap);
+	json_t *arr = s ? rows(st, e, s, true) : NULL;
+	if (!arr)
+		return NULL;
+	json_t *r = json_array_size(arr) ? json_incref(json_array_get(arr, 0)) : json_null();
+	json_decref(arr);
+	return r;
+}
+
+bool store_int(struct store *st, struct err *e, int64_t *out, const char *sql, const char *fmt,
+	       ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	sqlite3_stmt *s = prepv(st, e, sql, fmt, ap);
+	va_end(ap);
+	if (!s)
+		return false;
+	int rc = sqlite3_step(s);
+	*out = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_sql_error(st, e, "database");
+	return true;
+}
+
+bool store_text(struct store *st, struct err *e, char **out, const char *sql, const char *fmt,
+		...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	sqlite3_stmt *s = prepv(st, e, sql, fmt, ap);
+	va_end(ap);
+	*out = NULL;
+	if (!s)
+		return false;
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL)
+		*out = xstrdup((const char *)sqlite3_column_text(s, 0));
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_sql_error(st, e, "database");
+	return true;
+}

@@ -1,0 +1,34 @@
+/* Private to src/store. */
+#ifndef DUTYDESK_STORE_IMPL_H
+#define DUTYDESK_STORE_IMPL_H
+
+#include <sqlite3.h>
+#include <stdarg.h>
+
+#include "dutydesk/store.h"
+
+extern const char *const store_migrations[];
+extern const int store_schema_version;
+
+#define STMT_CACHE 64
+
+struct store {
+	sqlite3 *db;
+	char *path;
+	bool readonly;
+	const char *actor;
+	struct {
+		char *sql;
+		sqlite3_stmt *stmt;
+	} cache[STMT_CACHE];
+	unsigned cache_next;
+};
+
+/* A cached prepared statement, reset and with bindings cleared. */
+sqlite3_stmt *store_prep(struct store *st, const char *sql, struct err *e);
+bool store_bindv(struct store *st, sqlite3_stmt *s, const char *fmt, va_list ap, struct err *e);
+bool store_bind_json(sqlite3_stmt *s, int idx, json_t *v);
+json_t *store_column_json(sqlite3_stmt *s, int i);
+bool store_sql_error(struct store *st, struct err *e, const char *what);
+
+#endif

@@ -1,0 +1,183 @@
+#include "dutydesk/csv.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct csv {
+	char *name;
+	char *buf;
+	size_t len, pos;
+	size_t line, rec_line;
+	bool seen_record;
+	struct strbuf field;
+	char **fields;
+	size_t nfields, cap;
+};
+
+struct csv *csv_open_mem(const char *name, const char *buf, size_t len)
+{
+	struct csv *c = xcalloc(1, sizeof *c);
+	c->name = xstrdup(name);
+	c->buf = xmalloc(len + 1);
+	memcpy(c->buf, buf, len);
+	c->buf[len] = '\0';
+	c->len = len;
+	c->line = 1;
+	sb_init(&c->field);
+	if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
+		c->pos = 3;
+	return c;
+}
+
+struct csv *csv_open(const char *path, struct err *e)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		err_set(e, ERR_FAIL, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	struct strbuf sb;
+	sb_init(&sb);
+	char chunk[65536];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+		sb_add(&sb, chunk, n);
+	bool bad = ferror(f);
+	fclose(f);
+	if (bad) {
+		sb_finish(&sb);
+		err_set(e, ERR_FAIL, "%s: read error", path);
+		return NULL;
+	}
+	struct csv *c = csv_open_mem(path, sb.buf ? sb.buf : "", sb.len);
+	sb_finish(&sb);
+	return c;
+}
+
+void csv_destroy(struct csv *c)
+{
+	if (!c)
+		return;
+	for (size_t i = 0; i < c->nfields; i++)
+		free(c->fields[i]);
+	free(c->fields);
+	sb_finish(&c->field);
+	free(c->buf);
+	free(c->name);
+	free(c);
+}
+
+static void push_field(struct csv *c)
+{
+	if (c->nfields == c->cap) {
+		c->cap = c->cap ? c->cap * 2 : 16;
+		c->fields = xrealloc(c->fields, c->cap * sizeof *c->fields);
+	}
+	c->fields[c->nfields++] = xstrndup(c->field.buf ? c->field.buf : "", c->field.len);
+	sb_clear(&c->field);
+}
+
+static void skip_line(struct csv *c)
+{
+	while (c->pos < c->len && c->buf[c->pos] != '\n')
+		c->pos++;
+	if (c->pos < c->len) {
+		c->pos++;
+		c->line++;
+	}
+}
+
+int csv_next(struct csv *c, char ***fields, size_t *n, struct err *e)
+{
+	for (size_t i = 0; i < c->nfields; i++)
+		free(c->fields[i]);
+	c->nfields = 0;
+	sb_clear(&c->field);
+
+	/* Comment and blank lines before the header; blank lines anywhere. */
+	for (;;) {
+		if (c->pos >= c->len)
+			return 0;
+		char ch = c->buf[c->pos];
+		if ((ch == '#' && !c->seen_record) || ch == '\n' ||
+		    (ch == '\r' && c->buf[c->pos + 1] == '\n'))
+			skip_line(c);
+		else
+			break;
+	}
+	c->rec_line = c->line;
+	c->seen_record = true;
+
+	bool quoted = false, was_quoted = false;
+	while (c->pos < c->len) {
+		char ch = c->buf[c->pos++];
+		if (ch == '\0') {
+			err_set(e, ERR_FAIL, "%s:%zu: NUL byte in CSV", c->name, c->line);
+			return -1;
+		}
+		if (quoted) {
+			if (ch == '"') {
+				if (c->buf[c->pos] == '"') {
+					sb_putc(&c->field, '"');
+					c->pos++;
+				} else {
+					quoted = false;
+				}
+			} else {
+				if (ch == '\n')
+					c->line++;
+				sb_putc(&c->field, ch);
+			}
+			continue;
+		}
+		if (ch == '"') {
+			if (c->field.len || was_quoted) {
+				err_set(e, ERR_FAIL, "%s:%zu: field %zu: stray '\"' inside an unquoted field",
+					c->name, c->line, c->nfields + 1);
+				return -1;
+			}
+			quoted = was_quoted = true;
+		} else if (ch == ',') {
+			push_field(c);
+			was_quoted = false;
+		} else if (ch == '\n' || (ch == '\r' && c->buf[c->pos] == '\n')) {
+			if (ch == '\r')
+				c->pos++;
+			c->line++;
+			break;
+		} else if (was_quoted) {
+			err_set(e, ERR_FAIL, "%s:%zu: field %zu: text after the closing quote",
+				c->name, c->line, c->nfields + 1);
+			return -1;
+		} else {
+			sb_putc(&c->field, ch);
+		}
+	}
+	if (quoted) {
+		err_set(e, ERR_FAIL, "%s:%zu: quoted field never closed", c->name, c->rec_line);
+		return -1;
+	}
+	push_field(c);
+	for (size_t i = 0; i < c->nfields; i++) {
+		if (!str_valid_utf8(c->fields[i])) {
+			err_set(e, ERR_FAIL, "%s:%zu: field %zu: not valid UTF-8 (save the file as UTF-8)",
+				c->name, c->rec_line, i + 1);
+			return -1;
+		}
+	}
+	*fields = c->fields;
+	*n = c->nfields;
+	return 1;
+}
+
+size_t csv_line(const struct csv *c)
+{
+	return c->rec_line;
+}
+
+const char *csv_name(const struct csv *c)
+{
+	return c->name;
+}
