@@ -31,10 +31,14 @@ json_t *q_hazard_show(struct store *st, const char *code, struct err *e);
 json_t *q_stock_list(struct store *st, const char *depot_id, const char *item_id, struct err *e);
 /* Lots with quantity left, first-expiring first, for issuing. */
 json_t *q_stock_lots(struct store *st, const char *depot_id, const char *item_id, struct err *e);
-/* Below minimum, expiring within days, expired. */
-json_t *q_stock_alerts(struct store *st, int days, struct err *e);
+/* Expired, then expiring within days (soonest first), then below minimum;
+ * at most limit rows (0: all). */
+json_t *q_stock_alerts(struct store *st, int days, int64_t limit, struct err *e);
+/* How many alerts q_stats lists (the counts are always complete). */
+#define STATS_ALERTS 20
 
-/* The overview: geohazards, fire key units, incidents, stock alerts. */
+/* The overview: geohazards, fire key units, incidents, and stock: counts
+ * of below_min, expiring (30 days) and expired, and the most urgent alerts. */
 json_t *q_stats(struct store *st, struct err *e);
 
 /* Resolve a person's words to codes/ids; false with a message if none. */

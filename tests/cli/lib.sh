@@ -1,0 +1,117 @@
+# Sourced by every tests/cli/*.sh script: a private sandbox and small assertion helpers.
+# Needs DUTYDESK (path of the binary) and DUTYDESK_DATA from meson's test_env.
+set -u
+
+: "${DUTYDESK:?DUTYDESK must name the dutydesk binary (run through meson test)}"
+command -v jq >/dev/null || { echo "jq is required" >&2; exit 77; }
+command -v sqlite3 >/dev/null || { echo "sqlite3 is required" >&2; exit 77; }
+
+TEST_NAME=$(basename "$0" .sh)
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/dutydesk-cli-$TEST_NAME.XXXXXX") || exit 1
+CHECKS=0
+OUT=$TMP/stdout
+ERR=$TMP/stderr
+RC=0
+LAST_CMD=""
+
+_finish() {
+	local rc=$?
+	rm -rf "$TMP"
+	if [ "$rc" -eq 0 ]; then
+		echo "PASS $TEST_NAME: $CHECKS checks"
+	else
+		echo "FAIL $TEST_NAME: $CHECKS checks passed before the failure" >&2
+	fi
+	exit "$rc"
+}
+trap _finish EXIT
+
+export HOME=$TMP/home
+export XDG_DATA_HOME=$TMP/xdg
+export DUTYDESK_DB=$TMP/dutydesk.db
+export DUTYDESK_NOW='2026-11-28 18:00'
+export DUTYDESK_OFFICER=测试员
+unset XDG_CONFIG_HOME XDG_STATE_HOME
+mkdir -p "$HOME"
+: >"$OUT"
+: >"$ERR"
+
+# The binary under test.
+dd() { "$DUTYDESK" "$@"; }
+
+_show_last() {
+	echo "  command: $LAST_CMD (exit $RC)"
+	echo "  --- stdout (first 2000 bytes) ---"
+	head -c 2000 "$OUT"
+	echo "  --- stderr (first 2000 bytes) ---"
+	head -c 2000 "$ERR"
+}
+
+fail() {
+	{
+		echo "FAIL [$TEST_NAME] check $((CHECKS + 1)) (line ${BASH_LINENO[0]}): $*"
+		_show_last
+	} >&2
+	exit 1
+}
+
+pass() { CHECKS=$((CHECKS + 1)); }
+
+# Runs a command, keeps its stdout/stderr, no check of the exit code.
+run() {
+	LAST_CMD="$*"
+	"$@" >"$OUT" 2>"$ERR"
+	RC=$?
+}
+
+# expect_rc N cmd... : runs cmd; fails unless it exits with N.
+expect_rc() {
+	local want=$1
+	shift
+	run "$@"
+	[ "$RC" -eq "$want" ] || fail "expected exit $want, got $RC"
+	pass
+}
+
+expect_out_has() { grep -qF -- "$1" "$OUT" || fail "stdout lacks '$1'"; pass; }
+expect_err_has() { grep -qF -- "$1" "$ERR" || fail "stderr lacks '$1'"; pass; }
+expect_out_lacks() { ! grep -qF -- "$1" "$OUT" || fail "stdout unexpectedly has '$1'"; pass; }
+expect_err_nonempty() { [ -s "$ERR" ] || fail "expected a message on stderr"; pass; }
+
+# expect_eq ACTUAL EXPECTED WHAT
+expect_eq() {
+	[ "$1" == "$2" ] || fail "$3: expected '$2', got '$1'"
+	pass
+}
+
+# expect_true WHAT cmd... : the command (not the binary under test) must succeed.
+expect_true() {
+	local what=$1
+	shift
+	"$@" || fail "$what"
+	pass
+}
+
+# jq -r FILTER on the last stdout.
+json_get() {
+	jq -r "$@" "$OUT" || {
+		echo "json_get: jq failed on: $(head -c 300 "$OUT")" >&2
+		return 1
+	}
+}
+
+# A digest of the database content. sqlite_stat1 (query-planner statistics that
+# SQLite's PRAGMA optimize refreshes) is left out: it is not data.
+db_digest() {
+	local db=${1:-$DUTYDESK_DB}
+	[ -e "$db" ] || { echo "absent"; return; }
+	sqlite3 -batch "$db" .dump | grep -v 'sqlite_stat1' | sha256sum | cut -d' ' -f1
+}
+
+# Display width of stdin's lines, one number per line.
+display_width() {
+	python3 -c '
+import sys, unicodedata
+for line in sys.stdin.read().split("\n"):
+    print(sum(0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in line))'
+}

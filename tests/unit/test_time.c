@@ -1,0 +1,242 @@
+/* dd_time_parse, dd_date_parse, local/ISO formatting and DUTYDESK_NOW.
+ * Runs with TZ=Asia/Shanghai (test_env); main() sets it again to be sure. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <cmocka.h>
+
+#include "dutydesk/dtime.h"
+
+/* 2026-11-28 17:30 in Shanghai = 09:30 UTC. */
+#define T1730 INT64_C(1795858200)
+#define HOUR INT64_C(3600)
+#define DAY INT64_C(86400)
+
+#define assert_contains(hay, needle)                                                   \
+	do {                                                                          \
+		if (!strstr((hay), (needle)))                                         \
+			fail_msg("'%s' does not contain '%s'", (hay), (needle));      \
+	} while (0)
+
+static int64_t parse_ok(const char *s, int64_t now)
+{
+	struct err e = {0};
+	int64_t t = -1;
+	if (!dd_time_parse(s, now, &t, &e))
+		fail_msg("'%s' refused: %s", s, e.msg);
+	return t;
+}
+
+/* Refused, with a non-empty message; returns the message. */
+static const char *parse_bad(const char *s, struct err *e)
+{
+	int64_t t = 12345;
+	memset(e, 0, sizeof *e);
+	if (dd_time_parse(s, T1730, &t, e))
+		fail_msg("'%s' accepted as %lld", s, (long long)t);
+	assert_true(e->msg[0] != '\0');
+	assert_int_equal(t, 12345); /* output untouched */
+	return e->msg;
+}
+
+static void test_local_datetime(void **state)
+{
+	(void)state;
+	assert_int_equal(parse_ok("2026-11-28 17:30", 0), T1730);
+	assert_int_equal(parse_ok("2026-11-28 17:30:45", 0), T1730 + 45);
+	assert_int_equal(parse_ok("2026-11-28T17:30", 0), T1730);
+	/* The argument now plays no part when a date is given. */
+	assert_int_equal(parse_ok("2026-11-28 17:30", T1730 + 30 * DAY), T1730);
+}
+
+static void test_clock_only_is_today(void **state)
+{
+	(void)state;
+	/* now = 12:30 local on 2026-11-28 */
+	assert_int_equal(parse_ok("17:30", T1730 - 5 * HOUR), T1730);
+	/* now = 00:30 local on 2026-11-29 (16:30 UTC on the 28th): local "today" is the 29th */
+	assert_int_equal(parse_ok("17:30", T1730 + 7 * HOUR), T1730 + DAY);
+	/* now = 23:59 local on the 28th */
+	assert_int_equal(parse_ok("00:00", T1730 + 6 * HOUR + 29 * 60), T1730 - 17 * HOUR - 30 * 60);
+	assert_int_equal(parse_ok("17:30:10", T1730), T1730 + 10);
+}
+
+static void test_iso_forms(void **state)
+{
+	(void)state;
+	assert_int_equal(parse_ok("2026-11-28T09:30:00Z", 0), T1730);
+	assert_int_equal(parse_ok("2026-11-28T09:30Z", 0), T1730);
+	assert_int_equal(parse_ok("2026-11-28T17:30:00+08:00", 0), T1730);
+	assert_int_equal(parse_ok("2026-11-28T17:30+08:00", 0), T1730);
+	assert_int_equal(parse_ok("2026-11-28T17:30:00+0800", 0), T1730);
+	assert_int_equal(parse_ok("2026-11-28T04:30:00-05:00", 0), T1730);
+	assert_int_equal(parse_ok("2026-11-27T20:30:00-05:00", 0), T1730 - 8 * HOUR);
+	assert_int_equal(parse_ok("2026-11-28T09:30:00+00:00", 0), T1730);
+	assert_int_equal(parse_ok("2026-11-28T15:00:00+05:30", 0), T1730);
+	assert_int_equal(parse_ok("2026-11-28T09:30:00.123Z", 0), T1730);
+	assert_int_equal(parse_ok("2026-11-28T17:30:00.999999+08:00", 0), T1730);
+	/* UTC midnight across a day boundary */
+	assert_int_equal(parse_ok("2026-11-28T00:00:00Z", 0), T1730 - 9 * HOUR - 30 * 60);
+}
+
+static void test_date_is_local_midnight(void **state)
+{
+	(void)state;
+	assert_int_equal(parse_ok("2026-11-28", T1730), T1730 - 17 * HOUR - 30 * 60);
+	assert_int_equal(parse_ok("2026-11-28", 0), INT64_C(1795795200));
+	assert_int_equal(parse_ok("2026-11-29", 0) - parse_ok("2026-11-28", 0), DAY);
+}
+
+static void test_leap_years(void **state)
+{
+	(void)state;
+	struct err e;
+	assert_int_equal(parse_ok("2024-02-29 12:00", 0) + DAY, parse_ok("2024-03-01 12:00", 0));
+	assert_int_equal(parse_ok("2000-02-29", 0) + DAY, parse_ok("2000-03-01", 0));
+	const char *m = parse_bad("2023-02-29", &e);
+	assert_contains(m, "February");
+	assert_contains(m, "28");
+	m = parse_bad("1900-02-29", &e); /* not a leap year */
+	assert_contains(m, "February");
+}
+
+static void test_refusals(void **state)
+{
+	(void)state;
+	struct err e;
+	const char *m = parse_bad("2026-02-30", &e);
+	assert_contains(m, "2026-02-30");
+	assert_contains(m, "February");
+	assert_contains(m, "28");
+	m = parse_bad("2026-04-31 10:00", &e);
+	assert_contains(m, "April");
+	assert_contains(m, "30");
+
+	m = parse_bad("25:00", &e);
+	assert_contains(m, "hour");
+	m = parse_bad("2026-11-28 24:00", &e);
+	assert_contains(m, "hour");
+	m = parse_bad("12:60", &e);
+	assert_contains(m, "minute");
+	m = parse_bad("2026-11-28 12:30:60", &e);
+	assert_contains(m, "second");
+	m = parse_bad("2026-13-01", &e);
+	assert_contains(m, "month");
+	m = parse_bad("2026-00-10", &e);
+	assert_contains(m, "month");
+
+	m = parse_bad("", &e);
+	assert_contains(m, "empty");
+	parse_bad(NULL, &e);
+	m = parse_bad("abc", &e);
+	assert_contains(m, "'abc'");
+	assert_contains(m, "not a time");
+	m = parse_bad("2026-11-28 17:30junk", &e);
+	assert_contains(m, "not a time");
+	m = parse_bad("17:30junk", &e);
+	assert_contains(m, "not a time");
+	parse_bad("2026-11-28 17", &e);
+	parse_bad("2026-11-28X17:30", &e);
+	parse_bad("1:30", &e);
+	parse_bad("2026-11-28T17:30+", &e);
+	parse_bad("2026-11-28T17:30+8", &e);
+	m = parse_bad("2026-11-28T17:30+15:00", &e);
+	assert_contains(m, "offset");
+	m = parse_bad("2026-11-28T17:30+08:60", &e);
+	assert_contains(m, "offset");
+}
+
+static void test_date_parse(void **state)
+{
+	(void)state;
+	char out[11];
+	struct err e = {0};
+	assert_true(dd_date_parse("2026-11-28", out, &e));
+	assert_string_equal(out, "2026-11-28");
+	assert_true(dd_date_parse("2024-02-29", out, &e));
+	assert_string_equal(out, "2024-02-29");
+	assert_true(dd_date_parse("2027-01-01", out, &e));
+	assert_string_equal(out, "2027-01-01");
+
+	static const char *const bad[] = {"2026-02-30", "2023-02-29", "2026-13-01", "2026-11-31",
+					  "2026-11-00", "2026-11-28 17:30", "2026-1-28",
+					  "26-11-28", "", "2026/11/28", "0999-01-01"};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		memset(&e, 0, sizeof e);
+		if (dd_date_parse(bad[i], out, &e))
+			fail_msg("date '%s' accepted as %s", bad[i], out);
+		assert_true(e.msg[0] != '\0');
+	}
+	memset(&e, 0, sizeof e);
+	assert_false(dd_date_parse("2026-02-30", out, &e));
+	assert_non_null(strstr(e.msg, "February"));
+	assert_false(dd_date_parse(NULL, out, &e));
+}
+
+static void test_format_round_trip(void **state)
+{
+	(void)state;
+	char buf[40];
+	assert_string_equal(dd_time_local(T1730, buf, sizeof buf), "2026-11-28 17:30");
+	assert_string_equal(dd_time_iso(T1730 + 7, buf, sizeof buf), "2026-11-28T17:30:07+08:00");
+	assert_string_equal(dd_date_local(T1730, buf, sizeof buf), "2026-11-28");
+	assert_string_equal(dd_date_local(T1730 + 7 * HOUR, buf, sizeof buf), "2026-11-29");
+	assert_int_equal(dd_time_year(T1730), 2026);
+	/* 2026-12-31 16:30 UTC is already 2027 in Shanghai */
+	assert_int_equal(dd_time_year(parse_ok("2026-12-31T16:30:00Z", 0)), 2027);
+
+	static const int64_t ts[] = {0, 951782400, 1709164800, 1795858200, 1795858259,
+				     1798732799, 4102444800};
+	for (size_t i = 0; i < sizeof ts / sizeof ts[0]; i++) {
+		dd_time_iso(ts[i], buf, sizeof buf);
+		assert_int_equal(parse_ok(buf, 0), ts[i]);
+		/* the local form drops seconds */
+		dd_time_local(ts[i], buf, sizeof buf);
+		assert_int_equal(parse_ok(buf, 0), ts[i] - ts[i] % 60);
+	}
+}
+
+static void test_now_env(void **state)
+{
+	(void)state;
+	assert_int_equal(setenv("DUTYDESK_NOW", "2026-11-28 17:30", 1), 0);
+	assert_int_equal(dd_now(), T1730);
+	assert_int_equal(dd_now_ms(), T1730 * 1000);
+	assert_int_equal(setenv("DUTYDESK_NOW", "2026-11-28T09:30:05Z", 1), 0);
+	assert_int_equal(dd_now(), T1730 + 5);
+	/* a bare date: local midnight */
+	assert_int_equal(setenv("DUTYDESK_NOW", "2000-01-01", 1), 0);
+	assert_int_equal(dd_now(), INT64_C(946656000));
+	/* unset or unparsable: the real clock */
+	assert_int_equal(unsetenv("DUTYDESK_NOW"), 0);
+	int64_t real = (int64_t)time(NULL);
+	assert_true(dd_now() >= real - 2 && dd_now() <= real + 2);
+	assert_int_equal(setenv("DUTYDESK_NOW", "not a time", 1), 0);
+	real = (int64_t)time(NULL);
+	assert_true(dd_now() >= real - 2 && dd_now() <= real + 2);
+	unsetenv("DUTYDESK_NOW");
+}
+
+int main(void)
+{
+	setenv("TZ", "Asia/Shanghai", 1);
+	tzset();
+	unsetenv("DUTYDESK_NOW");
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_local_datetime),
+		cmocka_unit_test(test_clock_only_is_today),
+		cmocka_unit_test(test_iso_forms),
+		cmocka_unit_test(test_date_is_local_midnight),
+		cmocka_unit_test(test_leap_years),
+		cmocka_unit_test(test_refusals),
+		cmocka_unit_test(test_date_parse),
+		cmocka_unit_test(test_format_round_trip),
+		cmocka_unit_test(test_now_env),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

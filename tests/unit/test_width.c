@@ -1,0 +1,257 @@
+/* Display width: wcwidth-based measuring, fitting and padding to cells. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "dutydesk/width.h"
+
+#define FFFD "\xEF\xBF\xBD"
+
+/* sb_cell into a fresh heap string. */
+static char *cell(const char *s, int cells, bool right)
+{
+	struct strbuf sb;
+	sb_init(&sb);
+	sb_cell(&sb, s, cells, right);
+	char *r = sb_take(&sb);
+	return r ? r : xstrdup("");
+}
+
+static char *safe(const char *s)
+{
+	struct strbuf sb;
+	sb_init(&sb);
+	sb_safe(&sb, s);
+	char *r = sb_take(&sb);
+	return r ? r : xstrdup("");
+}
+
+static bool has_control(const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		if (*p < 0x20 || *p == 0x7F)
+			return true;
+	return false;
+}
+
+static int reset(void **state)
+{
+	(void)state;
+	width_set_ambiguous(1);
+	return 0;
+}
+
+static void test_text_width(void **state)
+{
+	(void)state;
+	assert_int_equal(text_width(""), 0);
+	assert_int_equal(text_width("abc"), 3);
+	assert_int_equal(text_width("汉字"), 4);
+	assert_int_equal(text_width("汉字abc"), 7);
+	assert_int_equal(text_width("永和县桑壁镇"), 12);
+	assert_int_equal(text_width("a，b。"), 6); /* full-width punctuation */
+	assert_int_equal(text_width("1号"), 3);
+	uint32_t cp;
+	assert_int_equal(utf8_decode("汉", &cp), 3);
+	assert_int_equal(cp, 0x6C49);
+	assert_int_equal(utf8_decode("\xff", &cp), 1);
+	assert_int_equal(cp, 0xFFFD);
+}
+
+static void test_text_fit(void **state)
+{
+	(void)state;
+	int used = -1;
+	assert_int_equal(text_fit("汉字abc", 3, &used), 3); /* 汉 only: 字 would need 4 */
+	assert_int_equal(used, 2);
+	assert_int_equal(text_fit("汉字abc", 4, &used), 6);
+	assert_int_equal(used, 4);
+	assert_int_equal(text_fit("汉字abc", 5, &used), 7);
+	assert_int_equal(used, 5);
+	assert_int_equal(text_fit("a汉字", 2, &used), 1);
+	assert_int_equal(used, 1);
+	assert_int_equal(text_fit("汉字", 1, &used), 0);
+	assert_int_equal(used, 0);
+	assert_int_equal(text_fit("汉字abc", 0, &used), 0);
+	assert_int_equal(used, 0);
+	assert_int_equal(text_fit("汉字abc", 100, &used), strlen("汉字abc"));
+	assert_int_equal(used, 7);
+	assert_int_equal(text_fit("abc", 2, NULL), 2);
+	/* every cut lands on a character boundary */
+	const char *s = "应急a管理b局值班室";
+	for (int max = 0; max <= 20; max++) {
+		size_t n = text_fit(s, max, &used);
+		char *pre = xstrndup(s, n);
+		assert_true(str_valid_utf8(pre));
+		assert_int_equal(text_width(pre), used);
+		assert_true(used <= max);
+		free(pre);
+	}
+}
+
+static void test_cell_pad_and_cut(void **state)
+{
+	(void)state;
+	char *r = cell("汉字abc", 10, false);
+	assert_string_equal(r, "汉字abc   ");
+	free(r);
+	r = cell("汉字abc", 10, true);
+	assert_string_equal(r, "   汉字abc");
+	free(r);
+	r = cell("ab", 5, true);
+	assert_string_equal(r, "   ab");
+	free(r);
+	r = cell(NULL, 3, false);
+	assert_string_equal(r, "   ");
+	free(r);
+	r = cell("永和县桑壁镇辛庄村", 7, false);
+	assert_string_equal(r, "永和县…");
+	free(r);
+	r = cell("永和县桑壁镇辛庄村", 8, false);
+	assert_string_equal(r, "永和县… ");
+	free(r);
+	r = cell("永和县桑壁镇辛庄村", 8, true);
+	assert_string_equal(r, " 永和县…");
+	free(r);
+	r = cell("abcdef", 4, false);
+	assert_string_equal(r, "abc…");
+	free(r);
+	r = cell("汉字abc", 7, false); /* fits exactly: no ellipsis */
+	assert_string_equal(r, "汉字abc");
+	free(r);
+
+	static const char *const samples[] = {"", "abc", "汉字", "汉字abc", "a汉b字c",
+					      "永和县桑壁镇辛庄村地质灾害隐患点",
+					      "芝河镇城关社区 East Hill 崩塌", "“引号”①②"};
+	for (int amb = 1; amb <= 2; amb++) {
+		width_set_ambiguous(amb);
+		for (size_t i = 0; i < sizeof samples / sizeof samples[0]; i++) {
+			for (int cells = 0; cells <= 40; cells++) {
+				for (int right = 0; right < 2; right++) {
+					r = cell(samples[i], cells, right);
+					if (text_width(r) != cells)
+						fail_msg("sb_cell('%s', %d, %d) = '%s' is %d cells "
+							 "(ambiguous %d)", samples[i], cells, right,
+							 r, text_width(r), amb);
+					assert_true(str_valid_utf8(r));
+					if (text_width(samples[i]) > cells && cells > 2)
+						assert_non_null(strstr(r, "…"));
+					if (text_width(samples[i]) <= cells)
+						assert_non_null(strstr(r, samples[i]));
+					free(r);
+				}
+			}
+		}
+	}
+	width_set_ambiguous(1);
+}
+
+static void test_controls(void **state)
+{
+	(void)state;
+	char *r = cell("a\x1b[31mb\n\x07", 12, false);
+	assert_string_equal(r, "a?[31mb??   ");
+	assert_false(has_control(r));
+	assert_int_equal(text_width(r), 12);
+	free(r);
+	r = cell("\x1b\x1b\x1b\x1b\x1b\x1b", 4, false);
+	assert_string_equal(r, "???…");
+	free(r);
+	r = cell("del\x7f", 4, true);
+	assert_string_equal(r, "del?");
+	free(r);
+	r = cell("c1\xC2\x9B", 3, false); /* U+009B, the 8-bit CSI */
+	assert_string_equal(r, "c1?");
+	free(r);
+
+	r = safe("第一行\n第二行\x1b[2J\x07\r\t");
+	assert_string_equal(r, "第一行\n第二行?[2J???");
+	assert_null(strchr(r, '\x1b'));
+	free(r);
+}
+
+static void test_invalid_bytes(void **state)
+{
+	(void)state;
+	assert_int_equal(text_width("a\xff" "b"), 3);
+	char *r = safe("a\xff" "b");
+	assert_string_equal(r, "a" FFFD "b");
+	free(r);
+	r = safe("\xC0\xAF");
+	assert_string_equal(r, FFFD FFFD);
+	free(r);
+	r = safe("\xE6\xB1"); /* truncated 汉 */
+	assert_string_equal(r, FFFD FFFD);
+	assert_true(str_valid_utf8(r));
+	free(r);
+	r = cell("\xC0\xAF", 4, false);
+	assert_string_equal(r, FFFD FFFD "  ");
+	free(r);
+	r = cell("x\xED\xA0\x80y", 5, false);
+	assert_string_equal(r, "x" FFFD FFFD FFFD "y");
+	free(r);
+}
+
+static void test_ambiguous(void **state)
+{
+	(void)state;
+	assert_int_equal(text_width("“"), 1);
+	assert_int_equal(text_width("①"), 1);
+	width_set_ambiguous(2);
+	assert_int_equal(text_width("“"), 2);
+	assert_int_equal(text_width("①"), 2);
+	assert_int_equal(text_width("“a”"), 5);
+	assert_int_equal(text_width("汉"), 2); /* wide stays 2 */
+	assert_int_equal(text_width("a"), 1);
+	width_set_ambiguous(1);
+	assert_int_equal(text_width("“"), 1);
+	assert_int_equal(text_width("①"), 1);
+	width_set_ambiguous(3); /* anything but 2 means 1 */
+	assert_int_equal(text_width("①"), 1);
+	width_set_ambiguous(1);
+}
+
+static void test_valid_utf8(void **state)
+{
+	(void)state;
+	assert_true(str_valid_utf8(""));
+	assert_true(str_valid_utf8("plain ascii"));
+	assert_true(str_valid_utf8("永和县应急管理局"));
+	assert_true(str_valid_utf8("\xF0\x9F\x98\x80")); /* 4-byte */
+	assert_true(str_valid_utf8("\xF4\x8F\xBF\xBF")); /* U+10FFFF */
+	assert_false(str_valid_utf8("\xC0\xAF"));          /* overlong '/' */
+	assert_false(str_valid_utf8("\xE0\x80\xAF"));      /* overlong 3-byte */
+	assert_false(str_valid_utf8("\xED\xA0\x80"));      /* surrogate */
+	assert_false(str_valid_utf8("\xED\xBF\xBF"));      /* surrogate */
+	assert_false(str_valid_utf8("\xF4\x90\x80\x80"));  /* > U+10FFFF */
+	assert_false(str_valid_utf8("\xE6\xB1"));          /* truncated */
+	assert_false(str_valid_utf8("\xE6"));
+	assert_false(str_valid_utf8("abc\xE6\xB1"));
+	assert_false(str_valid_utf8("\xE6\xB1x"));
+	assert_false(str_valid_utf8("\x80"));              /* lone continuation */
+	assert_false(str_valid_utf8("\xff"));
+	assert_false(str_valid_utf8("\xF8\x88\x80\x80\x80")); /* 5-byte form */
+}
+
+int main(void)
+{
+	if (!width_init_locale()) {
+		print_message("no UTF-8 locale available\n");
+		return 1;
+	}
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(test_text_width, reset),
+		cmocka_unit_test_setup(test_text_fit, reset),
+		cmocka_unit_test_setup(test_cell_pad_and_cut, reset),
+		cmocka_unit_test_setup(test_controls, reset),
+		cmocka_unit_test_setup(test_invalid_bytes, reset),
+		cmocka_unit_test_setup(test_ambiguous, reset),
+		cmocka_unit_test_setup(test_valid_utf8, reset),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
