@@ -12,7 +12,8 @@ typedef uint64_t hlc_t;
 
 /* The next stamp for a local event: above last, and not behind now_ms. */
 hlc_t hlc_next(hlc_t last, int64_t now_ms);
-/* Merges a stamp seen from elsewhere: the result is above both. */
+/* Merges a stamp seen from elsewhere: the result is above both (at the
+ * top of the range, year 10889, stamps saturate instead of wrapping). */
 hlc_t hlc_recv(hlc_t last, hlc_t remote, int64_t now_ms);
 int64_t hlc_ms(hlc_t h);
 void hlc_format(hlc_t h, char out[HLC_TEXT]);

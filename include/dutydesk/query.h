@@ -41,6 +41,24 @@ json_t *q_stock_alerts(struct store *st, int days, int64_t limit, struct err *e)
  * of below_min, expiring (30 days) and expired, and the most urgent alerts. */
 json_t *q_stats(struct store *st, struct err *e);
 
+/* ---- windows: the console's lists read only what is on screen ---- */
+struct window_query {
+	const char *cols;   /* select list */
+	const char *from;   /* tables and joins */
+	const char *where;  /* fixed condition, or NULL */
+	const char *sort;   /* sort expression (not NULL-valued) */
+	const char *id;     /* unique tie-breaker, e.g. "x.id" */
+	bool desc;          /* display order descending */
+	const char *search; /* text expression '/' searches, or NULL */
+};
+/* Up to n rows after (dir 1) or before (dir -1) key, in display order;
+ * key NULL starts at the top (dir 1) or the bottom (dir -1). where is an
+ * extra condition whose ?1, ?2 ... take binds[0], binds[1] ...; search
+ * keeps rows whose search text contains it. Each row carries "_k", the key
+ * to continue from. */
+json_t *q_window(struct store *st, const struct window_query *q, const char *where,
+		 json_t *binds, json_t *key, int dir, int n, const char *search, struct err *e);
+
 /* Resolve a person's words to codes/ids; false with a message if none. */
 bool q_township(struct store *st, const char *text, char code[16], struct err *e);
 bool q_village(struct store *st, const char *township_code, const char *text, char code[16],

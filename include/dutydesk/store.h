@@ -53,6 +53,9 @@ bool store_int(struct store *st, struct err *e, int64_t *out, const char *sql, c
 bool store_text(struct store *st, struct err *e, char **out, const char *sql, const char *fmt,
 		...);
 
+/* Changes when another connection commits (PRAGMA data_version). */
+bool store_data_version(struct store *st, int64_t *v);
+
 /* ---- node identity and clock ---- */
 struct node_info {
 	char node_id[64];

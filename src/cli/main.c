@@ -94,14 +94,21 @@ int cli_tx(struct cli *c, bool (*fn)(struct cli *c))
 	return 0;
 }
 
-/* Turns the field options into typed values: townships before villages. */
-static bool parse_fields(struct cli *c)
+/* A new record's required columns must be given (checked before the
+ * database is opened: usage errors first). */
+static bool check_required(struct cli *c)
 {
 	for (const struct cli_opt *o = c->cmd->opts; (c->cmd->flags & CMD_RECORD) && o->name; o++) {
 		const struct column *col = o->field ? table_column(c->cmd->table, o->field) : NULL;
 		if (col && col->required && !cli_opt(c, o->name))
 			return err_set(&c->err, ERR_USAGE, "--%s is required", o->name);
 	}
+	return true;
+}
+
+/* Turns the field options into typed values: townships before villages. */
+static bool parse_fields(struct cli *c)
+{
 	for (int pass = 0; pass < 2; pass++)
 		for (const struct cli_opt *o = c->cmd->opts; o && o->name; o++) {
 			if (!o->field || !cli_opt(c, o->name))
@@ -143,7 +150,10 @@ static int run_cmd(const struct cli_cmd *cmd, int argc, char **argv, struct cli 
 		} else if (ch >= 1000) {
 			const struct cli_opt *o = &cmd->opts[ch - 1000];
 			const char *v = o->arg ? optarg : "1";
-			if (json_object_get(c->extra, o->name))
+			if (!str_valid_utf8(v))
+				rc = (err_set(&c->err, ERR_USAGE, "--%s: not valid UTF-8 text", o->name),
+				      ERR_USAGE);
+			else if (json_object_get(c->extra, o->name))
 				rc = (err_set(&c->err, ERR_USAGE, "--%s given twice", o->name), ERR_USAGE);
 			json_object_set_new(c->extra, o->name, json_string(v));
 		} else {
@@ -170,13 +180,8 @@ static int run_cmd(const struct cli_cmd *cmd, int argc, char **argv, struct cli 
 			err_set(&c->err, ERR_USAGE, "argument %d is not valid UTF-8", i + 1);
 			return cli_fail(c);
 		}
-	json_t *v;
-	const char *k;
-	json_object_foreach(c->extra, k, v)
-		if (!str_valid_utf8(json_string_value(v))) {
-			err_set(&c->err, ERR_USAGE, "--%s: not valid UTF-8 text", k);
-			return cli_fail(c);
-		}
+	if (!check_required(c))
+		return cli_fail(c);
 	bool existed = access(c->db_path, F_OK) == 0;
 	if (!store_open(c->db_path, cmd->flags & CMD_CREATES ? STORE_CREATE : 0, &c->st, &c->err))
 		return cli_fail(c);

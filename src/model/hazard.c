@@ -15,8 +15,11 @@ bool hazard_add(struct store *st, json_t *fields, char id[ID_TEXT], struct err *
 bool hazard_inspect(struct store *st, const char *code, json_t *fields, struct err *e)
 {
 	char hid[ID_TEXT], id[ID_TEXT] = "";
-	if (!q_ref(st, "hazard", code, hid, e))
+	if (!q_ref(st, "hazard", code, hid, e)) {
+		if (e)
+			e->code = ERR_FAIL; /* a record asked for by name: not found, not misused */
 		return false;
+	}
 	json_object_set_new(fields, "hazard_id", json_string(hid));
 	if (!json_is_integer(json_object_get(fields, "at")))
 		json_object_set_new(fields, "at", json_integer(dd_now()));

@@ -33,7 +33,14 @@ bool store_node(struct store *st, struct node_info *out, struct err *e)
 bool store_set_node(struct store *st, const char *node_id, const char *township_code,
 		    const char *role, const char *prefix, struct err *e)
 {
-	int64_t ops;
+	int64_t ops, same;
+	if (!store_int(st, e, &same,
+		       "SELECT count(*) FROM node WHERE node_id = ? AND coalesce(township_code, '') = ?"
+		       " AND role = ? AND number_prefix = ?",
+		       "ssss", node_id, township_code ? township_code : "", role, prefix))
+		return false;
+	if (same)
+		return true; /* nothing changes */
 	if (!store_int(st, e, &ops, "SELECT count(*) FROM outbox", ""))
 		return false;
 	if (ops > 0)

@@ -169,7 +169,8 @@ void store_close(struct store *st)
 		free(st->cache[i].sql);
 	}
 	if (st->db) {
-		if (!st->readonly)
+		/* Only after writes: a read must not rewrite the planner's statistics. */
+		if (st->wrote)
 			sqlite3_exec(st->db, "PRAGMA optimize;", NULL, NULL, NULL);
 		sqlite3_close(st->db);
 	}
@@ -214,6 +215,7 @@ bool store_commit(struct store *st, struct err *e)
 		store_rollback(st);
 		return false;
 	}
+	st->wrote = true;
 	return true;
 }
 

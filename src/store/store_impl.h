@@ -16,6 +16,7 @@ struct store {
 	sqlite3 *db;
 	char *path;
 	bool readonly;
+	bool wrote; /* a write transaction committed */
 	const char *actor;
 	struct {
 		char *sql;

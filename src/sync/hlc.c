@@ -8,12 +8,12 @@
 
 static hlc_t make(uint64_t ms, uint64_t c)
 {
-	if (c > 0xFFFF) { /* counter full: borrow the next millisecond */
+	if (c > 0xFFFF && ms < HLC_MAX_MS) { /* counter full: borrow the next millisecond */
 		ms++;
 		c = 0;
 	}
-	if (ms > HLC_MAX_MS)
-		ms = HLC_MAX_MS;
+	if (ms >= HLC_MAX_MS) /* the top of the range (year 10889): saturate, never go back */
+		return ((uint64_t)HLC_MAX_MS << 16) | (c > 0xFFFF || ms > HLC_MAX_MS ? 0xFFFF : c);
 	return (ms << 16) | c;
 }
 

@@ -83,10 +83,7 @@ expect_eq "$(sqlite3 "$X" 'SELECT group_concat(title) FROM incident')" 丙 "inci
 
 # Re-running init is fine and keeps the records.
 expect_rc 0 dd --db "$A" init
-# BUG (src/store/node.c store_set_node): re-running init with the SAME identity
-# options once the database has records exits 1 ("its node identity can no longer
-# change") although nothing would change. Re-enable when fixed:
-# expect_rc 0 dd --db "$A" init --prefix AAA
+expect_rc 0 dd --db "$A" init --prefix AAA
 expect_rc 0 dd --db "$A" incident list --json
 expect_eq "$(json_get 'map(.title) | join(",")')" 甲 "incidents after re-running init"
 

@@ -96,10 +96,7 @@ run dd hazard inspect NO-SUCH-CODE --result normal
 [ "$RC" -ne 0 ] || fail "inspect of an unknown code succeeded"
 pass
 expect_err_has "no such hazard"
-# BUG: `hazard inspect NO-SUCH-CODE --result normal` exits 2 (usage error) instead of
-# 1; `hazard show NO-SUCH-CODE` exits 1. The positional CODE is resolved as a field
-# reference (src/store/query.c, ERR_USAGE). Re-enable when fixed:
-# expect_rc 1 dd hazard inspect NO-SUCH-CODE --result normal
+expect_rc 1 dd hazard inspect NO-SUCH-CODE --result normal
 expect_rc 2 dd hazard inspect 141032-HP-001 --result odd
 expect_rc 2 dd hazard inspect 141032-HP-001
 expect_rc 2 dd hazard inspect 141032-HP-001 --result normal --at '2026-13-01 10:00'

@@ -47,9 +47,21 @@ _show_last() {
 	head -c 2000 "$ERR"
 }
 
+# The top-level line of the test script that led here.
+_script_line() {
+	local i # the outermost frame: the script's own top-level line
+	for ((i = ${#BASH_SOURCE[@]} - 1; i > 0; i--)); do
+		if [[ ${BASH_SOURCE[i]} != *lib.sh ]]; then
+			echo "${BASH_SOURCE[i]##*/}:${BASH_LINENO[i - 1]}"
+			return
+		fi
+	done
+	echo "?"
+}
+
 fail() {
 	{
-		echo "FAIL [$TEST_NAME] check $((CHECKS + 1)) (line ${BASH_LINENO[0]}): $*"
+		echo "FAIL [$TEST_NAME] check $((CHECKS + 1)) ($(_script_line)): $*"
 		_show_last
 	} >&2
 	exit 1
@@ -100,12 +112,24 @@ json_get() {
 	}
 }
 
-# A digest of the database content. sqlite_stat1 (query-planner statistics that
-# SQLite's PRAGMA optimize refreshes) is left out: it is not data.
-db_digest() {
+# The database content as SQL text. SQLite's query-planner statistics
+# (sqlite_stat*, refreshed by PRAGMA optimize even on read-only runs) are not data.
+db_dump() {
 	local db=${1:-$DUTYDESK_DB}
 	[ -e "$db" ] || { echo "absent"; return; }
-	sqlite3 -batch "$db" .dump | grep -v 'sqlite_stat1' | sha256sum | cut -d' ' -f1
+	sqlite3 -batch "$db" .dump | grep -v -e 'sqlite_stat' -e '^ANALYZE sqlite_'
+}
+
+db_digest() { db_dump "$@" | sha256sum | cut -d' ' -f1; }
+
+# db_snapshot; ...; expect_db_unchanged WHAT : byte-for-byte same content, with a diff if not.
+db_snapshot() { db_dump "$@" >"$TMP/snapshot.sql"; }
+expect_db_unchanged() {
+	db_dump "${2:-$DUTYDESK_DB}" >"$TMP/now.sql"
+	cmp -s "$TMP/snapshot.sql" "$TMP/now.sql" ||
+		fail "$1: database content changed:
+$(diff "$TMP/snapshot.sql" "$TMP/now.sql" | head -20)"
+	pass
 }
 
 # Display width of stdin's lines, one number per line.
