@@ -202,7 +202,7 @@ bool dd_date_parse(const char *s, char out[11], struct err *e)
 			       s ? s : "");
 	if (!check_date(s, y, mo, d, e))
 		return false;
-	snprintf(out, 11, "%04d-%02d-%02d", y % 10000, mo % 100, d % 100);
+	snprintf(out, 11, "%04u-%02u-%02u", (unsigned)y % 10000u, (unsigned)mo % 100u, (unsigned)d % 100u);
 	return true;
 }
 

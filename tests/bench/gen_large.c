@@ -236,10 +236,10 @@ int main(int argc, char **argv)
 		int64_t t = t0 + (int64_t)i * (span / n_mov);
 		stamp(t, id, h);
 		bool receipt = i < n_mov / 4 || rnd(3) == 0;
-		int lot = (int)rnd(10);
-		char batch[16], expiry[11];
-		snprintf(batch, sizeof batch, "B%02d", lot);
-		snprintf(expiry, sizeof expiry, "%04d-%02d-15", 2026 + lot / 4, 1 + lot % 12);
+		unsigned lot = rnd(10);
+		char batch[16], expiry[24];
+		snprintf(batch, sizeof batch, "B%02u", lot);
+		snprintf(expiry, sizeof expiry, "%04u-%02u-15", 2026 + lot / 4, 1 + lot % 12);
 		text(s, 1, id);
 		text(s, 2, h);
 		sqlite3_bind_int64(s, 3, t);
