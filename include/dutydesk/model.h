@@ -46,6 +46,14 @@ bool incident_add(struct store *st, json_t *fields, const char *note, char numbe
 bool incident_log(struct store *st, const char *number, const char *kind, const char *text,
 		  struct err *e);
 bool incident_close(struct store *st, const char *number, const char *text, struct err *e);
+/* Changes an incident's header fields; a change of casualty figures, and
+ * the note if any, also go to the timeline so earlier figures stay on
+ * record. *changed says whether anything changed. */
+bool incident_edit(struct store *st, const char *number, json_t *fields, const char *note,
+		   bool *changed, struct err *e);
+/* Changes a hazard's attributes by code. */
+bool hazard_edit(struct store *st, const char *code, json_t *fields, bool *changed,
+		 struct err *e);
 
 /* ---- hazards ---- */
 bool hazard_add(struct store *st, json_t *fields, char id[ID_TEXT], struct err *e);

@@ -59,6 +59,10 @@ struct window_query {
 json_t *q_window(struct store *st, const struct window_query *q, const char *where,
 		 json_t *binds, json_t *key, int dir, int n, const char *search, struct err *e);
 
+/* Choices for a picker: [{id, label}] of "township", "village" (label
+ * "村 · 乡镇"), "type", "depot", "item" or "open_incident". */
+json_t *q_choices(struct store *st, const char *what, struct err *e);
+
 /* Resolve a person's words to codes/ids; false with a message if none. */
 bool q_township(struct store *st, const char *text, char code[16], struct err *e);
 bool q_village(struct store *st, const char *township_code, const char *text, char code[16],

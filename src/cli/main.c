@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "../tui/tui_main.h"
 #include "config.h"
 #include "dutydesk/width.h"
 
@@ -272,6 +273,14 @@ int main(int argc, char **argv)
 	char *path = store_default_path(db_flag);
 	c.db_path = path;
 	int rc;
+	/* No command: the console on a terminal, the overview text otherwise. */
+	if (optind >= argc && !json && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {
+		int code = tui_main(path, officer);
+		free(path);
+		json_decref(c.fields);
+		json_decref(c.extra);
+		return code;
+	}
 	const char *group = optind < argc ? argv[optind] : "overview";
 	const char *verb = optind + 1 < argc ? argv[optind + 1] : NULL;
 	bool known_group;

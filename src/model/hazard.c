@@ -28,3 +28,12 @@ bool hazard_inspect(struct store *st, const char *code, json_t *fields, struct e
 	return fields_complete(&T_INSPECTION, fields, e) &&
 	       rec_insert(st, &T_INSPECTION, fields, id, e);
 }
+
+bool hazard_edit(struct store *st, const char *code, json_t *fields, bool *changed,
+		 struct err *e)
+{
+	char id[ID_TEXT];
+	if (!q_ref(st, "hazard", code, id, e))
+		return false;
+	return hazard_validate(fields, e) && rec_update(st, &T_HAZARD, id, fields, changed, e);
+}

@@ -109,3 +109,25 @@ bool incident_close(struct store *st, const char *number, const char *text, stru
 	json_decref(f);
 	return ok;
 }
+
+bool incident_edit(struct store *st, const char *number, json_t *fields, const char *note,
+		   bool *changed, struct err *e)
+{
+	char id[ID_TEXT];
+	if (!find(st, number, id, NULL, 0, e))
+		return false;
+	static const char *const fig[] = {"deaths", "injured", "missing", "trapped"};
+	json_t *figures = json_object();
+	for (size_t i = 0; i < ARRAY_LEN(fig); i++)
+		if (json_object_get(fields, fig[i]))
+			json_object_set(figures, fig[i], json_object_get(fields, fig[i]));
+	bool ch = false;
+	bool ok = rec_update(st, &T_INCIDENT, id, fields, &ch, e);
+	if (ok && (ch || !str_empty(note)))
+		ok = add_entry(st, id, "note", str_empty(note) ? "updated" : note,
+			       ch && json_object_size(figures) ? figures : NULL, e);
+	json_decref(figures);
+	if (changed)
+		*changed = ch || !str_empty(note);
+	return ok;
+}

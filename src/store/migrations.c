@@ -188,5 +188,15 @@ static const char v3[] =
 	" county_town, high_risk, households, people);\n"
 	"CREATE INDEX hazard_code ON hazard(kind, code);\n";
 
-const char *const store_migrations[] = {v1, v2, v3};
+/* On hand per depot and item, derived like the lots, so that a screenful
+ * of the resources list reads a few rows instead of grouping every lot. */
+static const char v4[] =
+	"CREATE TABLE stock_balance (depot_id TEXT NOT NULL, item_id TEXT NOT NULL,"
+	" qty INTEGER NOT NULL, PRIMARY KEY (depot_id, item_id)) STRICT, WITHOUT ROWID;\n"
+	"INSERT INTO stock_balance SELECT depot_id, item_id, sum(qty) FROM stock_lot GROUP BY 1, 2;\n"
+	"CREATE TRIGGER stock_balance_add AFTER INSERT ON stock_movement BEGIN"
+	" INSERT INTO stock_balance VALUES (new.depot_id, new.item_id, new.qty)"
+	" ON CONFLICT DO UPDATE SET qty = qty + excluded.qty; END;\n";
+
+const char *const store_migrations[] = {v1, v2, v3, v4};
 const int store_schema_version = (int)(sizeof store_migrations / sizeof store_migrations[0]);

@@ -159,10 +159,9 @@ json_t *q_stock_alerts(struct store *st, int days, int64_t limit, struct err *e)
 	dd_date_local(now + (int64_t)days * 86400, until, sizeof until);
 	return store_rows(st, e,
 		"SELECT * FROM (SELECT 'below_min' AS alert, d.code AS depot_code, d.name AS depot,"
-		" i.code AS item_code, i.name AS item, sum(l.qty) AS qty, i.min_stock,"
-		" NULL AS expiry, i.unit"
-		" FROM stock_lot l JOIN depot d ON d.id = l.depot_id JOIN item i ON i.id = l.item_id"
-		" GROUP BY l.depot_id, l.item_id HAVING sum(l.qty) < i.min_stock"
+		" i.code AS item_code, i.name AS item, b.qty, i.min_stock, NULL AS expiry, i.unit"
+		" FROM stock_balance b JOIN depot d ON d.id = b.depot_id JOIN item i ON i.id = b.item_id"
+		" WHERE b.qty < i.min_stock"
 		" UNION ALL "
 		"SELECT CASE WHEN l.expiry < ?1 THEN 'expired' ELSE 'expiring' END,"
 		" d.code, d.name, i.code, i.name, l.qty, i.min_stock, l.expiry, i.unit"
@@ -221,8 +220,8 @@ json_t *q_stats(struct store *st, struct err *e)
 	dd_date_local(dd_now(), today, sizeof today);
 	dd_date_local(dd_now() + 30 * 86400, until, sizeof until);
 	json_t *stock = inc ? store_row(st, e,
-		"SELECT (SELECT count(*) FROM (SELECT 1 FROM stock_lot l JOIN item i ON i.id = l.item_id"
-		"  GROUP BY l.depot_id, l.item_id HAVING sum(l.qty) < i.min_stock)) AS below_min,"
+		"SELECT (SELECT count(*) FROM stock_balance b JOIN item i ON i.id = b.item_id"
+		"  WHERE b.qty < i.min_stock) AS below_min,"
 		" count(*) FILTER (WHERE expiry >= ?1) AS expiring,"
 		" count(*) FILTER (WHERE expiry < ?1) AS expired"
 		" FROM stock_lot WHERE expiry <> '' AND qty > 0 AND expiry <= ?2", "ss", today, until)
@@ -327,4 +326,30 @@ bool q_ref(struct store *st, const char *ref, const char *text, char id[ID_TEXT]
 	snprintf(id, ID_TEXT, "%s", c);
 	free(c);
 	return true;
+}
+
+json_t *q_choices(struct store *st, const char *what, struct err *e)
+{
+	static const struct {
+		const char *what, *sql;
+	} q[] = {
+		{"township", "SELECT code AS id, name AS label FROM division WHERE level = 'township'"
+			     " ORDER BY code"},
+		{"village", "SELECT v.code AS id, v.name || ' · ' || t.name AS label FROM division v"
+			    " JOIN division t ON t.code = v.parent_code"
+			    " WHERE v.level IN ('village','community') ORDER BY v.code"},
+		{"type", "SELECT id, name_zh || ' ' || id AS label FROM incident_type ORDER BY class, id"},
+		{"depot", "SELECT code AS id, name || ' ' || code AS label FROM depot"
+			  " WHERE archived = 0 ORDER BY level, code"},
+		{"item", "SELECT code AS id, name || ' ' || code || ' (' || unit || ')' AS label"
+			 " FROM item WHERE archived = 0 ORDER BY code"},
+		{"open_incident", "SELECT number AS id, number || ' ' || title AS label FROM incident"
+				  " WHERE status = 'open' AND archived = 0 ORDER BY received_at DESC"
+				  " LIMIT 200"},
+	};
+	for (size_t i = 0; i < ARRAY_LEN(q); i++)
+		if (strcmp(q[i].what, what) == 0)
+			return store_rows(st, e, q[i].sql, "");
+	err_set(e, ERR_FAIL, "no choices for %s", what);
+	return NULL;
 }

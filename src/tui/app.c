@@ -1,0 +1,716 @@
+/* The console's loop: poll() over the terminal and a signal pipe, with a
+ * timeout for the clock and for noticing other writers. Signal handlers
+ * only write to the pipe. Handlers mark dirty; one paint per turn. */
+#include <errno.h>
+#include <fcntl.h>
+#include <langinfo.h>
+#include <locale.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "dutydesk/dtime.h"
+#include "dutydesk/width.h"
+#include "lpane.h"
+#include "tui.h"
+
+bool tui_zh;
+
+static int sigpipe_fd[2] = {-1, -1};
+
+static void on_signal(int sig)
+{
+	int saved = errno;
+	unsigned char c = (unsigned char)sig;
+	if (write(sigpipe_fd[1], &c, 1) < 0) {
+		/* the pipe is full: the loop is behind anyway */
+	}
+	errno = saved;
+}
+
+static const struct pane_type *const pane_types[NPANES] = {
+	&pane_overview, &pane_incidents, &pane_hazards, &pane_resources, &pane_plans};
+
+void app_message(struct app *app, bool error, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(app->message, sizeof app->message, fmt, ap);
+	va_end(ap);
+	app->message_error = error;
+	app->dirty = true;
+}
+
+const char *app_label(struct app *app, const struct enum_value *vals, const char *id)
+{
+	return enum_label(vals, id, app->zh);
+}
+
+static void reload_stats(struct app *app)
+{
+	struct err e;
+	json_t *s = q_stats(app->st, &e);
+	if (s) {
+		json_decref(app->stats);
+		app->stats = s;
+		json_t *st = json_object_get(s, "stock");
+		app->alerts = json_integer_value(json_object_get(st, "below_min")) +
+			      json_integer_value(json_object_get(st, "expiring")) +
+			      json_integer_value(json_object_get(st, "expired"));
+	}
+}
+
+void app_changed(struct app *app)
+{
+	reload_stats(app);
+	for (int i = 0; i < NPANES; i++)
+		if (app->panes[i].data || i == 0)
+			app->panes[i].type->reload(app, &app->panes[i]);
+	store_data_version(app->st, &app->data_version);
+	app->dirty = true;
+}
+
+void app_open_form(struct app *app, struct form *f)
+{
+	if (!f)
+		return;
+	form_destroy(app->form);
+	app->form = f;
+	app->confirm_discard = false;
+	curs_set(1);
+	app->dirty = true;
+}
+
+static void close_form(struct app *app, bool clear_draft)
+{
+	if (clear_draft)
+		draft_clear();
+	form_destroy(app->form);
+	app->form = NULL;
+	app->confirm_discard = false;
+	curs_set(0);
+	app->dirty = true;
+}
+
+/* ---- painting ---- */
+
+static void paint_header(struct app *app)
+{
+	char left[256], right[160], clock[8];
+	time_t now = (time_t)dd_now();
+	struct tm tm;
+	localtime_r(&now, &tm);
+	strftime(clock, sizeof clock, "%H:%M", &tm);
+	snprintf(left, sizeof left, " %s  %s %s%s", app->cfg.office,
+		 _("officer:"), app->cfg.officer, app->readonly ? _("  [READ-ONLY]") : "");
+	snprintf(right, sizeof right, "%s %lld  %s %lld  %s  %s ", _("open"),
+		 (long long)json_integer_value(json_object_get(json_object_get(app->stats, "incidents"), "open")),
+		 _("alerts"), (long long)app->alerts, _("sync: off"), clock);
+	int rw = text_width(right);
+	put_cell(stdscr, 0, 0, left, app->cols - rw, false, theme_attr(R_HEADER));
+	put_cell(stdscr, 0, app->cols - rw, right, rw, false, theme_attr(R_HEADER));
+}
+
+static void paint_tabs(struct app *app)
+{
+	move(1, 0);
+	int x = 0;
+	for (int i = 0; i < NPANES && x < app->cols; i++) {
+		char tab[64];
+		snprintf(tab, sizeof tab, " %d %s ", i, _(pane_types[i]->name));
+		int tw = text_width(tab);
+		bool active = i == app->active;
+		/* The active tab is marked in text too: meaning never by colour alone. */
+		if (active)
+			snprintf(tab, sizeof tab, "[%d %s]", i, _(pane_types[i]->name));
+		x += put_text(stdscr, 1, x, tab, app->cols - x,
+			      theme_attr(active ? R_TAB_ACTIVE : R_TAB));
+		(void)tw;
+	}
+	put_cell(stdscr, 1, x, "", app->cols - x, false, theme_attr(R_TAB));
+}
+
+/* The key-hint line: from the key table for what the pane answers to. */
+static void paint_hints(struct app *app)
+{
+	int y = app->rows - 1;
+	if (app->prompting) {
+		char p[2] = {app->prompt_kind, 0};
+		put_cell(stdscr, y, 0, p, 1, false, theme_attr(R_NORMAL));
+		int cx = edit_draw(&app->prompt, stdscr, y, 1, app->cols - 1, theme_attr(R_NORMAL));
+		move(y, cx);
+		return;
+	}
+	if (app->message[0]) {
+		put_cell(stdscr, y, 0, app->message, app->cols, false,
+			 theme_attr(app->message_error ? R_ERROR : R_HINT));
+		return;
+	}
+	struct strbuf sb;
+	sb_init(&sb);
+	if (app->form) {
+		sb_printf(&sb, " %s", _("Tab/↓ next field  Enter pick/next  ^S save  Esc cancel"));
+	} else {
+		const enum action *acts = app->panes[app->active].type->actions;
+		for (; acts && *acts != ACT_NONE; acts++) {
+			char keys[64];
+			keymap_keys(&app->cfg.keys, *acts, keys, sizeof keys);
+			char *sp = strchr(keys, ' ');
+			if (sp)
+				*sp = '\0'; /* the first key is enough here */
+			if (*keys)
+				sb_printf(&sb, " %s %s ", keys, _(action_table[*acts].name));
+		}
+		char k[64];
+		sb_printf(&sb, " %s %s  %s %s", keymap_keys(&app->cfg.keys, ACT_HELP, k, sizeof k),
+			  _("help"), "q", _("quit"));
+	}
+	put_cell(stdscr, y, 0, sb.buf, app->cols, false, theme_attr(R_HINT));
+	sb_finish(&sb);
+}
+
+static void paint_help(struct app *app, WINDOW *w, int h, int width)
+{
+	werase(w);
+	struct strbuf sb;
+	sb_init(&sb);
+	const struct pane_type *pt = app->panes[app->active].type;
+	sb_printf(&sb, "# %s — %s\n", _("Keys"), _(pt->name));
+	for (int a = 1; a < ACT_COUNT; a++) {
+		char keys[64];
+		keymap_keys(&app->cfg.keys, (enum action)a, keys, sizeof keys);
+		if (*keys)
+			sb_printf(&sb, "%s\t%s  (%s)\n", keys, _(action_table[a].help), action_table[a].name);
+	}
+	sb_printf(&sb, "\n# %s\n", _("Commands (:)"));
+	static const char *const cmds[][2] = {
+		{":incident add", N_("new incident form")},
+		{":note", N_("timeline entry for the selected incident")},
+		{":hazard add", N_("new hazard form")},
+		{":inspect", N_("inspection of the selected hazard")},
+		{":stock", N_("stock movement form")},
+		{":township NAME", N_("show only one township (empty: all)")},
+		{":pane N", N_("go to pane N")},
+		{":sync", N_("synchronise with the county hub")},
+		{":q", N_("quit")}};
+	for (size_t i = 0; i < ARRAY_LEN(cmds); i++)
+		sb_printf(&sb, "%s\t%s\n", cmds[i][0], _(cmds[i][1]));
+	int line = 0, row = 0;
+	for (const char *s = sb.buf; *s && row < h; line++) {
+		const char *nl = strchr(s, '\n');
+		char *one = xstrndup(s, (size_t)(nl - s));
+		s = nl + 1;
+		if (line >= app->help_scroll) {
+			char *tab = strchr(one, '\t');
+			if (tab) {
+				*tab = '\0';
+				put_cell(w, row, 1, one, 18, false, theme_attr(R_TITLE));
+				put_text(w, row, 21, tab + 1, width - 22, theme_attr(R_NORMAL));
+			} else {
+				put_text(w, row, 1, one, width - 2, theme_attr(R_TITLE));
+			}
+			row++;
+		}
+		free(one);
+	}
+	sb_finish(&sb);
+}
+
+static void paint(struct app *app)
+{
+	app->dirty = false;
+	if (app->too_small) {
+		erase();
+		char msg[160];
+		snprintf(msg, sizeof msg, _("terminal too small: %dx%d, needs at least 80x24"),
+			 app->cols, app->rows);
+		put_text(stdscr, app->rows / 2, 0, msg, app->cols, theme_attr(R_ERROR));
+		wnoutrefresh(stdscr);
+		doupdate();
+		return;
+	}
+	int h = app->rows - 3;
+	paint_header(app);
+	paint_tabs(app);
+	werase(app->win);
+	if (app->help) {
+		paint_help(app, app->win, h, app->cols);
+	} else if (app->form) {
+		form_draw(app->form, app->win, h, app->cols);
+		if (app->confirm_discard)
+			put_cell(app->win, h - 1, 0, _("Discard the changes? y/n"), app->cols, false,
+				 theme_attr(R_ERROR));
+	} else {
+		struct pane *p = &app->panes[app->active];
+		p->type->draw(app, p, app->win, h, app->cols);
+	}
+	wnoutrefresh(stdscr);
+	paint_hints(app);
+	wnoutrefresh(stdscr);
+	wnoutrefresh(app->win);
+	if (app->form && !app->help && !app->prompting) {
+		/* the form left its cursor in app->win */
+		wnoutrefresh(app->win);
+	}
+	doupdate();
+}
+
+static void layout(struct app *app)
+{
+	getmaxyx(stdscr, app->rows, app->cols);
+	app->too_small = app->rows < 24 || app->cols < 80;
+	if (app->win)
+		delwin(app->win);
+	app->win = newwin(app->rows > 3 ? app->rows - 3 : 1, app->cols, 2, 0);
+	keypad(app->win, TRUE);
+	idlok(app->win, TRUE);
+	clearok(stdscr, TRUE);
+	app->dirty = true;
+}
+
+/* ---- commands and keys ---- */
+
+static struct pane *active(struct app *app)
+{
+	return &app->panes[app->active];
+}
+
+static void switch_pane(struct app *app, int i)
+{
+	app->active = (i + NPANES) % NPANES;
+	struct pane *p = active(app);
+	if (!p->data && p->type != &pane_overview)
+		p->type->init(app, p);
+	else
+		p->type->reload(app, p);
+	app->dirty = true;
+}
+
+static const char *selected(struct app *app, int pane)
+{
+	struct pane *p = &app->panes[pane];
+	if (app->active != pane || !p->data)
+		return NULL;
+	return lpane_selected_key(p);
+}
+
+void app_command(struct app *app, const char *line)
+{
+	char buf[256], *save = NULL;
+	snprintf(buf, sizeof buf, "%s", line);
+	char *verb = strtok_r(buf, " ", &save), *rest = save ? save : "";
+	while (*rest == ' ')
+		rest++;
+	if (!verb)
+		return;
+	if (!strcmp(verb, "q") || !strcmp(verb, "quit")) {
+		if (app->form && app->form->dirty)
+			app->confirm_quit = true, app_message(app, true, "%s", _("Unsaved form: quit anyway? y/n"));
+		else
+			app->running = false;
+	} else if (!strcmp(verb, "help")) {
+		app->help = true;
+		app->help_scroll = 0;
+	} else if (!strcmp(verb, "incident") || !strcmp(verb, "add")) {
+		app_open_form(app, form_incident_new(app));
+	} else if (!strcmp(verb, "note")) {
+		const char *k = *rest ? rest : selected(app, 1);
+		if (k)
+			app_open_form(app, form_incident_note(app, k));
+		else
+			app_message(app, true, "%s", _("select an incident first (pane 1)"));
+	} else if (!strcmp(verb, "hazard")) {
+		app_open_form(app, form_hazard_new(app, NULL));
+	} else if (!strcmp(verb, "inspect")) {
+		const char *k = *rest ? rest : selected(app, 2);
+		struct form *f = k ? form_inspection(app, k) : NULL;
+		if (f)
+			app_open_form(app, f);
+		else
+			app_message(app, true, "%s", _("select a hazard first (pane 2)"));
+	} else if (!strcmp(verb, "stock")) {
+		app_open_form(app, form_stock_move(app, NULL, NULL));
+	} else if (!strcmp(verb, "township")) {
+		struct pane *p = active(app);
+		if (!p->data || !lpane_township(app, p, rest))
+			app_message(app, true, "%s", _("this pane has no township filter"));
+	} else if (!strcmp(verb, "pane") && *rest >= '0' && *rest <= '4') {
+		switch_pane(app, *rest - '0');
+	} else if (!strcmp(verb, "sync")) {
+		app_message(app, true, "%s", _("sync is not configured (no county hub set)"));
+	} else {
+		app_message(app, true, _("unknown command: %s (see :help)"), verb);
+	}
+	app->dirty = true;
+}
+
+static void open_prompt(struct app *app, char kind)
+{
+	app->prompting = true;
+	app->prompt_kind = kind;
+	edit_set(&app->prompt, "");
+	curs_set(1);
+}
+
+static void prompt_key(struct app *app, int key, bool is_char)
+{
+	if (!is_char && key == 27) {
+		app->prompting = false;
+		curs_set(app->form ? 1 : 0);
+		return;
+	}
+	if (!is_char && (key == '\n' || key == '\r' || key == KEY_ENTER)) {
+		app->prompting = false;
+		curs_set(0);
+		char *t = edit_text(&app->prompt);
+		if (app->prompt_kind == ':')
+			app_command(app, t);
+		free(t);
+		return;
+	}
+	if (edit_key(&app->prompt, key, is_char) && app->prompt_kind == '/') {
+		/* incremental: each change finds the first match from the selection on */
+		char *t = edit_text(&app->prompt);
+		struct pane *p = active(app);
+		if (p->data && *t)
+			lpane_search(app, p, t, 1, true);
+		free(t);
+	}
+}
+
+static void handle_key(struct app *app, int key, bool is_char)
+{
+	bool had_message = app->message[0] != '\0';
+	app->message[0] = '\0';
+	app->dirty = true;
+	if (app->too_small) {
+		if (is_char && key == 'q')
+			app->running = false;
+		return;
+	}
+	if (!is_char && key == 12) { /* ^L */
+		clearok(curscr, TRUE);
+		return;
+	}
+	if (app->confirm_quit) {
+		app->confirm_quit = false;
+		if (is_char && (key == 'y' || key == 'Y')) {
+			draft_clear();
+			app->running = false;
+		}
+		return;
+	}
+	if (app->prompting) {
+		prompt_key(app, key, is_char);
+		return;
+	}
+	if (app->help) {
+		enum action a = keymap_lookup(&app->cfg.keys, key);
+		if (a == ACT_DOWN)
+			app->help_scroll++;
+		else if (a == ACT_UP && app->help_scroll > 0)
+			app->help_scroll--;
+		else if (a == ACT_BACK || a == ACT_HELP || a == ACT_QUIT)
+			app->help = false;
+		return;
+	}
+	if (app->form) {
+		if (app->confirm_discard) {
+			if (is_char && (key == 'y' || key == 'Y'))
+				close_form(app, true);
+			else
+				app->confirm_discard = false;
+			return;
+		}
+		if (!is_char && key == KEY_F(1)) {
+			app->help = true;
+			return;
+		}
+		int r = form_key(app, app->form, key, is_char);
+		if (r == 1)
+			close_form(app, true);
+		else if (r == -1 && app->form->dirty)
+			app->confirm_discard = true;
+		else if (r == -1)
+			close_form(app, true);
+		return;
+	}
+	enum action a = keymap_lookup(&app->cfg.keys, key);
+	if (is_char && key >= MAX_KEYS)
+		a = ACT_NONE;
+	struct pane *p = active(app);
+	if (a != ACT_NONE && p->type->action(app, p, a))
+		return;
+	switch (a) {
+	case ACT_QUIT:
+		app->running = false;
+		break;
+	case ACT_HELP:
+		app->help = true;
+		app->help_scroll = 0;
+		break;
+	case ACT_NEXT_PANE:
+		switch_pane(app, app->active + 1);
+		break;
+	case ACT_PREV_PANE:
+		switch_pane(app, app->active - 1);
+		break;
+	case ACT_PANE_0:
+	case ACT_PANE_1:
+	case ACT_PANE_2:
+	case ACT_PANE_3:
+	case ACT_PANE_4:
+		switch_pane(app, a - ACT_PANE_0);
+		break;
+	case ACT_SEARCH:
+		if (p->data)
+			open_prompt(app, '/');
+		break;
+	case ACT_COMMAND:
+		open_prompt(app, ':');
+		break;
+	case ACT_BACK:
+		if (!had_message)
+			app->dirty = true;
+		break;
+	default:
+		break;
+	}
+}
+
+static void resize(struct app *app)
+{
+	struct winsize ws;
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 && ws.ws_col > 0)
+		resizeterm(ws.ws_row, ws.ws_col);
+	layout(app);
+}
+
+/* ---- start and loop ---- */
+
+static bool start_curses(struct app *app, char *why, size_t n)
+{
+	const char *term = getenv("TERM");
+	SCREEN *scr = newterm(NULL, stdout, stdin);
+	if (!scr) {
+		/* An unknown TERM must not kill the program. */
+		snprintf(why, n, _("unknown terminal type '%s': using vt100"), term ? term : "");
+		setenv("TERM", "vt100", 1);
+		scr = newterm(NULL, stdout, stdin);
+		if (!scr)
+			return false;
+	}
+	set_term(scr);
+	cbreak();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	nodelay(stdscr, TRUE);
+	idlok(stdscr, TRUE);
+	set_escdelay(app->cfg.escdelay);
+	curs_set(0);
+	const char *t = getenv("TERM");
+	bool color = has_colors() && !getenv("NO_COLOR") && strcmp(app->cfg.theme, "mono") != 0;
+	theme_init(color);
+	tui_unicode = strcmp(nl_langinfo(CODESET), "UTF-8") == 0 && t && strcmp(t, "vt100") != 0 &&
+		      strncmp(t, "vt1", 3) != 0;
+	return true;
+}
+
+static void choose_language(struct app *app)
+{
+	const char *dir = getenv("DUTYDESK_LOCALEDIR");
+	bindtextdomain("dutydesk", dir && *dir ? dir : DD_LOCALEDIR);
+	bind_textdomain_codeset("dutydesk", "UTF-8");
+	textdomain("dutydesk");
+	const char *lang = app->cfg.language;
+	const char *msg = setlocale(LC_MESSAGES, NULL);
+	if (!*lang || !strcmp(lang, "auto")) {
+		const char *env = getenv("LANGUAGE");
+		app->zh = (msg && !strncmp(msg, "zh", 2)) || (env && !strncmp(env, "zh", 2));
+	} else {
+		app->zh = !strcmp(lang, "zh");
+		/* The catalogue is chosen by LANGUAGE, which works under any locale
+		 * but plain C; C.UTF-8 is set for that case. */
+		setenv("LANGUAGE", app->zh ? "zh_CN" : "en", 1);
+		if (msg && (!strcmp(msg, "C") || !strcmp(msg, "POSIX")))
+			setlocale(LC_MESSAGES, "C.UTF-8");
+	}
+	tui_zh = app->zh;
+}
+
+int tui_main(const char *db_path, const char *officer)
+{
+	struct app app_s, *app = &app_s;
+	memset(app, 0, sizeof *app);
+	app->db_path = db_path;
+	config_load(&app->cfg, getenv("DUTYDESK_CONFIG"));
+	width_set_ambiguous(app->cfg.ambiguous);
+	choose_language(app);
+
+	struct err e;
+	unsigned flags = 0;
+	if (access(db_path, F_OK) == 0 && access(db_path, W_OK) != 0) {
+		flags = STORE_READONLY;
+		app->readonly = true;
+	}
+	if (!store_open(db_path, flags, &app->st, &e)) {
+		fprintf(stderr, "dutydesk: %s\n", e.msg);
+		return 1;
+	}
+	if (!store_node(app->st, &app->node, &e)) {
+		fprintf(stderr, "dutydesk: %s\n", e.msg);
+		store_close(app->st);
+		return 1;
+	}
+	if (!app->cfg.officer[0])
+		snprintf(app->cfg.officer, sizeof app->cfg.officer, "%s", officer ? officer : "");
+	store_set_actor(app->st, app->cfg.officer);
+	if (!app->cfg.office[0]) {
+		char *name = NULL;
+		store_text(app->st, NULL, &name,
+			   "SELECT name FROM division WHERE code = coalesce(nullif(?, ''),"
+			   " (SELECT code FROM division WHERE level = 'county'))", "s",
+			   app->node.township_code);
+		snprintf(app->cfg.office, sizeof app->cfg.office, "%s %s", name ? name : "",
+			 _("duty office"));
+		free(name);
+	}
+	draft_path_init(db_path);
+	edit_init(&app->prompt, "");
+
+	if (pipe(sigpipe_fd) != 0) {
+		perror("dutydesk: pipe");
+		return 1;
+	}
+	fcntl(sigpipe_fd[0], F_SETFL, O_NONBLOCK);
+	fcntl(sigpipe_fd[1], F_SETFL, O_NONBLOCK);
+	fcntl(sigpipe_fd[0], F_SETFD, FD_CLOEXEC);
+	fcntl(sigpipe_fd[1], F_SETFD, FD_CLOEXEC);
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	int sigs[] = {SIGWINCH, SIGHUP, SIGTERM, SIGINT, SIGCONT};
+	for (size_t i = 0; i < ARRAY_LEN(sigs); i++)
+		sigaction(sigs[i], &sa, NULL);
+
+	char why[200] = "";
+	if (!start_curses(app, why, sizeof why)) {
+		fprintf(stderr, "dutydesk: cannot start the terminal: %s\n", why);
+		store_close(app->st);
+		return 1;
+	}
+	if (why[0])
+		app_message(app, true, "%s", why);
+	else if (app->cfg.warning[0])
+		app_message(app, true, "%s", app->cfg.warning);
+	else if (app->readonly)
+		app_message(app, true, "%s", _("the database is read-only: nothing can be changed"));
+	layout(app);
+	for (int i = 0; i < NPANES; i++)
+		app->panes[i].type = pane_types[i];
+	app->panes[0].type->init(app, &app->panes[0]);
+	reload_stats(app);
+	store_data_version(app->st, &app->data_version);
+
+	/* What was being typed when the last session ended. */
+	json_t *draft = draft_load();
+	if (draft) {
+		struct form *f = form_from_draft(app, draft);
+		if (f) {
+			char when[32];
+			dd_time_local(json_integer_value(json_object_get(draft, "saved_at")), when,
+				      sizeof when);
+			app_open_form(app, f);
+			f->dirty = true;
+			app_message(app, false, _("restored the unsaved form from %s (Esc discards it)"),
+				    when);
+		}
+		json_decref(draft);
+	}
+
+	int code = 0;
+	int64_t last_check = dd_now_ms();
+	time_t t = time(NULL);
+	struct tm tm;
+	localtime_r(&t, &tm);
+	app->clock_minute = tm.tm_min;
+	app->running = true;
+	while (app->running) {
+		if (app->dirty)
+			paint(app);
+		/* Wake for the next minute (clock) and each second (other writers). */
+		int64_t now = dd_now_ms();
+		int timeout = 1000 - (int)(now - last_check);
+		if (timeout < 0)
+			timeout = 0;
+		struct pollfd fds[2] = {{STDIN_FILENO, POLLIN, 0}, {sigpipe_fd[0], POLLIN, 0}};
+		int n = poll(fds, 2, timeout);
+		if (n < 0 && errno != EINTR)
+			break;
+		if (n > 0 && (fds[1].revents & POLLIN)) {
+			unsigned char sig;
+			while (read(sigpipe_fd[0], &sig, 1) == 1) {
+				if (sig == SIGWINCH || sig == SIGCONT) {
+					resize(app);
+				} else if (sig == SIGHUP || sig == SIGTERM) {
+					/* The draft is on disk already; make sure it stays. */
+					if (app->form)
+						draft_save(app->form), draft_sync();
+					app->running = false;
+					code = 128 + sig;
+				} else if (sig == SIGINT) {
+					handle_key(app, 'q', true);
+				}
+			}
+		}
+		if (n > 0 && (fds[0].revents & (POLLHUP | POLLERR)) && !(fds[0].revents & POLLIN)) {
+			if (app->form)
+				draft_save(app->form), draft_sync();
+			app->running = false; /* the terminal went away */
+			code = 129;
+		}
+		if (n > 0 && (fds[0].revents & POLLIN)) {
+			wint_t wc;
+			int rc;
+			while (app->running && (rc = get_wch(&wc)) != ERR) {
+				if (rc == KEY_CODE_YES && wc == KEY_RESIZE)
+					resize(app);
+				else
+					handle_key(app, (int)wc, rc == OK && wc >= 0x20 && wc != 0x7F);
+			}
+		}
+		now = dd_now_ms();
+		if (now - last_check >= 1000) {
+			last_check = now;
+			int64_t v;
+			if (store_data_version(app->st, &v) && v != app->data_version) {
+				/* Another officer, the CLI or a sync wrote: show it. */
+				app_changed(app);
+			}
+			t = time(NULL);
+			localtime_r(&t, &tm);
+			if (tm.tm_min != app->clock_minute) {
+				app->clock_minute = tm.tm_min;
+				app->dirty = true;
+			}
+		}
+	}
+	endwin();
+	for (int i = 0; i < NPANES; i++)
+		if (app->panes[i].data && app->panes[i].type->destroy)
+			app->panes[i].type->destroy(&app->panes[i]);
+	form_destroy(app->form);
+	edit_finish(&app->prompt);
+	json_decref(app->stats);
+	store_close(app->st);
+	return code;
+}

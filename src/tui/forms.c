@@ -1,0 +1,465 @@
+/* The console's forms. Each saves through the same model operations and
+ * field parsing as the CLI, in one transaction. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dutydesk/dtime.h"
+#include "dutydesk/model.h"
+#include "tui.h"
+
+/* Adds the choices of q_choices(what) to ff. */
+static void load_choices(struct app *app, struct form_field *ff, const char *what)
+{
+	json_t *rows = q_choices(app->st, what, NULL);
+	size_t i;
+	json_t *r;
+	json_array_foreach(rows, i, r)
+		form_choice(ff, json_string_value(json_object_get(r, "id")),
+			    json_string_value(json_object_get(r, "label")));
+	json_decref(rows);
+}
+
+static void enum_choices(struct app *app, struct form_field *ff, const struct enum_value *v)
+{
+	for (; v->id; v++) {
+		char label[128];
+		snprintf(label, sizeof label, "%s %s", app->zh ? v->zh : v->en, v->id);
+		form_choice(ff, v->id, label);
+	}
+}
+
+/* Parses form field name as column col of t into fields (skips empty). */
+static bool take(struct app *app, struct form *f, json_t *fields, const struct table *t,
+		 const char *name, const char *col, struct err *e)
+{
+	const char *text = form_value(f, name);
+	if (!*text)
+		return true;
+	char *copy = xstrdup(text);
+	const char *tc = json_string_value(json_object_get(fields, "township_code"));
+	json_t *v = field_parse(app->st, table_column(t, col), copy, tc, e);
+	free(copy);
+	if (!v) {
+		struct form_field *ff = form_field(f, name);
+		if (ff)
+			snprintf(ff->msg, sizeof ff->msg, "%s", e->msg);
+		return false;
+	}
+	if (json_is_null(v))
+		json_decref(v);
+	else
+		json_object_set_new(fields, col, v);
+	return true;
+}
+
+/* Runs fn in one transaction. */
+static bool in_tx(struct app *app, bool (*fn)(struct app *, struct form *, json_t *, struct err *),
+		  struct form *f, json_t *fields, struct err *e)
+{
+	if (!store_begin(app->st, e))
+		return false;
+	if (!fn(app, f, fields, e)) {
+		store_rollback(app->st);
+		return false;
+	}
+	if (!store_commit(app->st, e))
+		return false;
+	app_changed(app);
+	return true;
+}
+
+/* ---- incident: intake ---- */
+static const char *const figures[] = {"deaths", "injured", "missing", "trapped", "evacuated"};
+
+static bool incident_new_tx(struct app *app, struct form *f, json_t *fields, struct err *e)
+{
+	char number[64];
+	const char *note = form_value(f, "note");
+	char *n = xstrdup(note);
+	bool ok = incident_add(app->st, fields, n, number, e);
+	free(n);
+	if (ok)
+		app_message(app, false, "%s %s", _("saved"), number);
+	return ok;
+}
+
+static bool incident_new_save(struct app *app, struct form *f, struct err *e)
+{
+	static const char *const map[][2] = {
+		{"title", "title"}, {"type", "type"}, {"level", "level"},
+		{"township", "township_code"}, {"village", "village_code"}, {"place", "place"},
+		{"at", "occurred_at"}, {"channel", "channel"}, {"reporter", "reporter"},
+		{"phone", "reporter_phone"}, {"deaths", "deaths"}, {"injured", "injured"},
+		{"missing", "missing"}, {"trapped", "trapped"}, {"evacuated", "evacuated"}};
+	json_t *fields = json_object();
+	bool ok = true;
+	for (size_t i = 0; i < ARRAY_LEN(map) && ok; i++)
+		ok = take(app, f, fields, &T_INCIDENT, map[i][0], map[i][1], e);
+	ok = ok && in_tx(app, incident_new_tx, f, fields, e);
+	json_decref(fields);
+	return ok;
+}
+
+static void incident_fields(struct app *app, struct form *f)
+{
+	form_add(f, "title", N_("Title"), F_TEXT, true);
+	load_choices(app, form_add(f, "type", N_("Type"), F_CHOICE, true), "type");
+	enum_choices(app, form_add(f, "level", N_("Level"), F_CHOICE, false), ENUM_LEVEL);
+	load_choices(app, form_add(f, "township", N_("Township"), F_CHOICE, false), "township");
+	load_choices(app, form_add(f, "village", N_("Village"), F_CHOICE, false), "village");
+	form_add(f, "place", N_("Place"), F_TEXT, false);
+}
+
+struct form *form_incident_new(struct app *app)
+{
+	struct form *f = form_create("incident", _("New incident (phone report)"));
+	incident_fields(app, f);
+	form_add(f, "at", N_("Occurred (17:30)"), F_TIME, false);
+	enum_choices(app, form_add(f, "channel", N_("Received by"), F_CHOICE, false), ENUM_CHANNEL);
+	form_add(f, "reporter", N_("Reporter"), F_TEXT, false);
+	form_add(f, "phone", N_("Phone"), F_TEXT, false);
+	for (size_t i = 0; i < ARRAY_LEN(figures); i++)
+		form_add(f, figures[i], figures[i][0] == 'd'   ? N_("Deaths")
+					: figures[i][0] == 'i' ? N_("Injured")
+					: figures[i][0] == 'm' ? N_("Missing")
+					: figures[i][0] == 't' ? N_("Trapped")
+							       : N_("Evacuated"),
+			 F_NUMBER, false);
+	form_add(f, "note", N_("Caller's account"), F_TEXT, false);
+	form_set(f, "channel", "phone");
+	f->save = incident_new_save;
+	f->dirty = false;
+	return f;
+}
+
+/* ---- incident: edit ---- */
+static bool incident_edit_tx(struct app *app, struct form *f, json_t *fields, struct err *e)
+{
+	bool changed;
+	char *note = xstrdup(form_value(f, "note"));
+	bool ok = incident_edit(app->st, f->target, fields, note, &changed, e);
+	free(note);
+	if (ok)
+		app_message(app, false, "%s", changed ? _("saved") : _("nothing changed"));
+	return ok;
+}
+
+static bool incident_edit_save(struct app *app, struct form *f, struct err *e)
+{
+	static const char *const map[][2] = {
+		{"title", "title"}, {"type", "type"}, {"level", "level"},
+		{"township", "township_code"}, {"village", "village_code"}, {"place", "place"},
+		{"deaths", "deaths"}, {"injured", "injured"}, {"missing", "missing"},
+		{"trapped", "trapped"}, {"evacuated", "evacuated"}};
+	json_t *fields = json_object();
+	bool ok = true;
+	for (size_t i = 0; i < ARRAY_LEN(map) && ok; i++)
+		ok = take(app, f, fields, &T_INCIDENT, map[i][0], map[i][1], e);
+	ok = ok && in_tx(app, incident_edit_tx, f, fields, e);
+	json_decref(fields);
+	return ok;
+}
+
+struct form *form_incident_edit(struct app *app, const char *number)
+{
+	json_t *r = q_incident_show(app->st, number, NULL);
+	if (!r || json_is_null(r)) {
+		json_decref(r);
+		return NULL;
+	}
+	struct form *f = form_create("incident_edit", _("Edit incident"));
+	snprintf(f->target, sizeof f->target, "%s", number);
+	incident_fields(app, f);
+	for (size_t i = 0; i < 4; i++)
+		form_add(f, figures[i], figures[i][0] == 'd'   ? N_("Deaths")
+					: figures[i][0] == 'i' ? N_("Injured")
+					: figures[i][0] == 'm' ? N_("Missing")
+							       : N_("Trapped"),
+			 F_NUMBER, false);
+	form_add(f, "evacuated", N_("Evacuated"), F_NUMBER, false);
+	form_add(f, "note", N_("Timeline note"), F_TEXT, false);
+	static const char *const keys[][2] = {
+		{"title", "title"}, {"type", "type"}, {"level", "level"},
+		{"township", "township_code"}, {"village", "village_code"}, {"place", "place"},
+		{"deaths", "deaths"}, {"injured", "injured"}, {"missing", "missing"},
+		{"trapped", "trapped"}, {"evacuated", "evacuated"}};
+	for (size_t i = 0; i < ARRAY_LEN(keys); i++) {
+		json_t *v = json_object_get(r, keys[i][1]);
+		char buf[64];
+		if (json_is_integer(v)) {
+			snprintf(buf, sizeof buf, "%lld", (long long)json_integer_value(v));
+			form_set(f, keys[i][0], buf);
+		} else if (json_is_string(v)) {
+			form_set(f, keys[i][0], json_string_value(v));
+		}
+	}
+	json_decref(r);
+	f->save = incident_edit_save;
+	f->dirty = false;
+	return f;
+}
+
+/* ---- incident: timeline entry ---- */
+static bool note_tx(struct app *app, struct form *f, json_t *fields, struct err *e)
+{
+	char *text = xstrdup(form_value(f, "text"));
+	bool ok = incident_log(app->st, f->target, form_value(f, "kind"), text, e);
+	free(text);
+	if (ok)
+		app_message(app, false, "%s", _("entry added"));
+	return ok;
+}
+
+static bool note_save(struct app *app, struct form *f, struct err *e)
+{
+	return in_tx(app, note_tx, f, NULL, e);
+}
+
+struct form *form_incident_note(struct app *app, const char *number)
+{
+	struct form *f = form_create("note", _("Timeline entry"));
+	snprintf(f->target, sizeof f->target, "%s", number);
+	struct form_field *k = form_add(f, "kind", N_("Kind"), F_CHOICE, true);
+	static const char *const kinds[] = {"note", "action", "dispatch", "instruction",
+					    "first_report", "follow_up", "final_report"};
+	for (size_t i = 0; i < ARRAY_LEN(kinds); i++) {
+		char label[96];
+		snprintf(label, sizeof label, "%s %s",
+			 enum_label(ENUM_TIMELINE_KIND, kinds[i], app->zh), kinds[i]);
+		form_choice(k, kinds[i], label);
+	}
+	form_add(f, "text", N_("Text"), F_TEXT, true);
+	form_set(f, "kind", "note");
+	f->save = note_save;
+	f->dirty = false;
+	return f;
+}
+
+/* ---- hazards ---- */
+static const char *const hazard_map[][2] = {
+	{"kind", "kind"}, {"code", "code"}, {"name", "name"}, {"subtype", "subtype"},
+	{"township", "township_code"}, {"village", "village_code"}, {"scale", "scale"},
+	{"households", "households"}, {"people", "people"}, {"monitor", "monitor"},
+	{"monitor_phone", "monitor_phone"}, {"notes", "notes"}};
+
+static bool hazard_tx(struct app *app, struct form *f, json_t *fields, struct err *e)
+{
+	bool changed = true;
+	char id[ID_TEXT];
+	bool ok = f->target[0] ? hazard_edit(app->st, f->target, fields, &changed, e)
+			       : hazard_add(app->st, fields, id, e);
+	if (ok)
+		app_message(app, false, "%s", changed ? _("saved") : _("nothing changed"));
+	return ok;
+}
+
+static bool hazard_save(struct app *app, struct form *f, struct err *e)
+{
+	json_t *fields = json_object();
+	bool ok = true;
+	for (size_t i = 0; i < ARRAY_LEN(hazard_map) && ok; i++)
+		if (form_field(f, hazard_map[i][0]))
+			ok = take(app, f, fields, &T_HAZARD, hazard_map[i][0], hazard_map[i][1], e);
+	ok = ok && in_tx(app, hazard_tx, f, fields, e);
+	json_decref(fields);
+	return ok;
+}
+
+static struct form *hazard_form(struct app *app, const char *title, bool edit)
+{
+	struct form *f = form_create(edit ? "hazard_edit" : "hazard", title);
+	if (!edit) {
+		enum_choices(app, form_add(f, "kind", N_("Kind"), F_CHOICE, true), ENUM_HAZARD_KIND);
+		form_add(f, "code", N_("Code"), F_TEXT, true);
+	}
+	form_add(f, "name", N_("Name"), F_TEXT, true);
+	struct form_field *st = form_add(f, "subtype", N_("Type"), F_CHOICE, false);
+	enum_choices(app, st, ENUM_GEO_SUBTYPE);
+	enum_choices(app, st, ENUM_FIRE_SUBTYPE);
+	enum_choices(app, st, ENUM_MAJOR_SUBTYPE);
+	enum_choices(app, st, ENUM_FLOOD_SUBTYPE);
+	load_choices(app, form_add(f, "township", N_("Township"), F_CHOICE, false), "township");
+	load_choices(app, form_add(f, "village", N_("Village"), F_CHOICE, false), "village");
+	enum_choices(app, form_add(f, "scale", N_("Scale"), F_CHOICE, false), ENUM_SCALE);
+	form_add(f, "households", N_("Households threatened"), F_NUMBER, false);
+	form_add(f, "people", N_("People threatened"), F_NUMBER, false);
+	form_add(f, "monitor", N_("Monitor"), F_TEXT, false);
+	form_add(f, "monitor_phone", N_("Monitor's phone"), F_TEXT, false);
+	form_add(f, "notes", N_("Notes"), F_TEXT, false);
+	f->save = hazard_save;
+	return f;
+}
+
+struct form *form_hazard_new(struct app *app, const char *kind)
+{
+	struct form *f = hazard_form(app, _("New hazard"), false);
+	form_set(f, "kind", kind ? kind : "geohazard");
+	f->dirty = false;
+	return f;
+}
+
+struct form *form_hazard_edit(struct app *app, const char *code)
+{
+	json_t *r = q_hazard_show(app->st, code, NULL);
+	if (!r || json_is_null(r)) {
+		json_decref(r);
+		return NULL;
+	}
+	struct form *f = hazard_form(app, _("Edit hazard"), true);
+	snprintf(f->target, sizeof f->target, "%s", code);
+	for (size_t i = 0; i < ARRAY_LEN(hazard_map); i++) {
+		json_t *v = json_object_get(r, hazard_map[i][1]);
+		char buf[64];
+		if (json_is_integer(v)) {
+			snprintf(buf, sizeof buf, "%lld", (long long)json_integer_value(v));
+			form_set(f, hazard_map[i][0], buf);
+		} else if (json_is_string(v)) {
+			form_set(f, hazard_map[i][0], json_string_value(v));
+		}
+	}
+	json_decref(r);
+	f->dirty = false;
+	return f;
+}
+
+static bool inspection_tx(struct app *app, struct form *f, json_t *fields, struct err *e)
+{
+	bool ok = hazard_inspect(app->st, f->target, fields, e);
+	if (ok)
+		app_message(app, false, "%s", _("inspection recorded"));
+	return ok;
+}
+
+static bool inspection_save(struct app *app, struct form *f, struct err *e)
+{
+	static const char *const map[][2] = {{"kind", "kind"}, {"result", "result"},
+					     {"at", "at"}, {"inspector", "inspector"},
+					     {"note", "note"}};
+	json_t *fields = json_object();
+	bool ok = true;
+	for (size_t i = 0; i < ARRAY_LEN(map) && ok; i++)
+		ok = take(app, f, fields, &T_INSPECTION, map[i][0], map[i][1], e);
+	ok = ok && in_tx(app, inspection_tx, f, fields, e);
+	json_decref(fields);
+	return ok;
+}
+
+struct form *form_inspection(struct app *app, const char *code)
+{
+	struct form *f = form_create("inspection", _("Inspection"));
+	snprintf(f->target, sizeof f->target, "%s", code);
+	enum_choices(app, form_add(f, "kind", N_("Check"), F_CHOICE, true), ENUM_INSPECTION_KIND);
+	enum_choices(app, form_add(f, "result", N_("Result"), F_CHOICE, true), ENUM_RESULT);
+	form_add(f, "at", N_("When (empty: now)"), F_TIME, false);
+	form_add(f, "inspector", N_("Inspector"), F_TEXT, false);
+	form_add(f, "note", N_("What was seen"), F_TEXT, false);
+	form_set(f, "kind", "patrol");
+	f->save = inspection_save;
+	f->dirty = false;
+	return f;
+}
+
+/* ---- stock movement ---- */
+static bool stock_tx(struct app *app, struct form *f, json_t *fields, struct err *e)
+{
+	char depot[ID_TEXT], item[ID_TEXT], to[ID_TEXT], inc[ID_TEXT], expiry[11];
+	long long qty;
+	const char *what = form_value(f, "what");
+	char *reason = xstrdup(form_value(f, "reason"));
+	char *batch = xstrdup(form_value(f, "batch"));
+	char *exp = xstrdup(form_value(f, "expiry"));
+	char *incident = xstrdup(form_value(f, "incident"));
+	char *recipient = xstrdup(form_value(f, "recipient"));
+	bool ok = q_ref(app->st, "depot", form_value(f, "depot"), depot, e) &&
+		  q_ref(app->st, "item", form_value(f, "item"), item, e);
+	if (ok && !str_to_ll(form_value(f, "qty"), 1, 1000000000, &qty)) {
+		snprintf(form_field(f, "qty")->msg, sizeof form_field(f, "qty")->msg, "%s",
+			 _("a whole number above 0"));
+		ok = err_set(e, ERR_USAGE, "%s", _("quantity: a whole number above 0"));
+	}
+	if (ok && *exp && !dd_date_parse(exp, expiry, e))
+		snprintf(form_field(f, "expiry")->msg, sizeof form_field(f, "expiry")->msg, "%s",
+			 e->msg), ok = false;
+	if (ok && *incident)
+		ok = q_ref(app->st, "incident", incident, inc, e);
+	if (ok && str_eq(what, "receive"))
+		ok = stock_receive(app->st, depot, item, qty, *batch ? batch : NULL,
+				   *exp ? expiry : NULL, *reason ? reason : NULL, e);
+	else if (ok && str_eq(what, "issue"))
+		ok = stock_issue(app->st, depot, item, qty, *incident ? inc : NULL,
+				 *recipient ? recipient : NULL, *reason ? reason : NULL, e);
+	else if (ok)
+		ok = q_ref(app->st, "depot", form_value(f, "to_depot"), to, e) &&
+		     stock_transfer(app->st, depot, to, item, qty, *reason ? reason : NULL, e);
+	if (ok)
+		app_message(app, false, "%s", _("stock movement saved"));
+	free(reason);
+	free(batch);
+	free(exp);
+	free(incident);
+	free(recipient);
+	return ok;
+}
+
+static bool stock_save(struct app *app, struct form *f, struct err *e)
+{
+	if (str_eq(form_value(f, "what"), "transfer") && !*form_value(f, "to_depot")) {
+		snprintf(form_field(f, "to_depot")->msg, sizeof form_field(f, "to_depot")->msg,
+			 "%s", _("required for a transfer"));
+		return err_set(e, ERR_USAGE, "%s", _("a transfer needs the receiving depot"));
+	}
+	return in_tx(app, stock_tx, f, NULL, e);
+}
+
+struct form *form_stock_move(struct app *app, const char *depot, const char *item)
+{
+	struct form *f = form_create("stock", _("Stock movement"));
+	struct form_field *w = form_add(f, "what", N_("Movement"), F_CHOICE, true);
+	form_choice(w, "receive", app->zh ? "入库 receive" : "receive");
+	form_choice(w, "issue", app->zh ? "出库 issue" : "issue");
+	form_choice(w, "transfer", app->zh ? "调拨 transfer" : "transfer");
+	load_choices(app, form_add(f, "depot", N_("Depot"), F_CHOICE, true), "depot");
+	load_choices(app, form_add(f, "item", N_("Item"), F_CHOICE, true), "item");
+	form_add(f, "qty", N_("Quantity"), F_NUMBER, true);
+	load_choices(app, form_add(f, "to_depot", N_("To depot (transfer)"), F_CHOICE, false),
+		     "depot");
+	load_choices(app, form_add(f, "incident", N_("For incident (issue)"), F_CHOICE, false),
+		     "open_incident");
+	form_add(f, "recipient", N_("Recipient (issue)"), F_TEXT, false);
+	form_add(f, "batch", N_("Batch (receive)"), F_TEXT, false);
+	form_add(f, "expiry", N_("Expiry YYYY-MM-DD"), F_TEXT, false);
+	form_add(f, "reason", N_("Reason"), F_TEXT, false);
+	form_set(f, "what", "issue");
+	if (depot)
+		form_set(f, "depot", depot);
+	if (item)
+		form_set(f, "item", item);
+	f->save = stock_save;
+	f->dirty = false;
+	return f;
+}
+
+struct form *form_from_draft(struct app *app, json_t *d)
+{
+	const char *kind = json_string_value(json_object_get(d, "kind"));
+	const char *target = json_string_value(json_object_get(d, "target"));
+	struct form *f = NULL;
+	if (str_eq(kind, "incident"))
+		f = form_incident_new(app);
+	else if (str_eq(kind, "incident_edit"))
+		f = form_incident_edit(app, target);
+	else if (str_eq(kind, "note"))
+		f = form_incident_note(app, target);
+	else if (str_eq(kind, "hazard"))
+		f = form_hazard_new(app, NULL);
+	else if (str_eq(kind, "hazard_edit"))
+		f = form_hazard_edit(app, target);
+	else if (str_eq(kind, "inspection"))
+		f = form_inspection(app, target);
+	else if (str_eq(kind, "stock"))
+		f = form_stock_move(app, NULL, NULL);
+	if (f)
+		form_from_json(f, json_object_get(d, "fields"));
+	return f;
+}

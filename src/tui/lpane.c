@@ -1,0 +1,304 @@
+#include <stdlib.h>
+#include <string.h>
+
+#include "dutydesk/width.h"
+#include "lpane.h"
+
+/* The detail pane sits beside the list from this width on. */
+#define WIDE 120
+
+static struct lpane *LP(struct pane *p)
+{
+	return p->data;
+}
+
+void detail_line(struct strbuf *out, const char *label, json_t *v)
+{
+	if (!v || json_is_null(v) || (json_is_string(v) && !*json_string_value(v)))
+		return;
+	char buf[64];
+	const char *t = buf;
+	if (json_is_string(v))
+		t = json_string_value(v);
+	else if (json_is_integer(v))
+		snprintf(buf, sizeof buf, "%lld", (long long)json_integer_value(v));
+	else if (json_is_real(v))
+		snprintf(buf, sizeof buf, "%.10g", json_real_value(v));
+	else if (json_is_boolean(v))
+		snprintf(buf, sizeof buf, "%s", json_is_true(v) ? _("yes") : _("no"));
+	else
+		return;
+	sb_printf(out, "%s\t%s\n", _(label), t);
+}
+
+static void apply_filter(struct app *app, struct lpane *lp)
+{
+	struct strbuf w;
+	sb_init(&w);
+	json_t *binds = json_array();
+	const char *f = lp->spec->filters ? lp->spec->filters[lp->filter].where : NULL;
+	if (f)
+		sb_printf(&w, "(%s)", f);
+	if (lp->township[0] && lp->spec->township_col) {
+		sb_printf(&w, "%s%s = ?1", w.len ? " AND " : "", lp->spec->township_col);
+		json_array_append_new(binds, json_string(lp->township));
+	}
+	list_set_filter(&lp->list, w.len ? w.buf : NULL, binds);
+	sb_finish(&w);
+	struct err e;
+	if (!list_reload(&lp->list, app->st, true, &e))
+		app_message(app, true, "%s", e.msg);
+}
+
+bool lpane_init(struct app *app, struct pane *p, const struct lpane_spec *spec)
+{
+	struct lpane *lp = xcalloc(1, sizeof *lp);
+	lp->spec = spec;
+	list_init(&lp->list, &spec->q, spec->cols, spec->ncols, spec->sort_col);
+	lp->list.row_role = spec->row_role;
+	lp->stale = true;
+	p->data = lp;
+	apply_filter(app, lp);
+	return true;
+}
+
+void lpane_destroy(struct pane *p)
+{
+	struct lpane *lp = LP(p);
+	if (!lp)
+		return;
+	list_finish(&lp->list);
+	free(lp->detail_text);
+	free(lp);
+	p->data = NULL;
+}
+
+const char *lpane_selected_key(struct pane *p)
+{
+	json_t *r = list_selected(&LP(p)->list);
+	return r ? json_string_value(json_object_get(r, LP(p)->spec->key_col)) : NULL;
+}
+
+/* (Re)reads the record shown in the detail view. */
+static void load_detail(struct app *app, struct pane *p, const char *key)
+{
+	struct lpane *lp = LP(p);
+	if (!key) {
+		free(lp->detail_text);
+		lp->detail_text = NULL;
+		lp->detail_key[0] = '\0';
+		return;
+	}
+	if (lp->detail_text && strcmp(lp->detail_key, key) == 0 && !lp->stale)
+		return;
+	if (strcmp(lp->detail_key, key) != 0)
+		lp->detail_scroll = 0;
+	struct strbuf sb;
+	sb_init(&sb);
+	if (!lp->spec->detail(app, key, &sb)) {
+		sb_finish(&sb);
+		return;
+	}
+	free(lp->detail_text);
+	lp->detail_text = sb_take(&sb);
+	snprintf(lp->detail_key, sizeof lp->detail_key, "%s", key);
+}
+
+void lpane_reload(struct app *app, struct pane *p)
+{
+	struct lpane *lp = LP(p);
+	struct err e;
+	lp->list.height = lp->list.height > 0 ? lp->list.height : 1;
+	if (!list_reload(&lp->list, app->st, false, &e))
+		app_message(app, true, "%s", e.msg);
+	lp->stale = true;
+	if (lp->detail_key[0]) {
+		char key[64];
+		snprintf(key, sizeof key, "%s", lp->detail_key);
+		load_detail(app, p, key);
+	}
+	lp->stale = false;
+}
+
+/* Draws detail lines ("label\tvalue" aligned) from the scroll position. */
+static void draw_detail(struct lpane *lp, WINDOW *w, int y, int x, int h, int width)
+{
+	for (int i = 0; i < h; i++)
+		put_cell(w, y + i, x, "", width, false, theme_attr(R_NORMAL));
+	if (!lp->detail_text)
+		return;
+	int lw = 0;
+	for (const char *s = lp->detail_text; *s;) {
+		const char *nl = strchr(s, '\n'), *tab = memchr(s, '\t', (size_t)(nl - s));
+		if (tab) {
+			char *lab = xstrndup(s, (size_t)(tab - s));
+			int tw = text_width(lab);
+			lw = tw > lw ? tw : lw;
+			free(lab);
+		}
+		s = nl + 1;
+	}
+	if (lw > width / 3)
+		lw = width / 3;
+	int line = 0, row = 0;
+	for (const char *s = lp->detail_text; *s && row < h; line++) {
+		const char *nl = strchr(s, '\n');
+		char *one = xstrndup(s, (size_t)(nl - s));
+		s = nl + 1;
+		if (line < lp->detail_scroll) {
+			free(one);
+			continue;
+		}
+		char *tab = strchr(one, '\t');
+		if (tab) {
+			*tab = '\0';
+			put_cell(w, y + row, x, one, lw, false, theme_attr(R_TITLE));
+			put_text(w, y + row, x + lw + 2, tab + 1, width - lw - 2, theme_attr(R_NORMAL));
+		} else {
+			put_text(w, y + row, x, one, width,
+				 theme_attr(one[0] == '#' ? R_TITLE : R_NORMAL));
+		}
+		free(one);
+		row++;
+	}
+}
+
+void lpane_draw(struct app *app, struct pane *p, WINDOW *w, int h, int width)
+{
+	struct lpane *lp = LP(p);
+	bool wide = width >= WIDE;
+	int lw = wide ? width * 11 / 20 : width;
+	/* Status line of the pane: filter and township. */
+	char status[256];
+	snprintf(status, sizeof status, "%s%s%s%s%s", _("filter: "),
+		 lp->spec->filters ? _(lp->spec->filters[lp->filter].label) : _("all"),
+		 lp->township[0] ? "  " : "", lp->township[0] ? _("township: ") : "",
+		 lp->township_name);
+	if (lp->list.search[0]) {
+		size_t n = strlen(status);
+		snprintf(status + n, sizeof status - n, "  /%s", lp->list.search);
+	}
+	if (p->detail && !wide) {
+		/* The record takes the screen. */
+		draw_detail(lp, w, 0, 1, h, width - 2);
+		return;
+	}
+	int newh = h - 1;
+	if (lp->list.height != newh - 1) {
+		lp->list.height = newh - 1 > 1 ? newh - 1 : 1;
+		struct err e;
+		list_reload(&lp->list, app->st, false, &e);
+	}
+	put_cell(w, 0, 0, status, lw, false, theme_attr(R_DIM));
+	list_draw(&lp->list, w, 1, 0, newh, lw, !p->detail);
+	if (json_array_size(lp->list.rows) == 0)
+		put_text(w, 2, 1, _("(nothing here)"), lw - 2, theme_attr(R_DIM));
+	if (wide) {
+		load_detail(app, p, lpane_selected_key(p));
+		vline_at(w, 0, lw, h);
+		draw_detail(lp, w, 0, lw + 2, h, width - lw - 3);
+	}
+}
+
+bool lpane_township(struct app *app, struct pane *p, const char *text)
+{
+	struct lpane *lp = LP(p);
+	if (!lp->spec->township_col)
+		return false;
+	if (str_empty(text)) {
+		lp->township[0] = lp->township_name[0] = '\0';
+	} else {
+		struct err e;
+		if (!q_township(app->st, text, lp->township, &e)) {
+			app_message(app, true, "%s", e.msg);
+			return false;
+		}
+		snprintf(lp->township_name, sizeof lp->township_name, "%s", text);
+	}
+	apply_filter(app, lp);
+	return true;
+}
+
+void lpane_search(struct app *app, struct pane *p, const char *text, int dir, bool incl)
+{
+	struct lpane *lp = LP(p);
+	struct err e;
+	if (!list_find(&lp->list, app->st, text, dir, incl, &e))
+		app_message(app, true, "%s", e.msg);
+}
+
+bool lpane_action(struct app *app, struct pane *p, enum action a)
+{
+	struct lpane *lp = LP(p);
+	struct err e;
+	const char *key = lpane_selected_key(p);
+	if (p->detail) {
+		switch (a) {
+		case ACT_BACK:
+			p->detail = false;
+			return true;
+		case ACT_DOWN:
+			lp->detail_scroll++;
+			return true;
+		case ACT_UP:
+			if (lp->detail_scroll > 0)
+				lp->detail_scroll--;
+			return true;
+		case ACT_PAGE_DOWN:
+			lp->detail_scroll += 10;
+			return true;
+		case ACT_PAGE_UP:
+			lp->detail_scroll = lp->detail_scroll > 10 ? lp->detail_scroll - 10 : 0;
+			return true;
+		case ACT_TOP:
+			lp->detail_scroll = 0;
+			return true;
+		default:
+			return lp->spec->action && lp->spec->action(app, lp, a, lp->detail_key);
+		}
+	}
+	switch (a) {
+	case ACT_DOWN:
+	case ACT_UP:
+	case ACT_PAGE_DOWN:
+	case ACT_PAGE_UP:
+	case ACT_TOP:
+	case ACT_BOTTOM:
+		if (!list_move(&lp->list, app->st, a, &e))
+			app_message(app, true, "%s", e.msg);
+		return true;
+	case ACT_OPEN:
+		if (!key)
+			return true;
+		load_detail(app, p, key);
+		p->detail = true;
+		return true;
+	case ACT_SORT:
+		list_next_sort(&lp->list);
+		if (!list_reload(&lp->list, app->st, true, &e))
+			app_message(app, true, "%s", e.msg);
+		return true;
+	case ACT_FILTER:
+		if (lp->spec->nfilters) {
+			lp->filter = (lp->filter + 1) % lp->spec->nfilters;
+			apply_filter(app, lp);
+		}
+		return true;
+	case ACT_NEXT_MATCH:
+	case ACT_PREV_MATCH:
+		if (lp->list.search[0]) {
+			char text[256];
+			snprintf(text, sizeof text, "%s", lp->list.search);
+			lpane_search(app, p, text, a == ACT_NEXT_MATCH ? 1 : -1, false);
+		}
+		return true;
+	case ACT_BACK:
+		if (lp->list.search[0]) {
+			lp->list.search[0] = '\0';
+			return true;
+		}
+		return false;
+	default:
+		return lp->spec->action && lp->spec->action(app, lp, a, key);
+	}
+}

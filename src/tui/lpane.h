@@ -1,0 +1,56 @@
+/* A list pane: the list widget, filters, and the record it opens. The
+ * incidents, hazards and resources panes are list panes with a spec. */
+#ifndef DUTYDESK_LPANE_H
+#define DUTYDESK_LPANE_H
+
+#include "tui.h"
+
+struct lpane;
+
+struct filter_def {
+	const char *label; /* untranslated */
+	const char *where; /* static SQL fragment, or NULL for all */
+};
+
+struct lpane_spec {
+	struct window_query q;
+	const struct list_col *cols;
+	int ncols, sort_col;
+	const struct filter_def *filters;
+	int nfilters;
+	const char *key_col;      /* row column naming the record (number, code) */
+	const char *township_col; /* column filtered by ':township', or NULL */
+	/* The record as detail lines: appends "label\tvalue" or plain lines. */
+	bool (*detail)(struct app *app, const char *key, struct strbuf *out);
+	enum role (*row_role)(json_t *row);
+	/* Pane-specific actions (add, edit, note, inspect, move); true if used. */
+	bool (*action)(struct app *app, struct lpane *lp, enum action a, const char *key);
+};
+
+struct lpane {
+	const struct lpane_spec *spec;
+	struct list list;
+	int filter;
+	char township[16];
+	char township_name[64];
+	char *detail_text;  /* lines of the open (or, when wide, selected) record */
+	char detail_key[64];
+	int detail_scroll;
+	bool stale;         /* reload before the next paint */
+};
+
+bool lpane_init(struct app *app, struct pane *p, const struct lpane_spec *spec);
+void lpane_destroy(struct pane *p);
+void lpane_reload(struct app *app, struct pane *p);
+void lpane_draw(struct app *app, struct pane *p, WINDOW *w, int h, int width);
+bool lpane_action(struct app *app, struct pane *p, enum action a);
+/* Sets the township filter by name or code ("" clears); message on error. */
+bool lpane_township(struct app *app, struct pane *p, const char *text);
+/* Starts or continues a '/' search. */
+void lpane_search(struct app *app, struct pane *p, const char *text, int dir, bool incl);
+const char *lpane_selected_key(struct pane *p);
+
+/* Appends a "label\tvalue" line when value is set. */
+void detail_line(struct strbuf *out, const char *label, json_t *v);
+
+#endif

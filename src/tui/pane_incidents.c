@@ -1,0 +1,167 @@
+/* Pane 1: the incident log. */
+#include <string.h>
+
+#include "lpane.h"
+
+static const char *status_label(const char *id)
+{
+	return enum_label(ENUM_INCIDENT_STATUS, id, tui_zh);
+}
+
+static const struct list_col cols[] = {
+	{"number", N_("Number"), 14, 14, false, "x.number", true, NULL, NULL},
+	{"received", N_("Received"), 11, 11, false, "x.received_at", true, NULL, NULL},
+	{"level", N_("Lvl"), 4, 4, false, "x.level", false, NULL, NULL},
+	{"status", N_("State"), 6, 6, false, "x.status", false, status_label, NULL},
+	{"type_zh", N_("Type"), 8, 8, false, "x.type", false, NULL, "type_en"},
+	{"township", N_("Township"), 8, 8, false, "x.township_code", false, NULL, NULL},
+	{"title", N_("Title"), 10, 0, false, NULL, false, NULL, NULL},
+};
+
+static const struct filter_def filters[] = {
+	{N_("all"), NULL},
+	{N_("open"), "x.status = 'open'"},
+	{N_("closed"), "x.status = 'closed'"},
+	{N_("level I-II"), "x.level IN ('I','II')"},
+	{N_("level III"), "x.level = 'III'"},
+	{N_("level IV"), "x.level = 'IV'"},
+	{N_("level pending"), "x.level = 'pending'"},
+	{N_("natural disasters"), "ty.class = 'natural_disaster'"},
+	{N_("accidents"), "ty.class = 'accident'"},
+};
+
+static enum role row_role(json_t *row)
+{
+	return theme_level(json_string_value(json_object_get(row, "level")));
+}
+
+static bool detail(struct app *app, const char *key, struct strbuf *out)
+{
+	json_t *r = q_incident_show(app->st, key, NULL);
+	if (!r || json_is_null(r)) {
+		json_decref(r);
+		return false;
+	}
+	sb_printf(out, "# %s  %s\n", json_string_value(json_object_get(r, "number")),
+		  json_string_value(json_object_get(r, "title")));
+	static const char *const keys[][2] = {
+		{"type_name", N_("Type")}, {"level", N_("Level")}, {"status", N_("Status")},
+		{"township", N_("Township")}, {"village", N_("Village")}, {"place", N_("Place")},
+		{"received_at", N_("Received")}, {"occurred_at", N_("Occurred")},
+		{"channel", N_("Received by")}, {"reporter", N_("Reporter")},
+		{"reporter_phone", N_("Phone")}, {"reporter_unit", N_("Unit")},
+		{"deaths", N_("Deaths")}, {"injured", N_("Injured")}, {"missing", N_("Missing")},
+		{"trapped", N_("Trapped")}, {"evacuated", N_("Evacuated")},
+		{"affected", N_("Affected")}, {"loss_10k", N_("Loss (10k yuan)")},
+		{"closed_at", N_("Closed")}};
+	for (size_t i = 0; i < ARRAY_LEN(keys); i++) {
+		json_t *v = json_object_get(r, keys[i][0]);
+		if (json_is_string(v) && strlen(json_string_value(v)) == 25 &&
+		    json_string_value(v)[10] == 'T') {
+			char t[20];
+			snprintf(t, sizeof t, "%.10s %.5s", json_string_value(v), json_string_value(v) + 11);
+			json_t *s = json_string(t);
+			detail_line(out, keys[i][1], s);
+			json_decref(s);
+		} else if (str_eq(keys[i][0], "level") || str_eq(keys[i][0], "status") ||
+			   str_eq(keys[i][0], "channel")) {
+			const struct enum_value *ev = str_eq(keys[i][0], "level") ? ENUM_LEVEL
+				: str_eq(keys[i][0], "status") ? ENUM_INCIDENT_STATUS : ENUM_CHANNEL;
+			json_t *s = json_is_string(v) ? json_string(app_label(app, ev, json_string_value(v)))
+						      : NULL;
+			detail_line(out, keys[i][1], s);
+			json_decref(s);
+		} else if (json_is_integer(v) && json_integer_value(v) == 0 &&
+			   !str_eq(keys[i][0], "deaths")) {
+			continue; /* zero figures say nothing but deaths */
+		} else {
+			detail_line(out, keys[i][1], v);
+		}
+	}
+	sb_printf(out, "\n# %s\n", _("Timeline"));
+	size_t i;
+	json_t *t;
+	json_array_foreach(json_object_get(r, "timeline"), i, t) {
+		const char *at = json_string_value(json_object_get(t, "created_at"));
+		const char *kind = json_string_value(json_object_get(t, "kind"));
+		const char *text = json_string_value(json_object_get(t, "text"));
+		const char *who = json_string_value(json_object_get(t, "author"));
+		sb_printf(out, "%.5s %.5s\t%s%s%s%s\n", at ? at + 5 : "", at ? at + 11 : "",
+			  app_label(app, ENUM_TIMELINE_KIND, kind), who ? " (" : "", who ? who : "",
+			  who ? ")" : "");
+		if (text)
+			sb_printf(out, "\t%s\n", text);
+	}
+	json_decref(r);
+	return true;
+}
+
+static bool action(struct app *app, struct lpane *lp, enum action a, const char *key)
+{
+	struct form *f = NULL;
+	switch (a) {
+	case ACT_ADD:
+		f = form_incident_new(app);
+		break;
+	case ACT_EDIT:
+		f = key ? form_incident_edit(app, key) : NULL;
+		break;
+	case ACT_NOTE:
+		f = key ? form_incident_note(app, key) : NULL;
+		break;
+	case ACT_MOVE:
+		f = form_stock_move(app, NULL, NULL);
+		if (f && key)
+			form_set(f, "incident", key);
+		break;
+	default:
+		return false;
+	}
+	if (f)
+		app_open_form(app, f);
+	return true;
+}
+
+static const struct lpane_spec spec = {
+	.q = {.cols = "x.number, strftime('%m-%d %H:%M', x.received_at, 'unixepoch', 'localtime')"
+		      " AS received, CASE x.level WHEN 'pending' THEN '?' ELSE x.level END AS level,"
+		      " x.level AS level_id,"
+		      " x.status,"
+		      " ty.name_zh AS type_zh, ty.name_en AS type_en, t.name AS township, x.title",
+	      .from = "incident x JOIN incident_type ty ON ty.id = x.type"
+		      " LEFT JOIN division t ON t.code = x.township_code",
+	      .where = "x.archived = 0",
+	      .sort = "x.received_at",
+	      .id = "x.id",
+	      .desc = true,
+	      .search = "x.title || ' ' || x.number || ' ' || coalesce(x.place, '') || ' ' ||"
+			" coalesce(x.reporter, '') || ' ' || ty.name_zh"},
+	.cols = cols,
+	.ncols = ARRAY_LEN(cols),
+	.sort_col = 1,
+	.filters = filters,
+	.nfilters = ARRAY_LEN(filters),
+	.key_col = "number",
+	.township_col = "x.township_code",
+	.detail = detail,
+	.row_role = row_role,
+	.action = action,
+};
+
+static bool init(struct app *app, struct pane *p)
+{
+	return lpane_init(app, p, &spec);
+}
+
+static const enum action actions[] = {ACT_OPEN, ACT_ADD, ACT_EDIT, ACT_NOTE, ACT_MOVE,
+				      ACT_SEARCH, ACT_FILTER, ACT_SORT, ACT_NONE};
+
+const struct pane_type pane_incidents = {
+	.name = N_("Incidents"),
+	.init = init,
+	.destroy = lpane_destroy,
+	.reload = lpane_reload,
+	.draw = lpane_draw,
+	.action = lpane_action,
+	.actions = actions,
+};

@@ -1,0 +1,286 @@
+/* The console: one thread owns curses; a poll() loop over the terminal, a
+ * signal pipe and timers; handlers only mark things dirty and one paint per
+ * loop turn sends the difference (wnoutrefresh + doupdate). Private to
+ * src/tui. */
+#ifndef DUTYDESK_TUI_H
+#define DUTYDESK_TUI_H
+
+#define NCURSES_WIDECHAR 1
+#include <curses.h>
+#include <jansson.h>
+#include <libintl.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <wchar.h>
+
+#include "dutydesk/query.h"
+#include "dutydesk/store.h"
+
+#define _(s) gettext(s)
+#define N_(s) (s)
+
+/* ---- actions: keys map to named actions, never straight to code ---- */
+enum action {
+	ACT_NONE,
+	ACT_QUIT, ACT_HELP, ACT_NEXT_PANE, ACT_PREV_PANE,
+	ACT_PANE_0, ACT_PANE_1, ACT_PANE_2, ACT_PANE_3, ACT_PANE_4,
+	ACT_DOWN, ACT_UP, ACT_PAGE_DOWN, ACT_PAGE_UP, ACT_TOP, ACT_BOTTOM,
+	ACT_OPEN, ACT_BACK, ACT_SEARCH, ACT_NEXT_MATCH, ACT_PREV_MATCH,
+	ACT_SORT, ACT_FILTER, ACT_ADD, ACT_EDIT, ACT_NOTE, ACT_INSPECT, ACT_MOVE,
+	ACT_COMMAND, ACT_REDRAW,
+	ACT_COUNT
+};
+struct action_info {
+	const char *name;    /* config name */
+	const char *keys;    /* default keys, blank separated */
+	const char *help;    /* untranslated; shown through gettext */
+};
+extern const struct action_info action_table[ACT_COUNT];
+#define MAX_KEYS 512
+struct keymap {
+	/* key code -> action; codes below MAX_KEYS are curses codes and ASCII,
+	 * wide characters are not bound. */
+	unsigned char map[MAX_KEYS];
+};
+void keymap_defaults(struct keymap *km);
+/* "j", "Down", "^F", "F1", "Tab", "BTab", "Enter", "Esc", "PgDn" ... */
+int dd_key_from_name(const char *name);
+const char *dd_key_name(int key, char *buf, size_t n);
+bool keymap_bind(struct keymap *km, const char *action, const char *keys, char *why, size_t n);
+enum action keymap_lookup(const struct keymap *km, int key);
+/* The keys of an action as text, e.g. "j Down". */
+const char *keymap_keys(const struct keymap *km, enum action a, char *buf, size_t n);
+
+/* ---- theme: colours are roles, meaning never by colour alone ---- */
+enum role {
+	R_NORMAL, R_HEADER, R_TAB, R_TAB_ACTIVE, R_HINT, R_SELECTED, R_TITLE,
+	R_LEVEL_I, R_LEVEL_II, R_LEVEL_III, R_LEVEL_IV, R_OVERDUE, R_WARN, R_GOOD,
+	R_DIM, R_ERROR, R_FOCUS, R_COUNT
+};
+void theme_init(bool color);
+attr_t theme_attr(enum role r);
+/* Role of an incident level ("I".."IV", else R_NORMAL). */
+enum role theme_level(const char *level);
+
+/* ---- config ---- */
+struct config {
+	char office[128];
+	char officer[64];
+	char language[16];   /* "", "zh", "en" */
+	char theme[16];      /* "auto", "mono" */
+	int ambiguous;       /* 1 or 2 */
+	int escdelay;        /* ms */
+	bool bell;
+	struct keymap keys;
+	char path[512];
+	char warning[600];   /* the first problem found, "" if none */
+};
+/* Loads $XDG_CONFIG_HOME/dutydesk/config.yaml (or path); on any problem
+ * keeps the defaults for what could not be read and says so in warning. */
+void config_load(struct config *cfg, const char *path);
+
+/* ---- drawing helpers ---- */
+/* Puts s at y,x in at most width cells (clipped, never splitting a
+ * character); returns the cells used. Control characters show as '?'. */
+int put_text(WINDOW *w, int y, int x, const char *s, int width, attr_t a);
+/* Pads/truncates s to exactly width cells. */
+void put_cell(WINDOW *w, int y, int x, const char *s, int width, bool right, attr_t a);
+void hline_at(WINDOW *w, int y, int x, int n);
+void vline_at(WINDOW *w, int y, int x, int n);
+extern bool tui_unicode; /* can draw Unicode lines */
+
+/* ---- the list widget: a window over keyset reads ---- */
+struct list_col {
+	const char *key, *head; /* row key; head untranslated */
+	int min, max;            /* cells; max 0: takes what is left */
+	bool right;
+	const char *sort;        /* sort expression when this column sorts, or NULL */
+	bool desc;               /* default direction of that sort */
+	/* Display of an identifier in the interface language, or NULL. */
+	const char *(*label)(const char *id);
+	const char *key_en;      /* row key used instead in English, or NULL */
+};
+extern bool tui_zh; /* the interface speaks Chinese */
+struct list {
+	struct window_query q;   /* base query; q.sort/q.desc change with the sort */
+	const struct list_col *cols;
+	int ncols;
+	int sort_col;            /* index into cols of the active sort */
+	char *where;             /* filter condition (static fragments), may be NULL */
+	json_t *binds;           /* its values */
+	char search[256];        /* last '/' text */
+	json_t *rows;            /* on screen, display order */
+	int sel;                 /* index in rows */
+	int height;
+	bool at_end;             /* rows reach the last row */
+	/* role of a row (colour), may be NULL */
+	enum role (*row_role)(json_t *row);
+};
+void list_init(struct list *l, const struct window_query *q, const struct list_col *cols,
+	       int ncols, int sort_col);
+void list_finish(struct list *l);
+/* Reads the screenful again from the top row (keeping the selection if it
+ * is still there); after a filter or sort change, from the start. */
+bool list_reload(struct list *l, struct store *st, bool from_start, struct err *e);
+bool list_move(struct list *l, struct store *st, enum action a, struct err *e);
+/* The selected row (borrowed) or NULL. */
+json_t *list_selected(const struct list *l);
+/* First row matching text from the selection on (dir 1) or backwards. */
+bool list_find(struct list *l, struct store *st, const char *text, int dir, bool include_sel,
+	       struct err *e);
+void list_draw(struct list *l, WINDOW *w, int y, int x, int height, int width, bool focus);
+void list_set_filter(struct list *l, const char *where, json_t *binds);
+void list_next_sort(struct list *l);
+
+/* ---- line editor: characters, not bytes ---- */
+struct edit {
+	wchar_t *buf;
+	size_t len, cap, cur;
+	int scroll; /* first visible character */
+};
+void edit_init(struct edit *ed, const char *utf8);
+void edit_finish(struct edit *ed);
+/* Handles an editing key; false if it is not one. */
+bool edit_key(struct edit *ed, int key, bool is_char);
+char *edit_text(const struct edit *ed); /* heap UTF-8 */
+void edit_set(struct edit *ed, const char *utf8);
+/* Draws in width cells; returns the cursor's cell column. */
+int edit_draw(struct edit *ed, WINDOW *w, int y, int x, int width, attr_t a);
+
+/* ---- forms ---- */
+struct app;
+enum field_kind { F_TEXT, F_NUMBER, F_TIME, F_CHOICE };
+struct choice {
+	char *id, *label;
+};
+struct form_field {
+	const char *name;  /* key in the draft and in save() */
+	const char *label; /* untranslated */
+	enum field_kind kind;
+	bool required;
+	struct edit ed;
+	struct choice *choices; /* F_CHOICE */
+	size_t nchoices;
+	char *value_id;         /* F_CHOICE: the chosen id */
+	char msg[200];          /* inline validation message */
+};
+struct form {
+	char kind[32];           /* "incident", "note", ... (draft kind) */
+	char title[128];
+	char target[64];         /* record the form is about (number, code), or "" */
+	struct form_field *fields;
+	int nfields, focus;
+	bool dirty;
+	/* picker state of the focused choice field */
+	bool picking;
+	int pick_sel;
+	struct edit pick;
+	/* Saves; false with the message in e (and a field's msg set). */
+	bool (*save)(struct app *app, struct form *f, struct err *e);
+	char status[256];
+};
+struct form *form_create(const char *kind, const char *title);
+void form_destroy(struct form *f);
+struct form_field *form_add(struct form *f, const char *name, const char *label,
+			    enum field_kind kind, bool required);
+void form_choice(struct form_field *ff, const char *id, const char *label);
+/* Value of a field: text, or the chosen id; "" when empty. Borrowed until
+ * the next call. */
+const char *form_value(struct form *f, const char *name);
+struct form_field *form_field(struct form *f, const char *name);
+void form_set(struct form *f, const char *name, const char *value);
+/* Key handling: returns 1 saved (close), -1 cancel asked, 0 go on. */
+int form_key(struct app *app, struct form *f, int key, bool is_char);
+void form_draw(struct form *f, WINDOW *w, int h, int width);
+/* Form content as JSON (for drafts) and back. */
+json_t *form_to_json(struct form *f);
+void form_from_json(struct form *f, json_t *o);
+
+/* ---- drafts: what is typed survives a hang-up or a crash ---- */
+void draft_path_init(const char *db_path);
+bool draft_save(struct form *f);   /* atomic replace; fsync when asked */
+void draft_sync(void);             /* fsync the last draft (on SIGHUP/SIGTERM) */
+json_t *draft_load(void);          /* NULL if none */
+void draft_clear(void);
+
+/* ---- panes: a const table of callbacks plus private data ---- */
+struct pane;
+struct pane_type {
+	const char *name;  /* untranslated tab title */
+	bool (*init)(struct app *app, struct pane *p);
+	void (*destroy)(struct pane *p);
+	/* Reload data (after a change elsewhere); keep the selection. */
+	void (*reload)(struct app *app, struct pane *p);
+	void (*draw)(struct app *app, struct pane *p, WINDOW *w, int h, int width);
+	/* true when the pane used the action */
+	bool (*action)(struct app *app, struct pane *p, enum action a);
+	/* Actions this pane answers to, for the help and the hint line. */
+	const enum action *actions;
+};
+struct pane {
+	const struct pane_type *type;
+	void *data;
+	bool detail;      /* a record is open */
+	int detail_scroll;
+};
+extern const struct pane_type pane_overview, pane_incidents, pane_hazards, pane_resources,
+	pane_plans;
+
+/* ---- the app ---- */
+#define NPANES 5
+struct app {
+	struct store *st;
+	const char *db_path;
+	struct config cfg;
+	struct node_info node;
+	struct pane panes[NPANES];
+	int active;
+	WINDOW *win;          /* the pane area */
+	int rows, cols;
+	bool zh;              /* Chinese interface */
+	bool too_small;
+	bool running;
+	bool help;            /* help overlay open */
+	int help_scroll;
+	struct form *form;    /* open form, or NULL */
+	bool confirm_discard; /* "discard changes?" asked */
+	bool confirm_quit;
+	/* one-line prompt at the bottom ('/' search, ':' command) */
+	bool prompting;
+	char prompt_kind;     /* '/' or ':' */
+	struct edit prompt;
+	char message[300];    /* shown in the hint line until the next key */
+	bool message_error;
+	bool readonly;
+	int64_t data_version;
+	int64_t alerts;       /* open incidents + stock alerts, for the header */
+	json_t *stats;        /* cached overview, reloaded on change */
+	int clock_minute;
+	bool dirty;           /* repaint needed */
+};
+/* Sets the message line (printf-like); error makes it stand out. */
+void app_message(struct app *app, bool error, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Opens f as the active form (the app owns it from now on). */
+void app_open_form(struct app *app, struct form *f);
+/* Marks every pane for reload after a local write. */
+void app_changed(struct app *app);
+/* Runs a ':' command line; also used by the CLI-like verbs. */
+void app_command(struct app *app, const char *line);
+/* Label of an enumerated id for the interface language. */
+const char *app_label(struct app *app, const struct enum_value *vals, const char *id);
+/* Runs the console; returns the process exit code. */
+int tui_main(const char *db_path, const char *officer);
+
+/* Forms the panes open (defined in forms.c). */
+struct form *form_incident_new(struct app *app);
+struct form *form_incident_note(struct app *app, const char *number);
+struct form *form_incident_edit(struct app *app, const char *number);
+struct form *form_hazard_new(struct app *app, const char *kind);
+struct form *form_hazard_edit(struct app *app, const char *code);
+struct form *form_inspection(struct app *app, const char *code);
+struct form *form_stock_move(struct app *app, const char *depot, const char *item);
+/* Re-creates a form from a draft object (kind + fields); NULL if unknown. */
+struct form *form_from_draft(struct app *app, json_t *draft);
+
+#endif
