@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -165,8 +166,8 @@ static void paint_hints(struct app *app)
 			char *sp = strchr(keys, ' ');
 			if (sp)
 				*sp = '\0'; /* the first key is enough here */
-			if (*keys)
-				sb_printf(&sb, " %s %s ", keys, _(action_table[*acts].name));
+			if (*keys && action_table[*acts].hint)
+				sb_printf(&sb, " %s %s ", keys, _(action_table[*acts].hint));
 		}
 		char k[64];
 		sb_printf(&sb, " %s %s  %s %s", keymap_keys(&app->cfg.keys, ACT_HELP, k, sizeof k),
@@ -174,6 +175,26 @@ static void paint_hints(struct app *app)
 	}
 	put_cell(stdscr, y, 0, sb.buf, app->cols, false, theme_attr(R_HINT));
 	sb_finish(&sb);
+}
+
+/* Does pane type pt answer to a (its own actions, list moves for list
+ * panes, and the global ones)? */
+static bool answers(const struct pane_type *pt, enum action a)
+{
+	static const enum action global[] = {ACT_QUIT, ACT_HELP, ACT_NEXT_PANE, ACT_PREV_PANE,
+		ACT_PANE_0, ACT_PANE_1, ACT_PANE_2, ACT_PANE_3, ACT_PANE_4, ACT_COMMAND, ACT_REDRAW};
+	static const enum action moves[] = {ACT_DOWN, ACT_UP, ACT_PAGE_DOWN, ACT_PAGE_UP, ACT_TOP,
+		ACT_BOTTOM, ACT_BACK, ACT_NEXT_MATCH, ACT_PREV_MATCH};
+	for (size_t i = 0; i < ARRAY_LEN(global); i++)
+		if (global[i] == a)
+			return true;
+	for (size_t i = 0; pt->list && i < ARRAY_LEN(moves); i++)
+		if (moves[i] == a)
+			return true;
+	for (const enum action *p = pt->actions; p && *p != ACT_NONE; p++)
+		if (*p == a)
+			return true;
+	return false;
 }
 
 static void paint_help(struct app *app, WINDOW *w, int h, int width)
@@ -185,6 +206,8 @@ static void paint_help(struct app *app, WINDOW *w, int h, int width)
 	sb_printf(&sb, "# %s — %s\n", _("Keys"), _(pt->name));
 	for (int a = 1; a < ACT_COUNT; a++) {
 		char keys[64];
+		if (!answers(pt, (enum action)a))
+			continue;
 		keymap_keys(&app->cfg.keys, (enum action)a, keys, sizeof keys);
 		if (*keys)
 			sb_printf(&sb, "%s\t%s  (%s)\n", keys, _(action_table[a].help), action_table[a].name);
@@ -485,10 +508,14 @@ static void handle_key(struct app *app, int key, bool is_char)
 	}
 }
 
+/* On SIGWINCH: tell curses the new size. resizeterm() queues a
+ * KEY_RESIZE, which then only lays out again (calling resizeterm() for it
+ * would queue another, for ever). */
 static void resize(struct app *app)
 {
 	struct winsize ws;
-	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 && ws.ws_col > 0)
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 && ws.ws_col > 0 &&
+	    is_term_resized(ws.ws_row, ws.ws_col))
 		resizeterm(ws.ws_row, ws.ws_col);
 	layout(app);
 }
@@ -509,6 +536,14 @@ static bool start_curses(struct app *app, char *why, size_t n)
 	}
 	set_term(scr);
 	cbreak();
+	/* ^S saves a form: take it back from XON/XOFF flow control, which
+	 * would freeze the terminal (the classic trap over SSH). */
+	struct termios tio;
+	if (tcgetattr(STDIN_FILENO, &tio) == 0) {
+		tio.c_iflag &= (tcflag_t)~IXON;
+		tcsetattr(STDIN_FILENO, TCSANOW, &tio);
+		def_prog_mode();
+	}
 	noecho();
 	nonl();
 	keypad(stdscr, TRUE);
@@ -683,7 +718,7 @@ int tui_main(const char *db_path, const char *officer)
 			int rc;
 			while (app->running && (rc = get_wch(&wc)) != ERR) {
 				if (rc == KEY_CODE_YES && wc == KEY_RESIZE)
-					resize(app);
+					layout(app);
 				else
 					handle_key(app, (int)wc, rc == OK && wc >= 0x20 && wc != 0x7F);
 			}

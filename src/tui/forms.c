@@ -20,11 +20,14 @@ static void load_choices(struct app *app, struct form_field *ff, const char *wha
 	json_decref(rows);
 }
 
+/* Labels in the interface language; in Chinese the identifier follows, so
+ * that typing Latin letters filters too. */
 static void enum_choices(struct app *app, struct form_field *ff, const struct enum_value *v)
 {
 	for (; v->id; v++) {
 		char label[128];
-		snprintf(label, sizeof label, "%s %s", app->zh ? v->zh : v->en, v->id);
+		snprintf(label, sizeof label, "%s%s%s", app->zh ? v->zh : v->en, app->zh ? " " : "",
+			 app->zh ? v->id : "");
 		form_choice(ff, v->id, label);
 	}
 }

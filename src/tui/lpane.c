@@ -56,6 +56,9 @@ bool lpane_init(struct app *app, struct pane *p, const struct lpane_spec *spec)
 	lp->spec = spec;
 	list_init(&lp->list, &spec->q, spec->cols, spec->ncols, spec->sort_col);
 	lp->list.row_role = spec->row_role;
+	/* The screenful it will show: pane area less the status and header
+	 * lines (keys may arrive before the first paint). */
+	lp->list.height = app->rows - 3 - 2 > 1 ? app->rows - 3 - 2 : 1;
 	lp->stale = true;
 	p->data = lp;
 	apply_filter(app, lp);

@@ -86,10 +86,18 @@ static bool detail(struct app *app, const char *key, struct strbuf *out)
 		{"notes", N_("Notes")}};
 	for (size_t i = 0; i < ARRAY_LEN(keys); i++) {
 		json_t *v = json_object_get(r, keys[i][0]);
+		static const struct enum_value stability[] = {
+			{"stable", "稳定", "stable"}, {"less_stable", "较稳定", "fairly stable"},
+			{"unstable", "不稳定", "unstable"}, {NULL, NULL, NULL}};
 		const struct enum_value *ev = str_eq(keys[i][0], "kind") ? ENUM_HAZARD_KIND
 			: str_eq(keys[i][0], "scale") ? ENUM_SCALE
+			: str_eq(keys[i][0], "stability") ? stability
 			: str_eq(keys[i][0], "status") ? ENUM_HAZARD_STATUS : NULL;
-		if (ev && json_is_string(v)) {
+		if (str_eq(keys[i][0], "subtype") && json_is_string(v)) {
+			json_t *s = json_string(subtype_label(json_string_value(v)));
+			detail_line(out, keys[i][1], s);
+			json_decref(s);
+		} else if (ev && json_is_string(v)) {
 			json_t *s = json_string(app_label(app, ev, json_string_value(v)));
 			detail_line(out, keys[i][1], s);
 			json_decref(s);
@@ -183,4 +191,5 @@ const struct pane_type pane_hazards = {
 	.draw = lpane_draw,
 	.action = lpane_action,
 	.actions = actions,
+	.list = true,
 };

@@ -11,7 +11,7 @@ static const char *status_label(const char *id)
 static const struct list_col cols[] = {
 	{"number", N_("Number"), 14, 14, false, "x.number", true, NULL, NULL},
 	{"received", N_("Received"), 11, 11, false, "x.received_at", true, NULL, NULL},
-	{"level", N_("Lvl"), 4, 4, false, "x.level", false, NULL, NULL},
+	{"level", N_("Lvl"), 5, 5, false, "x.level", false, NULL, NULL},
 	{"status", N_("State"), 6, 6, false, "x.status", false, status_label, NULL},
 	{"type_zh", N_("Type"), 8, 8, false, "x.type", false, NULL, "type_en"},
 	{"township", N_("Township"), 8, 8, false, "x.township_code", false, NULL, NULL},
@@ -164,4 +164,5 @@ const struct pane_type pane_incidents = {
 	.draw = lpane_draw,
 	.action = lpane_action,
 	.actions = actions,
+	.list = true,
 };

@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 
+#include "dutydesk/width.h"
 #include "tui.h"
 
 static long long num(json_t *o, const char *a, const char *b, const char *c)
@@ -102,13 +103,18 @@ static void draw(struct app *app, struct pane *p, WINDOW *w, int h, int width)
 				    : str_eq(kind, "expiring") ? _("expiring")
 							       : _("below min");
 		const char *exp = json_string_value(json_object_get(a, "expiry"));
-		line(w, &y, h, width, str_eq(kind, "expired") ? R_OVERDUE : R_WARN,
-		     "  %-9s %s  %s  %lld/%lld %s %s", label,
-		     json_string_value(json_object_get(a, "depot")),
-		     json_string_value(json_object_get(a, "item")),
-		     (long long)json_integer_value(json_object_get(a, "qty")),
-		     (long long)json_integer_value(json_object_get(a, "min_stock")),
-		     json_string_value(json_object_get(a, "unit")) ?: "", exp ? exp : "");
+		/* Columns padded by display width, not bytes: Chinese aligns. */
+		struct strbuf sb;
+		sb_init(&sb);
+		sb_puts(&sb, "  ");
+		sb_cell(&sb, label, 10, false);
+		sb_cell(&sb, json_string_value(json_object_get(a, "depot")), 24, false);
+		sb_cell(&sb, json_string_value(json_object_get(a, "item")), 10, false);
+		sb_printf(&sb, " %lld/%lld %s %s", (long long)json_integer_value(json_object_get(a, "qty")),
+			  (long long)json_integer_value(json_object_get(a, "min_stock")),
+			  json_string_value(json_object_get(a, "unit")) ?: "", exp ? exp : "");
+		line(w, &y, h, width, str_eq(kind, "expired") ? R_OVERDUE : R_WARN, "%s", sb.buf);
+		sb_finish(&sb);
 	}
 }
 

@@ -15,7 +15,7 @@ static const struct list_col cols[] = {
 	{"level", N_("Lvl"), 4, 4, false, NULL, false, NULL, NULL},
 	{"incident", N_("Incident"), 14, 14, false, NULL, false, NULL, NULL},
 	{"state", N_("State"), 6, 8, false, "c.state", false, state_label, NULL},
-	{"text", N_("Item"), 10, 0, false, NULL, false, NULL, NULL},
+	{"text", N_("Task"), 10, 0, false, NULL, false, NULL, NULL},
 };
 
 static const struct filter_def filters[] = {
@@ -65,4 +65,5 @@ const struct pane_type pane_plans = {
 	.draw = lpane_draw,
 	.action = lpane_action,
 	.actions = actions,
+	.list = true,
 };

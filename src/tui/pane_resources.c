@@ -119,4 +119,5 @@ const struct pane_type pane_resources = {
 	.draw = lpane_draw,
 	.action = lpane_action,
 	.actions = actions,
+	.list = true,
 };

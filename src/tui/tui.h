@@ -34,6 +34,7 @@ struct action_info {
 	const char *name;    /* config name */
 	const char *keys;    /* default keys, blank separated */
 	const char *help;    /* untranslated; shown through gettext */
+	const char *hint;    /* one word for the key-hint line, untranslated */
 };
 extern const struct action_info action_table[ACT_COUNT];
 #define MAX_KEYS 512
@@ -216,6 +217,7 @@ struct pane_type {
 	bool (*action)(struct app *app, struct pane *p, enum action a);
 	/* Actions this pane answers to, for the help and the hint line. */
 	const enum action *actions;
+	bool list; /* also answers to the list moves (j/k, PgDn, g/G, n/N, Esc) */
 };
 struct pane {
 	const struct pane_type *type;

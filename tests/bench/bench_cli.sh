@@ -2,9 +2,9 @@
 # Benchmark: the large database (generated once, then cached in the build
 # folder), the store in process and the CLI end to end, beside sqlite3
 # answering the same queries (the floor for data access).
-#   bench_cli.sh GEN_LARGE BENCH_CORE DUTYDESK CACHE_DB
+#   bench_cli.sh GEN_LARGE BENCH_CORE BENCH_TUI DUTYDESK CACHE_DB
 set -euo pipefail
-gen=$1 core=$2 dd=$3 db=$4
+gen=$1 core=$2 tui=$3 dd=$4 db=$5
 runs=${BENCH_RUNS:-21}
 
 if [ ! -f "$db" ] || [ "$db" -ot "$gen" ]; then
@@ -41,3 +41,13 @@ if command -v sqlite3 >/dev/null; then
 	floor "stock list from the ledger (no lots)" \
 		"SELECT depot_id, item_id, sum(qty) FROM stock_movement GROUP BY 1, 2"
 fi
+
+# The console in a pseudo-terminal, beside less(1) paging the same rows.
+text=$db.incidents.txt
+if [ ! -f "$text" ] || [ "$text" -ot "$db" ]; then
+	sqlite3 -readonly -separator '  ' "$db" \
+		"SELECT number, strftime('%m-%d %H:%M', received_at, 'unixepoch', 'localtime'), level,
+		 status, title FROM incident ORDER BY received_at DESC" >"$text"
+fi
+echo
+"$tui" "$dd" "$db" "$text"
