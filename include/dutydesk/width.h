@@ -13,6 +13,8 @@
 /* Makes sure LC_CTYPE is a UTF-8 locale (falls back to C.UTF-8) so that
  * wcwidth() knows CJK; returns false when no UTF-8 locale could be had. */
 bool width_init_locale(void);
+/* What width_init_locale() had to fall back from, or NULL. */
+const char *width_locale_note(void);
 /* East Asian ambiguous characters (“ ” ① …): 1 or 2 cells. */
 void width_set_ambiguous(int cells);
 

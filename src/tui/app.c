@@ -645,6 +645,8 @@ int tui_main(const char *db_path, const char *officer)
 	}
 	if (why[0])
 		app_message(app, true, "%s", why);
+	else if (width_locale_note())
+		app_message(app, true, "%s", width_locale_note());
 	else if (app->cfg.warning[0])
 		app_message(app, true, "%s", app->cfg.warning);
 	else if (app->readonly)

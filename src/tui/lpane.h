@@ -50,6 +50,22 @@ bool lpane_township(struct app *app, struct pane *p, const char *text);
 void lpane_search(struct app *app, struct pane *p, const char *text, int dir, bool incl);
 const char *lpane_selected_key(struct pane *p);
 
+/* Defines the pane type sym: a list pane made from spec, answering to
+ * the actions in acts (ACT_NONE-terminated). */
+#define LPANE_TYPE(sym, title, spec_, acts)                                  \
+	static bool sym##_init(struct app *app, struct pane *p)              \
+	{                                                                    \
+		return lpane_init(app, p, &(spec_));                         \
+	}                                                                    \
+	const struct pane_type sym = {.name = (title),                       \
+				      .init = sym##_init,                    \
+				      .destroy = lpane_destroy,              \
+				      .reload = lpane_reload,                \
+				      .draw = lpane_draw,                    \
+				      .action = lpane_action,                \
+				      .actions = (acts),                     \
+				      .list = true}
+
 /* Appends a "label\tvalue" line when value is set. */
 void detail_line(struct strbuf *out, const char *label, json_t *v);
 

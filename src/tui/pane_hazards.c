@@ -175,21 +175,7 @@ static const struct lpane_spec spec = {
 	.action = action,
 };
 
-static bool init(struct app *app, struct pane *p)
-{
-	return lpane_init(app, p, &spec);
-}
-
 static const enum action actions[] = {ACT_OPEN, ACT_ADD, ACT_EDIT, ACT_INSPECT, ACT_SEARCH,
 				      ACT_FILTER, ACT_SORT, ACT_NONE};
 
-const struct pane_type pane_hazards = {
-	.name = N_("Hazards"),
-	.init = init,
-	.destroy = lpane_destroy,
-	.reload = lpane_reload,
-	.draw = lpane_draw,
-	.action = lpane_action,
-	.actions = actions,
-	.list = true,
-};
+LPANE_TYPE(pane_hazards, N_("Hazards"), spec, actions);

@@ -3,6 +3,11 @@
 
 #include "lpane.h"
 
+static const char *level_label(const char *id)
+{
+	return str_eq(id, "pending") ? (tui_zh ? "待定" : "?") : id;
+}
+
 static const char *status_label(const char *id)
 {
 	return enum_label(ENUM_INCIDENT_STATUS, id, tui_zh);
@@ -11,7 +16,7 @@ static const char *status_label(const char *id)
 static const struct list_col cols[] = {
 	{"number", N_("Number"), 14, 14, false, "x.number", true, NULL, NULL},
 	{"received", N_("Received"), 11, 11, false, "x.received_at", true, NULL, NULL},
-	{"level", N_("Lvl"), 5, 5, false, "x.level", false, NULL, NULL},
+	{"level", N_("Lvl"), 5, 5, false, "x.level", false, level_label, NULL},
 	{"status", N_("State"), 6, 6, false, "x.status", false, status_label, NULL},
 	{"type_zh", N_("Type"), 8, 8, false, "x.type", false, NULL, "type_en"},
 	{"township", N_("Township"), 8, 8, false, "x.township_code", false, NULL, NULL},
@@ -124,8 +129,7 @@ static bool action(struct app *app, struct lpane *lp, enum action a, const char 
 
 static const struct lpane_spec spec = {
 	.q = {.cols = "x.number, strftime('%m-%d %H:%M', x.received_at, 'unixepoch', 'localtime')"
-		      " AS received, CASE x.level WHEN 'pending' THEN '?' ELSE x.level END AS level,"
-		      " x.level AS level_id,"
+		      " AS received, x.level,"
 		      " x.status,"
 		      " ty.name_zh AS type_zh, ty.name_en AS type_en, t.name AS township, x.title",
 	      .from = "incident x JOIN incident_type ty ON ty.id = x.type"
@@ -148,21 +152,7 @@ static const struct lpane_spec spec = {
 	.action = action,
 };
 
-static bool init(struct app *app, struct pane *p)
-{
-	return lpane_init(app, p, &spec);
-}
-
 static const enum action actions[] = {ACT_OPEN, ACT_ADD, ACT_EDIT, ACT_NOTE, ACT_MOVE,
 				      ACT_SEARCH, ACT_FILTER, ACT_SORT, ACT_NONE};
 
-const struct pane_type pane_incidents = {
-	.name = N_("Incidents"),
-	.init = init,
-	.destroy = lpane_destroy,
-	.reload = lpane_reload,
-	.draw = lpane_draw,
-	.action = lpane_action,
-	.actions = actions,
-	.list = true,
-};
+LPANE_TYPE(pane_incidents, N_("Incidents"), spec, actions);

@@ -50,20 +50,6 @@ static const struct lpane_spec spec = {
 	.detail = detail,
 };
 
-static bool init(struct app *app, struct pane *p)
-{
-	return lpane_init(app, p, &spec);
-}
-
 static const enum action actions[] = {ACT_OPEN, ACT_SEARCH, ACT_FILTER, ACT_NONE};
 
-const struct pane_type pane_plans = {
-	.name = N_("Plans"),
-	.init = init,
-	.destroy = lpane_destroy,
-	.reload = lpane_reload,
-	.draw = lpane_draw,
-	.action = lpane_action,
-	.actions = actions,
-	.list = true,
-};
+LPANE_TYPE(pane_plans, N_("Plans"), spec, actions);

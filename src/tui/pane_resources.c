@@ -103,21 +103,7 @@ static const struct lpane_spec spec = {
 	.action = action,
 };
 
-static bool init(struct app *app, struct pane *p)
-{
-	return lpane_init(app, p, &spec);
-}
-
 static const enum action actions[] = {ACT_OPEN, ACT_MOVE, ACT_SEARCH, ACT_FILTER, ACT_SORT,
 				      ACT_NONE};
 
-const struct pane_type pane_resources = {
-	.name = N_("Resources"),
-	.init = init,
-	.destroy = lpane_destroy,
-	.reload = lpane_reload,
-	.draw = lpane_draw,
-	.action = lpane_action,
-	.actions = actions,
-	.list = true,
-};
+LPANE_TYPE(pane_resources, N_("Resources"), spec, actions);

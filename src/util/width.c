@@ -3,19 +3,36 @@
 
 #include <langinfo.h>
 #include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
 
 static int ambiguous_cells = 1;
+static char locale_note[160];
 
 bool width_init_locale(void)
 {
-	if (!setlocale(LC_ALL, ""))
+	if (!setlocale(LC_ALL, "")) {
+		/* A locale that was never generated must not stop anything. */
+		const char *want = getenv("LC_ALL");
+		if (!want || !*want)
+			want = getenv("LC_CTYPE");
+		if (!want || !*want)
+			want = getenv("LANG");
+		snprintf(locale_note, sizeof locale_note,
+			 "locale '%s' is not installed; using C.UTF-8", want ? want : "");
 		setlocale(LC_ALL, "C");
+	}
 	if (strcmp(nl_langinfo(CODESET), "UTF-8") == 0)
 		return true;
 	/* Data is UTF-8 whatever the user's locale: measure it as such. */
 	return setlocale(LC_CTYPE, "C.UTF-8") != NULL;
+}
+
+const char *width_locale_note(void)
+{
+	return locale_note[0] ? locale_note : NULL;
 }
 
 void width_set_ambiguous(int cells)

@@ -13,7 +13,7 @@ if [ ! -f "$db" ] || [ "$db" -ot "$gen" ]; then
 	"$gen" "$db.tmp" "${BENCH_SCALE:-1}"
 	mv "$db.tmp" "$db"
 	rm -f "$db.tmp-wal" "$db.tmp-shm"
-	printf 'generated in %.1f s, %s MB\n' "$(echo "$(date +%s.%N) - $start" | bc)" \
+	printf 'generated in %.1f s, %s MB\n' "$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { print b - a }')" \
 		"$(($(stat -c %s "$db") / 1048576))"
 fi
 
@@ -31,7 +31,7 @@ if command -v sqlite3 >/dev/null; then
 			t=$((($(date +%s%N) - a) / 1000))
 			[ "$t" -lt "$best" ] && best=$t
 		done
-		printf '%-34s %9.2f (min)\n' "$label" "$(echo "$best / 1000" | bc -l)"
+		printf '%-34s %9.2f (min)\n' "$label" "$(awk -v t="$best" 'BEGIN { print t / 1000 }')"
 	}
 	printf '\n%-34s\n' "sqlite3 process, same query (ms)"
 	floor "incident list --limit 50" \

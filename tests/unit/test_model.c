@@ -15,6 +15,8 @@
 
 #include <cmocka.h>
 
+#include "unit.h"
+
 #include "dutydesk/dtime.h"
 #include "dutydesk/model.h"
 #include "dutydesk/query.h"
@@ -25,39 +27,11 @@
 #define SANGBI "141032101"
 #define XINZHUANG "141032101014"
 
-static char tmpdir[64];
-static int serial;
 
-#define assert_contains(hay, needle)                                                   \
-	do {                                                                          \
-		if (!strstr((hay), (needle)))                                         \
-			fail_msg("'%s' does not contain '%s'", (hay), (needle));      \
-	} while (0)
 
-#define check(call)                                                                    \
-	do {                                                                          \
-		if (!(call))                                                          \
-			fail_msg("%s failed: %s", #call, e.msg);                      \
-	} while (0)
 
-static int rm_one(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb, (void)flag, (void)ftw;
-	return remove(p);
-}
 
-static int group_setup(void **state)
-{
-	(void)state;
-	snprintf(tmpdir, sizeof tmpdir, "/tmp/dd-model-XXXXXX");
-	return mkdtemp(tmpdir) ? 0 : -1;
-}
 
-static int group_teardown(void **state)
-{
-	(void)state;
-	return nftw(tmpdir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
-}
 
 /* A new database with reference data and the identity of the county node;
  * with_catalogue loads the item catalogue too. */

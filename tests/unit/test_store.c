@@ -17,6 +17,8 @@
 
 #include <cmocka.h>
 
+#include "unit.h"
+
 #include "dutydesk/model.h"
 #include "dutydesk/store.h"
 
@@ -25,45 +27,12 @@ extern const int store_schema_version;
 
 #define NODE "node-test-1"
 
-static char tmpdir[64];
-static int serial;
 
-#define assert_contains(hay, needle)                                                   \
-	do {                                                                          \
-		if (!strstr((hay), (needle)))                                         \
-			fail_msg("'%s' does not contain '%s'", (hay), (needle));      \
-	} while (0)
 
-#define check(call)                                                                    \
-	do {                                                                          \
-		if (!(call))                                                          \
-			fail_msg("%s failed: %s", #call, e.msg);                      \
-	} while (0)
 
-static int rm_one(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb, (void)flag, (void)ftw;
-	return remove(p);
-}
 
-static int group_setup(void **state)
-{
-	(void)state;
-	snprintf(tmpdir, sizeof tmpdir, "/tmp/dd-store-XXXXXX");
-	return mkdtemp(tmpdir) ? 0 : -1;
-}
 
-static int group_teardown(void **state)
-{
-	(void)state;
-	return nftw(tmpdir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
-}
 
-/* A new path inside the temporary folder (heap string). */
-static char *new_path(const char *name)
-{
-	return xasprintf("%s/%d-%s", tmpdir, ++serial, name);
-}
 
 static char *slurp(const char *path, size_t *len)
 {
