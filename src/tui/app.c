@@ -143,9 +143,16 @@ static void paint_hints(struct app *app)
 {
 	int y = app->rows - 1;
 	if (app->prompting) {
+		/* A message ("not found") shares the line, on the right. */
+		int mw = app->message[0] ? text_width(app->message) + 2 : 0;
+		if (mw > app->cols / 2)
+			mw = app->cols / 2;
 		char p[2] = {app->prompt_kind, 0};
 		put_cell(stdscr, y, 0, p, 1, false, theme_attr(R_NORMAL));
-		int cx = edit_draw(&app->prompt, stdscr, y, 1, app->cols - 1, theme_attr(R_NORMAL));
+		int cx = edit_draw(&app->prompt, stdscr, y, 1, app->cols - 1 - mw, theme_attr(R_NORMAL));
+		if (mw)
+			put_cell(stdscr, y, app->cols - mw, app->message, mw, true,
+				 theme_attr(app->message_error ? R_ERROR : R_HINT));
 		move(y, cx);
 		return;
 	}
@@ -274,12 +281,14 @@ static void paint(struct app *app)
 		struct pane *p = &app->panes[app->active];
 		p->type->draw(app, p, app->win, h, app->cols);
 	}
-	wnoutrefresh(stdscr);
 	paint_hints(app);
-	wnoutrefresh(stdscr);
-	wnoutrefresh(app->win);
-	if (app->form && !app->help && !app->prompting) {
-		/* the form left its cursor in app->win */
+	/* The window refreshed last places the cursor: the prompt's line, or
+	 * the focused form field. */
+	if (app->prompting) {
+		wnoutrefresh(app->win);
+		wnoutrefresh(stdscr);
+	} else {
+		wnoutrefresh(stdscr);
 		wnoutrefresh(app->win);
 	}
 	doupdate();
@@ -668,8 +677,14 @@ int tui_main(const char *db_path, const char *officer)
 				      sizeof when);
 			app_open_form(app, f);
 			f->dirty = true;
+			char warning[sizeof app->message];
+			snprintf(warning, sizeof warning, "%s", app->message);
 			app_message(app, false, _("restored the unsaved form from %s (Esc discards it)"),
 				    when);
+			if (warning[0]) { /* keep what start-up had to say */
+				size_t n = strlen(app->message);
+				snprintf(app->message + n, sizeof app->message - n, "  |  %s", warning);
+			}
 		}
 		json_decref(draft);
 	}

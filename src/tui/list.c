@@ -66,12 +66,14 @@ static bool fill_from(struct list *l, struct store *st, json_t *key, struct err 
 	json_t *rows;
 	if (!key) {
 		rows = fetch(l, st, NULL, 1, l->height + 1, NULL, e);
+		l->at_start = true;
 	} else {
 		/* From just before key: the row itself, then what follows. */
 		json_t *before = fetch(l, st, key, -1, 1, NULL, e);
 		if (!before)
 			return false;
 		json_t *from = json_array_size(before) ? key_of(json_array_get(before, 0)) : NULL;
+		l->at_start = from == NULL;
 		rows = fetch(l, st, from, 1, l->height + 1, NULL, e);
 		json_decref(before);
 	}
@@ -88,7 +90,10 @@ bool list_reload(struct list *l, struct store *st, bool from_start, struct err *
 {
 	json_t *top = NULL, *selkey = NULL;
 	if (!from_start && json_array_size(l->rows)) {
-		top = json_incref(key_of(json_array_get(l->rows, 0)));
+		/* A window showing the first rows keeps showing them: rows that
+		 * arrive above (a new incident) come into view. */
+		if (!l->at_start)
+			top = json_incref(key_of(json_array_get(l->rows, 0)));
 		selkey = json_incref(key_of(list_selected(l)));
 	}
 	if (from_start)
@@ -120,6 +125,8 @@ static bool list_scroll_by(struct list *l, struct store *st, int n, struct err *
 		return false;
 	size_t got = json_array_size(more);
 	if (dir > 0) {
+		if (got > 0)
+			l->at_start = false;
 		l->at_end = (int)got <= want;
 		if (!l->at_end)
 			json_array_remove(more, got - 1), got--;
@@ -128,6 +135,7 @@ static bool list_scroll_by(struct list *l, struct store *st, int n, struct err *
 		while ((int)json_array_size(l->rows) > l->height)
 			json_array_remove(l->rows, 0);
 	} else {
+		l->at_start = (int)got < want;
 		for (size_t i = got; i-- > 0;)
 			json_array_insert(l->rows, 0, json_array_get(more, i));
 		while ((int)json_array_size(l->rows) > l->height) {
@@ -185,6 +193,7 @@ bool list_move(struct list *l, struct store *st, enum action a, struct err *e)
 			return false;
 		set_rows(l, rows);
 		l->at_end = true;
+		l->at_start = (int)json_array_size(l->rows) < l->height;
 		l->sel = (int)json_array_size(l->rows) - 1;
 		return true;
 	}

@@ -114,6 +114,7 @@ struct list {
 	int sel;                 /* index in rows */
 	int height;
 	bool at_end;             /* rows reach the last row */
+	bool at_start;           /* rows begin with the first row */
 	/* role of a row (colour), may be NULL */
 	enum role (*row_role)(json_t *row);
 };
