@@ -7,6 +7,8 @@
 
 #include <jansson.h>
 
+#include "dutydesk/deadline.h"
+#include "dutydesk/query.h"
 #include "dutydesk/store.h"
 
 /* ---- fields ---- */
@@ -55,7 +57,53 @@ bool incident_edit(struct store *st, const char *number, json_t *fields, const c
 bool hazard_edit(struct store *st, const char *code, json_t *fields, bool *changed,
 		 struct err *e);
 
-/* ---- hazards ---- */
+/* Appends a report or note to the timeline: kind first_report,
+ * follow_up (numbered 续报一, 续报二 … by itself), final_report,
+ * instruction, dispatch, action, note; via (phone, written, fax, system)
+ * for reports; figures (deaths, injured, missing, trapped, evacuated; may
+ * be NULL) also change the incident's header, the earlier figures staying
+ * on record in earlier entries. *seq gets the 续报 number (0 otherwise). */
+bool incident_report(struct store *st, const char *number, const char *kind, const char *via,
+		     const char *text, json_t *figures, int *seq, struct err *e);
+/* Strikes an earlier entry (by id or its unique prefix) with a correction;
+ * nothing is deleted. */
+bool incident_correct(struct store *st, const char *number, const char *entry,
+		      const char *text, struct err *e);
+/* Likely duplicates of a call being entered (same type and township, or
+ * the same caller, within 30 minutes): "永和-2026-0042, ..." or "". */
+void incident_duplicates(struct store *st, json_t *fields, char *out, size_t n);
+
+/* ---- deadlines ---- */
+/* Loads the rules: $XDG_CONFIG_HOME/dutydesk/deadlines.yaml if present,
+ * else the shipped data/deadlines.yaml. */
+bool rules_load(struct deadline_rules *r, struct err *e);
+/* Adds next_due (UTC seconds), next_due_what, due_rule and overdue to an
+ * incident row that has the clock fields of q_incident_clock (raw). */
+void incident_due(const struct deadline_rules *r, json_t *row, int64_t now);
+/* Incidents as q_incident_list, with their next deadline, presented. */
+json_t *incident_list(struct store *st, const struct deadline_rules *r,
+		      const struct incident_filter *f, struct err *e);
+/* Open incidents that owe a report, soonest first, each with next_due
+ * and overdue (raw times). */
+json_t *incidents_due(struct store *st, const struct deadline_rules *r, int64_t now,
+		      struct err *e);
+
+/* ---- shifts, duty log, tasks ---- */
+/* Starts a shift; refuses while another is open. */
+bool shift_start(struct store *st, const char *officers, const char *leader, struct err *e);
+/* Hands the open shift over to `to`: builds and keeps the summary (new
+ * reports by class, open incidents with their next deadline, warnings in
+ * force, open checklist items, equipment, open tasks with owners, notes)
+ * and ends the shift. *summary (may be NULL) gets it (new reference). */
+bool shift_handover(struct store *st, const struct deadline_rules *r, const char *to,
+		    const char *equipment, const char *notes, json_t **summary, struct err *e);
+/* The incoming officer acknowledges the last handover; their shift starts. */
+bool shift_ack(struct store *st, const char *name, struct err *e);
+/* Adds a duty-log entry (fields typed as T_DUTY_ENTRY); a warning also
+ * opens the rules' warning tasks, each due within its minutes. */
+bool duty_log_add(struct store *st, const struct deadline_rules *r, json_t *fields,
+		  char id[ID_TEXT], struct err *e);
+bool task_done(struct store *st, const char *id, struct err *e);
 bool hazard_add(struct store *st, json_t *fields, char id[ID_TEXT], struct err *e);
 bool hazard_inspect(struct store *st, const char *code, json_t *fields, struct err *e);
 

@@ -10,6 +10,7 @@
 #include "dutydesk/store.h"
 
 struct incident_filter {
+	bool raw;                  /* times as UTC seconds, not presented */
 	bool open_only;
 	const char *township_code; /* NULL: all */
 	int64_t since;             /* 0: no bound */
@@ -58,6 +59,37 @@ struct window_query {
  * to continue from. */
 json_t *q_window(struct store *st, const struct window_query *q, const char *where,
 		 json_t *binds, json_t *key, int dir, int n, const char *search, struct err *e);
+
+/* ---- the duty workflow ---- */
+/* The open shift's id, "" when none. */
+bool q_current_shift(struct store *st, char id[ID_TEXT], struct err *e);
+/* A shift by id, or "current", or "last"; json null if none. */
+json_t *q_shift(struct store *st, const char *id, struct err *e);
+json_t *q_shifts(struct store *st, int64_t limit, struct err *e);
+/* What deadlines need of an incident (raw UTC seconds, NULL when not yet):
+ * id, number, status, class, type, level, received_at, closed_at,
+ * first_report_at, written_at, last_report_at, final_at. */
+json_t *q_incident_clock(struct store *st, const char *id, struct err *e);
+/* The same for every incident that may still owe a report. */
+json_t *q_open_clocks(struct store *st, struct err *e);
+struct log_filter {
+	const char *kind, *township_code, *shift_id;
+	int64_t since, until, limit; /* until 0: no bound */
+};
+/* Duty entries and incident timeline entries in one chronological log. */
+json_t *q_duty_log(struct store *st, const struct log_filter *f, struct err *e);
+json_t *q_tasks(struct store *st, bool open_only, struct err *e);
+json_t *q_warnings_in_force(struct store *st, int64_t now, struct err *e);
+/* The audit trail since a time, of one record (id, number or code) or all. */
+json_t *q_audit(struct store *st, int64_t since, const char *record, int64_t limit,
+		struct err *e);
+/* New incidents received in [from, to) by class: [{class, n}]. */
+json_t *q_shift_figures(struct store *st, int64_t from, int64_t to, struct err *e);
+/* Incidents that look like the same call: [{number, title}]. */
+json_t *q_duplicates(struct store *st, const char *type, const char *township,
+		     const char *phone, int64_t at, int window, struct err *e);
+/* Times as local ISO strings, flags as booleans (what every q_ list does). */
+void q_present(json_t *rows_or_row);
 
 /* Choices for a picker: [{id, label}] of "township", "village" (label
  * "村 · 乡镇"), "type", "depot", "item" or "open_incident". */

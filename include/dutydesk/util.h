@@ -55,5 +55,7 @@ bool str_valid_utf8(const char *s);
 /* Parses a whole decimal integer in [min,max]; false on junk or range. */
 bool str_to_ll(const char *s, long long min, long long max, long long *out);
 bool str_to_double(const char *s, double *out);
+/* 1 -> "一", 12 -> "十二", 25 -> "二十五" (1..99; digits beyond). */
+const char *cn_numeral(int n, char *buf, size_t size);
 
 #endif

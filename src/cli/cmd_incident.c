@@ -8,7 +8,7 @@ static const struct out_col list_cols[] = {
 	{"number", "number", false, 0},   {"received_at", "received", false, 16},
 	{"level", "level", false, 0},     {"status", "status", false, 0},
 	{"type_name", "type", false, 10}, {"township", "township", false, 8},
-	{"title", "title", false, 40}};
+	{"due", "next due", false, 22}, {"title", "title", false, 40}};
 
 static const struct out_col show_cols[] = {
 	{"number", "number", false, 0},	      {"title", "title", false, 0},
@@ -34,20 +34,29 @@ static bool do_add(struct cli *c)
 	if (!incident_add(c->st, c->fields, cli_opt(c, "note"), number, &c->err))
 		return false;
 	json_object_set_new(c->extra, "number", json_string(number));
+	json_t *dup = json_object_get(c->fields, "duplicate_of");
+	if (dup)
+		json_object_set(c->extra, "duplicate_of", dup);
 	return true;
 }
 
 static int run_add(struct cli *c)
 {
 	int rc = cli_tx(c, do_add);
+	const char *dup = cli_opt(c, "duplicate_of");
 	if (rc == 0) {
 		if (c->json) {
-			json_t *o = json_pack("{s:s}", "number", cli_opt(c, "number"));
+			json_t *o = json_pack("{s:s, s:s?}", "number", cli_opt(c, "number"),
+					      "duplicate_of", dup);
 			out_json(o);
 			json_decref(o);
 		} else {
 			puts(cli_opt(c, "number"));
 		}
+		if (dup)
+			fprintf(stderr, "dutydesk incident add: warning: likely the same call as %s "
+					"(same type and township, or the same caller, within 30 minutes)\n",
+				dup);
 	}
 	return rc;
 }
@@ -75,9 +84,29 @@ static int run_list(struct cli *c)
 		return cli_fail(c);
 	}
 	f.limit = limit;
-	json_t *rows = q_incident_list(c->st, &f, &c->err);
+	struct deadline_rules rules;
+	if (!rules_load(&rules, &c->err))
+		return cli_fail(c);
+	json_t *rows = incident_list(c->st, &rules, &f, &c->err);
+	deadline_rules_finish(&rules);
 	if (!rows)
 		return cli_fail(c);
+	size_t i;
+	json_t *r;
+	json_array_foreach(rows, i, r) {
+		/* "OVERDUE first_report 17:30" or "follow_up 2026-11-29 08:00" */
+		const char *what = json_string_value(json_object_get(r, "next_due_what"));
+		const char *at = json_string_value(json_object_get(r, "next_due"));
+		if (what && at) {
+			char buf[96];
+			snprintf(buf, sizeof buf, "%s%s %.5s", json_is_true(json_object_get(r, "overdue"))
+				 ? "OVERDUE " : "", what, at + 11);
+			json_object_set_new(r, "due", json_string(buf));
+		}
+	}
+	if (c->json)
+		json_array_foreach(rows, i, r)
+			json_object_del(r, "due");
 	out_table(c, rows, list_cols, ARRAY_LEN(list_cols));
 	json_decref(rows);
 	return 0;
@@ -117,12 +146,54 @@ static bool do_note(struct cli *c)
 				       "first_report|follow_up|final_report", cli_opt(c, "kind"));
 		kind = v->id;
 	}
-	return incident_log(c->st, c->args[0], kind, c->args[1], &c->err);
+	const char *via = NULL;
+	if (cli_opt(c, "via")) {
+		const struct enum_value *v = enum_find(ENUM_VIA, cli_opt(c, "via"));
+		if (!v)
+			return err_set(&c->err, ERR_USAGE, "--via: '%s': expected phone|written|fax|system",
+				       cli_opt(c, "via"));
+		via = v->id;
+	}
+	json_t *fig = json_object();
+	static const char *const keys[] = {"deaths", "injured", "missing", "trapped", "evacuated"};
+	for (size_t i = 0; i < ARRAY_LEN(keys); i++) {
+		if (!cli_opt(c, keys[i]))
+			continue;
+		json_t *v = cli_value(c, &T_TIMELINE, keys[i], keys[i]);
+		if (!v) {
+			json_decref(fig);
+			return false;
+		}
+		json_object_set_new(fig, keys[i], v);
+	}
+	int seq = 0;
+	bool ok = incident_report(c->st, c->args[0], kind, via, c->nargs > 1 ? c->args[1] : NULL,
+				  fig, &seq, &c->err);
+	json_decref(fig);
+	if (ok && seq)
+		json_object_set_new(c->extra, "seq", json_integer(seq));
+	return ok;
 }
 
 static int run_note(struct cli *c)
 {
-	return cli_tx(c, do_note);
+	int rc = cli_tx(c, do_note);
+	json_t *seq = json_object_get(c->extra, "seq");
+	if (rc == 0 && seq && !c->json) {
+		char cn[16];
+		printf("续报%s\n", cn_numeral((int)json_integer_value(seq), cn, sizeof cn));
+	}
+	return rc;
+}
+
+static bool do_correct(struct cli *c)
+{
+	return incident_correct(c->st, c->args[0], c->args[1], c->args[2], &c->err);
+}
+
+static int run_correct(struct cli *c)
+{
+	return cli_tx(c, do_correct);
 }
 
 static bool do_close(struct cli *c)
@@ -154,6 +225,13 @@ static const struct cli_opt add_opts[] = {
 	{"evacuated", "N", "evacuated", "people evacuated"},
 	{"affected", "N", "affected", "people affected"},
 	{"loss", "N", "loss_10k", "direct loss, in 10k yuan"},
+	{"post", "TEXT", "reporter_post", "the reporter's post"},
+	{"hazard", "CODE", "hazard_id", "the registered hazard point it happened at"},
+	{"cause", "TEXT", "cause", "cause"},
+	{"course", "TEXT", "course", "what happened, in order"},
+	{"measures", "TEXT", "measures", "measures already taken"},
+	{"trend", "TEXT", "trend", "how it may develop"},
+	{"told", "TEXT", "told", "leaders and units the caller has already told"},
 	{"lon", "DEG", "lon", "longitude"},
 	{"lat", "DEG", "lat", "latitude"},
 	{"note", "TEXT", NULL, "the caller's account, for the first timeline entry"},
@@ -169,6 +247,12 @@ static const struct cli_opt list_opts[] = {
 static const struct cli_opt note_opts[] = {
 	{"kind", "KIND", NULL, "note (default), action, dispatch, instruction, first_report, "
 			       "follow_up or final_report"},
+	{"via", "HOW", NULL, "how a report went up: phone, written, fax, system"},
+	{"deaths", "N", NULL, "deaths now (changes the incident's figures)"},
+	{"injured", "N", NULL, "injured now"},
+	{"missing", "N", NULL, "missing now"},
+	{"trapped", "N", NULL, "trapped now"},
+	{"evacuated", "N", NULL, "evacuated now"},
 	{NULL, NULL, NULL, NULL}};
 
 static const struct cli_opt close_opts[] = {
@@ -181,7 +265,9 @@ const struct cli_cmd cmds_incident[] = {
 	 run_list},
 	{"incident", "show", "N", 1, 1, "an incident with its timeline", &T_INCIDENT, NULL, 0,
 	 run_show},
-	{"incident", "note", "N TEXT", 2, 2, "add an entry to an incident's timeline", &T_INCIDENT,
-	 note_opts, 0, run_note},
+	{"incident", "note", "N [TEXT]", 1, 2, "add an entry or a report to an incident's timeline",
+	 &T_INCIDENT, note_opts, 0, run_note},
+	{"incident", "correct", "N ENTRY TEXT", 3, 3, "strike a timeline entry with a correction",
+	 &T_INCIDENT, NULL, 0, run_correct},
 	{"incident", "close", "N", 1, 1, "close an incident", &T_INCIDENT, close_opts, 0, run_close},
 	{NULL, NULL, NULL, 0, 0, NULL, NULL, NULL, 0, NULL}};

@@ -11,7 +11,8 @@
 #include "config.h"
 #include "dutydesk/width.h"
 
-static const struct cli_cmd *const groups[] = {cmds_misc, cmds_incident, cmds_hazard, cmds_stock};
+static const struct cli_cmd *const groups[] = {cmds_misc, cmds_incident, cmds_hazard, cmds_stock,
+					       cmds_duty};
 
 static void usage(FILE *f)
 {

@@ -4,6 +4,7 @@
 
 #include "dutydesk/dtime.h"
 #include "dutydesk/model.h"
+#include "dutydesk/query.h"
 
 /* The incident's id from its number (or id). */
 static bool find(struct store *st, const char *number, char id[ID_TEXT], char *status,
@@ -24,14 +25,23 @@ static bool find(struct store *st, const char *number, char id[ID_TEXT], char *s
 	return true;
 }
 
+/* Appends a timeline entry; extra (may be NULL) adds figures, seq, via,
+ * corrects_id. Every entry carries the open shift. */
 static bool add_entry(struct store *st, const char *incident_id, const char *kind,
-		      const char *text, json_t *figures, struct err *e)
+		      const char *text, json_t *extra, struct err *e)
 {
-	json_t *f = figures ? json_deep_copy(figures) : json_object();
+	json_t *f = extra ? json_deep_copy(extra) : json_object();
+	char shift[ID_TEXT];
+	if (!q_current_shift(st, shift, e)) {
+		json_decref(f);
+		return false;
+	}
 	json_object_set_new(f, "incident_id", json_string(incident_id));
 	json_object_set_new(f, "kind", json_string(kind));
 	if (!str_empty(text))
 		json_object_set_new(f, "text", json_string(text));
+	if (shift[0])
+		json_object_set_new(f, "shift_id", json_string(shift));
 	char id[ID_TEXT] = "";
 	bool ok = rec_insert(st, &T_TIMELINE, f, id, e);
 	json_decref(f);
@@ -68,6 +78,15 @@ bool incident_add(struct store *st, json_t *fields, const char *note, char numbe
 		json_object_set_new(fields, "level", json_string("pending"));
 	if (!fields_complete(&T_INCIDENT, fields, e))
 		return false;
+	char shift[ID_TEXT];
+	if (!q_current_shift(st, shift, e))
+		return false;
+	if (shift[0])
+		json_object_set_new(fields, "shift_id", json_string(shift));
+	char dup[200];
+	incident_duplicates(st, fields, dup, sizeof dup);
+	if (dup[0])
+		json_object_set_new(fields, "duplicate_of", json_string(dup));
 
 	char id[ID_TEXT] = "";
 	if (!rec_insert(st, &T_INCIDENT, fields, id, e))
@@ -88,12 +107,9 @@ bool incident_add(struct store *st, json_t *fields, const char *note, char numbe
 bool incident_log(struct store *st, const char *number, const char *kind, const char *text,
 		  struct err *e)
 {
-	char id[ID_TEXT];
 	if (str_empty(text))
 		return err_set(e, ERR_USAGE, "text: empty; say what happened");
-	if (!find(st, number, id, NULL, 0, e))
-		return false;
-	return add_entry(st, id, kind, text, NULL, e);
+	return incident_report(st, number, kind, NULL, text, NULL, NULL, e);
 }
 
 bool incident_close(struct store *st, const char *number, const char *text, struct err *e)
@@ -129,5 +145,99 @@ bool incident_edit(struct store *st, const char *number, json_t *fields, const c
 	json_decref(figures);
 	if (changed)
 		*changed = ch || !str_empty(note);
+	return ok;
+}
+
+void incident_duplicates(struct store *st, json_t *fields, char *out, size_t n)
+{
+	out[0] = '\0';
+	json_t *at = json_object_get(fields, "received_at");
+	json_t *rows = q_duplicates(st, json_string_value(json_object_get(fields, "type")),
+				    json_string_value(json_object_get(fields, "township_code")),
+				    json_string_value(json_object_get(fields, "reporter_phone")),
+				    json_is_integer(at) ? json_integer_value(at) : dd_now(), 30 * 60,
+				    NULL);
+	size_t i, len = 0;
+	json_t *r;
+	json_array_foreach(rows, i, r)
+		len += (size_t)snprintf(out + len, len < n ? n - len : 0, "%s%s", i ? ", " : "",
+					json_string_value(json_object_get(r, "number")));
+	json_decref(rows);
+}
+
+static const char *const figure_keys[] = {"deaths", "injured", "missing", "trapped", "evacuated"};
+
+bool incident_report(struct store *st, const char *number, const char *kind, const char *via,
+		     const char *text, json_t *figures, int *seq, struct err *e)
+{
+	char id[ID_TEXT];
+	if (seq)
+		*seq = 0;
+	if (!find(st, number, id, NULL, 0, e))
+		return false;
+	bool report = str_eq(kind, "first_report") || str_eq(kind, "follow_up") ||
+		      str_eq(kind, "final_report");
+	if (str_empty(text) && !report && !(figures && json_object_size(figures)))
+		return err_set(e, ERR_USAGE, "text: empty; say what happened");
+	json_t *extra = json_object();
+	if (via && report)
+		json_object_set_new(extra, "via", json_string(via));
+	if (str_eq(kind, "follow_up")) {
+		/* 续报一, 续报二 …: numbered by the entries already there. */
+		int64_t n;
+		if (!store_int(st, e, &n,
+			       "SELECT count(*) FROM timeline WHERE incident_id = ? AND kind = 'follow_up'",
+			       "s", id)) {
+			json_decref(extra);
+			return false;
+		}
+		json_object_set_new(extra, "seq", json_integer(n + 1));
+		if (seq)
+			*seq = (int)n + 1;
+	}
+	json_t *header = json_object();
+	for (size_t i = 0; figures && i < ARRAY_LEN(figure_keys); i++) {
+		json_t *v = json_object_get(figures, figure_keys[i]);
+		if (json_is_integer(v)) {
+			json_object_set(extra, figure_keys[i], v);
+			json_object_set(header, figure_keys[i], v);
+		}
+	}
+	bool ok = add_entry(st, id, kind, text, extra, e) &&
+		  (json_object_size(header) == 0 ||
+		   rec_update(st, &T_INCIDENT, id, header, NULL, e));
+	json_decref(header);
+	json_decref(extra);
+	return ok;
+}
+
+bool incident_correct(struct store *st, const char *number, const char *entry,
+		      const char *text, struct err *e)
+{
+	char id[ID_TEXT];
+	if (str_empty(text))
+		return err_set(e, ERR_USAGE, "text: empty; say what is corrected");
+	if (!find(st, number, id, NULL, 0, e))
+		return false;
+	/* The entry by id or an unambiguous prefix of it (ids are long). */
+	json_t *rows = store_rows(st, e,
+		"SELECT id, kind FROM timeline WHERE incident_id = ? AND substr(id, 1, length(?2)) = ?2",
+		"ss", id, entry);
+	if (!rows)
+		return false;
+	size_t n = json_array_size(rows);
+	char target[ID_TEXT] = "";
+	if (n == 1)
+		snprintf(target, sizeof target, "%s",
+			 json_string_value(json_object_get(json_array_get(rows, 0), "id")));
+	json_decref(rows);
+	if (n == 0)
+		return err_set(e, ERR_FAIL, "entry '%s': no such entry of incident %s", entry, number);
+	if (n > 1)
+		return err_set(e, ERR_USAGE, "entry '%s': %zu entries start so; give more of the id",
+			       entry, n);
+	json_t *extra = json_pack("{s:s}", "corrects_id", target);
+	bool ok = add_entry(st, id, "correction", text, extra, e);
+	json_decref(extra);
 	return ok;
 }

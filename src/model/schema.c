@@ -89,6 +89,16 @@ const struct enum_value ENUM_CHANNEL[] = {
 	{"national_system", "国家系统", "national system"}, {"sms", "短信", "SMS"},
 	{"in_person", "当面", "in person"}, {"higher_level", "上级转办", "forwarded by higher level"},
 	END};
+const struct enum_value ENUM_VIA[] = {
+	{"phone", "电话", "phone"}, {"written", "书面", "in writing"}, {"fax", "传真", "fax"},
+	{"system", "系统", "national system"}, END};
+const struct enum_value ENUM_DUTY_KIND[] = {
+	{"call", "来电", "call"}, {"warning", "预警", "warning received"},
+	{"notice", "通知", "notice forwarded"}, {"checkin", "报到", "check-in"},
+	{"nil_report", "零报告", "nil report"}, {"other", "其他", "other"}, END};
+const struct enum_value ENUM_COLOUR[] = {
+	{"blue", "蓝色", "blue"}, {"yellow", "黄色", "yellow"}, {"orange", "橙色", "orange"},
+	{"red", "红色", "red"}, END};
 static const struct enum_value ENUM_ROLE_DRILL[] = {{"0", "否", "no"}, {"1", "是", "yes"}, END};
 
 #define COLS(t, ...) static const struct column t##_cols[] = {__VA_ARGS__}
@@ -138,7 +148,8 @@ COLS(T_INSPECTION, REF("hazard_id", "hazard", "hazard", true),
 TABLE(T_INSPECTION, "inspection", true, NULL);
 
 COLS(T_SHIFT, TIME("started_at"), TIME("ended_at"), TXT_REQ("officers"), TXT("leader"),
-     TXT("notes"));
+     TXT("notes"), TXT("handed_to"), TIME("handed_at"), TXT("acked_by"), TIME("acked_at"),
+     TXT("equipment"), TXT("summary"));
 TABLE(T_SHIFT, "shift", false, NULL);
 
 COLS(T_INCIDENT, TXT("number"), TXT_REQ("title"),
@@ -147,13 +158,15 @@ COLS(T_INCIDENT, TXT("number"), TXT_REQ("title"),
      TIME("received_at"), TIME("occurred_at"), ENUM("channel", ENUM_CHANNEL), TXT("reporter"),
      TXT("reporter_phone"), TXT("reporter_unit"), COUNT("deaths"), COUNT("injured"),
      COUNT("missing"), COUNT("trapped"), COUNT("evacuated"), COUNT("affected"),
-     REAL("loss_10k", 0, 1e12), TXT("hazard_id"), TXT("summary"), TIME("closed_at"),
-     TXT("shift_id"));
+     REAL("loss_10k", 0, 1e12), REF("hazard_id", "hazard", "hazard", false), TXT("summary"),
+     TIME("closed_at"), TXT("shift_id"), TXT("reporter_post"), TXT("cause"), TXT("course"),
+     TXT("measures"), TXT("trend"), TXT("told"), TXT("duplicate_of"));
 TABLE(T_INCIDENT, "incident", false, "number");
 
 COLS(T_TIMELINE, TXT_REQ("incident_id"), ENUM_REQ("kind", ENUM_TIMELINE_KIND),
      INT("seq", 0, 100000), TXT("text"), TXT("corrects_id"), COUNT("deaths"), COUNT("injured"),
-     COUNT("missing"), COUNT("trapped"), TXT("shift_id"));
+     COUNT("missing"), COUNT("trapped"), TXT("shift_id"), ENUM("via", ENUM_VIA),
+     COUNT("evacuated"));
 TABLE(T_TIMELINE, "timeline", true, NULL);
 
 COLS(T_DEPOT, TXT_REQ("code"), TXT_REQ("name"), ENUM_REQ("level", ENUM_DEPOT_LEVEL), TOWNSHIP,
@@ -191,13 +204,22 @@ COLS(T_CHECKLIST_ITEM, TXT_REQ("activation_id"), TXT_REQ("item_key"), TXT("paren
      INT("within_min", 0, 1000000), TXT("after_key"), TXT("state"), TXT("reason"));
 TABLE(T_CHECKLIST_ITEM, "checklist_item", false, NULL);
 
+COLS(T_DUTY_ENTRY, ENUM_REQ("kind", ENUM_DUTY_KIND), TIME("at"), TOWNSHIP, TXT("source"),
+     TXT_REQ("text"), ENUM("colour", ENUM_COLOUR), TXT("area"), TIME("valid_until"),
+     TXT("shift_id"));
+TABLE(T_DUTY_ENTRY, "duty_entry", true, NULL);
+
+COLS(T_TASK, TXT_REQ("title"), TIME("due_at"), TXT("owner"), TIME("done_at"), TXT("entry_id"),
+     TXT("incident_id"), TXT("shift_id"));
+TABLE(T_TASK, "task", false, NULL);
+
 COLS(T_CHECKLIST_TICK, TXT_REQ("item_id"), TXT_REQ("state"), TXT("reason"));
 TABLE(T_CHECKLIST_TICK, "checklist_tick", true, NULL);
 
 static const struct table *const all_tables[] = {
 	&T_CONTACT, &T_HAZARD, &T_HOUSEHOLD, &T_INSPECTION, &T_SHIFT, &T_INCIDENT,
 	&T_TIMELINE, &T_DEPOT, &T_ITEM, &T_STOCK_MOVEMENT, &T_TEAM, &T_EXPERT,
-	&T_PLAN, &T_PLAN_ACTIVATION, &T_CHECKLIST_ITEM, &T_CHECKLIST_TICK};
+	&T_PLAN, &T_PLAN_ACTIVATION, &T_CHECKLIST_ITEM, &T_CHECKLIST_TICK, &T_DUTY_ENTRY, &T_TASK};
 
 const struct table *table_by_name(const char *name)
 {

@@ -198,5 +198,38 @@ static const char v4[] =
 	" INSERT INTO stock_balance VALUES (new.depot_id, new.item_id, new.qty)"
 	" ON CONFLICT DO UPDATE SET qty = qty + excluded.qty; END;\n";
 
-const char *const store_migrations[] = {v1, v2, v3, v4};
+/* The duty workflow: a fuller intake record, how each report went up,
+ * shift handovers, the duty log (entries not tied to an incident) and
+ * tasks with deadlines. */
+static const char v5[] =
+	"ALTER TABLE incident ADD COLUMN reporter_post TEXT;\n"
+	"ALTER TABLE incident ADD COLUMN cause TEXT;\n"
+	"ALTER TABLE incident ADD COLUMN course TEXT;\n"
+	"ALTER TABLE incident ADD COLUMN measures TEXT;\n"
+	"ALTER TABLE incident ADD COLUMN trend TEXT;\n"
+	"ALTER TABLE incident ADD COLUMN told TEXT;\n"
+	"ALTER TABLE incident ADD COLUMN duplicate_of TEXT;\n"
+	"ALTER TABLE timeline ADD COLUMN via TEXT;\n"
+	"ALTER TABLE timeline ADD COLUMN evacuated INTEGER;\n"
+	"ALTER TABLE shift ADD COLUMN handed_to TEXT;\n"
+	"ALTER TABLE shift ADD COLUMN handed_at INTEGER;\n"
+	"ALTER TABLE shift ADD COLUMN acked_by TEXT;\n"
+	"ALTER TABLE shift ADD COLUMN acked_at INTEGER;\n"
+	"ALTER TABLE shift ADD COLUMN equipment TEXT;\n"
+	"ALTER TABLE shift ADD COLUMN summary TEXT;\n"
+	"CREATE INDEX shift_started ON shift(started_at);\n"
+	"CREATE TABLE duty_entry (" APPEND_COLS
+	" kind TEXT NOT NULL CHECK (kind IN ('call','warning','notice','checkin','nil_report','other')),"
+	" at INTEGER NOT NULL, township_code TEXT REFERENCES division(code), source TEXT,"
+	" text TEXT NOT NULL, colour TEXT CHECK (colour IN ('blue','yellow','orange','red')),"
+	" area TEXT, valid_until INTEGER, shift_id TEXT REFERENCES shift(id)) STRICT;\n"
+	"CREATE INDEX duty_entry_at ON duty_entry(at);\n"
+	APPEND_ONLY("duty_entry")
+	"CREATE TABLE task (" MUTABLE_COLS
+	" title TEXT NOT NULL, due_at INTEGER, owner TEXT, done_at INTEGER,"
+	" entry_id TEXT REFERENCES duty_entry(id), incident_id TEXT REFERENCES incident(id),"
+	" shift_id TEXT REFERENCES shift(id)) STRICT;\n"
+	"CREATE INDEX task_open ON task(done_at, due_at);\n";
+
+const char *const store_migrations[] = {v1, v2, v3, v4, v5};
 const int store_schema_version = (int)(sizeof store_migrations / sizeof store_migrations[0]);

@@ -17,7 +17,7 @@ static void present(json_t *o)
 	void *tmp;
 	json_object_foreach_safe(o, tmp, k, v) {
 		size_t n = strlen(k);
-		if (json_is_integer(v) && (strcmp(k, "at") == 0 ||
+		if (json_is_integer(v) && (strcmp(k, "at") == 0 || strcmp(k, "valid_until") == 0 ||
 					   (n > 3 && strcmp(k + n - 3, "_at") == 0))) {
 			char buf[40];
 			dd_time_iso(json_integer_value(v), buf, sizeof buf);
@@ -28,6 +28,17 @@ static void present(json_t *o)
 			if (strcmp(k, flags[i]) == 0 && json_is_integer(v))
 				json_object_set_new(o, k, json_boolean(json_integer_value(v)));
 	}
+}
+
+void q_present(json_t *v)
+{
+	if (json_is_object(v))
+		present(v);
+	size_t i;
+	json_t *o;
+	if (json_is_array(v))
+		json_array_foreach(v, i, o)
+			present(o);
 }
 
 static json_t *present_all(json_t *arr)
@@ -50,34 +61,50 @@ static json_t *present_all(json_t *arr)
 	"x.id, x.number, x.title, ty.class, x.type, ty.name_zh AS type_name, x.level, x.status, " \
 	DIVISION_COLS ", x.place, x.received_at, x.occurred_at, x.channel, x.reporter," \
 	" x.reporter_phone, x.reporter_unit, x.deaths, x.injured, x.missing, x.trapped," \
-	" x.evacuated, x.affected, x.loss_10k, x.lon, x.lat, x.closed_at"
+	" x.evacuated, x.affected, x.loss_10k, x.lon, x.lat, x.closed_at, x.reporter_post," \
+	" x.cause, x.course, x.measures, x.trend, x.told, x.duplicate_of," \
+	" (SELECT min(created_at) FROM timeline WHERE incident_id = x.id" \
+	"  AND kind = 'first_report') AS first_report_at," \
+	" (SELECT min(created_at) FROM timeline WHERE incident_id = x.id" \
+	"  AND kind = 'first_report' AND via = 'written') AS written_at," \
+	" (SELECT max(created_at) FROM timeline WHERE incident_id = x.id" \
+	"  AND kind IN ('first_report','follow_up')) AS last_report_at," \
+	" (SELECT min(created_at) FROM timeline WHERE incident_id = x.id" \
+	"  AND kind = 'final_report') AS final_at"
 
 json_t *q_incident_list(struct store *st, const struct incident_filter *f, struct err *e)
 {
 	/* One statement for every filter combination: unused filters bind NULL. */
-	return present_all(store_rows(st, e,
+	json_t *rows = store_rows(st, e,
 		"SELECT " INCIDENT_COLS " FROM incident x"
 		" JOIN incident_type ty ON ty.id = x.type" DIVISION_JOINS
 		" WHERE x.archived = 0 AND (?1 IS NULL OR x.status = 'open')"
 		" AND (?2 IS NULL OR x.township_code = ?2) AND x.received_at >= ?3"
 		" ORDER BY x.received_at DESC, x.id DESC LIMIT ?4",
 		"ssii", f->open_only ? "1" : NULL, f->township_code, f->since,
-		f->limit > 0 ? f->limit : (int64_t)-1));
+		f->limit > 0 ? f->limit : (int64_t)-1);
+	return f->raw ? rows : present_all(rows);
 }
 
 json_t *q_incident_show(struct store *st, const char *number, struct err *e)
 {
 	json_t *r = store_row(st, e,
-		"SELECT " INCIDENT_COLS ", x.summary, x.hazard_id FROM incident x"
+		"SELECT " INCIDENT_COLS ", x.summary, h.code AS hazard_code, h.name AS hazard_name,"
+		" h.monitor AS hazard_monitor, h.monitor_phone AS hazard_monitor_phone,"
+		" h.households AS hazard_households, h.people AS hazard_people FROM incident x"
 		" JOIN incident_type ty ON ty.id = x.type" DIVISION_JOINS
+		" LEFT JOIN hazard h ON h.id = x.hazard_id"
 		" WHERE x.number = ?1 OR x.id = ?1", "s", number);
 	if (!r || json_is_null(r))
 		return r;
 	present(r);
+	/* Struck entries stay, marked with the correction that struck them. */
 	json_t *tl = present_all(store_rows(st, e,
-		"SELECT id, kind, seq, text, corrects_id, deaths, injured, missing, trapped,"
-		" actor AS author, origin_node AS node, created_at FROM timeline"
-		" WHERE incident_id = ? ORDER BY created_at, hlc", "s",
+		"SELECT l.id, l.kind, l.seq, l.via, l.text, l.corrects_id,"
+		" (SELECT c.id FROM timeline c WHERE c.corrects_id = l.id LIMIT 1) AS corrected_by,"
+		" l.deaths, l.injured, l.missing, l.trapped, l.evacuated, l.actor AS author,"
+		" l.origin_node AS node, l.shift_id AS shift, l.created_at FROM timeline l"
+		" WHERE l.incident_id = ? ORDER BY l.created_at, l.hlc", "s",
 		json_string_value(json_object_get(r, "id"))));
 	if (!tl) {
 		json_decref(r);

@@ -234,3 +234,15 @@ bool str_to_double(const char *s, double *out)
 	*out = v;
 	return true;
 }
+
+const char *cn_numeral(int n, char *buf, size_t size)
+{
+	static const char *const d[] = {"零", "一", "二", "三", "四", "五", "六", "七", "八", "九"};
+	if (n < 1 || n > 99)
+		snprintf(buf, size, "%d", n);
+	else if (n < 10)
+		snprintf(buf, size, "%s", d[n]);
+	else
+		snprintf(buf, size, "%s十%s", n / 10 > 1 ? d[n / 10] : "", n % 10 ? d[n % 10] : "");
+	return buf;
+}
