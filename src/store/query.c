@@ -370,6 +370,9 @@ json_t *q_choices(struct store *st, const char *what, struct err *e)
 			  " WHERE archived = 0 ORDER BY level, code"},
 		{"item", "SELECT code AS id, name || ' ' || code || ' (' || unit || ')' AS label"
 			 " FROM item WHERE archived = 0 ORDER BY code"},
+		{"hazard", "SELECT code AS id, code || ' ' || name || coalesce(' · ' || monitor, '')"
+			   " AS label FROM hazard WHERE archived = 0 AND status = 'registered'"
+			   " ORDER BY code"},
 		{"open_incident", "SELECT number AS id, number || ' ' || title AS label FROM incident"
 				  " WHERE status = 'open' AND archived = 0 ORDER BY received_at DESC"
 				  " LIMIT 200"},

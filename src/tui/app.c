@@ -18,11 +18,14 @@
 
 #include "config.h"
 #include "dutydesk/dtime.h"
+#include "dutydesk/model.h"
+#include "dutydesk/report.h"
 #include "dutydesk/width.h"
 #include "lpane.h"
 #include "tui.h"
 
 bool tui_zh;
+const struct deadline_rules *tui_rules;
 
 static int sigpipe_fd[2] = {-1, -1};
 
@@ -54,9 +57,27 @@ const char *app_label(struct app *app, const struct enum_value *vals, const char
 	return enum_label(vals, id, app->zh);
 }
 
+/* Incidents with a report overdue; rings the bell when one more falls due. */
+static void check_deadlines(struct app *app)
+{
+	json_t *due = incidents_due(app->st, &app->rules, dd_now(), NULL);
+	int64_t n = 0;
+	size_t i;
+	json_t *r;
+	json_array_foreach(due, i, r)
+		n += json_is_true(json_object_get(r, "overdue"));
+	json_decref(due);
+	if (n > app->overdue && app->cfg.bell && app->running)
+		beep(); /* once, when a report falls due */
+	if (n != app->overdue)
+		app->dirty = true;
+	app->overdue = n;
+}
+
 static void reload_stats(struct app *app)
 {
 	struct err e;
+	check_deadlines(app);
 	json_t *s = q_stats(app->st, &e);
 	if (s) {
 		json_decref(app->stats);
@@ -111,7 +132,10 @@ static void paint_header(struct app *app)
 	strftime(clock, sizeof clock, "%H:%M", &tm);
 	snprintf(left, sizeof left, " %s  %s %s%s", app->cfg.office,
 		 _("officer:"), app->cfg.officer, app->readonly ? _("  [READ-ONLY]") : "");
-	snprintf(right, sizeof right, "%s %lld  %s %lld  %s  %s ", _("open"),
+	char overdue[48] = "";
+	if (app->overdue)
+		snprintf(overdue, sizeof overdue, "!%s %lld  ", _("OVERDUE"), (long long)app->overdue);
+	snprintf(right, sizeof right, "%s%s %lld  %s %lld  %s  %s ", overdue, _("open"),
 		 (long long)json_integer_value(json_object_get(json_object_get(app->stats, "incidents"), "open")),
 		 _("alerts"), (long long)app->alerts, _("sync: off"), clock);
 	int rw = text_width(right);
@@ -189,7 +213,8 @@ static void paint_hints(struct app *app)
 static bool answers(const struct pane_type *pt, enum action a)
 {
 	static const enum action global[] = {ACT_QUIT, ACT_HELP, ACT_NEXT_PANE, ACT_PREV_PANE,
-		ACT_PANE_0, ACT_PANE_1, ACT_PANE_2, ACT_PANE_3, ACT_PANE_4, ACT_COMMAND, ACT_REDRAW};
+		ACT_PANE_0, ACT_PANE_1, ACT_PANE_2, ACT_PANE_3, ACT_PANE_4, ACT_COMMAND, ACT_REDRAW,
+		ACT_HISTORY};
 	static const enum action moves[] = {ACT_DOWN, ACT_UP, ACT_PAGE_DOWN, ACT_PAGE_UP, ACT_TOP,
 		ACT_BOTTOM, ACT_BACK, ACT_NEXT_MATCH, ACT_PREV_MATCH};
 	for (size_t i = 0; i < ARRAY_LEN(global); i++)
@@ -227,6 +252,12 @@ static void paint_help(struct app *app, WINDOW *w, int h, int width)
 		{":inspect", N_("inspection of the selected hazard")},
 		{":stock", N_("stock movement form")},
 		{":township NAME", N_("show only one township (empty: all)")},
+		{":shift start|handover NAME|ack", N_("start, hand over, take over a shift")},
+		{":shift", N_("the last handover record")},
+		{":log [TEXT]", N_("the duty log of the last 24 hours; with text, a new entry")},
+		{":tasks", N_("open tasks with their deadlines")},
+		{":report [daily|shift]", N_("the selected incident's report text, or the daily report")},
+		{":history", N_("who changed the selected record, when (also H)")},
 		{":pane N", N_("go to pane N")},
 		{":sync", N_("synchronise with the county hub")},
 		{":q", N_("quit")}};
@@ -253,6 +284,32 @@ static void paint_help(struct app *app, WINDOW *w, int h, int width)
 	sb_finish(&sb);
 }
 
+/* Shows text (a report, the duty log, a record's history) over the pane;
+ * takes the string. */
+static void open_view(struct app *app, char *text)
+{
+	free(app->view);
+	app->view = text;
+	app->view_scroll = 0;
+	app->dirty = true;
+}
+
+static void paint_view(struct app *app, WINDOW *w, int h, int width)
+{
+	werase(w);
+	int line = 0, row = 0;
+	for (const char *s = app->view; s && *s && row < h; line++) {
+		const char *nl = strchr(s, '\n');
+		size_t len = nl ? (size_t)(nl - s) : strlen(s);
+		if (line >= app->view_scroll) {
+			char *one = xstrndup(s, len);
+			put_text(w, row++, 1, one, width - 2, theme_attr(R_NORMAL));
+			free(one);
+		}
+		s += len + (nl ? 1 : 0);
+	}
+}
+
 static void paint(struct app *app)
 {
 	app->dirty = false;
@@ -272,6 +329,8 @@ static void paint(struct app *app)
 	werase(app->win);
 	if (app->help) {
 		paint_help(app, app->win, h, app->cols);
+	} else if (app->view && !app->form) {
+		paint_view(app, app->win, h, app->cols);
 	} else if (app->form) {
 		form_draw(app->form, app->win, h, app->cols);
 		if (app->confirm_discard)
@@ -333,6 +392,84 @@ static const char *selected(struct app *app, int pane)
 	return lpane_selected_key(p);
 }
 
+static void view_command(struct app *app, const char *what, const char *arg);
+
+/* Runs fn in one transaction, with a message either way. */
+static bool tx(struct app *app, bool ok_begin, bool (*fn)(struct app *, const char *, struct err *),
+	       const char *arg, const char *done)
+{
+	struct err e;
+	if (!ok_begin || !store_begin(app->st, &e)) {
+		app_message(app, true, "%s", e.msg);
+		return false;
+	}
+	if (!fn(app, arg, &e)) {
+		store_rollback(app->st);
+		app_message(app, true, "%s", e.msg);
+		return false;
+	}
+	if (!store_commit(app->st, &e)) {
+		app_message(app, true, "%s", e.msg);
+		return false;
+	}
+	app_changed(app);
+	app_message(app, false, "%s", done);
+	return true;
+}
+
+static bool do_shift_start(struct app *app, const char *who, struct err *e)
+{
+	return shift_start(app->st, *who ? who : app->cfg.officer, NULL, e);
+}
+
+static bool do_handover(struct app *app, const char *to, struct err *e)
+{
+	return shift_handover(app->st, &app->rules, to, NULL, NULL, NULL, e);
+}
+
+static bool do_ack(struct app *app, const char *who, struct err *e)
+{
+	return shift_ack(app->st, *who ? who : app->cfg.officer, e);
+}
+
+static bool do_log(struct app *app, const char *text, struct err *e)
+{
+	json_t *f = json_pack("{s:s, s:s}", "kind", "other", "text", text);
+	char id[ID_TEXT];
+	bool ok = duty_log_add(app->st, &app->rules, f, id, e);
+	json_decref(f);
+	return ok;
+}
+
+/* :shift start [NAMES] | handover TO | ack [NAME] | (nothing: the record) */
+static void shift_command(struct app *app, const char *rest)
+{
+	char verb[32] = "";
+	int n = 0;
+	sscanf(rest, "%31s %n", verb, &n);
+	const char *arg = rest + n;
+	if (!strcmp(verb, "start"))
+		tx(app, true, do_shift_start, arg, _("shift started"));
+	else if (!strcmp(verb, "handover") && *arg) {
+		if (tx(app, true, do_handover, arg, _("handed over; the summary is below")))
+			view_command(app, "report", "shift");
+	} else if (!strcmp(verb, "handover"))
+		app_message(app, true, "%s", _("usage: :shift handover NAME"));
+	else if (!strcmp(verb, "ack"))
+		tx(app, true, do_ack, arg, _("handover acknowledged; your shift has started"));
+	else
+		view_command(app, "report", "shift");
+}
+
+/* :log TEXT adds an entry; :log alone shows today's log. */
+static void log_command(struct app *app, const char *rest)
+{
+	if (*rest)
+		tx(app, true, do_log, rest, _("entry added to the duty log"));
+	else
+		view_command(app, "log", "");
+}
+
 void app_command(struct app *app, const char *line)
 {
 	char buf[256], *save = NULL;
@@ -375,12 +512,102 @@ void app_command(struct app *app, const char *line)
 			app_message(app, true, "%s", _("this pane has no township filter"));
 	} else if (!strcmp(verb, "pane") && *rest >= '0' && *rest <= '4') {
 		switch_pane(app, *rest - '0');
+	} else if (!strcmp(verb, "shift")) {
+		shift_command(app, rest);
+	} else if (!strcmp(verb, "log")) {
+		log_command(app, rest);
+	} else if (!strcmp(verb, "tasks") || !strcmp(verb, "report") || !strcmp(verb, "history")) {
+		view_command(app, verb, rest);
 	} else if (!strcmp(verb, "sync")) {
 		app_message(app, true, "%s", _("sync is not configured (no county hub set)"));
 	} else {
 		app_message(app, true, _("unknown command: %s (see :help)"), verb);
 	}
 	app->dirty = true;
+}
+
+/* Text views: :report [shift|daily] (else the selected incident's),
+ * :log, :tasks, :history (of the selected record). */
+static void view_command(struct app *app, const char *what, const char *arg)
+{
+	struct strbuf out;
+	struct err e = {0};
+	sb_init(&out);
+	bool ok = true;
+	const char *key = app->panes[app->active].data && app->active != 0
+				  ? lpane_selected_key(&app->panes[app->active]) : NULL;
+	if (!strcmp(what, "report") && !strcmp(arg, "shift")) {
+		ok = report_shift(app->st, "last", FMT_TEXT, &out, &e);
+	} else if (!strcmp(what, "report") && !strcmp(arg, "daily")) {
+		char today[11];
+		ok = report_daily(app->st, &app->rules, dd_date_local(dd_now(), today, sizeof today),
+				  8 * 60, FMT_TEXT, &out, &e);
+	} else if (!strcmp(what, "report")) {
+		const char *n = *arg ? arg : app->active == 1 ? key : NULL;
+		ok = n ? report_incident(app->st, n, FMT_TEXT, &out, &e)
+		       : err_set(&e, ERR_USAGE, "%s", _("select an incident first (pane 1)"));
+	} else if (!strcmp(what, "log")) {
+		struct log_filter f = {.since = dd_now() - 86400};
+		json_t *rows = q_duty_log(app->st, &f, &e);
+		ok = rows != NULL;
+		size_t i;
+		json_t *r;
+		sb_printf(&out, "%s\n\n", _("Duty log, last 24 hours"));
+		json_array_foreach(rows, i, r) {
+			char when[32];
+			const char *kind = json_string_value(json_object_get(r, "kind"));
+			const struct enum_value *ev = enum_find(ENUM_DUTY_KIND, kind) ? ENUM_DUTY_KIND
+										  : ENUM_TIMELINE_KIND;
+			sb_printf(&out, "%s  %-6s %s %s\n",
+				  dd_time_local(json_integer_value(json_object_get(r, "at")), when, sizeof when),
+				  app_label(app, ev, kind),
+				  json_string_value(json_object_get(r, "incident")) ?: "",
+				  json_string_value(json_object_get(r, "text")) ?: "");
+		}
+		json_decref(rows);
+	} else if (!strcmp(what, "tasks")) {
+		json_t *rows = q_tasks(app->st, true, &e);
+		ok = rows != NULL;
+		size_t i;
+		json_t *r;
+		sb_printf(&out, "%s\n\n", _("Open tasks"));
+		json_array_foreach(rows, i, r) {
+			char when[32];
+			json_t *due = json_object_get(r, "due_at");
+			bool over = json_is_integer(due) && json_integer_value(due) < dd_now();
+			sb_printf(&out, "%s%s  %s  %s\n", over ? "! " : "  ",
+				  json_is_integer(due) ? dd_time_local(json_integer_value(due), when, sizeof when) : "",
+				  json_string_value(json_object_get(r, "title")),
+				  json_string_value(json_object_get(r, "owner")) ?: "");
+		}
+		json_decref(rows);
+	} else if (!strcmp(what, "history")) {
+		const char *rec = *arg ? arg : key;
+		json_t *rows = rec ? q_audit(app->st, 0, rec, 0, &e) : NULL;
+		ok = rows != NULL;
+		if (!rec)
+			err_set(&e, ERR_USAGE, "%s", _("select a record first"));
+		size_t i;
+		json_t *r;
+		if (ok)
+			sb_printf(&out, "%s %s\n\n", _("History of"), rec);
+		json_array_foreach(rows, i, r) {
+			char when[32];
+			sb_printf(&out, "%s  %s  %s  %s %s\n",
+				  dd_time_local(json_integer_value(json_object_get(r, "at")), when, sizeof when),
+				  json_string_value(json_object_get(r, "actor")) ?: "",
+				  json_string_value(json_object_get(r, "node")) ?: "",
+				  json_string_value(json_object_get(r, "action")) ?: "",
+				  json_string_value(json_object_get(r, "detail")) ?: "");
+		}
+		json_decref(rows);
+	}
+	if (!ok) {
+		app_message(app, true, "%s", e.msg);
+		sb_finish(&out);
+		return;
+	}
+	open_view(app, sb_take(&out));
 }
 
 static void open_prompt(struct app *app, char kind)
@@ -441,6 +668,23 @@ static void handle_key(struct app *app, int key, bool is_char)
 	}
 	if (app->prompting) {
 		prompt_key(app, key, is_char);
+		return;
+	}
+	if (app->view && !app->form) {
+		enum action a = keymap_lookup(&app->cfg.keys, key);
+		if (a == ACT_DOWN)
+			app->view_scroll++;
+		else if (a == ACT_UP && app->view_scroll > 0)
+			app->view_scroll--;
+		else if (a == ACT_PAGE_DOWN)
+			app->view_scroll += 10;
+		else if (a == ACT_PAGE_UP)
+			app->view_scroll = app->view_scroll > 10 ? app->view_scroll - 10 : 0;
+		else if (a == ACT_BACK || a == ACT_QUIT) {
+			free(app->view);
+			app->view = NULL;
+		} else if (a == ACT_COMMAND)
+			open_prompt(app, ':');
 		return;
 	}
 	if (app->help) {
@@ -507,6 +751,9 @@ static void handle_key(struct app *app, int key, bool is_char)
 		break;
 	case ACT_COMMAND:
 		open_prompt(app, ':');
+		break;
+	case ACT_HISTORY:
+		view_command(app, "history", "");
 		break;
 	case ACT_BACK:
 		if (!had_message)
@@ -629,6 +876,11 @@ int tui_main(const char *db_path, const char *officer)
 	}
 	draft_path_init(db_path);
 	edit_init(&app->prompt, "");
+	struct err re;
+	if (rules_load(&app->rules, &re))
+		tui_rules = &app->rules;
+	else
+		snprintf(app->cfg.warning, sizeof app->cfg.warning, "%s", re.msg);
 
 	if (pipe(sigpipe_fd) != 0) {
 		perror("dutydesk: pipe");
@@ -751,7 +1003,9 @@ int tui_main(const char *db_path, const char *officer)
 			t = time(NULL);
 			localtime_r(&t, &tm);
 			if (tm.tm_min != app->clock_minute) {
+				/* countdowns and overdue markers move on by themselves */
 				app->clock_minute = tm.tm_min;
+				check_deadlines(app);
 				app->dirty = true;
 			}
 		}
@@ -761,6 +1015,9 @@ int tui_main(const char *db_path, const char *officer)
 		if (app->panes[i].data && app->panes[i].type->destroy)
 			app->panes[i].type->destroy(&app->panes[i]);
 	form_destroy(app->form);
+	free(app->view);
+	deadline_rules_finish(&app->rules);
+	tui_rules = NULL;
 	edit_finish(&app->prompt);
 	json_decref(app->stats);
 	store_close(app->st);

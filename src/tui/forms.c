@@ -82,7 +82,10 @@ static bool incident_new_tx(struct app *app, struct form *f, json_t *fields, str
 	char *n = xstrdup(note);
 	bool ok = incident_add(app->st, fields, n, number, e);
 	free(n);
-	if (ok)
+	const char *dup = json_string_value(json_object_get(fields, "duplicate_of"));
+	if (ok && dup)
+		app_message(app, true, _("saved %s — likely the same call as %s"), number, dup);
+	else if (ok)
 		app_message(app, false, "%s %s", _("saved"), number);
 	return ok;
 }
@@ -94,7 +97,9 @@ static bool incident_new_save(struct app *app, struct form *f, struct err *e)
 		{"township", "township_code"}, {"village", "village_code"}, {"place", "place"},
 		{"at", "occurred_at"}, {"channel", "channel"}, {"reporter", "reporter"},
 		{"phone", "reporter_phone"}, {"deaths", "deaths"}, {"injured", "injured"},
-		{"missing", "missing"}, {"trapped", "trapped"}, {"evacuated", "evacuated"}};
+		{"missing", "missing"}, {"trapped", "trapped"}, {"evacuated", "evacuated"},
+		{"post", "reporter_post"}, {"hazard", "hazard_id"}, {"cause", "cause"},
+		{"measures", "measures"}, {"trend", "trend"}, {"told", "told"}};
 	json_t *fields = json_object();
 	bool ok = true;
 	for (size_t i = 0; i < ARRAY_LEN(map) && ok; i++)
@@ -129,6 +134,12 @@ struct form *form_incident_new(struct app *app)
 					: figures[i][0] == 't' ? N_("Trapped")
 							       : N_("Evacuated"),
 			 F_NUMBER, false);
+	form_add(f, "post", N_("Reporter's post"), F_TEXT, false);
+	load_choices(app, form_add(f, "hazard", N_("Hazard point"), F_CHOICE, false), "hazard");
+	form_add(f, "cause", N_("Cause"), F_TEXT, false);
+	form_add(f, "measures", N_("Measures taken"), F_TEXT, false);
+	form_add(f, "trend", N_("Trend"), F_TEXT, false);
+	form_add(f, "told", N_("Already told"), F_TEXT, false);
 	form_add(f, "note", N_("Caller's account"), F_TEXT, false);
 	form_set(f, "channel", "phone");
 	f->save = incident_new_save;

@@ -35,6 +35,7 @@ const struct action_info action_table[ACT_COUNT] = {
 	[ACT_MOVE] = {"stock-move", "m", N_("stock movement"), N_("stock")},
 	[ACT_COMMAND] = {"command", ":", N_("command line (:help lists commands)")},
 	[ACT_REDRAW] = {"redraw", "^L", N_("redraw the screen")},
+	[ACT_HISTORY] = {"history", "H", N_("history of the record: who changed what, when")},
 };
 
 static const struct {

@@ -318,7 +318,10 @@ void list_draw(struct list *l, WINDOW *w, int y, int x, int height, int width, b
 			json_t *v = json_object_get(row, key);
 			char num[32];
 			const char *t = json_is_string(v) ? json_string_value(v) : "";
-			if (json_is_string(v) && l->cols[c].label) {
+			char cbuf[64];
+			if (l->cols[c].cell) {
+				t = l->cols[c].cell(row, cbuf, sizeof cbuf);
+			} else if (json_is_string(v) && l->cols[c].label) {
 				t = l->cols[c].label(t);
 			} else if (json_is_integer(v)) {
 				snprintf(num, sizeof num, "%lld", (long long)json_integer_value(v));

@@ -28,13 +28,13 @@ static const char *scale_label(const char *id)
 }
 
 static const struct list_col cols[] = {
-	{"code", N_("Code"), 13, 14, false, "x.code", false, NULL, NULL},
-	{"kind", N_("Kind"), 8, 8, false, "x.kind", false, kind_label, NULL},
-	{"subtype", N_("Type"), 10, 10, false, NULL, false, subtype_label, NULL},
-	{"scale", N_("Scale"), 6, 6, false, NULL, false, scale_label, NULL},
-	{"township", N_("Township"), 8, 8, false, "x.township_code", false, NULL, NULL},
-	{"people", N_("People"), 6, 6, true, "x.people", true, NULL, NULL},
-	{"name", N_("Name"), 10, 0, false, "x.name", false, NULL, NULL},
+	{"code", N_("Code"), 13, 14, false, "x.code", false, NULL, NULL, NULL},
+	{"kind", N_("Kind"), 8, 8, false, "x.kind", false, kind_label, NULL, NULL},
+	{"subtype", N_("Type"), 10, 10, false, NULL, false, subtype_label, NULL, NULL},
+	{"scale", N_("Scale"), 6, 6, false, NULL, false, scale_label, NULL, NULL},
+	{"township", N_("Township"), 8, 8, false, "x.township_code", false, NULL, NULL, NULL},
+	{"people", N_("People"), 6, 6, true, "x.people", true, NULL, NULL, NULL},
+	{"name", N_("Name"), 10, 0, false, "x.name", false, NULL, NULL, NULL},
 };
 
 static const struct filter_def filters[] = {

@@ -1,11 +1,38 @@
 /* Pane 1: the incident log. */
 #include <string.h>
 
+#include "dutydesk/dtime.h"
+#include "dutydesk/model.h"
 #include "lpane.h"
 
 static const char *level_label(const char *id)
 {
 	return str_eq(id, "pending") ? (tui_zh ? "待定" : "?") : id;
+}
+
+/* The next report due, as a countdown: "1:42" left, "!0:15" overdue.
+ * Computed when drawn, so it moves with the clock. */
+static const char *due_cell(json_t *row, char *buf, size_t n)
+{
+	buf[0] = '\0';
+	if (!tui_rules)
+		return buf;
+	json_t *r = json_deep_copy(row);
+	int64_t now = dd_now();
+	incident_due(tui_rules, r, now);
+	json_t *due = json_object_get(r, "next_due");
+	if (json_is_integer(due)) {
+		int64_t left = json_integer_value(due) - now;
+		bool over = left < 0;
+		int64_t m = (over ? -left : left) / 60;
+		if (m >= 100 * 60)
+			snprintf(buf, n, "%s%lldd", over ? "!" : "", (long long)(m / 1440));
+		else
+			snprintf(buf, n, "%s%lld:%02lld", over ? "!" : "", (long long)(m / 60),
+				 (long long)(m % 60));
+	}
+	json_decref(r);
+	return buf;
 }
 
 static const char *status_label(const char *id)
@@ -14,13 +41,14 @@ static const char *status_label(const char *id)
 }
 
 static const struct list_col cols[] = {
-	{"number", N_("Number"), 14, 14, false, "x.number", true, NULL, NULL},
-	{"received", N_("Received"), 11, 11, false, "x.received_at", true, NULL, NULL},
-	{"level", N_("Lvl"), 5, 5, false, "x.level", false, level_label, NULL},
-	{"status", N_("State"), 6, 6, false, "x.status", false, status_label, NULL},
-	{"type_zh", N_("Type"), 8, 8, false, "x.type", false, NULL, "type_en"},
-	{"township", N_("Township"), 8, 8, false, "x.township_code", false, NULL, NULL},
-	{"title", N_("Title"), 10, 0, false, NULL, false, NULL, NULL},
+	{"number", N_("Number"), 14, 14, false, "x.number", true, NULL, NULL, NULL},
+	{"received", N_("Received"), 11, 11, false, "x.received_at", true, NULL, NULL, NULL},
+	{"level", N_("Lvl"), 5, 5, false, "x.level", false, level_label, NULL, NULL},
+	{"status", N_("State"), 6, 6, false, "x.status", false, status_label, NULL, NULL},
+	{"type_zh", N_("Type"), 8, 8, false, "x.type", false, NULL, "type_en", NULL},
+	{"township", N_("Township"), 8, 8, false, "x.township_code", false, NULL, NULL, NULL},
+	{"due", N_("Due"), 6, 6, true, NULL, false, NULL, NULL, due_cell},
+	{"title", N_("Title"), 10, 0, false, NULL, false, NULL, NULL, NULL},
 };
 
 static const struct filter_def filters[] = {
@@ -37,6 +65,9 @@ static const struct filter_def filters[] = {
 
 static enum role row_role(json_t *row)
 {
+	char buf[32];
+	if (due_cell(row, buf, sizeof buf)[0] == '!')
+		return R_OVERDUE; /* the Due column says it in text too ("!") */
 	return theme_level(json_string_value(json_object_get(row, "level")));
 }
 
@@ -91,9 +122,17 @@ static bool detail(struct app *app, const char *key, struct strbuf *out)
 		const char *kind = json_string_value(json_object_get(t, "kind"));
 		const char *text = json_string_value(json_object_get(t, "text"));
 		const char *who = json_string_value(json_object_get(t, "author"));
-		sb_printf(out, "%.5s %.5s\t%s%s%s%s\n", at ? at + 5 : "", at ? at + 11 : "",
-			  app_label(app, ENUM_TIMELINE_KIND, kind), who ? " (" : "", who ? who : "",
-			  who ? ")" : "");
+		char label[64], cn[16];
+		if (str_eq(kind, "follow_up"))
+			snprintf(label, sizeof label, "%s%s", app_label(app, ENUM_TIMELINE_KIND, kind),
+				 app->zh ? cn_numeral((int)json_integer_value(json_object_get(t, "seq")), cn,
+						      sizeof cn)
+					 : "");
+		else
+			snprintf(label, sizeof label, "%s", app_label(app, ENUM_TIMELINE_KIND, kind));
+		bool struck = json_is_string(json_object_get(t, "corrected_by"));
+		sb_printf(out, "%.5s %.5s\t%s%s%s%s%s\n", at ? at + 5 : "", at ? at + 11 : "", label,
+			  struck ? _(" [corrected]") : "", who ? " (" : "", who ? who : "", who ? ")" : "");
 		if (text)
 			sb_printf(out, "\t%s\n", text);
 	}
@@ -131,7 +170,16 @@ static const struct lpane_spec spec = {
 	.q = {.cols = "x.number, strftime('%m-%d %H:%M', x.received_at, 'unixepoch', 'localtime')"
 		      " AS received, x.level,"
 		      " x.status,"
-		      " ty.name_zh AS type_zh, ty.name_en AS type_en, t.name AS township, x.title",
+		      " ty.name_zh AS type_zh, ty.name_en AS type_en, t.name AS township, x.title,"
+		      " ty.class, x.type, x.received_at, x.closed_at,"
+		      " (SELECT min(created_at) FROM timeline WHERE incident_id = x.id"
+		      "  AND kind = 'first_report') AS first_report_at,"
+		      " (SELECT min(created_at) FROM timeline WHERE incident_id = x.id"
+		      "  AND kind = 'first_report' AND via = 'written') AS written_at,"
+		      " (SELECT max(created_at) FROM timeline WHERE incident_id = x.id"
+		      "  AND kind IN ('first_report','follow_up')) AS last_report_at,"
+		      " (SELECT min(created_at) FROM timeline WHERE incident_id = x.id"
+		      "  AND kind = 'final_report') AS final_at",
 	      .from = "incident x JOIN incident_type ty ON ty.id = x.type"
 		      " LEFT JOIN division t ON t.code = x.township_code",
 	      .where = "x.archived = 0",

@@ -11,11 +11,11 @@ static const char *state_label(const char *id)
 }
 
 static const struct list_col cols[] = {
-	{"plan", N_("Plan"), 12, 16, false, "p.title", false, NULL, NULL},
-	{"level", N_("Lvl"), 4, 4, false, NULL, false, NULL, NULL},
-	{"incident", N_("Incident"), 14, 14, false, NULL, false, NULL, NULL},
-	{"state", N_("State"), 6, 8, false, "c.state", false, state_label, NULL},
-	{"text", N_("Task"), 10, 0, false, NULL, false, NULL, NULL},
+	{"plan", N_("Plan"), 12, 16, false, "p.title", false, NULL, NULL, NULL},
+	{"level", N_("Lvl"), 4, 4, false, NULL, false, NULL, NULL, NULL},
+	{"incident", N_("Incident"), 14, 14, false, NULL, false, NULL, NULL, NULL},
+	{"state", N_("State"), 6, 8, false, "c.state", false, state_label, NULL, NULL},
+	{"text", N_("Task"), 10, 0, false, NULL, false, NULL, NULL, NULL},
 };
 
 static const struct filter_def filters[] = {

@@ -5,13 +5,13 @@
 #include "lpane.h"
 
 static const struct list_col cols[] = {
-	{"depot_code", N_("Depot"), 6, 6, false, "d.code || '/' || i.code", false, NULL, NULL},
-	{"depot", N_("Depot name"), 10, 16, false, NULL, false, NULL, NULL},
-	{"item", N_("Item"), 10, 12, false, "i.name", false, NULL, NULL},
-	{"qty", N_("On hand"), 7, 7, true, "b.qty", false, NULL, NULL},
-	{"unit", N_("Unit"), 4, 4, false, NULL, false, NULL, NULL},
-	{"min_stock", N_("Min"), 5, 5, true, NULL, false, NULL, NULL},
-	{"flag", N_("Alert"), 6, 0, false, NULL, false, NULL, NULL},
+	{"depot_code", N_("Depot"), 6, 6, false, "d.code || '/' || i.code", false, NULL, NULL, NULL},
+	{"depot", N_("Depot name"), 10, 16, false, NULL, false, NULL, NULL, NULL},
+	{"item", N_("Item"), 10, 12, false, "i.name", false, NULL, NULL, NULL},
+	{"qty", N_("On hand"), 7, 7, true, "b.qty", false, NULL, NULL, NULL},
+	{"unit", N_("Unit"), 4, 4, false, NULL, false, NULL, NULL, NULL},
+	{"min_stock", N_("Min"), 5, 5, true, NULL, false, NULL, NULL, NULL},
+	{"flag", N_("Alert"), 6, 0, false, NULL, false, NULL, NULL, NULL},
 };
 
 static const struct filter_def filters[] = {

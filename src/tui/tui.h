@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <wchar.h>
 
+#include "dutydesk/deadline.h"
 #include "dutydesk/query.h"
 #include "dutydesk/store.h"
 
@@ -27,7 +28,7 @@ enum action {
 	ACT_DOWN, ACT_UP, ACT_PAGE_DOWN, ACT_PAGE_UP, ACT_TOP, ACT_BOTTOM,
 	ACT_OPEN, ACT_BACK, ACT_SEARCH, ACT_NEXT_MATCH, ACT_PREV_MATCH,
 	ACT_SORT, ACT_FILTER, ACT_ADD, ACT_EDIT, ACT_NOTE, ACT_INSPECT, ACT_MOVE,
-	ACT_COMMAND, ACT_REDRAW,
+	ACT_COMMAND, ACT_REDRAW, ACT_HISTORY,
 	ACT_COUNT
 };
 struct action_info {
@@ -100,6 +101,8 @@ struct list_col {
 	/* Display of an identifier in the interface language, or NULL. */
 	const char *(*label)(const char *id);
 	const char *key_en;      /* row key used instead in English, or NULL */
+	/* Text computed from the whole row when drawn (a countdown), or NULL. */
+	const char *(*cell)(json_t *row, char *buf, size_t n);
 };
 extern bool tui_zh; /* the interface speaks Chinese */
 struct list {
@@ -260,7 +263,13 @@ struct app {
 	json_t *stats;        /* cached overview, reloaded on change */
 	int clock_minute;
 	bool dirty;           /* repaint needed */
+	struct deadline_rules rules;
+	int64_t overdue;      /* incidents with a report overdue */
+	char *view;           /* a text view over the pane (report, log, history) */
+	int view_scroll;
 };
+/* The deadline rules the console uses (for list cells). */
+extern const struct deadline_rules *tui_rules;
 /* Sets the message line (printf-like); error makes it stand out. */
 void app_message(struct app *app, bool error, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

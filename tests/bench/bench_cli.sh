@@ -24,7 +24,7 @@ echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.1f GB", $2/1048576}'
 if command -v sqlite3 >/dev/null; then
 	# sqlite3 answering the equivalent queries: the floor a user could pick.
 	floor() {
-		local label=$1 sql=$2 best=999999 t a
+		local label=$1 sql=$2 best=999999999999 t a
 		for _ in $(seq "$runs"); do
 			a=$(date +%s%N)
 			sqlite3 -readonly "$db" "$sql" >/dev/null

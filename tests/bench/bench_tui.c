@@ -173,7 +173,15 @@ int main(int argc, char **argv)
 	keys(&c, "Up (k), one row", "k", 30, NULL);
 	keys(&c, "pane switch 1 -> 2", "2", 10, "1");
 	keys(&c, "open a record (Enter)", "\r", 10, "\x1b");
+	/* Esc closing an open record: open it first, leave it closed after. */
+	if (write(c.fd, "\r", 1) != 1)
+		return 1;
+	drain(&c, now_ms(), &l, 1000);
 	keys(&c, "Esc (after the escape delay)", "\x1b", 5, "\r");
+	if (write(c.fd, "\x1b", 1) != 1)
+		return 1;
+	usleep(250000);
+	drain(&c, now_ms(), &l, 1000);
 	keys(&c, "'/' opens the search line", "/", 1, NULL);
 	keys(&c, "search: type one digit", "7", 1, NULL);
 	keys(&c, "search: next digit", "7", 1, NULL);

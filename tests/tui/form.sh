@@ -24,7 +24,7 @@ expect_screen_lacks "Discard the changes?"
 # ---- saving without a title: "required" beside Title ----
 keys a
 wait_for "New incident (phone report)"
-wait_for "Caller's account"
+wait_for "Reporter"
 keys Up # from Title to the last field; Enter there saves
 keys Enter
 wait_for_re "Title\\* .*required"

@@ -53,7 +53,7 @@ use B
 wait_for "open 6" 3
 keys g
 wait_for "$saved"
-wait_for '控制台甲录入测试'
+wait_for '控制台甲录入'
 check_widths
 # and the CLI agrees
 expect_eq "$(dd incident list --json | jq -r --arg n "$saved" '.[] | select(.number == $n) | .title')" \

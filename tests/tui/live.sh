@@ -38,8 +38,8 @@ keys Enter
 wait_for_re "Type\\* +崩塌 collapse"
 keys C-s
 wait_for_re "saved 永和-2026-[0-9]{4}"
-wait_for '控制台甲录入测试' 3 # A's own list
+wait_for '控制台甲录入' 3 # A's own list
 use B
 wait_for "open 6" 3
-wait_for '控制台甲录入测试' 3
+wait_for '控制台甲录入' 3
 check_widths
