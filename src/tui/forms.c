@@ -239,8 +239,8 @@ struct form *form_incident_note(struct app *app, const char *number)
 					    "first_report", "follow_up", "final_report"};
 	for (size_t i = 0; i < ARRAY_LEN(kinds); i++) {
 		char label[96];
-		snprintf(label, sizeof label, "%s %s",
-			 enum_label(ENUM_TIMELINE_KIND, kinds[i], app->zh), kinds[i]);
+		snprintf(label, sizeof label, "%s%s%s", enum_label(ENUM_TIMELINE_KIND, kinds[i], app->zh),
+			 app->zh ? " " : "", app->zh ? kinds[i] : "");
 		form_choice(k, kinds[i], label);
 	}
 	form_add(f, "text", N_("Text"), F_TEXT, true);
