@@ -63,7 +63,8 @@ json_t *q_window(struct store *st, const struct window_query *q, const char *whe
 /* ---- the duty workflow ---- */
 /* The open shift's id, "" when none. */
 bool q_current_shift(struct store *st, char id[ID_TEXT], struct err *e);
-/* A shift by id, or "current", or "last"; json null if none. */
+/* A shift by id, or "current" (open), "last" (started last) or "handed"
+ * (handed over last); json null if none. */
 json_t *q_shift(struct store *st, const char *id, struct err *e);
 json_t *q_shifts(struct store *st, int64_t limit, struct err *e);
 /* What deadlines need of an incident (raw UTC seconds, NULL when not yet):

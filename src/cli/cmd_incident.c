@@ -8,7 +8,7 @@ static const struct out_col list_cols[] = {
 	{"number", "number", false, 0},   {"received_at", "received", false, 16},
 	{"level", "level", false, 0},     {"status", "status", false, 0},
 	{"type_name", "type", false, 10}, {"township", "township", false, 8},
-	{"due", "next due", false, 22}, {"title", "title", false, 40}};
+	{"due", "next due", false, 34}, {"title", "title", false, 40}};
 
 static const struct out_col show_cols[] = {
 	{"number", "number", false, 0},	      {"title", "title", false, 0},
@@ -94,13 +94,14 @@ static int run_list(struct cli *c)
 	size_t i;
 	json_t *r;
 	json_array_foreach(rows, i, r) {
-		/* "OVERDUE first_report 17:30" or "follow_up 2026-11-29 08:00" */
+		/* "OVERDUE first_report 11-28 17:30" */
 		const char *what = json_string_value(json_object_get(r, "next_due_what"));
 		const char *at = json_string_value(json_object_get(r, "next_due"));
 		if (what && at) {
 			char buf[96];
-			snprintf(buf, sizeof buf, "%s%s %.5s", json_is_true(json_object_get(r, "overdue"))
-				 ? "OVERDUE " : "", what, at + 11);
+			snprintf(buf, sizeof buf, "%s%s %.5s %.5s",
+				 json_is_true(json_object_get(r, "overdue")) ? "OVERDUE " : "", what, at + 5,
+				 at + 11);
 			json_object_set_new(r, "due", json_string(buf));
 		}
 	}

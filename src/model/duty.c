@@ -203,11 +203,11 @@ bool shift_ack(struct store *st, const char *name, struct err *e)
 {
 	if (str_empty(name))
 		return err_set(e, ERR_USAGE, "name: who takes over?");
-	json_t *sh = q_shift(st, "last", e);
+	json_t *sh = q_shift(st, "handed", e);
 	if (!sh)
 		return false;
 	bool ok;
-	if (json_is_null(sh) || !json_is_integer(json_object_get(sh, "handed_at")))
+	if (json_is_null(sh))
 		ok = err_set(e, ERR_FAIL, "no handover is waiting (dutydesk shift handover --to NAME)");
 	else if (json_is_integer(json_object_get(sh, "acked_at")))
 		ok = err_set(e, ERR_FAIL, "the last handover was acknowledged already by %s",
@@ -231,6 +231,9 @@ bool duty_log_add(struct store *st, const struct deadline_rules *r, json_t *fiel
 	id[0] = '\0';
 	if (!q_current_shift(st, shift, e))
 		return false;
+	const char *text = json_string_value(json_object_get(fields, "text"));
+	if (str_empty(text))
+		return err_set(e, ERR_USAGE, "text: empty; say what came in");
 	if (!json_is_integer(json_object_get(fields, "at")))
 		json_object_set_new(fields, "at", json_integer(dd_now()));
 	if (shift[0])
@@ -257,17 +260,28 @@ bool duty_log_add(struct store *st, const struct deadline_rules *r, json_t *fiel
 
 bool task_done(struct store *st, const char *id, struct err *e)
 {
-	char *full = NULL;
-	if (!store_text(st, e, &full,
-			"SELECT id FROM task WHERE substr(id, 1, length(?1)) = ?1 AND archived = 0"
-			" LIMIT 2", "s", id))
+	if (str_empty(id))
+		return err_set(e, ERR_USAGE, "task: give its id (or the start of it)");
+	json_t *rows = store_rows(st, e,
+		"SELECT id, done_at FROM task WHERE substr(id, 1, length(?1)) = ?1 AND archived = 0"
+		" LIMIT 2", "s", id);
+	if (!rows)
 		return false;
-	if (!full)
-		return err_set(e, ERR_FAIL, "task '%s': no such task", id);
-	json_t *f = json_pack("{s:I}", "done_at", (json_int_t)dd_now());
-	bool changed = false;
-	bool ok = rec_update(st, &T_TASK, full, f, &changed, e);
-	json_decref(f);
-	free(full);
+	size_t n = json_array_size(rows);
+	json_t *t = json_array_get(rows, 0);
+	bool ok;
+	if (n == 0)
+		ok = err_set(e, ERR_FAIL, "task '%s': no such task", id);
+	else if (n > 1)
+		ok = err_set(e, ERR_USAGE, "task '%s': more than one task starts so; give more of the id",
+			     id);
+	else if (json_is_integer(json_object_get(t, "done_at")))
+		ok = err_set(e, ERR_FAIL, "task '%s' is already done", id);
+	else {
+		json_t *f = json_pack("{s:I}", "done_at", (json_int_t)dd_now());
+		ok = rec_update(st, &T_TASK, json_string_value(json_object_get(t, "id")), f, NULL, e);
+		json_decref(f);
+	}
+	json_decref(rows);
 	return ok;
 }

@@ -372,8 +372,11 @@ bool report_daily(struct store *st, const struct deadline_rules *rules, const ch
 	json_array_foreach(due, i, row)
 		json_object_set_new(row, "due", json_string(json_is_true(json_object_get(row, "overdue")) ? "已超时" : ""));
 	if (fmt == FMT_JSON) {
-		json_t *o = json_pack("{s:s, s:I, s:I, s:O, s:O, s:O, s:O}", "date", day, "from",
-				      (json_int_t)from, "to", (json_int_t)to, "new_by_class", cls,
+		char fa[40], ta[40];
+		dd_time_iso(from, fa, sizeof fa);
+		dd_time_iso(to, ta, sizeof ta);
+		json_t *o = json_pack("{s:s, s:s, s:s, s:O, s:O, s:O, s:O}", "date", day, "from",
+				      fa, "to", ta, "new_by_class", cls,
 				      "open_incidents", due, "warnings", warn, "log", log);
 		q_present(o);
 		char *s = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);

@@ -28,7 +28,9 @@ json_t *q_shift(struct store *st, const char *id, struct err *e)
 		" acked_by, acked_at, equipment, summary FROM shift WHERE id = ?1"
 		" OR id = (SELECT id FROM shift WHERE ?1 = 'current' AND ended_at IS NULL"
 		"          ORDER BY started_at DESC LIMIT 1)"
-		" OR id = (SELECT id FROM shift WHERE ?1 = 'last' ORDER BY started_at DESC LIMIT 1)",
+		" OR id = (SELECT id FROM shift WHERE ?1 = 'last' ORDER BY started_at DESC LIMIT 1)"
+		" OR id = (SELECT id FROM shift WHERE ?1 = 'handed' AND handed_at IS NOT NULL"
+		"          ORDER BY handed_at DESC LIMIT 1)",
 		"s", id);
 }
 
@@ -75,16 +77,16 @@ json_t *q_duty_log(struct store *st, const struct log_filter *f, struct err *e)
 		"SELECT * FROM ("
 		" SELECT d.id, d.at, d.kind, NULL AS incident, d.text, t.name AS township,"
 		"  d.township_code, d.colour, d.area, d.valid_until, d.source, d.actor AS author,"
-		"  d.shift_id, NULL AS seq FROM duty_entry d"
+		"  d.shift_id, NULL AS seq, d.hlc FROM duty_entry d"
 		"  LEFT JOIN division t ON t.code = d.township_code"
 		" UNION ALL"
 		" SELECT l.id, l.created_at, l.kind, x.number, coalesce(x.title || ': ', '') ||"
 		"  coalesce(l.text, ''), t.name, x.township_code, NULL, NULL, NULL, l.via, l.actor,"
-		"  l.shift_id, l.seq FROM timeline l JOIN incident x ON x.id = l.incident_id"
+		"  l.shift_id, l.seq, l.hlc FROM timeline l JOIN incident x ON x.id = l.incident_id"
 		"  LEFT JOIN division t ON t.code = x.township_code)"
 		" WHERE (?1 IS NULL OR kind = ?1) AND (?2 IS NULL OR township_code = ?2)"
 		" AND (?3 IS NULL OR shift_id = ?3) AND at >= ?4 AND at < ?5"
-		" ORDER BY at, id LIMIT ?6",
+		" ORDER BY at, hlc LIMIT ?6",
 		"sssiii", f->kind, f->township_code, f->shift_id, f->since, f->until ? f->until : INT64_MAX,
 		f->limit > 0 ? f->limit : (int64_t)-1);
 }
