@@ -210,7 +210,7 @@ bool shift_ack(struct store *st, const char *name, struct err *e)
 	if (json_is_null(sh))
 		ok = err_set(e, ERR_FAIL, "no handover is waiting (dutydesk shift handover --to NAME)");
 	else if (json_is_integer(json_object_get(sh, "acked_at")))
-		ok = err_set(e, ERR_FAIL, "the last handover was acknowledged already by %s",
+		ok = err_set(e, ERR_FAIL, "the last handover was already acknowledged by %s",
 			     json_string_value(json_object_get(sh, "acked_by")));
 	else {
 		json_t *f = json_pack("{s:s, s:I}", "acked_by", name, "acked_at", (json_int_t)dd_now());
