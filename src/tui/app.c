@@ -258,6 +258,7 @@ static void paint_help(struct app *app, WINDOW *w, int h, int width)
 		{":tasks", N_("open tasks with their deadlines")},
 		{":report [daily|shift]", N_("the selected incident's report text, or the daily report")},
 		{":history", N_("who changed the selected record, when (also H)")},
+		{":export FILE.csv", N_("the list as filtered and sorted on screen, every row")},
 		{":pane N", N_("go to pane N")},
 		{":sync", N_("synchronise with the county hub")},
 		{":q", N_("quit")}};
@@ -518,6 +519,18 @@ void app_command(struct app *app, const char *line)
 		log_command(app, rest);
 	} else if (!strcmp(verb, "tasks") || !strcmp(verb, "report") || !strcmp(verb, "history")) {
 		view_command(app, verb, rest);
+	} else if (!strcmp(verb, "export")) {
+		struct pane *p = active(app);
+		struct err e;
+		long rows;
+		if (!p->data || app->active == 0)
+			app_message(app, true, "%s", _("export works on a list pane (1-4)"));
+		else if (!*rest)
+			app_message(app, true, "%s", _("usage: :export FILE.csv"));
+		else if (lpane_export(app, p, rest, &rows, &e))
+			app_message(app, false, _("%ld rows written to %s"), rows, rest);
+		else
+			app_message(app, true, "%s", e.msg);
 	} else if (!strcmp(verb, "sync")) {
 		app_message(app, true, "%s", _("sync is not configured (no county hub set)"));
 	} else {

@@ -1,3 +1,4 @@
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -304,4 +305,89 @@ bool lpane_action(struct app *app, struct pane *p, enum action a)
 	default:
 		return lp->spec->action && lp->spec->action(app, lp, a, key);
 	}
+}
+
+static void csv_put(FILE *f, const char *s)
+{
+	if (!strpbrk(s, ",\"\r\n")) {
+		fputs(s, f);
+		return;
+	}
+	fputc('"', f);
+	for (; *s; s++) {
+		if (*s == '"')
+			fputc('"', f);
+		fputc(*s, f);
+	}
+	fputc('"', f);
+}
+
+bool lpane_export(struct app *app, struct pane *p, const char *path, long *rows, struct err *e)
+{
+	struct lpane *lp = LP(p);
+	struct list *l = &lp->list;
+	char *tmp = xasprintf("%s.tmp", path);
+	FILE *f = fopen(tmp, "w");
+	if (!f) {
+		err_set(e, ERR_FAIL, "%s: cannot write", path);
+		free(tmp);
+		return false;
+	}
+	fputs("\xEF\xBB\xBF", f); /* BOM: spreadsheet programs then read UTF-8 */
+	for (int c = 0; c < l->ncols; c++) {
+		if (c)
+			fputc(',', f);
+		csv_put(f, _(l->cols[c].head));
+	}
+	fputs("\r\n", f);
+	/* Page through with the same keyset reads the screen uses. */
+	json_t *key = NULL;
+	bool ok = true;
+	*rows = 0;
+	for (;;) {
+		json_t *page = q_window(app->st, &l->q, l->where, l->binds, key, 1, 1000, NULL, e);
+		json_decref(key);
+		key = NULL;
+		if (!page) {
+			ok = false;
+			break;
+		}
+		size_t i;
+		json_t *row;
+		json_array_foreach(page, i, row) {
+			for (int c = 0; c < l->ncols; c++) {
+				const char *k = !tui_zh && l->cols[c].key_en ? l->cols[c].key_en : l->cols[c].key;
+				json_t *v = json_object_get(row, k);
+				char buf[64];
+				const char *t = json_is_string(v) ? json_string_value(v) : "";
+				if (l->cols[c].cell)
+					t = l->cols[c].cell(row, buf, sizeof buf);
+				else if (json_is_string(v) && l->cols[c].label)
+					t = l->cols[c].label(t);
+				else if (json_is_integer(v))
+					snprintf(buf, sizeof buf, "%lld", (long long)json_integer_value(v)), t = buf;
+				else if (json_is_real(v))
+					snprintf(buf, sizeof buf, "%g", json_real_value(v)), t = buf;
+				if (c)
+					fputc(',', f);
+				csv_put(f, t);
+			}
+			fputs("\r\n", f);
+			(*rows)++;
+		}
+		size_t n = json_array_size(page);
+		if (n)
+			key = json_incref(json_object_get(json_array_get(page, n - 1), "_k"));
+		json_decref(page);
+		if (n < 1000)
+			break;
+	}
+	json_decref(key);
+	ok = fclose(f) == 0 && ok;
+	if (ok && rename(tmp, path) != 0)
+		ok = err_set(e, ERR_FAIL, "%s: cannot write", path);
+	if (!ok)
+		remove(tmp);
+	free(tmp);
+	return ok;
 }

@@ -49,6 +49,10 @@ bool lpane_township(struct app *app, struct pane *p, const char *text);
 /* Starts or continues a '/' search. */
 void lpane_search(struct app *app, struct pane *p, const char *text, int dir, bool incl);
 const char *lpane_selected_key(struct pane *p);
+/* Writes every row of the list as it is filtered and sorted on screen to
+ * path as CSV (UTF-8 with BOM, the columns in their screen order); *rows
+ * gets the count. */
+bool lpane_export(struct app *app, struct pane *p, const char *path, long *rows, struct err *e);
 
 /* Defines the pane type sym: a list pane made from spec, answering to
  * the actions in acts (ACT_NONE-terminated). */

@@ -114,6 +114,15 @@ static bool detail(struct app *app, const char *key, struct strbuf *out)
 			detail_line(out, keys[i][1], v);
 		}
 	}
+	if (json_is_string(json_object_get(r, "hazard_code"))) {
+		sb_printf(out, "\n# %s %s %s\n", _("Hazard point"),
+			  json_string_value(json_object_get(r, "hazard_code")),
+			  json_string_value(json_object_get(r, "hazard_name")));
+		detail_line(out, N_("Monitor"), json_object_get(r, "hazard_monitor"));
+		detail_line(out, N_("Monitor's phone"), json_object_get(r, "hazard_monitor_phone"));
+		detail_line(out, N_("Households"), json_object_get(r, "hazard_households"));
+		detail_line(out, N_("People"), json_object_get(r, "hazard_people"));
+	}
 	sb_printf(out, "\n# %s\n", _("Timeline"));
 	size_t i;
 	json_t *t;

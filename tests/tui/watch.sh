@@ -66,6 +66,23 @@ wait_for "History of $number"
 expect_screen_has "insert"
 keys Escape
 
+# :export writes the list as filtered on screen: f to "open", then export
+keys f
+wait_for "filter: open"
+keys :
+type_text "export $TMP/open.csv"
+keys Enter
+wait_for "rows written"
+[ "$(head -c 3 "$TMP/open.csv" | od -An -tx1 | tr -d ' ')" = efbbbf ] || fail "export lacks the BOM"
+pass
+expect_eq "$(sed -n 1p "$TMP/open.csv" | cut -d, -f1 | tail -c +4)" Number "first column of the export"
+expect_eq "$(($(wc -l <"$TMP/open.csv") - 1))" "$(dd incident list --open --json | jq length)" \
+	"rows exported = open incidents"
+grep -q "^$number," "$TMP/open.csv" || fail "the new incident is not in the export"
+pass
+grep -q "已结束\|closed" "$TMP/open.csv" && fail "a closed incident was exported under the open filter"
+pass
+
 # what the CLI sees
 expect_eq "$(dd shift list --json | jq length)" 2 "shifts after the handover"
 expect_eq "$(dd shift list --json | jq -r '.[1].handed_to')" 李华 "handed to"
