@@ -71,7 +71,8 @@ json_t *q_shifts(struct store *st, int64_t limit, struct err *e);
  * id, number, status, class, type, level, received_at, closed_at,
  * first_report_at, written_at, last_report_at, final_at. */
 json_t *q_incident_clock(struct store *st, const char *id, struct err *e);
-/* The same for every incident that may still owe a report. */
+/* The same for every incident that may still owe a report: open ones, and
+ * those closed in the last 30 days without a final report. */
 json_t *q_open_clocks(struct store *st, struct err *e);
 struct log_filter {
 	const char *kind, *township_code, *shift_id;

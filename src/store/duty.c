@@ -4,6 +4,7 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include "dutydesk/dtime.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -63,11 +64,12 @@ json_t *q_incident_clock(struct store *st, const char *id, struct err *e)
 
 json_t *q_open_clocks(struct store *st, struct err *e)
 {
-	/* Open incidents, and closed ones whose final report is still owed. */
+	/* Open incidents, and those closed in the last 30 days whose final
+	 * report is still owed (older ones are history, not a watch's work). */
 	return store_rows(st, e,
-		CLOCK_SQL " WHERE x.archived = 0 AND (x.status = 'open' OR NOT EXISTS"
-		" (SELECT 1 FROM timeline WHERE incident_id = x.id AND kind = 'final_report'))"
-		" AND x.received_at > ?", "i", (int64_t)0);
+		CLOCK_SQL " WHERE x.archived = 0 AND (x.status = 'open' OR (x.closed_at > ? AND NOT EXISTS"
+		" (SELECT 1 FROM timeline WHERE incident_id = x.id AND kind = 'final_report')))",
+		"i", dd_now() - 30 * 86400);
 }
 
 json_t *q_duty_log(struct store *st, const struct log_filter *f, struct err *e)

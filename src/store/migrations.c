@@ -231,5 +231,12 @@ static const char v5[] =
 	" shift_id TEXT REFERENCES shift(id)) STRICT;\n"
 	"CREATE INDEX task_open ON task(done_at, due_at);\n";
 
-const char *const store_migrations[] = {v1, v2, v3, v4, v5};
+/* Which entry struck which: corrections are few, so a partial index keeps
+ * "is this entry corrected?" from scanning the whole timeline; the duty
+ * log and the daily report read the timeline by time. */
+static const char v6[] =
+	"CREATE INDEX timeline_corrects ON timeline(corrects_id) WHERE corrects_id IS NOT NULL;\n"
+	"CREATE INDEX timeline_at ON timeline(created_at);\n";
+
+const char *const store_migrations[] = {v1, v2, v3, v4, v5, v6};
 const int store_schema_version = (int)(sizeof store_migrations / sizeof store_migrations[0]);
