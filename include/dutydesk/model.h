@@ -32,6 +32,17 @@ char *data_path(const char *rel);
  * file:line, the column and the value. */
 bool import_csv(struct store *st, const struct table *t, const char *path, json_t *fixed,
 		int *count, struct err *e);
+/* An import of a whole file: every row checked, every bad row reported
+ * (file:line: column: value: what was expected), nothing kept unless all
+ * are good; a row whose code exists updates that record (re-importing
+ * changes nothing twice). errors is a new array the caller frees. */
+struct import_result {
+	int rows, inserted, updated;
+	json_t *errors;
+};
+bool import_file(struct store *st, const struct table *t, const char *path, json_t *fixed,
+		 struct import_result *r, struct err *e);
+
 /* Divisions and incident types (local tables, reloaded by every init). */
 bool reference_load(struct store *st, struct err *e);
 /* The item catalogue, once (synced records; needs the node identity). */
@@ -118,5 +129,39 @@ bool stock_issue(struct store *st, const char *depot_id, const char *item_id, in
 /* Both legs, lot by lot, in the caller's transaction. */
 bool stock_transfer(struct store *st, const char *from_id, const char *to_id,
 		    const char *item_id, int64_t qty, const char *reason, struct err *e);
+/* A stocktaking correction (qty may be negative: taken from the lots
+ * expiring first); a reason is required. */
+bool stock_adjust(struct store *st, const char *depot_id, const char *item_id, int64_t qty,
+		  const char *reason, struct err *e);
+/* Writes off expired stock: every expired lot, or qty of them (first
+ * expired first). *written gets the quantity. */
+bool stock_writeoff(struct store *st, const char *depot_id, const char *item_id, int64_t qty,
+		    const char *reason, int64_t *written, struct err *e);
+/* Unused items coming back (from an incident, when incident_id is set). */
+bool stock_return(struct store *st, const char *depot_id, const char *item_id, int64_t qty,
+		  const char *incident_id, const char *reason, struct err *e);
+
+/* ---- dispatch to an incident ---- */
+struct dispatch_line {
+	char item_code[64];
+	int64_t qty;
+};
+/* Where the items would come from, nearest first (depots of the incident's
+ * township, then the county depot, then the others), or from depot_code
+ * only: [{depot_code, depot, item_code, item, qty, unit}]. Refuses, with
+ * what is available, when the depots together hold too little. */
+json_t *dispatch_plan(struct store *st, const char *number, const struct dispatch_line *lines,
+		      size_t n, const char *depot_code, struct err *e);
+/* Issues the plan's movements to the incident and adds one dispatch entry
+ * to its timeline, in the caller's transaction. */
+bool dispatch_commit(struct store *st, const char *number, json_t *plan, const char *note,
+		     struct err *e);
+
+/* ---- who to call ---- */
+/* Teams and experts for an incident type in a township (the township's
+ * own, then county-wide): {teams: [...], experts: [...]}, from
+ * data/responders.csv. */
+json_t *responders(struct store *st, const char *type, const char *township_code,
+		   struct err *e);
 
 #endif

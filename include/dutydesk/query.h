@@ -93,6 +93,22 @@ json_t *q_duplicates(struct store *st, const char *type, const char *township,
 /* Times as local ISO strings, flags as booleans (what every q_ list does). */
 void q_present(json_t *rows_or_row);
 
+/* ---- resources ---- */
+json_t *q_depots(struct store *st, struct err *e);
+json_t *q_items(struct store *st, const char *category, struct err *e);
+/* types / fields: blank-separated lists, or NULL for all; the township's
+ * own come first. */
+json_t *q_teams(struct store *st, const char *types, const char *township_code,
+		bool available_only, struct err *e);
+json_t *q_experts(struct store *st, const char *fields, const char *township_code,
+		  struct err *e);
+/* The last limit movements of an item in a depot with the balance after
+ * each (in, out, balance), oldest first. */
+json_t *q_stock_card(struct store *st, const char *depot_id, const char *item_id, int64_t limit,
+		     struct err *e);
+/* What an incident was sent and what came back, per item. */
+json_t *q_incident_stock(struct store *st, const char *incident_id, struct err *e);
+
 /* Choices for a picker: [{id, label}] of "township", "village" (label
  * "村 · 乡镇"), "type", "depot", "item" or "open_incident". */
 json_t *q_choices(struct store *st, const char *what, struct err *e);

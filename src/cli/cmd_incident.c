@@ -126,6 +126,14 @@ static int run_show(struct cli *c)
 	if (!c->json) {
 		putchar('\n');
 		out_table(c, json_object_get(r, "timeline"), timeline_cols, ARRAY_LEN(timeline_cols));
+		static const struct out_col stock_cols[] = {
+			{"item_code", "item", false, 0}, {"item", "name", false, 16},
+			{"sent", "sent", true, 0}, {"returned", "returned", true, 0},
+			{"unit", "unit", false, 0}};
+		if (json_array_size(json_object_get(r, "stock"))) {
+			putchar('\n');
+			out_table(c, json_object_get(r, "stock"), stock_cols, ARRAY_LEN(stock_cols));
+		}
 	}
 	json_decref(r);
 	return 0;

@@ -27,20 +27,33 @@ struct import {
 	json_t *fixed;               /* added to every row (may be NULL) */
 	const char *id_prefix;       /* ids made from the code: same on every node */
 	const char *const *extra;    /* headers passed to row() as text, not columns */
-	bool (*row)(struct store *st, const struct import *im, json_t *fields, json_t *extra,
+	bool (*row)(struct store *st, struct import *im, json_t *fields, json_t *extra,
 		    struct err *e);
+	json_t *errors;              /* when set: every bad row's message, and go on */
+	bool update;                 /* a row whose code exists updates that record */
+	int inserted, updated;
 };
 
-static bool insert_row(struct store *st, const struct import *im, json_t *fields, json_t *extra,
+static bool insert_row(struct store *st, struct import *im, json_t *fields, json_t *extra,
 		       struct err *e)
 {
 	char id[ID_TEXT] = "";
-	if (im->id_prefix) {
-		const char *code = json_string_value(json_object_get(fields, im->table->code_col));
-		snprintf(id, sizeof id, "%s%s", im->id_prefix, code ? code : "");
-	}
+	const char *code = im->table->code_col
+				   ? json_string_value(json_object_get(fields, im->table->code_col))
+				   : NULL;
 	if (im->table == &T_HAZARD && !hazard_validate(fields, e))
 		return false;
+	if (im->update && code && q_ref(st, im->table->name, code, id, NULL)) {
+		/* Re-import: the record is there; change what differs. */
+		bool changed = false;
+		bool ok = rec_update(st, im->table, id, fields, &changed, e);
+		im->updated += changed;
+		return ok;
+	}
+	id[0] = '\0';
+	if (im->id_prefix)
+		snprintf(id, sizeof id, "%s%s", im->id_prefix, code ? code : "");
+	im->inserted++;
 	return rec_insert(st, im->table, fields, id, e);
 }
 
@@ -52,7 +65,7 @@ static bool is_extra(const struct import *im, const char *h)
 	return false;
 }
 
-static bool run_import(struct store *st, const struct import *im, const char *path, int *count,
+static bool run_import(struct store *st, struct import *im, const char *path, int *count,
 		       struct err *e)
 {
 	struct csv *c = csv_open(path, e);
@@ -129,11 +142,20 @@ static bool run_import(struct store *st, const struct import *im, const char *pa
 		json_decref(extra);
 		if (!row_ok) {
 			err_prefix(e, "%s:%zu", path, csv_line(c));
-			goto out;
+			if (!im->errors)
+				goto out;
+			/* keep going: every bad row is reported, nothing is kept */
+			json_array_append_new(im->errors, json_string(e->msg));
+			continue;
 		}
 		rows++;
 	}
 	ok = rc == 0;
+	if (ok && im->errors && json_array_size(im->errors)) {
+		err_set(e, ERR_FAIL, "%zu bad rows; nothing was imported",
+			json_array_size(im->errors));
+		ok = false;
+	}
 out:
 	for (size_t i = 0; heads && i < nh; i++)
 		free(heads[i]);
@@ -150,6 +172,20 @@ bool import_csv(struct store *st, const struct table *t, const char *path, json_
 {
 	struct import im = {.table = t, .fixed = fixed};
 	return run_import(st, &im, path, count, e);
+}
+
+bool import_file(struct store *st, const struct table *t, const char *path, json_t *fixed,
+		 struct import_result *r, struct err *e)
+{
+	struct import im = {.table = t, .fixed = fixed, .update = t->code_col != NULL,
+			    .errors = json_array()};
+	int rows = 0;
+	bool ok = run_import(st, &im, path, &rows, e);
+	r->rows = rows;
+	r->inserted = im.inserted;
+	r->updated = im.updated;
+	r->errors = im.errors;
+	return ok;
 }
 
 /* Opens a shipped data file or says where it looked. */
@@ -241,7 +277,7 @@ bool catalogue_load(struct store *st, struct err *e)
 	return ok;
 }
 
-static bool incident_row(struct store *st, const struct import *im, json_t *fields,
+static bool incident_row(struct store *st, struct import *im, json_t *fields,
 			 json_t *extra, struct err *e)
 {
 	char number[64];
@@ -304,4 +340,40 @@ bool demo_load(struct store *st, struct err *e)
 			return false;
 	}
 	return true;
+}
+
+json_t *responders(struct store *st, const char *type, const char *township_code,
+		   struct err *e)
+{
+	char *path = need("responders.csv", e);
+	if (!path)
+		return NULL;
+	struct csv *c = csv_open(path, e);
+	free(path);
+	if (!c)
+		return NULL;
+	char **f;
+	size_t n;
+	char *fields = NULL, *types = NULL;
+	int rc = csv_next(c, &f, &n, e); /* header */
+	while (rc == 1 && (rc = csv_next(c, &f, &n, e)) == 1)
+		if (n == 3 && str_eq(f[0], type)) {
+			fields = xstrdup(f[1]);
+			types = xstrdup(f[2]);
+		}
+	csv_destroy(c);
+	json_t *out = NULL;
+	if (rc == 0) {
+		/* A type nobody mapped: every team and expert, nearest first. */
+		json_t *teams = q_teams(st, types, township_code, false, e);
+		json_t *experts = teams ? q_experts(st, fields, township_code, e) : NULL;
+		if (experts)
+			out = json_pack("{s:s, s:s?, s:s?, s:o, s:o}", "type", type, "expert_fields",
+					fields, "team_types", types, "teams", teams, "experts", experts);
+		else
+			json_decref(teams);
+	}
+	free(fields);
+	free(types);
+	return out;
 }

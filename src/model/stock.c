@@ -1,6 +1,8 @@
 /* The stock ledger. On hand is the sum of movements; the store keeps a
  * per-lot sum up to date in the same transaction, read here to pick lots. */
+#include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "dutydesk/dtime.h"
 
@@ -98,4 +100,168 @@ bool stock_transfer(struct store *st, const char *from_id, const char *to_id,
 	char tid[ID_TEXT];
 	id_new(tid, dd_now_ms());
 	return take(st, from_id, item_id, qty, "transfer_out", NULL, tid, NULL, reason, to_id, e);
+}
+
+bool stock_adjust(struct store *st, const char *depot_id, const char *item_id, int64_t qty,
+		  const char *reason, struct err *e)
+{
+	if (str_empty(reason))
+		return err_set(e, ERR_USAGE, "reason: an adjustment needs a reason (e.g. 盘点)");
+	if (qty == 0)
+		return err_set(e, ERR_USAGE, "qty: an adjustment of 0 changes nothing");
+	if (qty > 0)
+		return movement(st, depot_id, item_id, qty, "adjust", NULL, NULL, NULL, NULL, NULL,
+				reason, e);
+	return take(st, depot_id, item_id, -qty, "adjust", NULL, NULL, NULL, reason, NULL, e);
+}
+
+bool stock_writeoff(struct store *st, const char *depot_id, const char *item_id, int64_t qty,
+		    const char *reason, int64_t *written, struct err *e)
+{
+	char today[11];
+	dd_date_local(dd_now(), today, sizeof today);
+	json_t *lots = q_stock_lots(st, depot_id, item_id, e);
+	if (!lots)
+		return false;
+	int64_t expired = 0, left = qty > 0 ? qty : INT64_MAX;
+	size_t i;
+	json_t *l;
+	json_array_foreach(lots, i, l) {
+		const char *x = json_string_value(json_object_get(l, "expiry"));
+		if (x && *x && strcmp(x, today) < 0)
+			expired += json_integer_value(json_object_get(l, "qty"));
+	}
+	bool ok = true;
+	if (expired == 0)
+		ok = err_set(e, ERR_FAIL, "nothing has expired here");
+	else if (qty > expired)
+		ok = err_set(e, ERR_FAIL, "only %lld have expired; %lld asked", (long long)expired,
+			     (long long)qty);
+	int64_t done = 0;
+	json_array_foreach(lots, i, l) {
+		const char *x = json_string_value(json_object_get(l, "expiry"));
+		if (!ok || left == 0)
+			break;
+		if (!x || !*x || strcmp(x, today) >= 0)
+			continue;
+		int64_t n = json_integer_value(json_object_get(l, "qty"));
+		if (n > left)
+			n = left;
+		ok = movement(st, depot_id, item_id, -n, "writeoff",
+			      json_string_value(json_object_get(l, "batch")), x, NULL, NULL, NULL,
+			      reason ? reason : "expired", e);
+		left -= n;
+		done += n;
+	}
+	json_decref(lots);
+	if (written)
+		*written = done;
+	return ok;
+}
+
+bool stock_return(struct store *st, const char *depot_id, const char *item_id, int64_t qty,
+		  const char *incident_id, const char *reason, struct err *e)
+{
+	if (qty <= 0)
+		return err_set(e, ERR_USAGE, "qty: %lld: must be more than 0", (long long)qty);
+	return movement(st, depot_id, item_id, qty, "return", NULL, NULL, incident_id, NULL, NULL,
+			reason, e);
+}
+
+json_t *dispatch_plan(struct store *st, const char *number, const struct dispatch_line *lines,
+		      size_t n, const char *depot_code, struct err *e)
+{
+	json_t *inc = store_row(st, e,
+		"SELECT id, township_code FROM incident WHERE number = ?1 OR id = ?1", "s", number);
+	if (!inc)
+		return NULL;
+	if (json_is_null(inc)) {
+		json_decref(inc);
+		err_set(e, ERR_FAIL, "incident '%s': no such incident", number);
+		return NULL;
+	}
+	const char *town = json_string_value(json_object_get(inc, "township_code"));
+	json_t *plan = json_array();
+	bool ok = true;
+	for (size_t i = 0; i < n && ok; i++) {
+		/* Depots holding the item, nearest first: same township, the
+		 * county depot, then the other townships. */
+		json_t *have = store_rows(st, e,
+			"SELECT d.code AS depot_code, d.name AS depot, i.code AS item_code, i.name AS item,"
+			" i.unit, b.qty AS available FROM stock_balance b"
+			" JOIN depot d ON d.id = b.depot_id JOIN item i ON i.id = b.item_id"
+			" WHERE i.code = ?1 AND b.qty > 0 AND d.archived = 0 AND (?3 IS NULL OR d.code = ?3)"
+			" ORDER BY coalesce(d.township_code = ?2, 0) DESC, d.level = 'county' DESC, d.code",
+			"sss", lines[i].item_code, town, depot_code);
+		if (!have) {
+			ok = false;
+			break;
+		}
+		int64_t left = lines[i].qty, total = 0;
+		size_t k;
+		json_t *h;
+		json_array_foreach(have, k, h)
+			total += json_integer_value(json_object_get(h, "available"));
+		if (lines[i].qty <= 0) {
+			ok = err_set(e, ERR_USAGE, "%s: quantity must be more than 0", lines[i].item_code);
+		} else if (total < lines[i].qty) {
+			char id[ID_TEXT];
+			ok = q_ref(st, "item", lines[i].item_code, id, e) &&
+			     err_set(e, ERR_FAIL, "%s: not enough stock: %lld asked, %lld available%s%s",
+				     lines[i].item_code, (long long)lines[i].qty, (long long)total,
+				     depot_code ? " in " : "", depot_code ? depot_code : "");
+			if (e)
+				e->code = ERR_FAIL;
+		}
+		json_array_foreach(have, k, h) {
+			if (!ok || left == 0)
+				break;
+			int64_t take_n = json_integer_value(json_object_get(h, "available"));
+			if (take_n > left)
+				take_n = left;
+			json_t *row = json_deep_copy(h);
+			json_object_set_new(row, "qty", json_integer(take_n));
+			json_array_append_new(plan, row);
+			left -= take_n;
+		}
+		json_decref(have);
+	}
+	json_decref(inc);
+	if (!ok) {
+		json_decref(plan);
+		return NULL;
+	}
+	return plan;
+}
+
+bool dispatch_commit(struct store *st, const char *number, json_t *plan, const char *note,
+		     struct err *e)
+{
+	char inc[ID_TEXT];
+	if (!q_ref(st, "incident", number, inc, e))
+		return false;
+	struct strbuf text;
+	sb_init(&text);
+	sb_puts(&text, str_empty(note) ? "调拨物资：" : note);
+	if (!str_empty(note))
+		sb_puts(&text, "；物资：");
+	size_t i;
+	json_t *p;
+	bool ok = true;
+	json_array_foreach(plan, i, p) {
+		char depot[ID_TEXT], item[ID_TEXT];
+		int64_t qty = json_integer_value(json_object_get(p, "qty"));
+		ok = q_ref(st, "depot", json_string_value(json_object_get(p, "depot_code")), depot, e) &&
+		     q_ref(st, "item", json_string_value(json_object_get(p, "item_code")), item, e) &&
+		     stock_issue(st, depot, item, qty, inc, NULL, "dispatch", e);
+		if (!ok)
+			break;
+		sb_printf(&text, "%s%s %lld%s（%s）", i ? "，" : "",
+			  json_string_value(json_object_get(p, "item")), (long long)qty,
+			  json_string_value(json_object_get(p, "unit")),
+			  json_string_value(json_object_get(p, "depot")));
+	}
+	ok = ok && incident_log(st, number, "dispatch", text.buf, e);
+	sb_finish(&text);
+	return ok;
 }

@@ -111,6 +111,13 @@ json_t *q_incident_show(struct store *st, const char *number, struct err *e)
 		return NULL;
 	}
 	json_object_set_new(r, "timeline", tl);
+	/* what was sent to it and what came back */
+	json_t *stock = q_incident_stock(st, json_string_value(json_object_get(r, "id")), e);
+	if (!stock) {
+		json_decref(r);
+		return NULL;
+	}
+	json_object_set_new(r, "stock", stock);
 	return r;
 }
 
