@@ -395,6 +395,11 @@ static const char *selected(struct app *app, int pane)
 
 static void view_command(struct app *app, const char *what, const char *arg);
 
+void app_view(struct app *app, const char *what, const char *arg)
+{
+	view_command(app, what, arg);
+}
+
 /* Runs fn in one transaction, with a message either way. */
 static bool tx(struct app *app, bool ok_begin, bool (*fn)(struct app *, const char *, struct err *),
 	       const char *arg, const char *done)
@@ -594,6 +599,38 @@ static void view_command(struct app *app, const char *what, const char *arg)
 				  json_string_value(json_object_get(r, "owner")) ?: "");
 		}
 		json_decref(rows);
+	} else if (!strcmp(what, "who")) {
+		const char *n = *arg ? arg : app->active == 1 ? key : NULL;
+		json_t *r = n ? q_incident_show(app->st, n, &e) : NULL;
+		json_t *w = r && !json_is_null(r)
+				    ? responders(app->st, json_string_value(json_object_get(r, "type")),
+						 json_string_value(json_object_get(r, "township_code")), &e)
+				    : NULL;
+		ok = w != NULL;
+		if (!n)
+			err_set(&e, ERR_USAGE, "%s", _("select an incident first (pane 1)"));
+		size_t i;
+		json_t *t;
+		if (ok) {
+			sb_printf(&out, "%s %s %s\n\n# %s\n", _("Who to call for"), n,
+				  json_string_value(json_object_get(r, "title")), _("Teams"));
+			json_array_foreach(json_object_get(w, "teams"), i, t)
+				sb_printf(&out, "%-12s %s  %s %s  %s\n",
+					  json_string_value(json_object_get(t, "phone")) ?: "",
+					  json_string_value(json_object_get(t, "name")),
+					  json_string_value(json_object_get(t, "leader")) ?: "",
+					  json_string_value(json_object_get(t, "township")) ?: "",
+					  json_integer_value(json_object_get(t, "available")) ? "" : _("(not available)"));
+			sb_printf(&out, "\n# %s\n", _("Experts"));
+			json_array_foreach(json_object_get(w, "experts"), i, t)
+				sb_printf(&out, "%-12s %s  %s  %s\n",
+					  json_string_value(json_object_get(t, "phone")) ?: "",
+					  json_string_value(json_object_get(t, "name")),
+					  json_string_value(json_object_get(t, "field")),
+					  json_string_value(json_object_get(t, "org")) ?: "");
+		}
+		json_decref(r);
+		json_decref(w);
 	} else if (!strcmp(what, "history")) {
 		const char *rec = *arg ? arg : key;
 		json_t *rows = rec ? q_audit(app->st, 0, rec, 0, &e) : NULL;

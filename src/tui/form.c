@@ -159,6 +159,7 @@ static bool validate(struct form *f)
 static void changed(struct form *f)
 {
 	f->dirty = true;
+	f->confirmed = false; /* what was confirmed has changed */
 	f->status[0] = '\0';
 	draft_save(f);
 }
@@ -247,7 +248,7 @@ save:
 		return 0;
 	struct err e = {0};
 	if (!f->save(app, f, &e)) {
-		snprintf(f->status, sizeof f->status, "%.250s", e.msg);
+		snprintf(f->status, sizeof f->status, "%s", e.msg);
 		return 0;
 	}
 	draft_clear();

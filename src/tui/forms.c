@@ -473,7 +473,82 @@ struct form *form_from_draft(struct app *app, json_t *d)
 		f = form_inspection(app, target);
 	else if (str_eq(kind, "stock"))
 		f = form_stock_move(app, NULL, NULL);
+	else if (str_eq(kind, "dispatch"))
+		f = form_dispatch(app, target);
 	if (f)
 		form_from_json(f, json_object_get(d, "fields"));
+	return f;
+}
+
+/* ---- dispatch to an incident: the first ^S shows where the stock would
+ * come from, the second sends it ---- */
+static json_t *dispatch_preview(struct app *app, struct form *f, struct err *e)
+{
+	struct dispatch_line line;
+	long long q;
+	snprintf(line.item_code, sizeof line.item_code, "%s", form_value(f, "item"));
+	if (!str_to_ll(form_value(f, "qty"), 1, 1000000000, &q)) {
+		snprintf(form_field(f, "qty")->msg, sizeof form_field(f, "qty")->msg, "%s",
+			 _("a whole number above 0"));
+		err_set(e, ERR_USAGE, "%s", _("quantity: a whole number above 0"));
+		return NULL;
+	}
+	line.qty = q;
+	char *depot = xstrdup(form_value(f, "depot"));
+	json_t *plan = dispatch_plan(app->st, f->target, &line, 1, *depot ? depot : NULL, e);
+	free(depot);
+	return plan;
+}
+
+static bool dispatch_tx(struct app *app, struct form *f, json_t *plan, struct err *e)
+{
+	char *note = xstrdup(form_value(f, "note"));
+	bool ok = dispatch_commit(app->st, f->target, plan, *note ? note : NULL, e);
+	free(note);
+	if (ok)
+		app_message(app, false, "%s", _("stock sent; the timeline has the dispatch"));
+	return ok;
+}
+
+static bool dispatch_save(struct app *app, struct form *f, struct err *e)
+{
+	json_t *plan = dispatch_preview(app, f, e);
+	if (!plan)
+		return false;
+	if (!f->confirmed) {
+		/* Say where it comes from, and ask for ^S once more. */
+		struct strbuf sb;
+		sb_init(&sb);
+		sb_puts(&sb, _("will send:"));
+		size_t i;
+		json_t *p;
+		json_array_foreach(plan, i, p)
+			sb_printf(&sb, " %s %lld%s", json_string_value(json_object_get(p, "depot")),
+				  (long long)json_integer_value(json_object_get(p, "qty")),
+				  json_string_value(json_object_get(p, "unit")));
+		sb_printf(&sb, " — %s", _("^S again to send, Esc to cancel"));
+		f->confirmed = true;
+		err_set(e, ERR_USAGE, "%s", sb.buf);
+		sb_finish(&sb);
+		json_decref(plan);
+		return false;
+	}
+	bool ok = in_tx(app, dispatch_tx, f, plan, e);
+	json_decref(plan);
+	f->confirmed = false;
+	return ok;
+}
+
+struct form *form_dispatch(struct app *app, const char *number)
+{
+	struct form *f = form_create("dispatch", _("Send stock to the incident"));
+	snprintf(f->target, sizeof f->target, "%s", number);
+	load_choices(app, form_add(f, "item", N_("Item"), F_CHOICE, true), "item");
+	form_add(f, "qty", N_("Quantity"), F_NUMBER, true);
+	load_choices(app, form_add(f, "depot", N_("From depot (empty: nearest)"), F_CHOICE, false),
+		     "depot");
+	form_add(f, "note", N_("Timeline text"), F_TEXT, false);
+	f->save = dispatch_save;
+	f->dirty = false;
 	return f;
 }

@@ -36,6 +36,10 @@ const struct action_info action_table[ACT_COUNT] = {
 	[ACT_COMMAND] = {"command", ":", N_("command line (:help lists commands)")},
 	[ACT_REDRAW] = {"redraw", "^L", N_("redraw the screen")},
 	[ACT_HISTORY] = {"history", "H", N_("history of the record: who changed what, when")},
+	[ACT_VIEW] = {"switch-list", "v", N_("switch the list: stock, teams, experts"), N_("list")},
+	[ACT_CONTACTS] = {"contacts", "c", N_("who to call for this incident: teams and experts"),
+			  N_("call")},
+	[ACT_DISPATCH] = {"dispatch", "d", N_("send stock to this incident"), N_("dispatch")},
 };
 
 static const struct {

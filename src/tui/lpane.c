@@ -66,6 +66,24 @@ bool lpane_init(struct app *app, struct pane *p, const struct lpane_spec *spec)
 	return true;
 }
 
+void lpane_set_spec(struct app *app, struct pane *p, const struct lpane_spec *spec)
+{
+	struct lpane *lp = LP(p);
+	int height = lp->list.height;
+	list_finish(&lp->list);
+	lp->spec = spec;
+	list_init(&lp->list, &spec->q, spec->cols, spec->ncols, spec->sort_col);
+	lp->list.row_role = spec->row_role;
+	lp->list.height = height;
+	lp->filter = 0;
+	lp->township[0] = lp->township_name[0] = '\0';
+	free(lp->detail_text);
+	lp->detail_text = NULL;
+	lp->detail_key[0] = '\0';
+	p->detail = false;
+	apply_filter(app, lp);
+}
+
 void lpane_destroy(struct pane *p)
 {
 	struct lpane *lp = LP(p);

@@ -40,6 +40,8 @@ struct lpane {
 };
 
 bool lpane_init(struct app *app, struct pane *p, const struct lpane_spec *spec);
+/* Shows another list in the same pane (filters start again). */
+void lpane_set_spec(struct app *app, struct pane *p, const struct lpane_spec *spec);
 void lpane_destroy(struct pane *p);
 void lpane_reload(struct app *app, struct pane *p);
 void lpane_draw(struct app *app, struct pane *p, WINDOW *w, int h, int width);

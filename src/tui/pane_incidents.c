@@ -167,6 +167,13 @@ static bool action(struct app *app, struct lpane *lp, enum action a, const char 
 		if (f && key)
 			form_set(f, "incident", key);
 		break;
+	case ACT_DISPATCH:
+		f = key ? form_dispatch(app, key) : NULL;
+		break;
+	case ACT_CONTACTS:
+		if (key)
+			app_view(app, "who", key);
+		return true;
 	default:
 		return false;
 	}
@@ -209,7 +216,8 @@ static const struct lpane_spec spec = {
 	.action = action,
 };
 
-static const enum action actions[] = {ACT_OPEN, ACT_ADD, ACT_EDIT, ACT_NOTE, ACT_MOVE,
-				      ACT_SEARCH, ACT_FILTER, ACT_SORT, ACT_NONE};
+static const enum action actions[] = {ACT_OPEN, ACT_ADD, ACT_EDIT, ACT_NOTE, ACT_DISPATCH,
+				      ACT_CONTACTS, ACT_MOVE, ACT_SEARCH, ACT_FILTER, ACT_SORT,
+				      ACT_NONE};
 
 LPANE_TYPE(pane_incidents, N_("Incidents"), spec, actions);

@@ -2,6 +2,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "dutydesk/dtime.h"
+#include "dutydesk/model.h"
 #include "lpane.h"
 
 static const struct list_col cols[] = {
@@ -61,12 +63,37 @@ static bool detail(struct app *app, const char *key, struct strbuf *out)
 			  (long long)json_integer_value(json_object_get(l, "qty")),
 			  json_string_value(json_object_get(l, "expiry")));
 	json_decref(lots);
+	/* The stock card: the last movements with the balance after each. */
+	json_t *card = q_stock_card(app->st, did, iid, 30, NULL);
+	sb_printf(out, "\n# %s\n", _("Stock card (last 30 movements)"));
+	json_array_foreach(card, i, l) {
+		char when[32];
+		json_t *in = json_object_get(l, "qty_in"), *outq = json_object_get(l, "qty_out");
+		sb_printf(out, "%s\t%s %s%lld  = %lld  %s\n",
+			  dd_time_local(json_integer_value(json_object_get(l, "created_at")), when, sizeof when),
+			  app_label(app, ENUM_MOVEMENT_KIND, json_string_value(json_object_get(l, "kind"))),
+			  json_is_integer(in) ? "+" : "-",
+			  (long long)json_integer_value(json_is_integer(in) ? in : outq),
+			  (long long)json_integer_value(json_object_get(l, "balance")),
+			  json_string_value(json_object_get(l, "incident")) ?: "");
+	}
+	json_decref(card);
 	json_decref(rows);
 	return true;
 }
 
+static const struct lpane_spec spec, teams_spec, experts_spec;
+
 static bool action(struct app *app, struct lpane *lp, enum action a, const char *key)
 {
+	if (a == ACT_VIEW) {
+		const struct lpane_spec *next = lp->spec == &spec ? &teams_spec
+					      : lp->spec == &teams_spec ? &experts_spec : &spec;
+		lpane_set_spec(app, &app->panes[app->active], next);
+		return true;
+	}
+	if (lp->spec != &spec)
+		return false;
 	if (a != ACT_ADD && a != ACT_MOVE)
 		return false;
 	char depot[64] = "", item[64] = "";
@@ -103,7 +130,120 @@ static const struct lpane_spec spec = {
 	.action = action,
 };
 
-static const enum action actions[] = {ACT_OPEN, ACT_MOVE, ACT_SEARCH, ACT_FILTER, ACT_SORT,
-				      ACT_NONE};
+/* ---- teams and experts: the same pane, switched with v ---- */
+
+static const char *team_type_label(const char *id)
+{
+	return enum_label(ENUM_TEAM_TYPE, id, tui_zh);
+}
+
+static const char *yes_no(const char *id)
+{
+	return str_eq(id, "1") ? (tui_zh ? "可调" : "yes") : (tui_zh ? "不可" : "no");
+}
+
+static const struct list_col team_cols[] = {
+	{"code", N_("Code"), 6, 6, false, "m.code", false, NULL, NULL, NULL},
+	{"name", N_("Team"), 12, 20, false, "m.name", false, NULL, NULL, NULL},
+	{"type", N_("Type"), 8, 10, false, "m.type", false, team_type_label, NULL, NULL},
+	{"size", N_("Size"), 4, 4, true, "m.size", true, NULL, NULL, NULL},
+	{"leader", N_("Leader"), 6, 8, false, NULL, false, NULL, NULL, NULL},
+	{"phone", N_("Phone"), 11, 11, false, NULL, false, NULL, NULL, NULL},
+	{"avail", N_("Ready"), 4, 0, false, NULL, false, yes_no, NULL, NULL},
+};
+
+static const struct filter_def team_filters[] = {
+	{N_("all"), NULL},
+	{N_("available"), "m.available"},
+	{N_("fire rescue and professional"), "m.type IN ('fire_rescue','professional')"},
+	{N_("militia"), "m.type = 'militia'"},
+	{N_("enterprise and volunteer"), "m.type IN ('enterprise','volunteer')"},
+};
+
+static bool team_detail(struct app *app, const char *key, struct strbuf *out)
+{
+	json_t *rows = q_teams(app->st, NULL, NULL, false, NULL);
+	size_t i;
+	json_t *r;
+	json_array_foreach(rows, i, r) {
+		if (!str_eq(json_string_value(json_object_get(r, "code")), key))
+			continue;
+		sb_printf(out, "# %s\n", json_string_value(json_object_get(r, "name")));
+		json_t *t = json_string(team_type_label(json_string_value(json_object_get(r, "type"))));
+		detail_line(out, N_("Type"), t);
+		json_decref(t);
+		detail_line(out, N_("Size"), json_object_get(r, "size"));
+		detail_line(out, N_("Leader"), json_object_get(r, "leader"));
+		detail_line(out, N_("Phone"), json_object_get(r, "phone"));
+		detail_line(out, N_("Township"), json_object_get(r, "township"));
+		detail_line(out, N_("Base"), json_object_get(r, "base"));
+		detail_line(out, N_("Equipment"), json_object_get(r, "equipment"));
+	}
+	json_decref(rows);
+	return true;
+}
+
+static const struct lpane_spec teams_spec = {
+	.q = {.cols = "m.code, m.name, m.type, m.size, m.leader, m.phone,"
+		      " CAST(m.available AS TEXT) AS avail",
+	      .from = "team m",
+	      .where = "m.archived = 0",
+	      .sort = "m.code",
+	      .id = "m.id",
+	      .search = "m.name || ' ' || m.code || ' ' || coalesce(m.leader, '') || ' ' ||"
+			" coalesce(m.equipment, '')"},
+	.cols = team_cols,
+	.ncols = ARRAY_LEN(team_cols),
+	.filters = team_filters,
+	.nfilters = ARRAY_LEN(team_filters),
+	.key_col = "code",
+	.township_col = "m.township_code",
+	.detail = team_detail,
+	.action = action,
+};
+
+static const struct list_col expert_cols[] = {
+	{"code", N_("Code"), 6, 6, false, "x.code", false, NULL, NULL, NULL},
+	{"name", N_("Expert"), 6, 8, false, "x.name", false, NULL, NULL, NULL},
+	{"field", N_("Field"), 10, 12, false, "x.field", false, NULL, NULL, NULL},
+	{"phone", N_("Phone"), 11, 11, false, NULL, false, NULL, NULL, NULL},
+	{"org", N_("Organisation"), 10, 0, false, NULL, false, NULL, NULL, NULL},
+};
+
+static bool expert_detail(struct app *app, const char *key, struct strbuf *out)
+{
+	json_t *rows = q_experts(app->st, NULL, NULL, NULL);
+	size_t i;
+	json_t *r;
+	json_array_foreach(rows, i, r) {
+		if (!str_eq(json_string_value(json_object_get(r, "code")), key))
+			continue;
+		sb_printf(out, "# %s\n", json_string_value(json_object_get(r, "name")));
+		detail_line(out, N_("Field"), json_object_get(r, "field"));
+		detail_line(out, N_("Organisation"), json_object_get(r, "org"));
+		detail_line(out, N_("Phone"), json_object_get(r, "phone"));
+		detail_line(out, N_("Township"), json_object_get(r, "township"));
+	}
+	json_decref(rows);
+	return true;
+}
+
+static const struct lpane_spec experts_spec = {
+	.q = {.cols = "x.code, x.name, x.field, x.phone, x.org",
+	      .from = "expert x",
+	      .where = "x.archived = 0",
+	      .sort = "x.code",
+	      .id = "x.id",
+	      .search = "x.name || ' ' || x.field || ' ' || coalesce(x.org, '')"},
+	.cols = expert_cols,
+	.ncols = ARRAY_LEN(expert_cols),
+	.key_col = "code",
+	.township_col = "x.township_code",
+	.detail = expert_detail,
+	.action = action,
+};
+
+static const enum action actions[] = {ACT_OPEN, ACT_MOVE, ACT_VIEW, ACT_SEARCH, ACT_FILTER,
+				      ACT_SORT, ACT_NONE};
 
 LPANE_TYPE(pane_resources, N_("Resources"), spec, actions);

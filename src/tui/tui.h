@@ -28,7 +28,7 @@ enum action {
 	ACT_DOWN, ACT_UP, ACT_PAGE_DOWN, ACT_PAGE_UP, ACT_TOP, ACT_BOTTOM,
 	ACT_OPEN, ACT_BACK, ACT_SEARCH, ACT_NEXT_MATCH, ACT_PREV_MATCH,
 	ACT_SORT, ACT_FILTER, ACT_ADD, ACT_EDIT, ACT_NOTE, ACT_INSPECT, ACT_MOVE,
-	ACT_COMMAND, ACT_REDRAW, ACT_HISTORY,
+	ACT_COMMAND, ACT_REDRAW, ACT_HISTORY, ACT_VIEW, ACT_CONTACTS, ACT_DISPATCH,
 	ACT_COUNT
 };
 struct action_info {
@@ -182,7 +182,8 @@ struct form {
 	struct edit pick;
 	/* Saves; false with the message in e (and a field's msg set). */
 	bool (*save)(struct app *app, struct form *f, struct err *e);
-	char status[256];
+	char status[512];
+	bool confirmed;          /* a form that asks once more has been asked */
 };
 struct form *form_create(const char *kind, const char *title);
 void form_destroy(struct form *f);
@@ -279,6 +280,9 @@ void app_open_form(struct app *app, struct form *f);
 void app_changed(struct app *app);
 /* Runs a ':' command line; also used by the CLI-like verbs. */
 void app_command(struct app *app, const char *line);
+/* Opens a text view: "report", "log", "tasks", "history", "who" (arg: a
+ * record, or "" for the selection). */
+void app_view(struct app *app, const char *what, const char *arg);
 /* Label of an enumerated id for the interface language. */
 const char *app_label(struct app *app, const struct enum_value *vals, const char *id);
 /* Runs the console; returns the process exit code. */
@@ -292,6 +296,7 @@ struct form *form_hazard_new(struct app *app, const char *kind);
 struct form *form_hazard_edit(struct app *app, const char *code);
 struct form *form_inspection(struct app *app, const char *code);
 struct form *form_stock_move(struct app *app, const char *depot, const char *item);
+struct form *form_dispatch(struct app *app, const char *number);
 /* Re-creates a form from a draft object (kind + fields); NULL if unknown. */
 struct form *form_from_draft(struct app *app, json_t *draft);
 
