@@ -122,6 +122,13 @@ static long long num(json_t *o, const char *path)
 
 static int run_stats(struct cli *c)
 {
+	long long days = 30;
+	if (cli_opt(c, "days") && !str_to_ll(cli_opt(c, "days"), 0, 3650, &days)) {
+		err_set(&c->err, ERR_USAGE, "--days: '%s': expected a whole number of days (0-3650)",
+			cli_opt(c, "days"));
+		return cli_fail(c);
+	}
+	q_set_expiry_days(c->st, (int)days);
 	json_t *s = q_stats(c->st, &c->err);
 	if (!s)
 		return cli_fail(c);
@@ -150,9 +157,9 @@ static int run_stats(struct cli *c)
 	       num(s, "incidents.open"), num(s, "incidents.by_level.I"),
 	       num(s, "incidents.by_level.II"), num(s, "incidents.by_level.III"),
 	       num(s, "incidents.by_level.IV"), num(s, "incidents.by_level.pending"));
-	printf("Stock alerts              below minimum %lld, expiring within 30 days %lld, "
+	printf("Stock alerts              below minimum %lld, expiring within %lld days %lld, "
 	       "expired %lld\n",
-	       num(s, "stock.below_min"), num(s, "stock.expiring"), num(s, "stock.expired"));
+	       num(s, "stock.below_min"), days, num(s, "stock.expiring"), num(s, "stock.expired"));
 	static const struct out_col cols[] = {
 		{"alert", "alert", false, 0}, {"depot", "depot", false, 24},
 		{"item", "item", false, 16},  {"qty", "qty", true, 0},
@@ -173,6 +180,10 @@ static const struct cli_opt init_opts[] = {
 	{"prefix", "TEXT", NULL, "prefix of incident numbers (default: the short place name)"},
 	{NULL, NULL, NULL, NULL}};
 
+static const struct cli_opt stats_opts[] = {
+	{"days", "N", NULL, "stock expiring within N days counts as expiring (default 30)"},
+	{NULL, NULL, NULL, NULL}};
+
 const struct cli_cmd cmds_misc[] = {
 	{"init", NULL, NULL, 0, 0,
 	 "create the database with reference data (divisions, incident types, items)", NULL,
@@ -180,7 +191,7 @@ const struct cli_cmd cmds_misc[] = {
 	{"demo", NULL, NULL, 0, 0, "create a database holding the county's demo records", NULL,
 	 init_opts, CMD_CREATES, run_demo},
 	{"stats", NULL, NULL, 0, 0, "the overview: hazards, fire units, incidents, stock alerts",
-	 NULL, NULL, 0, run_stats},
+	 NULL, stats_opts, 0, run_stats},
 	{"overview", NULL, NULL, 0, 0, "the same as stats (what dutydesk shows with no command)",
-	 NULL, NULL, 0, run_stats},
+	 NULL, stats_opts, 0, run_stats},
 	{NULL, NULL, NULL, 0, 0, NULL, NULL, NULL, 0, NULL}};

@@ -214,8 +214,14 @@ static json_t *pick(json_t *r, const char *const *pairs)
 	return o;
 }
 
+void q_set_expiry_days(struct store *st, int days)
+{
+	st->expiry_days = days;
+}
+
 json_t *q_stats(struct store *st, struct err *e)
 {
+	int days = st->expiry_days > 0 ? st->expiry_days : 30;
 	/* One pass over the hazard_stats covering index for every register
 	 * figure: on 10,000 points that is a few hundred index pages. */
 	json_t *h = store_row(st, e,
@@ -252,7 +258,7 @@ json_t *q_stats(struct store *st, struct err *e)
 		" FROM incident WHERE status = 'open' AND archived = 0", "") : NULL;
 	char today[11], until[11];
 	dd_date_local(dd_now(), today, sizeof today);
-	dd_date_local(dd_now() + 30 * 86400, until, sizeof until);
+	dd_date_local(dd_now() + (int64_t)days * 86400, until, sizeof until);
 	json_t *stock = inc ? store_row(st, e,
 		"SELECT (SELECT count(*) FROM stock_balance b JOIN item i ON i.id = b.item_id"
 		"  WHERE b.qty < i.min_stock) AS below_min,"
@@ -260,7 +266,7 @@ json_t *q_stats(struct store *st, struct err *e)
 		" count(*) FILTER (WHERE expiry < ?1) AS expired"
 		" FROM stock_lot WHERE expiry <> '' AND qty > 0 AND expiry <= ?2", "ss", today, until)
 		: NULL;
-	json_t *alerts = stock ? q_stock_alerts(st, 30, STATS_ALERTS, e) : NULL;
+	json_t *alerts = stock ? q_stock_alerts(st, days, STATS_ALERTS, e) : NULL;
 	json_t *out = NULL;
 	if (alerts) {
 		static const char *const geo_k[] = {"total", "geo", "large", "geo_large",

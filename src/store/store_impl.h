@@ -17,6 +17,7 @@ struct store {
 	char *path;
 	bool readonly;
 	bool wrote; /* a write transaction committed */
+	int expiry_days; /* "expiring soon" in the overview; 0: 30 */
 	const char *actor;
 	struct {
 		char *sql;

@@ -914,6 +914,7 @@ int tui_main(const char *db_path, const char *officer)
 	if (!app->cfg.officer[0])
 		snprintf(app->cfg.officer, sizeof app->cfg.officer, "%s", officer ? officer : "");
 	store_set_actor(app->st, app->cfg.officer);
+	q_set_expiry_days(app->st, app->cfg.expiry_days);
 	if (!app->cfg.office[0]) {
 		char *name = NULL;
 		store_text(app->st, NULL, &name,

@@ -14,6 +14,7 @@ static void defaults(struct config *c)
 	snprintf(c->theme, sizeof c->theme, "auto");
 	c->ambiguous = 1;
 	c->escdelay = 100;
+	c->expiry_days = 30;
 	c->bell = true;
 	keymap_defaults(&c->keys);
 }
@@ -122,6 +123,12 @@ void config_load(struct config *c, const char *path)
 					warn(c, &v->start_mark, ks, "expected milliseconds from 0 to 2000");
 				else
 					c->escdelay = (int)ms;
+			} else if (!strcmp(ks, "expiry_days")) {
+				long long d;
+				if (!vs || !str_to_ll(vs, 0, 3650, &d))
+					warn(c, &v->start_mark, ks, "expected a number of days from 0 to 3650");
+				else
+					c->expiry_days = (int)d;
 			} else if (!strcmp(ks, "bell")) {
 				if (!vs || (strcmp(vs, "true") && strcmp(vs, "false")))
 					warn(c, &v->start_mark, ks, "expected true or false");

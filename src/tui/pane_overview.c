@@ -92,9 +92,9 @@ static void draw(struct app *app, struct pane *p, WINDOW *w, int h, int width)
 	y++;
 	line(w, &y, h, width, R_TITLE, "%s", _("Stock alerts"));
 	line(w, &y, h, width, R_NORMAL,
-	     _("below minimum %lld   expiring within 30 days %lld   expired %lld"),
-	     num(s, "stock", "below_min", NULL), num(s, "stock", "expiring", NULL),
-	     num(s, "stock", "expired", NULL));
+	     _("below minimum %lld   expiring within %d days %lld   expired %lld"),
+	     num(s, "stock", "below_min", NULL), app->cfg.expiry_days,
+	     num(s, "stock", "expiring", NULL), num(s, "stock", "expired", NULL));
 	size_t i;
 	json_t *a;
 	json_array_foreach(json_object_get(json_object_get(s, "stock"), "alerts"), i, a) {

@@ -72,6 +72,7 @@ struct config {
 	char theme[16];      /* "auto", "mono" */
 	int ambiguous;       /* 1 or 2 */
 	int escdelay;        /* ms */
+	int expiry_days;     /* stock expiring within this many days is an alert */
 	bool bell;
 	struct keymap keys;
 	char path[512];
