@@ -38,6 +38,8 @@ json_t *q_stock_alerts(struct store *st, int days, int64_t limit, struct err *e)
 /* How many alerts q_stats lists (the counts are always complete). */
 #define STATS_ALERTS 20
 
+/* How many days ahead the overview counts stock as expiring (default 30). */
+void q_set_expiry_days(struct store *st, int days);
 /* The overview: geohazards, fire key units, incidents, and stock: counts
  * of below_min, expiring (30 days) and expired, and the most urgent alerts. */
 json_t *q_stats(struct store *st, struct err *e);
