@@ -157,6 +157,38 @@ json_t *dispatch_plan(struct store *st, const char *number, const struct dispatc
 bool dispatch_commit(struct store *st, const char *number, json_t *plan, const char *note,
 		     struct err *e);
 
+/* ---- plans ---- */
+/* Where the plan library is: $DUTYDESK_PLANS, the installed plans/, or
+ * the source tree's. Heap string. */
+char *plans_dir(void);
+/* Keeps a snapshot of a plan version (the same version is kept once). */
+bool plan_store(struct store *st, json_t *plan, char id[ID_TEXT], bool *is_new, struct err *e);
+/* Validates and stores every plan of the library; a broken file is left
+ * out whole and its problems appended to problems. */
+bool plans_load_library(struct store *st, int *loaded, json_t *problems, struct err *e);
+/* The stored plan (latest version by key, or by stored id); new ref. */
+json_t *plan_get(struct store *st, const char *key, struct err *e);
+/* An activation by id (or its start) or by incident number (its open
+ * one): id, plan_key, title, level, drill, incident, started_at, ... */
+json_t *activation_get(struct store *st, const char *handle, struct err *e);
+/* Activates a plan at a level for an incident, or as a drill (number
+ * NULL): the checklist is made from the stored plan version. */
+bool plan_activate(struct store *st, const char *key, const char *level, const char *number,
+		   bool drill, char id[ID_TEXT], struct err *e);
+/* Raises the response level: the new levels' items are added, what was
+ * done stays done. */
+bool plan_raise(struct store *st, const char *handle, const char *level, struct err *e);
+/* The checklist: items with due (UTC seconds or null), overdue, took_min;
+ * progress {total, done, overdue}. */
+json_t *plan_status(struct store *st, const char *handle, int64_t now, struct err *e);
+json_t *plan_items(struct store *st, const char *activation_id, struct err *e);
+/* Ticks an item: done, prev_done, na (reason required) or open again; a
+ * parent is done only when its substeps are, and is done by itself when
+ * the last of them is. Every tick is recorded and goes to the timeline. */
+bool plan_check(struct store *st, const char *handle, const char *item_key, const char *state,
+		const char *reason, struct err *e);
+bool plan_close(struct store *st, const char *handle, const char *summary, struct err *e);
+
 /* ---- who to call ---- */
 /* Teams and experts for an incident type in a township (the township's
  * own, then county-wide): {teams: [...], experts: [...]}, from

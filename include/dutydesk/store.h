@@ -73,6 +73,7 @@ bool store_tick(struct store *st, hlc_t *out, struct err *e);
 bool store_next_counter(struct store *st, const char *name, int64_t *out, struct err *e);
 /* Who is acting, for the audit trail (borrowed; kept until changed). */
 void store_set_actor(struct store *st, const char *actor);
+const char *store_actor(const struct store *st);
 
 /* ---- records: the only writers of synced tables ----
  * Each call must run inside a transaction. A write also stamps the clock,

@@ -62,8 +62,17 @@ static bool set_identity(struct cli *c)
 
 static bool do_init(struct cli *c)
 {
-	return reference_load(c->st, &c->err) && set_identity(c) &&
-	       catalogue_load(c->st, &c->err);
+	int plans;
+	json_t *problems = json_array();
+	bool ok = reference_load(c->st, &c->err) && set_identity(c) &&
+		  catalogue_load(c->st, &c->err) &&
+		  plans_load_library(c->st, &plans, problems, &c->err);
+	size_t i;
+	json_t *m;
+	json_array_foreach(problems, i, m)
+		fprintf(stderr, "dutydesk init: plan left out: %s\n", json_string_value(m));
+	json_decref(problems);
+	return ok;
 }
 
 static void print_identity(struct cli *c, const char *what)

@@ -336,7 +336,7 @@ static const struct {
 			       "shelf_life_days", NULL}},
 	{"teams", &T_TEAM, NULL,
 	 (const char *const[]){"code", "name", "type", "size", "leader", "phone", "township", "base",
-			       "equipment", NULL}},
+			       "equipment", "available", NULL}},
 	{"experts", &T_EXPERT, NULL,
 	 (const char *const[]){"code", "name", "field", "org", "phone", "township", NULL}},
 	{"contacts", &T_CONTACT, NULL,

@@ -99,7 +99,6 @@ const struct enum_value ENUM_DUTY_KIND[] = {
 const struct enum_value ENUM_COLOUR[] = {
 	{"blue", "蓝色", "blue"}, {"yellow", "黄色", "yellow"}, {"orange", "橙色", "orange"},
 	{"red", "红色", "red"}, END};
-static const struct enum_value ENUM_ROLE_DRILL[] = {{"0", "否", "no"}, {"1", "是", "yes"}, END};
 
 #define COLS(t, ...) static const struct column t##_cols[] = {__VA_ARGS__}
 #define TABLE(sym, nm, app, code) \
@@ -196,12 +195,13 @@ COLS(T_PLAN, TXT_REQ("plan_key"), TXT_REQ("version"), TXT_REQ("title"), TXT_REQ(
 TABLE(T_PLAN, "plan", false, NULL);
 
 COLS(T_PLAN_ACTIVATION, TXT_REQ("plan_id"), TXT("incident_id"), ENUM_REQ("level", ENUM_LEVEL),
-     TIME("started_at"), TIME("closed_at"), ENUM("drill", ENUM_ROLE_DRILL));
+     TIME("started_at"), TIME("closed_at"), BOOL("drill"), TXT("summary"));
 TABLE(T_PLAN_ACTIVATION, "plan_activation", false, NULL);
 
 COLS(T_CHECKLIST_ITEM, TXT_REQ("activation_id"), TXT_REQ("item_key"), TXT("parent_key"),
      TXT_REQ("level"), INT("ord", 0, 1000000), TXT_REQ("text"), TXT("unit"),
-     INT("within_min", 0, 1000000), TXT("after_key"), TXT("state"), TXT("reason"));
+     INT("within_min", 0, 1000000), TXT("after_key"), TXT("state"), TXT("reason"),
+     TIME("done_at"), TXT("done_by"), TIME("started_at"));
 TABLE(T_CHECKLIST_ITEM, "checklist_item", false, NULL);
 
 COLS(T_DUTY_ENTRY, ENUM_REQ("kind", ENUM_DUTY_KIND), TIME("at"), TOWNSHIP, TXT("source"),

@@ -238,5 +238,14 @@ static const char v6[] =
 	"CREATE INDEX timeline_corrects ON timeline(corrects_id) WHERE corrects_id IS NOT NULL;\n"
 	"CREATE INDEX timeline_at ON timeline(created_at);\n";
 
-const char *const store_migrations[] = {v1, v2, v3, v4, v5, v6};
+/* Plan activations: when each item was done and by whom (also in the
+ * ticks, append-only), and the summary an activation is closed with. */
+static const char v7[] =
+	"ALTER TABLE checklist_item ADD COLUMN done_at INTEGER;\n"
+	"ALTER TABLE checklist_item ADD COLUMN done_by TEXT;\n"
+	"ALTER TABLE checklist_item ADD COLUMN started_at INTEGER;\n"
+	"ALTER TABLE plan_activation ADD COLUMN summary TEXT;\n"
+	"CREATE INDEX checklist_item_activation ON checklist_item(activation_id, ord);\n";
+
+const char *const store_migrations[] = {v1, v2, v3, v4, v5, v6, v7};
 const int store_schema_version = (int)(sizeof store_migrations / sizeof store_migrations[0]);

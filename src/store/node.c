@@ -93,3 +93,8 @@ void store_set_actor(struct store *st, const char *actor)
 {
 	st->actor = actor;
 }
+
+const char *store_actor(const struct store *st)
+{
+	return st->actor;
+}

@@ -11,7 +11,7 @@
 static void present(json_t *o)
 {
 	static const char *const flags[] = {"road", "county_town", "high_risk", "hazard_card",
-					    "available", "archived", "overdue", "below_min"};
+					    "available", "archived", "overdue", "below_min", "drill"};
 	const char *k;
 	json_t *v;
 	void *tmp;
