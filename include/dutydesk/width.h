@@ -28,6 +28,9 @@ size_t text_fit(const char *s, int max, int *used);
 /* Appends s padded (or truncated with an ellipsis) to exactly cells cells;
  * right aligns when right is true. Control characters become '?'. */
 void sb_cell(struct strbuf *sb, const char *s, int cells, bool right);
+/* Cuts an incomplete UTF-8 sequence off the end of s (left by a byte
+ * truncation such as snprintf's). */
+void utf8_trim_partial(char *s);
 /* Appends s with control characters and invalid bytes made harmless. */
 void sb_safe(struct strbuf *sb, const char *s);
 

@@ -32,6 +32,7 @@ struct cli_cmd {
 enum {
 	CMD_CREATES = 1 << 0, /* opens with STORE_CREATE */
 	CMD_RECORD = 1 << 1,  /* options fill a new record: its required columns must be given */
+	CMD_NODB = 1 << 2,    /* needs no database */
 };
 
 struct cli {

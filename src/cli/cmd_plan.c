@@ -93,6 +93,8 @@ static int run_validate(struct cli *c)
 		bad += plan == NULL;
 		json_decref(plan);
 		json_decref(errors);
+		if (bad)
+			break; /* every problem of the first broken file, then stop */
 	}
 	if (bad) {
 		err_set(&c->err, ERR_FAIL, "%d of %d files are broken", bad, c->nargs);
@@ -310,7 +312,7 @@ const struct cli_cmd cmds_plan[] = {
 	{"plan", "list", NULL, 0, 0, "the plan library", NULL, NULL, 0, run_list},
 	{"plan", "show", "ID", 1, 1, "a plan: levels, triggers, items", NULL, NULL, 0, run_show},
 	{"plan", "validate", "FILE...", 1, 100, "check plan files; names every problem", NULL, NULL,
-	 0, run_validate},
+	 CMD_NODB, run_validate},
 	{"plan", "load", "FILE...", 1, 100, "add plan files (new versions) to the library", NULL,
 	 NULL, 0, run_load},
 	{"plan", "activate", "ID", 1, 1, "start a response (or a drill) at a level", NULL,

@@ -508,7 +508,8 @@ static const struct cli_opt import_opts[] = {
 	{"dry-run", NULL, NULL, "check every row and report; write nothing"},
 	{NULL, NULL, NULL, NULL}};
 static const struct cli_opt export_opts[] = {
-	{"format", "FMT", NULL, "csv (default, re-importable) or json"}, {NULL, NULL, NULL, NULL}};
+	{"format", "FMT", NULL, "csv (default; import reads it back) or json"},
+	{NULL, NULL, NULL, NULL}};
 
 const struct cli_cmd cmds_resources[] = {
 	{"depot", "list", NULL, 0, 0, "depots and storage points", NULL, NULL, 0, run_depots},
@@ -531,6 +532,8 @@ const struct cli_cmd cmds_resources[] = {
 	{"import", NULL, "KIND FILE", 2, 2,
 	 "import depots, items, teams, experts, contacts or stock receipts from CSV", NULL,
 	 import_opts, 0, run_import},
-	{"export", NULL, "KIND", 1, 1, "export depots, items, teams, experts, contacts or stock",
+	{"export", NULL, "KIND", 1, 1,
+	 "export depots, items, teams, experts, contacts, or stock on hand per lot (as receipts "
+	 "for a new database: importing them again receives them again)",
 	 NULL, export_opts, 0, run_export},
 	{NULL, NULL, NULL, 0, 0, NULL, NULL, NULL, 0, NULL}};

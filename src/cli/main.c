@@ -184,6 +184,8 @@ static int run_cmd(const struct cli_cmd *cmd, int argc, char **argv, struct cli 
 		}
 	if (!check_required(c))
 		return cli_fail(c);
+	if (cmd->flags & CMD_NODB)
+		return cmd->run(c);
 	bool existed = access(c->db_path, F_OK) == 0;
 	if (!store_open(c->db_path, cmd->flags & CMD_CREATES ? STORE_CREATE : 0, &c->st, &c->err))
 		return cli_fail(c);

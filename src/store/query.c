@@ -307,7 +307,7 @@ bool q_township(struct store *st, const char *text, char code[16], struct err *e
 			" OR name = ?1 || '镇' OR name = ?1 || '乡')", "s", text))
 		return false;
 	if (!c)
-		return err_set(e, ERR_USAGE, "township '%s': no such township (name or code)", text);
+		return err_set(e, ERR_USAGE, "township: '%s': no such township (name or code)", text);
 	snprintf(code, 16, "%s", c);
 	free(c);
 	return true;
@@ -327,11 +327,11 @@ bool q_village(struct store *st, const char *township_code, const char *text, ch
 		snprintf(code, 16, "%s", json_string_value(json_object_get(json_array_get(r, 0), "code")));
 	json_decref(r);
 	if (n == 0)
-		return err_set(e, ERR_USAGE, "village '%s': no such village%s", text,
+		return err_set(e, ERR_USAGE, "village: '%s': no such village%s", text,
 			       township_code ? " in that township" : "");
 	if (n > 1)
 		return err_set(e, ERR_USAGE,
-			       "village '%s': %zu villages have that name; give the township too", text, n);
+			       "village: '%s': %zu villages have that name; give the township too", text, n);
 	return true;
 }
 
@@ -344,7 +344,7 @@ bool q_incident_type(struct store *st, const char *text, char id[64], struct err
 		return false;
 	if (!c)
 		return err_set(e, ERR_USAGE,
-			       "type '%s': unknown incident type (see data/incident_types.csv)", text);
+			       "type: '%s': unknown incident type (see data/incident_types.csv)", text);
 	snprintf(id, 64, "%s", c);
 	free(c);
 	return true;
@@ -362,7 +362,7 @@ bool q_ref(struct store *st, const char *ref, const char *text, char id[ID_TEXT]
 	if (!store_text(st, e, &c, sql, "s", text))
 		return false;
 	if (!c)
-		return err_set(e, ERR_USAGE, "%s '%s': no such %s", ref, text, ref);
+		return err_set(e, ERR_USAGE, "%s: '%s': no such %s", ref, text, ref);
 	snprintf(id, ID_TEXT, "%s", c);
 	free(c);
 	return true;

@@ -6,6 +6,7 @@
 
 #include "dutydesk/dtime.h"
 #include "dutydesk/model.h"
+#include "dutydesk/plan.h"
 #include "tui.h"
 
 /* Adds the choices of q_choices(what) to ff. */
@@ -475,6 +476,10 @@ struct form *form_from_draft(struct app *app, json_t *d)
 		f = form_stock_move(app, NULL, NULL);
 	else if (str_eq(kind, "dispatch"))
 		f = form_dispatch(app, target);
+	else if (str_eq(kind, "activate"))
+		f = form_activate(app, target);
+	else if (str_eq(kind, "item_note"))
+		f = form_item_note(app, target);
 	if (f)
 		form_from_json(f, json_object_get(d, "fields"));
 	return f;
@@ -549,6 +554,89 @@ struct form *form_dispatch(struct app *app, const char *number)
 		     "depot");
 	form_add(f, "note", N_("Timeline text"), F_TEXT, false);
 	f->save = dispatch_save;
+	f->dirty = false;
+	return f;
+}
+
+/* ---- plans: activation, and a note on a checklist item ---- */
+static bool activate_tx(struct app *app, struct form *f, json_t *unused, struct err *e)
+{
+	char id[ID_TEXT];
+	char *inc = xstrdup(form_value(f, "incident"));
+	bool drill = str_eq(form_value(f, "drill"), "1");
+	bool ok;
+	if (drill && *inc)
+		ok = err_set(e, ERR_USAGE, "%s", _("a drill has no incident: clear one of them"));
+	else
+		ok = plan_activate(app->st, f->target, form_value(f, "level"), *inc ? inc : NULL, drill,
+				   id, e);
+	free(inc);
+	if (ok)
+		app_message(app, false, "%s", drill ? _("drill started") : _("plan activated"));
+	return ok;
+}
+
+static bool activate_save(struct app *app, struct form *f, struct err *e)
+{
+	return in_tx(app, activate_tx, f, NULL, e);
+}
+
+struct form *form_activate(struct app *app, const char *plan_key)
+{
+	struct form *f = form_create("activate", _("Activate the plan"));
+	snprintf(f->target, sizeof f->target, "%s", plan_key);
+	struct form_field *lv = form_add(f, "level", N_("Level"), F_CHOICE, true);
+	for (int i = 0; i < 4; i++)
+		form_choice(lv, plan_levels[i], plan_levels[i]);
+	load_choices(app, form_add(f, "incident", N_("Incident"), F_CHOICE, false), "open_incident");
+	struct form_field *d = form_add(f, "drill", N_("Drill (演练)"), F_CHOICE, false);
+	form_choice(d, "0", app->zh ? "否 no" : "no");
+	form_choice(d, "1", app->zh ? "是 yes" : "yes");
+	form_set(f, "level", "IV");
+	form_set(f, "drill", "0");
+	f->save = activate_save;
+	f->dirty = false;
+	return f;
+}
+
+static bool item_note_tx(struct app *app, struct form *f, json_t *unused, struct err *e)
+{
+	char act[ID_TEXT];
+	const char *sp = strchr(f->target, ' ');
+	snprintf(act, sizeof act, "%.*s", sp ? (int)(sp - f->target) : 0, f->target);
+	json_t *a = activation_get(app->st, act, e);
+	if (!a)
+		return false;
+	char *text = xasprintf("[%s] %s", sp ? sp + 1 : "", form_value(f, "text"));
+	const char *n = json_string_value(json_object_get(a, "incident"));
+	bool ok;
+	if (n) {
+		ok = incident_log(app->st, n, "note", text, e);
+	} else {
+		/* a drill has no incident: the note goes to the duty log */
+		json_t *d = json_pack("{s:s, s:s}", "kind", "other", "text", text);
+		char id[ID_TEXT];
+		ok = duty_log_add(app->st, &app->rules, d, id, e);
+		json_decref(d);
+	}
+	free(text);
+	json_decref(a);
+	if (ok)
+		app_message(app, false, "%s", _("note added"));
+	return ok;
+}
+
+static bool item_note_save(struct app *app, struct form *f, struct err *e)
+{
+	return in_tx(app, item_note_tx, f, NULL, e);
+}
+
+struct form *form_item_note(struct app *app, const char *key)
+{
+	struct form *f = form_create("item_note", _("Note on the checklist item"));
+	snprintf(f->target, sizeof f->target, "%s", key);
+	form_add(f, "text", N_("Text"), F_TEXT, true);
+	f->save = item_note_save;
 	f->dirty = false;
 	return f;
 }

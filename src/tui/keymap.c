@@ -17,7 +17,7 @@ const struct action_info action_table[ACT_COUNT] = {
 	[ACT_PANE_4] = {"pane-plans", "4", N_("plans and checklists")},
 	[ACT_DOWN] = {"down", "j Down", N_("down")},
 	[ACT_UP] = {"up", "k Up", N_("up")},
-	[ACT_PAGE_DOWN] = {"page-down", "PgDn ^F Space", N_("page down")},
+	[ACT_PAGE_DOWN] = {"page-down", "PgDn ^F", N_("page down")},
 	[ACT_PAGE_UP] = {"page-up", "PgUp ^B", N_("page up")},
 	[ACT_TOP] = {"top", "g Home", N_("first row")},
 	[ACT_BOTTOM] = {"bottom", "G End", N_("last row")},
@@ -40,6 +40,7 @@ const struct action_info action_table[ACT_COUNT] = {
 	[ACT_CONTACTS] = {"contacts", "c", N_("who to call for this incident: teams and experts"),
 			  N_("call")},
 	[ACT_DISPATCH] = {"dispatch", "d", N_("send stock to this incident"), N_("dispatch")},
+	[ACT_TICK] = {"tick", "Space", N_("tick the checklist item done (again: open)"), N_("tick")},
 };
 
 static const struct {

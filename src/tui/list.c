@@ -318,7 +318,7 @@ void list_draw(struct list *l, WINDOW *w, int y, int x, int height, int width, b
 			json_t *v = json_object_get(row, key);
 			char num[32];
 			const char *t = json_is_string(v) ? json_string_value(v) : "";
-			char cbuf[64];
+			char cbuf[1024];
 			if (l->cols[c].cell) {
 				t = l->cols[c].cell(row, cbuf, sizeof cbuf);
 			} else if (json_is_string(v) && l->cols[c].label) {

@@ -308,6 +308,9 @@ bool lpane_action(struct app *app, struct pane *p, enum action a)
 		return true;
 	case ACT_NEXT_MATCH:
 	case ACT_PREV_MATCH:
+		if (!lp->list.search[0] && lp->spec->action &&
+		    lp->spec->action(app, lp, a, key))
+			return true; /* a pane may give n a meaning of its own */
 		if (lp->list.search[0]) {
 			char text[256];
 			snprintf(text, sizeof text, "%s", lp->list.search);
@@ -376,7 +379,7 @@ bool lpane_export(struct app *app, struct pane *p, const char *path, long *rows,
 			for (int c = 0; c < l->ncols; c++) {
 				const char *k = !tui_zh && l->cols[c].key_en ? l->cols[c].key_en : l->cols[c].key;
 				json_t *v = json_object_get(row, k);
-				char buf[64];
+				char buf[1024];
 				const char *t = json_is_string(v) ? json_string_value(v) : "";
 				if (l->cols[c].cell)
 					t = l->cols[c].cell(row, buf, sizeof buf);

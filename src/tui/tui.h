@@ -28,7 +28,7 @@ enum action {
 	ACT_DOWN, ACT_UP, ACT_PAGE_DOWN, ACT_PAGE_UP, ACT_TOP, ACT_BOTTOM,
 	ACT_OPEN, ACT_BACK, ACT_SEARCH, ACT_NEXT_MATCH, ACT_PREV_MATCH,
 	ACT_SORT, ACT_FILTER, ACT_ADD, ACT_EDIT, ACT_NOTE, ACT_INSPECT, ACT_MOVE,
-	ACT_COMMAND, ACT_REDRAW, ACT_HISTORY, ACT_VIEW, ACT_CONTACTS, ACT_DISPATCH,
+	ACT_COMMAND, ACT_REDRAW, ACT_HISTORY, ACT_VIEW, ACT_CONTACTS, ACT_DISPATCH, ACT_TICK,
 	ACT_COUNT
 };
 struct action_info {
@@ -173,7 +173,7 @@ struct form_field {
 struct form {
 	char kind[32];           /* "incident", "note", ... (draft kind) */
 	char title[128];
-	char target[64];         /* record the form is about (number, code), or "" */
+	char target[128];        /* record the form is about (number, code), or "" */
 	struct form_field *fields;
 	int nfields, focus;
 	bool dirty;
@@ -298,6 +298,8 @@ struct form *form_hazard_edit(struct app *app, const char *code);
 struct form *form_inspection(struct app *app, const char *code);
 struct form *form_stock_move(struct app *app, const char *depot, const char *item);
 struct form *form_dispatch(struct app *app, const char *number);
+struct form *form_activate(struct app *app, const char *plan_key);
+struct form *form_item_note(struct app *app, const char *key);
 /* Re-creates a form from a draft object (kind + fields); NULL if unknown. */
 struct form *form_from_draft(struct app *app, json_t *draft);
 

@@ -185,3 +185,17 @@ void sb_cell(struct strbuf *sb, const char *s, int cells, bool right)
 	if (!right)
 		pad(sb, cells - w);
 }
+
+void utf8_trim_partial(char *s)
+{
+	size_t n = strlen(s), i = n;
+	/* back over continuation bytes to the last lead byte */
+	while (i > 0 && ((unsigned char)s[i - 1] & 0xC0) == 0x80)
+		i--;
+	if (i == 0)
+		return;
+	unsigned char lead = (unsigned char)s[i - 1];
+	size_t want = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+	if (n - (i - 1) < want)
+		s[i - 1] = '\0';
+}
