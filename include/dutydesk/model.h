@@ -188,6 +188,8 @@ json_t *plan_items(struct store *st, const char *activation_id, struct err *e);
 bool plan_check(struct store *st, const char *handle, const char *item_key, const char *state,
 		const char *reason, struct err *e);
 bool plan_close(struct store *st, const char *handle, const char *summary, struct err *e);
+/* Open checklist items past their time, over every open activation. */
+int64_t plans_overdue(struct store *st, int64_t now);
 
 /* ---- who to call ---- */
 /* Teams and experts for an incident type in a township (the township's

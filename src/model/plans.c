@@ -473,3 +473,18 @@ bool plan_close(struct store *st, const char *handle, const char *summary, struc
 	json_decref(act);
 	return ok;
 }
+
+int64_t plans_overdue(struct store *st, int64_t now)
+{
+	json_t *acts = store_rows(st, NULL, "SELECT id FROM plan_activation WHERE closed_at IS NULL", "");
+	int64_t n = 0;
+	size_t i;
+	json_t *a;
+	json_array_foreach(acts, i, a) {
+		json_t *s = plan_status(st, json_string_value(json_object_get(a, "id")), now, NULL);
+		n += json_integer_value(json_object_get(json_object_get(s, "progress"), "overdue"));
+		json_decref(s);
+	}
+	json_decref(acts);
+	return n;
+}

@@ -67,6 +67,8 @@ static void check_deadlines(struct app *app)
 	json_array_foreach(due, i, r)
 		n += json_is_true(json_object_get(r, "overdue"));
 	json_decref(due);
+	/* checklist items past their time count too */
+	n += plans_overdue(app->st, dd_now());
 	if (n > app->overdue && app->cfg.bell && app->running)
 		beep(); /* once, when a report falls due */
 	if (n != app->overdue)
@@ -259,6 +261,8 @@ static void paint_help(struct app *app, WINDOW *w, int h, int width)
 		{":report [daily|shift]", N_("the selected incident's report text, or the daily report")},
 		{":history", N_("who changed the selected record, when (also H)")},
 		{":export FILE.csv", N_("the list as filtered and sorted on screen, every row")},
+		{":plan raise LEVEL", N_("raise the selected response's level (items added, done kept)")},
+		{":plan close SUMMARY", N_("end the selected response with a summary")},
 		{":pane N", N_("go to pane N")},
 		{":sync", N_("synchronise with the county hub")},
 		{":q", N_("quit")}};
@@ -467,6 +471,42 @@ static void shift_command(struct app *app, const char *rest)
 		view_command(app, "report", "shift");
 }
 
+static char plan_handle[ID_TEXT];
+
+static bool do_plan_raise(struct app *app, const char *level, struct err *e)
+{
+	return plan_raise(app->st, plan_handle, level, e);
+}
+
+static bool do_plan_close(struct app *app, const char *summary, struct err *e)
+{
+	return plan_close(app->st, plan_handle, summary, e);
+}
+
+/* :plan raise LEVEL | :plan close SUMMARY, for the selected item's
+ * activation in pane 4 (or the selected incident's in pane 1). */
+static void plan_command(struct app *app, const char *rest)
+{
+	char verb[32] = "";
+	int n = 0;
+	sscanf(rest, "%31s %n", verb, &n);
+	const char *arg = rest + n;
+	const char *key = app->panes[app->active].data && app->active != 0
+				  ? lpane_selected_key(&app->panes[app->active]) : NULL;
+	if (!key) {
+		app_message(app, true, "%s", _("select a checklist item (pane 4) or an incident (pane 1)"));
+		return;
+	}
+	const char *sp = strchr(key, ' ');
+	snprintf(plan_handle, sizeof plan_handle, "%.*s", sp ? (int)(sp - key) : (int)strlen(key), key);
+	if (!strcmp(verb, "raise") && *arg)
+		tx(app, true, do_plan_raise, arg, _("response level raised"));
+	else if (!strcmp(verb, "close") && *arg)
+		tx(app, true, do_plan_close, arg, _("response closed"));
+	else
+		app_message(app, true, "%s", _("usage: :plan raise LEVEL | :plan close SUMMARY"));
+}
+
 /* :log TEXT adds an entry; :log alone shows today's log. */
 static void log_command(struct app *app, const char *rest)
 {
@@ -524,6 +564,8 @@ void app_command(struct app *app, const char *line)
 		log_command(app, rest);
 	} else if (!strcmp(verb, "tasks") || !strcmp(verb, "report") || !strcmp(verb, "history")) {
 		view_command(app, verb, rest);
+	} else if (!strcmp(verb, "plan")) {
+		plan_command(app, rest);
 	} else if (!strcmp(verb, "export")) {
 		struct pane *p = active(app);
 		struct err e;
