@@ -44,6 +44,19 @@ void q_set_expiry_days(struct store *st, int days);
  * of below_min, expiring (30 days) and expired, and the most urgent alerts. */
 json_t *q_stats(struct store *st, struct err *e);
 
+/* The select-list fragment (incident aliased x) of what the deadline rules
+ * read from an incident's timeline: first_report_at, written_at,
+ * last_report_at, final_at. One definition for every query that needs it. */
+#define Q_REPORT_CLOCK_COLS \
+	" (SELECT min(created_at) FROM timeline WHERE incident_id = x.id" \
+	"  AND kind = 'first_report') AS first_report_at," \
+	" (SELECT min(created_at) FROM timeline WHERE incident_id = x.id" \
+	"  AND kind = 'first_report' AND via = 'written') AS written_at," \
+	" (SELECT max(created_at) FROM timeline WHERE incident_id = x.id" \
+	"  AND kind IN ('first_report','follow_up')) AS last_report_at," \
+	" (SELECT min(created_at) FROM timeline WHERE incident_id = x.id" \
+	"  AND kind = 'final_report') AS final_at"
+
 /* ---- windows: the console's lists read only what is on screen ---- */
 struct window_query {
 	const char *cols;   /* select list */

@@ -46,16 +46,8 @@ json_t *q_shifts(struct store *st, int64_t limit, struct err *e)
 /* The clock fields the deadline rules read, for the incidents whose ids
  * are given (or for every open one when ids is NULL). */
 #define CLOCK_SQL \
-	"SELECT x.id, x.number, x.status, ty.class, x.type, x.level, x.received_at, x.closed_at," \
-	" (SELECT min(created_at) FROM timeline WHERE incident_id = x.id" \
-	"  AND kind = 'first_report') AS first_report_at," \
-	" (SELECT min(created_at) FROM timeline WHERE incident_id = x.id" \
-	"  AND kind = 'first_report' AND via = 'written') AS written_at," \
-	" (SELECT max(created_at) FROM timeline WHERE incident_id = x.id" \
-	"  AND kind IN ('first_report','follow_up')) AS last_report_at," \
-	" (SELECT min(created_at) FROM timeline WHERE incident_id = x.id" \
-	"  AND kind = 'final_report') AS final_at" \
-	" FROM incident x JOIN incident_type ty ON ty.id = x.type"
+	"SELECT x.id, x.number, x.status, ty.class, x.type, x.level, x.received_at, x.closed_at, " \
+	Q_REPORT_CLOCK_COLS " FROM incident x JOIN incident_type ty ON ty.id = x.type"
 
 json_t *q_incident_clock(struct store *st, const char *id, struct err *e)
 {

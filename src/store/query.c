@@ -62,15 +62,8 @@ static json_t *present_all(json_t *arr)
 	DIVISION_COLS ", x.place, x.received_at, x.occurred_at, x.channel, x.reporter," \
 	" x.reporter_phone, x.reporter_unit, x.deaths, x.injured, x.missing, x.trapped," \
 	" x.evacuated, x.affected, x.loss_10k, x.lon, x.lat, x.closed_at, x.reporter_post," \
-	" x.cause, x.course, x.measures, x.trend, x.told, x.duplicate_of," \
-	" (SELECT min(created_at) FROM timeline WHERE incident_id = x.id" \
-	"  AND kind = 'first_report') AS first_report_at," \
-	" (SELECT min(created_at) FROM timeline WHERE incident_id = x.id" \
-	"  AND kind = 'first_report' AND via = 'written') AS written_at," \
-	" (SELECT max(created_at) FROM timeline WHERE incident_id = x.id" \
-	"  AND kind IN ('first_report','follow_up')) AS last_report_at," \
-	" (SELECT min(created_at) FROM timeline WHERE incident_id = x.id" \
-	"  AND kind = 'final_report') AS final_at"
+	" x.cause, x.course, x.measures, x.trend, x.told, x.duplicate_of, " \
+	Q_REPORT_CLOCK_COLS
 
 json_t *q_incident_list(struct store *st, const struct incident_filter *f, struct err *e)
 {

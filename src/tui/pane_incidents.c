@@ -187,15 +187,7 @@ static const struct lpane_spec spec = {
 		      " AS received, x.level,"
 		      " x.status,"
 		      " ty.name_zh AS type_zh, ty.name_en AS type_en, t.name AS township, x.title,"
-		      " ty.class, x.type, x.received_at, x.closed_at,"
-		      " (SELECT min(created_at) FROM timeline WHERE incident_id = x.id"
-		      "  AND kind = 'first_report') AS first_report_at,"
-		      " (SELECT min(created_at) FROM timeline WHERE incident_id = x.id"
-		      "  AND kind = 'first_report' AND via = 'written') AS written_at,"
-		      " (SELECT max(created_at) FROM timeline WHERE incident_id = x.id"
-		      "  AND kind IN ('first_report','follow_up')) AS last_report_at,"
-		      " (SELECT min(created_at) FROM timeline WHERE incident_id = x.id"
-		      "  AND kind = 'final_report') AS final_at",
+		      " ty.class, x.type, x.received_at, x.closed_at, " Q_REPORT_CLOCK_COLS,
 	      .from = "incident x JOIN incident_type ty ON ty.id = x.type"
 		      " LEFT JOIN division t ON t.code = x.township_code",
 	      .where = "x.archived = 0",
