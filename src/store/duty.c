@@ -43,8 +43,7 @@ json_t *q_shifts(struct store *st, int64_t limit, struct err *e)
 		limit > 0 ? limit : (int64_t)-1);
 }
 
-/* The clock fields the deadline rules read, for the incidents whose ids
- * are given (or for every open one when ids is NULL). */
+/* The clock fields the deadline rules read of each incident. */
 #define CLOCK_SQL \
 	"SELECT x.id, x.number, x.status, ty.class, x.type, x.level, x.received_at, x.closed_at, " \
 	Q_REPORT_CLOCK_COLS " FROM incident x JOIN incident_type ty ON ty.id = x.type"
