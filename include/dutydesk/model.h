@@ -94,6 +94,9 @@ void incident_due(const struct deadline_rules *r, json_t *row, int64_t now);
 /* Incidents as q_incident_list, with their next deadline, presented. */
 json_t *incident_list(struct store *st, const struct deadline_rules *r,
 		      const struct incident_filter *f, struct err *e);
+/* How many incidents have a report overdue (read by pages: a watch over a
+ * large database keeps its memory small). */
+int64_t incidents_overdue(struct store *st, const struct deadline_rules *r, int64_t now);
 /* Open incidents that owe a report, soonest first, each with next_due
  * and overdue (raw times). */
 json_t *incidents_due(struct store *st, const struct deadline_rules *r, int64_t now,

@@ -89,6 +89,9 @@ json_t *q_incident_clock(struct store *st, const char *id, struct err *e);
 /* The same for every incident that may still owe a report: open ones, and
  * those closed in the last 30 days without a final report. */
 json_t *q_open_clocks(struct store *st, struct err *e);
+/* The same by pages of limit, after the incident id after_id (NULL: from
+ * the start), for counting without holding them all. */
+json_t *q_open_clocks_page(struct store *st, const char *after_id, int64_t limit, struct err *e);
 struct log_filter {
 	const char *kind, *township_code, *shift_id;
 	int64_t since, until, limit; /* until 0: no bound */

@@ -97,7 +97,7 @@ static int run_validate(struct cli *c)
 			break; /* every problem of the first broken file, then stop */
 	}
 	if (bad) {
-		err_set(&c->err, ERR_FAIL, "%d of %d files are broken", bad, c->nargs);
+		err_set(&c->err, ERR_FAIL, "a broken file; the files after it were not checked");
 		return cli_fail(c);
 	}
 	return 0;
@@ -252,9 +252,12 @@ static int show_status(struct cli *c, const char *handle, bool report)
 		       json_string_value(json_object_get(it, "item_key")),
 		       json_string_value(json_object_get(it, "text")));
 		if (report && json_is_integer(json_object_get(it, "took_min")))
-			printf("  took %lldm%s%lld", (long long)json_integer_value(json_object_get(it, "took_min")),
-			       json_is_integer(json_object_get(it, "within_min")) ? " / within " : "",
-			       (long long)json_integer_value(json_object_get(it, "within_min")));
+		{
+			printf("  took %lldm", (long long)json_integer_value(json_object_get(it, "took_min")));
+			if (json_is_integer(json_object_get(it, "within_min")))
+				printf(" / within %lldm",
+				       (long long)json_integer_value(json_object_get(it, "within_min")));
+		}
 		else if (json_is_string(json_object_get(it, "due")) && str_eq(state, "open"))
 			printf("  %sdue %.5s %.5s", over ? "OVERDUE " : "",
 			       json_string_value(json_object_get(it, "due")) + 5,

@@ -80,6 +80,27 @@ json_t *incident_list(struct store *st, const struct deadline_rules *r,
 	return rows;
 }
 
+int64_t incidents_overdue(struct store *st, const struct deadline_rules *r, int64_t now)
+{
+	int64_t n = 0;
+	char after[ID_TEXT] = "";
+	for (;;) {
+		json_t *rows = q_open_clocks_page(st, after, 200, NULL);
+		size_t i, got = json_array_size(rows);
+		json_t *row;
+		json_array_foreach(rows, i, row) {
+			incident_due(r, row, now);
+			n += json_is_true(json_object_get(row, "overdue"));
+		}
+		if (got)
+			snprintf(after, sizeof after, "%s",
+				 json_string_value(json_object_get(json_array_get(rows, got - 1), "id")));
+		json_decref(rows);
+		if (got < 200)
+			return n;
+	}
+}
+
 static int by_due(const void *a, const void *b)
 {
 	json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;

@@ -212,6 +212,8 @@ bool plan_activate(struct store *st, const char *key, const char *level, const c
 		return false;
 	char inc[ID_TEXT] = "";
 	bool ok = !number || q_ref(st, "incident", number, inc, e);
+	if (!ok && e)
+		e->code = ERR_FAIL; /* a record not found, not a misused command */
 	if (ok && number) {
 		int64_t open;
 		ok = store_int(st, e, &open,
@@ -421,7 +423,24 @@ bool plan_check(struct store *st, const char *handle, const char *item_key, cons
 					     item_key, json_string_value(json_object_get(x, "item_key")));
 	}
 	ok = ok && set_state(st, act, it, state, reason, e);
-	/* roll up: a parent whose substeps are all finished is done too */
+	/* reopening a substep reopens the parents that were done */
+	char up[96] = "";
+	if (ok && !finishing && json_is_string(json_object_get(it, "parent_key")))
+		snprintf(up, sizeof up, "%s", json_string_value(json_object_get(it, "parent_key")));
+	while (ok && up[0]) {
+		json_t *p = NULL;
+		json_array_foreach(items, i, x)
+			if (str_eq(json_string_value(json_object_get(x, "item_key")), up))
+				p = x;
+		up[0] = '\0';
+		if (p && str_eq(json_string_value(json_object_get(p, "state")), "done")) {
+			ok = set_state(st, act, p, "open", "a substep was opened again", e);
+			if (json_is_string(json_object_get(p, "parent_key")))
+				snprintf(up, sizeof up, "%s", json_string_value(json_object_get(p, "parent_key")));
+		}
+	}
+	/* roll up: a parent whose substeps are all finished is done too (unless
+	 * its own prerequisite is still open: then it waits for a tick) */
 	const char *parent = ok ? json_string_value(json_object_get(it, "parent_key")) : NULL;
 	while (ok && parent && finishing) {
 		json_t *p = NULL, *fresh = plan_items(st, json_string_value(json_object_get(act, "id")), e);
@@ -432,6 +451,13 @@ bool plan_check(struct store *st, const char *handle, const char *item_key, cons
 			if (str_eq(json_string_value(json_object_get(x, "parent_key")), parent) &&
 			    str_eq(json_string_value(json_object_get(x, "state")), "open"))
 				all = false;
+		}
+		if (all && p && json_is_string(json_object_get(p, "after_key"))) {
+			json_array_foreach(fresh, i, x)
+				if (str_eq(json_string_value(json_object_get(x, "item_key")),
+					   json_string_value(json_object_get(p, "after_key"))) &&
+				    str_eq(json_string_value(json_object_get(x, "state")), "open"))
+					all = false;
 		}
 		if (all && p && str_eq(json_string_value(json_object_get(p, "state")), "open")) {
 			ok = set_state(st, act, p, "done", NULL, e);

@@ -147,6 +147,8 @@ static void item_pair(struct loader *l, const char *key, yaml_node_t *v, const c
 		const char *s = scalar(v);
 		if (!id_ok(s)) {
 			problem(l, v, path, "expected an id of a-z, 0-9, '-' or '_' (at most 63)");
+			/* it is there, if malformed: not "missing" as well */
+			json_object_set_new(it, "id", json_string(s ? s : ""));
 			return;
 		}
 		json_t *prev = json_object_get(l->ids, s);
@@ -293,8 +295,7 @@ static void plan_pair(struct loader *l, const char *key, yaml_node_t *v, const c
 	if (!strcmp(key, "id")) {
 		if (!id_ok(scalar(v)))
 			problem(l, v, path, "expected an id of a-z, 0-9, '-' or '_'");
-		else
-			json_object_set_new(plan, key, json_string(scalar(v)));
+		json_object_set_new(plan, key, json_string(scalar(v) ? scalar(v) : ""));
 	} else if (!strcmp(key, "title") || !strcmp(key, "version")) {
 		const char *s = text(l, v, path);
 		if (s)

@@ -53,14 +53,20 @@ json_t *q_incident_clock(struct store *st, const char *id, struct err *e)
 	return store_row(st, e, CLOCK_SQL " WHERE x.id = ?", "s", id);
 }
 
-json_t *q_open_clocks(struct store *st, struct err *e)
+json_t *q_open_clocks_page(struct store *st, const char *after_id, int64_t limit, struct err *e)
 {
 	/* Open incidents, and those closed in the last 30 days whose final
 	 * report is still owed (older ones are history, not a watch's work). */
 	return store_rows(st, e,
-		CLOCK_SQL " WHERE x.archived = 0 AND (x.status = 'open' OR (x.closed_at > ? AND NOT EXISTS"
-		" (SELECT 1 FROM timeline WHERE incident_id = x.id AND kind = 'final_report')))",
-		"i", dd_now() - 30 * 86400);
+		CLOCK_SQL " WHERE x.archived = 0 AND (x.status = 'open' OR (x.closed_at > ?1 AND NOT EXISTS"
+		" (SELECT 1 FROM timeline WHERE incident_id = x.id AND kind = 'final_report')))"
+		" AND x.id > ?2 ORDER BY x.id LIMIT ?3",
+		"isi", dd_now() - 30 * 86400, after_id ? after_id : "", limit > 0 ? limit : (int64_t)-1);
+}
+
+json_t *q_open_clocks(struct store *st, struct err *e)
+{
+	return q_open_clocks_page(st, NULL, 0, e);
 }
 
 json_t *q_duty_log(struct store *st, const struct log_filter *f, struct err *e)

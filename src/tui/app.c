@@ -60,13 +60,7 @@ const char *app_label(struct app *app, const struct enum_value *vals, const char
 /* Incidents with a report overdue; rings the bell when one more falls due. */
 static void check_deadlines(struct app *app)
 {
-	json_t *due = incidents_due(app->st, &app->rules, dd_now(), NULL);
-	int64_t n = 0;
-	size_t i;
-	json_t *r;
-	json_array_foreach(due, i, r)
-		n += json_is_true(json_object_get(r, "overdue"));
-	json_decref(due);
+	int64_t n = incidents_overdue(app->st, &app->rules, dd_now());
 	/* checklist items past their time count too */
 	n += plans_overdue(app->st, dd_now());
 	if (n > app->overdue && app->cfg.bell && app->running)
@@ -79,7 +73,9 @@ static void check_deadlines(struct app *app)
 static void reload_stats(struct app *app)
 {
 	struct err e;
-	check_deadlines(app);
+	/* Deadlines are counted on the next tick, after the screen is painted:
+	 * on a big database they take longer than the first screen may. */
+	app->deadlines_stale = true;
 	json_t *s = q_stats(app->st, &e);
 	if (s) {
 		json_decref(app->stats);
@@ -1086,6 +1082,10 @@ int tui_main(const char *db_path, const char *officer)
 			}
 		}
 		now = dd_now_ms();
+		if (app->deadlines_stale && !app->dirty) {
+			app->deadlines_stale = false;
+			check_deadlines(app);
+		}
 		if (now - last_check >= 1000) {
 			last_check = now;
 			int64_t v;

@@ -134,13 +134,15 @@ static bool detail(struct app *app, const char *key, struct strbuf *out)
 
 static bool tick(struct app *app, const char *key, const char *state, const char *reason)
 {
-	char act[ID_TEXT];
+	char act[ID_TEXT], item[96];
 	const char *sp = key ? strchr(key, ' ') : NULL;
 	if (!sp)
 		return false;
+	/* copies: the reload below frees the row the key lives in */
 	snprintf(act, sizeof act, "%.*s", (int)(sp - key), key);
+	snprintf(item, sizeof item, "%s", sp + 1);
 	struct err e;
-	if (!store_begin(app->st, &e) || !plan_check(app->st, act, sp + 1, state, reason, &e)) {
+	if (!store_begin(app->st, &e) || !plan_check(app->st, act, item, state, reason, &e)) {
 		store_rollback(app->st);
 		app_message(app, true, "%s", e.msg);
 		return false;
@@ -150,7 +152,7 @@ static bool tick(struct app *app, const char *key, const char *state, const char
 		return false;
 	}
 	app_changed(app);
-	app_message(app, false, "%s %s", sp + 1, state_label(state));
+	app_message(app, false, "%s %s", item, state_label(state));
 	return true;
 }
 

@@ -267,6 +267,7 @@ struct app {
 	bool dirty;           /* repaint needed */
 	struct deadline_rules rules;
 	int64_t overdue;      /* incidents with a report overdue */
+	bool deadlines_stale; /* count them again on the next turn */
 	char *view;           /* a text view over the pane (report, log, history) */
 	int view_scroll;
 };

@@ -54,6 +54,8 @@ static bool spawn(struct child *c, char *const argv[])
 
 /* Reads until QUIET ms of silence (or limit ms); returns bytes, *last gets
  * the time of the last byte (t0 when none). */
+static int quiet = QUIET;
+
 static long drain(struct child *c, double t0, double *last, int limit)
 {
 	long total = 0;
@@ -63,7 +65,7 @@ static long drain(struct child *c, double t0, double *last, int limit)
 		struct pollfd p = {c->fd, POLLIN, 0};
 		/* Before the first byte, wait up to the limit (an Esc shows only
 		 * after the escape delay); after it, until QUIET ms of silence. */
-		double wait = total ? QUIET - (now_ms() - *last) : limit - (now_ms() - t0);
+		double wait = total ? quiet - (now_ms() - *last) : limit - (now_ms() - t0);
 		if (now_ms() - t0 > limit)
 			break;
 		int r = poll(&p, 1, wait > 0 ? (int)wait : 0);
@@ -151,6 +153,9 @@ int main(int argc, char **argv)
 	printf("dutydesk console, 80x24, xterm-256color\n");
 	double starts[7];
 	long bytes0 = 0;
+	/* the first screen: a longer quiet spell, so that a slow start (the
+	 * terminal set up, then a pause, then the screen) is timed to its end */
+	quiet = 400;
 	for (int i = 0; i < 7; i++) {
 		double t0 = now_ms(), last;
 		if (!spawn(&c, dd))
@@ -160,6 +165,7 @@ int main(int argc, char **argv)
 		if (i < 6)
 			finish(&c, "q");
 	}
+	quiet = QUIET;
 	qsort(starts, 7, sizeof *starts, cmp);
 	printf("  %-28s %8.2f ms %8ld bytes  (median of 7)\n", "start to first screen", starts[3],
 	       bytes0);
