@@ -247,5 +247,11 @@ static const char v7[] =
 	"ALTER TABLE plan_activation ADD COLUMN summary TEXT;\n"
 	"CREATE INDEX checklist_item_activation ON checklist_item(activation_id, ord);\n";
 
-const char *const store_migrations[] = {v1, v2, v3, v4, v5, v6, v7};
+/* What an incident was sent: found by the incident, not by scanning the
+ * ledger. */
+static const char v8[] =
+	"CREATE INDEX stock_movement_incident ON stock_movement(incident_id)"
+	" WHERE incident_id IS NOT NULL;\n";
+
+const char *const store_migrations[] = {v1, v2, v3, v4, v5, v6, v7, v8};
 const int store_schema_version = (int)(sizeof store_migrations / sizeof store_migrations[0]);
