@@ -11,8 +11,12 @@
 
 struct csv;
 
-/* Reads the whole file; NULL and e set on failure. csv_destroy frees. */
+/* Reads the whole file; NULL and e set on failure. csv_destroy frees.
+ * A file that is not UTF-8 is read as GB18030 (what office spreadsheet
+ * programs in China write: a superset of GBK and GB2312). */
 struct csv *csv_open(const char *path, struct err *e);
+/* The same with the encoding named: "utf-8", "gbk", "gb18030" or "auto". */
+struct csv *csv_open_enc(const char *path, const char *encoding, struct err *e);
 /* Copies buf; name is used in messages. */
 struct csv *csv_open_mem(const char *name, const char *buf, size_t len);
 void csv_destroy(struct csv *c);

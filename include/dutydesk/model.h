@@ -40,8 +40,15 @@ struct import_result {
 	int rows, inserted, updated;
 	json_t *errors;
 };
+struct import_opts {
+	const char *encoding; /* utf-8, gbk, gb18030; NULL or "auto": UTF-8, else GB18030 */
+	bool skip_bad;        /* keep the good rows, report the bad ones */
+};
+/* Headers may also be the Chinese names registers use (统一编号, 乡镇,
+ * 威胁人数 ...); header_chinese gives the one a column is written as. */
 bool import_file(struct store *st, const struct table *t, const char *path, json_t *fixed,
-		 struct import_result *r, struct err *e);
+		 const struct import_opts *o, struct import_result *r, struct err *e);
+const char *header_chinese(const char *column);
 
 /* Divisions and incident types (local tables, reloaded by every init). */
 bool reference_load(struct store *st, struct err *e);

@@ -28,6 +28,9 @@ json_t *q_hazard_list(struct store *st, const struct hazard_filter *f, struct er
 /* The hazard with "inspections" and "household_list"; json null if none. */
 json_t *q_hazard_show(struct store *st, const char *code, struct err *e);
 
+/* Every field of the hazards of a kind (township NULL: all), by code. */
+json_t *q_hazards_full(struct store *st, const char *kind, const char *township_code,
+		       struct err *e);
 /* On hand per depot and item, from the derived lots (never the ledger). */
 json_t *q_stock_list(struct store *st, const char *depot_id, const char *item_id, struct err *e);
 /* Lots with quantity left, first-expiring first, for issuing. */

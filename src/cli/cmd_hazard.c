@@ -1,5 +1,7 @@
 /* dutydesk hazard list|show|add|inspect */
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "cli.h"
 
@@ -125,6 +127,167 @@ static int run_inspect(struct cli *c)
 	return cli_tx(c, do_inspect);
 }
 
+/* The columns of each kind's register, in the order a sheet has them. */
+static const char *const geo_cols[] = {"code", "name", "subtype", "township", "village", "grp",
+	"lon", "lat", "scale", "volume_m3", "stability", "triggers", "road", "county_town",
+	"high_risk", "households", "people", "property_10k", "resp_township", "resp_township_phone",
+	"resp_village", "resp_village_phone", "monitor", "monitor_phone", "monitor_method",
+	"monitor_freq", "warning_signal", "evac_route", "shelter", "hazard_card", "evac_cards",
+	"status", NULL};
+static const char *const fire_cols[] = {"code", "name", "subtype", "township", "village",
+	"address", "resp_person", "resp_phone", "mgr_person", "mgr_phone", "floors", "area_m2",
+	"occupancy", "lon", "lat", "status", NULL};
+static const char *const major_cols[] = {"code", "name", "subtype", "township", "village",
+	"enterprise", "substance", "grade", "principal", "principal_phone", "technical",
+	"technical_phone", "operational", "operational_phone", "lon", "lat", "status", NULL};
+static const char *const flood_cols[] = {"code", "name", "subtype", "township", "village",
+	"address", "monitor", "monitor_phone", "lon", "lat", "status", NULL};
+
+static const char *const *kind_cols(const char *kind)
+{
+	return str_eq(kind, "fire_unit") ? fire_cols : str_eq(kind, "major_source") ? major_cols
+	       : str_eq(kind, "flood_point") ? flood_cols : geo_cols;
+}
+
+/* --kind, required, as its id. */
+static const char *kind_opt(struct cli *c)
+{
+	const struct enum_value *v = enum_find(ENUM_HAZARD_KIND, cli_opt(c, "kind"));
+	if (!v)
+		err_set(&c->err, ERR_USAGE,
+			"--kind: '%s': expected geohazard, fire_unit, major_source or flood_point",
+			cli_opt(c, "kind") ? cli_opt(c, "kind") : "");
+	return v ? v->id : NULL;
+}
+
+static void csv_cell(const char *s)
+{
+	if (!strpbrk(s, ",\"\r\n")) {
+		fputs(s, stdout);
+		return;
+	}
+	putchar('"');
+	for (; *s; s++) {
+		if (*s == '"')
+			putchar('"');
+		putchar(*s);
+	}
+	putchar('"');
+}
+
+static void csv_header(const char *const *cols, bool zh)
+{
+	fputs("\xEF\xBB\xBF", stdout); /* BOM: spreadsheet programs read UTF-8 then */
+	for (size_t j = 0; cols[j]; j++) {
+		if (j)
+			putchar(',');
+		csv_cell(zh ? header_chinese(cols[j]) : cols[j]);
+	}
+	fputs("\r\n", stdout);
+}
+
+static int run_template(struct cli *c)
+{
+	const char *kind = kind_opt(c);
+	if (!kind)
+		return cli_fail(c);
+	csv_header(kind_cols(kind), !cli_opt(c, "english"));
+	return 0;
+}
+
+static int run_export(struct cli *c)
+{
+	const char *kind = kind_opt(c);
+	char town[16];
+	if (!kind)
+		return cli_fail(c);
+	if (cli_opt(c, "township") && !q_township(c->st, cli_opt(c, "township"), town, &c->err))
+		return err_prefix(&c->err, "--township"), cli_fail(c);
+	json_t *rows = q_hazards_full(c->st, kind, cli_opt(c, "township") ? town : NULL, &c->err);
+	if (!rows)
+		return cli_fail(c);
+	const char *fmt = cli_opt(c, "format") ? cli_opt(c, "format") : "csv";
+	if (c->json || str_eq(fmt, "json")) {
+		out_json(rows);
+	} else if (str_eq(fmt, "csv")) {
+		const char *const *cols = kind_cols(kind);
+		csv_header(cols, cli_opt(c, "zh") != NULL);
+		size_t i;
+		json_t *r;
+		json_array_foreach(rows, i, r) {
+			for (size_t j = 0; cols[j]; j++) {
+				char *t = out_text(json_object_get(r, cols[j]));
+				if (j)
+					putchar(',');
+				csv_cell(t);
+				free(t);
+			}
+			fputs("\r\n", stdout);
+		}
+	} else {
+		json_decref(rows);
+		err_set(&c->err, ERR_USAGE, "--format: '%s': expected csv or json", fmt);
+		return cli_fail(c);
+	}
+	json_decref(rows);
+	return 0;
+}
+
+/* The whole sheet in one transaction: every row checked and every bad one
+ * reported; nothing kept unless all are good (or --skip-bad). */
+static int run_import(struct cli *c)
+{
+	const char *kind = kind_opt(c);
+	if (!kind)
+		return cli_fail(c);
+	struct import_opts o = {.encoding = cli_opt(c, "encoding"),
+				.skip_bad = cli_opt(c, "skip-bad") != NULL};
+	struct import_result r = {0};
+	json_t *fixed = json_pack("{s:s}", "kind", kind);
+	bool dry = cli_opt(c, "dry-run") != NULL;
+	bool ok = store_begin(c->st, &c->err) &&
+		  import_file(c->st, &T_HAZARD, c->args[0], fixed, &o, &r, &c->err);
+	json_decref(fixed);
+	size_t i, bad = json_array_size(r.errors);
+	json_t *m;
+	json_array_foreach(r.errors, i, m)
+		fprintf(stderr, "%s%s\n", o.skip_bad ? "skipped: " : "", json_string_value(m));
+	json_decref(r.errors);
+	if (!ok || dry) {
+		store_rollback(c->st);
+		if (!ok)
+			return cli_fail(c);
+		printf("%d rows good: %d new, %d changed%s (dry run: nothing written)\n", r.rows,
+		       r.inserted, r.updated, bad ? ", some skipped" : "");
+		return 0;
+	}
+	if (!store_commit(c->st, &c->err))
+		return cli_fail(c);
+	printf("%d rows imported: %d new, %d changed, %d unchanged", r.rows, r.inserted, r.updated,
+	       r.rows - r.inserted - r.updated);
+	if (bad)
+		printf("; %zu bad rows skipped", bad);
+	putchar('\n');
+	return 0;
+}
+
+static const struct cli_opt template_opts[] = {
+	{"kind", "KIND", NULL, "geohazard, fire_unit, major_source or flood_point (required)"},
+	{"english", NULL, NULL, "English header names (default: Chinese)"},
+	{NULL, NULL, NULL, NULL}};
+static const struct cli_opt export_opts[] = {
+	{"kind", "KIND", NULL, "geohazard, fire_unit, major_source or flood_point (required)"},
+	{"township", "NAME|CODE", NULL, "only this township"},
+	{"format", "FMT", NULL, "csv (default; import reads it back) or json"},
+	{"zh", NULL, NULL, "Chinese header names"},
+	{NULL, NULL, NULL, NULL}};
+static const struct cli_opt import_opts[] = {
+	{"kind", "KIND", NULL, "geohazard, fire_unit, major_source or flood_point (required)"},
+	{"encoding", "ENC", NULL, "utf-8, gbk or gb18030 (default: UTF-8 if it is, else GB18030)"},
+	{"dry-run", NULL, NULL, "check every row and report; write nothing"},
+	{"skip-bad", NULL, NULL, "import the good rows and report the bad ones"},
+	{NULL, NULL, NULL, NULL}};
+
 static const struct cli_opt list_opts[] = {
 	{"kind", "KIND", NULL, "geohazard|fire_unit|major_source|flood_point"},
 	{"township", "NAME|CODE", NULL, "only this township"},
@@ -170,4 +333,11 @@ const struct cli_cmd cmds_hazard[] = {
 	{"hazard", "add", NULL, 0, 0, "register a hazard", &T_HAZARD, add_opts, CMD_RECORD, run_add},
 	{"hazard", "inspect", "CODE", 1, 1, "record an inspection of a hazard", &T_INSPECTION,
 	 inspect_opts, 0, run_inspect},
+	{"hazard", "template", NULL, 0, 0, "an empty register sheet (CSV header) for a kind", NULL,
+	 template_opts, CMD_NODB, run_template},
+	{"hazard", "export", NULL, 0, 0, "a kind's register as CSV or JSON", NULL, export_opts, 0,
+	 run_export},
+	{"hazard", "import", "FILE", 1, 1,
+	 "import a register sheet (UTF-8 or GBK; Chinese or English headers); a code already "
+	 "there is updated", NULL, import_opts, 0, run_import},
 	{NULL, NULL, NULL, 0, 0, NULL, NULL, NULL, 0, NULL}};

@@ -367,7 +367,7 @@ static int run_import(struct cli *c)
 				: NULL;
 	bool dry = cli_opt(c, "dry-run") != NULL;
 	bool ok = store_begin(c->st, &c->err) &&
-		  import_file(c->st, kinds[k].t, c->args[1], fixed, &r, &c->err);
+		  import_file(c->st, kinds[k].t, c->args[1], fixed, NULL, &r, &c->err);
 	json_decref(fixed);
 	size_t i;
 	json_t *m;

@@ -31,8 +31,54 @@ struct import {
 		    struct err *e);
 	json_t *errors;              /* when set: every bad row's message, and go on */
 	bool update;                 /* a row whose code exists updates that record */
+	bool skip_bad;               /* keep the good rows even when some are bad */
+	const char *encoding;        /* of the file: utf-8, gbk, gb18030, auto */
 	int inserted, updated;
 };
+
+/* Header names as Chinese registers write them. */
+static const char *const header_zh[][2] = {
+	{"统一编号", "code"}, {"编号", "code"}, {"代码", "code"}, {"名称", "name"},
+	{"隐患点名称", "name"}, {"单位名称", "name"}, {"类型", "subtype"}, {"类别", "subtype"},
+	{"灾害类型", "subtype"}, {"乡镇", "township"}, {"乡(镇)", "township"}, {"村", "village"},
+	{"村(社区)", "village"}, {"行政村", "village"}, {"组", "grp"}, {"地址", "address"},
+	{"位置", "address"}, {"经度", "lon"}, {"纬度", "lat"}, {"规模", "scale"},
+	{"规模等级", "scale"}, {"体积", "volume_m3"}, {"方量", "volume_m3"}, {"稳定性", "stability"},
+	{"诱发因素", "triggers"}, {"涉路", "road"}, {"道路隐患点", "road"}, {"城区", "county_town"},
+	{"高风险", "high_risk"}, {"高风险区", "high_risk"}, {"威胁户数", "households"},
+	{"威胁人数", "people"}, {"威胁财产", "property_10k"}, {"威胁财产(万元)", "property_10k"},
+	{"乡镇责任人", "resp_township"}, {"乡镇责任人电话", "resp_township_phone"},
+	{"村责任人", "resp_village"}, {"村责任人电话", "resp_village_phone"},
+	{"监测员", "monitor"}, {"群测群防员", "monitor"}, {"监测员电话", "monitor_phone"},
+	{"监测方式", "monitor_method"}, {"监测频次", "monitor_freq"}, {"预警信号", "warning_signal"},
+	{"撤离路线", "evac_route"}, {"避险场所", "shelter"}, {"防灾明白卡", "hazard_card"},
+	{"避险明白卡", "evac_cards"}, {"状态", "status"}, {"备注", "notes"},
+	{"消防安全责任人", "resp_person"}, {"责任人电话", "resp_phone"},
+	{"消防安全管理人", "mgr_person"}, {"管理人电话", "mgr_phone"}, {"层数", "floors"},
+	{"建筑面积", "area_m2"}, {"人员数量", "occupancy"}, {"企业", "enterprise"},
+	{"企业名称", "enterprise"}, {"物质", "substance"}, {"危险物质", "substance"},
+	{"等级", "grade"}, {"主要负责人", "principal"}, {"主要负责人电话", "principal_phone"},
+	{"技术负责人", "technical"}, {"技术负责人电话", "technical_phone"},
+	{"操作负责人", "operational"}, {"操作负责人电话", "operational_phone"},
+};
+
+/* The column a header names: its SQL name, input alias or Chinese name. */
+static const struct column *header_column(const struct table *t, const char *h)
+{
+	const struct column *c = table_column(t, h);
+	for (size_t i = 0; !c && i < ARRAY_LEN(header_zh); i++)
+		if (!strcmp(header_zh[i][0], h))
+			c = table_column(t, header_zh[i][1]);
+	return c;
+}
+
+const char *header_chinese(const char *column)
+{
+	for (size_t i = 0; i < ARRAY_LEN(header_zh); i++)
+		if (!strcmp(header_zh[i][1], column))
+			return header_zh[i][0];
+	return column;
+}
 
 static bool insert_row(struct store *st, struct import *im, json_t *fields, json_t *extra,
 		       struct err *e)
@@ -68,7 +114,7 @@ static bool is_extra(const struct import *im, const char *h)
 static bool run_import(struct store *st, struct import *im, const char *path, int *count,
 		       struct err *e)
 {
-	struct csv *c = csv_open(path, e);
+	struct csv *c = csv_open_enc(path, im->encoding, e);
 	if (!c)
 		return false;
 	char **f;
@@ -97,7 +143,7 @@ static bool run_import(struct store *st, struct import *im, const char *path, in
 			}
 		if (is_extra(im, heads[i]))
 			continue;
-		cols[i] = table_column(im->table, heads[i]);
+		cols[i] = header_column(im->table, heads[i]);
 		if (!cols[i]) {
 			err_set(e, ERR_FAIL, "%s:%zu: unknown column '%s' for %s", path, csv_line(c),
 				heads[i], im->table->name);
@@ -135,9 +181,19 @@ static bool run_import(struct store *st, struct import *im, const char *path, in
 					json_object_set_new(fields, cols[i]->name, v);
 			}
 		}
-		if (row_ok)
+		/* A row is all or nothing: a savepoint undoes a row that fails
+		 * half-way when the import goes on past bad rows. */
+		if (row_ok && im->errors)
+			row_ok = store_exec(st, e, "SAVEPOINT import_row", "");
+		if (row_ok) {
 			row_ok = fields_complete(im->table, fields, e) &&
 				 (im->row ? im->row : insert_row)(st, im, fields, extra, e);
+			if (im->errors)
+				store_exec(st, NULL, row_ok ? "RELEASE import_row"
+							    : "ROLLBACK TO import_row", "");
+			if (im->errors && !row_ok)
+				store_exec(st, NULL, "RELEASE import_row", "");
+		}
 		json_decref(fields);
 		json_decref(extra);
 		if (!row_ok) {
@@ -151,7 +207,7 @@ static bool run_import(struct store *st, struct import *im, const char *path, in
 		rows++;
 	}
 	ok = rc == 0;
-	if (ok && im->errors && json_array_size(im->errors)) {
+	if (ok && im->errors && json_array_size(im->errors) && !im->skip_bad) {
 		err_set(e, ERR_FAIL, "%zu bad rows; nothing was imported",
 			json_array_size(im->errors));
 		ok = false;
@@ -175,10 +231,11 @@ bool import_csv(struct store *st, const struct table *t, const char *path, json_
 }
 
 bool import_file(struct store *st, const struct table *t, const char *path, json_t *fixed,
-		 struct import_result *r, struct err *e)
+		 const struct import_opts *o, struct import_result *r, struct err *e)
 {
 	struct import im = {.table = t, .fixed = fixed, .update = t->code_col != NULL,
-			    .errors = json_array()};
+			    .errors = json_array(), .skip_bad = o && o->skip_bad,
+			    .encoding = o ? o->encoding : NULL};
 	int rows = 0;
 	bool ok = run_import(st, &im, path, &rows, e);
 	r->rows = rows;

@@ -389,3 +389,12 @@ json_t *q_choices(struct store *st, const char *what, struct err *e)
 	err_set(e, ERR_FAIL, "no choices for %s", what);
 	return NULL;
 }
+
+json_t *q_hazards_full(struct store *st, const char *kind, const char *township_code,
+		       struct err *e)
+{
+	return present_all(store_rows(st, e,
+		"SELECT x.*, t.name AS township, v.name AS village FROM hazard x" DIVISION_JOINS
+		" WHERE x.archived = 0 AND x.kind = ?1 AND (?2 IS NULL OR x.township_code = ?2)"
+		" ORDER BY x.code", "ss", kind, township_code));
+}

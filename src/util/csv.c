@@ -1,6 +1,8 @@
 #include "dutydesk/csv.h"
 
 #include <errno.h>
+#include <iconv.h>
+#include <strings.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +31,61 @@ struct csv *csv_open_mem(const char *name, const char *buf, size_t len)
 	if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
 		c->pos = 3;
 	return c;
+}
+
+/* Converts buf from encoding to UTF-8 (heap string in *out). */
+static bool to_utf8(const char *encoding, const char *buf, size_t len, struct strbuf *out)
+{
+	iconv_t cd = iconv_open("UTF-8", encoding);
+	if (cd == (iconv_t)-1)
+		return false;
+	char *in = (char *)buf;
+	size_t left = len;
+	bool ok = true;
+	while (left > 0) {
+		char chunk[4096], *o = chunk;
+		size_t room = sizeof chunk;
+		size_t r = iconv(cd, &in, &left, &o, &room);
+		sb_add(out, chunk, sizeof chunk - room);
+		if (r == (size_t)-1 && errno != E2BIG) {
+			ok = false;
+			break;
+		}
+	}
+	iconv_close(cd);
+	return ok;
+}
+
+struct csv *csv_open_enc(const char *path, const char *encoding, struct err *e)
+{
+	struct csv *c = csv_open(path, e);
+	if (!c)
+		return NULL;
+	bool utf8 = str_valid_utf8(c->buf);
+	const char *enc = str_empty(encoding) || !strcasecmp(encoding, "auto")
+				  ? (utf8 ? NULL : "GB18030")
+			  : !strcasecmp(encoding, "utf-8") || !strcasecmp(encoding, "utf8") ? NULL
+			  : !strcasecmp(encoding, "gbk") || !strcasecmp(encoding, "gb2312") ? "GBK"
+			  : !strcasecmp(encoding, "gb18030") ? "GB18030" : "?";
+	if (enc && !strcmp(enc, "?")) {
+		err_set(e, ERR_USAGE, "encoding: '%s': expected utf-8, gbk, gb18030 or auto", encoding);
+		csv_destroy(c);
+		return NULL;
+	}
+	if (!enc)
+		return c; /* UTF-8 (a wrong byte is reported with its line later) */
+	struct strbuf sb;
+	sb_init(&sb);
+	if (!to_utf8(enc, c->buf, c->len, &sb)) {
+		err_set(e, ERR_FAIL, "%s: neither UTF-8 nor %s; save it as UTF-8 or GBK", path, enc);
+		sb_finish(&sb);
+		csv_destroy(c);
+		return NULL;
+	}
+	struct csv *u = csv_open_mem(path, sb.buf ? sb.buf : "", sb.len);
+	sb_finish(&sb);
+	csv_destroy(c);
+	return u;
 }
 
 struct csv *csv_open(const char *path, struct err *e)
