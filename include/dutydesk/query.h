@@ -28,6 +28,10 @@ json_t *q_hazard_list(struct store *st, const struct hazard_filter *f, struct er
 /* The hazard with "inspections" and "household_list"; json null if none. */
 json_t *q_hazard_show(struct store *st, const char *code, struct err *e);
 
+/* Geological hazard points inside the area of the warnings in force at
+ * now (or of one warning entry): code, name, township, village, people,
+ * households, monitor, monitor_phone, colour; by township and code. */
+json_t *q_warning_points(struct store *st, const char *entry_id, int64_t now, struct err *e);
 /* Every field of the hazards of a kind (township NULL: all), by code. */
 json_t *q_hazards_full(struct store *st, const char *kind, const char *township_code,
 		       struct err *e);

@@ -269,7 +269,7 @@ static bool parse_items(struct cli *c, struct dispatch_line **out, size_t *n)
 		return err_set(&c->err, ERR_USAGE, "--items is required, like WZ-0501:20,WZ-0503:50");
 	char *copy = xstrdup(s), *save = NULL;
 	bool ok = true;
-	for (char *tok = strtok_r(copy, ",，", &save); tok && ok; tok = strtok_r(NULL, ",，", &save)) {
+	for (char *tok = strtok_r(copy, ",", &save); tok && ok; tok = strtok_r(NULL, ",", &save)) {
 		char *colon = strrchr(tok, ':');
 		long long q;
 		if (!colon || colon == tok || !str_to_ll(colon + 1, 1, 1000000000, &q)) {

@@ -12,7 +12,7 @@
 #include "dutydesk/width.h"
 
 static const struct cli_cmd *const groups[] = {cmds_misc, cmds_incident, cmds_hazard, cmds_stock,
-					       cmds_duty, cmds_resources, cmds_plan};
+					       cmds_duty, cmds_resources, cmds_plan, cmds_warning};
 
 static void usage(FILE *f)
 {

@@ -206,7 +206,7 @@ TABLE(T_CHECKLIST_ITEM, "checklist_item", false, NULL);
 
 COLS(T_DUTY_ENTRY, ENUM_REQ("kind", ENUM_DUTY_KIND), TIME("at"), TOWNSHIP, TXT("source"),
      TXT_REQ("text"), ENUM("colour", ENUM_COLOUR), TXT("area"), TIME("valid_until"),
-     TXT("shift_id"));
+     TXT("shift_id"), TXT("area_codes"), TIME("valid_from"));
 TABLE(T_DUTY_ENTRY, "duty_entry", true, NULL);
 
 COLS(T_TASK, TXT_REQ("title"), TIME("due_at"), TXT("owner"), TIME("done_at"), TXT("entry_id"),

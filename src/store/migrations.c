@@ -253,5 +253,11 @@ static const char v8[] =
 	"CREATE INDEX stock_movement_incident ON stock_movement(incident_id)"
 	" WHERE incident_id IS NOT NULL;\n";
 
-const char *const store_migrations[] = {v1, v2, v3, v4, v5, v6, v7, v8};
+/* A warning's area as townships (codes, comma separated), so the points
+ * inside it can be found; and from when it is in force. */
+static const char v9[] =
+	"ALTER TABLE duty_entry ADD COLUMN area_codes TEXT;\n"
+	"ALTER TABLE duty_entry ADD COLUMN valid_from INTEGER;\n";
+
+const char *const store_migrations[] = {v1, v2, v3, v4, v5, v6, v7, v8, v9};
 const int store_schema_version = (int)(sizeof store_migrations / sizeof store_migrations[0]);

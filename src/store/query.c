@@ -398,3 +398,18 @@ json_t *q_hazards_full(struct store *st, const char *kind, const char *township_
 		" WHERE x.archived = 0 AND x.kind = ?1 AND (?2 IS NULL OR x.township_code = ?2)"
 		" ORDER BY x.code", "ss", kind, township_code));
 }
+
+json_t *q_warning_points(struct store *st, const char *entry_id, int64_t now, struct err *e)
+{
+	return present_all(store_rows(st, e,
+		"SELECT DISTINCT x.code, x.name, t.name AS township, v.name AS village, x.people,"
+		" x.households, x.monitor, x.monitor_phone, x.scale, w.colour FROM duty_entry w"
+		" JOIN hazard x ON instr(',' || w.area_codes || ',', ',' || x.township_code || ',') > 0"
+		" LEFT JOIN division t ON t.code = x.township_code"
+		" LEFT JOIN division v ON v.code = x.village_code"
+		" WHERE w.kind = 'warning' AND w.area_codes IS NOT NULL AND x.kind = 'geohazard'"
+		" AND x.status = 'registered' AND x.archived = 0"
+		" AND (?1 IS NOT NULL AND substr(w.id, 1, length(?1)) = ?1 OR ?1 IS NULL"
+		"  AND coalesce(w.valid_from, w.at) <= ?2 AND (w.valid_until IS NULL OR w.valid_until > ?2))"
+		" ORDER BY x.township_code, x.code", "si", entry_id, now));
+}

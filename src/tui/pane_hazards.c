@@ -47,6 +47,11 @@ static const struct filter_def filters[] = {
 	{N_("fire key units"), "x.kind = 'fire_unit'"},
 	{N_("major hazard sources"), "x.kind = 'major_source'"},
 	{N_("flood points"), "x.kind = 'flood_point'"},
+	{N_("points inside a warning in force"),
+	 "x.kind = 'geohazard' AND EXISTS (SELECT 1 FROM duty_entry w WHERE w.kind = 'warning'"
+	 " AND instr(',' || w.area_codes || ',', ',' || x.township_code || ',') > 0"
+	 " AND coalesce(w.valid_from, w.at) <= CAST(strftime('%s', 'now') AS INTEGER)"
+	 " AND (w.valid_until IS NULL OR w.valid_until > CAST(strftime('%s', 'now') AS INTEGER)))"},
 };
 
 static enum role row_role(json_t *row)

@@ -1,0 +1,128 @@
+/* dutydesk warning add|points: a meteorological geohazard warning over
+ * townships, and the points inside it with their monitors' phones — the
+ * list the officer works down at 2 a.m. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "dutydesk/dtime.h"
+
+static struct deadline_rules rules;
+static char added[ID_TEXT];
+
+/* "桑壁镇,坡头乡" (names or codes) -> "141032101,141032202" */
+static bool township_codes(struct cli *c, const char *list, struct strbuf *codes)
+{
+	/* full-width separators (，、) become commas first: strtok splits bytes */
+	struct strbuf norm;
+	sb_init(&norm);
+	for (const char *p = list; *p;) {
+		if (!strncmp(p, "，", 3) || !strncmp(p, "、", 3)) {
+			sb_putc(&norm, ',');
+			p += 3;
+		} else {
+			sb_putc(&norm, *p++);
+		}
+	}
+	char *copy = sb_take(&norm), *save = NULL;
+	bool ok = true;
+	for (char *t = strtok_r(copy, ", ", &save); t && ok; t = strtok_r(NULL, ", ", &save)) {
+		char code[16];
+		if (!q_township(c->st, t, code, &c->err)) {
+			err_prefix(&c->err, "--townships");
+			ok = false;
+		} else {
+			sb_printf(codes, "%s%s", codes->len ? "," : "", code);
+		}
+	}
+	free(copy);
+	if (ok && codes->len == 0)
+		ok = err_set(&c->err, ERR_USAGE, "--townships: name at least one township");
+	return ok;
+}
+
+static bool do_add(struct cli *c)
+{
+	struct strbuf codes;
+	sb_init(&codes);
+	bool ok = township_codes(c, cli_opt(c, "townships"), &codes);
+	if (ok) {
+		const char *colour = json_string_value(json_object_get(c->fields, "colour"));
+		char *text = xasprintf("%s地质灾害气象风险%s预警（%s）",
+				       cli_opt(c, "source") ? cli_opt(c, "source") : "",
+				       enum_label(ENUM_COLOUR, colour, true), cli_opt(c, "townships"));
+		json_object_set_new(c->fields, "kind", json_string("warning"));
+		json_object_set_new(c->fields, "area_codes", json_string(codes.buf));
+		json_object_set_new(c->fields, "area", json_string(cli_opt(c, "townships")));
+		if (!json_object_get(c->fields, "text"))
+			json_object_set_new(c->fields, "text",
+					    json_string(cli_opt(c, "text") ? cli_opt(c, "text") : text));
+		free(text);
+		ok = duty_log_add(c->st, &rules, c->fields, added, &c->err);
+	}
+	sb_finish(&codes);
+	return ok;
+}
+
+static int run_add(struct cli *c)
+{
+	if (!cli_opt(c, "colour") || !cli_opt(c, "townships")) {
+		err_set(&c->err, ERR_USAGE, "--colour and --townships are required");
+		return cli_fail(c);
+	}
+	if (!rules_load(&rules, &c->err))
+		return cli_fail(c);
+	int rc = cli_tx(c, do_add);
+	deadline_rules_finish(&rules);
+	if (rc == 0 && !c->json)
+		puts(added);
+	return rc;
+}
+
+static int run_points(struct cli *c)
+{
+	json_t *rows = q_warning_points(c->st, c->nargs ? c->args[0] : NULL, dd_now(), &c->err);
+	if (!rows)
+		return cli_fail(c);
+	if (c->json) {
+		out_json(rows);
+		json_decref(rows);
+		return 0;
+	}
+	long long people = 0, households = 0;
+	size_t i;
+	json_t *r;
+	json_array_foreach(rows, i, r) {
+		people += json_integer_value(json_object_get(r, "people"));
+		households += json_integer_value(json_object_get(r, "households"));
+	}
+	static const struct out_col cols[] = {
+		{"township", "township", false, 8}, {"code", "point", false, 0},
+		{"monitor", "monitor", false, 8}, {"monitor_phone", "phone", false, 0},
+		{"people", "people", true, 0}, {"households", "households", true, 0},
+		{"name", "name", false, 24}};
+	out_table(c, rows, cols, ARRAY_LEN(cols));
+	printf("%zu points, %lld households, %lld people threatened\n", json_array_size(rows),
+	       households, people);
+	json_decref(rows);
+	return 0;
+}
+
+static const struct cli_opt add_opts[] = {
+	{"colour", "COLOUR", "colour", "blue, yellow, orange or red (required)"},
+	{"townships", "NAMES", NULL, "the area: townships, comma separated (required)"},
+	{"from", "TIME", "valid_from", "in force from (default now)"},
+	{"until", "TIME", "valid_until", "in force until"},
+	{"source", "TEXT", "source", "who issued it (e.g. 临汾市自然资源局)"},
+	{"text", "TEXT", NULL, "the warning's words (default: a line naming colour and area)"},
+	{NULL, NULL, NULL, NULL}};
+
+const struct cli_cmd cmds_warning[] = {
+	{"warning", "add", NULL, 0, 0,
+	 "record a geohazard warning over townships (a duty-log entry that opens its tasks)",
+	 &T_DUTY_ENTRY, add_opts, 0, run_add},
+	{"warning", "points", "[ENTRY]", 0, 1,
+	 "the points inside the warnings in force (or one), monitors' phones, people totalled",
+	 NULL, NULL, 0, run_points},
+	{NULL, NULL, NULL, 0, 0, NULL, NULL, NULL, 0, NULL}};
