@@ -160,38 +160,14 @@ static const char *kind_opt(struct cli *c)
 	return v ? v->id : NULL;
 }
 
-static void csv_cell(const char *s)
-{
-	if (!strpbrk(s, ",\"\r\n")) {
-		fputs(s, stdout);
-		return;
-	}
-	putchar('"');
-	for (; *s; s++) {
-		if (*s == '"')
-			putchar('"');
-		putchar(*s);
-	}
-	putchar('"');
-}
-
-static void csv_header(const char *const *cols, bool zh)
-{
-	fputs("\xEF\xBB\xBF", stdout); /* BOM: spreadsheet programs read UTF-8 then */
-	for (size_t j = 0; cols[j]; j++) {
-		if (j)
-			putchar(',');
-		csv_cell(zh ? header_chinese(cols[j]) : cols[j]);
-	}
-	fputs("\r\n", stdout);
-}
-
 static int run_template(struct cli *c)
 {
 	const char *kind = kind_opt(c);
 	if (!kind)
 		return cli_fail(c);
-	csv_header(kind_cols(kind), !cli_opt(c, "english"));
+	json_t *none = json_array();
+	out_csv(none, kind_cols(kind), cli_opt(c, "english") ? NULL : header_chinese);
+	json_decref(none);
 	return 0;
 }
 
@@ -210,20 +186,7 @@ static int run_export(struct cli *c)
 	if (c->json || str_eq(fmt, "json")) {
 		out_json(rows);
 	} else if (str_eq(fmt, "csv")) {
-		const char *const *cols = kind_cols(kind);
-		csv_header(cols, cli_opt(c, "zh") != NULL);
-		size_t i;
-		json_t *r;
-		json_array_foreach(rows, i, r) {
-			for (size_t j = 0; cols[j]; j++) {
-				char *t = out_text(json_object_get(r, cols[j]));
-				if (j)
-					putchar(',');
-				csv_cell(t);
-				free(t);
-			}
-			fputs("\r\n", stdout);
-		}
+		out_csv(rows, kind_cols(kind), cli_opt(c, "zh") ? header_chinese : NULL);
 	} else {
 		json_decref(rows);
 		err_set(&c->err, ERR_USAGE, "--format: '%s': expected csv or json", fmt);

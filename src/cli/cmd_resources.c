@@ -423,33 +423,7 @@ static int run_export(struct cli *c)
 		out_json(rows);
 	} else if (str_eq(fmt, "csv")) {
 		static const char *const stock_cols[] = {"depot", "item", "qty", "batch", "expiry", NULL};
-		const char *const *cols = kinds[k].cols ? kinds[k].cols : stock_cols;
-		fputs("\xEF\xBB\xBF", stdout);
-		for (size_t j = 0; cols[j]; j++)
-			printf("%s%s", j ? "," : "", cols[j]);
-		fputs("\r\n", stdout);
-		size_t i;
-		json_t *r;
-		json_array_foreach(rows, i, r) {
-			for (size_t j = 0; cols[j]; j++) {
-				char *s = out_text(json_object_get(r, cols[j]));
-				if (j)
-					putchar(',');
-				if (strpbrk(s, ",\"\r\n")) {
-					putchar('"');
-					for (char *p = s; *p; p++) {
-						if (*p == '"')
-							putchar('"');
-						putchar(*p);
-					}
-					putchar('"');
-				} else {
-					fputs(s, stdout);
-				}
-				free(s);
-			}
-			fputs("\r\n", stdout);
-		}
+		out_csv(rows, kinds[k].cols ? kinds[k].cols : stock_cols, NULL);
 	} else {
 		json_decref(rows);
 		err_set(&c->err, ERR_USAGE, "--format: '%s': expected csv or json", fmt);

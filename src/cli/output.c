@@ -123,3 +123,41 @@ void out_record(struct cli *c, json_t *obj, const struct out_col *cols, size_t n
 	}
 	sb_finish(&sb);
 }
+
+static void csv_cell(const char *s)
+{
+	if (!strpbrk(s, ",\"\r\n")) {
+		fputs(s, stdout);
+		return;
+	}
+	putchar('"');
+	for (; *s; s++) {
+		if (*s == '"')
+			putchar('"');
+		putchar(*s);
+	}
+	putchar('"');
+}
+
+void out_csv(json_t *rows, const char *const *keys, const char *(*head)(const char *key))
+{
+	fputs("\xEF\xBB\xBF", stdout);
+	for (size_t j = 0; keys[j]; j++) {
+		if (j)
+			putchar(',');
+		csv_cell(head ? head(keys[j]) : keys[j]);
+	}
+	fputs("\r\n", stdout);
+	size_t i;
+	json_t *r;
+	json_array_foreach(rows, i, r) {
+		for (size_t j = 0; keys[j]; j++) {
+			char *t = out_text(json_object_get(r, keys[j]));
+			if (j)
+				putchar(',');
+			csv_cell(t);
+			free(t);
+		}
+		fputs("\r\n", stdout);
+	}
+}
