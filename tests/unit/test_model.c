@@ -58,12 +58,6 @@ static int setup_db(void **state)
 	return 0;
 }
 
-static int close_db(void **state)
-{
-	store_close(*state);
-	return 0;
-}
-
 static int64_t count(struct store *st, const char *sql, const char *arg)
 {
 	struct err e = {0};
@@ -73,14 +67,6 @@ static int64_t count(struct store *st, const char *sql, const char *arg)
 	else
 		check(store_int(st, &e, &n, sql, ""));
 	return n;
-}
-
-static const char *jstr(json_t *o, const char *k)
-{
-	const char *s = json_string_value(json_object_get(o, k));
-	if (!s)
-		fail_msg("no string '%s'", k);
-	return s;
 }
 
 static json_int_t jint(json_t *o, const char *k)

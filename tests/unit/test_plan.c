@@ -411,12 +411,6 @@ static int setup_db(void **state)
 	return 0;
 }
 
-static int close_db(void **state)
-{
-	store_close(*state);
-	return 0;
-}
-
 static int64_t count(struct store *st, const char *sql, const char *arg)
 {
 	struct err e = {0};

@@ -129,14 +129,6 @@ static json_int_t jint(json_t *o, const char *k)
 	return json_integer_value(v);
 }
 
-static const char *jstr(json_t *o, const char *k)
-{
-	const char *s = json_string_value(json_object_get(o, k));
-	if (!s)
-		fail_msg("no string '%s'", k);
-	return s;
-}
-
 /* On hand of one depot and item according to q_stock_list (0 if no row). */
 static int64_t on_hand(struct store *st, const char *depot_id, const char *item_id)
 {

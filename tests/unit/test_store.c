@@ -299,12 +299,6 @@ static int fresh_db(void **state)
 	return 0;
 }
 
-static int close_db(void **state)
-{
-	store_close(*state);
-	return 0;
-}
-
 static json_t *last_op(struct store *st)
 {
 	char *body = text(st, "SELECT body FROM outbox ORDER BY op_seq DESC LIMIT 1");
@@ -314,14 +308,6 @@ static json_t *last_op(struct store *st)
 		fail_msg("outbox body is not JSON: %s", je.text);
 	free(body);
 	return op;
-}
-
-static const char *jstr(json_t *o, const char *k)
-{
-	const char *s = json_string_value(json_object_get(o, k));
-	if (!s)
-		fail_msg("no string '%s'", k);
-	return s;
 }
 
 static void test_rec_insert(void **state)

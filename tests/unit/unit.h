@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "dutydesk/store.h"
 #include "dutydesk/util.h"
 
 static char tmpdir[64];
@@ -51,6 +52,22 @@ static int group_teardown(void **state)
 static inline char *new_path(const char *name)
 {
 	return xasprintf("%s/%d-%s", tmpdir, ++serial, name);
+}
+
+/* cmocka teardown for a group whose state is a store. */
+static inline int close_db(void **state)
+{
+	store_close(*state);
+	return 0;
+}
+
+/* The string member k of o; the test fails when there is none. */
+static inline const char *jstr(json_t *o, const char *k)
+{
+	const char *s = json_string_value(json_object_get(o, k));
+	if (!s)
+		fail_msg("no string '%s'", k);
+	return s;
 }
 
 #endif
