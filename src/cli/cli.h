@@ -70,6 +70,10 @@ void out_record(struct cli *c, json_t *obj, const struct out_col *cols, size_t n
 /* Rows as CSV for spreadsheet programs: a UTF-8 BOM, the header (heads,
  * or the keys when heads is NULL), CRLF line ends, RFC 4180 quoting. */
 void out_csv(json_t *rows, const char *const *keys, const char *(*head)(const char *key));
+/* An export: rows (taken) as --format csv (the default) or json; returns
+ * the exit code. */
+int out_export(struct cli *c, json_t *rows, const char *const *keys,
+	       const char *(*head)(const char *key));
 /* A JSON value, pretty, UTF-8 unescaped. */
 void out_json(json_t *v);
 /* A value as display text (heap string). */

@@ -182,18 +182,7 @@ static int run_export(struct cli *c)
 	json_t *rows = q_hazards_full(c->st, kind, cli_opt(c, "township") ? town : NULL, &c->err);
 	if (!rows)
 		return cli_fail(c);
-	const char *fmt = cli_opt(c, "format") ? cli_opt(c, "format") : "csv";
-	if (c->json || str_eq(fmt, "json")) {
-		out_json(rows);
-	} else if (str_eq(fmt, "csv")) {
-		out_csv(rows, kind_cols(kind), cli_opt(c, "zh") ? header_chinese : NULL);
-	} else {
-		json_decref(rows);
-		err_set(&c->err, ERR_USAGE, "--format: '%s': expected csv or json", fmt);
-		return cli_fail(c);
-	}
-	json_decref(rows);
-	return 0;
+	return out_export(c, rows, kind_cols(kind), cli_opt(c, "zh") ? header_chinese : NULL);
 }
 
 /* The whole sheet in one transaction: every row checked and every bad one

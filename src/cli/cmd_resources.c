@@ -418,19 +418,8 @@ static int run_export(struct cli *c)
 	}
 	if (!rows)
 		return cli_fail(c);
-	const char *fmt = cli_opt(c, "format") ? cli_opt(c, "format") : "csv";
-	if (c->json || str_eq(fmt, "json")) {
-		out_json(rows);
-	} else if (str_eq(fmt, "csv")) {
-		static const char *const stock_cols[] = {"depot", "item", "qty", "batch", "expiry", NULL};
-		out_csv(rows, kinds[k].cols ? kinds[k].cols : stock_cols, NULL);
-	} else {
-		json_decref(rows);
-		err_set(&c->err, ERR_USAGE, "--format: '%s': expected csv or json", fmt);
-		return cli_fail(c);
-	}
-	json_decref(rows);
-	return 0;
+	static const char *const stock_cols[] = {"depot", "item", "qty", "batch", "expiry", NULL};
+	return out_export(c, rows, kinds[k].cols ? kinds[k].cols : stock_cols, NULL);
 }
 
 static const struct cli_opt item_opts[] = {

@@ -161,3 +161,20 @@ void out_csv(json_t *rows, const char *const *keys, const char *(*head)(const ch
 		fputs("\r\n", stdout);
 	}
 }
+
+int out_export(struct cli *c, json_t *rows, const char *const *keys,
+	       const char *(*head)(const char *key))
+{
+	const char *fmt = cli_opt(c, "format") ? cli_opt(c, "format") : "csv";
+	int rc = 0;
+	if (c->json || str_eq(fmt, "json")) {
+		out_json(rows);
+	} else if (str_eq(fmt, "csv")) {
+		out_csv(rows, keys, head);
+	} else {
+		err_set(&c->err, ERR_USAGE, "--format: '%s': expected csv or json", fmt);
+		rc = cli_fail(c);
+	}
+	json_decref(rows);
+	return rc;
+}
