@@ -20,21 +20,45 @@ json_t *q_incident_list(struct store *st, const struct incident_filter *f, struc
 /* The incident with its timeline (key "timeline"); json null if none. */
 json_t *q_incident_show(struct store *st, const char *number, struct err *e);
 
+/* Which hazards a list, export, summary or map shows. NULL/false: any. */
 struct hazard_filter {
-	const char *kind, *township_code, *scale;
-	int64_t limit;
+	const char *kind, *township_code, *subtype, *scale, *status;
+	const char *danger; /* huge | large | medium | small (geohazards by people) */
+	bool overdue;       /* registered, last inspection older than its interval */
+	bool in_warning;    /* geohazards inside a warning in force */
+	bool to_verify;     /* imported rows not yet checked */
+	int64_t now;        /* for overdue and warnings; 0: now */
+	int64_t limit;      /* 0: all */
 };
+/* The filter as SQL over hazard aliased x (never empty), its values
+ * appended to binds and numbered ?N after those already there. */
+void hazard_filter_sql(const struct hazard_filter *f, struct strbuf *where, json_t *binds);
+/* 险情等级 from the people threatened: huge >= 1000 > large >= 500 >
+ * medium >= 100 > small. */
+const char *hazard_danger(int64_t people);
+/* 1 June to 30 September, local time. */
+bool flood_season(int64_t t);
+/* Days between inspections a kind is due at time now (flood season or not). */
+int hazard_interval_days(const char *kind, int64_t now);
+
 json_t *q_hazard_list(struct store *st, const struct hazard_filter *f, struct err *e);
-/* The hazard with "inspections" and "household_list"; json null if none. */
+/* Every field of the filtered hazards, by code. */
+json_t *q_hazards_full(struct store *st, const struct hazard_filter *f, struct err *e);
+/* Counts and totals of the filtered hazards: n, geohazards, large, medium,
+ * small, road, fire_units, sources, flood_points, households, people,
+ * property_10k. */
+json_t *q_hazard_summary(struct store *st, const struct hazard_filter *f, struct err *e);
+/* The filtered hazards that have coordinates: code, kind, scale, lon, lat,
+ * township_code, name. */
+json_t *q_hazard_points(struct store *st, const struct hazard_filter *f, struct err *e);
+/* The hazard with "inspections", "household_list" and "defects"; json
+ * null if none. */
 json_t *q_hazard_show(struct store *st, const char *code, struct err *e);
 
 /* Geological hazard points inside the area of the warnings in force at
  * now (or of one warning entry): code, name, township, village, people,
  * households, monitor, monitor_phone, colour; by township and code. */
 json_t *q_warning_points(struct store *st, const char *entry_id, int64_t now, struct err *e);
-/* Every field of the hazards of a kind (township NULL: all), by code. */
-json_t *q_hazards_full(struct store *st, const char *kind, const char *township_code,
-		       struct err *e);
 /* On hand per depot and item, from the derived lots (never the ledger). */
 json_t *q_stock_list(struct store *st, const char *depot_id, const char *item_id, struct err *e);
 /* Lots with quantity left, first-expiring first, for issuing. */
@@ -117,6 +141,7 @@ json_t *q_duplicates(struct store *st, const char *type, const char *township,
 		     const char *phone, int64_t at, int window, struct err *e);
 /* Times as local ISO strings, flags as booleans (what every q_ list does). */
 void q_present(json_t *rows_or_row);
+json_t *q_present_all(json_t *rows); /* the same for an array; returns it */
 
 /* ---- resources ---- */
 json_t *q_depots(struct store *st, struct err *e);

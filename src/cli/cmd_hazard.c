@@ -44,45 +44,74 @@ static const struct out_col insp_cols[] = {
 	{"at", "time", false, 16}, {"kind", "check", false, 0}, {"result", "result", false, 0},
 	{"inspector", "inspector", false, 10}, {"note", "note", false, 50}};
 
+/* An enumerated option as its id (static), NULL when absent; false on a
+ * value not in vals. */
+static bool enum_opt(struct cli *c, const char *name, const struct enum_value *vals,
+		     const char **out)
+{
+	const char *text = cli_opt(c, name);
+	*out = NULL;
+	if (!text)
+		return true;
+	const struct enum_value *v = enum_find(vals, text);
+	if (!v) {
+		char ids[256];
+		return err_set(&c->err, ERR_USAGE, "--%s: '%s': expected %s", name, text,
+			       enum_ids(vals, ids, sizeof ids));
+	}
+	*out = v->id;
+	return true;
+}
+
+/* The filter options shared by list and export (town holds the code). */
+static bool filter_opts(struct cli *c, struct hazard_filter *f, char town[16])
+{
+	static const struct enum_value *const subtypes[] = {
+		ENUM_GEO_SUBTYPE, ENUM_FIRE_SUBTYPE, ENUM_MAJOR_SUBTYPE, ENUM_FLOOD_SUBTYPE};
+	if (!enum_opt(c, "kind", ENUM_HAZARD_KIND, &f->kind) ||
+	    !enum_opt(c, "scale", ENUM_SCALE, &f->scale) ||
+	    !enum_opt(c, "danger", ENUM_DANGER, &f->danger) ||
+	    !enum_opt(c, "status", ENUM_HAZARD_STATUS, &f->status))
+		return false;
+	const char *type = cli_opt(c, "type");
+	for (size_t i = 0; type && !f->subtype && i < ARRAY_LEN(subtypes); i++) {
+		const struct enum_value *v = enum_find(subtypes[i], type);
+		f->subtype = v ? v->id : NULL;
+	}
+	if (type && !f->subtype)
+		return err_set(&c->err, ERR_USAGE,
+			       "--type: '%s': not a hazard type (landslide, collapse, ..., "
+			       "middle_school, ..., gas_well, ..., waterlogging, ...)", type);
+	if (cli_opt(c, "township")) {
+		if (!q_township(c->st, cli_opt(c, "township"), town, &c->err))
+			return err_prefix(&c->err, "--township"), false;
+		f->township_code = town;
+	}
+	f->overdue = cli_opt(c, "overdue") != NULL;
+	f->in_warning = cli_opt(c, "in-warning") != NULL;
+	f->to_verify = cli_opt(c, "to-verify") != NULL;
+	return true;
+}
+
 static int run_list(struct cli *c)
 {
 	struct hazard_filter f = {0};
 	char town[16];
 	long long limit = 0;
-	json_t *kind = NULL, *scale = NULL;
-	if (cli_opt(c, "kind") && !(kind = cli_value(c, &T_HAZARD, "kind", "kind")))
+	if (!filter_opts(c, &f, town))
 		return cli_fail(c);
-	if (cli_opt(c, "scale") && !(scale = cli_value(c, &T_HAZARD, "scale", "scale"))) {
-		json_decref(kind);
-		return cli_fail(c);
-	}
-	f.kind = json_string_value(kind);
-	f.scale = json_string_value(scale);
-	int rc = 0;
-	if (cli_opt(c, "township") && !q_township(c->st, cli_opt(c, "township"), town, &c->err)) {
-		err_prefix(&c->err, "--township");
-		rc = cli_fail(c);
-		goto out;
-	}
-	f.township_code = cli_opt(c, "township") ? town : NULL;
 	if (cli_opt(c, "limit") && !str_to_ll(cli_opt(c, "limit"), 1, 1000000000, &limit)) {
 		err_set(&c->err, ERR_USAGE, "--limit: '%s': expected a whole number above 0",
 			cli_opt(c, "limit"));
-		rc = cli_fail(c);
-		goto out;
+		return cli_fail(c);
 	}
 	f.limit = limit;
 	json_t *rows = q_hazard_list(c->st, &f, &c->err);
-	if (!rows) {
-		rc = cli_fail(c);
-		goto out;
-	}
+	if (!rows)
+		return cli_fail(c);
 	out_table(c, rows, list_cols, ARRAY_LEN(list_cols));
 	json_decref(rows);
-out:
-	json_decref(kind);
-	json_decref(scale);
-	return rc;
+	return 0;
 }
 
 static int run_show(struct cli *c)
@@ -173,16 +202,14 @@ static int run_template(struct cli *c)
 
 static int run_export(struct cli *c)
 {
-	const char *kind = kind_opt(c);
+	struct hazard_filter f = {0};
 	char town[16];
-	if (!kind)
+	if (!kind_opt(c) || !filter_opts(c, &f, town))
 		return cli_fail(c);
-	if (cli_opt(c, "township") && !q_township(c->st, cli_opt(c, "township"), town, &c->err))
-		return err_prefix(&c->err, "--township"), cli_fail(c);
-	json_t *rows = q_hazards_full(c->st, kind, cli_opt(c, "township") ? town : NULL, &c->err);
+	json_t *rows = q_hazards_full(c->st, &f, &c->err);
 	if (!rows)
 		return cli_fail(c);
-	return out_export(c, rows, kind_cols(kind), cli_opt(c, "zh") ? header_chinese : NULL);
+	return out_export(c, rows, kind_cols(f.kind), cli_opt(c, "zh") ? header_chinese : NULL);
 }
 
 /* The whole sheet in one transaction: every row checked and every bad one
@@ -223,13 +250,25 @@ static int run_import(struct cli *c)
 	return 0;
 }
 
+/* What list and export select by (the console's filters). */
+#define FILTER_OPTS \
+	{"township", "NAME|CODE", NULL, "only this township"}, \
+	{"type", "TYPE", NULL, "landslide, collapse, ...; middle_school, ...; gas_well, ..."}, \
+	{"scale", "SCALE", NULL, "large|medium|small"}, \
+	{"danger", "GRADE", NULL, \
+	 "huge (1000+ people)|large (500-999)|medium (100-499)|small (under 100)"}, \
+	{"status", "STATUS", NULL, "registered|mitigated|relocated|written_off"}, \
+	{"overdue", NULL, NULL, "only those whose inspection is overdue"}, \
+	{"in-warning", NULL, NULL, "only points inside a warning in force"}, \
+	{"to-verify", NULL, NULL, "only imported rows not yet verified"},
+
 static const struct cli_opt template_opts[] = {
 	{"kind", "KIND", NULL, "geohazard, fire_unit, major_source or flood_point (required)"},
 	{"english", NULL, NULL, "English header names (default: Chinese)"},
 	{NULL, NULL, NULL, NULL}};
 static const struct cli_opt export_opts[] = {
 	{"kind", "KIND", NULL, "geohazard, fire_unit, major_source or flood_point (required)"},
-	{"township", "NAME|CODE", NULL, "only this township"},
+	FILTER_OPTS
 	{"format", "FMT", NULL, "csv (default; import reads it back) or json"},
 	{"zh", NULL, NULL, "Chinese header names"},
 	{NULL, NULL, NULL, NULL}};
@@ -242,8 +281,7 @@ static const struct cli_opt import_opts[] = {
 
 static const struct cli_opt list_opts[] = {
 	{"kind", "KIND", NULL, "geohazard|fire_unit|major_source|flood_point"},
-	{"township", "NAME|CODE", NULL, "only this township"},
-	{"scale", "SCALE", NULL, "large|medium|small"},
+	FILTER_OPTS
 	{"limit", "N", NULL, "at most N"},
 	{NULL, NULL, NULL, NULL}};
 

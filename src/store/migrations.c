@@ -259,5 +259,22 @@ static const char v9[] =
 	"ALTER TABLE duty_entry ADD COLUMN area_codes TEXT;\n"
 	"ALTER TABLE duty_entry ADD COLUMN valid_from INTEGER;\n";
 
-const char *const store_migrations[] = {v1, v2, v3, v4, v5, v6, v7, v8, v9};
+/* Hazard registers: imported rows waiting to be checked; households
+ * ticked as evacuated (a field, so the latest tick wins everywhere);
+ * photos of an inspection by reference; fire-safety defects of a unit
+ * and their rectification. */
+static const char v10[] =
+	"ALTER TABLE hazard ADD COLUMN to_verify INTEGER NOT NULL DEFAULT 0"
+	" CHECK (to_verify IN (0,1));\n"
+	"ALTER TABLE household ADD COLUMN evacuated_at INTEGER;\n"
+	"ALTER TABLE household ADD COLUMN evacuated_by TEXT;\n"
+	"ALTER TABLE inspection ADD COLUMN photos TEXT;\n"
+	"CREATE TABLE defect (" MUTABLE_COLS
+	" hazard_id TEXT NOT NULL REFERENCES hazard(id), found_at INTEGER NOT NULL,"
+	" text TEXT NOT NULL, due_at INTEGER,"
+	" state TEXT NOT NULL DEFAULT 'open' CHECK (state IN ('open','rectifying','rectified')),"
+	" rectified_at INTEGER, note TEXT) STRICT;\n"
+	"CREATE INDEX defect_hazard ON defect(hazard_id, state);\n";
+
+const char *const store_migrations[] = {v1, v2, v3, v4, v5, v6, v7, v8, v9, v10};
 const int store_schema_version = (int)(sizeof store_migrations / sizeof store_migrations[0]);

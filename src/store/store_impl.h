@@ -33,4 +33,12 @@ bool store_bind_json(sqlite3_stmt *s, int idx, json_t *v);
 json_t *store_column_json(sqlite3_stmt *s, int i);
 bool store_sql_error(struct store *st, struct err *e, const char *what);
 
+/* A record's township and village names beside their codes (record
+ * aliased x). */
+#define DIVISION_COLS \
+	"t.name AS township, x.township_code, v.name AS village, x.village_code"
+#define DIVISION_JOINS \
+	" LEFT JOIN division t ON t.code = x.township_code" \
+	" LEFT JOIN division v ON v.code = x.village_code"
+
 #endif
