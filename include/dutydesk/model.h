@@ -127,6 +127,18 @@ bool duty_log_add(struct store *st, const struct deadline_rules *r, json_t *fiel
 bool task_done(struct store *st, const char *id, struct err *e);
 bool hazard_add(struct store *st, json_t *fields, char id[ID_TEXT], struct err *e);
 bool hazard_inspect(struct store *st, const char *code, json_t *fields, struct err *e);
+/* Ticks one threatened household of the point hazard_code as evacuated
+ * (now, by the acting officer: store_set_actor), or with evacuated false
+ * clears the tick. household is the household's id (or its first 8 or
+ * more characters) or the head of household's name; a name two
+ * households of the point share is refused, naming both ids. Ticking an
+ * evacuated household again keeps its first time. *changed (may be NULL)
+ * says whether anything changed. Synced and audited (rec_update). */
+bool hazard_evacuate(struct store *st, const char *hazard_code, const char *household,
+		     bool evacuated, bool *changed, struct err *e);
+/* The same for every household of the point; *n gets how many changed. */
+bool hazard_evacuate_all(struct store *st, const char *hazard_code, bool evacuated, int *n,
+			 struct err *e);
 
 /* ---- stock: on hand is always the sum of movements ---- */
 bool stock_receive(struct store *st, const char *depot_id, const char *item_id, int64_t qty,

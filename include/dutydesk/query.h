@@ -54,6 +54,13 @@ json_t *q_hazard_points(struct store *st, const struct hazard_filter *f, struct 
 /* The hazard with "inspections", "household_list" and "defects"; json
  * null if none. */
 json_t *q_hazard_show(struct store *st, const char *code, struct err *e);
+/* The threatened households of a point (from its evacuation cards):
+ * {id, code, name, kind, register_households, register_people,
+ * households: [{id, head, address, members, phone, evacuated_at,
+ * evacuated_by}] by head, total_households, evacuated_households,
+ * total_people, evacuated_people (people: the members of the listed
+ * households)}; json null if there is no such hazard. */
+json_t *q_hazard_households(struct store *st, const char *code, struct err *e);
 
 /* Geological hazard points inside the area of the warnings in force at
  * now (or of one warning entry): code, name, township, village, people,

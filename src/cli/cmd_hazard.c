@@ -1,4 +1,4 @@
-/* dutydesk hazard list|show|add|inspect */
+/* dutydesk hazard list|show|add|inspect|households|evacuate|... */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -154,6 +154,91 @@ static bool do_inspect(struct cli *c)
 static int run_inspect(struct cli *c)
 {
 	return cli_tx(c, do_inspect);
+}
+
+static const struct out_col household_cols[] = {
+	{"head", "head", false, 8},	     {"address", "address", false, 30},
+	{"members", "members", true, 0},     {"phone", "phone", false, 0},
+	{"evacuated_at", "evacuated", false, 16}, {"evacuated_by", "by", false, 8},
+	{"id", "id", false, 0}};
+
+/* A hazard asked for by code that is not there. */
+static int no_hazard(struct cli *c, const char *code)
+{
+	err_set(&c->err, ERR_FAIL, "hazard '%s': no such hazard", code);
+	return cli_fail(c);
+}
+
+static int run_households(struct cli *c)
+{
+	json_t *r = q_hazard_households(c->st, c->args[0], &c->err);
+	if (!r)
+		return cli_fail(c);
+	if (json_is_null(r))
+		return no_hazard(c, c->args[0]);
+	if (c->json) {
+		out_json(r);
+	} else {
+		printf("%s %s\n\n", json_string_value(json_object_get(r, "code")),
+		       json_string_value(json_object_get(r, "name")));
+		if (json_array_size(json_object_get(r, "households")))
+			out_table(c, json_object_get(r, "households"), household_cols,
+				  ARRAY_LEN(household_cols));
+		else
+			printf("no households on record (none from evacuation cards)\n");
+		printf("\nevacuated %lld/%lld households, %lld/%lld people\n",
+		       (long long)json_integer_value(json_object_get(r, "evacuated_households")),
+		       (long long)json_integer_value(json_object_get(r, "total_households")),
+		       (long long)json_integer_value(json_object_get(r, "evacuated_people")),
+		       (long long)json_integer_value(json_object_get(r, "total_people")));
+	}
+	json_decref(r);
+	return 0;
+}
+
+static int evacuated_count;
+
+/* Every household named, or all of them, in one transaction. */
+static bool do_evacuate(struct cli *c)
+{
+	bool undo = cli_opt(c, "undo") != NULL;
+	evacuated_count = 0;
+	if (cli_opt(c, "all"))
+		return hazard_evacuate_all(c->st, c->args[0], !undo, &evacuated_count, &c->err);
+	for (int i = 1; i < c->nargs; i++) {
+		bool changed;
+		if (!hazard_evacuate(c->st, c->args[0], c->args[i], !undo, &changed, &c->err))
+			return false;
+		evacuated_count += changed;
+	}
+	return true;
+}
+
+static int run_evacuate(struct cli *c)
+{
+	if ((c->nargs > 1) == (cli_opt(c, "all") != NULL)) {
+		err_set(&c->err, ERR_USAGE, "name the households (head or id) or give --all, not both");
+		return cli_fail(c);
+	}
+	int rc = cli_tx(c, do_evacuate);
+	if (rc)
+		return rc;
+	json_t *r = q_hazard_households(c->st, c->args[0], &c->err);
+	if (!r)
+		return cli_fail(c);
+	if (c->json) {
+		json_object_set_new(r, "changed", json_integer(evacuated_count));
+		out_json(r);
+	} else {
+		printf("%d households %s; evacuated %lld/%lld households, %lld/%lld people\n",
+		       evacuated_count, cli_opt(c, "undo") ? "unticked" : "ticked",
+		       (long long)json_integer_value(json_object_get(r, "evacuated_households")),
+		       (long long)json_integer_value(json_object_get(r, "total_households")),
+		       (long long)json_integer_value(json_object_get(r, "evacuated_people")),
+		       (long long)json_integer_value(json_object_get(r, "total_people")));
+	}
+	json_decref(r);
+	return 0;
 }
 
 /* The columns of each kind's register, in the order a sheet has them. */
@@ -315,6 +400,11 @@ static const struct cli_opt inspect_opts[] = {
 	{"note", "TEXT", "note", "what was seen"},
 	{NULL, NULL, NULL, NULL}};
 
+static const struct cli_opt evacuate_opts[] = {
+	{"all", NULL, NULL, "every household of the point"},
+	{"undo", NULL, NULL, "clear the ticks instead (ticked by mistake)"},
+	{NULL, NULL, NULL, NULL}};
+
 const struct cli_cmd cmds_hazard[] = {
 	{"hazard", "list", NULL, 0, 0, "list hazard points, fire units, sources", &T_HAZARD,
 	 list_opts, 0, run_list},
@@ -323,6 +413,12 @@ const struct cli_cmd cmds_hazard[] = {
 	{"hazard", "add", NULL, 0, 0, "register a hazard", &T_HAZARD, add_opts, CMD_RECORD, run_add},
 	{"hazard", "inspect", "CODE", 1, 1, "record an inspection of a hazard", &T_INSPECTION,
 	 inspect_opts, 0, run_inspect},
+	{"hazard", "households", "CODE", 1, 1,
+	 "a point's threatened households and how many are evacuated", NULL, NULL, 0,
+	 run_households},
+	{"hazard", "evacuate", "CODE [HEAD|ID ...]", 1, 1000,
+	 "tick households of a point as evacuated (--all; --undo clears)", NULL, evacuate_opts, 0,
+	 run_evacuate},
 	{"hazard", "template", NULL, 0, 0, "an empty register sheet (CSV header) for a kind", NULL,
 	 template_opts, CMD_NODB, run_template},
 	{"hazard", "export", NULL, 0, 0, "a kind's register as CSV or JSON", NULL, export_opts, 0,

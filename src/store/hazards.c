@@ -261,3 +261,38 @@ json_t *q_warning_points(struct store *st, const char *entry_id, int64_t now, st
 		"  AND coalesce(w.valid_from, w.at) <= ?2 AND (w.valid_until IS NULL OR w.valid_until > ?2))"
 		" ORDER BY x.township_code, x.code", "si", entry_id, now));
 }
+
+json_t *q_hazard_households(struct store *st, const char *code, struct err *e)
+{
+	json_t *r = store_row(st, e,
+		"SELECT id, code, name, kind, households AS register_households,"
+		" people AS register_people FROM hazard WHERE (code = ?1 OR id = ?1) AND archived = 0",
+		"s", code);
+	if (!r || json_is_null(r))
+		return r;
+	json_t *hh = store_rows(st, e,
+		"SELECT id, head, address, members, phone, evacuated_at, evacuated_by FROM household"
+		" WHERE hazard_id = ? AND archived = 0 ORDER BY head, id",
+		"s", json_string_value(json_object_get(r, "id")));
+	if (!hh) {
+		json_decref(r);
+		return NULL;
+	}
+	int64_t n = 0, nev = 0, p = 0, pev = 0;
+	size_t i;
+	json_t *h;
+	json_array_foreach(hh, i, h) {
+		int64_t m = json_integer_value(json_object_get(h, "members"));
+		bool ev = json_is_integer(json_object_get(h, "evacuated_at"));
+		n++;
+		p += m;
+		nev += ev;
+		pev += ev ? m : 0;
+	}
+	json_object_set_new(r, "households", q_present_all(hh));
+	json_object_set_new(r, "total_households", json_integer(n));
+	json_object_set_new(r, "evacuated_households", json_integer(nev));
+	json_object_set_new(r, "total_people", json_integer(p));
+	json_object_set_new(r, "evacuated_people", json_integer(pev));
+	return r;
+}
