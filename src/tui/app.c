@@ -798,8 +798,12 @@ static void handle_key(struct app *app, int key, bool is_char)
 			return;
 		}
 		int r = form_key(app, app->form, key, is_char);
-		if (r == 1)
+		if (r == 1) {
 			close_form(app, true);
+			struct form *next = app->next_form;
+			app->next_form = NULL;
+			app_open_form(app, next);
+		}
 		else if (r == -1 && app->form->dirty)
 			app->confirm_discard = true;
 		else if (r == -1)
@@ -1108,6 +1112,7 @@ int tui_main(const char *db_path, const char *officer)
 		if (app->panes[i].data && app->panes[i].type->destroy)
 			app->panes[i].type->destroy(&app->panes[i]);
 	form_destroy(app->form);
+	form_destroy(app->next_form);
 	free(app->view);
 	deadline_rules_finish(&app->rules);
 	tui_rules = NULL;
