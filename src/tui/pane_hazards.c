@@ -83,6 +83,7 @@ static struct {
 	json_t *summary;   /* of the filtered rows, until they change */
 	json_t *points;    /* the filtered rows with coordinates */
 	json_t *all;       /* every hazard with coordinates, for outlines and zoom */
+	json_t *outlines;  /* hulls of the county and of each township: [[lon, lat]...] */
 } hz;
 
 static void to_filter(const struct lpane *lp, struct hazard_filter *f)
@@ -111,7 +112,8 @@ static void changed(struct app *app, struct lpane *lp)
 	json_decref(hz.summary);
 	json_decref(hz.points);
 	json_decref(hz.all);
-	hz.summary = hz.points = hz.all = NULL;
+	json_decref(hz.outlines);
+	hz.summary = hz.points = hz.all = hz.outlines = NULL;
 }
 
 static void describe(struct app *app, struct lpane *lp, char *buf, size_t n)
@@ -211,6 +213,48 @@ static struct map_pt pt_of(json_t *r)
 			       json_number_value(json_object_get(r, "lat"))};
 }
 
+/* Outlines: the convex hull of each township's points, and the county's,
+ * in degrees; made once per change of the registers, drawn every paint. */
+static void make_outlines(void)
+{
+	size_t n = json_array_size(hz.all);
+	struct map_pt *pts = xcalloc(n + 1, sizeof *pts), *hull = xcalloc(n + 1, sizeof *hull);
+	json_t *towns = json_object(); /* code -> array of row indexes */
+	size_t i;
+	json_t *r;
+	json_array_foreach(hz.all, i, r) {
+		const char *t = json_string_value(json_object_get(r, "township_code"));
+		if (!t)
+			continue;
+		json_t *idx = json_object_get(towns, t);
+		if (!idx)
+			json_object_set_new(towns, t, idx = json_array());
+		json_array_append_new(idx, json_integer((json_int_t)i));
+	}
+	hz.outlines = json_array();
+	/* "": the county, every point; then each township's */
+	json_t *every = json_array();
+	json_array_foreach(hz.all, i, r)
+		json_array_append_new(every, json_integer((json_int_t)i));
+	json_object_set_new(towns, "", every);
+	const char *t;
+	json_t *idx;
+	json_object_foreach(towns, t, idx) {
+		size_t m = 0, k;
+		json_t *ix;
+		json_array_foreach(idx, k, ix)
+			pts[m++] = pt_of(json_array_get(hz.all, (size_t)json_integer_value(ix)));
+		size_t h = map_hull(pts, m, hull);
+		json_t *poly = json_array();
+		for (k = 0; k < h; k++)
+			json_array_append_new(poly, json_pack("[f,f]", hull[k].lon, hull[k].lat));
+		json_array_append_new(hz.outlines, poly);
+	}
+	json_decref(towns);
+	free(pts);
+	free(hull);
+}
+
 static bool load_points(struct app *app, struct lpane *lp)
 {
 	struct err e;
@@ -222,43 +266,30 @@ static bool load_points(struct app *app, struct lpane *lp)
 	if (!hz.all) {
 		memset(&f, 0, sizeof f);
 		hz.all = q_hazard_points(app->st, &f, &e);
+		if (hz.all)
+			make_outlines();
 	}
 	return hz.points && hz.all;
 }
 
-/* Outlines: the convex hull of each township's points, and the county's. */
 static void draw_outlines(struct canvas *c, const struct map_view *v)
 {
-	size_t n = json_array_size(hz.all);
-	struct map_pt *pts = xcalloc(n + 1, sizeof *pts), *hull = xcalloc(n + 1, sizeof *hull);
-	json_t *done = json_object();
-	for (size_t pass = 0; pass <= n; pass++) {
-		/* pass n: the county; others: the township of row pass, once */
-		const char *town = NULL;
-		if (pass < n) {
-			town = json_string_value(json_object_get(json_array_get(hz.all, pass),
-								 "township_code"));
-			if (!town || json_object_get(done, town))
-				continue;
-			json_object_set_new(done, town, json_true());
-		}
-		size_t m = 0;
-		size_t i;
-		json_t *r;
-		json_array_foreach(hz.all, i, r)
-			if (!town || str_eq(town, json_string_value(json_object_get(r, "township_code"))))
-				pts[m++] = pt_of(r);
-		size_t h = map_hull(pts, m, hull);
-		for (size_t k = 0; h >= 2 && k < h; k++) {
+	size_t i, k;
+	json_t *poly;
+	json_array_foreach(hz.outlines, i, poly) {
+		size_t h = json_array_size(poly);
+		for (k = 0; h >= 2 && k < h; k++) {
+			json_t *a = json_array_get(poly, k), *b = json_array_get(poly, (k + 1) % h);
+			struct map_pt pa = {json_real_value(json_array_get(a, 0)),
+					    json_real_value(json_array_get(a, 1))};
+			struct map_pt pb = {json_real_value(json_array_get(b, 0)),
+					    json_real_value(json_array_get(b, 1))};
 			int x0, y0, x1, y1;
-			map_project(v, hull[k], &x0, &y0);
-			map_project(v, hull[(k + 1) % h], &x1, &y1);
+			map_project(v, pa, &x0, &y0);
+			map_project(v, pb, &x1, &y1);
 			canvas_line(c, x0, y0, x1, y1);
 		}
 	}
-	json_decref(done);
-	free(pts);
-	free(hull);
 }
 
 static bool map_body(struct app *app, struct lpane *lp, WINDOW *w, int y, int h, int width)

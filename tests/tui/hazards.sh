@@ -42,7 +42,9 @@ rows=$(screen | grep -c '^141032-HP-')
 expect_eq "$(screen | grep '^141032-HP-' | grep -c ' 桑壁镇 ')" "$rows" "rows of 桑壁镇"
 check_widths
 
-# ---- danger grade and overdue inspection, township and kind cleared ----
+# ---- danger grade, overdue inspection, inside a warning (阁底乡) ----
+dd warning add --colour yellow --townships 阁底乡 >/dev/null || fail "warning add"
+pass
 keys f
 wait_for "Show hazards (empty: any)"
 keys BSpace Tab BSpace Tab Tab Tab Enter
@@ -54,20 +56,30 @@ keys Tab Enter
 type_text 'yes'
 keys Enter
 wait_for_re "Inspection overdue +yes"
+keys Enter
+type_text 'yes'
+keys Enter
+wait_for_re "Inside a warning in force +yes"
 keys C-s
-wait_for "filter: danger small · inspection overdue"
+wait_for "filter: danger small · inspection overdue · inside a warning"
 expect_screen_lacks "township: "
-N=$(count --danger small --overdue)
+N=$(count --danger small --overdue --in-warning)
 M=$(count --overdue)
-[ "$N" -gt 0 ] && [ "$N" -lt "$M" ] || fail "demo: $N small overdue of $M overdue (want 0 < N < M)"
+[ "$N" -gt 0 ] && [ "$N" -lt "$M" ] || fail "demo: $N small overdue in the warning of $M overdue (want 0 < N < M)"
 pass
 wait_for "$N geohazard points ("
+# the rows are the CLI's, in code order, all in 阁底乡
+shown=$(screen | grep -oE '^141032-[A-Z]+-[0-9]+' | paste -sd' ')
+want=$(dd hazard list --danger small --overdue --in-warning --json | jq -r '[.[].code] | sort | .[]' |
+	head -n "$(wc -w <<<"$shown")" | paste -sd' ')
+expect_eq "$shown" "$want" "rows under danger small + overdue + in the warning"
+expect_eq "$(screen | grep '^141032-' | grep -vc ' 阁底乡 ')" 0 "rows outside the warning's area"
 check_widths
 
 # ---- the map of what the filter shows ----
 keys f
 wait_for "Show hazards (empty: any)"
-keys Tab Tab Tab Tab BSpace Tab Tab BSpace
+keys Tab Tab Tab Tab BSpace Tab Tab BSpace Tab BSpace
 keys C-s
 wait_for "filter: all"
 keys g
