@@ -41,7 +41,26 @@ bool flood_season(int64_t t);
 /* Days between inspections a kind is due at time now (flood season or not). */
 int hazard_interval_days(const char *kind, int64_t now);
 
+/* The filtered hazards by kind and code, each with danger (geohazards),
+ * last_inspected_at, inspect_every_days, next_inspection_at, overdue and
+ * open_defects (defects not yet rectified). */
 json_t *q_hazard_list(struct store *st, const struct hazard_filter *f, struct err *e);
+/* The filtered hazards whose inspection is overdue (f->overdue implied),
+ * most overdue first (never inspected first): code, kind, name, township,
+ * village, people, monitor and monitor_phone (a unit's responsible
+ * person where there is no monitor), last_inspected_at,
+ * inspect_every_days, next_inspection_at, days_overdue (null: never). */
+json_t *q_hazard_overdue(struct store *st, const struct hazard_filter *f, struct err *e);
+/* Fire-safety defects: not yet rectified only, of a township, overdue
+ * only (due passed and not rectified), of one hazard (code or id). */
+struct defect_filter {
+	bool open_only, overdue;
+	const char *township_code, *hazard_code;
+	int64_t now; /* 0: now */
+};
+/* id, code, unit, kind, township, found_at, text, due_at, state,
+ * rectified_at, note, overdue; open ones first, soonest due first. */
+json_t *q_defects(struct store *st, const struct defect_filter *f, struct err *e);
 /* Every field of the filtered hazards, by code. */
 json_t *q_hazards_full(struct store *st, const struct hazard_filter *f, struct err *e);
 /* Counts and totals of the filtered hazards: n, geohazards, large, medium,
@@ -51,8 +70,9 @@ json_t *q_hazard_summary(struct store *st, const struct hazard_filter *f, struct
 /* The filtered hazards that have coordinates: code, kind, scale, lon, lat,
  * township_code, name. */
 json_t *q_hazard_points(struct store *st, const struct hazard_filter *f, struct err *e);
-/* The hazard with "inspections", "household_list" and "defects"; json
- * null if none. */
+/* The hazard with "inspections", "household_list" and "defects", the
+ * inspection clock and open_defects as in q_hazard_list; json null if
+ * none. */
 json_t *q_hazard_show(struct store *st, const char *code, struct err *e);
 /* The threatened households of a point (from its evacuation cards):
  * {id, code, name, kind, register_households, register_people,

@@ -1,4 +1,5 @@
-/* dutydesk hazard list|show|add|inspect|households|evacuate|... */
+/* dutydesk hazard list|show|add|inspect|households|evacuate|defect|defects|verify|overdue|
+ * template|export|import */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,7 +43,34 @@ static const struct out_col show_cols[] = {
 
 static const struct out_col insp_cols[] = {
 	{"at", "time", false, 16}, {"kind", "check", false, 0}, {"result", "result", false, 0},
-	{"inspector", "inspector", false, 10}, {"note", "note", false, 50}};
+	{"inspector", "inspector", false, 10}, {"note", "note", false, 40},
+	{"photos", "photos", false, 30}};
+
+static const struct out_col defect_cols[] = {
+	{"found_at", "found", false, 16}, {"state", "state", false, 0},
+	{"due_at", "due", false, 16},	  {"rectified_at", "rectified", false, 16},
+	{"text", "defect", false, 36},	  {"note", "note", false, 20},
+	{"id", "id", false, 0}};
+
+static const struct out_col defects_cols[] = {
+	{"code", "code", false, 0},	  {"unit", "unit", false, 20},
+	{"township", "township", false, 8}, {"found_at", "found", false, 16},
+	{"due_at", "due", false, 16},	  {"state", "state", false, 0},
+	{"text", "defect", false, 30},	  {"id", "id", false, 0}};
+
+static const struct out_col overdue_cols[] = {
+	{"code", "code", false, 0},	     {"kind", "kind", false, 0},
+	{"township", "township", false, 8},  {"name", "name", false, 24},
+	{"last_inspected_at", "last inspected", false, 16},
+	{"inspect_every_days", "every (days)", true, 0},
+	{"days_overdue", "days overdue", true, 0}, {"monitor", "monitor", false, 8},
+	{"monitor_phone", "phone", false, 0}};
+
+/* A time value as shown: "2026-11-28 18:00" (heap). */
+static char *when(json_t *r, const char *key)
+{
+	return out_text(json_object_get(r, key));
+}
 
 /* An enumerated option as its id (static), NULL when absent; false on a
  * value not in vals. */
@@ -124,7 +152,50 @@ static int run_show(struct cli *c)
 		return cli_fail(c);
 	}
 	out_record(c, r, show_cols, ARRAY_LEN(show_cols));
-	if (!c->json && json_array_size(json_object_get(r, "inspections"))) {
+	if (c->json) {
+		json_decref(r);
+		return 0;
+	}
+	const char *code = json_string_value(json_object_get(r, "code"));
+	if (json_is_string(json_object_get(r, "danger"))) {
+		const struct enum_value *g = enum_find(ENUM_DANGER,
+			json_string_value(json_object_get(r, "danger")));
+		printf("danger grade: %s %s\n", g->zh, g->en);
+	}
+	if (json_is_true(json_object_get(r, "to_verify")))
+		printf("to verify: imported and not yet checked (then: dutydesk hazard verify %s)\n",
+		       code);
+	/* The inspection clock: when the next one is due, or how late it is. */
+	long long every = json_integer_value(json_object_get(r, "inspect_every_days"));
+	char *last = when(r, "last_inspected_at"), *next = when(r, "next_inspection_at");
+	if (!*last)
+		printf("inspection: never inspected (due every %lld days)%s\n", every,
+		       json_is_true(json_object_get(r, "overdue")) ? ": OVERDUE" : "");
+	else
+		printf("inspection: last %s, next due %s (every %lld days)%s\n", last, next, every,
+		       json_is_true(json_object_get(r, "overdue")) ? ": OVERDUE" : "");
+	free(last);
+	free(next);
+	json_t *hh = json_object_get(r, "household_list");
+	if (json_array_size(hh)) {
+		long long n = 0, nev = 0, p = 0, pev = 0;
+		size_t i;
+		json_t *h;
+		json_array_foreach(hh, i, h) {
+			long long m = json_integer_value(json_object_get(h, "members"));
+			bool ev = json_is_string(json_object_get(h, "evacuated_at"));
+			n++, p += m, nev += ev, pev += ev ? m : 0;
+		}
+		printf("households on cards: %lld, %lld people; evacuated %lld/%lld households, "
+		       "%lld/%lld people (dutydesk hazard households %s)\n", n, p, nev, n, pev, p, code);
+	}
+	json_t *def = json_object_get(r, "defects");
+	if (json_array_size(def)) {
+		printf("\ndefects (%lld open)\n",
+		       (long long)json_integer_value(json_object_get(r, "open_defects")));
+		out_table(c, def, defect_cols, ARRAY_LEN(defect_cols));
+	}
+	if (json_array_size(json_object_get(r, "inspections"))) {
 		putchar('\n');
 		out_table(c, json_object_get(r, "inspections"), insp_cols, ARRAY_LEN(insp_cols));
 	}
@@ -146,14 +217,86 @@ static int run_add(struct cli *c)
 	return rc;
 }
 
+static char incident_number[64];
+
+/* The inspection and, with --incident, the incident in one transaction. */
 static bool do_inspect(struct cli *c)
 {
-	return hazard_inspect(c->st, c->args[0], c->fields, &c->err);
+	incident_number[0] = '\0';
+	bool abnormal = str_eq(json_string_value(json_object_get(c->fields, "result")), "abnormal");
+	if (cli_opt(c, "incident") && !abnormal)
+		return err_set(&c->err, ERR_USAGE, "--incident: only for an abnormal result");
+	if (!hazard_inspect(c->st, c->args[0], c->fields, &c->err))
+		return false;
+	return !cli_opt(c, "incident") ||
+	       hazard_incident(c->st, c->args[0],
+			       json_string_value(json_object_get(c->fields, "inspector")),
+			       json_string_value(json_object_get(c->fields, "note")),
+			       json_integer_value(json_object_get(c->fields, "at")), incident_number,
+			       &c->err);
+}
+
+/* An abnormal result: who to call at the point, who is at risk, and how
+ * to open an incident, on stderr so that scripts see it too. */
+static void abnormal_alert(struct cli *c)
+{
+	json_t *r = q_hazard_show(c->st, c->args[0], NULL);
+	if (!r || json_is_null(r)) {
+		json_decref(r);
+		return;
+	}
+	const char *code = json_string_value(json_object_get(r, "code"));
+	const char *monitor = json_string_value(json_object_get(r, "monitor"));
+	const char *phone = json_string_value(json_object_get(r, "monitor_phone"));
+	if (!monitor) /* fire units and sources: the responsible person */
+		monitor = json_string_value(json_object_get(r, "resp_person")),
+		phone = json_string_value(json_object_get(r, "resp_phone"));
+	if (!monitor)
+		monitor = json_string_value(json_object_get(r, "principal")),
+		phone = json_string_value(json_object_get(r, "principal_phone"));
+	const char *town = json_string_value(json_object_get(r, "township"));
+	const char *village = json_string_value(json_object_get(r, "village"));
+	struct strbuf sb;
+	sb_init(&sb);
+	sb_printf(&sb, "ALERT: abnormal at %s %s", code,
+		  json_string_value(json_object_get(r, "name")));
+	if (town)
+		sb_printf(&sb, " (%s%s%s)", town, village ? " " : "", village ? village : "");
+	if (monitor)
+		sb_printf(&sb, ": call %s %s", monitor, phone ? phone : "(no phone on record)");
+	else
+		sb_puts(&sb, ": no monitor on record");
+	json_t *people = json_object_get(r, "people"), *hh = json_object_get(r, "households");
+	if (json_is_integer(people))
+		sb_printf(&sb, "; %lld people", (long long)json_integer_value(people));
+	else if (json_is_integer(json_object_get(r, "occupancy")))
+		sb_printf(&sb, "; %lld people on site",
+			  (long long)json_integer_value(json_object_get(r, "occupancy")));
+	if (json_is_integer(hh))
+		sb_printf(&sb, ", %lld households", (long long)json_integer_value(hh));
+	if (json_is_integer(people) || json_is_integer(hh))
+		sb_puts(&sb, " threatened");
+	fputs(sb.buf, stderr);
+	sb_finish(&sb);
+	fputc('\n', stderr);
+	if (incident_number[0])
+		fprintf(stderr, "incident %s opened, linked to %s\n", incident_number, code);
+	else
+		fprintf(stderr, "to open an incident linked to it: dutydesk incident add --hazard %s "
+				"--title TEXT --type TYPE (or inspect again with --incident)\n", code);
+	json_decref(r);
 }
 
 static int run_inspect(struct cli *c)
 {
-	return cli_tx(c, do_inspect);
+	int rc = cli_tx(c, do_inspect);
+	if (rc)
+		return rc;
+	if (str_eq(json_string_value(json_object_get(c->fields, "result")), "abnormal"))
+		abnormal_alert(c);
+	if (incident_number[0])
+		printf("%s\n", incident_number);
+	return 0;
 }
 
 static const struct out_col household_cols[] = {
@@ -241,6 +384,142 @@ static int run_evacuate(struct cli *c)
 	return 0;
 }
 
+/* hazard defect add CODE | hazard defect set ID: the options of one are
+ * refused for the other. */
+static char defect_id[ID_TEXT];
+static bool defect_changed;
+
+static bool do_defect(struct cli *c)
+{
+	const char *sub = c->args[0];
+	if (str_eq(sub, "add")) {
+		json_t *f = json_object();
+		static const struct {
+			const char *opt, *col;
+		} m[] = {{"text", "text"}, {"due", "due_at"}, {"found", "found_at"}, {"note", "note"}};
+		bool ok = true;
+		for (size_t i = 0; ok && i < ARRAY_LEN(m); i++) {
+			if (!cli_opt(c, m[i].opt))
+				continue;
+			json_t *v = cli_value(c, &T_DEFECT, m[i].col, m[i].opt);
+			ok = v != NULL;
+			if (v)
+				json_object_set_new(f, m[i].col, v);
+		}
+		ok = ok && defect_add(c->st, c->args[1], f, defect_id, &c->err);
+		json_decref(f);
+		return ok;
+	}
+	return defect_set(c->st, c->args[1], cli_opt(c, "state"), cli_opt(c, "note"),
+			  &defect_changed, &c->err);
+}
+
+static int run_defect(struct cli *c)
+{
+	const char *sub = c->args[0];
+	bool add = str_eq(sub, "add");
+	if (!add && !str_eq(sub, "set"))
+		err_set(&c->err, ERR_USAGE, "'%s': expected add CODE or set ID", sub);
+	else if (add && !cli_opt(c, "text"))
+		err_set(&c->err, ERR_USAGE, "defect add: --text is required");
+	else if (add && cli_opt(c, "state"))
+		err_set(&c->err, ERR_USAGE, "defect add: a new defect is open (--state is for set)");
+	else if (!add && !cli_opt(c, "state"))
+		err_set(&c->err, ERR_USAGE, "defect set: --state is required");
+	else if (!add && (cli_opt(c, "text") || cli_opt(c, "due") || cli_opt(c, "found")))
+		err_set(&c->err, ERR_USAGE, "defect set: only --state and --note");
+	if (c->err.code)
+		return cli_fail(c);
+	int rc = cli_tx(c, do_defect);
+	if (rc)
+		return rc;
+	if (c->json) {
+		json_t *o = add ? json_pack("{s:s}", "id", defect_id)
+				: json_pack("{s:b}", "changed", defect_changed);
+		out_json(o);
+		json_decref(o);
+	} else if (add)
+		printf("%s\n", defect_id);
+	else if (!defect_changed)
+		printf("unchanged\n");
+	return 0;
+}
+
+static int run_defects(struct cli *c)
+{
+	struct defect_filter f = {.open_only = cli_opt(c, "open") != NULL,
+				  .overdue = cli_opt(c, "overdue") != NULL};
+	char town[16];
+	if (cli_opt(c, "township")) {
+		if (!q_township(c->st, cli_opt(c, "township"), town, &c->err))
+			return err_prefix(&c->err, "--township"), cli_fail(c);
+		f.township_code = town;
+	}
+	json_t *rows = q_defects(c->st, &f, &c->err);
+	if (!rows)
+		return cli_fail(c);
+	if (!c->json && !json_array_size(rows))
+		printf("no defects%s\n", f.open_only || f.overdue ? " of that kind" : "");
+	else
+		out_table(c, rows, defects_cols, ARRAY_LEN(defects_cols));
+	json_decref(rows);
+	return 0;
+}
+
+static int verified;
+
+static bool do_verify(struct cli *c)
+{
+	verified = 0;
+	for (int i = 0; i < c->nargs; i++) {
+		bool changed;
+		if (!hazard_verify(c->st, c->args[i], &changed, &c->err))
+			return false;
+		verified += changed;
+	}
+	return true;
+}
+
+static int run_verify(struct cli *c)
+{
+	int rc = cli_tx(c, do_verify);
+	if (rc == 0 && !c->json)
+		printf("%d verified, %d already were\n", verified, c->nargs - verified);
+	if (rc == 0 && c->json) {
+		json_t *o = json_pack("{s:i, s:i}", "verified", verified, "already",
+				      c->nargs - verified);
+		out_json(o);
+		json_decref(o);
+	}
+	return rc;
+}
+
+static int run_overdue(struct cli *c)
+{
+	struct hazard_filter f = {0};
+	char town[16];
+	if (!filter_opts(c, &f, town))
+		return cli_fail(c);
+	json_t *rows = q_hazard_overdue(c->st, &f, &c->err);
+	if (!rows)
+		return cli_fail(c);
+	if (c->json) {
+		out_json(rows);
+	} else if (!json_array_size(rows)) {
+		printf("no inspection overdue\n");
+	} else {
+		size_t i;
+		json_t *r;
+		json_array_foreach(rows, i, r)
+			if (json_is_null(json_object_get(r, "last_inspected_at")))
+				json_object_set_new(r, "last_inspected_at", json_string("never"));
+		out_table(c, rows, overdue_cols, ARRAY_LEN(overdue_cols));
+		printf("\n%zu overdue\n", json_array_size(rows));
+	}
+	json_decref(rows);
+	return 0;
+}
+
 /* The columns of each kind's register, in the order a sheet has them. */
 static const char *const geo_cols[] = {"code", "name", "subtype", "township", "village", "grp",
 	"lon", "lat", "scale", "volume_m3", "stability", "triggers", "road", "county_town",
@@ -305,7 +584,8 @@ static int run_import(struct cli *c)
 	if (!kind)
 		return cli_fail(c);
 	struct import_opts o = {.encoding = cli_opt(c, "encoding"),
-				.skip_bad = cli_opt(c, "skip-bad") != NULL};
+				.skip_bad = cli_opt(c, "skip-bad") != NULL,
+				.to_verify = cli_opt(c, "to-verify") != NULL};
 	struct import_result r = {0};
 	json_t *fixed = json_pack("{s:s}", "kind", kind);
 	bool dry = cli_opt(c, "dry-run") != NULL;
@@ -362,6 +642,7 @@ static const struct cli_opt import_opts[] = {
 	{"encoding", "ENC", NULL, "utf-8, gbk or gb18030 (default: UTF-8 if it is, else GB18030)"},
 	{"dry-run", NULL, NULL, "check every row and report; write nothing"},
 	{"skip-bad", NULL, NULL, "import the good rows and report the bad ones"},
+	{"to-verify", NULL, NULL, "mark new and changed rows to verify (hazard verify clears)"},
 	{NULL, NULL, NULL, NULL}};
 
 static const struct cli_opt list_opts[] = {
@@ -398,6 +679,25 @@ static const struct cli_opt inspect_opts[] = {
 	{"at", "TIME", "at", "when (default now)"},
 	{"inspector", "NAME", "inspector", "who inspected"},
 	{"note", "TEXT", "note", "what was seen"},
+	{"photos", "REF[,REF...]", "photos", "photos by reference (file names, archive numbers)"},
+	{"incident", NULL, NULL, "abnormal: also open an incident linked to the point"},
+	{NULL, NULL, NULL, NULL}};
+
+static const struct cli_opt defect_opts[] = {
+	{"text", "TEXT", NULL, "add: what is wrong (required)"},
+	{"due", "DATE", NULL, "add: to be rectified by"},
+	{"found", "DATE", NULL, "add: when it was found (default now)"},
+	{"state", "STATE", NULL, "set: open|rectifying|rectified (rectified stamps the time)"},
+	{"note", "TEXT", NULL, "a note (set: replaces the note; \"\" clears it)"},
+	{NULL, NULL, NULL, NULL}};
+static const struct cli_opt defects_opts[] = {
+	{"open", NULL, NULL, "only those not yet rectified"},
+	{"township", "NAME|CODE", NULL, "only this township's units"},
+	{"overdue", NULL, NULL, "only those past their due date and not rectified"},
+	{NULL, NULL, NULL, NULL}};
+static const struct cli_opt overdue_opts[] = {
+	{"kind", "KIND", NULL, "geohazard|fire_unit|major_source|flood_point"},
+	FILTER_OPTS
 	{NULL, NULL, NULL, NULL}};
 
 static const struct cli_opt evacuate_opts[] = {
@@ -419,6 +719,15 @@ const struct cli_cmd cmds_hazard[] = {
 	{"hazard", "evacuate", "CODE [HEAD|ID ...]", 1, 1000,
 	 "tick households of a point as evacuated (--all; --undo clears)", NULL, evacuate_opts, 0,
 	 run_evacuate},
+	{"hazard", "defect", "add CODE | set ID", 2, 2,
+	 "record a fire unit's defect, or move one to rectifying or rectified", NULL, defect_opts,
+	 0, run_defect},
+	{"hazard", "defects", NULL, 0, 0, "fire units' defects, open ones first", NULL,
+	 defects_opts, 0, run_defects},
+	{"hazard", "verify", "CODE...", 1, 10000, "clear the \"to verify\" mark of imported rows",
+	 NULL, NULL, 0, run_verify},
+	{"hazard", "overdue", NULL, 0, 0, "overdue inspections, most overdue first", NULL,
+	 overdue_opts, 0, run_overdue},
 	{"hazard", "template", NULL, 0, 0, "an empty register sheet (CSV header) for a kind", NULL,
 	 template_opts, CMD_NODB, run_template},
 	{"hazard", "export", NULL, 0, 0, "a kind's register as CSV or JSON", NULL, export_opts, 0,

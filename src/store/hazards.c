@@ -4,6 +4,7 @@
 #include "store_impl.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -136,15 +137,33 @@ static json_t *rows_bound(struct store *st, const char *sql, json_t *binds, stru
 	return rows;
 }
 
-/* Adds the danger grade of geological hazard points. */
-static json_t *with_danger(json_t *rows)
+/* The inspection clock of a hazard row (raw times, before q_present):
+ * inspect_every_days, next_inspection_at (null when never inspected) and
+ * overdue (registered and past it, or never inspected). */
+static void inspection_due(json_t *r, int64_t now)
+{
+	const char *kind = json_string_value(json_object_get(r, "kind"));
+	int every = hazard_interval_days(kind, now);
+	json_t *last = json_object_get(r, "last_inspected_at");
+	bool registered = str_eq(json_string_value(json_object_get(r, "status")), "registered");
+	int64_t next = json_is_integer(last) ? json_integer_value(last) + 86400LL * every : 0;
+	json_object_set_new(r, "inspect_every_days", json_integer(every));
+	json_object_set_new(r, "next_inspection_at", next ? json_integer(next) : json_null());
+	json_object_set_new(r, "overdue", json_boolean(registered && (!next || next < now)));
+}
+
+/* Adds the danger grade of geological hazard points and the inspection
+ * clock of every row. */
+static json_t *with_danger(json_t *rows, int64_t now)
 {
 	size_t i;
 	json_t *r;
-	json_array_foreach(rows, i, r)
+	json_array_foreach(rows, i, r) {
 		if (str_eq(json_string_value(json_object_get(r, "kind")), "geohazard"))
 			json_object_set_new(r, "danger", json_string(hazard_danger(
 				json_integer_value(json_object_get(r, "people")))));
+		inspection_due(r, now);
+	}
 	return rows;
 }
 
@@ -170,14 +189,18 @@ static json_t *filtered(struct store *st, const char *cols, const struct hazard_
 
 #define LAST_INSPECTED \
 	"(SELECT max(i.at) FROM inspection i WHERE i.hazard_id = x.id) AS last_inspected_at"
+/* Defects not yet rectified (fire units; 0 for the other kinds). */
+#define OPEN_DEFECTS \
+	"(SELECT count(*) FROM defect d WHERE d.hazard_id = x.id AND d.archived = 0" \
+	" AND d.state != 'rectified') AS open_defects"
 
 json_t *q_hazard_list(struct store *st, const struct hazard_filter *f, struct err *e)
 {
 	return q_present_all(with_danger(filtered(st,
 		"x.id, x.code, x.kind, x.subtype, x.name, " DIVISION_COLS ", x.scale, x.road,"
 		" x.county_town, x.high_risk, x.households, x.people, x.monitor, x.monitor_phone,"
-		" x.status, x.lon, x.lat, x.to_verify, " LAST_INSPECTED,
-		f, " ORDER BY x.kind, x.code", e)));
+		" x.status, x.lon, x.lat, x.to_verify, " LAST_INSPECTED ", " OPEN_DEFECTS,
+		f, " ORDER BY x.kind, x.code", e), f->now ? f->now : dd_now()));
 }
 
 json_t *q_hazards_full(struct store *st, const struct hazard_filter *f, struct err *e)
@@ -213,16 +236,14 @@ json_t *q_hazard_points(struct store *st, const struct hazard_filter *f, struct 
 json_t *q_hazard_show(struct store *st, const char *code, struct err *e)
 {
 	json_t *r = store_row(st, e,
-		"SELECT x.*, t.name AS township, v.name AS village, " LAST_INSPECTED
-		" FROM hazard x" DIVISION_JOINS " WHERE x.code = ?1 OR x.id = ?1", "s", code);
+		"SELECT x.*, t.name AS township, v.name AS village, " LAST_INSPECTED ", "
+		OPEN_DEFECTS " FROM hazard x" DIVISION_JOINS " WHERE x.code = ?1 OR x.id = ?1",
+		"s", code);
 	if (!r || json_is_null(r))
 		return r;
-	if (str_eq(json_string_value(json_object_get(r, "kind")), "geohazard"))
-		json_object_set_new(r, "danger", json_string(hazard_danger(
-			json_integer_value(json_object_get(r, "people")))));
-	json_object_set_new(r, "inspect_every_days",
-			    json_integer(hazard_interval_days(
-				    json_string_value(json_object_get(r, "kind")), dd_now())));
+	json_t *one = json_pack("[O]", r);
+	with_danger(one, dd_now());
+	json_decref(one);
 	q_present(r);
 	const char *id = json_string_value(json_object_get(r, "id"));
 	json_t *insp = q_present_all(store_rows(st, e,
@@ -295,4 +316,73 @@ json_t *q_hazard_households(struct store *st, const char *code, struct err *e)
 	json_object_set_new(r, "total_people", json_integer(p));
 	json_object_set_new(r, "evacuated_people", json_integer(pev));
 	return r;
+}
+
+json_t *q_hazard_overdue(struct store *st, const struct hazard_filter *f, struct err *e)
+{
+	struct hazard_filter g = *f;
+	g.overdue = true;
+	g.limit = 0;
+	int64_t now = g.now ? g.now : dd_now();
+	json_t *rows = filtered(st,
+		"x.code, x.kind, x.subtype, x.name, " DIVISION_COLS ", x.people,"
+		" coalesce(x.monitor, x.resp_person, x.principal) AS monitor,"
+		" coalesce(x.monitor_phone, x.resp_phone, x.principal_phone) AS monitor_phone,"
+		" x.status, " LAST_INSPECTED, &g, " ORDER BY x.code", e);
+	if (!rows)
+		return NULL;
+	size_t i;
+	json_t *r;
+	json_array_foreach(rows, i, r) {
+		inspection_due(r, now);
+		json_t *next = json_object_get(r, "next_inspection_at");
+		json_object_set_new(r, "days_overdue",
+				    json_is_integer(next)
+					    ? json_integer((now - json_integer_value(next)) / 86400)
+					    : json_null());
+	}
+	/* Most overdue first: never inspected, then the longest past due. */
+	struct sort {
+		int64_t key;
+		json_t *row;
+	};
+	size_t n = json_array_size(rows);
+	struct sort *v = xcalloc(n ? n : 1, sizeof *v);
+	json_array_foreach(rows, i, r) {
+		json_t *next = json_object_get(r, "next_inspection_at");
+		v[i] = (struct sort){json_is_integer(next) ? json_integer_value(next) : INT64_MIN,
+				     json_incref(r)};
+	}
+	/* insertion sort keeps code order among equals; the lists are short */
+	for (size_t a = 1; a < n; a++)
+		for (size_t b = a; b > 0 && v[b].key < v[b - 1].key; b--) {
+			struct sort t = v[b];
+			v[b] = v[b - 1];
+			v[b - 1] = t;
+		}
+	json_array_clear(rows);
+	for (i = 0; i < n; i++)
+		json_array_append_new(rows, v[i].row);
+	free(v);
+	return q_present_all(rows);
+}
+
+json_t *q_defects(struct store *st, const struct defect_filter *f, struct err *e)
+{
+	int64_t now = f->now ? f->now : dd_now();
+	json_t *rows = store_rows(st, e,
+		"SELECT d.id, x.code, x.name AS unit, x.kind, t.name AS township, x.township_code,"
+		" d.found_at, d.text, d.due_at, d.state, d.rectified_at, d.note,"
+		" (d.state != 'rectified' AND d.due_at IS NOT NULL AND d.due_at < ?3) AS overdue"
+		" FROM defect d JOIN hazard x ON x.id = d.hazard_id"
+		" LEFT JOIN division t ON t.code = x.township_code"
+		" WHERE d.archived = 0 AND x.archived = 0"
+		" AND (?1 IS NULL OR d.state != 'rectified')"
+		" AND (?2 IS NULL OR x.township_code = ?2)"
+		" AND (?4 IS NULL OR (d.state != 'rectified' AND d.due_at < ?3))"
+		" AND (?5 IS NULL OR x.code = ?5 OR x.id = ?5)"
+		" ORDER BY d.state = 'rectified', d.due_at IS NULL, d.due_at, d.found_at, d.id",
+		"ssiss", f->open_only ? "1" : NULL, f->township_code, now, f->overdue ? "1" : NULL,
+		f->hazard_code);
+	return q_present_all(rows);
 }
