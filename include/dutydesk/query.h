@@ -40,6 +40,10 @@ const char *hazard_danger(int64_t people);
 bool flood_season(int64_t t);
 /* Days between inspections a kind is due at time now (flood season or not). */
 int hazard_interval_days(const char *kind, int64_t now);
+/* Whether a hazard's inspection is overdue at now: registered, and never
+ * inspected or last (UTC seconds, json integer or null) longer ago than its
+ * interval. The SQL filter (overdue) selects the same rows. */
+bool hazard_overdue(const char *kind, const char *status, json_t *last, int64_t now);
 
 /* The filtered hazards by kind and code, each with danger (geohazards),
  * last_inspected_at, inspect_every_days, next_inspection_at, overdue and

@@ -43,6 +43,13 @@ int hazard_interval_days(const char *kind, int64_t now)
 	return 30;
 }
 
+bool hazard_overdue(const char *kind, const char *status, json_t *last, int64_t now)
+{
+	return str_eq(status, "registered") &&
+	       (!json_is_integer(last) ||
+		json_integer_value(last) + 86400LL * hazard_interval_days(kind, now) < now);
+}
+
 /* When each kind was last due: now less its interval, as a CASE over
  * x.kind with the cut-offs bound. */
 static void overdue_sql(struct strbuf *w, json_t *binds, int64_t now)
@@ -111,32 +118,6 @@ void hazard_filter_sql(const struct hazard_filter *f, struct strbuf *w, json_t *
 	}
 }
 
-static json_t *rows_bound(struct store *st, const char *sql, json_t *binds, struct err *e)
-{
-	sqlite3_stmt *s = store_prep(st, sql, e);
-	if (!s)
-		return NULL;
-	size_t i;
-	json_t *v;
-	json_array_foreach(binds, i, v)
-		store_bind_json(s, (int)i + 1, v);
-	json_t *rows = json_array();
-	int rc, nc = sqlite3_column_count(s);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		json_t *o = json_object();
-		for (int c = 0; c < nc; c++)
-			json_object_set_new(o, sqlite3_column_name(s, c), store_column_json(s, c));
-		json_array_append_new(rows, o);
-	}
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE) {
-		json_decref(rows);
-		store_sql_error(st, e, "reading the hazard registers");
-		return NULL;
-	}
-	return rows;
-}
-
 /* The inspection clock of a hazard row (raw times, before q_present):
  * inspect_every_days, next_inspection_at (null when never inspected) and
  * overdue (registered and past it, or never inspected). */
@@ -145,11 +126,11 @@ static void inspection_due(json_t *r, int64_t now)
 	const char *kind = json_string_value(json_object_get(r, "kind"));
 	int every = hazard_interval_days(kind, now);
 	json_t *last = json_object_get(r, "last_inspected_at");
-	bool registered = str_eq(json_string_value(json_object_get(r, "status")), "registered");
+	const char *status = json_string_value(json_object_get(r, "status"));
 	int64_t next = json_is_integer(last) ? json_integer_value(last) + 86400LL * every : 0;
 	json_object_set_new(r, "inspect_every_days", json_integer(every));
 	json_object_set_new(r, "next_inspection_at", next ? json_integer(next) : json_null());
-	json_object_set_new(r, "overdue", json_boolean(registered && (!next || next < now)));
+	json_object_set_new(r, "overdue", json_boolean(hazard_overdue(kind, status, last, now)));
 }
 
 /* Adds the danger grade of geological hazard points and the inspection
@@ -181,7 +162,7 @@ static json_t *filtered(struct store *st, const char *cols, const struct hazard_
 		json_array_append_new(binds, json_integer(f->limit));
 		sb_printf(&sql, " LIMIT ?%zu", json_array_size(binds));
 	}
-	json_t *rows = rows_bound(st, sql.buf, binds, e);
+	json_t *rows = store_rows_bound(st, e, sql.buf, binds);
 	sb_finish(&sql);
 	json_decref(binds);
 	return rows;

@@ -64,12 +64,9 @@ static const struct list_col cols[] = {
  * point in a high-risk zone. */
 static enum role row_role(json_t *row)
 {
-	json_t *li = json_object_get(row, "li");
-	const char *kind = json_string_value(json_object_get(row, "kind"));
-	int64_t now = dd_now();
-	if (str_eq(json_string_value(json_object_get(row, "status")), "registered") &&
-	    (!json_is_integer(li) ||
-	     json_integer_value(li) < now - 86400LL * hazard_interval_days(kind, now)))
+	if (hazard_overdue(json_string_value(json_object_get(row, "kind")),
+			   json_string_value(json_object_get(row, "status")),
+			   json_object_get(row, "li"), dd_now()))
 		return R_OVERDUE;
 	return json_integer_value(json_object_get(row, "hr")) ? R_WARN : R_NORMAL;
 }
