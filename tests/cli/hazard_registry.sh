@@ -4,6 +4,18 @@
 # photos, alerts and incidents, overdue inspections, the filters.
 . "$(dirname "$0")/lib.sh"
 
+# every verb has its --help and its place in the manual
+for v in households evacuate defect defects verify overdue; do
+	expect_rc 0 dd hazard $v --help
+	expect_out_has "Usage: dutydesk hazard $v"
+	expect_true "dutydesk(1) lacks 'hazard $v'" grep -q "^\.B hazard $v" "$DUTYDESK_DATA/../man/dutydesk.1"
+done
+expect_rc 0 dd hazard inspect --help
+expect_out_has "--photos"
+expect_out_has "--incident"
+expect_rc 0 dd hazard import --help
+expect_out_has "--to-verify"
+
 expect_rc 0 dd demo
 P=141032-HP-001
 
@@ -177,10 +189,14 @@ people=$(json_get -r .people)
 n0=$(sqlite3 "$DUTYDESK_DB" "SELECT count(*) FROM incident")
 expect_rc 0 dd hazard inspect 141032-HP-002 --result abnormal --note 坡面新增落石 --inspector 张巡
 expect_err_has "ALERT: abnormal at 141032-HP-002"
-expect_err_has "$mon $phone"
-expect_err_has "$people people"
+expect_err_has "call monitor $mon $phone"
+expect_err_has "$people people threatened"
 expect_err_has "dutydesk incident add --hazard 141032-HP-002"
 expect_eq "$(sqlite3 "$DUTYDESK_DB" "SELECT count(*) FROM incident")" "$n0" "no incident without --incident"
+expect_rc 0 dd hazard inspect XF-001 --result abnormal --note 宿舍楼消防通道再次堵塞
+unit=$(sqlite3 "$DUTYDESK_DB" "SELECT resp_person || ' ' || resp_phone || '; ' || occupancy FROM hazard WHERE code = 'XF-001'")
+expect_err_has "ALERT: abnormal at XF-001 永和县第一中学"
+expect_err_has "call responsible $unit people on site"
 expect_rc 0 dd hazard inspect 141032-HP-002 --result abnormal --note 坡面新增落石 --inspector 张巡 --incident
 num=$(cat "$OUT")
 expect_err_has "incident $num opened"
