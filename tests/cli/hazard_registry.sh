@@ -208,7 +208,7 @@ db_snapshot
 expect_rc 2 dd hazard inspect 141032-HP-002 --result abnormal --at '2026-11-30 10:00' --incident
 expect_err_has "future"
 expect_rc 2 dd hazard inspect 141032-HP-002 --result normal --at '2026-11-28 18:11'
-expect_err_has "--at: 2026-11-28 18:11 is in the future"
+expect_err_has "at: 2026-11-28 18:11 is in the future"
 expect_db_unchanged "inspections in the future"
 # (a database that refuses incidents, for this check only: the inspection is not kept either)
 sqlite3 "$DUTYDESK_DB" "CREATE TRIGGER no_incident BEFORE INSERT ON incident BEGIN SELECT RAISE(ABORT, 'no incidents today'); END"
