@@ -246,36 +246,38 @@ static void abnormal_alert(struct cli *c)
 		return;
 	}
 	const char *code = json_string_value(json_object_get(r, "code"));
-	const char *monitor = json_string_value(json_object_get(r, "monitor"));
-	const char *phone = json_string_value(json_object_get(r, "monitor_phone"));
-	if (!monitor) /* fire units and sources: the responsible person */
-		monitor = json_string_value(json_object_get(r, "resp_person")),
-		phone = json_string_value(json_object_get(r, "resp_phone"));
-	if (!monitor)
-		monitor = json_string_value(json_object_get(r, "principal")),
-		phone = json_string_value(json_object_get(r, "principal_phone"));
+	/* Who to call: the monitor (群测群防员), else a unit's responsible person
+	 * or a source's principal. */
+	static const char *const who[][3] = {{"monitor", "monitor_phone", "monitor"},
+					     {"resp_person", "resp_phone", "responsible"},
+					     {"principal", "principal_phone", "principal"}};
+	const char *person = NULL, *phone = NULL, *role = NULL;
+	for (size_t i = 0; !person && i < ARRAY_LEN(who); i++) {
+		person = json_string_value(json_object_get(r, who[i][0]));
+		phone = json_string_value(json_object_get(r, who[i][1]));
+		role = who[i][2];
+	}
 	const char *town = json_string_value(json_object_get(r, "township"));
 	const char *village = json_string_value(json_object_get(r, "village"));
+	bool unit = str_eq(json_string_value(json_object_get(r, "kind")), "fire_unit");
 	struct strbuf sb;
 	sb_init(&sb);
 	sb_printf(&sb, "ALERT: abnormal at %s %s", code,
 		  json_string_value(json_object_get(r, "name")));
 	if (town)
 		sb_printf(&sb, " (%s%s%s)", town, village ? " " : "", village ? village : "");
-	if (monitor)
-		sb_printf(&sb, ": call %s %s", monitor, phone ? phone : "(no phone on record)");
+	if (person)
+		sb_printf(&sb, ": call %s %s %s", role, person, phone ? phone : "(no phone on record)");
 	else
-		sb_puts(&sb, ": no monitor on record");
-	json_t *people = json_object_get(r, "people"), *hh = json_object_get(r, "households");
-	if (json_is_integer(people))
-		sb_printf(&sb, "; %lld people", (long long)json_integer_value(people));
-	else if (json_is_integer(json_object_get(r, "occupancy")))
-		sb_printf(&sb, "; %lld people on site",
-			  (long long)json_integer_value(json_object_get(r, "occupancy")));
-	if (json_is_integer(hh))
-		sb_printf(&sb, ", %lld households", (long long)json_integer_value(hh));
-	if (json_is_integer(people) || json_is_integer(hh))
-		sb_puts(&sb, " threatened");
+		sb_puts(&sb, ": no monitor or responsible person on record");
+	json_t *people = json_object_get(r, unit ? "occupancy" : "people");
+	json_t *hh = json_object_get(r, "households");
+	bool geo = str_eq(json_string_value(json_object_get(r, "kind")), "geohazard");
+	if (json_is_integer(people) && (geo || json_integer_value(people) > 0))
+		sb_printf(&sb, "; %lld people %s", (long long)json_integer_value(people),
+			  unit ? "on site at most" : "threatened");
+	if (!unit && json_integer_value(hh) > 0)
+		sb_printf(&sb, " in %lld households", (long long)json_integer_value(hh));
 	fputs(sb.buf, stderr);
 	sb_finish(&sb);
 	fputc('\n', stderr);

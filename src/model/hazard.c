@@ -52,7 +52,7 @@ static bool photos_normalise(json_t *fields, struct err *e)
 		while (b > a && (b[-1] == ' ' || b[-1] == '\t'))
 			b--;
 		if (a == b) {
-			ok = err_set(e, ERR_USAGE, "--photos: '%s': an empty photo reference", text);
+			ok = err_set(e, ERR_USAGE, "photos: '%s': an empty photo reference", text);
 			break;
 		}
 		if (out.len)
@@ -76,8 +76,15 @@ bool hazard_inspect(struct store *st, const char *code, json_t *fields, struct e
 	if (!photos_normalise(fields, e))
 		return false;
 	json_object_set_new(fields, "hazard_id", json_string(hid));
-	if (!json_is_integer(json_object_get(fields, "at")))
+	json_t *when = json_object_get(fields, "at");
+	if (!json_is_integer(when))
 		json_object_set_new(fields, "at", json_integer(dd_now()));
+	else if (json_integer_value(when) > dd_now() + 600) {
+		/* a future inspection would keep the point off the overdue list */
+		char buf[32];
+		return err_set(e, ERR_USAGE, "at: %s is in the future",
+			       dd_time_local(json_integer_value(when), buf, sizeof buf));
+	}
 	if (!json_is_string(json_object_get(fields, "kind")))
 		json_object_set_new(fields, "kind", json_string("patrol"));
 	return fields_complete(&T_INSPECTION, fields, e) &&
@@ -282,7 +289,7 @@ bool defect_add(struct store *st, const char *hazard_code, json_t *fields, char 
 	json_t *due = json_object_get(fields, "due_at");
 	if (json_is_integer(due) &&
 	    json_integer_value(due) < json_integer_value(json_object_get(fields, "found_at")))
-		return err_set(e, ERR_USAGE, "--due: before the defect was found");
+		return err_set(e, ERR_USAGE, "due: before the defect was found");
 	json_object_set_new(fields, "state", json_string("open"));
 	json_object_del(fields, "rectified_at");
 	return fields_complete(&T_DEFECT, fields, e) && rec_insert(st, &T_DEFECT, fields, id, e);

@@ -4,6 +4,18 @@
 # photos, alerts and incidents, overdue inspections, the filters.
 . "$(dirname "$0")/lib.sh"
 
+# every verb has its --help and its place in the manual
+for v in households evacuate defect defects verify overdue; do
+	expect_rc 0 dd hazard $v --help
+	expect_out_has "Usage: dutydesk hazard $v"
+	expect_true "dutydesk(1) lacks 'hazard $v'" grep -q "^\.B hazard $v" "$DUTYDESK_DATA/../man/dutydesk.1"
+done
+expect_rc 0 dd hazard inspect --help
+expect_out_has "--photos"
+expect_out_has "--incident"
+expect_rc 0 dd hazard import --help
+expect_out_has "--to-verify"
+
 expect_rc 0 dd demo
 P=141032-HP-001
 
@@ -45,6 +57,8 @@ expect_err_has "no household '无此人'"
 expect_db_unchanged "a list with an unknown head"
 expect_rc 1 dd hazard evacuate NO-SUCH-CODE 陈勇
 expect_err_has "NO-SUCH-CODE"
+expect_rc 1 dd hazard households NO-SUCH-CODE
+expect_err_has "no such hazard"
 expect_rc 2 dd hazard evacuate $P
 expect_rc 2 dd hazard evacuate $P 陈勇 --all
 expect_db_unchanged "bad evacuate commands"
@@ -136,6 +150,8 @@ expect_out_lacks "to verify"
 # one bad code: nothing verified
 db_snapshot
 expect_rc 1 dd hazard verify V-001 NO-SUCH-CODE
+expect_err_has "NO-SUCH-CODE"
+expect_rc 2 dd hazard verify
 expect_db_unchanged "verify with an unknown code"
 expect_rc 0 dd hazard verify V-001 V-002 141032-HP-001
 expect_out_has "2 verified, 1 already were"
@@ -173,10 +189,14 @@ people=$(json_get -r .people)
 n0=$(sqlite3 "$DUTYDESK_DB" "SELECT count(*) FROM incident")
 expect_rc 0 dd hazard inspect 141032-HP-002 --result abnormal --note 坡面新增落石 --inspector 张巡
 expect_err_has "ALERT: abnormal at 141032-HP-002"
-expect_err_has "$mon $phone"
-expect_err_has "$people people"
+expect_err_has "call monitor $mon $phone"
+expect_err_has "$people people threatened"
 expect_err_has "dutydesk incident add --hazard 141032-HP-002"
 expect_eq "$(sqlite3 "$DUTYDESK_DB" "SELECT count(*) FROM incident")" "$n0" "no incident without --incident"
+expect_rc 0 dd hazard inspect XF-001 --result abnormal --note 宿舍楼消防通道再次堵塞
+unit=$(sqlite3 "$DUTYDESK_DB" "SELECT resp_person || ' ' || resp_phone || '; ' || occupancy FROM hazard WHERE code = 'XF-001'")
+expect_err_has "ALERT: abnormal at XF-001 永和县第一中学"
+expect_err_has "call responsible $unit people on site"
 expect_rc 0 dd hazard inspect 141032-HP-002 --result abnormal --note 坡面新增落石 --inspector 张巡 --incident
 num=$(cat "$OUT")
 expect_err_has "incident $num opened"
@@ -184,11 +204,19 @@ expect_rc 0 dd incident show "$num" --json
 expect_eq "$(json_get '[.type, .township, .village, .hazard_code, .reporter] | join(",")')" \
 	"collapse,芝河镇,城关社区,141032-HP-002,张巡" "the incident from the inspection"
 # the inspection and the incident are one transaction: a failing incident leaves no inspection
-# (an incident cannot have happened in the future; the inspection alone could be written)
 db_snapshot
 expect_rc 2 dd hazard inspect 141032-HP-002 --result abnormal --at '2026-11-30 10:00' --incident
 expect_err_has "future"
+expect_rc 2 dd hazard inspect 141032-HP-002 --result normal --at '2026-11-28 18:11'
+expect_err_has "at: 2026-11-28 18:11 is in the future"
+expect_db_unchanged "inspections in the future"
+# (a database that refuses incidents, for this check only: the inspection is not kept either)
+sqlite3 "$DUTYDESK_DB" "CREATE TRIGGER no_incident BEFORE INSERT ON incident BEGIN SELECT RAISE(ABORT, 'no incidents today'); END"
+db_snapshot
+expect_rc 1 dd hazard inspect 141032-HP-002 --result abnormal --note 再次落石 --incident
+expect_err_has "no incidents today"
 expect_db_unchanged "an inspection whose incident fails"
+sqlite3 "$DUTYDESK_DB" "DROP TRIGGER no_incident"
 
 # ---- overdue inspections ----
 # Computed here from the demo sheets: the last inspection of each
@@ -237,24 +265,27 @@ expect_eq "$(json_get 'all(.[]; .township == "阁底乡" and .kind == "geohazard
 expect_rc 0 dd hazard overdue --kind fire_unit
 expect_out_has "$nf overdue"
 expect_out_has 永和县人民医院
+expect_rc 2 dd hazard overdue --kind volcano
+expect_rc 2 dd hazard overdue --township 不存在镇
+expect_rc 2 dd hazard defects --township 不存在镇
 expect_rc 0 dd hazard show 141032-HP-024
 expect_out_has "OVERDUE"
 expect_rc 0 dd hazard show 141032-HP-001
 expect_out_has "next due 2026-12-"
 expect_out_lacks "OVERDUE"
 # by season: 1 June opens the flood season (every 7 days), 1 October closes it (every 30)
-expect_rc 0 dd hazard inspect 141032-HP-005 --result normal --at '2027-05-24 12:00'
+DUTYDESK_NOW='2027-05-24 12:00' expect_rc 0 dd hazard inspect 141032-HP-005 --result normal --at '2027-05-24 12:00'
 ov5() { dd hazard list --kind geohazard --township 芝河镇 --overdue --json | jq -r '[.[] | select(.code == "141032-HP-005")] | length'; }
 expect_eq "$(DUTYDESK_NOW='2027-05-31 23:00' ov5)" 0 "7.5 days after, on 31 May: within 30 days"
 expect_eq "$(DUTYDESK_NOW='2027-06-01 00:30' ov5)" 1 "7.5 days after, on 1 June: past 7 days"
-expect_rc 0 dd hazard inspect 141032-HP-005 --result normal --at '2027-09-22 12:00'
+DUTYDESK_NOW='2027-09-22 12:00' expect_rc 0 dd hazard inspect 141032-HP-005 --result normal --at '2027-09-22 12:00'
 expect_eq "$(DUTYDESK_NOW='2027-09-30 23:00' ov5)" 1 "8.5 days after, on 30 September: past 7 days"
 expect_eq "$(DUTYDESK_NOW='2027-10-01 00:30' ov5)" 0 "8.5 days after, on 1 October: within 30 days"
 DUTYDESK_NOW='2027-06-01 00:30' expect_rc 0 dd hazard list --kind geohazard --overdue --json
 expect_eq "$(json_get '.[0].inspect_every_days')" 7 "interval in the flood season"
 # in July, a point patrolled 5 days ago is not overdue, one patrolled 8 days ago is
-expect_rc 0 dd hazard inspect 141032-HP-003 --result normal --at '2027-07-10 09:00'
-expect_rc 0 dd hazard inspect 141032-HP-004 --result normal --at '2027-07-07 09:00'
+DUTYDESK_NOW='2027-07-10 09:00' expect_rc 0 dd hazard inspect 141032-HP-003 --result normal
+DUTYDESK_NOW='2027-07-07 09:00' expect_rc 0 dd hazard inspect 141032-HP-004 --result normal
 DUTYDESK_NOW='2027-07-15 10:00' expect_rc 0 dd hazard overdue --kind geohazard --township 芝河镇 --json
 expect_eq "$(json_get '[.[] | select(.code == "141032-HP-003" or .code == "141032-HP-004") | .code] | join(",")')" \
 	141032-HP-004 "7-day interval in July"
