@@ -38,7 +38,7 @@ const struct action_info action_table[ACT_COUNT] = {
 	[ACT_HISTORY] = {"history", "H", N_("history of the record: who changed what, when")},
 	[ACT_VIEW] = {"switch-list", "v",
 		      N_("switch the view: stock, teams, experts; hazards as a list or a map"),
-		      N_("view")},
+		      N_("switch")},
 	[ACT_CONTACTS] = {"contacts", "c", N_("who to call for this incident: teams and experts"),
 			  N_("call")},
 	[ACT_DISPATCH] = {"dispatch", "d", N_("send stock to this incident"), N_("dispatch")},

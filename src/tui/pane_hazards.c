@@ -343,12 +343,13 @@ static bool map_body(struct app *app, struct lpane *lp, WINDOW *w, int y, int h,
 	if (sx >= 0) /* the selection, drawn last so it is never hidden */
 		put_text(w, y + sy, sx, symbol(json_string_value(json_object_get(sel, "kind"))), 1,
 			 theme_attr(R_SELECTED));
-	char line[300];
+	char line[300], people[64];
+	snprintf(people, sizeof people, _("%lld people"), num(sel, "people"));
 	if (sel)
-		snprintf(line, sizeof line, "%s %s · %s · %s %lld%s", sel_code,
+		snprintf(line, sizeof line, "%s %s · %s · %s%s", sel_code,
 			 json_string_value(json_object_get(sel, "name")) ?: "",
-			 json_string_value(json_object_get(sel, "township")) ?: "", _("people"),
-			 num(sel, "people"), sx < 0 ? _(" (no coordinates)") : "");
+			 json_string_value(json_object_get(sel, "township")) ?: "", people,
+			 sx < 0 ? _(" (no coordinates)") : "");
 	else
 		snprintf(line, sizeof line, "%s", _("(nothing selected)"));
 	put_cell(w, y + mh, 0, line, width, false, theme_attr(R_TITLE));
