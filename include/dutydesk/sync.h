@@ -1,0 +1,124 @@
+/* Sync: an explicit operation log between township/county nodes and the
+ * county hub (dutydeskd). This header is the contract between
+ *   - the core (src/sync/: apply/merge, digests, bundles, the node's
+ *     session logic, and the hub's logic as a library: src/sync/hub.c), and
+ *   - the transports (dutydeskd's HTTP server, the client's libcurl code),
+ *     which only move bytes and never look inside ops.
+ * Everything here is transport-free, so the same code runs in the
+ * deterministic in-process simulation and in the real binaries.
+ *
+ * An op is the JSON object the record writer queues in the outbox:
+ *   {"op_id":"<node>:<seq>","node":N,"hlc":H,"table":T,"id":ROW,
+ *    "kind":"insert"|"update","actor":A,"at":UNIX,"fields":{...}}
+ * Merge: append-only tables are a grow-only set by id; mutable tables merge
+ * per field, last writer by (hlc, node) wins, the loser goes to
+ * sync_conflict. Every function below that writes runs its own
+ * transaction unless it says it must run inside one. */
+#ifndef DUTYDESK_SYNC_H
+#define DUTYDESK_SYNC_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "dutydesk/store.h"
+#include "dutydesk/util.h"
+
+#define SYNC_PROTO 1
+#define SYNC_MAX_OPS 500              /* per push request */
+#define SYNC_MAX_BODY (1024 * 1024)   /* bytes per request body */
+#define SYNC_MAX_DEPTH 32             /* JSON nesting accepted */
+#define SYNC_MAX_FUTURE_MS (10 * 60 * 1000)
+
+/* Per-op outcome of a push, as sent on the wire ("applied", ...). */
+enum op_status {
+	OP_APPLIED,
+	OP_DUPLICATE,
+	OP_CONFLICT_RECORDED, /* applied; some field lost to a newer value */
+	OP_FORBIDDEN,         /* outside the pushing node's scope */
+	OP_INVALID,           /* malformed, unknown table/field, bad value */
+	OP_CLOCK_AHEAD,       /* hlc too far in the receiver's future */
+};
+const char *op_status_name(enum op_status s);
+
+/* Checks an op's shape against the schema (table, fields, types) without
+ * touching a database. Errors name the op and the field. */
+bool sync_op_valid(json_t *op, struct err *e);
+
+/* Applies one remote op to st inside the caller's transaction: the merge
+ * rules above, field_version kept, hlc merged into the node clock. Never
+ * queues an outbox op (remote ops are not re-sent by this node). */
+bool sync_apply(struct store *st, json_t *op, enum op_status *out, struct err *e);
+
+/* Digest of the canonical rows of every synced table, limited to a scope
+ * (township code, or NULL for everything): {"table": "sha256hex", ...}. */
+json_t *sync_digest(struct store *st, const char *township, struct err *e);
+
+/* ---- the hub's logic (used by dutydeskd and by the simulation) ---- */
+struct hub;
+struct hub_node {
+	char name[64];
+	char township[16]; /* "" for a county node */
+	char role[16];     /* county | township */
+	bool revoked;
+};
+/* Creates the hub database (divisions loaded, new epoch). */
+bool hub_init(const char *path, struct err *e);
+bool hub_open(const char *path, struct hub **out, struct err *e);
+void hub_close(struct hub *h);
+const char *hub_epoch(const struct hub *h);
+/* Enrols a node; *token (heap) is shown once; only its SHA-256 is kept. */
+bool hub_node_add(struct hub *h, const char *name, const char *township, const char *role,
+		  char **token, struct err *e);
+json_t *hub_node_list(struct hub *h, struct err *e);
+bool hub_node_revoke(struct hub *h, const char *name, struct err *e);
+/* Looks a bearer token up (constant-time compare of hashes); false for
+ * unknown or revoked tokens (the transport answers 401). */
+bool hub_auth(struct hub *h, const char *token, struct hub_node *out, struct err *e);
+
+/* A request as the hub sees it, after the transport authenticated it. The
+ * reply is JSON with an HTTP status; retry_after (seconds) when nonzero. */
+struct hub_reply {
+	int status;
+	json_t *body;
+	int retry_after;
+};
+/* POST /v1/push: {"proto":1,"schema":N,"node":..,"hub_epoch":..,"ops":[..]}
+ * -> {"results":[{"op_id","status","server_seq"?,"message"?}],"hub_hlc","hub_epoch"}
+ * Answers only after COMMIT. */
+void hub_push(struct hub *h, const struct hub_node *who, json_t *req, struct hub_reply *r);
+/* GET /v1/pull?since=&limit= -> {"ops":[..],"next_cursor","has_more","hub_hlc","hub_epoch"} */
+void hub_pull(struct hub *h, const struct hub_node *who, int64_t since, int limit,
+	      struct hub_reply *r);
+/* GET /v1/snapshot, GET /v1/digest: scoped to who. */
+void hub_snapshot(struct hub *h, const struct hub_node *who, struct hub_reply *r);
+void hub_digest(struct hub *h, const struct hub_node *who, struct hub_reply *r);
+bool hub_backup(struct hub *h, const char *file, struct err *e);
+
+/* ---- the node's session, over any transport ---- */
+/* Sends one request; fills status and body (heap, NUL-terminated) and
+ * returns true, or returns false on a network failure (e says why). */
+struct sync_transport {
+	void *ctx;
+	bool (*request)(void *ctx, const char *method, const char *path, const char *body,
+			int *status, char **resp, int *retry_after, struct err *e);
+};
+struct sync_stats {
+	int pushed, pulled, parked, conflicts;
+	int64_t pending; /* ops still queued after the run */
+};
+/* One full cycle: push until the outbox is empty, pull until has_more is
+ * false, push again if new local writes arrived. Safe to interrupt at any
+ * point: every step commits what it learnt. */
+bool sync_run(struct store *st, const struct sync_transport *t, struct sync_stats *out,
+	      struct err *e);
+/* Status for `dutydesk sync --status` and the console header:
+ * {"pending","parked","last_success","last_error","cursor","hub_epoch"}. */
+json_t *sync_status(struct store *st, struct err *e);
+
+/* ---- sneakernet ---- */
+bool sync_export_bundle(struct store *st, const char *file, struct err *e);
+bool sync_import_bundle(struct store *st, const char *file, struct sync_stats *out,
+			struct err *e);
+
+#endif
