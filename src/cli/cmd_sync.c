@@ -66,9 +66,9 @@ static int run_sync(struct cli *c)
 {
 	const char *exp = cli_opt(c, "export-bundle"), *imp = cli_opt(c, "import-bundle");
 	bool status = cli_opt(c, "status") != NULL, once = cli_opt(c, "once") != NULL;
-	if ((exp != NULL) + (imp != NULL) + status > 1) {
+	if ((exp != NULL) + (imp != NULL) + status + (cli_opt(c, "digest") != NULL) > 1) {
 		err_set(&c->err, ERR_USAGE,
-			"--status, --export-bundle and --import-bundle go one at a time");
+			"--status, --digest, --export-bundle and --import-bundle go one at a time");
 		return cli_fail(c);
 	}
 	struct sync_conf conf;
@@ -84,6 +84,17 @@ static int run_sync(struct cli *c)
 
 	if (status)
 		return run_status(c, &conf);
+	if (cli_opt(c, "digest")) {
+		struct node_info ni;
+		if (!store_node(c->st, &ni, &c->err))
+			return cli_fail(c);
+		json_t *d = sync_digest(c->st, ni.township_code[0] ? ni.township_code : NULL, &c->err);
+		if (!d)
+			return cli_fail(c);
+		out_json(d);
+		json_decref(d);
+		return 0;
+	}
 	struct sync_stats st = {0};
 	if (exp) {
 		if (!sync_export_bundle(c->st, exp, &c->err))
@@ -249,6 +260,7 @@ static const struct cli_opt sync_opts[] = {
 	{"ca-file", "FILE", NULL, "CA certificate(s) to trust for the hub (overrides sync.ca_file)"},
 	{"once", NULL, NULL, "one attempt: no retries after a network failure"},
 	{"status", NULL, NULL, "pending and parked ops, last success, last error"},
+	{"digest", NULL, NULL, "per-table hashes of the records in this node's scope (JSON)"},
 	{"export-bundle", "FILE", NULL, "write this node's ops to FILE, for a link-less transfer"},
 	{"import-bundle", "FILE", NULL, "merge the ops of a bundle FILE (twice is harmless)"},
 	{NULL, NULL, NULL, NULL},
