@@ -20,8 +20,8 @@ struct sync_conf {
 	int every_minutes; /* 0: no background sync */
 	char warning[600]; /* the first problem found in the file, "" if none */
 };
-/* Reads the sync section of path (NULL: $XDG_CONFIG_HOME/dutydesk/config.yaml
- * or ~/.config/dutydesk/config.yaml). A missing file is no problem. */
+/* Reads the sync section of path (NULL: $DUTYDESK_CONFIG, else
+ * $XDG_CONFIG_HOME/dutydesk/config.yaml or ~/.config/dutydesk/config.yaml). A missing file is no problem. */
 void sync_conf_load(struct sync_conf *c, const char *path);
 
 /* Reads a token file: one line, surrounding white space dropped. */

@@ -41,6 +41,8 @@ void sync_conf_load(struct sync_conf *c, const char *path)
 {
 	memset(c, 0, sizeof *c);
 	char def[512];
+	if (!path && getenv("DUTYDESK_CONFIG") && *getenv("DUTYDESK_CONFIG"))
+		path = getenv("DUTYDESK_CONFIG");
 	if (!path) {
 		const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
 		if (xdg && *xdg)

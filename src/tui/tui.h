@@ -270,6 +270,7 @@ struct app {
 	bool deadlines_stale; /* count them again on the next turn */
 	char *view;           /* a text view over the pane (report, log, history) */
 	int view_scroll;
+	struct sync_bg *sync; /* background sync (sync_bg.c) */
 };
 /* The deadline rules the console uses (for list cells). */
 extern const struct deadline_rules *tui_rules;
