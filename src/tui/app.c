@@ -578,7 +578,12 @@ void app_command(struct app *app, const char *line)
 		else
 			app_message(app, true, "%s", e.msg);
 	} else if (!strcmp(verb, "sync")) {
-		app_message(app, true, "%s", _("sync is not configured (no county hub set)"));
+		if (sync_bg_now(app->sync))
+			app_message(app, false, "%s", _("syncing with the county hub in the background"));
+		else
+			app_message(app, true, "%s",
+				    _("sync is not configured (set sync: server and token_file in the "
+				      "config file)"));
 	} else {
 		app_message(app, true, _("unknown command: %s (see :help)"), verb);
 	}

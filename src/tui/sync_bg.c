@@ -27,9 +27,10 @@ void sync_bg_init(struct sync_bg *b, const char *db_path)
 	snprintf(b->db_path, sizeof b->db_path, "%s", db_path);
 	struct sync_conf c;
 	sync_conf_load(&c, NULL);
-	b->on = c.server[0] && c.token_file[0] && c.every_minutes > 0;
+	b->on = c.server[0] && c.token_file[0];
 	b->every_ms = (int64_t)c.every_minutes * 60 * 1000;
-	b->next_ms = dd_now_ms() + 2000; /* first cycle soon after start-up */
+	/* first cycle soon after start-up; none by itself without every_minutes */
+	b->next_ms = b->every_ms ? dd_now_ms() + 2000 : INT64_MAX;
 }
 
 int sync_bg_fd(const struct sync_bg *b)
@@ -90,7 +91,7 @@ static void finish(struct sync_bg *b, int status, int64_t now)
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
 		b->last_error[0] = '\0';
 		b->attempt = 0;
-		b->next_ms = now + b->every_ms;
+		b->next_ms = b->every_ms ? now + b->every_ms : INT64_MAX;
 		return;
 	}
 	/* The child's last line says why ("dutydesk sync: cannot reach ..."). */
@@ -122,7 +123,7 @@ static void finish(struct sync_bg *b, int status, int64_t now)
 		snprintf(b->last_error, sizeof b->last_error, "failed (exit %d)",
 			 WEXITSTATUS(status));
 	int64_t wait = sync_backoff_ms(b->attempt++, 0);
-	b->next_ms = now + (wait < b->every_ms ? wait : b->every_ms);
+	b->next_ms = !b->every_ms ? INT64_MAX : now + (wait < b->every_ms ? wait : b->every_ms);
 }
 
 static void refresh(struct sync_bg *b, struct store *st)
@@ -170,6 +171,15 @@ bool sync_bg_step(struct sync_bg *b, struct store *st, int64_t now)
 	return changed || pending != b->pending || last != b->last_success;
 }
 
+bool sync_bg_now(struct sync_bg *b)
+{
+	if (!b->on)
+		return false;
+	if (!b->pid)
+		b->next_ms = 0;
+	return true;
+}
+
 void sync_bg_stop(struct sync_bg *b)
 {
 	if (b->pid) {
@@ -185,7 +195,7 @@ void sync_bg_stop(struct sync_bg *b)
 void sync_bg_words(const struct sync_bg *b, bool zh, char *buf, size_t n)
 {
 	if (!b->on) {
-		snprintf(buf, n, "%s", zh ? "同步：未启用" : "sync: off");
+		snprintf(buf, n, "%s", zh ? "同步:关" : "sync: off");
 		return;
 	}
 	char when[32] = "";
@@ -198,9 +208,9 @@ void sync_bg_words(const struct sync_bg *b, bool zh, char *buf, size_t n)
 	}
 	const char *state = b->pid ? (zh ? "同步中" : "syncing") : "";
 	if (zh)
-		snprintf(buf, n, "同步%s%s %s 待发%lld%s%s%s", *state ? "：" : "", state,
-			 when[0] ? when : "从未成功", (long long)b->pending,
-			 b->last_error[0] ? " 错误：" : "", b->last_error, "");
+		snprintf(buf, n, "同步%s%s %s%s 待发%lld%s%s", *state ? ":" : "", state,
+			 when[0] ? "成功于" : "从未成功", when, (long long)b->pending,
+			 b->last_error[0] ? " 错误:" : "", b->last_error);
 	else
 		snprintf(buf, n, "sync%s%s %s%s, %lld pending%s%s", *state ? ": " : "", state,
 			 when[0] ? "ok " : "never ok", when, (long long)b->pending,

@@ -1,5 +1,5 @@
 /* The console's background sync: every N minutes (sync.every_minutes) a
- * `dutydesk sync --once` child does one cycle while the console's poll()
+ * `dutydesk sync --once` child (and on :sync) does one cycle while the console's poll()
  * loop watches its pipe, so a dead link never freezes the screen. The
  * session commits each step, so stopping the child at any point is safe. */
 #ifndef DUTYDESK_SYNC_BG_H
@@ -14,7 +14,7 @@
 #include "dutydesk/util.h"
 
 struct sync_bg {
-	bool on;            /* configured: server, token file and every_minutes */
+	bool on;            /* configured: a server and a token file */
 	char db_path[1024];
 	int64_t every_ms;
 	int64_t next_ms;    /* when the next cycle starts (dd_now_ms scale) */
@@ -35,6 +35,8 @@ int sync_bg_timeout(const struct sync_bg *b, int64_t now_ms);
 /* Starts a due cycle, reads the child, reaps it. True when the header
  * needs a repaint. */
 bool sync_bg_step(struct sync_bg *b, struct store *st, int64_t now_ms);
+/* Starts a cycle on the next step (:sync); false when not configured. */
+bool sync_bg_now(struct sync_bg *b);
 /* Stops a running child (SIGTERM, then waits). */
 void sync_bg_stop(struct sync_bg *b);
 /* The header's words: "sync: off", or last success, pending, last error. */
