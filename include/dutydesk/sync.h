@@ -38,8 +38,13 @@ enum op_status {
 	OP_FORBIDDEN,         /* outside the pushing node's scope */
 	OP_INVALID,           /* malformed, unknown table/field, bad value */
 	OP_CLOCK_AHEAD,       /* hlc too far in the receiver's future */
+	OP_PENDING,           /* accepted, waits for the record it changes or
+			       * refers to (arrives later); applied then */
 };
 const char *op_status_name(enum op_status s);
+bool op_status_parse(const char *name, enum op_status *out);
+/* A node name: 1-40 letters, digits, '-' or '_'. */
+bool sync_node_name_ok(const char *s);
 
 /* Checks an op's shape against the schema (table, fields, types) without
  * touching a database. Errors name the op and the field. */
@@ -50,9 +55,19 @@ bool sync_op_valid(json_t *op, struct err *e);
  * queues an outbox op (remote ops are not re-sent by this node). */
 bool sync_apply(struct store *st, json_t *op, enum op_status *out, struct err *e);
 
-/* Digest of the canonical rows of every synced table, limited to a scope
- * (township code, or NULL for everything): {"table": "sha256hex", ...}. */
+/* Digest of the canonical rows of every synced table: {"table": "sha256hex",
+ * ...}. township NULL: every row of st (what a node compares). A township
+ * code (or "" for the county, i.e. everything): the rows of that scope as
+ * the hub sees them (hub databases only; they know each row's owner). */
 json_t *sync_digest(struct store *st, const char *township, struct err *e);
+/* The rows of a scope with their bookkeeping columns and per-field
+ * versions (what GET /v1/snapshot sends):
+ * {"tables":{"incident":[{..}],..},"field_versions":[[tbl,id,field,hlc,node],..]} */
+json_t *sync_snapshot_rows(struct store *st, const char *township, struct err *e);
+/* Loads a snapshot reply into a node that has pulled nothing yet (cursor
+ * 0): rows it lacks are inserted as they are, rows it has merge per field;
+ * the cursor and epoch are taken from the reply. Own transaction. */
+bool sync_snapshot_load(struct store *st, json_t *snapshot, struct err *e);
 
 /* ---- the hub's logic (used by dutydeskd and by the simulation) ---- */
 struct hub;
@@ -67,6 +82,8 @@ bool hub_init(const char *path, struct err *e);
 bool hub_open(const char *path, struct hub **out, struct err *e);
 void hub_close(struct hub *h);
 const char *hub_epoch(const struct hub *h);
+/* The hub's database (for its command line and tests). */
+struct store *hub_store(struct hub *h);
 /* Enrols a node; *token (heap) is shown once; only its SHA-256 is kept. */
 bool hub_node_add(struct hub *h, const char *name, const char *township, const char *role,
 		  char **token, struct err *e);
@@ -93,7 +110,18 @@ void hub_pull(struct hub *h, const struct hub_node *who, int64_t since, int limi
 /* GET /v1/snapshot, GET /v1/digest: scoped to who. */
 void hub_snapshot(struct hub *h, const struct hub_node *who, struct hub_reply *r);
 void hub_digest(struct hub *h, const struct hub_node *who, struct hub_reply *r);
+/* A consistent copy of the hub database. The copy carries a NEW epoch:
+ * whenever it is restored, nodes see the change, re-push what they kept
+ * and pull again from the start. */
 bool hub_backup(struct hub *h, const char *file, struct err *e);
+/* Sneakernet at the hub: a node's bundle (must be signed with that node's
+ * token) is pushed as if it came over the wire; *out gets a summary
+ * {"node","applied","duplicate","pending","forbidden","invalid",
+ *  "clock_ahead","results":[..]}. Export writes who's scoped ops after
+ * server_seq since, signed for who. */
+bool hub_import_bundle(struct hub *h, const char *file, json_t **out, struct err *e);
+bool hub_export_bundle(struct hub *h, const struct hub_node *who, int64_t since,
+		       const char *file, struct err *e);
 
 /* ---- the node's session, over any transport ---- */
 /* Sends one request; fills status and body (heap, NUL-terminated) and
@@ -116,9 +144,23 @@ bool sync_run(struct store *st, const struct sync_transport *t, struct sync_stat
  * {"pending","parked","last_success","last_error","cursor","hub_epoch"}. */
 json_t *sync_status(struct store *st, struct err *e);
 
-/* ---- sneakernet ---- */
+/* ---- sneakernet ----
+ * A bundle is a text file: a header line {"dutydesk_bundle":1,"from":..,
+ * "node":..,"township":..,"hub_epoch":..,"since":..,"next_cursor":..,
+ * "count":N}, N op lines (the ops as on the wire), and a last line
+ * {"sha256":HEX} or {"hmac_sha256":HEX} over every byte before it. Signed
+ * bundles use HMAC-SHA-256 keyed with SHA-256(token), which both the node
+ * (it has the token) and the hub (it keeps only that hash) can compute.
+ * A node exports its kept ops (pending and acked, not parked); importing
+ * a hub bundle applies the ops by the pull rules and is idempotent. */
 bool sync_export_bundle(struct store *st, const char *file, struct err *e);
 bool sync_import_bundle(struct store *st, const char *file, struct sync_stats *out,
 			struct err *e);
+/* The same with a token: export signs, import refuses a bundle whose
+ * signature does not match (token NULL: unsigned / digest only). */
+bool sync_export_bundle_keyed(struct store *st, const char *file, const char *token,
+			      struct err *e);
+bool sync_import_bundle_keyed(struct store *st, const char *file, const char *token,
+			      struct sync_stats *out, struct err *e);
 
 #endif

@@ -259,5 +259,20 @@ static const char v9[] =
 	"ALTER TABLE duty_entry ADD COLUMN area_codes TEXT;\n"
 	"ALTER TABLE duty_entry ADD COLUMN valid_from INTEGER;\n";
 
-const char *const store_migrations[] = {v1, v2, v3, v4, v5, v6, v7, v8, v9};
+/* Sync state of this database as a node: where its pull got to in the
+ * hub's log, which hub epoch that cursor belongs to, and how the last run
+ * went (words for the header). The inbox holds remote ops that cannot be
+ * applied yet (an update of a row whose insert has not arrived); they are
+ * applied as soon as it does. */
+static const char v10[] =
+	"CREATE TABLE sync_state (one INTEGER PRIMARY KEY CHECK (one = 1),"
+	" cursor INTEGER NOT NULL DEFAULT 0, hub_epoch TEXT, last_attempt INTEGER,"
+	" last_success INTEGER, last_error TEXT, last_error_at INTEGER) STRICT;\n"
+	"INSERT INTO sync_state (one) VALUES (1);\n"
+	"CREATE TABLE sync_inbox (op_id TEXT PRIMARY KEY, tbl TEXT NOT NULL, row_id TEXT NOT NULL,"
+	" body TEXT NOT NULL, pusher TEXT, received_at INTEGER NOT NULL) STRICT;\n"
+	"CREATE INDEX sync_inbox_row ON sync_inbox(tbl, row_id);\n"
+	"CREATE INDEX sync_conflict_row ON sync_conflict(tbl, row_id);\n";
+
+const char *const store_migrations[] = {v1, v2, v3, v4, v5, v6, v7, v8, v9, v10};
 const int store_schema_version = (int)(sizeof store_migrations / sizeof store_migrations[0]);
