@@ -85,10 +85,8 @@ static int run_sync(struct cli *c)
 	if (status)
 		return run_status(c, &conf);
 	if (cli_opt(c, "digest")) {
-		struct node_info ni;
-		if (!store_node(c->st, &ni, &c->err))
-			return cli_fail(c);
-		json_t *d = sync_digest(c->st, ni.township_code[0] ? ni.township_code : NULL, &c->err);
+		/* a node's rows are its scope: it holds nothing else */
+		json_t *d = sync_digest(c->st, NULL, &c->err);
 		if (!d)
 			return cli_fail(c);
 		out_json(d);
@@ -96,17 +94,25 @@ static int run_sync(struct cli *c)
 		return 0;
 	}
 	struct sync_stats st = {0};
-	if (exp) {
-		if (!sync_export_bundle(c->st, exp, &c->err))
+	if (exp || imp) {
+		/* Signed with the node's token when there is one (the hub checks
+		 * the signature); a bundle between nodes may go unsigned. */
+		char *token = NULL;
+		if (conf.token_file[0] && !sync_read_token(conf.token_file, &token, &c->err))
 			return cli_fail(c);
-		if (!c->json)
-			printf("wrote bundle %s\n", exp);
-		return 0;
-	}
-	if (imp) {
-		if (!sync_import_bundle(c->st, imp, &st, &c->err))
+		bool ok = exp ? sync_export_bundle_keyed(c->st, exp, token, &c->err)
+			      : sync_import_bundle_keyed(c->st, imp, token, &st, &c->err);
+		bool signed_ = token != NULL;
+		if (token) {
+			memset(token, 0, strlen(token));
+			free(token);
+		}
+		if (!ok)
 			return cli_fail(c);
-		print_stats(c, &st, NULL);
+		if (imp)
+			print_stats(c, &st, NULL);
+		else if (!c->json)
+			printf("wrote %s bundle %s\n", signed_ ? "a signed" : "an unsigned", exp);
 		return 0;
 	}
 
@@ -261,8 +267,8 @@ static const struct cli_opt sync_opts[] = {
 	{"once", NULL, NULL, "one attempt: no retries after a network failure"},
 	{"status", NULL, NULL, "pending and parked ops, last success, last error"},
 	{"digest", NULL, NULL, "per-table hashes of the records in this node's scope (JSON)"},
-	{"export-bundle", "FILE", NULL, "write this node's ops to FILE, for a link-less transfer"},
-	{"import-bundle", "FILE", NULL, "merge the ops of a bundle FILE (twice is harmless)"},
+	{"export-bundle", "FILE", NULL, "write this node's ops to FILE, for a link-less transfer (signed with the token, if any)"},
+	{"import-bundle", "FILE", NULL, "merge the ops of a bundle FILE (twice is harmless; a signed one needs the token)"},
 	{NULL, NULL, NULL, NULL},
 };
 static const struct cli_opt conflicts_opts[] = {

@@ -34,6 +34,10 @@ static void usage(FILE *f)
 	      "  node list [--json]                 enrolled nodes\n"
 	      "  node revoke NAME                   refuse NAME's token from now on\n"
 	      "  backup FILE                        a consistent copy of the hub database\n"
+	      "                                     (with a new epoch, for restoring)\n"
+	      "  import-bundle FILE                 apply a node's signed bundle (sneakernet)\n"
+	      "  export-bundle NODE FILE [--since SEQ]\n"
+	      "                                     NODE's scoped ops as a bundle signed for it\n"
 	      "\n"
 	      "Exit status: 0 success, 1 failure, 2 usage error. See dutydeskd(8).\n",
 	      f);
@@ -267,6 +271,88 @@ static int cmd_backup(const char *db, int argc, char **argv)
 	return rc;
 }
 
+static const char *str_or(const char *s)
+{
+	return s ? s : "";
+}
+
+static int cmd_import_bundle(const char *db, int argc, char **argv)
+{
+	if (argc != 2)
+		return usage_error("import-bundle", "%s", "expected one FILE");
+	struct hub *h;
+	int rc = open_hub(db, "import-bundle", &h);
+	if (rc)
+		return rc;
+	struct err e = {0};
+	json_t *sum = NULL;
+	if (hub_import_bundle(h, argv[1], &sum, &e)) {
+		json_object_del(sum, "results");
+		char *s = json_dumps(sum, JSON_COMPACT | JSON_PRESERVE_ORDER);
+		printf("imported %s: %s\n", argv[1], s);
+		free(s);
+	} else {
+		rc = fail("import-bundle", &e);
+	}
+	json_decref(sum);
+	hub_close(h);
+	return rc;
+}
+
+static int cmd_export_bundle(const char *db, int argc, char **argv)
+{
+	static const struct option lo[] = {{"since", required_argument, NULL, 's'},
+					   {NULL, 0, NULL, 0}};
+	long long since = 0;
+	int ch;
+	optind = 0;
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, ":", lo, NULL)) != -1) {
+		if (ch == 's' && str_to_ll(optarg, 0, INT64_MAX, &since))
+			continue;
+		if (ch == 's')
+			return usage_error("export-bundle", "--since '%s': expected a number >= 0",
+					   optarg);
+		return usage_error("export-bundle", "unknown option '%s'", argv[optind - 1]);
+	}
+	if (argc - optind != 2)
+		return usage_error("export-bundle", "%s", "expected NODE FILE");
+	const char *name = argv[optind], *file = argv[optind + 1];
+	struct hub *h;
+	int rc = open_hub(db, "export-bundle", &h);
+	if (rc)
+		return rc;
+	struct err e = {0};
+	json_t *nodes = hub_node_list(h, &e);
+	struct hub_node who = {0};
+	bool found = false;
+	size_t i;
+	json_t *n;
+	json_array_foreach(nodes, i, n) {
+		if (!str_eq(json_string_value(json_object_get(n, "name")), name))
+			continue;
+		found = true;
+		snprintf(who.name, sizeof who.name, "%s", name);
+		snprintf(who.township, sizeof who.township, "%s",
+			 str_or(json_string_value(json_object_get(n, "township"))));
+		snprintf(who.role, sizeof who.role, "%s",
+			 str_or(json_string_value(json_object_get(n, "role"))));
+		who.revoked = json_is_true(json_object_get(n, "revoked"));
+	}
+	json_decref(nodes);
+	if (!found)
+		rc = (err_set(&e, ERR_FAIL, "no node %s is enrolled (see dutydeskd node list)", name),
+		      fail("export-bundle", &e));
+	else if (who.revoked)
+		rc = (err_set(&e, ERR_FAIL, "node %s is revoked", name), fail("export-bundle", &e));
+	else if (hub_export_bundle(h, &who, since, file, &e))
+		printf("wrote %s: %s's ops after %lld, signed for %s\n", file, name, since, name);
+	else
+		rc = fail("export-bundle", &e);
+	hub_close(h);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option lo[] = {{"db", required_argument, NULL, 'd'},
@@ -310,6 +396,10 @@ int main(int argc, char **argv)
 		return cmd_node(db, n, args);
 	if (!strcmp(cmd, "backup"))
 		return cmd_backup(db, n, args);
+	if (!strcmp(cmd, "import-bundle"))
+		return cmd_import_bundle(db, n, args);
+	if (!strcmp(cmd, "export-bundle"))
+		return cmd_export_bundle(db, n, args);
 	fprintf(stderr, "dutydeskd: unknown command '%s' (see dutydeskd --help)\n", cmd);
 	return ERR_USAGE;
 }
