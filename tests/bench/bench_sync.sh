@@ -61,7 +61,7 @@ for n in a b; do
 done
 best=999999
 for i in 1 2 3 4 5; do
-	"$DD" --db "$TMP/a.db" incident add --title "往返测试$i" --type flood --township 桑壁镇 >/dev/null
+	"$DD" --db "$TMP/a.db" incident add --title "往返测试$i" --type flood --township 桑壁镇 >/dev/null 2>&1
 	t0=$(ms)
 	"$DD" --db "$TMP/a.db" sync --once --server "$URL" --token-file "$TMP/a.token" >/dev/null
 	"$DD" --db "$TMP/b.db" sync --once --server "$URL" --token-file "$TMP/b.token" >/dev/null
@@ -74,10 +74,12 @@ echo "one change round trip: best $best ms"
 grep '"event":"request"' "$TMP/hub.log" | tail -n 4 | jq -r '"  hub: \(.method) \(.path) \(.status) \(.ms) ms"'
 
 # ---- 3. 50 nodes at once ----
+# Township nodes of 芝河镇: the bulk above is 桑壁镇's, outside their scope,
+# so each pulls its township and the county-wide data, not all 100,000 ops.
 for i in $(seq 1 50); do
-	enrol "n$i" --county
-	"$DD" --db "$TMP/n$i.db" init --node "n$i" --county >/dev/null
-	"$DD" --db "$TMP/n$i.db" incident add --title "并发节点$i" --type flood --township 桑壁镇 >/dev/null
+	enrol "n$i" --township 芝河镇
+	"$DD" --db "$TMP/n$i.db" init --node "n$i" --township 芝河镇 >/dev/null
+	"$DD" --db "$TMP/n$i.db" incident add --title "并发节点$i" --type flood --township 芝河镇 >/dev/null 2>&1
 done
 RSS0=$(awk '/VmRSS/ {print $2}' "/proc/$HUB_PID/status")
 t0=$(ms)
@@ -97,5 +99,5 @@ fails=0
 for p in "${pids[@]}"; do wait "$p" || fails=$((fails + 1)); done
 t1=$(ms)
 HWM=$(awk '/VmHWM/ {print $2}' "/proc/$HUB_PID/status")
-echo "50 nodes syncing at once: done in $((t1 - t0)) ms, $fails failed; hub RSS before ${RSS0} kB, peak seen ${peak} kB, high-water mark ${HWM} kB"
+echo "50 nodes syncing at once: $(grep -h -o 'pulled [0-9]*' "$TMP"/n*.out | awk '{s += $2} END {print s}') ops pulled in all, done in $((t1 - t0)) ms, $fails failed; hub RSS before ${RSS0} kB, peak seen ${peak} kB, high-water mark ${HWM} kB"
 [ "$fails" -eq 0 ]
