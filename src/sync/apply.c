@@ -509,6 +509,17 @@ bool apply_op(struct store *st, json_t *op, unsigned flags, enum op_status *out,
 	const struct table *t = table_by_name(json_string_value(json_object_get(op, "table")));
 	const char *id = json_string_value(json_object_get(op, "id"));
 	const char *kind = json_string_value(json_object_get(op, "kind"));
+	bool track = !(flags & (APPLY_HUB | APPLY_UNSEEN));
+	if (track) {
+		int64_t seen;
+		if (!store_int(st, e, &seen, "SELECT count(*) FROM sync_seen WHERE op_id = ?", "s",
+			       op_id))
+			return false;
+		if (seen) {
+			*out = OP_DUPLICATE;
+			return true;
+		}
+	}
 	if (!store_exec(st, e, "SAVEPOINT sync_op", ""))
 		return false;
 	bool ok = t->append_only ? apply_append(st, op, t, id, flags, out, msg, msglen, e)
@@ -518,6 +529,9 @@ bool apply_op(struct store *st, json_t *op, unsigned flags, enum op_status *out,
 		if (ok && !(flags & APPLY_HUB))
 			ok = audit(st, op, op_id, t, id, kind, json_object_get(op, "fields"), e);
 	}
+	if (ok && track && *out != OP_INVALID && *out != OP_PENDING)
+		ok = store_exec(st, e, "INSERT INTO sync_seen (op_id) VALUES (?)"
+				" ON CONFLICT DO NOTHING", "s", op_id);
 	if (!ok || *out == OP_INVALID || (*out == OP_PENDING && (flags & APPLY_HUB))) {
 		/* Nothing of this op stays (the hub keeps pending ops itself). */
 		store_exec(st, NULL, "ROLLBACK TO sync_op", "");

@@ -154,7 +154,7 @@ static bool merge_row(struct store *st, const struct table *t, json_t *row, json
 				       node, "hlc", hlc, "table", t->name, "id", id, "kind", "update",
 				       "fields", v);
 		enum op_status s;
-		ok = apply_op(st, op, 0, &s, NULL, 0, e);
+		ok = apply_op(st, op, APPLY_UNSEEN, &s, NULL, 0, e);
 		json_decref(op);
 		if (!ok)
 			break;

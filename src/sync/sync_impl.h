@@ -8,6 +8,7 @@ enum {
 	APPLY_HUB = 1 << 0, /* the hub: no audit lines (the op log is the trail), a
 			     * missing parent is "pending", and the caller resolves
 			     * the inbox (it must authorise and log what resolves) */
+	APPLY_UNSEEN = 1 << 1, /* a made-up op (snapshot rows): not in sync_seen */
 };
 
 /* One op inside the caller's transaction, in its own savepoint: a
