@@ -63,6 +63,7 @@ static bool push_once(struct store *st, const struct sync_transport *t, struct s
 		      bool *done, bool *epoch_changed, struct err *e)
 {
 	*done = false;
+	*epoch_changed = false;
 	struct node_info ni;
 	if (!store_node(st, &ni, e))
 		return false;

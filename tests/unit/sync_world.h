@@ -49,6 +49,7 @@ struct link {
 	struct ghost late[64];
 	int nlate;
 	long requests, failures;
+	long long bytes_up, bytes_down; /* request and answer bodies */
 };
 
 /* Runs one request at the hub, as dutydeskd would (auth, parse, reply). */
@@ -139,6 +140,8 @@ static inline bool link_request(void *ctx, const char *method, const char *path,
 		return err_set(e, ERR_FAIL, "connection reset (request lost)");
 	}
 	link_serve(l, method, path, body, status, resp, retry);
+	l->bytes_up += body ? (long long)strlen(body) : 0;
+	l->bytes_down += *resp ? (long long)strlen(*resp) : 0;
 	if (rng_chance(r, l->f.dup)) {
 		free(*resp);
 		link_serve(l, method, path, body, status, resp, retry);
