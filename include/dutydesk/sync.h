@@ -69,6 +69,11 @@ json_t *sync_snapshot_rows(struct store *st, const char *township, struct err *e
  * the cursor and epoch are taken from the reply. Own transaction. */
 bool sync_snapshot_load(struct store *st, json_t *snapshot, struct err *e);
 
+/* Parses a request or reply body: at most SYNC_MAX_BODY bytes, nesting at
+ * most SYNC_MAX_DEPTH, a JSON object. Errors say which limit (the server
+ * answers 413 for size, 400 for the rest: *too_large tells them apart). */
+json_t *sync_json_parse(const char *buf, size_t len, bool *too_large, struct err *e);
+
 /* ---- the hub's logic (used by dutydeskd and by the simulation) ---- */
 struct hub;
 struct hub_node {
@@ -134,6 +139,8 @@ struct sync_transport {
 struct sync_stats {
 	int pushed, pulled, parked, conflicts;
 	int64_t pending; /* ops still queued after the run */
+	int retry_after; /* seconds the hub asked to wait (429/503), else 0 */
+	int status;      /* HTTP status of a refused request, else 0 */
 };
 /* One full cycle: push until the outbox is empty, pull until has_more is
  * false, push again if new local writes arrived. Safe to interrupt at any

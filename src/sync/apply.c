@@ -208,6 +208,62 @@ bool sync_op_valid(json_t *op, struct err *e)
 	return true;
 }
 
+json_t *sync_json_parse(const char *buf, size_t len, bool *too_large, struct err *e)
+{
+	*too_large = false;
+	if (len > SYNC_MAX_BODY) {
+		*too_large = true;
+		err_set(e, ERR_FAIL, "body of %zu bytes; at most %d", len, SYNC_MAX_BODY);
+		return NULL;
+	}
+	/* Depth first, by brackets outside strings: no deep recursion in the parser. */
+	int depth = 0;
+	bool in_str = false;
+	for (size_t i = 0; i < len; i++) {
+		char c = buf[i];
+		if (in_str) {
+			if (c == '\\')
+				i++;
+			else if (c == '"')
+				in_str = false;
+		} else if (c == '"') {
+			in_str = true;
+		} else if (c == '{' || c == '[') {
+			if (++depth > SYNC_MAX_DEPTH) {
+				err_set(e, ERR_FAIL, "JSON nested deeper than %d", SYNC_MAX_DEPTH);
+				return NULL;
+			}
+		} else if (c == '}' || c == ']') {
+			depth--;
+		}
+	}
+	json_error_t je;
+	json_t *j = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &je);
+	if (!j) {
+		err_set(e, ERR_FAIL, "not JSON: %s at line %d column %d", je.text, je.line, je.column);
+		return NULL;
+	}
+	if (!json_is_object(j)) {
+		json_decref(j);
+		err_set(e, ERR_FAIL, "a JSON object expected");
+		return NULL;
+	}
+	return j;
+}
+
+json_t *op_canonical(json_t *op)
+{
+	static const char *const keys[] = {"op_id", "node", "hlc", "table", "id", "kind",
+					   "actor", "at", "fields"};
+	json_t *c = json_object();
+	for (size_t i = 0; i < ARRAY_LEN(keys); i++) {
+		json_t *v = json_object_get(op, keys[i]);
+		if (v && !json_is_null(v))
+			json_object_set(c, keys[i], v);
+	}
+	return c;
+}
+
 /* ---- helpers ---- */
 
 bool clock_merge(struct store *st, const char *hlc, struct err *e)
@@ -564,7 +620,7 @@ static bool drain(struct store *st, const char *tbl, const char *row_id, int *ap
 	*applied = 0;
 	for (int round = 0; round < 100; round++) {
 		json_t *rows = store_rows(st, e, "SELECT op_id, tbl, row_id, body FROM sync_inbox"
-					  " WHERE ?1 IS NULL OR (tbl = ?1 AND row_id = ?2)"
+					  " WHERE reason IS NULL AND (?1 IS NULL OR (tbl = ?1 AND row_id = ?2))"
 					  " ORDER BY received_at, op_id", "ss", tbl, row_id);
 		if (!rows)
 			return false;
@@ -593,14 +649,18 @@ static bool drain(struct store *st, const char *tbl, const char *row_id, int *ap
 				json_decref(rows);
 				return false;
 			}
-			enum op_status s;
-			bool ok = !op || apply_op(st, op, 0, &s, NULL, 0, e);
+			enum op_status s = OP_APPLIED;
+			char msg[512];
+			bool ok = !op || apply_op(st, op, 0, &s, msg, sizeof msg, e);
+			if (ok && op && s == OP_INVALID)
+				ok = inbox_keep(st, op, msg, e);
 			json_decref(op);
 			if (!ok) {
 				json_decref(rows);
 				return false;
 			}
-			progress++;
+			if (s != OP_INVALID && s != OP_PENDING)
+				progress++;
 		}
 		json_decref(rows);
 		*applied += progress;
@@ -608,6 +668,22 @@ static bool drain(struct store *st, const char *tbl, const char *row_id, int *ap
 			break;
 	}
 	return true;
+}
+
+bool inbox_keep(struct store *st, json_t *op, const char *reason, struct err *e)
+{
+	char *body = json_dumps(op, JSON_COMPACT | JSON_SORT_KEYS);
+	const char *op_id = json_string_value(json_object_get(op, "op_id"));
+	bool ok = store_exec(st, e,
+			     "INSERT INTO sync_inbox (op_id, tbl, row_id, body, pusher, received_at,"
+			     " reason) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (op_id) DO UPDATE SET"
+			     " reason = excluded.reason",
+			     "sssssis", op_id ? op_id : "?",
+			     json_string_value(json_object_get(op, "table")),
+			     json_string_value(json_object_get(op, "id")), body,
+			     json_string_value(json_object_get(op, "node")), dd_now(), reason);
+	free(body);
+	return ok;
 }
 
 bool inbox_drain(struct store *st, int *applied, struct err *e)

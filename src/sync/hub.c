@@ -301,7 +301,37 @@ static bool scope_of(struct store *st, const char *tbl, const char *id, char own
 	return true;
 }
 
-enum verdict { V_OK, V_MISSING, V_FORBIDDEN };
+enum verdict { V_OK, V_MISSING, V_FORBIDDEN, V_SAME };
+
+/* True when every field of the op already has that value in the row. */
+static bool row_has(struct store *st, const struct table *t, const char *id, json_t *fields,
+		    bool *same, struct err *e)
+{
+	struct strbuf sql;
+	sb_init(&sql);
+	sb_puts(&sql, "SELECT id");
+	const char *k;
+	json_t *v;
+	json_object_foreach(fields, k, v)
+		sb_printf(&sql, ", %s", k); /* names checked against the schema */
+	sb_printf(&sql, " FROM %s WHERE id = ?", t->name);
+	json_t *row = store_row(st, e, sql.buf, "s", id);
+	sb_finish(&sql);
+	if (!row)
+		return false;
+	*same = !json_is_null(row);
+	json_object_foreach(fields, k, v) {
+		json_t *have = json_object_get(row, k);
+		if (!*same)
+			break;
+		if (json_is_number(v) && json_is_number(have))
+			*same = json_number_value(v) == json_number_value(have);
+		else
+			*same = json_equal(have ? have : json_null(), v);
+	}
+	json_decref(row);
+	return true;
+}
 
 /* Decides who owns the op's row (owner) and whether who may write it. */
 static bool authorise(struct store *st, const struct hub_node *who, json_t *op, char owner[16],
@@ -348,6 +378,18 @@ static bool authorise(struct store *st, const struct hub_node *who, json_t *op, 
 	}
 	if (county)
 		return true;
+	if (found && str_eq(owner, "*") && str_eq(kind, "insert")) {
+		/* A township's own copy of county-wide data (the catalogue its
+		 * database was made with): harmless when it says what the hub has. */
+		bool same;
+		if (!row_has(st, t, id, fields, &same, e))
+			return false;
+		if (same) {
+			*v = V_SAME;
+			snprintf(msg, msglen, "%s %s is county-wide; the hub has the same", t->name, id);
+			return true;
+		}
+	}
 	if (!str_eq(owner, who->township)) {
 		*v = V_FORBIDDEN;
 		snprintf(msg, msglen, "%s %s belongs to %s; node %s (township %s) may not write it",
@@ -402,8 +444,8 @@ static bool accept_op(struct hub *h, const struct hub_node *who, json_t *op,
 	*seq = 0;
 	if (!authorise(st, who, op, owner, &v, msg, msglen, e))
 		return false;
-	if (v == V_FORBIDDEN) {
-		*out = OP_FORBIDDEN;
+	if (v == V_FORBIDDEN || v == V_SAME) {
+		*out = v == V_SAME ? OP_DUPLICATE : OP_FORBIDDEN;
 		return true;
 	}
 	const char *op_id = json_string_value(json_object_get(op, "op_id"));
@@ -495,59 +537,72 @@ static bool hub_drain(struct hub *h, struct err *e)
 	return true;
 }
 
-static json_t *push_batch(struct hub *h, const struct hub_node *who, json_t *ops, struct err *e)
+/* One op of a push: its result appended; false only on a database failure. */
+static bool push_one(struct hub *h, const struct hub_node *who, json_t *op, int64_t now_ms,
+		     json_t *results, bool *any_new, struct err *e)
 {
 	struct store *st = h->st;
+	const char *op_id = json_string_value(json_object_get(op, "op_id"));
+	char msg[512] = "";
+	if (!str_eq(json_string_value(json_object_get(op, "node")), who->name)) {
+		snprintf(msg, sizeof msg, "op %s: node %s may push only its own ops (%s:N)", op_id,
+			 who->name, who->name);
+		json_array_append_new(results, result(op_id, OP_FORBIDDEN, 0, msg));
+		return true;
+	}
+	int64_t seq = 0, waiting = 0;
+	if (!store_int(st, e, &seq, "SELECT server_seq FROM oplog WHERE op_id = ?", "s", op_id) ||
+	    !store_int(st, e, &waiting, "SELECT count(*) FROM sync_inbox WHERE op_id = ?", "s", op_id))
+		return false;
+	if (seq > 0) {
+		json_array_append_new(results, result(op_id, OP_DUPLICATE, seq, NULL));
+		return true;
+	}
+	if (waiting) {
+		json_array_append_new(results, result(op_id, OP_PENDING, 0, NULL));
+		return true;
+	}
+	hlc_t hv;
+	hlc_parse(json_string_value(json_object_get(op, "hlc")), &hv);
+	if (hlc_ms(hv) > now_ms + SYNC_MAX_FUTURE_MS) {
+		snprintf(msg, sizeof msg, "op %s is stamped %lld s ahead of the hub's clock; "
+			 "check your clock", op_id, (long long)((hlc_ms(hv) - now_ms) / 1000));
+		json_array_append_new(results, result(op_id, OP_CLOCK_AHEAD, 0, msg));
+		return true;
+	}
+	enum op_status s;
+	if (!accept_op(h, who, op, &s, &seq, msg, sizeof msg, e))
+		return false;
+	if (s == OP_APPLIED || s == OP_CONFLICT_RECORDED)
+		*any_new = true;
+	json_array_append_new(results, result(op_id, s, seq, msg));
+	return true;
+}
+
+static json_t *push_batch(struct hub *h, const struct hub_node *who, json_t *ops, struct err *e)
+{
 	json_t *results = json_array();
 	int64_t now_ms = dd_now_ms();
 	size_t i;
 	json_t *op;
 	bool any_new = false;
 	json_array_foreach(ops, i, op) {
-		const char *op_id = json_string_value(json_object_get(op, "op_id"));
 		struct err ve;
-		char msg[512] = "";
 		if (!sync_op_valid(op, &ve)) {
-			json_array_append_new(results, result(op_id, OP_INVALID, 0, ve.msg));
+			json_array_append_new(results,
+					      result(json_string_value(json_object_get(op, "op_id")),
+						     OP_INVALID, 0, ve.msg));
 			continue;
 		}
-		const char *node = json_string_value(json_object_get(op, "node"));
-		if (!str_eq(node, who->name)) {
-			snprintf(msg, sizeof msg, "op %s: node %s may push only its own ops (%s:N)",
-				 op_id, who->name, who->name);
-			json_array_append_new(results, result(op_id, OP_FORBIDDEN, 0, msg));
-			continue;
-		}
-		int64_t seq = 0, waiting = 0;
-		if (!store_int(st, e, &seq, "SELECT server_seq FROM oplog WHERE op_id = ?", "s", op_id) ||
-		    !store_int(st, e, &waiting, "SELECT count(*) FROM sync_inbox WHERE op_id = ?", "s",
-			       op_id))
+		/* Only the op's own members are kept and passed on. */
+		json_t *canon = op_canonical(op);
+		bool ok = push_one(h, who, canon, now_ms, results, &any_new, e);
+		json_decref(canon);
+		if (!ok)
 			goto fail;
-		if (seq > 0) {
-			json_array_append_new(results, result(op_id, OP_DUPLICATE, seq, NULL));
-			continue;
-		}
-		if (waiting) {
-			json_array_append_new(results, result(op_id, OP_PENDING, 0, NULL));
-			continue;
-		}
-		hlc_t hv;
-		hlc_parse(json_string_value(json_object_get(op, "hlc")), &hv);
-		if (hlc_ms(hv) > now_ms + SYNC_MAX_FUTURE_MS) {
-			snprintf(msg, sizeof msg, "op %s is stamped %lld s ahead of the hub's clock; "
-				 "check your clock", op_id, (long long)((hlc_ms(hv) - now_ms) / 1000));
-			json_array_append_new(results, result(op_id, OP_CLOCK_AHEAD, 0, msg));
-			continue;
-		}
-		enum op_status s;
-		if (!accept_op(h, who, op, &s, &seq, msg, sizeof msg, e))
-			goto fail;
-		if (s == OP_APPLIED || s == OP_CONFLICT_RECORDED)
-			any_new = true;
-		json_array_append_new(results, result(op_id, s, seq, msg));
 	}
 	int64_t waiting;
-	if (!store_int(st, e, &waiting, "SELECT count(*) FROM sync_inbox", ""))
+	if (!store_int(h->st, e, &waiting, "SELECT count(*) FROM sync_inbox", ""))
 		goto fail;
 	if (waiting && any_new && !hub_drain(h, e))
 		goto fail;

@@ -111,6 +111,8 @@ static bool push_once(struct store *st, const struct sync_transport *t, struct s
 		return false;
 	}
 	if (status != 200) {
+		stats->retry_after = retry;
+		stats->status = status;
 		http_error("push", status, resp, e);
 		free(resp);
 		return false;
@@ -226,6 +228,8 @@ static bool pull_once(struct store *st, const struct sync_transport *t, struct s
 		return ok;
 	}
 	if (status != 200) {
+		stats->retry_after = retry;
+		stats->status = status;
 		http_error("pull", status, resp, e);
 		free(resp);
 		json_decref(reply);
@@ -263,6 +267,8 @@ static bool pull_once(struct store *st, const struct sync_transport *t, struct s
 		enum op_status s;
 		char msg[512];
 		if (!(ok = apply_op(st, op, 0, &s, msg, sizeof msg, e)))
+			break;
+		if (s == OP_INVALID && !(ok = inbox_keep(st, op, msg, e)))
 			break;
 		if (s == OP_APPLIED || s == OP_CONFLICT_RECORDED || s == OP_PENDING)
 			stats->pulled++;
@@ -349,7 +355,8 @@ json_t *sync_status(struct store *st, struct err *e)
 			 "SELECT (SELECT count(*) FROM outbox WHERE state = 'pending') AS pending,"
 			 " (SELECT count(*) FROM outbox WHERE state = 'parked') AS parked,"
 			 " (SELECT count(*) FROM outbox WHERE state = 'acked') AS acked,"
-			 " (SELECT count(*) FROM sync_inbox) AS waiting,"
+			 " (SELECT count(*) FROM sync_inbox WHERE reason IS NULL) AS waiting,"
+			 " (SELECT count(*) FROM sync_inbox WHERE reason IS NOT NULL) AS refused,"
 			 " (SELECT count(*) FROM sync_conflict WHERE reviewed = 0) AS conflicts,"
 			 " last_success, last_error, last_error_at, last_attempt, cursor, hub_epoch"
 			 " FROM sync_state", "");

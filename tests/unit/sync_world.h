@@ -66,9 +66,10 @@ static inline void link_serve(struct link *l, const char *method, const char *pa
 		return;
 	}
 	if (strcmp(method, "POST") == 0 && strcmp(path, "/v1/push") == 0) {
-		json_t *req = json_loads(body, 0, NULL);
+		bool big;
+		json_t *req = sync_json_parse(body, strlen(body), &big, &e);
 		if (!req) {
-			*status = 400;
+			*status = big ? 413 : 400;
 			*resp = xstrdup("{\"error\":\"bad_request\"}");
 			return;
 		}
