@@ -13,7 +13,19 @@
  * Merge: append-only tables are a grow-only set by id; mutable tables merge
  * per field, last writer by (hlc, node) wins, the loser goes to
  * sync_conflict. Every function below that writes runs its own
- * transaction unless it says it must run inside one. */
+ * transaction unless it says it must run inside one.
+ *
+ * Scopes (decided by the hub, from its own rows, never from a payload):
+ * each row has an owner fixed when it is created: the township_code it is
+ * created with (incident, hazard, depot, team, expert, contact,
+ * duty_entry), else its parent's owner (timeline and plan_activation and
+ * task -> incident, household and inspection -> hazard, stock_movement ->
+ * depot, checklist_item -> plan_activation, checklist_tick ->
+ * checklist_item), else the writer's township; rows the county writes
+ * without a township, and the item catalogue and plans, are county-wide
+ * ('*'). A township node reads rows it owns plus county-wide ones and
+ * writes only rows it owns (not moving them to another township); the
+ * county node reads and writes everything. */
 #ifndef DUTYDESK_SYNC_H
 #define DUTYDESK_SYNC_H
 
@@ -148,8 +160,21 @@ struct sync_stats {
 bool sync_run(struct store *st, const struct sync_transport *t, struct sync_stats *out,
 	      struct err *e);
 /* Status for `dutydesk sync --status` and the console header:
- * {"pending","parked","last_success","last_error","cursor","hub_epoch"}. */
+ * {"pending","parked","acked","waiting","refused","conflicts",
+ *  "last_success","last_error","last_error_at","last_attempt","cursor",
+ *  "hub_epoch"}: waiting = remote ops held for a record not here yet,
+ * refused = remote ops this database could not take (with reasons in
+ * sync_inbox), conflicts = losing values not yet reviewed. */
 json_t *sync_status(struct store *st, struct err *e);
+
+/* ---- conflicts: values that lost a merge, kept for review ---- */
+/* [{"id","tbl","row_id","field","kept","lost","lost_hlc","lost_node","at",
+ *   "reviewed"}], newest first; all false: only those not yet reviewed. */
+json_t *sync_conflicts(struct store *st, bool all, struct err *e);
+/* Marks a conflict reviewed; take_lost first writes the losing value back
+ * as a new local change (it then wins everywhere, being the newest).
+ * Own transaction. */
+bool sync_conflict_resolve(struct store *st, int64_t id, bool take_lost, struct err *e);
 
 /* ---- sneakernet ----
  * A bundle is a text file: a header line {"dutydesk_bundle":1,"from":..,

@@ -361,3 +361,46 @@ json_t *sync_status(struct store *st, struct err *e)
 			 " last_success, last_error, last_error_at, last_attempt, cursor, hub_epoch"
 			 " FROM sync_state", "");
 }
+
+json_t *sync_conflicts(struct store *st, bool all, struct err *e)
+{
+	return store_rows(st, e,
+			  "SELECT id, tbl, row_id, field, kept, lost, lost_hlc, lost_node, at, reviewed"
+			  " FROM sync_conflict WHERE ? OR reviewed = 0 ORDER BY id DESC", "i",
+			  (int64_t)all);
+}
+
+bool sync_conflict_resolve(struct store *st, int64_t id, bool take_lost, struct err *e)
+{
+	if (!store_begin(st, e))
+		return false;
+	json_t *c = store_row(st, e, "SELECT tbl, row_id, field, lost FROM sync_conflict"
+			      " WHERE id = ?", "i", id);
+	bool ok = c != NULL;
+	if (ok && json_is_null(c))
+		ok = err_set(e, ERR_FAIL, "no conflict %lld", (long long)id);
+	if (ok && take_lost) {
+		const struct table *t = table_by_name(json_string_value(json_object_get(c, "tbl")));
+		json_t *lost = json_loads(json_string_value(json_object_get(c, "lost")),
+					  JSON_DECODE_ANY, NULL);
+		if (!t || !lost) {
+			ok = err_set(e, ERR_FAIL, "conflict %lld: cannot read its lost value",
+				     (long long)id);
+		} else {
+			json_t *f = json_object();
+			json_object_set(f, json_string_value(json_object_get(c, "field")), lost);
+			ok = rec_update(st, t, json_string_value(json_object_get(c, "row_id")), f, NULL,
+					e);
+			json_decref(f);
+		}
+		json_decref(lost);
+	}
+	if (ok)
+		ok = store_exec(st, e, "UPDATE sync_conflict SET reviewed = 1 WHERE id = ?", "i", id);
+	json_decref(c);
+	if (ok)
+		ok = store_commit(st, e);
+	else
+		store_rollback(st);
+	return ok;
+}

@@ -186,6 +186,26 @@ static void test_lww_both_orders(void **state)
 	assert_string_equal(lost, "\"甲的标题\"");
 	free(lost);
 	assert_int_equal(q_int(c1, "SELECT count(*) FROM sync_conflict"), 0);
+	/* Reviewed on c2 by taking the lost value back: a new change there. */
+	json_t *cl = sync_conflicts(c2, false, &e);
+	assert_int_equal(json_array_size(cl), 1);
+	int64_t cid = json_integer_value(json_object_get(json_array_get(cl, 0), "id"));
+	json_decref(cl);
+	check(sync_conflict_resolve(c2, cid, true, &e));
+	char *back = text_of(c2, "SELECT title FROM incident WHERE id = ?", "inc-1");
+	assert_string_equal(back, "甲的标题");
+	free(back);
+	cl = sync_conflicts(c2, false, &e);
+	assert_int_equal(json_array_size(cl), 0);
+	json_decref(cl);
+	json_t *again = outbox_ops(c2, 0);
+	assert_int_equal(json_array_size(again), 1);
+	assert_int_equal(apply1(c1, json_array_get(again, 0)), OP_APPLIED);
+	back = text_of(c1, "SELECT title FROM incident WHERE id = ?", "inc-1");
+	assert_string_equal(back, "甲的标题");
+	free(back);
+	json_decref(again);
+	assert_false(sync_conflict_resolve(c2, 999, false, &e));
 	json_t *d1 = sync_digest(c1, NULL, &e), *d2 = sync_digest(c2, NULL, &e);
 	assert_true(json_equal(d1, d2));
 	/* Re-delivery is a no-op. */
@@ -790,8 +810,9 @@ static bool sim_act(struct sim *s, int i)
 	struct store *st = w->node[i].st;
 	const char *town = w->node[i].town;
 	const char *name = w->node[i].name;
-	char id[64], other[64];
+	char id[64], other[64], other2[64];
 	snprintf(id, sizeof id, "%s-%d", name, ++s->next_id);
+	snprintf(other2, sizeof other2, "%s-%d-x", name, s->next_id);
 	/* What this node may write: its township's incidents (the county: all). */
 	const char *mine = town ? "SELECT id FROM incident WHERE township_code = ? ORDER BY id"
 				: "SELECT id FROM incident WHERE ? IS NOT NULL ORDER BY id";
@@ -843,12 +864,28 @@ static bool sim_act(struct sim *s, int i)
 				      json_pack("{s:i, s:s}", "people", (int)rng_below(r, 900),
 						"status", rng_chance(r, 80) ? "registered" : "mitigated"),
 				      &e);
+			if (ok && rng_chance(r, 30)) {
+				/* A household under the point, or an edit of one. */
+				char hh[64];
+				if (rng_chance(r, 50) &&
+				    pick_row(st, "SELECT id FROM household WHERE hazard_id = ? ORDER BY id",
+					     other, r, hh))
+					ok = w_update(st, &T_HOUSEHOLD, hh,
+						      json_pack("{s:i}", "members", (int)rng_below(r, 8)),
+						      &e);
+				else
+					ok = w_insert(st, &T_HOUSEHOLD,
+						      json_pack("{s:s, s:s, s:i}", "hazard_id", other,
+								"head", "王家户主", "members",
+								(int)rng_below(r, 8)),
+						      id, &e);
+			}
 			if (ok && rng_chance(r, 50))
 				ok = w_insert(st, &T_INSPECTION,
 					      json_pack("{s:s, s:s, s:i, s:s}", "hazard_id", other,
 							"kind", "patrol", "at", 1764291600, "result",
 							"normal"),
-					      NULL, &e);
+					      other2, &e);
 		}
 	} else if (k < 85) {
 		char depot[64];
