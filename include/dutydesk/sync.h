@@ -17,8 +17,8 @@
  *
  * Scopes (decided by the hub, from its own rows, never from a payload):
  * each row has an owner fixed when it is created: the township_code it is
- * created with (incident, hazard, depot, team, expert, contact,
- * duty_entry), else its parent's owner (timeline and plan_activation and
+ * created with (incident, hazard, depot, team, expert, contact; a
+ * township's duty_entry is always its own), else its parent's owner (timeline and plan_activation and
  * task -> incident, household and inspection -> hazard, stock_movement ->
  * depot, checklist_item -> plan_activation, checklist_tick ->
  * checklist_item), else the writer's township; rows the county writes

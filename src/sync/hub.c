@@ -370,6 +370,9 @@ static bool authorise(struct store *st, const struct hub_node *who, json_t *op, 
 			}
 		} else if (t == &T_ITEM || t == &T_PLAN) {
 			snprintf(owner, 16, "*"); /* the county's catalogue and plan library */
+		} else if (t == &T_DUTY_ENTRY && !county) {
+			/* A township's duty log is its own, whichever township an entry names. */
+			snprintf(owner, 16, "%s", who->township);
 		} else if (town) {
 			snprintf(owner, 16, "%s", town);
 		} else {
@@ -521,7 +524,9 @@ static bool hub_drain(struct hub *h, struct err *e)
 			enum op_status s = OP_FORBIDDEN;
 			int64_t seq;
 			char msg[512];
-			bool ok = !found || accept_op(h, &who, op, &s, &seq, msg, sizeof msg, e);
+			/* A node revoked meanwhile: what it left waiting is refused. */
+			bool ok = !found || who.revoked ||
+				  accept_op(h, &who, op, &s, &seq, msg, sizeof msg, e);
 			json_decref(op);
 			if (!ok) {
 				json_decref(rows);
