@@ -426,10 +426,32 @@ static bool insert_row(struct store *st, json_t *op, const struct table *t, cons
 	return true;
 }
 
+/* Keeps a value that lost (with its stamp) beside the one that stays. */
+static bool conflict(struct store *st, const struct table *t, const char *id, const char *field,
+		     json_t *kept, json_t *lost, const char *lost_hlc, const char *lost_node,
+		     struct err *e)
+{
+	char *kv = json_dumps(kept ? kept : json_null(), JSON_ENCODE_ANY | JSON_COMPACT);
+	char *lv = json_dumps(lost ? lost : json_null(), JSON_ENCODE_ANY | JSON_COMPACT);
+	bool ok = store_exec(st, e,
+			     "INSERT INTO sync_conflict (tbl, row_id, field, kept, lost, lost_hlc,"
+			     " lost_node, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+			     "sssssssi", t->name, id, field, kv, lv, lost_hlc, lost_node, dd_now());
+	free(kv);
+	free(lv);
+	return ok;
+}
+
 static bool merge_fields(struct store *st, json_t *op, const struct table *t, const char *id,
 			 json_t *row, enum op_status *out, char *msg, size_t msglen,
 			 struct err *e)
 {
+	char *mine = NULL;
+	if (!store_text(st, e, &mine, "SELECT node_id FROM node", ""))
+		return false;
+	char me[64];
+	snprintf(me, sizeof me, "%s", mine ? mine : "");
+	free(mine);
 	const char *hlc = json_string_value(json_object_get(op, "hlc"));
 	const char *node = json_string_value(json_object_get(op, "node"));
 	const char *created = json_string_value(json_object_get(row, "created_hlc"));
@@ -454,18 +476,24 @@ static bool merge_fields(struct store *st, json_t *op, const struct table *t, co
 		}
 		int c = version_cmp(hlc, node, ch, cn);
 		json_t *cur = json_object_get(row, k);
+		bool differ = !json_equal(cur ? cur : json_null(), v);
+		if (c > 0 && differ && str_eq(cn, me)) {
+			/* This node's own value, not yet sent, replaced by a newer one:
+			 * the other writer cannot have seen it, so it is a conflict too. */
+			int64_t unsent;
+			ok = store_int(st, e, &unsent, "SELECT count(*) FROM outbox WHERE tbl = ? AND"
+				       " row_id = ? AND hlc = ? AND state = 'pending'", "sss", t->name,
+				       id, ch);
+			if (ok && unsent) {
+				ok = conflict(st, t, id, k, v, cur, ch, cn, e);
+				lost = true;
+			}
+		}
 		if (c > 0) {
 			json_object_set(win, k, v);
-		} else if (c < 0 && !json_equal(cur ? cur : json_null(), v)) {
+		} else if (c < 0 && differ) {
 			/* The arriving value loses: keep it for review beside the one that stays. */
-			char *kept = json_dumps(cur ? cur : json_null(), JSON_ENCODE_ANY | JSON_COMPACT);
-			char *lv = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
-			ok = store_exec(st, e,
-					"INSERT INTO sync_conflict (tbl, row_id, field, kept, lost, lost_hlc,"
-					" lost_node, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-					"sssssssi", t->name, id, k, kept, lv, hlc, node, dd_now());
-			free(kept);
-			free(lv);
+			ok = conflict(st, t, id, k, cur, v, hlc, node, e);
 			lost = true;
 		}
 		json_decref(fv);

@@ -179,7 +179,12 @@ static void test_lww_both_orders(void **state)
 	assert_int_equal(apply1(c2, json_array_get(eb, 0)), OP_APPLIED);
 	assert_int_equal(apply1(c2, json_array_get(ea, 0)), OP_CONFLICT_RECORDED);
 	/* a receives b's edit and b receives a's: all four agree. */
-	assert_int_equal(apply1(a, json_array_get(eb, 0)), OP_APPLIED);
+	/* a's own title, not yet sent anywhere, is replaced: a conflict at a. */
+	assert_int_equal(apply1(a, json_array_get(eb, 0)), OP_CONFLICT_RECORDED);
+	char *mine = text_of(a, "SELECT lost || ' ' || kept || ' ' || lost_node FROM sync_conflict"
+			     " WHERE row_id = ?", "inc-1");
+	assert_string_equal(mine, "\"甲的标题\" \"乙的标题\" a");
+	free(mine);
 	assert_int_equal(apply1(b, json_array_get(ea, 0)), OP_CONFLICT_RECORDED);
 	struct store *all[] = {a, b, c1, c2};
 	for (int i = 0; i < 4; i++) {
