@@ -74,7 +74,8 @@ bool sync_apply(struct store *st, json_t *op, enum op_status *out, struct err *e
 json_t *sync_digest(struct store *st, const char *township, struct err *e);
 /* The rows of a scope with their bookkeeping columns and per-field
  * versions (what GET /v1/snapshot sends):
- * {"tables":{"incident":[{..}],..},"field_versions":[[tbl,id,field,hlc,node],..]} */
+ * {"tables":{"incident":[{..}],..},"field_versions":[{"tbl","row_id","field",
+ *  "hlc","node"},..]} */
 json_t *sync_snapshot_rows(struct store *st, const char *township, struct err *e);
 /* Loads a snapshot reply into a node that has pulled nothing yet (cursor
  * 0): rows it lacks are inserted as they are, rows it has merge per field;

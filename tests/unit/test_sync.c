@@ -357,7 +357,7 @@ struct world {
 		char *token;
 		struct link link;
 		struct sync_transport t;
-	} node[4];
+	} node[5];
 };
 
 static void world_node(struct world *w, const char *name, const char *town)
@@ -789,6 +789,15 @@ static void test_snapshot(void **state)
 	json_t *d1 = sync_digest(w.node[2].st, NULL, &e), *d2 = sync_digest(hub_store(w.hub), T2, &e);
 	assert_true(json_equal(d1, d2));
 	json_decref(d1), json_decref(d2);
+	/* An edit as old as the title's version but from a lesser node loses:
+	 * the snapshot carried the field's version, not just the row's. */
+	char *h1 = text_of(hub_store(w.hub), "SELECT hlc FROM field_version WHERE row_id = ?", "s-1");
+	json_t *late = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:{s:s}}", "op_id", "a:1", "node",
+				 "a", "hlc", h1, "table", "incident", "id", "s-1", "kind", "update",
+				 "fields", "title", "旧值");
+	free(h1);
+	assert_int_equal(apply1(w.node[2].st, late), OP_CONFLICT_RECORDED);
+	json_decref(late);
 	/* Later edits still merge by the versions the snapshot carried. */
 	check(w_update(w.node[0].st, &T_INCIDENT, "s-1", json_pack("{s:s}", "title", "再改"), &e));
 	check(sync_node(&w, 0));
@@ -913,7 +922,8 @@ static bool sim_act(struct sim *s, int i)
 		}
 	} else if (k < 85) {
 		char depot[64];
-		snprintf(depot, sizeof depot, "depot-%s", name);
+		/* The second office of a township uses that township's depot. */
+		snprintf(depot, sizeof depot, "depot-%s", str_eq(name, "t1b") ? "t1" : name);
 		int qty = (int)rng_below(r, 50) + 1;
 		bool out = rng_chance(r, 40);
 		ok = w_insert(st, &T_STOCK_MOVEMENT,
@@ -1050,6 +1060,22 @@ static bool sim_run(uint64_t seed, int steps, struct sim *s)
 	bool restore = seed % 3 == 0;
 	char *bak = restore ? new_path("sim-backup.db") : NULL;
 	for (int step = 0; step < steps; step++) {
+		if (step == steps / 4) {
+			/* A second office of 芝河镇 joins from a snapshot, then works. */
+			world_node(w, "t1b", T1);
+			struct hub_node who;
+			struct hub_reply hr;
+			check(hub_auth(w->hub, w->node[4].token, &who, &e));
+			hub_snapshot(w->hub, &who, &hr);
+			bool ok = hr.status == 200 && sync_snapshot_load(w->node[4].st, hr.body, &e);
+			json_decref(hr.body);
+			if (!ok) {
+				snprintf(s->why, sizeof s->why, "snapshot: %s", e.msg);
+				free(bak);
+				return false;
+			}
+			w->node[4].link.f = f;
+		}
 		if (restore && step == steps / 3 && !hub_backup(w->hub, bak, &e)) {
 			snprintf(s->why, sizeof s->why, "backup: %s", e.msg);
 			free(bak);
