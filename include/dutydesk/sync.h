@@ -98,6 +98,13 @@ struct hub_node {
 /* Creates the hub database (divisions loaded, new epoch). */
 bool hub_init(const char *path, struct err *e);
 bool hub_open(const char *path, struct hub **out, struct err *e);
+/* Loads the shipped item catalogue and plan library into the hub as
+ * county-wide records logged under node "hub", so every node pulls them
+ * (for `dutydeskd init`). The ids are fixed by the data (item-<code>,
+ * plan-<hash of key and version>), so the copies a node's own `dutydesk
+ * init` made are the same records: pushed, they answer "duplicate".
+ * *ops: how many ops were logged (0 when loaded already). */
+bool hub_load_library(struct hub *h, int *ops, struct err *e);
 void hub_close(struct hub *h);
 const char *hub_epoch(const struct hub *h);
 /* The hub's database (for its command line and tests). */

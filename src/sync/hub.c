@@ -124,6 +124,60 @@ void hub_close(struct hub *h)
 	free(h);
 }
 
+/* ---- the county's library ---- */
+
+bool hub_load_library(struct hub *h, int *ops, struct err *e)
+{
+	struct store *st = h->st;
+	int plans = 0;
+	*ops = 0;
+	json_t *problems = json_array();
+	bool ok = store_begin(st, e);
+	if (!ok) {
+		json_decref(problems);
+		return false;
+	}
+	ok = catalogue_load(st, e) && plans_load_library(st, &plans, problems, e);
+	/* What that wrote sits in the hub's own outbox: into the log, as
+	 * county-wide records every node pulls. */
+	json_t *rows = ok ? store_rows(st, e, "SELECT op_id, tbl, row_id, hlc, body FROM outbox"
+				       " WHERE state = 'pending' ORDER BY op_seq", "")
+			  : NULL;
+	size_t i;
+	json_t *r;
+	json_array_foreach(rows, i, r) {
+		int64_t seq;
+		const char *op_id = json_string_value(json_object_get(r, "op_id"));
+		ok = store_exec(st, e,
+				"INSERT INTO row_scope (tbl, row_id, owner) VALUES (?, ?, '*')"
+				" ON CONFLICT DO NOTHING", "ss",
+				json_string_value(json_object_get(r, "tbl")),
+				json_string_value(json_object_get(r, "row_id"))) &&
+		     store_exec(st, e,
+				"INSERT INTO oplog (op_id, node, owner, tbl, row_id, hlc, body, received_at)"
+				" VALUES (?, 'hub', '*', ?, ?, ?, ?, ?)", "sssssi", op_id,
+				json_string_value(json_object_get(r, "tbl")),
+				json_string_value(json_object_get(r, "row_id")),
+				json_string_value(json_object_get(r, "hlc")),
+				json_string_value(json_object_get(r, "body")), dd_now()) &&
+		     store_int(st, e, &seq, "SELECT last_insert_rowid()", "") &&
+		     store_exec(st, e, "UPDATE outbox SET state = 'acked', server_seq = ?,"
+				" result = 'applied' WHERE op_id = ?", "is", seq, op_id);
+		if (!ok)
+			break;
+		++*ops;
+	}
+	json_decref(rows);
+	if (ok && rows == NULL)
+		ok = false;
+	if (ok)
+		ok = store_commit(st, e);
+	else
+		store_rollback(st);
+	json_decref(problems);
+	return ok;
+}
+
 /* ---- enrolment ---- */
 
 static void random_hex(char *out, size_t bytes)

@@ -808,6 +808,44 @@ static void test_snapshot(void **state)
 	world_close(&w);
 }
 
+static void test_library(void **state)
+{
+	(void)state;
+	struct world w;
+	world_open(&w, 7);
+	int ops, again;
+	check(hub_load_library(w.hub, &ops, &e));
+	assert_true(ops > 20);
+	check(hub_load_library(w.hub, &again, &e));
+	assert_int_equal(again, 0);
+	/* t1's database made as `dutydesk init` makes it: its own copies of
+	 * the catalogue and the plans are the hub's records, not parked. */
+	struct store *t1 = w.node[1].st;
+	int plans;
+	json_t *problems = json_array();
+	check(store_begin(t1, &e));
+	check(catalogue_load(t1, &e));
+	check(plans_load_library(t1, &plans, problems, &e));
+	check(store_commit(t1, &e));
+	json_decref(problems);
+	assert_true(plans > 0);
+	check(sync_node(&w, 1));
+	assert_int_equal(q_int(t1, "SELECT count(*) FROM outbox WHERE state <> 'acked'"), 0);
+	assert_int_equal(q_int(t1, "SELECT count(*) FROM outbox WHERE result <> 'duplicate'"), 0);
+	assert_int_equal(q_int(t1, "SELECT count(*) FROM sync_inbox"), 0);
+	check(sync_node(&w, 0));
+	assert_int_equal(q_int(w.node[0].st, "SELECT count(*) FROM item"), q_int(t1, "SELECT count(*) FROM item"));
+	assert_int_equal(q_int(w.node[0].st, "SELECT count(*) FROM plan"), plans);
+	struct store *nodes[] = {t1, w.node[0].st};
+	const char *scope[] = {T1, ""};
+	for (int i = 0; i < 2; i++) {
+		json_t *dn = sync_digest(nodes[i], NULL, &e), *dh = sync_digest(hub_store(w.hub), scope[i], &e);
+		assert_true(json_equal(dn, dh));
+		json_decref(dn), json_decref(dh);
+	}
+	world_close(&w);
+}
+
 /* ---- the simulation ---- */
 
 struct sim {
@@ -1157,6 +1195,7 @@ int main(void)
 		cmocka_unit_test(test_epoch_restore),
 		cmocka_unit_test(test_bundles),
 		cmocka_unit_test(test_snapshot),
+		cmocka_unit_test(test_library),
 		cmocka_unit_test(test_simulation),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
