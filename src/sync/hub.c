@@ -436,16 +436,16 @@ static bool authorise(struct store *st, const struct hub_node *who, json_t *op, 
 	if (county)
 		return true;
 	if (found && str_eq(owner, "*") && str_eq(kind, "insert")) {
-		/* A township's own copy of county-wide data (the catalogue its
-		 * database was made with): harmless when it says what the hub has. */
+		/* A township's own copy of a county-wide record (the catalogue and
+		 * plans its database was made with): the record is already here,
+		 * the county's copy stands and reaches the township by pull. */
 		bool same;
 		if (!row_has(st, t, id, fields, &same, e))
 			return false;
-		if (same) {
-			*v = V_SAME;
-			snprintf(msg, msglen, "%s %s is county-wide; the hub has the same", t->name, id);
-			return true;
-		}
+		*v = V_SAME;
+		snprintf(msg, msglen, "%s %s is county-wide and already at the hub%s", t->name, id,
+			 same ? "" : "; the county's copy stands");
+		return true;
 	}
 	if (!str_eq(owner, who->township)) {
 		*v = V_FORBIDDEN;

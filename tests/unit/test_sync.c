@@ -498,8 +498,8 @@ static void test_authorisation(void **state)
 			 1);
 	json_decref(rep);
 	json_decref(genuine);
-	/* A township's own copy of the county's catalogue: a duplicate when it
-	 * says what the hub has, refused when it differs. */
+	/* A township's own copy of the county's catalogue: a duplicate,
+	 * whatever it says; the county's copy stands. */
 	json_t *item = json_pack("{s:s, s:s, s:s, s:s}", "code", "Z", "name", "帐篷", "category",
 				 "food_shelter", "unit", "顶");
 	json_t *cat = json_array();
@@ -514,7 +514,13 @@ static void test_authorisation(void **state)
 	json_array_append_new(cat, op_make("t1", 52, "item", "item-z", "insert", item));
 	rep = push_as(&w, 1, cat, &status);
 	assert_string_equal(status_of(rep, 0), "duplicate");
-	assert_string_equal(status_of(rep, 1), "forbidden");
+	assert_string_equal(status_of(rep, 1), "duplicate");
+	json_decref(rep), json_decref(cat);
+	cat = json_array();
+	json_array_append_new(cat, op_make("t1", 53, "item", "item-z", "update",
+					   json_pack("{s:s}", "name", "改名")));
+	rep = push_as(&w, 1, cat, &status);
+	assert_string_equal(status_of(rep, 0), "forbidden");
 	json_decref(rep), json_decref(cat);
 	t = text_of(hs, "SELECT name FROM item WHERE id = ?", "item-z");
 	assert_string_equal(t, "帐篷");
@@ -818,9 +824,19 @@ static void test_library(void **state)
 	assert_true(ops > 20);
 	check(hub_load_library(w.hub, &again, &e));
 	assert_int_equal(again, 0);
+	/* The county renames an item before the township's database is made. */
+	check(sync_node(&w, 0));
+	char *first = text_of(w.node[0].st, "SELECT id FROM item WHERE ? IS NOT NULL ORDER BY id", "x");
+	check(w_update(w.node[0].st, &T_ITEM, first, json_pack("{s:s}", "name", "县里改过的名称"), &e));
+	check(sync_node(&w, 0));
 	/* t1's database made as `dutydesk init` makes it: its own copies of
-	 * the catalogue and the plans are the hub's records, not parked. */
+	 * the catalogue and the plans are the hub's records, not parked, and
+	 * the county's renamed item replaces its stale copy. */
 	struct store *t1 = w.node[1].st;
+	/* Its copies carry stamps newer than the county's edit. */
+	char later[HLC_TEXT];
+	hlc_format(hlc_next(0, dd_now_ms() + 60000), later);
+	check(store_exec(t1, &e, "UPDATE node SET hlc = ?", "s", later));
 	int plans;
 	json_t *problems = json_array();
 	check(store_begin(t1, &e));
@@ -833,6 +849,11 @@ static void test_library(void **state)
 	assert_int_equal(q_int(t1, "SELECT count(*) FROM outbox WHERE state <> 'acked'"), 0);
 	assert_int_equal(q_int(t1, "SELECT count(*) FROM outbox WHERE result <> 'duplicate'"), 0);
 	assert_int_equal(q_int(t1, "SELECT count(*) FROM sync_inbox"), 0);
+	char *name = text_of(t1, "SELECT name FROM item WHERE id = ?", first);
+	assert_string_equal(name, "县里改过的名称");
+	free(name);
+	free(first);
+	assert_int_equal(q_int(t1, "SELECT count(*) FROM sync_conflict"), 0);
 	check(sync_node(&w, 0));
 	assert_int_equal(q_int(w.node[0].st, "SELECT count(*) FROM item"), q_int(t1, "SELECT count(*) FROM item"));
 	assert_int_equal(q_int(w.node[0].st, "SELECT count(*) FROM plan"), plans);
