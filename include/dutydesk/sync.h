@@ -13,7 +13,19 @@
  * Merge: append-only tables are a grow-only set by id; mutable tables merge
  * per field, last writer by (hlc, node) wins, the loser goes to
  * sync_conflict. Every function below that writes runs its own
- * transaction unless it says it must run inside one. */
+ * transaction unless it says it must run inside one.
+ *
+ * Scopes (decided by the hub, from its own rows, never from a payload):
+ * each row has an owner fixed when it is created: the township_code it is
+ * created with (incident, hazard, depot, team, expert, contact; a
+ * township's duty_entry is always its own), else its parent's owner (timeline and plan_activation and
+ * task -> incident, household and inspection -> hazard, stock_movement ->
+ * depot, checklist_item -> plan_activation, checklist_tick ->
+ * checklist_item), else the writer's township; rows the county writes
+ * without a township, and the item catalogue and plans, are county-wide
+ * ('*'). A township node reads rows it owns plus county-wide ones and
+ * writes only rows it owns (not moving them to another township); the
+ * county node reads and writes everything. */
 #ifndef DUTYDESK_SYNC_H
 #define DUTYDESK_SYNC_H
 
@@ -62,12 +74,18 @@ bool sync_apply(struct store *st, json_t *op, enum op_status *out, struct err *e
 json_t *sync_digest(struct store *st, const char *township, struct err *e);
 /* The rows of a scope with their bookkeeping columns and per-field
  * versions (what GET /v1/snapshot sends):
- * {"tables":{"incident":[{..}],..},"field_versions":[[tbl,id,field,hlc,node],..]} */
+ * {"tables":{"incident":[{..}],..},"field_versions":[{"tbl","row_id","field",
+ *  "hlc","node"},..]} */
 json_t *sync_snapshot_rows(struct store *st, const char *township, struct err *e);
 /* Loads a snapshot reply into a node that has pulled nothing yet (cursor
  * 0): rows it lacks are inserted as they are, rows it has merge per field;
  * the cursor and epoch are taken from the reply. Own transaction. */
 bool sync_snapshot_load(struct store *st, json_t *snapshot, struct err *e);
+
+/* Parses a request or reply body: at most SYNC_MAX_BODY bytes, nesting at
+ * most SYNC_MAX_DEPTH, a JSON object. Errors say which limit (the server
+ * answers 413 for size, 400 for the rest: *too_large tells them apart). */
+json_t *sync_json_parse(const char *buf, size_t len, bool *too_large, struct err *e);
 
 /* ---- the hub's logic (used by dutydeskd and by the simulation) ---- */
 struct hub;
@@ -80,6 +98,13 @@ struct hub_node {
 /* Creates the hub database (divisions loaded, new epoch). */
 bool hub_init(const char *path, struct err *e);
 bool hub_open(const char *path, struct hub **out, struct err *e);
+/* Loads the shipped item catalogue and plan library into the hub as
+ * county-wide records logged under node "hub", so every node pulls them
+ * (for `dutydeskd init`). The ids are fixed by the data (item-<code>,
+ * plan-<hash of key and version>), so the copies a node's own `dutydesk
+ * init` made are the same records: pushed, they answer "duplicate".
+ * *ops: how many ops were logged (0 when loaded already). */
+bool hub_load_library(struct hub *h, int *ops, struct err *e);
 void hub_close(struct hub *h);
 const char *hub_epoch(const struct hub *h);
 /* The hub's database (for its command line and tests). */
@@ -134,6 +159,8 @@ struct sync_transport {
 struct sync_stats {
 	int pushed, pulled, parked, conflicts;
 	int64_t pending; /* ops still queued after the run */
+	int retry_after; /* seconds the hub asked to wait (429/503), else 0 */
+	int status;      /* HTTP status of a refused request, else 0 */
 };
 /* One full cycle: push until the outbox is empty, pull until has_more is
  * false, push again if new local writes arrived. Safe to interrupt at any
@@ -141,8 +168,21 @@ struct sync_stats {
 bool sync_run(struct store *st, const struct sync_transport *t, struct sync_stats *out,
 	      struct err *e);
 /* Status for `dutydesk sync --status` and the console header:
- * {"pending","parked","last_success","last_error","cursor","hub_epoch"}. */
+ * {"pending","parked","acked","waiting","refused","conflicts",
+ *  "last_success","last_error","last_error_at","last_attempt","cursor",
+ *  "hub_epoch"}: waiting = remote ops held for a record not here yet,
+ * refused = remote ops this database could not take (with reasons in
+ * sync_inbox), conflicts = losing values not yet reviewed. */
 json_t *sync_status(struct store *st, struct err *e);
+
+/* ---- conflicts: values that lost a merge, kept for review ---- */
+/* [{"id","tbl","row_id","field","kept","lost","lost_hlc","lost_node","at",
+ *   "reviewed"}], newest first; all false: only those not yet reviewed. */
+json_t *sync_conflicts(struct store *st, bool all, struct err *e);
+/* Marks a conflict reviewed; take_lost first writes the losing value back
+ * as a new local change (it then wins everywhere, being the newest).
+ * Own transaction. */
+bool sync_conflict_resolve(struct store *st, int64_t id, bool take_lost, struct err *e);
 
 /* ---- sneakernet ----
  * A bundle is a text file: a header line {"dutydesk_bundle":1,"from":..,

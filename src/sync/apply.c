@@ -208,6 +208,62 @@ bool sync_op_valid(json_t *op, struct err *e)
 	return true;
 }
 
+json_t *sync_json_parse(const char *buf, size_t len, bool *too_large, struct err *e)
+{
+	*too_large = false;
+	if (len > SYNC_MAX_BODY) {
+		*too_large = true;
+		err_set(e, ERR_FAIL, "body of %zu bytes; at most %d", len, SYNC_MAX_BODY);
+		return NULL;
+	}
+	/* Depth first, by brackets outside strings: no deep recursion in the parser. */
+	int depth = 0;
+	bool in_str = false;
+	for (size_t i = 0; i < len; i++) {
+		char c = buf[i];
+		if (in_str) {
+			if (c == '\\')
+				i++;
+			else if (c == '"')
+				in_str = false;
+		} else if (c == '"') {
+			in_str = true;
+		} else if (c == '{' || c == '[') {
+			if (++depth > SYNC_MAX_DEPTH) {
+				err_set(e, ERR_FAIL, "JSON nested deeper than %d", SYNC_MAX_DEPTH);
+				return NULL;
+			}
+		} else if (c == '}' || c == ']') {
+			depth--;
+		}
+	}
+	json_error_t je;
+	json_t *j = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &je);
+	if (!j) {
+		err_set(e, ERR_FAIL, "not JSON: %s at line %d column %d", je.text, je.line, je.column);
+		return NULL;
+	}
+	if (!json_is_object(j)) {
+		json_decref(j);
+		err_set(e, ERR_FAIL, "a JSON object expected");
+		return NULL;
+	}
+	return j;
+}
+
+json_t *op_canonical(json_t *op)
+{
+	static const char *const keys[] = {"op_id", "node", "hlc", "table", "id", "kind",
+					   "actor", "at", "fields"};
+	json_t *c = json_object();
+	for (size_t i = 0; i < ARRAY_LEN(keys); i++) {
+		json_t *v = json_object_get(op, keys[i]);
+		if (v && !json_is_null(v))
+			json_object_set(c, keys[i], v);
+	}
+	return c;
+}
+
 /* ---- helpers ---- */
 
 bool clock_merge(struct store *st, const char *hlc, struct err *e)
@@ -370,10 +426,39 @@ static bool insert_row(struct store *st, json_t *op, const struct table *t, cons
 	return true;
 }
 
+/* Keeps a value that lost (with its stamp) beside the one that stays. */
+static bool conflict(struct store *st, const struct table *t, const char *id, const char *field,
+		     json_t *kept, json_t *lost, const char *lost_hlc, const char *lost_node,
+		     struct err *e)
+{
+	char *kv = json_dumps(kept ? kept : json_null(), JSON_ENCODE_ANY | JSON_COMPACT);
+	char *lv = json_dumps(lost ? lost : json_null(), JSON_ENCODE_ANY | JSON_COMPACT);
+	bool ok = store_exec(st, e,
+			     "INSERT INTO sync_conflict (tbl, row_id, field, kept, lost, lost_hlc,"
+			     " lost_node, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+			     "sssssssi", t->name, id, field, kv, lv, lost_hlc, lost_node, dd_now());
+	free(kv);
+	free(lv);
+	return ok;
+}
+
 static bool merge_fields(struct store *st, json_t *op, const struct table *t, const char *id,
 			 json_t *row, enum op_status *out, char *msg, size_t msglen,
 			 struct err *e)
 {
+	json_t *self = store_row(st, e, "SELECT node_id, role FROM node", "");
+	if (!self)
+		return false;
+	char me[64];
+	snprintf(me, sizeof me, "%s", json_is_object(self)
+					      ? json_string_value(json_object_get(self, "node_id"))
+					      : "");
+	/* A township never writes the county's catalogue or plans: its own
+	 * copies (made with its database) give way to whatever the county's
+	 * say, however the stamps compare. */
+	bool county_data = (t == &T_ITEM || t == &T_PLAN) &&
+			   str_eq(json_string_value(json_object_get(self, "role")), "township");
+	json_decref(self);
 	const char *hlc = json_string_value(json_object_get(op, "hlc"));
 	const char *node = json_string_value(json_object_get(op, "node"));
 	const char *created = json_string_value(json_object_get(row, "created_hlc"));
@@ -398,18 +483,28 @@ static bool merge_fields(struct store *st, json_t *op, const struct table *t, co
 		}
 		int c = version_cmp(hlc, node, ch, cn);
 		json_t *cur = json_object_get(row, k);
+		bool differ = !json_equal(cur ? cur : json_null(), v);
+		if (county_data && str_eq(cn, me) && !str_eq(node, me)) {
+			c = 1;
+			differ = false; /* not a conflict: the local copy was never the county's */
+		}
+		if (c > 0 && differ && str_eq(cn, me)) {
+			/* This node's own value, not yet sent, replaced by a newer one:
+			 * the other writer cannot have seen it, so it is a conflict too. */
+			int64_t unsent;
+			ok = store_int(st, e, &unsent, "SELECT count(*) FROM outbox WHERE tbl = ? AND"
+				       " row_id = ? AND hlc = ? AND state = 'pending'", "sss", t->name,
+				       id, ch);
+			if (ok && unsent) {
+				ok = conflict(st, t, id, k, v, cur, ch, cn, e);
+				lost = true;
+			}
+		}
 		if (c > 0) {
 			json_object_set(win, k, v);
-		} else if (c < 0 && !json_equal(cur ? cur : json_null(), v)) {
+		} else if (c < 0 && differ) {
 			/* The arriving value loses: keep it for review beside the one that stays. */
-			char *kept = json_dumps(cur ? cur : json_null(), JSON_ENCODE_ANY | JSON_COMPACT);
-			char *lv = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
-			ok = store_exec(st, e,
-					"INSERT INTO sync_conflict (tbl, row_id, field, kept, lost, lost_hlc,"
-					" lost_node, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-					"sssssssi", t->name, id, k, kept, lv, hlc, node, dd_now());
-			free(kept);
-			free(lv);
+			ok = conflict(st, t, id, k, cur, v, hlc, node, e);
 			lost = true;
 		}
 		json_decref(fv);
@@ -509,6 +604,17 @@ bool apply_op(struct store *st, json_t *op, unsigned flags, enum op_status *out,
 	const struct table *t = table_by_name(json_string_value(json_object_get(op, "table")));
 	const char *id = json_string_value(json_object_get(op, "id"));
 	const char *kind = json_string_value(json_object_get(op, "kind"));
+	bool track = !(flags & (APPLY_HUB | APPLY_UNSEEN));
+	if (track) {
+		int64_t seen;
+		if (!store_int(st, e, &seen, "SELECT count(*) FROM sync_seen WHERE op_id = ?", "s",
+			       op_id))
+			return false;
+		if (seen) {
+			*out = OP_DUPLICATE;
+			return true;
+		}
+	}
 	if (!store_exec(st, e, "SAVEPOINT sync_op", ""))
 		return false;
 	bool ok = t->append_only ? apply_append(st, op, t, id, flags, out, msg, msglen, e)
@@ -518,6 +624,9 @@ bool apply_op(struct store *st, json_t *op, unsigned flags, enum op_status *out,
 		if (ok && !(flags & APPLY_HUB))
 			ok = audit(st, op, op_id, t, id, kind, json_object_get(op, "fields"), e);
 	}
+	if (ok && track && *out != OP_INVALID && *out != OP_PENDING)
+		ok = store_exec(st, e, "INSERT INTO sync_seen (op_id) VALUES (?)"
+				" ON CONFLICT DO NOTHING", "s", op_id);
 	if (!ok || *out == OP_INVALID || (*out == OP_PENDING && (flags & APPLY_HUB))) {
 		/* Nothing of this op stays (the hub keeps pending ops itself). */
 		store_exec(st, NULL, "ROLLBACK TO sync_op", "");
@@ -550,7 +659,7 @@ static bool drain(struct store *st, const char *tbl, const char *row_id, int *ap
 	*applied = 0;
 	for (int round = 0; round < 100; round++) {
 		json_t *rows = store_rows(st, e, "SELECT op_id, tbl, row_id, body FROM sync_inbox"
-					  " WHERE ?1 IS NULL OR (tbl = ?1 AND row_id = ?2)"
+					  " WHERE reason IS NULL AND (?1 IS NULL OR (tbl = ?1 AND row_id = ?2))"
 					  " ORDER BY received_at, op_id", "ss", tbl, row_id);
 		if (!rows)
 			return false;
@@ -579,14 +688,18 @@ static bool drain(struct store *st, const char *tbl, const char *row_id, int *ap
 				json_decref(rows);
 				return false;
 			}
-			enum op_status s;
-			bool ok = !op || apply_op(st, op, 0, &s, NULL, 0, e);
+			enum op_status s = OP_APPLIED;
+			char msg[512];
+			bool ok = !op || apply_op(st, op, 0, &s, msg, sizeof msg, e);
+			if (ok && op && s == OP_INVALID)
+				ok = inbox_keep(st, op, msg, e);
 			json_decref(op);
 			if (!ok) {
 				json_decref(rows);
 				return false;
 			}
-			progress++;
+			if (s != OP_INVALID && s != OP_PENDING)
+				progress++;
 		}
 		json_decref(rows);
 		*applied += progress;
@@ -594,6 +707,22 @@ static bool drain(struct store *st, const char *tbl, const char *row_id, int *ap
 			break;
 	}
 	return true;
+}
+
+bool inbox_keep(struct store *st, json_t *op, const char *reason, struct err *e)
+{
+	char *body = json_dumps(op, JSON_COMPACT | JSON_SORT_KEYS);
+	const char *op_id = json_string_value(json_object_get(op, "op_id"));
+	bool ok = store_exec(st, e,
+			     "INSERT INTO sync_inbox (op_id, tbl, row_id, body, pusher, received_at,"
+			     " reason) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (op_id) DO UPDATE SET"
+			     " reason = excluded.reason",
+			     "sssssis", op_id ? op_id : "?",
+			     json_string_value(json_object_get(op, "table")),
+			     json_string_value(json_object_get(op, "id")), body,
+			     json_string_value(json_object_get(op, "node")), dd_now(), reason);
+	free(body);
+	return ok;
 }
 
 bool inbox_drain(struct store *st, int *applied, struct err *e)

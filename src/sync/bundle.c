@@ -245,6 +245,8 @@ bool sync_import_bundle_keyed(struct store *st, const char *file, const char *to
 		char msg[512];
 		if (!(ok = apply_op(st, op, 0, &os, msg, sizeof msg, e)))
 			break;
+		if (os == OP_INVALID && !(ok = inbox_keep(st, op, msg, e)))
+			break;
 		if (os == OP_APPLIED || os == OP_CONFLICT_RECORDED || os == OP_PENDING)
 			s.pulled++;
 		if (os == OP_CONFLICT_RECORDED)

@@ -154,7 +154,7 @@ static bool merge_row(struct store *st, const struct table *t, json_t *row, json
 				       node, "hlc", hlc, "table", t->name, "id", id, "kind", "update",
 				       "fields", v);
 		enum op_status s;
-		ok = apply_op(st, op, 0, &s, NULL, 0, e);
+		ok = apply_op(st, op, APPLY_UNSEEN, &s, NULL, 0, e);
 		json_decref(op);
 		if (!ok)
 			break;
@@ -173,15 +173,19 @@ static bool load_tables(struct store *st, json_t *snap, struct err *e)
 	json_t *f;
 	json_array_foreach(fvs, i, f) {
 		char key[256];
-		snprintf(key, sizeof key, "%s/%s", json_string_value(json_array_get(f, 0)),
-			 json_string_value(json_array_get(f, 1)));
+		const char *tbl = json_string_value(json_object_get(f, "tbl"));
+		const char *rid = json_string_value(json_object_get(f, "row_id"));
+		const char *fld = json_string_value(json_object_get(f, "field"));
+		json_t *h = json_object_get(f, "hlc"), *nd = json_object_get(f, "node");
+		if (!tbl || !rid || !fld || !json_is_string(h) || !json_is_string(nd))
+			continue;
+		snprintf(key, sizeof key, "%s/%s", tbl, rid);
 		json_t *m = json_object_get(byrow, key);
 		if (!m) {
 			m = json_object();
 			json_object_set_new(byrow, key, m);
 		}
-		json_object_set_new(m, json_string_value(json_array_get(f, 2)),
-				    json_pack("[O, O]", json_array_get(f, 3), json_array_get(f, 4)));
+		json_object_set_new(m, fld, json_pack("[O, O]", h, nd));
 	}
 	size_t n;
 	const struct table *const *ts = sync_tables(&n);

@@ -124,6 +124,60 @@ void hub_close(struct hub *h)
 	free(h);
 }
 
+/* ---- the county's library ---- */
+
+bool hub_load_library(struct hub *h, int *ops, struct err *e)
+{
+	struct store *st = h->st;
+	int plans = 0;
+	*ops = 0;
+	json_t *problems = json_array();
+	bool ok = store_begin(st, e);
+	if (!ok) {
+		json_decref(problems);
+		return false;
+	}
+	ok = catalogue_load(st, e) && plans_load_library(st, &plans, problems, e);
+	/* What that wrote sits in the hub's own outbox: into the log, as
+	 * county-wide records every node pulls. */
+	json_t *rows = ok ? store_rows(st, e, "SELECT op_id, tbl, row_id, hlc, body FROM outbox"
+				       " WHERE state = 'pending' ORDER BY op_seq", "")
+			  : NULL;
+	size_t i;
+	json_t *r;
+	json_array_foreach(rows, i, r) {
+		int64_t seq;
+		const char *op_id = json_string_value(json_object_get(r, "op_id"));
+		ok = store_exec(st, e,
+				"INSERT INTO row_scope (tbl, row_id, owner) VALUES (?, ?, '*')"
+				" ON CONFLICT DO NOTHING", "ss",
+				json_string_value(json_object_get(r, "tbl")),
+				json_string_value(json_object_get(r, "row_id"))) &&
+		     store_exec(st, e,
+				"INSERT INTO oplog (op_id, node, owner, tbl, row_id, hlc, body, received_at)"
+				" VALUES (?, 'hub', '*', ?, ?, ?, ?, ?)", "sssssi", op_id,
+				json_string_value(json_object_get(r, "tbl")),
+				json_string_value(json_object_get(r, "row_id")),
+				json_string_value(json_object_get(r, "hlc")),
+				json_string_value(json_object_get(r, "body")), dd_now()) &&
+		     store_int(st, e, &seq, "SELECT last_insert_rowid()", "") &&
+		     store_exec(st, e, "UPDATE outbox SET state = 'acked', server_seq = ?,"
+				" result = 'applied' WHERE op_id = ?", "is", seq, op_id);
+		if (!ok)
+			break;
+		++*ops;
+	}
+	json_decref(rows);
+	if (ok && rows == NULL)
+		ok = false;
+	if (ok)
+		ok = store_commit(st, e);
+	else
+		store_rollback(st);
+	json_decref(problems);
+	return ok;
+}
+
 /* ---- enrolment ---- */
 
 static void random_hex(char *out, size_t bytes)
@@ -301,7 +355,37 @@ static bool scope_of(struct store *st, const char *tbl, const char *id, char own
 	return true;
 }
 
-enum verdict { V_OK, V_MISSING, V_FORBIDDEN };
+enum verdict { V_OK, V_MISSING, V_FORBIDDEN, V_SAME };
+
+/* True when every field of the op already has that value in the row. */
+static bool row_has(struct store *st, const struct table *t, const char *id, json_t *fields,
+		    bool *same, struct err *e)
+{
+	struct strbuf sql;
+	sb_init(&sql);
+	sb_puts(&sql, "SELECT id");
+	const char *k;
+	json_t *v;
+	json_object_foreach(fields, k, v)
+		sb_printf(&sql, ", %s", k); /* names checked against the schema */
+	sb_printf(&sql, " FROM %s WHERE id = ?", t->name);
+	json_t *row = store_row(st, e, sql.buf, "s", id);
+	sb_finish(&sql);
+	if (!row)
+		return false;
+	*same = !json_is_null(row);
+	json_object_foreach(fields, k, v) {
+		json_t *have = json_object_get(row, k);
+		if (!*same)
+			break;
+		if (json_is_number(v) && json_is_number(have))
+			*same = json_number_value(v) == json_number_value(have);
+		else
+			*same = json_equal(have ? have : json_null(), v);
+	}
+	json_decref(row);
+	return true;
+}
 
 /* Decides who owns the op's row (owner) and whether who may write it. */
 static bool authorise(struct store *st, const struct hub_node *who, json_t *op, char owner[16],
@@ -340,6 +424,9 @@ static bool authorise(struct store *st, const struct hub_node *who, json_t *op, 
 			}
 		} else if (t == &T_ITEM || t == &T_PLAN) {
 			snprintf(owner, 16, "*"); /* the county's catalogue and plan library */
+		} else if (t == &T_DUTY_ENTRY && !county) {
+			/* A township's duty log is its own, whichever township an entry names. */
+			snprintf(owner, 16, "%s", who->township);
 		} else if (town) {
 			snprintf(owner, 16, "%s", town);
 		} else {
@@ -348,6 +435,18 @@ static bool authorise(struct store *st, const struct hub_node *who, json_t *op, 
 	}
 	if (county)
 		return true;
+	if (found && str_eq(owner, "*") && str_eq(kind, "insert")) {
+		/* A township's own copy of a county-wide record (the catalogue and
+		 * plans its database was made with): the record is already here,
+		 * the county's copy stands and reaches the township by pull. */
+		bool same;
+		if (!row_has(st, t, id, fields, &same, e))
+			return false;
+		*v = V_SAME;
+		snprintf(msg, msglen, "%s %s is county-wide and already at the hub%s", t->name, id,
+			 same ? "" : "; the county's copy stands");
+		return true;
+	}
 	if (!str_eq(owner, who->township)) {
 		*v = V_FORBIDDEN;
 		snprintf(msg, msglen, "%s %s belongs to %s; node %s (township %s) may not write it",
@@ -402,8 +501,8 @@ static bool accept_op(struct hub *h, const struct hub_node *who, json_t *op,
 	*seq = 0;
 	if (!authorise(st, who, op, owner, &v, msg, msglen, e))
 		return false;
-	if (v == V_FORBIDDEN) {
-		*out = OP_FORBIDDEN;
+	if (v == V_FORBIDDEN || v == V_SAME) {
+		*out = v == V_SAME ? OP_DUPLICATE : OP_FORBIDDEN;
 		return true;
 	}
 	const char *op_id = json_string_value(json_object_get(op, "op_id"));
@@ -479,7 +578,9 @@ static bool hub_drain(struct hub *h, struct err *e)
 			enum op_status s = OP_FORBIDDEN;
 			int64_t seq;
 			char msg[512];
-			bool ok = !found || accept_op(h, &who, op, &s, &seq, msg, sizeof msg, e);
+			/* A node revoked meanwhile: what it left waiting is refused. */
+			bool ok = !found || who.revoked ||
+				  accept_op(h, &who, op, &s, &seq, msg, sizeof msg, e);
 			json_decref(op);
 			if (!ok) {
 				json_decref(rows);
@@ -495,59 +596,72 @@ static bool hub_drain(struct hub *h, struct err *e)
 	return true;
 }
 
-static json_t *push_batch(struct hub *h, const struct hub_node *who, json_t *ops, struct err *e)
+/* One op of a push: its result appended; false only on a database failure. */
+static bool push_one(struct hub *h, const struct hub_node *who, json_t *op, int64_t now_ms,
+		     json_t *results, bool *any_new, struct err *e)
 {
 	struct store *st = h->st;
+	const char *op_id = json_string_value(json_object_get(op, "op_id"));
+	char msg[512] = "";
+	if (!str_eq(json_string_value(json_object_get(op, "node")), who->name)) {
+		snprintf(msg, sizeof msg, "op %s: node %s may push only its own ops (%s:N)", op_id,
+			 who->name, who->name);
+		json_array_append_new(results, result(op_id, OP_FORBIDDEN, 0, msg));
+		return true;
+	}
+	int64_t seq = 0, waiting = 0;
+	if (!store_int(st, e, &seq, "SELECT server_seq FROM oplog WHERE op_id = ?", "s", op_id) ||
+	    !store_int(st, e, &waiting, "SELECT count(*) FROM sync_inbox WHERE op_id = ?", "s", op_id))
+		return false;
+	if (seq > 0) {
+		json_array_append_new(results, result(op_id, OP_DUPLICATE, seq, NULL));
+		return true;
+	}
+	if (waiting) {
+		json_array_append_new(results, result(op_id, OP_PENDING, 0, NULL));
+		return true;
+	}
+	hlc_t hv;
+	hlc_parse(json_string_value(json_object_get(op, "hlc")), &hv);
+	if (hlc_ms(hv) > now_ms + SYNC_MAX_FUTURE_MS) {
+		snprintf(msg, sizeof msg, "op %s is stamped %lld s ahead of the hub's clock; "
+			 "check your clock", op_id, (long long)((hlc_ms(hv) - now_ms) / 1000));
+		json_array_append_new(results, result(op_id, OP_CLOCK_AHEAD, 0, msg));
+		return true;
+	}
+	enum op_status s;
+	if (!accept_op(h, who, op, &s, &seq, msg, sizeof msg, e))
+		return false;
+	if (s == OP_APPLIED || s == OP_CONFLICT_RECORDED)
+		*any_new = true;
+	json_array_append_new(results, result(op_id, s, seq, msg));
+	return true;
+}
+
+static json_t *push_batch(struct hub *h, const struct hub_node *who, json_t *ops, struct err *e)
+{
 	json_t *results = json_array();
 	int64_t now_ms = dd_now_ms();
 	size_t i;
 	json_t *op;
 	bool any_new = false;
 	json_array_foreach(ops, i, op) {
-		const char *op_id = json_string_value(json_object_get(op, "op_id"));
 		struct err ve;
-		char msg[512] = "";
 		if (!sync_op_valid(op, &ve)) {
-			json_array_append_new(results, result(op_id, OP_INVALID, 0, ve.msg));
+			json_array_append_new(results,
+					      result(json_string_value(json_object_get(op, "op_id")),
+						     OP_INVALID, 0, ve.msg));
 			continue;
 		}
-		const char *node = json_string_value(json_object_get(op, "node"));
-		if (!str_eq(node, who->name)) {
-			snprintf(msg, sizeof msg, "op %s: node %s may push only its own ops (%s:N)",
-				 op_id, who->name, who->name);
-			json_array_append_new(results, result(op_id, OP_FORBIDDEN, 0, msg));
-			continue;
-		}
-		int64_t seq = 0, waiting = 0;
-		if (!store_int(st, e, &seq, "SELECT server_seq FROM oplog WHERE op_id = ?", "s", op_id) ||
-		    !store_int(st, e, &waiting, "SELECT count(*) FROM sync_inbox WHERE op_id = ?", "s",
-			       op_id))
+		/* Only the op's own members are kept and passed on. */
+		json_t *canon = op_canonical(op);
+		bool ok = push_one(h, who, canon, now_ms, results, &any_new, e);
+		json_decref(canon);
+		if (!ok)
 			goto fail;
-		if (seq > 0) {
-			json_array_append_new(results, result(op_id, OP_DUPLICATE, seq, NULL));
-			continue;
-		}
-		if (waiting) {
-			json_array_append_new(results, result(op_id, OP_PENDING, 0, NULL));
-			continue;
-		}
-		hlc_t hv;
-		hlc_parse(json_string_value(json_object_get(op, "hlc")), &hv);
-		if (hlc_ms(hv) > now_ms + SYNC_MAX_FUTURE_MS) {
-			snprintf(msg, sizeof msg, "op %s is stamped %lld s ahead of the hub's clock; "
-				 "check your clock", op_id, (long long)((hlc_ms(hv) - now_ms) / 1000));
-			json_array_append_new(results, result(op_id, OP_CLOCK_AHEAD, 0, msg));
-			continue;
-		}
-		enum op_status s;
-		if (!accept_op(h, who, op, &s, &seq, msg, sizeof msg, e))
-			goto fail;
-		if (s == OP_APPLIED || s == OP_CONFLICT_RECORDED)
-			any_new = true;
-		json_array_append_new(results, result(op_id, s, seq, msg));
 	}
 	int64_t waiting;
-	if (!store_int(st, e, &waiting, "SELECT count(*) FROM sync_inbox", ""))
+	if (!store_int(h->st, e, &waiting, "SELECT count(*) FROM sync_inbox", ""))
 		goto fail;
 	if (waiting && any_new && !hub_drain(h, e))
 		goto fail;

@@ -63,6 +63,7 @@ static bool push_once(struct store *st, const struct sync_transport *t, struct s
 		      bool *done, bool *epoch_changed, struct err *e)
 {
 	*done = false;
+	*epoch_changed = false;
 	struct node_info ni;
 	if (!store_node(st, &ni, e))
 		return false;
@@ -110,6 +111,8 @@ static bool push_once(struct store *st, const struct sync_transport *t, struct s
 		return false;
 	}
 	if (status != 200) {
+		stats->retry_after = retry;
+		stats->status = status;
 		http_error("push", status, resp, e);
 		free(resp);
 		return false;
@@ -225,6 +228,8 @@ static bool pull_once(struct store *st, const struct sync_transport *t, struct s
 		return ok;
 	}
 	if (status != 200) {
+		stats->retry_after = retry;
+		stats->status = status;
 		http_error("pull", status, resp, e);
 		free(resp);
 		json_decref(reply);
@@ -262,6 +267,8 @@ static bool pull_once(struct store *st, const struct sync_transport *t, struct s
 		enum op_status s;
 		char msg[512];
 		if (!(ok = apply_op(st, op, 0, &s, msg, sizeof msg, e)))
+			break;
+		if (s == OP_INVALID && !(ok = inbox_keep(st, op, msg, e)))
 			break;
 		if (s == OP_APPLIED || s == OP_CONFLICT_RECORDED || s == OP_PENDING)
 			stats->pulled++;
@@ -348,8 +355,52 @@ json_t *sync_status(struct store *st, struct err *e)
 			 "SELECT (SELECT count(*) FROM outbox WHERE state = 'pending') AS pending,"
 			 " (SELECT count(*) FROM outbox WHERE state = 'parked') AS parked,"
 			 " (SELECT count(*) FROM outbox WHERE state = 'acked') AS acked,"
-			 " (SELECT count(*) FROM sync_inbox) AS waiting,"
+			 " (SELECT count(*) FROM sync_inbox WHERE reason IS NULL) AS waiting,"
+			 " (SELECT count(*) FROM sync_inbox WHERE reason IS NOT NULL) AS refused,"
 			 " (SELECT count(*) FROM sync_conflict WHERE reviewed = 0) AS conflicts,"
 			 " last_success, last_error, last_error_at, last_attempt, cursor, hub_epoch"
 			 " FROM sync_state", "");
+}
+
+json_t *sync_conflicts(struct store *st, bool all, struct err *e)
+{
+	return store_rows(st, e,
+			  "SELECT id, tbl, row_id, field, kept, lost, lost_hlc, lost_node, at, reviewed"
+			  " FROM sync_conflict WHERE ? OR reviewed = 0 ORDER BY id DESC", "i",
+			  (int64_t)all);
+}
+
+bool sync_conflict_resolve(struct store *st, int64_t id, bool take_lost, struct err *e)
+{
+	if (!store_begin(st, e))
+		return false;
+	json_t *c = store_row(st, e, "SELECT tbl, row_id, field, lost FROM sync_conflict"
+			      " WHERE id = ?", "i", id);
+	bool ok = c != NULL;
+	if (ok && json_is_null(c))
+		ok = err_set(e, ERR_FAIL, "no conflict %lld", (long long)id);
+	if (ok && take_lost) {
+		const struct table *t = table_by_name(json_string_value(json_object_get(c, "tbl")));
+		json_t *lost = json_loads(json_string_value(json_object_get(c, "lost")),
+					  JSON_DECODE_ANY, NULL);
+		if (!t || !lost) {
+			ok = err_set(e, ERR_FAIL, "conflict %lld: cannot read its lost value",
+				     (long long)id);
+		} else {
+			json_t *f = json_object();
+			json_object_set(f, json_string_value(json_object_get(c, "field")), lost);
+			ok = rec_update(st, t, json_string_value(json_object_get(c, "row_id")), f, NULL,
+					e);
+			json_decref(f);
+		}
+		json_decref(lost);
+	}
+	if (ok)
+		ok = store_exec(st, e, "UPDATE sync_conflict SET reviewed = 1 WHERE id = ?", "i", id);
+	json_decref(c);
+	if (ok)
+		ok = store_commit(st, e);
+	else
+		store_rollback(st);
+	return ok;
 }

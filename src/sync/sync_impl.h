@@ -8,6 +8,7 @@ enum {
 	APPLY_HUB = 1 << 0, /* the hub: no audit lines (the op log is the trail), a
 			     * missing parent is "pending", and the caller resolves
 			     * the inbox (it must authorise and log what resolves) */
+	APPLY_UNSEEN = 1 << 1, /* a made-up op (snapshot rows): not in sync_seen */
 };
 
 /* One op inside the caller's transaction, in its own savepoint: a
@@ -17,6 +18,11 @@ bool apply_op(struct store *st, json_t *op, unsigned flags, enum op_status *out,
 	      size_t msglen, struct err *e);
 /* Node side: applies inbox ops whose row now exists, until none does. */
 bool inbox_drain(struct store *st, int *applied, struct err *e);
+/* Node side: keeps a remote op this database refused (invalid here), with
+ * the reason, in the inbox: shown by sync_status, never silently lost. */
+bool inbox_keep(struct store *st, json_t *op, const char *reason, struct err *e);
+/* A new op holding only the members an op has (valid ops only). */
+json_t *op_canonical(json_t *op);
 /* The op's hlc merged into this database's clock (never moves back). */
 bool clock_merge(struct store *st, const char *hlc, struct err *e);
 
