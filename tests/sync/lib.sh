@@ -131,10 +131,8 @@ api() {
 	STATUS=$(curl -s -o "$OUT" -w '%{http_code}' -X "$method" "${auth[@]}" "$@" "$HUB_URL$path")
 }
 
-# Tables left out of digest comparisons. plan: every database loads the
-# plan library at init under ids of its own, so a township's plan rows never
-# equal the county's (a known gap of the plan loader, not of the transport).
-DIGEST_SKIP=${DIGEST_SKIP:-plan}
+# Tables left out of digest comparisons (space-separated; none by default).
+DIGEST_SKIP=${DIGEST_SKIP:-}
 _digest_filter() { jq -cS --arg skip "$DIGEST_SKIP" '($skip | split(" ")) as $s | with_entries(select(.key as $k | $s | index($k) | not))'; }
 # hub_digest TOKEN_NAME: the hub's digest in that node's scope (compact JSON).
 hub_digest() { api "$1" GET /v1/digest && jq -c .digest "$OUT" | _digest_filter; }
