@@ -49,7 +49,7 @@ expect_rc 2 node sangbi sync --server http://127.0.0.1:1
 expect_err_has "no token"
 expect_rc 1 node sangbi sync --server http://127.0.0.1:1 --token-file "$TMP/nothing"
 expect_err_has "token file $TMP/nothing"
-expect_rc 2 node sangbi sync --server http://hub.example.org:8470 --token-file "$TMP/sangbi.token"
+expect_rc 2 node sangbi sync --once --server http://hub.example.org:8470 --token-file "$TMP/sangbi.token"
 expect_err_has "refusing to send the node's token over plain http to hub.example.org"
 expect_rc 2 node sangbi sync --server ftp://127.0.0.1/ --token-file "$TMP/sangbi.token"
 expect_rc 2 node sangbi sync --status --export-bundle "$TMP/x"
