@@ -136,6 +136,13 @@ static void paint_header(struct app *app)
 		snprintf(overdue, sizeof overdue, "!%s %lld  ", _("OVERDUE"), (long long)app->overdue);
 	char sync[160];
 	sync_bg_words(app->sync, app->zh, sync, sizeof sync);
+	/* the sync words give way first on a narrow screen (the error last) */
+	int room = app->cols / 2 - 8;
+	if (text_width(sync) > room) {
+		int used;
+		size_t n = text_fit(sync, room > 1 ? room - 1 : 0, &used);
+		snprintf(sync + n, sizeof sync - n, "%s", room > 1 ? "…" : "");
+	}
 	snprintf(right, sizeof right, "%s%s %lld  %s %lld  %s  %s ", overdue, _("open"),
 		 (long long)json_integer_value(json_object_get(json_object_get(app->stats, "incidents"), "open")),
 		 _("alerts"), (long long)app->alerts, sync, clock);

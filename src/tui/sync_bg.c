@@ -206,13 +206,14 @@ void sync_bg_words(const struct sync_bg *b, bool zh, char *buf, size_t n)
 		strftime(when, sizeof when, dd_now() - b->last_success < 86400 ? "%H:%M" : "%m-%d %H:%M",
 			 &tm);
 	}
-	const char *state = b->pid ? (zh ? "同步中" : "syncing") : "";
 	if (zh)
-		snprintf(buf, n, "同步%s%s %s%s 待发%lld%s%s", *state ? ":" : "", state,
+		snprintf(buf, n, "%s%s%s 待发%lld%s%s", b->pid ? "同步中… " : "同步",
 			 when[0] ? "成功于" : "从未成功", when, (long long)b->pending,
 			 b->last_error[0] ? " 错误:" : "", b->last_error);
+	else if (b->pid)
+		snprintf(buf, n, "syncing… (%s%s), %lld pending", when[0] ? "last ok " : "never ok",
+			 when, (long long)b->pending);
 	else
-		snprintf(buf, n, "sync%s%s %s%s, %lld pending%s%s", *state ? ": " : "", state,
-			 when[0] ? "ok " : "never ok", when, (long long)b->pending,
-			 b->last_error[0] ? "; " : "", b->last_error);
+		snprintf(buf, n, "sync %s%s, %lld pending%s%s", when[0] ? "ok " : "never ok", when,
+			 (long long)b->pending, b->last_error[0] ? "; " : "", b->last_error);
 }
