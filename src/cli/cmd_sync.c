@@ -44,20 +44,60 @@ static int run_status(struct cli *c, const struct sync_conf *conf)
 		return cli_fail(c);
 	if (conf->server[0])
 		json_object_set_new(s, "server", json_string(conf->server));
+	/* what the hub refused, and why: parked, never retried by themselves */
+	json_t *parked = store_rows(c->st, &c->err,
+				    "SELECT op_id, tbl AS \"table\", row_id, result FROM outbox"
+				    " WHERE state = 'parked' ORDER BY op_seq",
+				    "");
+	if (!parked) {
+		json_decref(s);
+		return cli_fail(c);
+	}
 	static const struct out_col cols[] = {
-		{"server", "server", false, 0},        {"pending", "pending ops", false, 0},
-		{"parked", "parked ops", false, 0},     {"last_success", "last success", false, 0},
-		{"last_error", "last error", false, 0}, {"cursor", "cursor", false, 0},
+		{"server", "server", false, 0},
+		{"pending", "pending ops", false, 0},
+		{"acked", "acked ops", false, 0},
+		{"parked", "parked ops (refused by the hub)", false, 0},
+		{"waiting", "received ops waiting for their record", false, 0},
+		{"refused", "received ops refused here", false, 0},
+		{"conflicts", "conflicts to review", false, 0},
+		{"last_success", "last success", false, 0},
+		{"last_attempt", "last attempt", false, 0},
+		{"last_error", "last error", false, 0},
+		{"cursor", "pull cursor", false, 0},
 		{"hub_epoch", "hub epoch", false, 0},
 	};
-	/* times as local text for people */
-	json_t *ls = json_object_get(s, "last_success");
-	if (!c->json && json_is_integer(ls)) {
+	if (c->json) {
+		json_object_set_new(s, "parked_ops", parked);
+		out_json(s);
+		json_decref(s);
+		return 0;
+	}
+	static const char *const times[] = {"last_success", "last_attempt"};
+	for (size_t i = 0; i < ARRAY_LEN(times); i++) {
+		json_t *t = json_object_get(s, times[i]);
 		char buf[32];
-		json_object_set_new(s, "last_success",
-				    json_string(dd_time_local(json_integer_value(ls), buf, sizeof buf)));
+		if (json_is_integer(t))
+			json_object_set_new(
+				s, times[i],
+				json_string(dd_time_local(json_integer_value(t), buf, sizeof buf)));
 	}
 	out_record(c, s, cols, ARRAY_LEN(cols));
+	size_t i;
+	json_t *p;
+	json_array_foreach(parked, i, p) {
+		if (i == 10) {
+			printf("  ... and %zu more (--json lists them all)\n", json_array_size(parked) - 10);
+			break;
+		}
+		printf("  %s %s %s: %s\n", json_string_value(json_object_get(p, "op_id")),
+		       json_string_value(json_object_get(p, "table")),
+		       json_string_value(json_object_get(p, "row_id")),
+		       json_is_string(json_object_get(p, "result"))
+			       ? json_string_value(json_object_get(p, "result"))
+			       : "refused");
+	}
+	json_decref(parked);
 	json_decref(s);
 	return 0;
 }
@@ -168,17 +208,17 @@ static int run_sync(struct cli *c)
 static int run_conflicts(struct cli *c)
 {
 	bool all = cli_opt(c, "all") != NULL;
-	json_t *rows = store_rows(
-		c->st, &c->err,
-		"SELECT id, tbl AS \"table\", row_id, field, kept, lost, lost_node, lost_hlc, at,"
-		" reviewed FROM sync_conflict WHERE reviewed = 0 OR ? ORDER BY id",
-		"i", (int64_t)all);
+	json_t *rows = sync_conflicts(c->st, all, &c->err);
 	if (!rows)
 		return cli_fail(c);
+	size_t k;
+	json_t *r;
+	json_array_foreach(rows, k, r) {
+		json_object_set(r, "table", json_object_get(r, "tbl"));
+		json_object_del(r, "tbl");
+	}
 	if (!c->json) {
-		size_t i;
-		json_t *r;
-		json_array_foreach(rows, i, r) {
+		json_array_foreach(rows, k, r) {
 			char buf[32];
 			json_object_set_new(
 				r, "when",
@@ -207,57 +247,38 @@ static int run_conflicts(struct cli *c)
 	return 0;
 }
 
-static bool do_resolve(struct cli *c)
-{
-	long long id;
-	if (!str_to_ll(c->args[0], 1, INT64_MAX, &id))
-		return err_set(&c->err, ERR_USAGE, "'%s': expected a conflict number", c->args[0]);
-	json_t *row = store_row(c->st, &c->err,
-				"SELECT tbl, row_id, field, lost, reviewed FROM sync_conflict WHERE id = ?",
-				"i", (int64_t)id);
-	if (!row)
-		return false;
-	bool ok = true;
-	if (json_is_null(row)) {
-		ok = err_set(&c->err, ERR_FAIL, "conflict %lld: no such conflict (see dutydesk conflicts)",
-			     id);
-	} else if (json_integer_value(json_object_get(row, "reviewed"))) {
-		ok = err_set(&c->err, ERR_FAIL, "conflict %lld: resolved already", id);
-	} else if (cli_opt(c, "take-lost")) {
-		const char *tbl = json_string_value(json_object_get(row, "tbl"));
-		const struct table *t = table_by_name(tbl);
-		const char *lost = json_string_value(json_object_get(row, "lost"));
-		/* the lost value as it travelled: JSON text; plain text otherwise */
-		json_t *v = lost ? json_loads(lost, JSON_DECODE_ANY, NULL) : json_null();
-		if (!v)
-			v = json_string(lost);
-		json_t *fields = json_object();
-		json_object_set_new(fields, json_string_value(json_object_get(row, "field")), v);
-		if (!t)
-			ok = err_set(&c->err, ERR_FAIL, "conflict %lld: unknown table %s", id, tbl);
-		else
-			ok = rec_update(c->st, t, json_string_value(json_object_get(row, "row_id")),
-					fields, NULL, &c->err);
-		json_decref(fields);
-	}
-	if (ok)
-		ok = store_exec(c->st, &c->err, "UPDATE sync_conflict SET reviewed = 1 WHERE id = ?",
-				"i", (int64_t)id);
-	if (ok && !c->json)
-		printf("conflict %lld resolved: %s\n", id,
-		       cli_opt(c, "take-lost") ? "the lost value is back and will sync"
-					       : "the kept value stays");
-	json_decref(row);
-	return ok;
-}
-
 static int run_resolve(struct cli *c)
 {
 	if (!cli_opt(c, "keep") == !cli_opt(c, "take-lost")) {
 		err_set(&c->err, ERR_USAGE, "give either --keep or --take-lost");
 		return cli_fail(c);
 	}
-	return cli_tx(c, do_resolve);
+	long long id;
+	if (!str_to_ll(c->args[0], 1, INT64_MAX, &id)) {
+		err_set(&c->err, ERR_USAGE, "'%s': expected a conflict number", c->args[0]);
+		return cli_fail(c);
+	}
+	int64_t state; /* 0 no such conflict, 1 to review, 2 resolved */
+	if (!store_int(c->st, &c->err, &state,
+		       "SELECT coalesce((SELECT (reviewed != 0) + 1 FROM sync_conflict WHERE id = ?), 0)",
+		       "i", (int64_t)id))
+		return cli_fail(c);
+	if (!state) {
+		err_set(&c->err, ERR_FAIL, "conflict %lld: no such conflict (see dutydesk conflicts)",
+			id);
+		return cli_fail(c);
+	}
+	if (state == 2) {
+		err_set(&c->err, ERR_FAIL, "conflict %lld: resolved already", id);
+		return cli_fail(c);
+	}
+	bool take = cli_opt(c, "take-lost") != NULL;
+	if (!sync_conflict_resolve(c->st, id, take, &c->err))
+		return cli_fail(c);
+	if (!c->json)
+		printf("conflict %lld resolved: %s\n", id,
+		       take ? "the lost value is back and will sync" : "the kept value stays");
+	return 0;
 }
 
 static const struct cli_opt sync_opts[] = {

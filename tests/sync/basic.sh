@@ -102,6 +102,10 @@ expect_eq "$(json_get '.deaths')" "$LOST" "the lost value came back everywhere"
 
 expect_rc 0 node sangbi sync --status --json
 expect_eq "$(json_get .pending)" 0 "nothing pending"
+expect_eq "$(json_get .conflicts)" 0 "no conflict left to review"
+expect_rc 0 node sangbi sync --status
+expect_out_has "pending ops"
+expect_out_has "last success"
 
 # ---- clean stop; the log ----
 expect_rc 0 stop_hub
