@@ -10,7 +10,7 @@
 #include <sys/stat.h>
 #include <yaml.h>
 
-#include "../hub/gz.h"
+#include "../hub/wire.h"
 #include "sync_client.h"
 
 /* Pushes smaller than this go uncompressed. */

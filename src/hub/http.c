@@ -22,8 +22,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "gz.h"
 #include "hubd.h"
+#include "wire.h"
 
 /* Failed logins per client address: more than FAIL_MAX in FAIL_WINDOW
  * seconds and the address gets 429 until the window ends. */
@@ -212,29 +212,6 @@ static enum MHD_Result reply_error(struct MHD_Connection *c, struct req *r, int 
 {
 	return reply(c, r, status, json_pack("{s:s, s:s}", "error", code, "message", msg),
 		     retry_after);
-}
-
-int json_depth(const char *s, size_t n)
-{
-	int depth = 0, max = 0;
-	bool in_str = false;
-	for (size_t i = 0; i < n; i++) {
-		char ch = s[i];
-		if (in_str) {
-			if (ch == '\\')
-				i++;
-			else if (ch == '"')
-				in_str = false;
-		} else if (ch == '"') {
-			in_str = true;
-		} else if (ch == '{' || ch == '[') {
-			if (++depth > max)
-				max = depth;
-		} else if (ch == '}' || ch == ']') {
-			depth--;
-		}
-	}
-	return max;
 }
 
 /* The push body as JSON, or a reply already queued (*req NULL). */

@@ -21,8 +21,4 @@ struct serve_opts {
  * in flight finish and returns. The hub stays open (the caller closes it). */
 bool hubd_serve(struct hub *h, const struct serve_opts *o, struct err *e);
 
-/* Deepest nesting of arrays/objects in a JSON text, strings skipped
- * (checked before parsing: jansson's own limit is far higher). */
-int json_depth(const char *s, size_t n);
-
 #endif

@@ -1,5 +1,6 @@
-/* gzip bodies with zlib (windowBits 16+15 selects the gzip wrapper). */
-#include "gz.h"
+/* Bodies on the wire: gzip with zlib (windowBits 16+15 selects the gzip
+ * wrapper) and the JSON nesting check. */
+#include "wire.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -78,4 +79,27 @@ int gz_inflate(const char *in, size_t n, size_t max, char **out, size_t *outlen)
 	*out = buf;
 	*outlen = len;
 	return 0;
+}
+
+int json_depth(const char *s, size_t n)
+{
+	int depth = 0, max = 0;
+	bool in_str = false;
+	for (size_t i = 0; i < n; i++) {
+		char ch = s[i];
+		if (in_str) {
+			if (ch == '\\')
+				i++;
+			else if (ch == '"')
+				in_str = false;
+		} else if (ch == '"') {
+			in_str = true;
+		} else if (ch == '{' || ch == '[') {
+			if (++depth > max)
+				max = depth;
+		} else if (ch == '}' || ch == ']') {
+			depth--;
+		}
+	}
+	return max;
 }
