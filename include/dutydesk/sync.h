@@ -164,7 +164,12 @@ struct sync_stats {
 };
 /* One full cycle: push until the outbox is empty, pull until has_more is
  * false, push again if new local writes arrived. Safe to interrupt at any
- * point: every step commits what it learnt. */
+ * point: every step commits what it learnt. Ops refused as clock_ahead
+ * stay queued and the run fails with "check your clock"; once this
+ * clock is no longer ahead of the hub's, such ops (and the pending ones
+ * after them) are stamped again just above the hub's clock and sent.
+ * A new hub epoch (or 409 cursor_ahead) re-queues every acked op and
+ * reads the log again from 0. */
 bool sync_run(struct store *st, const struct sync_transport *t, struct sync_stats *out,
 	      struct err *e);
 /* Status for `dutydesk sync --status` and the console header:

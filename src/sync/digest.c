@@ -4,8 +4,10 @@
  * A table's digest is SHA-256 over its rows in id order, one compact JSON
  * array per row and a newline after each. Mutable rows: id, archived and
  * the schema's columns (the stamps of when they changed are bookkeeping
- * and differ with arrival order). Append-only rows: id, origin_node, hlc,
- * created_at, actor and the columns (written once, the same everywhere). */
+ * and differ with arrival order). Append-only rows: id, origin_node,
+ * created_at, actor and the columns (written once, the same everywhere;
+ * their stamp is left out: a node whose clock ran ahead re-sends such
+ * ops with new stamps but cannot rewrite its own append-only rows). */
 #include "sync_impl.h"
 
 #include <stdio.h>
@@ -16,7 +18,8 @@
 void canon_cols(const struct table *t, bool meta, struct strbuf *sb)
 {
 	if (t->append_only)
-		sb_puts(sb, "id, origin_node, hlc, created_at, actor");
+		sb_puts(sb, meta ? "id, origin_node, hlc, created_at, actor"
+				 : "id, origin_node, created_at, actor");
 	else if (meta)
 		sb_puts(sb, "id, origin_node, created_hlc, hlc, archived");
 	else

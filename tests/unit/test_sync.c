@@ -620,6 +620,40 @@ static void test_clock_ahead(void **state)
 	assert_string_equal(status_of(r, 0), "applied");
 	json_decref(r);
 	json_decref(ops);
+
+	/* t2's clock ran an hour ahead while it worked; put right, its ops
+	 * get new stamps above the hub's clock and go through, in order. */
+	struct store *t2 = w.node[2].st;
+	setenv("DUTYDESK_NOW", "2026-11-28 10:00", 1);
+	check(w_insert(t2, &T_INCIDENT, incident_fields("AH-1", "时钟超前", T2), "ahead-1", &e));
+	check(w_update(t2, &T_INCIDENT, "ahead-1", json_pack("{s:s}", "title", "时钟超前后改"), &e));
+	check(w_insert(t2, &T_TIMELINE, json_pack("{s:s, s:s, s:s}", "incident_id", "ahead-1",
+						  "kind", "note", "text", "超前记录"), "ahead-tl", &e));
+	setenv("DUTYDESK_NOW", NOW_TEXT, 1);
+	check(sync_node(&w, 2));
+	struct store *hs = hub_store(w.hub);
+	char *t = text_of(hs, "SELECT title FROM incident WHERE id = ?", "ahead-1");
+	assert_string_equal(t, "时钟超前后改");
+	free(t);
+	assert_int_equal(q_int(hs, "SELECT count(*) FROM timeline WHERE id = 'ahead-tl'"), 1);
+	char *nh = text_of(t2, "SELECT hlc FROM node WHERE ? IS NOT NULL", "x");
+	hlc_t h;
+	assert_true(hlc_parse(nh, &h));
+	free(nh);
+	assert_true(hlc_ms(h) < dd_now_ms() + SYNC_MAX_FUTURE_MS);
+	json_t *dn = sync_digest(t2, NULL, &e), *dh = sync_digest(hs, T2, &e);
+	assert_true(json_equal(dn, dh));
+	json_decref(dn), json_decref(dh);
+	/* No stamp of the hour ahead is left, at the hub or at t2. */
+	char bound[HLC_TEXT];
+	hlc_format(hlc_next(0, dd_now_ms() + 30 * 60 * 1000), bound);
+	int64_t n = -1;
+	check(store_int(hs, &e, &n, "SELECT count(*) FROM field_version WHERE hlc > ?", "s", bound));
+	assert_int_equal(n, 0);
+	check(store_int(t2, &e, &n, "SELECT (SELECT count(*) FROM field_version WHERE hlc > ?1)"
+			" + (SELECT count(*) FROM incident WHERE hlc > ?1 OR created_hlc > ?1)"
+			" + (SELECT count(*) FROM outbox WHERE hlc > ?1)", "s", bound));
+	assert_int_equal(n, 0);
 	world_close(&w);
 }
 
