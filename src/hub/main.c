@@ -28,6 +28,7 @@ static void usage(FILE *f)
 	      "  init                               create the hub database (new epoch)\n"
 	      "  serve --listen ADDR:PORT [--tls-cert F --tls-key F]\n"
 	      "        [--per-addr N] [--max-connections N] [--timeout S] [--threads N]\n"
+	      "        [--queue N]\n"
 	      "                                     serve the sync protocol until SIGTERM\n"
 	      "  node add NAME (--township NAME|CODE | --county) [--role county|township]\n"
 	      "                                     enrol a node; prints its token once, last\n"
@@ -116,6 +117,7 @@ static int cmd_serve(const char *db, int argc, char **argv)
 		{"max-connections", required_argument, NULL, 'm'},
 		{"timeout", required_argument, NULL, 't'},
 		{"threads", required_argument, NULL, 'T'},
+		{"queue", required_argument, NULL, 'q'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0}};
 	int ch;
@@ -131,6 +133,7 @@ static int cmd_serve(const char *db, int argc, char **argv)
 		case 'm': ok = parse_uint("serve", "max-connections", optarg, 1, 100000, &o.max_conn); break;
 		case 't': ok = parse_uint("serve", "timeout", optarg, 1, 3600, &o.timeout); break;
 		case 'T': ok = parse_uint("serve", "threads", optarg, 1, 64, &o.threads); break;
+		case 'q': ok = parse_uint("serve", "queue", optarg, 0, 100000, &o.max_waiting); break;
 		case 'h': usage(stdout); return 0;
 		case ':': return usage_error("serve", "%s needs a value", argv[optind - 1]);
 		default: return usage_error("serve", "unknown option '%s'", argv[optind - 1]);

@@ -26,11 +26,13 @@ trap 'rc=$?; _sync_cleanup; [ -n "${KEEP_TMP:-}" ] && rm -rf "/tmp/keep-$TEST_NA
 
 hub() { "$DUTYDESKD" --db "$HUBDB" "$@"; }
 
-# start_hub [PORT]: serves in the background; sets HUB_PORT, HUB_URL.
+# start_hub [PORT [serve options]]: serves in the background; sets
+# HUB_PORT, HUB_URL.
 start_hub() {
-	local port=${1:-0} log=$TMP/hub.log i
+	local port=${1:-0} i
+	shift
 	: >"$TMP/hub.start"
-	"$DUTYDESKD" --db "$HUBDB" serve --listen "127.0.0.1:$port" 2>"$TMP/hub.start" &
+	"$DUTYDESKD" --db "$HUBDB" serve --listen "127.0.0.1:$port" "$@" 2>"$TMP/hub.start" &
 	HUB_PID=$!
 	for ((i = 0; i < 100; i++)); do
 		if grep -q '"event":"listening"' "$TMP/hub.start" 2>/dev/null; then
