@@ -78,7 +78,7 @@ grep '"event":"request"' "$TMP/hub.log" | tail -n 4 | jq -r '"  hub: \(.method) 
 # so each pulls its township and the county-wide data, not all 100,000 ops.
 for i in $(seq 1 50); do
 	enrol "n$i" --township 芝河镇
-	"$DD" --db "$TMP/n$i.db" init --node "n$i" --township 芝河镇 >/dev/null
+	"$DD" --db "$TMP/n$i.db" init --node "n$i" --township 芝河镇 --prefix "芝河$i" >/dev/null
 	"$DD" --db "$TMP/n$i.db" incident add --title "并发节点$i" --type flood --township 芝河镇 >/dev/null 2>&1
 done
 RSS0=$(awk '/VmRSS/ {print $2}' "/proc/$HUB_PID/status")
@@ -99,5 +99,5 @@ fails=0
 for p in "${pids[@]}"; do wait "$p" || fails=$((fails + 1)); done
 t1=$(ms)
 HWM=$(awk '/VmHWM/ {print $2}' "/proc/$HUB_PID/status")
-echo "50 nodes syncing at once: $(grep -h -o 'pulled [0-9]*' "$TMP"/n*.out | awk '{s += $2} END {print s}') ops pulled in all, done in $((t1 - t0)) ms, $fails failed; hub RSS before ${RSS0} kB, peak seen ${peak} kB, high-water mark ${HWM} kB"
+echo "50 nodes syncing at once: $(grep -h -o 'pulled [0-9]*' "$TMP"/n*.out | awk '{s += $2} END {print s}') ops pulled, $(grep -h -o 'parked [0-9]*' "$TMP"/n*.out | awk '{s += $2} END {print s}') parked in all, done in $((t1 - t0)) ms, $fails failed; hub RSS before ${RSS0} kB, peak seen ${peak} kB, high-water mark ${HWM} kB"
 [ "$fails" -eq 0 ]

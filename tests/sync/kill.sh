@@ -68,13 +68,31 @@ expect_eq "$(sqlite3 "$HUBDB" "SELECT count(*) FROM oplog WHERE op_id LIKE 'zhih
 	"$(sqlite3 "$TMP/zhihe.db" "SELECT count(*) FROM outbox WHERE state != 'parked'")" "every zhihe op is in the hub's log once"
 expect_eq "$(sqlite3 "$HUBDB" "SELECT count(*) FROM oplog WHERE server_seq > $MAXSEQ AND op_id IN (SELECT op_id FROM oplog WHERE server_seq <= $MAXSEQ)")" 0 "no op got a second server_seq"
 
+# ---- SIGTERM mid-push: the request in flight finishes, the hub exits 0 ----
+enrol late --township 桑壁镇
+expect_rc 0 node late init --node late --township 桑壁镇 --prefix 桑壁二
+expect_rc 0 "$GEN_OPS" "$TMP/late.db" 400 3 141032101
+"$DUTYDESK" --db "$TMP/late.db" sync --once --server "$HUB_URL" --token-file "$TMP/late.token" >/dev/null 2>&1 &
+pid=$!
+sleep 0.2
+expect_rc 0 stop_hub
+wait "$pid"
+expect_true "the stop waited for requests in flight" grep -q '"event":"stopping"' "$TMP/hub.log"
+sqlite3 "$TMP/late.db" "SELECT op_id || ' ' || server_seq FROM outbox WHERE state = 'acked' ORDER BY 1" >"$TMP/acked"
+sqlite3 "$HUBDB" "SELECT op_id || ' ' || server_seq FROM oplog WHERE op_id LIKE 'late:%' ORDER BY 1" >"$TMP/logged"
+expect_eq "$(comm -23 "$TMP/acked" "$TMP/logged" | wc -l)" 0 "acked ops missing after SIGTERM ($(wc -l <"$TMP/acked") acked)"
+expect_eq "$(comm -13 "$TMP/acked" "$TMP/logged" | wc -l)" 0 "ops committed but not acked after SIGTERM (the answer always got out)"
+start_hub "$HUB_FIXED_PORT"
+expect_rc 0 node_sync late
+
 # ---- a new county node sees everything once ----
 expect_rc 0 node_sync auditor
 expect_rc 0 node_sync sangbi
 expect_rc 0 node_sync zhihe
-for n in sangbi zhihe auditor; do
+expect_rc 0 node_sync late
+for n in sangbi zhihe auditor late; do
 	expect_eq "$(node_digest "$n")" "$(hub_digest "$n")" "$n's digest equals the hub's"
 done
-expect_eq "$(sqlite3 "$TMP/auditor.db" "SELECT count(*) FROM incident")" 1600 "the county holds every incident"
-expect_eq "$(sqlite3 "$TMP/auditor.db" "SELECT count(*) FROM timeline")" 6400 "and every timeline entry, once"
+expect_eq "$(sqlite3 "$TMP/auditor.db" "SELECT count(*) FROM incident")" 2000 "the county holds every incident"
+expect_eq "$(sqlite3 "$TMP/auditor.db" "SELECT count(*) FROM timeline")" 8000 "and every timeline entry, once"
 expect_rc 0 stop_hub
