@@ -110,6 +110,10 @@ bool sync_read_token(const char *file, char **out, struct err *e)
 	FILE *f = fopen(file, "rb");
 	if (!f)
 		return err_set(e, ERR_FAIL, "token file %s: %s", file, strerror(errno));
+	struct stat sb;
+	if (fstat(fileno(f), &sb) == 0 && (sb.st_mode & 077))
+		fprintf(stderr, "dutydesk: warning: token file %s can be read by others "
+				"(chmod 600 %s)\n", file, file);
 	char buf[512];
 	size_t n = fread(buf, 1, sizeof buf - 1, f);
 	fclose(f);

@@ -168,8 +168,11 @@ static bool accepts_gzip(struct MHD_Connection *c)
 static enum MHD_Result reply(struct MHD_Connection *c, struct req *r, int status, json_t *body,
 			     int retry_after)
 {
-	char *text = body ? json_dumps(body, JSON_COMPACT) : xstrdup("{}");
+	char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
 	json_decref(body);
+	if (!text) { /* no body, or one jansson could not write */
+		text = xstrdup(status == 200 ? "{}" : "{\"error\":\"internal\"}");
+	}
 	size_t len = strlen(text);
 	bool gz = false;
 	if (len >= GZIP_MIN && accepts_gzip(c)) {
