@@ -51,6 +51,8 @@ extern const struct table T_CONTACT, T_HAZARD, T_HOUSEHOLD, T_INSPECTION, T_SHIF
 	T_CHECKLIST_ITEM, T_CHECKLIST_TICK, T_DUTY_ENTRY, T_TASK, T_DEFECT;
 
 const struct table *table_by_name(const char *name);
+/* Every synced table, parents before the tables that refer to them. */
+const struct table *const *table_all(size_t *n);
 /* By SQL name or input alias. */
 const struct column *table_column(const struct table *t, const char *name);
 

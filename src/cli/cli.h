@@ -80,6 +80,6 @@ void out_json(json_t *v);
 char *out_text(json_t *v);
 
 extern const struct cli_cmd cmds_misc[], cmds_incident[], cmds_hazard[], cmds_stock[],
-	cmds_duty[], cmds_resources[], cmds_plan[], cmds_warning[];
+	cmds_duty[], cmds_resources[], cmds_plan[], cmds_warning[], cmds_sync[];
 
 #endif

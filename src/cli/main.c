@@ -12,7 +12,8 @@
 #include "dutydesk/width.h"
 
 static const struct cli_cmd *const groups[] = {cmds_misc, cmds_incident, cmds_hazard, cmds_stock,
-					       cmds_duty, cmds_resources, cmds_plan, cmds_warning};
+					       cmds_duty, cmds_resources, cmds_plan, cmds_warning,
+					       cmds_sync};
 
 static void usage(FILE *f)
 {

@@ -233,6 +233,12 @@ static const struct table *const all_tables[] = {
 	&T_PLAN, &T_PLAN_ACTIVATION, &T_CHECKLIST_ITEM, &T_CHECKLIST_TICK, &T_DUTY_ENTRY, &T_TASK,
 	&T_DEFECT};
 
+const struct table *const *table_all(size_t *n)
+{
+	*n = ARRAY_LEN(all_tables);
+	return all_tables;
+}
+
 const struct table *table_by_name(const char *name)
 {
 	for (size_t i = 0; i < ARRAY_LEN(all_tables); i++)

@@ -273,6 +273,7 @@ struct app {
 	char *view;           /* a text view over the pane (report, log, history) */
 	struct form *next_form; /* opened when the form being saved closes */
 	int view_scroll;
+	struct sync_bg *sync; /* background sync (sync_bg.c) */
 };
 /* The deadline rules the console uses (for list cells). */
 extern const struct deadline_rules *tui_rules;
