@@ -505,27 +505,82 @@ static char *slurp(const char *path, const char *what, struct err *e)
 	return sb_take(&sb);
 }
 
-bool hubd_serve(struct hub *h, const struct serve_opts *o, struct err *e)
+struct hubd {
+	struct server s;
+	struct MHD_Daemon *d;
+	char *cert, *key;
+};
+
+struct hubd *hubd_start(struct hub *h, const struct serve_opts *o, int *port, struct err *e)
 {
 	struct sockaddr_storage ss;
 	if (!parse_listen(o->listen, &ss, e))
-		return false;
-	if (!o->tls_cert != !o->tls_key)
-		return err_set(e, ERR_USAGE, "--tls-cert and --tls-key go together");
-	char *cert = NULL, *key = NULL;
-	if (o->tls_cert && (!(cert = slurp(o->tls_cert, "--tls-cert", e)) ||
-			    !(key = slurp(o->tls_key, "--tls-key", e)))) {
-		free(cert);
-		return false;
+		return NULL;
+	if (!o->tls_cert != !o->tls_key) {
+		err_set(e, ERR_USAGE, "--tls-cert and --tls-key go together");
+		return NULL;
 	}
+	struct hubd *hd = xcalloc(1, sizeof *hd);
+	if (o->tls_cert && (!(hd->cert = slurp(o->tls_cert, "--tls-cert", e)) ||
+			    !(hd->key = slurp(o->tls_key, "--tls-key", e)))) {
+		free(hd->cert);
+		free(hd);
+		return NULL;
+	}
+	struct server *s = &hd->s;
+	s->hub = h;
+	s->max_waiting = o->max_waiting;
+	pthread_mutex_init(&s->lock, NULL);
+	pthread_mutex_init(&s->fail_lock, NULL);
+	signal(SIGPIPE, SIG_IGN);
 
-	static struct server s; /* lives as long as the daemon's threads */
-	memset(&s, 0, sizeof s);
-	s.hub = h;
-	s.max_waiting = o->max_waiting;
-	pthread_mutex_init(&s.lock, NULL);
-	pthread_mutex_init(&s.fail_lock, NULL);
+	unsigned flags = MHD_USE_AUTO | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC |
+			 MHD_USE_ERROR_LOG | (hd->cert ? MHD_USE_TLS : 0) |
+			 (ss.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0);
+	hd->d = MHD_start_daemon(
+		flags, 0, NULL, NULL, on_request, s, MHD_OPTION_EXTERNAL_LOGGER, log_mhd, NULL,
+		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+		MHD_OPTION_THREAD_POOL_SIZE, o->threads, MHD_OPTION_CONNECTION_LIMIT, o->max_conn,
+		MHD_OPTION_PER_IP_CONNECTION_LIMIT, o->per_addr, MHD_OPTION_CONNECTION_TIMEOUT,
+		o->timeout, MHD_OPTION_NOTIFY_COMPLETED, on_done, s,
+		hd->cert ? MHD_OPTION_HTTPS_MEM_KEY : MHD_OPTION_END, hd->key,
+		MHD_OPTION_HTTPS_MEM_CERT, hd->cert, MHD_OPTION_END);
+	if (!hd->d) {
+		err_set(e, ERR_FAIL, "cannot listen on %s (in use, or not this host's address?)",
+			o->listen);
+		hubd_stop(hd);
+		return NULL;
+	}
+	const union MHD_DaemonInfo *di = MHD_get_daemon_info(hd->d, MHD_DAEMON_INFO_BIND_PORT);
+	*port = di ? (int)di->port : 0;
+	return hd;
+}
 
+void hubd_stop(struct hubd *hd)
+{
+	if (!hd)
+		return;
+	if (hd->d) {
+		/* Stop accepting, let the requests in flight finish (each commits
+		 * or rolls back as a whole), then close. */
+		MHD_socket lfd = MHD_quiesce_daemon(hd->d);
+		if (lfd != MHD_INVALID_SOCKET)
+			close(lfd);
+		for (int i = 0; i < 300 && atomic_load(&hd->s.active) > 0; i++) {
+			struct timespec ts = {0, 100 * 1000 * 1000};
+			nanosleep(&ts, NULL);
+		}
+		MHD_stop_daemon(hd->d);
+	}
+	pthread_mutex_destroy(&hd->s.lock);
+	pthread_mutex_destroy(&hd->s.fail_lock);
+	free(hd->cert);
+	free(hd->key);
+	free(hd);
+}
+
+bool hubd_serve(struct hub *h, const struct serve_opts *o, struct err *e)
+{
 	/* The daemon's threads inherit this mask: only the main thread takes
 	 * SIGTERM/SIGINT, in sigwait below. */
 	sigset_t set;
@@ -533,46 +588,18 @@ bool hubd_serve(struct hub *h, const struct serve_opts *o, struct err *e)
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
-	signal(SIGPIPE, SIG_IGN);
-
-	unsigned flags = MHD_USE_AUTO | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC |
-			 MHD_USE_ERROR_LOG | (cert ? MHD_USE_TLS : 0) |
-			 (ss.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0);
-	struct MHD_Daemon *d = MHD_start_daemon(
-		flags, 0, NULL, NULL, on_request, &s, MHD_OPTION_EXTERNAL_LOGGER, log_mhd, NULL,
-		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-		MHD_OPTION_THREAD_POOL_SIZE, o->threads, MHD_OPTION_CONNECTION_LIMIT, o->max_conn,
-		MHD_OPTION_PER_IP_CONNECTION_LIMIT, o->per_addr, MHD_OPTION_CONNECTION_TIMEOUT,
-		o->timeout, MHD_OPTION_NOTIFY_COMPLETED, on_done, &s, cert ? MHD_OPTION_HTTPS_MEM_KEY : MHD_OPTION_END, key,
-		MHD_OPTION_HTTPS_MEM_CERT, cert, MHD_OPTION_END);
-	if (!d) {
-		free(cert);
-		free(key);
-		return err_set(e, ERR_FAIL, "cannot listen on %s (in use, or not this host's address?)",
-			       o->listen);
-	}
-	const union MHD_DaemonInfo *di = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+	int port;
+	struct hubd *hd = hubd_start(h, o, &port, e);
+	if (!hd)
+		return false;
 	log_json(json_pack("{s:s, s:s, s:i, s:s, s:b}", "event", "listening", "listen", o->listen,
-			   "port", di ? (int)di->port : 0, "hub_epoch", hub_epoch(h), "tls",
-			   cert != NULL));
-
+			   "port", port, "hub_epoch", hub_epoch(h), "tls", hd->cert != NULL));
 	int sig = 0;
 	while (sigwait(&set, &sig) != 0)
 		;
-	/* Stop accepting, let the requests in flight finish (each commits or
-	 * rolls back as a whole), then close. */
-	MHD_socket lfd = MHD_quiesce_daemon(d);
-	if (lfd != MHD_INVALID_SOCKET)
-		close(lfd);
 	log_json(json_pack("{s:s, s:s, s:i}", "event", "stopping", "signal",
-			   sig == SIGTERM ? "TERM" : "INT", "in_flight", atomic_load(&s.active)));
-	for (int i = 0; i < 300 && atomic_load(&s.active) > 0; i++) {
-		struct timespec ts = {0, 100 * 1000 * 1000};
-		nanosleep(&ts, NULL);
-	}
-	MHD_stop_daemon(d);
-	free(cert);
-	free(key);
+			   sig == SIGTERM ? "TERM" : "INT", "in_flight", atomic_load(&hd->s.active)));
+	hubd_stop(hd);
 	log_json(json_pack("{s:s}", "event", "stopped"));
 	return true;
 }

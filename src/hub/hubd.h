@@ -17,6 +17,13 @@ struct serve_opts {
 	unsigned max_waiting;        /* requests queued for the database before 503 */
 };
 
+/* Starts serving in threads of its own and returns at once (*port: the
+ * port it listens on); hubd_stop stops accepting, lets the requests in
+ * flight finish and stops. The hub stays open. */
+struct hubd;
+struct hubd *hubd_start(struct hub *h, const struct serve_opts *o, int *port, struct err *e);
+void hubd_stop(struct hubd *hd);
+
 /* Serves until SIGTERM or SIGINT, then stops accepting, lets the requests
  * in flight finish and returns. The hub stays open (the caller closes it). */
 bool hubd_serve(struct hub *h, const struct serve_opts *o, struct err *e);
