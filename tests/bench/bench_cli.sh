@@ -10,7 +10,7 @@
 #   bench_cli.sh GEN_LARGE BENCH_CORE BENCH_TUI DUTYDESK CACHE_DB
 # Environment: BENCH_SCALE=10 (a database ten times smaller), BENCH_RUNS
 # (21), BENCH_WATCH_SECONDS (150; 0 skips the watch), BENCH_NET=0 (skip
-# the shaped link).
+# the shaped link), BENCH_AS_MB (32: the low-spec run's address space).
 set -euo pipefail
 gen=$1 core=$2 tui=$3 dd=$4 db=$5
 here=$(cd "$(dirname "$0")" && pwd)
@@ -77,7 +77,8 @@ fi
 echo
 # A low-spec PC: one core, and the address space capped (prlimit --as;
 # cgroup memory limits count the page cache of the 700 MB database too).
-as_mb=${BENCH_AS_MB:-64}
+as_mb=${BENCH_AS_MB:-32}
+echo "lowspec.as_mb $as_mb" >>"$figs"
 if have taskset && have prlimit && taskset -c 0 true 2>/dev/null; then
 	echo "low-spec: one core (taskset -c 0), address space at most $as_mb MB (prlimit --as)"
 	"$tui" console lowspec -- taskset -c 0 prlimit --as=$((as_mb * 1048576)) "$dd" --db "$db"
