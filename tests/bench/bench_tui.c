@@ -464,12 +464,15 @@ static int watch(const char *dd, const char *db, double seconds, const char *fak
 	struct child c;
 	printf("the 24-hour watch in %.0f s: clock x%d, keys as fast as the screen settles,"
 	       " a write from another process every 400 keys\n", seconds, rate);
-	if (!spawn(&c, argv, env))
+	if (!spawn(&c, argv, env)) {
+		unlink(cfg);
 		return 1;
+	}
 	double l;
 	quiet = 400;
 	drain(&c, now_ms(), &l, 5000);
 	quiet = 60;
+	unlink(cfg); /* read at the start: nothing is left behind if the run is cut short */
 	long rss0 = proc_kb(c.pid, "VmRSS:");
 	/* One round: ~200 keys over every pane and view. */
 	static const char *const round[] = {
@@ -520,7 +523,6 @@ static int watch(const char *dd, const char *db, double seconds, const char *fak
 	put(&c, "2");
 	long last = drain(&c, now_ms(), &l, 2000);
 	finish(&c, "q");
-	unlink(cfg);
 	printf("  %-30s %ld keys in %.0f s (%.1f ms each), %ld bytes, %d rounds\n", "keys", keys_sent,
 	       took, took * 1000 / (double)keys_sent, bytes, rounds);
 	printf("  %-30s %ld (%ld failed); 86,400 once-a-second checks, 1,440 minutes\n",
