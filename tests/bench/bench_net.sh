@@ -17,7 +17,7 @@ for p in ip tc socat; do
 	command -v $p >/dev/null || skip "$p is not installed (packages iproute2, socat)"
 done
 
-ns=ddbench$$
+ns=ddb$$ # interface names below stay under 16 characters
 srv=${ns}s cli=${ns}c
 relay=
 cleanup() {
