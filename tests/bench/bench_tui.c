@@ -404,16 +404,37 @@ static int tcp(const char *host, const char *port)
 
 /* ---- the watch ---- */
 
-/* Runs a command to its end, output dropped; false if it failed. */
-static bool run(char *const argv[])
+/* Runs a command to its end; out (when not NULL) gets the first line it
+ * printed, the rest is dropped. False if it failed. */
+static bool run(char *const argv[], char *out, size_t n)
 {
+	int p[2];
+	if (pipe(p) != 0)
+		return false;
 	pid_t pid = fork();
 	if (pid == 0) {
 		int fd = open("/dev/null", O_WRONLY);
-		dup2(fd, 1);
+		dup2(p[1], 1);
 		dup2(fd, 2);
+		close(p[0]);
 		execvp(argv[0], argv);
 		_exit(127);
+	}
+	close(p[1]);
+	/* read to the end (unread output would block the writer), keep the start */
+	char buf[512], scratch[4096];
+	size_t len = 0;
+	ssize_t r;
+	while ((r = read(p[0], scratch, sizeof scratch)) > 0) {
+		size_t take = (size_t)r < sizeof buf - 1 - len ? (size_t)r : sizeof buf - 1 - len;
+		memcpy(buf + len, scratch, take);
+		len += take;
+	}
+	close(p[0]);
+	buf[len] = '\0';
+	if (out) {
+		buf[strcspn(buf, "\n")] = '\0';
+		snprintf(out, n, "%s", buf);
 	}
 	int status;
 	return pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
@@ -489,6 +510,7 @@ static int watch(const char *dd, const char *db, double seconds, const char *fak
 	 * more than KB (a first step in finding out why memory grows) */
 	long trace = getenv("BENCH_WATCH_TRACE") ? atol(getenv("BENCH_WATCH_TRACE")) : 0;
 	long keys_sent = 0, bytes = 0, writes = 0, failed = 0, rss_warm = -1;
+	char number[64] = "";
 	int rounds = 0;
 	double start = now_ms();
 	while (now_ms() - start < seconds * 1000) {
@@ -504,12 +526,16 @@ static int watch(const char *dd, const char *db, double seconds, const char *fak
 					printf("  peak RSS %ld kB -> %ld kB after key %ld \"%s\"\n", hwm0,
 					       proc_kb(c.pid, "VmHWM:"), keys_sent, *k);
 				if (++keys_sent % 400 == 0) {
+					/* a new incident, then a timeline entry on it */
 					char title[64], *add[] = {(char *)dd, "--db", (char *)db, "incident", "add",
 						"--title", title, "--type", "landslide", "--level", "IV", NULL};
 					char *note[] = {(char *)dd, "--db", (char *)db, "incident", "note",
-						"永和-2026-99999", "值守记录：现场情况稳定。", NULL};
+						number, "值守记录：现场情况稳定。", NULL};
 					snprintf(title, sizeof title, "值守测试事件%ld：道路边坡塌方", writes);
-					failed += !run(writes % 2 ? note : add);
+					if (writes % 2)
+						failed += !run(note, NULL, 0);
+					else
+						failed += !run(add, number, sizeof number) || !*number;
 					writes++;
 				}
 			}
