@@ -353,7 +353,11 @@ static void paint(struct app *app)
 	}
 	paint_hints(app);
 	/* The window refreshed last places the cursor: the prompt's line, or
-	 * the focused form field. */
+	 * the focused form field. With no cursor shown, curses need not move
+	 * it after each update (bytes on every key over a slow link). */
+	bool cursor = app->prompting || app->form;
+	leaveok(stdscr, !cursor);
+	leaveok(app->win, !cursor);
 	if (app->prompting) {
 		wnoutrefresh(app->win);
 		wnoutrefresh(stdscr);

@@ -18,7 +18,8 @@ void theme_init(bool color)
 		[R_TAB] = {-1, -1, 0, 0},
 		[R_TAB_ACTIVE] = {COLOR_BLACK, COLOR_CYAN, A_BOLD, A_REVERSE | A_BOLD},
 		[R_HINT] = {COLOR_BLACK, COLOR_WHITE, 0, A_REVERSE},
-		[R_SELECTED] = {COLOR_BLACK, COLOR_CYAN, 0, A_REVERSE},
+		/* reverse video: 7 bytes fewer than a colour pair on every move */
+		[R_SELECTED] = {-1, -1, A_REVERSE, A_REVERSE},
 		[R_TITLE] = {-1, -1, A_BOLD, A_BOLD},
 		[R_LEVEL_I] = {COLOR_RED, -1, A_BOLD, A_BOLD},
 		[R_LEVEL_II] = {COLOR_MAGENTA, -1, A_BOLD, A_BOLD},

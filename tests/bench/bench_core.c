@@ -2,7 +2,11 @@
  * in-process (open, incident list, stats, stock list) and end to end (the
  * dutydesk binary started for each run, output to /dev/null).
  *
- *   bench_core DB DUTYDESK [RUNS] */
+ * Beside each CLI figure, sqlite3 (when given) answering the equivalent
+ * query, started and timed the same way: the floor for data access.
+ * Figures also go to $BENCH_FIGS as "cli.NAME ms" and "sqlite.NAME ms".
+ *
+ *   bench_core DB DUTYDESK [RUNS [SQLITE3]] */
 #include <fcntl.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -30,10 +34,19 @@ static int cmp(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-static void report(const char *name, double *t, int n)
+static FILE *figs;
+
+static double report(const char *name, double *t, int n)
 {
 	qsort(t, (size_t)n, sizeof *t, cmp);
 	printf("%-34s %9.2f %9.2f %9.2f\n", name, t[n / 2], t[0], t[n - 1]);
+	return t[n / 2];
+}
+
+static void fig(const char *key, double v)
+{
+	if (figs)
+		fprintf(figs, "%s %.3f\n", key, v), fflush(figs);
 }
 
 static const char *db_path;
@@ -106,7 +119,7 @@ static void bench(const char *name, bool (*fn)(void), int runs)
 	free(t);
 }
 
-static void bench_cli(const char *exe, const char *label, char *const args[], int runs)
+static double bench_cli(const char *exe, const char *label, char *const args[], int runs)
 {
 	double *t = calloc((size_t)runs, sizeof *t);
 	posix_spawn_file_actions_t fa;
@@ -124,9 +137,30 @@ static void bench_cli(const char *exe, const char *label, char *const args[], in
 		t[i] = now_ms() - a;
 	}
 	posix_spawn_file_actions_destroy(&fa);
-	report(label, t, runs);
+	double m = report(label, t, runs);
 	free(t);
+	return m;
 }
+
+/* The CLI's queries as plain SQL, for sqlite3: the same rows, joins and
+ * order (the CLI also adds each incident's next deadline and formats). */
+static const char *const sql_list =
+	"SELECT x.number, x.received_at, x.level, x.status, ty.name_zh, t.name, x.title"
+	" FROM incident x JOIN incident_type ty ON ty.id = x.type"
+	" LEFT JOIN division t ON t.code = x.township_code WHERE x.archived = 0"
+	" ORDER BY x.received_at DESC, x.id DESC LIMIT 50";
+static const char *const sql_stats =
+	"SELECT kind, scale, count(*), sum(households) FILTER (WHERE high_risk),"
+	" sum(people) FILTER (WHERE high_risk) FROM hazard INDEXED BY hazard_stats"
+	" WHERE status = 'registered' AND archived = 0 GROUP BY kind, scale;"
+	"SELECT level, count(*) FROM incident WHERE status = 'open' AND archived = 0 GROUP BY level;"
+	"SELECT count(*) FROM stock_balance b JOIN item i ON i.id = b.item_id WHERE b.qty < i.min_stock;"
+	"SELECT count(*) FROM stock_lot WHERE expiry <> '' AND qty > 0 AND expiry <= date('now', '+30 days')";
+static const char *const sql_stock =
+	"SELECT d.code, d.name, t.name, i.code, i.name, sum(l.qty), min(l.expiry)"
+	" FROM stock_lot l JOIN depot d ON d.id = l.depot_id JOIN item i ON i.id = l.item_id"
+	" LEFT JOIN division t ON t.code = d.township_code"
+	" GROUP BY l.depot_id, l.item_id ORDER BY d.level, d.code, i.code";
 
 int main(int argc, char **argv)
 {
@@ -137,6 +171,10 @@ int main(int argc, char **argv)
 	db_path = argv[1];
 	const char *exe = argv[2];
 	int runs = argc > 3 ? atoi(argv[3]) : 21;
+	const char *sqlite3 = argc > 4 ? argv[4] : NULL;
+	const char *fp = getenv("BENCH_FIGS");
+	if (fp && *fp)
+		figs = fopen(fp, "a");
 	struct err e;
 	if (!store_open(db_path, 0, &st, &e)) {
 		fprintf(stderr, "bench_core: %s\n", e.msg);
@@ -159,11 +197,25 @@ int main(int argc, char **argv)
 	char *a4[] = {x, "--db", db, "stats", "--json", NULL};
 	char *a5[] = {x, "--db", db, "stock", "list", NULL};
 	char *a6[] = {x, "--db", db, "hazard", "list", "--kind", "geohazard", "--limit", "50", NULL};
-	bench_cli(exe, "dutydesk --version (exec floor)", a1, runs);
-	bench_cli(exe, "incident list --limit 50", a2, runs);
-	bench_cli(exe, "stats", a3, runs);
+	fig("cli.version_ms", bench_cli(exe, "dutydesk --version (exec floor)", a1, runs));
+	fig("cli.list_ms", bench_cli(exe, "incident list --limit 50", a2, runs));
+	fig("cli.stats_ms", bench_cli(exe, "stats", a3, runs));
 	bench_cli(exe, "stats --json", a4, runs);
-	bench_cli(exe, "stock list", a5, runs);
+	fig("cli.stock_ms", bench_cli(exe, "stock list", a5, runs));
 	bench_cli(exe, "hazard list --limit 50", a6, runs);
+	if (sqlite3) {
+		printf("\n%-34s %9s %9s %9s\n", "sqlite3 process, same query (ms)", "median", "min", "max");
+		char *q = (char *)sqlite3;
+		char *s0[] = {q, "-readonly", db, "SELECT 1", NULL};
+		char *s1[] = {q, "-readonly", db, (char *)sql_list, NULL};
+		char *s2[] = {q, "-readonly", db, (char *)sql_stats, NULL};
+		char *s3[] = {q, "-readonly", db, (char *)sql_stock, NULL};
+		fig("sqlite.version_ms", bench_cli(q, "SELECT 1 (exec floor)", s0, runs));
+		fig("sqlite.list_ms", bench_cli(q, "incident list --limit 50", s1, runs));
+		fig("sqlite.stats_ms", bench_cli(q, "stats", s2, runs));
+		fig("sqlite.stock_ms", bench_cli(q, "stock list", s3, runs));
+	}
+	if (figs)
+		fclose(figs);
 	return 0;
 }

@@ -7,7 +7,10 @@
  * a snapshot from the hub would arrive (no outbox: they are not local
  * changes). The stock_lot trigger keeps on-hand figures as usual.
  *
- *   gen_large OUT.db [SCALE]    SCALE divides every count (for quick runs) */
+ *   gen_large OUT.db [SCALE]    SCALE divides every count (for quick runs)
+ *   gen_large --stamp [SCALE]   what a cached database must match to be
+ *                               used again: this generator's format, the
+ *                               schema version, the scale */
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +20,12 @@
 #include "dutydesk/hlc.h"
 #include "dutydesk/model.h"
 #include "dutydesk/store.h"
+
+/* Bump when the generated data changes: cached databases are made again. */
+#define GEN_FORMAT 1
+
+/* The schema version this build migrates to (not in a public header). */
+extern const int store_schema_version;
 
 static uint64_t rng = 0x141032;
 
@@ -69,6 +78,11 @@ int main(int argc, char **argv)
 	if (argc < 2) {
 		fprintf(stderr, "usage: gen_large OUT.db [SCALE]\n");
 		return 2;
+	}
+	if (!strcmp(argv[1], "--stamp")) {
+		printf("gen_large format %d, schema %d, scale %d\n", GEN_FORMAT, store_schema_version,
+		       argc > 2 && atoi(argv[2]) > 1 ? atoi(argv[2]) : 1);
+		return 0;
 	}
 	const char *path = argv[1];
 	int scale = argc > 2 ? atoi(argv[2]) : 1;
