@@ -622,12 +622,22 @@ static void view_command(struct app *app, const char *what, const char *arg)
 		ok = n ? report_incident(app->st, n, FMT_TEXT, &out, &e)
 		       : err_set(&e, ERR_USAGE, "%s", _("select an incident first (pane 1)"));
 	} else if (!strcmp(what, "log")) {
-		struct log_filter f = {.since = dd_now() - 86400};
+		/* The last 24 hours up to now (an hour ahead for another office's
+		 * clock), and never more rows than a view should hold: the CLI's
+		 * `dutydesk log` has the rest. */
+		enum { LOG_VIEW_MAX = 5000 };
+		struct log_filter f = {.since = dd_now() - 86400, .until = dd_now() + 3600,
+				       .limit = LOG_VIEW_MAX + 1};
 		json_t *rows = q_duty_log(app->st, &f, &e);
 		ok = rows != NULL;
 		size_t i;
 		json_t *r;
 		sb_printf(&out, "%s\n\n", _("Duty log, last 24 hours"));
+		if (json_array_size(rows) > LOG_VIEW_MAX) {
+			json_array_remove(rows, LOG_VIEW_MAX);
+			sb_printf(&out, _("(the first %d entries; dutydesk log lists them all)\n\n"),
+				  LOG_VIEW_MAX);
+		}
 		json_array_foreach(rows, i, r) {
 			char when[32];
 			const char *kind = json_string_value(json_object_get(r, "kind"));
