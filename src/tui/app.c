@@ -20,6 +20,7 @@
 #include "dutydesk/dtime.h"
 #include "dutydesk/model.h"
 #include "dutydesk/report.h"
+#include "dutydesk/sync.h"
 #include "dutydesk/width.h"
 #include "lpane.h"
 #include "sync_bg.h"
@@ -271,6 +272,8 @@ static void paint_help(struct app *app, WINDOW *w, int h, int width)
 		{":plan close SUMMARY", N_("end the selected response with a summary")},
 		{":pane N", N_("go to pane N")},
 		{":sync", N_("synchronise with the county hub")},
+		{":conflicts [all]", N_("values that lost a sync merge, to review")},
+		{":resolve ID keep|take", N_("keep the value that won, or take the lost one back")},
 		{":q", N_("quit")}};
 	for (size_t i = 0; i < ARRAY_LEN(cmds); i++)
 		sb_printf(&sb, "%s\t%s\n", cmds[i][0], _(cmds[i][1]));
@@ -526,6 +529,24 @@ static void log_command(struct app *app, const char *rest)
 		view_command(app, "log", "");
 }
 
+/* ":resolve ID keep|take": a sync conflict reviewed. */
+static void resolve_command(struct app *app, const char *rest)
+{
+	char how[16] = "";
+	long long id = 0;
+	struct err e = {0};
+	if (sscanf(rest, "%lld %15s", &id, how) != 2 || (strcmp(how, "keep") && strcmp(how, "take"))) {
+		app_message(app, true, "%s", _("usage: :resolve ID keep|take"));
+		return;
+	}
+	if (!sync_conflict_resolve(app->st, id, !strcmp(how, "take"), &e)) {
+		app_message(app, true, "%s", e.msg);
+		return;
+	}
+	app_changed(app);
+	app_message(app, false, _("conflict #%lld resolved"), id);
+}
+
 void app_command(struct app *app, const char *line)
 {
 	char buf[256], *save = NULL;
@@ -572,8 +593,11 @@ void app_command(struct app *app, const char *line)
 		shift_command(app, rest);
 	} else if (!strcmp(verb, "log")) {
 		log_command(app, rest);
-	} else if (!strcmp(verb, "tasks") || !strcmp(verb, "report") || !strcmp(verb, "history")) {
+	} else if (!strcmp(verb, "tasks") || !strcmp(verb, "report") || !strcmp(verb, "history") ||
+		   !strcmp(verb, "conflicts")) {
 		view_command(app, verb, rest);
+	} else if (!strcmp(verb, "resolve")) {
+		resolve_command(app, rest);
 	} else if (!strcmp(verb, "plan")) {
 		plan_command(app, rest);
 	} else if (!strcmp(verb, "export")) {
@@ -649,6 +673,30 @@ static void view_command(struct app *app, const char *what, const char *arg)
 				  json_string_value(json_object_get(r, "incident")) ?: "",
 				  json_string_value(json_object_get(r, "text")) ?: "");
 		}
+		json_decref(rows);
+	} else if (!strcmp(what, "conflicts")) {
+		/* Values that lost a merge with another office's newer change. */
+		json_t *rows = sync_conflicts(app->st, !strcmp(arg, "all"), &e);
+		ok = rows != NULL;
+		size_t i;
+		json_t *r;
+		sb_printf(&out, "%s\n\n", _("Sync conflicts: values that lost to a newer change"));
+		if (ok && !json_array_size(rows))
+			sb_printf(&out, "%s\n", _("(none to review)"));
+		json_array_foreach(rows, i, r) {
+			char when[32];
+			sb_printf(&out, "#%lld  %s  %s.%s  %s\n", (long long)json_integer_value(json_object_get(r, "id")),
+				  dd_time_local(json_integer_value(json_object_get(r, "at")), when, sizeof when),
+				  json_string_value(json_object_get(r, "tbl")),
+				  json_string_value(json_object_get(r, "field")),
+				  json_string_value(json_object_get(r, "row_id")));
+			sb_printf(&out, "    %s %s\n    %s %s (%s)\n", _("kept:"),
+				  json_string_value(json_object_get(r, "kept")) ?: "null", _("lost:"),
+				  json_string_value(json_object_get(r, "lost")) ?: "null",
+				  json_string_value(json_object_get(r, "lost_node")) ?: "");
+		}
+		if (json_array_size(rows))
+			sb_printf(&out, "\n%s\n", _(":resolve ID keep  (or take: write the lost value back)"));
 		json_decref(rows);
 	} else if (!strcmp(what, "tasks")) {
 		json_t *rows = q_tasks(app->st, true, &e);
