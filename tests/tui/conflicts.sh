@@ -53,7 +53,7 @@ wait_for "usage: :resolve ID keep|take"
 keys :
 type_text "resolve 99 keep"
 keys Enter
-wait_for_re "conflict.*99|no such conflict|99"
+wait_for "no conflict 99"
 keys :
 type_text "conflicts"
 keys Enter
