@@ -155,6 +155,36 @@ static int cmd_serve(const char *db, int argc, char **argv)
 	return ok ? 0 : fail("serve", &e);
 }
 
+/* Incident numbers are made on each node from its prefix (the township's
+ * short name unless `dutydesk init --prefix` says otherwise): a second
+ * office of one township must have a prefix of its own, or the hub refuses
+ * its incidents as duplicates of the first office's numbers. */
+static void warn_shared_township(struct hub *h, const char *name)
+{
+	struct err e = {0};
+	json_t *rows = hub_node_list(h, &e);
+	const char *mine = NULL;
+	size_t i;
+	json_t *r;
+	json_array_foreach(rows, i, r)
+		if (!strcmp(json_string_value(json_object_get(r, "name")), name))
+			mine = json_string_value(json_object_get(r, "township"));
+	json_array_foreach(rows, i, r) {
+		const char *other = json_string_value(json_object_get(r, "name"));
+		if (mine && strcmp(other, name) && !json_integer_value(json_object_get(r, "revoked")) &&
+		    json_is_string(json_object_get(r, "township")) &&
+		    !strcmp(json_string_value(json_object_get(r, "township")), mine)) {
+			fprintf(stderr,
+				"dutydeskd node add: note: node %s serves the same township; give this "
+				"node's database an incident prefix of its own (dutydesk init --node %s "
+				"... --prefix TEXT), or their incident numbers collide\n",
+				other, name);
+			break;
+		}
+	}
+	json_decref(rows);
+}
+
 static int cmd_node_add(struct hub *h, int argc, char **argv)
 {
 	static const struct option lo[] = {{"township", required_argument, NULL, 't'},
@@ -192,6 +222,7 @@ static int cmd_node_add(struct hub *h, int argc, char **argv)
 		return fail("node add", &e);
 	printf("enrolled node %s (%s%s%s)\n", name, role, town ? ", township " : "",
 	       town ? town : "");
+	warn_shared_township(h, name);
 	printf("its token follows, shown this once: put it in the node's token file "
 	       "(dutydesk sync --token-file)\n");
 	printf("%s\n", token);

@@ -36,7 +36,11 @@ expect_rc 1 hub node revoke nobody
 expect_err_nonempty
 expect_rc 2 hub backup
 enrol sangbi --township 桑壁镇
-enrol sangbi2 --township 桑壁镇
+expect_rc 0 hub node add sangbi2 --township 桑壁镇
+tail -n 1 "$OUT" >"$TMP/sangbi2.token"
+# a second office of one township: told to give it its own incident prefix
+expect_err_has "node sangbi serves the same township"
+expect_err_has "--prefix"
 expect_rc 0 hub node list
 expect_out_has "sangbi"
 expect_out_has "active"
