@@ -11,7 +11,7 @@
 #include "config.h"
 #include "dutydesk/width.h"
 
-static const struct cli_cmd *const groups[] = {cmds_misc, cmds_incident, cmds_hazard, cmds_stock,
+static const struct cli_cmd *const groups[] = {cmds_misc, cmds_backup, cmds_incident, cmds_hazard, cmds_stock,
 					       cmds_duty, cmds_resources, cmds_plan, cmds_warning};
 
 static void usage(FILE *f)

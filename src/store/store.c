@@ -26,7 +26,7 @@ char *store_default_path(const char *flag_path)
 }
 
 /* mkdir -p of the folder holding path, new folders mode 0700. */
-static bool make_parent_dirs(const char *path, struct err *e)
+bool store_make_parent_dirs(const char *path, struct err *e)
 {
 	char *dir = xstrdup(path);
 	char *slash = strrchr(dir, '/');
@@ -108,7 +108,7 @@ bool store_open(const char *path, unsigned flags, struct store **out, struct err
 			       "no database at %s; create one with 'dutydesk init' or 'dutydesk demo'",
 			       path);
 	if (!exists) {
-		if (!make_parent_dirs(path, e))
+		if (!store_make_parent_dirs(path, e))
 			return false;
 		/* Create the file ourselves so that it is 0600 from the start. */
 		int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
@@ -137,7 +137,8 @@ bool store_open(const char *path, unsigned flags, struct store **out, struct err
 	}
 	int v = store_user_version(st);
 	if (probe > 0 && v == 0) {
-		err_set(e, ERR_FAIL, "%s is an SQLite database but not a dutydesk one; refusing to touch it",
+		err_set(e, ERR_FAIL, "%s is an SQLite database but not a dutydesk one; refusing to touch it "
+			"(check --db, or restore a dutydesk backup: dutydesk restore FILE)",
 			path);
 		store_close(st);
 		return false;

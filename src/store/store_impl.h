@@ -32,5 +32,7 @@ bool store_bindv(struct store *st, sqlite3_stmt *s, const char *fmt, va_list ap,
 bool store_bind_json(sqlite3_stmt *s, int idx, json_t *v);
 json_t *store_column_json(sqlite3_stmt *s, int i);
 bool store_sql_error(struct store *st, struct err *e, const char *what);
+/* mkdir -p of the folder holding path, new folders mode 0700. */
+bool store_make_parent_dirs(const char *path, struct err *e);
 
 #endif
