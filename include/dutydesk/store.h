@@ -27,11 +27,13 @@ enum {
 char *store_default_path(const char *flag_path);
 
 /* Opens (creating if asked) and migrates forward. *out is destroyed by
- * store_close(). */
+ * store_close(). A database whose file or folder cannot be written is
+ * opened read-only (store_readonly); its writes are refused. */
 bool store_open(const char *path, unsigned flags, struct store **out, struct err *e);
 void store_close(struct store *st);
 int store_user_version(struct store *st);
 const char *store_path(const struct store *st);
+bool store_readonly(const struct store *st);
 
 /* Transactions: begin writes with BEGIN IMMEDIATE so a busy database waits
  * (busy timeout) instead of failing half-way. */

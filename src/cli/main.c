@@ -188,11 +188,14 @@ static int run_cmd(const struct cli_cmd *cmd, int argc, char **argv, struct cli 
 		return cmd->run(c);
 	bool existed = access(c->db_path, F_OK) == 0;
 	if (!store_open(c->db_path, cmd->flags & CMD_CREATES ? STORE_CREATE : 0, &c->st, &c->err))
-		return cli_fail(c);
-	store_set_actor(c->st, c->officer);
-	rc = parse_fields(c) ? cmd->run(c) : cli_fail(c);
+		rc = cli_fail(c);
+	else {
+		store_set_actor(c->st, c->officer);
+		rc = parse_fields(c) ? cmd->run(c) : cli_fail(c);
+	}
 	if (rc != 0 && !existed) {
-		/* A database this command created and then failed to fill: gone. */
+		/* A database this command created and then failed to make or fill
+		 * (a full disk, say): gone. */
 		store_close(c->st);
 		c->st = NULL;
 		static const char *const sfx[] = {"", "-wal", "-shm"};

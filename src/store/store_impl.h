@@ -16,6 +16,7 @@ struct store {
 	sqlite3 *db;
 	char *path;
 	bool readonly;
+	bool forced_readonly; /* asked read-write, but the file cannot be written */
 	bool wrote; /* a write transaction committed */
 	int expiry_days; /* "expiring soon" in the overview; 0: 30 */
 	const char *actor;
