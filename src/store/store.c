@@ -333,7 +333,10 @@ bool store_begin(struct store *st, struct err *e)
 	if (st->readonly)
 		return err_set(e, ERR_FAIL, "the database %s is open read-only; nothing was changed",
 			       st->path);
-	return store_exec(st, e, "BEGIN IMMEDIATE", "");
+	if (!store_exec(st, e, "BEGIN IMMEDIATE", ""))
+		return false;
+	st->in_tx = true;
+	return true;
 }
 
 bool store_commit(struct store *st, struct err *e)
@@ -342,18 +345,35 @@ bool store_commit(struct store *st, struct err *e)
 		store_rollback(st);
 		return false;
 	}
+	st->in_tx = false;
 	st->wrote = true;
 	return true;
 }
 
 void store_rollback(struct store *st)
 {
+	st->in_tx = false;
 	if (!sqlite3_get_autocommit(st->db))
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
+/* After an I/O error, a full disk or out of memory SQLite may roll the
+ * whole transaction back by itself. Statements run after that would each
+ * commit on their own: half an operation. So inside store_begin..commit a
+ * statement runs only while the transaction is still there. */
+static bool tx_intact(struct store *st, struct err *e)
+{
+	if (!st->in_tx || !sqlite3_get_autocommit(st->db))
+		return true;
+	return err_set(e, ERR_FAIL,
+		       "the operation on %s was rolled back after an error reading or writing "
+		       "it; nothing was changed", st->path);
+}
+
 sqlite3_stmt *store_prep(struct store *st, const char *sql, struct err *e)
 {
+	if (!tx_intact(st, e))
+		return NULL;
 	for (unsigned i = 0; i < STMT_CACHE; i++) {
 		if (st->cache[i].sql && strcmp(st->cache[i].sql, sql) == 0) {
 			sqlite3_reset(st->cache[i].stmt);

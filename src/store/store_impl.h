@@ -18,6 +18,7 @@ struct store {
 	bool readonly;
 	bool forced_readonly; /* asked read-write, but the file cannot be written */
 	bool wrote; /* a write transaction committed */
+	bool in_tx; /* between store_begin and store_commit/store_rollback */
 	int expiry_days; /* "expiring soon" in the overview; 0: 30 */
 	const char *actor;
 	struct {
