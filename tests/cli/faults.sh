@@ -171,7 +171,7 @@ else
 	cp "$DB" "$TMP/fiu.db"
 	: >"$TMP/fiu.ok"
 	fails=0 oks=0 crashes=0 unclear=0
-	for i in $(seq 1 60); do
+	for i in $(seq 1 150); do
 		fiu-run -x -c "enable_random name=posix/io/*,probability=0.01" \
 			"$DUTYDESK" --db "$TMP/fiu.db" incident add --title "注入$i" --type landslide --deaths 1 \
 			>"$TMP/fiu.out" 2>"$TMP/fiu.err"
@@ -192,7 +192,7 @@ else
 		r=$(consistent "$TMP/fiu.db" 2>&1)
 		[ "$r" = 0 ] || fail "half-written record after fiu run $i: $r (run: exit $rc, $(head -c 300 "$TMP/fiu.err"))"
 	done
-	echo "fiu: 60 runs, $oks succeeded, $fails failed with a message, $crashes crashed"
+	echo "fiu: 150 runs, $oks succeeded, $fails failed with a message, $crashes crashed"
 	LAST_CMD="fiu runs"
 	expect_eq "$crashes" 0 "no crash under injected I/O errors"
 	expect_eq "$unclear" 0 "every failure under injected I/O errors says why"
