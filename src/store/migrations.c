@@ -259,5 +259,25 @@ static const char v9[] =
 	"ALTER TABLE duty_entry ADD COLUMN area_codes TEXT;\n"
 	"ALTER TABLE duty_entry ADD COLUMN valid_from INTEGER;\n";
 
-const char *const store_migrations[] = {v1, v2, v3, v4, v5, v6, v7, v8, v9};
+/* Sync state of this database as a node: where its pull got to in the
+ * hub's log, which hub epoch that cursor belongs to, and how the last run
+ * went (words for the header). The inbox holds remote ops that cannot be
+ * applied yet (an update of a row whose insert has not arrived); they are
+ * applied as soon as it does; a remote op this database cannot take at all
+ * (a unique code taken here by another record) stays there too, with its
+ * reason, to be seen rather than lost. sync_seen lists the remote ops applied, so
+ * that one delivered again (a re-pull after a hub restore) is a duplicate
+ * and not a "conflict" with the newer value that replaced it. */
+static const char v10[] =
+	"CREATE TABLE sync_state (one INTEGER PRIMARY KEY CHECK (one = 1),"
+	" cursor INTEGER NOT NULL DEFAULT 0, hub_epoch TEXT, last_attempt INTEGER,"
+	" last_success INTEGER, last_error TEXT, last_error_at INTEGER) STRICT;\n"
+	"INSERT INTO sync_state (one) VALUES (1);\n"
+	"CREATE TABLE sync_inbox (op_id TEXT PRIMARY KEY, tbl TEXT NOT NULL, row_id TEXT NOT NULL,"
+	" body TEXT NOT NULL, pusher TEXT, received_at INTEGER NOT NULL, reason TEXT) STRICT;\n"
+	"CREATE INDEX sync_inbox_row ON sync_inbox(tbl, row_id);\n"
+	"CREATE TABLE sync_seen (op_id TEXT PRIMARY KEY) STRICT, WITHOUT ROWID;\n"
+	"CREATE INDEX sync_conflict_row ON sync_conflict(tbl, row_id);\n";
+
+const char *const store_migrations[] = {v1, v2, v3, v4, v5, v6, v7, v8, v9, v10};
 const int store_schema_version = (int)(sizeof store_migrations / sizeof store_migrations[0]);

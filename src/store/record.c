@@ -10,12 +10,19 @@
 #include "dutydesk/dtime.h"
 
 /* Every key of fields must be a column of t: names in SQL come only from
- * the static schema, never from input. */
+ * the static schema, never from input. "archived" (0/1, the stand-in for
+ * DELETE) is a field of every mutable table and syncs like any other. */
 static bool check_fields(const struct table *t, json_t *fields, struct err *e)
 {
 	const char *k;
 	json_t *v;
 	json_object_foreach(fields, k, v) {
+		if (!t->append_only && str_eq(k, "archived")) {
+			if (!json_is_integer(v) || (json_integer_value(v) != 0 &&
+						    json_integer_value(v) != 1))
+				return err_set(e, ERR_FAIL, "%s.archived: 0 or 1", t->name);
+			continue;
+		}
 		const struct column *c = table_column(t, k);
 		if (!c || !str_eq(c->name, k))
 			return err_set(e, ERR_FAIL, "%s has no field '%s'", t->name, k);
@@ -34,7 +41,8 @@ static bool node_id(struct store *st, char out[64], struct err *e)
 
 /* Queues the op and writes its audit line. */
 static bool log_op(struct store *st, const struct table *t, const char *id, const char *kind,
-		   const char *node, const char *hlc, json_t *fields, json_t *detail, struct err *e)
+		   const char *node, const char *hlc, int64_t now, json_t *fields, json_t *detail,
+		   struct err *e)
 {
 	int64_t seq;
 	if (!store_exec(st, e, "UPDATE node SET op_seq = op_seq + 1", "") ||
@@ -42,7 +50,6 @@ static bool log_op(struct store *st, const struct table *t, const char *id, cons
 		return false;
 	char op_id[96];
 	snprintf(op_id, sizeof op_id, "%s:%lld", node, (long long)seq);
-	int64_t now = dd_now();
 	json_t *op = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s?, s:I, s:O}", "op_id", op_id,
 			       "node", node, "hlc", hlc, "table", t->name, "id", id, "kind", kind,
 			       "actor", st->actor, "at", (json_int_t)now, "fields", fields);
@@ -99,6 +106,9 @@ bool rec_insert(struct store *st, const struct table *t, json_t *fields, char id
 	hlc_format(h, hlc);
 	if (!id[0])
 		id_new(id, hlc_ms(h));
+	/* One "now" for the row and its op: the op's "at" becomes created_at
+	 * wherever the op is applied, so both must be the same second. */
+	int64_t now = dd_now();
 
 	struct strbuf sql;
 	sb_init(&sql);
@@ -122,7 +132,7 @@ bool rec_insert(struct store *st, const struct table *t, json_t *fields, char id
 	sqlite3_bind_text(s, idx++, node, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(s, idx++, hlc, -1, SQLITE_TRANSIENT);
 	if (t->append_only) {
-		sqlite3_bind_int64(s, idx++, dd_now());
+		sqlite3_bind_int64(s, idx++, now);
 		if (st->actor)
 			sqlite3_bind_text(s, idx, st->actor, -1, SQLITE_TRANSIENT);
 		idx++;
@@ -134,7 +144,7 @@ bool rec_insert(struct store *st, const struct table *t, json_t *fields, char id
 			return err_set(e, ERR_FAIL, "%s.%s: value of an unsupported type", t->name, k);
 	if (!step_write(st, t, s, e))
 		return false;
-	return log_op(st, t, id, "insert", node, hlc, fields, fields, e);
+	return log_op(st, t, id, "insert", node, hlc, now, fields, fields, e);
 }
 
 bool rec_update(struct store *st, const struct table *t, const char *id, json_t *fields,
@@ -211,7 +221,7 @@ bool rec_update(struct store *st, const struct table *t, const char *id, json_t 
 			goto out;
 	}
 	json_t *detail = json_pack("{s:O, s:O}", "old", old, "new", diff);
-	ok = log_op(st, t, id, "update", node, hlc, diff, detail, e);
+	ok = log_op(st, t, id, "update", node, hlc, dd_now(), diff, detail, e);
 	json_decref(detail);
 	if (ok && changed)
 		*changed = true;

@@ -1,0 +1,198 @@
+/* Sync: an explicit operation log between township/county nodes and the
+ * county hub (dutydeskd). This header is the contract between
+ *   - the core (src/sync/: apply/merge, digests, bundles, the node's
+ *     session logic, and the hub's logic as a library: src/sync/hub.c), and
+ *   - the transports (dutydeskd's HTTP server, the client's libcurl code),
+ *     which only move bytes and never look inside ops.
+ * Everything here is transport-free, so the same code runs in the
+ * deterministic in-process simulation and in the real binaries.
+ *
+ * An op is the JSON object the record writer queues in the outbox:
+ *   {"op_id":"<node>:<seq>","node":N,"hlc":H,"table":T,"id":ROW,
+ *    "kind":"insert"|"update","actor":A,"at":UNIX,"fields":{...}}
+ * Merge: append-only tables are a grow-only set by id; mutable tables merge
+ * per field, last writer by (hlc, node) wins, the loser goes to
+ * sync_conflict. Every function below that writes runs its own
+ * transaction unless it says it must run inside one.
+ *
+ * Scopes (decided by the hub, from its own rows, never from a payload):
+ * each row has an owner fixed when it is created: the township_code it is
+ * created with (incident, hazard, depot, team, expert, contact; a
+ * township's duty_entry is always its own), else its parent's owner (timeline and plan_activation and
+ * task -> incident, household and inspection -> hazard, stock_movement ->
+ * depot, checklist_item -> plan_activation, checklist_tick ->
+ * checklist_item), else the writer's township; rows the county writes
+ * without a township, and the item catalogue and plans, are county-wide
+ * ('*'). A township node reads rows it owns plus county-wide ones and
+ * writes only rows it owns (not moving them to another township); the
+ * county node reads and writes everything. */
+#ifndef DUTYDESK_SYNC_H
+#define DUTYDESK_SYNC_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "dutydesk/store.h"
+#include "dutydesk/util.h"
+
+#define SYNC_PROTO 1
+#define SYNC_MAX_OPS 500              /* per push request */
+#define SYNC_MAX_BODY (1024 * 1024)   /* bytes per request body */
+#define SYNC_MAX_DEPTH 32             /* JSON nesting accepted */
+#define SYNC_MAX_FUTURE_MS (10 * 60 * 1000)
+
+/* Per-op outcome of a push, as sent on the wire ("applied", ...). */
+enum op_status {
+	OP_APPLIED,
+	OP_DUPLICATE,
+	OP_CONFLICT_RECORDED, /* applied; some field lost to a newer value */
+	OP_FORBIDDEN,         /* outside the pushing node's scope */
+	OP_INVALID,           /* malformed, unknown table/field, bad value */
+	OP_CLOCK_AHEAD,       /* hlc too far in the receiver's future */
+	OP_PENDING,           /* accepted, waits for the record it changes or
+			       * refers to (arrives later); applied then */
+};
+const char *op_status_name(enum op_status s);
+bool op_status_parse(const char *name, enum op_status *out);
+/* A node name: 1-40 letters, digits, '-' or '_'. */
+bool sync_node_name_ok(const char *s);
+
+/* Checks an op's shape against the schema (table, fields, types) without
+ * touching a database. Errors name the op and the field. */
+bool sync_op_valid(json_t *op, struct err *e);
+
+/* Applies one remote op to st inside the caller's transaction: the merge
+ * rules above, field_version kept, hlc merged into the node clock. Never
+ * queues an outbox op (remote ops are not re-sent by this node). */
+bool sync_apply(struct store *st, json_t *op, enum op_status *out, struct err *e);
+
+/* Digest of the canonical rows of every synced table: {"table": "sha256hex",
+ * ...}. township NULL: every row of st (what a node compares). A township
+ * code (or "" for the county, i.e. everything): the rows of that scope as
+ * the hub sees them (hub databases only; they know each row's owner). */
+json_t *sync_digest(struct store *st, const char *township, struct err *e);
+/* The rows of a scope with their bookkeeping columns and per-field
+ * versions (what GET /v1/snapshot sends):
+ * {"tables":{"incident":[{..}],..},"field_versions":[[tbl,id,field,hlc,node],..]} */
+json_t *sync_snapshot_rows(struct store *st, const char *township, struct err *e);
+/* Loads a snapshot reply into a node that has pulled nothing yet (cursor
+ * 0): rows it lacks are inserted as they are, rows it has merge per field;
+ * the cursor and epoch are taken from the reply. Own transaction. */
+bool sync_snapshot_load(struct store *st, json_t *snapshot, struct err *e);
+
+/* Parses a request or reply body: at most SYNC_MAX_BODY bytes, nesting at
+ * most SYNC_MAX_DEPTH, a JSON object. Errors say which limit (the server
+ * answers 413 for size, 400 for the rest: *too_large tells them apart). */
+json_t *sync_json_parse(const char *buf, size_t len, bool *too_large, struct err *e);
+
+/* ---- the hub's logic (used by dutydeskd and by the simulation) ---- */
+struct hub;
+struct hub_node {
+	char name[64];
+	char township[16]; /* "" for a county node */
+	char role[16];     /* county | township */
+	bool revoked;
+};
+/* Creates the hub database (divisions loaded, new epoch). */
+bool hub_init(const char *path, struct err *e);
+bool hub_open(const char *path, struct hub **out, struct err *e);
+void hub_close(struct hub *h);
+const char *hub_epoch(const struct hub *h);
+/* The hub's database (for its command line and tests). */
+struct store *hub_store(struct hub *h);
+/* Enrols a node; *token (heap) is shown once; only its SHA-256 is kept. */
+bool hub_node_add(struct hub *h, const char *name, const char *township, const char *role,
+		  char **token, struct err *e);
+json_t *hub_node_list(struct hub *h, struct err *e);
+bool hub_node_revoke(struct hub *h, const char *name, struct err *e);
+/* Looks a bearer token up (constant-time compare of hashes); false for
+ * unknown or revoked tokens (the transport answers 401). */
+bool hub_auth(struct hub *h, const char *token, struct hub_node *out, struct err *e);
+
+/* A request as the hub sees it, after the transport authenticated it. The
+ * reply is JSON with an HTTP status; retry_after (seconds) when nonzero. */
+struct hub_reply {
+	int status;
+	json_t *body;
+	int retry_after;
+};
+/* POST /v1/push: {"proto":1,"schema":N,"node":..,"hub_epoch":..,"ops":[..]}
+ * -> {"results":[{"op_id","status","server_seq"?,"message"?}],"hub_hlc","hub_epoch"}
+ * Answers only after COMMIT. */
+void hub_push(struct hub *h, const struct hub_node *who, json_t *req, struct hub_reply *r);
+/* GET /v1/pull?since=&limit= -> {"ops":[..],"next_cursor","has_more","hub_hlc","hub_epoch"} */
+void hub_pull(struct hub *h, const struct hub_node *who, int64_t since, int limit,
+	      struct hub_reply *r);
+/* GET /v1/snapshot, GET /v1/digest: scoped to who. */
+void hub_snapshot(struct hub *h, const struct hub_node *who, struct hub_reply *r);
+void hub_digest(struct hub *h, const struct hub_node *who, struct hub_reply *r);
+/* A consistent copy of the hub database. The copy carries a NEW epoch:
+ * whenever it is restored, nodes see the change, re-push what they kept
+ * and pull again from the start. */
+bool hub_backup(struct hub *h, const char *file, struct err *e);
+/* Sneakernet at the hub: a node's bundle (must be signed with that node's
+ * token) is pushed as if it came over the wire; *out gets a summary
+ * {"node","applied","duplicate","pending","forbidden","invalid",
+ *  "clock_ahead","results":[..]}. Export writes who's scoped ops after
+ * server_seq since, signed for who. */
+bool hub_import_bundle(struct hub *h, const char *file, json_t **out, struct err *e);
+bool hub_export_bundle(struct hub *h, const struct hub_node *who, int64_t since,
+		       const char *file, struct err *e);
+
+/* ---- the node's session, over any transport ---- */
+/* Sends one request; fills status and body (heap, NUL-terminated) and
+ * returns true, or returns false on a network failure (e says why). */
+struct sync_transport {
+	void *ctx;
+	bool (*request)(void *ctx, const char *method, const char *path, const char *body,
+			int *status, char **resp, int *retry_after, struct err *e);
+};
+struct sync_stats {
+	int pushed, pulled, parked, conflicts;
+	int64_t pending; /* ops still queued after the run */
+	int retry_after; /* seconds the hub asked to wait (429/503), else 0 */
+	int status;      /* HTTP status of a refused request, else 0 */
+};
+/* One full cycle: push until the outbox is empty, pull until has_more is
+ * false, push again if new local writes arrived. Safe to interrupt at any
+ * point: every step commits what it learnt. */
+bool sync_run(struct store *st, const struct sync_transport *t, struct sync_stats *out,
+	      struct err *e);
+/* Status for `dutydesk sync --status` and the console header:
+ * {"pending","parked","acked","waiting","refused","conflicts",
+ *  "last_success","last_error","last_error_at","last_attempt","cursor",
+ *  "hub_epoch"}: waiting = remote ops held for a record not here yet,
+ * refused = remote ops this database could not take (with reasons in
+ * sync_inbox), conflicts = losing values not yet reviewed. */
+json_t *sync_status(struct store *st, struct err *e);
+
+/* ---- conflicts: values that lost a merge, kept for review ---- */
+/* [{"id","tbl","row_id","field","kept","lost","lost_hlc","lost_node","at",
+ *   "reviewed"}], newest first; all false: only those not yet reviewed. */
+json_t *sync_conflicts(struct store *st, bool all, struct err *e);
+/* Marks a conflict reviewed; take_lost first writes the losing value back
+ * as a new local change (it then wins everywhere, being the newest).
+ * Own transaction. */
+bool sync_conflict_resolve(struct store *st, int64_t id, bool take_lost, struct err *e);
+
+/* ---- sneakernet ----
+ * A bundle is a text file: a header line {"dutydesk_bundle":1,"from":..,
+ * "node":..,"township":..,"hub_epoch":..,"since":..,"next_cursor":..,
+ * "count":N}, N op lines (the ops as on the wire), and a last line
+ * {"sha256":HEX} or {"hmac_sha256":HEX} over every byte before it. Signed
+ * bundles use HMAC-SHA-256 keyed with SHA-256(token), which both the node
+ * (it has the token) and the hub (it keeps only that hash) can compute.
+ * A node exports its kept ops (pending and acked, not parked); importing
+ * a hub bundle applies the ops by the pull rules and is idempotent. */
+bool sync_export_bundle(struct store *st, const char *file, struct err *e);
+bool sync_import_bundle(struct store *st, const char *file, struct sync_stats *out,
+			struct err *e);
+/* The same with a token: export signs, import refuses a bundle whose
+ * signature does not match (token NULL: unsigned / digest only). */
+bool sync_export_bundle_keyed(struct store *st, const char *file, const char *token,
+			      struct err *e);
+bool sync_import_bundle_keyed(struct store *st, const char *file, const char *token,
+			      struct sync_stats *out, struct err *e);
+
+#endif

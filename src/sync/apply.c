@@ -1,0 +1,720 @@
+/* Applying remote ops: the merge rules every node and the hub share.
+ *
+ * - Append-only tables (timeline, inspection, stock_movement,
+ *   checklist_tick, duty_entry) are a grow-only set keyed by id: an id
+ *   already present is a duplicate and changes nothing.
+ * - Mutable tables merge per field. A field's version is its row in
+ *   field_version, or, if it has none, the row's creation stamp
+ *   (created_hlc, origin_node). An incoming value wins when its
+ *   (hlc, node) is greater (hlc text compares as time; node breaks ties);
+ *   an equal version is a re-delivery. A value that arrives and loses is
+ *   kept in sync_conflict (with the value that stays) for review.
+ * - An insert of a row that exists merges per field like an update; an
+ *   update of a row that does not exist yet waits in sync_inbox and is
+ *   applied the moment its insert arrives, so arrival order never matters.
+ * - Derived tables (stock_lot, stock_balance) follow by their triggers.
+ * Remote ops never enter this database's outbox: they are not re-sent. */
+#include "sync_impl.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "../store/store_impl.h"
+#include "dutydesk/dtime.h"
+
+const char *op_status_name(enum op_status s)
+{
+	switch (s) {
+	case OP_APPLIED: return "applied";
+	case OP_DUPLICATE: return "duplicate";
+	case OP_CONFLICT_RECORDED: return "conflict_recorded";
+	case OP_FORBIDDEN: return "forbidden";
+	case OP_INVALID: return "invalid";
+	case OP_CLOCK_AHEAD: return "clock_ahead";
+	case OP_PENDING: return "pending";
+	}
+	return "invalid";
+}
+
+bool op_status_parse(const char *name, enum op_status *out)
+{
+	for (int s = OP_APPLIED; s <= OP_PENDING; s++)
+		if (str_eq(name, op_status_name((enum op_status)s))) {
+			*out = (enum op_status)s;
+			return true;
+		}
+	return false;
+}
+
+static const struct table *const tables[] = {
+	&T_CONTACT, &T_HAZARD, &T_HOUSEHOLD, &T_INSPECTION, &T_SHIFT, &T_INCIDENT,
+	&T_TIMELINE, &T_DEPOT, &T_ITEM, &T_STOCK_MOVEMENT, &T_TEAM, &T_EXPERT,
+	&T_PLAN, &T_PLAN_ACTIVATION, &T_CHECKLIST_ITEM, &T_CHECKLIST_TICK, &T_DUTY_ENTRY, &T_TASK};
+
+const struct table *const *sync_tables(size_t *n)
+{
+	*n = ARRAY_LEN(tables);
+	return tables;
+}
+
+bool sync_exec_array(struct store *st, const char *sql, json_t *vals, struct err *e)
+{
+	sqlite3_stmt *s = store_prep(st, sql, e);
+	if (!s)
+		return false;
+	size_t i;
+	json_t *v;
+	json_array_foreach(vals, i, v)
+		store_bind_json(s, (int)i + 1, v);
+	int rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE ? true : store_sql_error(st, e, "snapshot");
+}
+
+/* ---- shape ---- */
+
+static bool node_name_ok(const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+	if (n == 0 || n > 40)
+		return false;
+	for (const char *p = s; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		      (*p >= '0' && *p <= '9') || *p == '-' || *p == '_'))
+			return false;
+	return true;
+}
+
+bool sync_node_name_ok(const char *s)
+{
+	return node_name_ok(s);
+}
+
+static bool id_ok(const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+	if (n == 0 || n > 64)
+		return false;
+	for (const char *p = s; *p; p++)
+		if ((unsigned char)*p < 0x21 || *p == 0x7f)
+			return false;
+	return str_valid_utf8(s);
+}
+
+static bool value_ok(const struct table *t, const struct column *c, json_t *v, struct err *e)
+{
+	if (json_is_null(v))
+		return true;
+	switch (c->type) {
+	case CT_INT:
+	case CT_BOOL:
+	case CT_TIME:
+		if (!json_is_integer(v))
+			return err_set(e, ERR_FAIL, "%s.%s: a whole number expected", t->name, c->name);
+		if (c->type != CT_TIME && (json_integer_value(v) < c->min ||
+					   json_integer_value(v) > c->max))
+			return err_set(e, ERR_FAIL, "%s.%s: %lld is outside %g..%g", t->name, c->name,
+				       (long long)json_integer_value(v), c->min, c->max);
+		return true;
+	case CT_REAL:
+		if (!json_is_number(v))
+			return err_set(e, ERR_FAIL, "%s.%s: a number expected", t->name, c->name);
+		if (json_number_value(v) < c->min || json_number_value(v) > c->max)
+			return err_set(e, ERR_FAIL, "%s.%s: %g is outside %g..%g", t->name, c->name,
+				       json_number_value(v), c->min, c->max);
+		return true;
+	case CT_ENUM:
+		if (!json_is_string(v))
+			return err_set(e, ERR_FAIL, "%s.%s: text expected", t->name, c->name);
+		for (const struct enum_value *ev = c->values; ev->id; ev++)
+			if (str_eq(ev->id, json_string_value(v)))
+				return true;
+		return err_set(e, ERR_FAIL, "%s.%s: '%s' is not one of its values", t->name, c->name,
+			       json_string_value(v));
+	default:
+		if (!json_is_string(v))
+			return err_set(e, ERR_FAIL, "%s.%s: text expected", t->name, c->name);
+		if (!str_valid_utf8(json_string_value(v)) ||
+		    strlen(json_string_value(v)) != json_string_length(v))
+			return err_set(e, ERR_FAIL, "%s.%s: not valid UTF-8 text", t->name, c->name);
+		return true;
+	}
+}
+
+bool sync_op_valid(json_t *op, struct err *e)
+{
+	if (!json_is_object(op))
+		return err_set(e, ERR_FAIL, "op: a JSON object expected");
+	const char *op_id = json_string_value(json_object_get(op, "op_id"));
+	const char *node = json_string_value(json_object_get(op, "node"));
+	const char *hlc = json_string_value(json_object_get(op, "hlc"));
+	const char *tname = json_string_value(json_object_get(op, "table"));
+	const char *id = json_string_value(json_object_get(op, "id"));
+	const char *kind = json_string_value(json_object_get(op, "kind"));
+	json_t *fields = json_object_get(op, "fields");
+	json_t *at = json_object_get(op, "at"), *actor = json_object_get(op, "actor");
+	if (!op_id)
+		return err_set(e, ERR_FAIL, "op: no op_id");
+	const char *colon = strrchr(op_id, ':');
+	long long seq;
+	if (!node || !node_name_ok(node))
+		return err_set(e, ERR_FAIL, "op %s: node missing or not 1-40 letters, digits, - or _",
+			       op_id);
+	if (!colon || (size_t)(colon - op_id) != strlen(node) ||
+	    strncmp(op_id, node, strlen(node)) != 0 || !str_to_ll(colon + 1, 1, INT64_MAX, &seq))
+		return err_set(e, ERR_FAIL, "op %s: op_id must be '%s:<sequence number>'", op_id,
+			       node);
+	hlc_t h;
+	if (!hlc || !hlc_parse(hlc, &h))
+		return err_set(e, ERR_FAIL, "op %s: hlc must be 16 hex digits", op_id);
+	const struct table *t = tname ? table_by_name(tname) : NULL;
+	if (!t)
+		return err_set(e, ERR_FAIL, "op %s: unknown table '%s'", op_id, tname ? tname : "");
+	if (!id_ok(id))
+		return err_set(e, ERR_FAIL, "op %s: id must be 1-64 printable characters", op_id);
+	if (!str_eq(kind, "insert") && !str_eq(kind, "update"))
+		return err_set(e, ERR_FAIL, "op %s: kind must be insert or update", op_id);
+	if (t->append_only && str_eq(kind, "update"))
+		return err_set(e, ERR_FAIL, "op %s: %s is append-only; updates are not allowed", op_id,
+			       t->name);
+	if (!json_is_object(fields))
+		return err_set(e, ERR_FAIL, "op %s: fields must be an object", op_id);
+	if (str_eq(kind, "update") && json_object_size(fields) == 0)
+		return err_set(e, ERR_FAIL, "op %s: an update without fields", op_id);
+	if (at && !json_is_integer(at))
+		return err_set(e, ERR_FAIL, "op %s: at must be a whole number", op_id);
+	if (t->append_only && !json_is_integer(at))
+		return err_set(e, ERR_FAIL, "op %s: %s entries need 'at'", op_id, t->name);
+	if (actor && !json_is_null(actor) &&
+	    (!json_is_string(actor) || !str_valid_utf8(json_string_value(actor))))
+		return err_set(e, ERR_FAIL, "op %s: actor must be text", op_id);
+	const char *k;
+	json_t *v;
+	json_object_foreach(fields, k, v) {
+		if (!t->append_only && str_eq(k, "archived")) {
+			if (!json_is_integer(v) || json_integer_value(v) < 0 || json_integer_value(v) > 1)
+				return err_set(e, ERR_FAIL, "op %s: %s.archived must be 0 or 1", op_id,
+					       t->name);
+			continue;
+		}
+		const struct column *c = table_column(t, k);
+		if (!c || !str_eq(c->name, k))
+			return err_set(e, ERR_FAIL, "op %s: %s has no field '%s'", op_id, t->name, k);
+		if (!value_ok(t, c, v, e)) {
+			err_prefix(e, "op %s", op_id);
+			return false;
+		}
+	}
+	return true;
+}
+
+json_t *sync_json_parse(const char *buf, size_t len, bool *too_large, struct err *e)
+{
+	*too_large = false;
+	if (len > SYNC_MAX_BODY) {
+		*too_large = true;
+		err_set(e, ERR_FAIL, "body of %zu bytes; at most %d", len, SYNC_MAX_BODY);
+		return NULL;
+	}
+	/* Depth first, by brackets outside strings: no deep recursion in the parser. */
+	int depth = 0;
+	bool in_str = false;
+	for (size_t i = 0; i < len; i++) {
+		char c = buf[i];
+		if (in_str) {
+			if (c == '\\')
+				i++;
+			else if (c == '"')
+				in_str = false;
+		} else if (c == '"') {
+			in_str = true;
+		} else if (c == '{' || c == '[') {
+			if (++depth > SYNC_MAX_DEPTH) {
+				err_set(e, ERR_FAIL, "JSON nested deeper than %d", SYNC_MAX_DEPTH);
+				return NULL;
+			}
+		} else if (c == '}' || c == ']') {
+			depth--;
+		}
+	}
+	json_error_t je;
+	json_t *j = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &je);
+	if (!j) {
+		err_set(e, ERR_FAIL, "not JSON: %s at line %d column %d", je.text, je.line, je.column);
+		return NULL;
+	}
+	if (!json_is_object(j)) {
+		json_decref(j);
+		err_set(e, ERR_FAIL, "a JSON object expected");
+		return NULL;
+	}
+	return j;
+}
+
+json_t *op_canonical(json_t *op)
+{
+	static const char *const keys[] = {"op_id", "node", "hlc", "table", "id", "kind",
+					   "actor", "at", "fields"};
+	json_t *c = json_object();
+	for (size_t i = 0; i < ARRAY_LEN(keys); i++) {
+		json_t *v = json_object_get(op, keys[i]);
+		if (v && !json_is_null(v))
+			json_object_set(c, keys[i], v);
+	}
+	return c;
+}
+
+/* ---- helpers ---- */
+
+bool clock_merge(struct store *st, const char *hlc, struct err *e)
+{
+	return store_exec(st, e, "UPDATE node SET hlc = ?1 WHERE hlc < ?1", "s", hlc);
+}
+
+/* (h1, n1) against (h2, n2): the order every node agrees on. */
+static int version_cmp(const char *h1, const char *n1, const char *h2, const char *n2)
+{
+	int c = strcmp(h1, h2);
+	return c ? c : strcmp(n1, n2);
+}
+
+static bool is_constraint(struct store *st)
+{
+	return (sqlite3_extended_errcode(st->db) & 0xFF) == SQLITE_CONSTRAINT;
+}
+
+static bool is_fk(struct store *st)
+{
+	return sqlite3_extended_errcode(st->db) == SQLITE_CONSTRAINT_FOREIGNKEY;
+}
+
+#define say(msg, n, ...)                               \
+	do {                                           \
+		if ((msg) && (n))                      \
+			snprintf(msg, n, __VA_ARGS__); \
+	} while (0)
+
+static bool step_done(struct store *st, sqlite3_stmt *s, int *rc_out)
+{
+	int rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	*rc_out = rc;
+	return rc == SQLITE_DONE;
+}
+
+static bool audit(struct store *st, json_t *op, const char *op_id, const struct table *t,
+		  const char *id, const char *kind, json_t *detail, struct err *e)
+{
+	char *det = json_dumps(detail, JSON_COMPACT | JSON_SORT_KEYS);
+	bool ok = store_exec(st, e,
+			     "INSERT INTO audit (at, node, actor, op_id, tbl, row_id, action, detail)"
+			     " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+			     "isssssss", dd_now(), json_string_value(json_object_get(op, "node")),
+			     json_string_value(json_object_get(op, "actor")), op_id, t->name, id,
+			     kind, det);
+	free(det);
+	return ok;
+}
+
+/* Parks an op that must wait for its row (or parent) in the inbox. */
+static bool inbox_put(struct store *st, json_t *op, const char *op_id, const struct table *t,
+		      const char *id, struct err *e)
+{
+	char *body = json_dumps(op, JSON_COMPACT | JSON_SORT_KEYS);
+	bool ok = store_exec(st, e,
+			     "INSERT INTO sync_inbox (op_id, tbl, row_id, body, pusher, received_at)"
+			     " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (op_id) DO NOTHING",
+			     "sssssi", op_id, t->name, id, body,
+			     json_string_value(json_object_get(op, "node")), dd_now());
+	free(body);
+	return ok;
+}
+
+static bool drain(struct store *st, const char *tbl, const char *row_id, int *applied,
+		  struct err *e);
+
+/* ---- append-only: a grow-only set ---- */
+
+static bool apply_append(struct store *st, json_t *op, const struct table *t, const char *id,
+			 unsigned flags, enum op_status *out, char *msg, size_t msglen,
+			 struct err *e)
+{
+	json_t *fields = json_object_get(op, "fields");
+	struct strbuf sql;
+	sb_init(&sql);
+	sb_printf(&sql, "INSERT INTO %s (id, origin_node, hlc, created_at, actor", t->name);
+	const char *k;
+	json_t *v;
+	json_object_foreach(fields, k, v)
+		sb_printf(&sql, ", %s", k);
+	sb_puts(&sql, ") VALUES (?, ?, ?, ?, ?");
+	for (size_t i = 0; i < json_object_size(fields); i++)
+		sb_puts(&sql, ", ?");
+	sb_puts(&sql, ") ON CONFLICT (id) DO NOTHING");
+	sqlite3_stmt *s = store_prep(st, sql.buf, e);
+	sb_finish(&sql);
+	if (!s)
+		return false;
+	int idx = 1;
+	sqlite3_bind_text(s, idx++, id, -1, SQLITE_TRANSIENT);
+	store_bind_json(s, idx++, json_object_get(op, "node"));
+	store_bind_json(s, idx++, json_object_get(op, "hlc"));
+	store_bind_json(s, idx++, json_object_get(op, "at"));
+	store_bind_json(s, idx++, json_object_get(op, "actor"));
+	json_object_foreach(fields, k, v)
+		store_bind_json(s, idx++, v);
+	int rc;
+	if (!step_done(st, s, &rc)) {
+		if (!is_constraint(st))
+			return store_sql_error(st, e, t->name);
+		if (is_fk(st) && (flags & APPLY_HUB)) {
+			*out = OP_PENDING;
+			say(msg, msglen, "%s %s refers to a record the hub does not have yet", t->name, id);
+			return true;
+		}
+		*out = OP_INVALID;
+		say(msg, msglen, "%s: %s", t->name, sqlite3_errmsg(st->db));
+		return true;
+	}
+	*out = sqlite3_changes(st->db) ? OP_APPLIED : OP_DUPLICATE;
+	return true;
+}
+
+/* ---- mutable: per-field last writer wins ---- */
+
+static bool insert_row(struct store *st, json_t *op, const struct table *t, const char *id,
+		       unsigned flags, enum op_status *out, char *msg, size_t msglen,
+		       struct err *e)
+{
+	json_t *fields = json_object_get(op, "fields");
+	struct strbuf sql;
+	sb_init(&sql);
+	sb_printf(&sql, "INSERT INTO %s (id, origin_node, created_hlc, hlc", t->name);
+	const char *k;
+	json_t *v;
+	json_object_foreach(fields, k, v)
+		sb_printf(&sql, ", %s", k);
+	sb_puts(&sql, ") VALUES (?, ?, ?, ?");
+	for (size_t i = 0; i < json_object_size(fields); i++)
+		sb_puts(&sql, ", ?");
+	sb_puts(&sql, ")");
+	sqlite3_stmt *s = store_prep(st, sql.buf, e);
+	sb_finish(&sql);
+	if (!s)
+		return false;
+	int idx = 1;
+	sqlite3_bind_text(s, idx++, id, -1, SQLITE_TRANSIENT);
+	store_bind_json(s, idx++, json_object_get(op, "node"));
+	store_bind_json(s, idx++, json_object_get(op, "hlc"));
+	store_bind_json(s, idx++, json_object_get(op, "hlc"));
+	json_object_foreach(fields, k, v)
+		store_bind_json(s, idx++, v);
+	int rc;
+	if (!step_done(st, s, &rc)) {
+		if (!is_constraint(st))
+			return store_sql_error(st, e, t->name);
+		if (is_fk(st) && (flags & APPLY_HUB)) {
+			*out = OP_PENDING;
+			say(msg, msglen, "%s %s refers to a record the hub does not have yet", t->name, id);
+			return true;
+		}
+		*out = OP_INVALID;
+		say(msg, msglen, "%s: %s", t->name, sqlite3_errmsg(st->db));
+		return true;
+	}
+	*out = OP_APPLIED;
+	return true;
+}
+
+/* Keeps a value that lost (with its stamp) beside the one that stays. */
+static bool conflict(struct store *st, const struct table *t, const char *id, const char *field,
+		     json_t *kept, json_t *lost, const char *lost_hlc, const char *lost_node,
+		     struct err *e)
+{
+	char *kv = json_dumps(kept ? kept : json_null(), JSON_ENCODE_ANY | JSON_COMPACT);
+	char *lv = json_dumps(lost ? lost : json_null(), JSON_ENCODE_ANY | JSON_COMPACT);
+	bool ok = store_exec(st, e,
+			     "INSERT INTO sync_conflict (tbl, row_id, field, kept, lost, lost_hlc,"
+			     " lost_node, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+			     "sssssssi", t->name, id, field, kv, lv, lost_hlc, lost_node, dd_now());
+	free(kv);
+	free(lv);
+	return ok;
+}
+
+static bool merge_fields(struct store *st, json_t *op, const struct table *t, const char *id,
+			 json_t *row, enum op_status *out, char *msg, size_t msglen,
+			 struct err *e)
+{
+	char *mine = NULL;
+	if (!store_text(st, e, &mine, "SELECT node_id FROM node", ""))
+		return false;
+	char me[64];
+	snprintf(me, sizeof me, "%s", mine ? mine : "");
+	free(mine);
+	const char *hlc = json_string_value(json_object_get(op, "hlc"));
+	const char *node = json_string_value(json_object_get(op, "node"));
+	const char *created = json_string_value(json_object_get(row, "created_hlc"));
+	const char *origin = json_string_value(json_object_get(row, "origin_node"));
+	json_t *fields = json_object_get(op, "fields");
+	json_t *win = json_object();
+	bool lost = false, ok = true;
+	const char *k;
+	json_t *v;
+	json_object_foreach(fields, k, v) {
+		json_t *fv = store_row(st, e,
+				       "SELECT hlc, node FROM field_version WHERE tbl = ? AND row_id = ?"
+				       " AND field = ?", "sss", t->name, id, k);
+		if (!fv) {
+			ok = false;
+			break;
+		}
+		const char *ch = created, *cn = origin;
+		if (!json_is_null(fv)) {
+			ch = json_string_value(json_object_get(fv, "hlc"));
+			cn = json_string_value(json_object_get(fv, "node"));
+		}
+		int c = version_cmp(hlc, node, ch, cn);
+		json_t *cur = json_object_get(row, k);
+		bool differ = !json_equal(cur ? cur : json_null(), v);
+		if (c > 0 && differ && str_eq(cn, me)) {
+			/* This node's own value, not yet sent, replaced by a newer one:
+			 * the other writer cannot have seen it, so it is a conflict too. */
+			int64_t unsent;
+			ok = store_int(st, e, &unsent, "SELECT count(*) FROM outbox WHERE tbl = ? AND"
+				       " row_id = ? AND hlc = ? AND state = 'pending'", "sss", t->name,
+				       id, ch);
+			if (ok && unsent) {
+				ok = conflict(st, t, id, k, v, cur, ch, cn, e);
+				lost = true;
+			}
+		}
+		if (c > 0) {
+			json_object_set(win, k, v);
+		} else if (c < 0 && differ) {
+			/* The arriving value loses: keep it for review beside the one that stays. */
+			ok = conflict(st, t, id, k, cur, v, hlc, node, e);
+			lost = true;
+		}
+		json_decref(fv);
+		if (!ok)
+			break;
+	}
+	if (ok && json_object_size(win) > 0) {
+		struct strbuf sql;
+		sb_init(&sql);
+		sb_printf(&sql, "UPDATE %s SET hlc = max(hlc, ?)", t->name);
+		json_object_foreach(win, k, v)
+			sb_printf(&sql, ", %s = ?", k);
+		sb_puts(&sql, " WHERE id = ?");
+		sqlite3_stmt *s = store_prep(st, sql.buf, e);
+		sb_finish(&sql);
+		if (!s) {
+			json_decref(win);
+			return false;
+		}
+		int idx = 1;
+		sqlite3_bind_text(s, idx++, hlc, -1, SQLITE_TRANSIENT);
+		json_object_foreach(win, k, v)
+			store_bind_json(s, idx++, v);
+		sqlite3_bind_text(s, idx, id, -1, SQLITE_TRANSIENT);
+		int rc;
+		if (!step_done(st, s, &rc)) {
+			json_decref(win);
+			if (!is_constraint(st))
+				return store_sql_error(st, e, t->name);
+			*out = OP_INVALID;
+			say(msg, msglen, "%s: %s", t->name, sqlite3_errmsg(st->db));
+			return true;
+		}
+		json_object_foreach(win, k, v) {
+			if (!(ok = store_exec(st, e,
+					      "INSERT INTO field_version (tbl, row_id, field, hlc, node)"
+					      " VALUES (?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET"
+					      " hlc = excluded.hlc, node = excluded.node",
+					      "sssss", t->name, id, k, hlc, node)))
+				break;
+		}
+	}
+	if (ok)
+		*out = lost ? OP_CONFLICT_RECORDED
+		       : json_object_size(win) ? OP_APPLIED : OP_DUPLICATE;
+	json_decref(win);
+	return ok;
+}
+
+static bool apply_mutable(struct store *st, json_t *op, const struct table *t, const char *id,
+			  unsigned flags, enum op_status *out, char *msg, size_t msglen,
+			  struct err *e)
+{
+	json_t *fields = json_object_get(op, "fields");
+	struct strbuf sql;
+	sb_init(&sql);
+	sb_puts(&sql, "SELECT created_hlc, origin_node");
+	const char *k;
+	json_t *v;
+	json_object_foreach(fields, k, v)
+		sb_printf(&sql, ", %s", k);
+	sb_printf(&sql, " FROM %s WHERE id = ?", t->name);
+	json_t *row = store_row(st, e, sql.buf, "s", id);
+	sb_finish(&sql);
+	if (!row)
+		return false;
+	bool ok;
+	if (json_is_null(row)) {
+		if (str_eq(json_string_value(json_object_get(op, "kind")), "update")) {
+			/* Its insert has not arrived: wait for it. */
+			ok = inbox_put(st, op, json_string_value(json_object_get(op, "op_id")), t, id, e);
+			*out = OP_PENDING;
+			say(msg, msglen, "%s %s does not exist yet; kept until it arrives", t->name, id);
+		} else {
+			ok = insert_row(st, op, t, id, flags, out, msg, msglen, e);
+		}
+	} else {
+		ok = merge_fields(st, op, t, id, row, out, msg, msglen, e);
+	}
+	json_decref(row);
+	return ok;
+}
+
+bool apply_op(struct store *st, json_t *op, unsigned flags, enum op_status *out, char *msg,
+	      size_t msglen, struct err *e)
+{
+	if (msg && msglen)
+		msg[0] = '\0';
+	struct err ve;
+	if (!sync_op_valid(op, &ve)) {
+		*out = OP_INVALID;
+		if (msg && msglen)
+			snprintf(msg, msglen, "%s", ve.msg);
+		return true;
+	}
+	const char *op_id = json_string_value(json_object_get(op, "op_id"));
+	const struct table *t = table_by_name(json_string_value(json_object_get(op, "table")));
+	const char *id = json_string_value(json_object_get(op, "id"));
+	const char *kind = json_string_value(json_object_get(op, "kind"));
+	bool track = !(flags & (APPLY_HUB | APPLY_UNSEEN));
+	if (track) {
+		int64_t seen;
+		if (!store_int(st, e, &seen, "SELECT count(*) FROM sync_seen WHERE op_id = ?", "s",
+			       op_id))
+			return false;
+		if (seen) {
+			*out = OP_DUPLICATE;
+			return true;
+		}
+	}
+	if (!store_exec(st, e, "SAVEPOINT sync_op", ""))
+		return false;
+	bool ok = t->append_only ? apply_append(st, op, t, id, flags, out, msg, msglen, e)
+				 : apply_mutable(st, op, t, id, flags, out, msg, msglen, e);
+	if (ok && (*out == OP_APPLIED || *out == OP_CONFLICT_RECORDED)) {
+		ok = clock_merge(st, json_string_value(json_object_get(op, "hlc")), e);
+		if (ok && !(flags & APPLY_HUB))
+			ok = audit(st, op, op_id, t, id, kind, json_object_get(op, "fields"), e);
+	}
+	if (ok && track && *out != OP_INVALID && *out != OP_PENDING)
+		ok = store_exec(st, e, "INSERT INTO sync_seen (op_id) VALUES (?)"
+				" ON CONFLICT DO NOTHING", "s", op_id);
+	if (!ok || *out == OP_INVALID || (*out == OP_PENDING && (flags & APPLY_HUB))) {
+		/* Nothing of this op stays (the hub keeps pending ops itself). */
+		store_exec(st, NULL, "ROLLBACK TO sync_op", "");
+	}
+	if (!store_exec(st, ok ? e : NULL, "RELEASE sync_op", ""))
+		return false;
+	if (ok && !(flags & APPLY_HUB) && str_eq(kind, "insert") && *out != OP_INVALID &&
+	    *out != OP_DUPLICATE) {
+		int n;
+		ok = drain(st, t->name, id, &n, e);
+	}
+	return ok;
+}
+
+bool sync_apply(struct store *st, json_t *op, enum op_status *out, struct err *e)
+{
+	char msg[512];
+	if (!apply_op(st, op, 0, out, msg, sizeof msg, e))
+		return false;
+	if (*out == OP_INVALID)
+		err_set(e, ERR_FAIL, "%s", msg);
+	return true;
+}
+
+/* Applies waiting ops whose row exists now (of one row, or of all rows
+ * when tbl is NULL), until a round makes no progress. */
+static bool drain(struct store *st, const char *tbl, const char *row_id, int *applied,
+		  struct err *e)
+{
+	*applied = 0;
+	for (int round = 0; round < 100; round++) {
+		json_t *rows = store_rows(st, e, "SELECT op_id, tbl, row_id, body FROM sync_inbox"
+					  " WHERE reason IS NULL AND (?1 IS NULL OR (tbl = ?1 AND row_id = ?2))"
+					  " ORDER BY received_at, op_id", "ss", tbl, row_id);
+		if (!rows)
+			return false;
+		int progress = 0;
+		size_t i;
+		json_t *r;
+		json_array_foreach(rows, i, r) {
+			const struct table *t =
+				table_by_name(json_string_value(json_object_get(r, "tbl")));
+			if (!t)
+				continue;
+			char sql[128];
+			snprintf(sql, sizeof sql, "SELECT count(*) FROM %s WHERE id = ?", t->name);
+			int64_t have;
+			if (!store_int(st, e, &have, sql, "s",
+				       json_string_value(json_object_get(r, "row_id")))) {
+				json_decref(rows);
+				return false;
+			}
+			if (!have)
+				continue;
+			json_t *op = json_loads(json_string_value(json_object_get(r, "body")), 0, NULL);
+			if (!store_exec(st, e, "DELETE FROM sync_inbox WHERE op_id = ?", "s",
+					json_string_value(json_object_get(r, "op_id")))) {
+				json_decref(op);
+				json_decref(rows);
+				return false;
+			}
+			enum op_status s = OP_APPLIED;
+			char msg[512];
+			bool ok = !op || apply_op(st, op, 0, &s, msg, sizeof msg, e);
+			if (ok && op && s == OP_INVALID)
+				ok = inbox_keep(st, op, msg, e);
+			json_decref(op);
+			if (!ok) {
+				json_decref(rows);
+				return false;
+			}
+			if (s != OP_INVALID && s != OP_PENDING)
+				progress++;
+		}
+		json_decref(rows);
+		*applied += progress;
+		if (!progress)
+			break;
+	}
+	return true;
+}
+
+bool inbox_keep(struct store *st, json_t *op, const char *reason, struct err *e)
+{
+	char *body = json_dumps(op, JSON_COMPACT | JSON_SORT_KEYS);
+	const char *op_id = json_string_value(json_object_get(op, "op_id"));
+	bool ok = store_exec(st, e,
+			     "INSERT INTO sync_inbox (op_id, tbl, row_id, body, pusher, received_at,"
+			     " reason) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (op_id) DO UPDATE SET"
+			     " reason = excluded.reason",
+			     "sssssis", op_id ? op_id : "?",
+			     json_string_value(json_object_get(op, "table")),
+			     json_string_value(json_object_get(op, "id")), body,
+			     json_string_value(json_object_get(op, "node")), dd_now(), reason);
+	free(body);
+	return ok;
+}
+
+bool inbox_drain(struct store *st, int *applied, struct err *e)
+{
+	return drain(st, NULL, NULL, applied, e);
+}

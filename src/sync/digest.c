@@ -1,0 +1,287 @@
+/* Digests of canonical rows (the convergence oracle of the tests and of
+ * GET /v1/digest) and snapshots for new nodes.
+ *
+ * A table's digest is SHA-256 over its rows in id order, one compact JSON
+ * array per row and a newline after each. Mutable rows: id, archived and
+ * the schema's columns (the stamps of when they changed are bookkeeping
+ * and differ with arrival order). Append-only rows: id, origin_node, hlc,
+ * created_at, actor and the columns (written once, the same everywhere). */
+#include "sync_impl.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "dutydesk/sha256.h"
+
+void canon_cols(const struct table *t, bool meta, struct strbuf *sb)
+{
+	if (t->append_only)
+		sb_puts(sb, "id, origin_node, hlc, created_at, actor");
+	else if (meta)
+		sb_puts(sb, "id, origin_node, created_hlc, hlc, archived");
+	else
+		sb_puts(sb, "id, archived");
+	for (size_t i = 0; i < t->ncols; i++)
+		sb_printf(sb, ", %s", t->cols[i].name);
+}
+
+/* "" or NULL: all rows; a code: rows owned by it or county-wide. */
+static void scope_where(const struct table *t, const char *township, struct strbuf *sb)
+{
+	(void)t;
+	if (!str_empty(township))
+		sb_puts(sb, " WHERE id IN (SELECT row_id FROM row_scope WHERE tbl = ?1"
+			    " AND owner IN (?2, '*'))");
+}
+
+json_t *sync_digest(struct store *st, const char *township, struct err *e)
+{
+	size_t n;
+	const struct table *const *ts = sync_tables(&n);
+	json_t *out = json_object();
+	for (size_t i = 0; i < n; i++) {
+		const struct table *t = ts[i];
+		struct strbuf sql;
+		sb_init(&sql);
+		sb_puts(&sql, "SELECT ");
+		canon_cols(t, false, &sql);
+		sb_printf(&sql, " FROM %s", t->name);
+		scope_where(t, township, &sql);
+		sb_puts(&sql, " ORDER BY id");
+		json_t *rows = str_empty(township) ? store_rows(st, e, sql.buf, "")
+						    : store_rows(st, e, sql.buf, "ss", t->name, township);
+		sb_finish(&sql);
+		if (!rows) {
+			json_decref(out);
+			return NULL;
+		}
+		struct sha256 c;
+		sha256_init(&c);
+		size_t j;
+		json_t *r;
+		json_array_foreach(rows, j, r) {
+			/* Columns in select order: the object keeps insertion order. */
+			json_t *arr = json_array();
+			const char *k;
+			json_t *v;
+			json_object_foreach(r, k, v)
+				json_array_append(arr, v);
+			char *line = json_dumps(arr, JSON_COMPACT | JSON_ENCODE_ANY);
+			sha256_add(&c, line, strlen(line));
+			sha256_add(&c, "\n", 1);
+			free(line);
+			json_decref(arr);
+		}
+		unsigned char h[SHA256_LEN];
+		char hex[SHA256_HEX];
+		sha256_done(&c, h);
+		hex_encode(h, SHA256_LEN, hex);
+		json_object_set_new(out, t->name, json_string(hex));
+		json_decref(rows);
+	}
+	return out;
+}
+
+json_t *sync_snapshot_rows(struct store *st, const char *township, struct err *e)
+{
+	size_t n;
+	const struct table *const *ts = sync_tables(&n);
+	json_t *tables = json_object();
+	for (size_t i = 0; i < n; i++) {
+		const struct table *t = ts[i];
+		struct strbuf sql;
+		sb_init(&sql);
+		sb_puts(&sql, "SELECT ");
+		canon_cols(t, true, &sql);
+		sb_printf(&sql, " FROM %s", t->name);
+		scope_where(t, township, &sql);
+		sb_puts(&sql, " ORDER BY id");
+		json_t *rows = str_empty(township) ? store_rows(st, e, sql.buf, "")
+						    : store_rows(st, e, sql.buf, "ss", t->name, township);
+		sb_finish(&sql);
+		if (!rows) {
+			json_decref(tables);
+			return NULL;
+		}
+		json_object_set_new(tables, t->name, rows);
+	}
+	json_t *fv = str_empty(township)
+			     ? store_rows(st, e, "SELECT tbl, row_id, field, hlc, node FROM field_version"
+					  " ORDER BY tbl, row_id, field", "")
+			     : store_rows(st, e, "SELECT f.tbl, f.row_id, f.field, f.hlc, f.node"
+					  " FROM field_version f JOIN row_scope s ON s.tbl = f.tbl AND"
+					  " s.row_id = f.row_id WHERE s.owner IN (?1, '*')"
+					  " ORDER BY f.tbl, f.row_id, f.field", "s", township);
+	if (!fv) {
+		json_decref(tables);
+		return NULL;
+	}
+	return json_pack("{s:o, s:o}", "tables", tables, "field_versions", fv);
+}
+
+/* A snapshot row as ops: one per distinct (hlc, node) among its fields. */
+static bool merge_row(struct store *st, const struct table *t, json_t *row, json_t *versions,
+		      struct err *e)
+{
+	const char *id = json_string_value(json_object_get(row, "id"));
+	json_t *groups = json_object(); /* "hlc node" -> fields */
+	const char *k;
+	json_t *v;
+	json_object_foreach(row, k, v) {
+		if (str_eq(k, "id") || str_eq(k, "origin_node") || str_eq(k, "created_hlc") ||
+		    str_eq(k, "hlc"))
+			continue;
+		json_t *fv = json_object_get(versions, k);
+		char key[160];
+		snprintf(key, sizeof key, "%s %s",
+			 fv ? json_string_value(json_array_get(fv, 0))
+			    : json_string_value(json_object_get(row, "created_hlc")),
+			 fv ? json_string_value(json_array_get(fv, 1))
+			    : json_string_value(json_object_get(row, "origin_node")));
+		json_t *g = json_object_get(groups, key);
+		if (!g) {
+			g = json_object();
+			json_object_set_new(groups, key, g);
+		}
+		json_object_set(g, k, v);
+	}
+	bool ok = true;
+	json_object_foreach(groups, k, v) {
+		char hlc[HLC_TEXT] = "", node[128] = "", op_id[160];
+		sscanf(k, "%16s %127s", hlc, node);
+		snprintf(op_id, sizeof op_id, "%s:1", node);
+		json_t *op = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:O}", "op_id", op_id, "node",
+				       node, "hlc", hlc, "table", t->name, "id", id, "kind", "update",
+				       "fields", v);
+		enum op_status s;
+		ok = apply_op(st, op, APPLY_UNSEEN, &s, NULL, 0, e);
+		json_decref(op);
+		if (!ok)
+			break;
+	}
+	json_decref(groups);
+	return ok;
+}
+
+static bool load_tables(struct store *st, json_t *snap, struct err *e)
+{
+	json_t *tables = json_object_get(snap, "tables");
+	json_t *fvs = json_object_get(snap, "field_versions");
+	/* Per row: field -> [hlc, node]. */
+	json_t *byrow = json_object();
+	size_t i;
+	json_t *f;
+	json_array_foreach(fvs, i, f) {
+		char key[256];
+		snprintf(key, sizeof key, "%s/%s", json_string_value(json_array_get(f, 0)),
+			 json_string_value(json_array_get(f, 1)));
+		json_t *m = json_object_get(byrow, key);
+		if (!m) {
+			m = json_object();
+			json_object_set_new(byrow, key, m);
+		}
+		json_object_set_new(m, json_string_value(json_array_get(f, 2)),
+				    json_pack("[O, O]", json_array_get(f, 3), json_array_get(f, 4)));
+	}
+	size_t n;
+	const struct table *const *ts = sync_tables(&n);
+	bool ok = true;
+	for (size_t ti = 0; ok && ti < n; ti++) {
+		const struct table *t = ts[ti];
+		json_t *rows = json_object_get(tables, t->name), *r;
+		json_array_foreach(rows, i, r) {
+			const char *id = json_string_value(json_object_get(r, "id"));
+			if (!id)
+				continue;
+			char sql[128], key[256];
+			snprintf(sql, sizeof sql, "SELECT count(*) FROM %s WHERE id = ?", t->name);
+			snprintf(key, sizeof key, "%s/%s", t->name, id);
+			json_t *versions = json_object_get(byrow, key);
+			int64_t have;
+			if (!(ok = store_int(st, e, &have, sql, "s", id)))
+				break;
+			if (have && t->append_only)
+				continue;
+			if (have) {
+				if (!(ok = merge_row(st, t, r, versions, e)))
+					break;
+				continue;
+			}
+			/* Absent: the row as the hub has it, stamps and all (names from the schema). */
+			struct strbuf q;
+			sb_init(&q);
+			sb_printf(&q, "INSERT INTO %s (", t->name);
+			canon_cols(t, true, &q);
+			sb_puts(&q, ") VALUES (?");
+			size_t nc = json_object_size(r);
+			for (size_t c = 1; c < nc; c++)
+				sb_puts(&q, ", ?");
+			sb_puts(&q, ")");
+			/* Bind in the canonical order via a JSON array. */
+			struct strbuf cols;
+			sb_init(&cols);
+			canon_cols(t, true, &cols);
+			json_t *vals = json_array();
+			char *save, *tok = strtok_r(cols.buf, ", ", &save);
+			for (; tok; tok = strtok_r(NULL, ", ", &save))
+				json_array_append(vals, json_object_get(r, tok) ? json_object_get(r, tok)
+										: json_null());
+			sb_finish(&cols);
+			size_t nv = json_array_size(vals);
+			if (nv != nc) {
+				json_decref(vals);
+				sb_finish(&q);
+				ok = err_set(e, ERR_FAIL, "snapshot: %s %s: unexpected columns", t->name, id);
+				break;
+			}
+			ok = sync_exec_array(st, q.buf, vals, e);
+			json_decref(vals);
+			sb_finish(&q);
+			const char *fk;
+			json_t *fvv;
+			json_object_foreach(ok ? versions : NULL, fk, fvv) {
+				if (!(ok = store_exec(st, e,
+						      "INSERT INTO field_version (tbl, row_id, field, hlc, node)"
+						      " VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING", "sssss",
+						      t->name, id, fk,
+						      json_string_value(json_array_get(fvv, 0)),
+						      json_string_value(json_array_get(fvv, 1)))))
+					break;
+			}
+			if (!ok)
+				break;
+		}
+	}
+	json_decref(byrow);
+	return ok;
+}
+
+bool sync_snapshot_load(struct store *st, json_t *snap, struct err *e)
+{
+	const char *epoch = json_string_value(json_object_get(snap, "hub_epoch"));
+	json_t *next = json_object_get(snap, "next_cursor");
+	if (!json_is_object(json_object_get(snap, "tables")) || !epoch || !json_is_integer(next))
+		return err_set(e, ERR_FAIL, "snapshot: not a snapshot reply (tables, hub_epoch, "
+			       "next_cursor expected)");
+	int64_t cursor;
+	if (!store_int(st, e, &cursor, "SELECT cursor FROM sync_state", ""))
+		return false;
+	if (cursor != 0)
+		return err_set(e, ERR_FAIL, "snapshot: this database has already pulled from the hub "
+			       "(cursor %lld); it catches up by pulling", (long long)cursor);
+	if (!store_exec(st, e, "PRAGMA foreign_keys = OFF", "") || !store_begin(st, e))
+		return false;
+	bool ok = load_tables(st, snap, e);
+	const char *hh = json_string_value(json_object_get(snap, "hub_hlc"));
+	if (ok && hh)
+		ok = clock_merge(st, hh, e);
+	if (ok)
+		ok = store_exec(st, e, "UPDATE sync_state SET cursor = ?, hub_epoch = ?", "is",
+				json_integer_value(next), epoch);
+	if (ok)
+		ok = store_commit(st, e);
+	else
+		store_rollback(st);
+	store_exec(st, NULL, "PRAGMA foreign_keys = ON", "");
+	return ok;
+}

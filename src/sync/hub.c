@@ -1,0 +1,903 @@
+/* The hub's logic as a library: enrolment and tokens, push (authorise,
+ * merge, log), pull by cursor, digests, backups. dutydeskd wraps it in
+ * HTTP; the simulation calls it directly.
+ *
+ * The hub database is an ordinary dutydesk store (same migrations, every
+ * table materialised, so the merge code is the nodes') plus:
+ *   hub_meta   the epoch (new on creation and in every backup copy),
+ *   hub_node   enrolled nodes: name, township, role, SHA-256 of the token,
+ *   oplog      every accepted op in server_seq order (the county's trail),
+ *   row_scope  each row's owner: a township code, or '*' for county-wide
+ *              records every node reads (catalogue, plans, county depot,
+ *              county shifts, warnings...). Fixed when the row is created.
+ * Ownership comes from the hub's own copy of the row or of its parent,
+ * never from the payload: a timeline entry belongs to its incident's
+ * township, a household or inspection to its hazard's, a movement to its
+ * depot's, a checklist to its activation's. */
+#include "sync_impl.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <unistd.h>
+
+#include "dutydesk/dtime.h"
+#include "dutydesk/model.h"
+#include "dutydesk/query.h"
+#include "dutydesk/sha256.h"
+
+struct hub {
+	struct store *st;
+	char epoch[ID_TEXT];
+};
+
+static const char hub_schema[] =
+	"CREATE TABLE hub_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;\n"
+	"CREATE TABLE hub_node (name TEXT PRIMARY KEY, township TEXT NOT NULL DEFAULT '',"
+	" role TEXT NOT NULL CHECK (role IN ('county','township')),"
+	" token_sha256 TEXT NOT NULL UNIQUE, revoked INTEGER NOT NULL DEFAULT 0,"
+	" created_at INTEGER NOT NULL, last_seen INTEGER) STRICT;\n"
+	"CREATE TABLE oplog (server_seq INTEGER PRIMARY KEY, op_id TEXT NOT NULL UNIQUE,"
+	" node TEXT NOT NULL, owner TEXT NOT NULL, tbl TEXT NOT NULL, row_id TEXT NOT NULL,"
+	" hlc TEXT NOT NULL, body TEXT NOT NULL, received_at INTEGER NOT NULL) STRICT;\n"
+	"CREATE TABLE row_scope (tbl TEXT NOT NULL, row_id TEXT NOT NULL, owner TEXT NOT NULL,"
+	" PRIMARY KEY (tbl, row_id)) STRICT, WITHOUT ROWID;\n"
+	"CREATE INDEX row_scope_owner ON row_scope(owner, tbl);\n";
+
+static void new_epoch(char out[ID_TEXT])
+{
+	id_new(out, dd_now_ms());
+}
+
+struct store *hub_store(struct hub *h)
+{
+	return h->st;
+}
+
+const char *hub_epoch(const struct hub *h)
+{
+	return h->epoch;
+}
+
+bool hub_init(const char *path, struct err *e)
+{
+	if (access(path, F_OK) == 0)
+		return err_set(e, ERR_FAIL, "%s already exists; a hub database is made only once "
+			       "(restore a backup by copying it into place)", path);
+	struct store *st;
+	if (!store_open(path, STORE_CREATE, &st, e))
+		return false;
+	char epoch[ID_TEXT];
+	new_epoch(epoch);
+	bool ok = store_begin(st, e);
+	if (ok) {
+		ok = store_script(st, hub_schema, e) && reference_load(st, e) &&
+		     store_set_node(st, "hub", "", "county", "HUB", e) &&
+		     store_exec(st, e, "INSERT INTO hub_meta (key, value) VALUES ('epoch', ?)", "s",
+				epoch);
+		if (ok)
+			ok = store_commit(st, e);
+		else
+			store_rollback(st);
+	}
+	store_close(st);
+	if (!ok)
+		unlink(path);
+	return ok;
+}
+
+bool hub_open(const char *path, struct hub **out, struct err *e)
+{
+	if (access(path, F_OK) != 0)
+		return err_set(e, ERR_FAIL, "%s: no such hub database (create it with 'dutydeskd init')",
+			       path);
+	struct store *st;
+	if (!store_open(path, 0, &st, e))
+		return false;
+	char *epoch = NULL;
+	if (!store_text(st, NULL, &epoch, "SELECT value FROM hub_meta WHERE key = 'epoch'", "") ||
+	    !epoch) {
+		free(epoch);
+		store_close(st);
+		return err_set(e, ERR_FAIL, "%s is a dutydesk database but not a hub one", path);
+	}
+	/* The hub answers only after COMMIT: that COMMIT must survive power loss. */
+	if (!store_script(st, "PRAGMA synchronous = FULL;", e)) {
+		free(epoch);
+		store_close(st);
+		return false;
+	}
+	struct hub *h = xcalloc(1, sizeof *h);
+	h->st = st;
+	snprintf(h->epoch, sizeof h->epoch, "%s", epoch);
+	free(epoch);
+	*out = h;
+	return true;
+}
+
+void hub_close(struct hub *h)
+{
+	if (!h)
+		return;
+	store_close(h->st);
+	free(h);
+}
+
+/* ---- enrolment ---- */
+
+static void random_hex(char *out, size_t bytes)
+{
+	unsigned char b[64];
+	size_t got = 0;
+	while (got < bytes) {
+		ssize_t n = getrandom(b + got, bytes - got, 0);
+		if (n > 0)
+			got += (size_t)n;
+	}
+	hex_encode(b, bytes, out);
+}
+
+bool hub_node_add(struct hub *h, const char *name, const char *township, const char *role,
+		  char **token, struct err *e)
+{
+	*token = NULL;
+	if (!sync_node_name_ok(name))
+		return err_set(e, ERR_USAGE, "node name '%s': use 1-40 letters, digits, '-' or '_'",
+			       name ? name : "");
+	if (!role)
+		role = str_empty(township) ? "county" : "township";
+	if (!str_eq(role, "county") && !str_eq(role, "township"))
+		return err_set(e, ERR_USAGE, "role '%s': county or township", role);
+	char code[16] = "";
+	if (str_eq(role, "township")) {
+		if (str_empty(township))
+			return err_set(e, ERR_USAGE, "a township node needs its township (name or code)");
+		if (!q_township(h->st, township, code, e))
+			return false;
+	} else if (!str_empty(township)) {
+		return err_set(e, ERR_USAGE, "a county node has no township");
+	}
+	char tok[65], hash[SHA256_HEX];
+	random_hex(tok, 32);
+	sha256_hex(tok, strlen(tok), hash);
+	int64_t have;
+	if (!store_begin(h->st, e))
+		return false;
+	bool ok = store_int(h->st, e, &have, "SELECT count(*) FROM hub_node WHERE name = ?", "s",
+			    name);
+	if (ok && have)
+		ok = err_set(e, ERR_FAIL, "node '%s' is already enrolled (revoke it and enrol a new "
+			     "name to replace its token)", name);
+	if (ok)
+		ok = store_exec(h->st, e,
+				"INSERT INTO hub_node (name, township, role, token_sha256, created_at)"
+				" VALUES (?, ?, ?, ?, ?)", "ssssi", name, code, role, hash, dd_now());
+	if (ok)
+		ok = store_commit(h->st, e);
+	else
+		store_rollback(h->st);
+	if (ok)
+		*token = xstrdup(tok);
+	return ok;
+}
+
+json_t *hub_node_list(struct hub *h, struct err *e)
+{
+	return store_rows(h->st, e,
+			  "SELECT name, township, role, revoked, created_at, last_seen FROM hub_node"
+			  " ORDER BY name", "");
+}
+
+bool hub_node_revoke(struct hub *h, const char *name, struct err *e)
+{
+	int64_t have;
+	if (!store_begin(h->st, e))
+		return false;
+	bool ok = store_int(h->st, e, &have, "SELECT count(*) FROM hub_node WHERE name = ?", "s",
+			    name);
+	if (ok && !have)
+		ok = err_set(e, ERR_FAIL, "no node '%s' is enrolled", name ? name : "");
+	if (ok)
+		ok = store_exec(h->st, e, "UPDATE hub_node SET revoked = 1 WHERE name = ?", "s", name);
+	if (ok)
+		ok = store_commit(h->st, e);
+	else
+		store_rollback(h->st);
+	return ok;
+}
+
+static void fill_node(json_t *r, struct hub_node *out)
+{
+	snprintf(out->name, sizeof out->name, "%s", json_string_value(json_object_get(r, "name")));
+	snprintf(out->township, sizeof out->township, "%s",
+		 json_string_value(json_object_get(r, "township")));
+	snprintf(out->role, sizeof out->role, "%s", json_string_value(json_object_get(r, "role")));
+	out->revoked = json_integer_value(json_object_get(r, "revoked")) != 0;
+}
+
+bool hub_auth(struct hub *h, const char *token, struct hub_node *out, struct err *e)
+{
+	if (str_empty(token))
+		return err_set(e, ERR_FAIL, "no token");
+	char hash[SHA256_HEX];
+	sha256_hex(token, strlen(token), hash);
+	json_t *rows = store_rows(h->st, e,
+				  "SELECT name, township, role, revoked, token_sha256 FROM hub_node", "");
+	if (!rows)
+		return false;
+	/* Every row compared in full: the time taken says nothing of the token. */
+	json_t *found = NULL;
+	size_t i;
+	json_t *r;
+	json_array_foreach(rows, i, r) {
+		const char *th = json_string_value(json_object_get(r, "token_sha256"));
+		if (th && strlen(th) == SHA256_HEX - 1 && mem_equal_ct(th, hash, SHA256_HEX - 1))
+			found = r;
+	}
+	bool ok = false;
+	if (!found)
+		err_set(e, ERR_FAIL, "unknown token");
+	else if (json_integer_value(json_object_get(found, "revoked")))
+		err_set(e, ERR_FAIL, "the token of node '%s' is revoked",
+			json_string_value(json_object_get(found, "name")));
+	else {
+		fill_node(found, out);
+		ok = true;
+	}
+	json_decref(rows);
+	return ok;
+}
+
+static bool node_by_name(struct hub *h, const char *name, struct hub_node *out, bool *found,
+			 struct err *e)
+{
+	json_t *r = store_row(h->st, e, "SELECT name, township, role, revoked FROM hub_node"
+			      " WHERE name = ?", "s", name);
+	if (!r)
+		return false;
+	*found = !json_is_null(r);
+	if (*found)
+		fill_node(r, out);
+	json_decref(r);
+	return true;
+}
+
+/* ---- ownership and authorisation ---- */
+
+/* The column whose row owns a new row of t, and the table it is in. */
+static const char *parent_of(const struct table *t, const char **col)
+{
+	*col = NULL;
+	if (t == &T_TIMELINE || t == &T_PLAN_ACTIVATION || t == &T_TASK)
+		return *col = "incident_id", "incident";
+	if (t == &T_HOUSEHOLD || t == &T_INSPECTION)
+		return *col = "hazard_id", "hazard";
+	if (t == &T_STOCK_MOVEMENT)
+		return *col = "depot_id", "depot";
+	if (t == &T_CHECKLIST_ITEM)
+		return *col = "activation_id", "plan_activation";
+	if (t == &T_CHECKLIST_TICK)
+		return *col = "item_id", "checklist_item";
+	return NULL;
+}
+
+static bool has_township(const struct table *t)
+{
+	const struct column *c = table_column(t, "township_code");
+	return c != NULL;
+}
+
+static bool scope_of(struct store *st, const char *tbl, const char *id, char owner[16],
+		     bool *found, struct err *e)
+{
+	char *o = NULL;
+	if (!store_text(st, e, &o, "SELECT owner FROM row_scope WHERE tbl = ? AND row_id = ?", "ss",
+			tbl, id))
+		return false;
+	*found = o != NULL;
+	snprintf(owner, 16, "%s", o ? o : "");
+	free(o);
+	return true;
+}
+
+enum verdict { V_OK, V_MISSING, V_FORBIDDEN, V_SAME };
+
+/* True when every field of the op already has that value in the row. */
+static bool row_has(struct store *st, const struct table *t, const char *id, json_t *fields,
+		    bool *same, struct err *e)
+{
+	struct strbuf sql;
+	sb_init(&sql);
+	sb_puts(&sql, "SELECT id");
+	const char *k;
+	json_t *v;
+	json_object_foreach(fields, k, v)
+		sb_printf(&sql, ", %s", k); /* names checked against the schema */
+	sb_printf(&sql, " FROM %s WHERE id = ?", t->name);
+	json_t *row = store_row(st, e, sql.buf, "s", id);
+	sb_finish(&sql);
+	if (!row)
+		return false;
+	*same = !json_is_null(row);
+	json_object_foreach(fields, k, v) {
+		json_t *have = json_object_get(row, k);
+		if (!*same)
+			break;
+		if (json_is_number(v) && json_is_number(have))
+			*same = json_number_value(v) == json_number_value(have);
+		else
+			*same = json_equal(have ? have : json_null(), v);
+	}
+	json_decref(row);
+	return true;
+}
+
+/* Decides who owns the op's row (owner) and whether who may write it. */
+static bool authorise(struct store *st, const struct hub_node *who, json_t *op, char owner[16],
+		      enum verdict *v, char *msg, size_t msglen, struct err *e)
+{
+	const struct table *t = table_by_name(json_string_value(json_object_get(op, "table")));
+	const char *id = json_string_value(json_object_get(op, "id"));
+	const char *kind = json_string_value(json_object_get(op, "kind"));
+	json_t *fields = json_object_get(op, "fields");
+	bool county = str_eq(who->role, "county");
+	const char *mine = county ? "*" : who->township;
+	bool found;
+	*v = V_OK;
+	if (!scope_of(st, t->name, id, owner, &found, e))
+		return false;
+	if (!found) {
+		if (str_eq(kind, "update")) {
+			*v = V_MISSING;
+			snprintf(msg, msglen, "%s %s is not at the hub yet; kept until it arrives",
+				 t->name, id);
+			return true;
+		}
+		const char *col, *ptbl = parent_of(t, &col);
+		const char *pid = ptbl ? json_string_value(json_object_get(fields, col)) : NULL;
+		const char *town = has_township(t)
+					   ? json_string_value(json_object_get(fields, "township_code"))
+					   : NULL;
+		if (pid) {
+			if (!scope_of(st, ptbl, pid, owner, &found, e))
+				return false;
+			if (!found) {
+				*v = V_MISSING;
+				snprintf(msg, msglen, "%s %s: its %s %s is not at the hub yet", t->name,
+					 id, ptbl, pid);
+				return true;
+			}
+		} else if (t == &T_ITEM || t == &T_PLAN) {
+			snprintf(owner, 16, "*"); /* the county's catalogue and plan library */
+		} else if (t == &T_DUTY_ENTRY && !county) {
+			/* A township's duty log is its own, whichever township an entry names. */
+			snprintf(owner, 16, "%s", who->township);
+		} else if (town) {
+			snprintf(owner, 16, "%s", town);
+		} else {
+			snprintf(owner, 16, "%s", mine);
+		}
+	}
+	if (county)
+		return true;
+	if (found && str_eq(owner, "*") && str_eq(kind, "insert")) {
+		/* A township's own copy of county-wide data (the catalogue its
+		 * database was made with): harmless when it says what the hub has. */
+		bool same;
+		if (!row_has(st, t, id, fields, &same, e))
+			return false;
+		if (same) {
+			*v = V_SAME;
+			snprintf(msg, msglen, "%s %s is county-wide; the hub has the same", t->name, id);
+			return true;
+		}
+	}
+	if (!str_eq(owner, who->township)) {
+		*v = V_FORBIDDEN;
+		snprintf(msg, msglen, "%s %s belongs to %s; node %s (township %s) may not write it",
+			 t->name, id, str_eq(owner, "*") ? "the county (county-wide)" : owner,
+			 who->name, who->township);
+		return true;
+	}
+	/* A township may not move its record to someone else. */
+	if (str_eq(kind, "update")) {
+		json_t *tc = json_object_get(fields, "township_code");
+		if (tc && !str_eq(json_string_value(tc), who->township)) {
+			*v = V_FORBIDDEN;
+			snprintf(msg, msglen, "%s %s: node %s may not move it to township %s", t->name,
+				 id, who->name, json_is_string(tc) ? json_string_value(tc) : "(none)");
+			return true;
+		}
+		const char *col, *ptbl = parent_of(t, &col);
+		json_t *pv = ptbl ? json_object_get(fields, col) : NULL;
+		if (json_is_string(pv)) {
+			char powner[16];
+			if (!scope_of(st, ptbl, json_string_value(pv), powner, &found, e))
+				return false;
+			if (!found || !str_eq(powner, who->township)) {
+				*v = V_FORBIDDEN;
+				snprintf(msg, msglen, "%s %s: %s %s is not township %s's", t->name, id,
+					 ptbl, json_string_value(pv), who->township);
+			}
+		}
+	}
+	return true;
+}
+
+/* ---- push ---- */
+
+static json_t *result(const char *op_id, enum op_status s, int64_t seq, const char *msg)
+{
+	json_t *r = json_pack("{s:s?, s:s}", "op_id", op_id, "status", op_status_name(s));
+	if (seq > 0)
+		json_object_set_new(r, "server_seq", json_integer(seq));
+	if (msg && *msg)
+		json_object_set_new(r, "message", json_string(msg));
+	return r;
+}
+
+/* Authorises, merges and logs one op whose op_id is new. */
+static bool accept_op(struct hub *h, const struct hub_node *who, json_t *op,
+		      enum op_status *out, int64_t *seq, char *msg, size_t msglen, struct err *e)
+{
+	struct store *st = h->st;
+	char owner[16];
+	enum verdict v;
+	*seq = 0;
+	if (!authorise(st, who, op, owner, &v, msg, msglen, e))
+		return false;
+	if (v == V_FORBIDDEN || v == V_SAME) {
+		*out = v == V_SAME ? OP_DUPLICATE : OP_FORBIDDEN;
+		return true;
+	}
+	const char *op_id = json_string_value(json_object_get(op, "op_id"));
+	const char *tbl = json_string_value(json_object_get(op, "table"));
+	const char *id = json_string_value(json_object_get(op, "id"));
+	char *body = NULL;
+	bool ok = true;
+	if (v == V_OK) {
+		if (!apply_op(st, op, APPLY_HUB, out, msg, msglen, e))
+			return false;
+	} else {
+		*out = OP_PENDING;
+	}
+	if (*out == OP_PENDING) {
+		body = json_dumps(op, JSON_COMPACT | JSON_SORT_KEYS);
+		ok = store_exec(st, e,
+				"INSERT INTO sync_inbox (op_id, tbl, row_id, body, pusher, received_at)"
+				" VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (op_id) DO NOTHING",
+				"sssssi", op_id, tbl, id, body, who->name, dd_now());
+		free(body);
+		return ok;
+	}
+	if (*out == OP_INVALID)
+		return true;
+	/* Applied (or a re-delivery by a new op id): logged, so others pull it. */
+	if (*out == OP_DUPLICATE)
+		*out = OP_APPLIED;
+	body = json_dumps(op, JSON_COMPACT | JSON_SORT_KEYS);
+	ok = store_exec(st, e,
+			"INSERT INTO row_scope (tbl, row_id, owner) VALUES (?, ?, ?)"
+			" ON CONFLICT DO NOTHING", "sss", tbl, id, owner) &&
+	     store_exec(st, e,
+			"INSERT INTO oplog (op_id, node, owner, tbl, row_id, hlc, body, received_at)"
+			" VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+			"sssssssi", op_id, who->name, owner, tbl, id,
+			json_string_value(json_object_get(op, "hlc")), body, dd_now()) &&
+	     store_int(st, e, seq, "SELECT last_insert_rowid()", "");
+	free(body);
+	return ok;
+}
+
+/* Ops that waited for their record: tried again until a round resolves
+ * none. Each is authorised as its pusher, now that the owner is known. */
+static bool hub_drain(struct hub *h, struct err *e)
+{
+	for (int round = 0; round < 100; round++) {
+		json_t *rows = store_rows(h->st, e, "SELECT op_id, body, pusher FROM sync_inbox"
+					  " ORDER BY received_at, op_id", "");
+		if (!rows)
+			return false;
+		int progress = 0;
+		size_t i;
+		json_t *r;
+		json_array_foreach(rows, i, r) {
+			const char *op_id = json_string_value(json_object_get(r, "op_id"));
+			json_t *op = json_loads(json_string_value(json_object_get(r, "body")), 0, NULL);
+			struct hub_node who;
+			bool found = false;
+			if (!op || !node_by_name(h, json_string_value(json_object_get(r, "pusher")),
+						 &who, &found, e)) {
+				json_decref(op);
+				if (op) {
+					json_decref(rows);
+					return false;
+				}
+				continue;
+			}
+			if (!store_exec(h->st, e, "DELETE FROM sync_inbox WHERE op_id = ?", "s", op_id)) {
+				json_decref(op);
+				json_decref(rows);
+				return false;
+			}
+			enum op_status s = OP_FORBIDDEN;
+			int64_t seq;
+			char msg[512];
+			/* A node revoked meanwhile: what it left waiting is refused. */
+			bool ok = !found || who.revoked ||
+				  accept_op(h, &who, op, &s, &seq, msg, sizeof msg, e);
+			json_decref(op);
+			if (!ok) {
+				json_decref(rows);
+				return false;
+			}
+			if (s != OP_PENDING)
+				progress++;
+		}
+		json_decref(rows);
+		if (!progress)
+			break;
+	}
+	return true;
+}
+
+/* One op of a push: its result appended; false only on a database failure. */
+static bool push_one(struct hub *h, const struct hub_node *who, json_t *op, int64_t now_ms,
+		     json_t *results, bool *any_new, struct err *e)
+{
+	struct store *st = h->st;
+	const char *op_id = json_string_value(json_object_get(op, "op_id"));
+	char msg[512] = "";
+	if (!str_eq(json_string_value(json_object_get(op, "node")), who->name)) {
+		snprintf(msg, sizeof msg, "op %s: node %s may push only its own ops (%s:N)", op_id,
+			 who->name, who->name);
+		json_array_append_new(results, result(op_id, OP_FORBIDDEN, 0, msg));
+		return true;
+	}
+	int64_t seq = 0, waiting = 0;
+	if (!store_int(st, e, &seq, "SELECT server_seq FROM oplog WHERE op_id = ?", "s", op_id) ||
+	    !store_int(st, e, &waiting, "SELECT count(*) FROM sync_inbox WHERE op_id = ?", "s", op_id))
+		return false;
+	if (seq > 0) {
+		json_array_append_new(results, result(op_id, OP_DUPLICATE, seq, NULL));
+		return true;
+	}
+	if (waiting) {
+		json_array_append_new(results, result(op_id, OP_PENDING, 0, NULL));
+		return true;
+	}
+	hlc_t hv;
+	hlc_parse(json_string_value(json_object_get(op, "hlc")), &hv);
+	if (hlc_ms(hv) > now_ms + SYNC_MAX_FUTURE_MS) {
+		snprintf(msg, sizeof msg, "op %s is stamped %lld s ahead of the hub's clock; "
+			 "check your clock", op_id, (long long)((hlc_ms(hv) - now_ms) / 1000));
+		json_array_append_new(results, result(op_id, OP_CLOCK_AHEAD, 0, msg));
+		return true;
+	}
+	enum op_status s;
+	if (!accept_op(h, who, op, &s, &seq, msg, sizeof msg, e))
+		return false;
+	if (s == OP_APPLIED || s == OP_CONFLICT_RECORDED)
+		*any_new = true;
+	json_array_append_new(results, result(op_id, s, seq, msg));
+	return true;
+}
+
+static json_t *push_batch(struct hub *h, const struct hub_node *who, json_t *ops, struct err *e)
+{
+	json_t *results = json_array();
+	int64_t now_ms = dd_now_ms();
+	size_t i;
+	json_t *op;
+	bool any_new = false;
+	json_array_foreach(ops, i, op) {
+		struct err ve;
+		if (!sync_op_valid(op, &ve)) {
+			json_array_append_new(results,
+					      result(json_string_value(json_object_get(op, "op_id")),
+						     OP_INVALID, 0, ve.msg));
+			continue;
+		}
+		/* Only the op's own members are kept and passed on. */
+		json_t *canon = op_canonical(op);
+		bool ok = push_one(h, who, canon, now_ms, results, &any_new, e);
+		json_decref(canon);
+		if (!ok)
+			goto fail;
+	}
+	int64_t waiting;
+	if (!store_int(h->st, e, &waiting, "SELECT count(*) FROM sync_inbox", ""))
+		goto fail;
+	if (waiting && any_new && !hub_drain(h, e))
+		goto fail;
+	return results;
+fail:
+	json_decref(results);
+	return NULL;
+}
+
+static json_t *clock_json(struct hub *h)
+{
+	char *hlc = NULL;
+	store_text(h->st, NULL, &hlc, "SELECT hlc FROM node", "");
+	json_t *j = json_string(hlc ? hlc : "");
+	free(hlc);
+	return j;
+}
+
+static void reply_error(struct hub_reply *r, int status, const char *code, const char *msg)
+{
+	r->status = status;
+	r->body = json_pack("{s:s, s:s}", "error", code, "message", msg);
+}
+
+/* The push itself, for a parsed batch of ops (wire and bundles). */
+static bool push_ops(struct hub *h, const struct hub_node *who, json_t *ops, json_t **results,
+		     struct err *e)
+{
+	if (!store_begin(h->st, e))
+		return false;
+	*results = push_batch(h, who, ops, e);
+	bool ok = *results != NULL &&
+		  store_exec(h->st, e, "UPDATE hub_node SET last_seen = ? WHERE name = ?", "is",
+			     dd_now(), who->name) &&
+		  store_commit(h->st, e);
+	if (!ok) {
+		store_rollback(h->st);
+		json_decref(*results);
+		*results = NULL;
+	}
+	return ok;
+}
+
+void hub_push(struct hub *h, const struct hub_node *who, json_t *req, struct hub_reply *r)
+{
+	memset(r, 0, sizeof *r);
+	json_t *proto = json_object_get(req, "proto"), *schema = json_object_get(req, "schema");
+	json_t *ops = json_object_get(req, "ops");
+	char msg[512];
+	if (!json_is_object(req) || !json_is_array(ops))
+		return reply_error(r, 400, "bad_request", "a push is {\"proto\":1,...,\"ops\":[...]}");
+	if (!json_is_integer(proto) || json_integer_value(proto) != SYNC_PROTO) {
+		snprintf(msg, sizeof msg, "protocol %lld is not spoken here; this hub speaks %d",
+			 (long long)json_integer_value(proto), SYNC_PROTO);
+		return reply_error(r, 426, "upgrade_required", msg);
+	}
+	int have = store_user_version(h->st);
+	if (json_is_integer(schema) && (json_integer_value(schema) > have ||
+					json_integer_value(schema) < have - 1)) {
+		snprintf(msg, sizeof msg, "schema %lld is not accepted; this hub takes %d and %d",
+			 (long long)json_integer_value(schema), have - 1, have);
+		return reply_error(r, 426, "upgrade_required", msg);
+	}
+	if (!str_eq(json_string_value(json_object_get(req, "node")), who->name)) {
+		snprintf(msg, sizeof msg, "this token belongs to node %s", who->name);
+		return reply_error(r, 403, "forbidden", msg);
+	}
+	if (json_array_size(ops) > SYNC_MAX_OPS) {
+		snprintf(msg, sizeof msg, "at most %d ops per push", SYNC_MAX_OPS);
+		return reply_error(r, 413, "too_large", msg);
+	}
+	struct err e;
+	json_t *results;
+	if (!push_ops(h, who, ops, &results, &e)) {
+		r->retry_after = 1;
+		return reply_error(r, 503, "unavailable", e.msg);
+	}
+	r->status = 200;
+	r->body = json_pack("{s:o, s:o, s:s}", "results", results, "hub_hlc", clock_json(h),
+			    "hub_epoch", h->epoch);
+}
+
+/* ---- pull ---- */
+
+static bool max_seq(struct hub *h, int64_t *out, struct err *e)
+{
+	return store_int(h->st, e, out, "SELECT coalesce(max(server_seq), 0) FROM oplog", "");
+}
+
+static json_t *scoped_ops(struct hub *h, const struct hub_node *who, int64_t since,
+			  int64_t upto, int limit, struct err *e)
+{
+	bool county = str_eq(who->role, "county");
+	return store_rows(h->st, e,
+			  "SELECT server_seq, body FROM oplog WHERE server_seq > ?1 AND server_seq <= ?2"
+			  " AND node <> ?3 AND (?4 OR owner IN (?5, '*')) ORDER BY server_seq LIMIT ?6",
+			  "iisisi", since, upto, who->name, (int64_t)county, who->township,
+			  (int64_t)limit);
+}
+
+void hub_pull(struct hub *h, const struct hub_node *who, int64_t since, int limit,
+	      struct hub_reply *r)
+{
+	memset(r, 0, sizeof *r);
+	struct err e;
+	int64_t top;
+	if (since < 0)
+		return reply_error(r, 400, "bad_request", "since must be 0 or more");
+	if (limit <= 0 || limit > 1000)
+		limit = 1000;
+	if (!max_seq(h, &top, &e)) {
+		r->retry_after = 1;
+		return reply_error(r, 503, "unavailable", e.msg);
+	}
+	if (since > top) {
+		r->status = 409;
+		r->body = json_pack("{s:s, s:s, s:s}", "error", "cursor_ahead", "message",
+				    "the cursor is beyond this hub's log (restored from a backup?): "
+				    "re-push and pull from 0", "hub_epoch", h->epoch);
+		return;
+	}
+	json_t *rows = scoped_ops(h, who, since, top, limit, &e);
+	if (!rows) {
+		r->retry_after = 1;
+		return reply_error(r, 503, "unavailable", e.msg);
+	}
+	json_t *ops = json_array();
+	int64_t last = since;
+	size_t i;
+	json_t *row;
+	json_array_foreach(rows, i, row) {
+		json_t *op = json_loads(json_string_value(json_object_get(row, "body")), 0, NULL);
+		if (op)
+			json_array_append_new(ops, op);
+		last = json_integer_value(json_object_get(row, "server_seq"));
+	}
+	/* A short page read everything up to top, filtered or not. */
+	bool more = json_array_size(rows) == (size_t)limit && last < top;
+	int64_t next = more ? last : top;
+	json_decref(rows);
+	r->status = 200;
+	r->body = json_pack("{s:o, s:I, s:b, s:o, s:s}", "ops", ops, "next_cursor", (json_int_t)next,
+			    "has_more", more, "hub_hlc", clock_json(h), "hub_epoch", h->epoch);
+}
+
+/* ---- digest, snapshot ---- */
+
+void hub_digest(struct hub *h, const struct hub_node *who, struct hub_reply *r)
+{
+	memset(r, 0, sizeof *r);
+	struct err e;
+	int64_t top;
+	json_t *d = NULL;
+	if (!max_seq(h, &top, &e) ||
+	    !(d = sync_digest(h->st, str_eq(who->role, "county") ? "" : who->township, &e))) {
+		r->retry_after = 1;
+		return reply_error(r, 503, "unavailable", e.msg);
+	}
+	r->status = 200;
+	r->body = json_pack("{s:o, s:I, s:s}", "digest", d, "next_cursor", (json_int_t)top,
+			    "hub_epoch", h->epoch);
+}
+
+void hub_snapshot(struct hub *h, const struct hub_node *who, struct hub_reply *r)
+{
+	memset(r, 0, sizeof *r);
+	struct err e;
+	json_t *snap = sync_snapshot_rows(h->st, str_eq(who->role, "county") ? "" : who->township,
+					  &e);
+	int64_t top;
+	if (!snap || !max_seq(h, &top, &e)) {
+		json_decref(snap);
+		r->retry_after = 1;
+		return reply_error(r, 503, "unavailable", e.msg);
+	}
+	json_object_set_new(snap, "next_cursor", json_integer(top));
+	json_object_set_new(snap, "hub_epoch", json_string(h->epoch));
+	json_object_set_new(snap, "hub_hlc", clock_json(h));
+	r->status = 200;
+	r->body = snap;
+}
+
+/* ---- backup ---- */
+
+bool hub_backup(struct hub *h, const char *file, struct err *e)
+{
+	if (access(file, F_OK) == 0)
+		return err_set(e, ERR_FAIL, "%s already exists; choose a new file", file);
+	if (!store_exec(h->st, e, "VACUUM INTO ?", "s", file)) {
+		err_prefix(e, "backup to %s", file);
+		return false;
+	}
+	struct store *copy;
+	if (!store_open(file, 0, &copy, e))
+		return false;
+	char epoch[ID_TEXT];
+	new_epoch(epoch);
+	bool ok = store_exec(copy, e, "UPDATE hub_meta SET value = ? WHERE key = 'epoch'", "s", epoch);
+	store_close(copy);
+	return ok;
+}
+
+/* ---- bundles ---- */
+
+bool hub_import_bundle(struct hub *h, const char *file, json_t **out, struct err *e)
+{
+	*out = NULL;
+	struct bundle b;
+	if (!bundle_read(file, &b, e))
+		return false;
+	const char *node = json_string_value(json_object_get(b.header, "node"));
+	struct hub_node who;
+	bool found = false;
+	char *hash = NULL;
+	bool ok = node_by_name(h, node ? node : "", &who, &found, e);
+	if (ok && (!found || who.revoked))
+		ok = err_set(e, ERR_FAIL, "%s: node '%s' is %s", file, node ? node : "",
+			     found ? "revoked" : "not enrolled at this hub");
+	if (ok)
+		ok = store_text(h->st, e, &hash, "SELECT token_sha256 FROM hub_node WHERE name = ?",
+				"s", node);
+	if (ok)
+		ok = bundle_verify_hash(&b, hash, file, e);
+	free(hash);
+	json_t *summary = NULL;
+	if (ok) {
+		summary = json_pack("{s:s, s:i, s:i, s:i, s:i, s:i, s:i, s:[]}", "node", node,
+				    "applied", 0, "duplicate", 0, "pending", 0, "forbidden", 0,
+				    "invalid", 0, "clock_ahead", 0, "results");
+		size_t n = json_array_size(b.ops);
+		for (size_t at = 0; ok && at < n; at += SYNC_MAX_OPS) {
+			json_t *chunk = json_array();
+			for (size_t i = at; i < n && i < at + SYNC_MAX_OPS; i++)
+				json_array_append(chunk, json_array_get(b.ops, i));
+			json_t *res;
+			ok = push_ops(h, &who, chunk, &res, e);
+			json_decref(chunk);
+			size_t i;
+			json_t *r;
+			json_array_foreach(ok ? res : NULL, i, r) {
+				const char *s = json_string_value(json_object_get(r, "status"));
+				if (str_eq(s, "conflict_recorded"))
+					s = "applied";
+				json_t *c = json_object_get(summary, s);
+				json_object_set_new(summary, s, json_integer(json_integer_value(c) + 1));
+				json_array_append(json_object_get(summary, "results"), r);
+			}
+			json_decref(ok ? res : NULL);
+		}
+	}
+	bundle_free(&b);
+	if (!ok) {
+		json_decref(summary);
+		return false;
+	}
+	*out = summary;
+	return true;
+}
+
+bool hub_export_bundle(struct hub *h, const struct hub_node *who, int64_t since,
+		       const char *file, struct err *e)
+{
+	int64_t top;
+	char *hash = NULL;
+	if (!max_seq(h, &top, e) ||
+	    !store_text(h->st, e, &hash, "SELECT token_sha256 FROM hub_node WHERE name = ?", "s",
+			who->name))
+		return false;
+	if (!hash)
+		return err_set(e, ERR_FAIL, "node '%s' is not enrolled", who->name);
+	json_t *rows = scoped_ops(h, who, since < 0 ? 0 : since, top, INT32_MAX, e);
+	bool ok = rows != NULL;
+	if (ok) {
+		json_t *ops = json_array();
+		size_t i;
+		json_t *row;
+		json_array_foreach(rows, i, row) {
+			json_t *op = json_loads(json_string_value(json_object_get(row, "body")), 0, NULL);
+			if (op)
+				json_array_append_new(ops, op);
+		}
+		json_t *hdr = json_pack("{s:i, s:s, s:s, s:s, s:s, s:I, s:I}", "dutydesk_bundle", 1,
+					"from", "hub", "node", who->name, "township", who->township,
+					"hub_epoch", h->epoch, "since", (json_int_t)since,
+					"next_cursor", (json_int_t)top);
+		ok = bundle_write(file, hdr, ops, hash, true, e);
+		json_decref(hdr);
+		json_decref(ops);
+		json_decref(rows);
+	}
+	free(hash);
+	return ok;
+}

@@ -1,0 +1,406 @@
+/* The node's side of a sync, over any transport: push the outbox, pull
+ * the hub's log by cursor, follow the hub's epoch. Every step commits what
+ * it learnt before the next request, so a run cut off anywhere resumes
+ * where it stopped and never loses or doubles an op. */
+#include "sync_impl.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dutydesk/dtime.h"
+
+#define PULL_LIMIT 1000
+#define MAX_ROUNDS 10000 /* a bound on requests per run, against a looping hub */
+
+static void record_error(struct store *st, const char *msg)
+{
+	store_exec(st, NULL, "UPDATE sync_state SET last_error = ?, last_error_at = ?", "si", msg,
+		   dd_now());
+}
+
+/* The hub's words for a refused request, or the status alone. */
+static bool http_error(const char *what, int status, const char *resp, struct err *e)
+{
+	json_t *j = resp ? json_loads(resp, 0, NULL) : NULL;
+	const char *m = json_string_value(json_object_get(j, "message"));
+	err_set(e, ERR_FAIL, "%s: the hub answered %d%s%s", what, status, m ? ": " : "",
+		m ? m : "");
+	json_decref(j);
+	return false;
+}
+
+/* A new epoch means the hub was restored: everything this node kept goes
+ * again and the log is read from the start. Inside a transaction. */
+static bool follow_epoch(struct store *st, const char *epoch, bool *changed, struct err *e)
+{
+	*changed = false;
+	if (!epoch)
+		return true;
+	char *cur = NULL;
+	if (!store_text(st, e, &cur, "SELECT hub_epoch FROM sync_state", ""))
+		return false;
+	bool ok = true;
+	if (!cur) {
+		ok = store_exec(st, e, "UPDATE sync_state SET hub_epoch = ?", "s", epoch);
+	} else if (!str_eq(cur, epoch)) {
+		*changed = true;
+		ok = store_exec(st, e, "UPDATE outbox SET state = 'pending', server_seq = NULL"
+				" WHERE state = 'acked'", "") &&
+		     store_exec(st, e, "UPDATE sync_state SET hub_epoch = ?, cursor = 0", "s", epoch);
+	}
+	free(cur);
+	return ok;
+}
+
+static bool count(struct store *st, const char *sql, int64_t *n, struct err *e)
+{
+	return store_int(st, e, n, sql, "");
+}
+
+/* One push request; *done when nothing was pending. */
+static bool push_once(struct store *st, const struct sync_transport *t, struct sync_stats *stats,
+		      bool *done, bool *epoch_changed, struct err *e)
+{
+	*done = false;
+	*epoch_changed = false;
+	struct node_info ni;
+	if (!store_node(st, &ni, e))
+		return false;
+	json_t *rows = store_rows(st, e, "SELECT op_id, body FROM outbox WHERE state = 'pending'"
+				  " ORDER BY op_seq LIMIT ?", "i", (int64_t)SYNC_MAX_OPS);
+	if (!rows)
+		return false;
+	if (json_array_size(rows) == 0) {
+		json_decref(rows);
+		*done = true;
+		return true;
+	}
+	char *epoch = NULL;
+	store_text(st, NULL, &epoch, "SELECT hub_epoch FROM sync_state", "");
+	json_t *head = json_pack("{s:i, s:i, s:s, s:s?}", "proto", SYNC_PROTO, "schema",
+				 store_user_version(st), "node", ni.node_id, "hub_epoch", epoch);
+	free(epoch);
+	char *hs = json_dumps(head, JSON_COMPACT);
+	json_decref(head);
+	/* The ops are sent as they were queued, byte for byte. */
+	struct strbuf body;
+	sb_init(&body);
+	sb_add(&body, hs, strlen(hs) - 1);
+	free(hs);
+	sb_puts(&body, ",\"ops\":[");
+	size_t i, sent = 0;
+	json_t *r;
+	json_array_foreach(rows, i, r) {
+		const char *b = json_string_value(json_object_get(r, "body"));
+		if (sent > 0 && body.len + strlen(b) + 16 > SYNC_MAX_BODY)
+			break;
+		if (sent++)
+			sb_putc(&body, ',');
+		sb_puts(&body, b);
+	}
+	sb_puts(&body, "]}");
+	json_decref(rows);
+
+	int status = 0, retry = 0;
+	char *resp = NULL;
+	bool ok = t->request(t->ctx, "POST", "/v1/push", body.buf, &status, &resp, &retry, e);
+	sb_finish(&body);
+	if (!ok) {
+		err_prefix(e, "push");
+		return false;
+	}
+	if (status != 200) {
+		stats->retry_after = retry;
+		stats->status = status;
+		http_error("push", status, resp, e);
+		free(resp);
+		return false;
+	}
+	json_t *reply = json_loads(resp, 0, NULL);
+	free(resp);
+	json_t *results = json_object_get(reply, "results");
+	if (!json_is_array(results)) {
+		json_decref(reply);
+		return err_set(e, ERR_FAIL, "push: the hub's answer has no results");
+	}
+	char clock_msg[600] = "";
+	int progress = 0;
+	if (!store_begin(st, e)) {
+		json_decref(reply);
+		return false;
+	}
+	json_array_foreach(results, i, r) {
+		const char *op_id = json_string_value(json_object_get(r, "op_id"));
+		const char *s = json_string_value(json_object_get(r, "status"));
+		const char *m = json_string_value(json_object_get(r, "message"));
+		enum op_status os;
+		if (!op_id || !op_status_parse(s, &os))
+			continue;
+		bool w = true;
+		switch (os) {
+		case OP_APPLIED:
+		case OP_DUPLICATE:
+		case OP_CONFLICT_RECORDED:
+		case OP_PENDING:
+			w = store_exec(st, e, "UPDATE outbox SET state = 'acked', server_seq = ?,"
+				       " result = ? WHERE op_id = ? AND state = 'pending'", "jss",
+				       json_object_get(r, "server_seq"), s, op_id);
+			stats->pushed++;
+			if (os == OP_CONFLICT_RECORDED)
+				stats->conflicts++;
+			progress++;
+			break;
+		case OP_FORBIDDEN:
+		case OP_INVALID:
+			/* Never retried: kept aside, shown, never dropped. */
+			w = store_exec(st, e, "UPDATE outbox SET state = 'parked', result = ?"
+				       " WHERE op_id = ? AND state = 'pending'", "ss",
+				       m ? m : s, op_id);
+			stats->parked++;
+			progress++;
+			break;
+		case OP_CLOCK_AHEAD:
+			w = store_exec(st, e, "UPDATE outbox SET result = ? WHERE op_id = ?", "ss",
+				       m ? m : s, op_id);
+			snprintf(clock_msg, sizeof clock_msg, "%s",
+				 m ? m : "the hub refused ops stamped in its future; check your clock");
+			break;
+		}
+		if (!w) {
+			store_rollback(st);
+			json_decref(reply);
+			return false;
+		}
+	}
+	const char *hh = json_string_value(json_object_get(reply, "hub_hlc"));
+	ok = (!hh || clock_merge(st, hh, e)) &&
+	     follow_epoch(st, json_string_value(json_object_get(reply, "hub_epoch")), epoch_changed,
+			  e) &&
+	     store_commit(st, e);
+	if (!ok)
+		store_rollback(st);
+	json_decref(reply);
+	if (!ok)
+		return false;
+	if (*clock_msg)
+		return err_set(e, ERR_FAIL, "push: %s", clock_msg);
+	if (!progress && !*epoch_changed)
+		return err_set(e, ERR_FAIL, "push: the hub answered without taking any op");
+	return true;
+}
+
+/* One pull request; *more while the hub has more; *restart on a new epoch. */
+static bool pull_once(struct store *st, const struct sync_transport *t, struct sync_stats *stats,
+		      bool *more, bool *restart, struct err *e)
+{
+	*more = false;
+	*restart = false;
+	int64_t cursor;
+	if (!store_int(st, e, &cursor, "SELECT cursor FROM sync_state", ""))
+		return false;
+	char path[96];
+	snprintf(path, sizeof path, "/v1/pull?since=%lld&limit=%d", (long long)cursor, PULL_LIMIT);
+	int status = 0, retry = 0;
+	char *resp = NULL;
+	if (!t->request(t->ctx, "GET", path, NULL, &status, &resp, &retry, e)) {
+		err_prefix(e, "pull");
+		return false;
+	}
+	json_t *reply = resp ? json_loads(resp, 0, NULL) : NULL;
+	if (status == 409 && str_eq(json_string_value(json_object_get(reply, "error")),
+				    "cursor_ahead")) {
+		/* The hub's log is shorter than what this node read: restored. */
+		bool ok = store_begin(st, e);
+		if (ok) {
+			ok = store_exec(st, e, "UPDATE outbox SET state = 'pending', server_seq = NULL"
+					" WHERE state = 'acked'", "") &&
+			     store_exec(st, e, "UPDATE sync_state SET cursor = 0, hub_epoch = ?", "j",
+					json_object_get(reply, "hub_epoch"));
+			if (ok)
+				ok = store_commit(st, e);
+			else
+				store_rollback(st);
+		}
+		free(resp);
+		json_decref(reply);
+		*restart = ok;
+		return ok;
+	}
+	if (status != 200) {
+		stats->retry_after = retry;
+		stats->status = status;
+		http_error("pull", status, resp, e);
+		free(resp);
+		json_decref(reply);
+		return false;
+	}
+	free(resp);
+	json_t *ops = json_object_get(reply, "ops");
+	json_t *next = json_object_get(reply, "next_cursor");
+	if (!json_is_array(ops) || !json_is_integer(next)) {
+		json_decref(reply);
+		return err_set(e, ERR_FAIL, "pull: the hub's answer has no ops or next_cursor");
+	}
+	/* The hub checked every reference; this node holds only its scope, so
+	 * a reference may point outside it: foreign keys are not enforced here. */
+	if (!store_exec(st, e, "PRAGMA foreign_keys = OFF", "") || !store_begin(st, e)) {
+		json_decref(reply);
+		return false;
+	}
+	bool changed = false;
+	bool ok = follow_epoch(st, json_string_value(json_object_get(reply, "hub_epoch")), &changed,
+			       e);
+	if (ok && changed) {
+		/* Read again from 0 after re-pushing; this page is dropped. */
+		ok = store_commit(st, e);
+		if (!ok)
+			store_rollback(st);
+		store_exec(st, NULL, "PRAGMA foreign_keys = ON", "");
+		json_decref(reply);
+		*restart = ok;
+		return ok;
+	}
+	size_t i;
+	json_t *op;
+	json_array_foreach(ok ? ops : NULL, i, op) {
+		enum op_status s;
+		char msg[512];
+		if (!(ok = apply_op(st, op, 0, &s, msg, sizeof msg, e)))
+			break;
+		if (s == OP_INVALID && !(ok = inbox_keep(st, op, msg, e)))
+			break;
+		if (s == OP_APPLIED || s == OP_CONFLICT_RECORDED || s == OP_PENDING)
+			stats->pulled++;
+		if (s == OP_CONFLICT_RECORDED)
+			stats->conflicts++;
+	}
+	const char *hh = json_string_value(json_object_get(reply, "hub_hlc"));
+	if (ok && hh)
+		ok = clock_merge(st, hh, e);
+	if (ok && json_integer_value(next) > cursor)
+		ok = store_exec(st, e, "UPDATE sync_state SET cursor = ?", "i",
+				(int64_t)json_integer_value(next));
+	if (ok)
+		ok = store_commit(st, e);
+	else
+		store_rollback(st);
+	store_exec(st, NULL, "PRAGMA foreign_keys = ON", "");
+	*more = ok && json_is_true(json_object_get(reply, "has_more"));
+	json_decref(reply);
+	return ok;
+}
+
+static bool push_all(struct store *st, const struct sync_transport *t, struct sync_stats *s,
+		     int *rounds, bool *epoch_changed, struct err *e)
+{
+	bool done = false;
+	*epoch_changed = false;
+	while (!done) {
+		bool changed;
+		if (++*rounds > MAX_ROUNDS)
+			return err_set(e, ERR_FAIL, "sync: too many requests in one run");
+		if (!push_once(st, t, s, &done, &changed, e))
+			return false;
+		*epoch_changed |= changed;
+	}
+	return true;
+}
+
+static bool run(struct store *st, const struct sync_transport *t, struct sync_stats *s,
+		struct err *e)
+{
+	int rounds = 0;
+	for (int pass = 0; pass < 4; pass++) {
+		bool changed;
+		if (!push_all(st, t, s, &rounds, &changed, e))
+			return false;
+		bool more = true, restart = false;
+		while (more && !restart) {
+			if (++rounds > MAX_ROUNDS)
+				return err_set(e, ERR_FAIL, "sync: too many requests in one run");
+			if (!pull_once(st, t, s, &more, &restart, e))
+				return false;
+		}
+		int64_t pending;
+		if (!count(st, "SELECT count(*) FROM outbox WHERE state = 'pending'", &pending, e))
+			return false;
+		if (!restart && !changed && pending == 0)
+			return true;
+		/* New local writes during the pull, or a new epoch: another pass. */
+	}
+	return true;
+}
+
+bool sync_run(struct store *st, const struct sync_transport *t, struct sync_stats *out,
+	      struct err *e)
+{
+	struct sync_stats s = {0};
+	store_exec(st, NULL, "UPDATE sync_state SET last_attempt = ?", "i", dd_now());
+	bool ok = run(st, t, &s, e);
+	if (ok)
+		store_exec(st, NULL, "UPDATE sync_state SET last_success = ?, last_error = NULL,"
+			   " last_error_at = NULL", "i", dd_now());
+	else
+		record_error(st, e->msg);
+	count(st, "SELECT count(*) FROM outbox WHERE state = 'pending'", &s.pending, NULL);
+	if (out)
+		*out = s;
+	return ok;
+}
+
+json_t *sync_status(struct store *st, struct err *e)
+{
+	return store_row(st, e,
+			 "SELECT (SELECT count(*) FROM outbox WHERE state = 'pending') AS pending,"
+			 " (SELECT count(*) FROM outbox WHERE state = 'parked') AS parked,"
+			 " (SELECT count(*) FROM outbox WHERE state = 'acked') AS acked,"
+			 " (SELECT count(*) FROM sync_inbox WHERE reason IS NULL) AS waiting,"
+			 " (SELECT count(*) FROM sync_inbox WHERE reason IS NOT NULL) AS refused,"
+			 " (SELECT count(*) FROM sync_conflict WHERE reviewed = 0) AS conflicts,"
+			 " last_success, last_error, last_error_at, last_attempt, cursor, hub_epoch"
+			 " FROM sync_state", "");
+}
+
+json_t *sync_conflicts(struct store *st, bool all, struct err *e)
+{
+	return store_rows(st, e,
+			  "SELECT id, tbl, row_id, field, kept, lost, lost_hlc, lost_node, at, reviewed"
+			  " FROM sync_conflict WHERE ? OR reviewed = 0 ORDER BY id DESC", "i",
+			  (int64_t)all);
+}
+
+bool sync_conflict_resolve(struct store *st, int64_t id, bool take_lost, struct err *e)
+{
+	if (!store_begin(st, e))
+		return false;
+	json_t *c = store_row(st, e, "SELECT tbl, row_id, field, lost FROM sync_conflict"
+			      " WHERE id = ?", "i", id);
+	bool ok = c != NULL;
+	if (ok && json_is_null(c))
+		ok = err_set(e, ERR_FAIL, "no conflict %lld", (long long)id);
+	if (ok && take_lost) {
+		const struct table *t = table_by_name(json_string_value(json_object_get(c, "tbl")));
+		json_t *lost = json_loads(json_string_value(json_object_get(c, "lost")),
+					  JSON_DECODE_ANY, NULL);
+		if (!t || !lost) {
+			ok = err_set(e, ERR_FAIL, "conflict %lld: cannot read its lost value",
+				     (long long)id);
+		} else {
+			json_t *f = json_object();
+			json_object_set(f, json_string_value(json_object_get(c, "field")), lost);
+			ok = rec_update(st, t, json_string_value(json_object_get(c, "row_id")), f, NULL,
+					e);
+			json_decref(f);
+		}
+		json_decref(lost);
+	}
+	if (ok)
+		ok = store_exec(st, e, "UPDATE sync_conflict SET reviewed = 1 WHERE id = ?", "i", id);
+	json_decref(c);
+	if (ok)
+		ok = store_commit(st, e);
+	else
+		store_rollback(st);
+	return ok;
+}
