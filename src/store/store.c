@@ -120,8 +120,9 @@ bool store_sql_error(struct store *st, struct err *e, const char *what)
 			       st->path, msg);
 	if ((code & 0xFF) == SQLITE_CORRUPT || (code & 0xFF) == SQLITE_NOTADB)
 		return err_set(e, ERR_FAIL,
-			       "%s: %s is damaged or not a dutydesk database; restore it from a "
-			       "backup (dutydesk restore FILE)", what, st->path);
+			       "%s: %s is damaged or not a dutydesk database (or a read failed); "
+			       "if this repeats, restore it from a backup (dutydesk restore FILE)",
+			       what, st->path);
 	return err_set(e, ERR_FAIL, "%s: %s", what, msg);
 }
 
