@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Crash consistency: bulk writes through the CLI, killed with SIGKILL at
-# random points, over and over. After every kill: PRAGMA integrity_check is
+# Crash consistency: bulk writes through the CLI (incidents, stock receipts
+# and transfers, timeline notes), killed with SIGKILL at random points, over
+# and over. After every kill: PRAGMA integrity_check is
 # ok, every write that reported success is there, and nothing is
 # half-written (an incident without its 'received' entry or its outbox op,
-# an op without its row, a stock balance or lot that is not the sum of its
-# movements).
+# an op without its row, a transfer with one leg, a stock balance or lot that
+# is not the sum of its movements).
 #
 #   CRASH_ITERATIONS (default 200) and CRASH_SECONDS (default 60) bound the run;
 #   CRASH_SEED makes the kill points repeatable.
@@ -30,6 +31,8 @@ half_written() {
 	done
 	q+=" + (SELECT count(*) FROM incident i WHERE NOT EXISTS (SELECT 1 FROM timeline t WHERE t.incident_id = i.id AND t.kind = 'received'))"
 	q+=" + (SELECT count(*) FROM stock_balance b WHERE b.qty != (SELECT coalesce(sum(m.qty), 0) FROM stock_movement m WHERE m.depot_id = b.depot_id AND m.item_id = b.item_id))"
+	# a transfer is both legs or neither
+	q+=" + (SELECT count(*) FROM (SELECT transfer_id FROM stock_movement WHERE transfer_id IS NOT NULL GROUP BY transfer_id HAVING count(*) != 2 OR sum(qty) != 0))"
 	q+=" + (SELECT count(*) FROM stock_lot l WHERE l.qty != (SELECT coalesce(sum(m.qty), 0) FROM stock_movement m WHERE m.depot_id = l.depot_id AND m.item_id = l.item_id AND m.batch = l.batch AND m.expiry = l.expiry))"
 	sqlite3 "$DB" "$q" 2>&1
 }
@@ -41,7 +44,7 @@ writer() {
 	local n=0 num
 	while :; do
 		n=$((n + 1))
-		case $((RANDOM % 4)) in
+		case $((RANDOM % 5)) in
 		0 | 1)
 			num=$("$DUTYDESK" incident add --title "崩溃测试$1-$n" --type landslide --township 桑壁镇 \
 				--deaths 1 --note "第$n条" 2>/dev/null) && echo "incident $num" >>"$LOG" ;;
@@ -51,6 +54,9 @@ writer() {
 		3)
 			"$DUTYDESK" incident note 永和-2026-0001 "续报$1-$n" 2>/dev/null &&
 				echo "note 续报$1-$n" >>"$LOG" ;;
+		4)
+			"$DUTYDESK" stock transfer --from CK-00 --to CK-01 --item WZ-0501 --qty 1 \
+				--reason "调拨$1-$n" 2>/dev/null && echo "transfer 调拨$1-$n" >>"$LOG" ;;
 		esac
 	done
 }
@@ -91,6 +97,7 @@ while read -r kind key; do
 	incident) q="SELECT count(*) FROM incident WHERE number = '$key'" ;;
 	receive) q="SELECT count(*) FROM stock_movement WHERE kind = 'receive' AND batch = '$key'" ;;
 	note) q="SELECT count(*) FROM timeline WHERE text = '$key'" ;;
+	transfer) q="SELECT count(*) FROM stock_movement WHERE kind = 'transfer_out' AND reason = '$key'" ;;
 	esac
 	[ "$(sqlite3 "$DB" "$q")" = 1 ] || { missing=$((missing + 1)); echo "missing: $kind $key" >&2; }
 done <"$LOG"
