@@ -380,6 +380,8 @@ static void safe_stdout_begin(void)
 		free(so);
 		return;
 	}
+	/* As stdout was: line by line on a terminal. */
+	setvbuf(f, NULL, isatty(STDOUT_FILENO) ? _IOLBF : _IOFBF, BUFSIZ);
 	data_out = raw;
 	stdout = f;
 }
