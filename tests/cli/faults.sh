@@ -23,7 +23,7 @@ SELECT (SELECT count(*) FROM incident i WHERE NOT EXISTS
 is_root() { [ "$(id -u)" -eq 0 ]; }
 MNT=$TMP/mnt
 mounted=false
-cleanup_mount() { $mounted && umount "$MNT" 2>/dev/null; mounted=false; }
+cleanup_mount() { $mounted && { umount "$MNT" 2>/dev/null || umount -l "$MNT" 2>/dev/null; }; mounted=false; }
 trap 'rc=$?; cleanup_mount; (exit $rc); _finish' EXIT
 
 expect_rc 0 dd demo

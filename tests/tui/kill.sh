@@ -59,7 +59,17 @@ if [ "$(id -u)" -eq 0 ]; then
 	MNT=$TMP/mnt
 	mkdir -p "$MNT"
 	if mount -t tmpfs -o size=8m tmpfs "$MNT" 2>/dev/null; then
-		trap 'rc=$?; umount "$MNT" 2>/dev/null; (exit $rc); _finish' EXIT
+		# the console must be gone before the file system can be unmounted
+		unmount() {
+			tm kill-server 2>/dev/null
+			local i
+			for ((i = 0; i < 40; i++)); do
+				umount "$MNT" 2>/dev/null && return 0
+				sleep 0.05
+			done
+			umount -l "$MNT" 2>/dev/null
+		}
+		trap 'rc=$?; unmount; (exit $rc); _finish' EXIT
 		"$DUTYDESK" --db "$DB" backup "$MNT/ro.db" >/dev/null || fail "backup"
 		sqlite3 "$MNT/ro.db" 'PRAGMA journal_mode = WAL' >/dev/null
 		mount -o remount,ro "$MNT"
