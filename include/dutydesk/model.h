@@ -35,7 +35,8 @@ bool import_csv(struct store *st, const struct table *t, const char *path, json_
 /* An import of a whole file: every row checked, every bad row reported
  * (file:line: column: value: what was expected), nothing kept unless all
  * are good; a row whose code exists updates that record (re-importing
- * changes nothing twice). errors is a new array the caller frees. */
+ * changes nothing twice); two rows with one code are an error. errors is
+ * a new array the caller frees. */
 struct import_result {
 	int rows, inserted, updated;
 	json_t *errors;
@@ -43,6 +44,7 @@ struct import_result {
 struct import_opts {
 	const char *encoding; /* utf-8, gbk, gb18030; NULL or "auto": UTF-8, else GB18030 */
 	bool skip_bad;        /* keep the good rows, report the bad ones */
+	bool to_verify;       /* mark new and changed rows "to verify" (hazards) */
 };
 /* Headers may also be the Chinese names registers use (统一编号, 乡镇,
  * 威胁人数 ...); header_chinese gives the one a column is written as. */
@@ -127,6 +129,42 @@ bool duty_log_add(struct store *st, const struct deadline_rules *r, json_t *fiel
 bool task_done(struct store *st, const char *id, struct err *e);
 bool hazard_add(struct store *st, json_t *fields, char id[ID_TEXT], struct err *e);
 bool hazard_inspect(struct store *st, const char *code, json_t *fields, struct err *e);
+/* Ticks one threatened household of the point hazard_code as evacuated
+ * (now, by the acting officer: store_set_actor), or with evacuated false
+ * clears the tick. household is the household's id (or its first 8 or
+ * more characters) or the head of household's name; a name two
+ * households of the point share is refused, naming both ids. Ticking an
+ * evacuated household again keeps its first time. *changed (may be NULL)
+ * says whether anything changed. Synced and audited (rec_update). */
+bool hazard_evacuate(struct store *st, const char *hazard_code, const char *household,
+		     bool evacuated, bool *changed, struct err *e);
+/* The same for every household of the point; *n gets how many changed. */
+bool hazard_evacuate_all(struct store *st, const char *hazard_code, bool evacuated, int *n,
+			 struct err *e);
+/* Opens an incident for an abnormal finding at a point (code or id):
+ * linked to it (hazard_id), in its township and village, at its
+ * coordinates, its type from the point's kind and type (a landslide
+ * point: landslide; a fire unit: building_fire; a gas source: gas_leak;
+ * a flood point: flood), reporter (may be NULL: the inspector) and note
+ * in the first entry; at (0: now) is when it was found. number gets the
+ * incident's number. */
+bool hazard_incident(struct store *st, const char *code, const char *reporter, const char *note,
+		     int64_t at, char number[64], struct err *e);
+/* Clears a hazard's "to verify" mark (set by an import with to_verify). */
+bool hazard_verify(struct store *st, const char *code, bool *changed, struct err *e);
+
+/* ---- defects of fire units (and major hazard sources) ---- */
+/* Records a defect of the unit hazard_code: fields typed as T_DEFECT
+ * (text required; found_at defaults to now; due_at optional, not before
+ * found_at); it starts open. id gets its id. */
+bool defect_add(struct store *st, const char *hazard_code, json_t *fields, char id[ID_TEXT],
+		struct err *e);
+/* Moves a defect (its id, or 8 or more of its first characters) to state
+ * open, rectifying or rectified (Chinese names too): becoming rectified
+ * stamps rectified_at now, any other state clears it. note (NULL: kept;
+ * "": cleared) replaces the note. *changed may be NULL. */
+bool defect_set(struct store *st, const char *defect, const char *state, const char *note,
+		bool *changed, struct err *e);
 
 /* ---- stock: on hand is always the sum of movements ---- */
 bool stock_receive(struct store *st, const char *depot_id, const char *item_id, int64_t qty,

@@ -20,21 +20,76 @@ json_t *q_incident_list(struct store *st, const struct incident_filter *f, struc
 /* The incident with its timeline (key "timeline"); json null if none. */
 json_t *q_incident_show(struct store *st, const char *number, struct err *e);
 
+/* Which hazards a list, export, summary or map shows. NULL/false: any. */
 struct hazard_filter {
-	const char *kind, *township_code, *scale;
-	int64_t limit;
+	const char *kind, *township_code, *subtype, *scale, *status;
+	const char *danger; /* huge | large | medium | small (geohazards by people) */
+	bool overdue;       /* registered, last inspection older than its interval */
+	bool in_warning;    /* geohazards inside a warning in force */
+	bool to_verify;     /* imported rows not yet checked */
+	int64_t now;        /* for overdue and warnings; 0: now */
+	int64_t limit;      /* 0: all */
 };
+/* The filter as SQL over hazard aliased x (never empty), its values
+ * appended to binds and numbered ?N after those already there. */
+void hazard_filter_sql(const struct hazard_filter *f, struct strbuf *where, json_t *binds);
+/* 险情等级 from the people threatened: huge >= 1000 > large >= 500 >
+ * medium >= 100 > small. */
+const char *hazard_danger(int64_t people);
+/* 1 June to 30 September, local time. */
+bool flood_season(int64_t t);
+/* Days between inspections a kind is due at time now (flood season or not). */
+int hazard_interval_days(const char *kind, int64_t now);
+/* Whether a hazard's inspection is overdue at now: registered, and never
+ * inspected or last (UTC seconds, json integer or null) longer ago than its
+ * interval. The SQL filter (overdue) selects the same rows. */
+bool hazard_overdue(const char *kind, const char *status, json_t *last, int64_t now);
+
+/* The filtered hazards by kind and code, each with danger (geohazards),
+ * last_inspected_at, inspect_every_days, next_inspection_at, overdue and
+ * open_defects (defects not yet rectified). */
 json_t *q_hazard_list(struct store *st, const struct hazard_filter *f, struct err *e);
-/* The hazard with "inspections" and "household_list"; json null if none. */
+/* The filtered hazards whose inspection is overdue (f->overdue implied),
+ * most overdue first (never inspected first): code, kind, name, township,
+ * village, people, monitor and monitor_phone (a unit's responsible
+ * person where there is no monitor), last_inspected_at,
+ * inspect_every_days, next_inspection_at, days_overdue (null: never). */
+json_t *q_hazard_overdue(struct store *st, const struct hazard_filter *f, struct err *e);
+/* Fire-safety defects: not yet rectified only, of a township, overdue
+ * only (due passed and not rectified), of one hazard (code or id). */
+struct defect_filter {
+	bool open_only, overdue;
+	const char *township_code, *hazard_code;
+	int64_t now; /* 0: now */
+};
+/* id, code, unit, kind, township, found_at, text, due_at, state,
+ * rectified_at, note, overdue; open ones first, soonest due first. */
+json_t *q_defects(struct store *st, const struct defect_filter *f, struct err *e);
+/* Every field of the filtered hazards, by code. */
+json_t *q_hazards_full(struct store *st, const struct hazard_filter *f, struct err *e);
+/* Counts and totals of the filtered hazards: n, geohazards, large, medium,
+ * small, road, fire_units, sources, flood_points, households, people,
+ * property_10k. */
+json_t *q_hazard_summary(struct store *st, const struct hazard_filter *f, struct err *e);
+/* The filtered hazards that have coordinates: code, kind, scale, lon, lat,
+ * township_code, name. */
+json_t *q_hazard_points(struct store *st, const struct hazard_filter *f, struct err *e);
+/* The hazard with "inspections", "household_list" and "defects", the
+ * inspection clock and open_defects as in q_hazard_list; json null if
+ * none. */
 json_t *q_hazard_show(struct store *st, const char *code, struct err *e);
+/* The threatened households of a point (from its evacuation cards):
+ * {id, code, name, kind, register_households, register_people,
+ * households: [{id, head, address, members, phone, evacuated_at,
+ * evacuated_by}] by head, total_households, evacuated_households,
+ * total_people, evacuated_people (people: the members of the listed
+ * households)}; json null if there is no such hazard. */
+json_t *q_hazard_households(struct store *st, const char *code, struct err *e);
 
 /* Geological hazard points inside the area of the warnings in force at
  * now (or of one warning entry): code, name, township, village, people,
  * households, monitor, monitor_phone, colour; by township and code. */
 json_t *q_warning_points(struct store *st, const char *entry_id, int64_t now, struct err *e);
-/* Every field of the hazards of a kind (township NULL: all), by code. */
-json_t *q_hazards_full(struct store *st, const char *kind, const char *township_code,
-		       struct err *e);
 /* On hand per depot and item, from the derived lots (never the ledger). */
 json_t *q_stock_list(struct store *st, const char *depot_id, const char *item_id, struct err *e);
 /* Lots with quantity left, first-expiring first, for issuing. */
@@ -117,6 +172,7 @@ json_t *q_duplicates(struct store *st, const char *type, const char *township,
 		     const char *phone, int64_t at, int window, struct err *e);
 /* Times as local ISO strings, flags as booleans (what every q_ list does). */
 void q_present(json_t *rows_or_row);
+json_t *q_present_all(json_t *rows); /* the same for an array; returns it */
 
 /* ---- resources ---- */
 json_t *q_depots(struct store *st, struct err *e);

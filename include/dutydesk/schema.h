@@ -48,9 +48,11 @@ struct table {
 
 extern const struct table T_CONTACT, T_HAZARD, T_HOUSEHOLD, T_INSPECTION, T_SHIFT, T_INCIDENT,
 	T_TIMELINE, T_DEPOT, T_ITEM, T_STOCK_MOVEMENT, T_TEAM, T_EXPERT, T_PLAN, T_PLAN_ACTIVATION,
-	T_CHECKLIST_ITEM, T_CHECKLIST_TICK, T_DUTY_ENTRY, T_TASK;
+	T_CHECKLIST_ITEM, T_CHECKLIST_TICK, T_DUTY_ENTRY, T_TASK, T_DEFECT;
 
 const struct table *table_by_name(const char *name);
+/* Every synced table, parents before the tables that refer to them. */
+const struct table *const *table_all(size_t *n);
 /* By SQL name or input alias. */
 const struct column *table_column(const struct table *t, const char *name);
 
@@ -60,7 +62,7 @@ extern const struct enum_value ENUM_LEVEL[], ENUM_INCIDENT_STATUS[], ENUM_HAZARD
 	ENUM_FLOOD_SUBTYPE[], ENUM_HAZARD_STATUS[],
 	ENUM_INSPECTION_KIND[], ENUM_RESULT[], ENUM_ITEM_CATEGORY[], ENUM_MOVEMENT_KIND[],
 	ENUM_DEPOT_LEVEL[], ENUM_TEAM_TYPE[], ENUM_TIMELINE_KIND[], ENUM_CLASS[], ENUM_CHANNEL[],
-	ENUM_VIA[], ENUM_DUTY_KIND[], ENUM_COLOUR[];
+	ENUM_VIA[], ENUM_DUTY_KIND[], ENUM_COLOUR[], ENUM_DANGER[], ENUM_DEFECT_STATE[];
 
 /* Finds a value by id, Chinese or English name (case-insensitive). */
 const struct enum_value *enum_find(const struct enum_value *vals, const char *text);

@@ -46,6 +46,9 @@ bool store_exec(struct store *st, struct err *e, const char *sql, const char *fm
 bool store_script(struct store *st, const char *sql, struct err *e);
 /* Rows as a JSON array of objects keyed by column name; NULL on error. */
 json_t *store_rows(struct store *st, struct err *e, const char *sql, const char *fmt, ...);
+/* The same with the values of ?1, ?2 ... in an array (queries whose
+ * conditions are put together at run time). */
+json_t *store_rows_bound(struct store *st, struct err *e, const char *sql, json_t *binds);
 /* The first row, or json null when there is none; NULL on error. */
 json_t *store_row(struct store *st, struct err *e, const char *sql, const char *fmt, ...);
 /* The first column of the first row as an integer; *found false if none. */

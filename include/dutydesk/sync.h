@@ -74,7 +74,8 @@ bool sync_apply(struct store *st, json_t *op, enum op_status *out, struct err *e
 json_t *sync_digest(struct store *st, const char *township, struct err *e);
 /* The rows of a scope with their bookkeeping columns and per-field
  * versions (what GET /v1/snapshot sends):
- * {"tables":{"incident":[{..}],..},"field_versions":[[tbl,id,field,hlc,node],..]} */
+ * {"tables":{"incident":[{..}],..},"field_versions":[{"tbl","row_id","field",
+ *  "hlc","node"},..]} */
 json_t *sync_snapshot_rows(struct store *st, const char *township, struct err *e);
 /* Loads a snapshot reply into a node that has pulled nothing yet (cursor
  * 0): rows it lacks are inserted as they are, rows it has merge per field;
@@ -97,6 +98,13 @@ struct hub_node {
 /* Creates the hub database (divisions loaded, new epoch). */
 bool hub_init(const char *path, struct err *e);
 bool hub_open(const char *path, struct hub **out, struct err *e);
+/* Loads the shipped item catalogue and plan library into the hub as
+ * county-wide records logged under node "hub", so every node pulls them
+ * (for `dutydeskd init`). The ids are fixed by the data (item-<code>,
+ * plan-<hash of key and version>), so the copies a node's own `dutydesk
+ * init` made are the same records: pushed, they answer "duplicate".
+ * *ops: how many ops were logged (0 when loaded already). */
+bool hub_load_library(struct hub *h, int *ops, struct err *e);
 void hub_close(struct hub *h);
 const char *hub_epoch(const struct hub *h);
 /* The hub's database (for its command line and tests). */
@@ -156,7 +164,12 @@ struct sync_stats {
 };
 /* One full cycle: push until the outbox is empty, pull until has_more is
  * false, push again if new local writes arrived. Safe to interrupt at any
- * point: every step commits what it learnt. */
+ * point: every step commits what it learnt. Ops refused as clock_ahead
+ * stay queued and the run fails with "check your clock"; once this
+ * clock is no longer ahead of the hub's, such ops (and the pending ones
+ * after them) are stamped again just above the hub's clock and sent.
+ * A new hub epoch (or 409 cursor_ahead) re-queues every acked op and
+ * reads the log again from 0. */
 bool sync_run(struct store *st, const struct sync_transport *t, struct sync_stats *out,
 	      struct err *e);
 /* Status for `dutydesk sync --status` and the console header:

@@ -86,7 +86,7 @@ void out_json(json_t *v);
 /* A value as display text (heap string). */
 char *out_text(json_t *v);
 
-extern const struct cli_cmd cmds_misc[], cmds_backup[], cmds_incident[], cmds_hazard[], cmds_stock[],
-	cmds_duty[], cmds_resources[], cmds_plan[], cmds_warning[];
+extern const struct cli_cmd cmds_misc[], cmds_backup[], cmds_incident[], cmds_hazard[],
+	cmds_stock[], cmds_duty[], cmds_resources[], cmds_plan[], cmds_warning[], cmds_sync[];
 
 #endif

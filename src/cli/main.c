@@ -18,8 +18,9 @@
  * and a message quoting a longer value would lose its explanation. */
 #define CLI_MAX_VALUE 65536
 
-static const struct cli_cmd *const groups[] = {cmds_misc, cmds_backup, cmds_incident, cmds_hazard, cmds_stock,
-					       cmds_duty, cmds_resources, cmds_plan, cmds_warning};
+static const struct cli_cmd *const groups[] = {cmds_misc, cmds_backup, cmds_incident,
+					       cmds_hazard, cmds_stock, cmds_duty,
+					       cmds_resources, cmds_plan, cmds_warning, cmds_sync};
 
 static void usage(FILE *f)
 {

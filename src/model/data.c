@@ -33,6 +33,8 @@ struct import {
 	bool update;                 /* a row whose code exists updates that record */
 	bool skip_bad;               /* keep the good rows even when some are bad */
 	const char *encoding;        /* of the file: utf-8, gbk, gb18030, auto */
+	bool to_verify;              /* mark new and changed rows "to verify" */
+	json_t *seen;                /* code -> line, for updates by code */
 	int inserted, updated;
 };
 
@@ -80,6 +82,31 @@ const char *header_chinese(const char *column)
 	return column;
 }
 
+/* Whether any of fields differs from the stored record id. */
+static bool row_differs(struct store *st, const struct table *t, const char *id, json_t *fields,
+			bool *differs, struct err *e)
+{
+	struct strbuf sql;
+	sb_init(&sql);
+	sb_puts(&sql, "SELECT id");
+	const char *k;
+	json_t *v;
+	json_object_foreach(fields, k, v)
+		if (table_column(t, k)) /* names from the schema only */
+			sb_printf(&sql, ", %s", table_column(t, k)->name);
+	sb_printf(&sql, " FROM %s WHERE id = ?", t->name);
+	json_t *cur = store_row(st, e, sql.buf, "s", id);
+	sb_finish(&sql);
+	if (!cur)
+		return false;
+	*differs = false;
+	json_object_foreach(fields, k, v)
+		if (table_column(t, k) && !json_equal(json_object_get(cur, k), v))
+			*differs = true;
+	json_decref(cur);
+	return true;
+}
+
 static bool insert_row(struct store *st, struct import *im, json_t *fields, json_t *extra,
 		       struct err *e)
 {
@@ -90,12 +117,19 @@ static bool insert_row(struct store *st, struct import *im, json_t *fields, json
 	if (im->table == &T_HAZARD && !hazard_validate(fields, e))
 		return false;
 	if (im->update && code && q_ref(st, im->table->name, code, id, NULL)) {
-		/* Re-import: the record is there; change what differs. */
-		bool changed = false;
+		/* Re-import: the record is there; change what differs (and only
+		 * then mark it to verify: an unchanged row needs no checking). */
+		bool changed = false, differs = false;
+		if (im->to_verify && !row_differs(st, im->table, id, fields, &differs, e))
+			return false;
+		if (differs)
+			json_object_set_new(fields, "to_verify", json_integer(1));
 		bool ok = rec_update(st, im->table, id, fields, &changed, e);
 		im->updated += changed;
 		return ok;
 	}
+	if (im->to_verify)
+		json_object_set_new(fields, "to_verify", json_integer(1));
 	id[0] = '\0';
 	if (im->id_prefix)
 		snprintf(id, sizeof id, "%s%s", im->id_prefix, code ? code : "");
@@ -154,7 +188,10 @@ static bool run_import(struct store *st, struct import *im, const char *path, in
 		if (n != nh) {
 			err_set(e, ERR_FAIL, "%s:%zu: %zu fields, but the header has %zu", path,
 				csv_line(c), n, nh);
-			goto out;
+			if (!im->errors)
+				goto out;
+			json_array_append_new(im->errors, json_string(e->msg));
+			continue;
 		}
 		json_t *fields = im->fixed ? json_deep_copy(im->fixed) : json_object();
 		json_t *extra = json_object();
@@ -185,6 +222,17 @@ static bool run_import(struct store *st, struct import *im, const char *path, in
 		 * half-way when the import goes on past bad rows. */
 		if (row_ok && im->errors)
 			row_ok = store_exec(st, e, "SAVEPOINT import_row", "");
+		/* Two rows with one code: the second would silently overwrite
+		 * the first. */
+		const char *code = im->seen && im->table->code_col
+			? json_string_value(json_object_get(fields, im->table->code_col)) : NULL;
+		if (row_ok && code && json_object_get(im->seen, code)) {
+			row_ok = err_set(e, ERR_FAIL, "%s: '%s': the same code as line %lld",
+					 im->table->code_col, code,
+					 (long long)json_integer_value(json_object_get(im->seen, code)));
+		} else if (row_ok && code) {
+			json_object_set_new(im->seen, code, json_integer((json_int_t)csv_line(c)));
+		}
 		if (row_ok) {
 			row_ok = fields_complete(im->table, fields, e) &&
 				 (im->row ? im->row : insert_row)(st, im, fields, extra, e);
@@ -235,13 +283,15 @@ bool import_file(struct store *st, const struct table *t, const char *path, json
 {
 	struct import im = {.table = t, .fixed = fixed, .update = t->code_col != NULL,
 			    .errors = json_array(), .skip_bad = o && o->skip_bad,
-			    .encoding = o ? o->encoding : NULL};
+			    .encoding = o ? o->encoding : NULL, .to_verify = o && o->to_verify,
+			    .seen = json_object()};
 	int rows = 0;
 	bool ok = run_import(st, &im, path, &rows, e);
 	r->rows = rows;
 	r->inserted = im.inserted;
 	r->updated = im.updated;
 	r->errors = im.errors;
+	json_decref(im.seen);
 	return ok;
 }
 
@@ -371,6 +421,8 @@ bool demo_load(struct store *st, struct err *e)
 		{"demo/major_sources.csv", "major_source", &T_HAZARD},
 		{"demo/flood_points.csv", "flood_point", &T_HAZARD},
 		{"demo/households.csv", NULL, &T_HOUSEHOLD},
+		{"demo/inspections.csv", NULL, &T_INSPECTION},
+		{"demo/defects.csv", NULL, &T_DEFECT},
 		{"demo/depots.csv", NULL, &T_DEPOT},
 		{"demo/stock.csv", NULL, &T_STOCK_MOVEMENT},
 		{"demo/teams.csv", NULL, &T_TEAM},

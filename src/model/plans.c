@@ -11,6 +11,7 @@
 #include "dutydesk/dtime.h"
 #include "dutydesk/model.h"
 #include "dutydesk/plan.h"
+#include "dutydesk/sha256.h"
 
 char *plans_dir(void)
 {
@@ -48,7 +49,14 @@ bool plan_store(struct store *st, json_t *plan, char id[ID_TEXT], bool *is_new, 
 	json_t *f = json_pack("{s:s, s:s, s:s, s:s}", "plan_key", key, "version", version, "title",
 			      json_string_value(json_object_get(plan, "title")), "source", src);
 	free(src);
-	id[0] = '\0';
+	/* The id comes from key and version, so that every database that
+	 * loads the same library holds the same plan rows and sync sees one
+	 * record, not one per office. */
+	char *kv = xasprintf("%s\x1f%s", key, version);
+	char hex[SHA256_HEX];
+	sha256_hex(kv, strlen(kv), hex);
+	free(kv);
+	snprintf(id, ID_TEXT, "plan-%.30s", hex);
 	bool ok = rec_insert(st, &T_PLAN, f, id, e);
 	json_decref(f);
 	return ok;

@@ -46,6 +46,13 @@ const struct enum_value ENUM_FLOOD_SUBTYPE[] = {
 const struct enum_value ENUM_HAZARD_STATUS[] = {
 	{"registered", "在册", "registered"}, {"mitigated", "已治理", "mitigated"},
 	{"relocated", "已搬迁", "relocated"}, {"written_off", "已核销", "written off"}, END};
+/* 险情等级 of a geological hazard point, from the people it threatens. */
+const struct enum_value ENUM_DANGER[] = {
+	{"huge", "特大型", "very large (1000+ people)"}, {"large", "大型", "large (500-999)"},
+	{"medium", "中型", "medium (100-499)"}, {"small", "小型", "small (under 100)"}, END};
+const struct enum_value ENUM_DEFECT_STATE[] = {
+	{"open", "待整改", "open"}, {"rectifying", "整改中", "being rectified"},
+	{"rectified", "已整改", "rectified"}, END};
 const struct enum_value ENUM_INSPECTION_KIND[] = {
 	{"pre_flood", "汛前排查", "pre-flood check"}, {"in_flood", "汛中巡查", "in-flood patrol"},
 	{"post_flood", "汛后核查", "post-flood check"}, {"patrol", "日常巡查", "routine patrol"}, END};
@@ -134,17 +141,21 @@ COLS(T_HAZARD, TXT_REQ("code"), ENUM_REQ("kind", ENUM_HAZARD_KIND), TXT("subtype
      TXT("resp_phone"), TXT("mgr_person"), TXT("mgr_phone"), INT("floors", 0, 300),
      REAL("area_m2", 0, 1e9), COUNT("occupancy"), TXT("enterprise"), TXT("substance"),
      INT("grade", 1, 4), TXT("principal"), TXT("principal_phone"), TXT("technical"),
-     TXT("technical_phone"), TXT("operational"), TXT("operational_phone"));
+     TXT("technical_phone"), TXT("operational"), TXT("operational_phone"), BOOL("to_verify"));
 TABLE(T_HAZARD, "hazard", false, "code");
 
 COLS(T_HOUSEHOLD, REF("hazard_id", "hazard_code", "hazard", true), TXT_REQ("head"),
-     TXT("address"), COUNT("members"), TXT("phone"));
+     TXT("address"), COUNT("members"), TXT("phone"), TIME("evacuated_at"), TXT("evacuated_by"));
 TABLE(T_HOUSEHOLD, "household", false, NULL);
 
 COLS(T_INSPECTION, REF("hazard_id", "hazard", "hazard", true),
      ENUM_REQ("kind", ENUM_INSPECTION_KIND), TIME("at"), TXT("inspector"),
-     ENUM_REQ("result", ENUM_RESULT), TXT("note"));
+     ENUM_REQ("result", ENUM_RESULT), TXT("note"), TXT("photos"));
 TABLE(T_INSPECTION, "inspection", true, NULL);
+
+COLS(T_DEFECT, REF("hazard_id", "hazard", "hazard", true), TIME("found_at"), TXT_REQ("text"),
+     TIME("due_at"), ENUM("state", ENUM_DEFECT_STATE), TIME("rectified_at"), TXT("note"));
+TABLE(T_DEFECT, "defect", false, NULL);
 
 COLS(T_SHIFT, TIME("started_at"), TIME("ended_at"), TXT_REQ("officers"), TXT("leader"),
      TXT("notes"), TXT("handed_to"), TIME("handed_at"), TXT("acked_by"), TIME("acked_at"),
@@ -219,7 +230,14 @@ TABLE(T_CHECKLIST_TICK, "checklist_tick", true, NULL);
 static const struct table *const all_tables[] = {
 	&T_CONTACT, &T_HAZARD, &T_HOUSEHOLD, &T_INSPECTION, &T_SHIFT, &T_INCIDENT,
 	&T_TIMELINE, &T_DEPOT, &T_ITEM, &T_STOCK_MOVEMENT, &T_TEAM, &T_EXPERT,
-	&T_PLAN, &T_PLAN_ACTIVATION, &T_CHECKLIST_ITEM, &T_CHECKLIST_TICK, &T_DUTY_ENTRY, &T_TASK};
+	&T_PLAN, &T_PLAN_ACTIVATION, &T_CHECKLIST_ITEM, &T_CHECKLIST_TICK, &T_DUTY_ENTRY, &T_TASK,
+	&T_DEFECT};
+
+const struct table *const *table_all(size_t *n)
+{
+	*n = ARRAY_LEN(all_tables);
+	return all_tables;
+}
 
 const struct table *table_by_name(const char *name)
 {

@@ -259,6 +259,23 @@ static const char v9[] =
 	"ALTER TABLE duty_entry ADD COLUMN area_codes TEXT;\n"
 	"ALTER TABLE duty_entry ADD COLUMN valid_from INTEGER;\n";
 
+/* Hazard registers: imported rows waiting to be checked; households
+ * ticked as evacuated (a field, so the latest tick wins everywhere);
+ * photos of an inspection by reference; fire-safety defects of a unit
+ * and their rectification. */
+static const char v10[] =
+	"ALTER TABLE hazard ADD COLUMN to_verify INTEGER NOT NULL DEFAULT 0"
+	" CHECK (to_verify IN (0,1));\n"
+	"ALTER TABLE household ADD COLUMN evacuated_at INTEGER;\n"
+	"ALTER TABLE household ADD COLUMN evacuated_by TEXT;\n"
+	"ALTER TABLE inspection ADD COLUMN photos TEXT;\n"
+	"CREATE TABLE defect (" MUTABLE_COLS
+	" hazard_id TEXT NOT NULL REFERENCES hazard(id), found_at INTEGER NOT NULL,"
+	" text TEXT NOT NULL, due_at INTEGER,"
+	" state TEXT NOT NULL DEFAULT 'open' CHECK (state IN ('open','rectifying','rectified')),"
+	" rectified_at INTEGER, note TEXT) STRICT;\n"
+	"CREATE INDEX defect_hazard ON defect(hazard_id, state);\n";
+
 /* Sync state of this database as a node: where its pull got to in the
  * hub's log, which hub epoch that cursor belongs to, and how the last run
  * went (words for the header). The inbox holds remote ops that cannot be
@@ -268,7 +285,7 @@ static const char v9[] =
  * reason, to be seen rather than lost. sync_seen lists the remote ops applied, so
  * that one delivered again (a re-pull after a hub restore) is a duplicate
  * and not a "conflict" with the newer value that replaced it. */
-static const char v10[] =
+static const char v11[] =
 	"CREATE TABLE sync_state (one INTEGER PRIMARY KEY CHECK (one = 1),"
 	" cursor INTEGER NOT NULL DEFAULT 0, hub_epoch TEXT, last_attempt INTEGER,"
 	" last_success INTEGER, last_error TEXT, last_error_at INTEGER) STRICT;\n"
@@ -279,5 +296,5 @@ static const char v10[] =
 	"CREATE TABLE sync_seen (op_id TEXT PRIMARY KEY) STRICT, WITHOUT ROWID;\n"
 	"CREATE INDEX sync_conflict_row ON sync_conflict(tbl, row_id);\n";
 
-const char *const store_migrations[] = {v1, v2, v3, v4, v5, v6, v7, v8, v9, v10};
+const char *const store_migrations[] = {v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11};
 const int store_schema_version = (int)(sizeof store_migrations / sizeof store_migrations[0]);

@@ -11,7 +11,8 @@
 static void present(json_t *o)
 {
 	static const char *const flags[] = {"road", "county_town", "high_risk", "hazard_card",
-					    "available", "archived", "overdue", "below_min", "drill"};
+					    "available", "archived", "overdue", "below_min", "drill",
+					    "to_verify"};
 	const char *k;
 	json_t *v;
 	void *tmp;
@@ -41,7 +42,7 @@ void q_present(json_t *v)
 			present(o);
 }
 
-static json_t *present_all(json_t *arr)
+json_t *q_present_all(json_t *arr)
 {
 	size_t i;
 	json_t *o;
@@ -50,12 +51,6 @@ static json_t *present_all(json_t *arr)
 			present(o);
 	return arr;
 }
-
-#define DIVISION_COLS \
-	"t.name AS township, x.township_code, v.name AS village, x.village_code"
-#define DIVISION_JOINS \
-	" LEFT JOIN division t ON t.code = x.township_code" \
-	" LEFT JOIN division v ON v.code = x.village_code"
 
 #define INCIDENT_COLS \
 	"x.id, x.number, x.title, ty.class, x.type, ty.name_zh AS type_name, x.level, x.status, " \
@@ -76,7 +71,7 @@ json_t *q_incident_list(struct store *st, const struct incident_filter *f, struc
 		" ORDER BY x.received_at DESC, x.id DESC LIMIT ?4",
 		"ssii", f->open_only ? "1" : NULL, f->township_code, f->since,
 		f->limit > 0 ? f->limit : (int64_t)-1);
-	return f->raw ? rows : present_all(rows);
+	return f->raw ? rows : q_present_all(rows);
 }
 
 json_t *q_incident_show(struct store *st, const char *number, struct err *e)
@@ -92,7 +87,7 @@ json_t *q_incident_show(struct store *st, const char *number, struct err *e)
 		return r;
 	present(r);
 	/* Struck entries stay, marked with the correction that struck them. */
-	json_t *tl = present_all(store_rows(st, e,
+	json_t *tl = q_present_all(store_rows(st, e,
 		"SELECT l.id, l.kind, l.seq, l.via, l.text, l.corrects_id,"
 		" (SELECT c.id FROM timeline c WHERE c.corrects_id = l.id LIMIT 1) AS corrected_by,"
 		" l.deaths, l.injured, l.missing, l.trapped, l.evacuated, l.actor AS author,"
@@ -111,46 +106,6 @@ json_t *q_incident_show(struct store *st, const char *number, struct err *e)
 		return NULL;
 	}
 	json_object_set_new(r, "stock", stock);
-	return r;
-}
-
-#define HAZARD_COLS \
-	"x.id, x.code, x.kind, x.subtype, x.name, " DIVISION_COLS ", x.scale, x.road," \
-	" x.county_town, x.high_risk, x.households, x.people, x.monitor, x.monitor_phone," \
-	" x.status, x.lon, x.lat"
-
-json_t *q_hazard_list(struct store *st, const struct hazard_filter *f, struct err *e)
-{
-	return present_all(store_rows(st, e,
-		"SELECT " HAZARD_COLS " FROM hazard x" DIVISION_JOINS
-		" WHERE x.archived = 0 AND (?1 IS NULL OR x.kind = ?1)"
-		" AND (?2 IS NULL OR x.township_code = ?2) AND (?3 IS NULL OR x.scale = ?3)"
-		" ORDER BY x.kind, x.code LIMIT ?4",
-		"sssi", f->kind, f->township_code, f->scale, f->limit > 0 ? f->limit : (int64_t)-1));
-}
-
-json_t *q_hazard_show(struct store *st, const char *code, struct err *e)
-{
-	json_t *r = store_row(st, e,
-		"SELECT x.*, t.name AS township, v.name AS village FROM hazard x" DIVISION_JOINS
-		" WHERE x.code = ?1 OR x.id = ?1", "s", code);
-	if (!r || json_is_null(r))
-		return r;
-	present(r);
-	const char *id = json_string_value(json_object_get(r, "id"));
-	json_t *insp = present_all(store_rows(st, e,
-		"SELECT id, kind, at, inspector, result, note, actor, created_at FROM inspection"
-		" WHERE hazard_id = ? ORDER BY at DESC, hlc DESC", "s", id));
-	json_t *hh = insp ? store_rows(st, e,
-		"SELECT id, head, address, members, phone FROM household"
-		" WHERE hazard_id = ? AND archived = 0 ORDER BY head", "s", id) : NULL;
-	if (!insp || !hh) {
-		json_decref(insp);
-		json_decref(r);
-		return NULL;
-	}
-	json_object_set_new(r, "inspections", insp);
-	json_object_set_new(r, "household_list", hh);
 	return r;
 }
 
@@ -388,28 +343,4 @@ json_t *q_choices(struct store *st, const char *what, struct err *e)
 			return store_rows(st, e, q[i].sql, "");
 	err_set(e, ERR_FAIL, "no choices for %s", what);
 	return NULL;
-}
-
-json_t *q_hazards_full(struct store *st, const char *kind, const char *township_code,
-		       struct err *e)
-{
-	return present_all(store_rows(st, e,
-		"SELECT x.*, t.name AS township, v.name AS village FROM hazard x" DIVISION_JOINS
-		" WHERE x.archived = 0 AND x.kind = ?1 AND (?2 IS NULL OR x.township_code = ?2)"
-		" ORDER BY x.code", "ss", kind, township_code));
-}
-
-json_t *q_warning_points(struct store *st, const char *entry_id, int64_t now, struct err *e)
-{
-	return present_all(store_rows(st, e,
-		"SELECT DISTINCT x.code, x.name, t.name AS township, v.name AS village, x.people,"
-		" x.households, x.monitor, x.monitor_phone, x.scale, w.colour FROM duty_entry w"
-		" JOIN hazard x ON instr(',' || w.area_codes || ',', ',' || x.township_code || ',') > 0"
-		" LEFT JOIN division t ON t.code = x.township_code"
-		" LEFT JOIN division v ON v.code = x.village_code"
-		" WHERE w.kind = 'warning' AND w.area_codes IS NOT NULL AND x.kind = 'geohazard'"
-		" AND x.status = 'registered' AND x.archived = 0"
-		" AND (?1 IS NOT NULL AND substr(w.id, 1, length(?1)) = ?1 OR ?1 IS NULL"
-		"  AND coalesce(w.valid_from, w.at) <= ?2 AND (w.valid_until IS NULL OR w.valid_until > ?2))"
-		" ORDER BY x.township_code, x.code", "si", entry_id, now));
 }

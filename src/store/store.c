@@ -517,6 +517,18 @@ json_t *store_rows(struct store *st, struct err *e, const char *sql, const char 
 	return s ? rows(st, e, s, false) : NULL;
 }
 
+json_t *store_rows_bound(struct store *st, struct err *e, const char *sql, json_t *binds)
+{
+	sqlite3_stmt *s = store_prep(st, sql, e);
+	if (!s)
+		return NULL;
+	size_t i;
+	json_t *v;
+	json_array_foreach(binds, i, v)
+		store_bind_json(s, (int)i + 1, v);
+	return rows(st, e, s, false);
+}
+
 json_t *store_row(struct store *st, struct err *e, const char *sql, const char *fmt, ...)
 {
 	va_list ap;

@@ -37,4 +37,12 @@ bool store_sql_error(struct store *st, struct err *e, const char *what);
 /* mkdir -p of the folder holding path, new folders mode 0700. */
 bool store_make_parent_dirs(const char *path, struct err *e);
 
+/* A record's township and village names beside their codes (record
+ * aliased x). */
+#define DIVISION_COLS \
+	"t.name AS township, x.township_code, v.name AS village, x.village_code"
+#define DIVISION_JOINS \
+	" LEFT JOIN division t ON t.code = x.township_code" \
+	" LEFT JOIN division v ON v.code = x.village_code"
+
 #endif

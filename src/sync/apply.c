@@ -46,15 +46,9 @@ bool op_status_parse(const char *name, enum op_status *out)
 	return false;
 }
 
-static const struct table *const tables[] = {
-	&T_CONTACT, &T_HAZARD, &T_HOUSEHOLD, &T_INSPECTION, &T_SHIFT, &T_INCIDENT,
-	&T_TIMELINE, &T_DEPOT, &T_ITEM, &T_STOCK_MOVEMENT, &T_TEAM, &T_EXPERT,
-	&T_PLAN, &T_PLAN_ACTIVATION, &T_CHECKLIST_ITEM, &T_CHECKLIST_TICK, &T_DUTY_ENTRY, &T_TASK};
-
 const struct table *const *sync_tables(size_t *n)
 {
-	*n = ARRAY_LEN(tables);
-	return tables;
+	return table_all(n); /* every table the schema describes is synced */
 }
 
 bool sync_exec_array(struct store *st, const char *sql, json_t *vals, struct err *e)
@@ -446,12 +440,19 @@ static bool merge_fields(struct store *st, json_t *op, const struct table *t, co
 			 json_t *row, enum op_status *out, char *msg, size_t msglen,
 			 struct err *e)
 {
-	char *mine = NULL;
-	if (!store_text(st, e, &mine, "SELECT node_id FROM node", ""))
+	json_t *self = store_row(st, e, "SELECT node_id, role FROM node", "");
+	if (!self)
 		return false;
 	char me[64];
-	snprintf(me, sizeof me, "%s", mine ? mine : "");
-	free(mine);
+	snprintf(me, sizeof me, "%s", json_is_object(self)
+					      ? json_string_value(json_object_get(self, "node_id"))
+					      : "");
+	/* A township never writes the county's catalogue or plans: its own
+	 * copies (made with its database) give way to whatever the county's
+	 * say, however the stamps compare. */
+	bool county_data = (t == &T_ITEM || t == &T_PLAN) &&
+			   str_eq(json_string_value(json_object_get(self, "role")), "township");
+	json_decref(self);
 	const char *hlc = json_string_value(json_object_get(op, "hlc"));
 	const char *node = json_string_value(json_object_get(op, "node"));
 	const char *created = json_string_value(json_object_get(row, "created_hlc"));
@@ -477,6 +478,10 @@ static bool merge_fields(struct store *st, json_t *op, const struct table *t, co
 		int c = version_cmp(hlc, node, ch, cn);
 		json_t *cur = json_object_get(row, k);
 		bool differ = !json_equal(cur ? cur : json_null(), v);
+		if (county_data && str_eq(cn, me) && !str_eq(node, me)) {
+			c = 1;
+			differ = false; /* not a conflict: the local copy was never the county's */
+		}
 		if (c > 0 && differ && str_eq(cn, me)) {
 			/* This node's own value, not yet sent, replaced by a newer one:
 			 * the other writer cannot have seen it, so it is a conflict too. */

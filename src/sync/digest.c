@@ -4,8 +4,10 @@
  * A table's digest is SHA-256 over its rows in id order, one compact JSON
  * array per row and a newline after each. Mutable rows: id, archived and
  * the schema's columns (the stamps of when they changed are bookkeeping
- * and differ with arrival order). Append-only rows: id, origin_node, hlc,
- * created_at, actor and the columns (written once, the same everywhere). */
+ * and differ with arrival order). Append-only rows: id, origin_node,
+ * created_at, actor and the columns (written once, the same everywhere;
+ * their stamp is left out: a node whose clock ran ahead re-sends such
+ * ops with new stamps but cannot rewrite its own append-only rows). */
 #include "sync_impl.h"
 
 #include <stdio.h>
@@ -16,7 +18,8 @@
 void canon_cols(const struct table *t, bool meta, struct strbuf *sb)
 {
 	if (t->append_only)
-		sb_puts(sb, "id, origin_node, hlc, created_at, actor");
+		sb_puts(sb, meta ? "id, origin_node, hlc, created_at, actor"
+				 : "id, origin_node, created_at, actor");
 	else if (meta)
 		sb_puts(sb, "id, origin_node, created_hlc, hlc, archived");
 	else
@@ -173,15 +176,19 @@ static bool load_tables(struct store *st, json_t *snap, struct err *e)
 	json_t *f;
 	json_array_foreach(fvs, i, f) {
 		char key[256];
-		snprintf(key, sizeof key, "%s/%s", json_string_value(json_array_get(f, 0)),
-			 json_string_value(json_array_get(f, 1)));
+		const char *tbl = json_string_value(json_object_get(f, "tbl"));
+		const char *rid = json_string_value(json_object_get(f, "row_id"));
+		const char *fld = json_string_value(json_object_get(f, "field"));
+		json_t *h = json_object_get(f, "hlc"), *nd = json_object_get(f, "node");
+		if (!tbl || !rid || !fld || !json_is_string(h) || !json_is_string(nd))
+			continue;
+		snprintf(key, sizeof key, "%s/%s", tbl, rid);
 		json_t *m = json_object_get(byrow, key);
 		if (!m) {
 			m = json_object();
 			json_object_set_new(byrow, key, m);
 		}
-		json_object_set_new(m, json_string_value(json_array_get(f, 2)),
-				    json_pack("[O, O]", json_array_get(f, 3), json_array_get(f, 4)));
+		json_object_set_new(m, fld, json_pack("[O, O]", h, nd));
 	}
 	size_t n;
 	const struct table *const *ts = sync_tables(&n);

@@ -12,7 +12,7 @@
  *              county shifts, warnings...). Fixed when the row is created.
  * Ownership comes from the hub's own copy of the row or of its parent,
  * never from the payload: a timeline entry belongs to its incident's
- * township, a household or inspection to its hazard's, a movement to its
+ * township, a household, inspection or defect to its hazard's, a movement to its
  * depot's, a checklist to its activation's. */
 #include "sync_impl.h"
 
@@ -122,6 +122,60 @@ void hub_close(struct hub *h)
 		return;
 	store_close(h->st);
 	free(h);
+}
+
+/* ---- the county's library ---- */
+
+bool hub_load_library(struct hub *h, int *ops, struct err *e)
+{
+	struct store *st = h->st;
+	int plans = 0;
+	*ops = 0;
+	json_t *problems = json_array();
+	bool ok = store_begin(st, e);
+	if (!ok) {
+		json_decref(problems);
+		return false;
+	}
+	ok = catalogue_load(st, e) && plans_load_library(st, &plans, problems, e);
+	/* What that wrote sits in the hub's own outbox: into the log, as
+	 * county-wide records every node pulls. */
+	json_t *rows = ok ? store_rows(st, e, "SELECT op_id, tbl, row_id, hlc, body FROM outbox"
+				       " WHERE state = 'pending' ORDER BY op_seq", "")
+			  : NULL;
+	size_t i;
+	json_t *r;
+	json_array_foreach(rows, i, r) {
+		int64_t seq;
+		const char *op_id = json_string_value(json_object_get(r, "op_id"));
+		ok = store_exec(st, e,
+				"INSERT INTO row_scope (tbl, row_id, owner) VALUES (?, ?, '*')"
+				" ON CONFLICT DO NOTHING", "ss",
+				json_string_value(json_object_get(r, "tbl")),
+				json_string_value(json_object_get(r, "row_id"))) &&
+		     store_exec(st, e,
+				"INSERT INTO oplog (op_id, node, owner, tbl, row_id, hlc, body, received_at)"
+				" VALUES (?, 'hub', '*', ?, ?, ?, ?, ?)", "sssssi", op_id,
+				json_string_value(json_object_get(r, "tbl")),
+				json_string_value(json_object_get(r, "row_id")),
+				json_string_value(json_object_get(r, "hlc")),
+				json_string_value(json_object_get(r, "body")), dd_now()) &&
+		     store_int(st, e, &seq, "SELECT last_insert_rowid()", "") &&
+		     store_exec(st, e, "UPDATE outbox SET state = 'acked', server_seq = ?,"
+				" result = 'applied' WHERE op_id = ?", "is", seq, op_id);
+		if (!ok)
+			break;
+		++*ops;
+	}
+	json_decref(rows);
+	if (ok && rows == NULL)
+		ok = false;
+	if (ok)
+		ok = store_commit(st, e);
+	else
+		store_rollback(st);
+	json_decref(problems);
+	return ok;
 }
 
 /* ---- enrolment ---- */
@@ -271,7 +325,7 @@ static const char *parent_of(const struct table *t, const char **col)
 	*col = NULL;
 	if (t == &T_TIMELINE || t == &T_PLAN_ACTIVATION || t == &T_TASK)
 		return *col = "incident_id", "incident";
-	if (t == &T_HOUSEHOLD || t == &T_INSPECTION)
+	if (t == &T_HOUSEHOLD || t == &T_INSPECTION || t == &T_DEFECT)
 		return *col = "hazard_id", "hazard";
 	if (t == &T_STOCK_MOVEMENT)
 		return *col = "depot_id", "depot";
@@ -382,16 +436,16 @@ static bool authorise(struct store *st, const struct hub_node *who, json_t *op, 
 	if (county)
 		return true;
 	if (found && str_eq(owner, "*") && str_eq(kind, "insert")) {
-		/* A township's own copy of county-wide data (the catalogue its
-		 * database was made with): harmless when it says what the hub has. */
+		/* A township's own copy of a county-wide record (the catalogue and
+		 * plans its database was made with): the record is already here,
+		 * the county's copy stands and reaches the township by pull. */
 		bool same;
 		if (!row_has(st, t, id, fields, &same, e))
 			return false;
-		if (same) {
-			*v = V_SAME;
-			snprintf(msg, msglen, "%s %s is county-wide; the hub has the same", t->name, id);
-			return true;
-		}
+		*v = V_SAME;
+		snprintf(msg, msglen, "%s %s is county-wide and already at the hub%s", t->name, id,
+			 same ? "" : "; the county's copy stands");
+		return true;
 	}
 	if (!str_eq(owner, who->township)) {
 		*v = V_FORBIDDEN;

@@ -58,9 +58,90 @@ static bool count(struct store *st, const char *sql, int64_t *n, struct err *e)
 	return store_int(st, e, n, sql, "");
 }
 
+/* Ops stamped while this node's clock ran ahead, refused by the hub as
+ * clock_ahead, would stay refused until real time caught up with them
+ * (and every later op with them: the clock never goes back). Once the
+ * clock agrees with the hub's again, the pending ops from the first such
+ * op on get new stamps just above the hub's clock, in their order, and
+ * so do the rows and field versions they wrote. Nobody has accepted the
+ * old stamps, so nothing else needs them. Inside a transaction. */
+static bool restamp(struct store *st, hlc_t hub, int *count, struct err *e)
+{
+	*count = 0;
+	struct node_info ni;
+	if (!store_node(st, &ni, e))
+		return false;
+	int64_t now = dd_now_ms();
+	json_t *rows = store_rows(st, e, "SELECT op_id, hlc, tbl, row_id, body, state FROM outbox"
+				  " ORDER BY op_seq", "");
+	if (!rows)
+		return false;
+	hlc_t clock = hub;
+	bool from = false, ok = true;
+	size_t i;
+	json_t *r;
+	json_array_foreach(rows, i, r) {
+		hlc_t old;
+		const char *oh = json_string_value(json_object_get(r, "hlc"));
+		if (!hlc_parse(oh, &old))
+			continue;
+		bool ahead = hlc_ms(old) > now + SYNC_MAX_FUTURE_MS;
+		if (!from && !(ahead && str_eq(json_string_value(json_object_get(r, "state")),
+					       "pending"))) {
+			if (!ahead && old > clock)
+				clock = old;
+			continue;
+		}
+		from = true;
+		if (!str_eq(json_string_value(json_object_get(r, "state")), "pending"))
+			continue;
+		const struct table *t = table_by_name(json_string_value(json_object_get(r, "tbl")));
+		const char *id = json_string_value(json_object_get(r, "row_id"));
+		if (!t)
+			continue;
+		clock = hlc_next(clock, now);
+		char nh[HLC_TEXT];
+		hlc_format(clock, nh);
+		json_t *body = json_loads(json_string_value(json_object_get(r, "body")), 0, NULL);
+		json_object_set_new(body, "hlc", json_string(nh));
+		char *nb = json_dumps(body, JSON_COMPACT | JSON_SORT_KEYS);
+		json_decref(body);
+		char sql[160];
+		ok = store_exec(st, e, "UPDATE outbox SET hlc = ?, body = ?, result = NULL"
+				" WHERE op_id = ?", "sss", nh, nb,
+				json_string_value(json_object_get(r, "op_id"))) &&
+		     store_exec(st, e, "UPDATE field_version SET hlc = ? WHERE tbl = ? AND row_id = ?"
+				" AND hlc = ? AND node = ?", "sssss", nh, t->name, id, oh, ni.node_id);
+		free(nb);
+		/* Append-only rows cannot change (their triggers say so); their
+		 * stamp only orders entries of the same second, so the local row
+		 * keeps it and the op carries the new one. */
+		if (ok && !t->append_only) {
+			snprintf(sql, sizeof sql, "UPDATE %s SET hlc = ?1 WHERE id = ?2 AND hlc = ?3",
+				 t->name);
+			ok = store_exec(st, e, sql, "sss", nh, id, oh);
+		}
+		if (ok && !t->append_only) {
+			snprintf(sql, sizeof sql, "UPDATE %s SET created_hlc = ?1 WHERE id = ?2 AND"
+				 " created_hlc = ?3 AND origin_node = ?4", t->name);
+			ok = store_exec(st, e, sql, "ssss", nh, id, oh, ni.node_id);
+		}
+		if (!ok)
+			break;
+		++*count;
+	}
+	json_decref(rows);
+	if (ok && *count) {
+		char ch[HLC_TEXT];
+		hlc_format(clock, ch);
+		ok = store_exec(st, e, "UPDATE node SET hlc = ?", "s", ch);
+	}
+	return ok;
+}
+
 /* One push request; *done when nothing was pending. */
 static bool push_once(struct store *st, const struct sync_transport *t, struct sync_stats *stats,
-		      bool *done, bool *epoch_changed, struct err *e)
+		      bool *done, bool *epoch_changed, bool *restamped, struct err *e)
 {
 	*done = false;
 	*epoch_changed = false;
@@ -174,17 +255,31 @@ static bool push_once(struct store *st, const struct sync_transport *t, struct s
 		}
 	}
 	const char *hh = json_string_value(json_object_get(reply, "hub_hlc"));
+	hlc_t hub = 0;
+	/* This clock is not ahead of the hub's (behind is fine). */
+	bool sane = hh && hlc_parse(hh, &hub) &&
+		    dd_now_ms() <= hlc_ms(hub) + SYNC_MAX_FUTURE_MS / 2;
+	int fixed = 0;
 	ok = (!hh || clock_merge(st, hh, e)) &&
 	     follow_epoch(st, json_string_value(json_object_get(reply, "hub_epoch")), epoch_changed,
-			  e) &&
-	     store_commit(st, e);
+			  e);
+	/* Refused as ahead while this clock now agrees with the hub's: the
+	 * clock was wrong and has been put right; stamp those ops again. */
+	if (ok && *clock_msg && sane && !*restamped) {
+		ok = restamp(st, hub, &fixed, e);
+		*restamped = true;
+	}
+	if (ok)
+		ok = store_commit(st, e);
 	if (!ok)
 		store_rollback(st);
 	json_decref(reply);
 	if (!ok)
 		return false;
-	if (*clock_msg)
+	if (*clock_msg && !fixed)
 		return err_set(e, ERR_FAIL, "push: %s", clock_msg);
+	if (fixed)
+		return true;
 	if (!progress && !*epoch_changed)
 		return err_set(e, ERR_FAIL, "push: the hub answered without taking any op");
 	return true;
@@ -292,7 +387,7 @@ static bool pull_once(struct store *st, const struct sync_transport *t, struct s
 }
 
 static bool push_all(struct store *st, const struct sync_transport *t, struct sync_stats *s,
-		     int *rounds, bool *epoch_changed, struct err *e)
+		     int *rounds, bool *epoch_changed, bool *restamped, struct err *e)
 {
 	bool done = false;
 	*epoch_changed = false;
@@ -300,7 +395,7 @@ static bool push_all(struct store *st, const struct sync_transport *t, struct sy
 		bool changed;
 		if (++*rounds > MAX_ROUNDS)
 			return err_set(e, ERR_FAIL, "sync: too many requests in one run");
-		if (!push_once(st, t, s, &done, &changed, e))
+		if (!push_once(st, t, s, &done, &changed, restamped, e))
 			return false;
 		*epoch_changed |= changed;
 	}
@@ -311,9 +406,10 @@ static bool run(struct store *st, const struct sync_transport *t, struct sync_st
 		struct err *e)
 {
 	int rounds = 0;
+	bool restamped = false;
 	for (int pass = 0; pass < 4; pass++) {
 		bool changed;
-		if (!push_all(st, t, s, &rounds, &changed, e))
+		if (!push_all(st, t, s, &rounds, &changed, &restamped, e))
 			return false;
 		bool more = true, restart = false;
 		while (more && !restart) {

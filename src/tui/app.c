@@ -22,6 +22,7 @@
 #include "dutydesk/report.h"
 #include "dutydesk/width.h"
 #include "lpane.h"
+#include "sync_bg.h"
 #include "tui.h"
 
 bool tui_zh;
@@ -134,9 +135,18 @@ static void paint_header(struct app *app)
 	char overdue[48] = "";
 	if (app->overdue)
 		snprintf(overdue, sizeof overdue, "!%s %lld  ", _("OVERDUE"), (long long)app->overdue);
+	char sync[160];
+	sync_bg_words(app->sync, app->zh, sync, sizeof sync);
+	/* the sync words give way first on a narrow screen (the error last) */
+	int room = app->cols / 2 - 8;
+	if (text_width(sync) > room) {
+		int used;
+		size_t n = text_fit(sync, room > 1 ? room - 1 : 0, &used);
+		snprintf(sync + n, sizeof sync - n, "%s", room > 1 ? "…" : "");
+	}
 	snprintf(right, sizeof right, "%s%s %lld  %s %lld  %s  %s ", overdue, _("open"),
 		 (long long)json_integer_value(json_object_get(json_object_get(app->stats, "incidents"), "open")),
-		 _("alerts"), (long long)app->alerts, _("sync: off"), clock);
+		 _("alerts"), (long long)app->alerts, sync, clock);
 	int rw = text_width(right);
 	put_cell(stdscr, 0, 0, left, app->cols - rw, false, theme_attr(R_HEADER));
 	put_cell(stdscr, 0, app->cols - rw, right, rw, false, theme_attr(R_HEADER));
@@ -576,7 +586,12 @@ void app_command(struct app *app, const char *line)
 		else
 			app_message(app, true, "%s", e.msg);
 	} else if (!strcmp(verb, "sync")) {
-		app_message(app, true, "%s", _("sync is not configured (no county hub set)"));
+		if (sync_bg_now(app->sync))
+			app_message(app, false, "%s", _("syncing with the county hub in the background"));
+		else
+			app_message(app, true, "%s",
+				    _("sync is not configured (set sync: server and token_file in the "
+				      "config file)"));
 	} else {
 		app_message(app, true, _("unknown command: %s (see :help)"), verb);
 	}
@@ -799,8 +814,12 @@ static void handle_key(struct app *app, int key, bool is_char)
 			return;
 		}
 		int r = form_key(app, app->form, key, is_char);
-		if (r == 1)
+		if (r == 1) {
 			close_form(app, true);
+			struct form *next = app->next_form;
+			app->next_form = NULL;
+			app_open_form(app, next);
+		}
 		else if (r == -1 && app->form->dirty)
 			app->confirm_discard = true;
 		else if (r == -1)
@@ -947,6 +966,11 @@ int tui_main(const char *db_path, const char *officer)
 		store_close(app->st);
 		return 1;
 	}
+	static struct sync_bg sync_s;
+	sync_bg_init(&sync_s, db_path);
+	if (app->readonly)
+		sync_s.on = false; /* a read-only database cannot take pulled ops */
+	app->sync = &sync_s;
 	if (!app->cfg.officer[0])
 		snprintf(app->cfg.officer, sizeof app->cfg.officer, "%s", officer ? officer : "");
 	store_set_actor(app->st, app->cfg.officer);
@@ -1043,8 +1067,12 @@ int tui_main(const char *db_path, const char *officer)
 		int timeout = 1000 - (int)(now - last_check);
 		if (timeout < 0)
 			timeout = 0;
-		struct pollfd fds[2] = {{STDIN_FILENO, POLLIN, 0}, {sigpipe_fd[0], POLLIN, 0}};
-		int n = poll(fds, 2, timeout);
+		int sync_wait = sync_bg_timeout(app->sync, now);
+		if (sync_wait < timeout)
+			timeout = sync_wait;
+		struct pollfd fds[3] = {{STDIN_FILENO, POLLIN, 0}, {sigpipe_fd[0], POLLIN, 0},
+					{sync_bg_fd(app->sync), POLLIN, 0}};
+		int n = poll(fds, 3, timeout);
 		if (n < 0 && errno != EINTR)
 			break;
 		if (n > 0 && (fds[1].revents & POLLIN)) {
@@ -1080,6 +1108,8 @@ int tui_main(const char *db_path, const char *officer)
 			}
 		}
 		now = dd_now_ms();
+		if (sync_bg_step(app->sync, app->st, now))
+			app->dirty = true; /* the header's sync words */
 		if (app->deadlines_stale && !app->dirty) {
 			app->deadlines_stale = false;
 			check_deadlines(app);
@@ -1102,10 +1132,12 @@ int tui_main(const char *db_path, const char *officer)
 		}
 	}
 	endwin();
+	sync_bg_stop(app->sync);
 	for (int i = 0; i < NPANES; i++)
 		if (app->panes[i].data && app->panes[i].type->destroy)
 			app->panes[i].type->destroy(&app->panes[i]);
 	form_destroy(app->form);
+	form_destroy(app->next_form);
 	free(app->view);
 	deadline_rules_finish(&app->rules);
 	tui_rules = NULL;

@@ -136,9 +136,9 @@ void config_load(struct config *c, const char *path)
 					c->bell = !strcmp(vs, "true");
 			} else if (!strcmp(ks, "keys")) {
 				read_keys(c, &doc, v);
-			} else if (!strcmp(ks, "node") || !strcmp(ks, "sync_server") ||
+			} else if (!strcmp(ks, "sync") || !strcmp(ks, "node") || !strcmp(ks, "sync_server") ||
 				   !strcmp(ks, "token_file") || !strcmp(ks, "sync_minutes")) {
-				/* read by sync; accepted here */
+				/* read by sync (src/cli/sync_http.c); accepted here */
 			} else {
 				warn(c, &k->start_mark, ks, "unknown setting");
 			}

@@ -32,6 +32,7 @@ void form_destroy(struct form *f)
 		free(ff->value_id);
 	}
 	free(f->fields);
+	json_decref(f->data);
 	edit_finish(&f->pick);
 	free(f);
 }

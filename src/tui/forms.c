@@ -1,5 +1,6 @@
 /* The console's forms. Each saves through the same model operations and
  * field parsing as the CLI, in one transaction. */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -346,6 +347,37 @@ static bool inspection_tx(struct app *app, struct form *f, json_t *fields, struc
 	return ok;
 }
 
+/* After an abnormal inspection: the incident form, already about the
+ * point, so that reporting it is one ^S away (Esc if it is nothing). */
+static struct form *incident_for_point(struct app *app, const char *code)
+{
+	json_t *r = q_hazard_show(app->st, code, NULL);
+	if (!r || json_is_null(r)) {
+		json_decref(r);
+		return NULL;
+	}
+	struct form *f = form_incident_new(app);
+	const char *kind = json_string_value(json_object_get(r, "kind"));
+	char title[256];
+	snprintf(title, sizeof title, "%s %s", json_string_value(json_object_get(r, "name")),
+		 _("abnormal on inspection"));
+	form_set(f, "title", title);
+	form_set(f, "hazard", code);
+	form_set(f, "township", json_string_value(json_object_get(r, "township_code")));
+	form_set(f, "village", json_string_value(json_object_get(r, "village_code")));
+	/* The incident type the point's kind suggests; the officer can change it. */
+	const char *sub = json_string_value(json_object_get(r, "subtype"));
+	const char *type = str_eq(kind, "fire_unit") ? "building_fire"
+			   : str_eq(kind, "major_source") ? "gas_leak"
+			   : str_eq(kind, "flood_point") ? "flood"
+			   : sub && strstr("landslide collapse debris_flow ground_subsidence ground_fissure",
+					   sub) ? sub : "landslide";
+	form_set(f, "type", type);
+	json_decref(r);
+	f->dirty = true;
+	return f;
+}
+
 static bool inspection_save(struct app *app, struct form *f, struct err *e)
 {
 	static const char *const map[][2] = {{"kind", "kind"}, {"result", "result"},
@@ -356,8 +388,137 @@ static bool inspection_save(struct app *app, struct form *f, struct err *e)
 	for (size_t i = 0; i < ARRAY_LEN(map) && ok; i++)
 		ok = take(app, f, fields, &T_INSPECTION, map[i][0], map[i][1], e);
 	ok = ok && in_tx(app, inspection_tx, f, fields, e);
+	if (ok && str_eq(form_value(f, "result"), "abnormal")) {
+		app->next_form = incident_for_point(app, f->target);
+		app_message(app, true, "%s",
+			    _("abnormal result recorded: report it as an incident (^S), or Esc"));
+	}
 	json_decref(fields);
 	return ok;
+}
+
+/* ---- the hazards pane's filter ---- */
+static bool hazard_filter_save(struct app *app, struct form *f, struct err *e)
+{
+	struct hazard_ui_filter h = {0};
+	static const struct {
+		const char *name;
+		size_t off, size;
+	} text[] = {
+		{"kind", offsetof(struct hazard_ui_filter, kind), sizeof h.kind},
+		{"type", offsetof(struct hazard_ui_filter, subtype), sizeof h.subtype},
+		{"scale", offsetof(struct hazard_ui_filter, scale), sizeof h.scale},
+		{"danger", offsetof(struct hazard_ui_filter, danger), sizeof h.danger},
+		{"status", offsetof(struct hazard_ui_filter, status), sizeof h.status},
+	};
+	for (size_t i = 0; i < ARRAY_LEN(text); i++)
+		snprintf((char *)&h + text[i].off, text[i].size, "%s", form_value(f, text[i].name));
+	h.overdue = str_eq(form_value(f, "overdue"), "yes");
+	h.in_warning = str_eq(form_value(f, "warning"), "yes");
+	h.to_verify = str_eq(form_value(f, "verify"), "yes");
+	char *town = xstrdup(form_value(f, "township"));
+	hazards_filter_set(app, &h, town);
+	free(town);
+	return true;
+}
+
+struct form *form_hazard_filter(struct app *app, const struct hazard_ui_filter *cur,
+				const char *township)
+{
+	static const struct enum_value yes_no[] = {
+		{"yes", "是", "yes"}, {"no", "否", "no"}, {NULL, NULL, NULL}};
+	struct form *f = form_create("hazard_filter", _("Show hazards (empty: any)"));
+	load_choices(app, form_add(f, "township", N_("Township"), F_CHOICE, false), "township");
+	enum_choices(app, form_add(f, "kind", N_("Kind"), F_CHOICE, false), ENUM_HAZARD_KIND);
+	struct form_field *type = form_add(f, "type", N_("Type"), F_CHOICE, false);
+	const struct enum_value *types[] = {ENUM_GEO_SUBTYPE, ENUM_FIRE_SUBTYPE,
+					    ENUM_MAJOR_SUBTYPE, ENUM_FLOOD_SUBTYPE};
+	for (size_t i = 0; i < ARRAY_LEN(types); i++)
+		enum_choices(app, type, types[i]);
+	enum_choices(app, form_add(f, "scale", N_("Scale"), F_CHOICE, false), ENUM_SCALE);
+	enum_choices(app, form_add(f, "danger", N_("Danger (people threatened)"), F_CHOICE, false),
+		     ENUM_DANGER);
+	enum_choices(app, form_add(f, "status", N_("Status"), F_CHOICE, false), ENUM_HAZARD_STATUS);
+	enum_choices(app, form_add(f, "overdue", N_("Inspection overdue"), F_CHOICE, false), yes_no);
+	enum_choices(app, form_add(f, "warning", N_("Inside a warning in force"), F_CHOICE, false),
+		     yes_no);
+	enum_choices(app, form_add(f, "verify", N_("Imported, to verify"), F_CHOICE, false), yes_no);
+	form_set(f, "township", township);
+	form_set(f, "kind", cur->kind);
+	form_set(f, "type", cur->subtype);
+	form_set(f, "scale", cur->scale);
+	form_set(f, "danger", cur->danger);
+	form_set(f, "status", cur->status);
+	form_set(f, "overdue", cur->overdue ? "yes" : "");
+	form_set(f, "warning", cur->in_warning ? "yes" : "");
+	form_set(f, "verify", cur->to_verify ? "yes" : "");
+	f->save = hazard_filter_save;
+	f->dirty = false;
+	return f;
+}
+
+/* ---- evacuation, household by household ---- */
+static bool evacuation_tx(struct app *app, struct form *f, json_t *fields, struct err *e)
+{
+	size_t i;
+	json_t *h;
+	int n = 0;
+	json_array_foreach(json_object_get(f->data, "households"), i, h) {
+		const char *id = json_string_value(json_object_get(h, "id"));
+		bool was = json_is_true(json_object_get(h, "out"));
+		bool now = str_eq(form_value(f, id), "yes");
+		if (was == now)
+			continue;
+		if (!hazard_evacuate(app->st, f->target, id, now, NULL, e))
+			return false;
+		n++;
+	}
+	app_message(app, false, _("%d households changed"), n);
+	return true;
+}
+
+static bool evacuation_save(struct app *app, struct form *f, struct err *e)
+{
+	return in_tx(app, evacuation_tx, f, NULL, e);
+}
+
+struct form *form_evacuation(struct app *app, const char *code)
+{
+	json_t *r = q_hazard_show(app->st, code, NULL);
+	json_t *hh = r && !json_is_null(r) ? json_object_get(r, "household_list") : NULL;
+	if (!json_array_size(hh)) {
+		app_message(app, true, "%s", _("no households are registered for this point"));
+		json_decref(r);
+		return NULL;
+	}
+	static const struct enum_value out[] = {
+		{"yes", "已撤离", "evacuated"}, {"no", "未撤离", "not yet"}, {NULL, NULL, NULL}};
+	struct form *f = form_create("evacuation", _("Evacuation, household by household"));
+	snprintf(f->target, sizeof f->target, "%s", code);
+	f->data = json_pack("{s:[]}", "households");
+	json_t *list = json_object_get(f->data, "households");
+	size_t i;
+	json_t *h;
+	json_array_foreach(hh, i, h) {
+		const char *phone = json_string_value(json_object_get(h, "phone"));
+		char *label = xasprintf("%s (%lld) %s", json_string_value(json_object_get(h, "head")),
+					(long long)json_integer_value(json_object_get(h, "members")),
+					phone ? phone : "");
+		json_t *o = json_pack("{s:O, s:s, s:b}", "id", json_object_get(h, "id"), "label",
+				      label, "out", json_is_string(json_object_get(h, "evacuated_at")));
+		free(label);
+		json_array_append_new(list, o);
+		/* names and labels live in f->data, which the form owns */
+		struct form_field *ff = form_add(f, json_string_value(json_object_get(o, "id")),
+						 json_string_value(json_object_get(o, "label")),
+						 F_CHOICE, false);
+		enum_choices(app, ff, out);
+		form_set(f, ff->name, json_is_true(json_object_get(o, "out")) ? "yes" : "no");
+	}
+	json_decref(r);
+	f->save = evacuation_save;
+	f->dirty = false;
+	return f;
 }
 
 struct form *form_inspection(struct app *app, const char *code)

@@ -36,11 +36,17 @@ const struct action_info action_table[ACT_COUNT] = {
 	[ACT_COMMAND] = {"command", ":", N_("command line (:help lists commands)")},
 	[ACT_REDRAW] = {"redraw", "^L", N_("redraw the screen")},
 	[ACT_HISTORY] = {"history", "H", N_("history of the record: who changed what, when")},
-	[ACT_VIEW] = {"switch-list", "v", N_("switch the list: stock, teams, experts"), N_("list")},
+	[ACT_VIEW] = {"switch-list", "v",
+		      N_("switch the view: stock, teams, experts; hazards as a list or a map"),
+		      N_("switch")},
 	[ACT_CONTACTS] = {"contacts", "c", N_("who to call for this incident: teams and experts"),
 			  N_("call")},
 	[ACT_DISPATCH] = {"dispatch", "d", N_("send stock to this incident"), N_("dispatch")},
-	[ACT_TICK] = {"tick", "Space", N_("tick the checklist item done (again: open)"), N_("tick")},
+	[ACT_TICK] = {"tick", "Space",
+		      N_("tick: a checklist item done (again: open); a point's households evacuated"),
+		      N_("tick")},
+	[ACT_ZOOM] = {"zoom", "z", N_("map: zoom to the selected point's township (again: the county)"),
+		      N_("zoom")},
 };
 
 static const struct {

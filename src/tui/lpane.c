@@ -40,15 +40,31 @@ static void apply_filter(struct app *app, struct lpane *lp)
 	const char *f = lp->spec->filters ? lp->spec->filters[lp->filter].where : NULL;
 	if (f)
 		sb_printf(&w, "(%s)", f);
+	if (lp->spec->where) {
+		struct strbuf more;
+		sb_init(&more);
+		lp->spec->where(app, lp, &more, binds);
+		if (more.len)
+			sb_printf(&w, "%s(%s)", w.len ? " AND " : "", more.buf);
+		sb_finish(&more);
+	}
 	if (lp->township[0] && lp->spec->township_col) {
-		sb_printf(&w, "%s%s = ?1", w.len ? " AND " : "", lp->spec->township_col);
 		json_array_append_new(binds, json_string(lp->township));
+		sb_printf(&w, "%s%s = ?%zu", w.len ? " AND " : "", lp->spec->township_col,
+			  json_array_size(binds));
 	}
 	list_set_filter(&lp->list, w.len ? w.buf : NULL, binds);
 	sb_finish(&w);
 	struct err e;
 	if (!list_reload(&lp->list, app->st, true, &e))
 		app_message(app, true, "%s", e.msg);
+	if (lp->spec->changed)
+		lp->spec->changed(app, lp);
+}
+
+void lpane_refilter(struct app *app, struct pane *p)
+{
+	apply_filter(app, LP(p));
 }
 
 bool lpane_init(struct app *app, struct pane *p, const struct lpane_spec *spec)
@@ -133,6 +149,8 @@ void lpane_reload(struct app *app, struct pane *p)
 	lp->list.height = lp->list.height > 0 ? lp->list.height : 1;
 	if (!list_reload(&lp->list, app->st, false, &e))
 		app_message(app, true, "%s", e.msg);
+	if (lp->spec->changed)
+		lp->spec->changed(app, lp);
 	lp->stale = true;
 	if (lp->detail_key[0]) {
 		char key[64];
@@ -191,9 +209,13 @@ void lpane_draw(struct app *app, struct pane *p, WINDOW *w, int h, int width)
 	bool wide = width >= WIDE;
 	int lw = wide ? width * 11 / 20 : width;
 	/* Status line of the pane: filter and township. */
-	char status[256];
-	snprintf(status, sizeof status, "%s%s%s%s%s", _("filter: "),
-		 lp->spec->filters ? _(lp->spec->filters[lp->filter].label) : _("all"),
+	char status[256], what[200];
+	if (lp->spec->describe)
+		lp->spec->describe(app, lp, what, sizeof what);
+	else
+		snprintf(what, sizeof what, "%s",
+			 lp->spec->filters ? _(lp->spec->filters[lp->filter].label) : _("all"));
+	snprintf(status, sizeof status, "%s%s%s%s%s", _("filter: "), what,
 		 lp->township[0] ? "  " : "", lp->township[0] ? _("township: ") : "",
 		 lp->township_name);
 	if (lp->list.search[0]) {
@@ -205,16 +227,24 @@ void lpane_draw(struct app *app, struct pane *p, WINDOW *w, int h, int width)
 		draw_detail(lp, w, 0, 1, h, width - 2);
 		return;
 	}
-	int newh = h - 1;
+	char sum[256];
+	bool has_sum = lp->spec->summary && h > 6 && lp->spec->summary(app, lp, sum, sizeof sum);
+	int top = has_sum ? 2 : 1;
+	int newh = h - top;
 	if (lp->list.height != newh - 1) {
 		lp->list.height = newh - 1 > 1 ? newh - 1 : 1;
 		struct err e;
 		list_reload(&lp->list, app->st, false, &e);
 	}
 	put_cell(w, 0, 0, status, lw, false, theme_attr(R_DIM));
-	list_draw(&lp->list, w, 1, 0, newh, lw, !p->detail);
+	if (has_sum)
+		put_cell(w, 1, 0, sum, lw, false, theme_attr(R_TITLE));
+	if (lp->spec->body && lp->spec->body(app, lp, w, top, newh, lw))
+		;
+	else
+		list_draw(&lp->list, w, top, 0, newh, lw, !p->detail);
 	if (json_array_size(lp->list.rows) == 0)
-		put_text(w, 2, 1, _("(nothing here)"), lw - 2, theme_attr(R_DIM));
+		put_text(w, top + 1, 1, _("(nothing here)"), lw - 2, theme_attr(R_DIM));
 	if (wide) {
 		load_detail(app, p, lpane_selected_key(p));
 		vline_at(w, 0, lw, h);
@@ -235,7 +265,12 @@ bool lpane_township(struct app *app, struct pane *p, const char *text)
 			app_message(app, true, "%s", e.msg);
 			return false;
 		}
-		snprintf(lp->township_name, sizeof lp->township_name, "%s", text);
+		/* Named as the register names it, whatever was typed (a code). */
+		char *name = NULL;
+		store_text(app->st, &e, &name, "SELECT name FROM division WHERE code = ?", "s",
+			   lp->township);
+		snprintf(lp->township_name, sizeof lp->township_name, "%s", name ? name : text);
+		free(name);
 	}
 	apply_filter(app, lp);
 	return true;
@@ -301,6 +336,8 @@ bool lpane_action(struct app *app, struct pane *p, enum action a)
 			app_message(app, true, "%s", e.msg);
 		return true;
 	case ACT_FILTER:
+		if (!lp->spec->nfilters) /* a pane with a filter of its own */
+			return lp->spec->action && lp->spec->action(app, lp, a, key);
 		if (lp->spec->nfilters) {
 			lp->filter = (lp->filter + 1) % lp->spec->nfilters;
 			apply_filter(app, lp);

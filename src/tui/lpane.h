@@ -25,6 +25,17 @@ struct lpane_spec {
 	enum role (*row_role)(json_t *row);
 	/* Pane-specific actions (add, edit, note, inspect, move); true if used. */
 	bool (*action)(struct app *app, struct lpane *lp, enum action a, const char *key);
+	/* Optional, for panes with filters of their own (hazards): */
+	/* adds conditions (numbered after binds already there) to the list's; */
+	void (*where)(struct app *app, struct lpane *lp, struct strbuf *w, json_t *binds);
+	/* says what is filtered, for the status line, instead of the preset; */
+	void (*describe)(struct app *app, struct lpane *lp, char *buf, size_t n);
+	/* a line under the status line (totals of what is shown), or false; */
+	bool (*summary)(struct app *app, struct lpane *lp, char *buf, size_t n);
+	/* draws the body instead of the list (another view of it), or false; */
+	bool (*body)(struct app *app, struct lpane *lp, WINDOW *w, int y, int h, int width);
+	/* told when the rows may have changed (filter, reload). */
+	void (*changed)(struct app *app, struct lpane *lp);
 };
 
 struct lpane {
@@ -44,6 +55,8 @@ bool lpane_init(struct app *app, struct pane *p, const struct lpane_spec *spec);
 void lpane_set_spec(struct app *app, struct pane *p, const struct lpane_spec *spec);
 void lpane_destroy(struct pane *p);
 void lpane_reload(struct app *app, struct pane *p);
+/* Applies the filters again (after a pane's own filter changed). */
+void lpane_refilter(struct app *app, struct pane *p);
 void lpane_draw(struct app *app, struct pane *p, WINDOW *w, int h, int width);
 bool lpane_action(struct app *app, struct pane *p, enum action a);
 /* Sets the township filter by name or code ("" clears); message on error. */

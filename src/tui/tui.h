@@ -29,6 +29,7 @@ enum action {
 	ACT_OPEN, ACT_BACK, ACT_SEARCH, ACT_NEXT_MATCH, ACT_PREV_MATCH,
 	ACT_SORT, ACT_FILTER, ACT_ADD, ACT_EDIT, ACT_NOTE, ACT_INSPECT, ACT_MOVE,
 	ACT_COMMAND, ACT_REDRAW, ACT_HISTORY, ACT_VIEW, ACT_CONTACTS, ACT_DISPATCH, ACT_TICK,
+	ACT_ZOOM,
 	ACT_COUNT
 };
 struct action_info {
@@ -185,6 +186,7 @@ struct form {
 	bool (*save)(struct app *app, struct form *f, struct err *e);
 	char status[512];
 	bool confirmed;          /* a form that asks once more has been asked */
+	json_t *data;            /* owned: what dynamic names and labels point into */
 };
 struct form *form_create(const char *kind, const char *title);
 void form_destroy(struct form *f);
@@ -269,7 +271,9 @@ struct app {
 	int64_t overdue;      /* incidents with a report overdue */
 	bool deadlines_stale; /* count them again on the next turn */
 	char *view;           /* a text view over the pane (report, log, history) */
+	struct form *next_form; /* opened when the form being saved closes */
 	int view_scroll;
+	struct sync_bg *sync; /* background sync (sync_bg.c) */
 };
 /* The deadline rules the console uses (for list cells). */
 extern const struct deadline_rules *tui_rules;
@@ -301,6 +305,17 @@ struct form *form_stock_move(struct app *app, const char *depot, const char *ite
 struct form *form_dispatch(struct app *app, const char *number);
 struct form *form_activate(struct app *app, const char *plan_key);
 struct form *form_item_note(struct app *app, const char *key);
+/* The hazards pane's own filter (what `dutydesk hazard list` selects by);
+ * "" or false: any. */
+struct hazard_ui_filter {
+	char kind[16], subtype[24], scale[8], danger[8], status[16];
+	bool overdue, in_warning, to_verify;
+};
+struct form *form_hazard_filter(struct app *app, const struct hazard_ui_filter *cur,
+				const char *township);
+void hazards_filter_set(struct app *app, const struct hazard_ui_filter *f, const char *township);
+/* Ticks the households of a hazard point evacuated (or back home). */
+struct form *form_evacuation(struct app *app, const char *code);
 /* Re-creates a form from a draft object (kind + fields); NULL if unknown. */
 struct form *form_from_draft(struct app *app, json_t *draft);
 

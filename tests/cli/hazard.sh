@@ -57,7 +57,10 @@ expect_out_has 城关社区东山坡滑坡
 expect_out_has 芝河河滨广场
 expect_rc 0 dd hazard show 141032-HP-001 --json
 expect_eq "$(json_get .code)" 141032-HP-001 "show --json code"
-expect_eq "$(json_get '.inspections | length')" 0 "no inspections yet"
+# the demo's checks of 2026: pre-flood, two in-flood patrols (one abnormal), post-flood, November
+expect_eq "$(json_get '[.inspections[] | .kind] | join(",")')" "patrol,post_flood,in_flood,in_flood,pre_flood" "the demo inspections, newest first"
+expect_eq "$(json_get '[.inspections[] | select(.result == "abnormal") | .at[0:10]] | join(",")')" 2026-07-16 "the abnormal in-flood patrol"
+expect_eq "$(json_get '.overdue')" false "inspected in November: not overdue"
 expect_rc 1 dd hazard show NO-SUCH-CODE
 expect_err_has "no such hazard"
 

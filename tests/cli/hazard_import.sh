@@ -65,3 +65,51 @@ expect_rc 0 dd hazard export --kind fire_unit --format json
 expect_eq "$(json_get length)" 36 "fire units exported as JSON"
 expect_rc 2 dd hazard import "$D/geo.csv" --kind volcano
 expect_rc 1 dd hazard import "$D/missing.csv" --kind geohazard
+
+# every kind of bad row in one sheet, each named by line and column; nothing kept
+printf 'code,name,subtype,township,scale,people,notes\r\nB-001,好行,landslide,桑壁镇,small,5,\r\nB-002,坏数字,landslide,桑壁镇,small,十一,\r\nB-003,负数,landslide,桑壁镇,small,-3,\r\nB-004,乡镇不对,collapse,火星乡,small,2,\r\nB-001,重复编号,collapse,桑壁镇,small,2,\r\nB-005,少一列,collapse,桑壁镇,small\r\nB-006,"引号,逗号",collapse,桑壁镇,small,7,"第一行\r\n第二行"\r\n' >"$D/bad.csv"
+db_snapshot
+expect_rc 1 dd hazard import "$D/bad.csv" --kind geohazard
+expect_err_has "$D/bad.csv:3: people: '十一'"
+expect_err_has "$D/bad.csv:4: people: '-3'"
+expect_err_has "$D/bad.csv:5: township: '火星乡'"
+expect_err_has "$D/bad.csv:6: code: 'B-001': the same code as line 2"
+expect_err_has "$D/bad.csv:7: 5 fields, but the header has 7"
+expect_err_has "5 bad rows; nothing was imported"
+expect_out_lacks "imported"
+expect_db_unchanged "a sheet with bad rows"
+expect_rc 1 dd hazard import "$D/bad.csv" --kind geohazard --dry-run
+expect_err_has "$D/bad.csv:5: township"
+expect_rc 0 dd hazard import "$D/bad.csv" --kind geohazard --skip-bad --dry-run
+expect_out_has "2 rows good: 2 new"
+expect_db_unchanged "dry runs of a bad sheet"
+expect_rc 0 dd hazard import "$D/bad.csv" --kind geohazard --skip-bad
+expect_out_has "2 new, 0 changed"
+expect_out_has "5 bad rows skipped"
+expect_rc 0 dd hazard show B-006 --json
+expect_eq "$(json_get .name)|$(json_get .notes | tr -d '\r')" "引号,逗号|$(printf '第一行\n第二行')" "quoted comma and newline after bad rows"
+expect_rc 0 dd hazard show B-001 --json
+expect_eq "$(json_get .name)" 好行 "the first of two rows with one code"
+
+# a GBK sheet as a spreadsheet program saves it (CRLF, Chinese headers,
+# 是/否 flags, quoted cells), imported twice: the second time adds no rows
+# and queues no sync ops
+printf '统一编号,隐患点名称,灾害类型,乡镇,村,规模,威胁户数,威胁人数,涉路,备注\r\nGK-001,后山滑坡,滑坡,坡头乡,,中型,40,130,否,"坡脚有泉水,雨后加大"\r\nGK-002,沟口泥石流,泥石流,坡头乡,,小型,3,9,是,\r\n' |
+	iconv -f UTF-8 -t GBK >"$D/gk.csv"
+expect_rc 0 dd hazard import "$D/gk.csv" --kind geohazard
+expect_out_has "2 new"
+expect_rc 0 dd hazard show GK-001 --json
+expect_eq "$(json_get '[.name, .subtype, .scale, .people, .danger, .notes] | join(",")')" "后山滑坡,landslide,medium,130,medium,坡脚有泉水,雨后加大" "the GBK row"
+rows=$(sqlite3 "$DUTYDESK_DB" "SELECT count(*) FROM hazard")
+ops=$(sqlite3 "$DUTYDESK_DB" "SELECT count(*) FROM outbox")
+expect_rc 0 dd hazard import "$D/gk.csv" --kind geohazard
+expect_out_has "0 new, 0 changed, 2 unchanged"
+expect_eq "$(sqlite3 "$DUTYDESK_DB" "SELECT count(*) FROM hazard")" "$rows" "rows after importing the same GBK sheet twice"
+expect_eq "$(sqlite3 "$DUTYDESK_DB" "SELECT count(*) FROM outbox")" "$ops" "sync ops after importing the same GBK sheet twice"
+# the same sheet as UTF-8 with a BOM and CRLF (the other way spreadsheets save): still nothing new
+{ printf '\xef\xbb\xbf'; iconv -f GBK -t UTF-8 "$D/gk.csv"; } >"$D/gk-utf8.csv"
+expect_eq "$(head -c 3 "$D/gk-utf8.csv" | od -An -tx1 | tr -d ' ')" efbbbf "the BOM is there"
+expect_true "CRLF line ends" grep -q $'\r$' "$D/gk-utf8.csv"
+expect_rc 0 dd hazard import "$D/gk-utf8.csv" --kind geohazard
+expect_out_has "0 new, 0 changed, 2 unchanged"
+expect_eq "$(sqlite3 "$DUTYDESK_DB" "SELECT count(*) FROM outbox")" "$ops" "sync ops after the UTF-8 copy"

@@ -12,7 +12,7 @@ set -eu
 cd "$(dirname "$0")/../.."
 secs=${1:-30}
 [ $# -gt 0 ] && shift
-targets=${*:-csv import plan config time sync}
+targets=${*:-csv import plan config time sync http}
 command -v clang >/dev/null || { echo "SKIP fuzzing: clang not installed"; exit 0; }
 
 if [ ! -f build-fuzz/build.ninja ]; then

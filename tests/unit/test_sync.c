@@ -357,7 +357,7 @@ struct world {
 		char *token;
 		struct link link;
 		struct sync_transport t;
-	} node[4];
+	} node[5];
 };
 
 static void world_node(struct world *w, const char *name, const char *town)
@@ -498,8 +498,8 @@ static void test_authorisation(void **state)
 			 1);
 	json_decref(rep);
 	json_decref(genuine);
-	/* A township's own copy of the county's catalogue: a duplicate when it
-	 * says what the hub has, refused when it differs. */
+	/* A township's own copy of the county's catalogue: a duplicate,
+	 * whatever it says; the county's copy stands. */
 	json_t *item = json_pack("{s:s, s:s, s:s, s:s}", "code", "Z", "name", "帐篷", "category",
 				 "food_shelter", "unit", "顶");
 	json_t *cat = json_array();
@@ -514,7 +514,13 @@ static void test_authorisation(void **state)
 	json_array_append_new(cat, op_make("t1", 52, "item", "item-z", "insert", item));
 	rep = push_as(&w, 1, cat, &status);
 	assert_string_equal(status_of(rep, 0), "duplicate");
-	assert_string_equal(status_of(rep, 1), "forbidden");
+	assert_string_equal(status_of(rep, 1), "duplicate");
+	json_decref(rep), json_decref(cat);
+	cat = json_array();
+	json_array_append_new(cat, op_make("t1", 53, "item", "item-z", "update",
+					   json_pack("{s:s}", "name", "改名")));
+	rep = push_as(&w, 1, cat, &status);
+	assert_string_equal(status_of(rep, 0), "forbidden");
 	json_decref(rep), json_decref(cat);
 	t = text_of(hs, "SELECT name FROM item WHERE id = ?", "item-z");
 	assert_string_equal(t, "帐篷");
@@ -614,6 +620,40 @@ static void test_clock_ahead(void **state)
 	assert_string_equal(status_of(r, 0), "applied");
 	json_decref(r);
 	json_decref(ops);
+
+	/* t2's clock ran an hour ahead while it worked; put right, its ops
+	 * get new stamps above the hub's clock and go through, in order. */
+	struct store *t2 = w.node[2].st;
+	setenv("DUTYDESK_NOW", "2026-11-28 10:00", 1);
+	check(w_insert(t2, &T_INCIDENT, incident_fields("AH-1", "时钟超前", T2), "ahead-1", &e));
+	check(w_update(t2, &T_INCIDENT, "ahead-1", json_pack("{s:s}", "title", "时钟超前后改"), &e));
+	check(w_insert(t2, &T_TIMELINE, json_pack("{s:s, s:s, s:s}", "incident_id", "ahead-1",
+						  "kind", "note", "text", "超前记录"), "ahead-tl", &e));
+	setenv("DUTYDESK_NOW", NOW_TEXT, 1);
+	check(sync_node(&w, 2));
+	struct store *hs = hub_store(w.hub);
+	char *t = text_of(hs, "SELECT title FROM incident WHERE id = ?", "ahead-1");
+	assert_string_equal(t, "时钟超前后改");
+	free(t);
+	assert_int_equal(q_int(hs, "SELECT count(*) FROM timeline WHERE id = 'ahead-tl'"), 1);
+	char *nh = text_of(t2, "SELECT hlc FROM node WHERE ? IS NOT NULL", "x");
+	hlc_t h;
+	assert_true(hlc_parse(nh, &h));
+	free(nh);
+	assert_true(hlc_ms(h) < dd_now_ms() + SYNC_MAX_FUTURE_MS);
+	json_t *dn = sync_digest(t2, NULL, &e), *dh = sync_digest(hs, T2, &e);
+	assert_true(json_equal(dn, dh));
+	json_decref(dn), json_decref(dh);
+	/* No stamp of the hour ahead is left, at the hub or at t2. */
+	char bound[HLC_TEXT];
+	hlc_format(hlc_next(0, dd_now_ms() + 30 * 60 * 1000), bound);
+	int64_t n = -1;
+	check(store_int(hs, &e, &n, "SELECT count(*) FROM field_version WHERE hlc > ?", "s", bound));
+	assert_int_equal(n, 0);
+	check(store_int(t2, &e, &n, "SELECT (SELECT count(*) FROM field_version WHERE hlc > ?1)"
+			" + (SELECT count(*) FROM incident WHERE hlc > ?1 OR created_hlc > ?1)"
+			" + (SELECT count(*) FROM outbox WHERE hlc > ?1)", "s", bound));
+	assert_int_equal(n, 0);
 	world_close(&w);
 }
 
@@ -789,6 +829,15 @@ static void test_snapshot(void **state)
 	json_t *d1 = sync_digest(w.node[2].st, NULL, &e), *d2 = sync_digest(hub_store(w.hub), T2, &e);
 	assert_true(json_equal(d1, d2));
 	json_decref(d1), json_decref(d2);
+	/* An edit as old as the title's version but from a lesser node loses:
+	 * the snapshot carried the field's version, not just the row's. */
+	char *h1 = text_of(hub_store(w.hub), "SELECT hlc FROM field_version WHERE row_id = ?", "s-1");
+	json_t *late = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:{s:s}}", "op_id", "a:1", "node",
+				 "a", "hlc", h1, "table", "incident", "id", "s-1", "kind", "update",
+				 "fields", "title", "旧值");
+	free(h1);
+	assert_int_equal(apply1(w.node[2].st, late), OP_CONFLICT_RECORDED);
+	json_decref(late);
 	/* Later edits still merge by the versions the snapshot carried. */
 	check(w_update(w.node[0].st, &T_INCIDENT, "s-1", json_pack("{s:s}", "title", "再改"), &e));
 	check(sync_node(&w, 0));
@@ -796,6 +845,59 @@ static void test_snapshot(void **state)
 	char *t = text_of(w.node[2].st, "SELECT title FROM incident WHERE id = ?", "s-1");
 	assert_string_equal(t, "再改");
 	free(t);
+	world_close(&w);
+}
+
+static void test_library(void **state)
+{
+	(void)state;
+	struct world w;
+	world_open(&w, 7);
+	int ops, again;
+	check(hub_load_library(w.hub, &ops, &e));
+	assert_true(ops > 20);
+	check(hub_load_library(w.hub, &again, &e));
+	assert_int_equal(again, 0);
+	/* The county renames an item before the township's database is made. */
+	check(sync_node(&w, 0));
+	char *first = text_of(w.node[0].st, "SELECT id FROM item WHERE ? IS NOT NULL ORDER BY id", "x");
+	check(w_update(w.node[0].st, &T_ITEM, first, json_pack("{s:s}", "name", "县里改过的名称"), &e));
+	check(sync_node(&w, 0));
+	/* t1's database made as `dutydesk init` makes it: its own copies of
+	 * the catalogue and the plans are the hub's records, not parked, and
+	 * the county's renamed item replaces its stale copy. */
+	struct store *t1 = w.node[1].st;
+	/* Its copies carry stamps newer than the county's edit. */
+	char later[HLC_TEXT];
+	hlc_format(hlc_next(0, dd_now_ms() + 60000), later);
+	check(store_exec(t1, &e, "UPDATE node SET hlc = ?", "s", later));
+	int plans;
+	json_t *problems = json_array();
+	check(store_begin(t1, &e));
+	check(catalogue_load(t1, &e));
+	check(plans_load_library(t1, &plans, problems, &e));
+	check(store_commit(t1, &e));
+	json_decref(problems);
+	assert_true(plans > 0);
+	check(sync_node(&w, 1));
+	assert_int_equal(q_int(t1, "SELECT count(*) FROM outbox WHERE state <> 'acked'"), 0);
+	assert_int_equal(q_int(t1, "SELECT count(*) FROM outbox WHERE result <> 'duplicate'"), 0);
+	assert_int_equal(q_int(t1, "SELECT count(*) FROM sync_inbox"), 0);
+	char *name = text_of(t1, "SELECT name FROM item WHERE id = ?", first);
+	assert_string_equal(name, "县里改过的名称");
+	free(name);
+	free(first);
+	assert_int_equal(q_int(t1, "SELECT count(*) FROM sync_conflict"), 0);
+	check(sync_node(&w, 0));
+	assert_int_equal(q_int(w.node[0].st, "SELECT count(*) FROM item"), q_int(t1, "SELECT count(*) FROM item"));
+	assert_int_equal(q_int(w.node[0].st, "SELECT count(*) FROM plan"), plans);
+	struct store *nodes[] = {t1, w.node[0].st};
+	const char *scope[] = {T1, ""};
+	for (int i = 0; i < 2; i++) {
+		json_t *dn = sync_digest(nodes[i], NULL, &e), *dh = sync_digest(hub_store(w.hub), scope[i], &e);
+		assert_true(json_equal(dn, dh));
+		json_decref(dn), json_decref(dh);
+	}
 	world_close(&w);
 }
 
@@ -913,7 +1015,8 @@ static bool sim_act(struct sim *s, int i)
 		}
 	} else if (k < 85) {
 		char depot[64];
-		snprintf(depot, sizeof depot, "depot-%s", name);
+		/* The second office of a township uses that township's depot. */
+		snprintf(depot, sizeof depot, "depot-%s", str_eq(name, "t1b") ? "t1" : name);
 		int qty = (int)rng_below(r, 50) + 1;
 		bool out = rng_chance(r, 40);
 		ok = w_insert(st, &T_STOCK_MOVEMENT,
@@ -1050,6 +1153,22 @@ static bool sim_run(uint64_t seed, int steps, struct sim *s)
 	bool restore = seed % 3 == 0;
 	char *bak = restore ? new_path("sim-backup.db") : NULL;
 	for (int step = 0; step < steps; step++) {
+		if (step == steps / 4) {
+			/* A second office of 芝河镇 joins from a snapshot, then works. */
+			world_node(w, "t1b", T1);
+			struct hub_node who;
+			struct hub_reply hr;
+			check(hub_auth(w->hub, w->node[4].token, &who, &e));
+			hub_snapshot(w->hub, &who, &hr);
+			bool ok = hr.status == 200 && sync_snapshot_load(w->node[4].st, hr.body, &e);
+			json_decref(hr.body);
+			if (!ok) {
+				snprintf(s->why, sizeof s->why, "snapshot: %s", e.msg);
+				free(bak);
+				return false;
+			}
+			w->node[4].link.f = f;
+		}
 		if (restore && step == steps / 3 && !hub_backup(w->hub, bak, &e)) {
 			snprintf(s->why, sizeof s->why, "backup: %s", e.msg);
 			free(bak);
@@ -1131,6 +1250,7 @@ int main(void)
 		cmocka_unit_test(test_epoch_restore),
 		cmocka_unit_test(test_bundles),
 		cmocka_unit_test(test_snapshot),
+		cmocka_unit_test(test_library),
 		cmocka_unit_test(test_simulation),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);

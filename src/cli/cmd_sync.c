@@ -1,0 +1,313 @@
+/* sync and conflicts: the node's link to the county hub, sneakernet
+ * bundles, and the review of values that lost a merge. */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "dutydesk/dtime.h"
+#include "dutydesk/sync.h"
+#include "sync_client.h"
+
+static void print_stats(struct cli *c, const struct sync_stats *s, struct http_client *h)
+{
+	int64_t up = 0, down = 0;
+	if (h)
+		http_bytes(h, &up, &down);
+	if (c->json) {
+		json_t *o = json_pack("{s:i, s:i, s:i, s:i, s:I}", "pushed", s->pushed, "pulled",
+				      s->pulled, "parked", s->parked, "conflicts", s->conflicts,
+				      "pending", (json_int_t)s->pending);
+		if (h) {
+			json_object_set_new(o, "bytes_up", json_integer(up));
+			json_object_set_new(o, "bytes_down", json_integer(down));
+		}
+		out_json(o);
+		json_decref(o);
+		return;
+	}
+	printf("pushed %d, pulled %d, conflicts %d, parked %d; %lld still pending\n", s->pushed,
+	       s->pulled, s->conflicts, s->parked, (long long)s->pending);
+	if (s->conflicts)
+		printf("values that lost a merge are kept for review: dutydesk conflicts\n");
+	if (s->parked)
+		printf("ops the hub refused are parked: dutydesk sync --status shows why\n");
+}
+
+static int run_status(struct cli *c, const struct sync_conf *conf)
+{
+	json_t *s = sync_status(c->st, &c->err);
+	if (!s)
+		return cli_fail(c);
+	if (conf->server[0])
+		json_object_set_new(s, "server", json_string(conf->server));
+	/* what the hub refused, and why: parked, never retried by themselves */
+	json_t *parked = store_rows(c->st, &c->err,
+				    "SELECT op_id, tbl AS \"table\", row_id, result FROM outbox"
+				    " WHERE state = 'parked' ORDER BY op_seq",
+				    "");
+	if (!parked) {
+		json_decref(s);
+		return cli_fail(c);
+	}
+	static const struct out_col cols[] = {
+		{"server", "server", false, 0},
+		{"pending", "pending ops", false, 0},
+		{"acked", "acked ops", false, 0},
+		{"parked", "parked ops (refused by the hub)", false, 0},
+		{"waiting", "received ops waiting for their record", false, 0},
+		{"refused", "received ops refused here", false, 0},
+		{"conflicts", "conflicts to review", false, 0},
+		{"last_success", "last success", false, 0},
+		{"last_attempt", "last attempt", false, 0},
+		{"last_error", "last error", false, 0},
+		{"cursor", "pull cursor", false, 0},
+		{"hub_epoch", "hub epoch", false, 0},
+	};
+	if (c->json) {
+		json_object_set_new(s, "parked_ops", parked);
+		out_json(s);
+		json_decref(s);
+		return 0;
+	}
+	static const char *const times[] = {"last_success", "last_attempt"};
+	for (size_t i = 0; i < ARRAY_LEN(times); i++) {
+		json_t *t = json_object_get(s, times[i]);
+		char buf[32];
+		if (json_is_integer(t))
+			json_object_set_new(
+				s, times[i],
+				json_string(dd_time_local(json_integer_value(t), buf, sizeof buf)));
+	}
+	out_record(c, s, cols, ARRAY_LEN(cols));
+	size_t i;
+	json_t *p;
+	json_array_foreach(parked, i, p) {
+		if (i == 10) {
+			printf("  ... and %zu more (--json lists them all)\n", json_array_size(parked) - 10);
+			break;
+		}
+		printf("  %s %s %s: %s\n", json_string_value(json_object_get(p, "op_id")),
+		       json_string_value(json_object_get(p, "table")),
+		       json_string_value(json_object_get(p, "row_id")),
+		       json_is_string(json_object_get(p, "result"))
+			       ? json_string_value(json_object_get(p, "result"))
+			       : "refused");
+	}
+	json_decref(parked);
+	json_decref(s);
+	return 0;
+}
+
+static int run_sync(struct cli *c)
+{
+	const char *exp = cli_opt(c, "export-bundle"), *imp = cli_opt(c, "import-bundle");
+	bool status = cli_opt(c, "status") != NULL, once = cli_opt(c, "once") != NULL;
+	if ((exp != NULL) + (imp != NULL) + status + (cli_opt(c, "digest") != NULL) > 1) {
+		err_set(&c->err, ERR_USAGE,
+			"--status, --digest, --export-bundle and --import-bundle go one at a time");
+		return cli_fail(c);
+	}
+	struct sync_conf conf;
+	sync_conf_load(&conf, NULL);
+	if (conf.warning[0])
+		fprintf(stderr, "dutydesk sync: %s (ignored)\n", conf.warning);
+	if (cli_opt(c, "server"))
+		snprintf(conf.server, sizeof conf.server, "%s", cli_opt(c, "server"));
+	if (cli_opt(c, "token-file"))
+		snprintf(conf.token_file, sizeof conf.token_file, "%s", cli_opt(c, "token-file"));
+	if (cli_opt(c, "ca-file"))
+		snprintf(conf.ca_file, sizeof conf.ca_file, "%s", cli_opt(c, "ca-file"));
+
+	if (status)
+		return run_status(c, &conf);
+	if (cli_opt(c, "digest")) {
+		/* a node's rows are its scope: it holds nothing else */
+		json_t *d = sync_digest(c->st, NULL, &c->err);
+		if (!d)
+			return cli_fail(c);
+		out_json(d);
+		json_decref(d);
+		return 0;
+	}
+	struct sync_stats st = {0};
+	if (exp || imp) {
+		/* Signed with the node's token when there is one (the hub checks
+		 * the signature); a bundle between nodes may go unsigned. */
+		char *token = NULL;
+		if (conf.token_file[0] && !sync_read_token(conf.token_file, &token, &c->err))
+			return cli_fail(c);
+		bool ok = exp ? sync_export_bundle_keyed(c->st, exp, token, &c->err)
+			      : sync_import_bundle_keyed(c->st, imp, token, &st, &c->err);
+		bool signed_ = token != NULL;
+		if (token) {
+			memset(token, 0, strlen(token));
+			free(token);
+		}
+		if (!ok)
+			return cli_fail(c);
+		if (imp)
+			print_stats(c, &st, NULL);
+		else if (!c->json)
+			printf("wrote %s bundle %s\n", signed_ ? "a signed" : "an unsigned", exp);
+		return 0;
+	}
+
+	struct node_info ni;
+	if (!store_node(c->st, &ni, &c->err))
+		return cli_fail(c);
+	if (!conf.server[0]) {
+		err_set(&c->err, ERR_USAGE,
+			"no hub: give --server URL or set sync.server in the config file");
+		return cli_fail(c);
+	}
+	if (!conf.token_file[0]) {
+		err_set(&c->err, ERR_USAGE,
+			"no token: give --token-file FILE or set sync.token_file in the config file");
+		return cli_fail(c);
+	}
+	char *token;
+	if (!sync_read_token(conf.token_file, &token, &c->err))
+		return cli_fail(c);
+	struct http_client *h;
+	bool made = http_client_new(conf.server, token, conf.ca_file, &h, &c->err);
+	memset(token, 0, strlen(token));
+	free(token);
+	if (!made)
+		return cli_fail(c);
+	srand((unsigned)(time(NULL) ^ getpid()));
+	struct sync_transport t = http_transport(h);
+	int rc = 0;
+	for (int attempt = 0;; attempt++) {
+		memset(&st, 0, sizeof st);
+		struct err e = {0};
+		if (sync_run(c->st, &t, &st, &e)) {
+			print_stats(c, &st, h);
+			break;
+		}
+		if (once || !http_retryable(h)) {
+			c->err = e;
+			rc = cli_fail(c);
+			break;
+		}
+		int ms = sync_backoff_ms(attempt, http_last_retry_after(h));
+		fprintf(stderr, "dutydesk sync: %s; retrying in %.1f s\n", e.msg, ms / 1000.0);
+		struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000};
+		while (nanosleep(&ts, &ts) != 0)
+			;
+	}
+	http_client_free(h);
+	return rc;
+}
+
+/* ---- conflicts ---- */
+
+static int run_conflicts(struct cli *c)
+{
+	bool all = cli_opt(c, "all") != NULL;
+	json_t *rows = sync_conflicts(c->st, all, &c->err);
+	if (!rows)
+		return cli_fail(c);
+	size_t k;
+	json_t *r;
+	json_array_foreach(rows, k, r) {
+		json_object_set(r, "table", json_object_get(r, "tbl"));
+		json_object_del(r, "tbl");
+	}
+	if (!c->json) {
+		json_array_foreach(rows, k, r) {
+			char buf[32];
+			json_object_set_new(
+				r, "when",
+				json_string(dd_time_local(json_integer_value(json_object_get(r, "at")),
+							  buf, sizeof buf)));
+			json_object_set_new(r, "state",
+					    json_string(json_integer_value(json_object_get(r, "reviewed"))
+							? "resolved"
+							: "to review"));
+		}
+		if (!json_array_size(rows)) {
+			printf(all ? "no conflicts recorded\n" : "no conflicts to review\n");
+			json_decref(rows);
+			return 0;
+		}
+	}
+	static const struct out_col cols[] = {
+		{"id", "ID", true, 0},          {"table", "TABLE", false, 0},
+		{"row_id", "RECORD", false, 12}, {"field", "FIELD", false, 0},
+		{"kept", "KEPT", false, 30},     {"lost", "LOST", false, 30},
+		{"lost_node", "LOST FROM", false, 0}, {"when", "WHEN", false, 0},
+		{"state", "STATE", false, 0},
+	};
+	out_table(c, rows, cols, ARRAY_LEN(cols));
+	json_decref(rows);
+	return 0;
+}
+
+static int run_resolve(struct cli *c)
+{
+	if (!cli_opt(c, "keep") == !cli_opt(c, "take-lost")) {
+		err_set(&c->err, ERR_USAGE, "give either --keep or --take-lost");
+		return cli_fail(c);
+	}
+	long long id;
+	if (!str_to_ll(c->args[0], 1, INT64_MAX, &id)) {
+		err_set(&c->err, ERR_USAGE, "'%s': expected a conflict number", c->args[0]);
+		return cli_fail(c);
+	}
+	int64_t state; /* 0 no such conflict, 1 to review, 2 resolved */
+	if (!store_int(c->st, &c->err, &state,
+		       "SELECT coalesce((SELECT (reviewed != 0) + 1 FROM sync_conflict WHERE id = ?), 0)",
+		       "i", (int64_t)id))
+		return cli_fail(c);
+	if (!state) {
+		err_set(&c->err, ERR_FAIL, "conflict %lld: no such conflict (see dutydesk conflicts)",
+			id);
+		return cli_fail(c);
+	}
+	if (state == 2) {
+		err_set(&c->err, ERR_FAIL, "conflict %lld: resolved already", id);
+		return cli_fail(c);
+	}
+	bool take = cli_opt(c, "take-lost") != NULL;
+	if (!sync_conflict_resolve(c->st, id, take, &c->err))
+		return cli_fail(c);
+	if (!c->json)
+		printf("conflict %lld resolved: %s\n", id,
+		       take ? "the lost value is back and will sync" : "the kept value stays");
+	return 0;
+}
+
+static const struct cli_opt sync_opts[] = {
+	{"server", "URL", NULL, "the hub, e.g. https://hub.county.example:8443 (overrides sync.server)"},
+	{"token-file", "FILE", NULL, "file holding this node's token (overrides sync.token_file)"},
+	{"ca-file", "FILE", NULL, "CA certificate(s) to trust for the hub (overrides sync.ca_file)"},
+	{"once", NULL, NULL, "one attempt: no retries after a network failure"},
+	{"status", NULL, NULL, "pending and parked ops, last success, last error"},
+	{"digest", NULL, NULL, "per-table hashes of the records in this node's scope (JSON)"},
+	{"export-bundle", "FILE", NULL, "write this node's ops to FILE, for a link-less transfer (signed with the token, if any)"},
+	{"import-bundle", "FILE", NULL, "merge the ops of a bundle FILE (twice is harmless; a signed one needs the token)"},
+	{NULL, NULL, NULL, NULL},
+};
+static const struct cli_opt conflicts_opts[] = {
+	{"all", NULL, NULL, "resolved ones too"},
+	{NULL, NULL, NULL, NULL},
+};
+static const struct cli_opt resolve_opts[] = {
+	{"keep", NULL, NULL, "keep the value that won"},
+	{"take-lost", NULL, NULL, "put the lost value back (a new edit, synced)"},
+	{NULL, NULL, NULL, NULL},
+};
+
+const struct cli_cmd cmds_sync[] = {
+	{"sync", NULL, NULL, 0, 0, "push this node's ops to the hub and pull the others'", NULL,
+	 sync_opts, 0, run_sync},
+	{"conflicts", "resolve", "ID", 1, 1, "keep the winning value, or take the lost one", NULL,
+	 resolve_opts, 0, run_resolve},
+	{"conflicts", NULL, NULL, 0, 0, "values that lost a merge, for review", NULL,
+	 conflicts_opts, 0, run_conflicts},
+	{NULL, NULL, NULL, 0, 0, NULL, NULL, NULL, 0, NULL},
+};

@@ -1,0 +1,339 @@
+/* The node's HTTP transport (libcurl) and the sync section of the config.
+ * TLS is verified (system CAs, or a county CA file); proxies come from the
+ * standard environment variables (libcurl's default); bodies of pushes
+ * are gzipped and responses asked for gzipped. */
+#include <curl/curl.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <yaml.h>
+
+#include "../hub/wire.h"
+#include "sync_client.h"
+
+/* Pushes smaller than this go uncompressed. */
+#define GZIP_MIN 1024
+/* A snapshot of a whole county can be large, but not this large. */
+#define MAX_RESPONSE (512L * 1024 * 1024)
+
+/* ---- config ---- */
+
+static void conf_warn(struct sync_conf *c, const char *path, const yaml_mark_t *m,
+		      const char *key, const char *what)
+{
+	if (!c->warning[0])
+		snprintf(c->warning, sizeof c->warning, "%s:%zu:%zu: sync.%s: %s", path,
+			 m->line + 1, m->column + 1, key, what);
+}
+
+static void expand_home(char *dst, size_t n, const char *v)
+{
+	const char *home = getenv("HOME");
+	if (v[0] == '~' && v[1] == '/' && home)
+		snprintf(dst, n, "%s%s", home, v + 1);
+	else
+		snprintf(dst, n, "%s", v);
+}
+
+void sync_conf_load(struct sync_conf *c, const char *path)
+{
+	memset(c, 0, sizeof *c);
+	char def[512];
+	if (!path && getenv("DUTYDESK_CONFIG") && *getenv("DUTYDESK_CONFIG"))
+		path = getenv("DUTYDESK_CONFIG");
+	if (!path) {
+		const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
+		if (xdg && *xdg)
+			snprintf(def, sizeof def, "%s/dutydesk/config.yaml", xdg);
+		else
+			snprintf(def, sizeof def, "%s/.config/dutydesk/config.yaml", home ? home : ".");
+		path = def;
+	}
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return;
+	yaml_parser_t p;
+	yaml_document_t d;
+	yaml_parser_initialize(&p);
+	yaml_parser_set_input_file(&p, f);
+	if (!yaml_parser_load(&p, &d)) {
+		yaml_parser_delete(&p);
+		fclose(f);
+		snprintf(c->warning, sizeof c->warning, "%s: not valid YAML", path);
+		return;
+	}
+	yaml_node_t *root = yaml_document_get_root_node(&d);
+	yaml_node_t *sec = NULL;
+	if (root && root->type == YAML_MAPPING_NODE)
+		for (yaml_node_pair_t *q = root->data.mapping.pairs.start;
+		     q < root->data.mapping.pairs.top; q++) {
+			yaml_node_t *k = yaml_document_get_node(&d, q->key);
+			if (k->type == YAML_SCALAR_NODE && !strcmp((char *)k->data.scalar.value, "sync"))
+				sec = yaml_document_get_node(&d, q->value);
+		}
+	if (sec && sec->type != YAML_MAPPING_NODE) {
+		conf_warn(c, path, &sec->start_mark, "", "expected a mapping (server, token_file, ...)");
+		sec = NULL;
+	}
+	for (yaml_node_pair_t *q = sec ? sec->data.mapping.pairs.start : NULL;
+	     sec && q < sec->data.mapping.pairs.top; q++) {
+		yaml_node_t *k = yaml_document_get_node(&d, q->key);
+		yaml_node_t *v = yaml_document_get_node(&d, q->value);
+		const char *ks = k->type == YAML_SCALAR_NODE ? (char *)k->data.scalar.value : "?";
+		const char *vs = v->type == YAML_SCALAR_NODE ? (char *)v->data.scalar.value : NULL;
+		long long n;
+		if (!vs)
+			conf_warn(c, path, &v->start_mark, ks, "expected a value");
+		else if (!strcmp(ks, "server"))
+			snprintf(c->server, sizeof c->server, "%s", vs);
+		else if (!strcmp(ks, "token_file"))
+			expand_home(c->token_file, sizeof c->token_file, vs);
+		else if (!strcmp(ks, "ca_file"))
+			expand_home(c->ca_file, sizeof c->ca_file, vs);
+		else if (!strcmp(ks, "every_minutes")) {
+			if (str_to_ll(vs, 0, 1440, &n))
+				c->every_minutes = (int)n;
+			else
+				conf_warn(c, path, &v->start_mark, ks, "expected minutes from 0 to 1440");
+		} else
+			conf_warn(c, path, &k->start_mark, ks, "unknown setting");
+	}
+	yaml_document_delete(&d);
+	yaml_parser_delete(&p);
+	fclose(f);
+}
+
+bool sync_read_token(const char *file, char **out, struct err *e)
+{
+	FILE *f = fopen(file, "rb");
+	if (!f)
+		return err_set(e, ERR_FAIL, "token file %s: %s", file, strerror(errno));
+	struct stat sb;
+	if (fstat(fileno(f), &sb) == 0 && (sb.st_mode & 077))
+		fprintf(stderr, "dutydesk: warning: token file %s can be read by others "
+				"(chmod 600 %s)\n", file, file);
+	char buf[512];
+	size_t n = fread(buf, 1, sizeof buf - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	char *s = buf;
+	while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+		s++;
+	size_t len = strcspn(s, " \t\r\n");
+	if (!len)
+		return err_set(e, ERR_FAIL, "token file %s: empty", file);
+	if (s[len] && s[len + strspn(s + len, " \t\r\n")])
+		return err_set(e, ERR_FAIL, "token file %s: expected the token alone on one line",
+			       file);
+	*out = xstrndup(s, len);
+	return true;
+}
+
+/* ---- the transport ---- */
+
+struct http_client {
+	CURL *curl;
+	char *base; /* server URL without a trailing slash */
+	char *auth; /* "Authorization: Bearer ..." */
+	char *ca_file;
+	char errbuf[CURL_ERROR_SIZE];
+	int last_status, last_retry_after;
+	int64_t up, down;
+};
+
+static bool is_loopback(const char *host)
+{
+	return !strcmp(host, "127.0.0.1") || !strcmp(host, "localhost") || !strcmp(host, "::1") ||
+	       !strcmp(host, "[::1]");
+}
+
+bool http_client_new(const char *server, const char *token, const char *ca_file,
+		     struct http_client **out, struct err *e)
+{
+	static bool inited;
+	if (!inited) {
+		curl_global_init(CURL_GLOBAL_DEFAULT);
+		inited = true;
+	}
+	CURLU *u = curl_url();
+	char *scheme = NULL, *host = NULL;
+	bool ok = curl_url_set(u, CURLUPART_URL, server, 0) == CURLUE_OK &&
+		  curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
+		  curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK;
+	if (!ok)
+		err_set(e, ERR_USAGE, "server '%s': not a URL like https://hub.example:8443", server);
+	else if (strcmp(scheme, "https") && strcmp(scheme, "http"))
+		ok = err_set(e, ERR_USAGE, "server '%s': use https:// (or http:// to this machine)",
+			     server);
+	else if (!strcmp(scheme, "http") && !is_loopback(host))
+		ok = err_set(e, ERR_USAGE,
+			     "server '%s': refusing to send the node's token over plain http to %s; "
+			     "use https:// (the hub's own TLS or a reverse proxy)",
+			     server, host);
+	curl_free(scheme);
+	curl_free(host);
+	curl_url_cleanup(u);
+	if (!ok)
+		return false;
+	if (ca_file && *ca_file) {
+		FILE *f = fopen(ca_file, "rb");
+		if (!f)
+			return err_set(e, ERR_FAIL, "CA file %s: %s", ca_file, strerror(errno));
+		fclose(f);
+	}
+	struct http_client *h = xcalloc(1, sizeof *h);
+	h->curl = curl_easy_init();
+	h->base = xstrdup(server);
+	size_t n = strlen(h->base);
+	while (n && h->base[n - 1] == '/')
+		h->base[--n] = '\0';
+	h->auth = xasprintf("Authorization: Bearer %s", token);
+	h->ca_file = ca_file && *ca_file ? xstrdup(ca_file) : NULL;
+	*out = h;
+	return true;
+}
+
+void http_client_free(struct http_client *h)
+{
+	if (!h)
+		return;
+	curl_easy_cleanup(h->curl);
+	/* the token leaves memory with the client */
+	memset(h->auth, 0, strlen(h->auth));
+	free(h->auth);
+	free(h->base);
+	free(h->ca_file);
+	free(h);
+}
+
+struct sink {
+	struct strbuf sb;
+	bool too_big;
+};
+
+static size_t on_data(char *p, size_t size, size_t n, void *ud)
+{
+	struct sink *s = ud;
+	if (s->sb.len + n > (size_t)MAX_RESPONSE) {
+		s->too_big = true;
+		return 0; /* aborts the transfer */
+	}
+	sb_add(&s->sb, p, size * n);
+	return size * n;
+}
+
+static bool request(void *ctx, const char *method, const char *path, const char *body,
+		    int *status, char **resp, int *retry_after, struct err *e)
+{
+	struct http_client *h = ctx;
+	CURL *c = h->curl;
+	curl_easy_reset(c); /* options go; the open connection stays */
+	char *url = xasprintf("%s%s", h->base, path);
+	struct curl_slist *hdr = NULL;
+	hdr = curl_slist_append(hdr, h->auth);
+	hdr = curl_slist_append(hdr, "Dutydesk-Proto: 1");
+	hdr = curl_slist_append(hdr, "Accept: application/json");
+	hdr = curl_slist_append(hdr, "Expect:"); /* no 100-continue round trip */
+	char *zbody = NULL;
+	size_t blen = body ? strlen(body) : 0;
+	if (body) {
+		hdr = curl_slist_append(hdr, "Content-Type: application/json");
+		size_t zlen;
+		if (blen >= GZIP_MIN && gz_deflate(body, blen, &zbody, &zlen)) {
+			hdr = curl_slist_append(hdr, "Content-Encoding: gzip");
+			blen = zlen;
+		}
+		curl_easy_setopt(c, CURLOPT_POSTFIELDS, zbody ? zbody : body);
+		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)blen);
+	}
+	curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+	struct sink sink = {0};
+	sb_init(&sink.sb);
+	h->errbuf[0] = '\0';
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdr);
+	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 10L);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, 300L);
+	/* A link that stalls (under 100 bytes/s for 30 s) counts as down. */
+	curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 100L);
+	curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, 30L);
+	curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
+	curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
+	if (h->ca_file)
+		curl_easy_setopt(c, CURLOPT_CAINFO, h->ca_file);
+	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, h->errbuf);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, &sink);
+	CURLcode rc = curl_easy_perform(c);
+	curl_slist_free_all(hdr);
+	free(zbody);
+	free(url);
+
+	curl_off_t up = 0, down = 0;
+	long hsize = 0, rsize = 0, code = 0;
+	curl_easy_getinfo(c, CURLINFO_SIZE_UPLOAD_T, &up);
+	curl_easy_getinfo(c, CURLINFO_SIZE_DOWNLOAD_T, &down);
+	curl_easy_getinfo(c, CURLINFO_HEADER_SIZE, &hsize);
+	curl_easy_getinfo(c, CURLINFO_REQUEST_SIZE, &rsize);
+	h->up += up + rsize;
+	h->down += down + hsize;
+	h->last_status = 0;
+	h->last_retry_after = 0;
+	if (rc != CURLE_OK) {
+		sb_finish(&sink.sb);
+		if (sink.too_big)
+			return err_set(e, ERR_FAIL, "%s %s: answer larger than %ld MiB", method, path,
+				       MAX_RESPONSE >> 20);
+		return err_set(e, ERR_FAIL, "cannot reach %s: %s", h->base,
+			       h->errbuf[0] ? h->errbuf : curl_easy_strerror(rc));
+	}
+	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
+	curl_off_t ra = 0;
+	curl_easy_getinfo(c, CURLINFO_RETRY_AFTER, &ra);
+	h->last_status = (int)code;
+	h->last_retry_after = ra > 0 && ra < 86400 ? (int)ra : 0;
+	*status = (int)code;
+	*retry_after = h->last_retry_after;
+	if (!sink.sb.buf)
+		sb_puts(&sink.sb, "");
+	*resp = sb_take(&sink.sb);
+	return true;
+}
+
+struct sync_transport http_transport(struct http_client *h)
+{
+	return (struct sync_transport){.ctx = h, .request = request};
+}
+
+int http_last_status(const struct http_client *h) { return h->last_status; }
+int http_last_retry_after(const struct http_client *h) { return h->last_retry_after; }
+
+void http_bytes(const struct http_client *h, int64_t *up, int64_t *down)
+{
+	*up = h->up;
+	*down = h->down;
+}
+
+bool http_retryable(const struct http_client *h)
+{
+	int s = h->last_status;
+	return s == 0 || s == 429 || s == 408 || s >= 500;
+}
+
+int sync_backoff_ms(int attempt, int retry_after)
+{
+	int64_t base = 1000;
+	for (int i = 0; i < attempt && base < 300000; i++)
+		base *= 2;
+	if (base > 300000)
+		base = 300000;
+	int64_t ms = base / 2 + (int64_t)((double)rand() / RAND_MAX * (double)(base / 2));
+	if (ms < (int64_t)retry_after * 1000)
+		ms = (int64_t)retry_after * 1000;
+	return (int)ms;
+}

@@ -1,0 +1,408 @@
+/* dutydeskd: the county hub. Administration commands on the hub database
+ * and `serve`, the HTTP front (http.c) of the hub library (src/sync/hub.c). */
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "hubd.h"
+
+#define DEFAULT_DB "/var/lib/dutydeskd/hub.db"
+
+static void usage(FILE *f)
+{
+	fputs("Usage: dutydeskd [--db FILE] COMMAND [ARGS...]\n"
+	      "\n"
+	      "The county hub that township and county dutydesk databases sync with.\n"
+	      "\n"
+	      "Options:\n"
+	      "  --db FILE        hub database (default: $DUTYDESKD_DB, else " DEFAULT_DB ")\n"
+	      "  -h, --help       this help\n"
+	      "  -V, --version    print the version\n"
+	      "\n"
+	      "Commands:\n"
+	      "  init                               create the hub database (new epoch)\n"
+	      "  serve --listen ADDR:PORT [--tls-cert F --tls-key F]\n"
+	      "        [--per-addr N] [--max-connections N] [--timeout S] [--threads N]\n"
+	      "        [--queue N]\n"
+	      "                                     serve the sync protocol until SIGTERM\n"
+	      "  node add NAME (--township NAME|CODE | --county) [--role county|township]\n"
+	      "                                     enrol a node; prints its token once, last\n"
+	      "  node list [--json]                 enrolled nodes\n"
+	      "  node revoke NAME                   refuse NAME's token from now on\n"
+	      "  backup FILE                        a consistent copy of the hub database\n"
+	      "                                     (with a new epoch, for restoring)\n"
+	      "  import-bundle FILE                 apply a node's signed bundle (sneakernet)\n"
+	      "  export-bundle NODE FILE [--since SEQ]\n"
+	      "                                     NODE's scoped ops as a bundle signed for it\n"
+	      "\n"
+	      "Exit status: 0 success, 1 failure, 2 usage error. See dutydeskd(8).\n",
+	      f);
+}
+
+static int fail(const char *cmd, const struct err *e)
+{
+	fprintf(stderr, "dutydeskd%s%s: %s\n", cmd ? " " : "", cmd ? cmd : "", e->msg);
+	return e->code ? e->code : ERR_FAIL;
+}
+
+static int usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int usage_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fprintf(stderr, "dutydeskd %s: ", cmd);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs(" (see dutydeskd --help)\n", stderr);
+	return ERR_USAGE;
+}
+
+static int open_hub(const char *db, const char *cmd, struct hub **h)
+{
+	struct err e = {0};
+	if (access(db, F_OK) != 0) {
+		fprintf(stderr, "dutydeskd %s: %s: no hub database here (create one with dutydeskd "
+				"--db %s init)\n", cmd, db, db);
+		return ERR_FAIL;
+	}
+	if (!hub_open(db, h, &e))
+		return fail(cmd, &e);
+	return 0;
+}
+
+static int cmd_init(const char *db, int argc, char **argv)
+{
+	if (argc > 1)
+		return usage_error("init", "unexpected argument '%s'", argv[1]);
+	struct err e = {0};
+	if (access(db, F_OK) == 0) {
+		fprintf(stderr, "dutydeskd init: %s exists already; a hub keeps its database\n", db);
+		return ERR_FAIL;
+	}
+	struct hub *h;
+	if (!hub_init(db, &e) || !hub_open(db, &h, &e))
+		return fail("init", &e);
+	printf("initialised hub %s (epoch %s)\n", db, hub_epoch(h));
+	hub_close(h);
+	return 0;
+}
+
+static bool parse_uint(const char *cmd, const char *opt, const char *v, long long min,
+		       long long max, unsigned *out)
+{
+	long long n;
+	if (!str_to_ll(v, min, max, &n)) {
+		fprintf(stderr, "dutydeskd %s: --%s '%s': expected a number from %lld to %lld\n", cmd,
+			opt, v, min, max);
+		return false;
+	}
+	*out = (unsigned)n;
+	return true;
+}
+
+static int cmd_serve(const char *db, int argc, char **argv)
+{
+	struct serve_opts o = {.per_addr = 16, .max_conn = 512, .timeout = 30, .threads = 4,
+			       .max_waiting = 64};
+	static const struct option lo[] = {
+		{"listen", required_argument, NULL, 'l'},
+		{"tls-cert", required_argument, NULL, 'c'},
+		{"tls-key", required_argument, NULL, 'k'},
+		{"per-addr", required_argument, NULL, 'p'},
+		{"max-connections", required_argument, NULL, 'm'},
+		{"timeout", required_argument, NULL, 't'},
+		{"threads", required_argument, NULL, 'T'},
+		{"queue", required_argument, NULL, 'q'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0}};
+	int ch;
+	optind = 0;
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, ":h", lo, NULL)) != -1) {
+		bool ok = true;
+		switch (ch) {
+		case 'l': o.listen = optarg; break;
+		case 'c': o.tls_cert = optarg; break;
+		case 'k': o.tls_key = optarg; break;
+		case 'p': ok = parse_uint("serve", "per-addr", optarg, 1, 10000, &o.per_addr); break;
+		case 'm': ok = parse_uint("serve", "max-connections", optarg, 1, 100000, &o.max_conn); break;
+		case 't': ok = parse_uint("serve", "timeout", optarg, 1, 3600, &o.timeout); break;
+		case 'T': ok = parse_uint("serve", "threads", optarg, 1, 64, &o.threads); break;
+		case 'q': ok = parse_uint("serve", "queue", optarg, 0, 100000, &o.max_waiting); break;
+		case 'h': usage(stdout); return 0;
+		case ':': return usage_error("serve", "%s needs a value", argv[optind - 1]);
+		default: return usage_error("serve", "unknown option '%s'", argv[optind - 1]);
+		}
+		if (!ok)
+			return ERR_USAGE;
+	}
+	if (optind < argc)
+		return usage_error("serve", "unexpected argument '%s'", argv[optind]);
+	if (!o.listen)
+		return usage_error("serve", "%s", "--listen ADDR:PORT is required");
+	struct hub *h;
+	int rc = open_hub(db, "serve", &h);
+	if (rc)
+		return rc;
+	struct err e = {0};
+	bool ok = hubd_serve(h, &o, &e);
+	hub_close(h);
+	return ok ? 0 : fail("serve", &e);
+}
+
+static int cmd_node_add(struct hub *h, int argc, char **argv)
+{
+	static const struct option lo[] = {{"township", required_argument, NULL, 't'},
+					   {"county", no_argument, NULL, 'c'},
+					   {"role", required_argument, NULL, 'r'},
+					   {NULL, 0, NULL, 0}};
+	const char *town = NULL, *role = NULL;
+	bool county = false;
+	int ch;
+	optind = 0;
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, ":", lo, NULL)) != -1) {
+		switch (ch) {
+		case 't': town = optarg; break;
+		case 'c': county = true; break;
+		case 'r': role = optarg; break;
+		case ':': return usage_error("node add", "%s needs a value", argv[optind - 1]);
+		default: return usage_error("node add", "unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (argc - optind != 1)
+		return usage_error("node add", "%s", "expected one NAME");
+	if (!town == !county)
+		return usage_error("node add", "%s", "give either --township NAME|CODE or --county");
+	if (!role)
+		role = county ? "county" : "township";
+	if (strcmp(role, "county") && strcmp(role, "township"))
+		return usage_error("node add", "--role '%s': expected county or township", role);
+	if (county && strcmp(role, "county"))
+		return usage_error("node add", "%s", "--county goes with --role county");
+	const char *name = argv[optind];
+	char *token = NULL;
+	struct err e = {0};
+	if (!hub_node_add(h, name, county ? NULL : town, role, &token, &e))
+		return fail("node add", &e);
+	printf("enrolled node %s (%s%s%s)\n", name, role, town ? ", township " : "",
+	       town ? town : "");
+	printf("its token follows, shown this once: put it in the node's token file "
+	       "(dutydesk sync --token-file)\n");
+	printf("%s\n", token);
+	free(token);
+	return 0;
+}
+
+static int cmd_node_list(struct hub *h, int argc, char **argv)
+{
+	bool json = argc == 2 && !strcmp(argv[1], "--json");
+	if (argc > 1 && !json)
+		return usage_error("node list", "unexpected argument '%s'", argv[1]);
+	struct err e = {0};
+	json_t *rows = hub_node_list(h, &e);
+	if (!rows)
+		return fail("node list", &e);
+	if (json) {
+		char *s = json_dumps(rows, JSON_INDENT(2));
+		puts(s);
+		free(s);
+	} else {
+		printf("%-24s %-9s %-12s %s\n", "NAME", "ROLE", "TOWNSHIP", "STATE");
+		size_t i;
+		json_t *r;
+		json_array_foreach(rows, i, r) {
+			const char *tw = json_string_value(json_object_get(r, "township"));
+			printf("%-24s %-9s %-12s %s\n", json_string_value(json_object_get(r, "name")),
+			       json_string_value(json_object_get(r, "role")), tw && *tw ? tw : "-",
+			       json_is_true(json_object_get(r, "revoked")) ? "revoked" : "active");
+		}
+	}
+	json_decref(rows);
+	return 0;
+}
+
+static int cmd_node(const char *db, int argc, char **argv)
+{
+	if (argc < 2) {
+		fputs("dutydeskd node: expected add, list or revoke (see dutydeskd --help)\n", stderr);
+		return ERR_USAGE;
+	}
+	const char *verb = argv[1];
+	if (strcmp(verb, "add") && strcmp(verb, "list") && strcmp(verb, "revoke"))
+		return usage_error("node", "unknown verb '%s'", verb);
+	struct hub *h;
+	int rc = open_hub(db, "node", &h);
+	if (rc)
+		return rc;
+	if (!strcmp(verb, "add")) {
+		rc = cmd_node_add(h, argc - 1, argv + 1);
+	} else if (!strcmp(verb, "list")) {
+		rc = cmd_node_list(h, argc - 1, argv + 1);
+	} else if (argc != 3) {
+		rc = usage_error("node revoke", "%s", "expected one NAME");
+	} else {
+		struct err e = {0};
+		if (hub_node_revoke(h, argv[2], &e))
+			printf("revoked node %s: its token is refused from now on\n", argv[2]);
+		else
+			rc = fail("node revoke", &e);
+	}
+	hub_close(h);
+	return rc;
+}
+
+static int cmd_backup(const char *db, int argc, char **argv)
+{
+	if (argc != 2)
+		return usage_error("backup", "%s", "expected one FILE");
+	struct hub *h;
+	int rc = open_hub(db, "backup", &h);
+	if (rc)
+		return rc;
+	struct err e = {0};
+	if (hub_backup(h, argv[1], &e))
+		printf("backed up %s to %s\n", db, argv[1]);
+	else
+		rc = fail("backup", &e);
+	hub_close(h);
+	return rc;
+}
+
+static const char *str_or(const char *s)
+{
+	return s ? s : "";
+}
+
+static int cmd_import_bundle(const char *db, int argc, char **argv)
+{
+	if (argc != 2)
+		return usage_error("import-bundle", "%s", "expected one FILE");
+	struct hub *h;
+	int rc = open_hub(db, "import-bundle", &h);
+	if (rc)
+		return rc;
+	struct err e = {0};
+	json_t *sum = NULL;
+	if (hub_import_bundle(h, argv[1], &sum, &e)) {
+		json_object_del(sum, "results");
+		char *s = json_dumps(sum, JSON_COMPACT | JSON_PRESERVE_ORDER);
+		printf("imported %s: %s\n", argv[1], s);
+		free(s);
+	} else {
+		rc = fail("import-bundle", &e);
+	}
+	json_decref(sum);
+	hub_close(h);
+	return rc;
+}
+
+static int cmd_export_bundle(const char *db, int argc, char **argv)
+{
+	static const struct option lo[] = {{"since", required_argument, NULL, 's'},
+					   {NULL, 0, NULL, 0}};
+	long long since = 0;
+	int ch;
+	optind = 0;
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, ":", lo, NULL)) != -1) {
+		if (ch == 's' && str_to_ll(optarg, 0, INT64_MAX, &since))
+			continue;
+		if (ch == 's')
+			return usage_error("export-bundle", "--since '%s': expected a number >= 0",
+					   optarg);
+		return usage_error("export-bundle", "unknown option '%s'", argv[optind - 1]);
+	}
+	if (argc - optind != 2)
+		return usage_error("export-bundle", "%s", "expected NODE FILE");
+	const char *name = argv[optind], *file = argv[optind + 1];
+	struct hub *h;
+	int rc = open_hub(db, "export-bundle", &h);
+	if (rc)
+		return rc;
+	struct err e = {0};
+	json_t *nodes = hub_node_list(h, &e);
+	struct hub_node who = {0};
+	bool found = false;
+	size_t i;
+	json_t *n;
+	json_array_foreach(nodes, i, n) {
+		if (!str_eq(json_string_value(json_object_get(n, "name")), name))
+			continue;
+		found = true;
+		snprintf(who.name, sizeof who.name, "%s", name);
+		snprintf(who.township, sizeof who.township, "%s",
+			 str_or(json_string_value(json_object_get(n, "township"))));
+		snprintf(who.role, sizeof who.role, "%s",
+			 str_or(json_string_value(json_object_get(n, "role"))));
+		who.revoked = json_is_true(json_object_get(n, "revoked"));
+	}
+	json_decref(nodes);
+	if (!found)
+		rc = (err_set(&e, ERR_FAIL, "no node %s is enrolled (see dutydeskd node list)", name),
+		      fail("export-bundle", &e));
+	else if (who.revoked)
+		rc = (err_set(&e, ERR_FAIL, "node %s is revoked", name), fail("export-bundle", &e));
+	else if (hub_export_bundle(h, &who, since, file, &e))
+		printf("wrote %s: %s's ops after %lld, signed for %s\n", file, name, since, name);
+	else
+		rc = fail("export-bundle", &e);
+	hub_close(h);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option lo[] = {{"db", required_argument, NULL, 'd'},
+					   {"help", no_argument, NULL, 'h'},
+					   {"version", no_argument, NULL, 'V'},
+					   {NULL, 0, NULL, 0}};
+	const char *db = getenv("DUTYDESKD_DB");
+	if (!db || !*db)
+		db = DEFAULT_DB;
+	int ch;
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, "+:hV", lo, NULL)) != -1) {
+		switch (ch) {
+		case 'd':
+			db = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		case 'V':
+			printf("dutydeskd %s (sync protocol %d)\n", DD_VERSION, SYNC_PROTO);
+			return 0;
+		default:
+			fprintf(stderr, "dutydeskd: %s '%s' (see --help)\n",
+				ch == ':' ? "no value for" : "unknown option", argv[optind - 1]);
+			return ERR_USAGE;
+		}
+	}
+	if (optind >= argc) {
+		usage(stderr);
+		return ERR_USAGE;
+	}
+	const char *cmd = argv[optind];
+	int n = argc - optind;
+	char **args = argv + optind;
+	if (!strcmp(cmd, "init"))
+		return cmd_init(db, n, args);
+	if (!strcmp(cmd, "serve"))
+		return cmd_serve(db, n, args);
+	if (!strcmp(cmd, "node"))
+		return cmd_node(db, n, args);
+	if (!strcmp(cmd, "backup"))
+		return cmd_backup(db, n, args);
+	if (!strcmp(cmd, "import-bundle"))
+		return cmd_import_bundle(db, n, args);
+	if (!strcmp(cmd, "export-bundle"))
+		return cmd_export_bundle(db, n, args);
+	fprintf(stderr, "dutydeskd: unknown command '%s' (see dutydeskd --help)\n", cmd);
+	return ERR_USAGE;
+}

@@ -1,0 +1,117 @@
+#!/bin/bash
+# The real binaries end to end: a hub, two township nodes and the county
+# node; offline edits everywhere, syncs in different orders, scoped digests
+# equal to the hub's at the end, a conflict reviewed and resolved, a clean
+# stop. Tokens never reach the hub's database or its log.
+. "$(dirname "$0")/lib.sh"
+
+# ---- the hub ----
+expect_rc 0 hub init
+expect_out_has "initialised hub"
+expect_rc 1 hub init
+expect_err_has "exists already"
+enrol sangbi --township 桑壁镇
+enrol zhihe --township 141032100
+enrol county --county
+expect_eq "$(wc -l <"$TMP/enrol.out")" 3 "node add output lines"
+expect_true "a token is long and random" grep -Eq '^[A-Za-z0-9_-]{32,}$' "$TMP/county.token"
+expect_true "tokens differ" test "$(cat "$TMP/sangbi.token")" != "$(cat "$TMP/zhihe.token")"
+expect_rc 1 hub node add sangbi --township 桑壁镇
+expect_err_nonempty
+expect_rc 0 hub node list --json
+expect_eq "$(json_get 'length')" 3 "enrolled nodes"
+expect_eq "$(json_get '[.[] | select(.name=="zhihe")][0].township')" 141032100 "township by code"
+expect_eq "$(json_get '[.[] | select(.name=="sangbi")][0].township')" 141032101 "township by name"
+for n in sangbi zhihe county; do
+	expect_true "no token of $n in the hub database" \
+		bash -c "! sqlite3 '$HUBDB' .dump | grep -qF '$(cat "$TMP/$n.token")'"
+done
+
+# ---- the nodes, offline ----
+expect_rc 0 node sangbi init --node sangbi --township 桑壁镇
+expect_rc 0 node zhihe init --node zhihe --township 芝河镇
+expect_rc 0 node county init --node county --county
+expect_rc 0 node sangbi incident add --title 桑壁镇后山滑坡 --type landslide --township 桑壁镇 --deaths 0 --json
+SB1=$(json_get .number)
+expect_rc 0 node sangbi incident note "$SB1" 现场已设警戒线
+expect_rc 0 node zhihe incident add --title 芝河镇民房倒塌 --type collapse --township 芝河镇
+expect_rc 0 node county incident add --title 县城燃气泄漏 --type gas_leak --township 芝河镇
+expect_rc 0 node county hazard add --kind geohazard --code 141032001 --name 县级监测点 --township 桑壁镇
+
+start_hub
+expect_rc 0 curl -sf "$HUB_URL/v1/health"
+# order 1: the county first
+for n in county sangbi zhihe county sangbi zhihe; do
+	expect_rc 0 node_sync "$n"
+done
+expect_out_has "0 still pending"
+
+expect_rc 0 node county incident list --json
+expect_eq "$(json_get 'length')" 3 "the county sees every incident"
+expect_rc 0 node sangbi incident list --json
+expect_eq "$(json_get '[.[] | .title] | sort | join(",")')" "桑壁镇后山滑坡" "sangbi sees its own township only"
+expect_rc 0 node zhihe incident list --json
+expect_eq "$(json_get '[.[] | .title] | sort | join(",")')" "县城燃气泄漏,芝河镇民房倒塌" "zhihe sees its township, whoever wrote it"
+
+check_digests() {
+	local n
+	for n in sangbi zhihe county; do
+		expect_eq "$(node_digest "$n")" "$(hub_digest "$n")" "$1: $n's digest equals the hub's"
+	done
+}
+check_digests "after round 1"
+
+# ---- concurrent edits of one field: one wins everywhere, the other is kept ----
+expect_rc 0 node sangbi incident note "$SB1" 续报 --deaths 2
+expect_rc 0 node county incident note "$SB1" 县里核实 --deaths 3
+# order 2: townships first
+for n in sangbi zhihe county sangbi county; do
+	expect_rc 0 node_sync "$n"
+done
+check_digests "after round 2"
+expect_rc 0 node county incident show "$SB1" --json
+WIN=$(json_get '.deaths')
+expect_rc 0 node sangbi incident show "$SB1" --json
+expect_eq "$(json_get '.deaths')" "$WIN" "both sides keep the same winner"
+expect_rc 0 node sangbi conflicts --all --json
+C1=$(json_get 'length')
+expect_rc 0 node county conflicts --all --json
+C2=$(json_get 'length')
+expect_true "the losing value is kept for review on a node ($C1, $C2)" test $((C1 + C2)) -ge 1
+LOSER=sangbi
+[ "$C1" -ge 1 ] || LOSER=county
+expect_rc 0 node $LOSER conflicts
+expect_out_has "deaths"
+expect_out_has "to review"
+ID=$(node $LOSER conflicts --json | jq -r '.[0].id')
+LOST=$(node $LOSER conflicts --json | jq -r '.[0].lost')
+expect_rc 2 node $LOSER conflicts resolve "$ID"
+expect_rc 0 node $LOSER conflicts resolve "$ID" --take-lost
+expect_out_has "resolved"
+expect_rc 1 node $LOSER conflicts resolve "$ID" --keep
+expect_err_has "resolved already"
+expect_rc 0 node $LOSER conflicts
+expect_out_has "no conflicts to review"
+for n in $LOSER sangbi zhihe county; do
+	expect_rc 0 node_sync "$n"
+done
+check_digests "after the resolution synced"
+expect_rc 0 node zhihe incident list --json
+expect_rc 0 node county incident show "$SB1" --json
+expect_eq "$(json_get '.deaths')" "$LOST" "the lost value came back everywhere"
+
+expect_rc 0 node sangbi sync --status --json
+expect_eq "$(json_get .pending)" 0 "nothing pending"
+expect_eq "$(json_get .conflicts)" 0 "no conflict left to review"
+expect_rc 0 node sangbi sync --status
+expect_out_has "pending ops"
+expect_out_has "last success"
+
+# ---- clean stop; the log ----
+expect_rc 0 stop_hub
+expect_true "the hub logged its stop" grep -q '"event":"stopped"' "$TMP/hub.log"
+expect_true "one JSON line per request" \
+	bash -c "grep '\"event\":\"request\"' '$TMP/hub.log' | jq -e 'select(.node and .status and .ms >= 0)' >/dev/null"
+for n in sangbi zhihe county; do
+	expect_true "no token of $n in the log" bash -c "! grep -qF '$(cat "$TMP/$n.token")' '$TMP/hub.log'"
+done

@@ -1,0 +1,140 @@
+#!/bin/bash
+# The command lines of dutydeskd and dutydesk sync/conflicts: usage errors,
+# the token never over plain http to another host, retries with backoff and
+# Retry-After, settings from the config file, bundles by hand.
+. "$(dirname "$0")/lib.sh"
+
+# ---- dutydeskd ----
+expect_rc 0 "$DUTYDESKD" --help
+expect_out_has "node add NAME"
+expect_rc 0 "$DUTYDESKD" --version
+expect_out_has "sync protocol 1"
+expect_rc 2 "$DUTYDESKD"
+expect_rc 2 hub frobnicate
+expect_err_has "unknown command 'frobnicate'"
+expect_rc 1 hub node list
+expect_err_has "no hub database here"
+expect_rc 0 hub init
+expect_rc 2 hub serve
+expect_err_has "--listen ADDR:PORT is required"
+expect_rc 2 hub serve --listen nowhere:80
+expect_err_has "not an IP address"
+expect_rc 2 hub serve --listen 127.0.0.1:99999
+expect_err_has "port must be 0 to 65535"
+expect_rc 2 hub serve --listen 127.0.0.1:0 --tls-cert /nonexistent
+expect_err_has "go together"
+expect_rc 1 hub serve --listen 127.0.0.1:0 --tls-cert /nonexistent --tls-key /nonexistent
+expect_err_has "--tls-cert /nonexistent"
+expect_rc 2 hub node add x
+expect_err_has "either --township"
+expect_rc 2 hub node add x --township 桑壁镇 --county
+expect_rc 2 hub node add x --county --role township
+expect_rc 2 hub node add x --township 不存在镇
+expect_err_nonempty
+expect_rc 2 hub node add 'bad name' --county
+expect_rc 1 hub node revoke nobody
+expect_err_nonempty
+expect_rc 2 hub backup
+enrol sangbi --township 桑壁镇
+enrol sangbi2 --township 桑壁镇
+expect_rc 0 hub node list
+expect_out_has "sangbi"
+expect_out_has "active"
+
+# ---- dutydesk sync: settings and refusals ----
+expect_rc 0 node sangbi init --node sangbi --township 桑壁镇
+expect_rc 2 node sangbi sync --token-file "$TMP/sangbi.token"
+expect_err_has "no hub"
+expect_rc 2 node sangbi sync --server http://127.0.0.1:1
+expect_err_has "no token"
+expect_rc 1 node sangbi sync --server http://127.0.0.1:1 --token-file "$TMP/nothing"
+expect_err_has "token file $TMP/nothing"
+expect_rc 2 node sangbi sync --once --server http://hub.example.org:8470 --token-file "$TMP/sangbi.token"
+expect_err_has "refusing to send the node's token over plain http to hub.example.org"
+expect_rc 2 node sangbi sync --server ftp://127.0.0.1/ --token-file "$TMP/sangbi.token"
+expect_rc 2 node sangbi sync --status --export-bundle "$TMP/x"
+expect_rc 1 node sangbi sync --once --server http://127.0.0.1:1 --token-file "$TMP/sangbi.token"
+expect_err_has "cannot reach http://127.0.0.1:1"
+expect_rc 0 node sangbi sync --status --json
+expect_true "the failure is recorded" jq -e '.last_error | test("cannot reach")' "$OUT"
+
+# without --once: retries with growing, jittered delays (1 s doubling)
+run timeout 4 "$DUTYDESK" --db "$TMP/sangbi.db" sync --server http://127.0.0.1:1 --token-file "$TMP/sangbi.token"
+expect_eq "$RC" 124 "still retrying when stopped"
+D1=$(grep -o 'retrying in [0-9.]*' "$ERR" | sed -n 1p | grep -o '[0-9.]*$')
+D2=$(grep -o 'retrying in [0-9.]*' "$ERR" | sed -n 2p | grep -o '[0-9.]*$')
+expect_true "first delay in [0.5, 1] s ($D1)" python3 -c "import sys; sys.exit(not 0.5 <= $D1 <= 1.0)"
+expect_true "second delay in [1, 2] s ($D2)" python3 -c "import sys; sys.exit(not 1.0 <= $D2 <= 2.0)"
+
+# a hub that says 503 with Retry-After: 3 is not asked again sooner
+python3 - "$TMP/busy.port" 2>/dev/null <<'PY' &
+import http.server, sys
+class H(http.server.BaseHTTPRequestHandler):
+    def busy(self):
+        self.send_response(503); self.send_header("Retry-After", "3")
+        self.send_header("Content-Type", "application/json"); self.end_headers()
+        self.wfile.write(b'{"error":"busy","message":"the hub is busy"}')
+    do_GET = do_POST = busy
+    def log_message(self, *a): pass
+s = http.server.HTTPServer(("127.0.0.1", 0), H)
+open(sys.argv[1], "w").write(str(s.server_address[1])); s.serve_forever()
+PY
+BUSY_PID=$!
+for ((i = 0; i < 50; i++)); do [ -s "$TMP/busy.port" ] && break; sleep 0.05; done
+run timeout 2 "$DUTYDESK" --db "$TMP/sangbi.db" sync --server "http://127.0.0.1:$(cat "$TMP/busy.port")" --token-file "$TMP/sangbi.token"
+kill "$BUSY_PID"
+wait "$BUSY_PID" 2>/dev/null
+expect_err_has "503"
+expect_err_has "retrying in 3.0 s"
+
+# settings from the config file; flags override them
+start_hub
+mkdir -p "$TMP/conf"
+cat >"$TMP/conf/config.yaml" <<YAML
+office: 桑壁镇应急办
+sync:
+  server: http://127.0.0.1:1
+  token_file: $TMP/sangbi.token
+  every_minutes: 5
+YAML
+export DUTYDESK_CONFIG=$TMP/conf/config.yaml
+expect_rc 1 node sangbi sync --once
+expect_err_has "cannot reach http://127.0.0.1:1"
+expect_rc 0 node sangbi sync --once --server "$HUB_URL"
+expect_out_has "pushed"
+sed -i "s|http://127.0.0.1:1|$HUB_URL|; s|every_minutes: 5|every_minutes: soon|" "$TMP/conf/config.yaml"
+expect_rc 0 node sangbi sync --once
+expect_err_has "every_minutes: expected minutes from 0 to 1440"
+unset DUTYDESK_CONFIG
+
+# ---- bundles by hand ----
+expect_rc 0 node sangbi incident add --title 断网期间的滑坡 --type landslide --township 桑壁镇
+expect_rc 0 node sangbi sync --export-bundle "$TMP/sangbi.bundle" --token-file "$TMP/sangbi.token"
+expect_out_has "signed bundle"
+expect_rc 0 hub import-bundle "$TMP/sangbi.bundle"
+expect_out_has '"applied":'
+expect_rc 0 hub import-bundle "$TMP/sangbi.bundle"
+expect_true "twice is harmless" grep -q '"applied":0' "$OUT"
+sed 's/断网期间的滑坡/篡改的滑坡/' "$TMP/sangbi.bundle" >"$TMP/forged.bundle"
+expect_rc 1 hub import-bundle "$TMP/forged.bundle"
+expect_err_nonempty
+# the hub's bundle for a node without a link, imported there
+expect_rc 0 node sangbi2 init --node sangbi2 --township 桑壁镇
+expect_rc 0 hub export-bundle sangbi2 "$TMP/for-sangbi2.bundle"
+expect_rc 0 node sangbi2 sync --import-bundle "$TMP/for-sangbi2.bundle" --token-file "$TMP/sangbi2.token"
+expect_rc 0 node sangbi2 incident list --json
+expect_eq "$(json_get '[.[].title] | join(",")')" "断网期间的滑坡" "the bundle carried the incident"
+expect_rc 0 node sangbi2 sync --import-bundle "$TMP/for-sangbi2.bundle" --token-file "$TMP/sangbi2.token"
+expect_rc 0 node sangbi2 incident list --json
+expect_eq "$(json_get 'length')" 1 "a second import adds nothing"
+expect_rc 1 node sangbi2 sync --import-bundle "$TMP/for-sangbi2.bundle" --token-file "$TMP/sangbi.token"
+expect_err_nonempty
+
+# ---- conflicts, empty ----
+expect_rc 0 node sangbi conflicts
+expect_out_has "no conflicts to review"
+expect_rc 1 node sangbi conflicts resolve 42 --keep
+expect_err_has "no such conflict"
+expect_rc 2 node sangbi conflicts resolve 42 --keep --take-lost
+expect_rc 2 node sangbi conflicts resolve abc --keep
+expect_rc 0 stop_hub
