@@ -98,8 +98,8 @@ expect_eq "$(count incident)" 7 "writes after restore"
 # A damaged database: refused with a pointer to restore, then restored as a file.
 pages=$(sqlite3 "$DB" 'PRAGMA page_count')
 sqlite3 "$DB" 'PRAGMA wal_checkpoint(TRUNCATE)' >/dev/null
-for p in $(seq 2 $((pages - 1))); do
-	printf 'garbage-garbage-garbage-garbage-' | command dd of="$DB" bs=1 seek=$((p * 4096 + 100)) conv=notrunc 2>/dev/null
+for p in $(seq 2 "$pages"); do # the header of every page but the first
+	printf 'garbage-garbage-garbage-garbage-' | command dd of="$DB" bs=1 seek=$(((p - 1) * 4096)) conv=notrunc 2>/dev/null
 done
 expect_rc 1 dd incident list
 expect_err_has "dutydesk restore FILE"
