@@ -27,11 +27,13 @@ enum {
 char *store_default_path(const char *flag_path);
 
 /* Opens (creating if asked) and migrates forward. *out is destroyed by
- * store_close(). */
+ * store_close(). A database whose file or folder cannot be written is
+ * opened read-only (store_readonly); its writes are refused. */
 bool store_open(const char *path, unsigned flags, struct store **out, struct err *e);
 void store_close(struct store *st);
 int store_user_version(struct store *st);
 const char *store_path(const struct store *st);
+bool store_readonly(const struct store *st);
 
 /* Transactions: begin writes with BEGIN IMMEDIATE so a busy database waits
  * (busy timeout) instead of failing half-way. */
@@ -55,6 +57,20 @@ bool store_int(struct store *st, struct err *e, int64_t *out, const char *sql, c
 /* The first column of the first row as a heap string (NULL if none). */
 bool store_text(struct store *st, struct err *e, char **out, const char *sql, const char *fmt,
 		...);
+
+/* ---- backup and restore (src/store/backup.c) ----
+ * store_backup: one consistent copy of the open database (SQLite online
+ * backup; consoles may keep writing), checked and synced, then renamed to
+ * dest. dest must not exist unless force.
+ * store_verify_file: path is an intact dutydesk database of a schema version
+ * this program knows (integrity_check); *version (may be NULL) gets it.
+ * store_restore: verifies src, keeps the current database as
+ * DB.before-restore-STAMP (*kept, heap string; NULL when there was none) and
+ * replaces it in one transaction (or as a file when it is missing or
+ * damaged), then migrates it forward. */
+bool store_backup(struct store *st, const char *dest, bool force, struct err *e);
+bool store_verify_file(const char *path, int *version, struct err *e);
+bool store_restore(const char *db_path, const char *src, char **kept, struct err *e);
 
 /* Changes when another connection commits (PRAGMA data_version). */
 bool store_data_version(struct store *st, int64_t *v);

@@ -4,6 +4,7 @@
 #define DUTYDESK_CLI_H
 
 #include <jansson.h>
+#include <stdio.h>
 
 #include "dutydesk/model.h"
 #include "dutydesk/query.h"
@@ -54,6 +55,9 @@ const char *cli_opt(struct cli *c, const char *name);
 json_t *cli_value(struct cli *c, const struct table *t, const char *col, const char *name);
 /* Runs fn inside one transaction; returns an exit code. */
 int cli_tx(struct cli *c, bool (*fn)(struct cli *c));
+/* A message to stderr with what the person typed (or a file held) in it
+ * made harmless: control and escape bytes are shown as '?'. */
+void cli_say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Reports c->err on stderr and returns its exit code. */
 int cli_fail(struct cli *c);
 
@@ -74,12 +78,15 @@ void out_csv(json_t *rows, const char *const *keys, const char *(*head)(const ch
  * the exit code. */
 int out_export(struct cli *c, json_t *rows, const char *const *keys,
 	       const char *(*head)(const char *key));
+/* Where data (JSON, CSV exports) is written: stdout itself, not the text
+ * filter that keeps control bytes away from terminals (see main.c). */
+FILE *cli_data_out(void);
 /* A JSON value, pretty, UTF-8 unescaped. */
 void out_json(json_t *v);
 /* A value as display text (heap string). */
 char *out_text(json_t *v);
 
-extern const struct cli_cmd cmds_misc[], cmds_incident[], cmds_hazard[], cmds_stock[],
-	cmds_duty[], cmds_resources[], cmds_plan[], cmds_warning[], cmds_sync[];
+extern const struct cli_cmd cmds_misc[], cmds_backup[], cmds_incident[], cmds_hazard[],
+	cmds_stock[], cmds_duty[], cmds_resources[], cmds_plan[], cmds_warning[], cmds_sync[];
 
 #endif

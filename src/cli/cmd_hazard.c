@@ -597,7 +597,7 @@ static int run_import(struct cli *c)
 	size_t i, bad = json_array_size(r.errors);
 	json_t *m;
 	json_array_foreach(r.errors, i, m)
-		fprintf(stderr, "%s%s\n", o.skip_bad ? "skipped: " : "", json_string_value(m));
+		cli_say("%s%s\n", o.skip_bad ? "skipped: " : "", json_string_value(m));
 	json_decref(r.errors);
 	if (!ok || dry) {
 		store_rollback(c->st);

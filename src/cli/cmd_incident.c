@@ -54,7 +54,7 @@ static int run_add(struct cli *c)
 			puts(cli_opt(c, "number"));
 		}
 		if (dup)
-			fprintf(stderr, "dutydesk incident add: warning: likely the same call as %s "
+			cli_say("dutydesk incident add: warning: likely the same call as %s "
 					"(same type and township, or the same caller, within 30 minutes)\n",
 				dup);
 	}

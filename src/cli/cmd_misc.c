@@ -70,7 +70,7 @@ static bool do_init(struct cli *c)
 	size_t i;
 	json_t *m;
 	json_array_foreach(problems, i, m)
-		fprintf(stderr, "dutydesk init: plan left out: %s\n", json_string_value(m));
+		cli_say("dutydesk init: plan left out: %s\n", json_string_value(m));
 	json_decref(problems);
 	return ok;
 }

@@ -85,7 +85,7 @@ static int run_validate(struct cli *c)
 		size_t k;
 		json_t *m;
 		json_array_foreach(errors, k, m)
-			fprintf(stderr, "%s\n", json_string_value(m));
+			cli_say("%s\n", json_string_value(m));
 		if (plan && !c->json)
 			printf("%s: ok (%s, version %s)\n", c->args[i],
 			       json_string_value(json_object_get(plan, "id")),
@@ -112,7 +112,7 @@ static bool do_load(struct cli *c)
 			size_t k;
 			json_t *m;
 			json_array_foreach(errors, k, m)
-				fprintf(stderr, "%s\n", json_string_value(m));
+				cli_say("%s\n", json_string_value(m));
 			json_decref(errors);
 			return err_set(&c->err, ERR_FAIL, "%s is broken; nothing was loaded", c->args[i]);
 		}
@@ -177,6 +177,9 @@ static bool do_check(struct cli *c)
 {
 	const char *state = cli_opt(c, "na") ? "na" : cli_opt(c, "prev") ? "prev_done"
 			  : cli_opt(c, "open") ? "open" : "done";
+	const char *na = cli_opt(c, "na");
+	if (na && !na[strspn(na, " \t")])
+		return err_set(&c->err, ERR_USAGE, "--na: not applicable needs a reason");
 	return plan_check(c->st, c->args[0], c->args[1], state, cli_opt(c, "na"), &c->err);
 }
 

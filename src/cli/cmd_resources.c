@@ -372,7 +372,7 @@ static int run_import(struct cli *c)
 	size_t i;
 	json_t *m;
 	json_array_foreach(r.errors, i, m)
-		fprintf(stderr, "%s\n", json_string_value(m));
+		cli_say("%s\n", json_string_value(m));
 	json_decref(r.errors);
 	if (!ok || dry) {
 		store_rollback(c->st);

@@ -1,5 +1,8 @@
 /* dutydesk: the console (no command) and the scriptable CLI. */
+#define _GNU_SOURCE /* fopencookie */
+#include <errno.h>
 #include <getopt.h>
+#include <stdarg.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,9 +14,13 @@
 #include "config.h"
 #include "dutydesk/width.h"
 
-static const struct cli_cmd *const groups[] = {cmds_misc, cmds_incident, cmds_hazard, cmds_stock,
-					       cmds_duty, cmds_resources, cmds_plan, cmds_warning,
-					       cmds_sync};
+/* No option or argument is longer: 64 KiB is some 20,000 Chinese characters,
+ * and a message quoting a longer value would lose its explanation. */
+#define CLI_MAX_VALUE 65536
+
+static const struct cli_cmd *const groups[] = {cmds_misc, cmds_backup, cmds_incident,
+					       cmds_hazard, cmds_stock, cmds_duty,
+					       cmds_resources, cmds_plan, cmds_warning, cmds_sync};
 
 static void usage(FILE *f)
 {
@@ -76,11 +83,48 @@ json_t *cli_value(struct cli *c, const struct table *t, const char *col, const c
 	return field_parse(c->st, &label, cli_opt(c, name), tc, &c->err);
 }
 
+/* A message to stderr with what the person typed in it made harmless: no
+ * control or escape byte reaches the terminal (shown as '?'). */
+void cli_say(const char *fmt, ...)
+{
+	struct strbuf raw, safe;
+	sb_init(&raw);
+	sb_init(&safe);
+	va_list ap;
+	va_start(ap, fmt);
+	sb_vprintf(&raw, fmt, ap);
+	va_end(ap);
+	sb_safe(&safe, raw.buf);
+	fputs(safe.buf, stderr);
+	sb_finish(&raw);
+	sb_finish(&safe);
+}
+
+/* Checks below the CLI name a field ("subtype: ..."); the message names the
+ * option that filled it ("--subtype: ..."). */
+static void name_option(struct cli *c)
+{
+	char *colon = strstr(c->err.msg, ": ");
+	if (!c->cmd || !colon)
+		return;
+	size_t n = (size_t)(colon - c->err.msg);
+	for (const struct cli_opt *o = c->cmd->opts; o && o->name; o++) {
+		const char *f = o->field ? o->field : o->name;
+		if (o->arg && strlen(f) == n && strncmp(f, c->err.msg, n) == 0) {
+			char rest[sizeof c->err.msg];
+			snprintf(rest, sizeof rest, "%s", colon + 2);
+			snprintf(c->err.msg, sizeof c->err.msg, "--%s: %s", o->name, rest);
+			return;
+		}
+	}
+}
+
 int cli_fail(struct cli *c)
 {
+	name_option(c);
 	const char *verb = c->cmd && c->cmd->verb ? c->cmd->verb : "";
-	fprintf(stderr, "dutydesk%s%s%s%s: %s\n", c->cmd ? " " : "", c->cmd ? c->cmd->group : "",
-		*verb ? " " : "", verb, c->err.msg);
+	cli_say("dutydesk%s%s%s%s: %s\n", c->cmd ? " " : "", c->cmd ? c->cmd->group : "",
+	    *verb ? " " : "", verb, c->err.msg);
 	return c->err.code ? c->err.code : ERR_FAIL;
 }
 
@@ -122,6 +166,10 @@ static bool parse_fields(struct cli *c)
 			json_t *v = cli_value(c, c->cmd->table, o->field, o->name);
 			if (!v)
 				return false;
+			if (json_is_null(v) && col && col->required) {
+				json_decref(v);
+				return err_set(&c->err, ERR_USAGE, "--%s: must not be empty", o->name);
+			}
 			json_object_set_new(c->fields, o->field, v);
 		}
 	return true;
@@ -153,7 +201,11 @@ static int run_cmd(const struct cli_cmd *cmd, int argc, char **argv, struct cli 
 		} else if (ch >= 1000) {
 			const struct cli_opt *o = &cmd->opts[ch - 1000];
 			const char *v = o->arg ? optarg : "1";
-			if (!str_valid_utf8(v))
+			if (strlen(v) > CLI_MAX_VALUE)
+				rc = (err_set(&c->err, ERR_USAGE, "--%s: too long (%zu bytes; at most %d)",
+					      o->name, strlen(v), CLI_MAX_VALUE),
+				      ERR_USAGE);
+			else if (!str_valid_utf8(v))
 				rc = (err_set(&c->err, ERR_USAGE, "--%s: not valid UTF-8 text", o->name),
 				      ERR_USAGE);
 			else if (json_object_get(c->extra, o->name))
@@ -179,7 +231,11 @@ static int run_cmd(const struct cli_cmd *cmd, int argc, char **argv, struct cli 
 		return cli_fail(c);
 	}
 	for (int i = 0; i < c->nargs; i++)
-		if (!str_valid_utf8(c->args[i])) {
+		if (strlen(c->args[i]) > CLI_MAX_VALUE) {
+			err_set(&c->err, ERR_USAGE, "argument %d: too long (%zu bytes; at most %d)", i + 1,
+				strlen(c->args[i]), CLI_MAX_VALUE);
+			return cli_fail(c);
+		} else if (!str_valid_utf8(c->args[i])) {
 			err_set(&c->err, ERR_USAGE, "argument %d is not valid UTF-8", i + 1);
 			return cli_fail(c);
 		}
@@ -189,11 +245,14 @@ static int run_cmd(const struct cli_cmd *cmd, int argc, char **argv, struct cli 
 		return cmd->run(c);
 	bool existed = access(c->db_path, F_OK) == 0;
 	if (!store_open(c->db_path, cmd->flags & CMD_CREATES ? STORE_CREATE : 0, &c->st, &c->err))
-		return cli_fail(c);
-	store_set_actor(c->st, c->officer);
-	rc = parse_fields(c) ? cmd->run(c) : cli_fail(c);
+		rc = cli_fail(c);
+	else {
+		store_set_actor(c->st, c->officer);
+		rc = parse_fields(c) ? cmd->run(c) : cli_fail(c);
+	}
 	if (rc != 0 && !existed) {
-		/* A database this command created and then failed to fill: gone. */
+		/* A database this command created and then failed to make or fill
+		 * (a full disk, say): gone. */
 		store_close(c->st);
 		c->st = NULL;
 		static const char *const sfx[] = {"", "-wal", "-shm"};
@@ -229,6 +288,115 @@ static void group_usage(const char *group, FILE *f)
 				fprintf(f, "  %-10s %s\n", c->verb, c->summary);
 }
 
+/* ---- text output made safe for terminals ----
+ * Commands print stored text (titles, notes, codes, file contents) in many
+ * places; in text mode stdout passes through this filter so that no control
+ * or escape byte a record holds reaches the terminal raw: C0 controls other
+ * than tab, line feed and carriage return (CSV line ends), DEL and C1
+ * controls (UTF-8 C2 80..C2 9F) become '?'. JSON and CSV exports are data
+ * and go to the raw stream (cli_data_out). */
+static FILE *data_out;
+
+FILE *cli_data_out(void)
+{
+	if (data_out)
+		fflush(stdout); /* keep the order of what both streams wrote */
+	return data_out ? data_out : stdout;
+}
+
+struct safe_out {
+	int fd;
+	bool c2; /* a 0xC2 lead byte waits for the next chunk */
+};
+
+static bool write_all(int fd, const char *b, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(fd, b, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return false;
+		b += w;
+		n -= (size_t)w;
+	}
+	return true;
+}
+
+static ssize_t safe_write(void *cookie, const char *buf, size_t n)
+{
+	struct safe_out *so = cookie;
+	char out[4096 + 2];
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char b = (unsigned char)buf[i];
+		if (so->c2) {
+			so->c2 = false;
+			if (b >= 0x80 && b <= 0x9F) {
+				out[k++] = '?';
+				continue;
+			}
+			out[k++] = (char)0xC2;
+		}
+		if (b == 0xC2) {
+			so->c2 = true;
+			continue;
+		}
+		if ((b < 0x20 && b != '\n' && b != '\t' && b != '\r') || b == 0x7F)
+			b = '?';
+		out[k++] = (char)b;
+		if (k >= 4096) {
+			if (!write_all(so->fd, out, k))
+				return -1;
+			k = 0;
+		}
+	}
+	return k && !write_all(so->fd, out, k) ? -1 : (ssize_t)n;
+}
+
+static int safe_close(void *cookie)
+{
+	struct safe_out *so = cookie;
+	if (so->c2)
+		write_all(so->fd, "\xC2", 1);
+	free(so);
+	return 0;
+}
+
+static void safe_stdout_begin(void)
+{
+	fflush(stdout);
+	int fd = dup(STDOUT_FILENO);
+	FILE *raw = fd >= 0 ? fdopen(fd, "w") : NULL;
+	struct safe_out *so = xcalloc(1, sizeof *so);
+	so->fd = STDOUT_FILENO;
+	FILE *f = raw ? fopencookie(so, "w", (cookie_io_functions_t){NULL, safe_write, NULL,
+									safe_close})
+		      : NULL;
+	if (!f) {
+		if (raw)
+			fclose(raw);
+		else if (fd >= 0)
+			close(fd);
+		free(so);
+		return;
+	}
+	/* As stdout was: line by line on a terminal. */
+	setvbuf(f, NULL, isatty(STDOUT_FILENO) ? _IOLBF : _IOFBF, BUFSIZ);
+	data_out = raw;
+	stdout = f;
+}
+
+static int safe_stdout_end(void)
+{
+	if (!data_out)
+		return 0;
+	int rc = fclose(stdout);
+	stdout = data_out; /* the raw stream, on the same file */
+	data_out = NULL;
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	width_init_locale();
@@ -258,7 +426,7 @@ int main(int argc, char **argv)
 			printf("dutydesk %s\n", DD_VERSION);
 			return 0;
 		default:
-			fprintf(stderr, "dutydesk: %s '%s' (see --help)\n",
+			cli_say("dutydesk: %s '%s' (see --help)\n",
 				ch == ':' ? "no value for" : "unknown option", argv[optind - 1]);
 			return ERR_USAGE;
 		}
@@ -294,14 +462,16 @@ int main(int argc, char **argv)
 			group_usage(group, verb ? stdout : stderr);
 			rc = verb ? 0 : ERR_USAGE;
 		} else {
-			fprintf(stderr, "dutydesk %s: unknown verb '%s'\n", group, verb);
+			cli_say("dutydesk %s: unknown verb '%s'\n", group, verb);
 			group_usage(group, stderr);
 			rc = ERR_USAGE;
 		}
 	} else if (!cmd) {
-		fprintf(stderr, "dutydesk: unknown command '%s' (see dutydesk --help)\n", group);
+		cli_say("dutydesk: unknown command '%s' (see dutydesk --help)\n", group);
 		rc = ERR_USAGE;
 	} else {
+		if (!json)
+			safe_stdout_begin();
 		int skip = optind + (cmd->verb ? 1 : 0);
 		/* argv[skip] becomes argv[0] of the command's own option parse. */
 		if (optind >= argc)
@@ -312,5 +482,9 @@ int main(int argc, char **argv)
 	json_decref(c.fields);
 	json_decref(c.extra);
 	free(path);
+	if (safe_stdout_end() != 0 && rc == 0) {
+		fputs("dutydesk: cannot write the output\n", stderr);
+		rc = ERR_FAIL;
+	}
 	return rc;
 }

@@ -43,8 +43,10 @@ void out_json(json_t *v)
 {
 	char *s = json_dumps(v, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY);
 	if (s) {
-		fputs(s, stdout);
-		fputc('\n', stdout);
+		FILE *f = cli_data_out();
+		fputs(s, f);
+		fputc('\n', f);
+		fflush(f);
 		free(s);
 	}
 }
@@ -124,42 +126,44 @@ void out_record(struct cli *c, json_t *obj, const struct out_col *cols, size_t n
 	sb_finish(&sb);
 }
 
-static void csv_cell(const char *s)
+static void csv_cell(FILE *f, const char *s)
 {
 	if (!strpbrk(s, ",\"\r\n")) {
-		fputs(s, stdout);
+		fputs(s, f);
 		return;
 	}
-	putchar('"');
+	fputc('"', f);
 	for (; *s; s++) {
 		if (*s == '"')
-			putchar('"');
-		putchar(*s);
+			fputc('"', f);
+		fputc(*s, f);
 	}
-	putchar('"');
+	fputc('"', f);
 }
 
 void out_csv(json_t *rows, const char *const *keys, const char *(*head)(const char *key))
 {
-	fputs("\xEF\xBB\xBF", stdout);
+	FILE *f = cli_data_out();
+	fputs("\xEF\xBB\xBF", f);
 	for (size_t j = 0; keys[j]; j++) {
 		if (j)
-			putchar(',');
-		csv_cell(head ? head(keys[j]) : keys[j]);
+			fputc(',', f);
+		csv_cell(f, head ? head(keys[j]) : keys[j]);
 	}
-	fputs("\r\n", stdout);
+	fputs("\r\n", f);
 	size_t i;
 	json_t *r;
 	json_array_foreach(rows, i, r) {
 		for (size_t j = 0; keys[j]; j++) {
 			char *t = out_text(json_object_get(r, keys[j]));
 			if (j)
-				putchar(',');
-			csv_cell(t);
+				fputc(',', f);
+			csv_cell(f, t);
 			free(t);
 		}
-		fputs("\r\n", stdout);
+		fputs("\r\n", f);
 	}
+	fflush(f);
 }
 
 int out_export(struct cli *c, json_t *rows, const char *const *keys,

@@ -15,6 +15,21 @@ static const char *label(const struct column *c)
 	return c->input ? c->input : c->name;
 }
 
+/* The lookups (township, village, type, references) name themselves
+ * ("township: ..."); the message names what the person typed instead
+ * ("--township: ..."). */
+static void relabel(struct err *e, const struct column *c)
+{
+	if (!e || !c->input)
+		return;
+	char *colon = strstr(e->msg, ": ");
+	if (!colon || memchr(e->msg, ' ', (size_t)(colon - e->msg)))
+		return;
+	char rest[sizeof e->msg];
+	snprintf(rest, sizeof rest, "%s", colon + 2);
+	snprintf(e->msg, sizeof e->msg, "%s: %s", c->input, rest);
+}
+
 json_t *field_parse(struct store *st, const struct column *c, const char *text,
 		    const char *township_code, struct err *e)
 {
@@ -100,24 +115,32 @@ json_t *field_parse(struct store *st, const struct column *c, const char *text,
 		char code[16];
 		if (q_township(st, s, code, e))
 			v = json_string(code);
+		else
+			relabel(e, c);
 		break;
 	}
 	case CT_VILLAGE: {
 		char code[16];
 		if (q_village(st, township_code, s, code, e))
 			v = json_string(code);
+		else
+			relabel(e, c);
 		break;
 	}
 	case CT_TYPE: {
 		char id[64];
 		if (q_incident_type(st, s, id, e))
 			v = json_string(id);
+		else
+			relabel(e, c);
 		break;
 	}
 	case CT_REF: {
 		char id[ID_TEXT];
 		if (q_ref(st, c->ref, s, id, e))
 			v = json_string(id);
+		else
+			relabel(e, c);
 		break;
 	}
 	}

@@ -26,7 +26,7 @@ char *store_default_path(const char *flag_path)
 }
 
 /* mkdir -p of the folder holding path, new folders mode 0700. */
-static bool make_parent_dirs(const char *path, struct err *e)
+bool store_make_parent_dirs(const char *path, struct err *e)
 {
 	char *dir = xstrdup(path);
 	char *slash = strrchr(dir, '/');
@@ -53,22 +53,76 @@ static bool make_parent_dirs(const char *path, struct err *e)
 	return true;
 }
 
+/* Who holds the write lock of a WAL database: SQLite takes it (and the
+ * checkpoint and recovery locks) as POSIX locks on bytes 120-122 of DB-shm,
+ * so F_GETLK names the process. "pid N (command line)" in buf. */
+static bool lock_holder(const char *path, char *buf, size_t n)
+{
+	char *shm = xasprintf("%s-shm", path);
+	int fd = open(shm, O_RDONLY | O_CLOEXEC);
+	free(shm);
+	if (fd < 0)
+		return false;
+	struct flock fl = {.l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = 120, .l_len = 3};
+	bool found = fcntl(fd, F_GETLK, &fl) == 0 && fl.l_type != F_UNLCK && fl.l_pid > 0;
+	close(fd);
+	if (!found)
+		return false;
+	char cmd[120] = "";
+	char proc[64];
+	snprintf(proc, sizeof proc, "/proc/%ld/cmdline", (long)fl.l_pid);
+	FILE *f = fopen(proc, "re");
+	if (f) {
+		size_t got = fread(cmd, 1, sizeof cmd - 1, f);
+		fclose(f);
+		cmd[got] = '\0';
+		/* NUL-separated arguments; control bytes never reach the terminal. */
+		for (size_t i = 0; i < got; i++)
+			if ((unsigned char)cmd[i] < 0x20 || cmd[i] == 0x7f)
+				cmd[i] = ' ';
+		while (got > 0 && cmd[got - 1] == ' ')
+			cmd[--got] = '\0';
+	}
+	if (cmd[0])
+		snprintf(buf, n, "pid %ld: %s", (long)fl.l_pid, cmd);
+	else
+		snprintf(buf, n, "pid %ld", (long)fl.l_pid);
+	return true;
+}
+
 bool store_sql_error(struct store *st, struct err *e, const char *what)
 {
 	int code = sqlite3_extended_errcode(st->db);
 	const char *msg = sqlite3_errmsg(st->db);
-	if ((code & 0xFF) == SQLITE_BUSY || (code & 0xFF) == SQLITE_LOCKED)
+	if ((code & 0xFF) == SQLITE_BUSY || (code & 0xFF) == SQLITE_LOCKED) {
+		char who[200];
+		if (lock_holder(st->path, who, sizeof who))
+			return err_set(e, ERR_FAIL,
+				       "%s: the database %s is busy: another program holds its write "
+				       "lock (%s) and did not let go within %d s; nothing was changed; "
+				       "try again", what, st->path, who, BUSY_TIMEOUT_MS / 1000);
 		return err_set(e, ERR_FAIL,
 			       "%s: the database %s is busy (another dutydesk is writing); "
 			       "try again", what, st->path);
+	}
 	if ((code & 0xFF) == SQLITE_READONLY)
-		return err_set(e, ERR_FAIL, "%s: the database %s is read-only", what, st->path);
+		return err_set(e, ERR_FAIL, "%s: the database %s is read-only; nothing was changed",
+			       what, st->path);
 	if ((code & 0xFF) == SQLITE_FULL)
-		return err_set(e, ERR_FAIL, "%s: the disk is full; nothing was changed", what);
+		return err_set(e, ERR_FAIL, "%s: the disk holding %s is full; nothing was changed",
+			       what, st->path);
+	if ((code & 0xFF) == SQLITE_IOERR)
+		return err_set(e, ERR_FAIL,
+			       "%s: reading or writing %s failed (%s); the operation was not "
+			       "completed", what, st->path, sqlite3_errstr(code));
+	if ((code & 0xFF) == SQLITE_CANTOPEN)
+		return err_set(e, ERR_FAIL, "%s: cannot open %s or its journal files (%s)", what,
+			       st->path, msg);
 	if ((code & 0xFF) == SQLITE_CORRUPT || (code & 0xFF) == SQLITE_NOTADB)
 		return err_set(e, ERR_FAIL,
-			       "%s: %s is damaged or not a dutydesk database; restore it from a "
-			       "backup (dutydesk restore FILE)", what, st->path);
+			       "%s: %s is damaged or not a dutydesk database (or a read failed); "
+			       "if this repeats, restore it from a backup (dutydesk restore FILE)",
+			       what, st->path);
 	return err_set(e, ERR_FAIL, "%s: %s", what, msg);
 }
 
@@ -97,6 +151,49 @@ static bool migrate(struct store *st, struct err *e)
 	return true;
 }
 
+/* The file and its folder (where -wal and -shm live) are writable. */
+static bool path_writable(const char *path)
+{
+	char *dir = xstrdup(path);
+	char *slash = strrchr(dir, '/');
+	if (slash)
+		*(slash == dir ? slash + 1 : slash) = '\0';
+	bool ok = access(path, W_OK) == 0 && access(slash ? dir : ".", W_OK) == 0;
+	free(dir);
+	return ok;
+}
+
+/* "file:" URI of path for immutable=1: percent-encodes all but plain bytes. */
+static char *file_uri(const char *path)
+{
+	struct strbuf sb;
+	sb_init(&sb);
+	sb_puts(&sb, "file:");
+	for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+		    strchr("/-_.~", *p))
+			sb_putc(&sb, (char)*p);
+		else
+			sb_printf(&sb, "%%%02X", *p);
+	}
+	sb_puts(&sb, "?immutable=1");
+	return sb_take(&sb);
+}
+
+static bool open_conn(struct store *st, const char *path, bool ro, bool immutable, struct err *e)
+{
+	int oflags = (ro ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) | SQLITE_OPEN_NOMUTEX;
+	char *uri = immutable ? file_uri(path) : NULL;
+	int rc = sqlite3_open_v2(uri ? uri : path, &st->db, oflags | (uri ? SQLITE_OPEN_URI : 0),
+				 NULL);
+	free(uri);
+	if (rc != SQLITE_OK)
+		return store_sql_error(st, e, "opening");
+	sqlite3_extended_result_codes(st->db, 1);
+	sqlite3_busy_timeout(st->db, BUSY_TIMEOUT_MS);
+	return true;
+}
+
 bool store_open(const char *path, unsigned flags, struct store **out, struct err *e)
 {
 	*out = NULL;
@@ -108,7 +205,7 @@ bool store_open(const char *path, unsigned flags, struct store **out, struct err
 			       "no database at %s; create one with 'dutydesk init' or 'dutydesk demo'",
 			       path);
 	if (!exists) {
-		if (!make_parent_dirs(path, e))
+		if (!store_make_parent_dirs(path, e))
 			return false;
 		/* Create the file ourselves so that it is 0600 from the start. */
 		int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
@@ -117,27 +214,48 @@ bool store_open(const char *path, unsigned flags, struct store **out, struct err
 		close(fd);
 	}
 
+	/* A file (or folder, for the WAL's side files) we cannot write to is
+	 * opened read-only rather than failing at the first write. */
+	if (!ro && exists && !path_writable(path))
+		ro = true;
+
 	struct store *st = xcalloc(1, sizeof *st);
 	st->path = xstrdup(path);
-	st->readonly = ro;
-	int oflags = ro ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
-	if (sqlite3_open_v2(path, &st->db, oflags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
-		store_sql_error(st, e, "opening");
+	if (!open_conn(st, path, ro, false, e)) {
 		store_close(st);
 		return false;
 	}
-	sqlite3_extended_result_codes(st->db, 1);
-	sqlite3_busy_timeout(st->db, BUSY_TIMEOUT_MS);
+	if (!ro && sqlite3_db_readonly(st->db, "main") == 1)
+		ro = true;
+	st->readonly = ro;
+	st->forced_readonly = ro && !(flags & STORE_READONLY);
 
 	/* Probe before anything writes: a foreign file fails here, untouched. */
 	int64_t probe;
-	if (!store_int(st, e, &probe, "SELECT count(*) FROM sqlite_schema", "")) {
+	struct err perr;
+	bool probed = store_int(st, &perr, &probe, "SELECT count(*) FROM sqlite_schema", "");
+	int prc = sqlite3_extended_errcode(st->db) & 0xFF;
+	if (!probed && ro && (prc == SQLITE_CANTOPEN || prc == SQLITE_READONLY)) {
+		/* A WAL database in a place where its -shm cannot be made (read-only
+		 * media or folder): nobody can write there, so read it as immutable. */
+		sqlite3_close(st->db);
+		st->db = NULL;
+		if (!open_conn(st, path, true, true, e)) {
+			store_close(st);
+			return false;
+		}
+		probed = store_int(st, &perr, &probe, "SELECT count(*) FROM sqlite_schema", "");
+	}
+	if (!probed) {
+		if (e)
+			*e = perr;
 		store_close(st);
 		return false;
 	}
 	int v = store_user_version(st);
 	if (probe > 0 && v == 0) {
-		err_set(e, ERR_FAIL, "%s is an SQLite database but not a dutydesk one; refusing to touch it",
+		err_set(e, ERR_FAIL, "%s is an SQLite database but not a dutydesk one; refusing to touch it "
+			"(check --db, or restore a dutydesk backup: dutydesk restore FILE)",
 			path);
 		store_close(st);
 		return false;
@@ -178,6 +296,11 @@ void store_close(struct store *st)
 	free(st);
 }
 
+bool store_readonly(const struct store *st)
+{
+	return st->readonly;
+}
+
 const char *store_path(const struct store *st)
 {
 	return st->path;
@@ -203,10 +326,18 @@ bool store_script(struct store *st, const char *sql, struct err *e)
 
 bool store_begin(struct store *st, struct err *e)
 {
+	if (st->forced_readonly)
+		return err_set(e, ERR_FAIL,
+			       "the database %s is read-only (no write permission on the file or "
+			       "its folder, or a read-only file system); nothing was changed",
+			       st->path);
 	if (st->readonly)
 		return err_set(e, ERR_FAIL, "the database %s is open read-only; nothing was changed",
 			       st->path);
-	return store_exec(st, e, "BEGIN IMMEDIATE", "");
+	if (!store_exec(st, e, "BEGIN IMMEDIATE", ""))
+		return false;
+	st->in_tx = true;
+	return true;
 }
 
 bool store_commit(struct store *st, struct err *e)
@@ -215,18 +346,35 @@ bool store_commit(struct store *st, struct err *e)
 		store_rollback(st);
 		return false;
 	}
+	st->in_tx = false;
 	st->wrote = true;
 	return true;
 }
 
 void store_rollback(struct store *st)
 {
+	st->in_tx = false;
 	if (!sqlite3_get_autocommit(st->db))
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
+/* After an I/O error, a full disk or out of memory SQLite may roll the
+ * whole transaction back by itself. Statements run after that would each
+ * commit on their own: half an operation. So inside store_begin..commit a
+ * statement runs only while the transaction is still there. */
+static bool tx_intact(struct store *st, struct err *e)
+{
+	if (!st->in_tx || !sqlite3_get_autocommit(st->db))
+		return true;
+	return err_set(e, ERR_FAIL,
+		       "the operation on %s was rolled back after an error reading or writing "
+		       "it; nothing was changed", st->path);
+}
+
 sqlite3_stmt *store_prep(struct store *st, const char *sql, struct err *e)
 {
+	if (!tx_intact(st, e))
+		return NULL;
 	for (unsigned i = 0; i < STMT_CACHE; i++) {
 		if (st->cache[i].sql && strcmp(st->cache[i].sql, sql) == 0) {
 			sqlite3_reset(st->cache[i].stmt);

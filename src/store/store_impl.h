@@ -16,7 +16,9 @@ struct store {
 	sqlite3 *db;
 	char *path;
 	bool readonly;
+	bool forced_readonly; /* asked read-write, but the file cannot be written */
 	bool wrote; /* a write transaction committed */
+	bool in_tx; /* between store_begin and store_commit/store_rollback */
 	int expiry_days; /* "expiring soon" in the overview; 0: 30 */
 	const char *actor;
 	struct {
@@ -32,6 +34,8 @@ bool store_bindv(struct store *st, sqlite3_stmt *s, const char *fmt, va_list ap,
 bool store_bind_json(sqlite3_stmt *s, int idx, json_t *v);
 json_t *store_column_json(sqlite3_stmt *s, int i);
 bool store_sql_error(struct store *st, struct err *e, const char *what);
+/* mkdir -p of the folder holding path, new folders mode 0700. */
+bool store_make_parent_dirs(const char *path, struct err *e);
 
 /* A record's township and village names beside their codes (record
  * aliased x). */

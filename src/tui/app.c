@@ -130,8 +130,9 @@ static void paint_header(struct app *app)
 	struct tm tm;
 	localtime_r(&now, &tm);
 	strftime(clock, sizeof clock, "%H:%M", &tm);
-	snprintf(left, sizeof left, " %s  %s %s%s", app->cfg.office,
-		 _("officer:"), app->cfg.officer, app->readonly ? _("  [READ-ONLY]") : "");
+	/* READ-ONLY first: a narrow terminal cuts the end of this line. */
+	snprintf(left, sizeof left, "%s %s  %s %s", app->readonly ? _(" [READ-ONLY]") : "",
+		 app->cfg.office, _("officer:"), app->cfg.officer);
 	char overdue[48] = "";
 	if (app->overdue)
 		snprintf(overdue, sizeof overdue, "!%s %lld  ", _("OVERDUE"), (long long)app->overdue);
@@ -1016,15 +1017,12 @@ int tui_main(const char *db_path, const char *officer)
 	choose_language(app);
 
 	struct err e;
-	unsigned flags = 0;
-	if (access(db_path, F_OK) == 0 && access(db_path, W_OK) != 0) {
-		flags = STORE_READONLY;
-		app->readonly = true;
-	}
-	if (!store_open(db_path, flags, &app->st, &e)) {
+	/* The store opens a file it cannot write read-only; the header says so. */
+	if (!store_open(db_path, 0, &app->st, &e)) {
 		fprintf(stderr, "dutydesk: %s\n", e.msg);
 		return 1;
 	}
+	app->readonly = store_readonly(app->st);
 	if (!store_node(app->st, &app->node, &e)) {
 		fprintf(stderr, "dutydesk: %s\n", e.msg);
 		store_close(app->st);

@@ -73,7 +73,7 @@ int dd_key_from_name(const char *s)
 	if (s[0] == 'F' && s[1]) {
 		int n = 0;
 		for (const char *p = s + 1; *p; p++) {
-			if (*p < '0' || *p > '9')
+			if (*p < '0' || *p > '9' || n > 12) /* F1..F12: stop before overflowing */
 				return -1;
 			n = n * 10 + (*p - '0');
 		}

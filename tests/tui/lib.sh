@@ -141,7 +141,10 @@ start() {
 	local a
 	for a in "$@"; do cmd+=" $(printf '%q' "$a")"; done
 	cmd+=" $(printf '%q' "$DUTYDESK") --db $(printf '%q' "$DB")"
-	tm new-session -d -s "$SESSION" -x "$w" -y "$h" "$cmd" ||
+	# After kill-session of the last session the server may still be going
+	# away ("no server running"): one more try once it has.
+	tm new-session -d -s "$SESSION" -x "$w" -y "$h" "$cmd" 2>/dev/null ||
+		{ sleep 0.3; tm new-session -d -s "$SESSION" -x "$w" -y "$h" "$cmd"; } ||
 		fail "tmux new-session failed"
 	# The window is exactly W x H even with no client attached.
 	tm resize-window -t "$SESSION" -x "$w" -y "$h" 2>/dev/null

@@ -599,6 +599,35 @@ static void test_rollback(void **state)
 	store_rollback(st); /* harmless outside a transaction */
 }
 
+/* SQLite rolls a transaction back by itself after some errors (I/O, full
+ * disk, no memory); the statements that follow must not run on their own,
+ * each committing: half an operation. Found by injecting I/O errors. */
+static void test_tx_lost(void **state)
+{
+	struct store *st = *state;
+	struct err e = {0};
+	int64_t contacts = count(st, "SELECT count(*) FROM contact");
+	int64_t ops = count(st, "SELECT count(*) FROM outbox");
+	check(store_begin(st, &e));
+	json_t *f = json_pack("{s:s}", "name", "半途");
+	char id[ID_TEXT] = "";
+	check(rec_insert(st, &T_CONTACT, f, id, &e));
+	/* what SQLite does after an I/O error, behind the store's back */
+	check(store_script(st, "ROLLBACK", &e));
+	char id2[ID_TEXT] = "";
+	memset(&e, 0, sizeof e);
+	assert_false(rec_insert(st, &T_CONTACT, f, id2, &e));
+	assert_contains(e.msg, "rolled back");
+	json_decref(f);
+	memset(&e, 0, sizeof e);
+	assert_false(store_commit(st, &e));
+	assert_int_equal(count(st, "SELECT count(*) FROM contact"), contacts);
+	assert_int_equal(count(st, "SELECT count(*) FROM outbox"), ops);
+	/* and the next operation works */
+	check(store_begin(st, &e));
+	check(store_commit(st, &e));
+}
+
 static void test_node_identity(void **state)
 {
 	struct store *st = *state;
@@ -637,6 +666,7 @@ int main(void)
 		cmocka_unit_test(test_migrate_from_v1),
 		cmocka_unit_test_setup_teardown(test_rec_insert, fresh_db, close_db),
 		cmocka_unit_test_setup_teardown(test_rec_update, fresh_db, close_db),
+		cmocka_unit_test_setup_teardown(test_tx_lost, fresh_db, close_db),
 		cmocka_unit_test_setup_teardown(test_append_only, fresh_db, close_db),
 		cmocka_unit_test_setup_teardown(test_rollback, fresh_db, close_db),
 		cmocka_unit_test_setup_teardown(test_node_identity, fresh_db, close_db),

@@ -1,0 +1,103 @@
+#!/bin/bash
+# The console killed outright (SIGKILL: no handler runs) in the middle of a
+# form: the draft written at the last change comes back at the next start.
+# Control characters pasted into a field never reach the screen or the
+# database; a read-only database shows a banner and refuses new records.
+. "$(dirname "$0")/lib.sh"
+make_demo
+TITLE='阁底乡永和关村崩塌强杀测试'
+drafts=$XDG_STATE_HOME/dutydesk/drafts
+
+start 80 24
+wait_for "sync"
+keys 1
+wait_for "永和-2026-0001"
+keys a
+wait_for "New incident (phone report)"
+# pasted text with control bytes (BEL, ^B, VT, DEL) between the characters
+type_text "$TITLE"$'\x07\x1d\x1e\x1f'"尾"
+wait_for "${TITLE}"
+keys Tab Enter
+wait_for "建筑火灾 building_fire"
+type_text '崩塌'
+wait_for "崩塌 collapse"
+keys Enter
+wait_for_re "Type\\* +崩塌 collapse"
+screen | LC_ALL=C grep -q $'[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]' && fail "a control byte on the screen"
+pass
+
+pid=$(console_pid)
+expect_eq "$(cat "/proc/$pid/comm" 2>/dev/null)" "dutydesk" "the pane's process"
+kill -KILL "$pid" || fail "kill -KILL $pid"
+wait_exit 10
+expect_eq "$EXIT_STATUS" "signal 9" "killed"
+draft_title=$(jq -r '.fields.title' "$drafts"/*.json 2>/dev/null)
+expect_contains "$draft_title" "$TITLE" "the draft left by SIGKILL"
+expect_eq "$(jq -r '.fields.type' "$drafts"/*.json)" collapse "the draft's type"
+LC_ALL=C grep -q $'[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]' <<<"$draft_title" && fail "control bytes kept in the draft: $(od -c <<<"$draft_title" | head -3)"
+pass
+expect_eq "$(dd incident list --json | jq --arg t "$TITLE" '[.[] | select(.title | startswith($t))] | length')" 0 \
+	"nothing saved by the kill"
+expect_eq "$(sqlite3 "$DB" 'PRAGMA integrity_check')" ok "integrity after the kill"
+
+tm kill-session -t main
+start 80 24
+wait_for "restored the unsaved form from"
+wait_for "New incident (phone report)"
+wait_for_re "Title\\* +$TITLE"
+wait_for_re "Type\\* +崩塌 collapse"
+keys Up Enter # Title -> the last field; Enter there saves
+wait_for_re "saved 永和-2026-[0-9]{4}"
+saved=$(dd incident list --json | jq -r --arg t "$TITLE" '.[] | select(.title | startswith($t)) | .title')
+expect_contains "$saved" "$TITLE" "the restored form, saved"
+LC_ALL=C grep -q $'[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]' <<<"$saved" && fail "control bytes stored: $(od -c <<<"$saved" | head -3)"
+pass
+tm kill-session -t main
+
+# A read-only database: a banner, reading works, a new record is refused.
+if [ "$(id -u)" -eq 0 ]; then
+	MNT=$TMP/mnt
+	mkdir -p "$MNT"
+	if mount -t tmpfs -o size=8m tmpfs "$MNT" 2>/dev/null; then
+		# the console must be gone before the file system can be unmounted
+		unmount() {
+			tm kill-server 2>/dev/null
+			local i
+			for ((i = 0; i < 40; i++)); do
+				umount "$MNT" 2>/dev/null && return 0
+				sleep 0.05
+			done
+			umount -l "$MNT" 2>/dev/null
+		}
+		trap 'rc=$?; unmount; (exit $rc); _finish' EXIT
+		"$DUTYDESK" --db "$DB" backup "$MNT/ro.db" >/dev/null || fail "backup"
+		sqlite3 "$MNT/ro.db" 'PRAGMA journal_mode = WAL' >/dev/null
+		mount -o remount,ro "$MNT"
+		DB=$MNT/ro.db
+	else
+		echo "SKIP read-only console: mount not permitted"
+		exit 0
+	fi
+else
+	chmod 0444 "$DB"
+fi
+start 80 24
+wait_for "[READ-ONLY]"
+wait_for "the database is read-only"
+keys 1
+wait_for "永和-2026-0001"
+keys a
+sleep 0.5
+if screen | grep -qF "New incident (phone report)"; then
+	type_text "只读测试"
+	keys Tab Enter
+	wait_for "建筑火灾 building_fire"
+	type_text '崩塌'
+	wait_for "崩塌 collapse"
+	keys Enter
+	wait_for_re "Type\\* +崩塌 collapse"
+	keys C-s
+	wait_for "is read-only"
+fi
+expect_eq "$(dd incident list --json | jq '[.[] | select(.title == "只读测试")] | length')" 0 "nothing written to a read-only database"
+tm kill-session -t main
