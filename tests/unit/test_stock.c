@@ -484,6 +484,28 @@ static void test_expiry_buckets(void **state)
 	assert_int_equal(json_array_size(a), 2);
 	json_decref(a);
 
+	/* A limited list is exactly the head of the whole one, ties at the cut
+	 * included (the limited query reads only the earliest dates): three
+	 * lots of one date at two depots and two items. */
+	check(store_begin(st, &e));
+	check(stock_receive(st, x->sangbi, WATER, 3, "S-T1", TODAY, NULL, &e));
+	check(stock_receive(st, x->county, TENT, 3, "C-T1", TODAY, NULL, &e));
+	check(stock_receive(st, x->sangbi, TENT, 3, "S-T2", TODAY, NULL, &e));
+	check(store_commit(st, &e));
+	json_t *all = q_stock_alerts(st, 30, 0, &e);
+	assert_true(json_array_size(all) >= 6);
+	for (int64_t n = 1; n <= (int64_t)json_array_size(all) + 1; n++) {
+		json_t *head = q_stock_alerts(st, 30, n, &e);
+		assert_non_null(head);
+		assert_int_equal(json_array_size(head),
+				 n < (int64_t)json_array_size(all) ? n : (int64_t)json_array_size(all));
+		for (size_t k = 0; k < json_array_size(head); k++)
+			if (!json_equal(json_array_get(head, k), json_array_get(all, k)))
+				fail_msg("limit %lld: row %zu differs from the whole list's", (long long)n, k);
+		json_decref(head);
+	}
+	json_decref(all);
+
 	/* q_stock_list: expired quantity and the next expiry */
 	json_t *l = q_stock_list(st, x->county, WATER, &e);
 	assert_int_equal(jint(json_array_get(l, 0), "expired"), 1);
