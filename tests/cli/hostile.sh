@@ -35,7 +35,8 @@ values=(
 names=(overlong invalid-utf8 control-chars escape-seq c1-control sql format-string huge negative
 	neg-exp nan impossible-date unknown-township empty blanks)
 
-# base invocations: the options of each come from its own --help; {V} marks
+# base invocations (every command that writes): the options of each come
+# from its own --help; {V} marks
 # a positional argument that gets the hostile values too
 bases=(
 	"incident add --title 测试事件 --type landslide"
@@ -63,6 +64,13 @@ bases=(
 	"plan raise $ACT {V}"
 	"plan close {V} --summary 结束"
 	"warning add --colour yellow --townships 桑壁镇 --until '2026-11-29 08:00' --text 预警"
+	"hazard evacuate 141032-HP-001 {V}"
+	"hazard evacuate {V} --all"
+	"hazard defect add XF-001 --text 灭火器过期 --due 2026-12-31"
+	"hazard defect add {V} --text 缺陷"
+	"hazard defect set {V} --state rectified"
+	"hazard verify {V}"
+	"conflicts resolve {V} --keep"
 )
 
 fingerprint() { sqlite3 "$DUTYDESK_DB" "SELECT (SELECT count(*) FROM outbox), (SELECT count(*) FROM audit), (SELECT coalesce(max(op_seq), 0) FROM outbox)"; }

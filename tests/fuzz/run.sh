@@ -22,6 +22,11 @@ fi
 for t in $targets; do ninja -C build-fuzz "tests/fuzz/fuzz_$t" >/dev/null; done
 
 export TZ=Asia/Shanghai LC_ALL=C.UTF-8 DUTYDESK_DATA="$PWD/data"
+# scratch files and databases of the targets (a time limit ends a target
+# without its clean-up)
+export TMPDIR="$PWD/build-fuzz/tmp"
+rm -rf "$TMPDIR"
+mkdir -p "$TMPDIR"
 export ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 mkdir -p build-fuzz/artifacts
 failed=0
