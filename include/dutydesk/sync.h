@@ -139,6 +139,11 @@ void hub_digest(struct hub *h, const struct hub_node *who, struct hub_reply *r);
  * whenever it is restored, nodes see the change, re-push what they kept
  * and pull again from the start. */
 bool hub_backup(struct hub *h, const char *file, struct err *e);
+/* Replaces the hub database at path with the hub backup file (checked
+ * first: whole, a dutydesk database, a hub's), keeping the current one as
+ * PATH.before-restore-STAMP (*kept, heap, NULL if none), under a new epoch.
+ * The hub must not be serving. */
+bool hub_restore(const char *path, const char *file, char **kept, struct err *e);
 /* Sneakernet at the hub: a node's bundle (must be signed with that node's
  * token) is pushed as if it came over the wire; *out gets a summary
  * {"node","applied","duplicate","pending","forbidden","invalid",

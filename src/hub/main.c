@@ -35,6 +35,7 @@ static void usage(FILE *f)
 	      "  node list [--json]                 enrolled nodes\n"
 	      "  node revoke NAME                   refuse NAME's token from now on\n"
 	      "  backup FILE                        a consistent copy of the hub database\n"
+	      "  restore FILE                       replace the hub database with a backup (hub stopped)\n"
 	      "                                     (with a new epoch, for restoring)\n"
 	      "  import-bundle FILE                 apply a node's signed bundle (sneakernet)\n"
 	      "  export-bundle NODE FILE [--since SEQ]\n"
@@ -305,6 +306,20 @@ static int cmd_backup(const char *db, int argc, char **argv)
 	return rc;
 }
 
+static int cmd_restore(const char *db, int argc, char **argv)
+{
+	if (argc != 2)
+		return usage_error("restore", "%s", "expected one FILE");
+	struct err e = {0};
+	char *kept = NULL;
+	if (!hub_restore(db, argv[1], &kept, &e))
+		return fail("restore", &e);
+	printf("restored %s from %s under a new epoch%s%s\n", db, argv[1],
+	       kept ? "; the database it replaced is kept as " : "", kept ? kept : "");
+	free(kept);
+	return 0;
+}
+
 static const char *str_or(const char *s)
 {
 	return s ? s : "";
@@ -430,6 +445,8 @@ int main(int argc, char **argv)
 		return cmd_node(db, n, args);
 	if (!strcmp(cmd, "backup"))
 		return cmd_backup(db, n, args);
+	if (!strcmp(cmd, "restore"))
+		return cmd_restore(db, n, args);
 	if (!strcmp(cmd, "import-bundle"))
 		return cmd_import_bundle(db, n, args);
 	if (!strcmp(cmd, "export-bundle"))

@@ -864,6 +864,36 @@ bool hub_backup(struct hub *h, const char *file, struct err *e)
 	return ok;
 }
 
+bool hub_restore(const char *path, const char *file, char **kept, struct err *e)
+{
+	*kept = NULL;
+	/* A node's database is a store too: only a hub's may replace a hub's. */
+	struct store *src;
+	if (!store_open(file, STORE_READONLY, &src, e)) {
+		err_prefix(e, "%s: nothing was changed", file);
+		return false;
+	}
+	int64_t n = 0;
+	bool is_hub = store_int(src, e, &n, "SELECT count(*) FROM sqlite_master"
+				" WHERE type = 'table' AND name IN ('hub_meta', 'hub_node', 'oplog')", "");
+	store_close(src);
+	if (!is_hub || n != 3)
+		return err_set(e, ERR_FAIL, "%s is not a hub database (a node's?); nothing was changed",
+			       file);
+	if (!store_restore(path, file, kept, e))
+		return false;
+	/* A new epoch even when the same copy is restored twice: every node
+	 * then re-pushes what it kept and pulls from the start. */
+	struct store *st;
+	if (!store_open(path, 0, &st, e))
+		return false;
+	char epoch[ID_TEXT];
+	new_epoch(epoch);
+	bool ok = store_exec(st, e, "UPDATE hub_meta SET value = ? WHERE key = 'epoch'", "s", epoch);
+	store_close(st);
+	return ok;
+}
+
 /* ---- bundles ---- */
 
 bool hub_import_bundle(struct hub *h, const char *file, json_t **out, struct err *e)

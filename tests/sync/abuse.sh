@@ -1,7 +1,8 @@
 #!/bin/bash
 # Abuse of the hub: slow clients (slowhttptest: slow headers, slow bodies),
-# wrong and revoked tokens, oversize and deeply nested bodies and replayed
-# pushes from an attacker's address, while wrk loads the hub with legitimate
+# wrong and revoked tokens, oversize and deeply nested bodies, replayed
+# pushes and a write into another township from an attacker's address,
+# while wrk loads the hub with legitimate
 # pulls and a township node keeps writing and syncing. The node's every sync
 # must succeed, the hub must stay up, and it must hold exactly the node's
 # ops afterwards: nothing from the attacker.
@@ -140,6 +141,24 @@ else
 	pass
 fi
 expect_eq "$(sqlite3 "$HUBDB" "SELECT count(*) FROM oplog")" "$BEFORE" "oplog rows after the replay"
+
+# a write into another township with a real token (sangbi's, stolen):
+# refused op by op, nothing logged
+expect_rc 0 node sangbi incident add --title 桑壁镇滑坡 --type landslide --township 桑壁镇
+FORGED=$(sqlite3 "$TMP/sangbi.db" "SELECT body FROM outbox WHERE tbl = 'incident' LIMIT 1" |
+	jq -c '.fields.township_code = "141032100" | .fields.number = "芝河-2026-9999"')
+jq -cn --argjson op "$FORGED" --arg epoch "$EPOCH" --argjson schema "$SCHEMA" \
+	'{proto: 1, schema: $schema, node: "sangbi", hub_epoch: $epoch, ops: [$op]}' >"$TMP/forged.json"
+FORGE=$("${ATK[@]}" curl "${BADIF[@]}" -s -o "$TMP/forged.out" -w '%{http_code}' --max-time 10 -X POST \
+	-H "Authorization: Bearer $(cat "$TMP/sangbi.token")" -H 'Content-Type: application/json' \
+	--data-binary @"$TMP/forged.json" "$ATK_URL/v1/push")
+if [ "$FORGE" = 200 ]; then
+	expect_eq "$(jq -r '.results[0].status' "$TMP/forged.out")" forbidden "a write into another township"
+else
+	[ "$FORGE" = 429 ] || fail "cross-township write: status $FORGE"
+	pass
+fi
+expect_eq "$(sqlite3 "$HUBDB" "SELECT count(*) FROM oplog WHERE node = 'sangbi'")" 0 "sangbi's ops at the hub"
 
 wait "$WRK"
 kill "$SLOW1" "$SLOW2" 2>/dev/null

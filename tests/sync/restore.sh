@@ -34,10 +34,24 @@ for n in sangbi zhihe county; do
 	sqlite3 "$TMP/$n.db" "SELECT op_id FROM outbox WHERE state = 'acked'"
 done | sort >"$TMP/acked_all"
 
-# disaster: the hub comes back from the older copy
+# disaster: the hub comes back from the older copy, with dutydeskd restore
 expect_rc 0 stop_hub
-rm -f "$HUBDB" "$HUBDB-wal" "$HUBDB-shm"
-cp "$TMP/backup.db" "$HUBDB"
+# what is not a hub's backup is refused, and nothing changes
+BEFORE=$(sqlite3 "$HUBDB" "SELECT count(*) FROM oplog")
+expect_rc 1 hub restore "$TMP/sangbi.db"
+expect_err_has "not a hub database"
+echo "not a database" >"$TMP/junk.db"
+expect_rc 1 hub restore "$TMP/junk.db"
+expect_err_has "nothing was changed"
+expect_eq "$(sqlite3 "$HUBDB" "SELECT count(*) FROM oplog")" "$BEFORE" "the hub after refused restores"
+expect_rc 0 hub restore "$TMP/backup.db"
+expect_out_has "under a new epoch"
+KEPT=$(ls "$HUBDB".before-restore-* 2>/dev/null | head -1)
+expect_true "the replaced hub database is kept" test -n "$KEPT"
+expect_eq "$(sqlite3 "$KEPT" "SELECT count(*) FROM oplog")" "$BEFORE" "ops in the kept database"
+EPOCH_COPY=$(sqlite3 "$TMP/backup.db" "SELECT value FROM hub_meta WHERE key = 'epoch'")
+expect_true "restoring stamps an epoch of its own" \
+	test "$(sqlite3 "$HUBDB" "SELECT value FROM hub_meta WHERE key = 'epoch'")" != "$EPOCH_COPY"
 expect_true "the copy lacks the later ops" test "$(sqlite3 "$HUBDB" "SELECT count(*) FROM oplog")" -lt "$ACKED"
 start_hub "$HUB_FIXED_PORT"
 EPOCH2=$(curl -s "$HUB_URL/v1/health" | jq -r .hub_epoch)
