@@ -102,6 +102,11 @@ const char *store_actor(const struct store *st);
  * the same on every node) is used, an empty one ("") gets a new id. */
 bool rec_insert(struct store *st, const struct table *t, json_t *fields, char id[ID_TEXT],
 		struct err *e);
+/* The stored values of record id's columns named by the keys of fields
+ * (keys that are no column of t are left out): an object, json null when
+ * there is no such record, NULL on error. */
+json_t *rec_current(struct store *st, const struct table *t, const char *id, json_t *fields,
+		    struct err *e);
 /* Changes only the fields whose value differs; *changed (may be NULL) says
  * whether anything did. Append-only tables refuse. */
 bool rec_update(struct store *st, const struct table *t, const char *id, json_t *fields,

@@ -86,19 +86,11 @@ const char *header_chinese(const char *column)
 static bool row_differs(struct store *st, const struct table *t, const char *id, json_t *fields,
 			bool *differs, struct err *e)
 {
-	struct strbuf sql;
-	sb_init(&sql);
-	sb_puts(&sql, "SELECT id");
-	const char *k;
-	json_t *v;
-	json_object_foreach(fields, k, v)
-		if (table_column(t, k)) /* names from the schema only */
-			sb_printf(&sql, ", %s", table_column(t, k)->name);
-	sb_printf(&sql, " FROM %s WHERE id = ?", t->name);
-	json_t *cur = store_row(st, e, sql.buf, "s", id);
-	sb_finish(&sql);
+	json_t *cur = rec_current(st, t, id, fields, e);
 	if (!cur)
 		return false;
+	const char *k;
+	json_t *v;
 	*differs = false;
 	json_object_foreach(fields, k, v)
 		if (table_column(t, k) && !json_equal(json_object_get(cur, k), v))

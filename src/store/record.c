@@ -147,6 +147,25 @@ bool rec_insert(struct store *st, const struct table *t, json_t *fields, char id
 	return log_op(st, t, id, "insert", node, hlc, now, fields, fields, e);
 }
 
+json_t *rec_current(struct store *st, const struct table *t, const char *id, json_t *fields,
+		    struct err *e)
+{
+	struct strbuf sql;
+	sb_init(&sql);
+	sb_puts(&sql, "SELECT id");
+	const char *k;
+	json_t *v;
+	json_object_foreach(fields, k, v) {
+		const struct column *c = table_column(t, k);
+		if (c) /* names from the schema only */
+			sb_printf(&sql, ", %s", c->name);
+	}
+	sb_printf(&sql, " FROM %s WHERE id = ?", t->name);
+	json_t *cur = store_row(st, e, sql.buf, "s", id);
+	sb_finish(&sql);
+	return cur;
+}
+
 bool rec_update(struct store *st, const struct table *t, const char *id, json_t *fields,
 		bool *changed, struct err *e)
 {
@@ -161,18 +180,11 @@ bool rec_update(struct store *st, const struct table *t, const char *id, json_t 
 		return true;
 
 	/* The current values, to keep only real changes and audit old ones. */
-	struct strbuf sql;
-	sb_init(&sql);
-	sb_puts(&sql, "SELECT id");
-	const char *k;
-	json_t *v;
-	json_object_foreach(fields, k, v)
-		sb_printf(&sql, ", %s", k);
-	sb_printf(&sql, " FROM %s WHERE id = ?", t->name);
-	json_t *cur = store_row(st, e, sql.buf, "s", id);
-	sb_finish(&sql);
+	json_t *cur = rec_current(st, t, id, fields, e);
 	if (!cur)
 		return false;
+	const char *k;
+	json_t *v;
 	if (json_is_null(cur)) {
 		json_decref(cur);
 		return err_set(e, ERR_FAIL, "%s %s does not exist", t->name, id);
@@ -195,6 +207,7 @@ bool rec_update(struct store *st, const struct table *t, const char *id, json_t 
 	if (!(ok = node_id(st, node, e) && store_tick(st, &h, e)))
 		goto out;
 	hlc_format(h, hlc);
+	struct strbuf sql;
 	sb_init(&sql);
 	sb_printf(&sql, "UPDATE %s SET hlc = ?", t->name);
 	json_object_foreach(diff, k, v)

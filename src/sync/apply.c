@@ -327,24 +327,27 @@ static bool inbox_put(struct store *st, json_t *op, const char *op_id, const str
 static bool drain(struct store *st, const char *tbl, const char *row_id, int *applied,
 		  struct err *e);
 
-/* ---- append-only: a grow-only set ---- */
-
-static bool apply_append(struct store *st, json_t *op, const struct table *t, const char *id,
-			 unsigned flags, enum op_status *out, char *msg, size_t msglen,
-			 struct err *e)
+/* ---- inserting a row an op carries ----
+ * An append-only row is a member of a grow-only set: one already there
+ * makes the op a duplicate. A mutable row is only inserted when it is not
+ * there (its fields merge otherwise), stamped with the op's clock. */
+static bool insert_from_op(struct store *st, json_t *op, const struct table *t, const char *id,
+			   unsigned flags, enum op_status *out, char *msg, size_t msglen,
+			   struct err *e)
 {
 	json_t *fields = json_object_get(op, "fields");
 	struct strbuf sql;
 	sb_init(&sql);
-	sb_printf(&sql, "INSERT INTO %s (id, origin_node, hlc, created_at, actor", t->name);
+	sb_printf(&sql, "INSERT INTO %s (id, origin_node, %s", t->name,
+		  t->append_only ? "hlc, created_at, actor" : "created_hlc, hlc");
 	const char *k;
 	json_t *v;
 	json_object_foreach(fields, k, v)
 		sb_printf(&sql, ", %s", k);
-	sb_puts(&sql, ") VALUES (?, ?, ?, ?, ?");
+	sb_puts(&sql, t->append_only ? ") VALUES (?, ?, ?, ?, ?" : ") VALUES (?, ?, ?, ?");
 	for (size_t i = 0; i < json_object_size(fields); i++)
 		sb_puts(&sql, ", ?");
-	sb_puts(&sql, ") ON CONFLICT (id) DO NOTHING");
+	sb_puts(&sql, t->append_only ? ") ON CONFLICT (id) DO NOTHING" : ")");
 	sqlite3_stmt *s = store_prep(st, sql.buf, e);
 	sb_finish(&sql);
 	if (!s)
@@ -353,8 +356,12 @@ static bool apply_append(struct store *st, json_t *op, const struct table *t, co
 	sqlite3_bind_text(s, idx++, id, -1, SQLITE_TRANSIENT);
 	store_bind_json(s, idx++, json_object_get(op, "node"));
 	store_bind_json(s, idx++, json_object_get(op, "hlc"));
-	store_bind_json(s, idx++, json_object_get(op, "at"));
-	store_bind_json(s, idx++, json_object_get(op, "actor"));
+	if (t->append_only) {
+		store_bind_json(s, idx++, json_object_get(op, "at"));
+		store_bind_json(s, idx++, json_object_get(op, "actor"));
+	} else {
+		store_bind_json(s, idx++, json_object_get(op, "hlc"));
+	}
 	json_object_foreach(fields, k, v)
 		store_bind_json(s, idx++, v);
 	int rc;
@@ -370,53 +377,7 @@ static bool apply_append(struct store *st, json_t *op, const struct table *t, co
 		say(msg, msglen, "%s: %s", t->name, sqlite3_errmsg(st->db));
 		return true;
 	}
-	*out = sqlite3_changes(st->db) ? OP_APPLIED : OP_DUPLICATE;
-	return true;
-}
-
-/* ---- mutable: per-field last writer wins ---- */
-
-static bool insert_row(struct store *st, json_t *op, const struct table *t, const char *id,
-		       unsigned flags, enum op_status *out, char *msg, size_t msglen,
-		       struct err *e)
-{
-	json_t *fields = json_object_get(op, "fields");
-	struct strbuf sql;
-	sb_init(&sql);
-	sb_printf(&sql, "INSERT INTO %s (id, origin_node, created_hlc, hlc", t->name);
-	const char *k;
-	json_t *v;
-	json_object_foreach(fields, k, v)
-		sb_printf(&sql, ", %s", k);
-	sb_puts(&sql, ") VALUES (?, ?, ?, ?");
-	for (size_t i = 0; i < json_object_size(fields); i++)
-		sb_puts(&sql, ", ?");
-	sb_puts(&sql, ")");
-	sqlite3_stmt *s = store_prep(st, sql.buf, e);
-	sb_finish(&sql);
-	if (!s)
-		return false;
-	int idx = 1;
-	sqlite3_bind_text(s, idx++, id, -1, SQLITE_TRANSIENT);
-	store_bind_json(s, idx++, json_object_get(op, "node"));
-	store_bind_json(s, idx++, json_object_get(op, "hlc"));
-	store_bind_json(s, idx++, json_object_get(op, "hlc"));
-	json_object_foreach(fields, k, v)
-		store_bind_json(s, idx++, v);
-	int rc;
-	if (!step_done(st, s, &rc)) {
-		if (!is_constraint(st))
-			return store_sql_error(st, e, t->name);
-		if (is_fk(st) && (flags & APPLY_HUB)) {
-			*out = OP_PENDING;
-			say(msg, msglen, "%s %s refers to a record the hub does not have yet", t->name, id);
-			return true;
-		}
-		*out = OP_INVALID;
-		say(msg, msglen, "%s: %s", t->name, sqlite3_errmsg(st->db));
-		return true;
-	}
-	*out = OP_APPLIED;
+	*out = !t->append_only || sqlite3_changes(st->db) ? OP_APPLIED : OP_DUPLICATE;
 	return true;
 }
 
@@ -573,7 +534,7 @@ static bool apply_mutable(struct store *st, json_t *op, const struct table *t, c
 			*out = OP_PENDING;
 			say(msg, msglen, "%s %s does not exist yet; kept until it arrives", t->name, id);
 		} else {
-			ok = insert_row(st, op, t, id, flags, out, msg, msglen, e);
+			ok = insert_from_op(st, op, t, id, flags, out, msg, msglen, e);
 		}
 	} else {
 		ok = merge_fields(st, op, t, id, row, out, msg, msglen, e);
@@ -611,7 +572,7 @@ bool apply_op(struct store *st, json_t *op, unsigned flags, enum op_status *out,
 	}
 	if (!store_exec(st, e, "SAVEPOINT sync_op", ""))
 		return false;
-	bool ok = t->append_only ? apply_append(st, op, t, id, flags, out, msg, msglen, e)
+	bool ok = t->append_only ? insert_from_op(st, op, t, id, flags, out, msg, msglen, e)
 				 : apply_mutable(st, op, t, id, flags, out, msg, msglen, e);
 	if (ok && (*out == OP_APPLIED || *out == OP_CONFLICT_RECORDED)) {
 		ok = clock_merge(st, json_string_value(json_object_get(op, "hlc")), e);

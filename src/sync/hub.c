@@ -361,18 +361,11 @@ enum verdict { V_OK, V_MISSING, V_FORBIDDEN, V_SAME };
 static bool row_has(struct store *st, const struct table *t, const char *id, json_t *fields,
 		    bool *same, struct err *e)
 {
-	struct strbuf sql;
-	sb_init(&sql);
-	sb_puts(&sql, "SELECT id");
-	const char *k;
-	json_t *v;
-	json_object_foreach(fields, k, v)
-		sb_printf(&sql, ", %s", k); /* names checked against the schema */
-	sb_printf(&sql, " FROM %s WHERE id = ?", t->name);
-	json_t *row = store_row(st, e, sql.buf, "s", id);
-	sb_finish(&sql);
+	json_t *row = rec_current(st, t, id, fields, e);
 	if (!row)
 		return false;
+	const char *k;
+	json_t *v;
 	*same = !json_is_null(row);
 	json_object_foreach(fields, k, v) {
 		json_t *have = json_object_get(row, k);
