@@ -37,6 +37,24 @@ static void scope_where(const struct table *t, const char *township, struct strb
 			    " AND owner IN (?2, '*'))");
 }
 
+/* The canonical rows of t in a scope, by id (with their stamps for a
+ * snapshot); NULL on error. */
+static json_t *scoped_rows(struct store *st, const struct table *t, const char *township,
+			   bool stamps, struct err *e)
+{
+	struct strbuf sql;
+	sb_init(&sql);
+	sb_puts(&sql, "SELECT ");
+	canon_cols(t, stamps, &sql);
+	sb_printf(&sql, " FROM %s", t->name);
+	scope_where(t, township, &sql);
+	sb_puts(&sql, " ORDER BY id");
+	json_t *rows = str_empty(township) ? store_rows(st, e, sql.buf, "")
+					    : store_rows(st, e, sql.buf, "ss", t->name, township);
+	sb_finish(&sql);
+	return rows;
+}
+
 json_t *sync_digest(struct store *st, const char *township, struct err *e)
 {
 	size_t n;
@@ -44,16 +62,7 @@ json_t *sync_digest(struct store *st, const char *township, struct err *e)
 	json_t *out = json_object();
 	for (size_t i = 0; i < n; i++) {
 		const struct table *t = ts[i];
-		struct strbuf sql;
-		sb_init(&sql);
-		sb_puts(&sql, "SELECT ");
-		canon_cols(t, false, &sql);
-		sb_printf(&sql, " FROM %s", t->name);
-		scope_where(t, township, &sql);
-		sb_puts(&sql, " ORDER BY id");
-		json_t *rows = str_empty(township) ? store_rows(st, e, sql.buf, "")
-						    : store_rows(st, e, sql.buf, "ss", t->name, township);
-		sb_finish(&sql);
+		json_t *rows = scoped_rows(st, t, township, false, e);
 		if (!rows) {
 			json_decref(out);
 			return NULL;
@@ -92,16 +101,7 @@ json_t *sync_snapshot_rows(struct store *st, const char *township, struct err *e
 	json_t *tables = json_object();
 	for (size_t i = 0; i < n; i++) {
 		const struct table *t = ts[i];
-		struct strbuf sql;
-		sb_init(&sql);
-		sb_puts(&sql, "SELECT ");
-		canon_cols(t, true, &sql);
-		sb_printf(&sql, " FROM %s", t->name);
-		scope_where(t, township, &sql);
-		sb_puts(&sql, " ORDER BY id");
-		json_t *rows = str_empty(township) ? store_rows(st, e, sql.buf, "")
-						    : store_rows(st, e, sql.buf, "ss", t->name, township);
-		sb_finish(&sql);
+		json_t *rows = scoped_rows(st, t, township, true, e);
 		if (!rows) {
 			json_decref(tables);
 			return NULL;
