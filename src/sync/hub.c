@@ -839,6 +839,19 @@ void hub_snapshot(struct hub *h, const struct hub_node *who, struct hub_reply *r
 
 /* ---- backup ---- */
 
+/* Gives the hub database at path a new epoch. */
+static bool stamp_epoch(const char *path, struct err *e)
+{
+	struct store *st;
+	if (!store_open(path, 0, &st, e))
+		return false;
+	char epoch[ID_TEXT];
+	new_epoch(epoch);
+	bool ok = store_exec(st, e, "UPDATE hub_meta SET value = ? WHERE key = 'epoch'", "s", epoch);
+	store_close(st);
+	return ok;
+}
+
 bool hub_backup(struct hub *h, const char *file, struct err *e)
 {
 	if (access(file, F_OK) == 0)
@@ -847,14 +860,7 @@ bool hub_backup(struct hub *h, const char *file, struct err *e)
 		err_prefix(e, "backup to %s", file);
 		return false;
 	}
-	struct store *copy;
-	if (!store_open(file, 0, &copy, e))
-		return false;
-	char epoch[ID_TEXT];
-	new_epoch(epoch);
-	bool ok = store_exec(copy, e, "UPDATE hub_meta SET value = ? WHERE key = 'epoch'", "s", epoch);
-	store_close(copy);
-	return ok;
+	return stamp_epoch(file, e);
 }
 
 bool hub_restore(const char *path, const char *file, char **kept, struct err *e)
@@ -877,14 +883,7 @@ bool hub_restore(const char *path, const char *file, char **kept, struct err *e)
 		return false;
 	/* A new epoch even when the same copy is restored twice: every node
 	 * then re-pushes what it kept and pulls from the start. */
-	struct store *st;
-	if (!store_open(path, 0, &st, e))
-		return false;
-	char epoch[ID_TEXT];
-	new_epoch(epoch);
-	bool ok = store_exec(st, e, "UPDATE hub_meta SET value = ? WHERE key = 'epoch'", "s", epoch);
-	store_close(st);
-	return ok;
+	return stamp_epoch(path, e);
 }
 
 /* ---- bundles ---- */
