@@ -258,7 +258,19 @@ static bool load_points(struct app *app, struct lpane *lp)
 	struct hazard_filter f;
 	if (!hz.points) {
 		to_filter(lp, &f);
-		hz.points = q_hazard_points(app->st, &f, &e);
+		json_t *pts = q_hazard_points(app->st, &f, &e);
+		/* In drawing order, once: the larger scale on top where points
+		 * share a cell. */
+		static const enum role order[] = {R_NORMAL, R_GOOD, R_WARN, R_OVERDUE};
+		hz.points = pts ? json_array() : NULL;
+		for (size_t pass = 0; pts && pass < ARRAY_LEN(order); pass++) {
+			size_t i;
+			json_t *r;
+			json_array_foreach(pts, i, r)
+				if (scale_role(json_string_value(json_object_get(r, "scale"))) == order[pass])
+					json_array_append(hz.points, r);
+		}
+		json_decref(pts);
 	}
 	if (!hz.all) {
 		memset(&f, 0, sizeof f);
@@ -327,19 +339,15 @@ static bool map_body(struct app *app, struct lpane *lp, WINDOW *w, int y, int h,
 	json_t *sel = list_selected(&lp->list);
 	const char *sel_code = sel ? json_string_value(json_object_get(sel, "code")) : NULL;
 	int sx = -1, sy = -1;
-	static const enum role order[] = {R_NORMAL, R_GOOD, R_WARN, R_OVERDUE};
-	for (size_t pass = 0; pass < ARRAY_LEN(order); pass++)
-		json_array_foreach(hz.points, i, r) {
-			const char *scale = json_string_value(json_object_get(r, "scale"));
-			int x, yy;
-			if (scale_role(scale) != order[pass] || !map_project(&v, pt_of(r), &x, &yy))
-				continue;
-			put_text(w, y + yy / 4, x / 2,
-				 symbol(json_string_value(json_object_get(r, "kind"))), 1,
-				 theme_attr(order[pass]));
-			if (sel_code && str_eq(sel_code, json_string_value(json_object_get(r, "code"))))
-				sx = x / 2, sy = yy / 4;
-		}
+	json_array_foreach(hz.points, i, r) { /* already in drawing order */
+		int x, yy;
+		if (!map_project(&v, pt_of(r), &x, &yy))
+			continue;
+		put_text(w, y + yy / 4, x / 2, symbol(json_string_value(json_object_get(r, "kind"))), 1,
+			 theme_attr(scale_role(json_string_value(json_object_get(r, "scale")))));
+		if (sel_code && str_eq(sel_code, json_string_value(json_object_get(r, "code"))))
+			sx = x / 2, sy = yy / 4;
+	}
 	if (sx >= 0) /* the selection, drawn last so it is never hidden */
 		put_text(w, y + sy, sx, symbol(json_string_value(json_object_get(sel, "kind"))), 1,
 			 theme_attr(R_SELECTED));
