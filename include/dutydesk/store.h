@@ -74,6 +74,9 @@ bool store_restore(const char *db_path, const char *src, char **kept, struct err
 
 /* Changes when another connection commits (PRAGMA data_version). */
 bool store_data_version(struct store *st, int64_t *v);
+/* A number that differs whenever the data may have changed since it was
+ * last read, by this connection or another: for caches of query results. */
+int64_t store_generation(struct store *st);
 
 /* ---- node identity and clock ---- */
 struct node_info {

@@ -301,5 +301,12 @@ static const char v11[] =
 static const char v12[] =
 	"CREATE INDEX incident_closed ON incident(closed_at) WHERE closed_at IS NOT NULL;\n";
 
-const char *const store_migrations[] = {v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12};
+/* Lots by expiry with their quantity in the index: the overview counts
+ * expired and expiring stock from the index alone. */
+static const char v13[] =
+	"DROP INDEX stock_lot_expiry;\n"
+	"CREATE INDEX stock_lot_expiry ON stock_lot(expiry, qty) WHERE expiry <> '';\n";
+
+const char *const store_migrations[] = {v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12,
+					v13};
 const int store_schema_version = (int)(sizeof store_migrations / sizeof store_migrations[0]);

@@ -81,3 +81,12 @@ bool store_data_version(struct store *st, int64_t *v)
 {
 	return store_int(st, NULL, v, "PRAGMA data_version", "");
 }
+
+int64_t store_generation(struct store *st)
+{
+	int64_t v = 0;
+	store_data_version(st, &v);
+	/* data_version moves with other connections' commits, total_changes
+	 * with this one's: together they change whenever the data may have. */
+	return v * 1000003 + (int64_t)sqlite3_total_changes64(st->db);
+}
