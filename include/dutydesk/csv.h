@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "dutydesk/util.h"
 
@@ -26,5 +27,7 @@ int csv_next(struct csv *c, char ***fields, size_t *n, struct err *e);
 /* Line on which the last record began (1-based). */
 size_t csv_line(const struct csv *c);
 const char *csv_name(const struct csv *c);
+/* Writes one cell, quoted when it holds a comma, a quote or a line break. */
+void csv_put(FILE *f, const char *s);
 
 #endif

@@ -3,8 +3,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
+#include "dutydesk/csv.h"
 #include "dutydesk/width.h"
+#include "cli.h"
 
 /* Our own local ISO times, "2026-11-28T17:30:00+08:00", read better as
  * "2026-11-28 17:30" in text. */
@@ -126,21 +127,6 @@ void out_record(struct cli *c, json_t *obj, const struct out_col *cols, size_t n
 	sb_finish(&sb);
 }
 
-static void csv_cell(FILE *f, const char *s)
-{
-	if (!strpbrk(s, ",\"\r\n")) {
-		fputs(s, f);
-		return;
-	}
-	fputc('"', f);
-	for (; *s; s++) {
-		if (*s == '"')
-			fputc('"', f);
-		fputc(*s, f);
-	}
-	fputc('"', f);
-}
-
 void out_csv(json_t *rows, const char *const *keys, const char *(*head)(const char *key))
 {
 	FILE *f = cli_data_out();
@@ -148,7 +134,7 @@ void out_csv(json_t *rows, const char *const *keys, const char *(*head)(const ch
 	for (size_t j = 0; keys[j]; j++) {
 		if (j)
 			fputc(',', f);
-		csv_cell(f, head ? head(keys[j]) : keys[j]);
+		csv_put(f, head ? head(keys[j]) : keys[j]);
 	}
 	fputs("\r\n", f);
 	size_t i;
@@ -158,7 +144,7 @@ void out_csv(json_t *rows, const char *const *keys, const char *(*head)(const ch
 			char *t = out_text(json_object_get(r, keys[j]));
 			if (j)
 				fputc(',', f);
-			csv_cell(f, t);
+			csv_put(f, t);
 			free(t);
 		}
 		fputs("\r\n", f);

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dutydesk/csv.h"
 #include "dutydesk/width.h"
 #include "lpane.h"
 
@@ -363,21 +364,6 @@ bool lpane_action(struct app *app, struct pane *p, enum action a)
 	default:
 		return lp->spec->action && lp->spec->action(app, lp, a, key);
 	}
-}
-
-static void csv_put(FILE *f, const char *s)
-{
-	if (!strpbrk(s, ",\"\r\n")) {
-		fputs(s, f);
-		return;
-	}
-	fputc('"', f);
-	for (; *s; s++) {
-		if (*s == '"')
-			fputc('"', f);
-		fputc(*s, f);
-	}
-	fputc('"', f);
 }
 
 bool lpane_export(struct app *app, struct pane *p, const char *path, long *rows, struct err *e)
