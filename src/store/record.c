@@ -96,6 +96,23 @@ static bool step_write(struct store *st, const struct table *t, sqlite3_stmt *s,
 	return ok;
 }
 
+char *rec_insert_sql(const struct table *t, json_t *fields, const char *tail)
+{
+	struct strbuf sql;
+	sb_init(&sql);
+	sb_printf(&sql, "INSERT INTO %s (id, origin_node, %s", t->name,
+		  t->append_only ? "hlc, created_at, actor" : "created_hlc, hlc");
+	const char *k;
+	json_t *v;
+	json_object_foreach(fields, k, v)
+		sb_printf(&sql, ", %s", k);
+	sb_puts(&sql, t->append_only ? ") VALUES (?, ?, ?, ?, ?" : ") VALUES (?, ?, ?, ?");
+	for (size_t i = 0; i < json_object_size(fields); i++)
+		sb_puts(&sql, ", ?");
+	sb_printf(&sql, ")%s", tail);
+	return sb_take(&sql);
+}
+
 bool rec_insert(struct store *st, const struct table *t, json_t *fields, char id[ID_TEXT],
 		struct err *e)
 {
@@ -110,23 +127,13 @@ bool rec_insert(struct store *st, const struct table *t, json_t *fields, char id
 	 * wherever the op is applied, so both must be the same second. */
 	int64_t now = dd_now();
 
-	struct strbuf sql;
-	sb_init(&sql);
-	sb_printf(&sql, "INSERT INTO %s (id, origin_node, %s", t->name,
-		  t->append_only ? "hlc, created_at, actor" : "created_hlc, hlc");
-	const char *k;
-	json_t *v;
-	json_object_foreach(fields, k, v)
-		sb_printf(&sql, ", %s", k);
-	sb_puts(&sql, t->append_only ? ") VALUES (?, ?, ?, ?, ?" : ") VALUES (?, ?, ?, ?");
-	for (size_t i = 0; i < json_object_size(fields); i++)
-		sb_puts(&sql, ", ?");
-	sb_puts(&sql, ")");
-
-	sqlite3_stmt *s = store_prep(st, sql.buf, e);
-	sb_finish(&sql);
+	char *sql = rec_insert_sql(t, fields, "");
+	sqlite3_stmt *s = store_prep(st, sql, e);
+	free(sql);
 	if (!s)
 		return false;
+	const char *k;
+	json_t *v;
 	int idx = 1;
 	sqlite3_bind_text(s, idx++, id, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(s, idx++, node, -1, SQLITE_TRANSIENT);

@@ -336,22 +336,13 @@ static bool insert_from_op(struct store *st, json_t *op, const struct table *t, 
 			   struct err *e)
 {
 	json_t *fields = json_object_get(op, "fields");
-	struct strbuf sql;
-	sb_init(&sql);
-	sb_printf(&sql, "INSERT INTO %s (id, origin_node, %s", t->name,
-		  t->append_only ? "hlc, created_at, actor" : "created_hlc, hlc");
-	const char *k;
-	json_t *v;
-	json_object_foreach(fields, k, v)
-		sb_printf(&sql, ", %s", k);
-	sb_puts(&sql, t->append_only ? ") VALUES (?, ?, ?, ?, ?" : ") VALUES (?, ?, ?, ?");
-	for (size_t i = 0; i < json_object_size(fields); i++)
-		sb_puts(&sql, ", ?");
-	sb_puts(&sql, t->append_only ? ") ON CONFLICT (id) DO NOTHING" : ")");
-	sqlite3_stmt *s = store_prep(st, sql.buf, e);
-	sb_finish(&sql);
+	char *sql = rec_insert_sql(t, fields, t->append_only ? " ON CONFLICT (id) DO NOTHING" : "");
+	sqlite3_stmt *s = store_prep(st, sql, e);
+	free(sql);
 	if (!s)
 		return false;
+	const char *k;
+	json_t *v;
 	int idx = 1;
 	sqlite3_bind_text(s, idx++, id, -1, SQLITE_TRANSIENT);
 	store_bind_json(s, idx++, json_object_get(op, "node"));
