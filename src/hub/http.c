@@ -46,6 +46,7 @@ struct server {
 	struct fail_slot fails[FAIL_SLOTS];
 	atomic_int waiting; /* requests waiting for the lock */
 	atomic_int active;  /* requests begun and not yet completed */
+	atomic_bool stopping; /* set by hubd_stop: new requests get 503 */
 	unsigned max_waiting;
 };
 
@@ -65,7 +66,7 @@ struct req {
 	struct timespec t0;
 	struct strbuf body;
 	size_t bytes_in, bytes_out;
-	bool too_big, replied;
+	bool too_big, replied, closing;
 	int status, ops;
 };
 
@@ -196,6 +197,8 @@ static enum MHD_Result reply(struct MHD_Connection *c, struct req *r, int status
 		snprintf(ra, sizeof ra, "%d", retry_after);
 		MHD_add_response_header(resp, "Retry-After", ra);
 	}
+	if (r->closing) /* the hub is stopping: no next request on this connection */
+		MHD_add_response_header(resp, "Connection", "close");
 	if (status == 401)
 		MHD_add_response_header(resp, "WWW-Authenticate", "Bearer realm=\"dutydeskd\"");
 	if (status == 405)
@@ -348,6 +351,7 @@ static enum MHD_Result handle(struct server *s, struct MHD_Connection *c, struct
 	}
 	pthread_mutex_unlock(&s->lock);
 	json_decref(body);
+	r->closing = atomic_load(&s->stopping);
 	if (!hr.status) {
 		json_decref(hr.body);
 		return reply_error(c, r, 500, "internal", "the hub could not answer", 0);
@@ -378,6 +382,17 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		else if (sa && sa->sa_family == AF_INET6)
 			inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, r->addr,
 				  sizeof r->addr);
+		/* After counting itself in active: hubd_stop sets stopping and
+		 * then waits for active to reach 0, so either it waits for this
+		 * request or this request sees stopping (both sequentially
+		 * consistent). A request that came in on a kept-alive connection
+		 * after the wait would be cut off after its commit, before its
+		 * answer got out. */
+		if (atomic_load(&s->stopping)) {
+			r->closing = true;
+			return reply_error(c, r, 503, "stopping",
+					   "the hub is stopping; try again shortly", 5);
+		}
 		bool path_known = false;
 		for (size_t i = 0; i < ARRAY_LEN(routes); i++)
 			if (!strcmp(url, routes[i].path)) {
@@ -563,6 +578,7 @@ void hubd_stop(struct hubd *hd)
 	if (hd->d) {
 		/* Stop accepting, let the requests in flight finish (each commits
 		 * or rolls back as a whole), then close. */
+		atomic_store(&hd->s.stopping, true);
 		MHD_socket lfd = MHD_quiesce_daemon(hd->d);
 		if (lfd != MHD_INVALID_SOCKET)
 			close(lfd);
