@@ -9,7 +9,9 @@ request meets its own fault), and one fault may strike it:
   truncate  half the answer reaches the client, then the connection closes
   delay     the answer waits --delay-ms milliseconds
 
-Probabilities per request; --seed makes a run replayable. The port it
+Probabilities per request; --seed makes a run replayable. With
+--each-first the first requests meet each fault of non-zero probability
+once, in the order above, so that a short run is sure to meet them all. The port it
 listens on is written to --port-file once it listens. A line per request
 goes to stderr: the fault, method and path.
 """
@@ -70,11 +72,13 @@ class Handler(socketserver.BaseRequestHandler):
             return
         head, body = req
         first = head.split(b"\r\n", 1)[0].decode("latin-1")
+        kinds = ("reset", "drop", "truncate", "delay")
         with self.server.lock:
             r = self.server.rng.random()
-        fault = "none"
+            forced = self.server.forced.pop(0) if self.server.forced else None
+        fault = forced or "none"
         acc = 0.0
-        for name in ("reset", "drop", "truncate", "delay"):
+        for name in (kinds if not forced else ()):
             acc += getattr(cfg, name)
             if r < acc:
                 fault = name
@@ -128,6 +132,7 @@ def main():
     ap.add_argument("--delay", type=float, default=0.0)
     ap.add_argument("--delay-ms", type=int, default=300)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--each-first", action="store_true")
     cfg = ap.parse_args()
     cfg.host, _, port = cfg.upstream.rpartition(":")
     cfg.port = int(port)
@@ -135,6 +140,8 @@ def main():
     srv.cfg = cfg
     srv.rng = random.Random(cfg.seed)
     srv.lock = threading.Lock()
+    srv.forced = [k for k in ("reset", "drop", "truncate", "delay")
+                  if cfg.each_first and getattr(cfg, k) > 0]
     with open(cfg.port_file + ".tmp", "w") as f:
         f.write(str(srv.server_address[1]))
     import os

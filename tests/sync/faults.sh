@@ -16,7 +16,7 @@ expect_rc 0 node sangbi init --node sangbi --township 桑壁镇
 expect_rc 0 node zhihe init --node zhihe --township 芝河镇
 expect_rc 0 node county init --node county --county
 start_hub
-start_proxy --seed "$SEED" --reset 0.15 --drop 0.2 --truncate 0.1 --delay 0.1 --delay-ms 200
+start_proxy --seed "$SEED" --each-first --reset 0.15 --drop 0.2 --truncate 0.1 --delay 0.1 --delay-ms 200
 
 # edits NAME TOWNSHIP K: K incidents with a note each, offline.
 declare -A MADE=([sangbi]=0 [zhihe]=0 [county]=0)
