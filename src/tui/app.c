@@ -975,6 +975,13 @@ static bool start_curses(struct app *app, char *why, size_t n)
 	keypad(stdscr, TRUE);
 	nodelay(stdscr, TRUE);
 	idlok(stdscr, TRUE);
+	/* ncurses (6.4) flushes its output at every cursor move until the
+	 * screen has once been left and resumed: a page of the list went to
+	 * the terminal in some 35 writes, each a syscall, a wake-up of the
+	 * terminal and, over SSH, a packet of its own. Leaving and resuming
+	 * once here makes each screen update one write. */
+	endwin();
+	doupdate();
 	set_escdelay(app->cfg.escdelay);
 	curs_set(0);
 	const char *t = getenv("TERM");

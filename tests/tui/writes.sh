@@ -1,0 +1,49 @@
+#!/bin/bash
+# Each screen update reaches the terminal in one write: a syscall, a
+# wake-up of the terminal and, over SSH, a packet each, so a page must not
+# go out in dozens of pieces. Counted from the console's own write
+# syscalls (/proc/PID/io) while it pages through the hazards, moves and
+# switches panes, at 80x24 and 160x48.
+#
+# Regression test: ncurses flushed at every cursor move until the screen
+# had once been left and resumed; a page of the list took some 35 writes.
+. "$(dirname "$0")/lib.sh"
+make_demo
+
+console_writes() { awk '/^syscw:/ {print $2}' "/proc/$(console_pid)/io"; }
+
+# keys_writes LABEL KEY N WAIT_RE: N times KEY, each waited for; at most 2
+# writes per key (the update, and at most one more when a key's update is
+# split by the next poll).
+keys_writes() {
+	local label=$1 key=$2 n=$3 i w0 w1
+	w0=$(console_writes)
+	for ((i = 0; i < n; i++)); do
+		keys "$key"
+		sleep 0.15
+	done
+	w1=$(console_writes)
+	[ $((w1 - w0)) -ge 1 ] || fail "$label: the console wrote nothing ($w0 -> $w1)"
+	[ $((w1 - w0)) -le $((2 * n)) ] ||
+		fail "$label: $((w1 - w0)) writes to the terminal for $n keys (at most $((2 * n)))"
+	pass
+}
+
+for size in "80 24" "160 48"; do
+	set -- $size
+	start "$1" "$2"
+	wait_for "sync"
+	[ -r "/proc/$(console_pid)/io" ] || { echo "SKIP: /proc/PID/io not readable"; exit 77; }
+	keys 2
+	wait_for "geohazard points"
+	keys_writes "Down ($1x$2)" Down 8
+	keys_writes "PgDn through the hazards ($1x$2)" NPage 3
+	keys_writes "PgUp ($1x$2)" PPage 3
+	keys 1
+	wait_for "永和-2026-0001"
+	keys_writes "pane switches ($1x$2)" 2 1
+	keys_writes "pane switches ($1x$2)" 3 1
+	keys_writes "pane switches ($1x$2)" 4 1
+	keys_writes "pane switches ($1x$2)" 0 1
+	tm kill-session -t "$SESSION"
+done
