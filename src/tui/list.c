@@ -230,6 +230,16 @@ bool list_find(struct list *l, struct store *st, const char *text, int dir, bool
 		return false;
 	bool found = json_array_size(hit) > 0;
 	if (found) {
+		/* A match on the screen already: only the selection moves (no
+		 * page to read or to send again). */
+		size_t i;
+		json_t *r;
+		json_array_foreach(l->rows, i, r)
+			if (json_equal(key_of(r), key_of(json_array_get(hit, 0)))) {
+				l->sel = (int)i;
+				json_decref(hit);
+				return true;
+			}
 		json_t *k = json_incref(key_of(json_array_get(hit, 0)));
 		bool ok = fill_from(l, st, k, e);
 		l->sel = 0;

@@ -54,3 +54,20 @@ wait_for "filter: all  /不存在的地名"
 keys n
 wait_for "not found: 不存在的地名"
 check_widths
+
+# a match already on the screen: the selection moves, the page stays (no
+# page to read again, and only two rows to send)
+keys Escape
+keys 1
+wait_for "[1 Incidents]"
+first_row() { screen | sed -n 5p | awk '{print $1}'; } # the number (the due column ticks)
+expect_eq "$(first_row)" "永和-2026-0004" "the incidents' first row"
+keys /
+wait_for_re "^/ *\$"
+type_text "2026-0001"
+wait_selected "永和-2026-0001"
+expect_eq "$(first_row)" "永和-2026-0004" "the first row stays while the match is on screen"
+keys Enter
+wait_selected "永和-2026-0001"
+keys N
+wait_for "not found: 2026-0001"
