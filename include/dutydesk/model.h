@@ -100,6 +100,9 @@ bool rules_load(struct deadline_rules *r, struct err *e);
 /* Adds next_due (UTC seconds), next_due_what, due_rule and overdue to an
  * incident row that has the clock fields of q_incident_clock (raw). */
 void incident_due(const struct deadline_rules *r, json_t *row, int64_t now);
+/* The next report due of an incident row (its clock columns), without
+ * touching the row; false when nothing is due. */
+bool incident_next_due(const struct deadline_rules *r, json_t *row, struct due *d);
 /* Incidents as q_incident_list, with their next deadline, presented. */
 json_t *incident_list(struct store *st, const struct deadline_rules *r,
 		      const struct incident_filter *f, struct err *e);

@@ -28,7 +28,7 @@ static int64_t int_of(json_t *row, const char *k)
 	return json_is_integer(v) ? json_integer_value(v) : 0;
 }
 
-void incident_due(const struct deadline_rules *r, json_t *row, int64_t now)
+bool incident_next_due(const struct deadline_rules *r, json_t *row, struct due *d)
 {
 	struct incident_clock c = {
 		.cls = json_string_value(json_object_get(row, "class")),
@@ -42,8 +42,13 @@ void incident_due(const struct deadline_rules *r, json_t *row, int64_t now)
 		.last_report_at = int_of(row, "last_report_at"),
 		.final_at = int_of(row, "final_at"),
 	};
+	return deadline_next(r, &c, d);
+}
+
+void incident_due(const struct deadline_rules *r, json_t *row, int64_t now)
+{
 	struct due d;
-	if (deadline_next(r, &c, &d)) {
+	if (incident_next_due(r, row, &d)) {
 		json_object_set_new(row, "next_due", json_integer(d.at));
 		json_object_set_new(row, "next_due_what", json_string(d.what));
 		json_object_set_new(row, "due_rule", json_string(d.rule));

@@ -11,18 +11,22 @@ static const char *level_label(const char *id)
 }
 
 /* The next report due, as a countdown: "1:42" left, "!0:15" overdue.
- * Computed when drawn, so it moves with the clock. */
+ * When it falls due depends on the row alone, so it is worked out once per
+ * row read (kept in the row as "_due") and the countdown from it whenever
+ * the row is drawn, so that it moves with the clock. */
 static const char *due_cell(json_t *row, char *buf, size_t n)
 {
 	buf[0] = '\0';
 	if (!tui_rules)
 		return buf;
-	json_t *r = json_deep_copy(row);
-	int64_t now = dd_now();
-	incident_due(tui_rules, r, now);
-	json_t *due = json_object_get(r, "next_due");
+	json_t *due = json_object_get(row, "_due");
+	if (!due) {
+		struct due d;
+		due = incident_next_due(tui_rules, row, &d) ? json_integer(d.at) : json_null();
+		json_object_set_new(row, "_due", due);
+	}
 	if (json_is_integer(due)) {
-		int64_t left = json_integer_value(due) - now;
+		int64_t left = json_integer_value(due) - dd_now();
 		bool over = left < 0;
 		int64_t m = (over ? -left : left) / 60;
 		if (m >= 100 * 60)
@@ -31,7 +35,6 @@ static const char *due_cell(json_t *row, char *buf, size_t n)
 			snprintf(buf, n, "%s%lld:%02lld", over ? "!" : "", (long long)(m / 60),
 				 (long long)(m % 60));
 	}
-	json_decref(r);
 	return buf;
 }
 
