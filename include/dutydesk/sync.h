@@ -100,7 +100,7 @@ bool hub_init(const char *path, struct err *e);
 bool hub_open(const char *path, struct hub **out, struct err *e);
 /* Loads the shipped item catalogue and plan library into the hub as
  * county-wide records logged under node "hub", so every node pulls them
- * (for `dutydeskd init`). The ids are fixed by the data (item-<code>,
+ * (`dutydeskd init`, and `serve` for what is new). The ids are fixed by the data (item-<code>,
  * plan-<hash of key and version>), so the copies a node's own `dutydesk
  * init` made are the same records: pushed, they answer "duplicate".
  * *ops: how many ops were logged (0 when loaded already). */

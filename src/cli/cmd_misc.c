@@ -64,9 +64,16 @@ static bool do_init(struct cli *c)
 {
 	int plans;
 	json_t *problems = json_array();
+	int64_t seq = 0;
+	/* The catalogue and the plan library come from the shipped files, with
+	 * ids from their codes, into every database and the hub alike: their
+	 * writes are not this node's ops to send (a township node's would all
+	 * be refused and parked, as the county's). */
 	bool ok = reference_load(c->st, &c->err) && set_identity(c) &&
+		  store_int(c->st, &c->err, &seq, "SELECT op_seq FROM node", "") &&
 		  catalogue_load(c->st, &c->err) &&
-		  plans_load_library(c->st, &plans, problems, &c->err);
+		  plans_load_library(c->st, &plans, problems, &c->err) &&
+		  store_exec(c->st, &c->err, "DELETE FROM outbox WHERE op_seq > ?", "i", seq);
 	size_t i;
 	json_t *m;
 	json_array_foreach(problems, i, m)

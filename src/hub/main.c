@@ -86,9 +86,16 @@ static int cmd_init(const char *db, int argc, char **argv)
 		return ERR_FAIL;
 	}
 	struct hub *h;
+	int ops;
 	if (!hub_init(db, &e) || !hub_open(db, &h, &e))
 		return fail("init", &e);
-	printf("initialised hub %s (epoch %s)\n", db, hub_epoch(h));
+	if (!hub_load_library(h, &ops, &e)) {
+		hub_close(h);
+		unlink(db);
+		return fail("init", &e);
+	}
+	printf("initialised hub %s (epoch %s); the item catalogue and plan library: %d records"
+	       " for every node\n", db, hub_epoch(h), ops);
 	hub_close(h);
 	return 0;
 }
@@ -151,7 +158,10 @@ static int cmd_serve(const char *db, int argc, char **argv)
 	if (rc)
 		return rc;
 	struct err e = {0};
-	bool ok = hubd_serve(h, &o, &e);
+	/* A newer dutydeskd may ship new plan versions or, for a hub made
+	 * before it loaded them, the whole library: logged for every node. */
+	int ops;
+	bool ok = hub_load_library(h, &ops, &e) && hubd_serve(h, &o, &e);
 	hub_close(h);
 	return ok ? 0 : fail("serve", &e);
 }

@@ -8,6 +8,11 @@
 # ---- the hub ----
 expect_rc 0 hub init
 expect_out_has "initialised hub"
+# the county's item catalogue and plan library, logged for every node
+expect_true "the hub holds the catalogue and the plans" \
+	test "$(sqlite3 "$HUBDB" "SELECT (SELECT count(*) FROM item) > 0 AND (SELECT count(*) FROM plan) > 0")" = 1
+expect_eq "$(sqlite3 "$HUBDB" "SELECT count(*) FROM oplog WHERE node = 'hub' AND owner = '*'")" \
+	"$(sqlite3 "$HUBDB" "SELECT (SELECT count(*) FROM item) + (SELECT count(*) FROM plan)")" "one county-wide op per record"
 expect_rc 1 hub init
 expect_err_has "exists already"
 enrol sangbi --township 桑壁镇
@@ -31,6 +36,13 @@ done
 expect_rc 0 node sangbi init --node sangbi --township 桑壁镇
 expect_rc 0 node zhihe init --node zhihe --township 芝河镇
 expect_rc 0 node county init --node county --county
+# the catalogue and plan library come from the shipped files into every
+# database and the hub alike: a new node has nothing of its own to send
+for n in sangbi zhihe county; do
+	expect_eq "$(sqlite3 "$TMP/$n.db" "SELECT count(*) FROM outbox")" 0 "$n: nothing queued by init"
+	expect_true "$n: the catalogue and plans are there" \
+		test "$(sqlite3 "$TMP/$n.db" "SELECT (SELECT count(*) FROM item) > 0 AND (SELECT count(*) FROM plan) > 0")" = 1
+done
 expect_rc 0 node sangbi incident add --title 桑壁镇后山滑坡 --type landslide --township 桑壁镇 --deaths 0 --json
 SB1=$(json_get .number)
 expect_rc 0 node sangbi incident note "$SB1" 现场已设警戒线
@@ -45,6 +57,9 @@ for n in county sangbi zhihe county sangbi zhihe; do
 	expect_rc 0 node_sync "$n"
 done
 expect_out_has "0 still pending"
+for n in county sangbi zhihe; do
+	expect_eq "$(sqlite3 "$TMP/$n.db" "SELECT count(*) FROM outbox WHERE state = 'parked'")" 0 "$n: nothing refused by the hub"
+done
 
 expect_rc 0 node county incident list --json
 expect_eq "$(json_get 'length')" 3 "the county sees every incident"

@@ -30,7 +30,7 @@ expect_true "the hub says it speaks TLS" grep -q '"tls":true' "$TMP/hub.start"
 expect_rc 1 node sangbi sync --once --server "https://localhost:$HUB_PORT" --token-file sangbi.token
 expect_err_has "cannot reach"
 expect_rc 0 node sangbi sync --status --json
-expect_eq "$(sqlite3 "$HUBDB" "SELECT count(*) FROM oplog")" 0 "nothing reached the hub without a trusted certificate"
+expect_eq "$(sqlite3 "$HUBDB" "SELECT count(*) FROM oplog WHERE node != 'hub'")" 0 "nothing reached the hub without a trusted certificate"
 expect_rc 0 node sangbi sync --once --server "https://localhost:$HUB_PORT" --token-file sangbi.token --ca-file ca.pem
 expect_out_has "pushed"
 expect_rc 0 node sangbi sync --once --server "https://127.0.0.1:$HUB_PORT" --token-file sangbi.token --ca-file ca.pem
