@@ -159,9 +159,15 @@ static int cmd_serve(const char *db, int argc, char **argv)
 		return rc;
 	struct err e = {0};
 	/* A newer dutydeskd may ship new plan versions or, for a hub made
-	 * before it loaded them, the whole library: logged for every node. */
+	 * before it loaded them, the whole library: logged for every node.
+	 * Without it the hub still serves what it holds. */
 	int ops;
-	bool ok = hub_load_library(h, &ops, &e) && hubd_serve(h, &o, &e);
+	if (!hub_load_library(h, &ops, &e)) {
+		fprintf(stderr, "dutydeskd serve: warning: the shipped catalogue and plan library"
+				" were not loaded: %s\n", e.msg);
+		e = (struct err){0};
+	}
+	bool ok = hubd_serve(h, &o, &e);
 	hub_close(h);
 	return ok ? 0 : fail("serve", &e);
 }
