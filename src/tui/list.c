@@ -296,6 +296,11 @@ static int layout(const struct list *l, int width, int *w)
 
 void list_draw(struct list *l, WINDOW *w, int y, int x, int height, int width, bool focus)
 {
+	/* The last column stays blank: a row written up to it leaves the
+	 * terminal's cursor in its pending wrap, and the next row then needs an
+	 * absolute move (7 bytes) instead of a carriage return and line feed. */
+	if (getbegx(w) + x + width >= COLS && width > 1)
+		width--;
 	int cw[32] = {0};
 	int shown = layout(l, width, cw);
 	/* header */

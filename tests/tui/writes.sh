@@ -29,6 +29,14 @@ keys_writes() {
 	pass
 }
 
+# widest_row FIRST LAST: the most cells any screen line FIRST..LAST takes
+widest_row() {
+	screen | sed -n "$1,$2p" | python3 -c '
+import sys, unicodedata
+print(max((sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in l)
+           for l in sys.stdin.read().split("\n")), default=0))'
+}
+
 for size in "80 24" "160 48"; do
 	set -- $size
 	start "$1" "$2"
@@ -41,6 +49,11 @@ for size in "80 24" "160 48"; do
 	keys_writes "PgUp ($1x$2)" PPage 3
 	keys 1
 	wait_for "永和-2026-0001"
+	# List rows stop short of the last column: a row written into it leaves
+	# the terminal's cursor in its pending wrap, and the next row then costs
+	# an absolute move (7 bytes) instead of a carriage return.
+	[ "$(widest_row 4 $(($2 - 1)))" -lt "$1" ] || fail "a list row reaches the last column at $1x$2"
+	pass
 	keys_writes "pane switches ($1x$2)" 2 1
 	keys_writes "pane switches ($1x$2)" 3 1
 	keys_writes "pane switches ($1x$2)" 4 1
