@@ -110,6 +110,10 @@ bool rec_insert(struct store *st, const struct table *t, json_t *fields, char id
  * there is no such record, NULL on error. */
 json_t *rec_current(struct store *st, const struct table *t, const char *id, json_t *fields,
 		    struct err *e);
+/* *same: record id exists and holds every field of fields that is a column
+ * of t, numbers compared by value. False on error. */
+bool rec_holds(struct store *st, const struct table *t, const char *id, json_t *fields,
+	       bool *same, struct err *e);
 /* Changes only the fields whose value differs; *changed (may be NULL) says
  * whether anything did. Append-only tables refuse. */
 bool rec_update(struct store *st, const struct table *t, const char *id, json_t *fields,

@@ -82,23 +82,6 @@ const char *header_chinese(const char *column)
 	return column;
 }
 
-/* Whether any of fields differs from the stored record id. */
-static bool row_differs(struct store *st, const struct table *t, const char *id, json_t *fields,
-			bool *differs, struct err *e)
-{
-	json_t *cur = rec_current(st, t, id, fields, e);
-	if (!cur)
-		return false;
-	const char *k;
-	json_t *v;
-	*differs = false;
-	json_object_foreach(fields, k, v)
-		if (table_column(t, k) && !json_equal(json_object_get(cur, k), v))
-			*differs = true;
-	json_decref(cur);
-	return true;
-}
-
 static bool insert_row(struct store *st, struct import *im, json_t *fields, json_t *extra,
 		       struct err *e)
 {
@@ -111,10 +94,10 @@ static bool insert_row(struct store *st, struct import *im, json_t *fields, json
 	if (im->update && code && q_ref(st, im->table->name, code, id, NULL)) {
 		/* Re-import: the record is there; change what differs (and only
 		 * then mark it to verify: an unchanged row needs no checking). */
-		bool changed = false, differs = false;
-		if (im->to_verify && !row_differs(st, im->table, id, fields, &differs, e))
+		bool changed = false, same = true;
+		if (im->to_verify && !rec_holds(st, im->table, id, fields, &same, e))
 			return false;
-		if (differs)
+		if (!same)
 			json_object_set_new(fields, "to_verify", json_integer(1));
 		bool ok = rec_update(st, im->table, id, fields, &changed, e);
 		im->updated += changed;

@@ -173,6 +173,29 @@ json_t *rec_current(struct store *st, const struct table *t, const char *id, jso
 	return cur;
 }
 
+bool rec_holds(struct store *st, const struct table *t, const char *id, json_t *fields,
+	       bool *same, struct err *e)
+{
+	json_t *cur = rec_current(st, t, id, fields, e);
+	if (!cur)
+		return false;
+	*same = !json_is_null(cur);
+	const char *k;
+	json_t *v;
+	json_object_foreach(fields, k, v) {
+		json_t *have = json_object_get(cur, k);
+		if (!*same || !table_column(t, k))
+			continue;
+		/* numbers by value: a REAL column gives 1000.0 back for 1000 */
+		if (json_is_number(v) && json_is_number(have))
+			*same = json_number_value(v) == json_number_value(have);
+		else
+			*same = json_equal(have ? have : json_null(), v);
+	}
+	json_decref(cur);
+	return true;
+}
+
 bool rec_update(struct store *st, const struct table *t, const char *id, json_t *fields,
 		bool *changed, struct err *e)
 {

@@ -357,29 +357,6 @@ static bool scope_of(struct store *st, const char *tbl, const char *id, char own
 
 enum verdict { V_OK, V_MISSING, V_FORBIDDEN, V_SAME };
 
-/* True when every field of the op already has that value in the row. */
-static bool row_has(struct store *st, const struct table *t, const char *id, json_t *fields,
-		    bool *same, struct err *e)
-{
-	json_t *row = rec_current(st, t, id, fields, e);
-	if (!row)
-		return false;
-	const char *k;
-	json_t *v;
-	*same = !json_is_null(row);
-	json_object_foreach(fields, k, v) {
-		json_t *have = json_object_get(row, k);
-		if (!*same)
-			break;
-		if (json_is_number(v) && json_is_number(have))
-			*same = json_number_value(v) == json_number_value(have);
-		else
-			*same = json_equal(have ? have : json_null(), v);
-	}
-	json_decref(row);
-	return true;
-}
-
 /* Decides who owns the op's row (owner) and whether who may write it. */
 static bool authorise(struct store *st, const struct hub_node *who, json_t *op, char owner[16],
 		      enum verdict *v, char *msg, size_t msglen, struct err *e)
@@ -433,7 +410,7 @@ static bool authorise(struct store *st, const struct hub_node *who, json_t *op, 
 		 * plans its database was made with): the record is already here,
 		 * the county's copy stands and reaches the township by pull. */
 		bool same;
-		if (!row_has(st, t, id, fields, &same, e))
+		if (!rec_holds(st, t, id, fields, &same, e))
 			return false;
 		*v = V_SAME;
 		snprintf(msg, msglen, "%s %s is county-wide and already at the hub%s", t->name, id,
