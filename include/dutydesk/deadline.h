@@ -64,7 +64,5 @@ struct due {
 /* The earliest report still owed; false when none is. */
 bool deadline_next(const struct deadline_rules *r, const struct incident_clock *c,
 		   struct due *out);
-/* Minutes in "30m", "2h", "1d", "1h30m"; false if not a duration. */
-bool duration_parse(const char *s, int *minutes);
 
 #endif

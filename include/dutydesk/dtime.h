@@ -28,4 +28,8 @@ int dd_time_year(int64_t t);
 /* Local date "2026-11-28" of t (buf >= 11). */
 const char *dd_date_local(int64_t t, char *buf, size_t n);
 
+/* Minutes in "30m", "2h", "1d", "1h30m" (at most a year); false if not a
+ * duration. */
+bool duration_parse(const char *s, int *minutes);
+
 #endif

@@ -10,7 +10,7 @@
 #include "cli.h"
 #include "dutydesk/dtime.h"
 #include "dutydesk/sync.h"
-#include "sync_client.h"
+#include "dutydesk/sync_client.h"
 
 static void print_stats(struct cli *c, const struct sync_stats *s, struct http_client *h)
 {

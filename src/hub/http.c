@@ -23,7 +23,7 @@
 #include <unistd.h>
 
 #include "hubd.h"
-#include "wire.h"
+#include "dutydesk/wire.h"
 
 /* Failed logins per client address: more than FAIL_MAX in FAIL_WINDOW
  * seconds and the address gets 429 until the window ends. */

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <yaml.h>
 
-#include "dutydesk/deadline.h"
+#include "dutydesk/dtime.h"
 #include "dutydesk/util.h"
 
 const char *const plan_levels[4] = {"IV", "III", "II", "I"};

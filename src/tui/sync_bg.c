@@ -12,7 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../cli/sync_client.h"
+#include "dutydesk/sync_client.h"
 #include "dutydesk/dtime.h"
 #include "dutydesk/sync.h"
 

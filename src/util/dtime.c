@@ -244,3 +244,33 @@ const char *dd_date_local(int64_t t, char *buf, size_t n)
 	strftime(buf, n, "%Y-%m-%d", &tm);
 	return buf;
 }
+
+bool duration_parse(const char *s, int *minutes)
+{
+	if (str_empty(s))
+		return false;
+	long total = 0;
+	while (*s) {
+		if (*s < '0' || *s > '9')
+			return false;
+		long n = 0;
+		while (*s >= '0' && *s <= '9') {
+			n = n * 10 + (*s++ - '0');
+			if (n > 100000)
+				return false;
+		}
+		if (*s == 'm')
+			total += n;
+		else if (*s == 'h')
+			total += n * 60;
+		else if (*s == 'd')
+			total += n * 1440;
+		else
+			return false;
+		s++;
+	}
+	if (total <= 0 || total > 366L * 1440)
+		return false;
+	*minutes = (int)total;
+	return true;
+}

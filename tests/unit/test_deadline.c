@@ -16,6 +16,7 @@
 #include "unit.h"
 
 #include "dutydesk/deadline.h"
+#include "dutydesk/dtime.h"
 
 /* 2026-11-28 17:30 local (UTC+8). */
 #define T1730 INT64_C(1795858200)

@@ -11,8 +11,8 @@
 
 #include <cmocka.h>
 
-#include "../../src/cli/sync_client.h"
-#include "../../src/hub/wire.h"
+#include "dutydesk/sync_client.h"
+#include "dutydesk/wire.h"
 
 static void gzip_round_trip(void **state)
 {

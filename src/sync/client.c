@@ -13,8 +13,8 @@
 #include <sys/stat.h>
 #include <yaml.h>
 
-#include "../hub/wire.h"
-#include "sync_client.h"
+#include "dutydesk/wire.h"
+#include "dutydesk/sync_client.h"
 
 /* Pushes smaller than this go uncompressed. */
 #define GZIP_MIN 1024

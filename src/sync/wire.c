@@ -1,6 +1,6 @@
 /* Bodies on the wire: gzip with zlib (windowBits 16+15 selects the gzip
  * wrapper) and the JSON nesting check. */
-#include "wire.h"
+#include "dutydesk/wire.h"
 
 #include <stdint.h>
 #include <stdlib.h>
