@@ -550,13 +550,15 @@ static void resolve_command(struct app *app, const char *rest)
 
 void app_command(struct app *app, const char *line)
 {
-	char buf[256], *save = NULL;
-	snprintf(buf, sizeof buf, "%s", line);
+	/* the whole line: a duty-log entry can be hundreds of characters */
+	char *buf = xstrdup(line), *save = NULL;
 	char *verb = strtok_r(buf, " ", &save), *rest = save ? save : "";
 	while (*rest == ' ')
 		rest++;
-	if (!verb)
+	if (!verb) {
+		free(buf);
 		return;
+	}
 	if (!strcmp(verb, "q") || !strcmp(verb, "quit")) {
 		if (app->form && app->form->dirty)
 			app->confirm_quit = true, app_message(app, true, "%s", _("Unsaved form: quit anyway? y/n"));
@@ -623,6 +625,7 @@ void app_command(struct app *app, const char *line)
 	} else {
 		app_message(app, true, _("unknown command: %s (see :help)"), verb);
 	}
+	free(buf);
 	app->dirty = true;
 }
 

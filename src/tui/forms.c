@@ -641,6 +641,8 @@ struct form *form_from_draft(struct app *app, json_t *d)
 		f = form_activate(app, target);
 	else if (str_eq(kind, "item_note"))
 		f = form_item_note(app, target);
+	else if (str_eq(kind, "evacuation"))
+		f = form_evacuation(app, target);
 	if (f)
 		form_from_json(f, json_object_get(d, "fields"));
 	return f;
