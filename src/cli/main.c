@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "../tui/tui_main.h"
+#include "dutydesk/console.h"
 #include "config.h"
 #include "dutydesk/width.h"
 
