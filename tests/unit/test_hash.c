@@ -1,7 +1,8 @@
 /* SHA-256 and HMAC-SHA-256 (src/util/hash.c): the published vectors, and
  * what the previous version (its own SHA-256 and HMAC) wrote, which this
  * one must read the same: token hashes kept by hubs, signed and unsigned
- * bundles, plan ids. */
+ * bundles, plan ids. Built twice: linked to libcrypto, and with TEST_LAZY
+ * against the build that opens it at the first hash (dutydesk's). */
 #define _XOPEN_SOURCE 700
 #include <setjmp.h>
 #include <stdarg.h>
@@ -21,6 +22,26 @@
 #include "dutydesk/sync.h"
 
 static struct err e;
+
+#ifdef TEST_LAZY
+#include <dlfcn.h>
+#include <openssl/opensslv.h>
+#define STR_(x) #x
+#define STR(x) STR_(x)
+
+/* First of all: nothing has loaded libcrypto before a hash needs it. */
+static void test_not_loaded_before_use(void **state)
+{
+	(void)state;
+	const char *so = "libcrypto.so." STR(OPENSSL_VERSION_MAJOR);
+	assert_null(dlopen(so, RTLD_NOW | RTLD_NOLOAD));
+	char hex[SHA256_HEX];
+	sha256_hex("abc", 3, hex);
+	void *h = dlopen(so, RTLD_NOW | RTLD_NOLOAD);
+	assert_non_null(h);
+	dlclose(h);
+}
+#endif
 
 static void expect_sha(const void *data, size_t n, const char *want)
 {
@@ -275,6 +296,9 @@ static void test_old_token(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+#ifdef TEST_LAZY
+		cmocka_unit_test(test_not_loaded_before_use),
+#endif
 		cmocka_unit_test(test_sha256_nist), cmocka_unit_test(test_hmac_rfc4231),
 		cmocka_unit_test(test_hex_equal),   cmocka_unit_test(test_old_digests),
 		cmocka_unit_test(test_old_bundles), cmocka_unit_test(test_old_token),
