@@ -1,6 +1,6 @@
-/* The node's side of the wire: the sync settings of the config file and
- * a libcurl transport for sync_run(). Shared by `dutydesk sync` and the
- * console's background sync. */
+/* The node's side of the wire: its token file and a libcurl transport for
+ * sync_run(). Shared by `dutydesk sync` and the console's background sync;
+ * the settings (sync: in config.yaml) come from dutydesk/config.h. */
 #ifndef DUTYDESK_SYNC_CLIENT_H
 #define DUTYDESK_SYNC_CLIENT_H
 
@@ -8,21 +8,6 @@
 #include <stdint.h>
 
 #include "dutydesk/sync.h"
-
-/* config.yaml:
- *   sync:
- *     server: https://hub.example:8443
- *     token_file: ~/.config/dutydesk/token
- *     ca_file: /etc/dutydesk/county-ca.pem
- *     every_minutes: 5 */
-struct sync_conf {
-	char server[512], token_file[512], ca_file[512];
-	int every_minutes; /* 0: no background sync */
-	char warning[600]; /* the first problem found in the file, "" if none */
-};
-/* Reads the sync section of path (NULL: $DUTYDESK_CONFIG, else
- * $XDG_CONFIG_HOME/dutydesk/config.yaml or ~/.config/dutydesk/config.yaml). A missing file is no problem. */
-void sync_conf_load(struct sync_conf *c, const char *path);
 
 /* Reads a token file: one line, surrounding white space dropped. */
 bool sync_read_token(const char *file, char **out, struct err *e);

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "dutydesk/config.h"
 #include "dutydesk/dtime.h"
 #include "dutydesk/sync.h"
 #include "dutydesk/sync_client.h"
@@ -37,7 +38,7 @@ static void print_stats(struct cli *c, const struct sync_stats *s, struct http_c
 		printf("ops the hub refused are parked: dutydesk sync --status shows why\n");
 }
 
-static int run_status(struct cli *c, const struct sync_conf *conf)
+static int run_status(struct cli *c, const struct config_sync *conf)
 {
 	json_t *s = sync_status(c->st, &c->err);
 	if (!s)
@@ -111,10 +112,17 @@ static int run_sync(struct cli *c)
 			"--status, --digest, --export-bundle and --import-bundle go one at a time");
 		return cli_fail(c);
 	}
-	struct sync_conf conf;
-	sync_conf_load(&conf, NULL);
-	if (conf.warning[0])
-		fprintf(stderr, "dutydesk sync: %s (ignored)\n", conf.warning);
+	/* What sync reads must be right; a console setting is the console's. */
+	struct config cfg;
+	config_load(&cfg, NULL);
+	if (cfg.sync_warning[0]) {
+		err_set(&c->err, ERR_FAIL, "%s", cfg.sync_warning);
+		return cli_fail(c);
+	}
+	if (cfg.warning[0])
+		fprintf(stderr, "dutydesk sync: warning: %s (a console setting: sync goes on)\n",
+			cfg.warning);
+	struct config_sync conf = cfg.sync;
 	if (cli_opt(c, "server"))
 		snprintf(conf.server, sizeof conf.server, "%s", cli_opt(c, "server"));
 	if (cli_opt(c, "token-file"))

@@ -11,7 +11,7 @@
 #include "dutydesk/dtime.h"
 #include "dutydesk/model.h"
 #include "dutydesk/plan.h"
-#include "dutydesk/sha256.h"
+#include "dutydesk/hash.h"
 
 char *plans_dir(void)
 {

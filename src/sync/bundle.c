@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "dutydesk/dtime.h"
-#include "dutydesk/sha256.h"
+#include "dutydesk/hash.h"
 
 #define BUNDLE_MAX (1024L * 1024 * 1024)
 
@@ -23,14 +23,10 @@ void bundle_free(struct bundle *b)
 	memset(b, 0, sizeof *b);
 }
 
+/* The key is the hex text of SHA-256(token), all 64 digits of it. */
 static void mac_hex(const char *keyhex, const char *text, size_t n, char out[SHA256_HEX])
 {
-	unsigned char m[SHA256_LEN];
-	struct hmac_sha256 c;
-	hmac_init(&c, keyhex, strlen(keyhex));
-	hmac_add(&c, text, n);
-	hmac_done(&c, m);
-	hex_encode(m, SHA256_LEN, out);
+	hmac_sha256_hex(keyhex, strlen(keyhex), text, n, out);
 }
 
 bool bundle_write(const char *file, json_t *header, json_t *ops, const char *keyhex, bool sign,
@@ -154,7 +150,7 @@ bool bundle_verify_hash(const struct bundle *b, const char *keyhex, const char *
 			return err_set(e, ERR_FAIL, "%s is signed; give the node's token to check it",
 				       file);
 		mac_hex(keyhex, b->text, b->signed_len, hex);
-		if (strlen(mac) != SHA256_HEX - 1 || !mem_equal_ct(mac, hex, SHA256_HEX - 1))
+		if (!hash_hex_equal(mac, hex))
 			return err_set(e, ERR_FAIL, "%s: the signature does not match (altered, or "
 				       "signed with another token)", file);
 		return true;
@@ -163,7 +159,7 @@ bool bundle_verify_hash(const struct bundle *b, const char *keyhex, const char *
 		return err_set(e, ERR_FAIL, "%s is not signed; only bundles signed with the node's "
 			       "token are accepted", file);
 	sha256_hex(b->text, b->signed_len, hex);
-	if (!sum || !str_eq(sum, hex))
+	if (!hash_hex_equal(sum, hex))
 		return err_set(e, ERR_FAIL, "%s: the checksum does not match (damaged or altered)",
 			       file);
 	return true;

@@ -1,4 +1,4 @@
-/* The node's HTTP transport (libcurl) and the sync section of the config.
+/* The node's HTTP transport (libcurl) and its token file.
  * TLS is verified (system CAs, or a county CA file); proxies come from the
  * standard environment variables (libcurl's default); bodies of pushes
  * are gzipped and responses asked for gzipped. */
@@ -11,7 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <yaml.h>
 
 #include "dutydesk/wire.h"
 #include "dutydesk/sync_client.h"
@@ -80,93 +79,6 @@ static bool curl_load(struct err *e)
 	lib = h;
 	C.global_init(CURL_GLOBAL_DEFAULT);
 	return true;
-}
-
-/* ---- config ---- */
-
-static void conf_warn(struct sync_conf *c, const char *path, const yaml_mark_t *m,
-		      const char *key, const char *what)
-{
-	if (!c->warning[0])
-		snprintf(c->warning, sizeof c->warning, "%s:%zu:%zu: sync.%s: %s", path,
-			 m->line + 1, m->column + 1, key, what);
-}
-
-static void expand_home(char *dst, size_t n, const char *v)
-{
-	const char *home = getenv("HOME");
-	if (v[0] == '~' && v[1] == '/' && home)
-		snprintf(dst, n, "%s%s", home, v + 1);
-	else
-		snprintf(dst, n, "%s", v);
-}
-
-void sync_conf_load(struct sync_conf *c, const char *path)
-{
-	memset(c, 0, sizeof *c);
-	char def[512];
-	if (!path && getenv("DUTYDESK_CONFIG") && *getenv("DUTYDESK_CONFIG"))
-		path = getenv("DUTYDESK_CONFIG");
-	if (!path) {
-		const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
-		if (xdg && *xdg)
-			snprintf(def, sizeof def, "%s/dutydesk/config.yaml", xdg);
-		else
-			snprintf(def, sizeof def, "%s/.config/dutydesk/config.yaml", home ? home : ".");
-		path = def;
-	}
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return;
-	yaml_parser_t p;
-	yaml_document_t d;
-	yaml_parser_initialize(&p);
-	yaml_parser_set_input_file(&p, f);
-	if (!yaml_parser_load(&p, &d)) {
-		yaml_parser_delete(&p);
-		fclose(f);
-		snprintf(c->warning, sizeof c->warning, "%s: not valid YAML", path);
-		return;
-	}
-	yaml_node_t *root = yaml_document_get_root_node(&d);
-	yaml_node_t *sec = NULL;
-	if (root && root->type == YAML_MAPPING_NODE)
-		for (yaml_node_pair_t *q = root->data.mapping.pairs.start;
-		     q < root->data.mapping.pairs.top; q++) {
-			yaml_node_t *k = yaml_document_get_node(&d, q->key);
-			if (k->type == YAML_SCALAR_NODE && !strcmp((char *)k->data.scalar.value, "sync"))
-				sec = yaml_document_get_node(&d, q->value);
-		}
-	if (sec && sec->type != YAML_MAPPING_NODE) {
-		conf_warn(c, path, &sec->start_mark, "", "expected a mapping (server, token_file, ...)");
-		sec = NULL;
-	}
-	for (yaml_node_pair_t *q = sec ? sec->data.mapping.pairs.start : NULL;
-	     sec && q < sec->data.mapping.pairs.top; q++) {
-		yaml_node_t *k = yaml_document_get_node(&d, q->key);
-		yaml_node_t *v = yaml_document_get_node(&d, q->value);
-		const char *ks = k->type == YAML_SCALAR_NODE ? (char *)k->data.scalar.value : "?";
-		const char *vs = v->type == YAML_SCALAR_NODE ? (char *)v->data.scalar.value : NULL;
-		long long n;
-		if (!vs)
-			conf_warn(c, path, &v->start_mark, ks, "expected a value");
-		else if (!strcmp(ks, "server"))
-			snprintf(c->server, sizeof c->server, "%s", vs);
-		else if (!strcmp(ks, "token_file"))
-			expand_home(c->token_file, sizeof c->token_file, vs);
-		else if (!strcmp(ks, "ca_file"))
-			expand_home(c->ca_file, sizeof c->ca_file, vs);
-		else if (!strcmp(ks, "every_minutes")) {
-			if (str_to_ll(vs, 0, 1440, &n))
-				c->every_minutes = (int)n;
-			else
-				conf_warn(c, path, &v->start_mark, ks, "expected minutes from 0 to 1440");
-		} else
-			conf_warn(c, path, &k->start_mark, ks, "unknown setting");
-	}
-	yaml_document_delete(&d);
-	yaml_parser_delete(&p);
-	fclose(f);
 }
 
 bool sync_read_token(const char *file, char **out, struct err *e)

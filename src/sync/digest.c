@@ -13,7 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "dutydesk/sha256.h"
+#include "dutydesk/hash.h"
 
 void canon_cols(const struct table *t, bool meta, struct strbuf *sb)
 {

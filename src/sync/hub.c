@@ -25,7 +25,7 @@
 #include "dutydesk/dtime.h"
 #include "dutydesk/model.h"
 #include "dutydesk/query.h"
-#include "dutydesk/sha256.h"
+#include "dutydesk/hash.h"
 
 struct hub {
 	struct store *st;
@@ -286,7 +286,7 @@ bool hub_auth(struct hub *h, const char *token, struct hub_node *out, struct err
 	json_t *r;
 	json_array_foreach(rows, i, r) {
 		const char *th = json_string_value(json_object_get(r, "token_sha256"));
-		if (th && strlen(th) == SHA256_HEX - 1 && mem_equal_ct(th, hash, SHA256_HEX - 1))
+		if (hash_hex_equal(th, hash))
 			found = r;
 	}
 	bool ok = false;

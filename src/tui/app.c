@@ -203,7 +203,7 @@ static void paint_hints(struct app *app)
 		const enum action *acts = app->panes[app->active].type->actions;
 		for (; acts && *acts != ACT_NONE; acts++) {
 			char keys[64];
-			keymap_keys(&app->cfg.keys, *acts, keys, sizeof keys);
+			keymap_keys(&app->keys, *acts, keys, sizeof keys);
 			char *sp = strchr(keys, ' ');
 			if (sp)
 				*sp = '\0'; /* the first key is enough here */
@@ -211,7 +211,7 @@ static void paint_hints(struct app *app)
 				sb_printf(&sb, " %s %s ", keys, _(action_table[*acts].hint));
 		}
 		char k[64];
-		sb_printf(&sb, " %s %s  %s %s", keymap_keys(&app->cfg.keys, ACT_HELP, k, sizeof k),
+		sb_printf(&sb, " %s %s  %s %s", keymap_keys(&app->keys, ACT_HELP, k, sizeof k),
 			  _("help"), "q", _("quit"));
 	}
 	put_cell(stdscr, y, 0, sb.buf, app->cols, false, theme_attr(R_HINT));
@@ -250,7 +250,7 @@ static void paint_help(struct app *app, WINDOW *w, int h, int width)
 		char keys[64];
 		if (!answers(pt, (enum action)a))
 			continue;
-		keymap_keys(&app->cfg.keys, (enum action)a, keys, sizeof keys);
+		keymap_keys(&app->keys, (enum action)a, keys, sizeof keys);
 		if (*keys)
 			sb_printf(&sb, "%s\t%s  (%s)\n", keys, _(action_table[a].help), action_table[a].name);
 	}
@@ -840,7 +840,7 @@ static void handle_key(struct app *app, int key, bool is_char)
 		return;
 	}
 	if (app->view && !app->form) {
-		enum action a = keymap_lookup(&app->cfg.keys, key);
+		enum action a = keymap_lookup(&app->keys, key);
 		if (a == ACT_DOWN)
 			app->view_scroll++;
 		else if (a == ACT_UP && app->view_scroll > 0)
@@ -857,7 +857,7 @@ static void handle_key(struct app *app, int key, bool is_char)
 		return;
 	}
 	if (app->help) {
-		enum action a = keymap_lookup(&app->cfg.keys, key);
+		enum action a = keymap_lookup(&app->keys, key);
 		if (a == ACT_DOWN)
 			app->help_scroll++;
 		else if (a == ACT_UP && app->help_scroll > 0)
@@ -891,7 +891,7 @@ static void handle_key(struct app *app, int key, bool is_char)
 			close_form(app, true);
 		return;
 	}
-	enum action a = keymap_lookup(&app->cfg.keys, key);
+	enum action a = keymap_lookup(&app->keys, key);
 	if (is_char && key >= MAX_KEYS)
 		a = ACT_NONE;
 	struct pane *p = active(app);
@@ -1022,7 +1022,8 @@ int tui_main(const char *db_path, const char *officer)
 	struct app app_s, *app = &app_s;
 	memset(app, 0, sizeof *app);
 	app->db_path = db_path;
-	config_load(&app->cfg, getenv("DUTYDESK_CONFIG"));
+	config_load(&app->cfg, NULL);
+	keymap_from_config(&app->keys, &app->cfg);
 	width_set_ambiguous(app->cfg.ambiguous);
 	choose_language(app);
 
@@ -1039,7 +1040,7 @@ int tui_main(const char *db_path, const char *officer)
 		return 1;
 	}
 	static struct sync_bg sync_s;
-	sync_bg_init(&sync_s, db_path);
+	sync_bg_init(&sync_s, db_path, &app->cfg.sync);
 	if (app->readonly)
 		sync_s.on = false; /* a read-only database cannot take pulled ops */
 	app->sync = &sync_s;

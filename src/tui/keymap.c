@@ -140,7 +140,12 @@ bool keymap_bind(struct keymap *km, const char *action, const char *keys, char *
 {
 	enum action a = action_by_name(action);
 	if (a == ACT_NONE) {
-		snprintf(why, n, "unknown action '%s'", action);
+		size_t len = (size_t)snprintf(why, n, "unknown action '%s' (expected one of", action);
+		for (int b = 1; b < ACT_COUNT && len < n; b++)
+			len += (size_t)snprintf(why + len, n - len, "%s %s", b > 1 ? "," : "",
+						action_table[b].name);
+		if (len < n)
+			snprintf(why + len, n - len, ")");
 		return false;
 	}
 	/* The new keys replace the action's old ones. */
@@ -148,6 +153,19 @@ bool keymap_bind(struct keymap *km, const char *action, const char *keys, char *
 		if (km->map[k] == a)
 			km->map[k] = ACT_NONE;
 	return bind_all(km, a, keys, why, n);
+}
+
+void keymap_from_config(struct keymap *km, struct config *cfg)
+{
+	keymap_defaults(km);
+	for (int i = 0; i < cfg->nkeys; i++) {
+		const struct config_key *b = &cfg->keys[i];
+		char why[512], key[64];
+		if (!keymap_bind(km, b->action, b->keys, why, sizeof why)) {
+			snprintf(key, sizeof key, "keys.%s", b->action);
+			config_warn_at(cfg, b->line, b->column, key, why);
+		}
+	}
 }
 
 enum action keymap_lookup(const struct keymap *km, int key)

@@ -19,16 +19,14 @@
 /* A cycle that takes longer than this is stopped (and retried later). */
 #define CYCLE_MAX_MS (10 * 60 * 1000)
 
-void sync_bg_init(struct sync_bg *b, const char *db_path)
+void sync_bg_init(struct sync_bg *b, const char *db_path, const struct config_sync *c)
 {
 	memset(b, 0, sizeof *b);
 	b->fd = -1;
 	sb_init(&b->out);
 	snprintf(b->db_path, sizeof b->db_path, "%s", db_path);
-	struct sync_conf c;
-	sync_conf_load(&c, NULL);
-	b->on = c.server[0] && c.token_file[0];
-	b->every_ms = (int64_t)c.every_minutes * 60 * 1000;
+	b->on = c->server[0] && c->token_file[0];
+	b->every_ms = (int64_t)c->every_minutes * 60 * 1000;
 	/* first cycle soon after start-up; none by itself without every_minutes */
 	b->next_ms = b->every_ms ? dd_now_ms() + 2000 : INT64_MAX;
 }

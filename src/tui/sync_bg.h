@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "dutydesk/config.h"
 #include "dutydesk/store.h"
 #include "dutydesk/util.h"
 
@@ -28,7 +29,8 @@ struct sync_bg {
 	int64_t pending, last_success, refreshed_ms;
 };
 
-void sync_bg_init(struct sync_bg *b, const char *db_path);
+/* c: the sync: settings of the config file. */
+void sync_bg_init(struct sync_bg *b, const char *db_path, const struct config_sync *c);
 /* The fd to add to poll() (-1 when none) and the longest poll may wait. */
 int sync_bg_fd(const struct sync_bg *b);
 int sync_bg_timeout(const struct sync_bg *b, int64_t now_ms);

@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <wchar.h>
 
+#include "dutydesk/config.h"
 #include "dutydesk/deadline.h"
 #include "dutydesk/query.h"
 #include "dutydesk/store.h"
@@ -66,22 +67,9 @@ attr_t theme_attr(enum role r);
 enum role theme_level(const char *level);
 
 /* ---- config ---- */
-struct config {
-	char office[128];
-	char officer[64];
-	char language[16];   /* "", "zh", "en" */
-	char theme[16];      /* "auto", "mono" */
-	int ambiguous;       /* 1 or 2 */
-	int escdelay;        /* ms */
-	int expiry_days;     /* stock expiring within this many days is an alert */
-	bool bell;
-	struct keymap keys;
-	char path[512];
-	char warning[600];   /* the first problem found, "" if none */
-};
-/* Loads $XDG_CONFIG_HOME/dutydesk/config.yaml (or path); on any problem
- * keeps the defaults for what could not be read and says so in warning. */
-void config_load(struct config *cfg, const char *path);
+/* The keymap from the keys: entries of the config file over the defaults;
+ * an unknown action or key is reported in cfg->warning at its place. */
+void keymap_from_config(struct keymap *km, struct config *cfg);
 
 /* ---- drawing helpers ---- */
 /* Puts s at y,x in at most width cells (clipped, never splitting a
@@ -241,7 +229,8 @@ extern const struct pane_type pane_overview, pane_incidents, pane_hazards, pane_
 struct app {
 	struct store *st;
 	const char *db_path;
-	struct config cfg;
+	struct config cfg;     /* config.yaml (src/util/config.c) */
+	struct keymap keys;    /* its keys: over the defaults */
 	struct node_info node;
 	struct pane panes[NPANES];
 	int active;

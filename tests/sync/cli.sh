@@ -106,10 +106,32 @@ expect_rc 1 node sangbi sync --once
 expect_err_has "cannot reach http://127.0.0.1:1"
 expect_rc 0 node sangbi sync --once --server "$HUB_URL"
 expect_out_has "pushed"
+# a problem in what sync reads: it refuses, naming the file, line and column
 sed -i "s|http://127.0.0.1:1|$HUB_URL|; s|every_minutes: 5|every_minutes: soon|" "$TMP/conf/config.yaml"
+expect_rc 1 node sangbi sync --once
+expect_err_has "dutydesk sync: $TMP/conf/config.yaml:5:18: sync.every_minutes: expected minutes from 0 to 1440"
+expect_rc 1 node sangbi sync --status
+expect_err_has "sync.every_minutes: expected minutes from 0 to 1440"
+sed -i "s|every_minutes: soon|every_minutes: 5|" "$TMP/conf/config.yaml"
 expect_rc 0 node sangbi sync --once
-expect_err_has "every_minutes: expected minutes from 0 to 1440"
+# a sync setting at the top level, where the console used to take it silently
+printf 'sync_server: %s\ntoken_file: %s\n' "$HUB_URL" "$TMP/sangbi.token" >"$TMP/conf/config.yaml"
+expect_rc 1 node sangbi sync --once
+expect_err_has "dutydesk sync: $TMP/conf/config.yaml:1:1: sync_server: belongs under sync:, as server"
+printf 'sync:\n  server: %s\n  token: %s\n' "$HUB_URL" "$TMP/sangbi.token" >"$TMP/conf/config.yaml"
+expect_rc 1 node sangbi sync --once
+expect_err_has "dutydesk sync: $TMP/conf/config.yaml:3:3: sync.token: unknown setting (expected one of server, token_file, ca_file, every_minutes)"
+# a problem in a console setting is the console's: sync says so and goes on
+printf 'theme: purple\nsync:\n  server: %s\n  token_file: %s\n' "$HUB_URL" "$TMP/sangbi.token" >"$TMP/conf/config.yaml"
+expect_rc 0 node sangbi sync --once
+expect_err_has "dutydesk sync: warning: $TMP/conf/config.yaml:1:8: theme: expected auto or mono (a console setting: sync goes on)"
+expect_out_has "pushed"
 unset DUTYDESK_CONFIG
+# the same file found through XDG_CONFIG_HOME
+mkdir -p "$TMP/xdg/dutydesk"
+printf 'sync:\n  server: %s\n  token_file: %s\n' "$HUB_URL" "$TMP/sangbi.token" >"$TMP/xdg/dutydesk/config.yaml"
+expect_rc 0 env XDG_CONFIG_HOME="$TMP/xdg" "$DUTYDESK" --db "$TMP/sangbi.db" sync --once
+expect_out_has "pushed"
 
 # ---- bundles by hand ----
 expect_rc 0 node sangbi incident add --title 断网期间的滑坡 --type landslide --township 桑壁镇

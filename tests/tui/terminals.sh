@@ -100,3 +100,8 @@ bad_config yaml $'office: 永和县应急管理局\ntheme: [\n' 'config\.yaml:[2
 bad_config unknown-setting $'theme: mono\nbogus: 1\n' 'config\.yaml:2:1: bogus: unknown setting'
 # a value of the wrong kind
 bad_config bad-value $'theme: purple\n' 'config\.yaml:1:8: theme: expected auto or mono'
+# a sync setting at the top level: the console no longer takes it silently
+bad_config misplaced $'theme: mono\nsync_server: https://hub.example\n' \
+	'config\.yaml:2:1: sync_server: belongs under sync:, as server'
+# a key name the console does not know, in keys:
+bad_config bad-key $'keys:\n  down: "j Dwn"\n' "config\\.yaml:2:9: keys\\.down: unknown key 'Dwn'"

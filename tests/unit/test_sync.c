@@ -1,4 +1,4 @@
-/* Sync: hashes, merge rules, authorisation, cursors, epochs, bundles, and
+/* Sync: merge rules, authorisation, cursors, epochs, bundles, and
  * the deterministic simulation of a hub and four nodes over a faulty
  * link (SIM_SEEDS=n runs more seeds, SIM_SEED=n replays one). */
 #define _XOPEN_SOURCE 700
@@ -13,7 +13,6 @@
 #include "unit.h"
 
 #include "dutydesk/dtime.h"
-#include "dutydesk/sha256.h"
 #include "sync_world.h"
 
 #define NOW_TEXT "2026-11-28 09:00"
@@ -29,43 +28,6 @@
 #define T3 "141032200" /* 阁底乡 */
 
 static struct err e;
-
-/* ---- hashes ---- */
-
-static void test_sha256(void **state)
-{
-	(void)state;
-	char hex[SHA256_HEX];
-	sha256_hex("", 0, hex);
-	assert_string_equal(hex, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
-	sha256_hex("abc", 3, hex);
-	assert_string_equal(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
-	const char *two = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
-	sha256_hex(two, strlen(two), hex);
-	assert_string_equal(hex, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
-	/* A million 'a' fed in odd pieces: the buffering across blocks. */
-	struct sha256 c;
-	sha256_init(&c);
-	char a[997];
-	memset(a, 'a', sizeof a);
-	size_t left = 1000000;
-	while (left) {
-		size_t n = left < sizeof a ? left : sizeof a;
-		sha256_add(&c, a, n);
-		left -= n;
-	}
-	unsigned char h[SHA256_LEN];
-	sha256_done(&c, h);
-	hex_encode(h, SHA256_LEN, hex);
-	assert_string_equal(hex, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
-	/* RFC 4231 test case 2. */
-	struct hmac_sha256 m;
-	hmac_init(&m, "Jefe", 4);
-	hmac_add(&m, "what do ya want for nothing?", 28);
-	hmac_done(&m, h);
-	hex_encode(h, SHA256_LEN, hex);
-	assert_string_equal(hex, "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
-}
 
 static void test_json_limits(void **state)
 {
@@ -1238,7 +1200,6 @@ int main(void)
 {
 	setenv("DUTYDESK_NOW", NOW_TEXT, 1);
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_sha256),
 		cmocka_unit_test(test_json_limits),
 		cmocka_unit_test(test_lww_both_orders),
 		cmocka_unit_test(test_tie_broken_by_node),

@@ -1,5 +1,5 @@
 /* The transports' own pieces: gzip with its size limit, the JSON nesting
- * check, the retry backoff, and the sync section of the config file. */
+ * check and the retry backoff. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -83,53 +83,11 @@ static void backoff(void **state)
 	}
 }
 
-static void conf(void **state)
-{
-	(void)state;
-	char path[] = "/tmp/dutydesk-conf-XXXXXX";
-	int fd = mkstemp(path);
-	assert_true(fd >= 0);
-	const char *yaml = "office: 桑壁镇应急办\n"
-			   "sync:\n"
-			   "  server: https://hub.example:8443\n"
-			   "  token_file: ~/token\n"
-			   "  ca_file: /etc/ca.pem\n"
-			   "  every_minutes: 5\n";
-	assert_int_equal(write(fd, yaml, strlen(yaml)), (ssize_t)strlen(yaml));
-	close(fd);
-	setenv("HOME", "/home/值班", 1);
-	struct sync_conf c;
-	sync_conf_load(&c, path);
-	assert_string_equal(c.server, "https://hub.example:8443");
-	assert_string_equal(c.token_file, "/home/值班/token");
-	assert_string_equal(c.ca_file, "/etc/ca.pem");
-	assert_int_equal(c.every_minutes, 5);
-	assert_string_equal(c.warning, "");
-
-	FILE *f = fopen(path, "w");
-	fputs("sync:\n  server: x\n  every_minutes: often\n  colour: red\n", f);
-	fclose(f);
-	sync_conf_load(&c, path);
-	assert_int_equal(c.every_minutes, 0);
-	if (!strstr(c.warning, ":3:") || !strstr(c.warning, "sync.every_minutes"))
-		fail_msg("warning '%s' should name line 3 and sync.every_minutes", c.warning);
-
-	f = fopen(path, "w");
-	fputs("sync: yes\n", f);
-	fclose(f);
-	sync_conf_load(&c, path);
-	assert_true(strstr(c.warning, "expected a mapping") != NULL);
-	unlink(path);
-	sync_conf_load(&c, path); /* no file: no problem */
-	assert_string_equal(c.warning, "");
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(gzip_round_trip), cmocka_unit_test(gzip_limit),
 		cmocka_unit_test(depth),           cmocka_unit_test(backoff),
-		cmocka_unit_test(conf),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,353 @@
+/* config.yaml, read with libyaml (see config.h). */
+#include "dutydesk/config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yaml.h>
+
+#include "dutydesk/util.h"
+
+/* The settings at the top level and under sync:, in the order the
+ * messages list them. */
+static const char *const top_names[] = {
+	"office", "officer", "language", "theme", "ambiguous_width",
+	"escape_delay_ms", "expiry_days", "bell", "keys", "sync",
+};
+static const char *const sync_names[] = {"server", "token_file", "ca_file", "every_minutes"};
+/* Names an earlier console took at the top level (and never used); sync
+ * reads them under sync:, by these names. */
+static const struct {
+	const char *old, *now;
+} renamed[] = {{"sync_server", "server"}, {"sync_minutes", "every_minutes"}};
+
+static bool one_of(const char *s, const char *const *names, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(s, names[i]))
+			return true;
+	return false;
+}
+
+static void list(char *buf, size_t size, const char *const *names, size_t n)
+{
+	size_t used = 0;
+	buf[0] = '\0';
+	for (size_t i = 0; i < n && used < size; i++)
+		used += (size_t)snprintf(buf + used, size - used, "%s%s", i ? ", " : "", names[i]);
+}
+
+static void format(const struct config *c, char *out, size_t n, unsigned line, unsigned column,
+		   const char *key, const char *what)
+{
+	if (line)
+		snprintf(out, n, "%s:%u:%u: %s%s%s", c->path, line, column, key ? key : "",
+			 key ? ": " : "", what);
+	else
+		snprintf(out, n, "%s: %s%s%s", c->path, key ? key : "", key ? ": " : "", what);
+}
+
+/* Keeps the first problem (the one to fix first); sync: it is in what
+ * sync reads. */
+static void warn(struct config *c, const yaml_mark_t *m, const char *key, const char *what,
+		 bool sync)
+{
+	unsigned line = m ? (unsigned)m->line + 1 : 0, column = m ? (unsigned)m->column + 1 : 0;
+	if (!c->warning[0]) {
+		format(c, c->warning, sizeof c->warning, line, column, key, what);
+		c->warning_line = line;
+		c->warning_column = column;
+	}
+	if (sync && !c->sync_warning[0])
+		format(c, c->sync_warning, sizeof c->sync_warning, line, column, key, what);
+}
+
+void config_warn_at(struct config *c, unsigned line, unsigned column, const char *key,
+		    const char *what)
+{
+	if (c->warning[0] &&
+	    (line > c->warning_line || (line == c->warning_line && column >= c->warning_column)))
+		return;
+	format(c, c->warning, sizeof c->warning, line, column, key, what);
+	c->warning_line = line;
+	c->warning_column = column;
+}
+
+static const char *scalar(yaml_node_t *n)
+{
+	return n && n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value : NULL;
+}
+
+/* "key:" with nothing after it: a section left empty. */
+static bool empty(yaml_node_t *n)
+{
+	return n->type == YAML_SCALAR_NODE && n->data.scalar.length == 0 &&
+	       n->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+}
+
+static void expand_home(char *dst, size_t n, const char *v)
+{
+	const char *home = getenv("HOME");
+	if (v[0] == '~' && v[1] == '/' && home && *home)
+		snprintf(dst, n, "%s%s", home, v + 1);
+	else
+		snprintf(dst, n, "%s", v);
+}
+
+static void defaults(struct config *c)
+{
+	memset(c, 0, sizeof *c);
+	snprintf(c->theme, sizeof c->theme, "auto");
+	c->ambiguous = 1;
+	c->escdelay = 100;
+	c->expiry_days = 30;
+	c->bell = true;
+}
+
+void config_path(char *out, size_t n)
+{
+	const char *env = getenv("DUTYDESK_CONFIG"), *xdg = getenv("XDG_CONFIG_HOME"),
+		   *home = getenv("HOME");
+	if (env && *env)
+		snprintf(out, n, "%s", env);
+	else if (xdg && *xdg)
+		snprintf(out, n, "%s/dutydesk/config.yaml", xdg);
+	else
+		snprintf(out, n, "%s/.config/dutydesk/config.yaml", home && *home ? home : ".");
+}
+
+static void read_keys(struct config *c, yaml_document_t *d, yaml_node_t *map)
+{
+	if (empty(map))
+		return;
+	if (map->type != YAML_MAPPING_NODE) {
+		warn(c, &map->start_mark, "keys", "expected a mapping of action: keys", false);
+		return;
+	}
+	for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top;
+	     p++) {
+		yaml_node_t *k = yaml_document_get_node(d, p->key);
+		yaml_node_t *v = yaml_document_get_node(d, p->value);
+		const char *ks = scalar(k), *vs = scalar(v);
+		char key[96];
+		snprintf(key, sizeof key, "keys.%s", ks ? ks : "?");
+		if (!ks || !vs) {
+			warn(c, &v->start_mark, key, "expected keys like \"j Down\"", false);
+		} else if (strlen(ks) >= sizeof c->keys[0].action ||
+			   strlen(vs) >= sizeof c->keys[0].keys) {
+			warn(c, &v->start_mark, key, "too long", false);
+		} else if (c->nkeys == CONFIG_MAX_KEYS) {
+			char what[64];
+			snprintf(what, sizeof what, "more than %d bindings", CONFIG_MAX_KEYS);
+			warn(c, &k->start_mark, "keys", what, false);
+			return;
+		} else {
+			struct config_key *b = &c->keys[c->nkeys++];
+			snprintf(b->action, sizeof b->action, "%s", ks);
+			snprintf(b->keys, sizeof b->keys, "%s", vs);
+			b->line = (unsigned)v->start_mark.line + 1;
+			b->column = (unsigned)v->start_mark.column + 1;
+		}
+	}
+}
+
+static void read_sync(struct config *c, yaml_document_t *d, yaml_node_t *map)
+{
+	char names[128];
+	list(names, sizeof names, sync_names, ARRAY_LEN(sync_names));
+	if (empty(map))
+		return;
+	if (map->type != YAML_MAPPING_NODE) {
+		char what[200];
+		snprintf(what, sizeof what, "expected a mapping of %s", names);
+		warn(c, &map->start_mark, "sync", what, true);
+		return;
+	}
+	struct config_sync *s = &c->sync;
+	for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top;
+	     p++) {
+		yaml_node_t *k = yaml_document_get_node(d, p->key);
+		yaml_node_t *v = yaml_document_get_node(d, p->value);
+		const char *ks = scalar(k), *vs = scalar(v);
+		char key[96];
+		snprintf(key, sizeof key, "sync.%s", ks ? ks : "?");
+		long long n;
+		if (!ks) {
+			warn(c, &k->start_mark, "sync", "expected a setting name", true);
+		} else if (!strcmp(ks, "server")) {
+			if (vs)
+				snprintf(s->server, sizeof s->server, "%s", vs);
+			else
+				warn(c, &v->start_mark, key, "expected a URL", true);
+		} else if (!strcmp(ks, "token_file") || !strcmp(ks, "ca_file")) {
+			if (!vs)
+				warn(c, &v->start_mark, key, "expected a file name", true);
+			else if (!strcmp(ks, "token_file"))
+				expand_home(s->token_file, sizeof s->token_file, vs);
+			else
+				expand_home(s->ca_file, sizeof s->ca_file, vs);
+		} else if (!strcmp(ks, "every_minutes")) {
+			if (vs && str_to_ll(vs, 0, 1440, &n))
+				s->every_minutes = (int)n;
+			else
+				warn(c, &v->start_mark, key, "expected minutes from 0 to 1440", true);
+		} else if (one_of(ks, top_names, ARRAY_LEN(top_names))) {
+			warn(c, &k->start_mark, key, "belongs at the top level, not under sync:", true);
+		} else {
+			char what[200];
+			snprintf(what, sizeof what, "unknown setting (expected one of %s)", names);
+			warn(c, &k->start_mark, key, what, true);
+		}
+	}
+}
+
+/* One of several words. */
+static void set_word(struct config *c, yaml_node_t *v, const char *ks, char *dst, size_t n,
+		     const char *const *words, const char *what)
+{
+	const char *vs = scalar(v);
+	for (size_t i = 0; vs && words[i]; i++)
+		if (!strcmp(vs, words[i])) {
+			snprintf(dst, n, "%s", vs);
+			return;
+		}
+	warn(c, &v->start_mark, ks, what, false);
+}
+
+static void set_int(struct config *c, yaml_node_t *v, const char *ks, int *dst, long long lo,
+		    long long hi, const char *what)
+{
+	const char *vs = scalar(v);
+	long long n;
+	if (vs && str_to_ll(vs, lo, hi, &n))
+		*dst = (int)n;
+	else
+		warn(c, &v->start_mark, ks, what, false);
+}
+
+static void read_top(struct config *c, yaml_document_t *d, yaml_node_t *root)
+{
+	static const char *const languages[] = {"zh", "en", "auto", NULL};
+	static const char *const themes[] = {"auto", "mono", NULL};
+	char names[200];
+	list(names, sizeof names, top_names, ARRAY_LEN(top_names));
+	for (yaml_node_pair_t *p = root->data.mapping.pairs.start; p < root->data.mapping.pairs.top;
+	     p++) {
+		yaml_node_t *k = yaml_document_get_node(d, p->key);
+		yaml_node_t *v = yaml_document_get_node(d, p->value);
+		const char *ks = scalar(k), *vs = scalar(v);
+		if (!ks) {
+			warn(c, &k->start_mark, NULL, "expected a setting name", false);
+		} else if (!strcmp(ks, "office") || !strcmp(ks, "officer")) {
+			bool office = !strcmp(ks, "office");
+			if (!vs)
+				warn(c, &v->start_mark, ks, "expected text", false);
+			else if (office)
+				snprintf(c->office, sizeof c->office, "%s", vs);
+			else
+				snprintf(c->officer, sizeof c->officer, "%s", vs);
+		} else if (!strcmp(ks, "language")) {
+			set_word(c, v, ks, c->language, sizeof c->language, languages,
+				 "expected zh, en or auto");
+		} else if (!strcmp(ks, "theme")) {
+			set_word(c, v, ks, c->theme, sizeof c->theme, themes, "expected auto or mono");
+		} else if (!strcmp(ks, "ambiguous_width")) {
+			set_int(c, v, ks, &c->ambiguous, 1, 2, "expected 1 or 2");
+		} else if (!strcmp(ks, "escape_delay_ms")) {
+			set_int(c, v, ks, &c->escdelay, 0, 2000, "expected milliseconds from 0 to 2000");
+		} else if (!strcmp(ks, "expiry_days")) {
+			set_int(c, v, ks, &c->expiry_days, 0, 3650,
+				"expected a number of days from 0 to 3650");
+		} else if (!strcmp(ks, "bell")) {
+			if (vs && (!strcmp(vs, "true") || !strcmp(vs, "false")))
+				c->bell = !strcmp(vs, "true");
+			else
+				warn(c, &v->start_mark, ks, "expected true or false", false);
+		} else if (!strcmp(ks, "keys")) {
+			read_keys(c, d, v);
+		} else if (!strcmp(ks, "sync")) {
+			read_sync(c, d, v);
+		} else if (one_of(ks, sync_names, ARRAY_LEN(sync_names))) {
+			warn(c, &k->start_mark, ks, "belongs under sync:", true);
+		} else {
+			const char *now = NULL;
+			for (size_t i = 0; i < ARRAY_LEN(renamed); i++)
+				if (!strcmp(ks, renamed[i].old))
+					now = renamed[i].now;
+			char what[300];
+			if (now)
+				snprintf(what, sizeof what, "belongs under sync:, as %s", now);
+			else
+				snprintf(what, sizeof what, "unknown setting (expected one of %s)", names);
+			warn(c, &k->start_mark, ks, what, now != NULL);
+		}
+	}
+}
+
+/* Line and column (in characters) of a byte offset in f. */
+static yaml_mark_t mark_of(FILE *f, size_t offset)
+{
+	yaml_mark_t m = {0};
+	rewind(f);
+	for (size_t i = 0; i < offset; i++) {
+		int ch = getc(f);
+		if (ch == EOF)
+			break;
+		if (ch == '\n') {
+			m.line++;
+			m.column = 0;
+		} else if ((ch & 0xC0) != 0x80) {
+			m.column++;
+		}
+	}
+	return m;
+}
+
+void config_load(struct config *c, const char *path)
+{
+	defaults(c);
+	if (path)
+		snprintf(c->path, sizeof c->path, "%s", path);
+	else
+		config_path(c->path, sizeof c->path);
+	FILE *f = fopen(c->path, "rb");
+	if (!f) {
+		if (errno != ENOENT && errno != ENOTDIR) { /* no file: the defaults */
+			char what[200];
+			snprintf(what, sizeof what, "cannot read it: %s", strerror(errno));
+			warn(c, NULL, NULL, what, true);
+		}
+		return;
+	}
+	yaml_parser_t parser;
+	yaml_document_t doc;
+	yaml_parser_initialize(&parser);
+	yaml_parser_set_input_file(&parser, f);
+	if (!yaml_parser_load(&parser, &doc)) {
+		int err = errno;
+		char what[200];
+		snprintf(what, sizeof what, "%s", parser.problem ? parser.problem : "not valid YAML");
+		if (parser.error == YAML_READER_ERROR && ferror(f)) {
+			snprintf(what, sizeof what, "cannot read it: %s", strerror(err));
+			warn(c, NULL, NULL, what, true);
+		} else if (parser.error == YAML_READER_ERROR) {
+			/* bytes that are not text: the reader knows only the offset */
+			yaml_mark_t m = mark_of(f, parser.problem_offset);
+			warn(c, &m, NULL, what, true);
+		} else {
+			warn(c, &parser.problem_mark, NULL, what, true);
+		}
+		yaml_parser_delete(&parser);
+		fclose(f);
+		return;
+	}
+	yaml_node_t *root = yaml_document_get_root_node(&doc);
+	if (root && !empty(root) && root->type != YAML_MAPPING_NODE)
+		warn(c, &root->start_mark, NULL, "expected a mapping of settings", true);
+	else if (root && root->type == YAML_MAPPING_NODE)
+		read_top(c, &doc, root);
+	yaml_document_delete(&doc);
+	yaml_parser_delete(&parser);
+	fclose(f);
+}
