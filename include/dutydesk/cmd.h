@@ -97,6 +97,8 @@ struct cmd_ctx {
 	int nargs;
 	bool dry_run;         /* CMD_DRYRUN and --dry-run given */
 	bool helped;          /* --help was asked: the usage is all the output */
+	int tables, rows;     /* text tables printed, and their rows (0 rows: an
+			       * empty list, only its header shown) */
 	struct err err;
 	/* private to the runner */
 	bool own_store;
@@ -131,5 +133,25 @@ int cmd_run(struct cmd_ctx *c, const struct cmd *cmd, int argc, char **argv);
 void cmd_usage(const struct cmd *cmd, const char *prog, FILE *f);
 /* The verbs of a group, one a line. */
 void cmd_group_usage(const char *group, const char *prog, FILE *f);
+
+/* ---- the console's ':' line (src/cmd/line.c) ---- */
+/* Splits a line into words as a shell would: blanks separate, '…' keeps
+ * everything literally, "…" keeps all but \" \\ \$ \`, a backslash outside
+ * quotes keeps the next character. *argv (heap, NULL-terminated) is freed
+ * with cmd_words_free. False with a message on an unterminated quote. */
+bool cmd_split(const char *line, int *argc, char ***argv, struct err *e);
+void cmd_words_free(int argc, char **argv);
+/* The same for a line being typed: an unterminated last word is taken as
+ * it stands. *last_start gets the byte offset where the last word begins
+ * (its opening quote included) — the length of line when it ends in a
+ * blank, the last word then being empty. */
+void cmd_split_partial(const char *line, int *argc, char ***argv, size_t *last_start);
+/* A word as the line would need it typed: quoted when it holds blanks,
+ * quotes, backslashes or control characters. Heap string. */
+char *cmd_quote(const char *word);
+
+/* How many of words (those after the verb's name) are arguments, not
+ * options or their values. */
+int cmd_count_args(const struct cmd *cmd, int argc, char *const *argv);
 
 #endif

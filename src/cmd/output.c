@@ -97,6 +97,8 @@ void out_table(struct cmd_ctx *c, json_t *rows, const struct out_col *cols, size
 	emit_row(c->out, NULL, cols, ncols, w);
 	json_array_foreach(rows, i, r)
 		emit_row(c->out, r, cols, ncols, w);
+	c->tables++;
+	c->rows += (int)json_array_size(rows);
 	free(w);
 }
 
