@@ -154,4 +154,12 @@ char *cmd_quote(const char *word);
  * options or their values. */
 int cmd_count_args(const struct cmd *cmd, int argc, char *const *argv);
 
+/* Completion of the last of words (words[nwords - 1], may be empty): the
+ * candidates that start with it (incident numbers also that contain it),
+ * as a JSON array of strings, at most limit; never NULL. extra names
+ * more first words to offer (the console's own commands, NULL-terminated;
+ * may be NULL). st may be NULL (no values offered). */
+json_t *cmd_complete(struct store *st, int nwords, char *const *words,
+		     const char *const *extra, int limit);
+
 #endif

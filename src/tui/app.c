@@ -395,6 +395,11 @@ static void open_prompt(struct app *app, char kind)
 
 static void prompt_key(struct app *app, int key, bool is_char)
 {
+	if (!is_char && key == '\t' && app->prompt_kind == ':') {
+		cmdline_complete(app);
+		return;
+	}
+	cmdline_complete_reset(app);
 	if (!is_char && key == 27) {
 		app->prompting = false;
 		curs_set(app->form ? 1 : 0);
@@ -824,6 +829,7 @@ int tui_main(const char *db_path, const char *officer)
 	deadline_rules_finish(&app->rules);
 	tui_rules = NULL;
 	edit_finish(&app->prompt);
+	cmdline_complete_reset(app);
 	json_decref(app->stats);
 	store_close(app->st);
 	return code;

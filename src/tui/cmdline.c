@@ -542,17 +542,6 @@ static bool console_usage(const char *name, FILE *f)
 	return false;
 }
 
-/* The names Tab offers besides the verbs' groups. */
-const char *const *cmdline_names(void)
-{
-	static const char *names[ARRAY_LEN(console_cmds) + 2];
-	if (!names[0]) {
-		for (size_t i = 0; i < ARRAY_LEN(console_cmds); i++)
-			names[i] = console_cmds[i].name;
-		names[ARRAY_LEN(console_cmds)] = "quit";
-	}
-	return names;
-}
 
 /* ---- forms: a verb named without options ---- */
 
@@ -634,6 +623,7 @@ static void help_text(struct app *app, struct strbuf *sb, const char *sep)
 		    "shows its options. Without options, incident add, incident note, incident "
 		    "dispatch, hazard add, hazard inspect, stock receive|issue|transfer and plan "
 		    "activate open their forms; a missing record is the selected one."));
+	sb_printf(sb, "%s\n", _("Tab completes the verb, its options and their values."));
 	for (const struct cmd *const *p = cmd_table; *p; p++) {
 		char name[64], left[72];
 		snprintf(left, sizeof left, ":%s", cmd_name(*p, name, sizeof name));
@@ -694,4 +684,115 @@ void app_view(struct app *app, const char *what, const char *arg)
 		snprintf(title, sizeof title, "%s %s", _("History of"), buf);
 		run_list(app, title, NULL, "audit", "--record", buf, NULL);
 	}
+}
+
+/* ---- Tab ---- */
+
+/* The names Tab offers besides the verbs' groups. */
+static const char *const *console_names(void)
+{
+	static const char *names[ARRAY_LEN(console_cmds) + 1];
+	if (!names[0])
+		for (size_t i = 0; i < ARRAY_LEN(console_cmds); i++)
+			names[i] = console_cmds[i].name;
+	return names;
+}
+
+void cmdline_complete_reset(struct app *app)
+{
+	json_decref(app->complete);
+	app->complete = NULL;
+}
+
+/* The number of characters (not bytes) in the first n bytes of s. */
+static size_t chars(const char *s, size_t n)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < n && s[i]; i++)
+		k += ((unsigned char)s[i] & 0xC0) != 0x80;
+	return k;
+}
+
+/* The longest start all candidates share (heap). */
+static char *common_start(json_t *cands)
+{
+	const char *first = json_string_value(json_array_get(cands, 0));
+	size_t n = strlen(first);
+	size_t i;
+	json_t *v;
+	json_array_foreach(cands, i, v) {
+		const char *s = json_string_value(v);
+		size_t k = 0;
+		while (k < n && s[k] == first[k])
+			k++;
+		n = k;
+	}
+	while (n > 0 && ((unsigned char)first[n] & 0xC0) == 0x80)
+		n--; /* never half a character */
+	return xstrndup(first, n);
+}
+
+/* The candidates on the message line, as many as fit. */
+static void list_candidates(struct app *app, json_t *cands)
+{
+	struct strbuf sb;
+	sb_init(&sb);
+	size_t i;
+	json_t *v;
+	json_array_foreach(cands, i, v)
+		sb_printf(&sb, "%s%s", i ? "  " : "", json_string_value(v));
+	app_message(app, false, "%s", sb.buf);
+	sb_finish(&sb);
+}
+
+/* Puts candidate (quoted as the line needs it) in place of the word. */
+static void put_word(struct app *app, const char *word, bool last)
+{
+	char *q = cmd_quote(word);
+	char *t = last ? xasprintf("%s ", q) : xstrdup(q);
+	edit_replace(&app->prompt, app->complete_from, app->prompt.cur, t);
+	free(t);
+	free(q);
+}
+
+void cmdline_complete(struct app *app)
+{
+	app->dirty = true;
+	if (app->complete) {
+		/* Tab again: the next candidate */
+		size_t n = json_array_size(app->complete);
+		put_word(app, json_string_value(json_array_get(app->complete, app->complete_next)),
+			 false);
+		app->complete_next = (app->complete_next + 1) % n;
+		list_candidates(app, app->complete);
+		return;
+	}
+	char *before = edit_text_upto(&app->prompt, app->prompt.cur);
+	int argc;
+	char **argv;
+	size_t start;
+	cmd_split_partial(before, &argc, &argv, &start);
+	app->complete_from = chars(before, start);
+	/* after :help, the verb's words */
+	int skip = argc > 1 && str_eq(argv[0], "help") && argc <= 3;
+	json_t *cands = skip ? cmd_complete(app->st, argc - 1, argv + 1, NULL, 200)
+			     : cmd_complete(app->st, argc, argv, console_names(), 200);
+	const char *word = argc ? argv[argc - 1] : "";
+	size_t n = json_array_size(cands);
+	if (n == 1) {
+		put_word(app, json_string_value(json_array_get(cands, 0)), true);
+	} else if (n > 1) {
+		char *common = common_start(cands);
+		if (strlen(common) > strlen(word) && strncmp(common, word, strlen(word)) == 0) {
+			put_word(app, common, false);
+		} else {
+			app->complete = json_incref(cands);
+			app->complete_next = 0;
+		}
+		list_candidates(app, cands);
+		free(common);
+	}
+	json_decref(cands);
+	cmd_words_free(argc, argv);
+	free(before);
 }

@@ -150,6 +150,10 @@ void edit_finish(struct edit *ed);
 /* Handles an editing key; false if it is not one. */
 bool edit_key(struct edit *ed, int key, bool is_char);
 char *edit_text(const struct edit *ed); /* heap UTF-8 */
+/* The first n characters (heap UTF-8): the text before the cursor. */
+char *edit_text_upto(const struct edit *ed, size_t n);
+/* Replaces characters [from, to) by s; the cursor ends after it. */
+void edit_replace(struct edit *ed, size_t from, size_t to, const char *s);
 void edit_set(struct edit *ed, const char *utf8);
 /* Draws in width cells; returns the cursor's cell column. */
 int edit_draw(struct edit *ed, WINDOW *w, int y, int x, int width, attr_t a);
@@ -274,6 +278,10 @@ struct app {
 	struct form *next_form; /* opened when the form being saved closes */
 	int view_scroll;
 	int view_hscroll;     /* cells of the view scrolled off to the left */
+	/* Tab on the ':' line: the candidates a second Tab goes through, from
+	 * the character where the word being completed starts */
+	json_t *complete;
+	size_t complete_next, complete_from;
 	struct sync_bg *sync; /* background sync (sync_bg.c) */
 };
 /* The deadline rules the console uses (for list cells). */
@@ -299,8 +307,12 @@ void app_command(struct app *app, const char *line);
 void app_view(struct app *app, const char *what, const char *arg);
 /* The console's commands and the verbs, a line each: name, a tab, help. */
 void cmdline_help(struct app *app, struct strbuf *sb);
-/* The console's command names, NULL-terminated (for Tab). */
-const char *const *cmdline_names(void);
+/* Tab on the ':' line: the word before the cursor completed (a verb, an
+ * option, a value from the store) as far as the candidates agree, the
+ * candidates on the message line; Tab again goes through them. */
+void cmdline_complete(struct app *app);
+/* Any other key ends the going through. */
+void cmdline_complete_reset(struct app *app);
 /* Label of an enumerated id for the interface language. */
 const char *app_label(struct app *app, const struct enum_value *vals, const char *id);
 /* Runs the console; returns the process exit code. */

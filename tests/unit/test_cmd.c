@@ -167,6 +167,109 @@ static void test_usage(void **state)
 	run_free(&r);
 }
 
+/* Words as a shell splits them, Chinese intact. */
+static void test_split(void **state)
+{
+	(void)state;
+	int argc;
+	char **argv;
+	struct err e;
+	assert_true(cmd_split("incident note 永和-2026-0007 '续报 内容：\"甲\"' --kind follow_up", &argc,
+			      &argv, &e));
+	assert_int_equal(argc, 6);
+	assert_string_equal(argv[3], "续报 内容：\"甲\"");
+	assert_string_equal(argv[5], "follow_up");
+	assert_null(argv[6]);
+	cmd_words_free(argc, argv);
+	assert_true(cmd_split("log add \"a \\\"b\\\" \\$c\" d\\ e ''", &argc, &argv, &e));
+	assert_int_equal(argc, 5);
+	assert_string_equal(argv[2], "a \"b\" $c");
+	assert_string_equal(argv[3], "d e");
+	assert_string_equal(argv[4], "");
+	cmd_words_free(argc, argv);
+	assert_false(cmd_split("log add '未完", &argc, &argv, &e));
+	assert_contains(e.msg, "unterminated");
+	/* a line being typed: the open quote is the last word */
+	size_t start;
+	cmd_split_partial("incident note 'abc", &argc, &argv, &start);
+	assert_int_equal(argc, 3);
+	assert_string_equal(argv[2], "abc");
+	assert_int_equal(start, strlen("incident note "));
+	cmd_words_free(argc, argv);
+	cmd_split_partial("incident ", &argc, &argv, &start);
+	assert_int_equal(argc, 2);
+	assert_string_equal(argv[1], "");
+	cmd_words_free(argc, argv);
+	char *q = cmd_quote("it's 1");
+	assert_string_equal(q, "'it'\\''s 1'");
+	free(q);
+}
+
+/* Tab's candidates for the last word (s: blank-separated words). */
+static json_t *complete(struct store *st, const char *line)
+{
+	int argc;
+	char **argv;
+	size_t start;
+	cmd_split_partial(line, &argc, &argv, &start);
+	json_t *r = cmd_complete(st, argc, argv, NULL, 100);
+	cmd_words_free(argc, argv);
+	return r;
+}
+
+static bool has(json_t *arr, const char *s)
+{
+	size_t i;
+	json_t *v;
+	json_array_foreach(arr, i, v)
+		if (strcmp(json_string_value(v), s) == 0)
+			return true;
+	return false;
+}
+
+static void test_complete(void **state)
+{
+	(void)state;
+	struct store *st;
+	struct err e;
+	check(store_open(db, 0, &st, &e));
+	json_t *r = complete(st, "inc");
+	assert_int_equal(json_array_size(r), 1);
+	assert_true(has(r, "incident"));
+	json_decref(r);
+	r = complete(st, "incident ");
+	assert_true(has(r, "note") && has(r, "dispatch") && !has(r, "incident"));
+	json_decref(r);
+	r = complete(st, "incident note --k");
+	assert_int_equal(json_array_size(r), 1);
+	assert_true(has(r, "--kind"));
+	json_decref(r);
+	r = complete(st, "incident note --kind follow_up --");
+	assert_false(has(r, "--kind")); /* given already */
+	assert_true(has(r, "--via") && has(r, "--json"));
+	json_decref(r);
+	r = complete(st, "incident note 0003"); /* numbers that contain it */
+	assert_int_equal(json_array_size(r), 1);
+	assert_true(has(r, "永和-2026-0003"));
+	json_decref(r);
+	r = complete(st, "hazard list --township 桑");
+	assert_true(has(r, "桑壁镇"));
+	json_decref(r);
+	r = complete(st, "incident add --type 滑"); /* a field option: its column's type */
+	assert_true(has(r, "滑坡"));
+	json_decref(r);
+	r = complete(st, "stock issue --item WZ-050");
+	assert_true(has(r, "WZ-0501"));
+	json_decref(r);
+	r = complete(st, "hazard verify 141032-HP-001 141032-HP-00"); /* CODE... repeats */
+	assert_true(has(r, "141032-HP-002"));
+	json_decref(r);
+	r = complete(st, "incident note 永和-2026-0001 "); /* TEXT: nothing to offer */
+	assert_int_equal(json_array_size(r), 0);
+	json_decref(r);
+	store_close(st);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -174,6 +277,8 @@ int main(void)
 		cmocka_unit_test(test_write_refused),
 		cmocka_unit_test(test_dry_run),
 		cmocka_unit_test(test_usage),
+		cmocka_unit_test(test_split),
+		cmocka_unit_test(test_complete),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
