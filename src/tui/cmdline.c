@@ -140,7 +140,10 @@ static void run_verb(struct app *app, int argc, char **argv, const char *title, 
 	int n = 0;
 	for (int i = used - 1; i < argc; i++)
 		words[n++] = argv[i];
-	if (cmd->nargs_min > 0 && cmd_count_args(cmd, n - 1, words + 1) == 0) {
+	bool help = false;
+	for (int i = 1; i < n; i++)
+		help = help || str_eq(words[i], "--help") || str_eq(words[i], "-h");
+	if (!help && cmd->nargs_min > 0 && cmd_count_args(cmd, n - 1, words + 1) == 0) {
 		const char *sel = selection(app, cmd->argv[0], sel_buf, sizeof sel_buf);
 		if (!sel && cmd->argv[0] != CV_NONE && cmd->argv[0] != CV_WORDS) {
 			app_message(app, true, "%s: %s", name, select_hint(cmd->argv[0]));
