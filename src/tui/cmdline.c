@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "dutydesk/cmd.h"
 #include "dutydesk/dtime.h"
@@ -107,6 +108,44 @@ static void show_output(struct app *app, const char *name, char *text, bool wrot
 		app_message(app, false, "%s", done);
 }
 
+/* What the layers below write to stderr while a verb runs (a warning about
+ * a token file's mode, say) would land on the curses screen: it goes to a
+ * temporary file instead, and from there into the verb's messages. */
+struct stderr_catch {
+	FILE *tmp;
+	int saved;
+};
+
+static void catch_stderr(struct stderr_catch *sc)
+{
+	fflush(stderr);
+	sc->tmp = tmpfile();
+	sc->saved = sc->tmp ? dup(STDERR_FILENO) : -1;
+	if (sc->saved < 0 || dup2(fileno(sc->tmp), STDERR_FILENO) < 0) {
+		if (sc->saved >= 0)
+			close(sc->saved);
+		if (sc->tmp)
+			fclose(sc->tmp);
+		sc->tmp = NULL;
+	}
+}
+
+/* Puts stderr back; what was caught is appended to msg. */
+static void release_stderr(struct stderr_catch *sc, FILE *msg)
+{
+	if (!sc->tmp)
+		return;
+	fflush(stderr);
+	dup2(sc->saved, STDERR_FILENO);
+	close(sc->saved);
+	rewind(sc->tmp);
+	char buf[4096];
+	size_t n;
+	while ((n = fread(buf, 1, sizeof buf, sc->tmp)) > 0)
+		fwrite(buf, 1, n, msg);
+	fclose(sc->tmp);
+}
+
 /* Runs the words of a verb (group [verb] args...) with the console's
  * store, officer and rules. A missing first argument is the selected
  * record when the verb takes one of that kind. */
@@ -165,7 +204,10 @@ static void run_verb(struct app *app, int argc, char **argv, const char *title, 
 	c.st = app->st;
 	c.rules = tui_rules;
 	c.console = true;
+	struct stderr_catch sc;
+	catch_stderr(&sc);
 	int rc = cmd_run(&c, cmd, n, words);
+	release_stderr(&sc, msg);
 	bool helped = c.helped, empty_list = c.tables > 0 && c.rows == 0;
 	char err[sizeof c.err.msg];
 	snprintf(err, sizeof err, "%s", c.err.msg);
