@@ -202,4 +202,32 @@ bool q_incident_type(struct store *st, const char *text, char id[64], struct err
 /* The id of the record of table ref whose code is text (or whose id is). */
 bool q_ref(struct store *st, const char *ref, const char *text, char id[ID_TEXT], struct err *e);
 
+/* ---- for the verbs and the console's ':' line (src/store/lists.c) ---- */
+/* The name of the division code, or of the county when code is NULL or
+ * ""; *name is a heap string, NULL when there is none. */
+bool q_division_name(struct store *st, const char *code, char **name, struct err *e);
+/* The node's last op number, and the ops after one dropped from the outbox
+ * (init: the shipped catalogue and plans are no op of this node's). */
+bool store_op_seq(struct store *st, int64_t *seq, struct err *e);
+bool store_outbox_drop_after(struct store *st, int64_t seq, struct err *e);
+/* The plan library, latest version of each: id, title, version, active. */
+json_t *q_plan_library(struct store *st, struct err *e);
+/* Responses under way: id, plan, title, level, drill, incident,
+ * started_at, items, done. */
+json_t *q_open_activations(struct store *st, struct err *e);
+/* Ops the hub refused: op_id, table, row_id, result. */
+json_t *q_parked_ops(struct store *st, struct err *e);
+/* A sync conflict's state: 0 no such conflict, 1 to review, 2 resolved. */
+bool q_conflict_state(struct store *st, int64_t id, int64_t *state, struct err *e);
+/* Rows of `dutydesk export contacts` and of `export stock` (lots on hand). */
+json_t *q_contacts_export(struct store *st, struct err *e);
+json_t *q_stock_lots_export(struct store *st, struct err *e);
+/* What Tab offers for a value: at most limit strings of "incident"
+ * (numbers that contain prefix, those that start with it first),
+ * "township", "village", "type" (names or codes), "hazard", "depot",
+ * "item" (codes), "plan" (keys) or "activation" (open ones' ids) that
+ * start with prefix. */
+json_t *q_candidates(struct store *st, const char *what, const char *prefix, int limit,
+		     struct err *e);
+
 #endif

@@ -199,6 +199,8 @@ static void paint_hints(struct app *app)
 	sb_init(&sb);
 	if (app->form) {
 		sb_printf(&sb, " %s", _("Tab/↓ next field  Enter pick/next  ^S save  Esc cancel"));
+	} else if (app->view) {
+		sb_printf(&sb, " %s", _("j/k PgDn/PgUp scroll  h/l left/right  : command  Esc close"));
 	} else {
 		const enum action *acts = app->panes[app->active].type->actions;
 		for (; acts && *acts != ACT_NONE; acts++) {
@@ -255,29 +257,7 @@ static void paint_help(struct app *app, WINDOW *w, int h, int width)
 			sb_printf(&sb, "%s\t%s  (%s)\n", keys, _(action_table[a].help), action_table[a].name);
 	}
 	sb_printf(&sb, "\n# %s\n", _("Commands (:)"));
-	static const char *const cmds[][2] = {
-		{":incident add", N_("new incident form")},
-		{":note", N_("timeline entry for the selected incident")},
-		{":hazard add", N_("new hazard form")},
-		{":inspect", N_("inspection of the selected hazard")},
-		{":stock", N_("stock movement form")},
-		{":township NAME", N_("show only one township (empty: all)")},
-		{":shift start|handover NAME|ack", N_("start, hand over, take over a shift")},
-		{":shift", N_("the last handover record")},
-		{":log [TEXT]", N_("the duty log of the last 24 hours; with text, a new entry")},
-		{":tasks", N_("open tasks with their deadlines")},
-		{":report [daily|shift]", N_("the selected incident's report text, or the daily report")},
-		{":history", N_("who changed the selected record, when (also H)")},
-		{":export FILE.csv", N_("the list as filtered and sorted on screen, every row")},
-		{":plan raise LEVEL", N_("raise the selected response's level (items added, done kept)")},
-		{":plan close SUMMARY", N_("end the selected response with a summary")},
-		{":pane N", N_("go to pane N")},
-		{":sync", N_("synchronise with the county hub")},
-		{":conflicts [all]", N_("values that lost a sync merge, to review")},
-		{":resolve ID keep|take", N_("keep the value that won, or take the lost one back")},
-		{":q", N_("quit")}};
-	for (size_t i = 0; i < ARRAY_LEN(cmds); i++)
-		sb_printf(&sb, "%s\t%s\n", cmds[i][0], _(cmds[i][1]));
+	cmdline_help(app, &sb);
 	int line = 0, row = 0;
 	for (const char *s = sb.buf; *s && row < h; line++) {
 		const char *nl = strchr(s, '\n');
@@ -299,13 +279,12 @@ static void paint_help(struct app *app, WINDOW *w, int h, int width)
 	sb_finish(&sb);
 }
 
-/* Shows text (a report, the duty log, a record's history) over the pane;
- * takes the string. */
-static void open_view(struct app *app, char *text)
+void app_open_view(struct app *app, char *text)
 {
 	free(app->view);
 	app->view = text;
 	app->view_scroll = 0;
+	app->view_hscroll = 0;
 	app->dirty = true;
 }
 
@@ -317,8 +296,11 @@ static void paint_view(struct app *app, WINDOW *w, int h, int width)
 		const char *nl = strchr(s, '\n');
 		size_t len = nl ? (size_t)(nl - s) : strlen(s);
 		if (line >= app->view_scroll) {
+			/* wide tables scroll sideways: skip hscroll cells */
 			char *one = xstrndup(s, len);
-			put_text(w, row++, 1, one, width - 2, theme_attr(R_NORMAL));
+			int used;
+			size_t skip = text_fit(one, app->view_hscroll, &used);
+			put_text(w, row++, 1, one + skip, width - 2, theme_attr(R_NORMAL));
 			free(one);
 		}
 		s += len + (nl ? 1 : 0);
@@ -392,7 +374,7 @@ static struct pane *active(struct app *app)
 	return &app->panes[app->active];
 }
 
-static void switch_pane(struct app *app, int i)
+void app_switch_pane(struct app *app, int i)
 {
 	app->active = (i + NPANES) % NPANES;
 	struct pane *p = active(app);
@@ -401,382 +383,6 @@ static void switch_pane(struct app *app, int i)
 	else
 		p->type->reload(app, p);
 	app->dirty = true;
-}
-
-static const char *selected(struct app *app, int pane)
-{
-	struct pane *p = &app->panes[pane];
-	if (app->active != pane || !p->data)
-		return NULL;
-	return lpane_selected_key(p);
-}
-
-static void view_command(struct app *app, const char *what, const char *arg);
-
-void app_view(struct app *app, const char *what, const char *arg)
-{
-	view_command(app, what, arg);
-}
-
-/* Runs fn in one transaction, with a message either way. */
-static bool tx(struct app *app, bool ok_begin, bool (*fn)(struct app *, const char *, struct err *),
-	       const char *arg, const char *done)
-{
-	struct err e;
-	if (!ok_begin || !store_begin(app->st, &e)) {
-		app_message(app, true, "%s", e.msg);
-		return false;
-	}
-	if (!fn(app, arg, &e)) {
-		store_rollback(app->st);
-		app_message(app, true, "%s", e.msg);
-		return false;
-	}
-	if (!store_commit(app->st, &e)) {
-		app_message(app, true, "%s", e.msg);
-		return false;
-	}
-	app_changed(app);
-	app_message(app, false, "%s", done);
-	return true;
-}
-
-static bool do_shift_start(struct app *app, const char *who, struct err *e)
-{
-	return shift_start(app->st, *who ? who : app->cfg.officer, NULL, e);
-}
-
-static bool do_handover(struct app *app, const char *to, struct err *e)
-{
-	return shift_handover(app->st, &app->rules, to, NULL, NULL, NULL, e);
-}
-
-static bool do_ack(struct app *app, const char *who, struct err *e)
-{
-	return shift_ack(app->st, *who ? who : app->cfg.officer, e);
-}
-
-static bool do_log(struct app *app, const char *text, struct err *e)
-{
-	json_t *f = json_pack("{s:s, s:s}", "kind", "other", "text", text);
-	char id[ID_TEXT];
-	bool ok = duty_log_add(app->st, &app->rules, f, id, e);
-	json_decref(f);
-	return ok;
-}
-
-/* :shift start [NAMES] | handover TO | ack [NAME] | (nothing: the record) */
-static void shift_command(struct app *app, const char *rest)
-{
-	char verb[32] = "";
-	int n = 0;
-	sscanf(rest, "%31s %n", verb, &n);
-	const char *arg = rest + n;
-	if (!strcmp(verb, "start"))
-		tx(app, true, do_shift_start, arg, _("shift started"));
-	else if (!strcmp(verb, "handover") && *arg) {
-		if (tx(app, true, do_handover, arg, _("handed over; the summary is below")))
-			view_command(app, "report", "shift");
-	} else if (!strcmp(verb, "handover"))
-		app_message(app, true, "%s", _("usage: :shift handover NAME"));
-	else if (!strcmp(verb, "ack"))
-		tx(app, true, do_ack, arg, _("handover acknowledged; your shift has started"));
-	else
-		view_command(app, "report", "shift");
-}
-
-static char plan_handle[ID_TEXT];
-
-static bool do_plan_raise(struct app *app, const char *level, struct err *e)
-{
-	return plan_raise(app->st, plan_handle, level, e);
-}
-
-static bool do_plan_close(struct app *app, const char *summary, struct err *e)
-{
-	return plan_close(app->st, plan_handle, summary, e);
-}
-
-/* :plan raise LEVEL | :plan close SUMMARY, for the selected item's
- * activation in pane 4 (or the selected incident's in pane 1). */
-static void plan_command(struct app *app, const char *rest)
-{
-	char verb[32] = "";
-	int n = 0;
-	sscanf(rest, "%31s %n", verb, &n);
-	const char *arg = rest + n;
-	const char *key = app->panes[app->active].data && app->active != 0
-				  ? lpane_selected_key(&app->panes[app->active]) : NULL;
-	if (!key) {
-		app_message(app, true, "%s", _("select a checklist item (pane 4) or an incident (pane 1)"));
-		return;
-	}
-	const char *sp = strchr(key, ' ');
-	snprintf(plan_handle, sizeof plan_handle, "%.*s", sp ? (int)(sp - key) : (int)strlen(key), key);
-	if (!strcmp(verb, "raise") && *arg)
-		tx(app, true, do_plan_raise, arg, _("response level raised"));
-	else if (!strcmp(verb, "close") && *arg)
-		tx(app, true, do_plan_close, arg, _("response closed"));
-	else
-		app_message(app, true, "%s", _("usage: :plan raise LEVEL | :plan close SUMMARY"));
-}
-
-/* :log TEXT adds an entry; :log alone shows today's log. */
-static void log_command(struct app *app, const char *rest)
-{
-	if (*rest)
-		tx(app, true, do_log, rest, _("entry added to the duty log"));
-	else
-		view_command(app, "log", "");
-}
-
-/* ":resolve ID keep|take": a sync conflict reviewed. */
-static void resolve_command(struct app *app, const char *rest)
-{
-	char how[16] = "";
-	long long id = 0;
-	struct err e = {0};
-	if (sscanf(rest, "%lld %15s", &id, how) != 2 || (strcmp(how, "keep") && strcmp(how, "take"))) {
-		app_message(app, true, "%s", _("usage: :resolve ID keep|take"));
-		return;
-	}
-	if (!sync_conflict_resolve(app->st, id, !strcmp(how, "take"), &e)) {
-		app_message(app, true, "%s", e.msg);
-		return;
-	}
-	app_changed(app);
-	app_message(app, false, _("conflict #%lld resolved"), id);
-}
-
-void app_command(struct app *app, const char *line)
-{
-	/* the whole line: a duty-log entry can be hundreds of characters */
-	char *buf = xstrdup(line), *save = NULL;
-	char *verb = strtok_r(buf, " ", &save), *rest = save ? save : "";
-	while (*rest == ' ')
-		rest++;
-	if (!verb) {
-		free(buf);
-		return;
-	}
-	if (!strcmp(verb, "q") || !strcmp(verb, "quit")) {
-		if (app->form && app->form->dirty)
-			app->confirm_quit = true, app_message(app, true, "%s", _("Unsaved form: quit anyway? y/n"));
-		else
-			app->running = false;
-	} else if (!strcmp(verb, "help")) {
-		app->help = true;
-		app->help_scroll = 0;
-	} else if (!strcmp(verb, "incident") || !strcmp(verb, "add")) {
-		app_open_form(app, form_incident_new(app));
-	} else if (!strcmp(verb, "note")) {
-		const char *k = *rest ? rest : selected(app, 1);
-		if (k)
-			app_open_form(app, form_incident_note(app, k));
-		else
-			app_message(app, true, "%s", _("select an incident first (pane 1)"));
-	} else if (!strcmp(verb, "hazard")) {
-		app_open_form(app, form_hazard_new(app, NULL));
-	} else if (!strcmp(verb, "inspect")) {
-		const char *k = *rest ? rest : selected(app, 2);
-		struct form *f = k ? form_inspection(app, k) : NULL;
-		if (f)
-			app_open_form(app, f);
-		else
-			app_message(app, true, "%s", _("select a hazard first (pane 2)"));
-	} else if (!strcmp(verb, "stock")) {
-		app_open_form(app, form_stock_move(app, NULL, NULL));
-	} else if (!strcmp(verb, "township")) {
-		struct pane *p = active(app);
-		if (!p->data || !lpane_township(app, p, rest))
-			app_message(app, true, "%s", _("this pane has no township filter"));
-	} else if (!strcmp(verb, "pane") && *rest >= '0' && *rest <= '4') {
-		switch_pane(app, *rest - '0');
-	} else if (!strcmp(verb, "shift")) {
-		shift_command(app, rest);
-	} else if (!strcmp(verb, "log")) {
-		log_command(app, rest);
-	} else if (!strcmp(verb, "tasks") || !strcmp(verb, "report") || !strcmp(verb, "history") ||
-		   !strcmp(verb, "conflicts")) {
-		view_command(app, verb, rest);
-	} else if (!strcmp(verb, "resolve")) {
-		resolve_command(app, rest);
-	} else if (!strcmp(verb, "plan")) {
-		plan_command(app, rest);
-	} else if (!strcmp(verb, "export")) {
-		struct pane *p = active(app);
-		struct err e;
-		long rows;
-		if (!p->data || app->active == 0)
-			app_message(app, true, "%s", _("export works on a list pane (1-4)"));
-		else if (!*rest)
-			app_message(app, true, "%s", _("usage: :export FILE.csv"));
-		else if (lpane_export(app, p, rest, &rows, &e))
-			app_message(app, false, _("%ld rows written to %s"), rows, rest);
-		else
-			app_message(app, true, "%s", e.msg);
-	} else if (!strcmp(verb, "sync")) {
-		if (sync_bg_now(app->sync))
-			app_message(app, false, "%s", _("syncing with the county hub in the background"));
-		else
-			app_message(app, true, "%s",
-				    _("sync is not configured (set sync: server and token_file in the "
-				      "config file)"));
-	} else {
-		app_message(app, true, _("unknown command: %s (see :help)"), verb);
-	}
-	free(buf);
-	app->dirty = true;
-}
-
-/* Text views: :report [shift|daily] (else the selected incident's),
- * :log, :tasks, :history (of the selected record). */
-static void view_command(struct app *app, const char *what, const char *arg)
-{
-	struct strbuf out;
-	struct err e = {0};
-	sb_init(&out);
-	bool ok = true;
-	const char *key = app->panes[app->active].data && app->active != 0
-				  ? lpane_selected_key(&app->panes[app->active]) : NULL;
-	if (!strcmp(what, "report") && !strcmp(arg, "shift")) {
-		ok = report_shift(app->st, "last", FMT_TEXT, &out, &e);
-	} else if (!strcmp(what, "report") && !strcmp(arg, "daily")) {
-		char today[11];
-		ok = report_daily(app->st, &app->rules, dd_date_local(dd_now(), today, sizeof today),
-				  8 * 60, FMT_TEXT, &out, &e);
-	} else if (!strcmp(what, "report")) {
-		const char *n = *arg ? arg : app->active == 1 ? key : NULL;
-		ok = n ? report_incident(app->st, n, FMT_TEXT, &out, &e)
-		       : err_set(&e, ERR_USAGE, "%s", _("select an incident first (pane 1)"));
-	} else if (!strcmp(what, "log")) {
-		/* The last 24 hours up to now (an hour ahead for another office's
-		 * clock), and never more rows than a view should hold: the CLI's
-		 * `dutydesk log` has the rest. */
-		enum { LOG_VIEW_MAX = 5000 };
-		struct log_filter f = {.since = dd_now() - 86400, .until = dd_now() + 3600,
-				       .limit = LOG_VIEW_MAX + 1};
-		json_t *rows = q_duty_log(app->st, &f, &e);
-		ok = rows != NULL;
-		size_t i;
-		json_t *r;
-		sb_printf(&out, "%s\n\n", _("Duty log, last 24 hours"));
-		if (json_array_size(rows) > LOG_VIEW_MAX) {
-			json_array_remove(rows, LOG_VIEW_MAX);
-			sb_printf(&out, _("(the first %d entries; dutydesk log lists them all)\n\n"),
-				  LOG_VIEW_MAX);
-		}
-		json_array_foreach(rows, i, r) {
-			char when[32];
-			const char *kind = json_string_value(json_object_get(r, "kind"));
-			const struct enum_value *ev = enum_find(ENUM_DUTY_KIND, kind) ? ENUM_DUTY_KIND
-										  : ENUM_TIMELINE_KIND;
-			sb_printf(&out, "%s  %-6s %s %s\n",
-				  dd_time_local(json_integer_value(json_object_get(r, "at")), when, sizeof when),
-				  app_label(app, ev, kind),
-				  json_string_value(json_object_get(r, "incident")) ?: "",
-				  json_string_value(json_object_get(r, "text")) ?: "");
-		}
-		json_decref(rows);
-	} else if (!strcmp(what, "conflicts")) {
-		/* Values that lost a merge with another office's newer change. */
-		json_t *rows = sync_conflicts(app->st, !strcmp(arg, "all"), &e);
-		ok = rows != NULL;
-		size_t i;
-		json_t *r;
-		sb_printf(&out, "%s\n\n", _("Sync conflicts: values that lost to a newer change"));
-		if (ok && !json_array_size(rows))
-			sb_printf(&out, "%s\n", _("(none to review)"));
-		json_array_foreach(rows, i, r) {
-			char when[32];
-			sb_printf(&out, "#%lld  %s  %s.%s  %s\n", (long long)json_integer_value(json_object_get(r, "id")),
-				  dd_time_local(json_integer_value(json_object_get(r, "at")), when, sizeof when),
-				  json_string_value(json_object_get(r, "tbl")),
-				  json_string_value(json_object_get(r, "field")),
-				  json_string_value(json_object_get(r, "row_id")));
-			sb_printf(&out, "    %s %s\n    %s %s (%s)\n", _("kept:"),
-				  json_string_value(json_object_get(r, "kept")) ?: "null", _("lost:"),
-				  json_string_value(json_object_get(r, "lost")) ?: "null",
-				  json_string_value(json_object_get(r, "lost_node")) ?: "");
-		}
-		if (json_array_size(rows))
-			sb_printf(&out, "\n%s\n", _(":resolve ID keep  (or take: write the lost value back)"));
-		json_decref(rows);
-	} else if (!strcmp(what, "tasks")) {
-		json_t *rows = q_tasks(app->st, true, &e);
-		ok = rows != NULL;
-		size_t i;
-		json_t *r;
-		sb_printf(&out, "%s\n\n", _("Open tasks"));
-		json_array_foreach(rows, i, r) {
-			char when[32];
-			json_t *due = json_object_get(r, "due_at");
-			bool over = json_is_integer(due) && json_integer_value(due) < dd_now();
-			sb_printf(&out, "%s%s  %s  %s\n", over ? "! " : "  ",
-				  json_is_integer(due) ? dd_time_local(json_integer_value(due), when, sizeof when) : "",
-				  json_string_value(json_object_get(r, "title")),
-				  json_string_value(json_object_get(r, "owner")) ?: "");
-		}
-		json_decref(rows);
-	} else if (!strcmp(what, "who")) {
-		const char *n = *arg ? arg : app->active == 1 ? key : NULL;
-		json_t *r = n ? q_incident_show(app->st, n, &e) : NULL;
-		json_t *w = r && !json_is_null(r)
-				    ? responders(app->st, json_string_value(json_object_get(r, "type")),
-						 json_string_value(json_object_get(r, "township_code")), &e)
-				    : NULL;
-		ok = w != NULL;
-		if (!n)
-			err_set(&e, ERR_USAGE, "%s", _("select an incident first (pane 1)"));
-		size_t i;
-		json_t *t;
-		if (ok) {
-			sb_printf(&out, "%s %s %s\n\n# %s\n", _("Who to call for"), n,
-				  json_string_value(json_object_get(r, "title")), _("Teams"));
-			json_array_foreach(json_object_get(w, "teams"), i, t)
-				sb_printf(&out, "%-12s %s  %s %s  %s\n",
-					  json_string_value(json_object_get(t, "phone")) ?: "",
-					  json_string_value(json_object_get(t, "name")),
-					  json_string_value(json_object_get(t, "leader")) ?: "",
-					  json_string_value(json_object_get(t, "township")) ?: "",
-					  json_integer_value(json_object_get(t, "available")) ? "" : _("(not available)"));
-			sb_printf(&out, "\n# %s\n", _("Experts"));
-			json_array_foreach(json_object_get(w, "experts"), i, t)
-				sb_printf(&out, "%-12s %s  %s  %s\n",
-					  json_string_value(json_object_get(t, "phone")) ?: "",
-					  json_string_value(json_object_get(t, "name")),
-					  json_string_value(json_object_get(t, "field")),
-					  json_string_value(json_object_get(t, "org")) ?: "");
-		}
-		json_decref(r);
-		json_decref(w);
-	} else if (!strcmp(what, "history")) {
-		const char *rec = *arg ? arg : key;
-		json_t *rows = rec ? q_audit(app->st, 0, rec, 0, &e) : NULL;
-		ok = rows != NULL;
-		if (!rec)
-			err_set(&e, ERR_USAGE, "%s", _("select a record first"));
-		size_t i;
-		json_t *r;
-		if (ok)
-			sb_printf(&out, "%s %s\n\n", _("History of"), rec);
-		json_array_foreach(rows, i, r) {
-			char when[32];
-			sb_printf(&out, "%s  %s  %s  %s %s\n",
-				  dd_time_local(json_integer_value(json_object_get(r, "at")), when, sizeof when),
-				  json_string_value(json_object_get(r, "actor")) ?: "",
-				  json_string_value(json_object_get(r, "node")) ?: "",
-				  json_string_value(json_object_get(r, "action")) ?: "",
-				  json_string_value(json_object_get(r, "detail")) ?: "");
-		}
-		json_decref(rows);
-	}
-	if (!ok) {
-		app_message(app, true, "%s", e.msg);
-		sb_finish(&out);
-		return;
-	}
-	open_view(app, sb_take(&out));
 }
 
 static void open_prompt(struct app *app, char kind)
@@ -789,6 +395,11 @@ static void open_prompt(struct app *app, char kind)
 
 static void prompt_key(struct app *app, int key, bool is_char)
 {
+	if (!is_char && key == '\t' && app->prompt_kind == ':') {
+		cmdline_complete(app);
+		return;
+	}
+	cmdline_complete_reset(app);
 	if (!is_char && key == 27) {
 		app->prompting = false;
 		curs_set(app->form ? 1 : 0);
@@ -849,6 +460,10 @@ static void handle_key(struct app *app, int key, bool is_char)
 			app->view_scroll += 10;
 		else if (a == ACT_PAGE_UP)
 			app->view_scroll = app->view_scroll > 10 ? app->view_scroll - 10 : 0;
+		else if (a == ACT_RIGHT)
+			app->view_hscroll += 8;
+		else if (a == ACT_LEFT)
+			app->view_hscroll = app->view_hscroll > 8 ? app->view_hscroll - 8 : 0;
 		else if (a == ACT_BACK || a == ACT_QUIT) {
 			free(app->view);
 			app->view = NULL;
@@ -906,17 +521,17 @@ static void handle_key(struct app *app, int key, bool is_char)
 		app->help_scroll = 0;
 		break;
 	case ACT_NEXT_PANE:
-		switch_pane(app, app->active + 1);
+		app_switch_pane(app, app->active + 1);
 		break;
 	case ACT_PREV_PANE:
-		switch_pane(app, app->active - 1);
+		app_switch_pane(app, app->active - 1);
 		break;
 	case ACT_PANE_0:
 	case ACT_PANE_1:
 	case ACT_PANE_2:
 	case ACT_PANE_3:
 	case ACT_PANE_4:
-		switch_pane(app, a - ACT_PANE_0);
+		app_switch_pane(app, a - ACT_PANE_0);
 		break;
 	case ACT_SEARCH:
 		if (p->data)
@@ -926,7 +541,7 @@ static void handle_key(struct app *app, int key, bool is_char)
 		open_prompt(app, ':');
 		break;
 	case ACT_HISTORY:
-		view_command(app, "history", "");
+		app_view(app, "history", "");
 		break;
 	case ACT_BACK:
 		if (!had_message)
@@ -1215,6 +830,7 @@ int tui_main(const char *db_path, const char *officer)
 	deadline_rules_finish(&app->rules);
 	tui_rules = NULL;
 	edit_finish(&app->prompt);
+	cmdline_complete_reset(app);
 	json_decref(app->stats);
 	store_close(app->st);
 	return code;

@@ -45,9 +45,15 @@ void edit_finish(struct edit *ed)
 
 char *edit_text(const struct edit *ed)
 {
+	return edit_text_upto(ed, ed->len);
+}
+
+char *edit_text_upto(const struct edit *ed, size_t upto)
+{
 	struct strbuf sb;
 	sb_init(&sb);
-	for (size_t i = 0; i < ed->len; i++) {
+	sb_puts(&sb, "");
+	for (size_t i = 0; i < ed->len && i < upto; i++) {
 		uint32_t c = (uint32_t)ed->buf[i];
 		char u[4];
 		int n;
@@ -72,6 +78,27 @@ static void delete_at(struct edit *ed, size_t i, size_t n)
 		n = ed->len - i;
 	memmove(ed->buf + i, ed->buf + i + n, (ed->len - i - n + 1) * sizeof *ed->buf);
 	ed->len -= n;
+}
+
+void edit_replace(struct edit *ed, size_t from, size_t to, const char *s)
+{
+	if (to > ed->len)
+		to = ed->len;
+	if (from > to)
+		from = to;
+	delete_at(ed, from, to - from);
+	ed->cur = from;
+	while (s && *s) {
+		uint32_t cp;
+		s += utf8_decode(s, &cp);
+		if (cp < 0x20 || cp == 0x7F)
+			cp = ' ';
+		grow(ed, ed->len + 1);
+		memmove(ed->buf + ed->cur + 1, ed->buf + ed->cur,
+			(ed->len - ed->cur + 1) * sizeof *ed->buf);
+		ed->buf[ed->cur++] = (wchar_t)cp;
+		ed->len++;
+	}
 }
 
 bool edit_key(struct edit *ed, int key, bool is_char)

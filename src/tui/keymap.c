@@ -47,6 +47,8 @@ const struct action_info action_table[ACT_COUNT] = {
 		      N_("tick")},
 	[ACT_ZOOM] = {"zoom", "z", N_("map: zoom to the selected point's township (again: the county)"),
 		      N_("zoom")},
+	[ACT_LEFT] = {"left", "h Left", N_("a text view: scroll left")},
+	[ACT_RIGHT] = {"right", "l Right", N_("a text view: scroll right (wide tables)")},
 };
 
 static const struct {

@@ -30,7 +30,7 @@ enum action {
 	ACT_OPEN, ACT_BACK, ACT_SEARCH, ACT_NEXT_MATCH, ACT_PREV_MATCH,
 	ACT_SORT, ACT_FILTER, ACT_ADD, ACT_EDIT, ACT_NOTE, ACT_INSPECT, ACT_MOVE,
 	ACT_COMMAND, ACT_REDRAW, ACT_HISTORY, ACT_VIEW, ACT_CONTACTS, ACT_DISPATCH, ACT_TICK,
-	ACT_ZOOM,
+	ACT_ZOOM, ACT_LEFT, ACT_RIGHT,
 	ACT_COUNT
 };
 struct action_info {
@@ -138,6 +138,10 @@ void edit_finish(struct edit *ed);
 /* Handles an editing key; false if it is not one. */
 bool edit_key(struct edit *ed, int key, bool is_char);
 char *edit_text(const struct edit *ed); /* heap UTF-8 */
+/* The first n characters (heap UTF-8): the text before the cursor. */
+char *edit_text_upto(const struct edit *ed, size_t n);
+/* Replaces characters [from, to) by s; the cursor ends after it. */
+void edit_replace(struct edit *ed, size_t from, size_t to, const char *s);
 void edit_set(struct edit *ed, const char *utf8);
 /* Draws in width cells; returns the cursor's cell column. */
 int edit_draw(struct edit *ed, WINDOW *w, int y, int x, int width, attr_t a);
@@ -262,6 +266,11 @@ struct app {
 	char *view;           /* a text view over the pane (report, log, history) */
 	struct form *next_form; /* opened when the form being saved closes */
 	int view_scroll;
+	int view_hscroll;     /* cells of the view scrolled off to the left */
+	/* Tab on the ':' line: the candidates a second Tab goes through, from
+	 * the character where the word being completed starts */
+	json_t *complete;
+	size_t complete_next, complete_from;
 	struct sync_bg *sync; /* background sync (sync_bg.c) */
 };
 /* The deadline rules the console uses (for list cells). */
@@ -273,11 +282,26 @@ void app_message(struct app *app, bool error, const char *fmt, ...)
 void app_open_form(struct app *app, struct form *f);
 /* Marks every pane for reload after a local write. */
 void app_changed(struct app *app);
-/* Runs a ':' command line; also used by the CLI-like verbs. */
+/* Shows text over the pane, scrollable both ways; takes the string. */
+void app_open_view(struct app *app, char *text);
+/* Goes to pane i (0-4). */
+void app_switch_pane(struct app *app, int i);
+
+/* ---- the ':' line (cmdline.c): the verb table, the console's own
+ * commands and shortcuts, the forms a verb without options opens ---- */
+/* Runs a ':' command line. */
 void app_command(struct app *app, const char *line);
-/* Opens a text view: "report", "log", "tasks", "history", "who" (arg: a
- * record, or "" for the selection). */
+/* Opens the view a key asks for: "who" (to call for incident arg) or
+ * "history" (of record arg, or of the selected one when arg is ""). */
 void app_view(struct app *app, const char *what, const char *arg);
+/* The console's commands and the verbs, a line each: name, a tab, help. */
+void cmdline_help(struct app *app, struct strbuf *sb);
+/* Tab on the ':' line: the word before the cursor completed (a verb, an
+ * option, a value from the store) as far as the candidates agree, the
+ * candidates on the message line; Tab again goes through them. */
+void cmdline_complete(struct app *app);
+/* Any other key ends the going through. */
+void cmdline_complete_reset(struct app *app);
 /* Label of an enumerated id for the interface language. */
 const char *app_label(struct app *app, const struct enum_value *vals, const char *id);
 /* Runs the console; returns the process exit code. */

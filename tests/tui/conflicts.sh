@@ -1,8 +1,10 @@
 #!/bin/bash
-# Sync conflicts in the console: :conflicts lists the values that lost a
-# merge (what was kept, what was lost, from which office); :resolve ID keep
-# marks one reviewed; :resolve ID take writes the lost value back, as a new
-# change of this office's. The CLI agrees after each.
+# Sync conflicts in the console: :conflicts (the CLI's verb, its table in a
+# view that scrolls sideways) lists the values that lost a merge (what was
+# kept, what was lost, from which office); :resolve ID keep (the shortcut of
+# `conflicts resolve ID --keep`) marks one reviewed; :resolve ID take writes
+# the lost value back, as a new change of this office's. The CLI agrees
+# after each.
 . "$(dirname "$0")/lib.sh"
 make_demo
 HID=$(sqlite3 "$DB" "SELECT id FROM hazard WHERE code = '141032-HP-001'")
@@ -19,11 +21,14 @@ wait_for "sync"
 keys :
 type_text "conflicts"
 keys Enter
-wait_for "Sync conflicts: values that lost to a newer change"
-wait_for "hazard.monitor_phone"
-expect_screen_has "lost: \"13800000001\" (sangbi)"
-expect_screen_has "kept: \"$PHONE\""
-expect_screen_has "hazard.monitor "
+wait_for "FIELD          KEPT"
+wait_for_re "1 +hazard .* monitor_phone +\"$PHONE\" +\"13800000001\" +sangbi"
+expect_screen_has "monitor  "
+check_widths
+# the rest of the table is off to the right
+keys l l l l l l
+wait_for "to review"
+expect_screen_has "STATE"
 check_widths
 keys Escape
 
@@ -31,7 +36,7 @@ keys Escape
 keys :
 type_text "resolve 1 keep"
 keys Enter
-wait_for "conflict #1 resolved"
+wait_for "conflict 1 resolved: the kept value stays"
 expect_eq "$(dd conflicts --json | jq -r '[.[].id] | join(",")')" 2 "conflicts left to review"
 expect_eq "$(dd hazard show 141032-HP-001 --json | jq -r .monitor_phone)" "$PHONE" "the phone kept"
 
@@ -40,7 +45,7 @@ OUTBOX=$(sqlite3 "$DB" "SELECT count(*) FROM outbox")
 keys :
 type_text "resolve 2 take"
 keys Enter
-wait_for "conflict #2 resolved"
+wait_for "conflict 2 resolved: the lost value is back"
 expect_eq "$(dd hazard show 141032-HP-001 --json | jq -r .monitor)" 李四 "the monitor taken back"
 expect_eq "$(dd conflicts --json | jq length)" 0 "conflicts left to review"
 expect_eq "$(sqlite3 "$DB" "SELECT count(*) FROM outbox")" $((OUTBOX + 1)) "ops queued by taking it back"
@@ -53,8 +58,8 @@ wait_for "usage: :resolve ID keep|take"
 keys :
 type_text "resolve 99 keep"
 keys Enter
-wait_for "no conflict 99"
+wait_for "conflict 99: no such conflict"
 keys :
 type_text "conflicts"
 keys Enter
-wait_for "(none to review)"
+wait_for "no conflicts to review"

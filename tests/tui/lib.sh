@@ -162,7 +162,7 @@ resize() {
 console_pid() { tm list-panes -t "$SESSION" -F '#{pane_pid}'; }
 
 keys() { tm send-keys -t "$SESSION" "$@" || fail "send-keys $* failed"; }
-type_text() { tm send-keys -t "$SESSION" -l "$1" || fail "send-keys -l failed"; }
+type_text() { tm send-keys -t "$SESSION" -l -- "$1" || fail "send-keys -l failed"; }
 
 screen() { tm capture-pane -t "$SESSION" -p; }
 # Wrapped lines joined: a line written past the right edge shows as a long line.

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
+#include "cmd_impl.h"
 
 static const struct out_col list_cols[] = {
 	{"code", "code", false, 0},	      {"kind", "kind", false, 0},
@@ -74,10 +74,10 @@ static char *when(json_t *r, const char *key)
 
 /* An enumerated option as its id (static), NULL when absent; false on a
  * value not in vals. */
-static bool enum_opt(struct cli *c, const char *name, const struct enum_value *vals,
+static bool enum_opt(struct cmd_ctx *c, const char *name, const struct enum_value *vals,
 		     const char **out)
 {
-	const char *text = cli_opt(c, name);
+	const char *text = cmd_opt(c, name);
 	*out = NULL;
 	if (!text)
 		return true;
@@ -92,7 +92,7 @@ static bool enum_opt(struct cli *c, const char *name, const struct enum_value *v
 }
 
 /* The filter options shared by list and export (town holds the code). */
-static bool filter_opts(struct cli *c, struct hazard_filter *f, char town[16])
+static bool filter_opts(struct cmd_ctx *c, struct hazard_filter *f, char town[16])
 {
 	static const struct enum_value *const subtypes[] = {
 		ENUM_GEO_SUBTYPE, ENUM_FIRE_SUBTYPE, ENUM_MAJOR_SUBTYPE, ENUM_FLOOD_SUBTYPE};
@@ -101,7 +101,7 @@ static bool filter_opts(struct cli *c, struct hazard_filter *f, char town[16])
 	    !enum_opt(c, "danger", ENUM_DANGER, &f->danger) ||
 	    !enum_opt(c, "status", ENUM_HAZARD_STATUS, &f->status))
 		return false;
-	const char *type = cli_opt(c, "type");
+	const char *type = cmd_opt(c, "type");
 	for (size_t i = 0; type && !f->subtype && i < ARRAY_LEN(subtypes); i++) {
 		const struct enum_value *v = enum_find(subtypes[i], type);
 		f->subtype = v ? v->id : NULL;
@@ -110,69 +110,69 @@ static bool filter_opts(struct cli *c, struct hazard_filter *f, char town[16])
 		return err_set(&c->err, ERR_USAGE,
 			       "--type: '%s': not a hazard type (landslide, collapse, ..., "
 			       "middle_school, ..., gas_well, ..., waterlogging, ...)", type);
-	if (cli_opt(c, "township")) {
-		if (!q_township(c->st, cli_opt(c, "township"), town, &c->err))
+	if (cmd_opt(c, "township")) {
+		if (!q_township(c->st, cmd_opt(c, "township"), town, &c->err))
 			return err_prefix(&c->err, "--township"), false;
 		f->township_code = town;
 	}
-	f->overdue = cli_opt(c, "overdue") != NULL;
-	f->in_warning = cli_opt(c, "in-warning") != NULL;
-	f->to_verify = cli_opt(c, "to-verify") != NULL;
+	f->overdue = cmd_opt(c, "overdue") != NULL;
+	f->in_warning = cmd_opt(c, "in-warning") != NULL;
+	f->to_verify = cmd_opt(c, "to-verify") != NULL;
 	return true;
 }
 
-static int run_list(struct cli *c)
+static bool exec_list(struct cmd_ctx *c)
 {
 	struct hazard_filter f = {0};
 	char town[16];
 	long long limit = 0;
 	if (!filter_opts(c, &f, town))
-		return cli_fail(c);
-	if (cli_opt(c, "limit") && !str_to_ll(cli_opt(c, "limit"), 1, 1000000000, &limit)) {
+		return false;
+	if (cmd_opt(c, "limit") && !str_to_ll(cmd_opt(c, "limit"), 1, 1000000000, &limit)) {
 		err_set(&c->err, ERR_USAGE, "--limit: '%s': expected a whole number above 0",
-			cli_opt(c, "limit"));
-		return cli_fail(c);
+			cmd_opt(c, "limit"));
+		return false;
 	}
 	f.limit = limit;
 	json_t *rows = q_hazard_list(c->st, &f, &c->err);
 	if (!rows)
-		return cli_fail(c);
+		return false;
 	out_table(c, rows, list_cols, ARRAY_LEN(list_cols));
 	json_decref(rows);
-	return 0;
+	return true;
 }
 
-static int run_show(struct cli *c)
+static bool exec_show(struct cmd_ctx *c)
 {
 	json_t *r = q_hazard_show(c->st, c->args[0], &c->err);
 	if (!r)
-		return cli_fail(c);
+		return false;
 	if (json_is_null(r)) {
 		err_set(&c->err, ERR_FAIL, "hazard '%s': no such hazard", c->args[0]);
-		return cli_fail(c);
+		return false;
 	}
 	out_record(c, r, show_cols, ARRAY_LEN(show_cols));
 	if (c->json) {
 		json_decref(r);
-		return 0;
+		return true;
 	}
 	const char *code = json_string_value(json_object_get(r, "code"));
 	if (json_is_string(json_object_get(r, "danger"))) {
 		const struct enum_value *g = enum_find(ENUM_DANGER,
 			json_string_value(json_object_get(r, "danger")));
-		printf("danger grade: %s %s\n", g->zh, g->en);
+		fprintf(c->out, "danger grade: %s %s\n", g->zh, g->en);
 	}
 	if (json_is_true(json_object_get(r, "to_verify")))
-		printf("to verify: imported and not yet checked (then: dutydesk hazard verify %s)\n",
+		fprintf(c->out, "to verify: imported and not yet checked (then: dutydesk hazard verify %s)\n",
 		       code);
 	/* The inspection clock: when the next one is due, or how late it is. */
 	long long every = json_integer_value(json_object_get(r, "inspect_every_days"));
 	char *last = when(r, "last_inspected_at"), *next = when(r, "next_inspection_at");
 	if (!*last)
-		printf("inspection: never inspected (due every %lld days)%s\n", every,
+		fprintf(c->out, "inspection: never inspected (due every %lld days)%s\n", every,
 		       json_is_true(json_object_get(r, "overdue")) ? ": OVERDUE" : "");
 	else
-		printf("inspection: last %s, next due %s (every %lld days)%s\n", last, next, every,
+		fprintf(c->out, "inspection: last %s, next due %s (every %lld days)%s\n", last, next, every,
 		       json_is_true(json_object_get(r, "overdue")) ? ": OVERDUE" : "");
 	free(last);
 	free(next);
@@ -186,59 +186,55 @@ static int run_show(struct cli *c)
 			bool ev = json_is_string(json_object_get(h, "evacuated_at"));
 			n++, p += m, nev += ev, pev += ev ? m : 0;
 		}
-		printf("households on cards: %lld, %lld people; evacuated %lld/%lld households, "
+		fprintf(c->out, "households on cards: %lld, %lld people; evacuated %lld/%lld households, "
 		       "%lld/%lld people (dutydesk hazard households %s)\n", n, p, nev, n, pev, p, code);
 	}
 	json_t *def = json_object_get(r, "defects");
 	if (json_array_size(def)) {
-		printf("\ndefects (%lld open)\n",
+		fprintf(c->out, "\ndefects (%lld open)\n",
 		       (long long)json_integer_value(json_object_get(r, "open_defects")));
 		out_table(c, def, defect_cols, ARRAY_LEN(defect_cols));
 	}
 	if (json_array_size(json_object_get(r, "inspections"))) {
-		putchar('\n');
+		fputc('\n', c->out);
 		out_table(c, json_object_get(r, "inspections"), insp_cols, ARRAY_LEN(insp_cols));
 	}
 	json_decref(r);
-	return 0;
+	return true;
 }
 
-static bool do_add(struct cli *c)
+static bool exec_add(struct cmd_ctx *c)
 {
 	char id[ID_TEXT];
-	return hazard_add(c->st, c->fields, id, &c->err);
+	if (!hazard_add(c->st, c->fields, id, &c->err))
+		return false;
+	if (!c->json)
+		fprintf(c->out, "%s\n", json_string_value(json_object_get(c->fields, "code")));
+	return true;
 }
 
-static int run_add(struct cli *c)
+/* The inspection and, with --incident, the incident (its number in
+ * number, "" when none) in one transaction. */
+static bool inspect(struct cmd_ctx *c, char number[64])
 {
-	int rc = cli_tx(c, do_add);
-	if (rc == 0 && !c->json)
-		printf("%s\n", json_string_value(json_object_get(c->fields, "code")));
-	return rc;
-}
-
-static char incident_number[64];
-
-/* The inspection and, with --incident, the incident in one transaction. */
-static bool do_inspect(struct cli *c)
-{
-	incident_number[0] = '\0';
+	number[0] = '\0';
 	bool abnormal = str_eq(json_string_value(json_object_get(c->fields, "result")), "abnormal");
-	if (cli_opt(c, "incident") && !abnormal)
+	if (cmd_opt(c, "incident") && !abnormal)
 		return err_set(&c->err, ERR_USAGE, "--incident: only for an abnormal result");
 	if (!hazard_inspect(c->st, c->args[0], c->fields, &c->err))
 		return false;
-	return !cli_opt(c, "incident") ||
+	return !cmd_opt(c, "incident") ||
 	       hazard_incident(c->st, c->args[0],
 			       json_string_value(json_object_get(c->fields, "inspector")),
 			       json_string_value(json_object_get(c->fields, "note")),
-			       json_integer_value(json_object_get(c->fields, "at")), incident_number,
+			       json_integer_value(json_object_get(c->fields, "at")), number,
 			       &c->err);
 }
 
 /* An abnormal result: who to call at the point, who is at risk, and how
- * to open an incident, on stderr so that scripts see it too. */
-static void abnormal_alert(struct cli *c)
+ * to open an incident, as messages (the CLI's stderr, so that scripts see
+ * it too). */
+static void abnormal_alert(struct cmd_ctx *c, const char *number)
 {
 	json_t *r = q_hazard_show(c->st, c->args[0], NULL);
 	if (!r || json_is_null(r)) {
@@ -278,27 +274,27 @@ static void abnormal_alert(struct cli *c)
 			  unit ? "on site at most" : "threatened");
 	if (!unit && json_integer_value(hh) > 0)
 		sb_printf(&sb, " in %lld households", (long long)json_integer_value(hh));
-	fputs(sb.buf, stderr);
+	cmd_say(c, "%s", sb.buf);
 	sb_finish(&sb);
-	fputc('\n', stderr);
-	if (incident_number[0])
-		fprintf(stderr, "incident %s opened, linked to %s\n", incident_number, code);
+	cmd_say(c, "\n");
+	if (number[0])
+		cmd_say(c, "incident %s opened, linked to %s\n", number, code);
 	else
-		fprintf(stderr, "to open an incident linked to it: dutydesk incident add --hazard %s "
+		cmd_say(c, "to open an incident linked to it: dutydesk incident add --hazard %s "
 				"--title TEXT --type TYPE (or inspect again with --incident)\n", code);
 	json_decref(r);
 }
 
-static int run_inspect(struct cli *c)
+static bool exec_inspect(struct cmd_ctx *c)
 {
-	int rc = cli_tx(c, do_inspect);
-	if (rc)
-		return rc;
+	char number[64];
+	if (!inspect(c, number))
+		return false;
 	if (str_eq(json_string_value(json_object_get(c->fields, "result")), "abnormal"))
-		abnormal_alert(c);
-	if (incident_number[0])
-		printf("%s\n", incident_number);
-	return 0;
+		abnormal_alert(c, number);
+	if (number[0])
+		fprintf(c->out, "%s\n", number);
+	return true;
 }
 
 static const struct out_col household_cols[] = {
@@ -308,90 +304,108 @@ static const struct out_col household_cols[] = {
 	{"id", "id", false, 0}};
 
 /* A hazard asked for by code that is not there. */
-static int no_hazard(struct cli *c, const char *code)
+static bool no_hazard(struct cmd_ctx *c, const char *code)
 {
-	err_set(&c->err, ERR_FAIL, "hazard '%s': no such hazard", code);
-	return cli_fail(c);
+	return err_set(&c->err, ERR_FAIL, "hazard '%s': no such hazard", code);
 }
 
-static int run_households(struct cli *c)
+static bool exec_households(struct cmd_ctx *c)
 {
 	json_t *r = q_hazard_households(c->st, c->args[0], &c->err);
 	if (!r)
-		return cli_fail(c);
+		return false;
 	if (json_is_null(r))
 		return no_hazard(c, c->args[0]);
 	if (c->json) {
-		out_json(r);
+		out_json(c, r);
 	} else {
-		printf("%s %s\n\n", json_string_value(json_object_get(r, "code")),
+		fprintf(c->out, "%s %s\n\n", json_string_value(json_object_get(r, "code")),
 		       json_string_value(json_object_get(r, "name")));
 		if (json_array_size(json_object_get(r, "households")))
 			out_table(c, json_object_get(r, "households"), household_cols,
 				  ARRAY_LEN(household_cols));
 		else
-			printf("no households on record (none from evacuation cards)\n");
-		printf("\nevacuated %lld/%lld households, %lld/%lld people\n",
+			fprintf(c->out, "no households on record (none from evacuation cards)\n");
+		fprintf(c->out, "\nevacuated %lld/%lld households, %lld/%lld people\n",
 		       (long long)json_integer_value(json_object_get(r, "evacuated_households")),
 		       (long long)json_integer_value(json_object_get(r, "total_households")),
 		       (long long)json_integer_value(json_object_get(r, "evacuated_people")),
 		       (long long)json_integer_value(json_object_get(r, "total_people")));
 	}
 	json_decref(r);
-	return 0;
+	return true;
 }
 
-static int evacuated_count;
-
-/* Every household named, or all of them, in one transaction. */
-static bool do_evacuate(struct cli *c)
+/* Every household named, or all of them, in one transaction; *n gets how
+ * many changed. */
+static bool evacuate(struct cmd_ctx *c, int *n)
 {
-	bool undo = cli_opt(c, "undo") != NULL;
-	evacuated_count = 0;
-	if (cli_opt(c, "all"))
-		return hazard_evacuate_all(c->st, c->args[0], !undo, &evacuated_count, &c->err);
+	bool undo = cmd_opt(c, "undo") != NULL;
+	*n = 0;
+	if (cmd_opt(c, "all"))
+		return hazard_evacuate_all(c->st, c->args[0], !undo, n, &c->err);
 	for (int i = 1; i < c->nargs; i++) {
 		bool changed;
 		if (!hazard_evacuate(c->st, c->args[0], c->args[i], !undo, &changed, &c->err))
 			return false;
-		evacuated_count += changed;
+		*n += changed;
 	}
 	return true;
 }
 
-static int run_evacuate(struct cli *c)
+static bool check_evacuate(struct cmd_ctx *c)
 {
-	if ((c->nargs > 1) == (cli_opt(c, "all") != NULL)) {
-		err_set(&c->err, ERR_USAGE, "name the households (head or id) or give --all, not both");
-		return cli_fail(c);
-	}
-	int rc = cli_tx(c, do_evacuate);
-	if (rc)
-		return rc;
+	if ((c->nargs > 1) == (cmd_opt(c, "all") != NULL))
+		return err_set(&c->err, ERR_USAGE,
+			       "name the households (head or id) or give --all, not both");
+	return true;
+}
+
+static bool exec_evacuate(struct cmd_ctx *c)
+{
+	int evacuated_count;
+	if (!evacuate(c, &evacuated_count))
+		return false;
 	json_t *r = q_hazard_households(c->st, c->args[0], &c->err);
 	if (!r)
-		return cli_fail(c);
+		return false;
 	if (c->json) {
 		json_object_set_new(r, "changed", json_integer(evacuated_count));
-		out_json(r);
+		out_json(c, r);
 	} else {
-		printf("%d households %s; evacuated %lld/%lld households, %lld/%lld people\n",
-		       evacuated_count, cli_opt(c, "undo") ? "unticked" : "ticked",
+		fprintf(c->out, "%d households %s; evacuated %lld/%lld households, %lld/%lld people\n",
+		       evacuated_count, cmd_opt(c, "undo") ? "unticked" : "ticked",
 		       (long long)json_integer_value(json_object_get(r, "evacuated_households")),
 		       (long long)json_integer_value(json_object_get(r, "total_households")),
 		       (long long)json_integer_value(json_object_get(r, "evacuated_people")),
 		       (long long)json_integer_value(json_object_get(r, "total_people")));
 	}
 	json_decref(r);
-	return 0;
+	return true;
 }
 
 /* hazard defect add CODE | hazard defect set ID: the options of one are
  * refused for the other. */
-static char defect_id[ID_TEXT];
-static bool defect_changed;
+static bool check_defect(struct cmd_ctx *c)
+{
+	const char *sub = c->args[0];
+	bool add = str_eq(sub, "add");
+	if (!add && !str_eq(sub, "set"))
+		return err_set(&c->err, ERR_USAGE, "'%s': expected add CODE or set ID", sub);
+	if (add && !cmd_opt(c, "text"))
+		return err_set(&c->err, ERR_USAGE, "defect add: --text is required");
+	if (add && cmd_opt(c, "state"))
+		return err_set(&c->err, ERR_USAGE,
+			       "defect add: a new defect is open (--state is for set)");
+	if (!add && !cmd_opt(c, "state"))
+		return err_set(&c->err, ERR_USAGE, "defect set: --state is required");
+	if (!add && (cmd_opt(c, "text") || cmd_opt(c, "due") || cmd_opt(c, "found")))
+		return err_set(&c->err, ERR_USAGE, "defect set: only --state and --note");
+	return true;
+}
 
-static bool do_defect(struct cli *c)
+/* add: *id gets the new defect's id; set: *changed whether it changed. */
+static bool defect(struct cmd_ctx *c, char id[ID_TEXT], bool *changed)
 {
 	const char *sub = c->args[0];
 	if (str_eq(sub, "add")) {
@@ -401,114 +415,93 @@ static bool do_defect(struct cli *c)
 		} m[] = {{"text", "text"}, {"due", "due_at"}, {"found", "found_at"}, {"note", "note"}};
 		bool ok = true;
 		for (size_t i = 0; ok && i < ARRAY_LEN(m); i++) {
-			if (!cli_opt(c, m[i].opt))
+			if (!cmd_opt(c, m[i].opt))
 				continue;
-			json_t *v = cli_value(c, &T_DEFECT, m[i].col, m[i].opt);
+			json_t *v = cmd_value(c, &T_DEFECT, m[i].col, m[i].opt);
 			ok = v != NULL;
 			if (v)
 				json_object_set_new(f, m[i].col, v);
 		}
-		ok = ok && defect_add(c->st, c->args[1], f, defect_id, &c->err);
+		ok = ok && defect_add(c->st, c->args[1], f, id, &c->err);
 		json_decref(f);
 		return ok;
 	}
-	return defect_set(c->st, c->args[1], cli_opt(c, "state"), cli_opt(c, "note"),
-			  &defect_changed, &c->err);
+	return defect_set(c->st, c->args[1], cmd_opt(c, "state"), cmd_opt(c, "note"), changed,
+			  &c->err);
 }
 
-static int run_defect(struct cli *c)
+static bool exec_defect(struct cmd_ctx *c)
 {
-	const char *sub = c->args[0];
-	bool add = str_eq(sub, "add");
-	if (!add && !str_eq(sub, "set"))
-		err_set(&c->err, ERR_USAGE, "'%s': expected add CODE or set ID", sub);
-	else if (add && !cli_opt(c, "text"))
-		err_set(&c->err, ERR_USAGE, "defect add: --text is required");
-	else if (add && cli_opt(c, "state"))
-		err_set(&c->err, ERR_USAGE, "defect add: a new defect is open (--state is for set)");
-	else if (!add && !cli_opt(c, "state"))
-		err_set(&c->err, ERR_USAGE, "defect set: --state is required");
-	else if (!add && (cli_opt(c, "text") || cli_opt(c, "due") || cli_opt(c, "found")))
-		err_set(&c->err, ERR_USAGE, "defect set: only --state and --note");
-	if (c->err.code)
-		return cli_fail(c);
-	int rc = cli_tx(c, do_defect);
-	if (rc)
-		return rc;
+	bool add = str_eq(c->args[0], "add"), defect_changed = false;
+	char defect_id[ID_TEXT] = "";
+	if (!defect(c, defect_id, &defect_changed))
+		return false;
 	if (c->json) {
 		json_t *o = add ? json_pack("{s:s}", "id", defect_id)
 				: json_pack("{s:b}", "changed", defect_changed);
-		out_json(o);
+		out_json(c, o);
 		json_decref(o);
 	} else if (add)
-		printf("%s\n", defect_id);
+		fprintf(c->out, "%s\n", defect_id);
 	else if (!defect_changed)
-		printf("unchanged\n");
-	return 0;
+		fprintf(c->out, "unchanged\n");
+	return true;
 }
 
-static int run_defects(struct cli *c)
+static bool exec_defects(struct cmd_ctx *c)
 {
-	struct defect_filter f = {.open_only = cli_opt(c, "open") != NULL,
-				  .overdue = cli_opt(c, "overdue") != NULL};
+	struct defect_filter f = {.open_only = cmd_opt(c, "open") != NULL,
+				  .overdue = cmd_opt(c, "overdue") != NULL};
 	char town[16];
-	if (cli_opt(c, "township")) {
-		if (!q_township(c->st, cli_opt(c, "township"), town, &c->err))
-			return err_prefix(&c->err, "--township"), cli_fail(c);
+	if (cmd_opt(c, "township")) {
+		if (!q_township(c->st, cmd_opt(c, "township"), town, &c->err))
+			return err_prefix(&c->err, "--township"), false;
 		f.township_code = town;
 	}
 	json_t *rows = q_defects(c->st, &f, &c->err);
 	if (!rows)
-		return cli_fail(c);
+		return false;
 	if (!c->json && !json_array_size(rows))
-		printf("no defects%s\n", f.open_only || f.overdue ? " of that kind" : "");
+		fprintf(c->out, "no defects%s\n", f.open_only || f.overdue ? " of that kind" : "");
 	else
 		out_table(c, rows, defects_cols, ARRAY_LEN(defects_cols));
 	json_decref(rows);
-	return 0;
+	return true;
 }
 
-static int verified;
-
-static bool do_verify(struct cli *c)
+static bool exec_verify(struct cmd_ctx *c)
 {
-	verified = 0;
+	int verified = 0;
 	for (int i = 0; i < c->nargs; i++) {
 		bool changed;
 		if (!hazard_verify(c->st, c->args[i], &changed, &c->err))
 			return false;
 		verified += changed;
 	}
+	if (!c->json) {
+		fprintf(c->out, "%d verified, %d already were\n", verified, c->nargs - verified);
+	} else {
+		json_t *o = json_pack("{s:i, s:i}", "verified", verified, "already",
+				      c->nargs - verified);
+		out_json(c, o);
+		json_decref(o);
+	}
 	return true;
 }
 
-static int run_verify(struct cli *c)
-{
-	int rc = cli_tx(c, do_verify);
-	if (rc == 0 && !c->json)
-		printf("%d verified, %d already were\n", verified, c->nargs - verified);
-	if (rc == 0 && c->json) {
-		json_t *o = json_pack("{s:i, s:i}", "verified", verified, "already",
-				      c->nargs - verified);
-		out_json(o);
-		json_decref(o);
-	}
-	return rc;
-}
-
-static int run_overdue(struct cli *c)
+static bool exec_overdue(struct cmd_ctx *c)
 {
 	struct hazard_filter f = {0};
 	char town[16];
 	if (!filter_opts(c, &f, town))
-		return cli_fail(c);
+		return false;
 	json_t *rows = q_hazard_overdue(c->st, &f, &c->err);
 	if (!rows)
-		return cli_fail(c);
+		return false;
 	if (c->json) {
-		out_json(rows);
+		out_json(c, rows);
 	} else if (!json_array_size(rows)) {
-		printf("no inspection overdue\n");
+		fprintf(c->out, "no inspection overdue\n");
 	} else {
 		size_t i;
 		json_t *r;
@@ -516,10 +509,10 @@ static int run_overdue(struct cli *c)
 			if (json_is_null(json_object_get(r, "last_inspected_at")))
 				json_object_set_new(r, "last_inspected_at", json_string("never"));
 		out_table(c, rows, overdue_cols, ARRAY_LEN(overdue_cols));
-		printf("\n%zu overdue\n", json_array_size(rows));
+		fprintf(c->out, "\n%zu overdue\n", json_array_size(rows));
 	}
 	json_decref(rows);
-	return 0;
+	return true;
 }
 
 /* The columns of each kind's register, in the order a sheet has them. */
@@ -545,81 +538,81 @@ static const char *const *kind_cols(const char *kind)
 }
 
 /* --kind, required, as its id. */
-static const char *kind_opt(struct cli *c)
+static const char *kind_opt(struct cmd_ctx *c)
 {
-	const struct enum_value *v = enum_find(ENUM_HAZARD_KIND, cli_opt(c, "kind"));
+	const struct enum_value *v = enum_find(ENUM_HAZARD_KIND, cmd_opt(c, "kind"));
 	if (!v)
 		err_set(&c->err, ERR_USAGE,
 			"--kind: '%s': expected geohazard, fire_unit, major_source or flood_point",
-			cli_opt(c, "kind") ? cli_opt(c, "kind") : "");
+			cmd_opt(c, "kind") ? cmd_opt(c, "kind") : "");
 	return v ? v->id : NULL;
 }
 
-static int run_template(struct cli *c)
+static bool exec_template(struct cmd_ctx *c)
 {
 	const char *kind = kind_opt(c);
 	if (!kind)
-		return cli_fail(c);
+		return false;
 	json_t *none = json_array();
-	out_csv(none, kind_cols(kind), cli_opt(c, "english") ? NULL : header_chinese);
+	out_csv(c, none, kind_cols(kind), cmd_opt(c, "english") ? NULL : header_chinese);
 	json_decref(none);
-	return 0;
+	return true;
 }
 
-static int run_export(struct cli *c)
+static bool exec_export(struct cmd_ctx *c)
 {
 	struct hazard_filter f = {0};
 	char town[16];
 	if (!kind_opt(c) || !filter_opts(c, &f, town))
-		return cli_fail(c);
+		return false;
 	json_t *rows = q_hazards_full(c->st, &f, &c->err);
 	if (!rows)
-		return cli_fail(c);
-	return out_export(c, rows, kind_cols(f.kind), cli_opt(c, "zh") ? header_chinese : NULL);
+		return false;
+	return out_export(c, rows, kind_cols(f.kind), cmd_opt(c, "zh") ? header_chinese : NULL);
+}
+
+static bool check_kind(struct cmd_ctx *c)
+{
+	return kind_opt(c) != NULL;
 }
 
 /* The whole sheet in one transaction: every row checked and every bad one
- * reported; nothing kept unless all are good (or --skip-bad). */
-static int run_import(struct cli *c)
+ * reported; nothing kept unless all are good (or --skip-bad); a dry run's
+ * transaction is rolled back by the runner. */
+static bool exec_import(struct cmd_ctx *c)
 {
 	const char *kind = kind_opt(c);
-	if (!kind)
-		return cli_fail(c);
-	struct import_opts o = {.encoding = cli_opt(c, "encoding"),
-				.skip_bad = cli_opt(c, "skip-bad") != NULL,
-				.to_verify = cli_opt(c, "to-verify") != NULL};
+	struct import_opts o = {.encoding = cmd_opt(c, "encoding"),
+				.skip_bad = cmd_opt(c, "skip-bad") != NULL,
+				.to_verify = cmd_opt(c, "to-verify") != NULL};
 	struct import_result r = {0};
 	json_t *fixed = json_pack("{s:s}", "kind", kind);
-	bool dry = cli_opt(c, "dry-run") != NULL;
-	bool ok = store_begin(c->st, &c->err) &&
-		  import_file(c->st, &T_HAZARD, c->args[0], fixed, &o, &r, &c->err);
+	bool ok = import_file(c->st, &T_HAZARD, c->args[0], fixed, &o, &r, &c->err);
 	json_decref(fixed);
 	size_t i, bad = json_array_size(r.errors);
 	json_t *m;
 	json_array_foreach(r.errors, i, m)
-		cli_say("%s%s\n", o.skip_bad ? "skipped: " : "", json_string_value(m));
+		cmd_say(c, "%s%s\n", o.skip_bad ? "skipped: " : "", json_string_value(m));
 	json_decref(r.errors);
-	if (!ok || dry) {
-		store_rollback(c->st);
-		if (!ok)
-			return cli_fail(c);
-		printf("%d rows good: %d new, %d changed%s (dry run: nothing written)\n", r.rows,
-		       r.inserted, r.updated, bad ? ", some skipped" : "");
-		return 0;
+	if (!ok)
+		return false;
+	if (c->dry_run) {
+		fprintf(c->out, "%d rows good: %d new, %d changed%s (dry run: nothing written)\n",
+			r.rows, r.inserted, r.updated, bad ? ", some skipped" : "");
+		return true;
 	}
-	if (!store_commit(c->st, &c->err))
-		return cli_fail(c);
-	printf("%d rows imported: %d new, %d changed, %d unchanged", r.rows, r.inserted, r.updated,
+	fprintf(c->out, "%d rows imported: %d new, %d changed, %d unchanged", r.rows, r.inserted, r.updated,
 	       r.rows - r.inserted - r.updated);
 	if (bad)
-		printf("; %zu bad rows skipped", bad);
-	putchar('\n');
-	return 0;
+		fprintf(c->out, "; %zu bad rows skipped", bad);
+	fputc('\n', c->out);
+	return true;
 }
 
 /* What list and export select by (the console's filters). */
+#define KINDS "geohazard fire_unit major_source flood_point"
 #define FILTER_OPTS \
-	{"township", "NAME|CODE", NULL, "only this township"}, \
+	{"township", "NAME|CODE", NULL, "only this township", CV_TOWNSHIP}, \
 	{"type", "TYPE", NULL, "landslide, collapse, ...; middle_school, ...; gas_well, ..."}, \
 	{"scale", "SCALE", NULL, "large|medium|small"}, \
 	{"danger", "GRADE", NULL, \
@@ -629,31 +622,34 @@ static int run_import(struct cli *c)
 	{"in-warning", NULL, NULL, "only points inside a warning in force"}, \
 	{"to-verify", NULL, NULL, "only imported rows not yet verified"},
 
-static const struct cli_opt template_opts[] = {
-	{"kind", "KIND", NULL, "geohazard, fire_unit, major_source or flood_point (required)"},
+static const struct cmd_opt template_opts[] = {
+	{"kind", "KIND", NULL, "geohazard, fire_unit, major_source or flood_point (required)",
+	 CV_WORDS, KINDS},
 	{"english", NULL, NULL, "English header names (default: Chinese)"},
 	{NULL, NULL, NULL, NULL}};
-static const struct cli_opt export_opts[] = {
-	{"kind", "KIND", NULL, "geohazard, fire_unit, major_source or flood_point (required)"},
+static const struct cmd_opt export_opts[] = {
+	{"kind", "KIND", NULL, "geohazard, fire_unit, major_source or flood_point (required)",
+	 CV_WORDS, KINDS},
 	FILTER_OPTS
 	{"format", "FMT", NULL, "csv (default; import reads it back) or json"},
 	{"zh", NULL, NULL, "Chinese header names"},
 	{NULL, NULL, NULL, NULL}};
-static const struct cli_opt import_opts[] = {
-	{"kind", "KIND", NULL, "geohazard, fire_unit, major_source or flood_point (required)"},
+static const struct cmd_opt import_opts[] = {
+	{"kind", "KIND", NULL, "geohazard, fire_unit, major_source or flood_point (required)",
+	 CV_WORDS, KINDS},
 	{"encoding", "ENC", NULL, "utf-8, gbk or gb18030 (default: UTF-8 if it is, else GB18030)"},
 	{"dry-run", NULL, NULL, "check every row and report; write nothing"},
 	{"skip-bad", NULL, NULL, "import the good rows and report the bad ones"},
 	{"to-verify", NULL, NULL, "mark new and changed rows to verify (hazard verify clears)"},
 	{NULL, NULL, NULL, NULL}};
 
-static const struct cli_opt list_opts[] = {
-	{"kind", "KIND", NULL, "geohazard|fire_unit|major_source|flood_point"},
+static const struct cmd_opt list_opts[] = {
+	{"kind", "KIND", NULL, "geohazard|fire_unit|major_source|flood_point", CV_WORDS, KINDS},
 	FILTER_OPTS
 	{"limit", "N", NULL, "at most N"},
 	{NULL, NULL, NULL, NULL}};
 
-static const struct cli_opt add_opts[] = {
+static const struct cmd_opt add_opts[] = {
 	{"kind", "KIND", "kind", "geohazard|fire_unit|major_source|flood_point (required)"},
 	{"code", "CODE", "code", "the register's unified code (required)"},
 	{"name", "TEXT", "name", "name (required)"},
@@ -675,7 +671,7 @@ static const struct cli_opt add_opts[] = {
 	{"notes", "TEXT", "notes", "notes"},
 	{NULL, NULL, NULL, NULL}};
 
-static const struct cli_opt inspect_opts[] = {
+static const struct cmd_opt inspect_opts[] = {
 	{"result", "RESULT", "result", "normal|abnormal (required)"},
 	{"kind", "CHECK", "kind", "pre_flood|in_flood|post_flood|patrol (default patrol)"},
 	{"at", "TIME", "at", "when (default now)"},
@@ -685,56 +681,136 @@ static const struct cli_opt inspect_opts[] = {
 	{"incident", NULL, NULL, "abnormal: also open an incident linked to the point"},
 	{NULL, NULL, NULL, NULL}};
 
-static const struct cli_opt defect_opts[] = {
+static const struct cmd_opt defect_opts[] = {
 	{"text", "TEXT", NULL, "add: what is wrong (required)"},
 	{"due", "DATE", NULL, "add: to be rectified by"},
 	{"found", "DATE", NULL, "add: when it was found (default now)"},
-	{"state", "STATE", NULL, "set: open|rectifying|rectified (rectified stamps the time)"},
+	{"state", "STATE", NULL, "set: open|rectifying|rectified (rectified stamps the time)",
+	 CV_WORDS, "open rectifying rectified"},
 	{"note", "TEXT", NULL, "a note (set: replaces the note; \"\" clears it)"},
 	{NULL, NULL, NULL, NULL}};
-static const struct cli_opt defects_opts[] = {
+static const struct cmd_opt defects_opts[] = {
 	{"open", NULL, NULL, "only those not yet rectified"},
-	{"township", "NAME|CODE", NULL, "only this township's units"},
+	{"township", "NAME|CODE", NULL, "only this township's units", CV_TOWNSHIP},
 	{"overdue", NULL, NULL, "only those past their due date and not rectified"},
 	{NULL, NULL, NULL, NULL}};
-static const struct cli_opt overdue_opts[] = {
-	{"kind", "KIND", NULL, "geohazard|fire_unit|major_source|flood_point"},
+static const struct cmd_opt overdue_opts[] = {
+	{"kind", "KIND", NULL, "geohazard|fire_unit|major_source|flood_point", CV_WORDS, KINDS},
 	FILTER_OPTS
 	{NULL, NULL, NULL, NULL}};
 
-static const struct cli_opt evacuate_opts[] = {
+static const struct cmd_opt evacuate_opts[] = {
 	{"all", NULL, NULL, "every household of the point"},
 	{"undo", NULL, NULL, "clear the ticks instead (ticked by mistake)"},
 	{NULL, NULL, NULL, NULL}};
 
-const struct cli_cmd cmds_hazard[] = {
-	{"hazard", "list", NULL, 0, 0, "list hazard points, fire units, sources", &T_HAZARD,
-	 list_opts, 0, run_list},
-	{"hazard", "show", "CODE", 1, 1, "one hazard with its inspections", &T_HAZARD, NULL, 0,
-	 run_show},
-	{"hazard", "add", NULL, 0, 0, "register a hazard", &T_HAZARD, add_opts, CMD_RECORD, run_add},
-	{"hazard", "inspect", "CODE", 1, 1, "record an inspection of a hazard", &T_INSPECTION,
-	 inspect_opts, 0, run_inspect},
-	{"hazard", "households", "CODE", 1, 1,
-	 "a point's threatened households and how many are evacuated", NULL, NULL, 0,
-	 run_households},
-	{"hazard", "evacuate", "CODE [HEAD|ID ...]", 1, 1000,
-	 "tick households of a point as evacuated (--all; --undo clears)", NULL, evacuate_opts, 0,
-	 run_evacuate},
-	{"hazard", "defect", "add CODE | set ID", 2, 2,
-	 "record a fire unit's defect, or move one to rectifying or rectified", NULL, defect_opts,
-	 0, run_defect},
-	{"hazard", "defects", NULL, 0, 0, "fire units' defects, open ones first", NULL,
-	 defects_opts, 0, run_defects},
-	{"hazard", "verify", "CODE...", 1, 10000, "clear the \"to verify\" mark of imported rows",
-	 NULL, NULL, 0, run_verify},
-	{"hazard", "overdue", NULL, 0, 0, "overdue inspections, most overdue first", NULL,
-	 overdue_opts, 0, run_overdue},
-	{"hazard", "template", NULL, 0, 0, "an empty register sheet (CSV header) for a kind", NULL,
-	 template_opts, CMD_NODB, run_template},
-	{"hazard", "export", NULL, 0, 0, "a kind's register as CSV or JSON", NULL, export_opts, 0,
-	 run_export},
-	{"hazard", "import", "FILE", 1, 1,
-	 "import a register sheet (UTF-8 or GBK; Chinese or English headers); a code already "
-	 "there is updated", NULL, import_opts, 0, run_import},
-	{NULL, NULL, NULL, 0, 0, NULL, NULL, NULL, 0, NULL}};
+const struct cmd cmd_hazard_list = {
+	.group = "hazard", .verb = "list",
+	.summary = "list hazard points, fire units, sources",
+	.table = &T_HAZARD,
+	.opts = list_opts,
+	.exec = exec_list,
+};
+
+const struct cmd cmd_hazard_show = {
+	.group = "hazard", .verb = "show",
+	.args = "CODE", .nargs_min = 1, .nargs_max = 1, .argv = {CV_HAZARD},
+	.summary = "one hazard with its inspections",
+	.table = &T_HAZARD,
+	.exec = exec_show,
+};
+
+const struct cmd cmd_hazard_add = {
+	.group = "hazard", .verb = "add",
+	.summary = "register a hazard",
+	.table = &T_HAZARD,
+	.opts = add_opts,
+	.flags = CMD_RECORD | CMD_WRITES,
+	.exec = exec_add,
+};
+
+const struct cmd cmd_hazard_inspect = {
+	.group = "hazard", .verb = "inspect",
+	.args = "CODE", .nargs_min = 1, .nargs_max = 1, .argv = {CV_HAZARD},
+	.summary = "record an inspection of a hazard",
+	.table = &T_INSPECTION,
+	.opts = inspect_opts,
+	.flags = CMD_WRITES,
+	.exec = exec_inspect,
+};
+
+const struct cmd cmd_hazard_households = {
+	.group = "hazard", .verb = "households",
+	.args = "CODE", .nargs_min = 1, .nargs_max = 1, .argv = {CV_HAZARD},
+	.summary = "a point's threatened households and how many are evacuated",
+	.exec = exec_households,
+};
+
+const struct cmd cmd_hazard_evacuate = {
+	.group = "hazard", .verb = "evacuate",
+	.args = "CODE [HEAD|ID ...]", .nargs_min = 1, .nargs_max = 1000, .argv = {CV_HAZARD},
+	.summary = "tick households of a point as evacuated (--all; --undo clears)",
+	.opts = evacuate_opts,
+	.flags = CMD_WRITES,
+	.check = check_evacuate,
+	.exec = exec_evacuate,
+};
+
+const struct cmd cmd_hazard_defect = {
+	.group = "hazard", .verb = "defect",
+	.args = "add CODE | set ID", .nargs_min = 2, .nargs_max = 2, .argv = {CV_WORDS},
+	.words = "add set",
+	.summary = "record a fire unit's defect, or move one to rectifying or rectified",
+	.opts = defect_opts,
+	.flags = CMD_WRITES,
+	.check = check_defect,
+	.exec = exec_defect,
+};
+
+const struct cmd cmd_hazard_defects = {
+	.group = "hazard", .verb = "defects",
+	.summary = "fire units' defects, open ones first",
+	.opts = defects_opts,
+	.exec = exec_defects,
+};
+
+const struct cmd cmd_hazard_verify = {
+	.group = "hazard", .verb = "verify",
+	.args = "CODE...", .nargs_min = 1, .nargs_max = 10000, .argv = {CV_HAZARD},
+	.summary = "clear the \"to verify\" mark of imported rows",
+	.flags = CMD_WRITES,
+	.exec = exec_verify,
+};
+
+const struct cmd cmd_hazard_overdue = {
+	.group = "hazard", .verb = "overdue",
+	.summary = "overdue inspections, most overdue first",
+	.opts = overdue_opts,
+	.exec = exec_overdue,
+};
+
+const struct cmd cmd_hazard_template = {
+	.group = "hazard", .verb = "template",
+	.summary = "an empty register sheet (CSV header) for a kind",
+	.opts = template_opts,
+	.flags = CMD_NODB,
+	.exec = exec_template,
+};
+
+const struct cmd cmd_hazard_export = {
+	.group = "hazard", .verb = "export",
+	.summary = "a kind's register as CSV or JSON",
+	.opts = export_opts,
+	.exec = exec_export,
+};
+
+const struct cmd cmd_hazard_import = {
+	.group = "hazard", .verb = "import",
+	.args = "FILE", .nargs_min = 1, .nargs_max = 1,
+	.summary = "import a register sheet (UTF-8 or GBK; Chinese or English headers); a code "
+		   "already there is updated",
+	.opts = import_opts,
+	.flags = CMD_WRITES | CMD_DRYRUN,
+	.check = check_kind,
+	.exec = exec_import,
+};

@@ -7,13 +7,13 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cli.h"
+#include "cmd_impl.h"
 #include "dutydesk/config.h"
 #include "dutydesk/dtime.h"
 #include "dutydesk/sync.h"
 #include "dutydesk/sync_client.h"
 
-static void print_stats(struct cli *c, const struct sync_stats *s, struct http_client *h)
+static void print_stats(struct cmd_ctx *c, const struct sync_stats *s, struct http_client *h)
 {
 	int64_t up = 0, down = 0;
 	if (h)
@@ -26,33 +26,30 @@ static void print_stats(struct cli *c, const struct sync_stats *s, struct http_c
 			json_object_set_new(o, "bytes_up", json_integer(up));
 			json_object_set_new(o, "bytes_down", json_integer(down));
 		}
-		out_json(o);
+		out_json(c, o);
 		json_decref(o);
 		return;
 	}
-	printf("pushed %d, pulled %d, conflicts %d, parked %d; %lld still pending\n", s->pushed,
+	fprintf(c->out, "pushed %d, pulled %d, conflicts %d, parked %d; %lld still pending\n", s->pushed,
 	       s->pulled, s->conflicts, s->parked, (long long)s->pending);
 	if (s->conflicts)
-		printf("values that lost a merge are kept for review: dutydesk conflicts\n");
+		fprintf(c->out, "values that lost a merge are kept for review: dutydesk conflicts\n");
 	if (s->parked)
-		printf("ops the hub refused are parked: dutydesk sync --status shows why\n");
+		fprintf(c->out, "ops the hub refused are parked: dutydesk sync --status shows why\n");
 }
 
-static int run_status(struct cli *c, const struct config_sync *conf)
+static bool show_status(struct cmd_ctx *c, const struct config_sync *conf)
 {
 	json_t *s = sync_status(c->st, &c->err);
 	if (!s)
-		return cli_fail(c);
+		return false;
 	if (conf->server[0])
 		json_object_set_new(s, "server", json_string(conf->server));
 	/* what the hub refused, and why: parked, never retried by themselves */
-	json_t *parked = store_rows(c->st, &c->err,
-				    "SELECT op_id, tbl AS \"table\", row_id, result FROM outbox"
-				    " WHERE state = 'parked' ORDER BY op_seq",
-				    "");
+	json_t *parked = q_parked_ops(c->st, &c->err);
 	if (!parked) {
 		json_decref(s);
-		return cli_fail(c);
+		return false;
 	}
 	static const struct out_col cols[] = {
 		{"server", "server", false, 0},
@@ -70,9 +67,9 @@ static int run_status(struct cli *c, const struct config_sync *conf)
 	};
 	if (c->json) {
 		json_object_set_new(s, "parked_ops", parked);
-		out_json(s);
+		out_json(c, s);
 		json_decref(s);
-		return 0;
+		return true;
 	}
 	static const char *const times[] = {"last_success", "last_attempt"};
 	for (size_t i = 0; i < ARRAY_LEN(times); i++) {
@@ -88,10 +85,10 @@ static int run_status(struct cli *c, const struct config_sync *conf)
 	json_t *p;
 	json_array_foreach(parked, i, p) {
 		if (i == 10) {
-			printf("  ... and %zu more (--json lists them all)\n", json_array_size(parked) - 10);
+			fprintf(c->out, "  ... and %zu more (--json lists them all)\n", json_array_size(parked) - 10);
 			break;
 		}
-		printf("  %s %s %s: %s\n", json_string_value(json_object_get(p, "op_id")),
+		fprintf(c->out, "  %s %s %s: %s\n", json_string_value(json_object_get(p, "op_id")),
 		       json_string_value(json_object_get(p, "table")),
 		       json_string_value(json_object_get(p, "row_id")),
 		       json_is_string(json_object_get(p, "result"))
@@ -100,46 +97,44 @@ static int run_status(struct cli *c, const struct config_sync *conf)
 	}
 	json_decref(parked);
 	json_decref(s);
-	return 0;
+	return true;
 }
 
-static int run_sync(struct cli *c)
+static bool exec_sync(struct cmd_ctx *c)
 {
-	const char *exp = cli_opt(c, "export-bundle"), *imp = cli_opt(c, "import-bundle");
-	bool status = cli_opt(c, "status") != NULL, once = cli_opt(c, "once") != NULL;
-	if ((exp != NULL) + (imp != NULL) + status + (cli_opt(c, "digest") != NULL) > 1) {
+	const char *exp = cmd_opt(c, "export-bundle"), *imp = cmd_opt(c, "import-bundle");
+	bool status = cmd_opt(c, "status") != NULL, once = cmd_opt(c, "once") != NULL;
+	if ((exp != NULL) + (imp != NULL) + status + (cmd_opt(c, "digest") != NULL) > 1) {
 		err_set(&c->err, ERR_USAGE,
 			"--status, --digest, --export-bundle and --import-bundle go one at a time");
-		return cli_fail(c);
+		return false;
 	}
 	/* What sync reads must be right; a console setting is the console's. */
 	struct config cfg;
 	config_load(&cfg, NULL);
-	if (cfg.sync_warning[0]) {
-		err_set(&c->err, ERR_FAIL, "%s", cfg.sync_warning);
-		return cli_fail(c);
-	}
+	if (cfg.sync_warning[0])
+		return err_set(&c->err, ERR_FAIL, "%s", cfg.sync_warning);
 	if (cfg.warning[0])
-		fprintf(stderr, "dutydesk sync: warning: %s (a console setting: sync goes on)\n",
+		cmd_say(c, "dutydesk sync: warning: %s (a console setting: sync goes on)\n",
 			cfg.warning);
 	struct config_sync conf = cfg.sync;
-	if (cli_opt(c, "server"))
-		snprintf(conf.server, sizeof conf.server, "%s", cli_opt(c, "server"));
-	if (cli_opt(c, "token-file"))
-		snprintf(conf.token_file, sizeof conf.token_file, "%s", cli_opt(c, "token-file"));
-	if (cli_opt(c, "ca-file"))
-		snprintf(conf.ca_file, sizeof conf.ca_file, "%s", cli_opt(c, "ca-file"));
+	if (cmd_opt(c, "server"))
+		snprintf(conf.server, sizeof conf.server, "%s", cmd_opt(c, "server"));
+	if (cmd_opt(c, "token-file"))
+		snprintf(conf.token_file, sizeof conf.token_file, "%s", cmd_opt(c, "token-file"));
+	if (cmd_opt(c, "ca-file"))
+		snprintf(conf.ca_file, sizeof conf.ca_file, "%s", cmd_opt(c, "ca-file"));
 
 	if (status)
-		return run_status(c, &conf);
-	if (cli_opt(c, "digest")) {
+		return show_status(c, &conf);
+	if (cmd_opt(c, "digest")) {
 		/* a node's rows are its scope: it holds nothing else */
 		json_t *d = sync_digest(c->st, NULL, &c->err);
 		if (!d)
-			return cli_fail(c);
-		out_json(d);
+			return false;
+		out_json(c, d);
 		json_decref(d);
-		return 0;
+		return true;
 	}
 	struct sync_stats st = {0};
 	if (exp || imp) {
@@ -147,7 +142,7 @@ static int run_sync(struct cli *c)
 		 * the signature); a bundle between nodes may go unsigned. */
 		char *token = NULL;
 		if (conf.token_file[0] && !sync_read_token(conf.token_file, &token, &c->err))
-			return cli_fail(c);
+			return false;
 		bool ok = exp ? sync_export_bundle_keyed(c->st, exp, token, &c->err)
 			      : sync_import_bundle_keyed(c->st, imp, token, &st, &c->err);
 		bool signed_ = token != NULL;
@@ -156,39 +151,39 @@ static int run_sync(struct cli *c)
 			free(token);
 		}
 		if (!ok)
-			return cli_fail(c);
+			return false;
 		if (imp)
 			print_stats(c, &st, NULL);
 		else if (!c->json)
-			printf("wrote %s bundle %s\n", signed_ ? "a signed" : "an unsigned", exp);
-		return 0;
+			fprintf(c->out, "wrote %s bundle %s\n", signed_ ? "a signed" : "an unsigned", exp);
+		return true;
 	}
 
 	struct node_info ni;
 	if (!store_node(c->st, &ni, &c->err))
-		return cli_fail(c);
+		return false;
 	if (!conf.server[0]) {
 		err_set(&c->err, ERR_USAGE,
 			"no hub: give --server URL or set sync.server in the config file");
-		return cli_fail(c);
+		return false;
 	}
 	if (!conf.token_file[0]) {
 		err_set(&c->err, ERR_USAGE,
 			"no token: give --token-file FILE or set sync.token_file in the config file");
-		return cli_fail(c);
+		return false;
 	}
 	char *token;
 	if (!sync_read_token(conf.token_file, &token, &c->err))
-		return cli_fail(c);
+		return false;
 	struct http_client *h;
 	bool made = http_client_new(conf.server, token, conf.ca_file, &h, &c->err);
 	memset(token, 0, strlen(token));
 	free(token);
 	if (!made)
-		return cli_fail(c);
+		return false;
 	srand((unsigned)(time(NULL) ^ getpid()));
 	struct sync_transport t = http_transport(h);
-	int rc = 0;
+	bool ok = true;
 	for (int attempt = 0;; attempt++) {
 		memset(&st, 0, sizeof st);
 		struct err e = {0};
@@ -198,27 +193,27 @@ static int run_sync(struct cli *c)
 		}
 		if (once || !http_retryable(h)) {
 			c->err = e;
-			rc = cli_fail(c);
+			ok = false;
 			break;
 		}
 		int ms = sync_backoff_ms(attempt, http_last_retry_after(h));
-		fprintf(stderr, "dutydesk sync: %s; retrying in %.1f s\n", e.msg, ms / 1000.0);
+		cmd_say(c, "dutydesk sync: %s; retrying in %.1f s\n", e.msg, ms / 1000.0);
 		struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000};
 		while (nanosleep(&ts, &ts) != 0)
 			;
 	}
 	http_client_free(h);
-	return rc;
+	return ok;
 }
 
 /* ---- conflicts ---- */
 
-static int run_conflicts(struct cli *c)
+static bool exec_conflicts(struct cmd_ctx *c)
 {
-	bool all = cli_opt(c, "all") != NULL;
+	bool all = cmd_opt(c, "all") != NULL;
 	json_t *rows = sync_conflicts(c->st, all, &c->err);
 	if (!rows)
-		return cli_fail(c);
+		return false;
 	size_t k;
 	json_t *r;
 	json_array_foreach(rows, k, r) {
@@ -238,9 +233,9 @@ static int run_conflicts(struct cli *c)
 							: "to review"));
 		}
 		if (!json_array_size(rows)) {
-			printf(all ? "no conflicts recorded\n" : "no conflicts to review\n");
+			fprintf(c->out, all ? "no conflicts recorded\n" : "no conflicts to review\n");
 			json_decref(rows);
-			return 0;
+			return true;
 		}
 	}
 	static const struct out_col cols[] = {
@@ -252,44 +247,42 @@ static int run_conflicts(struct cli *c)
 	};
 	out_table(c, rows, cols, ARRAY_LEN(cols));
 	json_decref(rows);
-	return 0;
+	return true;
 }
 
-static int run_resolve(struct cli *c)
+static bool exec_resolve(struct cmd_ctx *c)
 {
-	if (!cli_opt(c, "keep") == !cli_opt(c, "take-lost")) {
+	if (!cmd_opt(c, "keep") == !cmd_opt(c, "take-lost")) {
 		err_set(&c->err, ERR_USAGE, "give either --keep or --take-lost");
-		return cli_fail(c);
+		return false;
 	}
 	long long id;
 	if (!str_to_ll(c->args[0], 1, INT64_MAX, &id)) {
 		err_set(&c->err, ERR_USAGE, "'%s': expected a conflict number", c->args[0]);
-		return cli_fail(c);
+		return false;
 	}
 	int64_t state; /* 0 no such conflict, 1 to review, 2 resolved */
-	if (!store_int(c->st, &c->err, &state,
-		       "SELECT coalesce((SELECT (reviewed != 0) + 1 FROM sync_conflict WHERE id = ?), 0)",
-		       "i", (int64_t)id))
-		return cli_fail(c);
+	if (!q_conflict_state(c->st, (int64_t)id, &state, &c->err))
+		return false;
 	if (!state) {
 		err_set(&c->err, ERR_FAIL, "conflict %lld: no such conflict (see dutydesk conflicts)",
 			id);
-		return cli_fail(c);
+		return false;
 	}
 	if (state == 2) {
 		err_set(&c->err, ERR_FAIL, "conflict %lld: resolved already", id);
-		return cli_fail(c);
+		return false;
 	}
-	bool take = cli_opt(c, "take-lost") != NULL;
+	bool take = cmd_opt(c, "take-lost") != NULL;
 	if (!sync_conflict_resolve(c->st, id, take, &c->err))
-		return cli_fail(c);
+		return false;
 	if (!c->json)
-		printf("conflict %lld resolved: %s\n", id,
+		fprintf(c->out, "conflict %lld resolved: %s\n", id,
 		       take ? "the lost value is back and will sync" : "the kept value stays");
-	return 0;
+	return true;
 }
 
-static const struct cli_opt sync_opts[] = {
+static const struct cmd_opt sync_opts[] = {
 	{"server", "URL", NULL, "the hub, e.g. https://hub.county.example:8443 (overrides sync.server)"},
 	{"token-file", "FILE", NULL, "file holding this node's token (overrides sync.token_file)"},
 	{"ca-file", "FILE", NULL, "CA certificate(s) to trust for the hub (overrides sync.ca_file)"},
@@ -300,22 +293,38 @@ static const struct cli_opt sync_opts[] = {
 	{"import-bundle", "FILE", NULL, "merge the ops of a bundle FILE (twice is harmless; a signed one needs the token)"},
 	{NULL, NULL, NULL, NULL},
 };
-static const struct cli_opt conflicts_opts[] = {
+static const struct cmd_opt conflicts_opts[] = {
 	{"all", NULL, NULL, "resolved ones too"},
 	{NULL, NULL, NULL, NULL},
 };
-static const struct cli_opt resolve_opts[] = {
+static const struct cmd_opt resolve_opts[] = {
 	{"keep", NULL, NULL, "keep the value that won"},
 	{"take-lost", NULL, NULL, "put the lost value back (a new edit, synced)"},
 	{NULL, NULL, NULL, NULL},
 };
 
-const struct cli_cmd cmds_sync[] = {
-	{"sync", NULL, NULL, 0, 0, "push this node's ops to the hub and pull the others'", NULL,
-	 sync_opts, 0, run_sync},
-	{"conflicts", "resolve", "ID", 1, 1, "keep the winning value, or take the lost one", NULL,
-	 resolve_opts, 0, run_resolve},
-	{"conflicts", NULL, NULL, 0, 0, "values that lost a merge, for review", NULL,
-	 conflicts_opts, 0, run_conflicts},
-	{NULL, NULL, NULL, 0, 0, NULL, NULL, NULL, 0, NULL},
+/* Each step of a sync commits by itself (a dropped link loses nothing),
+ * and a bundle is merged in a transaction of its own. */
+const struct cmd cmd_sync = {
+	.group = "sync",
+	.summary = "push this node's ops to the hub and pull the others'",
+	.opts = sync_opts,
+	.flags = CMD_OWNTX,
+	.exec = exec_sync,
+};
+
+const struct cmd cmd_conflicts_resolve = {
+	.group = "conflicts", .verb = "resolve",
+	.args = "ID", .nargs_min = 1, .nargs_max = 1,
+	.summary = "keep the winning value, or take the lost one",
+	.opts = resolve_opts,
+	.flags = CMD_OWNTX,
+	.exec = exec_resolve,
+};
+
+const struct cmd cmd_conflicts = {
+	.group = "conflicts",
+	.summary = "values that lost a merge, for review",
+	.opts = conflicts_opts,
+	.exec = exec_conflicts,
 };

@@ -5,14 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
+#include "cmd_impl.h"
 #include "dutydesk/dtime.h"
 
-static struct deadline_rules rules;
-static char added[ID_TEXT];
-
 /* "桑壁镇,坡头乡" (names or codes) -> "141032101,141032202" */
-static bool township_codes(struct cli *c, const char *list, struct strbuf *codes)
+static bool township_codes(struct cmd_ctx *c, const char *list, struct strbuf *codes)
 {
 	/* full-width separators (，、) become commas first: strtok splits bytes */
 	struct strbuf norm;
@@ -42,53 +39,53 @@ static bool township_codes(struct cli *c, const char *list, struct strbuf *codes
 	return ok;
 }
 
-static bool do_add(struct cli *c)
+static bool check_add(struct cmd_ctx *c)
 {
+	if (!cmd_opt(c, "colour") || !cmd_opt(c, "townships"))
+		return err_set(&c->err, ERR_USAGE, "--colour and --townships are required");
+	return true;
+}
+
+/* A duty-log entry of kind warning over the townships' codes: it opens the
+ * rules' warning tasks. */
+static bool exec_add(struct cmd_ctx *c)
+{
+	const struct deadline_rules *rules = cmd_rules(c);
+	if (!rules)
+		return false;
+	char added[ID_TEXT];
 	struct strbuf codes;
 	sb_init(&codes);
-	bool ok = township_codes(c, cli_opt(c, "townships"), &codes);
+	bool ok = township_codes(c, cmd_opt(c, "townships"), &codes);
 	if (ok) {
 		const char *colour = json_string_value(json_object_get(c->fields, "colour"));
 		char *text = xasprintf("%s地质灾害气象风险%s预警（%s）",
-				       cli_opt(c, "source") ? cli_opt(c, "source") : "",
-				       enum_label(ENUM_COLOUR, colour, true), cli_opt(c, "townships"));
+				       cmd_opt(c, "source") ? cmd_opt(c, "source") : "",
+				       enum_label(ENUM_COLOUR, colour, true), cmd_opt(c, "townships"));
 		json_object_set_new(c->fields, "kind", json_string("warning"));
 		json_object_set_new(c->fields, "area_codes", json_string(codes.buf));
-		json_object_set_new(c->fields, "area", json_string(cli_opt(c, "townships")));
+		json_object_set_new(c->fields, "area", json_string(cmd_opt(c, "townships")));
 		if (!json_object_get(c->fields, "text"))
 			json_object_set_new(c->fields, "text",
-					    json_string(cli_opt(c, "text") ? cli_opt(c, "text") : text));
+					    json_string(cmd_opt(c, "text") ? cmd_opt(c, "text") : text));
 		free(text);
-		ok = duty_log_add(c->st, &rules, c->fields, added, &c->err);
+		ok = duty_log_add(c->st, rules, c->fields, added, &c->err);
 	}
 	sb_finish(&codes);
+	if (ok && !c->json)
+		fprintf(c->out, "%s\n", added);
 	return ok;
 }
 
-static int run_add(struct cli *c)
-{
-	if (!cli_opt(c, "colour") || !cli_opt(c, "townships")) {
-		err_set(&c->err, ERR_USAGE, "--colour and --townships are required");
-		return cli_fail(c);
-	}
-	if (!rules_load(&rules, &c->err))
-		return cli_fail(c);
-	int rc = cli_tx(c, do_add);
-	deadline_rules_finish(&rules);
-	if (rc == 0 && !c->json)
-		puts(added);
-	return rc;
-}
-
-static int run_points(struct cli *c)
+static bool exec_points(struct cmd_ctx *c)
 {
 	json_t *rows = q_warning_points(c->st, c->nargs ? c->args[0] : NULL, dd_now(), &c->err);
 	if (!rows)
-		return cli_fail(c);
+		return false;
 	if (c->json) {
-		out_json(rows);
+		out_json(c, rows);
 		json_decref(rows);
-		return 0;
+		return true;
 	}
 	long long people = 0, households = 0;
 	size_t i;
@@ -103,13 +100,13 @@ static int run_points(struct cli *c)
 		{"people", "people", true, 0}, {"households", "households", true, 0},
 		{"name", "name", false, 24}};
 	out_table(c, rows, cols, ARRAY_LEN(cols));
-	printf("%zu points, %lld households, %lld people threatened\n", json_array_size(rows),
+	fprintf(c->out, "%zu points, %lld households, %lld people threatened\n", json_array_size(rows),
 	       households, people);
 	json_decref(rows);
-	return 0;
+	return true;
 }
 
-static const struct cli_opt add_opts[] = {
+static const struct cmd_opt add_opts[] = {
 	{"colour", "COLOUR", "colour", "blue, yellow, orange or red (required)"},
 	{"townships", "NAMES", NULL, "the area: townships, comma separated (required)"},
 	{"from", "TIME", "valid_from", "in force from (default now)"},
@@ -118,11 +115,20 @@ static const struct cli_opt add_opts[] = {
 	{"text", "TEXT", NULL, "the warning's words (default: a line naming colour and area)"},
 	{NULL, NULL, NULL, NULL}};
 
-const struct cli_cmd cmds_warning[] = {
-	{"warning", "add", NULL, 0, 0,
-	 "record a geohazard warning over townships (a duty-log entry that opens its tasks)",
-	 &T_DUTY_ENTRY, add_opts, 0, run_add},
-	{"warning", "points", "[ENTRY]", 0, 1,
-	 "the points inside the warnings in force (or one), monitors' phones, people totalled",
-	 NULL, NULL, 0, run_points},
-	{NULL, NULL, NULL, 0, 0, NULL, NULL, NULL, 0, NULL}};
+const struct cmd cmd_warning_add = {
+	.group = "warning", .verb = "add",
+	.summary = "record a geohazard warning over townships (a duty-log entry that opens its tasks)",
+	.table = &T_DUTY_ENTRY,
+	.opts = add_opts,
+	.flags = CMD_WRITES,
+	.check = check_add,
+	.exec = exec_add,
+};
+
+const struct cmd cmd_warning_points = {
+	.group = "warning", .verb = "points",
+	.args = "[ENTRY]", .nargs_min = 0, .nargs_max = 1,
+	.summary = "the points inside the warnings in force (or one), monitors' phones, people "
+		   "totalled",
+	.exec = exec_points,
+};

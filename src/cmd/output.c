@@ -5,7 +5,7 @@
 
 #include "dutydesk/csv.h"
 #include "dutydesk/width.h"
-#include "cli.h"
+#include "cmd_impl.h"
 
 /* Our own local ISO times, "2026-11-28T17:30:00+08:00", read better as
  * "2026-11-28 17:30" in text. */
@@ -40,11 +40,11 @@ char *out_text(json_t *v)
 	return s ? s : xstrdup("");
 }
 
-void out_json(json_t *v)
+void out_json(struct cmd_ctx *c, json_t *v)
 {
 	char *s = json_dumps(v, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY);
 	if (s) {
-		FILE *f = cli_data_out();
+		FILE *f = cmd_data(c);
 		fputs(s, f);
 		fputc('\n', f);
 		fflush(f);
@@ -53,7 +53,7 @@ void out_json(json_t *v)
 }
 
 /* One line of the table: the header when row is NULL. No trailing blanks. */
-static void emit_row(json_t *row, const struct out_col *cols, size_t ncols, const int *w)
+static void emit_row(FILE *f, json_t *row, const struct out_col *cols, size_t ncols, const int *w)
 {
 	struct strbuf sb;
 	sb_init(&sb);
@@ -66,15 +66,15 @@ static void emit_row(json_t *row, const struct out_col *cols, size_t ncols, cons
 	}
 	while (sb.len && sb.buf[sb.len - 1] == ' ')
 		sb.len--;
-	fwrite(sb.buf, 1, sb.len, stdout);
-	fputc('\n', stdout);
+	fwrite(sb.buf, 1, sb.len, f);
+	fputc('\n', f);
 	sb_finish(&sb);
 }
 
-void out_table(struct cli *c, json_t *rows, const struct out_col *cols, size_t ncols)
+void out_table(struct cmd_ctx *c, json_t *rows, const struct out_col *cols, size_t ncols)
 {
 	if (c->json) {
-		out_json(rows);
+		out_json(c, rows);
 		return;
 	}
 	int *w = xcalloc(ncols, sizeof *w);
@@ -94,16 +94,18 @@ void out_table(struct cli *c, json_t *rows, const struct out_col *cols, size_t n
 	for (size_t j = 0; j < ncols; j++)
 		if (cols[j].max && w[j] > cols[j].max)
 			w[j] = cols[j].max;
-	emit_row(NULL, cols, ncols, w);
+	emit_row(c->out, NULL, cols, ncols, w);
 	json_array_foreach(rows, i, r)
-		emit_row(r, cols, ncols, w);
+		emit_row(c->out, r, cols, ncols, w);
+	c->tables++;
+	c->rows += (int)json_array_size(rows);
 	free(w);
 }
 
-void out_record(struct cli *c, json_t *obj, const struct out_col *cols, size_t ncols)
+void out_record(struct cmd_ctx *c, json_t *obj, const struct out_col *cols, size_t ncols)
 {
 	if (c->json) {
-		out_json(obj);
+		out_json(c, obj);
 		return;
 	}
 	int w = 0;
@@ -121,15 +123,17 @@ void out_record(struct cli *c, json_t *obj, const struct out_col *cols, size_t n
 		sb_cell(&sb, cols[j].head, w, false);
 		sb_puts(&sb, "  ");
 		sb_safe(&sb, t);
-		puts(sb.buf);
+		fputs(sb.buf, c->out);
+		fputc('\n', c->out);
 		free(t);
 	}
 	sb_finish(&sb);
 }
 
-void out_csv(json_t *rows, const char *const *keys, const char *(*head)(const char *key))
+void out_csv(struct cmd_ctx *c, json_t *rows, const char *const *keys,
+	     const char *(*head)(const char *key))
 {
-	FILE *f = cli_data_out();
+	FILE *f = cmd_data(c);
 	fputs("\xEF\xBB\xBF", f);
 	for (size_t j = 0; keys[j]; j++) {
 		if (j)
@@ -152,19 +156,17 @@ void out_csv(json_t *rows, const char *const *keys, const char *(*head)(const ch
 	fflush(f);
 }
 
-int out_export(struct cli *c, json_t *rows, const char *const *keys,
-	       const char *(*head)(const char *key))
+bool out_export(struct cmd_ctx *c, json_t *rows, const char *const *keys,
+		const char *(*head)(const char *key))
 {
-	const char *fmt = cli_opt(c, "format") ? cli_opt(c, "format") : "csv";
-	int rc = 0;
-	if (c->json || str_eq(fmt, "json")) {
-		out_json(rows);
-	} else if (str_eq(fmt, "csv")) {
-		out_csv(rows, keys, head);
-	} else {
-		err_set(&c->err, ERR_USAGE, "--format: '%s': expected csv or json", fmt);
-		rc = cli_fail(c);
-	}
+	const char *fmt = cmd_opt(c, "format") ? cmd_opt(c, "format") : "csv";
+	bool ok = true;
+	if (c->json || str_eq(fmt, "json"))
+		out_json(c, rows);
+	else if (str_eq(fmt, "csv"))
+		out_csv(c, rows, keys, head);
+	else
+		ok = err_set(&c->err, ERR_USAGE, "--format: '%s': expected csv or json", fmt);
 	json_decref(rows);
-	return rc;
+	return ok;
 }

@@ -1,0 +1,68 @@
+/* What the verbs share: option values, messages, the deadline rules, and
+ * output as aligned text or JSON. Private to src/cmd. */
+#ifndef DUTYDESK_CMD_IMPL_H
+#define DUTYDESK_CMD_IMPL_H
+
+#include <jansson.h>
+#include <stdio.h>
+
+#include "dutydesk/cmd.h"
+#include "dutydesk/model.h"
+#include "dutydesk/query.h"
+#include "dutydesk/store.h"
+
+/* Text of option name, or NULL when not given. */
+const char *cmd_opt(struct cmd_ctx *c, const char *name);
+/* Parses option name as column col of table t (messages name the option).
+ * New reference, or NULL with c->err set. */
+json_t *cmd_value(struct cmd_ctx *c, const struct table *t, const char *col, const char *name);
+/* The deadline rules: the face's, else loaded once for this context (and
+ * freed with it). NULL with c->err set when they cannot be read. */
+const struct deadline_rules *cmd_rules(struct cmd_ctx *c);
+/* A message (a warning, a row that was skipped) to c->msg, the CLI's
+ * stderr. The CLI makes control and escape bytes in it harmless. */
+void cmd_say(struct cmd_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The stream for data (JSON, CSV), after what was written as text. */
+FILE *cmd_data(struct cmd_ctx *c);
+
+/* ---- output (output.c) ---- */
+struct out_col {
+	const char *key, *head;
+	bool right;
+	int max; /* cells; 0: no cap */
+};
+/* An aligned table of rows by display width, or a JSON array with --json. */
+void out_table(struct cmd_ctx *c, json_t *rows, const struct out_col *cols, size_t ncols);
+/* One record as "key: value" lines, or a JSON object with --json. */
+void out_record(struct cmd_ctx *c, json_t *obj, const struct out_col *cols, size_t ncols);
+/* Rows as CSV for spreadsheet programs: a UTF-8 BOM, the header (heads,
+ * or the keys when heads is NULL), CRLF line ends, RFC 4180 quoting. */
+void out_csv(struct cmd_ctx *c, json_t *rows, const char *const *keys,
+	     const char *(*head)(const char *key));
+/* An export: rows (taken) as --format csv (the default) or json; false
+ * with c->err set on an unknown format. */
+bool out_export(struct cmd_ctx *c, json_t *rows, const char *const *keys,
+		const char *(*head)(const char *key));
+/* A JSON value, pretty, UTF-8 unescaped, to the data stream. */
+void out_json(struct cmd_ctx *c, json_t *v);
+/* A value as display text (heap string). */
+char *out_text(json_t *v);
+
+/* ---- the entries, one per verb (cmd_*.c); cmd.c lists them ---- */
+extern const struct cmd cmd_init, cmd_demo, cmd_stats, cmd_overview, cmd_backup, cmd_restore,
+	cmd_incident_add, cmd_incident_list, cmd_incident_show, cmd_incident_note,
+	cmd_incident_correct, cmd_incident_close, cmd_incident_dispatch, cmd_hazard_list,
+	cmd_hazard_show, cmd_hazard_add, cmd_hazard_inspect, cmd_hazard_households,
+	cmd_hazard_evacuate, cmd_hazard_defect, cmd_hazard_defects, cmd_hazard_verify,
+	cmd_hazard_overdue, cmd_hazard_template, cmd_hazard_export, cmd_hazard_import,
+	cmd_stock_list, cmd_stock_receive, cmd_stock_issue, cmd_stock_transfer, cmd_stock_adjust,
+	cmd_stock_writeoff, cmd_stock_return, cmd_stock_card, cmd_stock_alerts, cmd_shift_start,
+	cmd_shift_handover, cmd_shift_ack, cmd_shift_current, cmd_shift_show, cmd_shift_list,
+	cmd_log_add, cmd_log_list, cmd_task_list, cmd_task_done, cmd_report_incident,
+	cmd_report_daily, cmd_report_shift, cmd_audit, cmd_depot_list, cmd_item_list,
+	cmd_team_list, cmd_expert_list, cmd_who, cmd_import, cmd_export, cmd_plan_list,
+	cmd_plan_show, cmd_plan_validate, cmd_plan_load, cmd_plan_activate, cmd_plan_raise,
+	cmd_plan_check, cmd_plan_status, cmd_plan_close, cmd_plan_report, cmd_warning_add,
+	cmd_warning_points, cmd_sync, cmd_conflicts_resolve, cmd_conflicts;
+
+#endif

@@ -1,0 +1,122 @@
+/* dutydesk import|export: depots, items, teams, experts, contacts and stock
+ * receipts as CSV, checked row by row on the way in. */
+#include <stdio.h>
+
+#include "cmd_impl.h"
+
+static const struct {
+	const char *kind;
+	const struct table *t;
+	const char *fixed_kind; /* hazard kinds */
+	const char *const *cols; /* export columns (input names), NULL-terminated */
+} kinds[] = {
+	{"depots", &T_DEPOT, NULL,
+	 (const char *const[]){"code", "name", "level", "township", "address", "keeper", "phone",
+			       "notes", NULL}},
+	{"items", &T_ITEM, NULL,
+	 (const char *const[]){"code", "name", "category", "national_code", "unit", "min_stock",
+			       "shelf_life_days", NULL}},
+	{"teams", &T_TEAM, NULL,
+	 (const char *const[]){"code", "name", "type", "size", "leader", "phone", "township", "base",
+			       "equipment", "available", NULL}},
+	{"experts", &T_EXPERT, NULL,
+	 (const char *const[]){"code", "name", "field", "org", "phone", "township", NULL}},
+	{"contacts", &T_CONTACT, NULL,
+	 (const char *const[]){"name", "org", "post", "phone", "township", NULL}},
+	{"stock", &T_STOCK_MOVEMENT, "receive", NULL},
+};
+
+static int kind_index(struct cmd_ctx *c, const char *k)
+{
+	for (size_t i = 0; i < ARRAY_LEN(kinds); i++)
+		if (str_eq(kinds[i].kind, k))
+			return (int)i;
+	err_set(&c->err, ERR_USAGE,
+		"'%s': expected depots, items, teams, experts, contacts or stock (receipts)", k);
+	return -1;
+}
+
+static bool check_kind(struct cmd_ctx *c)
+{
+	return kind_index(c, c->args[0]) >= 0;
+}
+
+/* The whole file in one transaction: every row good, or nothing kept;
+ * a dry run checks everything the same way and the runner rolls it back. */
+static bool exec_import(struct cmd_ctx *c)
+{
+	int k = kind_index(c, c->args[0]);
+	struct import_result r = {0};
+	json_t *fixed = kinds[k].fixed_kind
+				? json_pack("{s:s, s:s}", "kind", kinds[k].fixed_kind, "reason", "imported")
+				: NULL;
+	bool ok = import_file(c->st, kinds[k].t, c->args[1], fixed, NULL, &r, &c->err);
+	json_decref(fixed);
+	size_t i;
+	json_t *m;
+	json_array_foreach(r.errors, i, m)
+		cmd_say(c, "%s\n", json_string_value(m));
+	json_decref(r.errors);
+	if (!ok)
+		return false;
+	if (c->dry_run)
+		fprintf(c->out, "%d rows good: %d new, %d changed (dry run: nothing written)\n",
+			r.rows, r.inserted, r.updated);
+	else
+		fprintf(c->out, "%d rows imported: %d new, %d changed, %d unchanged\n", r.rows,
+			r.inserted, r.updated, r.rows - r.inserted - r.updated);
+	return true;
+}
+
+static bool exec_export(struct cmd_ctx *c)
+{
+	int k = kind_index(c, c->args[0]);
+	if (k < 0)
+		return false;
+	json_t *rows;
+	const struct table *t = kinds[k].t;
+	if (t == &T_DEPOT)
+		rows = q_depots(c->st, &c->err);
+	else if (t == &T_ITEM)
+		rows = q_items(c->st, NULL, &c->err);
+	else if (t == &T_TEAM)
+		rows = q_teams(c->st, NULL, NULL, false, &c->err);
+	else if (t == &T_EXPERT)
+		rows = q_experts(c->st, NULL, NULL, &c->err);
+	else if (t == &T_CONTACT)
+		rows = q_contacts_export(c->st, &c->err);
+	else /* stock: what is on hand, per lot, in the import's own columns */
+		rows = q_stock_lots_export(c->st, &c->err);
+	if (!rows)
+		return false;
+	static const char *const stock_cols[] = {"depot", "item", "qty", "batch", "expiry", NULL};
+	return out_export(c, rows, kinds[k].cols ? kinds[k].cols : stock_cols, NULL);
+}
+
+#define KINDS "depots items teams experts contacts stock"
+
+static const struct cmd_opt import_opts[] = {
+	{"dry-run", NULL, NULL, "check every row and report; write nothing"},
+	{NULL, NULL, NULL, NULL}};
+static const struct cmd_opt export_opts[] = {
+	{"format", "FMT", NULL, "csv (default; import reads it back) or json", CV_WORDS, "csv json"},
+	{NULL, NULL, NULL, NULL}};
+
+const struct cmd cmd_import = {
+	.group = "import",
+	.args = "KIND FILE", .nargs_min = 2, .nargs_max = 2, .argv = {CV_WORDS}, .words = KINDS,
+	.summary = "import depots, items, teams, experts, contacts or stock receipts from CSV",
+	.opts = import_opts,
+	.flags = CMD_WRITES | CMD_DRYRUN,
+	.check = check_kind,
+	.exec = exec_import,
+};
+
+const struct cmd cmd_export = {
+	.group = "export",
+	.args = "KIND", .nargs_min = 1, .nargs_max = 1, .argv = {CV_WORDS}, .words = KINDS,
+	.summary = "export depots, items, teams, experts, contacts, or stock on hand per lot (as "
+		   "receipts for a new database: importing them again receives them again)",
+	.opts = export_opts,
+	.exec = exec_export,
+};

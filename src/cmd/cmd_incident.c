@@ -1,0 +1,375 @@
+/* dutydesk incident add|list|show|note|correct|close|dispatch */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd_impl.h"
+
+static const struct out_col list_cols[] = {
+	{"number", "number", false, 0},   {"received_at", "received", false, 16},
+	{"level", "level", false, 0},     {"status", "status", false, 0},
+	{"type_name", "type", false, 10}, {"township", "township", false, 8},
+	{"due", "next due", false, 34}, {"title", "title", false, 40}};
+
+static const struct out_col show_cols[] = {
+	{"number", "number", false, 0},	      {"title", "title", false, 0},
+	{"type_name", "type", false, 0},      {"class", "class", false, 0},
+	{"level", "level", false, 0},	      {"status", "status", false, 0},
+	{"township", "township", false, 0},   {"village", "village", false, 0},
+	{"place", "place", false, 0},	      {"received_at", "received", false, 0},
+	{"occurred_at", "occurred", false, 0}, {"channel", "channel", false, 0},
+	{"reporter", "reporter", false, 0},   {"reporter_phone", "phone", false, 0},
+	{"reporter_unit", "unit", false, 0},  {"deaths", "deaths", true, 0},
+	{"injured", "injured", true, 0},      {"missing", "missing", true, 0},
+	{"trapped", "trapped", true, 0},      {"evacuated", "evacuated", true, 0},
+	{"affected", "affected", true, 0},    {"loss_10k", "loss (10k yuan)", true, 0},
+	{"closed_at", "closed", false, 0}};
+
+static const struct out_col timeline_cols[] = {
+	{"created_at", "time", false, 16}, {"kind", "entry", false, 0},
+	{"author", "by", false, 10},       {"text", "text", false, 60}};
+
+static bool exec_add(struct cmd_ctx *c)
+{
+	char number[64];
+	if (!incident_add(c->st, c->fields, cmd_opt(c, "note"), number, &c->err))
+		return false;
+	const char *dup = json_string_value(json_object_get(c->fields, "duplicate_of"));
+	if (c->json) {
+		json_t *o = json_pack("{s:s, s:s?}", "number", number, "duplicate_of", dup);
+		out_json(c, o);
+		json_decref(o);
+	} else {
+		fprintf(c->out, "%s\n", number);
+	}
+	if (dup)
+		cmd_say(c, "dutydesk incident add: warning: likely the same call as %s "
+			   "(same type and township, or the same caller, within 30 minutes)\n",
+			dup);
+	return true;
+}
+
+static bool exec_list(struct cmd_ctx *c)
+{
+	struct incident_filter f = {.open_only = cmd_opt(c, "open") != NULL};
+	char town[16];
+	long long limit = 0;
+	if (cmd_opt(c, "township")) {
+		if (!q_township(c->st, cmd_opt(c, "township"), town, &c->err))
+			return err_prefix(&c->err, "--township"), false;
+		f.township_code = town;
+	}
+	if (cmd_opt(c, "since")) {
+		json_t *v = cmd_value(c, &T_INCIDENT, "received_at", "since");
+		if (!v)
+			return false;
+		f.since = json_integer_value(v);
+		json_decref(v);
+	}
+	if (cmd_opt(c, "limit") && !str_to_ll(cmd_opt(c, "limit"), 1, 1000000000, &limit)) {
+		err_set(&c->err, ERR_USAGE, "--limit: '%s': expected a whole number above 0",
+			cmd_opt(c, "limit"));
+		return false;
+	}
+	f.limit = limit;
+	const struct deadline_rules *rules = cmd_rules(c);
+	json_t *rows = rules ? incident_list(c->st, rules, &f, &c->err) : NULL;
+	if (!rows)
+		return false;
+	size_t i;
+	json_t *r;
+	json_array_foreach(rows, i, r) {
+		/* "OVERDUE first_report 11-28 17:30" */
+		const char *what = json_string_value(json_object_get(r, "next_due_what"));
+		const char *at = json_string_value(json_object_get(r, "next_due"));
+		if (what && at) {
+			char buf[96];
+			snprintf(buf, sizeof buf, "%s%s %.5s %.5s",
+				 json_is_true(json_object_get(r, "overdue")) ? "OVERDUE " : "", what, at + 5,
+				 at + 11);
+			json_object_set_new(r, "due", json_string(buf));
+		}
+	}
+	if (c->json)
+		json_array_foreach(rows, i, r)
+			json_object_del(r, "due");
+	out_table(c, rows, list_cols, ARRAY_LEN(list_cols));
+	json_decref(rows);
+	return true;
+}
+
+static bool exec_show(struct cmd_ctx *c)
+{
+	json_t *r = q_incident_show(c->st, c->args[0], &c->err);
+	if (!r)
+		return false;
+	if (json_is_null(r)) {
+		err_set(&c->err, ERR_FAIL, "incident '%s': no such incident", c->args[0]);
+		return false;
+	}
+	out_record(c, r, show_cols, ARRAY_LEN(show_cols));
+	if (!c->json) {
+		fputc('\n', c->out);
+		out_table(c, json_object_get(r, "timeline"), timeline_cols, ARRAY_LEN(timeline_cols));
+		static const struct out_col stock_cols[] = {
+			{"item_code", "item", false, 0}, {"item", "name", false, 16},
+			{"sent", "sent", true, 0}, {"returned", "returned", true, 0},
+			{"unit", "unit", false, 0}};
+		if (json_array_size(json_object_get(r, "stock"))) {
+			fputc('\n', c->out);
+			out_table(c, json_object_get(r, "stock"), stock_cols, ARRAY_LEN(stock_cols));
+		}
+	}
+	json_decref(r);
+	return true;
+}
+
+static bool exec_note(struct cmd_ctx *c)
+{
+	const char *kind = "note";
+	if (cmd_opt(c, "kind")) {
+		const struct enum_value *v = enum_find(ENUM_TIMELINE_KIND, cmd_opt(c, "kind"));
+		static const char *const allowed[] = {"note", "action", "dispatch", "instruction",
+						      "first_report", "follow_up", "final_report"};
+		bool ok = false;
+		for (size_t i = 0; v && i < ARRAY_LEN(allowed); i++)
+			ok = ok || str_eq(v->id, allowed[i]);
+		if (!ok)
+			return err_set(&c->err, ERR_USAGE,
+				       "--kind: '%s': expected note|action|dispatch|instruction|"
+				       "first_report|follow_up|final_report", cmd_opt(c, "kind"));
+		kind = v->id;
+	}
+	const char *via = NULL;
+	if (cmd_opt(c, "via")) {
+		const struct enum_value *v = enum_find(ENUM_VIA, cmd_opt(c, "via"));
+		if (!v)
+			return err_set(&c->err, ERR_USAGE, "--via: '%s': expected phone|written|fax|system",
+				       cmd_opt(c, "via"));
+		via = v->id;
+	}
+	json_t *fig = json_object();
+	static const char *const keys[] = {"deaths", "injured", "missing", "trapped", "evacuated"};
+	for (size_t i = 0; i < ARRAY_LEN(keys); i++) {
+		if (!cmd_opt(c, keys[i]))
+			continue;
+		json_t *v = cmd_value(c, &T_TIMELINE, keys[i], keys[i]);
+		if (!v) {
+			json_decref(fig);
+			return false;
+		}
+		json_object_set_new(fig, keys[i], v);
+	}
+	int seq = 0;
+	bool ok = incident_report(c->st, c->args[0], kind, via, c->nargs > 1 ? c->args[1] : NULL,
+				  fig, &seq, &c->err);
+	json_decref(fig);
+	if (ok && seq && !c->json) {
+		char cn[16];
+		fprintf(c->out, "续报%s\n", cn_numeral(seq, cn, sizeof cn));
+	}
+	return ok;
+}
+
+static bool exec_correct(struct cmd_ctx *c)
+{
+	return incident_correct(c->st, c->args[0], c->args[1], c->args[2], &c->err);
+}
+
+static bool exec_close(struct cmd_ctx *c)
+{
+	return incident_close(c->st, c->args[0], cmd_opt(c, "note"), &c->err);
+}
+
+/* ---- dispatch ---- */
+
+/* "WZ-0501:20,WZ-0503:50" */
+static bool parse_items(struct cmd_ctx *c, struct dispatch_line **out, size_t *n)
+{
+	const char *s = cmd_opt(c, "items");
+	*out = NULL;
+	*n = 0;
+	if (str_empty(s))
+		return err_set(&c->err, ERR_USAGE, "--items is required, like WZ-0501:20,WZ-0503:50");
+	char *copy = xstrdup(s), *save = NULL;
+	bool ok = true;
+	for (char *tok = strtok_r(copy, ",", &save); tok && ok; tok = strtok_r(NULL, ",", &save)) {
+		char *colon = strrchr(tok, ':');
+		long long q;
+		if (!colon || colon == tok || !str_to_ll(colon + 1, 1, 1000000000, &q)) {
+			ok = err_set(&c->err, ERR_USAGE, "--items: '%s': expected CODE:QTY", tok);
+			break;
+		}
+		*colon = '\0';
+		*out = xrealloc(*out, (*n + 1) * sizeof **out);
+		snprintf((*out)[*n].item_code, sizeof(*out)[*n].item_code, "%s", tok);
+		(*out)[*n].qty = q;
+		(*n)++;
+	}
+	free(copy);
+	return ok;
+}
+
+/* The items are read before the write lock is taken: a typo fails at once. */
+static bool check_dispatch(struct cmd_ctx *c)
+{
+	struct dispatch_line *lines;
+	size_t n;
+	bool ok = parse_items(c, &lines, &n);
+	free(lines);
+	return ok;
+}
+
+/* Where each item comes from, then (not for a dry run) the issues and the
+ * timeline entry. */
+static bool exec_dispatch(struct cmd_ctx *c)
+{
+	struct dispatch_line *lines;
+	size_t n;
+	if (!parse_items(c, &lines, &n)) {
+		free(lines);
+		return false;
+	}
+	json_t *plan = dispatch_plan(c->st, c->args[0], lines, n, cmd_opt(c, "depot"), &c->err);
+	free(lines);
+	if (!plan)
+		return false;
+	if (!c->dry_run && !dispatch_commit(c->st, c->args[0], plan, cmd_opt(c, "note"), &c->err)) {
+		json_decref(plan);
+		return false;
+	}
+	static const struct out_col cols[] = {
+		{"depot_code", "depot", false, 0}, {"depot", "name", false, 20},
+		{"item_code", "item", false, 0}, {"item", "name", false, 12},
+		{"qty", "qty", true, 0}, {"unit", "unit", false, 0}};
+	if (!c->json)
+		fprintf(c->out, "%s\n", c->dry_run ? "would send (nothing written):" : "sent:");
+	out_table(c, plan, cols, ARRAY_LEN(cols));
+	json_decref(plan);
+	return true;
+}
+
+static const struct cmd_opt add_opts[] = {
+	{"title", "TEXT", "title", "what happened, in a few words (required)"},
+	{"type", "TYPE", "type", "incident type: landslide, collapse, flood, gas_leak, ... or 滑坡 (required)"},
+	{"level", "LEVEL", "level", "I|II|III|IV or pending (特别重大|重大|较大|一般|待定)"},
+	{"township", "NAME|CODE", "township_code", "township where it happened"},
+	{"village", "NAME|CODE", "village_code", "village where it happened"},
+	{"place", "TEXT", "place", "place, in words"},
+	{"at", "TIME", "occurred_at", "when it happened: 2026-11-28 17:30, 17:30 or ISO 8601"},
+	{"channel", "HOW", "channel", "phone|fax|national_system|sms|in_person|higher_level"},
+	{"reporter", "NAME", "reporter", "who reported it"},
+	{"phone", "PHONE", "reporter_phone", "the reporter's phone"},
+	{"unit", "TEXT", "reporter_unit", "the reporting unit"},
+	{"deaths", "N", "deaths", "people dead"},
+	{"injured", "N", "injured", "people injured"},
+	{"missing", "N", "missing", "people missing"},
+	{"trapped", "N", "trapped", "people trapped"},
+	{"evacuated", "N", "evacuated", "people evacuated"},
+	{"affected", "N", "affected", "people affected"},
+	{"loss", "N", "loss_10k", "direct loss, in 10k yuan"},
+	{"post", "TEXT", "reporter_post", "the reporter's post"},
+	{"hazard", "CODE", "hazard_id", "the registered hazard point it happened at"},
+	{"cause", "TEXT", "cause", "cause"},
+	{"course", "TEXT", "course", "what happened, in order"},
+	{"measures", "TEXT", "measures", "measures already taken"},
+	{"trend", "TEXT", "trend", "how it may develop"},
+	{"told", "TEXT", "told", "leaders and units the caller has already told"},
+	{"lon", "DEG", "lon", "longitude"},
+	{"lat", "DEG", "lat", "latitude"},
+	{"note", "TEXT", NULL, "the caller's account, for the first timeline entry"},
+	{NULL, NULL, NULL, NULL}};
+
+static const struct cmd_opt list_opts[] = {
+	{"open", NULL, NULL, "only open incidents"},
+	{"township", "NAME|CODE", NULL, "only this township", CV_TOWNSHIP},
+	{"since", "TIME", NULL, "only those received since TIME"},
+	{"limit", "N", NULL, "at most N, newest first"},
+	{NULL, NULL, NULL, NULL}};
+
+static const struct cmd_opt note_opts[] = {
+	{"kind", "KIND", NULL, "note (default), action, dispatch, instruction, first_report, "
+			       "follow_up or final_report", CV_WORDS,
+	 "note action dispatch instruction first_report follow_up final_report"},
+	{"via", "HOW", NULL, "how a report went up: phone, written, fax, system", CV_WORDS,
+	 "phone written fax system"},
+	{"deaths", "N", NULL, "deaths now (changes the incident's figures)"},
+	{"injured", "N", NULL, "injured now"},
+	{"missing", "N", NULL, "missing now"},
+	{"trapped", "N", NULL, "trapped now"},
+	{"evacuated", "N", NULL, "evacuated now"},
+	{NULL, NULL, NULL, NULL}};
+
+static const struct cmd_opt close_opts[] = {
+	{"note", "TEXT", NULL, "closing remark for the timeline"}, {NULL, NULL, NULL, NULL}};
+
+static const struct cmd_opt dispatch_opts[] = {
+	{"items", "CODE:QTY,...", NULL, "what to send (required)"},
+	{"depot", "CODE", NULL, "only from this depot (default: nearest first)", CV_DEPOT},
+	{"note", "TEXT", NULL, "timeline text (the items are appended)"},
+	{"dry-run", NULL, NULL, "show where it would come from; write nothing"},
+	{NULL, NULL, NULL, NULL}};
+
+const struct cmd cmd_incident_add = {
+	.group = "incident", .verb = "add",
+	.summary = "record a new incident; prints its number",
+	.table = &T_INCIDENT,
+	.opts = add_opts,
+	.flags = CMD_RECORD | CMD_WRITES,
+	.exec = exec_add,
+};
+
+const struct cmd cmd_incident_list = {
+	.group = "incident", .verb = "list",
+	.summary = "list incidents, newest first",
+	.table = &T_INCIDENT,
+	.opts = list_opts,
+	.exec = exec_list,
+};
+
+const struct cmd cmd_incident_show = {
+	.group = "incident", .verb = "show",
+	.args = "N", .nargs_min = 1, .nargs_max = 1, .argv = {CV_INCIDENT},
+	.summary = "an incident with its timeline",
+	.table = &T_INCIDENT,
+	.exec = exec_show,
+};
+
+const struct cmd cmd_incident_note = {
+	.group = "incident", .verb = "note",
+	.args = "N [TEXT]", .nargs_min = 1, .nargs_max = 2, .argv = {CV_INCIDENT},
+	.summary = "add an entry or a report to an incident's timeline",
+	.table = &T_INCIDENT,
+	.opts = note_opts,
+	.flags = CMD_WRITES,
+	.exec = exec_note,
+};
+
+const struct cmd cmd_incident_correct = {
+	.group = "incident", .verb = "correct",
+	.args = "N ENTRY TEXT", .nargs_min = 3, .nargs_max = 3, .argv = {CV_INCIDENT},
+	.summary = "strike a timeline entry with a correction",
+	.table = &T_INCIDENT,
+	.flags = CMD_WRITES,
+	.exec = exec_correct,
+};
+
+const struct cmd cmd_incident_close = {
+	.group = "incident", .verb = "close",
+	.args = "N", .nargs_min = 1, .nargs_max = 1, .argv = {CV_INCIDENT},
+	.summary = "close an incident",
+	.table = &T_INCIDENT,
+	.opts = close_opts,
+	.flags = CMD_WRITES,
+	.exec = exec_close,
+};
+
+const struct cmd cmd_incident_dispatch = {
+	.group = "incident", .verb = "dispatch",
+	.args = "N", .nargs_min = 1, .nargs_max = 1, .argv = {CV_INCIDENT},
+	.summary = "send stock to an incident (nearest depots first)",
+	.opts = dispatch_opts,
+	.flags = CMD_WRITES | CMD_DRYRUN,
+	.check = check_dispatch,
+	.exec = exec_dispatch,
+};

@@ -1,0 +1,108 @@
+/* dutydesk report incident|daily|shift: the texts that go up the line
+ * (首报/续报/终报, 值班日报, 交接班记录) as text, Markdown, CSV or JSON. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd_impl.h"
+#include "dutydesk/dtime.h"
+#include "dutydesk/report.h"
+
+static bool format_of(struct cmd_ctx *c, enum report_format *f)
+{
+	*f = c->json ? FMT_JSON : FMT_TEXT;
+	if (cmd_opt(c, "format") && !report_format_parse(cmd_opt(c, "format"), f))
+		return err_set(&c->err, ERR_USAGE, "--format: '%s': expected text, md, csv or json",
+			       cmd_opt(c, "format"));
+	return true;
+}
+
+/* The report when made (out is freed either way); ok passed on. */
+static bool emit(struct cmd_ctx *c, bool ok, struct strbuf *out)
+{
+	if (ok)
+		fputs(out->buf ? out->buf : "", c->json ? cmd_data(c) : c->out);
+	sb_finish(out);
+	return ok;
+}
+
+static bool exec_report_incident(struct cmd_ctx *c)
+{
+	enum report_format f;
+	struct strbuf out;
+	sb_init(&out);
+	return emit(c, format_of(c, &f) && report_incident(c->st, c->args[0], f, &out, &c->err), &out);
+}
+
+static bool exec_report_daily(struct cmd_ctx *c)
+{
+	enum report_format f;
+	char today[11];
+	int cutoff = 8 * 60;
+	const char *cut = cmd_opt(c, "cutoff");
+	if (cut) {
+		int h, m;
+		char end;
+		if (sscanf(cut, "%2d:%2d%c", &h, &m, &end) != 2 || strlen(cut) != 5 || h < 0 ||
+		    h > 23 || m < 0 || m > 59) {
+			err_set(&c->err, ERR_USAGE, "--cutoff: '%s': expected a time of day like 08:00",
+				cut);
+			return false;
+		}
+		cutoff = h * 60 + m;
+	}
+	dd_date_local(dd_now(), today, sizeof today);
+	struct strbuf out;
+	sb_init(&out);
+	const struct deadline_rules *rules;
+	if (!format_of(c, &f) || !(rules = cmd_rules(c)))
+		return emit(c, false, &out);
+	bool ok = report_daily(c->st, rules, cmd_opt(c, "date") ? cmd_opt(c, "date") : today,
+			       cutoff, f, &out, &c->err);
+	if (!ok && cmd_opt(c, "date"))
+		err_prefix(&c->err, "--date"), c->err.code = ERR_USAGE;
+	return emit(c, ok, &out);
+}
+
+static bool exec_report_shift(struct cmd_ctx *c)
+{
+	enum report_format f;
+	struct strbuf out;
+	sb_init(&out);
+	return emit(c, format_of(c, &f) &&
+			       report_shift(c->st, c->nargs ? c->args[0] : "last", f, &out, &c->err),
+		    &out);
+}
+
+#define FORMATS "text md csv json"
+
+static const struct cmd_opt format_opts[] = {
+	{"format", "FMT", NULL, "text (default), md, csv or json", CV_WORDS, FORMATS},
+	{NULL, NULL, NULL, NULL}};
+static const struct cmd_opt daily_opts[] = {
+	{"date", "DATE", NULL, "the report's day (default today)"},
+	{"cutoff", "HH:MM", NULL, "the day runs from the previous day's cutoff (default 08:00)"},
+	{"format", "FMT", NULL, "text (default), md, csv or json", CV_WORDS, FORMATS},
+	{NULL, NULL, NULL, NULL}};
+
+const struct cmd cmd_report_incident = {
+	.group = "report", .verb = "incident",
+	.args = "N", .nargs_min = 1, .nargs_max = 1, .argv = {CV_INCIDENT},
+	.summary = "the 首报/续报/终报 text for the latest state",
+	.opts = format_opts,
+	.exec = exec_report_incident,
+};
+
+const struct cmd cmd_report_daily = {
+	.group = "report", .verb = "daily",
+	.summary = "the daily duty report (值班日报)",
+	.opts = daily_opts,
+	.exec = exec_report_daily,
+};
+
+const struct cmd cmd_report_shift = {
+	.group = "report", .verb = "shift",
+	.args = "[ID]", .nargs_min = 0, .nargs_max = 1,
+	.summary = "a shift's handover record (default: the last)",
+	.opts = format_opts,
+	.exec = exec_report_shift,
+};

@@ -1,0 +1,198 @@
+/* dutydesk depot|item|team|expert list and who: the resources a duty
+ * officer calls on, and who to call for an incident. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd_impl.h"
+#include "dutydesk/dtime.h"
+#include "dutydesk/width.h"
+
+/* ---- lists ---- */
+
+/* A list with its times and flags presented; rows taken. */
+static bool list(struct cmd_ctx *c, json_t *rows, const struct out_col *cols, size_t n)
+{
+	if (!rows)
+		return false;
+	q_present(rows);
+	out_table(c, rows, cols, n);
+	json_decref(rows);
+	return true;
+}
+
+static bool exec_depots(struct cmd_ctx *c)
+{
+	static const struct out_col cols[] = {
+		{"code", "code", false, 0}, {"name", "name", false, 24}, {"level", "level", false, 0},
+		{"township", "township", false, 8}, {"keeper", "keeper", false, 8},
+		{"phone", "phone", false, 0}, {"address", "address", false, 30}};
+	return list(c, q_depots(c->st, &c->err), cols, ARRAY_LEN(cols));
+}
+
+static bool exec_items(struct cmd_ctx *c)
+{
+	const char *cat = NULL;
+	if (cmd_opt(c, "category")) {
+		const struct enum_value *v = enum_find(ENUM_ITEM_CATEGORY, cmd_opt(c, "category"));
+		if (!v) {
+			char buf[400];
+			err_set(&c->err, ERR_USAGE, "--category: '%s': expected one of %s",
+				cmd_opt(c, "category"), enum_ids(ENUM_ITEM_CATEGORY, buf, sizeof buf));
+			return false;
+		}
+		cat = v->id;
+	}
+	static const struct out_col cols[] = {
+		{"code", "code", false, 0}, {"name", "name", false, 16}, {"category", "category", false, 0},
+		{"unit", "unit", false, 0}, {"min_stock", "min", true, 0},
+		{"shelf_life_days", "shelf life (days)", true, 0}};
+	return list(c, q_items(c->st, cat, &c->err), cols, ARRAY_LEN(cols));
+}
+
+static bool township_opt(struct cmd_ctx *c, char code[16], const char **out)
+{
+	*out = NULL;
+	if (!cmd_opt(c, "township"))
+		return true;
+	if (!q_township(c->st, cmd_opt(c, "township"), code, &c->err)) {
+		err_prefix(&c->err, "--township");
+		return false;
+	}
+	*out = code;
+	return true;
+}
+
+static const struct out_col team_cols[] = {
+	{"code", "code", false, 0},	    {"name", "name", false, 22}, {"type", "type", false, 0},
+	{"size", "size", true, 0},	    {"leader", "leader", false, 8},
+	{"phone", "phone", false, 0},	    {"township", "township", false, 8},
+	{"available", "available", false, 0}};
+static const struct out_col expert_cols[] = {
+	{"code", "code", false, 0},  {"name", "name", false, 8}, {"field", "field", false, 0},
+	{"org", "organisation", false, 20}, {"phone", "phone", false, 0},
+	{"township", "township", false, 8}};
+
+static bool exec_teams(struct cmd_ctx *c)
+{
+	char town[16];
+	const char *tc, *type = NULL;
+	if (!township_opt(c, town, &tc))
+		return false;
+	if (cmd_opt(c, "type")) {
+		const struct enum_value *v = enum_find(ENUM_TEAM_TYPE, cmd_opt(c, "type"));
+		if (!v) {
+			char buf[300];
+			err_set(&c->err, ERR_USAGE, "--type: '%s': expected one of %s", cmd_opt(c, "type"),
+				enum_ids(ENUM_TEAM_TYPE, buf, sizeof buf));
+			return false;
+		}
+		type = v->id;
+	}
+	return list(c, q_teams(c->st, type, tc, cmd_opt(c, "available") != NULL, &c->err),
+		    team_cols, ARRAY_LEN(team_cols));
+}
+
+static bool exec_experts(struct cmd_ctx *c)
+{
+	char town[16];
+	const char *tc;
+	if (!township_opt(c, town, &tc))
+		return false;
+	return list(c, q_experts(c->st, cmd_opt(c, "field"), tc, &c->err), expert_cols,
+		    ARRAY_LEN(expert_cols));
+}
+
+/* who can I call for a landslide in 桑壁镇 */
+static bool exec_who(struct cmd_ctx *c)
+{
+	char town[16], type[64] = "";
+	const char *tc = NULL;
+	if (cmd_opt(c, "incident")) {
+		json_t *r = q_incident_show(c->st, cmd_opt(c, "incident"), &c->err);
+		if (!r || json_is_null(r)) {
+			if (r)
+				err_set(&c->err, ERR_FAIL, "incident '%s': no such incident",
+					cmd_opt(c, "incident"));
+			json_decref(r);
+			return false;
+		}
+		snprintf(type, sizeof type, "%s", json_string_value(json_object_get(r, "type")));
+		snprintf(town, sizeof town, "%s",
+			 json_string_value(json_object_get(r, "township_code")) ?: "");
+		tc = town[0] ? town : NULL;
+		json_decref(r);
+	} else if (cmd_opt(c, "type")) {
+		if (!q_incident_type(c->st, cmd_opt(c, "type"), type, &c->err))
+			return err_prefix(&c->err, "--type"), false;
+	} else {
+		err_set(&c->err, ERR_USAGE, "give --type TYPE or --incident N");
+		return false;
+	}
+	if (cmd_opt(c, "township") && !township_opt(c, town, &tc))
+		return false;
+	json_t *r = responders(c->st, type, tc, &c->err);
+	if (!r)
+		return false;
+	if (c->json) {
+		out_json(c, r);
+	} else {
+		fprintf(c->out, "Teams (%s)\n", json_string_value(json_object_get(r, "team_types")) ?: "all");
+		out_table(c, json_object_get(r, "teams"), team_cols, ARRAY_LEN(team_cols));
+		fprintf(c->out, "\nExperts (%s)\n", json_string_value(json_object_get(r, "expert_fields")) ?: "all");
+		out_table(c, json_object_get(r, "experts"), expert_cols, ARRAY_LEN(expert_cols));
+	}
+	json_decref(r);
+	return true;
+}
+
+static const struct cmd_opt item_opts[] = {
+	{"category", "CAT", NULL, "only this category (protection, life_rescue, ...)"},
+	{NULL, NULL, NULL, NULL}};
+static const struct cmd_opt team_opts[] = {
+	{"type", "TYPE", NULL, "fire_rescue, professional, militia, enterprise, volunteer"},
+	{"township", "NAME|CODE", NULL, "this township's teams first", CV_TOWNSHIP},
+	{"available", NULL, NULL, "only teams available now"},
+	{NULL, NULL, NULL, NULL}};
+static const struct cmd_opt expert_opts[] = {
+	{"field", "FIELD", NULL, "geology, hydrology, meteorology, fire, medical, ..."},
+	{"township", "NAME|CODE", NULL, "this township's experts first", CV_TOWNSHIP},
+	{NULL, NULL, NULL, NULL}};
+static const struct cmd_opt who_opts[] = {
+	{"type", "TYPE", NULL, "incident type (landslide, 滑坡, ...)", CV_TYPE},
+	{"incident", "N", NULL, "an incident: its type and township", CV_INCIDENT},
+	{"township", "NAME|CODE", NULL, "township (nearest first)", CV_TOWNSHIP},
+	{NULL, NULL, NULL, NULL}};
+const struct cmd cmd_depot_list = {
+	.group = "depot", .verb = "list",
+	.summary = "depots and storage points",
+	.exec = exec_depots,
+};
+
+const struct cmd cmd_item_list = {
+	.group = "item", .verb = "list",
+	.summary = "the item catalogue",
+	.opts = item_opts,
+	.exec = exec_items,
+};
+
+const struct cmd cmd_team_list = {
+	.group = "team", .verb = "list",
+	.summary = "rescue teams",
+	.opts = team_opts,
+	.exec = exec_teams,
+};
+
+const struct cmd cmd_expert_list = {
+	.group = "expert", .verb = "list",
+	.summary = "experts",
+	.opts = expert_opts,
+	.exec = exec_experts,
+};
+
+const struct cmd cmd_who = {
+	.group = "who",
+	.summary = "who to call: teams and experts for an incident type",
+	.opts = who_opts,
+	.exec = exec_who,
+};

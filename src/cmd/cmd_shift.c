@@ -1,0 +1,145 @@
+/* dutydesk shift start|handover|ack|current|show|list: the watch handed
+ * from one officer to the next, with its summary kept. */
+#include <stdio.h>
+
+#include "cmd_impl.h"
+#include "dutydesk/report.h"
+
+static bool exec_start(struct cmd_ctx *c)
+{
+	if (!shift_start(c->st, cmd_opt(c, "officers") ? cmd_opt(c, "officers") : c->officer,
+			 cmd_opt(c, "leader"), &c->err))
+		return false;
+	if (!c->json)
+		fprintf(c->out, "shift started\n");
+	return true;
+}
+
+/* A shift's handover record (id, current or last) as text, or JSON. */
+static bool print_shift(struct cmd_ctx *c, const char *id)
+{
+	struct strbuf out;
+	sb_init(&out);
+	bool ok = report_shift(c->st, id, c->json ? FMT_JSON : FMT_TEXT, &out, &c->err);
+	if (ok)
+		fputs(out.buf ? out.buf : "", c->json ? cmd_data(c) : c->out);
+	sb_finish(&out);
+	return ok;
+}
+
+static bool check_handover(struct cmd_ctx *c)
+{
+	if (!cmd_opt(c, "to"))
+		return err_set(&c->err, ERR_USAGE, "--to is required: who takes over?");
+	return true;
+}
+
+/* The handover, then its record (read in the same transaction). */
+static bool exec_handover(struct cmd_ctx *c)
+{
+	const struct deadline_rules *rules = cmd_rules(c);
+	return rules &&
+	       shift_handover(c->st, rules, cmd_opt(c, "to"), cmd_opt(c, "equipment"),
+			      cmd_opt(c, "notes"), NULL, &c->err) &&
+	       print_shift(c, "last");
+}
+
+static bool exec_ack(struct cmd_ctx *c)
+{
+	if (!shift_ack(c->st, cmd_opt(c, "name") ? cmd_opt(c, "name") : c->officer, &c->err))
+		return false;
+	if (!c->json)
+		fprintf(c->out, "handover acknowledged; your shift has started\n");
+	return true;
+}
+
+static bool exec_current(struct cmd_ctx *c)
+{
+	json_t *sh = q_shift(c->st, "current", &c->err);
+	if (!sh)
+		return false;
+	bool none = json_is_null(sh);
+	json_decref(sh);
+	if (none) {
+		err_set(&c->err, ERR_FAIL, "no shift is open (dutydesk shift start)");
+		return false;
+	}
+	return print_shift(c, "current");
+}
+
+static bool exec_show_shift(struct cmd_ctx *c)
+{
+	return print_shift(c, c->args[0]);
+}
+
+static bool exec_list_shifts(struct cmd_ctx *c)
+{
+	json_t *rows = q_shifts(c->st, 0, &c->err);
+	if (!rows)
+		return false;
+	q_present(rows);
+	static const struct out_col cols[] = {
+		{"started_at", "started", false, 16}, {"ended_at", "ended", false, 16},
+		{"officers", "officers", false, 16}, {"leader", "leader", false, 10},
+		{"handed_to", "handed to", false, 10}, {"acked_at", "acknowledged", false, 16},
+		{"id", "id", false, 0}};
+	out_table(c, rows, cols, ARRAY_LEN(cols));
+	json_decref(rows);
+	return true;
+}
+
+static const struct cmd_opt start_opts[] = {
+	{"officers", "NAMES", NULL, "who is on duty (default: --officer)"},
+	{"leader", "NAME", NULL, "the leader on call (带班领导)"},
+	{NULL, NULL, NULL, NULL}};
+static const struct cmd_opt handover_opts[] = {
+	{"to", "NAME", NULL, "who takes over (required)"},
+	{"equipment", "TEXT", NULL, "equipment and communications status"},
+	{"notes", "TEXT", NULL, "anything else the next shift must know"},
+	{NULL, NULL, NULL, NULL}};
+static const struct cmd_opt ack_opts[] = {
+	{"name", "NAME", NULL, "who acknowledges (default: --officer)"}, {NULL, NULL, NULL, NULL}};
+
+const struct cmd cmd_shift_start = {
+	.group = "shift", .verb = "start",
+	.summary = "start a shift",
+	.opts = start_opts,
+	.flags = CMD_WRITES,
+	.exec = exec_start,
+};
+
+const struct cmd cmd_shift_handover = {
+	.group = "shift", .verb = "handover",
+	.summary = "hand the shift over; prints the handover summary",
+	.opts = handover_opts,
+	.flags = CMD_WRITES,
+	.check = check_handover,
+	.exec = exec_handover,
+};
+
+const struct cmd cmd_shift_ack = {
+	.group = "shift", .verb = "ack",
+	.summary = "acknowledge the handover; your shift starts",
+	.opts = ack_opts,
+	.flags = CMD_WRITES,
+	.exec = exec_ack,
+};
+
+const struct cmd cmd_shift_current = {
+	.group = "shift", .verb = "current",
+	.summary = "the open shift",
+	.exec = exec_current,
+};
+
+const struct cmd cmd_shift_show = {
+	.group = "shift", .verb = "show",
+	.args = "ID", .nargs_min = 1, .nargs_max = 1,
+	.summary = "a shift's handover record (id, current or last)",
+	.exec = exec_show_shift,
+};
+
+const struct cmd cmd_shift_list = {
+	.group = "shift", .verb = "list",
+	.summary = "shifts, newest first",
+	.exec = exec_list_shifts,
+};

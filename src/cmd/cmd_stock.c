@@ -1,0 +1,317 @@
+/* dutydesk stock list|receive|issue|transfer|adjust|writeoff|return|card|alerts:
+ * stock on hand is always the sum of the movements these make. */
+#include <stdio.h>
+
+#include "cmd_impl.h"
+#include "dutydesk/dtime.h"
+
+static const struct out_col list_cols[] = {
+	{"depot_code", "depot", false, 0}, {"depot", "name", false, 16},
+	{"item_code", "item", false, 0},   {"item", "name", false, 14},
+	{"qty", "on hand", true, 0},       {"unit", "unit", false, 0},
+	{"min_stock", "min", true, 0},     {"next_expiry", "expiry", false, 0}};
+
+/* Resolves an option naming a depot/item/incident by code to its id. */
+static bool ref(struct cmd_ctx *c, const char *opt, const char *table, char id[ID_TEXT])
+{
+	if (!cmd_opt(c, opt))
+		return err_set(&c->err, ERR_USAGE, "--%s is required", opt);
+	if (!q_ref(c->st, table, cmd_opt(c, opt), id, &c->err)) {
+		err_prefix(&c->err, "--%s", opt);
+		return false;
+	}
+	return true;
+}
+
+/* --qty: from min (1, or negative for a correction), never 0. */
+static bool qty_opt(struct cmd_ctx *c, long long min, int64_t *out)
+{
+	long long v;
+	if (!cmd_opt(c, "qty"))
+		return err_set(&c->err, ERR_USAGE, "--qty is required");
+	if (!str_to_ll(cmd_opt(c, "qty"), min, 1000000000, &v) || v == 0)
+		return err_set(&c->err, ERR_USAGE, "--qty: '%s': expected a whole number%s",
+			       cmd_opt(c, "qty"), min > 0 ? " above 0" : " (negative takes away)");
+	*out = v;
+	return true;
+}
+
+/* A list with its times and flags presented; rows taken. */
+static bool list(struct cmd_ctx *c, json_t *rows, const struct out_col *cols, size_t n)
+{
+	if (!rows)
+		return false;
+	q_present(rows);
+	out_table(c, rows, cols, n);
+	json_decref(rows);
+	return true;
+}
+
+static bool exec_list(struct cmd_ctx *c)
+{
+	char depot[ID_TEXT], item[ID_TEXT];
+	if ((cmd_opt(c, "depot") && !ref(c, "depot", "depot", depot)) ||
+	    (cmd_opt(c, "item") && !ref(c, "item", "item", item)))
+		return false;
+	json_t *rows = q_stock_list(c->st, cmd_opt(c, "depot") ? depot : NULL,
+				    cmd_opt(c, "item") ? item : NULL, &c->err);
+	if (!rows)
+		return false;
+	out_table(c, rows, list_cols, ARRAY_LEN(list_cols));
+	json_decref(rows);
+	return true;
+}
+
+static bool exec_receive(struct cmd_ctx *c)
+{
+	char depot[ID_TEXT], item[ID_TEXT], expiry[11];
+	int64_t n;
+	if (!ref(c, "depot", "depot", depot) || !ref(c, "item", "item", item) || !qty_opt(c, 1, &n))
+		return false;
+	if (cmd_opt(c, "expiry") && !dd_date_parse(cmd_opt(c, "expiry"), expiry, &c->err)) {
+		err_prefix(&c->err, "--expiry");
+		return false;
+	}
+	return stock_receive(c->st, depot, item, n, cmd_opt(c, "batch"),
+			     cmd_opt(c, "expiry") ? expiry : NULL, cmd_opt(c, "reason"), &c->err);
+}
+
+static bool exec_issue(struct cmd_ctx *c)
+{
+	char depot[ID_TEXT], item[ID_TEXT], inc[ID_TEXT];
+	int64_t n;
+	if (!ref(c, "depot", "depot", depot) || !ref(c, "item", "item", item) || !qty_opt(c, 1, &n) ||
+	    (cmd_opt(c, "incident") && !ref(c, "incident", "incident", inc)))
+		return false;
+	return stock_issue(c->st, depot, item, n, cmd_opt(c, "incident") ? inc : NULL,
+			   cmd_opt(c, "to"), cmd_opt(c, "reason"), &c->err);
+}
+
+static bool exec_transfer(struct cmd_ctx *c)
+{
+	char from[ID_TEXT], to[ID_TEXT], item[ID_TEXT];
+	int64_t n;
+	return ref(c, "from", "depot", from) && ref(c, "to", "depot", to) &&
+	       ref(c, "item", "item", item) && qty_opt(c, 1, &n) &&
+	       stock_transfer(c->st, from, to, item, n, cmd_opt(c, "reason"), &c->err);
+}
+
+/* Every verb that moves stock needs these options, asked for before the
+ * write lock is taken. */
+static bool need(struct cmd_ctx *c, const char *const *names)
+{
+	for (; *names; names++)
+		if (!cmd_opt(c, *names))
+			return err_set(&c->err, ERR_USAGE, "--%s is required", *names);
+	return true;
+}
+
+static bool check_receive(struct cmd_ctx *c)
+{
+	static const char *const names[] = {"depot", "item", "qty", NULL};
+	return need(c, names);
+}
+
+static bool check_transfer(struct cmd_ctx *c)
+{
+	static const char *const names[] = {"from", "to", "item", "qty", NULL};
+	return need(c, names);
+}
+
+/* ---- the ledger: corrections, write-offs, returns, an item's card ---- */
+
+static bool exec_adjust(struct cmd_ctx *c)
+{
+	char depot[ID_TEXT], item[ID_TEXT];
+	int64_t n;
+	return ref(c, "depot", "depot", depot) && ref(c, "item", "item", item) &&
+	       qty_opt(c, -1000000000, &n) &&
+	       stock_adjust(c->st, depot, item, n, cmd_opt(c, "reason"), &c->err);
+}
+
+static bool exec_writeoff(struct cmd_ctx *c)
+{
+	char depot[ID_TEXT], item[ID_TEXT];
+	int64_t n = 0, written;
+	if (!ref(c, "depot", "depot", depot) || !ref(c, "item", "item", item) ||
+	    (cmd_opt(c, "qty") && !qty_opt(c, 1, &n)))
+		return false;
+	if (!stock_writeoff(c->st, depot, item, n, cmd_opt(c, "reason"), &written, &c->err))
+		return false;
+	if (!c->json)
+		fprintf(c->out, "%lld written off\n", (long long)written);
+	return true;
+}
+
+static bool exec_return(struct cmd_ctx *c)
+{
+	char depot[ID_TEXT], item[ID_TEXT], inc[ID_TEXT];
+	int64_t n;
+	return ref(c, "depot", "depot", depot) && ref(c, "item", "item", item) &&
+	       qty_opt(c, 1, &n) && (!cmd_opt(c, "incident") || ref(c, "incident", "incident", inc)) &&
+	       stock_return(c->st, depot, item, n, cmd_opt(c, "incident") ? inc : NULL,
+			    cmd_opt(c, "reason"), &c->err);
+}
+
+static bool exec_card(struct cmd_ctx *c)
+{
+	char depot[ID_TEXT], item[ID_TEXT];
+	long long limit = 0;
+	if (!ref(c, "depot", "depot", depot) || !ref(c, "item", "item", item))
+		return false;
+	if (cmd_opt(c, "limit") && !str_to_ll(cmd_opt(c, "limit"), 1, 1000000000, &limit)) {
+		err_set(&c->err, ERR_USAGE, "--limit: '%s': expected a whole number above 0",
+			cmd_opt(c, "limit"));
+		return false;
+	}
+	json_t *rows = q_stock_card(c->st, depot, item, limit, &c->err);
+	if (rows)
+		q_present(rows);
+	static const struct out_col cols[] = {
+		{"created_at", "time", false, 16}, {"kind", "movement", false, 0},
+		{"qty_in", "in", true, 0}, {"qty_out", "out", true, 0}, {"balance", "balance", true, 0},
+		{"batch", "batch", false, 0}, {"expiry", "expiry", false, 0},
+		{"incident", "incident", false, 0}, {"reason", "reason", false, 20}};
+	return list(c, rows, cols, ARRAY_LEN(cols));
+}
+
+static bool exec_alerts(struct cmd_ctx *c)
+{
+	long long days = 30;
+	if (cmd_opt(c, "days") && !str_to_ll(cmd_opt(c, "days"), 0, 3650, &days)) {
+		err_set(&c->err, ERR_USAGE, "--days: '%s': expected a whole number of days (0-3650)",
+			cmd_opt(c, "days"));
+		return false;
+	}
+	static const struct out_col cols[] = {
+		{"alert", "alert", false, 0}, {"depot_code", "depot", false, 0},
+		{"item_code", "item", false, 0}, {"item", "name", false, 12},
+		{"qty", "qty", true, 0}, {"min_stock", "min", true, 0}, {"expiry", "expiry", false, 0}};
+	return list(c, q_stock_alerts(c->st, (int)days, 0, &c->err), cols, ARRAY_LEN(cols));
+}
+
+static const struct cmd_opt list_opts[] = {
+	{"depot", "CODE", NULL, "only this depot", CV_DEPOT},
+	{"item", "CODE", NULL, "only this item", CV_ITEM},
+	{NULL, NULL, NULL, NULL}};
+
+static const struct cmd_opt receive_opts[] = {
+	{"depot", "CODE", NULL, "receiving depot (required)", CV_DEPOT},
+	{"item", "CODE", NULL, "item code (required)", CV_ITEM},
+	{"qty", "N", NULL, "quantity, in the item's unit (required)"},
+	{"batch", "TEXT", NULL, "batch"},
+	{"expiry", "DATE", NULL, "expiry date YYYY-MM-DD"},
+	{"reason", "TEXT", NULL, "where it came from"},
+	{NULL, NULL, NULL, NULL}};
+
+static const struct cmd_opt issue_opts[] = {
+	{"depot", "CODE", NULL, "issuing depot (required)", CV_DEPOT},
+	{"item", "CODE", NULL, "item code (required)", CV_ITEM},
+	{"qty", "N", NULL, "quantity (required); first-expiring lots go first"},
+	{"incident", "N", NULL, "the incident it goes to", CV_INCIDENT},
+	{"to", "TEXT", NULL, "recipient: a township, team or person"},
+	{"reason", "TEXT", NULL, "why"},
+	{NULL, NULL, NULL, NULL}};
+
+static const struct cmd_opt transfer_opts[] = {
+	{"from", "CODE", NULL, "depot giving (required)", CV_DEPOT},
+	{"to", "CODE", NULL, "depot receiving (required)", CV_DEPOT},
+	{"item", "CODE", NULL, "item code (required)", CV_ITEM},
+	{"qty", "N", NULL, "quantity (required)"},
+	{"reason", "TEXT", NULL, "why"},
+	{NULL, NULL, NULL, NULL}};
+
+static const struct cmd_opt adjust_opts[] = {
+	{"depot", "CODE", NULL, "depot (required)", CV_DEPOT}, {"item", "CODE", NULL, "item (required)", CV_ITEM},
+	{"qty", "N", NULL, "change, negative to take away (required)"},
+	{"reason", "TEXT", NULL, "why (required), e.g. 盘点"},
+	{NULL, NULL, NULL, NULL}};
+static const struct cmd_opt writeoff_opts[] = {
+	{"depot", "CODE", NULL, "depot (required)", CV_DEPOT}, {"item", "CODE", NULL, "item (required)", CV_ITEM},
+	{"qty", "N", NULL, "how many (default: every expired one)"},
+	{"reason", "TEXT", NULL, "why (default: expired)"},
+	{NULL, NULL, NULL, NULL}};
+static const struct cmd_opt return_opts[] = {
+	{"depot", "CODE", NULL, "depot it comes back to (required)", CV_DEPOT},
+	{"item", "CODE", NULL, "item (required)", CV_ITEM}, {"qty", "N", NULL, "quantity (required)"},
+	{"incident", "N", NULL, "the incident it was sent to", CV_INCIDENT},
+	{"reason", "TEXT", NULL, "remark"},
+	{NULL, NULL, NULL, NULL}};
+static const struct cmd_opt card_opts[] = {
+	{"depot", "CODE", NULL, "depot (required)", CV_DEPOT}, {"item", "CODE", NULL, "item (required)", CV_ITEM},
+	{"limit", "N", NULL, "only the last N movements"},
+	{NULL, NULL, NULL, NULL}};
+static const struct cmd_opt alerts_opts[] = {
+	{"days", "N", NULL, "expiring within N days (default 30)"}, {NULL, NULL, NULL, NULL}};
+
+const struct cmd cmd_stock_list = {
+	.group = "stock", .verb = "list",
+	.summary = "stock on hand per depot and item",
+	.opts = list_opts,
+	.exec = exec_list,
+};
+
+const struct cmd cmd_stock_receive = {
+	.group = "stock", .verb = "receive",
+	.summary = "receive stock into a depot",
+	.opts = receive_opts,
+	.flags = CMD_WRITES,
+	.check = check_receive,
+	.exec = exec_receive,
+};
+
+const struct cmd cmd_stock_issue = {
+	.group = "stock", .verb = "issue",
+	.summary = "issue stock from a depot",
+	.opts = issue_opts,
+	.flags = CMD_WRITES,
+	.check = check_receive, /* the same three */
+	.exec = exec_issue,
+};
+
+const struct cmd cmd_stock_transfer = {
+	.group = "stock", .verb = "transfer",
+	.summary = "move stock between depots (both legs at once)",
+	.opts = transfer_opts,
+	.flags = CMD_WRITES,
+	.check = check_transfer,
+	.exec = exec_transfer,
+};
+
+const struct cmd cmd_stock_adjust = {
+	.group = "stock", .verb = "adjust",
+	.summary = "stocktaking correction, with a reason",
+	.opts = adjust_opts,
+	.flags = CMD_WRITES,
+	.exec = exec_adjust,
+};
+
+const struct cmd cmd_stock_writeoff = {
+	.group = "stock", .verb = "writeoff",
+	.summary = "write off expired stock",
+	.opts = writeoff_opts,
+	.flags = CMD_WRITES,
+	.exec = exec_writeoff,
+};
+
+const struct cmd cmd_stock_return = {
+	.group = "stock", .verb = "return",
+	.summary = "unused items coming back",
+	.opts = return_opts,
+	.flags = CMD_WRITES,
+	.exec = exec_return,
+};
+
+const struct cmd cmd_stock_card = {
+	.group = "stock", .verb = "card",
+	.summary = "an item's movements in a depot with the balance",
+	.opts = card_opts,
+	.exec = exec_card,
+};
+
+const struct cmd cmd_stock_alerts = {
+	.group = "stock", .verb = "alerts",
+	.summary = "expired, expiring and below-minimum stock",
+	.opts = alerts_opts,
+	.exec = exec_alerts,
+};
