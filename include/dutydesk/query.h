@@ -202,4 +202,76 @@ bool q_incident_type(struct store *st, const char *text, char id[64], struct err
 /* The id of the record of table ref whose code is text (or whose id is). */
 bool q_ref(struct store *st, const char *ref, const char *text, char id[ID_TEXT], struct err *e);
 
+/* ---- lookups the domain makes before it writes (src/store/lookup.c) ----
+ * Rows as stored (times as UTC seconds, flags as 0/1), not presented.
+ * Every json_t returned is a new reference the caller releases (json_decref);
+ * NULL on error. Heap strings (char *) are the caller's to free(). */
+
+/* The office's place name: the township's, or the county's when
+ * township_code is "" or NULL. Heap string; NULL when there is none. */
+char *store_office_name(struct store *st, const char *township_code);
+/* A division's name by its code. Heap string; NULL when there is none. */
+char *store_division_name(struct store *st, const char *code);
+
+/* The incident with that number (or id): {id, status, township_code},
+ * or json null. */
+json_t *store_incident_find(struct store *st, const char *number, struct err *e);
+/* How many timeline entries of that kind an incident has. */
+bool store_timeline_count(struct store *st, const char *incident_id, const char *kind,
+			  int64_t *n, struct err *e);
+/* The incident's timeline entries whose id starts with prefix: [{id, kind}]. */
+json_t *store_timeline_prefix(struct store *st, const char *incident_id, const char *prefix,
+			      struct err *e);
+
+/* The live hazard with that code (or id): {id, code, name, kind, subtype,
+ * township_code, village_code, address, lon, lat}, or json null. */
+json_t *store_hazard_find(struct store *st, const char *code, struct err *e);
+/* A hazard's live households that text names: by id, the first 8 or more
+ * characters of an id, or the head's name: [{id, head, ev}] by id (ev:
+ * 1 when evacuated). */
+json_t *store_households_matching(struct store *st, const char *hazard_id, const char *text,
+				  struct err *e);
+/* Every live household of a hazard: [{id, ev}] by id. */
+json_t *store_households_evacuated(struct store *st, const char *hazard_id, struct err *e);
+/* Live defects whose id is prefix or (8 characters or more) starts with
+ * it: [{id, state}], at most 3. */
+json_t *store_defects_prefix(struct store *st, const char *prefix, struct err *e);
+
+/* How many items the catalogue holds. */
+bool store_item_count(struct store *st, int64_t *n, struct err *e);
+/* Live depots with the item (by code) on hand, nearest first: the
+ * township's, the county depot, the others; only depot_code when it is
+ * not NULL: [{depot_code, depot, item_code, item, unit, available}]. */
+json_t *store_depots_holding(struct store *st, const char *item_code,
+			     const char *township_code, const char *depot_code, struct err *e);
+
+/* The stored id of a plan's version (*id: heap string, NULL when that
+ * version is not stored). */
+bool store_plan_version_id(struct store *st, const char *plan_key, const char *version,
+			   char **id, struct err *e);
+/* The latest live version of a plan by key, or one version by id:
+ * {id, plan_key, version, title, source}, or json null. */
+json_t *store_plan_latest(struct store *st, const char *key, struct err *e);
+/* Activations whose id starts with handle or whose incident's number is
+ * handle, latest first: [{id, plan_id, plan_key, title, version, level,
+ * drill, started_at, closed_at, summary, incident}]. */
+json_t *store_activations_matching(struct store *st, const char *handle, struct err *e);
+/* How many activations of the plan are open for the incident. */
+bool store_plan_open_count(struct store *st, const char *incident_id, const char *plan_key,
+			   int64_t *n, struct err *e);
+/* The ids of the open activations: [{id}]. */
+json_t *store_open_activations(struct store *st, struct err *e);
+/* An activation's live checklist in order: [{id, item_key, parent_key,
+ * level, ord, text, unit, within_min, after_key, state, reason, done_at,
+ * done_by, started_at, after_done_at}]. */
+json_t *store_checklist(struct store *st, const char *activation_id, struct err *e);
+/* The place after an activation's last checklist item (0 when empty). */
+bool store_checklist_next_ord(struct store *st, const char *activation_id, int64_t *ord,
+			      struct err *e);
+/* How many live checklist items are open, over every activation. */
+bool store_checklist_open_count(struct store *st, int64_t *n, struct err *e);
+
+/* Live tasks whose id starts with prefix: [{id, done_at}], at most 2. */
+json_t *store_tasks_prefix(struct store *st, const char *prefix, struct err *e);
+
 #endif

@@ -40,6 +40,13 @@ bool store_readonly(const struct store *st);
 bool store_begin(struct store *st, struct err *e);
 bool store_commit(struct store *st, struct err *e);
 void store_rollback(struct store *st);
+/* Savepoints inside the open transaction, so that one part that fails is
+ * undone alone: store_savepoint marks, store_rollback_to undoes what came
+ * after the mark (which stays), store_release drops the mark. name is a
+ * plain identifier (letters and '_') written in the caller's code. */
+bool store_savepoint(struct store *st, const char *name, struct err *e);
+bool store_release(struct store *st, const char *name, struct err *e);
+void store_rollback_to(struct store *st, const char *name);
 
 bool store_exec(struct store *st, struct err *e, const char *sql, const char *fmt, ...);
 /* Runs a script of statements without parameters (schema, pragmas). */
