@@ -267,9 +267,7 @@ bool lpane_township(struct app *app, struct pane *p, const char *text)
 			return false;
 		}
 		/* Named as the register names it, whatever was typed (a code). */
-		char *name = NULL;
-		store_text(app->st, &e, &name, "SELECT name FROM division WHERE code = ?", "s",
-			   lp->township);
+		char *name = store_division_name(app->st, lp->township);
 		snprintf(lp->township_name, sizeof lp->township_name, "%s", name ? name : text);
 		free(name);
 	}

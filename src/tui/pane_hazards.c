@@ -524,14 +524,13 @@ static void zoom(struct app *app, struct lpane *lp)
 		return;
 	}
 	struct err e;
-	json_t *row = store_row(app->st, &e,
-				"SELECT x.township_code AS c, t.name AS n FROM hazard x"
-				" LEFT JOIN division t ON t.code = x.township_code WHERE x.code = ?",
-				"s", json_string_value(json_object_get(sel, "code")));
-	if (row && json_is_string(json_object_get(row, "c"))) {
-		snprintf(hz.zoom, sizeof hz.zoom, "%s", json_string_value(json_object_get(row, "c")));
-		snprintf(hz.zoom_name, sizeof hz.zoom_name, "%s",
-			 json_string_value(json_object_get(row, "n")) ?: hz.zoom);
+	json_t *row = store_hazard_find(app->st, json_string_value(json_object_get(sel, "code")), &e);
+	const char *town = json_string_value(json_object_get(row, "township_code"));
+	if (town) {
+		char *name = store_division_name(app->st, town);
+		snprintf(hz.zoom, sizeof hz.zoom, "%s", town);
+		snprintf(hz.zoom_name, sizeof hz.zoom_name, "%s", name ? name : hz.zoom);
+		free(name);
 	}
 	json_decref(row);
 }
