@@ -34,11 +34,6 @@ bool store_bindv(struct store *st, sqlite3_stmt *s, const char *fmt, va_list ap,
 bool store_bind_json(sqlite3_stmt *s, int idx, json_t *v);
 json_t *store_column_json(sqlite3_stmt *s, int i);
 bool store_sql_error(struct store *st, struct err *e, const char *what);
-/* The INSERT of a synced row of t with the keys of fields (names checked
- * against the schema by the caller), then tail: parameters are id,
- * origin_node, then hlc, created_at, actor (append-only) or created_hlc,
- * hlc (mutable), then the fields in order. Heap string. */
-char *rec_insert_sql(const struct table *t, json_t *fields, const char *tail);
 /* mkdir -p of the folder holding path, new folders mode 0700. */
 bool store_make_parent_dirs(const char *path, struct err *e);
 
