@@ -106,36 +106,49 @@ void q_set_expiry_days(struct store *st, int days);
  * of below_min, expiring (30 days) and expired, and the most urgent alerts. */
 json_t *q_stats(struct store *st, struct err *e);
 
-/* The select-list fragment (incident aliased x) of what the deadline rules
- * read from an incident's timeline: first_report_at, written_at,
- * last_report_at, final_at. One definition for every query that needs it. */
-#define Q_REPORT_CLOCK_COLS \
-	" (SELECT min(created_at) FROM timeline WHERE incident_id = x.id" \
-	"  AND kind = 'first_report') AS first_report_at," \
-	" (SELECT min(created_at) FROM timeline WHERE incident_id = x.id" \
-	"  AND kind = 'first_report' AND via = 'written') AS written_at," \
-	" (SELECT max(created_at) FROM timeline WHERE incident_id = x.id" \
-	"  AND kind IN ('first_report','follow_up')) AS last_report_at," \
-	" (SELECT min(created_at) FROM timeline WHERE incident_id = x.id" \
-	"  AND kind = 'final_report') AS final_at"
-
-/* ---- windows: the console's lists read only what is on screen ---- */
-struct window_query {
-	const char *cols;   /* select list */
-	const char *from;   /* tables and joins */
-	const char *where;  /* fixed condition, or NULL */
-	const char *sort;   /* sort expression (not NULL-valued) */
-	const char *id;     /* unique tie-breaker, e.g. "x.id" */
-	bool desc;          /* display order descending */
-	const char *search; /* text expression '/' searches, or NULL */
+/* ---- the console's lists (src/store/lists.c, src/store/window.c) ----
+ * Each list the console shows is defined in the store: what a row holds,
+ * the orders it sorts in and the conditions that filter it, by name. The
+ * console reads only the rows on screen: windows of keyset reads. */
+enum list_id {
+	LIST_INCIDENTS, /* received, number, level, status, type, township;
+			 * open, closed, level_high, level_3, level_4,
+			 * level_pending, natural, accident */
+	LIST_HAZARDS,   /* code, kind, township, people, name; and a hazard_filter */
+	LIST_STOCK,     /* key, item, qty; below_min, county, township */
+	LIST_TEAMS,     /* code, name, type, size; available, fire_pro, militia,
+			 * enterprise_volunteer */
+	LIST_EXPERTS,   /* code, name, field */
+	LIST_CHECKLIST, /* order, state; open, done */
+	LIST_PLANS,     /* plan_key, title */
 };
-/* Up to n rows after (dir 1) or before (dir -1) key, in display order;
- * key NULL starts at the top (dir 1) or the bottom (dir -1). where is an
- * extra condition whose ?1, ?2 ... take binds[0], binds[1] ...; search
- * keeps rows whose search text contains it. Each row carries "_k", the key
- * to continue from. */
-json_t *q_window(struct store *st, const struct window_query *q, const char *where,
-		 json_t *binds, json_t *key, int dir, int n, const char *search, struct err *e);
+/* What a list is filtered by; NULL members filter nothing. */
+struct list_filter {
+	const char *preset;                  /* a condition the list names */
+	const char *township_code;           /* "" too: every township */
+	const struct hazard_filter *hazards; /* LIST_HAZARDS (its township is
+					      * left out: township_code is the
+					      * list's) */
+};
+/* A filter made into the list's condition (opaque): the caller owns it
+ * and frees it with q_list_cond_free. A name the list does not know
+ * filters nothing. */
+struct list_cond;
+struct list_cond *q_list_cond(enum list_id list, const struct list_filter *f);
+void q_list_cond_free(struct list_cond *c);
+/* Whether list can be filtered by township. */
+bool q_list_by_township(enum list_id list);
+/* Whether list sorts by sort. */
+bool q_list_sorts(enum list_id list, const char *sort);
+/* Up to n rows of list after (dir 1) or before (dir -1) key, in display
+ * order: by sort (a name the list knows; NULL or unknown: its first), then
+ * its id, descending when desc; key NULL starts at the top (dir 1) or
+ * the bottom (dir -1). cond (may be NULL) filters; search keeps rows
+ * whose search text contains it. Each row carries "_k", the key to
+ * continue from. A new array for the caller; NULL on error. */
+json_t *q_window(struct store *st, enum list_id list, const char *sort, bool desc,
+		 const struct list_cond *cond, json_t *key, int dir, int n, const char *search,
+		 struct err *e);
 
 /* ---- the duty workflow ---- */
 /* The open shift's id, "" when none. */

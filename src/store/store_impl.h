@@ -5,6 +5,7 @@
 #include <sqlite3.h>
 #include <stdarg.h>
 
+#include "dutydesk/query.h"
 #include "dutydesk/store.h"
 
 extern const char *const store_migrations[];
@@ -36,6 +37,42 @@ json_t *store_column_json(sqlite3_stmt *s, int i);
 bool store_sql_error(struct store *st, struct err *e, const char *what);
 /* mkdir -p of the folder holding path, new folders mode 0700. */
 bool store_make_parent_dirs(const char *path, struct err *e);
+
+/* The select-list fragment (incident aliased x) of what the deadline rules
+ * read from an incident's timeline: first_report_at, written_at,
+ * last_report_at, final_at. One definition for every query that needs it. */
+#define Q_REPORT_CLOCK_COLS \
+	" (SELECT min(created_at) FROM timeline WHERE incident_id = x.id" \
+	"  AND kind = 'first_report') AS first_report_at," \
+	" (SELECT min(created_at) FROM timeline WHERE incident_id = x.id" \
+	"  AND kind = 'first_report' AND via = 'written') AS written_at," \
+	" (SELECT max(created_at) FROM timeline WHERE incident_id = x.id" \
+	"  AND kind IN ('first_report','follow_up')) AS last_report_at," \
+	" (SELECT min(created_at) FROM timeline WHERE incident_id = x.id" \
+	"  AND kind = 'final_report') AS final_at"
+
+/* ---- the console's lists (lists.c; window.c reads them) ---- */
+/* A name and the SQL it stands for; arrays end with {NULL, NULL}. */
+struct list_named {
+	const char *name, *sql;
+};
+/* The SQL of a name in set, NULL when set does not have it. */
+const char *list_named(const struct list_named *set, const char *name);
+struct list_view {
+	const char *cols;     /* select list */
+	const char *from;     /* tables and joins */
+	const char *where;    /* fixed condition, or NULL */
+	const char *id;       /* unique tie-breaker, e.g. "x.id" */
+	const char *search;   /* text expression '/' searches, or NULL */
+	const char *township; /* column a township filter compares, or NULL */
+	const struct list_named *sorts;   /* the first is the default */
+	const struct list_named *presets; /* named conditions, or NULL */
+	bool hazard_filter;   /* takes a struct hazard_filter */
+};
+const struct list_view *list_view(enum list_id list);
+/* A built condition's SQL (NULL: none) and the values of its ?1, ?2 ... */
+const char *list_cond_where(const struct list_cond *c);
+json_t *list_cond_binds(const struct list_cond *c);
 
 /* A record's township and village names beside their codes (record
  * aliased x). */
