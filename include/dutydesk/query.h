@@ -200,6 +200,19 @@ json_t *q_experts(struct store *st, const char *fields, const char *township_cod
  * each (in, out, balance), oldest first. */
 json_t *q_stock_card(struct store *st, const char *depot_id, const char *item_id, int64_t limit,
 		     struct err *e);
+/* The contact book as it is imported: [{name, org, post, phone,
+ * township}] in the order entered. */
+json_t *q_contact_book(struct store *st, struct err *e);
+/* Stock on hand per lot, as it is imported: [{depot, item, qty, batch,
+ * expiry}] by depot and item codes, then expiry. */
+json_t *q_lots_on_hand(struct store *st, struct err *e);
+/* The latest version of each plan: [{id (the plan key), title, version,
+ * active (open activations of any version)}] by key. */
+json_t *q_plan_library(struct store *st, struct err *e);
+/* Open activations, first started first, with their progress: [{id,
+ * plan, title, level, drill, incident, started_at (UTC seconds), items,
+ * done}]. */
+json_t *q_open_activations(struct store *st, struct err *e);
 /* What an incident was sent and what came back, per item. */
 json_t *q_incident_stock(struct store *st, const char *incident_id, struct err *e);
 
@@ -273,7 +286,7 @@ json_t *store_activations_matching(struct store *st, const char *handle, struct 
 bool store_plan_open_count(struct store *st, const char *incident_id, const char *plan_key,
 			   int64_t *n, struct err *e);
 /* The ids of the open activations: [{id}]. */
-json_t *store_open_activations(struct store *st, struct err *e);
+json_t *store_open_activation_ids(struct store *st, struct err *e);
 /* An activation's live checklist in order: [{id, item_key, parent_key,
  * level, ord, text, unit, within_min, after_key, state, reason, done_at,
  * done_by, started_at, after_done_at}]. */

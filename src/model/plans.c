@@ -493,7 +493,7 @@ bool plan_close(struct store *st, const char *handle, const char *summary, struc
 
 int64_t plans_overdue(struct store *st, int64_t now)
 {
-	json_t *acts = store_open_activations(st, NULL);
+	json_t *acts = store_open_activation_ids(st, NULL);
 	int64_t n = 0;
 	size_t i;
 	json_t *a;

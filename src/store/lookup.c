@@ -147,9 +147,34 @@ bool store_plan_open_count(struct store *st, const char *incident_id, const char
 			 "ss", incident_id, plan_key);
 }
 
-json_t *store_open_activations(struct store *st, struct err *e)
+json_t *store_open_activation_ids(struct store *st, struct err *e)
 {
 	return store_rows(st, e, "SELECT id FROM plan_activation WHERE closed_at IS NULL", "");
+}
+
+json_t *q_open_activations(struct store *st, struct err *e)
+{
+	return store_rows(st, e,
+			  "SELECT a.id, p.plan_key AS plan, p.title, a.level, a.drill,"
+			  " i.number AS incident, a.started_at, (SELECT count(*) FROM checklist_item c"
+			  " WHERE c.activation_id = a.id) AS items, (SELECT count(*) FROM"
+			  " checklist_item c WHERE c.activation_id = a.id AND c.state <> 'open')"
+			  " AS done FROM plan_activation a JOIN plan p ON p.id = a.plan_id"
+			  " LEFT JOIN incident i ON i.id = a.incident_id WHERE a.closed_at IS NULL"
+			  " ORDER BY a.started_at",
+			  "");
+}
+
+json_t *q_plan_library(struct store *st, struct err *e)
+{
+	return store_rows(st, e,
+			  "SELECT p.plan_key AS id, p.title, p.version, (SELECT count(*) FROM"
+			  " plan_activation a WHERE a.plan_id IN (SELECT id FROM plan q"
+			  " WHERE q.plan_key = p.plan_key) AND a.closed_at IS NULL) AS active"
+			  " FROM plan p WHERE p.archived = 0 AND p.created_hlc = (SELECT"
+			  " max(created_hlc) FROM plan q WHERE q.plan_key = p.plan_key)"
+			  " ORDER BY p.plan_key",
+			  "");
 }
 
 json_t *store_checklist(struct store *st, const char *activation_id, struct err *e)
