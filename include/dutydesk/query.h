@@ -30,9 +30,6 @@ struct hazard_filter {
 	int64_t now;        /* for overdue and warnings; 0: now */
 	int64_t limit;      /* 0: all */
 };
-/* The filter as SQL over hazard aliased x (never empty), its values
- * appended to binds and numbered ?N after those already there. */
-void hazard_filter_sql(const struct hazard_filter *f, struct strbuf *where, json_t *binds);
 /* 险情等级 from the people threatened: huge >= 1000 > large >= 500 >
  * medium >= 100 > small. */
 const char *hazard_danger(int64_t people);

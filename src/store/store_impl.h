@@ -29,6 +29,32 @@ struct store {
 	unsigned cache_next;
 };
 
+/* ---- statements: SQL text is written in src/store/ only ----
+ * Each statement is prepared once per connection and cached by its text
+ * (store_prep), then reset and bound for every run.
+ * Bind formats: one character per argument: 's' const char * (NULL binds
+ * NULL), 'i' int64_t, 'd' double, 'j' json_t * (bound by its JSON type;
+ * NULL or json null binds NULL). */
+bool store_exec(struct store *st, struct err *e, const char *sql, const char *fmt, ...);
+/* Runs a script of statements without parameters (schema, pragmas). */
+bool store_script(struct store *st, const char *sql, struct err *e);
+/* Rows as a JSON array of objects keyed by column name; NULL on error. */
+json_t *store_rows(struct store *st, struct err *e, const char *sql, const char *fmt, ...);
+/* The same with the values of ?1, ?2 ... in an array (queries whose
+ * conditions are put together at run time). */
+json_t *store_rows_bound(struct store *st, struct err *e, const char *sql, json_t *binds);
+/* The first row, or json null when there is none; NULL on error. */
+json_t *store_row(struct store *st, struct err *e, const char *sql, const char *fmt, ...);
+/* The first column of the first row as an integer (0 if none). */
+bool store_int(struct store *st, struct err *e, int64_t *out, const char *sql, const char *fmt,
+	       ...);
+/* The first column of the first row as a heap string (NULL if none). */
+bool store_text(struct store *st, struct err *e, char **out, const char *sql, const char *fmt,
+		...);
+/* The hazard filter as SQL over hazard aliased x (never empty), its
+ * values appended to binds and numbered ?N after those already there. */
+void hazard_filter_sql(const struct hazard_filter *f, struct strbuf *where, json_t *binds);
+
 /* A cached prepared statement, reset and with bindings cleared. */
 sqlite3_stmt *store_prep(struct store *st, const char *sql, struct err *e);
 bool store_bindv(struct store *st, sqlite3_stmt *s, const char *fmt, va_list ap, struct err *e);
