@@ -41,11 +41,11 @@ bool store_commit(struct store *st, struct err *e);
 void store_rollback(struct store *st);
 /* Savepoints inside the open transaction, so that one part that fails is
  * undone alone: store_savepoint marks, store_rollback_to undoes what came
- * after the mark (which stays), store_release drops the mark. name is a
- * plain identifier (letters and '_') written in the caller's code. */
-bool store_savepoint(struct store *st, const char *name, struct err *e);
-bool store_release(struct store *st, const char *name, struct err *e);
-void store_rollback_to(struct store *st, const char *name);
+ * after the latest mark (which stays), store_release drops the latest
+ * mark. Marks nest. */
+bool store_savepoint(struct store *st, struct err *e);
+bool store_release(struct store *st, struct err *e);
+void store_rollback_to(struct store *st);
 
 /* ---- backup and restore (src/store/backup.c) ----
  * store_backup: one consistent copy of the open database (SQLite online

@@ -107,9 +107,11 @@ json_t *store_canon_rows(struct store *st, const struct table *t, const char *to
 bool store_canon_insert(struct store *st, const struct table *t, json_t *row, struct err *e);
 
 /* ---- the outbox: this node's ops ---- */
-/* Pending ops in order, at most limit (< 0: all): [{op_id, tbl, row_id,
- * hlc, body}]. */
+/* Pending ops in order, at most limit (< 0: all): [{op_id, body}]. */
 json_t *store_outbox_pending(struct store *st, int64_t limit, struct err *e);
+/* Every pending op in order with the row it wrote: [{op_id, tbl, row_id,
+ * hlc, body}]. */
+json_t *store_outbox_pending_rows(struct store *st, struct err *e);
 /* Every op in order: [{op_id, hlc, tbl, row_id, body, state}]. */
 json_t *store_outbox_all(struct store *st, struct err *e);
 /* The ops a bundle carries (pending and acked) in order: [{body}]. */

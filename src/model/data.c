@@ -196,7 +196,7 @@ static bool run_import(struct store *st, struct import *im, const char *path, in
 		/* A row is all or nothing: a savepoint undoes a row that fails
 		 * half-way when the import goes on past bad rows. */
 		if (row_ok && im->errors)
-			row_ok = store_savepoint(st, "import_row", e);
+			row_ok = store_savepoint(st, e);
 		/* Two rows with one code: the second would silently overwrite
 		 * the first. */
 		const char *code = im->seen && im->table->code_col
@@ -212,9 +212,9 @@ static bool run_import(struct store *st, struct import *im, const char *path, in
 			row_ok = fields_complete(im->table, fields, e) &&
 				 (im->row ? im->row : insert_row)(st, im, fields, extra, e);
 			if (im->errors && !row_ok)
-				store_rollback_to(st, "import_row");
+				store_rollback_to(st);
 			if (im->errors)
-				store_release(st, "import_row", NULL);
+				store_release(st, NULL);
 		}
 		json_decref(fields);
 		json_decref(extra);

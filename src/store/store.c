@@ -358,36 +358,21 @@ void store_rollback(struct store *st)
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
-/* "VERB name" of a savepoint statement; false when name is not a plain
- * identifier. */
-static bool savepoint_sql(char *buf, size_t n, const char *verb, const char *name)
+/* One savepoint name serves every part: marks nest, and each statement
+ * acts on the latest mark of that name. */
+bool store_savepoint(struct store *st, struct err *e)
 {
-	if (str_empty(name) || strspn(name, "abcdefghijklmnopqrstuvwxyz_") != strlen(name))
-		return false;
-	return (size_t)snprintf(buf, n, "%s %s", verb, name) < n;
+	return store_exec(st, e, "SAVEPOINT part", "");
 }
 
-bool store_savepoint(struct store *st, const char *name, struct err *e)
+bool store_release(struct store *st, struct err *e)
 {
-	char sql[64];
-	if (!savepoint_sql(sql, sizeof sql, "SAVEPOINT", name))
-		return err_set(e, ERR_FAIL, "savepoint '%s': not a plain name", name ? name : "");
-	return store_exec(st, e, sql, "");
+	return store_exec(st, e, "RELEASE part", "");
 }
 
-bool store_release(struct store *st, const char *name, struct err *e)
+void store_rollback_to(struct store *st)
 {
-	char sql[64];
-	if (!savepoint_sql(sql, sizeof sql, "RELEASE", name))
-		return err_set(e, ERR_FAIL, "savepoint '%s': not a plain name", name ? name : "");
-	return store_exec(st, e, sql, "");
-}
-
-void store_rollback_to(struct store *st, const char *name)
-{
-	char sql[64];
-	if (savepoint_sql(sql, sizeof sql, "ROLLBACK TO", name))
-		store_exec(st, NULL, sql, "");
+	store_exec(st, NULL, "ROLLBACK TO part", "");
 }
 
 /* After an I/O error, a full disk or out of memory SQLite may roll the

@@ -192,9 +192,17 @@ bool store_canon_insert(struct store *st, const struct table *t, json_t *row, st
 json_t *store_outbox_pending(struct store *st, int64_t limit, struct err *e)
 {
 	return store_rows(st, e,
-			  "SELECT op_id, tbl, row_id, hlc, body FROM outbox WHERE state = 'pending'"
-			  " ORDER BY op_seq LIMIT ?",
+			  "SELECT op_id, body FROM outbox WHERE state = 'pending' ORDER BY op_seq"
+			  " LIMIT ?",
 			  "i", limit);
+}
+
+json_t *store_outbox_pending_rows(struct store *st, struct err *e)
+{
+	return store_rows(st, e,
+			  "SELECT op_id, tbl, row_id, hlc, body FROM outbox WHERE state = 'pending'"
+			  " ORDER BY op_seq",
+			  "");
 }
 
 json_t *store_outbox_all(struct store *st, struct err *e)

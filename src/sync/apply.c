@@ -454,7 +454,7 @@ bool apply_op(struct store *st, json_t *op, unsigned flags, enum op_status *out,
 			return true;
 		}
 	}
-	if (!store_savepoint(st, "sync_op", e))
+	if (!store_savepoint(st, e))
 		return false;
 	bool ok = t->append_only ? insert_from_op(st, op, t, id, flags, out, msg, msglen, e)
 				 : apply_mutable(st, op, t, id, flags, out, msg, msglen, e);
@@ -467,9 +467,9 @@ bool apply_op(struct store *st, json_t *op, unsigned flags, enum op_status *out,
 		ok = store_op_mark_seen(st, op_id, e);
 	if (!ok || *out == OP_INVALID || (*out == OP_PENDING && (flags & APPLY_HUB))) {
 		/* Nothing of this op stays (the hub keeps pending ops itself). */
-		store_rollback_to(st, "sync_op");
+		store_rollback_to(st);
 	}
-	if (!store_release(st, "sync_op", ok ? e : NULL))
+	if (!store_release(st, ok ? e : NULL))
 		return false;
 	if (ok && !(flags & APPLY_HUB) && str_eq(kind, "insert") && *out != OP_INVALID &&
 	    *out != OP_DUPLICATE) {

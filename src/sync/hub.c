@@ -127,7 +127,7 @@ bool hub_load_library(struct hub *h, int *ops, struct err *e)
 	ok = catalogue_load(st, e) && plans_load_library(st, &plans, problems, e);
 	/* What that wrote sits in the hub's own outbox: into the log, as
 	 * county-wide records every node pulls. */
-	json_t *rows = ok ? store_outbox_pending(st, -1, e) : NULL;
+	json_t *rows = ok ? store_outbox_pending_rows(st, e) : NULL;
 	size_t i;
 	json_t *r;
 	json_array_foreach(rows, i, r) {
