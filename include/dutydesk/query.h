@@ -30,9 +30,6 @@ struct hazard_filter {
 	int64_t now;        /* for overdue and warnings; 0: now */
 	int64_t limit;      /* 0: all */
 };
-/* The filter as SQL over hazard aliased x (never empty), its values
- * appended to binds and numbered ?N after those already there. */
-void hazard_filter_sql(const struct hazard_filter *f, struct strbuf *where, json_t *binds);
 /* 险情等级 from the people threatened: huge >= 1000 > large >= 500 >
  * medium >= 100 > small. */
 const char *hazard_danger(int64_t people);
@@ -106,36 +103,49 @@ void q_set_expiry_days(struct store *st, int days);
  * of below_min, expiring (30 days) and expired, and the most urgent alerts. */
 json_t *q_stats(struct store *st, struct err *e);
 
-/* The select-list fragment (incident aliased x) of what the deadline rules
- * read from an incident's timeline: first_report_at, written_at,
- * last_report_at, final_at. One definition for every query that needs it. */
-#define Q_REPORT_CLOCK_COLS \
-	" (SELECT min(created_at) FROM timeline WHERE incident_id = x.id" \
-	"  AND kind = 'first_report') AS first_report_at," \
-	" (SELECT min(created_at) FROM timeline WHERE incident_id = x.id" \
-	"  AND kind = 'first_report' AND via = 'written') AS written_at," \
-	" (SELECT max(created_at) FROM timeline WHERE incident_id = x.id" \
-	"  AND kind IN ('first_report','follow_up')) AS last_report_at," \
-	" (SELECT min(created_at) FROM timeline WHERE incident_id = x.id" \
-	"  AND kind = 'final_report') AS final_at"
-
-/* ---- windows: the console's lists read only what is on screen ---- */
-struct window_query {
-	const char *cols;   /* select list */
-	const char *from;   /* tables and joins */
-	const char *where;  /* fixed condition, or NULL */
-	const char *sort;   /* sort expression (not NULL-valued) */
-	const char *id;     /* unique tie-breaker, e.g. "x.id" */
-	bool desc;          /* display order descending */
-	const char *search; /* text expression '/' searches, or NULL */
+/* ---- the console's lists (src/store/lists.c, src/store/window.c) ----
+ * Each list the console shows is defined in the store: what a row holds,
+ * the orders it sorts in and the conditions that filter it, by name. The
+ * console reads only the rows on screen: windows of keyset reads. */
+enum list_id {
+	LIST_INCIDENTS, /* received, number, level, status, type, township;
+			 * open, closed, level_high, level_3, level_4,
+			 * level_pending, natural, accident */
+	LIST_HAZARDS,   /* code, kind, township, people, name; and a hazard_filter */
+	LIST_STOCK,     /* key, item, qty; below_min, county, township */
+	LIST_TEAMS,     /* code, name, type, size; available, fire_pro, militia,
+			 * enterprise_volunteer */
+	LIST_EXPERTS,   /* code, name, field */
+	LIST_CHECKLIST, /* order, state; open, done */
+	LIST_PLANS,     /* plan_key, title */
 };
-/* Up to n rows after (dir 1) or before (dir -1) key, in display order;
- * key NULL starts at the top (dir 1) or the bottom (dir -1). where is an
- * extra condition whose ?1, ?2 ... take binds[0], binds[1] ...; search
- * keeps rows whose search text contains it. Each row carries "_k", the key
- * to continue from. */
-json_t *q_window(struct store *st, const struct window_query *q, const char *where,
-		 json_t *binds, json_t *key, int dir, int n, const char *search, struct err *e);
+/* What a list is filtered by; NULL members filter nothing. */
+struct list_filter {
+	const char *preset;                  /* a condition the list names */
+	const char *township_code;           /* "" too: every township */
+	const struct hazard_filter *hazards; /* LIST_HAZARDS (its township is
+					      * left out: township_code is the
+					      * list's) */
+};
+/* A filter made into the list's condition (opaque): the caller owns it
+ * and frees it with q_list_cond_free. A name the list does not know
+ * filters nothing. */
+struct list_cond;
+struct list_cond *q_list_cond(enum list_id list, const struct list_filter *f);
+void q_list_cond_free(struct list_cond *c);
+/* Whether list can be filtered by township. */
+bool q_list_by_township(enum list_id list);
+/* Whether list sorts by sort. */
+bool q_list_sorts(enum list_id list, const char *sort);
+/* Up to n rows of list after (dir 1) or before (dir -1) key, in display
+ * order: by sort (a name the list knows; NULL or unknown: its first), then
+ * its id, descending when desc; key NULL starts at the top (dir 1) or
+ * the bottom (dir -1). cond (may be NULL) filters; search keeps rows
+ * whose search text contains it. Each row carries "_k", the key to
+ * continue from. A new array for the caller; NULL on error. */
+json_t *q_window(struct store *st, enum list_id list, const char *sort, bool desc,
+		 const struct list_cond *cond, json_t *key, int dir, int n, const char *search,
+		 struct err *e);
 
 /* ---- the duty workflow ---- */
 /* The open shift's id, "" when none. */
@@ -187,6 +197,19 @@ json_t *q_experts(struct store *st, const char *fields, const char *township_cod
  * each (in, out, balance), oldest first. */
 json_t *q_stock_card(struct store *st, const char *depot_id, const char *item_id, int64_t limit,
 		     struct err *e);
+/* The contact book as it is imported: [{name, org, post, phone,
+ * township}] in the order entered. */
+json_t *q_contact_book(struct store *st, struct err *e);
+/* Stock on hand per lot, as it is imported: [{depot, item, qty, batch,
+ * expiry}] by depot and item codes, then expiry. */
+json_t *q_lots_on_hand(struct store *st, struct err *e);
+/* The latest version of each plan: [{id (the plan key), title, version,
+ * active (open activations of any version)}] by key. */
+json_t *q_plan_library(struct store *st, struct err *e);
+/* Open activations, first started first, with their progress: [{id,
+ * plan, title, level, drill, incident, started_at (UTC seconds), items,
+ * done}]. */
+json_t *q_open_activations(struct store *st, struct err *e);
 /* What an incident was sent and what came back, per item. */
 json_t *q_incident_stock(struct store *st, const char *incident_id, struct err *e);
 
@@ -202,26 +225,79 @@ bool q_incident_type(struct store *st, const char *text, char id[64], struct err
 /* The id of the record of table ref whose code is text (or whose id is). */
 bool q_ref(struct store *st, const char *ref, const char *text, char id[ID_TEXT], struct err *e);
 
-/* ---- for the verbs and the console's ':' line (src/store/lists.c) ---- */
-/* The name of the division code, or of the county when code is NULL or
- * ""; *name is a heap string, NULL when there is none. */
-bool q_division_name(struct store *st, const char *code, char **name, struct err *e);
-/* The node's last op number, and the ops after one dropped from the outbox
- * (init: the shipped catalogue and plans are no op of this node's). */
-bool store_op_seq(struct store *st, int64_t *seq, struct err *e);
-bool store_outbox_drop_after(struct store *st, int64_t seq, struct err *e);
-/* The plan library, latest version of each: id, title, version, active. */
-json_t *q_plan_library(struct store *st, struct err *e);
-/* Responses under way: id, plan, title, level, drill, incident,
- * started_at, items, done. */
-json_t *q_open_activations(struct store *st, struct err *e);
-/* Ops the hub refused: op_id, table, row_id, result. */
-json_t *q_parked_ops(struct store *st, struct err *e);
-/* A sync conflict's state: 0 no such conflict, 1 to review, 2 resolved. */
-bool q_conflict_state(struct store *st, int64_t id, int64_t *state, struct err *e);
-/* Rows of `dutydesk export contacts` and of `export stock` (lots on hand). */
-json_t *q_contacts_export(struct store *st, struct err *e);
-json_t *q_stock_lots_export(struct store *st, struct err *e);
+/* ---- lookups the domain makes before it writes (src/store/lookup.c) ----
+ * Rows as stored (times as UTC seconds, flags as 0/1), not presented.
+ * Every json_t returned is a new reference the caller releases (json_decref);
+ * NULL on error. Heap strings (char *) are the caller's to free(). */
+
+/* The office's place name: the township's, or the county's when
+ * township_code is "" or NULL. Heap string; NULL when there is none. */
+char *store_office_name(struct store *st, const char *township_code);
+/* A division's name by its code. Heap string; NULL when there is none. */
+char *store_division_name(struct store *st, const char *code);
+
+/* The incident with that number (or id): {id, status, township_code},
+ * or json null. */
+json_t *store_incident_find(struct store *st, const char *number, struct err *e);
+/* How many timeline entries of that kind an incident has. */
+bool store_timeline_count(struct store *st, const char *incident_id, const char *kind,
+			  int64_t *n, struct err *e);
+/* The incident's timeline entries whose id starts with prefix: [{id, kind}]. */
+json_t *store_timeline_prefix(struct store *st, const char *incident_id, const char *prefix,
+			      struct err *e);
+
+/* The live hazard with that code (or id): {id, code, name, kind, subtype,
+ * township_code, village_code, address, lon, lat}, or json null. */
+json_t *store_hazard_find(struct store *st, const char *code, struct err *e);
+/* A hazard's live households that text names: by id, the first 8 or more
+ * characters of an id, or the head's name: [{id, head, ev}] by id (ev:
+ * 1 when evacuated). */
+json_t *store_households_matching(struct store *st, const char *hazard_id, const char *text,
+				  struct err *e);
+/* Every live household of a hazard: [{id, ev}] by id. */
+json_t *store_households_evacuated(struct store *st, const char *hazard_id, struct err *e);
+/* Live defects whose id is prefix or (8 characters or more) starts with
+ * it: [{id, state}], at most 3. */
+json_t *store_defects_prefix(struct store *st, const char *prefix, struct err *e);
+
+/* How many items the catalogue holds. */
+bool store_item_count(struct store *st, int64_t *n, struct err *e);
+/* Live depots with the item (by code) on hand, nearest first: the
+ * township's, the county depot, the others; only depot_code when it is
+ * not NULL: [{depot_code, depot, item_code, item, unit, available}]. */
+json_t *store_depots_holding(struct store *st, const char *item_code,
+			     const char *township_code, const char *depot_code, struct err *e);
+
+/* The stored id of a plan's version (*id: heap string, NULL when that
+ * version is not stored). */
+bool store_plan_version_id(struct store *st, const char *plan_key, const char *version,
+			   char **id, struct err *e);
+/* The latest live version of a plan by key, or one version by id:
+ * {id, plan_key, version, title, source}, or json null. */
+json_t *store_plan_latest(struct store *st, const char *key, struct err *e);
+/* Activations whose id starts with handle or whose incident's number is
+ * handle, latest first: [{id, plan_id, plan_key, title, version, level,
+ * drill, started_at, closed_at, summary, incident}]. */
+json_t *store_activations_matching(struct store *st, const char *handle, struct err *e);
+/* How many activations of the plan are open for the incident. */
+bool store_plan_open_count(struct store *st, const char *incident_id, const char *plan_key,
+			   int64_t *n, struct err *e);
+/* The ids of the open activations: [{id}]. */
+json_t *store_open_activation_ids(struct store *st, struct err *e);
+/* An activation's live checklist in order: [{id, item_key, parent_key,
+ * level, ord, text, unit, within_min, after_key, state, reason, done_at,
+ * done_by, started_at, after_done_at}]. */
+json_t *store_checklist(struct store *st, const char *activation_id, struct err *e);
+/* The place after an activation's last checklist item (0 when empty). */
+bool store_checklist_next_ord(struct store *st, const char *activation_id, int64_t *ord,
+			      struct err *e);
+/* How many live checklist items are open, over every activation. */
+bool store_checklist_open_count(struct store *st, int64_t *n, struct err *e);
+
+/* Live tasks whose id starts with prefix: [{id, done_at}], at most 2. */
+json_t *store_tasks_prefix(struct store *st, const char *prefix, struct err *e);
+
+/* ---- for the console's ':' line (src/store/complete.c) ---- */
 /* What Tab offers for a value: at most limit strings of "incident"
  * (numbers that contain prefix, those that start with it first),
  * "township", "village", "type" (names or codes), "hazard", "depot",

@@ -1,9 +1,8 @@
-/* The store: the one module that talks to SQLite. Every operation runs in
- * one transaction; every statement is prepared with bound parameters.
- *
- * Bind formats used by store_exec/store_rows/...: one character per
- * argument: 's' const char * (NULL binds NULL), 'i' int64_t, 'd' double,
- * 'j' json_t * (bound by its JSON type; NULL or json null binds NULL). */
+/* The store: the one module that talks to SQLite and the only one that
+ * writes SQL. Every operation runs in one transaction; every statement is
+ * prepared with bound parameters. Outside src/store/ the data is reached
+ * through named functions (here, query.h, syncstore.h, hubstore.h); the
+ * statement helpers that take SQL text are private to it (store_impl.h). */
 #ifndef DUTYDESK_STORE_H
 #define DUTYDESK_STORE_H
 
@@ -40,23 +39,13 @@ bool store_readonly(const struct store *st);
 bool store_begin(struct store *st, struct err *e);
 bool store_commit(struct store *st, struct err *e);
 void store_rollback(struct store *st);
-
-bool store_exec(struct store *st, struct err *e, const char *sql, const char *fmt, ...);
-/* Runs a script of statements without parameters (schema, pragmas). */
-bool store_script(struct store *st, const char *sql, struct err *e);
-/* Rows as a JSON array of objects keyed by column name; NULL on error. */
-json_t *store_rows(struct store *st, struct err *e, const char *sql, const char *fmt, ...);
-/* The same with the values of ?1, ?2 ... in an array (queries whose
- * conditions are put together at run time). */
-json_t *store_rows_bound(struct store *st, struct err *e, const char *sql, json_t *binds);
-/* The first row, or json null when there is none; NULL on error. */
-json_t *store_row(struct store *st, struct err *e, const char *sql, const char *fmt, ...);
-/* The first column of the first row as an integer; *found false if none. */
-bool store_int(struct store *st, struct err *e, int64_t *out, const char *sql, const char *fmt,
-	       ...);
-/* The first column of the first row as a heap string (NULL if none). */
-bool store_text(struct store *st, struct err *e, char **out, const char *sql, const char *fmt,
-		...);
+/* Savepoints inside the open transaction, so that one part that fails is
+ * undone alone: store_savepoint marks, store_rollback_to undoes what came
+ * after the latest mark (which stays), store_release drops the latest
+ * mark. Marks nest. */
+bool store_savepoint(struct store *st, struct err *e);
+bool store_release(struct store *st, struct err *e);
+void store_rollback_to(struct store *st);
 
 /* ---- backup and restore (src/store/backup.c) ----
  * store_backup: one consistent copy of the open database (SQLite online

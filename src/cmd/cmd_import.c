@@ -84,9 +84,9 @@ static bool exec_export(struct cmd_ctx *c)
 	else if (t == &T_EXPERT)
 		rows = q_experts(c->st, NULL, NULL, &c->err);
 	else if (t == &T_CONTACT)
-		rows = q_contacts_export(c->st, &c->err);
+		rows = q_contact_book(c->st, &c->err);
 	else /* stock: what is on hand, per lot, in the import's own columns */
-		rows = q_stock_lots_export(c->st, &c->err);
+		rows = q_lots_on_hand(c->st, &c->err);
 	if (!rows)
 		return false;
 	static const char *const stock_cols[] = {"depot", "item", "qty", "batch", "expiry", NULL};

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cmd_impl.h"
+#include "dutydesk/syncstore.h"
 
 /* "永和县" -> "永和", "桑壁镇" -> "桑壁": the prefix of incident numbers. */
 static void short_name(const char *name, char *out, size_t n)
@@ -30,10 +31,9 @@ static bool set_identity(struct cmd_ctx *c)
 	if (have && !node && !town && !cmd_opt(c, "county") && !cmd_opt(c, "prefix"))
 		return true; /* re-running init keeps the identity */
 	char code[16] = "", prefix[64];
-	char *name = NULL;
 	if (town && !q_township(c->st, town, code, &c->err))
 		return false;
-	q_division_name(c->st, code, &name, NULL); /* the county's without a township */
+	char *name = store_office_name(c->st, code); /* the county's without a township */
 	short_name(name, prefix, sizeof prefix);
 	free(name);
 	if (cmd_opt(c, "prefix")) {
@@ -69,7 +69,7 @@ static bool do_init(struct cmd_ctx *c)
 		  store_op_seq(c->st, &seq, &c->err) &&
 		  catalogue_load(c->st, &c->err) &&
 		  plans_load_library(c->st, &plans, problems, &c->err) &&
-		  store_outbox_drop_after(c->st, seq, &c->err);
+		  store_outbox_forget_after(c->st, seq, &c->err);
 	size_t i;
 	json_t *m;
 	json_array_foreach(problems, i, m)

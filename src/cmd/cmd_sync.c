@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cmd_impl.h"
+#include "dutydesk/syncstore.h"
 #include "dutydesk/config.h"
 #include "dutydesk/dtime.h"
 #include "dutydesk/sync.h"
@@ -46,7 +47,7 @@ static bool show_status(struct cmd_ctx *c, const struct config_sync *conf)
 	if (conf->server[0])
 		json_object_set_new(s, "server", json_string(conf->server));
 	/* what the hub refused, and why: parked, never retried by themselves */
-	json_t *parked = q_parked_ops(c->st, &c->err);
+	json_t *parked = store_outbox_parked(c->st, &c->err);
 	if (!parked) {
 		json_decref(s);
 		return false;
@@ -262,7 +263,7 @@ static bool exec_resolve(struct cmd_ctx *c)
 		return false;
 	}
 	int64_t state; /* 0 no such conflict, 1 to review, 2 resolved */
-	if (!q_conflict_state(c->st, (int64_t)id, &state, &c->err))
+	if (!store_conflict_state(c->st, (int64_t)id, &state, &c->err))
 		return false;
 	if (!state) {
 		err_set(&c->err, ERR_FAIL, "conflict %lld: no such conflict (see dutydesk conflicts)",

@@ -196,7 +196,7 @@ static bool run_import(struct store *st, struct import *im, const char *path, in
 		/* A row is all or nothing: a savepoint undoes a row that fails
 		 * half-way when the import goes on past bad rows. */
 		if (row_ok && im->errors)
-			row_ok = store_exec(st, e, "SAVEPOINT import_row", "");
+			row_ok = store_savepoint(st, e);
 		/* Two rows with one code: the second would silently overwrite
 		 * the first. */
 		const char *code = im->seen && im->table->code_col
@@ -211,11 +211,10 @@ static bool run_import(struct store *st, struct import *im, const char *path, in
 		if (row_ok) {
 			row_ok = fields_complete(im->table, fields, e) &&
 				 (im->row ? im->row : insert_row)(st, im, fields, extra, e);
-			if (im->errors)
-				store_exec(st, NULL, row_ok ? "RELEASE import_row"
-							    : "ROLLBACK TO import_row", "");
 			if (im->errors && !row_ok)
-				store_exec(st, NULL, "RELEASE import_row", "");
+				store_rollback_to(st);
+			if (im->errors)
+				store_release(st, NULL);
 		}
 		json_decref(fields);
 		json_decref(extra);
@@ -350,7 +349,7 @@ bool catalogue_load(struct store *st, struct err *e)
 	if (!path)
 		return false;
 	int64_t have;
-	bool ok = store_int(st, e, &have, "SELECT count(*) FROM item", "");
+	bool ok = store_item_count(st, &have, e);
 	if (ok && have == 0) {
 		struct import im = {.table = &T_ITEM, .id_prefix = "item-"};
 		ok = run_import(st, &im, path, NULL, e);

@@ -182,9 +182,7 @@ bool shift_handover(struct store *st, const struct deadline_rules *r, const char
 	json_t *warn = due ? q_warnings_in_force(st, now, e) : NULL;
 	json_t *tasks = warn ? q_tasks(st, true, e) : NULL;
 	int64_t items = 0;
-	bool ok = tasks && store_int(st, e, &items,
-				     "SELECT count(*) FROM checklist_item WHERE state = 'open'"
-				     " AND archived = 0", "");
+	bool ok = tasks && store_checklist_open_count(st, &items, e);
 	if (ok) {
 		/* What the next shift must know, as it stood at the handover. */
 		json_t *open = json_array();
@@ -288,9 +286,7 @@ bool task_done(struct store *st, const char *id, struct err *e)
 {
 	if (str_empty(id))
 		return err_set(e, ERR_USAGE, "task: give its id (or the start of it)");
-	json_t *rows = store_rows(st, e,
-		"SELECT id, done_at FROM task WHERE substr(id, 1, length(?1)) = ?1 AND archived = 0"
-		" LIMIT 2", "s", id);
+	json_t *rows = store_tasks_prefix(st, id, e);
 	if (!rows)
 		return false;
 	size_t n = json_array_size(rows);

@@ -130,11 +130,7 @@ bool hazard_evacuate(struct store *st, const char *hazard_code, const char *hous
 	if (str_empty(household))
 		return err_set(e, ERR_USAGE, "which household? (head of household or id)");
 	/* By id, by an id's first 8 or more characters, or by the head's name. */
-	json_t *m = store_rows(st, e,
-		"SELECT id, head, evacuated_at IS NOT NULL AS ev FROM household"
-		" WHERE hazard_id = ?1 AND archived = 0 AND (id = ?2 OR head = ?2"
-		" OR (length(?2) >= 8 AND substr(id, 1, length(?2)) = ?2)) ORDER BY id",
-		"ss", hid, household);
+	json_t *m = store_households_matching(st, hid, household, e);
 	if (!m)
 		return false;
 	bool ok;
@@ -169,9 +165,7 @@ bool hazard_evacuate_all(struct store *st, const char *hazard_code, bool evacuat
 	char hid[ID_TEXT];
 	if (!point_id(st, hazard_code, hid, e))
 		return false;
-	json_t *m = store_rows(st, e,
-		"SELECT id, evacuated_at IS NOT NULL AS ev FROM household"
-		" WHERE hazard_id = ? AND archived = 0 ORDER BY id", "s", hid);
+	json_t *m = store_households_evacuated(st, hid, e);
 	if (!m)
 		return false;
 	int64_t now = dd_now();
@@ -216,9 +210,7 @@ bool hazard_incident(struct store *st, const char *code, const char *reporter, c
 		     int64_t at, char number[64], struct err *e)
 {
 	number[0] = '\0';
-	json_t *h = store_row(st, e,
-		"SELECT id, code, name, kind, subtype, township_code, village_code, address, lon, lat"
-		" FROM hazard WHERE (code = ?1 OR id = ?1) AND archived = 0", "s", code);
+	json_t *h = store_hazard_find(st, code, e);
 	if (!h)
 		return false;
 	if (json_is_null(h)) {
@@ -259,8 +251,7 @@ bool hazard_incident(struct store *st, const char *code, const char *reporter, c
  * are kept. */
 static bool defect_holder(struct store *st, const char *code, char id[ID_TEXT], struct err *e)
 {
-	json_t *h = store_row(st, e,
-		"SELECT id, kind FROM hazard WHERE (code = ?1 OR id = ?1) AND archived = 0", "s", code);
+	json_t *h = store_hazard_find(st, code, e);
 	if (!h)
 		return false;
 	bool ok = true;
@@ -310,10 +301,7 @@ bool defect_set(struct store *st, const char *defect, const char *state, const c
 	}
 	if (str_empty(defect))
 		return err_set(e, ERR_USAGE, "which defect? (its id, or the start of it)");
-	json_t *m = store_rows(st, e,
-		"SELECT id, state FROM defect WHERE archived = 0 AND (id = ?1"
-		" OR (length(?1) >= 8 AND substr(id, 1, length(?1)) = ?1)) ORDER BY id LIMIT 3",
-		"s", defect);
+	json_t *m = store_defects_prefix(st, defect, e);
 	if (!m)
 		return false;
 	bool ok;

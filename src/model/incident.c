@@ -10,8 +10,7 @@
 static bool find(struct store *st, const char *number, char id[ID_TEXT], char *status,
 		 size_t n, struct err *e)
 {
-	json_t *r = store_row(st, e, "SELECT id, status FROM incident WHERE number = ?1 OR id = ?1",
-			      "s", number);
+	json_t *r = store_incident_find(st, number, e);
 	if (!r)
 		return false;
 	if (json_is_null(r)) {
@@ -185,9 +184,7 @@ bool incident_report(struct store *st, const char *number, const char *kind, con
 	if (str_eq(kind, "follow_up")) {
 		/* 续报一, 续报二 …: numbered by the entries already there. */
 		int64_t n;
-		if (!store_int(st, e, &n,
-			       "SELECT count(*) FROM timeline WHERE incident_id = ? AND kind = 'follow_up'",
-			       "s", id)) {
+		if (!store_timeline_count(st, id, "follow_up", &n, e)) {
 			json_decref(extra);
 			return false;
 		}
@@ -220,9 +217,7 @@ bool incident_correct(struct store *st, const char *number, const char *entry,
 	if (!find(st, number, id, NULL, 0, e))
 		return false;
 	/* The entry by id or an unambiguous prefix of it (ids are long). */
-	json_t *rows = store_rows(st, e,
-		"SELECT id, kind FROM timeline WHERE incident_id = ? AND substr(id, 1, length(?2)) = ?2",
-		"ss", id, entry);
+	json_t *rows = store_timeline_prefix(st, id, entry, e);
 	if (!rows)
 		return false;
 	size_t n = json_array_size(rows);

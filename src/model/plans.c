@@ -31,8 +31,7 @@ bool plan_store(struct store *st, json_t *plan, char id[ID_TEXT], bool *is_new, 
 	const char *key = json_string_value(json_object_get(plan, "id"));
 	const char *version = json_string_value(json_object_get(plan, "version"));
 	char *have = NULL;
-	if (!store_text(st, e, &have, "SELECT id FROM plan WHERE plan_key = ? AND version = ?", "ss",
-			key, version))
+	if (!store_plan_version_id(st, key, version, &have, e))
 		return false;
 	if (is_new)
 		*is_new = have == NULL;
@@ -104,9 +103,7 @@ bool plans_load_library(struct store *st, int *loaded, json_t *problems, struct 
 json_t *plan_get(struct store *st, const char *key, struct err *e)
 {
 	/* the latest version of a plan (by key), or one stored version (by id) */
-	json_t *r = store_row(st, e,
-		"SELECT id, plan_key, version, title, source FROM plan WHERE archived = 0"
-		" AND (plan_key = ?1 OR id = ?1) ORDER BY created_hlc DESC LIMIT 1", "s", key);
+	json_t *r = store_plan_latest(st, key, e);
 	if (!r || json_is_null(r)) {
 		if (r)
 			err_set(e, ERR_FAIL, "plan '%s': no such plan (dutydesk plan list)", key);
@@ -168,8 +165,7 @@ static bool level_items(struct store *st, json_t *plan, const char *activation, 
 		return err_set(e, ERR_USAGE, "plan '%s' has no level %s",
 			       json_string_value(json_object_get(plan, "id")), level);
 	int64_t ord;
-	if (!store_int(st, e, &ord, "SELECT coalesce(max(ord), -1) + 1 FROM checklist_item"
-				    " WHERE activation_id = ?", "s", activation))
+	if (!store_checklist_next_ord(st, activation, &ord, e))
 		return false;
 	int o = (int)ord;
 	return add_items(st, activation, json_object_get(lv, "items"), NULL, level, &o, dd_now(), e);
@@ -178,12 +174,7 @@ static bool level_items(struct store *st, json_t *plan, const char *activation, 
 /* The activation row (id, plan, incident number, level, drill...). */
 json_t *activation_get(struct store *st, const char *handle, struct err *e)
 {
-	json_t *rows = store_rows(st, e,
-		"SELECT a.id, a.plan_id, p.plan_key, p.title, p.version, a.level, a.drill,"
-		" a.started_at, a.closed_at, a.summary, i.number AS incident FROM plan_activation a"
-		" JOIN plan p ON p.id = a.plan_id LEFT JOIN incident i ON i.id = a.incident_id"
-		" WHERE substr(a.id, 1, length(?1)) = ?1 OR i.number = ?1 ORDER BY a.started_at DESC",
-		"s", handle);
+	json_t *rows = store_activations_matching(st, handle, e);
 	if (!rows)
 		return NULL;
 	json_t *r = NULL;
@@ -224,10 +215,8 @@ bool plan_activate(struct store *st, const char *key, const char *level, const c
 		e->code = ERR_FAIL; /* a record not found, not a misused command */
 	if (ok && number) {
 		int64_t open;
-		ok = store_int(st, e, &open,
-			       "SELECT count(*) FROM plan_activation a JOIN plan p ON p.id = a.plan_id"
-			       " WHERE a.incident_id = ? AND p.plan_key = ? AND a.closed_at IS NULL",
-			       "ss", inc, json_string_value(json_object_get(plan, "id")));
+		ok = store_plan_open_count(st, inc, json_string_value(json_object_get(plan, "id")),
+					   &open, e);
 		if (ok && open)
 			ok = err_set(e, ERR_FAIL, "this plan is already active for %s; raise its level "
 						  "instead (dutydesk plan raise)", number);
@@ -289,13 +278,7 @@ bool plan_raise(struct store *st, const char *handle, const char *level, struct 
 
 json_t *plan_items(struct store *st, const char *activation_id, struct err *e)
 {
-	return store_rows(st, e,
-		"SELECT c.id, c.item_key, c.parent_key, c.level, c.ord, c.text, c.unit, c.within_min,"
-		" c.after_key, c.state, c.reason, c.done_at, c.done_by, c.started_at,"
-		" (SELECT a.done_at FROM checklist_item a WHERE a.activation_id = c.activation_id"
-		"  AND a.item_key = c.after_key) AS after_done_at"
-		" FROM checklist_item c WHERE c.activation_id = ? AND c.archived = 0 ORDER BY c.ord",
-		"s", activation_id);
+	return store_checklist(st, activation_id, e);
 }
 
 /* When an item is due: within from its level's start, or from the time
@@ -510,7 +493,7 @@ bool plan_close(struct store *st, const char *handle, const char *summary, struc
 
 int64_t plans_overdue(struct store *st, int64_t now)
 {
-	json_t *acts = store_rows(st, NULL, "SELECT id FROM plan_activation WHERE closed_at IS NULL", "");
+	json_t *acts = store_open_activation_ids(st, NULL);
 	int64_t n = 0;
 	size_t i;
 	json_t *a;

@@ -268,9 +268,7 @@ bool report_incident(struct store *st, const char *number, enum report_format fm
 	struct node_info ni;
 	char *office = NULL;
 	if (store_node(st, &ni, NULL))
-		store_text(st, NULL, &office,
-			   "SELECT name FROM division WHERE code = coalesce(nullif(?, ''),"
-			   " (SELECT code FROM division WHERE level = 'county'))", "s", ni.township_code);
+		office = store_office_name(st, ni.township_code);
 	if (fmt != FMT_CSV) {
 		para(out, fmt, "%s%s应急管理%s", fmt == FMT_MD ? "# " : "", office ? office : "",
 		     ni.township_code[0] ? "办" : "局");

@@ -171,8 +171,7 @@ bool stock_return(struct store *st, const char *depot_id, const char *item_id, i
 json_t *dispatch_plan(struct store *st, const char *number, const struct dispatch_line *lines,
 		      size_t n, const char *depot_code, struct err *e)
 {
-	json_t *inc = store_row(st, e,
-		"SELECT id, township_code FROM incident WHERE number = ?1 OR id = ?1", "s", number);
+	json_t *inc = store_incident_find(st, number, e);
 	if (!inc)
 		return NULL;
 	if (json_is_null(inc)) {
@@ -186,13 +185,7 @@ json_t *dispatch_plan(struct store *st, const char *number, const struct dispatc
 	for (size_t i = 0; i < n && ok; i++) {
 		/* Depots holding the item, nearest first: same township, the
 		 * county depot, then the other townships. */
-		json_t *have = store_rows(st, e,
-			"SELECT d.code AS depot_code, d.name AS depot, i.code AS item_code, i.name AS item,"
-			" i.unit, b.qty AS available FROM stock_balance b"
-			" JOIN depot d ON d.id = b.depot_id JOIN item i ON i.id = b.item_id"
-			" WHERE i.code = ?1 AND b.qty > 0 AND d.archived = 0 AND (?3 IS NULL OR d.code = ?3)"
-			" ORDER BY coalesce(d.township_code = ?2, 0) DESC, d.level = 'county' DESC, d.code",
-			"sss", lines[i].item_code, town, depot_code);
+		json_t *have = store_depots_holding(st, lines[i].item_code, town, depot_code, e);
 		if (!have) {
 			ok = false;
 			break;

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "dutydesk/dtime.h"
+#include "dutydesk/syncstore.h"
 
 /* Every key of fields must be a column of t: names in SQL come only from
  * the static schema, never from input. "archived" (0/1, the stand-in for
@@ -54,19 +55,37 @@ static bool log_op(struct store *st, const struct table *t, const char *id, cons
 			       "node", node, "hlc", hlc, "table", t->name, "id", id, "kind", kind,
 			       "actor", st->actor, "at", (json_int_t)now, "fields", fields);
 	char *body = json_dumps(op, JSON_COMPACT | JSON_SORT_KEYS);
-	char *det = json_dumps(detail, JSON_COMPACT | JSON_SORT_KEYS);
 	json_decref(op);
 	bool ok = store_exec(st, e,
 			     "INSERT INTO outbox (op_seq, op_id, hlc, tbl, row_id, body) "
 			     "VALUES (?, ?, ?, ?, ?, ?)",
 			     "isssss", seq, op_id, hlc, t->name, id, body) &&
-		  store_exec(st, e,
+		  store_audit_add(st, now, node, st->actor, op_id, t->name, id, kind, detail, e);
+	free(body);
+	return ok;
+}
+
+bool store_audit_add(struct store *st, int64_t at, const char *node, const char *actor,
+		     const char *op_id, const char *tbl, const char *row_id, const char *action,
+		     json_t *detail, struct err *e)
+{
+	char *det = json_dumps(detail, JSON_COMPACT | JSON_SORT_KEYS);
+	bool ok = store_exec(st, e,
 			     "INSERT INTO audit (at, node, actor, op_id, tbl, row_id, action, detail) "
 			     "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-			     "isssssss", now, node, st->actor, op_id, t->name, id, kind, det);
-	free(body);
+			     "isssssss", at, node, actor, op_id, tbl, row_id, action, det);
 	free(det);
 	return ok;
+}
+
+bool store_field_version_set(struct store *st, const char *tbl, const char *row_id,
+			     const char *field, const char *hlc, const char *node, struct err *e)
+{
+	return store_exec(st, e,
+			  "INSERT INTO field_version (tbl, row_id, field, hlc, node) "
+			  "VALUES (?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET "
+			  "hlc = excluded.hlc, node = excluded.node",
+			  "sssss", tbl, row_id, field, hlc, node);
 }
 
 /* Turns a constraint failure into words about the record. */
@@ -96,7 +115,11 @@ static bool step_write(struct store *st, const struct table *t, sqlite3_stmt *s,
 	return ok;
 }
 
-char *rec_insert_sql(const struct table *t, json_t *fields, const char *tail)
+/* The INSERT of a synced row of t with the keys of fields (names checked
+ * against the schema by the caller), then tail: parameters are id,
+ * origin_node, then hlc, created_at, actor (append-only) or created_hlc,
+ * hlc (mutable), then the fields in order. Heap string. */
+static char *rec_insert_sql(const struct table *t, json_t *fields, const char *tail)
 {
 	struct strbuf sql;
 	sb_init(&sql);
@@ -255,12 +278,7 @@ bool rec_update(struct store *st, const struct table *t, const char *id, json_t 
 	if (!(ok = step_write(st, t, s, e)))
 		goto out;
 	json_object_foreach(diff, k, v) {
-		ok = store_exec(st, e,
-				"INSERT INTO field_version (tbl, row_id, field, hlc, node) "
-				"VALUES (?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET "
-				"hlc = excluded.hlc, node = excluded.node",
-				"sssss", t->name, id, k, hlc, node);
-		if (!ok)
+		if (!(ok = store_field_version_set(st, t->name, id, k, hlc, node, e)))
 			goto out;
 	}
 	json_t *detail = json_pack("{s:O, s:O}", "old", old, "new", diff);
@@ -272,4 +290,124 @@ out:
 	json_decref(diff);
 	json_decref(old);
 	return ok;
+}
+
+/* ---- rows that remote ops write ---- */
+
+#define say(msg, n, ...)                               \
+	do {                                           \
+		if ((msg) && (n))                      \
+			snprintf(msg, n, __VA_ARGS__); \
+	} while (0)
+
+/* Steps a write of a remote row: a constraint that refuses it is an
+ * outcome (with the reason in msg), any other failure an error. */
+static bool step_remote(struct store *st, const struct table *t, sqlite3_stmt *s,
+			enum rec_outcome *out, char *msg, size_t msglen, struct err *e)
+{
+	int rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	if (rc == SQLITE_DONE) {
+		*out = REC_WRITTEN;
+		return true;
+	}
+	int code = sqlite3_extended_errcode(st->db);
+	if ((code & 0xFF) != SQLITE_CONSTRAINT)
+		return store_sql_error(st, e, t->name);
+	*out = code == SQLITE_CONSTRAINT_FOREIGNKEY ? REC_MISSING_REF : REC_REFUSED;
+	say(msg, msglen, "%s: %s", t->name, sqlite3_errmsg(st->db));
+	return true;
+}
+
+bool rec_insert_op(struct store *st, const struct table *t, const char *id, json_t *op,
+		   enum rec_outcome *out, char *msg, size_t msglen, struct err *e)
+{
+	json_t *fields = json_object_get(op, "fields");
+	char *sql = rec_insert_sql(t, fields, t->append_only ? " ON CONFLICT (id) DO NOTHING" : "");
+	sqlite3_stmt *s = store_prep(st, sql, e);
+	free(sql);
+	if (!s)
+		return false;
+	const char *k;
+	json_t *v;
+	int idx = 1;
+	sqlite3_bind_text(s, idx++, id, -1, SQLITE_TRANSIENT);
+	store_bind_json(s, idx++, json_object_get(op, "node"));
+	store_bind_json(s, idx++, json_object_get(op, "hlc"));
+	if (t->append_only) {
+		store_bind_json(s, idx++, json_object_get(op, "at"));
+		store_bind_json(s, idx++, json_object_get(op, "actor"));
+	} else {
+		store_bind_json(s, idx++, json_object_get(op, "hlc"));
+	}
+	json_object_foreach(fields, k, v)
+		store_bind_json(s, idx++, v);
+	if (!step_remote(st, t, s, out, msg, msglen, e))
+		return false;
+	if (*out == REC_WRITTEN && t->append_only && !sqlite3_changes(st->db))
+		*out = REC_UNCHANGED;
+	return true;
+}
+
+bool rec_merge_op(struct store *st, const struct table *t, const char *id, const char *hlc,
+		  json_t *won, enum rec_outcome *out, char *msg, size_t msglen, struct err *e)
+{
+	struct strbuf sql;
+	sb_init(&sql);
+	sb_printf(&sql, "UPDATE %s SET hlc = max(hlc, ?)", t->name);
+	const char *k;
+	json_t *v;
+	json_object_foreach(won, k, v)
+		sb_printf(&sql, ", %s = ?", k);
+	sb_puts(&sql, " WHERE id = ?");
+	sqlite3_stmt *s = store_prep(st, sql.buf, e);
+	sb_finish(&sql);
+	if (!s)
+		return false;
+	int idx = 1;
+	sqlite3_bind_text(s, idx++, hlc, -1, SQLITE_TRANSIENT);
+	json_object_foreach(won, k, v)
+		store_bind_json(s, idx++, v);
+	sqlite3_bind_text(s, idx, id, -1, SQLITE_TRANSIENT);
+	return step_remote(st, t, s, out, msg, msglen, e);
+}
+
+json_t *rec_versioned(struct store *st, const struct table *t, const char *id, json_t *fields,
+		      struct err *e)
+{
+	struct strbuf sql;
+	sb_init(&sql);
+	sb_puts(&sql, "SELECT created_hlc, origin_node");
+	const char *k;
+	json_t *v;
+	json_object_foreach(fields, k, v)
+		sb_printf(&sql, ", %s", k);
+	sb_printf(&sql, " FROM %s WHERE id = ?", t->name);
+	json_t *row = store_row(st, e, sql.buf, "s", id);
+	sb_finish(&sql);
+	return row;
+}
+
+bool rec_exists(struct store *st, const struct table *t, const char *id, bool *yes,
+		struct err *e)
+{
+	char sql[128];
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM %s WHERE id = ?", t->name);
+	int64_t n;
+	if (!store_int(st, e, &n, sql, "s", id))
+		return false;
+	*yes = n > 0;
+	return true;
+}
+
+bool rec_restamp(struct store *st, const struct table *t, const char *id, const char *old_hlc,
+		 const char *new_hlc, const char *node, struct err *e)
+{
+	char sql[160];
+	snprintf(sql, sizeof sql, "UPDATE %s SET hlc = ?1 WHERE id = ?2 AND hlc = ?3", t->name);
+	if (!store_exec(st, e, sql, "sss", new_hlc, id, old_hlc))
+		return false;
+	snprintf(sql, sizeof sql, "UPDATE %s SET created_hlc = ?1 WHERE id = ?2 AND"
+		 " created_hlc = ?3 AND origin_node = ?4", t->name);
+	return store_exec(st, e, sql, "ssss", new_hlc, id, old_hlc, node);
 }

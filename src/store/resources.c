@@ -70,3 +70,21 @@ json_t *q_incident_stock(struct store *st, const char *incident_id, struct err *
 		" FROM stock_movement m JOIN item i ON i.id = m.item_id WHERE m.incident_id = ?"
 		" GROUP BY m.item_id ORDER BY i.code", "s", incident_id);
 }
+
+json_t *q_contact_book(struct store *st, struct err *e)
+{
+	return store_rows(st, e,
+			  "SELECT x.name, x.org, x.post, x.phone, t.name AS township FROM contact x"
+			  " LEFT JOIN division t ON t.code = x.township_code WHERE x.archived = 0"
+			  " ORDER BY x.rowid",
+			  "");
+}
+
+json_t *q_lots_on_hand(struct store *st, struct err *e)
+{
+	return store_rows(st, e,
+			  "SELECT d.code AS depot, i.code AS item, l.qty, l.batch, l.expiry"
+			  " FROM stock_lot l JOIN depot d ON d.id = l.depot_id"
+			  " JOIN item i ON i.id = l.item_id WHERE l.qty > 0 ORDER BY 1, 2, 5",
+			  "");
+}

@@ -358,6 +358,23 @@ void store_rollback(struct store *st)
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
+/* One savepoint name serves every part: marks nest, and each statement
+ * acts on the latest mark of that name. */
+bool store_savepoint(struct store *st, struct err *e)
+{
+	return store_exec(st, e, "SAVEPOINT part", "");
+}
+
+bool store_release(struct store *st, struct err *e)
+{
+	return store_exec(st, e, "RELEASE part", "");
+}
+
+void store_rollback_to(struct store *st)
+{
+	store_exec(st, NULL, "ROLLBACK TO part", "");
+}
+
 /* After an I/O error, a full disk or out of memory SQLite may roll the
  * whole transaction back by itself. Statements run after that would each
  * commit on their own: half an operation. So inside store_begin..commit a

@@ -5,6 +5,7 @@
 #include <sqlite3.h>
 #include <stdarg.h>
 
+#include "dutydesk/query.h"
 #include "dutydesk/store.h"
 
 extern const char *const store_migrations[];
@@ -28,19 +29,76 @@ struct store {
 	unsigned cache_next;
 };
 
+/* ---- statements: SQL text is written in src/store/ only ----
+ * Each statement is prepared once per connection and cached by its text
+ * (store_prep), then reset and bound for every run.
+ * Bind formats: one character per argument: 's' const char * (NULL binds
+ * NULL), 'i' int64_t, 'd' double, 'j' json_t * (bound by its JSON type;
+ * NULL or json null binds NULL). */
+bool store_exec(struct store *st, struct err *e, const char *sql, const char *fmt, ...);
+/* Runs a script of statements without parameters (schema, pragmas). */
+bool store_script(struct store *st, const char *sql, struct err *e);
+/* Rows as a JSON array of objects keyed by column name; NULL on error. */
+json_t *store_rows(struct store *st, struct err *e, const char *sql, const char *fmt, ...);
+/* The same with the values of ?1, ?2 ... in an array (queries whose
+ * conditions are put together at run time). */
+json_t *store_rows_bound(struct store *st, struct err *e, const char *sql, json_t *binds);
+/* The first row, or json null when there is none; NULL on error. */
+json_t *store_row(struct store *st, struct err *e, const char *sql, const char *fmt, ...);
+/* The first column of the first row as an integer (0 if none). */
+bool store_int(struct store *st, struct err *e, int64_t *out, const char *sql, const char *fmt,
+	       ...);
+/* The first column of the first row as a heap string (NULL if none). */
+bool store_text(struct store *st, struct err *e, char **out, const char *sql, const char *fmt,
+		...);
+/* The hazard filter as SQL over hazard aliased x (never empty), its
+ * values appended to binds and numbered ?N after those already there. */
+void hazard_filter_sql(const struct hazard_filter *f, struct strbuf *where, json_t *binds);
+
 /* A cached prepared statement, reset and with bindings cleared. */
 sqlite3_stmt *store_prep(struct store *st, const char *sql, struct err *e);
 bool store_bindv(struct store *st, sqlite3_stmt *s, const char *fmt, va_list ap, struct err *e);
 bool store_bind_json(sqlite3_stmt *s, int idx, json_t *v);
 json_t *store_column_json(sqlite3_stmt *s, int i);
 bool store_sql_error(struct store *st, struct err *e, const char *what);
-/* The INSERT of a synced row of t with the keys of fields (names checked
- * against the schema by the caller), then tail: parameters are id,
- * origin_node, then hlc, created_at, actor (append-only) or created_hlc,
- * hlc (mutable), then the fields in order. Heap string. */
-char *rec_insert_sql(const struct table *t, json_t *fields, const char *tail);
 /* mkdir -p of the folder holding path, new folders mode 0700. */
 bool store_make_parent_dirs(const char *path, struct err *e);
+
+/* The select-list fragment (incident aliased x) of what the deadline rules
+ * read from an incident's timeline: first_report_at, written_at,
+ * last_report_at, final_at. One definition for every query that needs it. */
+#define Q_REPORT_CLOCK_COLS \
+	" (SELECT min(created_at) FROM timeline WHERE incident_id = x.id" \
+	"  AND kind = 'first_report') AS first_report_at," \
+	" (SELECT min(created_at) FROM timeline WHERE incident_id = x.id" \
+	"  AND kind = 'first_report' AND via = 'written') AS written_at," \
+	" (SELECT max(created_at) FROM timeline WHERE incident_id = x.id" \
+	"  AND kind IN ('first_report','follow_up')) AS last_report_at," \
+	" (SELECT min(created_at) FROM timeline WHERE incident_id = x.id" \
+	"  AND kind = 'final_report') AS final_at"
+
+/* ---- the console's lists (lists.c; window.c reads them) ---- */
+/* A name and the SQL it stands for; arrays end with {NULL, NULL}. */
+struct list_named {
+	const char *name, *sql;
+};
+/* The SQL of a name in set, NULL when set does not have it. */
+const char *list_named(const struct list_named *set, const char *name);
+struct list_view {
+	const char *cols;     /* select list */
+	const char *from;     /* tables and joins */
+	const char *where;    /* fixed condition, or NULL */
+	const char *id;       /* unique tie-breaker, e.g. "x.id" */
+	const char *search;   /* text expression '/' searches, or NULL */
+	const char *township; /* column a township filter compares, or NULL */
+	const struct list_named *sorts;   /* the first is the default */
+	const struct list_named *presets; /* named conditions, or NULL */
+	bool hazard_filter;   /* takes a struct hazard_filter */
+};
+const struct list_view *list_view(enum list_id list);
+/* A built condition's SQL (NULL: none) and the values of its ?1, ?2 ... */
+const char *list_cond_where(const struct list_cond *c);
+json_t *list_cond_binds(const struct list_cond *c);
 
 /* A record's township and village names beside their codes (record
  * aliased x). */

@@ -8,44 +8,53 @@
 
 #include "dutydesk/query.h"
 
-/* The SQL of a window read. Fragments come from the static query
- * description (never from input); values are bound. */
-static char *window_sql(const struct window_query *q, bool have_key, int dir, bool search,
-			const char *where)
+/* The SQL of a window read. Fragments come from the list's static
+ * definition (never from input); values are bound. */
+static char *window_sql(const struct list_view *q, const char *sort, bool desc_order,
+			bool have_key, int dir, bool search, const char *where)
 {
-	/* Display order is (sort, id) ascending, or descending when q->desc.
+	/* Display order is (sort, id) ascending, or descending when desc_order.
 	 * Reading backwards flips both the comparison and the order. */
-	bool desc = q->desc != (dir < 0);
+	bool desc = desc_order != (dir < 0);
 	struct strbuf sb;
 	sb_init(&sb);
-	sb_printf(&sb, "SELECT %s, %s AS _s, %s AS _id FROM %s WHERE 1", q->cols, q->sort, q->id,
+	sb_printf(&sb, "SELECT %s, %s AS _s, %s AS _id FROM %s WHERE 1", q->cols, sort, q->id,
 		  q->from);
 	if (!str_empty(q->where))
 		sb_printf(&sb, " AND (%s)", q->where);
 	if (!str_empty(where))
 		sb_printf(&sb, " AND (%s)", where);
 	if (have_key)
-		sb_printf(&sb, " AND (%s, %s) %s (?101, ?102)", q->sort, q->id, desc ? "<" : ">");
+		sb_printf(&sb, " AND (%s, %s) %s (?101, ?102)", sort, q->id, desc ? "<" : ">");
 	if (search)
 		sb_printf(&sb, " AND instr(%s, ?103) > 0", q->search);
-	sb_printf(&sb, " ORDER BY %s %s, %s %s LIMIT ?104", q->sort, desc ? "DESC" : "ASC", q->id,
+	sb_printf(&sb, " ORDER BY %s %s, %s %s LIMIT ?104", sort, desc ? "DESC" : "ASC", q->id,
 		  desc ? "DESC" : "ASC");
 	return sb_take(&sb);
 }
 
-json_t *q_window(struct store *st, const struct window_query *q, const char *where,
-		 json_t *binds, json_t *key, int dir, int n, const char *search, struct err *e)
+json_t *q_window(struct store *st, enum list_id list, const char *sort, bool desc,
+		 const struct list_cond *cond, json_t *key, int dir, int n, const char *search,
+		 struct err *e)
 {
+	const struct list_view *q = list_view(list);
+	if (!q) {
+		err_set(e, ERR_FAIL, "no list %d", (int)list);
+		return NULL;
+	}
+	const char *by = list_named(q->sorts, sort);
+	if (!by)
+		by = q->sorts[0].sql;
 	bool have_key = key && json_is_array(key) && json_array_size(key) == 2;
 	bool searching = !str_empty(search) && q->search;
-	char *sql = window_sql(q, have_key, dir, searching, where);
+	char *sql = window_sql(q, by, desc, have_key, dir, searching, list_cond_where(cond));
 	sqlite3_stmt *s = store_prep(st, sql, e);
 	free(sql);
 	if (!s)
 		return NULL;
 	size_t i;
 	json_t *v;
-	json_array_foreach(binds, i, v)
+	json_array_foreach(list_cond_binds(cond), i, v)
 		store_bind_json(s, (int)i + 1, v);
 	if (have_key) {
 		store_bind_json(s, 101, json_array_get(key, 0));

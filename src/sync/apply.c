@@ -19,7 +19,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../store/store_impl.h"
 #include "dutydesk/dtime.h"
 
 const char *op_status_name(enum op_status s)
@@ -49,20 +48,6 @@ bool op_status_parse(const char *name, enum op_status *out)
 const struct table *const *sync_tables(size_t *n)
 {
 	return table_all(n); /* every table the schema describes is synced */
-}
-
-bool sync_exec_array(struct store *st, const char *sql, json_t *vals, struct err *e)
-{
-	sqlite3_stmt *s = store_prep(st, sql, e);
-	if (!s)
-		return false;
-	size_t i;
-	json_t *v;
-	json_array_foreach(vals, i, v)
-		store_bind_json(s, (int)i + 1, v);
-	int rc = sqlite3_step(s);
-	sqlite3_reset(s);
-	return rc == SQLITE_DONE ? true : store_sql_error(st, e, "snapshot");
 }
 
 /* ---- shape ---- */
@@ -262,7 +247,7 @@ json_t *op_canonical(json_t *op)
 
 bool clock_merge(struct store *st, const char *hlc, struct err *e)
 {
-	return store_exec(st, e, "UPDATE node SET hlc = ?1 WHERE hlc < ?1", "s", hlc);
+	return store_clock_merge(st, hlc, e);
 }
 
 /* (h1, n1) against (h2, n2): the order every node agrees on. */
@@ -272,56 +257,26 @@ static int version_cmp(const char *h1, const char *n1, const char *h2, const cha
 	return c ? c : strcmp(n1, n2);
 }
 
-static bool is_constraint(struct store *st)
-{
-	return (sqlite3_extended_errcode(st->db) & 0xFF) == SQLITE_CONSTRAINT;
-}
-
-static bool is_fk(struct store *st)
-{
-	return sqlite3_extended_errcode(st->db) == SQLITE_CONSTRAINT_FOREIGNKEY;
-}
-
 #define say(msg, n, ...)                               \
 	do {                                           \
 		if ((msg) && (n))                      \
 			snprintf(msg, n, __VA_ARGS__); \
 	} while (0)
 
-static bool step_done(struct store *st, sqlite3_stmt *s, int *rc_out)
-{
-	int rc = sqlite3_step(s);
-	sqlite3_reset(s);
-	*rc_out = rc;
-	return rc == SQLITE_DONE;
-}
-
 static bool audit(struct store *st, json_t *op, const char *op_id, const struct table *t,
 		  const char *id, const char *kind, json_t *detail, struct err *e)
 {
-	char *det = json_dumps(detail, JSON_COMPACT | JSON_SORT_KEYS);
-	bool ok = store_exec(st, e,
-			     "INSERT INTO audit (at, node, actor, op_id, tbl, row_id, action, detail)"
-			     " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-			     "isssssss", dd_now(), json_string_value(json_object_get(op, "node")),
-			     json_string_value(json_object_get(op, "actor")), op_id, t->name, id,
-			     kind, det);
-	free(det);
-	return ok;
+	return store_audit_add(st, dd_now(), json_string_value(json_object_get(op, "node")),
+			       json_string_value(json_object_get(op, "actor")), op_id, t->name, id,
+			       kind, detail, e);
 }
 
 /* Parks an op that must wait for its row (or parent) in the inbox. */
 static bool inbox_put(struct store *st, json_t *op, const char *op_id, const struct table *t,
 		      const char *id, struct err *e)
 {
-	char *body = json_dumps(op, JSON_COMPACT | JSON_SORT_KEYS);
-	bool ok = store_exec(st, e,
-			     "INSERT INTO sync_inbox (op_id, tbl, row_id, body, pusher, received_at)"
-			     " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (op_id) DO NOTHING",
-			     "sssssi", op_id, t->name, id, body,
-			     json_string_value(json_object_get(op, "node")), dd_now());
-	free(body);
-	return ok;
+	return store_inbox_put(st, op_id, t->name, id, op,
+			       json_string_value(json_object_get(op, "node")), dd_now(), e);
 }
 
 static bool drain(struct store *st, const char *tbl, const char *row_id, int *applied,
@@ -335,40 +290,26 @@ static bool insert_from_op(struct store *st, json_t *op, const struct table *t, 
 			   unsigned flags, enum op_status *out, char *msg, size_t msglen,
 			   struct err *e)
 {
-	json_t *fields = json_object_get(op, "fields");
-	char *sql = rec_insert_sql(t, fields, t->append_only ? " ON CONFLICT (id) DO NOTHING" : "");
-	sqlite3_stmt *s = store_prep(st, sql, e);
-	free(sql);
-	if (!s)
+	enum rec_outcome r;
+	if (!rec_insert_op(st, t, id, op, &r, msg, msglen, e))
 		return false;
-	const char *k;
-	json_t *v;
-	int idx = 1;
-	sqlite3_bind_text(s, idx++, id, -1, SQLITE_TRANSIENT);
-	store_bind_json(s, idx++, json_object_get(op, "node"));
-	store_bind_json(s, idx++, json_object_get(op, "hlc"));
-	if (t->append_only) {
-		store_bind_json(s, idx++, json_object_get(op, "at"));
-		store_bind_json(s, idx++, json_object_get(op, "actor"));
-	} else {
-		store_bind_json(s, idx++, json_object_get(op, "hlc"));
-	}
-	json_object_foreach(fields, k, v)
-		store_bind_json(s, idx++, v);
-	int rc;
-	if (!step_done(st, s, &rc)) {
-		if (!is_constraint(st))
-			return store_sql_error(st, e, t->name);
-		if (is_fk(st) && (flags & APPLY_HUB)) {
-			*out = OP_PENDING;
+	switch (r) {
+	case REC_WRITTEN:
+		*out = OP_APPLIED;
+		break;
+	case REC_UNCHANGED:
+		*out = OP_DUPLICATE;
+		break;
+	case REC_MISSING_REF:
+		/* the hub waits for the record; a node refuses the op */
+		*out = flags & APPLY_HUB ? OP_PENDING : OP_INVALID;
+		if (flags & APPLY_HUB)
 			say(msg, msglen, "%s %s refers to a record the hub does not have yet", t->name, id);
-			return true;
-		}
+		break;
+	case REC_REFUSED:
 		*out = OP_INVALID;
-		say(msg, msglen, "%s: %s", t->name, sqlite3_errmsg(st->db));
-		return true;
+		break;
 	}
-	*out = !t->append_only || sqlite3_changes(st->db) ? OP_APPLIED : OP_DUPLICATE;
 	return true;
 }
 
@@ -377,34 +318,21 @@ static bool conflict(struct store *st, const struct table *t, const char *id, co
 		     json_t *kept, json_t *lost, const char *lost_hlc, const char *lost_node,
 		     struct err *e)
 {
-	char *kv = json_dumps(kept ? kept : json_null(), JSON_ENCODE_ANY | JSON_COMPACT);
-	char *lv = json_dumps(lost ? lost : json_null(), JSON_ENCODE_ANY | JSON_COMPACT);
-	bool ok = store_exec(st, e,
-			     "INSERT INTO sync_conflict (tbl, row_id, field, kept, lost, lost_hlc,"
-			     " lost_node, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-			     "sssssssi", t->name, id, field, kv, lv, lost_hlc, lost_node, dd_now());
-	free(kv);
-	free(lv);
-	return ok;
+	return store_conflict_add(st, t->name, id, field, kept, lost, lost_hlc, lost_node, dd_now(),
+				  e);
 }
 
 static bool merge_fields(struct store *st, json_t *op, const struct table *t, const char *id,
 			 json_t *row, enum op_status *out, char *msg, size_t msglen,
 			 struct err *e)
 {
-	json_t *self = store_row(st, e, "SELECT node_id, role FROM node", "");
-	if (!self)
+	char me[64], role[16];
+	if (!store_self(st, me, role, e))
 		return false;
-	char me[64];
-	snprintf(me, sizeof me, "%s", json_is_object(self)
-					      ? json_string_value(json_object_get(self, "node_id"))
-					      : "");
 	/* A township never writes the county's catalogue or plans: its own
 	 * copies (made with its database) give way to whatever the county's
 	 * say, however the stamps compare. */
-	bool county_data = (t == &T_ITEM || t == &T_PLAN) &&
-			   str_eq(json_string_value(json_object_get(self, "role")), "township");
-	json_decref(self);
+	bool county_data = (t == &T_ITEM || t == &T_PLAN) && str_eq(role, "township");
 	const char *hlc = json_string_value(json_object_get(op, "hlc"));
 	const char *node = json_string_value(json_object_get(op, "node"));
 	const char *created = json_string_value(json_object_get(row, "created_hlc"));
@@ -415,9 +343,7 @@ static bool merge_fields(struct store *st, json_t *op, const struct table *t, co
 	const char *k;
 	json_t *v;
 	json_object_foreach(fields, k, v) {
-		json_t *fv = store_row(st, e,
-				       "SELECT hlc, node FROM field_version WHERE tbl = ? AND row_id = ?"
-				       " AND field = ?", "sss", t->name, id, k);
+		json_t *fv = store_field_version(st, t->name, id, k, e);
 		if (!fv) {
 			ok = false;
 			break;
@@ -437,10 +363,8 @@ static bool merge_fields(struct store *st, json_t *op, const struct table *t, co
 		if (c > 0 && differ && str_eq(cn, me)) {
 			/* This node's own value, not yet sent, replaced by a newer one:
 			 * the other writer cannot have seen it, so it is a conflict too. */
-			int64_t unsent;
-			ok = store_int(st, e, &unsent, "SELECT count(*) FROM outbox WHERE tbl = ? AND"
-				       " row_id = ? AND hlc = ? AND state = 'pending'", "sss", t->name,
-				       id, ch);
+			bool unsent;
+			ok = store_outbox_unsent(st, t->name, id, ch, &unsent, e);
 			if (ok && unsent) {
 				ok = conflict(st, t, id, k, v, cur, ch, cn, e);
 				lost = true;
@@ -458,38 +382,18 @@ static bool merge_fields(struct store *st, json_t *op, const struct table *t, co
 			break;
 	}
 	if (ok && json_object_size(win) > 0) {
-		struct strbuf sql;
-		sb_init(&sql);
-		sb_printf(&sql, "UPDATE %s SET hlc = max(hlc, ?)", t->name);
-		json_object_foreach(win, k, v)
-			sb_printf(&sql, ", %s = ?", k);
-		sb_puts(&sql, " WHERE id = ?");
-		sqlite3_stmt *s = store_prep(st, sql.buf, e);
-		sb_finish(&sql);
-		if (!s) {
+		enum rec_outcome r;
+		if (!rec_merge_op(st, t, id, hlc, win, &r, msg, msglen, e)) {
 			json_decref(win);
 			return false;
 		}
-		int idx = 1;
-		sqlite3_bind_text(s, idx++, hlc, -1, SQLITE_TRANSIENT);
-		json_object_foreach(win, k, v)
-			store_bind_json(s, idx++, v);
-		sqlite3_bind_text(s, idx, id, -1, SQLITE_TRANSIENT);
-		int rc;
-		if (!step_done(st, s, &rc)) {
+		if (r != REC_WRITTEN) {
 			json_decref(win);
-			if (!is_constraint(st))
-				return store_sql_error(st, e, t->name);
 			*out = OP_INVALID;
-			say(msg, msglen, "%s: %s", t->name, sqlite3_errmsg(st->db));
 			return true;
 		}
 		json_object_foreach(win, k, v) {
-			if (!(ok = store_exec(st, e,
-					      "INSERT INTO field_version (tbl, row_id, field, hlc, node)"
-					      " VALUES (?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET"
-					      " hlc = excluded.hlc, node = excluded.node",
-					      "sssss", t->name, id, k, hlc, node)))
+			if (!(ok = store_field_version_set(st, t->name, id, k, hlc, node, e)))
 				break;
 		}
 	}
@@ -504,17 +408,7 @@ static bool apply_mutable(struct store *st, json_t *op, const struct table *t, c
 			  unsigned flags, enum op_status *out, char *msg, size_t msglen,
 			  struct err *e)
 {
-	json_t *fields = json_object_get(op, "fields");
-	struct strbuf sql;
-	sb_init(&sql);
-	sb_puts(&sql, "SELECT created_hlc, origin_node");
-	const char *k;
-	json_t *v;
-	json_object_foreach(fields, k, v)
-		sb_printf(&sql, ", %s", k);
-	sb_printf(&sql, " FROM %s WHERE id = ?", t->name);
-	json_t *row = store_row(st, e, sql.buf, "s", id);
-	sb_finish(&sql);
+	json_t *row = rec_versioned(st, t, id, json_object_get(op, "fields"), e);
 	if (!row)
 		return false;
 	bool ok;
@@ -552,16 +446,15 @@ bool apply_op(struct store *st, json_t *op, unsigned flags, enum op_status *out,
 	const char *kind = json_string_value(json_object_get(op, "kind"));
 	bool track = !(flags & (APPLY_HUB | APPLY_UNSEEN));
 	if (track) {
-		int64_t seen;
-		if (!store_int(st, e, &seen, "SELECT count(*) FROM sync_seen WHERE op_id = ?", "s",
-			       op_id))
+		bool seen;
+		if (!store_op_seen(st, op_id, &seen, e))
 			return false;
 		if (seen) {
 			*out = OP_DUPLICATE;
 			return true;
 		}
 	}
-	if (!store_exec(st, e, "SAVEPOINT sync_op", ""))
+	if (!store_savepoint(st, e))
 		return false;
 	bool ok = t->append_only ? insert_from_op(st, op, t, id, flags, out, msg, msglen, e)
 				 : apply_mutable(st, op, t, id, flags, out, msg, msglen, e);
@@ -571,13 +464,12 @@ bool apply_op(struct store *st, json_t *op, unsigned flags, enum op_status *out,
 			ok = audit(st, op, op_id, t, id, kind, json_object_get(op, "fields"), e);
 	}
 	if (ok && track && *out != OP_INVALID && *out != OP_PENDING)
-		ok = store_exec(st, e, "INSERT INTO sync_seen (op_id) VALUES (?)"
-				" ON CONFLICT DO NOTHING", "s", op_id);
+		ok = store_op_mark_seen(st, op_id, e);
 	if (!ok || *out == OP_INVALID || (*out == OP_PENDING && (flags & APPLY_HUB))) {
 		/* Nothing of this op stays (the hub keeps pending ops itself). */
-		store_exec(st, NULL, "ROLLBACK TO sync_op", "");
+		store_rollback_to(st);
 	}
-	if (!store_exec(st, ok ? e : NULL, "RELEASE sync_op", ""))
+	if (!store_release(st, ok ? e : NULL))
 		return false;
 	if (ok && !(flags & APPLY_HUB) && str_eq(kind, "insert") && *out != OP_INVALID &&
 	    *out != OP_DUPLICATE) {
@@ -604,9 +496,7 @@ static bool drain(struct store *st, const char *tbl, const char *row_id, int *ap
 {
 	*applied = 0;
 	for (int round = 0; round < 100; round++) {
-		json_t *rows = store_rows(st, e, "SELECT op_id, tbl, row_id, body FROM sync_inbox"
-					  " WHERE reason IS NULL AND (?1 IS NULL OR (tbl = ?1 AND row_id = ?2))"
-					  " ORDER BY received_at, op_id", "ss", tbl, row_id);
+		json_t *rows = store_inbox_waiting(st, tbl, row_id, e);
 		if (!rows)
 			return false;
 		int progress = 0;
@@ -617,19 +507,16 @@ static bool drain(struct store *st, const char *tbl, const char *row_id, int *ap
 				table_by_name(json_string_value(json_object_get(r, "tbl")));
 			if (!t)
 				continue;
-			char sql[128];
-			snprintf(sql, sizeof sql, "SELECT count(*) FROM %s WHERE id = ?", t->name);
-			int64_t have;
-			if (!store_int(st, e, &have, sql, "s",
-				       json_string_value(json_object_get(r, "row_id")))) {
+			bool have;
+			if (!rec_exists(st, t, json_string_value(json_object_get(r, "row_id")), &have,
+					e)) {
 				json_decref(rows);
 				return false;
 			}
 			if (!have)
 				continue;
 			json_t *op = json_loads(json_string_value(json_object_get(r, "body")), 0, NULL);
-			if (!store_exec(st, e, "DELETE FROM sync_inbox WHERE op_id = ?", "s",
-					json_string_value(json_object_get(r, "op_id")))) {
+			if (!store_inbox_take(st, json_string_value(json_object_get(r, "op_id")), e)) {
 				json_decref(op);
 				json_decref(rows);
 				return false;
@@ -657,18 +544,7 @@ static bool drain(struct store *st, const char *tbl, const char *row_id, int *ap
 
 bool inbox_keep(struct store *st, json_t *op, const char *reason, struct err *e)
 {
-	char *body = json_dumps(op, JSON_COMPACT | JSON_SORT_KEYS);
-	const char *op_id = json_string_value(json_object_get(op, "op_id"));
-	bool ok = store_exec(st, e,
-			     "INSERT INTO sync_inbox (op_id, tbl, row_id, body, pusher, received_at,"
-			     " reason) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (op_id) DO UPDATE SET"
-			     " reason = excluded.reason",
-			     "sssssis", op_id ? op_id : "?",
-			     json_string_value(json_object_get(op, "table")),
-			     json_string_value(json_object_get(op, "id")), body,
-			     json_string_value(json_object_get(op, "node")), dd_now(), reason);
-	free(body);
-	return ok;
+	return store_inbox_refuse(st, op, reason, dd_now(), e);
 }
 
 bool inbox_drain(struct store *st, int *applied, struct err *e)

@@ -171,8 +171,7 @@ bool sync_export_bundle_keyed(struct store *st, const char *file, const char *to
 	struct node_info ni;
 	if (!store_node(st, &ni, e))
 		return false;
-	json_t *rows = store_rows(st, e, "SELECT body FROM outbox WHERE state IN ('pending','acked')"
-				  " ORDER BY op_seq", "");
+	json_t *rows = store_outbox_kept(st, e);
 	if (!rows)
 		return false;
 	json_t *ops = json_array();
@@ -185,7 +184,7 @@ bool sync_export_bundle_keyed(struct store *st, const char *file, const char *to
 	}
 	json_decref(rows);
 	char *epoch = NULL;
-	store_text(st, NULL, &epoch, "SELECT hub_epoch FROM sync_state", "");
+	store_sync_epoch(st, &epoch, NULL);
 	json_t *hdr = json_pack("{s:i, s:s, s:s, s:s, s:s?, s:I}", "dutydesk_bundle", 1, "from",
 				"node", "node", ni.node_id, "township", ni.township_code, "hub_epoch",
 				epoch, "created_at", (json_int_t)dd_now());
@@ -230,7 +229,7 @@ bool sync_import_bundle_keyed(struct store *st, const char *file, const char *to
 		return false;
 	}
 	/* Like a pull: the ops were checked where they were accepted. */
-	if (!store_exec(st, e, "PRAGMA foreign_keys = OFF", "") || !store_begin(st, e)) {
+	if (!store_foreign_keys(st, false, e) || !store_begin(st, e)) {
 		bundle_free(&b);
 		return false;
 	}
@@ -255,22 +254,20 @@ bool sync_import_bundle_keyed(struct store *st, const char *file, const char *to
 		char *epoch = NULL;
 		int64_t cursor = 0;
 		const char *be = json_string_value(json_object_get(b.header, "hub_epoch"));
-		ok = store_text(st, e, &epoch, "SELECT hub_epoch FROM sync_state", "") &&
-		     store_int(st, e, &cursor, "SELECT cursor FROM sync_state", "");
+		ok = store_sync_epoch(st, &epoch, e) && store_sync_cursor(st, &cursor, e);
 		json_int_t since = json_integer_value(json_object_get(b.header, "since"));
 		json_int_t next = json_integer_value(json_object_get(b.header, "next_cursor"));
 		if (ok && be && (!epoch || str_eq(epoch, be)) && since <= cursor && next > cursor)
-			ok = store_exec(st, e, "UPDATE sync_state SET cursor = ?, hub_epoch = ?", "is",
-					(int64_t)next, be);
+			ok = store_sync_set_position(st, (int64_t)next, be, e);
 		free(epoch);
 	}
 	if (ok)
 		ok = store_commit(st, e);
 	else
 		store_rollback(st);
-	store_exec(st, NULL, "PRAGMA foreign_keys = ON", "");
+	store_foreign_keys(st, true, NULL);
 	bundle_free(&b);
-	store_int(st, NULL, &s.pending, "SELECT count(*) FROM outbox WHERE state = 'pending'", "");
+	store_outbox_count(st, "pending", &s.pending, NULL);
 	if (out)
 		*out = s;
 	return ok;

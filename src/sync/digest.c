@@ -15,46 +15,6 @@
 
 #include "dutydesk/hash.h"
 
-void canon_cols(const struct table *t, bool meta, struct strbuf *sb)
-{
-	if (t->append_only)
-		sb_puts(sb, meta ? "id, origin_node, hlc, created_at, actor"
-				 : "id, origin_node, created_at, actor");
-	else if (meta)
-		sb_puts(sb, "id, origin_node, created_hlc, hlc, archived");
-	else
-		sb_puts(sb, "id, archived");
-	for (size_t i = 0; i < t->ncols; i++)
-		sb_printf(sb, ", %s", t->cols[i].name);
-}
-
-/* "" or NULL: all rows; a code: rows owned by it or county-wide. */
-static void scope_where(const struct table *t, const char *township, struct strbuf *sb)
-{
-	(void)t;
-	if (!str_empty(township))
-		sb_puts(sb, " WHERE id IN (SELECT row_id FROM row_scope WHERE tbl = ?1"
-			    " AND owner IN (?2, '*'))");
-}
-
-/* The canonical rows of t in a scope, by id (with their stamps for a
- * snapshot); NULL on error. */
-static json_t *scoped_rows(struct store *st, const struct table *t, const char *township,
-			   bool stamps, struct err *e)
-{
-	struct strbuf sql;
-	sb_init(&sql);
-	sb_puts(&sql, "SELECT ");
-	canon_cols(t, stamps, &sql);
-	sb_printf(&sql, " FROM %s", t->name);
-	scope_where(t, township, &sql);
-	sb_puts(&sql, " ORDER BY id");
-	json_t *rows = str_empty(township) ? store_rows(st, e, sql.buf, "")
-					    : store_rows(st, e, sql.buf, "ss", t->name, township);
-	sb_finish(&sql);
-	return rows;
-}
-
 json_t *sync_digest(struct store *st, const char *township, struct err *e)
 {
 	size_t n;
@@ -62,7 +22,7 @@ json_t *sync_digest(struct store *st, const char *township, struct err *e)
 	json_t *out = json_object();
 	for (size_t i = 0; i < n; i++) {
 		const struct table *t = ts[i];
-		json_t *rows = scoped_rows(st, t, township, false, e);
+		json_t *rows = store_canon_rows(st, t, township, false, e);
 		if (!rows) {
 			json_decref(out);
 			return NULL;
@@ -101,20 +61,14 @@ json_t *sync_snapshot_rows(struct store *st, const char *township, struct err *e
 	json_t *tables = json_object();
 	for (size_t i = 0; i < n; i++) {
 		const struct table *t = ts[i];
-		json_t *rows = scoped_rows(st, t, township, true, e);
+		json_t *rows = store_canon_rows(st, t, township, true, e);
 		if (!rows) {
 			json_decref(tables);
 			return NULL;
 		}
 		json_object_set_new(tables, t->name, rows);
 	}
-	json_t *fv = str_empty(township)
-			     ? store_rows(st, e, "SELECT tbl, row_id, field, hlc, node FROM field_version"
-					  " ORDER BY tbl, row_id, field", "")
-			     : store_rows(st, e, "SELECT f.tbl, f.row_id, f.field, f.hlc, f.node"
-					  " FROM field_version f JOIN row_scope s ON s.tbl = f.tbl AND"
-					  " s.row_id = f.row_id WHERE s.owner IN (?1, '*')"
-					  " ORDER BY f.tbl, f.row_id, f.field", "s", township);
+	json_t *fv = store_field_versions(st, township, e);
 	if (!fv) {
 		json_decref(tables);
 		return NULL;
@@ -200,12 +154,11 @@ static bool load_tables(struct store *st, json_t *snap, struct err *e)
 			const char *id = json_string_value(json_object_get(r, "id"));
 			if (!id)
 				continue;
-			char sql[128], key[256];
-			snprintf(sql, sizeof sql, "SELECT count(*) FROM %s WHERE id = ?", t->name);
+			char key[256];
 			snprintf(key, sizeof key, "%s/%s", t->name, id);
 			json_t *versions = json_object_get(byrow, key);
-			int64_t have;
-			if (!(ok = store_int(st, e, &have, sql, "s", id)))
+			bool have;
+			if (!(ok = rec_exists(st, t, id, &have, e)))
 				break;
 			if (have && t->append_only)
 				continue;
@@ -214,45 +167,16 @@ static bool load_tables(struct store *st, json_t *snap, struct err *e)
 					break;
 				continue;
 			}
-			/* Absent: the row as the hub has it, stamps and all (names from the schema). */
-			struct strbuf q;
-			sb_init(&q);
-			sb_printf(&q, "INSERT INTO %s (", t->name);
-			canon_cols(t, true, &q);
-			sb_puts(&q, ") VALUES (?");
-			size_t nc = json_object_size(r);
-			for (size_t c = 1; c < nc; c++)
-				sb_puts(&q, ", ?");
-			sb_puts(&q, ")");
-			/* Bind in the canonical order via a JSON array. */
-			struct strbuf cols;
-			sb_init(&cols);
-			canon_cols(t, true, &cols);
-			json_t *vals = json_array();
-			char *save, *tok = strtok_r(cols.buf, ", ", &save);
-			for (; tok; tok = strtok_r(NULL, ", ", &save))
-				json_array_append(vals, json_object_get(r, tok) ? json_object_get(r, tok)
-										: json_null());
-			sb_finish(&cols);
-			size_t nv = json_array_size(vals);
-			if (nv != nc) {
-				json_decref(vals);
-				sb_finish(&q);
-				ok = err_set(e, ERR_FAIL, "snapshot: %s %s: unexpected columns", t->name, id);
+			/* Absent: the row as the hub has it, stamps and all. */
+			if (!(ok = store_canon_insert(st, t, r, e)))
 				break;
-			}
-			ok = sync_exec_array(st, q.buf, vals, e);
-			json_decref(vals);
-			sb_finish(&q);
 			const char *fk;
 			json_t *fvv;
-			json_object_foreach(ok ? versions : NULL, fk, fvv) {
-				if (!(ok = store_exec(st, e,
-						      "INSERT INTO field_version (tbl, row_id, field, hlc, node)"
-						      " VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING", "sssss",
-						      t->name, id, fk,
-						      json_string_value(json_array_get(fvv, 0)),
-						      json_string_value(json_array_get(fvv, 1)))))
+			json_object_foreach(versions, fk, fvv) {
+				if (!(ok = store_field_version_keep(st, t->name, id, fk,
+								    json_string_value(json_array_get(fvv, 0)),
+								    json_string_value(json_array_get(fvv, 1)),
+								    e)))
 					break;
 			}
 			if (!ok)
@@ -271,24 +195,23 @@ bool sync_snapshot_load(struct store *st, json_t *snap, struct err *e)
 		return err_set(e, ERR_FAIL, "snapshot: not a snapshot reply (tables, hub_epoch, "
 			       "next_cursor expected)");
 	int64_t cursor;
-	if (!store_int(st, e, &cursor, "SELECT cursor FROM sync_state", ""))
+	if (!store_sync_cursor(st, &cursor, e))
 		return false;
 	if (cursor != 0)
 		return err_set(e, ERR_FAIL, "snapshot: this database has already pulled from the hub "
 			       "(cursor %lld); it catches up by pulling", (long long)cursor);
-	if (!store_exec(st, e, "PRAGMA foreign_keys = OFF", "") || !store_begin(st, e))
+	if (!store_foreign_keys(st, false, e) || !store_begin(st, e))
 		return false;
 	bool ok = load_tables(st, snap, e);
 	const char *hh = json_string_value(json_object_get(snap, "hub_hlc"));
 	if (ok && hh)
 		ok = clock_merge(st, hh, e);
 	if (ok)
-		ok = store_exec(st, e, "UPDATE sync_state SET cursor = ?, hub_epoch = ?", "is",
-				json_integer_value(next), epoch);
+		ok = store_sync_set_position(st, json_integer_value(next), epoch, e);
 	if (ok)
 		ok = store_commit(st, e);
 	else
 		store_rollback(st);
-	store_exec(st, NULL, "PRAGMA foreign_keys = ON", "");
+	store_foreign_keys(st, true, NULL);
 	return ok;
 }

@@ -2,14 +2,13 @@
  * merge, log), pull by cursor, digests, backups. dutydeskd wraps it in
  * HTTP; the simulation calls it directly.
  *
- * The hub database is an ordinary dutydesk store (same migrations, every
- * table materialised, so the merge code is the nodes') plus:
- *   hub_meta   the epoch (new on creation and in every backup copy),
- *   hub_node   enrolled nodes: name, township, role, SHA-256 of the token,
- *   oplog      every accepted op in server_seq order (the county's trail),
- *   row_scope  each row's owner: a township code, or '*' for county-wide
- *              records every node reads (catalogue, plans, county depot,
- *              county shifts, warnings...). Fixed when the row is created.
+ * The hub database (dutydesk/hubstore.h) is an ordinary dutydesk store,
+ * so the merge code is the nodes', plus the hub's own records: its epoch
+ * (new on creation and in every backup copy), enrolled nodes, the op log
+ * (every accepted op in server_seq order, the county's trail) and each
+ * row's owner: a township code, or '*' for county-wide records every node
+ * reads (catalogue, plans, county depot, county shifts, warnings...),
+ * fixed when the row is created.
  * Ownership comes from the hub's own copy of the row or of its parent,
  * never from the payload: a timeline entry belongs to its incident's
  * township, a household, inspection or defect to its hazard's, a movement to its
@@ -23,27 +22,16 @@
 #include <unistd.h>
 
 #include "dutydesk/dtime.h"
+#include "dutydesk/hubstore.h"
 #include "dutydesk/model.h"
 #include "dutydesk/query.h"
 #include "dutydesk/hash.h"
 
 struct hub {
-	struct store *st;
+	struct hub_store *hs;
+	struct store *st; /* the store beneath hs */
 	char epoch[ID_TEXT];
 };
-
-static const char hub_schema[] =
-	"CREATE TABLE hub_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;\n"
-	"CREATE TABLE hub_node (name TEXT PRIMARY KEY, township TEXT NOT NULL DEFAULT '',"
-	" role TEXT NOT NULL CHECK (role IN ('county','township')),"
-	" token_sha256 TEXT NOT NULL UNIQUE, revoked INTEGER NOT NULL DEFAULT 0,"
-	" created_at INTEGER NOT NULL, last_seen INTEGER) STRICT;\n"
-	"CREATE TABLE oplog (server_seq INTEGER PRIMARY KEY, op_id TEXT NOT NULL UNIQUE,"
-	" node TEXT NOT NULL, owner TEXT NOT NULL, tbl TEXT NOT NULL, row_id TEXT NOT NULL,"
-	" hlc TEXT NOT NULL, body TEXT NOT NULL, received_at INTEGER NOT NULL) STRICT;\n"
-	"CREATE TABLE row_scope (tbl TEXT NOT NULL, row_id TEXT NOT NULL, owner TEXT NOT NULL,"
-	" PRIMARY KEY (tbl, row_id)) STRICT, WITHOUT ROWID;\n"
-	"CREATE INDEX row_scope_owner ON row_scope(owner, tbl);\n";
 
 static void new_epoch(char out[ID_TEXT])
 {
@@ -65,23 +53,22 @@ bool hub_init(const char *path, struct err *e)
 	if (access(path, F_OK) == 0)
 		return err_set(e, ERR_FAIL, "%s already exists; a hub database is made only once "
 			       "(restore a backup by copying it into place)", path);
-	struct store *st;
-	if (!store_open(path, STORE_CREATE, &st, e))
+	struct hub_store *hs;
+	if (!hub_store_open(path, HUB_STORE_CREATE, &hs, e))
 		return false;
+	struct store *st = hub_store_db(hs);
 	char epoch[ID_TEXT];
 	new_epoch(epoch);
-	bool ok = store_begin(st, e);
+	bool ok = hub_store_begin(hs, e);
 	if (ok) {
-		ok = store_script(st, hub_schema, e) && reference_load(st, e) &&
-		     store_set_node(st, "hub", "", "county", "HUB", e) &&
-		     store_exec(st, e, "INSERT INTO hub_meta (key, value) VALUES ('epoch', ?)", "s",
-				epoch);
+		ok = hub_store_make(hs, epoch, e) && reference_load(st, e) &&
+		     store_set_node(st, "hub", "", "county", "HUB", e);
 		if (ok)
-			ok = store_commit(st, e);
+			ok = hub_store_commit(hs, e);
 		else
-			store_rollback(st);
+			hub_store_rollback(hs);
 	}
-	store_close(st);
+	hub_store_close(hs);
 	if (!ok)
 		unlink(path);
 	return ok;
@@ -92,24 +79,24 @@ bool hub_open(const char *path, struct hub **out, struct err *e)
 	if (access(path, F_OK) != 0)
 		return err_set(e, ERR_FAIL, "%s: no such hub database (create it with 'dutydeskd init')",
 			       path);
-	struct store *st;
-	if (!store_open(path, 0, &st, e))
+	struct hub_store *hs;
+	if (!hub_store_open(path, 0, &hs, e))
 		return false;
 	char *epoch = NULL;
-	if (!store_text(st, NULL, &epoch, "SELECT value FROM hub_meta WHERE key = 'epoch'", "") ||
-	    !epoch) {
+	if (!hub_store_epoch(hs, &epoch, NULL) || !epoch) {
 		free(epoch);
-		store_close(st);
+		hub_store_close(hs);
 		return err_set(e, ERR_FAIL, "%s is a dutydesk database but not a hub one", path);
 	}
 	/* The hub answers only after COMMIT: that COMMIT must survive power loss. */
-	if (!store_script(st, "PRAGMA synchronous = FULL;", e)) {
+	if (!hub_store_durable(hs, e)) {
 		free(epoch);
-		store_close(st);
+		hub_store_close(hs);
 		return false;
 	}
 	struct hub *h = xcalloc(1, sizeof *h);
-	h->st = st;
+	h->hs = hs;
+	h->st = hub_store_db(hs);
 	snprintf(h->epoch, sizeof h->epoch, "%s", epoch);
 	free(epoch);
 	*out = h;
@@ -120,7 +107,7 @@ void hub_close(struct hub *h)
 {
 	if (!h)
 		return;
-	store_close(h->st);
+	hub_store_close(h->hs);
 	free(h);
 }
 
@@ -132,7 +119,7 @@ bool hub_load_library(struct hub *h, int *ops, struct err *e)
 	int plans = 0;
 	*ops = 0;
 	json_t *problems = json_array();
-	bool ok = store_begin(st, e);
+	bool ok = hub_store_begin(h->hs, e);
 	if (!ok) {
 		json_decref(problems);
 		return false;
@@ -140,29 +127,23 @@ bool hub_load_library(struct hub *h, int *ops, struct err *e)
 	ok = catalogue_load(st, e) && plans_load_library(st, &plans, problems, e);
 	/* What that wrote sits in the hub's own outbox: into the log, as
 	 * county-wide records every node pulls. */
-	json_t *rows = ok ? store_rows(st, e, "SELECT op_id, tbl, row_id, hlc, body FROM outbox"
-				       " WHERE state = 'pending' ORDER BY op_seq", "")
-			  : NULL;
+	json_t *rows = ok ? store_outbox_pending_rows(st, e) : NULL;
 	size_t i;
 	json_t *r;
 	json_array_foreach(rows, i, r) {
 		int64_t seq;
 		const char *op_id = json_string_value(json_object_get(r, "op_id"));
-		ok = store_exec(st, e,
-				"INSERT INTO row_scope (tbl, row_id, owner) VALUES (?, ?, '*')"
-				" ON CONFLICT DO NOTHING", "ss",
-				json_string_value(json_object_get(r, "tbl")),
-				json_string_value(json_object_get(r, "row_id"))) &&
-		     store_exec(st, e,
-				"INSERT INTO oplog (op_id, node, owner, tbl, row_id, hlc, body, received_at)"
-				" VALUES (?, 'hub', '*', ?, ?, ?, ?, ?)", "sssssi", op_id,
-				json_string_value(json_object_get(r, "tbl")),
-				json_string_value(json_object_get(r, "row_id")),
-				json_string_value(json_object_get(r, "hlc")),
-				json_string_value(json_object_get(r, "body")), dd_now()) &&
-		     store_int(st, e, &seq, "SELECT last_insert_rowid()", "") &&
-		     store_exec(st, e, "UPDATE outbox SET state = 'acked', server_seq = ?,"
-				" result = 'applied' WHERE op_id = ?", "is", seq, op_id);
+		const char *tbl = json_string_value(json_object_get(r, "tbl"));
+		const char *row_id = json_string_value(json_object_get(r, "row_id"));
+		ok = hub_store_set_owner(h->hs, tbl, row_id, "*", e) &&
+		     hub_store_log_add(h->hs, op_id, "hub", "*", tbl, row_id,
+				       json_string_value(json_object_get(r, "hlc")),
+				       json_string_value(json_object_get(r, "body")), dd_now(), &seq, e);
+		if (ok) {
+			json_t *sj = json_integer(seq);
+			ok = store_outbox_ack(st, op_id, sj, "applied", e);
+			json_decref(sj);
+		}
 		if (!ok)
 			break;
 		++*ops;
@@ -171,9 +152,9 @@ bool hub_load_library(struct hub *h, int *ops, struct err *e)
 	if (ok && rows == NULL)
 		ok = false;
 	if (ok)
-		ok = store_commit(st, e);
+		ok = hub_store_commit(h->hs, e);
 	else
-		store_rollback(st);
+		hub_store_rollback(h->hs);
 	json_decref(problems);
 	return ok;
 }
@@ -215,22 +196,19 @@ bool hub_node_add(struct hub *h, const char *name, const char *township, const c
 	char tok[65], hash[SHA256_HEX];
 	random_hex(tok, 32);
 	sha256_hex(tok, strlen(tok), hash);
-	int64_t have;
-	if (!store_begin(h->st, e))
+	bool have;
+	if (!hub_store_begin(h->hs, e))
 		return false;
-	bool ok = store_int(h->st, e, &have, "SELECT count(*) FROM hub_node WHERE name = ?", "s",
-			    name);
+	bool ok = hub_store_node_known(h->hs, name, &have, e);
 	if (ok && have)
 		ok = err_set(e, ERR_FAIL, "node '%s' is already enrolled (revoke it and enrol a new "
 			     "name to replace its token)", name);
 	if (ok)
-		ok = store_exec(h->st, e,
-				"INSERT INTO hub_node (name, township, role, token_sha256, created_at)"
-				" VALUES (?, ?, ?, ?, ?)", "ssssi", name, code, role, hash, dd_now());
+		ok = hub_store_node_add(h->hs, name, code, role, hash, dd_now(), e);
 	if (ok)
-		ok = store_commit(h->st, e);
+		ok = hub_store_commit(h->hs, e);
 	else
-		store_rollback(h->st);
+		hub_store_rollback(h->hs);
 	if (ok)
 		*token = xstrdup(tok);
 	return ok;
@@ -238,26 +216,23 @@ bool hub_node_add(struct hub *h, const char *name, const char *township, const c
 
 json_t *hub_node_list(struct hub *h, struct err *e)
 {
-	return store_rows(h->st, e,
-			  "SELECT name, township, role, revoked, created_at, last_seen FROM hub_node"
-			  " ORDER BY name", "");
+	return hub_store_nodes(h->hs, e);
 }
 
 bool hub_node_revoke(struct hub *h, const char *name, struct err *e)
 {
-	int64_t have;
-	if (!store_begin(h->st, e))
+	bool have;
+	if (!hub_store_begin(h->hs, e))
 		return false;
-	bool ok = store_int(h->st, e, &have, "SELECT count(*) FROM hub_node WHERE name = ?", "s",
-			    name);
+	bool ok = hub_store_node_known(h->hs, name, &have, e);
 	if (ok && !have)
 		ok = err_set(e, ERR_FAIL, "no node '%s' is enrolled", name ? name : "");
 	if (ok)
-		ok = store_exec(h->st, e, "UPDATE hub_node SET revoked = 1 WHERE name = ?", "s", name);
+		ok = hub_store_node_revoke(h->hs, name, e);
 	if (ok)
-		ok = store_commit(h->st, e);
+		ok = hub_store_commit(h->hs, e);
 	else
-		store_rollback(h->st);
+		hub_store_rollback(h->hs);
 	return ok;
 }
 
@@ -276,8 +251,7 @@ bool hub_auth(struct hub *h, const char *token, struct hub_node *out, struct err
 		return err_set(e, ERR_FAIL, "no token");
 	char hash[SHA256_HEX];
 	sha256_hex(token, strlen(token), hash);
-	json_t *rows = store_rows(h->st, e,
-				  "SELECT name, township, role, revoked, token_sha256 FROM hub_node", "");
+	json_t *rows = hub_store_node_tokens(h->hs, e);
 	if (!rows)
 		return false;
 	/* Every row compared in full: the time taken says nothing of the token. */
@@ -306,8 +280,7 @@ bool hub_auth(struct hub *h, const char *token, struct hub_node *out, struct err
 static bool node_by_name(struct hub *h, const char *name, struct hub_node *out, bool *found,
 			 struct err *e)
 {
-	json_t *r = store_row(h->st, e, "SELECT name, township, role, revoked FROM hub_node"
-			      " WHERE name = ?", "s", name);
+	json_t *r = hub_store_node(h->hs, name, e);
 	if (!r)
 		return false;
 	*found = !json_is_null(r);
@@ -342,12 +315,11 @@ static bool has_township(const struct table *t)
 	return c != NULL;
 }
 
-static bool scope_of(struct store *st, const char *tbl, const char *id, char owner[16],
+static bool scope_of(struct hub_store *hs, const char *tbl, const char *id, char owner[16],
 		     bool *found, struct err *e)
 {
 	char *o = NULL;
-	if (!store_text(st, e, &o, "SELECT owner FROM row_scope WHERE tbl = ? AND row_id = ?", "ss",
-			tbl, id))
+	if (!hub_store_owner(hs, tbl, id, &o, e))
 		return false;
 	*found = o != NULL;
 	snprintf(owner, 16, "%s", o ? o : "");
@@ -358,7 +330,7 @@ static bool scope_of(struct store *st, const char *tbl, const char *id, char own
 enum verdict { V_OK, V_MISSING, V_FORBIDDEN, V_SAME };
 
 /* Decides who owns the op's row (owner) and whether who may write it. */
-static bool authorise(struct store *st, const struct hub_node *who, json_t *op, char owner[16],
+static bool authorise(struct hub *h, const struct hub_node *who, json_t *op, char owner[16],
 		      enum verdict *v, char *msg, size_t msglen, struct err *e)
 {
 	const struct table *t = table_by_name(json_string_value(json_object_get(op, "table")));
@@ -369,7 +341,7 @@ static bool authorise(struct store *st, const struct hub_node *who, json_t *op, 
 	const char *mine = county ? "*" : who->township;
 	bool found;
 	*v = V_OK;
-	if (!scope_of(st, t->name, id, owner, &found, e))
+	if (!scope_of(h->hs, t->name, id, owner, &found, e))
 		return false;
 	if (!found) {
 		if (str_eq(kind, "update")) {
@@ -384,7 +356,7 @@ static bool authorise(struct store *st, const struct hub_node *who, json_t *op, 
 					   ? json_string_value(json_object_get(fields, "township_code"))
 					   : NULL;
 		if (pid) {
-			if (!scope_of(st, ptbl, pid, owner, &found, e))
+			if (!scope_of(h->hs, ptbl, pid, owner, &found, e))
 				return false;
 			if (!found) {
 				*v = V_MISSING;
@@ -410,7 +382,7 @@ static bool authorise(struct store *st, const struct hub_node *who, json_t *op, 
 		 * plans its database was made with): the record is already here,
 		 * the county's copy stands and reaches the township by pull. */
 		bool same;
-		if (!rec_holds(st, t, id, fields, &same, e))
+		if (!rec_holds(h->st, t, id, fields, &same, e))
 			return false;
 		*v = V_SAME;
 		snprintf(msg, msglen, "%s %s is county-wide and already at the hub%s", t->name, id,
@@ -437,7 +409,7 @@ static bool authorise(struct store *st, const struct hub_node *who, json_t *op, 
 		json_t *pv = ptbl ? json_object_get(fields, col) : NULL;
 		if (json_is_string(pv)) {
 			char powner[16];
-			if (!scope_of(st, ptbl, json_string_value(pv), powner, &found, e))
+			if (!scope_of(h->hs, ptbl, json_string_value(pv), powner, &found, e))
 				return false;
 			if (!found || !str_eq(powner, who->township)) {
 				*v = V_FORBIDDEN;
@@ -465,11 +437,10 @@ static json_t *result(const char *op_id, enum op_status s, int64_t seq, const ch
 static bool accept_op(struct hub *h, const struct hub_node *who, json_t *op,
 		      enum op_status *out, int64_t *seq, char *msg, size_t msglen, struct err *e)
 {
-	struct store *st = h->st;
 	char owner[16];
 	enum verdict v;
 	*seq = 0;
-	if (!authorise(st, who, op, owner, &v, msg, msglen, e))
+	if (!authorise(h, who, op, owner, &v, msg, msglen, e))
 		return false;
 	if (v == V_FORBIDDEN || v == V_SAME) {
 		*out = v == V_SAME ? OP_DUPLICATE : OP_FORBIDDEN;
@@ -478,38 +449,24 @@ static bool accept_op(struct hub *h, const struct hub_node *who, json_t *op,
 	const char *op_id = json_string_value(json_object_get(op, "op_id"));
 	const char *tbl = json_string_value(json_object_get(op, "table"));
 	const char *id = json_string_value(json_object_get(op, "id"));
-	char *body = NULL;
-	bool ok = true;
 	if (v == V_OK) {
-		if (!apply_op(st, op, APPLY_HUB, out, msg, msglen, e))
+		if (!apply_op(h->st, op, APPLY_HUB, out, msg, msglen, e))
 			return false;
 	} else {
 		*out = OP_PENDING;
 	}
-	if (*out == OP_PENDING) {
-		body = json_dumps(op, JSON_COMPACT | JSON_SORT_KEYS);
-		ok = store_exec(st, e,
-				"INSERT INTO sync_inbox (op_id, tbl, row_id, body, pusher, received_at)"
-				" VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (op_id) DO NOTHING",
-				"sssssi", op_id, tbl, id, body, who->name, dd_now());
-		free(body);
-		return ok;
-	}
+	if (*out == OP_PENDING)
+		return hub_store_wait(h->hs, op_id, tbl, id, op, who->name, dd_now(), e);
 	if (*out == OP_INVALID)
 		return true;
 	/* Applied (or a re-delivery by a new op id): logged, so others pull it. */
 	if (*out == OP_DUPLICATE)
 		*out = OP_APPLIED;
-	body = json_dumps(op, JSON_COMPACT | JSON_SORT_KEYS);
-	ok = store_exec(st, e,
-			"INSERT INTO row_scope (tbl, row_id, owner) VALUES (?, ?, ?)"
-			" ON CONFLICT DO NOTHING", "sss", tbl, id, owner) &&
-	     store_exec(st, e,
-			"INSERT INTO oplog (op_id, node, owner, tbl, row_id, hlc, body, received_at)"
-			" VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-			"sssssssi", op_id, who->name, owner, tbl, id,
-			json_string_value(json_object_get(op, "hlc")), body, dd_now()) &&
-	     store_int(st, e, seq, "SELECT last_insert_rowid()", "");
+	char *body = json_dumps(op, JSON_COMPACT | JSON_SORT_KEYS);
+	bool ok = hub_store_set_owner(h->hs, tbl, id, owner, e) &&
+		  hub_store_log_add(h->hs, op_id, who->name, owner, tbl, id,
+				    json_string_value(json_object_get(op, "hlc")), body, dd_now(), seq,
+				    e);
 	free(body);
 	return ok;
 }
@@ -519,8 +476,7 @@ static bool accept_op(struct hub *h, const struct hub_node *who, json_t *op,
 static bool hub_drain(struct hub *h, struct err *e)
 {
 	for (int round = 0; round < 100; round++) {
-		json_t *rows = store_rows(h->st, e, "SELECT op_id, body, pusher FROM sync_inbox"
-					  " ORDER BY received_at, op_id", "");
+		json_t *rows = hub_store_waiting(h->hs, e);
 		if (!rows)
 			return false;
 		int progress = 0;
@@ -540,7 +496,7 @@ static bool hub_drain(struct hub *h, struct err *e)
 				}
 				continue;
 			}
-			if (!store_exec(h->st, e, "DELETE FROM sync_inbox WHERE op_id = ?", "s", op_id)) {
+			if (!hub_store_unwait(h->hs, op_id, e)) {
 				json_decref(op);
 				json_decref(rows);
 				return false;
@@ -570,7 +526,6 @@ static bool hub_drain(struct hub *h, struct err *e)
 static bool push_one(struct hub *h, const struct hub_node *who, json_t *op, int64_t now_ms,
 		     json_t *results, bool *any_new, struct err *e)
 {
-	struct store *st = h->st;
 	const char *op_id = json_string_value(json_object_get(op, "op_id"));
 	char msg[512] = "";
 	if (!str_eq(json_string_value(json_object_get(op, "node")), who->name)) {
@@ -580,8 +535,8 @@ static bool push_one(struct hub *h, const struct hub_node *who, json_t *op, int6
 		return true;
 	}
 	int64_t seq = 0, waiting = 0;
-	if (!store_int(st, e, &seq, "SELECT server_seq FROM oplog WHERE op_id = ?", "s", op_id) ||
-	    !store_int(st, e, &waiting, "SELECT count(*) FROM sync_inbox WHERE op_id = ?", "s", op_id))
+	if (!hub_store_log_seq(h->hs, op_id, &seq, e) ||
+	    !hub_store_waiting_count(h->hs, op_id, &waiting, e))
 		return false;
 	if (seq > 0) {
 		json_array_append_new(results, result(op_id, OP_DUPLICATE, seq, NULL));
@@ -631,7 +586,7 @@ static json_t *push_batch(struct hub *h, const struct hub_node *who, json_t *ops
 			goto fail;
 	}
 	int64_t waiting;
-	if (!store_int(h->st, e, &waiting, "SELECT count(*) FROM sync_inbox", ""))
+	if (!hub_store_waiting_count(h->hs, NULL, &waiting, e))
 		goto fail;
 	if (waiting && any_new && !hub_drain(h, e))
 		goto fail;
@@ -643,8 +598,7 @@ fail:
 
 static json_t *clock_json(struct hub *h)
 {
-	char *hlc = NULL;
-	store_text(h->st, NULL, &hlc, "SELECT hlc FROM node", "");
+	char *hlc = store_clock_text(h->st);
 	json_t *j = json_string(hlc ? hlc : "");
 	free(hlc);
 	return j;
@@ -660,15 +614,13 @@ static void reply_error(struct hub_reply *r, int status, const char *code, const
 static bool push_ops(struct hub *h, const struct hub_node *who, json_t *ops, json_t **results,
 		     struct err *e)
 {
-	if (!store_begin(h->st, e))
+	if (!hub_store_begin(h->hs, e))
 		return false;
 	*results = push_batch(h, who, ops, e);
-	bool ok = *results != NULL &&
-		  store_exec(h->st, e, "UPDATE hub_node SET last_seen = ? WHERE name = ?", "is",
-			     dd_now(), who->name) &&
-		  store_commit(h->st, e);
+	bool ok = *results != NULL && hub_store_node_seen(h->hs, who->name, dd_now(), e) &&
+		  hub_store_commit(h->hs, e);
 	if (!ok) {
-		store_rollback(h->st);
+		hub_store_rollback(h->hs);
 		json_decref(*results);
 		*results = NULL;
 	}
@@ -718,18 +670,14 @@ void hub_push(struct hub *h, const struct hub_node *who, json_t *req, struct hub
 
 static bool max_seq(struct hub *h, int64_t *out, struct err *e)
 {
-	return store_int(h->st, e, out, "SELECT coalesce(max(server_seq), 0) FROM oplog", "");
+	return hub_store_log_top(h->hs, out, e);
 }
 
 static json_t *scoped_ops(struct hub *h, const struct hub_node *who, int64_t since,
 			  int64_t upto, int limit, struct err *e)
 {
-	bool county = str_eq(who->role, "county");
-	return store_rows(h->st, e,
-			  "SELECT server_seq, body FROM oplog WHERE server_seq > ?1 AND server_seq <= ?2"
-			  " AND node <> ?3 AND (?4 OR owner IN (?5, '*')) ORDER BY server_seq LIMIT ?6",
-			  "iisisi", since, upto, who->name, (int64_t)county, who->township,
-			  (int64_t)limit);
+	return hub_store_log_read(h->hs, since, upto, who->name, str_eq(who->role, "county"),
+				  who->township, limit, e);
 }
 
 void hub_pull(struct hub *h, const struct hub_node *who, int64_t since, int limit,
@@ -819,13 +767,13 @@ void hub_snapshot(struct hub *h, const struct hub_node *who, struct hub_reply *r
 /* Gives the hub database at path a new epoch. */
 static bool stamp_epoch(const char *path, struct err *e)
 {
-	struct store *st;
-	if (!store_open(path, 0, &st, e))
+	struct hub_store *hs;
+	if (!hub_store_open(path, 0, &hs, e))
 		return false;
 	char epoch[ID_TEXT];
 	new_epoch(epoch);
-	bool ok = store_exec(st, e, "UPDATE hub_meta SET value = ? WHERE key = 'epoch'", "s", epoch);
-	store_close(st);
+	bool ok = hub_store_set_epoch(hs, epoch, e);
+	hub_store_close(hs);
 	return ok;
 }
 
@@ -833,7 +781,7 @@ bool hub_backup(struct hub *h, const char *file, struct err *e)
 {
 	if (access(file, F_OK) == 0)
 		return err_set(e, ERR_FAIL, "%s already exists; choose a new file", file);
-	if (!store_exec(h->st, e, "VACUUM INTO ?", "s", file)) {
+	if (!hub_store_copy(h->hs, file, e)) {
 		err_prefix(e, "backup to %s", file);
 		return false;
 	}
@@ -844,19 +792,15 @@ bool hub_restore(const char *path, const char *file, char **kept, struct err *e)
 {
 	*kept = NULL;
 	/* A node's database is a store too: only a hub's may replace a hub's. */
-	struct store *src;
-	if (!store_open(file, STORE_READONLY, &src, e)) {
+	bool is_hub;
+	if (!hub_store_file_is_hub(file, &is_hub, e)) {
 		err_prefix(e, "%s: nothing was changed", file);
 		return false;
 	}
-	int64_t n = 0;
-	bool is_hub = store_int(src, e, &n, "SELECT count(*) FROM sqlite_master"
-				" WHERE type = 'table' AND name IN ('hub_meta', 'hub_node', 'oplog')", "");
-	store_close(src);
-	if (!is_hub || n != 3)
+	if (!is_hub)
 		return err_set(e, ERR_FAIL, "%s is not a hub database (a node's?); nothing was changed",
 			       file);
-	if (!store_restore(path, file, kept, e))
+	if (!hub_store_restore(path, file, kept, e))
 		return false;
 	/* A new epoch even when the same copy is restored twice: every node
 	 * then re-pushes what it kept and pulls from the start. */
@@ -880,8 +824,7 @@ bool hub_import_bundle(struct hub *h, const char *file, json_t **out, struct err
 		ok = err_set(e, ERR_FAIL, "%s: node '%s' is %s", file, node ? node : "",
 			     found ? "revoked" : "not enrolled at this hub");
 	if (ok)
-		ok = store_text(h->st, e, &hash, "SELECT token_sha256 FROM hub_node WHERE name = ?",
-				"s", node);
+		ok = hub_store_node_token(h->hs, node, &hash, e);
 	if (ok)
 		ok = bundle_verify_hash(&b, hash, file, e);
 	free(hash);
@@ -926,8 +869,7 @@ bool hub_export_bundle(struct hub *h, const struct hub_node *who, int64_t since,
 	int64_t top;
 	char *hash = NULL;
 	if (!max_seq(h, &top, e) ||
-	    !store_text(h->st, e, &hash, "SELECT token_sha256 FROM hub_node WHERE name = ?", "s",
-			who->name))
+	    !hub_store_node_token(h->hs, who->name, &hash, e))
 		return false;
 	if (!hash)
 		return err_set(e, ERR_FAIL, "node '%s' is not enrolled", who->name);

@@ -15,8 +15,7 @@
 
 static void record_error(struct store *st, const char *msg)
 {
-	store_exec(st, NULL, "UPDATE sync_state SET last_error = ?, last_error_at = ?", "si", msg,
-		   dd_now());
+	store_sync_note_error(st, msg, dd_now());
 }
 
 /* The hub's words for a refused request, or the status alone. */
@@ -38,24 +37,17 @@ static bool follow_epoch(struct store *st, const char *epoch, bool *changed, str
 	if (!epoch)
 		return true;
 	char *cur = NULL;
-	if (!store_text(st, e, &cur, "SELECT hub_epoch FROM sync_state", ""))
+	if (!store_sync_epoch(st, &cur, e))
 		return false;
 	bool ok = true;
 	if (!cur) {
-		ok = store_exec(st, e, "UPDATE sync_state SET hub_epoch = ?", "s", epoch);
+		ok = store_sync_set_epoch(st, epoch, e);
 	} else if (!str_eq(cur, epoch)) {
 		*changed = true;
-		ok = store_exec(st, e, "UPDATE outbox SET state = 'pending', server_seq = NULL"
-				" WHERE state = 'acked'", "") &&
-		     store_exec(st, e, "UPDATE sync_state SET hub_epoch = ?, cursor = 0", "s", epoch);
+		ok = store_outbox_requeue(st, e) && store_sync_restart(st, epoch, e);
 	}
 	free(cur);
 	return ok;
-}
-
-static bool count(struct store *st, const char *sql, int64_t *n, struct err *e)
-{
-	return store_int(st, e, n, sql, "");
 }
 
 /* Ops stamped while this node's clock ran ahead, refused by the hub as
@@ -72,8 +64,7 @@ static bool restamp(struct store *st, hlc_t hub, int *count, struct err *e)
 	if (!store_node(st, &ni, e))
 		return false;
 	int64_t now = dd_now_ms();
-	json_t *rows = store_rows(st, e, "SELECT op_id, hlc, tbl, row_id, body, state FROM outbox"
-				  " ORDER BY op_seq", "");
+	json_t *rows = store_outbox_all(st, e);
 	if (!rows)
 		return false;
 	hlc_t clock = hub;
@@ -106,26 +97,15 @@ static bool restamp(struct store *st, hlc_t hub, int *count, struct err *e)
 		json_object_set_new(body, "hlc", json_string(nh));
 		char *nb = json_dumps(body, JSON_COMPACT | JSON_SORT_KEYS);
 		json_decref(body);
-		char sql[160];
-		ok = store_exec(st, e, "UPDATE outbox SET hlc = ?, body = ?, result = NULL"
-				" WHERE op_id = ?", "sss", nh, nb,
-				json_string_value(json_object_get(r, "op_id"))) &&
-		     store_exec(st, e, "UPDATE field_version SET hlc = ? WHERE tbl = ? AND row_id = ?"
-				" AND hlc = ? AND node = ?", "sssss", nh, t->name, id, oh, ni.node_id);
+		ok = store_outbox_restamp(st, json_string_value(json_object_get(r, "op_id")), nh, nb,
+					  e) &&
+		     store_field_version_restamp(st, t->name, id, oh, nh, ni.node_id, e);
 		free(nb);
 		/* Append-only rows cannot change (their triggers say so); their
 		 * stamp only orders entries of the same second, so the local row
 		 * keeps it and the op carries the new one. */
-		if (ok && !t->append_only) {
-			snprintf(sql, sizeof sql, "UPDATE %s SET hlc = ?1 WHERE id = ?2 AND hlc = ?3",
-				 t->name);
-			ok = store_exec(st, e, sql, "sss", nh, id, oh);
-		}
-		if (ok && !t->append_only) {
-			snprintf(sql, sizeof sql, "UPDATE %s SET created_hlc = ?1 WHERE id = ?2 AND"
-				 " created_hlc = ?3 AND origin_node = ?4", t->name);
-			ok = store_exec(st, e, sql, "ssss", nh, id, oh, ni.node_id);
-		}
+		if (ok && !t->append_only)
+			ok = rec_restamp(st, t, id, oh, nh, ni.node_id, e);
 		if (!ok)
 			break;
 		++*count;
@@ -134,7 +114,7 @@ static bool restamp(struct store *st, hlc_t hub, int *count, struct err *e)
 	if (ok && *count) {
 		char ch[HLC_TEXT];
 		hlc_format(clock, ch);
-		ok = store_exec(st, e, "UPDATE node SET hlc = ?", "s", ch);
+		ok = store_clock_set(st, ch, e);
 	}
 	return ok;
 }
@@ -148,8 +128,7 @@ static bool push_once(struct store *st, const struct sync_transport *t, struct s
 	struct node_info ni;
 	if (!store_node(st, &ni, e))
 		return false;
-	json_t *rows = store_rows(st, e, "SELECT op_id, body FROM outbox WHERE state = 'pending'"
-				  " ORDER BY op_seq LIMIT ?", "i", (int64_t)SYNC_MAX_OPS);
+	json_t *rows = store_outbox_pending(st, SYNC_MAX_OPS, e);
 	if (!rows)
 		return false;
 	if (json_array_size(rows) == 0) {
@@ -158,7 +137,7 @@ static bool push_once(struct store *st, const struct sync_transport *t, struct s
 		return true;
 	}
 	char *epoch = NULL;
-	store_text(st, NULL, &epoch, "SELECT hub_epoch FROM sync_state", "");
+	store_sync_epoch(st, &epoch, NULL);
 	json_t *head = json_pack("{s:i, s:i, s:s, s:s?}", "proto", SYNC_PROTO, "schema",
 				 store_user_version(st), "node", ni.node_id, "hub_epoch", epoch);
 	free(epoch);
@@ -224,9 +203,7 @@ static bool push_once(struct store *st, const struct sync_transport *t, struct s
 		case OP_DUPLICATE:
 		case OP_CONFLICT_RECORDED:
 		case OP_PENDING:
-			w = store_exec(st, e, "UPDATE outbox SET state = 'acked', server_seq = ?,"
-				       " result = ? WHERE op_id = ? AND state = 'pending'", "jss",
-				       json_object_get(r, "server_seq"), s, op_id);
+			w = store_outbox_ack(st, op_id, json_object_get(r, "server_seq"), s, e);
 			stats->pushed++;
 			if (os == OP_CONFLICT_RECORDED)
 				stats->conflicts++;
@@ -235,15 +212,12 @@ static bool push_once(struct store *st, const struct sync_transport *t, struct s
 		case OP_FORBIDDEN:
 		case OP_INVALID:
 			/* Never retried: kept aside, shown, never dropped. */
-			w = store_exec(st, e, "UPDATE outbox SET state = 'parked', result = ?"
-				       " WHERE op_id = ? AND state = 'pending'", "ss",
-				       m ? m : s, op_id);
+			w = store_outbox_park(st, op_id, m ? m : s, e);
 			stats->parked++;
 			progress++;
 			break;
 		case OP_CLOCK_AHEAD:
-			w = store_exec(st, e, "UPDATE outbox SET result = ? WHERE op_id = ?", "ss",
-				       m ? m : s, op_id);
+			w = store_outbox_note(st, op_id, m ? m : s, e);
 			snprintf(clock_msg, sizeof clock_msg, "%s",
 				 m ? m : "the hub refused ops stamped in its future; check your clock");
 			break;
@@ -292,7 +266,7 @@ static bool pull_once(struct store *st, const struct sync_transport *t, struct s
 	*more = false;
 	*restart = false;
 	int64_t cursor;
-	if (!store_int(st, e, &cursor, "SELECT cursor FROM sync_state", ""))
+	if (!store_sync_cursor(st, &cursor, e))
 		return false;
 	char path[96];
 	snprintf(path, sizeof path, "/v1/pull?since=%lld&limit=%d", (long long)cursor, PULL_LIMIT);
@@ -308,10 +282,9 @@ static bool pull_once(struct store *st, const struct sync_transport *t, struct s
 		/* The hub's log is shorter than what this node read: restored. */
 		bool ok = store_begin(st, e);
 		if (ok) {
-			ok = store_exec(st, e, "UPDATE outbox SET state = 'pending', server_seq = NULL"
-					" WHERE state = 'acked'", "") &&
-			     store_exec(st, e, "UPDATE sync_state SET cursor = 0, hub_epoch = ?", "j",
-					json_object_get(reply, "hub_epoch"));
+			ok = store_outbox_requeue(st, e) &&
+			     store_sync_restart(st,
+						json_string_value(json_object_get(reply, "hub_epoch")), e);
 			if (ok)
 				ok = store_commit(st, e);
 			else
@@ -339,7 +312,7 @@ static bool pull_once(struct store *st, const struct sync_transport *t, struct s
 	}
 	/* The hub checked every reference; this node holds only its scope, so
 	 * a reference may point outside it: foreign keys are not enforced here. */
-	if (!store_exec(st, e, "PRAGMA foreign_keys = OFF", "") || !store_begin(st, e)) {
+	if (!store_foreign_keys(st, false, e) || !store_begin(st, e)) {
 		json_decref(reply);
 		return false;
 	}
@@ -351,7 +324,7 @@ static bool pull_once(struct store *st, const struct sync_transport *t, struct s
 		ok = store_commit(st, e);
 		if (!ok)
 			store_rollback(st);
-		store_exec(st, NULL, "PRAGMA foreign_keys = ON", "");
+		store_foreign_keys(st, true, NULL);
 		json_decref(reply);
 		*restart = ok;
 		return ok;
@@ -374,13 +347,12 @@ static bool pull_once(struct store *st, const struct sync_transport *t, struct s
 	if (ok && hh)
 		ok = clock_merge(st, hh, e);
 	if (ok && json_integer_value(next) > cursor)
-		ok = store_exec(st, e, "UPDATE sync_state SET cursor = ?", "i",
-				(int64_t)json_integer_value(next));
+		ok = store_sync_set_cursor(st, (int64_t)json_integer_value(next), e);
 	if (ok)
 		ok = store_commit(st, e);
 	else
 		store_rollback(st);
-	store_exec(st, NULL, "PRAGMA foreign_keys = ON", "");
+	store_foreign_keys(st, true, NULL);
 	*more = ok && json_is_true(json_object_get(reply, "has_more"));
 	json_decref(reply);
 	return ok;
@@ -419,7 +391,7 @@ static bool run(struct store *st, const struct sync_transport *t, struct sync_st
 				return false;
 		}
 		int64_t pending;
-		if (!count(st, "SELECT count(*) FROM outbox WHERE state = 'pending'", &pending, e))
+		if (!store_outbox_count(st, "pending", &pending, e))
 			return false;
 		if (!restart && !changed && pending == 0)
 			return true;
@@ -432,14 +404,13 @@ bool sync_run(struct store *st, const struct sync_transport *t, struct sync_stat
 	      struct err *e)
 {
 	struct sync_stats s = {0};
-	store_exec(st, NULL, "UPDATE sync_state SET last_attempt = ?", "i", dd_now());
+	store_sync_note_attempt(st, dd_now());
 	bool ok = run(st, t, &s, e);
 	if (ok)
-		store_exec(st, NULL, "UPDATE sync_state SET last_success = ?, last_error = NULL,"
-			   " last_error_at = NULL", "i", dd_now());
+		store_sync_note_success(st, dd_now());
 	else
 		record_error(st, e->msg);
-	count(st, "SELECT count(*) FROM outbox WHERE state = 'pending'", &s.pending, NULL);
+	store_outbox_count(st, "pending", &s.pending, NULL);
 	if (out)
 		*out = s;
 	return ok;
@@ -447,31 +418,19 @@ bool sync_run(struct store *st, const struct sync_transport *t, struct sync_stat
 
 json_t *sync_status(struct store *st, struct err *e)
 {
-	return store_row(st, e,
-			 "SELECT (SELECT count(*) FROM outbox WHERE state = 'pending') AS pending,"
-			 " (SELECT count(*) FROM outbox WHERE state = 'parked') AS parked,"
-			 " (SELECT count(*) FROM outbox WHERE state = 'acked') AS acked,"
-			 " (SELECT count(*) FROM sync_inbox WHERE reason IS NULL) AS waiting,"
-			 " (SELECT count(*) FROM sync_inbox WHERE reason IS NOT NULL) AS refused,"
-			 " (SELECT count(*) FROM sync_conflict WHERE reviewed = 0) AS conflicts,"
-			 " last_success, last_error, last_error_at, last_attempt, cursor, hub_epoch"
-			 " FROM sync_state", "");
+	return store_sync_status(st, e);
 }
 
 json_t *sync_conflicts(struct store *st, bool all, struct err *e)
 {
-	return store_rows(st, e,
-			  "SELECT id, tbl, row_id, field, kept, lost, lost_hlc, lost_node, at, reviewed"
-			  " FROM sync_conflict WHERE ? OR reviewed = 0 ORDER BY id DESC", "i",
-			  (int64_t)all);
+	return store_conflicts(st, all, e);
 }
 
 bool sync_conflict_resolve(struct store *st, int64_t id, bool take_lost, struct err *e)
 {
 	if (!store_begin(st, e))
 		return false;
-	json_t *c = store_row(st, e, "SELECT tbl, row_id, field, lost FROM sync_conflict"
-			      " WHERE id = ?", "i", id);
+	json_t *c = store_conflict_get(st, id, e);
 	bool ok = c != NULL;
 	if (ok && json_is_null(c))
 		ok = err_set(e, ERR_FAIL, "no conflict %lld", (long long)id);
@@ -492,7 +451,7 @@ bool sync_conflict_resolve(struct store *st, int64_t id, bool take_lost, struct 
 		json_decref(lost);
 	}
 	if (ok)
-		ok = store_exec(st, e, "UPDATE sync_conflict SET reviewed = 1 WHERE id = ?", "i", id);
+		ok = store_conflict_reviewed(st, id, e);
 	json_decref(c);
 	if (ok)
 		ok = store_commit(st, e);

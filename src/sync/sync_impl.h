@@ -3,6 +3,7 @@
 #define DUTYDESK_SYNC_IMPL_H
 
 #include "dutydesk/sync.h"
+#include "dutydesk/syncstore.h"
 
 enum {
 	APPLY_HUB = 1 << 0, /* the hub: no audit lines (the op log is the trail), a
@@ -26,9 +27,6 @@ json_t *op_canonical(json_t *op);
 /* The op's hlc merged into this database's clock (never moves back). */
 bool clock_merge(struct store *st, const char *hlc, struct err *e);
 
-/* Runs one statement with the values of a JSON array bound in order. */
-bool sync_exec_array(struct store *st, const char *sql, json_t *vals, struct err *e);
-
 /* The store's own tables with the sync bookkeeping columns, in schema order. */
 const struct table *const *sync_tables(size_t *n);
 
@@ -48,8 +46,5 @@ bool bundle_verify_hash(const struct bundle *b, const char *keyhex, const char *
 bool bundle_write(const char *file, json_t *header, json_t *ops, const char *keyhex,
 		  bool sign, struct err *e);
 void bundle_free(struct bundle *b);
-
-/* The canonical column list of t for digests and snapshots. */
-void canon_cols(const struct table *t, bool meta, struct strbuf *sb);
 
 #endif

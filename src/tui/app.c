@@ -664,11 +664,7 @@ int tui_main(const char *db_path, const char *officer)
 	store_set_actor(app->st, app->cfg.officer);
 	q_set_expiry_days(app->st, app->cfg.expiry_days);
 	if (!app->cfg.office[0]) {
-		char *name = NULL;
-		store_text(app->st, NULL, &name,
-			   "SELECT name FROM division WHERE code = coalesce(nullif(?, ''),"
-			   " (SELECT code FROM division WHERE level = 'county'))", "s",
-			   app->node.township_code);
+		char *name = store_office_name(app->st, app->node.township_code);
 		snprintf(app->cfg.office, sizeof app->cfg.office, "%s %s", name ? name : "",
 			 _("duty office"));
 		free(name);

@@ -7,30 +7,26 @@
 #include "dutydesk/width.h"
 #include "tui.h"
 
-void list_init(struct list *l, const struct window_query *q, const struct list_col *cols,
-	       int ncols, int sort_col)
+void list_init(struct list *l, enum list_id list, const struct list_col *cols, int ncols,
+	       int sort_col)
 {
 	memset(l, 0, sizeof *l);
-	l->q = *q;
+	l->list = list;
 	l->cols = cols;
 	l->ncols = ncols;
 	l->sort_col = sort_col;
-	if (cols[sort_col].sort) {
-		l->q.sort = cols[sort_col].sort;
-		l->q.desc = cols[sort_col].desc;
-	}
+	l->sort = cols[sort_col].sort;
+	l->desc = cols[sort_col].desc;
 	l->rows = json_array();
-	l->binds = json_array();
 	l->height = 1;
 }
 
 void list_finish(struct list *l)
 {
 	json_decref(l->rows);
-	json_decref(l->binds);
-	free(l->where);
-	l->rows = l->binds = NULL;
-	l->where = NULL;
+	q_list_cond_free(l->cond);
+	l->rows = NULL;
+	l->cond = NULL;
 }
 
 json_t *list_selected(const struct list *l)
@@ -46,7 +42,7 @@ static json_t *key_of(json_t *row)
 static json_t *fetch(struct list *l, struct store *st, json_t *key, int dir, int n,
 		     const char *search, struct err *e)
 {
-	return q_window(st, &l->q, l->where, l->binds, key, dir, n, search, e);
+	return q_window(st, l->list, l->sort, l->desc, l->cond, key, dir, n, search, e);
 }
 
 /* Replaces the rows with new ones (takes the reference). */
@@ -253,12 +249,10 @@ bool list_find(struct list *l, struct store *st, const char *text, int dir, bool
 	return err_set(e, ERR_FAIL, "not found: %s", l->search);
 }
 
-void list_set_filter(struct list *l, const char *where, json_t *binds)
+void list_set_filter(struct list *l, struct list_cond *cond)
 {
-	free(l->where);
-	l->where = where ? xstrdup(where) : NULL;
-	json_decref(l->binds);
-	l->binds = binds ? binds : json_array();
+	q_list_cond_free(l->cond);
+	l->cond = cond;
 }
 
 void list_next_sort(struct list *l)
@@ -267,8 +261,8 @@ void list_next_sort(struct list *l)
 		int c = (l->sort_col + i) % l->ncols;
 		if (l->cols[c].sort) {
 			l->sort_col = c;
-			l->q.sort = l->cols[c].sort;
-			l->q.desc = l->cols[c].desc;
+			l->sort = l->cols[c].sort;
+			l->desc = l->cols[c].desc;
 			return;
 		}
 	}
@@ -308,7 +302,7 @@ void list_draw(struct list *l, WINDOW *w, int y, int x, int height, int width, b
 	for (int c = 0; c < shown; c++) {
 		char head[64];
 		snprintf(head, sizeof head, "%s%s", _(l->cols[c].head),
-			 c == l->sort_col ? (l->q.desc ? (tui_unicode ? "↓" : "v") : (tui_unicode ? "↑" : "^")) : "");
+			 c == l->sort_col ? (l->desc ? (tui_unicode ? "↓" : "v") : (tui_unicode ? "↑" : "^")) : "");
 		put_cell(w, y, cx, head, cw[c], l->cols[c].right, theme_attr(R_TITLE));
 		cx += cw[c] + 1;
 	}

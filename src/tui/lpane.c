@@ -35,27 +35,16 @@ void detail_line(struct strbuf *out, const char *label, json_t *v)
 
 static void apply_filter(struct app *app, struct lpane *lp)
 {
-	struct strbuf w;
-	sb_init(&w);
-	json_t *binds = json_array();
-	const char *f = lp->spec->filters ? lp->spec->filters[lp->filter].where : NULL;
-	if (f)
-		sb_printf(&w, "(%s)", f);
-	if (lp->spec->where) {
-		struct strbuf more;
-		sb_init(&more);
-		lp->spec->where(app, lp, &more, binds);
-		if (more.len)
-			sb_printf(&w, "%s(%s)", w.len ? " AND " : "", more.buf);
-		sb_finish(&more);
+	struct list_filter f = {
+		.preset = lp->spec->filters ? lp->spec->filters[lp->filter].preset : NULL,
+		.township_code = lp->township,
+	};
+	struct hazard_filter hf;
+	if (lp->spec->hazards) {
+		lp->spec->hazards(app, lp, &hf);
+		f.hazards = &hf;
 	}
-	if (lp->township[0] && lp->spec->township_col) {
-		json_array_append_new(binds, json_string(lp->township));
-		sb_printf(&w, "%s%s = ?%zu", w.len ? " AND " : "", lp->spec->township_col,
-			  json_array_size(binds));
-	}
-	list_set_filter(&lp->list, w.len ? w.buf : NULL, binds);
-	sb_finish(&w);
+	list_set_filter(&lp->list, q_list_cond(lp->spec->list, &f));
 	struct err e;
 	if (!list_reload(&lp->list, app->st, true, &e))
 		app_message(app, true, "%s", e.msg);
@@ -72,7 +61,7 @@ bool lpane_init(struct app *app, struct pane *p, const struct lpane_spec *spec)
 {
 	struct lpane *lp = xcalloc(1, sizeof *lp);
 	lp->spec = spec;
-	list_init(&lp->list, &spec->q, spec->cols, spec->ncols, spec->sort_col);
+	list_init(&lp->list, spec->list, spec->cols, spec->ncols, spec->sort_col);
 	lp->list.row_role = spec->row_role;
 	/* The screenful it will show: pane area less the status and header
 	 * lines (keys may arrive before the first paint). */
@@ -89,7 +78,7 @@ void lpane_set_spec(struct app *app, struct pane *p, const struct lpane_spec *sp
 	int height = lp->list.height;
 	list_finish(&lp->list);
 	lp->spec = spec;
-	list_init(&lp->list, &spec->q, spec->cols, spec->ncols, spec->sort_col);
+	list_init(&lp->list, spec->list, spec->cols, spec->ncols, spec->sort_col);
 	lp->list.row_role = spec->row_role;
 	lp->list.height = height;
 	lp->filter = 0;
@@ -256,7 +245,7 @@ void lpane_draw(struct app *app, struct pane *p, WINDOW *w, int h, int width)
 bool lpane_township(struct app *app, struct pane *p, const char *text)
 {
 	struct lpane *lp = LP(p);
-	if (!lp->spec->township_col)
+	if (!q_list_by_township(lp->spec->list))
 		return false;
 	if (str_empty(text)) {
 		lp->township[0] = lp->township_name[0] = '\0';
@@ -267,9 +256,7 @@ bool lpane_township(struct app *app, struct pane *p, const char *text)
 			return false;
 		}
 		/* Named as the register names it, whatever was typed (a code). */
-		char *name = NULL;
-		store_text(app->st, &e, &name, "SELECT name FROM division WHERE code = ?", "s",
-			   lp->township);
+		char *name = store_division_name(app->st, lp->township);
 		snprintf(lp->township_name, sizeof lp->township_name, "%s", name ? name : text);
 		free(name);
 	}
@@ -389,7 +376,8 @@ bool lpane_export(struct app *app, struct pane *p, const char *path, long *rows,
 	bool ok = true;
 	*rows = 0;
 	for (;;) {
-		json_t *page = q_window(app->st, &l->q, l->where, l->binds, key, 1, 1000, NULL, e);
+		json_t *page = q_window(app->st, l->list, l->sort, l->desc, l->cond, key, 1, 1000, NULL,
+					e);
 		json_decref(key);
 		key = NULL;
 		if (!page) {

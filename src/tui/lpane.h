@@ -8,26 +8,25 @@
 struct lpane;
 
 struct filter_def {
-	const char *label; /* untranslated */
-	const char *where; /* static SQL fragment, or NULL for all */
+	const char *label;  /* untranslated */
+	const char *preset; /* the condition the list names it by, or NULL for all */
 };
 
 struct lpane_spec {
-	struct window_query q;
+	enum list_id list;  /* what it shows (defined in the store) */
 	const struct list_col *cols;
 	int ncols, sort_col;
 	const struct filter_def *filters;
 	int nfilters;
 	const char *key_col;      /* row column naming the record (number, code) */
-	const char *township_col; /* column filtered by ':township', or NULL */
 	/* The record as detail lines: appends "label\tvalue" or plain lines. */
 	bool (*detail)(struct app *app, const char *key, struct strbuf *out);
 	enum role (*row_role)(json_t *row);
 	/* Pane-specific actions (add, edit, note, inspect, move); true if used. */
 	bool (*action)(struct app *app, struct lpane *lp, enum action a, const char *key);
 	/* Optional, for panes with filters of their own (hazards): */
-	/* adds conditions (numbered after binds already there) to the list's; */
-	void (*where)(struct app *app, struct lpane *lp, struct strbuf *w, json_t *binds);
+	/* the hazards the list shows (LIST_HAZARDS; its township is the list's); */
+	void (*hazards)(struct app *app, struct lpane *lp, struct hazard_filter *f);
 	/* says what is filtered, for the status line, instead of the preset; */
 	void (*describe)(struct app *app, struct lpane *lp, char *buf, size_t n);
 	/* a line under the status line (totals of what is shown), or false; */

@@ -51,13 +51,13 @@ static const char *name_cell(json_t *row, char *buf, size_t n)
 }
 
 static const struct list_col cols[] = {
-	{"code", N_("Code"), 13, 14, false, "x.code", false, NULL, NULL, NULL},
-	{"kind", N_("Kind"), 8, 8, false, "x.kind", false, kind_label, NULL, NULL},
+	{"code", N_("Code"), 13, 14, false, "code", false, NULL, NULL, NULL},
+	{"kind", N_("Kind"), 8, 8, false, "kind", false, kind_label, NULL, NULL},
 	{"subtype", N_("Type"), 10, 10, false, NULL, false, subtype_label, NULL, NULL},
 	{"scale", N_("Scale"), 6, 6, false, NULL, false, scale_label, NULL, NULL},
-	{"township", N_("Township"), 8, 8, false, "x.township_code", false, NULL, NULL, NULL},
-	{"people", N_("People"), 6, 6, true, "x.people", true, NULL, NULL, NULL},
-	{"name", N_("Name"), 10, 0, false, "x.name", false, NULL, NULL, name_cell},
+	{"township", N_("Township"), 8, 8, false, "township", false, NULL, NULL, NULL},
+	{"people", N_("People"), 6, 6, true, "people", true, NULL, NULL, NULL},
+	{"name", N_("Name"), 10, 0, false, "name", false, NULL, NULL, name_cell},
 };
 
 /* Overdue inspection first (it is what the officer must act on), then a
@@ -101,11 +101,9 @@ static void to_filter(const struct lpane *lp, struct hazard_filter *f)
 	f->township_code = lp && lp->township[0] ? lp->township : NULL;
 }
 
-static void where(struct app *app, struct lpane *lp, struct strbuf *w, json_t *binds)
+static void hazards(struct app *app, struct lpane *lp, struct hazard_filter *f)
 {
-	struct hazard_filter f;
-	to_filter(NULL, &f); /* the township is the list's own condition */
-	hazard_filter_sql(&f, w, binds);
+	to_filter(NULL, f); /* the township is the list's own condition */
 }
 
 /* The rows may have changed (filter, reload): the summary, points and
@@ -524,14 +522,13 @@ static void zoom(struct app *app, struct lpane *lp)
 		return;
 	}
 	struct err e;
-	json_t *row = store_row(app->st, &e,
-				"SELECT x.township_code AS c, t.name AS n FROM hazard x"
-				" LEFT JOIN division t ON t.code = x.township_code WHERE x.code = ?",
-				"s", json_string_value(json_object_get(sel, "code")));
-	if (row && json_is_string(json_object_get(row, "c"))) {
-		snprintf(hz.zoom, sizeof hz.zoom, "%s", json_string_value(json_object_get(row, "c")));
-		snprintf(hz.zoom_name, sizeof hz.zoom_name, "%s",
-			 json_string_value(json_object_get(row, "n")) ?: hz.zoom);
+	json_t *row = store_hazard_find(app->st, json_string_value(json_object_get(sel, "code")), &e);
+	const char *town = json_string_value(json_object_get(row, "township_code"));
+	if (town) {
+		char *name = store_division_name(app->st, town);
+		snprintf(hz.zoom, sizeof hz.zoom, "%s", town);
+		snprintf(hz.zoom_name, sizeof hz.zoom_name, "%s", name ? name : hz.zoom);
+		free(name);
 	}
 	json_decref(row);
 }
@@ -572,26 +569,16 @@ static bool action(struct app *app, struct lpane *lp, enum action a, const char 
 }
 
 static const struct lpane_spec spec = {
-	.q = {.cols = "x.code, x.kind, x.subtype, x.scale, t.name AS township, x.people, x.name,"
-		      " x.high_risk AS hr, x.status, x.to_verify AS tv,"
-		      " (SELECT max(i.at) FROM inspection i WHERE i.hazard_id = x.id) AS li",
-	      .from = "hazard x LEFT JOIN division t ON t.code = x.township_code",
-	      .where = "x.archived = 0",
-	      .sort = "x.code",
-	      .id = "x.id",
-	      .desc = false,
-	      .search = "x.code || ' ' || x.name || ' ' || coalesce(x.monitor, '') || ' ' ||"
-			" coalesce(x.address, '') || ' ' || coalesce(t.name, '')"},
+	.list = LIST_HAZARDS,
 	.cols = cols,
 	.ncols = ARRAY_LEN(cols),
 	.sort_col = 0,
-	.where = where,
+	.hazards = hazards,
 	.describe = describe,
 	.summary = summary,
 	.body = map_body,
 	.changed = changed,
 	.key_col = "code",
-	.township_col = "x.township_code",
 	.detail = detail,
 	.row_role = row_role,
 	.action = action,

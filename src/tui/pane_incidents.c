@@ -44,26 +44,26 @@ static const char *status_label(const char *id)
 }
 
 static const struct list_col cols[] = {
-	{"number", N_("Number"), 14, 14, false, "x.number", true, NULL, NULL, NULL},
-	{"received", N_("Received"), 11, 11, false, "x.received_at", true, NULL, NULL, NULL},
-	{"level", N_("Lvl"), 5, 5, false, "x.level", false, level_label, NULL, NULL},
-	{"status", N_("State"), 6, 6, false, "x.status", false, status_label, NULL, NULL},
-	{"type_zh", N_("Type"), 8, 8, false, "x.type", false, NULL, "type_en", NULL},
-	{"township", N_("Township"), 8, 8, false, "x.township_code", false, NULL, NULL, NULL},
+	{"number", N_("Number"), 14, 14, false, "number", true, NULL, NULL, NULL},
+	{"received", N_("Received"), 11, 11, false, "received", true, NULL, NULL, NULL},
+	{"level", N_("Lvl"), 5, 5, false, "level", false, level_label, NULL, NULL},
+	{"status", N_("State"), 6, 6, false, "status", false, status_label, NULL, NULL},
+	{"type_zh", N_("Type"), 8, 8, false, "type", false, NULL, "type_en", NULL},
+	{"township", N_("Township"), 8, 8, false, "township", false, NULL, NULL, NULL},
 	{"due", N_("Due"), 6, 6, true, NULL, false, NULL, NULL, due_cell},
 	{"title", N_("Title"), 10, 0, false, NULL, false, NULL, NULL, NULL},
 };
 
 static const struct filter_def filters[] = {
 	{N_("all"), NULL},
-	{N_("open"), "x.status = 'open'"},
-	{N_("closed"), "x.status = 'closed'"},
-	{N_("level I-II"), "x.level IN ('I','II')"},
-	{N_("level III"), "x.level = 'III'"},
-	{N_("level IV"), "x.level = 'IV'"},
-	{N_("level pending"), "x.level = 'pending'"},
-	{N_("natural disasters"), "ty.class = 'natural_disaster'"},
-	{N_("accidents"), "ty.class = 'accident'"},
+	{N_("open"), "open"},
+	{N_("closed"), "closed"},
+	{N_("level I-II"), "level_high"},
+	{N_("level III"), "level_3"},
+	{N_("level IV"), "level_4"},
+	{N_("level pending"), "level_pending"},
+	{N_("natural disasters"), "natural"},
+	{N_("accidents"), "accident"},
 };
 
 static enum role row_role(json_t *row)
@@ -186,26 +186,13 @@ static bool action(struct app *app, struct lpane *lp, enum action a, const char 
 }
 
 static const struct lpane_spec spec = {
-	.q = {.cols = "x.number, strftime('%m-%d %H:%M', x.received_at, 'unixepoch', 'localtime')"
-		      " AS received, x.level,"
-		      " x.status,"
-		      " ty.name_zh AS type_zh, ty.name_en AS type_en, t.name AS township, x.title,"
-		      " ty.class, x.type, x.received_at, x.closed_at, " Q_REPORT_CLOCK_COLS,
-	      .from = "incident x JOIN incident_type ty ON ty.id = x.type"
-		      " LEFT JOIN division t ON t.code = x.township_code",
-	      .where = "x.archived = 0",
-	      .sort = "x.received_at",
-	      .id = "x.id",
-	      .desc = true,
-	      .search = "x.title || ' ' || x.number || ' ' || coalesce(x.place, '') || ' ' ||"
-			" coalesce(x.reporter, '') || ' ' || ty.name_zh"},
+	.list = LIST_INCIDENTS,
 	.cols = cols,
 	.ncols = ARRAY_LEN(cols),
 	.sort_col = 1,
 	.filters = filters,
 	.nfilters = ARRAY_LEN(filters),
 	.key_col = "number",
-	.township_col = "x.township_code",
 	.detail = detail,
 	.row_role = row_role,
 	.action = action,

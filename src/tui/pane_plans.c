@@ -60,18 +60,18 @@ static const char *text_cell(json_t *row, char *buf, size_t n)
 }
 
 static const struct list_col cols[] = {
-	{"plan", N_("Plan"), 14, 18, false, "a.started_at || '/' || printf('%08d', c.ord)", false,
+	{"plan", N_("Plan"), 14, 18, false, "order", false,
 	 NULL, NULL, plan_cell},
 	{"level", N_("Lvl"), 4, 4, false, NULL, false, NULL, NULL, NULL},
-	{"state", N_("State"), 6, 8, false, "c.state", false, state_label, NULL, NULL},
+	{"state", N_("State"), 6, 8, false, "state", false, state_label, NULL, NULL},
 	{"due", N_("Due"), 6, 6, true, NULL, false, NULL, NULL, due_cell},
 	{"text", N_("Task"), 10, 0, false, NULL, false, NULL, NULL, text_cell},
 };
 
 static const struct filter_def filters[] = {
 	{N_("all"), NULL},
-	{N_("open items"), "c.state = 'open'"},
-	{N_("done"), "c.state IN ('done','prev_done','na')"},
+	{N_("open items"), "open"},
+	{N_("done"), "done"},
 };
 
 static enum role row_role(json_t *row)
@@ -186,21 +186,7 @@ static bool action(struct app *app, struct lpane *lp, enum action a, const char 
 }
 
 static const struct lpane_spec spec = {
-	.q = {.cols = "p.plan_key AS plan, a.level, a.drill, c.state, c.text, c.parent_key,"
-		      " c.within_min, c.started_at, c.after_key,"
-		      " (SELECT b.done_at FROM checklist_item b WHERE b.activation_id = c.activation_id"
-		      "  AND b.item_key = c.after_key) AS after_done_at,"
-		      " (SELECT count(*) FROM checklist_item t WHERE t.activation_id = a.id) AS total,"
-		      " (SELECT count(*) FROM checklist_item t WHERE t.activation_id = a.id"
-		      "  AND t.state <> 'open') AS done,"
-		      " a.id || ' ' || c.item_key AS key",
-	      .from = "checklist_item c JOIN plan_activation a ON a.id = c.activation_id"
-		      " JOIN plan p ON p.id = a.plan_id",
-	      .where = "c.archived = 0 AND a.closed_at IS NULL",
-	      .sort = "a.started_at || '/' || printf('%08d', c.ord)",
-	      .id = "c.id",
-	      .desc = false,
-	      .search = "c.text || ' ' || p.title || ' ' || c.item_key"},
+	.list = LIST_CHECKLIST,
 	.cols = cols,
 	.ncols = ARRAY_LEN(cols),
 	.sort_col = 0,
@@ -215,10 +201,10 @@ static const struct lpane_spec spec = {
 /* ---- the library ---- */
 
 static const struct list_col lib_cols[] = {
-	{"plan_key", N_("Plan"), 14, 16, false, "p.plan_key", false, NULL, NULL, NULL},
+	{"plan_key", N_("Plan"), 14, 16, false, "plan_key", false, NULL, NULL, NULL},
 	{"version", N_("Version"), 7, 8, false, NULL, false, NULL, NULL, NULL},
 	{"active", N_("Active"), 6, 6, true, NULL, false, NULL, NULL, NULL},
-	{"title", N_("Title"), 10, 0, false, "p.title", false, NULL, NULL, NULL},
+	{"title", N_("Title"), 10, 0, false, "title", false, NULL, NULL, NULL},
 };
 
 static bool lib_detail(struct app *app, const char *key, struct strbuf *out)
@@ -246,15 +232,7 @@ static bool lib_detail(struct app *app, const char *key, struct strbuf *out)
 }
 
 static const struct lpane_spec library_spec = {
-	.q = {.cols = "p.plan_key, p.version, p.title, (SELECT count(*) FROM plan_activation a"
-		      " JOIN plan q ON q.id = a.plan_id WHERE q.plan_key = p.plan_key"
-		      " AND a.closed_at IS NULL) AS active",
-	      .from = "plan p",
-	      .where = "p.archived = 0 AND p.created_hlc = (SELECT max(created_hlc) FROM plan q"
-		       " WHERE q.plan_key = p.plan_key)",
-	      .sort = "p.plan_key",
-	      .id = "p.id",
-	      .search = "p.title || ' ' || p.plan_key"},
+	.list = LIST_PLANS,
 	.cols = lib_cols,
 	.ncols = ARRAY_LEN(lib_cols),
 	.key_col = "plan_key",

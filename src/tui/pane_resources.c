@@ -7,10 +7,10 @@
 #include "lpane.h"
 
 static const struct list_col cols[] = {
-	{"depot_code", N_("Depot"), 6, 6, false, "d.code || '/' || i.code", false, NULL, NULL, NULL},
+	{"depot_code", N_("Depot"), 6, 6, false, "key", false, NULL, NULL, NULL},
 	{"depot", N_("Depot name"), 10, 16, false, NULL, false, NULL, NULL, NULL},
-	{"item", N_("Item"), 10, 12, false, "i.name", false, NULL, NULL, NULL},
-	{"qty", N_("On hand"), 7, 7, true, "b.qty", false, NULL, NULL, NULL},
+	{"item", N_("Item"), 10, 12, false, "item", false, NULL, NULL, NULL},
+	{"qty", N_("On hand"), 7, 7, true, "qty", false, NULL, NULL, NULL},
 	{"unit", N_("Unit"), 4, 4, false, NULL, false, NULL, NULL, NULL},
 	{"min_stock", N_("Min"), 5, 5, true, NULL, false, NULL, NULL, NULL},
 	{"flag", N_("Alert"), 6, 0, false, NULL, false, NULL, NULL, NULL},
@@ -18,9 +18,9 @@ static const struct list_col cols[] = {
 
 static const struct filter_def filters[] = {
 	{N_("all"), NULL},
-	{N_("below minimum"), "b.qty < i.min_stock"},
-	{N_("county depot"), "d.level = 'county'"},
-	{N_("township storage points"), "d.level = 'township'"},
+	{N_("below minimum"), "below_min"},
+	{N_("county depot"), "county"},
+	{N_("township storage points"), "township"},
 };
 
 static enum role row_role(json_t *row)
@@ -107,24 +107,13 @@ static bool action(struct app *app, struct lpane *lp, enum action a, const char 
 }
 
 static const struct lpane_spec spec = {
-	.q = {.cols = "d.code || '/' || i.code AS key, d.code AS depot_code, d.name AS depot,"
-		      " i.name AS item, b.qty, i.unit, i.min_stock, b.qty < i.min_stock AS low,"
-		      " CASE WHEN b.qty < 0 THEN '!NEGATIVE' WHEN b.qty < i.min_stock THEN '!LOW'"
-		      " ELSE '' END AS flag",
-	      .from = "stock_balance b JOIN depot d ON d.id = b.depot_id"
-		      " JOIN item i ON i.id = b.item_id",
-	      .where = "d.archived = 0",
-	      .sort = "d.code || '/' || i.code",
-	      .id = "b.depot_id || b.item_id",
-	      .desc = false,
-	      .search = "d.name || ' ' || d.code || ' ' || i.name || ' ' || i.code"},
+	.list = LIST_STOCK,
 	.cols = cols,
 	.ncols = ARRAY_LEN(cols),
 	.sort_col = 0,
 	.filters = filters,
 	.nfilters = ARRAY_LEN(filters),
 	.key_col = "key",
-	.township_col = "d.township_code",
 	.detail = detail,
 	.row_role = row_role,
 	.action = action,
@@ -143,10 +132,10 @@ static const char *yes_no(const char *id)
 }
 
 static const struct list_col team_cols[] = {
-	{"code", N_("Code"), 6, 6, false, "m.code", false, NULL, NULL, NULL},
-	{"name", N_("Team"), 12, 20, false, "m.name", false, NULL, NULL, NULL},
-	{"type", N_("Type"), 8, 10, false, "m.type", false, team_type_label, NULL, NULL},
-	{"size", N_("Size"), 4, 4, true, "m.size", true, NULL, NULL, NULL},
+	{"code", N_("Code"), 6, 6, false, "code", false, NULL, NULL, NULL},
+	{"name", N_("Team"), 12, 20, false, "name", false, NULL, NULL, NULL},
+	{"type", N_("Type"), 8, 10, false, "type", false, team_type_label, NULL, NULL},
+	{"size", N_("Size"), 4, 4, true, "size", true, NULL, NULL, NULL},
 	{"leader", N_("Leader"), 6, 8, false, NULL, false, NULL, NULL, NULL},
 	{"phone", N_("Phone"), 11, 11, false, NULL, false, NULL, NULL, NULL},
 	{"avail", N_("Ready"), 4, 0, false, NULL, false, yes_no, NULL, NULL},
@@ -154,10 +143,10 @@ static const struct list_col team_cols[] = {
 
 static const struct filter_def team_filters[] = {
 	{N_("all"), NULL},
-	{N_("available"), "m.available"},
-	{N_("fire rescue and professional"), "m.type IN ('fire_rescue','professional')"},
-	{N_("militia"), "m.type = 'militia'"},
-	{N_("enterprise and volunteer"), "m.type IN ('enterprise','volunteer')"},
+	{N_("available"), "available"},
+	{N_("fire rescue and professional"), "fire_pro"},
+	{N_("militia"), "militia"},
+	{N_("enterprise and volunteer"), "enterprise_volunteer"},
 };
 
 static bool team_detail(struct app *app, const char *key, struct strbuf *out)
@@ -184,28 +173,20 @@ static bool team_detail(struct app *app, const char *key, struct strbuf *out)
 }
 
 static const struct lpane_spec teams_spec = {
-	.q = {.cols = "m.code, m.name, m.type, m.size, m.leader, m.phone,"
-		      " CAST(m.available AS TEXT) AS avail",
-	      .from = "team m",
-	      .where = "m.archived = 0",
-	      .sort = "m.code",
-	      .id = "m.id",
-	      .search = "m.name || ' ' || m.code || ' ' || coalesce(m.leader, '') || ' ' ||"
-			" coalesce(m.equipment, '')"},
+	.list = LIST_TEAMS,
 	.cols = team_cols,
 	.ncols = ARRAY_LEN(team_cols),
 	.filters = team_filters,
 	.nfilters = ARRAY_LEN(team_filters),
 	.key_col = "code",
-	.township_col = "m.township_code",
 	.detail = team_detail,
 	.action = action,
 };
 
 static const struct list_col expert_cols[] = {
-	{"code", N_("Code"), 6, 6, false, "x.code", false, NULL, NULL, NULL},
-	{"name", N_("Expert"), 6, 8, false, "x.name", false, NULL, NULL, NULL},
-	{"field", N_("Field"), 10, 12, false, "x.field", false, NULL, NULL, NULL},
+	{"code", N_("Code"), 6, 6, false, "code", false, NULL, NULL, NULL},
+	{"name", N_("Expert"), 6, 8, false, "name", false, NULL, NULL, NULL},
+	{"field", N_("Field"), 10, 12, false, "field", false, NULL, NULL, NULL},
 	{"phone", N_("Phone"), 11, 11, false, NULL, false, NULL, NULL, NULL},
 	{"org", N_("Organisation"), 10, 0, false, NULL, false, NULL, NULL, NULL},
 };
@@ -229,16 +210,10 @@ static bool expert_detail(struct app *app, const char *key, struct strbuf *out)
 }
 
 static const struct lpane_spec experts_spec = {
-	.q = {.cols = "x.code, x.name, x.field, x.phone, x.org",
-	      .from = "expert x",
-	      .where = "x.archived = 0",
-	      .sort = "x.code",
-	      .id = "x.id",
-	      .search = "x.name || ' ' || x.field || ' ' || coalesce(x.org, '')"},
+	.list = LIST_EXPERTS,
 	.cols = expert_cols,
 	.ncols = ARRAY_LEN(expert_cols),
 	.key_col = "code",
-	.township_col = "x.township_code",
 	.detail = expert_detail,
 	.action = action,
 };

@@ -86,7 +86,7 @@ struct list_col {
 	const char *key, *head; /* row key; head untranslated */
 	int min, max;            /* cells; max 0: takes what is left */
 	bool right;
-	const char *sort;        /* sort expression when this column sorts, or NULL */
+	const char *sort;        /* the list's sort (by name) this column sorts by, or NULL */
 	bool desc;               /* default direction of that sort */
 	/* Display of an identifier in the interface language, or NULL. */
 	const char *(*label)(const char *id);
@@ -96,12 +96,13 @@ struct list_col {
 };
 extern bool tui_zh; /* the interface speaks Chinese */
 struct list {
-	struct window_query q;   /* base query; q.sort/q.desc change with the sort */
+	enum list_id list;       /* what it shows (the store defines it) */
+	const char *sort;        /* the sort (by name) and its direction: */
+	bool desc;               /* they change with the sort column */
 	const struct list_col *cols;
 	int ncols;
 	int sort_col;            /* index into cols of the active sort */
-	char *where;             /* filter condition (static fragments), may be NULL */
-	json_t *binds;           /* its values */
+	struct list_cond *cond;  /* its filter, or NULL */
 	char search[256];        /* last '/' text */
 	json_t *rows;            /* on screen, display order */
 	int sel;                 /* index in rows */
@@ -111,8 +112,8 @@ struct list {
 	/* role of a row (colour), may be NULL */
 	enum role (*row_role)(json_t *row);
 };
-void list_init(struct list *l, const struct window_query *q, const struct list_col *cols,
-	       int ncols, int sort_col);
+void list_init(struct list *l, enum list_id list, const struct list_col *cols, int ncols,
+	       int sort_col);
 void list_finish(struct list *l);
 /* Reads the screenful again from the top row (keeping the selection if it
  * is still there); after a filter or sort change, from the start. */
@@ -124,7 +125,8 @@ json_t *list_selected(const struct list *l);
 bool list_find(struct list *l, struct store *st, const char *text, int dir, bool include_sel,
 	       struct err *e);
 void list_draw(struct list *l, WINDOW *w, int y, int x, int height, int width, bool focus);
-void list_set_filter(struct list *l, const char *where, json_t *binds);
+/* Filters the list by cond (taken; NULL: nothing filtered). */
+void list_set_filter(struct list *l, struct list_cond *cond);
 void list_next_sort(struct list *l);
 
 /* ---- line editor: characters, not bytes ---- */

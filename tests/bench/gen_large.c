@@ -20,6 +20,7 @@
 #include "dutydesk/hlc.h"
 #include "dutydesk/model.h"
 #include "dutydesk/store.h"
+#include "store_impl.h" /* the store's statement helpers, for the reference rows */
 
 /* Bump when the generated data changes: cached databases are made again. */
 #define GEN_FORMAT 1

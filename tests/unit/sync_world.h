@@ -13,6 +13,7 @@
 #include "dutydesk/model.h"
 #include "dutydesk/store.h"
 #include "dutydesk/sync.h"
+#include "store_impl.h" /* white-box: the store's statement helpers */
 
 struct rng {
 	uint64_t s;

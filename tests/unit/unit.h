@@ -11,6 +11,9 @@
 
 #include "dutydesk/store.h"
 #include "dutydesk/util.h"
+/* White-box: the store's statement helpers (store_rows, store_int ...),
+ * for checking and arranging what is in a database. */
+#include "store_impl.h"
 
 static char tmpdir[64];
 static int serial;

@@ -1,0 +1,113 @@
+/* The hub's own tables, behind one small interface: the hub's epoch,
+ * enrolled nodes with the SHA-256 of their tokens, the op log (every
+ * accepted op in server_seq order), each row's owner (a township code or
+ * '*' for county-wide rows) and the ops that wait for their record.
+ *
+ * These functions dispatch through a table of operations (struct
+ * hub_store_ops, src/store/hub_impl.h). src/store/hub_sqlite.c fills it
+ * for an SQLite hub database, an ordinary dutydesk store with four more
+ * tables; a PostgreSQL implementation fills in the same table in a file
+ * of its own and hub_store_open picks it, while the hub's logic
+ * (src/sync/hub.c) stays as it is. The merge, the library and digests
+ * run on the dutydesk store beneath (hub_store_db), in the same
+ * transaction.
+ *
+ * Memory: a json_t * returned is a new reference for the caller to
+ * json_decref (NULL on error, e says why); a char * stored through a
+ * char ** is a heap string for the caller to free(). Arguments are
+ * borrowed. Writes run between hub_store_begin and hub_store_commit. */
+#ifndef DUTYDESK_HUBSTORE_H
+#define DUTYDESK_HUBSTORE_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "dutydesk/store.h"
+
+struct hub_store;
+
+enum {
+	HUB_STORE_CREATE = 1 << 0, /* a new database (its tables: hub_store_make) */
+};
+
+/* Opens the hub database at path; *out is destroyed by hub_store_close. */
+bool hub_store_open(const char *path, unsigned flags, struct hub_store **out, struct err *e);
+void hub_store_close(struct hub_store *hs);
+/* The dutydesk store the hub's merge, library and digests run on
+ * (borrowed; lives as long as hs). */
+struct store *hub_store_db(struct hub_store *hs);
+/* Whether the database at path is a hub's (a node's is not); opens it
+ * read-only. */
+bool hub_store_file_is_hub(const char *path, bool *yes, struct err *e);
+
+bool hub_store_begin(struct hub_store *hs, struct err *e);
+bool hub_store_commit(struct hub_store *hs, struct err *e);
+void hub_store_rollback(struct hub_store *hs);
+
+/* Makes the hub's tables and records its first epoch. */
+bool hub_store_make(struct hub_store *hs, const char *epoch, struct err *e);
+/* *epoch: heap string, NULL when the database is not a hub's. */
+bool hub_store_epoch(struct hub_store *hs, char **epoch, struct err *e);
+bool hub_store_set_epoch(struct hub_store *hs, const char *epoch, struct err *e);
+/* From now on every commit survives a power loss before it returns. */
+bool hub_store_durable(struct hub_store *hs, struct err *e);
+/* A consistent copy of the whole database into the new file. */
+bool hub_store_copy(struct hub_store *hs, const char *file, struct err *e);
+/* Replaces the (closed) hub database at path with the copy in file,
+ * keeping the one it replaces as *kept (heap string, NULL when none). */
+bool hub_store_restore(const char *path, const char *file, char **kept, struct err *e);
+
+/* ---- enrolled nodes ---- */
+bool hub_store_node_add(struct hub_store *hs, const char *name, const char *township,
+			const char *role, const char *token_sha256, int64_t at, struct err *e);
+bool hub_store_node_known(struct hub_store *hs, const char *name, bool *yes, struct err *e);
+/* [{name, township, role, revoked, created_at, last_seen}] by name. */
+json_t *hub_store_nodes(struct hub_store *hs, struct err *e);
+/* [{name, township, role, revoked, token_sha256}] of every node. */
+json_t *hub_store_node_tokens(struct hub_store *hs, struct err *e);
+/* {name, township, role, revoked}, or json null. */
+json_t *hub_store_node(struct hub_store *hs, const char *name, struct err *e);
+/* *sha256: heap string, NULL when no such node. */
+bool hub_store_node_token(struct hub_store *hs, const char *name, char **sha256,
+			  struct err *e);
+bool hub_store_node_revoke(struct hub_store *hs, const char *name, struct err *e);
+bool hub_store_node_seen(struct hub_store *hs, const char *name, int64_t at, struct err *e);
+
+/* ---- owners of rows ---- */
+/* *owner: heap string, NULL when the row has none yet. */
+bool hub_store_owner(struct hub_store *hs, const char *tbl, const char *row_id, char **owner,
+		     struct err *e);
+/* Records the row's owner; a row's first owner stays. */
+bool hub_store_set_owner(struct hub_store *hs, const char *tbl, const char *row_id,
+			 const char *owner, struct err *e);
+
+/* ---- the op log ---- */
+/* *seq: the op's server_seq, 0 when it is not logged. */
+bool hub_store_log_seq(struct hub_store *hs, const char *op_id, int64_t *seq, struct err *e);
+/* Appends an accepted op (body: its JSON text); *seq gets its server_seq. */
+bool hub_store_log_add(struct hub_store *hs, const char *op_id, const char *node,
+		       const char *owner, const char *tbl, const char *row_id, const char *hlc,
+		       const char *body, int64_t at, int64_t *seq, struct err *e);
+/* The last server_seq (0 when the log is empty). */
+bool hub_store_log_top(struct hub_store *hs, int64_t *top, struct err *e);
+/* Ops after since up to upto, not pushed by node, of every owner (all) or
+ * owned by township or county-wide, at most limit: [{server_seq, body}]
+ * in order. */
+json_t *hub_store_log_read(struct hub_store *hs, int64_t since, int64_t upto, const char *node,
+			   bool all, const char *township, int64_t limit, struct err *e);
+
+/* ---- ops waiting for their record ---- */
+/* Keeps op (stored as compact JSON) with who pushed it; an op_id kept
+ * already stays as it is. */
+bool hub_store_wait(struct hub_store *hs, const char *op_id, const char *tbl,
+		    const char *row_id, json_t *op, const char *pusher, int64_t at,
+		    struct err *e);
+/* How many wait with that op_id (NULL: in all). */
+bool hub_store_waiting_count(struct hub_store *hs, const char *op_id, int64_t *n,
+			     struct err *e);
+/* Every waiting op, oldest first: [{op_id, body, pusher}]. */
+json_t *hub_store_waiting(struct hub_store *hs, struct err *e);
+bool hub_store_unwait(struct hub_store *hs, const char *op_id, struct err *e);
+
+#endif

@@ -1,0 +1,58 @@
+/* Private to src/store: the table of operations behind dutydesk/hubstore.h.
+ * One table per kind of hub database; hub_store_open picks it. */
+#ifndef DUTYDESK_HUB_IMPL_H
+#define DUTYDESK_HUB_IMPL_H
+
+#include "dutydesk/hubstore.h"
+
+struct hub_store {
+	const struct hub_store_ops *ops;
+	struct store *db; /* the dutydesk store beneath */
+};
+
+/* Each member implements the hubstore.h function of the same name. */
+struct hub_store_ops {
+	const char *name;
+	bool (*open)(const char *path, unsigned flags, struct hub_store *hs, struct err *e);
+	void (*close)(struct hub_store *hs);
+	bool (*file_is_hub)(const char *path, bool *yes, struct err *e);
+	bool (*restore)(const char *path, const char *file, char **kept, struct err *e);
+	bool (*begin)(struct hub_store *hs, struct err *e);
+	bool (*commit)(struct hub_store *hs, struct err *e);
+	void (*rollback)(struct hub_store *hs);
+	bool (*make)(struct hub_store *hs, const char *epoch, struct err *e);
+	bool (*epoch)(struct hub_store *hs, char **epoch, struct err *e);
+	bool (*set_epoch)(struct hub_store *hs, const char *epoch, struct err *e);
+	bool (*durable)(struct hub_store *hs, struct err *e);
+	bool (*copy)(struct hub_store *hs, const char *file, struct err *e);
+	bool (*node_add)(struct hub_store *hs, const char *name, const char *township,
+			 const char *role, const char *token_sha256, int64_t at, struct err *e);
+	bool (*node_known)(struct hub_store *hs, const char *name, bool *yes, struct err *e);
+	json_t *(*nodes)(struct hub_store *hs, struct err *e);
+	json_t *(*node_tokens)(struct hub_store *hs, struct err *e);
+	json_t *(*node)(struct hub_store *hs, const char *name, struct err *e);
+	bool (*node_token)(struct hub_store *hs, const char *name, char **sha256, struct err *e);
+	bool (*node_revoke)(struct hub_store *hs, const char *name, struct err *e);
+	bool (*node_seen)(struct hub_store *hs, const char *name, int64_t at, struct err *e);
+	bool (*owner)(struct hub_store *hs, const char *tbl, const char *row_id, char **owner,
+		      struct err *e);
+	bool (*set_owner)(struct hub_store *hs, const char *tbl, const char *row_id,
+			  const char *owner, struct err *e);
+	bool (*log_seq)(struct hub_store *hs, const char *op_id, int64_t *seq, struct err *e);
+	bool (*log_add)(struct hub_store *hs, const char *op_id, const char *node,
+			const char *owner, const char *tbl, const char *row_id, const char *hlc,
+			const char *body, int64_t at, int64_t *seq, struct err *e);
+	bool (*log_top)(struct hub_store *hs, int64_t *top, struct err *e);
+	json_t *(*log_read)(struct hub_store *hs, int64_t since, int64_t upto, const char *node,
+			    bool all, const char *township, int64_t limit, struct err *e);
+	bool (*wait)(struct hub_store *hs, const char *op_id, const char *tbl, const char *row_id,
+		     json_t *op, const char *pusher, int64_t at, struct err *e);
+	bool (*waiting_count)(struct hub_store *hs, const char *op_id, int64_t *n, struct err *e);
+	json_t *(*waiting)(struct hub_store *hs, struct err *e);
+	bool (*unwait)(struct hub_store *hs, const char *op_id, struct err *e);
+};
+
+/* A hub database in an SQLite file (src/store/hub_sqlite.c). */
+extern const struct hub_store_ops hub_sqlite_ops;
+
+#endif

@@ -1,0 +1,272 @@
+/* The hub store in an SQLite file: an ordinary dutydesk store (same
+ * migrations, every table materialised, so the merge code is the
+ * nodes') plus
+ *   hub_meta   the epoch (new on creation and in every backup copy),
+ *   hub_node   enrolled nodes: name, township, role, SHA-256 of the token,
+ *   oplog      every accepted op in server_seq order (the county's trail),
+ *   row_scope  each row's owner: a township code, or '*' for county-wide
+ *              records every node reads. Fixed when the row is created.
+ * Ops that wait for their record are kept in the store's sync_inbox with
+ * who pushed them. */
+#include "hub_impl.h"
+#include "store_impl.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "dutydesk/syncstore.h"
+
+static const char hub_schema[] =
+	"CREATE TABLE hub_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;\n"
+	"CREATE TABLE hub_node (name TEXT PRIMARY KEY, township TEXT NOT NULL DEFAULT '',"
+	" role TEXT NOT NULL CHECK (role IN ('county','township')),"
+	" token_sha256 TEXT NOT NULL UNIQUE, revoked INTEGER NOT NULL DEFAULT 0,"
+	" created_at INTEGER NOT NULL, last_seen INTEGER) STRICT;\n"
+	"CREATE TABLE oplog (server_seq INTEGER PRIMARY KEY, op_id TEXT NOT NULL UNIQUE,"
+	" node TEXT NOT NULL, owner TEXT NOT NULL, tbl TEXT NOT NULL, row_id TEXT NOT NULL,"
+	" hlc TEXT NOT NULL, body TEXT NOT NULL, received_at INTEGER NOT NULL) STRICT;\n"
+	"CREATE TABLE row_scope (tbl TEXT NOT NULL, row_id TEXT NOT NULL, owner TEXT NOT NULL,"
+	" PRIMARY KEY (tbl, row_id)) STRICT, WITHOUT ROWID;\n"
+	"CREATE INDEX row_scope_owner ON row_scope(owner, tbl);\n";
+
+static bool sq_open(const char *path, unsigned flags, struct hub_store *hs, struct err *e)
+{
+	return store_open(path, flags & HUB_STORE_CREATE ? STORE_CREATE : 0, &hs->db, e);
+}
+
+static void sq_close(struct hub_store *hs)
+{
+	store_close(hs->db);
+	hs->db = NULL;
+}
+
+static bool sq_file_is_hub(const char *path, bool *yes, struct err *e)
+{
+	*yes = false;
+	struct store *st;
+	if (!store_open(path, STORE_READONLY, &st, e))
+		return false;
+	/* A file that cannot be read so far is no hub's either. */
+	int64_t n = 0;
+	bool ok = store_int(st, NULL, &n, "SELECT count(*) FROM sqlite_master"
+			    " WHERE type = 'table' AND name IN ('hub_meta', 'hub_node', 'oplog')", "");
+	store_close(st);
+	*yes = ok && n == 3;
+	return true;
+}
+
+static bool sq_restore(const char *path, const char *file, char **kept, struct err *e)
+{
+	return store_restore(path, file, kept, e);
+}
+
+static bool sq_begin(struct hub_store *hs, struct err *e)
+{
+	return store_begin(hs->db, e);
+}
+
+static bool sq_commit(struct hub_store *hs, struct err *e)
+{
+	return store_commit(hs->db, e);
+}
+
+static void sq_rollback(struct hub_store *hs)
+{
+	store_rollback(hs->db);
+}
+
+static bool sq_make(struct hub_store *hs, const char *epoch, struct err *e)
+{
+	return store_script(hs->db, hub_schema, e) &&
+	       store_exec(hs->db, e, "INSERT INTO hub_meta (key, value) VALUES ('epoch', ?)", "s",
+			  epoch);
+}
+
+static bool sq_epoch(struct hub_store *hs, char **epoch, struct err *e)
+{
+	return store_text(hs->db, e, epoch, "SELECT value FROM hub_meta WHERE key = 'epoch'", "");
+}
+
+static bool sq_set_epoch(struct hub_store *hs, const char *epoch, struct err *e)
+{
+	return store_exec(hs->db, e, "UPDATE hub_meta SET value = ? WHERE key = 'epoch'", "s",
+			  epoch);
+}
+
+static bool sq_durable(struct hub_store *hs, struct err *e)
+{
+	return store_script(hs->db, "PRAGMA synchronous = FULL;", e);
+}
+
+static bool sq_copy(struct hub_store *hs, const char *file, struct err *e)
+{
+	return store_exec(hs->db, e, "VACUUM INTO ?", "s", file);
+}
+
+/* ---- nodes ---- */
+
+static bool sq_node_add(struct hub_store *hs, const char *name, const char *township,
+			const char *role, const char *token_sha256, int64_t at, struct err *e)
+{
+	return store_exec(hs->db, e,
+			  "INSERT INTO hub_node (name, township, role, token_sha256, created_at)"
+			  " VALUES (?, ?, ?, ?, ?)",
+			  "ssssi", name, township, role, token_sha256, at);
+}
+
+static bool sq_node_known(struct hub_store *hs, const char *name, bool *yes, struct err *e)
+{
+	int64_t n;
+	if (!store_int(hs->db, e, &n, "SELECT count(*) FROM hub_node WHERE name = ?", "s", name))
+		return false;
+	*yes = n > 0;
+	return true;
+}
+
+static json_t *sq_nodes(struct hub_store *hs, struct err *e)
+{
+	return store_rows(hs->db, e,
+			  "SELECT name, township, role, revoked, created_at, last_seen FROM hub_node"
+			  " ORDER BY name",
+			  "");
+}
+
+static json_t *sq_node_tokens(struct hub_store *hs, struct err *e)
+{
+	return store_rows(hs->db, e,
+			  "SELECT name, township, role, revoked, token_sha256 FROM hub_node", "");
+}
+
+static json_t *sq_node(struct hub_store *hs, const char *name, struct err *e)
+{
+	return store_row(hs->db, e,
+			 "SELECT name, township, role, revoked FROM hub_node WHERE name = ?", "s",
+			 name);
+}
+
+static bool sq_node_token(struct hub_store *hs, const char *name, char **sha256, struct err *e)
+{
+	return store_text(hs->db, e, sha256, "SELECT token_sha256 FROM hub_node WHERE name = ?",
+			  "s", name);
+}
+
+static bool sq_node_revoke(struct hub_store *hs, const char *name, struct err *e)
+{
+	return store_exec(hs->db, e, "UPDATE hub_node SET revoked = 1 WHERE name = ?", "s", name);
+}
+
+static bool sq_node_seen(struct hub_store *hs, const char *name, int64_t at, struct err *e)
+{
+	return store_exec(hs->db, e, "UPDATE hub_node SET last_seen = ? WHERE name = ?", "is", at,
+			  name);
+}
+
+/* ---- owners ---- */
+
+static bool sq_owner(struct hub_store *hs, const char *tbl, const char *row_id, char **owner,
+		     struct err *e)
+{
+	return store_text(hs->db, e, owner,
+			  "SELECT owner FROM row_scope WHERE tbl = ? AND row_id = ?", "ss", tbl,
+			  row_id);
+}
+
+static bool sq_set_owner(struct hub_store *hs, const char *tbl, const char *row_id,
+			 const char *owner, struct err *e)
+{
+	return store_exec(hs->db, e,
+			  "INSERT INTO row_scope (tbl, row_id, owner) VALUES (?, ?, ?)"
+			  " ON CONFLICT DO NOTHING",
+			  "sss", tbl, row_id, owner);
+}
+
+/* ---- the op log ---- */
+
+static bool sq_log_seq(struct hub_store *hs, const char *op_id, int64_t *seq, struct err *e)
+{
+	return store_int(hs->db, e, seq, "SELECT server_seq FROM oplog WHERE op_id = ?", "s",
+			 op_id);
+}
+
+static bool sq_log_add(struct hub_store *hs, const char *op_id, const char *node,
+		       const char *owner, const char *tbl, const char *row_id, const char *hlc,
+		       const char *body, int64_t at, int64_t *seq, struct err *e)
+{
+	return store_exec(hs->db, e,
+			  "INSERT INTO oplog (op_id, node, owner, tbl, row_id, hlc, body, received_at)"
+			  " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+			  "sssssssi", op_id, node, owner, tbl, row_id, hlc, body, at) &&
+	       store_int(hs->db, e, seq, "SELECT last_insert_rowid()", "");
+}
+
+static bool sq_log_top(struct hub_store *hs, int64_t *top, struct err *e)
+{
+	return store_int(hs->db, e, top, "SELECT coalesce(max(server_seq), 0) FROM oplog", "");
+}
+
+static json_t *sq_log_read(struct hub_store *hs, int64_t since, int64_t upto, const char *node,
+			   bool all, const char *township, int64_t limit, struct err *e)
+{
+	return store_rows(hs->db, e,
+			  "SELECT server_seq, body FROM oplog WHERE server_seq > ?1 AND server_seq <= ?2"
+			  " AND node <> ?3 AND (?4 OR owner IN (?5, '*')) ORDER BY server_seq LIMIT ?6",
+			  "iisisi", since, upto, node, (int64_t)all, township, limit);
+}
+
+/* ---- waiting ops ---- */
+
+static bool sq_wait(struct hub_store *hs, const char *op_id, const char *tbl,
+		    const char *row_id, json_t *op, const char *pusher, int64_t at, struct err *e)
+{
+	return store_inbox_put(hs->db, op_id, tbl, row_id, op, pusher, at, e);
+}
+
+static bool sq_waiting_count(struct hub_store *hs, const char *op_id, int64_t *n,
+			     struct err *e)
+{
+	return store_inbox_count(hs->db, op_id, n, e);
+}
+
+static json_t *sq_waiting(struct hub_store *hs, struct err *e)
+{
+	return store_inbox_all(hs->db, e);
+}
+
+static bool sq_unwait(struct hub_store *hs, const char *op_id, struct err *e)
+{
+	return store_inbox_take(hs->db, op_id, e);
+}
+
+const struct hub_store_ops hub_sqlite_ops = {
+	.name = "sqlite",
+	.open = sq_open,
+	.close = sq_close,
+	.file_is_hub = sq_file_is_hub,
+	.restore = sq_restore,
+	.begin = sq_begin,
+	.commit = sq_commit,
+	.rollback = sq_rollback,
+	.make = sq_make,
+	.epoch = sq_epoch,
+	.set_epoch = sq_set_epoch,
+	.durable = sq_durable,
+	.copy = sq_copy,
+	.node_add = sq_node_add,
+	.node_known = sq_node_known,
+	.nodes = sq_nodes,
+	.node_tokens = sq_node_tokens,
+	.node = sq_node,
+	.node_token = sq_node_token,
+	.node_revoke = sq_node_revoke,
+	.node_seen = sq_node_seen,
+	.owner = sq_owner,
+	.set_owner = sq_set_owner,
+	.log_seq = sq_log_seq,
+	.log_add = sq_log_add,
+	.log_top = sq_log_top,
+	.log_read = sq_log_read,
+	.wait = sq_wait,
+	.waiting_count = sq_waiting_count,
+	.waiting = sq_waiting,
+	.unwait = sq_unwait,
+};

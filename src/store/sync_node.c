@@ -1,0 +1,463 @@
+/* Sync bookkeeping on a node: the clock, ops seen, field versions,
+ * canonical rows, the outbox, the inbox, the sync position and conflicts
+ * (see dutydesk/syncstore.h). Statements only: src/sync/ decides. */
+#include "store_impl.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dutydesk/syncstore.h"
+
+/* ---- the node's clock ---- */
+
+bool store_clock_merge(struct store *st, const char *hlc, struct err *e)
+{
+	return store_exec(st, e, "UPDATE node SET hlc = ?1 WHERE hlc < ?1", "s", hlc);
+}
+
+bool store_clock_set(struct store *st, const char *hlc, struct err *e)
+{
+	return store_exec(st, e, "UPDATE node SET hlc = ?", "s", hlc);
+}
+
+char *store_clock_text(struct store *st)
+{
+	char *hlc = NULL;
+	store_text(st, NULL, &hlc, "SELECT hlc FROM node", "");
+	return hlc;
+}
+
+bool store_self(struct store *st, char node_id[64], char role[16], struct err *e)
+{
+	json_t *self = store_row(st, e, "SELECT node_id, role FROM node", "");
+	if (!self)
+		return false;
+	snprintf(node_id, 64, "%s", json_is_object(self)
+					    ? json_string_value(json_object_get(self, "node_id"))
+					    : "");
+	snprintf(role, 16, "%s", json_is_object(self)
+					 ? json_string_value(json_object_get(self, "role"))
+					 : "");
+	json_decref(self);
+	return true;
+}
+
+bool store_foreign_keys(struct store *st, bool on, struct err *e)
+{
+	return store_exec(st, e, on ? "PRAGMA foreign_keys = ON" : "PRAGMA foreign_keys = OFF", "");
+}
+
+/* ---- ops seen ---- */
+
+bool store_op_seen(struct store *st, const char *op_id, bool *seen, struct err *e)
+{
+	int64_t n;
+	if (!store_int(st, e, &n, "SELECT count(*) FROM sync_seen WHERE op_id = ?", "s", op_id))
+		return false;
+	*seen = n > 0;
+	return true;
+}
+
+bool store_op_mark_seen(struct store *st, const char *op_id, struct err *e)
+{
+	return store_exec(st, e, "INSERT INTO sync_seen (op_id) VALUES (?) ON CONFLICT DO NOTHING",
+			  "s", op_id);
+}
+
+/* ---- per-field versions ---- */
+
+json_t *store_field_version(struct store *st, const char *tbl, const char *row_id,
+			    const char *field, struct err *e)
+{
+	return store_row(st, e,
+			 "SELECT hlc, node FROM field_version WHERE tbl = ? AND row_id = ?"
+			 " AND field = ?",
+			 "sss", tbl, row_id, field);
+}
+
+bool store_field_version_keep(struct store *st, const char *tbl, const char *row_id,
+			      const char *field, const char *hlc, const char *node, struct err *e)
+{
+	return store_exec(st, e,
+			  "INSERT INTO field_version (tbl, row_id, field, hlc, node)"
+			  " VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+			  "sssss", tbl, row_id, field, hlc, node);
+}
+
+bool store_field_version_restamp(struct store *st, const char *tbl, const char *row_id,
+				 const char *old_hlc, const char *new_hlc, const char *node,
+				 struct err *e)
+{
+	return store_exec(st, e,
+			  "UPDATE field_version SET hlc = ? WHERE tbl = ? AND row_id = ?"
+			  " AND hlc = ? AND node = ?",
+			  "sssss", new_hlc, tbl, row_id, old_hlc, node);
+}
+
+json_t *store_field_versions(struct store *st, const char *township, struct err *e)
+{
+	if (str_empty(township))
+		return store_rows(st, e,
+				  "SELECT tbl, row_id, field, hlc, node FROM field_version"
+				  " ORDER BY tbl, row_id, field",
+				  "");
+	return store_rows(st, e,
+			  "SELECT f.tbl, f.row_id, f.field, f.hlc, f.node"
+			  " FROM field_version f JOIN row_scope s ON s.tbl = f.tbl AND"
+			  " s.row_id = f.row_id WHERE s.owner IN (?1, '*')"
+			  " ORDER BY f.tbl, f.row_id, f.field",
+			  "s", township);
+}
+
+/* ---- canonical rows ---- */
+
+/* The canonical column list of t (see syncstore.h). */
+static void canon_cols(const struct table *t, bool stamps, struct strbuf *sb)
+{
+	if (t->append_only)
+		sb_puts(sb, stamps ? "id, origin_node, hlc, created_at, actor"
+				   : "id, origin_node, created_at, actor");
+	else if (stamps)
+		sb_puts(sb, "id, origin_node, created_hlc, hlc, archived");
+	else
+		sb_puts(sb, "id, archived");
+	for (size_t i = 0; i < t->ncols; i++)
+		sb_printf(sb, ", %s", t->cols[i].name);
+}
+
+json_t *store_canon_rows(struct store *st, const struct table *t, const char *township,
+			 bool stamps, struct err *e)
+{
+	struct strbuf sql;
+	sb_init(&sql);
+	sb_puts(&sql, "SELECT ");
+	canon_cols(t, stamps, &sql);
+	sb_printf(&sql, " FROM %s", t->name);
+	/* A scope: rows it owns or county-wide ones. */
+	if (!str_empty(township))
+		sb_puts(&sql, " WHERE id IN (SELECT row_id FROM row_scope WHERE tbl = ?1"
+			      " AND owner IN (?2, '*'))");
+	sb_puts(&sql, " ORDER BY id");
+	json_t *rows = str_empty(township) ? store_rows(st, e, sql.buf, "")
+					    : store_rows(st, e, sql.buf, "ss", t->name, township);
+	sb_finish(&sql);
+	return rows;
+}
+
+bool store_canon_insert(struct store *st, const struct table *t, json_t *row, struct err *e)
+{
+	const char *id = json_string_value(json_object_get(row, "id"));
+	struct strbuf cols;
+	sb_init(&cols);
+	canon_cols(t, true, &cols);
+	struct strbuf q;
+	sb_init(&q);
+	sb_printf(&q, "INSERT INTO %s (%s) VALUES (?", t->name, cols.buf);
+	size_t nc = json_object_size(row);
+	for (size_t c = 1; c < nc; c++)
+		sb_puts(&q, ", ?");
+	sb_puts(&q, ")");
+	/* Bound in the canonical order. */
+	json_t *vals = json_array();
+	char *save, *tok = strtok_r(cols.buf, ", ", &save);
+	for (; tok; tok = strtok_r(NULL, ", ", &save))
+		json_array_append(vals, json_object_get(row, tok) ? json_object_get(row, tok)
+								 : json_null());
+	sb_finish(&cols);
+	bool ok;
+	if (json_array_size(vals) != nc) {
+		ok = err_set(e, ERR_FAIL, "snapshot: %s %s: unexpected columns", t->name,
+			     id ? id : "?");
+	} else {
+		sqlite3_stmt *s = store_prep(st, q.buf, e);
+		ok = s != NULL;
+		if (ok) {
+			size_t i;
+			json_t *v;
+			json_array_foreach(vals, i, v)
+				store_bind_json(s, (int)i + 1, v);
+			int rc = sqlite3_step(s);
+			sqlite3_reset(s);
+			ok = rc == SQLITE_DONE ? true : store_sql_error(st, e, "snapshot");
+		}
+	}
+	json_decref(vals);
+	sb_finish(&q);
+	return ok;
+}
+
+/* ---- the outbox ---- */
+
+json_t *store_outbox_pending(struct store *st, int64_t limit, struct err *e)
+{
+	return store_rows(st, e,
+			  "SELECT op_id, body FROM outbox WHERE state = 'pending' ORDER BY op_seq"
+			  " LIMIT ?",
+			  "i", limit);
+}
+
+json_t *store_outbox_pending_rows(struct store *st, struct err *e)
+{
+	return store_rows(st, e,
+			  "SELECT op_id, tbl, row_id, hlc, body FROM outbox WHERE state = 'pending'"
+			  " ORDER BY op_seq",
+			  "");
+}
+
+json_t *store_outbox_all(struct store *st, struct err *e)
+{
+	return store_rows(st, e,
+			  "SELECT op_id, hlc, tbl, row_id, body, state FROM outbox ORDER BY op_seq", "");
+}
+
+json_t *store_outbox_kept(struct store *st, struct err *e)
+{
+	return store_rows(st, e,
+			  "SELECT body FROM outbox WHERE state IN ('pending','acked') ORDER BY op_seq",
+			  "");
+}
+
+json_t *store_outbox_parked(struct store *st, struct err *e)
+{
+	return store_rows(st, e,
+			  "SELECT op_id, tbl AS \"table\", row_id, result FROM outbox"
+			  " WHERE state = 'parked' ORDER BY op_seq",
+			  "");
+}
+
+bool store_outbox_count(struct store *st, const char *state, int64_t *n, struct err *e)
+{
+	return store_int(st, e, n, "SELECT count(*) FROM outbox WHERE state = ?", "s", state);
+}
+
+bool store_outbox_unsent(struct store *st, const char *tbl, const char *row_id, const char *hlc,
+			 bool *yes, struct err *e)
+{
+	int64_t n;
+	if (!store_int(st, e, &n,
+		       "SELECT count(*) FROM outbox WHERE tbl = ? AND row_id = ? AND hlc = ?"
+		       " AND state = 'pending'",
+		       "sss", tbl, row_id, hlc))
+		return false;
+	*yes = n > 0;
+	return true;
+}
+
+bool store_outbox_ack(struct store *st, const char *op_id, json_t *server_seq,
+		      const char *result, struct err *e)
+{
+	return store_exec(st, e,
+			  "UPDATE outbox SET state = 'acked', server_seq = ?, result = ?"
+			  " WHERE op_id = ? AND state = 'pending'",
+			  "jss", server_seq, result, op_id);
+}
+
+bool store_outbox_park(struct store *st, const char *op_id, const char *reason, struct err *e)
+{
+	return store_exec(st, e,
+			  "UPDATE outbox SET state = 'parked', result = ?"
+			  " WHERE op_id = ? AND state = 'pending'",
+			  "ss", reason, op_id);
+}
+
+bool store_outbox_note(struct store *st, const char *op_id, const char *result, struct err *e)
+{
+	return store_exec(st, e, "UPDATE outbox SET result = ? WHERE op_id = ?", "ss", result,
+			  op_id);
+}
+
+bool store_outbox_restamp(struct store *st, const char *op_id, const char *hlc,
+			  const char *body, struct err *e)
+{
+	return store_exec(st, e,
+			  "UPDATE outbox SET hlc = ?, body = ?, result = NULL WHERE op_id = ?", "sss",
+			  hlc, body, op_id);
+}
+
+bool store_outbox_requeue(struct store *st, struct err *e)
+{
+	return store_exec(st, e,
+			  "UPDATE outbox SET state = 'pending', server_seq = NULL"
+			  " WHERE state = 'acked'",
+			  "");
+}
+
+bool store_op_seq(struct store *st, int64_t *seq, struct err *e)
+{
+	return store_int(st, e, seq, "SELECT op_seq FROM node", "");
+}
+
+bool store_outbox_forget_after(struct store *st, int64_t seq, struct err *e)
+{
+	return store_exec(st, e, "DELETE FROM outbox WHERE op_seq > ?", "i", seq);
+}
+
+/* ---- the inbox ---- */
+
+bool store_inbox_put(struct store *st, const char *op_id, const char *tbl, const char *row_id,
+		     json_t *op, const char *pusher, int64_t at, struct err *e)
+{
+	char *body = json_dumps(op, JSON_COMPACT | JSON_SORT_KEYS);
+	bool ok = store_exec(st, e,
+			     "INSERT INTO sync_inbox (op_id, tbl, row_id, body, pusher, received_at)"
+			     " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (op_id) DO NOTHING",
+			     "sssssi", op_id, tbl, row_id, body, pusher, at);
+	free(body);
+	return ok;
+}
+
+bool store_inbox_refuse(struct store *st, json_t *op, const char *reason, int64_t at,
+			struct err *e)
+{
+	char *body = json_dumps(op, JSON_COMPACT | JSON_SORT_KEYS);
+	const char *op_id = json_string_value(json_object_get(op, "op_id"));
+	bool ok = store_exec(st, e,
+			     "INSERT INTO sync_inbox (op_id, tbl, row_id, body, pusher, received_at,"
+			     " reason) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (op_id) DO UPDATE SET"
+			     " reason = excluded.reason",
+			     "sssssis", op_id ? op_id : "?",
+			     json_string_value(json_object_get(op, "table")),
+			     json_string_value(json_object_get(op, "id")), body,
+			     json_string_value(json_object_get(op, "node")), at, reason);
+	free(body);
+	return ok;
+}
+
+json_t *store_inbox_waiting(struct store *st, const char *tbl, const char *row_id,
+			    struct err *e)
+{
+	return store_rows(st, e,
+			  "SELECT op_id, tbl, row_id, body FROM sync_inbox"
+			  " WHERE reason IS NULL AND (?1 IS NULL OR (tbl = ?1 AND row_id = ?2))"
+			  " ORDER BY received_at, op_id",
+			  "ss", tbl, row_id);
+}
+
+json_t *store_inbox_all(struct store *st, struct err *e)
+{
+	return store_rows(st, e,
+			  "SELECT op_id, body, pusher FROM sync_inbox ORDER BY received_at, op_id", "");
+}
+
+bool store_inbox_count(struct store *st, const char *op_id, int64_t *n, struct err *e)
+{
+	if (!op_id)
+		return store_int(st, e, n, "SELECT count(*) FROM sync_inbox", "");
+	return store_int(st, e, n, "SELECT count(*) FROM sync_inbox WHERE op_id = ?", "s", op_id);
+}
+
+bool store_inbox_take(struct store *st, const char *op_id, struct err *e)
+{
+	return store_exec(st, e, "DELETE FROM sync_inbox WHERE op_id = ?", "s", op_id);
+}
+
+/* ---- the sync position ---- */
+
+bool store_sync_epoch(struct store *st, char **epoch, struct err *e)
+{
+	return store_text(st, e, epoch, "SELECT hub_epoch FROM sync_state", "");
+}
+
+bool store_sync_cursor(struct store *st, int64_t *cursor, struct err *e)
+{
+	return store_int(st, e, cursor, "SELECT cursor FROM sync_state", "");
+}
+
+bool store_sync_set_epoch(struct store *st, const char *epoch, struct err *e)
+{
+	return store_exec(st, e, "UPDATE sync_state SET hub_epoch = ?", "s", epoch);
+}
+
+bool store_sync_set_cursor(struct store *st, int64_t cursor, struct err *e)
+{
+	return store_exec(st, e, "UPDATE sync_state SET cursor = ?", "i", cursor);
+}
+
+bool store_sync_set_position(struct store *st, int64_t cursor, const char *epoch,
+			     struct err *e)
+{
+	return store_exec(st, e, "UPDATE sync_state SET cursor = ?, hub_epoch = ?", "is", cursor,
+			  epoch);
+}
+
+bool store_sync_restart(struct store *st, const char *epoch, struct err *e)
+{
+	return store_exec(st, e, "UPDATE sync_state SET hub_epoch = ?, cursor = 0", "s", epoch);
+}
+
+void store_sync_note_attempt(struct store *st, int64_t at)
+{
+	store_exec(st, NULL, "UPDATE sync_state SET last_attempt = ?", "i", at);
+}
+
+void store_sync_note_success(struct store *st, int64_t at)
+{
+	store_exec(st, NULL,
+		   "UPDATE sync_state SET last_success = ?, last_error = NULL, last_error_at = NULL",
+		   "i", at);
+}
+
+void store_sync_note_error(struct store *st, const char *msg, int64_t at)
+{
+	store_exec(st, NULL, "UPDATE sync_state SET last_error = ?, last_error_at = ?", "si", msg,
+		   at);
+}
+
+json_t *store_sync_status(struct store *st, struct err *e)
+{
+	return store_row(st, e,
+			 "SELECT (SELECT count(*) FROM outbox WHERE state = 'pending') AS pending,"
+			 " (SELECT count(*) FROM outbox WHERE state = 'parked') AS parked,"
+			 " (SELECT count(*) FROM outbox WHERE state = 'acked') AS acked,"
+			 " (SELECT count(*) FROM sync_inbox WHERE reason IS NULL) AS waiting,"
+			 " (SELECT count(*) FROM sync_inbox WHERE reason IS NOT NULL) AS refused,"
+			 " (SELECT count(*) FROM sync_conflict WHERE reviewed = 0) AS conflicts,"
+			 " last_success, last_error, last_error_at, last_attempt, cursor, hub_epoch"
+			 " FROM sync_state",
+			 "");
+}
+
+/* ---- conflicts ---- */
+
+bool store_conflict_add(struct store *st, const char *tbl, const char *row_id,
+			const char *field, json_t *kept, json_t *lost, const char *lost_hlc,
+			const char *lost_node, int64_t at, struct err *e)
+{
+	char *kv = json_dumps(kept ? kept : json_null(), JSON_ENCODE_ANY | JSON_COMPACT);
+	char *lv = json_dumps(lost ? lost : json_null(), JSON_ENCODE_ANY | JSON_COMPACT);
+	bool ok = store_exec(st, e,
+			     "INSERT INTO sync_conflict (tbl, row_id, field, kept, lost, lost_hlc,"
+			     " lost_node, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+			     "sssssssi", tbl, row_id, field, kv, lv, lost_hlc, lost_node, at);
+	free(kv);
+	free(lv);
+	return ok;
+}
+
+json_t *store_conflicts(struct store *st, bool all, struct err *e)
+{
+	return store_rows(st, e,
+			  "SELECT id, tbl, row_id, field, kept, lost, lost_hlc, lost_node, at, reviewed"
+			  " FROM sync_conflict WHERE ? OR reviewed = 0 ORDER BY id DESC",
+			  "i", (int64_t)all);
+}
+
+json_t *store_conflict_get(struct store *st, int64_t id, struct err *e)
+{
+	return store_row(st, e, "SELECT tbl, row_id, field, lost FROM sync_conflict WHERE id = ?",
+			 "i", id);
+}
+
+bool store_conflict_state(struct store *st, int64_t id, int64_t *state, struct err *e)
+{
+	return store_int(st, e, state,
+			 "SELECT coalesce((SELECT (reviewed != 0) + 1 FROM sync_conflict"
+			 " WHERE id = ?), 0)",
+			 "i", id);
+}
+
+bool store_conflict_reviewed(struct store *st, int64_t id, struct err *e)
+{
+	return store_exec(st, e, "UPDATE sync_conflict SET reviewed = 1 WHERE id = ?", "i", id);
+}
