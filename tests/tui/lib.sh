@@ -376,8 +376,3 @@ wait_exit() {
 	pid=$(console_pid 2>/dev/null)
 	fail "the console did not exit within ${secs}s (pane: '$st'; process $pid: $(ps -o stat=,wchan:30=,comm= -p "$pid" 2>/dev/null || echo gone))"
 }
-
-# console_cpu_ticks: CPU time (utime+stime clock ticks) of the console.
-console_cpu_ticks() {
-	awk '{print $14 + $15}' "/proc/$(console_pid)/stat"
-}
