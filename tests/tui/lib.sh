@@ -305,13 +305,13 @@ wait_selected() {
 }
 
 # wait_selection_moves OLD [SECONDS]: a row is highlighted, and not OLD
-# (what selected_line said before a move).
+# (what selected_line said before a move); the row is left in SELECTED.
 wait_selection_moves() {
 	local old=$1 secs=${2:-$WAIT}
 	local deadline=$((SECONDS + secs)) sel=""
 	while :; do
 		sel=$(selected_line 2>/dev/null)
-		[ -n "$sel" ] && [ "$sel" != "$old" ] && { pass; return 0; }
+		[ -n "$sel" ] && [ "$sel" != "$old" ] && { SELECTED=$sel; pass; return 0; }
 		[ "$SECONDS" -ge "$deadline" ] && break
 		sleep 0.05
 	done

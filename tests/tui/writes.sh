@@ -17,15 +17,15 @@ console_writes() { awk '/^syscw:/ {print $2}' "/proc/$(console_pid)/io"; }
 # not counted with the next one's; at most 2 writes per key (the update,
 # and at most one more when a key's update is split by the next poll).
 keys_writes() {
-	local label=$1 key=$2 n=$3 text=${4:-} i w0 w1 sel
+	local label=$1 key=$2 n=$3 text=${4:-} i w0 w1
+	[ -n "$text" ] || SELECTED=$(selected_line)
 	w0=$(console_writes)
 	for ((i = 0; i < n; i++)); do
-		sel=$(selected_line)
 		keys "$key"
 		if [ -n "$text" ]; then
 			wait_for "$text"
 		else
-			wait_selection_moves "$sel"
+			wait_selection_moves "$SELECTED"
 		fi
 	done
 	w1=$(console_writes)
