@@ -4,6 +4,7 @@
 # Control characters pasted into a field never reach the screen or the
 # database; a read-only database shows a banner and refuses new records.
 . "$(dirname "$0")/lib.sh"
+need sqlite3
 make_demo
 TITLE='阁底乡永和关村崩塌强杀测试'
 drafts=$XDG_STATE_HOME/dutydesk/drafts

@@ -18,6 +18,7 @@
 #   use NAME, resize W H, console_pid, dd ARGS (the CLI on $DB), make_demo
 #   known_bug TEXT             skips this script (exit 77) unless DUTYDESK_TUI_KNOWN_BUGS=1
 #   skip REASON                skips this script (exit 77), saying why
+#   need TOOL...               skips this script unless each TOOL is on PATH
 #
 # Every wait is bounded: by its SECONDS, else by $WAIT (20 s; the console's
 # first screen under the address sanitizer on a loaded machine can take
@@ -28,9 +29,14 @@ set -u
 
 : "${DUTYDESK:?DUTYDESK must name the dutydesk binary (run through meson test)}"
 TEST_NAME=$(basename "$0" .sh)
-for tool in tmux python3 jq; do
-	command -v "$tool" >/dev/null || { echo "SKIP [$TEST_NAME] $tool is not installed"; exit 77; }
-done
+# need TOOL...: each TOOL is on PATH, or this script is skipped, saying so.
+need() {
+	local tool
+	for tool; do
+		command -v "$tool" >/dev/null || { echo "SKIP [$TEST_NAME] $tool is not installed"; exit 77; }
+	done
+}
+need tmux python3 jq
 WAIT=${DUTYDESK_TUI_WAIT:-20}
 
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/dd-tui-$TEST_NAME.XXXXXX") || exit 1
@@ -188,6 +194,7 @@ screen_joined() { tm capture-pane -t "$SESSION" -p -J; }
 # wait_for TEXT [SECONDS]: TEXT appears on the screen (fixed string).
 wait_for() {
 	local text=$1 secs=${2:-$WAIT}
+	[ -n "$text" ] || fail "wait_for: no text to wait for (any screen would do)"
 	local deadline=$((SECONDS + secs))
 	while :; do
 		screen 2>/dev/null | grep -qF -- "$text" && { pass; return 0; }
@@ -200,6 +207,7 @@ wait_for() {
 # wait_for_re REGEX [SECONDS]: an extended regex matches a screen line.
 wait_for_re() {
 	local re=$1 secs=${2:-$WAIT}
+	[ -n "$re" ] || fail "wait_for_re: no regex to wait for (any screen would do)"
 	local deadline=$((SECONDS + secs))
 	while :; do
 		screen 2>/dev/null | grep -qE -- "$re" && { pass; return 0; }
@@ -212,6 +220,7 @@ wait_for_re() {
 # wait_gone TEXT [SECONDS]: TEXT leaves the screen.
 wait_gone() {
 	local text=$1 secs=${2:-$WAIT}
+	[ -n "$text" ] || fail "wait_gone: no text to wait for"
 	local deadline=$((SECONDS + secs))
 	while :; do
 		screen 2>/dev/null | grep -qF -- "$text" || { pass; return 0; }

@@ -2,6 +2,7 @@
 # Background sync in the console: the header says what happened in words,
 # and a hub that never answers does not freeze the screen.
 . "$(dirname "$0")/lib.sh"
+need sqlite3
 : "${DUTYDESKD:?DUTYDESKD must name the dutydeskd binary (run through meson test)}"
 HUB_PID=""
 BH_PID=""
