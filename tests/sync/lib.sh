@@ -113,8 +113,12 @@ exited() {
 # wait_exit PID SECONDS WHAT: waits (bounded) for that child to end;
 # returns its exit status.
 wait_exit() {
-	wait_until "$2" "$3" exited "$1"
-	wait "$1"
+	# no "Killed" notice from the shell (the caller checks the status);
+	# a failure of the wait still reaches the script's stderr
+	{
+		wait_until "$2" "$3" exited "$1"
+		wait "$1"
+	} 2>/dev/null
 }
 
 stop_hub() {
