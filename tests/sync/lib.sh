@@ -209,6 +209,26 @@ sync_until() {
 	fail "$name did not sync in $tries attempts"
 }
 
+_retried() { # N PID
+	[ "$(grep -c 'retrying in' "$ERR")" -ge "$1" ] && return 0
+	exited "$2" && fail "the sync ended instead of retrying: $(tail -3 "$ERR")" 2>&"$_SYNC_STDERR"
+	return 1
+}
+# sync_retrying NAME URL N: NAME's sync without --once (it retries after a
+# failure) until its stderr has said "retrying in" N times, then stopped
+# with SIGTERM: RC is 143 when it was still retrying; stderr in $ERR.
+sync_retrying() {
+	local name=$1 url=$2 n=$3 pid
+	LAST_CMD="dutydesk sync --server $url, stopped after $n retries"
+	"$DUTYDESK" --db "$TMP/$name.db" sync --server "$url" --token-file "$TMP/$name.token" \
+		>"$OUT" 2>"$ERR" &
+	pid=$!
+	wait_until 60 "$name's sync saying 'retrying in' $n times" _retried "$n" "$pid"
+	kill -TERM "$pid"
+	wait_exit "$pid" 30 "$name's sync ending on SIGTERM"
+	RC=$?
+}
+
 # api TOKEN_NAME METHOD PATH [curl args]: a raw request; status in STATUS,
 # body in $OUT.
 api() {
