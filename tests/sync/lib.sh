@@ -27,10 +27,12 @@ SKIPPED_PARTS=()
 at_exit() { _AT_EXIT+=("$1"); }
 _sync_cleanup() {
 	local c
-	for c in "${_AT_EXIT[@]}"; do eval "$c"; done
-	[ -n "$PROXY_PID" ] && kill "$PROXY_PID" 2>/dev/null
-	[ -n "$HUB_PID" ] && kill -9 "$HUB_PID" 2>/dev/null
-	wait 2>/dev/null
+	{
+		for c in "${_AT_EXIT[@]}"; do eval "$c"; done
+		[ -n "$PROXY_PID" ] && kill "$PROXY_PID"
+		[ -n "$HUB_PID" ] && kill -9 "$HUB_PID"
+		wait
+	} 2>/dev/null # no "Killed" notices
 	return 0
 }
 _sync_exit() {
