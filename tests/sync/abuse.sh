@@ -61,7 +61,13 @@ make_ns() {
 	fi
 	[ -z "$NS_WHY" ] || return 1
 	at_exit _ns_cleanup
-	NET=10.77.$((RANDOM % 200 + 20))
+	# a /24 no other run on this machine uses now
+	local i taken
+	taken=$(ip -4 -o addr show 2>/dev/null)
+	for ((i = 0; i < 200; i++)); do
+		NET=10.77.$((($$ + i) % 200 + 20))
+		grep -qF " $NET." <<<"$taken" || break
+	done
 	if ! {
 		ip link add "v$NS" type veth peer name "p$NS" &&
 			ip link set "p$NS" netns "$NS" &&
