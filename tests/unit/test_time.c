@@ -151,15 +151,36 @@ static void test_refusals(void **state)
 	assert_contains(m, "offset");
 }
 
-/* KNOWN BUG (src/util/dtime.c, dd_time_parse): a zone offset with a colon
- * but no minutes, "2026-11-28T17:30+08:", is accepted as +08:00 instead of
- * being refused (the minutes are read only "if (*p)" after skipping ':').
- * Skipped so the suite stays green. */
-static void test_offset_trailing_colon(void **state)
+/* A zone offset is +HH, +HHMM or +HH:MM, nothing else: a colon must be
+ * followed by exactly two digits of minutes, and nothing may follow them.
+ * ("+08:" was once read as +08:00.) */
+static void test_offset_forms(void **state)
 {
 	(void)state;
 	struct err e;
-	parse_bad("2026-11-28T17:30+08:", &e);
+	const char *m = parse_bad("2026-11-28T17:30+08:", &e);
+	assert_contains(m, "not a time");
+	m = parse_bad("2026-11-28T17:30+08:0", &e);
+	assert_contains(m, "not a time");
+	m = parse_bad("2026-11-28T17:30+08:000", &e);
+	assert_contains(m, "not a time");
+	/* minutes after a colon are not read a second time */
+	m = parse_bad("2026-11-28T17:30+08:0030", &e);
+	assert_contains(m, "not a time");
+	m = parse_bad("2026-11-28T17:30+08:00:00", &e);
+	assert_contains(m, "not a time");
+	m = parse_bad("2026-11-28T17:30+080", &e);
+	assert_contains(m, "not a time");
+	m = parse_bad("2026-11-28T17:30+08000", &e);
+	assert_contains(m, "not a time");
+	m = parse_bad("2026-11-28T17:30+08:00Z", &e);
+	assert_contains(m, "not a time");
+	/* the good forms, for contrast: the same instant each time */
+	assert_int_equal(parse_ok("2026-11-28T17:30+08", 0), T1730);
+	assert_int_equal(parse_ok("2026-11-28T17:30+0800", 0), T1730);
+	assert_int_equal(parse_ok("2026-11-28T17:30+08:00", 0), T1730);
+	assert_int_equal(parse_ok("2026-11-28T15:00+05:30", 0), T1730);
+	assert_int_equal(parse_ok("2026-11-28T15:00+0530", 0), T1730);
 }
 
 static void test_date_parse(void **state)
@@ -245,7 +266,7 @@ int main(void)
 		cmocka_unit_test(test_date_is_local_midnight),
 		cmocka_unit_test(test_leap_years),
 		cmocka_unit_test(test_refusals),
-		cmocka_unit_test(test_offset_trailing_colon),
+		cmocka_unit_test(test_offset_forms),
 		cmocka_unit_test(test_date_parse),
 		cmocka_unit_test(test_format_round_trip),
 		cmocka_unit_test(test_now_env),
