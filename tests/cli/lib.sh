@@ -104,6 +104,18 @@ expect_true() {
 	pass
 }
 
+# wait_until SECONDS WHAT cmd... : runs cmd (not the binary under test) every
+# 0.05 s until it succeeds; fails, naming WHAT, if it has not within SECONDS.
+wait_until() {
+	local secs=$1 what=$2 end
+	shift 2
+	end=$((SECONDS + secs))
+	until "$@"; do
+		[ "$SECONDS" -lt "$end" ] || fail "$what: not within $secs s"
+		sleep 0.05
+	done
+}
+
 # jq -r FILTER on the last stdout.
 json_get() {
 	jq -r "$@" "$OUT" || {
