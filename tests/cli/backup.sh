@@ -45,6 +45,7 @@ base=$(count incident)
 	echo "the writer made its 2000 writes before it was stopped"
 ) >"$TMP/writer.log" 2>&1 &
 wpid=$!
+BG_PIDS+=("$wpid")
 written() { wc -l <"$TMP/written"; }
 written_since() { [ "$(written)" -gt "$1" ] || ! kill -0 "$wpid" 2>/dev/null; }
 wait_until 60 "the writer's first write" written_since 0
@@ -116,6 +117,7 @@ with open(seen, "w") as f:
     f.write(f"{n0} {n}")
 PY
 ppid=$!
+BG_PIDS+=("$ppid")
 reader_ready() { [ -s "$TMP/ready" ] || ! kill -0 "$ppid" 2>/dev/null; }
 wait_until 60 "the reader opened the database and read it" reader_ready
 [ -s "$TMP/ready" ] || fail "the reader ended before it had read the database"

@@ -13,9 +13,13 @@ OUT=$TMP/stdout
 ERR=$TMP/stderr
 RC=0
 LAST_CMD=""
+BG_PIDS=() # helper processes started in the background: ended with the test
 
 _finish() {
-	local rc=$?
+	local rc=$? p
+	for p in "${BG_PIDS[@]}"; do
+		kill "$p" 2>/dev/null && wait "$p" 2>/dev/null
+	done
 	rm -rf "$TMP"
 	if [ "$rc" -eq 0 ]; then
 		echo "PASS $TEST_NAME: $CHECKS checks"

@@ -119,6 +119,7 @@ while { [ $iter -lt "$WANT_KILLS" ] || [ "$(writes)" -lt "$WANT_WRITES" ]; } &&
 	set -m
 	writer "$iter" </dev/null &
 	wpid=$!
+	BG_PIDS=("$wpid")
 	set +m
 	# a random moment, not a wait: what the writer got done by then is its
 	# business (every write it reported is checked at the end)
