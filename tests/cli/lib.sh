@@ -3,10 +3,10 @@
 set -u
 
 : "${DUTYDESK:?DUTYDESK must name the dutydesk binary (run through meson test)}"
-command -v jq >/dev/null || { echo "jq is required" >&2; exit 77; }
-command -v sqlite3 >/dev/null || { echo "sqlite3 is required" >&2; exit 77; }
-
 TEST_NAME=$(basename "$0" .sh)
+for _tool in jq sqlite3 python3; do
+	command -v "$_tool" >/dev/null || { echo "SKIP [$TEST_NAME] $_tool is not installed"; exit 77; }
+done
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/dutydesk-cli-$TEST_NAME.XXXXXX") || exit 1
 CHECKS=0
 OUT=$TMP/stdout
