@@ -120,6 +120,23 @@ wait_until() {
 	done
 }
 
+# expect_all WHAT ARRAY COND [jq options...] : in the last stdout, ARRAY (a jq
+# path; '.' for the whole) is a non-empty array and COND holds for every
+# element. An empty array fails: "every row matches" would hold vacuously.
+expect_all() {
+	local what=$1 arr=$2 cond=$3 got
+	shift 3
+	got=$(jq -r "$@" "($arr) as \$a | if (\$a | type) != \"array\" then \"not an array\"
+		elif (\$a | length) == 0 then \"empty\" elif (\$a | all(.[]; $cond)) then \"ok\" else \"no\" end" "$OUT") ||
+		fail "$what: jq failed on: $(head -c 300 "$OUT")"
+	case $got in
+	ok) pass ;;
+	empty) fail "$what: no rows to check (an empty list would pass vacuously)" ;;
+	no) fail "$what: not every row: $(jq -c "$@" "[($arr)[] | select(($cond) | not)] | .[0]" "$OUT" | head -c 300)" ;;
+	*) fail "$what: $got" ;;
+	esac
+}
+
 # jq -r FILTER on the last stdout.
 json_get() {
 	jq -r "$@" "$OUT" || {

@@ -18,12 +18,12 @@ expect_rc 0 dd stock list
 expect_out_has 帐篷
 expect_out_has CK-06
 expect_rc 0 dd stock list --json
-expect_eq "$(json_get 'all(.[]; has("depot_code") and has("item_code") and has("qty") and has("unit"))')" true "stock list keys"
+expect_all "stock list keys" . 'has("depot_code") and has("item_code") and has("qty") and has("unit")'
 expect_eq "$(json_get '[.[] | select(.depot_code == "CK-00" and .item_code == "WZ-0501") | .qty] | add')" 100 "tents at CK-00"
 expect_rc 0 dd stock list --depot CK-02 --json
-expect_eq "$(json_get 'all(.[]; .depot_code == "CK-02")')" true "--depot filter"
+expect_all "--depot filter" . '.depot_code == "CK-02"'
 expect_rc 0 dd stock list --item WZ-0501 --json
-expect_eq "$(json_get 'all(.[]; .item_code == "WZ-0501")')" true "--item filter"
+expect_all "--item filter" . '.item_code == "WZ-0501"'
 expect_eq "$(json_get length)" 7 "depots holding tents"
 
 # receive with batch and expiry.
