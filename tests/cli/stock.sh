@@ -77,13 +77,10 @@ expect_rc 2 dd stock receive --depot CK-02 --item WZ-0508 --qty 10 --expiry 30/0
 expect_rc 2 dd stock receive --depot CK-02 --qty 10
 expect_rc 2 dd stock issue --depot CK-02 --item WZ-0508
 expect_rc 2 dd stock transfer --from CK-00 --item WZ-0501 --qty 1
-run dd stock receive --depot CK-99 --item WZ-0508 --qty 10
-[ "$RC" -ne 0 ] || fail "receive into an unknown depot succeeded"
-pass
-run dd stock receive --depot CK-02 --item WZ-9999 --qty 10
-[ "$RC" -ne 0 ] || fail "receive of an unknown item succeeded"
-pass
-run dd stock transfer --from CK-02 --to CK-02 --item WZ-0101 --qty 1
-[ "$RC" -ne 0 ] || fail "a transfer to the same depot succeeded"
-pass
+expect_rc 2 dd stock receive --depot CK-99 --item WZ-0508 --qty 10
+expect_err_has "'CK-99': no such depot"
+expect_rc 2 dd stock receive --depot CK-02 --item WZ-9999 --qty 10
+expect_err_has "'WZ-9999': no such item"
+expect_rc 2 dd stock transfer --from CK-02 --to CK-02 --item WZ-0101 --qty 1
+expect_err_has "the same depot"
 expect_eq "$(db_digest)" "$before" "database after failed stock commands"
