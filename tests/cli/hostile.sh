@@ -77,11 +77,10 @@ fingerprint() { sqlite3 "$DUTYDESK_DB" "SELECT (SELECT count(*) FROM outbox), (S
 raw_controls() { LC_ALL=C grep -qaP '[\x00-\x08\x0b-\x1f\x7f]|\xc2[\x80-\x9f]' "$@"; }
 
 runs=0 refused=0 stored=0
+fp=$(fingerprint) # the database as the next run finds it
 # one run: the argument words in the array "argv"
 one() {
-	local label=$1 opt=$2
-	local before
-	before=$(fingerprint)
+	local label=$1 opt=$2 after
 	LAST_CMD="$label"
 	"$DUTYDESK" "${argv[@]}" >"$OUT" 2>"$ERR" </dev/null
 	RC=$?
@@ -91,13 +90,17 @@ one() {
 	1 | 2) refused=$((refused + 1)) ;;
 	*) fail "$label: crashed or odd exit" ;;
 	esac
-	raw_controls "$OUT" && fail "$label: raw control bytes on stdout: $(LC_ALL=C grep -aoP '.{0,10}[\x00-\x08\x0b-\x1f\x7f].{0,10}' "$OUT" | head -2 | od -c | head -3)"
-	raw_controls "$ERR" && fail "$label: raw control bytes on stderr: $(od -c "$ERR" | head -3)"
+	if raw_controls "$OUT" "$ERR"; then # one look at both; then which
+		raw_controls "$OUT" && fail "$label: raw control bytes on stdout: $(LC_ALL=C grep -aoP '.{0,10}[\x00-\x08\x0b-\x1f\x7f].{0,10}' "$OUT" | head -2 | od -c | head -3)"
+		fail "$label: raw control bytes on stderr: $(od -c "$ERR" | head -3)"
+	fi
+	after=$(fingerprint)
 	if [ $RC -ne 0 ]; then
 		grep -q '^dutydesk' "$ERR" || fail "$label: refused without a message"
 		[ $RC -eq 2 ] && [ -n "$opt" ] && ! grep -qF -- "$opt" "$ERR" && fail "$label: the message does not name $opt"
-		[ "$(fingerprint)" = "$before" ] || fail "$label: refused but the database changed"
+		[ "$after" = "$fp" ] || fail "$label: refused but the database changed"
 	fi
+	fp=$after
 	pass
 }
 
