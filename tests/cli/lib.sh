@@ -23,6 +23,8 @@ _finish() {
 	rm -rf "$TMP"
 	if [ "$rc" -eq 0 ]; then
 		echo "PASS $TEST_NAME: $CHECKS checks"
+	elif [ "$rc" -eq 77 ]; then
+		echo "SKIP $TEST_NAME (the reason is above)"
 	else
 		echo "FAIL $TEST_NAME: $CHECKS checks passed before the failure" >&2
 	fi
