@@ -172,10 +172,13 @@ bool dd_time_parse(const char *s, int64_t now, int64_t *out, struct err *e)
 		int sign = *p++ == '-' ? -1 : 1, oh, om = 0;
 		if (!digits(&p, 2, &oh))
 			goto bad;
-		if (*p == ':' && !(p++, digits(&p, 2, &om)))
+		if (*p == ':') { /* +HH:MM */
+			p++;
+			if (!digits(&p, 2, &om))
+				goto bad;
+		} else if (*p && !digits(&p, 2, &om)) { /* +HHMM */
 			goto bad;
-		else if (*p && !digits(&p, 2, &om))
-			goto bad;
+		}
 		if (oh > 14 || om > 59)
 			return err_set(e, ERR_USAGE, "'%s': impossible zone offset", s);
 		off = sign * (oh * 3600 + om * 60);

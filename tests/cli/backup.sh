@@ -25,18 +25,45 @@ expect_rc 1 dd backup "$TMP/no/such/dir/b.db"
 expect_err_nonempty
 expect_true "no temporary file left" test -z "$(ls "$TMP" | grep -e '\.tmp-')"
 
-# A backup while another process writes all the time: consistent, and the
-# writer never fails.
-(for i in $(seq 1 40); do dd incident add --title "写入$i" --type landslide >/dev/null 2>&1 || echo "writer failed $i"; done) >"$TMP/writer.log" 2>&1 &
+# Backups while another process writes all the time: each backup is one
+# moment's database (every write reported before it began is in it, no
+# incident without its timeline), and the writer never fails. The writer
+# runs from before the first backup to after the last; between backups the
+# script waits for it to have written again, so backups and writes
+# interleave however fast either is.
+base=$(count incident)
+: >"$TMP/written"
+(
+	for i in $(seq 1 2000); do
+		[ -e "$TMP/stop" ] && exit 0
+		if dd incident add --title "写入$i" --type landslide >/dev/null 2>&1; then
+			echo "$i" >>"$TMP/written"
+		else
+			echo "writer failed $i"
+		fi
+	done
+	echo "the writer made its 2000 writes before it was stopped"
+) >"$TMP/writer.log" 2>&1 &
 wpid=$!
+BG_PIDS+=("$wpid")
+written() { wc -l <"$TMP/written"; }
+written_since() { [ "$(written)" -gt "$1" ] || ! kill -0 "$wpid" 2>/dev/null; }
+wait_until 60 "the writer's first write" written_since 0
 for i in 1 2 3; do
+	w0=$(written)
 	expect_rc 0 dd backup --force "$TMP/live$i.db"
 	expect_eq "$(sqlite3 "$TMP/live$i.db" 'PRAGMA integrity_check')" ok "backup $i under writes"
 	# Every incident has its 'received' entry: a snapshot, not a mix.
 	expect_eq "$(sqlite3 "$TMP/live$i.db" "SELECT count(*) FROM incident i WHERE NOT EXISTS (SELECT 1 FROM timeline t WHERE t.incident_id = i.id)")" 0 "backup $i: no incident without timeline"
+	n=$(count incident "$TMP/live$i.db")
+	expect_true "backup $i holds the $w0 writes reported before it began (it has $((n - base)))" \
+		test "$n" -ge $((base + w0))
+	wait_until 60 "a write after backup $i" written_since "$w0"
 done
+: >"$TMP/stop"
 wait $wpid
 expect_eq "$(cat "$TMP/writer.log")" "" "writer undisturbed by backups"
+expect_true "the writer wrote during the backups ($(written) writes)" test "$(written)" -ge 4
 
 # restore refuses what is not an intact dutydesk database, and changes nothing.
 db_snapshot
@@ -68,24 +95,38 @@ expect_true "no kept copy after refusals" test -z "$(ls "$TMP" | grep before-res
 # the database open (a console) sees the restored records.
 before=$(count incident)
 expect_eq "$(count incident "$TMP/b1.db")" 6 "demo incidents in the backup"
-python3 - "$DB" "$TMP/seen" <<'PY' &
-import sqlite3, sys, time
-con = sqlite3.connect(sys.argv[1], isolation_level=None)
+# The reader opens the database and reads the count, says so (ready), and
+# reads again once told the restore is done (go): no guess at how long
+# either takes.
+python3 - "$DB" "$TMP/ready" "$TMP/go" "$TMP/seen" <<'PY' &
+import os, sqlite3, sys, time
+db, ready, go, seen = sys.argv[1:]
+con = sqlite3.connect(db, isolation_level=None)
 con.execute("PRAGMA journal_mode")
 n0 = con.execute("SELECT count(*) FROM incident").fetchone()[0]
-for _ in range(100):
-    time.sleep(0.1)
-    n = con.execute("SELECT count(*) FROM incident").fetchone()[0]
-    if n != n0:
-        break
-open(sys.argv[2], "w").write(f"{n0} {n}")
+with open(ready + ".tmp", "w") as f:
+    f.write(str(n0))
+os.rename(ready + ".tmp", ready)
+deadline = time.monotonic() + 120
+while not os.path.exists(go):
+    if time.monotonic() > deadline or not os.path.isdir(os.path.dirname(go)):
+        sys.exit("reader: never told that the restore was done")
+    time.sleep(0.05)
+n = con.execute("SELECT count(*) FROM incident").fetchone()[0]
+with open(seen, "w") as f:
+    f.write(f"{n0} {n}")
 PY
 ppid=$!
-sleep 0.3
+BG_PIDS+=("$ppid")
+reader_ready() { [ -s "$TMP/ready" ] || ! kill -0 "$ppid" 2>/dev/null; }
+wait_until 60 "the reader opened the database and read it" reader_ready
+[ -s "$TMP/ready" ] || fail "the reader ended before it had read the database"
 expect_rc 0 dd restore "$TMP/b1.db"
 expect_out_has "restored $DB from $TMP/b1.db"
 expect_out_has "the previous database is kept as $DB.before-restore-"
+: >"$TMP/go"
 wait $ppid
+expect_eq "$?" 0 "the reader's exit status"
 expect_eq "$(cat "$TMP/seen")" "$before 6" "an open connection sees the restore"
 expect_eq "$(count incident)" 6 "restored incidents"
 kept=$(ls "$DB".before-restore-* | head -1)

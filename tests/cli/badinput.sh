@@ -116,6 +116,9 @@ expect_eq "$(grep -c $'\x1b' "$OUT")" 0 "raw ESC bytes in incident show text out
 expect_rc 0 dd incident note "$n" $'现场\x1b]0;title\x07更新'
 expect_rc 0 dd incident show "$n"
 expect_eq "$(grep -c $'\x1b' "$OUT")" 0 "raw ESC bytes in a timeline entry's text output"
-expect_rc 0 dd hazard add --kind geohazard --code 141032-HP-998 --name $'危险\x1b[2J点' --subtype landslide
+expect_rc 0 dd hazard add --kind geohazard --code 141032-HP-998 --name $'危险\x1b[2J点' --subtype landslide \
+	--township 芝河镇
 expect_rc 0 dd hazard list --kind geohazard --township 141032100 --limit 1000
+expect_out_has 141032-HP-998 # the row is listed: the next check looks at it
+expect_out_has 危险
 expect_eq "$(grep -c $'\x1b' "$OUT")" 0 "raw ESC bytes in hazard list text output"

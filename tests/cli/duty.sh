@@ -122,7 +122,7 @@ expect_eq "$(json_get length)" 2 "a warning opens two tasks"
 expect_eq "$(json_get '[.[].due_at] | join(",")')" \
 	2026-11-28T19:20:00+08:00,2026-11-28T19:40:00+08:00 "tasks due 10 and 30 minutes after"
 expect_eq "$(json_get '[.[].title] | join(",")')" 电话报告带班领导,转发相关股室和乡镇 "task titles"
-expect_eq "$(json_get 'all(.[]; .overdue == false and .done_at == null)')" true "new tasks are open"
+expect_all "new tasks are open" . '.overdue == false and .done_at == null'
 T1=$(json_get '.[0].id')
 T2=$(json_get '.[1].id')
 at 19:15
@@ -158,7 +158,7 @@ expect_eq "$(json_get '[.[].text] | join(",")')" 县气象局发布暴雨黄色�
 expect_rc 0 dd log list --kind follow_up --json
 expect_eq "$(json_get 'length')" 2 "log list --kind follow_up (a timeline kind)"
 expect_rc 0 dd log list --township 桑壁镇 --json
-expect_eq "$(json_get 'all(.[]; .township == "桑壁镇")')" true "log list --township: only 桑壁镇"
+expect_all "log list --township: only 桑壁镇" . '.township == "桑壁镇"'
 expect_eq "$(json_get '[.[] | select(.incident == null) | .text] | join(",")')" 桑壁镇来电询问道路通行情况 \
 	"log list --township keeps the duty entry of that township"
 expect_eq "$(json_get --arg n "$N2" '[.[] | select(.incident == $n)] | length')" 1 \
@@ -232,11 +232,11 @@ at_day '2026-11-29 08:10'
 expect_rc 0 dd incident note "$N1" 接班后续报 --kind follow_up
 expect_eq "$(cat "$OUT")" 续报三 "third follow-up"
 expect_rc 0 dd incident show "$N1" --json
-expect_eq "$(json_get --arg s "$SHIFT1" '[.timeline[] | select(.created_at < "2026-11-29") | .shift == $s] | all')" \
-	true "timeline entries of the first shift carry its id"
+expect_all "timeline entries of the first shift carry its id" '[.timeline[] | select(.created_at < "2026-11-29")]' \
+	'.shift == $s' --arg s "$SHIFT1"
 expect_eq "$(json_get '.timeline[-1].shift')" "$SHIFT2" "an entry after the ack carries the new shift"
 expect_rc 0 dd incident show "$G" --json
-expect_eq "$(json_get --arg s "$SHIFT1" 'all(.timeline[]; .shift == $s)')" true "every entry of $G carries the shift"
+expect_all "every entry of $G carries the shift" .timeline '.shift == $s' --arg s "$SHIFT1"
 expect_eq "$(sqlite3 "$DUTYDESK_DB" "SELECT count(*) FROM timeline WHERE shift_id IS NULL AND incident_id IN
 	(SELECT id FROM incident WHERE number IN ('$N1', '$N2', '$G', '$N4'))")" 0 \
 	"no timeline entry made during a shift lacks the shift id"

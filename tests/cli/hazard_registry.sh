@@ -24,7 +24,8 @@ expect_rc 0 dd hazard households $P --json
 expect_eq "$(json_get .total_households)" 12 "households of $P"
 expect_eq "$(json_get .total_people)" 38 "people of $P's households"
 expect_eq "$(json_get .evacuated_households)" 0 "none evacuated yet"
-expect_eq "$(json_get '[.households[] | has("head") and has("address") and has("members") and has("phone") and has("evacuated_at") and has("evacuated_by")] | all')" true "household keys"
+expect_all "household keys" .households \
+	'has("head") and has("address") and has("members") and has("phone") and has("evacuated_at") and has("evacuated_by")'
 expect_rc 0 dd hazard households $P
 expect_out_has 乔翠萍
 expect_out_has 芝河镇城关社区南坡巷57号
@@ -89,7 +90,7 @@ expect_rc 0 dd hazard defects --open --json
 expect_eq "$(json_get '[.[] | .code] | join(",")')" "XF-002,XF-006,XF-004,XF-010" "open defects, soonest due first"
 expect_rc 0 dd hazard defects --overdue --json
 expect_eq "$(json_get '[.[] | .code] | join(",")')" "XF-002,XF-006" "overdue defects (due passed, not rectified)"
-expect_eq "$(json_get 'all(.[]; .overdue == true)')" true "overdue flag"
+expect_all "overdue flag" . '.overdue == true'
 expect_rc 0 dd hazard defects --township 阁底乡 --json
 expect_eq "$(json_get '[.[] | .code] | join(",")')" XF-010 "defects of a township"
 expect_rc 0 dd hazard list --kind fire_unit --json
@@ -258,10 +259,10 @@ expect_eq "$(json_get '[.[] | select(.code == "XF-006")][0] | [.inspect_every_da
 expect_rc 0 dd hazard list --overdue --json
 expect_eq "$(json_get length)" "$((got + 2))" "list --overdue selects the same"
 expect_rc 0 dd hazard overdue --kind fire_unit --json
-expect_eq "$(json_get 'all(.[]; .kind == "fire_unit")')" true "overdue --kind"
+expect_all "overdue --kind" . '.kind == "fire_unit"'
 nf=$(json_get length)
 expect_rc 0 dd hazard overdue --kind geohazard --township 阁底乡 --json
-expect_eq "$(json_get 'all(.[]; .township == "阁底乡" and .kind == "geohazard")')" true "overdue --township"
+expect_all "overdue --township" . '.township == "阁底乡" and .kind == "geohazard"'
 expect_rc 0 dd hazard overdue --kind fire_unit
 expect_out_has "$nf overdue"
 expect_out_has 永和县人民医院
@@ -302,7 +303,7 @@ expect_eq "$(dg large)" DG-500,DG-999 "danger large: 500-999"
 expect_eq "$(dg huge)" DG-1000 "danger huge: 1000 and more"
 expect_eq "$(dg 特大型)" DG-1000 "danger by its Chinese name"
 expect_rc 0 dd hazard list --danger small --json
-expect_eq "$(json_get 'all(.[]; .kind == "geohazard" and .people < 100 and .danger == "small")')" true "--danger selects geohazards only"
+expect_all "--danger selects geohazards only" . '.kind == "geohazard" and .people < 100 and .danger == "small"'
 expect_rc 2 dd hazard list --danger enormous
 expect_err_has "huge|large|medium|small"
 expect_rc 0 dd hazard show DG-500
@@ -326,7 +327,7 @@ expect_eq "$(json_get length)" 0 "no warning in force"
 expect_rc 0 dd warning add --colour orange --townships '坡头乡' --until '2026-11-29 08:00'
 expect_rc 0 dd hazard list --in-warning --json
 inw=$(json_get '[.[] | .code] | join(",")')
-expect_eq "$(json_get 'all(.[]; .township == "坡头乡" and .kind == "geohazard" and .status == "registered")')" true "points inside the warning"
+expect_all "points inside the warning" . '.township == "坡头乡" and .kind == "geohazard" and .status == "registered"'
 expect_eq "$(json_get '[.[] | select(.code == "DG-99")] | length')" 0 "a mitigated point is outside"
 expect_rc 0 dd warning points --json
 expect_eq "$(json_get '[.[] | .code] | join(",")')" "$inw" "the same points as warning points"

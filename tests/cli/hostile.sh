@@ -77,11 +77,10 @@ fingerprint() { sqlite3 "$DUTYDESK_DB" "SELECT (SELECT count(*) FROM outbox), (S
 raw_controls() { LC_ALL=C grep -qaP '[\x00-\x08\x0b-\x1f\x7f]|\xc2[\x80-\x9f]' "$@"; }
 
 runs=0 refused=0 stored=0
+fp=$(fingerprint) # the database as the next run finds it
 # one run: the argument words in the array "argv"
 one() {
-	local label=$1 opt=$2
-	local before
-	before=$(fingerprint)
+	local label=$1 opt=$2 after
 	LAST_CMD="$label"
 	"$DUTYDESK" "${argv[@]}" >"$OUT" 2>"$ERR" </dev/null
 	RC=$?
@@ -91,13 +90,17 @@ one() {
 	1 | 2) refused=$((refused + 1)) ;;
 	*) fail "$label: crashed or odd exit" ;;
 	esac
-	raw_controls "$OUT" && fail "$label: raw control bytes on stdout: $(LC_ALL=C grep -aoP '.{0,10}[\x00-\x08\x0b-\x1f\x7f].{0,10}' "$OUT" | head -2 | od -c | head -3)"
-	raw_controls "$ERR" && fail "$label: raw control bytes on stderr: $(od -c "$ERR" | head -3)"
+	if raw_controls "$OUT" "$ERR"; then # one look at both; then which
+		raw_controls "$OUT" && fail "$label: raw control bytes on stdout: $(LC_ALL=C grep -aoP '.{0,10}[\x00-\x08\x0b-\x1f\x7f].{0,10}' "$OUT" | head -2 | od -c | head -3)"
+		fail "$label: raw control bytes on stderr: $(od -c "$ERR" | head -3)"
+	fi
+	after=$(fingerprint)
 	if [ $RC -ne 0 ]; then
 		grep -q '^dutydesk' "$ERR" || fail "$label: refused without a message"
 		[ $RC -eq 2 ] && [ -n "$opt" ] && ! grep -qF -- "$opt" "$ERR" && fail "$label: the message does not name $opt"
-		[ "$(fingerprint)" = "$before" ] || fail "$label: refused but the database changed"
+		[ "$after" = "$fp" ] || fail "$label: refused but the database changed"
 	fi
+	fp=$after
 	pass
 }
 
@@ -131,6 +134,16 @@ for base in "${bases[@]}"; do
 	done
 done
 echo "hostile: $runs runs: $stored stored, $refused refused"
+LAST_CMD="the hostile runs"
+expect_true "some hostile values were stored ($stored of $runs runs)" test "$stored" -gt 0
+# The display checks below mean something only if control bytes were
+# stored: stored verbatim, as given.
+esc=$(sqlite3 "$DUTYDESK_DB" "SELECT (SELECT count(*) FROM incident WHERE instr(title, char(27)))
+	+ (SELECT count(*) FROM timeline WHERE instr(text, char(27)))
+	+ (SELECT count(*) FROM hazard WHERE instr(name, char(27)))")
+expect_true "escape sequences were stored verbatim ($esc records)" test "$esc" -gt 0
+expect_eq "$(sqlite3 "$DUTYDESK_DB" "SELECT count(*) FROM incident WHERE title = char(27) || '[31m红' || char(27) || ']0;pwned' || char(7) || char(27) || '[2J'")" 1 \
+	"the escape-seq title stored byte for byte"
 
 # Everything stored is displayed safely.
 expect_eq "$(sqlite3 "$DUTYDESK_DB" 'PRAGMA integrity_check')" ok "integrity after the hostile runs"
@@ -138,6 +151,8 @@ show() {
 	LAST_CMD="$*"
 	"$DUTYDESK" "$@" >"$OUT" 2>"$ERR"
 	RC=$?
+	[ "$RC" -eq 0 ] || fail "display: exit $RC"
+	[ -s "$OUT" ] || fail "display: nothing shown"
 	raw_controls "$OUT" "$ERR" && fail "display: raw control bytes: $(LC_ALL=C grep -aoP '.{0,12}[\x00-\x08\x0b-\x1f\x7f].{0,12}' "$OUT" "$ERR" | head -3)"
 	pass
 }
@@ -147,15 +162,21 @@ show stock list
 show log list
 show task list
 show shift list
-show shift show
+show shift show last
 show report daily
 show report shift
 show audit
 show plan status
 show stats
-for n in $(dd incident list --limit 1000 --json | jq -r '.[].number'); do
+numbers=$(dd incident list --limit 1000 --json | jq -r '.[].number')
+LAST_CMD="incident list --limit 1000 --json"
+expect_true "incidents to show ($(echo "$numbers" | wc -w))" test -n "$numbers"
+for n in $numbers; do
 	show incident show "$n"
 	show report incident "$n"
 done
-for c in $(dd hazard list --json | jq -r '.[] | select(.code | test("900")) | .code'); do show hazard show "$c"; done
+codes=$(dd hazard list --json | jq -r '.[] | select(.code | test("900")) | .code')
+LAST_CMD="hazard list --json"
+expect_true "hazards added by the hostile runs to show" test -n "$codes"
+for c in $codes; do show hazard show "$c"; done
 show stock card --depot CK-00 --item WZ-0501

@@ -33,12 +33,10 @@ total=$(json_get length)
 expect_eq "$total" 9 "incidents after 3 adds to the demo's 6"
 for k in id number title class type level status township township_code village village_code \
 	received_at occurred_at reporter reporter_phone deaths injured missing trapped; do
-	expect_eq "$(json_get --arg k "$k" 'all(.[]; has($k))')" true "every incident has key '$k'"
+	expect_all "every incident has key '$k'" . 'has($k)' --arg k "$k"
 done
-expect_eq "$(json_get 'all(.[]; .received_at | test("^2026-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\+08:00$"))')" \
-	true "received_at is ISO 8601 with +08:00"
-expect_eq "$(json_get 'all(.[]; .occurred_at == null or (.occurred_at | endswith("+08:00")))')" \
-	true "occurred_at carries +08:00"
+expect_all "received_at is ISO 8601 with +08:00" . '.received_at | test("^2026-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\+08:00$")'
+expect_all "occurred_at carries +08:00" . '.occurred_at == null or (.occurred_at | endswith("+08:00"))'
 expect_eq "$(json_get '[.[].received_at] == ([.[].received_at] | sort | reverse)')" true \
 	"incident list is newest first"
 rec() { json_get --arg n "$1" ".[] | select(.number == \$n) | $2"; }
@@ -66,17 +64,17 @@ expect_eq "$(json_get '.[0].number')" "$N3" "newest incident first"
 # Filters, each checked against the full list.
 jall() { jq -r "$1" "$TMP/all.json"; }
 expect_rc 0 dd incident list --open --json
-expect_eq "$(json_get 'all(.[]; .status == "open")')" true "--open lists only open incidents"
+expect_all "--open lists only open incidents" . '.status == "open"'
 expect_eq "$(json_get length)" "$(jall '[.[] | select(.status == "open")] | length')" "--open count"
 expect_eq "$(json_get length)" 7 "--open count (4 demo + 3 new)"
 expect_rc 0 dd incident list --township 桑壁镇 --json
-expect_eq "$(json_get 'all(.[]; .township == "桑壁镇")')" true "--township lists only that township"
+expect_all "--township lists only that township" . '.township == "桑壁镇"'
 expect_eq "$(json_get length)" "$(jall '[.[] | select(.township == "桑壁镇")] | length')" "--township count"
 expect_eq "$(json_get length)" 3 "--township 桑壁镇 count"
 expect_rc 0 dd incident list --township 141032101 --json
 expect_eq "$(json_get length)" 3 "--township by code count"
 expect_rc 0 dd incident list --since '2026-11-28 00:00' --json
-expect_eq "$(json_get 'all(.[]; .received_at >= "2026-11-28T00:00:00+08:00")')" true "--since"
+expect_all "--since" . '.received_at >= "2026-11-28T00:00:00+08:00"'
 expect_eq "$(json_get length)" 4 "--since '2026-11-28 00:00' count"
 expect_rc 0 dd incident list --since '2026-11-28 18:05' --json
 expect_eq "$(json_get '[.[].number] | sort | join(",")')" "$(printf '%s\n' "$N2" "$N3" | sort | paste -sd,)" \

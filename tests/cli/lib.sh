@@ -3,22 +3,28 @@
 set -u
 
 : "${DUTYDESK:?DUTYDESK must name the dutydesk binary (run through meson test)}"
-command -v jq >/dev/null || { echo "jq is required" >&2; exit 77; }
-command -v sqlite3 >/dev/null || { echo "sqlite3 is required" >&2; exit 77; }
-
 TEST_NAME=$(basename "$0" .sh)
+for _tool in jq sqlite3 python3; do
+	command -v "$_tool" >/dev/null || { echo "SKIP [$TEST_NAME] $_tool is not installed"; exit 77; }
+done
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/dutydesk-cli-$TEST_NAME.XXXXXX") || exit 1
 CHECKS=0
 OUT=$TMP/stdout
 ERR=$TMP/stderr
 RC=0
 LAST_CMD=""
+BG_PIDS=() # helper processes started in the background: ended with the test
 
 _finish() {
-	local rc=$?
+	local rc=$? p
+	for p in "${BG_PIDS[@]}"; do
+		kill "$p" 2>/dev/null && wait "$p" 2>/dev/null
+	done
 	rm -rf "$TMP"
 	if [ "$rc" -eq 0 ]; then
 		echo "PASS $TEST_NAME: $CHECKS checks"
+	elif [ "$rc" -eq 77 ]; then
+		echo "SKIP $TEST_NAME (the reason is above)"
 	else
 		echo "FAIL $TEST_NAME: $CHECKS checks passed before the failure" >&2
 	fi
@@ -102,6 +108,35 @@ expect_true() {
 	shift
 	"$@" || fail "$what"
 	pass
+}
+
+# wait_until SECONDS WHAT cmd... : runs cmd (not the binary under test) every
+# 0.05 s until it succeeds; fails, naming WHAT, if it has not within SECONDS.
+wait_until() {
+	local secs=$1 what=$2 end
+	shift 2
+	end=$((SECONDS + secs))
+	until "$@"; do
+		[ "$SECONDS" -lt "$end" ] || fail "$what: not within $secs s"
+		sleep 0.05
+	done
+}
+
+# expect_all WHAT ARRAY COND [jq options...] : in the last stdout, ARRAY (a jq
+# path; '.' for the whole) is a non-empty array and COND holds for every
+# element. An empty array fails: "every row matches" would hold vacuously.
+expect_all() {
+	local what=$1 arr=$2 cond=$3 got
+	shift 3
+	got=$(jq -r "$@" "($arr) as \$a | if (\$a | type) != \"array\" then \"not an array\"
+		elif (\$a | length) == 0 then \"empty\" elif (\$a | all(.[]; $cond)) then \"ok\" else \"no\" end" "$OUT") ||
+		fail "$what: jq failed on: $(head -c 300 "$OUT")"
+	case $got in
+	ok) pass ;;
+	empty) fail "$what: no rows to check (an empty list would pass vacuously)" ;;
+	no) fail "$what: not every row: $(jq -c "$@" "[($arr)[] | select(($cond) | not)] | .[0]" "$OUT" | head -c 300)" ;;
+	*) fail "$what: $got" ;;
+	esac
 }
 
 # jq -r FILTER on the last stdout.

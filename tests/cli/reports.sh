@@ -229,7 +229,7 @@ expect_out_has Li
 expect_rc 0 dd audit --json
 cp "$OUT" "$TMP/audit.json"
 expect_rc 0 dd audit --since '2026-11-28 00:00' --json
-expect_eq "$(json_get 'all(.[]; .at >= "2026-11-28T00:00:00+08:00")')" true "audit --since"
+expect_all "audit --since" . '.at >= "2026-11-28T00:00:00+08:00"'
 expect_eq "$(json_get length)" \
 	"$(jq '[.[] | select(.at >= "2026-11-28T00:00:00+08:00")] | length' "$TMP/audit.json")" \
 	"audit --since leaves out nothing after it"

@@ -70,8 +70,15 @@ for kv in $expected; do
 		;;
 	esac
 done
-# The sample really exercises these figures (guards against a vacuous match).
+# Every figure was computed (a missing one would go unchecked above), and the
+# sample really exercises them (guards against a vacuous match of zeros).
+expect_eq "$(echo "$expected" | tr ' ' '\n' | cut -d= -f1 | sort | paste -sd,)" \
+	I,II,III,IV,below_min,expired,expiring,flood_points,major_sources,open,pending "figures computed"
 case " $expected " in *" open=4 "*) pass ;; *) fail "demo incidents.csv changed: $expected" ;; esac
+for k in below_min expired expiring; do
+	v=$(echo "$expected" | tr ' ' '\n' | sed -n "s/^$k=//p")
+	expect_true "the demo has $k stock ($v)" test "$v" -gt 0
+done
 
 # The same figures in the text overview.
 expect_rc 0 dd stats

@@ -18,12 +18,12 @@ expect_rc 0 dd stock list
 expect_out_has 帐篷
 expect_out_has CK-06
 expect_rc 0 dd stock list --json
-expect_eq "$(json_get 'all(.[]; has("depot_code") and has("item_code") and has("qty") and has("unit"))')" true "stock list keys"
+expect_all "stock list keys" . 'has("depot_code") and has("item_code") and has("qty") and has("unit")'
 expect_eq "$(json_get '[.[] | select(.depot_code == "CK-00" and .item_code == "WZ-0501") | .qty] | add')" 100 "tents at CK-00"
 expect_rc 0 dd stock list --depot CK-02 --json
-expect_eq "$(json_get 'all(.[]; .depot_code == "CK-02")')" true "--depot filter"
+expect_all "--depot filter" . '.depot_code == "CK-02"'
 expect_rc 0 dd stock list --item WZ-0501 --json
-expect_eq "$(json_get 'all(.[]; .item_code == "WZ-0501")')" true "--item filter"
+expect_all "--item filter" . '.item_code == "WZ-0501"'
 expect_eq "$(json_get length)" 7 "depots holding tents"
 
 # receive with batch and expiry.
@@ -77,13 +77,10 @@ expect_rc 2 dd stock receive --depot CK-02 --item WZ-0508 --qty 10 --expiry 30/0
 expect_rc 2 dd stock receive --depot CK-02 --qty 10
 expect_rc 2 dd stock issue --depot CK-02 --item WZ-0508
 expect_rc 2 dd stock transfer --from CK-00 --item WZ-0501 --qty 1
-run dd stock receive --depot CK-99 --item WZ-0508 --qty 10
-[ "$RC" -ne 0 ] || fail "receive into an unknown depot succeeded"
-pass
-run dd stock receive --depot CK-02 --item WZ-9999 --qty 10
-[ "$RC" -ne 0 ] || fail "receive of an unknown item succeeded"
-pass
-run dd stock transfer --from CK-02 --to CK-02 --item WZ-0101 --qty 1
-[ "$RC" -ne 0 ] || fail "a transfer to the same depot succeeded"
-pass
+expect_rc 2 dd stock receive --depot CK-99 --item WZ-0508 --qty 10
+expect_err_has "'CK-99': no such depot"
+expect_rc 2 dd stock receive --depot CK-02 --item WZ-9999 --qty 10
+expect_err_has "'WZ-9999': no such item"
+expect_rc 2 dd stock transfer --from CK-02 --to CK-02 --item WZ-0101 --qty 1
+expect_err_has "the same depot"
 expect_eq "$(db_digest)" "$before" "database after failed stock commands"

@@ -2,7 +2,8 @@
 # The real binaries end to end: a hub, two township nodes and the county
 # node; offline edits everywhere, syncs in different orders, scoped digests
 # equal to the hub's at the end, a conflict reviewed and resolved, a clean
-# stop. Tokens never reach the hub's database or its log.
+# stop. The hub's log is one JSON object a line, one line per request made,
+# and tokens never reach it or the hub's database.
 . "$(dirname "$0")/lib.sh"
 
 # ---- the hub ----
@@ -51,10 +52,17 @@ expect_rc 0 node county incident add --title 县城燃气泄漏 --type gas_leak 
 expect_rc 0 node county hazard add --kind geohazard --code 141032001 --name 县级监测点 --township 桑壁镇
 
 start_hub
-expect_rc 0 curl -sf "$HUB_URL/v1/health"
+api "" GET /v1/health
+expect_eq "$STATUS" 200 "the hub's health"
+# The nodes reach the hub through a relay that only logs each request they
+# make (faultproxy.py with no fault): with the script's own requests
+# ($TMP/requests.made) that is every request the hub was sent, to hold its
+# log against at the end.
+start_proxy
+relay_sync() { node_sync "$1" "$PROXY_URL"; }
 # order 1: the county first
 for n in county sangbi zhihe county sangbi zhihe; do
-	expect_rc 0 node_sync "$n"
+	expect_rc 0 relay_sync "$n"
 done
 expect_out_has "0 still pending"
 for n in county sangbi zhihe; do
@@ -81,7 +89,7 @@ expect_rc 0 node sangbi incident note "$SB1" 续报 --deaths 2
 expect_rc 0 node county incident note "$SB1" 县里核实 --deaths 3
 # order 2: townships first
 for n in sangbi zhihe county sangbi county; do
-	expect_rc 0 node_sync "$n"
+	expect_rc 0 relay_sync "$n"
 done
 check_digests "after round 2"
 expect_rc 0 node county incident show "$SB1" --json
@@ -92,7 +100,7 @@ expect_rc 0 node sangbi conflicts --all --json
 C1=$(json_get 'length')
 expect_rc 0 node county conflicts --all --json
 C2=$(json_get 'length')
-expect_true "the losing value is kept for review on a node ($C1, $C2)" test $((C1 + C2)) -ge 1
+expect_eq "$((C1 + C2))" 1 "losing values kept for review (sangbi $C1, county $C2): the one that lost, once"
 LOSER=sangbi
 [ "$C1" -ge 1 ] || LOSER=county
 expect_rc 0 node $LOSER conflicts
@@ -108,10 +116,12 @@ expect_err_has "resolved already"
 expect_rc 0 node $LOSER conflicts
 expect_out_has "no conflicts to review"
 for n in $LOSER sangbi zhihe county; do
-	expect_rc 0 node_sync "$n"
+	expect_rc 0 relay_sync "$n"
 done
 check_digests "after the resolution synced"
 expect_rc 0 node zhihe incident list --json
+expect_eq "$(json_get '[.[] | .title] | sort | join(",")')" "县城燃气泄漏,芝河镇民房倒塌" \
+	"zhihe still sees its township only, sangbi's incident and its resolution kept out"
 expect_rc 0 node county incident show "$SB1" --json
 expect_eq "$(json_get '.deaths')" "$LOST" "the lost value came back everywhere"
 
@@ -124,9 +134,36 @@ expect_out_has "last success"
 
 # ---- clean stop; the log ----
 expect_rc 0 stop_hub
+stop_proxy
 expect_true "the hub logged its stop" grep -q '"event":"stopped"' "$TMP/hub.log"
-expect_true "one JSON line per request" \
-	bash -c "grep '\"event\":\"request\"' '$TMP/hub.log' | jq -e 'select(.node and .status and .ms >= 0)' >/dev/null"
+# every line of the log is one JSON object with an event and a time
+LINES=$(wc -l <"$TMP/hub.log")
+jq -R -c '. as $line | try (fromjson | if type == "object" and (.event | type) == "string"
+	and (.time | type) == "string" then "ok" else "bad: \($line)" end) catch "bad: not one JSON value: \($line)"' \
+	"$TMP/hub.log" >"$TMP/log.check"
+expect_eq "$(grep -v '^"ok"$' "$TMP/log.check" | head -3)" "" "log lines that are not one JSON object with an event"
+expect_eq "$(wc -l <"$TMP/log.check")" "$LINES" "log lines checked"
+# every request line has its fields, with the node for every request made
+# with a token (all but health)
+jq -c 'select(.event == "request") | select((.addr == "127.0.0.1" and (.method == "GET" or .method == "POST")
+	and (.path | test("^/v1/[a-z]+$")) and (.status | type) == "number" and .status >= 100 and .status < 600
+	and (.ops | type) == "number" and .ops >= 0 and (.ms | type) == "number" and .ms >= 0
+	and (.bytes_in | type) == "number" and (.bytes_out | type) == "number"
+	and (if .path == "/v1/health" then .node == null else (.node | IN("sangbi", "zhihe", "county")) end)) | not)' \
+	"$TMP/hub.log" >"$TMP/log.bad"
+expect_eq "$(head -3 "$TMP/log.bad")" "" "request lines lacking a field"
+# one line per request made: the relay's requests and the script's own,
+# request for request (method and path)
+proxy_log | sed -n 's/^proxy: none \([A-Z]*\) \([^ ?]*\).*/\1 \2/p' >"$TMP/requests.relayed"
+RELAYED=$(wc -l <"$TMP/requests.relayed")
+expect_true "the relay passed the nodes' requests, each unharmed ($RELAYED)" \
+	test "$RELAYED" -gt 0 -a "$RELAYED" -eq "$(proxy_log | grep -c '^proxy: ')"
+cat "$TMP/requests.relayed" "$TMP/requests.made" | sort >"$TMP/requests.sent"
+jq -r 'select(.event == "request") | "\(.method) \(.path)"' "$TMP/hub.log" | sort >"$TMP/requests.logged"
+expect_eq "$(wc -l <"$TMP/requests.logged")" "$(wc -l <"$TMP/requests.sent")" "request lines in the hub's log, against requests made"
+expect_eq "$(diff "$TMP/requests.sent" "$TMP/requests.logged")" "" "requests made and requests logged, one for one"
+expect_eq "$(jq -r 'select(.event == "request" and .status != 200) | "\(.status) \(.path)"' "$TMP/hub.log")" "" \
+	"requests the hub refused (none were wrong)"
 for n in sangbi zhihe county; do
 	expect_true "no token of $n in the log" bash -c "! grep -qF '$(cat "$TMP/$n.token")' '$TMP/hub.log'"
 done

@@ -63,33 +63,46 @@ expect_rc 0 node sangbi sync --status --json
 expect_true "the failure is recorded" jq -e '.last_error | test("cannot reach")' "$OUT"
 
 # without --once: retries with growing, jittered delays (1 s doubling)
-run timeout 4 "$DUTYDESK" --db "$TMP/sangbi.db" sync --server http://127.0.0.1:1 --token-file "$TMP/sangbi.token"
-expect_eq "$RC" 124 "still retrying when stopped"
+sync_retrying sangbi http://127.0.0.1:1 2
+expect_eq "$RC" 143 "still retrying when stopped"
 D1=$(grep -o 'retrying in [0-9.]*' "$ERR" | sed -n 1p | grep -o '[0-9.]*$')
 D2=$(grep -o 'retrying in [0-9.]*' "$ERR" | sed -n 2p | grep -o '[0-9.]*$')
 expect_true "first delay in [0.5, 1] s ($D1)" python3 -c "import sys; sys.exit(not 0.5 <= $D1 <= 1.0)"
 expect_true "second delay in [1, 2] s ($D2)" python3 -c "import sys; sys.exit(not 1.0 <= $D2 <= 2.0)"
 
 # a hub that says 503 with Retry-After: 3 is not asked again sooner
-python3 - "$TMP/busy.port" 2>/dev/null <<'PY' &
-import http.server, sys
+# (it notes when each request came)
+python3 - "$TMP/busy.port" "$TMP/busy.times" 2>/dev/null <<'PY' &
+import http.server, os, sys, time
 class H(http.server.BaseHTTPRequestHandler):
     def busy(self):
+        with open(sys.argv[2], "a") as f:
+            f.write("%.3f\n" % time.monotonic())
         self.send_response(503); self.send_header("Retry-After", "3")
         self.send_header("Content-Type", "application/json"); self.end_headers()
         self.wfile.write(b'{"error":"busy","message":"the hub is busy"}')
     do_GET = do_POST = busy
     def log_message(self, *a): pass
 s = http.server.HTTPServer(("127.0.0.1", 0), H)
-open(sys.argv[1], "w").write(str(s.server_address[1])); s.serve_forever()
+open(sys.argv[1] + ".tmp", "w").write(str(s.server_address[1]))
+os.rename(sys.argv[1] + ".tmp", sys.argv[1]); s.serve_forever()
 PY
 BUSY_PID=$!
-for ((i = 0; i < 50; i++)); do [ -s "$TMP/busy.port" ] && break; sleep 0.05; done
-run timeout 2 "$DUTYDESK" --db "$TMP/sangbi.db" sync --server "http://127.0.0.1:$(cat "$TMP/busy.port")" --token-file "$TMP/sangbi.token"
+at_exit '[ -n "$BUSY_PID" ] && kill "$BUSY_PID" 2>/dev/null'
+wait_until 30 "the busy server writing its port" test -s "$TMP/busy.port"
+sync_retrying sangbi "http://127.0.0.1:$(cat "$TMP/busy.port")" 2
+expect_eq "$RC" 143 "still retrying when stopped"
 kill "$BUSY_PID"
 wait "$BUSY_PID" 2>/dev/null
+BUSY_PID=""
 expect_err_has "503"
-expect_err_has "retrying in 3.0 s"
+expect_eq "$(grep -o 'retrying in [0-9.]* s' "$ERR" | sort -u)" "retrying in 3.0 s" "the client's delays after 503 with Retry-After: 3"
+# the second request came no sooner: the server notes the first before it
+# answers, the client sleeps after the answer, so the gap is at least the
+# delay whatever the load (2.9 s: the printed delay is rounded); the
+# client's own backoff would have asked again after 0.5 to 1 s
+GAP=$(awk 'NR == 1 {t = $1} NR == 2 {printf "%d", ($1 - t) * 1000}' "$TMP/busy.times")
+expect_true "the second request came 3 s after the first (${GAP:-none} ms)" test "${GAP:-0}" -ge 2900
 
 # settings from the config file; flags override them
 start_hub

@@ -3,9 +3,14 @@
 # Needs DUTYDESK and DUTYDESKD (paths of the binaries) from meson's test_env.
 : "${DUTYDESKD:?DUTYDESKD must name the dutydeskd binary (run through meson test)}"
 SYNC_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# What every script needs, checked before anything runs: a machine without
+# it skips the script (exit 77) and says why.
+for _tool in jq sqlite3 curl python3; do
+	command -v "$_tool" >/dev/null ||
+		{ echo "SKIP [$(basename "$0" .sh)] $_tool is not installed"; exit 77; }
+done
 # shellcheck source=../cli/lib.sh
 . "$SYNC_DIR/../cli/lib.sh"
-command -v curl >/dev/null || { echo "curl is required" >&2; exit 77; }
 
 # Real time on the hub and the nodes: the hub refuses ops from the future.
 unset DUTYDESK_NOW
@@ -16,42 +21,111 @@ HUB_PID=""
 PROXY_PID=""
 HUB_PORT=""
 
+_AT_EXIT=()
+SKIPPED_PARTS=()
+# at_exit CMD: run CMD (a string for eval) when the script ends, first.
+at_exit() { _AT_EXIT+=("$1"); }
 _sync_cleanup() {
-	[ -n "$PROXY_PID" ] && kill "$PROXY_PID" 2>/dev/null
-	[ -n "$HUB_PID" ] && kill -9 "$HUB_PID" 2>/dev/null
-	wait 2>/dev/null
+	local c
+	{
+		for c in "${_AT_EXIT[@]}"; do eval "$c"; done
+		[ -n "$PROXY_PID" ] && kill "$PROXY_PID"
+		[ -n "$HUB_PID" ] && kill -9 "$HUB_PID"
+		wait
+	} 2>/dev/null # no "Killed" notices
 	return 0
 }
-trap 'rc=$?; _sync_cleanup; [ -n "${KEEP_TMP:-}" ] && rm -rf "/tmp/keep-$TEST_NAME" && cp -r "$TMP" "/tmp/keep-$TEST_NAME"; (exit $rc); _finish' EXIT
+_sync_exit() {
+	local rc=$1
+	exec 1>&"$_SYNC_STDOUT" 2>&"$_SYNC_STDERR" # the script's own, even from inside `run`
+	_sync_cleanup
+	[ -n "${KEEP_TMP:-}" ] && rm -rf "/tmp/keep-$TEST_NAME" && cp -r "$TMP" "/tmp/keep-$TEST_NAME"
+	if [ "$rc" -eq 77 ]; then # skipped, and said why: not a failure
+		rm -rf "$TMP"
+		exit 77
+	fi
+	[ ${#SKIPPED_PARTS[@]} -gt 0 ] && echo "parts skipped (see SKIP part above): ${SKIPPED_PARTS[*]}"
+	(exit "$rc")
+	_finish
+}
+# The script's own stdout and stderr, for failures met inside `run` (which
+# sends the command's output to files).
+exec {_SYNC_STDERR}>&2 {_SYNC_STDOUT}>&1
+trap '_sync_exit $?' EXIT
+
+# skip REASON: this script cannot run here (exit 77 under meson).
+skip() {
+	echo "SKIP [$TEST_NAME] $*"
+	exit 77
+}
+# skip_part PART REASON: one part of the script cannot run here; the rest
+# still runs, and the end of the log names what was left out.
+skip_part() {
+	echo "SKIP part: $1: $2"
+	SKIPPED_PARTS+=("$1")
+}
+
+# wait_until SECONDS WHAT CMD...: runs CMD every 0.05 s until it succeeds;
+# fails naming WHAT (the condition that never came) after SECONDS. The
+# bound is far above what a slow, loaded machine needs: it only ends a
+# wait for something that is not going to happen.
+wait_until() {
+	local secs=$1 what=$2 end
+	shift 2
+	end=$(($(date +%s%N) + secs * 1000000000))
+	until "$@"; do
+		(($(date +%s%N) < end)) || fail "never happened within $secs s: $what" 2>&"$_SYNC_STDERR"
+		sleep 0.05
+	done
+}
 
 hub() { "$DUTYDESKD" --db "$HUBDB" "$@"; }
 
-# start_hub [PORT [serve options]]: serves in the background; sets
-# HUB_PORT, HUB_URL.
+_hub_listening() {
+	grep -q '"event":"listening"' "$TMP/hub.start" 2>/dev/null && return 0
+	if ! kill -0 "$HUB_PID" 2>/dev/null; then
+		fail "the hub exited before it listened: $(cat "$TMP/hub.start")" 2>&"$_SYNC_STDERR"
+	fi
+	return 1
+}
+
+# start_hub [PORT [serve options]]: serves in the background on
+# HUB_LISTEN_ADDR (127.0.0.1 unless set); sets HUB_PORT, HUB_URL (loopback).
 start_hub() {
-	local port=${1:-0} i
+	local port=${1:-0}
 	shift
 	: >"$TMP/hub.start"
-	"$DUTYDESKD" --db "$HUBDB" serve --listen "127.0.0.1:$port" "$@" 2>"$TMP/hub.start" &
+	"$DUTYDESKD" --db "$HUBDB" serve --listen "${HUB_LISTEN_ADDR:-127.0.0.1}:$port" "$@" \
+		2>"$TMP/hub.start" &
 	HUB_PID=$!
-	for ((i = 0; i < 100; i++)); do
-		if grep -q '"event":"listening"' "$TMP/hub.start" 2>/dev/null; then
-			HUB_PORT=$(grep '"event":"listening"' "$TMP/hub.start" | jq -r .port)
-			HUB_URL=http://127.0.0.1:$HUB_PORT
-			return 0
-		fi
-		kill -0 "$HUB_PID" 2>/dev/null || break
-		sleep 0.05
-	done
-	cat "$TMP/hub.start" >&2
-	fail "the hub did not start"
+	wait_until 30 "the hub logging \"listening\"" _hub_listening
+	HUB_PORT=$(grep '"event":"listening"' "$TMP/hub.start" | jq -r .port)
+	HUB_URL=http://127.0.0.1:$HUB_PORT
 }
 
 # The hub's log so far (every start appended).
 hub_log() { cat "$TMP"/hub.start; }
 
+# exited PID: that child of this shell has ended (gone, or a zombie).
+exited() {
+	local st
+	st=$(cut -d' ' -f3 "/proc/$1/stat" 2>/dev/null)
+	[ -z "$st" ] || [ "$st" = Z ]
+}
+# wait_exit PID SECONDS WHAT: waits (bounded) for that child to end;
+# returns its exit status.
+wait_exit() {
+	# no "Killed" notice from the shell (the caller checks the status);
+	# a failure of the wait still reaches the script's stderr
+	{
+		wait_until "$2" "$3" exited "$1"
+		wait "$1"
+	} 2>/dev/null
+}
+
 stop_hub() {
-	kill -TERM "$HUB_PID" && wait "$HUB_PID"
+	kill -TERM "$HUB_PID" || return 1
+	wait_exit "$HUB_PID" 60 "the hub ending after SIGTERM"
 	local rc=$?
 	HUB_PID=""
 	cat "$TMP/hub.start" >>"$TMP/hub.log"
@@ -65,20 +139,35 @@ kill_hub() {
 	cat "$TMP/hub.start" >>"$TMP/hub.log"
 }
 
-# start_proxy [fault options]: sets PROXY_URL.
+_proxy_listening() {
+	[ -s "$TMP/proxy.port" ] && return 0
+	kill -0 "$PROXY_PID" 2>/dev/null ||
+		fail "the fault proxy exited: $(tail -5 "$TMP/proxy.log")" 2>&"$_SYNC_STDERR"
+	return 1
+}
+
+# start_proxy [fault options]: sets PROXY_URL. Holds (--hold-push N) are
+# signalled in $TMP/holds (see faultproxy.py).
 start_proxy() {
 	rm -f "$TMP/proxy.port"
+	rm -rf "$TMP/holds"
+	mkdir -p "$TMP/holds"
+	touch "$TMP/proxy.log"
+	PROXY_LOG_FROM=$(($(wc -l <"$TMP/proxy.log") + 1))
 	python3 "$SYNC_DIR/faultproxy.py" --upstream "127.0.0.1:$HUB_PORT" \
-		--port-file "$TMP/proxy.port" "$@" 2>>"$TMP/proxy.log" &
+		--port-file "$TMP/proxy.port" --hold-dir "$TMP/holds" "$@" 2>>"$TMP/proxy.log" &
 	PROXY_PID=$!
-	local i
-	for ((i = 0; i < 100; i++)); do
-		[ -s "$TMP/proxy.port" ] && break
-		sleep 0.05
-	done
-	[ -s "$TMP/proxy.port" ] || fail "the fault proxy did not start"
+	wait_until 30 "the fault proxy listening" _proxy_listening
 	PROXY_URL=http://127.0.0.1:$(cat "$TMP/proxy.port")
 }
+
+# The proxy's log lines since it was last started.
+proxy_log() { tail -n "+$PROXY_LOG_FROM" "$TMP/proxy.log"; }
+# proxy_pushes_at_least N: N pushes have reached the proxy since it started.
+proxy_pushes_at_least() { [ "$(proxy_log | grep -c ' POST /v1/push ')" -ge "$1" ]; }
+# held N: push N is held in flight at the hub (faultproxy.py --hold-push N).
+held() { [ -e "$TMP/holds/push-$1.held" ]; }
+release() { rm -f "$TMP/holds/push-$1.held"; }
 
 stop_proxy() {
 	kill "$PROXY_PID" 2>/dev/null
@@ -122,6 +211,26 @@ sync_until() {
 	fail "$name did not sync in $tries attempts"
 }
 
+_retried() { # N PID
+	[ "$(grep -c 'retrying in' "$ERR")" -ge "$1" ] && return 0
+	exited "$2" && fail "the sync ended instead of retrying: $(tail -3 "$ERR")" 2>&"$_SYNC_STDERR"
+	return 1
+}
+# sync_retrying NAME URL N: NAME's sync without --once (it retries after a
+# failure) until its stderr has said "retrying in" N times, then stopped
+# with SIGTERM: RC is 143 when it was still retrying; stderr in $ERR.
+sync_retrying() {
+	local name=$1 url=$2 n=$3 pid
+	LAST_CMD="dutydesk sync --server $url, stopped after $n retries"
+	"$DUTYDESK" --db "$TMP/$name.db" sync --server "$url" --token-file "$TMP/$name.token" \
+		>"$OUT" 2>"$ERR" &
+	pid=$!
+	wait_until 60 "$name's sync saying 'retrying in' $n times" _retried "$n" "$pid"
+	kill -TERM "$pid"
+	wait_exit "$pid" 30 "$name's sync ending on SIGTERM"
+	RC=$?
+}
+
 # api TOKEN_NAME METHOD PATH [curl args]: a raw request; status in STATUS,
 # body in $OUT.
 api() {
@@ -130,6 +239,8 @@ api() {
 	local auth=()
 	[ -n "$tok" ] && auth=(-H "Authorization: Bearer $(cat "$TMP/$tok.token")")
 	LAST_CMD="curl $method $path"
+	# every request this script makes itself, for a count against the hub's log
+	echo "$method ${path%%\?*}" >>"$TMP/requests.made"
 	STATUS=$(curl -s -o "$OUT" -w '%{http_code}' -X "$method" "${auth[@]}" "$@" "$HUB_URL$path")
 }
 

@@ -6,6 +6,7 @@
 # the lost value back, as a new change of this office's. The CLI agrees
 # after each.
 . "$(dirname "$0")/lib.sh"
+need sqlite3
 make_demo
 HID=$(sqlite3 "$DB" "SELECT id FROM hazard WHERE code = '141032-HP-001'")
 PHONE=$(sqlite3 "$DB" "SELECT monitor_phone FROM hazard WHERE code = '141032-HP-001'")

@@ -25,7 +25,7 @@ wait_gone "building_fire"
 keys Enter
 wait_for_re "Type\\* +滑坡 landslide"
 keys C-s
-wait_for_re "saved 永和-2026-[0-9]{4}" 5
+wait_for_re "saved 永和-2026-[0-9]{4}"
 wait_gone "New incident (phone report)"
 # the terminal is not frozen: the list is drawn again
 wait_for "永和-2026-0001"

@@ -12,7 +12,15 @@ wait_for "sync"
 keys 1
 wait_for "$N"
 keys g
-until selected_line | grep -q "$N"; do keys j; sleep 0.05; done
+wait_selected "永和-2026-0004" # the top row (panes.sh)
+# j down to $N: each move waited for, at most one per incident listed
+for ((i = 0; i < 10; i++)); do
+	sel=$(selected_line)
+	[[ $sel == *"$N"* ]] && break
+	keys j
+	wait_selection_moves "$sel"
+done
+wait_selected "$N"
 keys d
 wait_for "Send stock to the incident"
 keys Enter

@@ -2,8 +2,7 @@
 # Pane 1, the incident form: a Chinese title, the Type picker with
 # type-to-filter, the required-field message, Esc asking before it drops
 # typed text, and a saved incident seen by the CLI.
-# (Saving here is Enter on the last field: ^S is eaten by the terminal's
-# XON/XOFF flow control, see ctrl-s.sh.)
+# (Saving here is Enter on the last field; ^S is ctrl-s.sh.)
 . "$(dirname "$0")/lib.sh"
 make_demo
 TITLE='桑壁镇护国村滑坡测试'
@@ -71,7 +70,7 @@ expect_eq "$(jq -r --arg t "$TITLE" '[.[] | select(.title == $t)] | length' <<<"
 	"incidents titled $TITLE"
 expect_eq "$(jq -r --arg t "$TITLE" '.[] | select(.title == $t) | "\(.number) \(.type) \(.status)"' <<<"$json")" \
 	"$number landslide open" "the saved incident"
-# the list shows it (from the top; see live-newest.sh for the list staying put)
+# the list shows it (from the top; live.sh: the selection stays put)
 keys g
 wait_for "$number"
 

@@ -26,7 +26,7 @@ wait_for_re "Type\\* +崩塌 collapse"
 pid=$(console_pid)
 expect_eq "$(cat "/proc/$pid/comm" 2>/dev/null)" "dutydesk" "the pane's process"
 kill -HUP "$pid" || fail "kill -HUP $pid"
-wait_exit 10
+wait_exit
 expect_eq "$EXIT_STATUS" 129 "exit status after SIGHUP"
 expect_eq "$(jq -r '.kind, .fields.title, .fields.type' "$drafts"/*.json 2>/dev/null | paste -sd' ')" \
 	"incident $TITLE collapse" "the draft left by the hang-up"

@@ -4,6 +4,7 @@
 # Control characters pasted into a field never reach the screen or the
 # database; a read-only database shows a banner and refuses new records.
 . "$(dirname "$0")/lib.sh"
+need sqlite3
 make_demo
 TITLE='阁底乡永和关村崩塌强杀测试'
 drafts=$XDG_STATE_HOME/dutydesk/drafts
@@ -14,28 +15,25 @@ keys 1
 wait_for "永和-2026-0001"
 keys a
 wait_for "New incident (phone report)"
-# pasted text with control bytes (BEL, ^B, VT, DEL) between the characters
+# pasted text with control bytes (BEL, ^], ^^, ^_) between the characters:
+# dropped, the characters either side meet
 type_text "$TITLE"$'\x07\x1d\x1e\x1f'"尾"
-wait_for "${TITLE}"
+wait_for_re "Title\\* +${TITLE}尾 *\$"
 keys Tab Enter
 wait_for "建筑火灾 building_fire"
 type_text '崩塌'
 wait_for "崩塌 collapse"
 keys Enter
 wait_for_re "Type\\* +崩塌 collapse"
-screen | LC_ALL=C grep -q $'[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]' && fail "a control byte on the screen"
-pass
 
 pid=$(console_pid)
 expect_eq "$(cat "/proc/$pid/comm" 2>/dev/null)" "dutydesk" "the pane's process"
 kill -KILL "$pid" || fail "kill -KILL $pid"
-wait_exit 10
+wait_exit
 expect_eq "$EXIT_STATUS" "signal 9" "killed"
 draft_title=$(jq -r '.fields.title' "$drafts"/*.json 2>/dev/null)
-expect_contains "$draft_title" "$TITLE" "the draft left by SIGKILL"
+expect_eq "$draft_title" "${TITLE}尾" "the title in the draft left by SIGKILL ($(od -An -c <<<"$draft_title" | tr -s ' ' | head -c 300))"
 expect_eq "$(jq -r '.fields.type' "$drafts"/*.json)" collapse "the draft's type"
-LC_ALL=C grep -q $'[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]' <<<"$draft_title" && fail "control bytes kept in the draft: $(od -c <<<"$draft_title" | head -3)"
-pass
 expect_eq "$(dd incident list --json | jq --arg t "$TITLE" '[.[] | select(.title | startswith($t))] | length')" 0 \
 	"nothing saved by the kill"
 expect_eq "$(sqlite3 "$DB" 'PRAGMA integrity_check')" ok "integrity after the kill"
@@ -44,14 +42,12 @@ tm kill-session -t main
 start 80 24
 wait_for "restored the unsaved form from"
 wait_for "New incident (phone report)"
-wait_for_re "Title\\* +$TITLE"
+wait_for_re "Title\\* +${TITLE}尾 *\$"
 wait_for_re "Type\\* +崩塌 collapse"
 keys Up Enter # Title -> the last field; Enter there saves
 wait_for_re "saved 永和-2026-[0-9]{4}"
 saved=$(dd incident list --json | jq -r --arg t "$TITLE" '.[] | select(.title | startswith($t)) | .title')
-expect_contains "$saved" "$TITLE" "the restored form, saved"
-LC_ALL=C grep -q $'[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]' <<<"$saved" && fail "control bytes stored: $(od -c <<<"$saved" | head -3)"
-pass
+expect_eq "$saved" "${TITLE}尾" "the title of the restored form, saved ($(od -An -c <<<"$saved" | tr -s ' ' | head -c 300))"
 tm kill-session -t main
 
 # A read-only database: a banner, reading works, a new record is refused.
@@ -75,7 +71,8 @@ if [ "$(id -u)" -eq 0 ]; then
 		mount -o remount,ro "$MNT"
 		DB=$MNT/ro.db
 	else
-		echo "SKIP read-only console: mount not permitted"
+		# root writes a 0444 file anyway: only a read-only mount will do
+		echo "SKIP [$TEST_NAME] part read-only console: mounting a tmpfs is not permitted here"
 		exit 0
 	fi
 else
@@ -86,18 +83,18 @@ wait_for "[READ-ONLY]"
 wait_for "the database is read-only"
 keys 1
 wait_for "永和-2026-0001"
+# the form opens (what is typed is kept as a draft); saving is refused
 keys a
-sleep 0.5
-if screen | grep -qF "New incident (phone report)"; then
-	type_text "只读测试"
-	keys Tab Enter
-	wait_for "建筑火灾 building_fire"
-	type_text '崩塌'
-	wait_for "崩塌 collapse"
-	keys Enter
-	wait_for_re "Type\\* +崩塌 collapse"
-	keys C-s
-	wait_for "is read-only"
-fi
+wait_for "New incident (phone report)"
+type_text "只读测试"
+keys Tab Enter
+wait_for "建筑火灾 building_fire"
+type_text '崩塌'
+wait_for "崩塌 collapse"
+keys Enter
+wait_for_re "Type\\* +崩塌 collapse"
+keys C-s
+wait_for "is read-only"
+expect_screen_has "New incident (phone report)"
 expect_eq "$(dd incident list --json | jq '[.[] | select(.title == "只读测试")] | length')" 0 "nothing written to a read-only database"
 tm kill-session -t main

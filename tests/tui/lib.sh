@@ -7,23 +7,38 @@
 #   screen / screen_joined     the screen as text (capture-pane -p, -pJ)
 #   wait_for TEXT [secs]       polls every 50 ms until TEXT is on the screen
 #   wait_gone TEXT [secs]      ... until it is not
-#   expect_screen_has/lacks    immediate checks (use after a wait_for: screens change late)
+#   expect_screen_has TEXT     TEXT comes to be on the screen (as wait_for)
+#   expect_screen_lacks TEXT   immediate check (use after a wait_for: screens change late)
+#   wait_eq WHAT WANT CMD...   polls until CMD's output is WANT
 #   selected_line              the highlighted list row (reverse or cyan background)
+#   wait_selected TEXT         the highlighted row comes to contain TEXT
+#   wait_selection_moves OLD   the highlighted row comes to be other than OLD
 #   check_widths               no screen line wider than the terminal
 #   wait_exit [secs]           the console process ended; its status in EXIT_STATUS
-#   wait_selected TEXT         the highlighted row comes to contain TEXT
 #   use NAME, resize W H, console_pid, dd ARGS (the CLI on $DB), make_demo
 #   known_bug TEXT             skips this script (exit 77) unless DUTYDESK_TUI_KNOWN_BUGS=1
+#   skip REASON                skips this script (exit 77), saying why
+#   need TOOL...               skips this script unless each TOOL is on PATH
+#
+# Every wait is bounded: by its SECONDS, else by $WAIT (20 s; the console's
+# first screen under the address sanitizer on a loaded machine can take
+# seconds, and a wait that is met early costs nothing).
 #
 # Needs DUTYDESK (the binary) from meson's test_env, and tmux, python3, jq.
 set -u
 
 : "${DUTYDESK:?DUTYDESK must name the dutydesk binary (run through meson test)}"
-for tool in tmux python3 jq; do
-	command -v "$tool" >/dev/null || { echo "$tool is required" >&2; exit 77; }
-done
-
 TEST_NAME=$(basename "$0" .sh)
+# need TOOL...: each TOOL is on PATH, or this script is skipped, saying so.
+need() {
+	local tool
+	for tool; do
+		command -v "$tool" >/dev/null || { echo "SKIP [$TEST_NAME] $tool is not installed"; exit 77; }
+	done
+}
+need tmux python3 jq
+WAIT=${DUTYDESK_TUI_WAIT:-20}
+
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/dd-tui-$TEST_NAME.XXXXXX") || exit 1
 CHECKS=0
 SOCKET="dd-test-$$"
@@ -77,9 +92,7 @@ _finish() {
 	rm -rf "$TMP"
 	if [ "$rc" -eq 0 ]; then
 		echo "PASS $TEST_NAME: $CHECKS checks"
-	elif [ "$rc" -eq 77 ]; then
-		echo "SKIP $TEST_NAME"
-	else
+	elif [ "$rc" -ne 77 ]; then # (a skip has said why already)
 		echo "FAIL $TEST_NAME: $CHECKS checks passed before the failure" >&2
 	fi
 	exit "$rc"
@@ -109,6 +122,12 @@ fail() {
 }
 
 pass() { CHECKS=$((CHECKS + 1)); }
+
+# skip REASON: this script cannot run here (a missing tool or facility).
+skip() {
+	echo "SKIP [$TEST_NAME] $*"
+	exit 77
+}
 
 # known_bug WHAT: the rest of this script shows a bug in src/ and would fail.
 known_bug() {
@@ -142,10 +161,14 @@ start() {
 	for a in "$@"; do cmd+=" $(printf '%q' "$a")"; done
 	cmd+=" $(printf '%q' "$DUTYDESK") --db $(printf '%q' "$DB")"
 	# After kill-session of the last session the server may still be going
-	# away ("no server running"): one more try once it has.
-	tm new-session -d -s "$SESSION" -x "$w" -y "$h" "$cmd" 2>/dev/null ||
-		{ sleep 0.3; tm new-session -d -s "$SESSION" -x "$w" -y "$h" "$cmd"; } ||
-		fail "tmux new-session failed"
+	# away ("no server running", "server exited unexpectedly"): try again
+	# until it has gone and a new one starts.
+	local deadline=$((SECONDS + WAIT))
+	until tm new-session -d -s "$SESSION" -x "$w" -y "$h" "$cmd" 2>"$TMP/tmux.err"; do
+		[ "$SECONDS" -ge "$deadline" ] &&
+			fail "tmux new-session failed for ${WAIT}s: $(cat "$TMP/tmux.err")"
+		sleep 0.05
+	done
 	# The window is exactly W x H even with no client attached.
 	tm resize-window -t "$SESSION" -x "$w" -y "$h" 2>/dev/null
 }
@@ -170,7 +193,8 @@ screen_joined() { tm capture-pane -t "$SESSION" -p -J; }
 
 # wait_for TEXT [SECONDS]: TEXT appears on the screen (fixed string).
 wait_for() {
-	local text=$1 secs=${2:-10}
+	local text=$1 secs=${2:-$WAIT}
+	[ -n "$text" ] || fail "wait_for: no text to wait for (any screen would do)"
 	local deadline=$((SECONDS + secs))
 	while :; do
 		screen 2>/dev/null | grep -qF -- "$text" && { pass; return 0; }
@@ -182,7 +206,8 @@ wait_for() {
 
 # wait_for_re REGEX [SECONDS]: an extended regex matches a screen line.
 wait_for_re() {
-	local re=$1 secs=${2:-10}
+	local re=$1 secs=${2:-$WAIT}
+	[ -n "$re" ] || fail "wait_for_re: no regex to wait for (any screen would do)"
 	local deadline=$((SECONDS + secs))
 	while :; do
 		screen 2>/dev/null | grep -qE -- "$re" && { pass; return 0; }
@@ -194,7 +219,8 @@ wait_for_re() {
 
 # wait_gone TEXT [SECONDS]: TEXT leaves the screen.
 wait_gone() {
-	local text=$1 secs=${2:-10}
+	local text=$1 secs=${2:-$WAIT}
+	[ -n "$text" ] || fail "wait_gone: no text to wait for"
 	local deadline=$((SECONDS + secs))
 	while :; do
 		screen 2>/dev/null | grep -qF -- "$text" || { pass; return 0; }
@@ -204,13 +230,28 @@ wait_gone() {
 	fail "'$text' was still on the screen after ${secs}s"
 }
 
-expect_screen_has() { screen | grep -qF -- "$1" || fail "screen lacks '$1'"; pass; }
+# expect_screen_has TEXT: as wait_for (a screen can be read half drawn).
+expect_screen_has() { wait_for "$1"; }
 expect_screen_lacks() { ! screen | grep -qF -- "$1" || fail "screen unexpectedly has '$1'"; pass; }
 
 # expect_eq ACTUAL EXPECTED WHAT
 expect_eq() {
 	[ "$1" == "$2" ] || fail "$3: expected '$2', got '$1'"
 	pass
+}
+
+# wait_eq WHAT WANT CMD...: the output of CMD comes to be WANT.
+wait_eq() {
+	local what=$1 want=$2 got=""
+	shift 2
+	local deadline=$((SECONDS + WAIT))
+	while :; do
+		got=$("$@" 2>&1)
+		[ "$got" == "$want" ] && { pass; return 0; }
+		[ "$SECONDS" -ge "$deadline" ] && break
+		sleep 0.05
+	done
+	fail "$what: expected '$want', still '$got' after ${WAIT}s"
 }
 
 # expect_contains HAYSTACK NEEDLE WHAT
@@ -260,7 +301,8 @@ for i, line in enumerate(lines):
 
 # wait_selected TEXT [SECONDS]: the highlighted row comes to contain TEXT.
 wait_selected() {
-	local text=$1 secs=${2:-10}
+	local text=$1 secs=${2:-$WAIT}
+	[ -n "$text" ] || fail "wait_selected: no text to look for (any row, or none, would do)"
 	local deadline=$((SECONDS + secs)) sel=""
 	while :; do
 		sel=$(selected_line 2>/dev/null)
@@ -269,6 +311,20 @@ wait_selected() {
 		sleep 0.05
 	done
 	fail "the selected row did not come to contain '$text' within ${secs}s (selected: '$sel')"
+}
+
+# wait_selection_moves OLD [SECONDS]: a row is highlighted, and not OLD
+# (what selected_line said before a move); the row is left in SELECTED.
+wait_selection_moves() {
+	local old=$1 secs=${2:-$WAIT}
+	local deadline=$((SECONDS + secs)) sel=""
+	while :; do
+		sel=$(selected_line 2>/dev/null)
+		[ -n "$sel" ] && [ "$sel" != "$old" ] && { SELECTED=$sel; pass; return 0; }
+		[ "$SECONDS" -ge "$deadline" ] && break
+		sleep 0.05
+	done
+	fail "the selection did not move from '$old' within ${secs}s (selected: '$sel')"
 }
 
 # check_widths: every line of the screen (wrapped lines joined) fits in the
@@ -293,7 +349,7 @@ $bad"
 
 # wait_exit [SECONDS]: the console ended; sets EXIT_STATUS.
 wait_exit() {
-	local secs=${1:-10}
+	local secs=${1:-$WAIT}
 	local deadline=$((SECONDS + secs)) st=""
 	while :; do
 		# dead, and reaped: the status (or the signal) is known
@@ -328,9 +384,4 @@ wait_exit() {
 	local pid
 	pid=$(console_pid 2>/dev/null)
 	fail "the console did not exit within ${secs}s (pane: '$st'; process $pid: $(ps -o stat=,wchan:30=,comm= -p "$pid" 2>/dev/null || echo gone))"
-}
-
-# console_cpu_ticks: CPU time (utime+stime clock ticks) of the console.
-console_cpu_ticks() {
-	awk '{print $14 + $15}' "/proc/$(console_pid)/stat"
 }

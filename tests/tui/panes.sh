@@ -19,7 +19,7 @@ check_all_panes() {
 	keys 0
 	wait_for "[0 Overview]"
 	wait_for "Geological hazard points 180"
-	wait_for_re "$(clock_re)" 3
+	wait_for_re "$(clock_re)"
 	check_widths
 	# 1 Incidents
 	keys 1
@@ -40,7 +40,7 @@ check_all_panes() {
 	# 4 Plans (the demo has no plans: the pane and its columns)
 	keys 4
 	wait_for "[4 Plans]"
-	wait_for "Plan"
+	wait_for_re "^Plan.* +Lvl +State +Due +Task"
 	check_widths
 	# Tab cycles 4 -> 0 -> 1 -> 2 -> 3; BTab goes back.
 	keys Tab
@@ -57,7 +57,7 @@ check_all_panes() {
 	keys BTab
 	wait_for "[2 Hazards]"
 	expect_screen_lacks "[3 Resources]"
-	wait_for_re "$(clock_re)" 3
+	wait_for_re "$(clock_re)"
 }
 
 # ---- 80x24 ----

@@ -18,7 +18,8 @@ wait_for "[4 Plans]"
 wait_for "接报雨情、水情、险情后立即核实"
 expect_screen_has "  登记降雨量、河道水位"
 expect_screen_has "每日续报处置进展"
-expect_eq "$(screen | grep -c '^\[D\]flood_drought .* IV   open ')" 14 "open rows of the drill"
+drill_open_rows() { screen | grep -c '^\[D\]flood_drought .* IV   open '; }
+wait_eq "open rows of the drill" 14 drill_open_rows
 check_widths
 
 # Space on a parent with open substeps: refused, nothing ticked
@@ -45,7 +46,8 @@ check_widths
 # v: the library, nine plans; flood_drought is active once
 keys v
 wait_for "Version"
-expect_eq "$(screen | grep -cE '^[a-z_]+(…)? +2025\.1 +[0-9]+ 永和县')" 9 "plans in the library"
+library_rows() { screen | grep -cE '^[a-z_]+(…)? +2025\.1 +[0-9]+ 永和县'; }
+wait_eq "plans in the library" 9 library_rows
 expect_eq "$(screen | grep -E '^flood_drought ' | awk '{print $3}')" 1 "flood_drought active"
 check_widths
 

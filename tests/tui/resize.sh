@@ -8,13 +8,13 @@ TITLE='芝河镇城关社区东山坡崩塌续报'
 
 # wait_line N TEXT: screen line N (1-based) contains TEXT.
 wait_line() {
-	local n=$1 text=$2 deadline=$((SECONDS + 10))
+	local n=$1 text=$2 deadline=$((SECONDS + WAIT))
 	while :; do
 		[[ $(screen | sed -n "${n}p") == *"$text"* ]] && { pass; return 0; }
 		[ "$SECONDS" -ge "$deadline" ] && break
 		sleep 0.05
 	done
-	fail "line $n did not come to show '$text'"
+	fail "line $n did not come to show '$text' within ${WAIT}s"
 }
 
 start 80 24

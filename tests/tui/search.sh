@@ -61,7 +61,7 @@ keys Escape
 keys 1
 wait_for "[1 Incidents]"
 first_row() { screen | sed -n 5p | awk '{print $1}'; } # the number (the due column ticks)
-expect_eq "$(first_row)" "永和-2026-0004" "the incidents' first row"
+wait_eq "the incidents' first row" "永和-2026-0004" first_row
 keys /
 wait_for_re "^/ *\$"
 type_text "2026-0001"

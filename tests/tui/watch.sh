@@ -25,7 +25,7 @@ wait_for "滑坡 landslide"
 keys Enter
 wait_for_re "Type\\* +滑坡 landslide"
 keys C-s
-wait_for_re "saved 永和-2026-[0-9]{4}" 5
+wait_for_re "saved 永和-2026-[0-9]{4}"
 number=$(screen | grep -oE "saved 永和-2026-[0-9]{4}" | head -1 | cut -d' ' -f2)
 wait_gone "New incident (phone report)"
 

@@ -12,15 +12,21 @@ make_demo
 
 console_writes() { awk '/^syscw:/ {print $2}' "/proc/$(console_pid)/io"; }
 
-# keys_writes LABEL KEY N WAIT_RE: N times KEY, each waited for; at most 2
-# writes per key (the update, and at most one more when a key's update is
-# split by the next poll).
+# keys_writes LABEL KEY N [TEXT]: N times KEY, each waited for (the
+# selection moves; or TEXT is on the screen) so that one key's update is
+# not counted with the next one's; at most 2 writes per key (the update,
+# and at most one more when a key's update is split by the next poll).
 keys_writes() {
-	local label=$1 key=$2 n=$3 i w0 w1
+	local label=$1 key=$2 n=$3 text=${4:-} i w0 w1
+	[ -n "$text" ] || SELECTED=$(selected_line)
 	w0=$(console_writes)
 	for ((i = 0; i < n; i++)); do
 		keys "$key"
-		sleep 0.15
+		if [ -n "$text" ]; then
+			wait_for "$text"
+		else
+			wait_selection_moves "$SELECTED"
+		fi
 	done
 	w1=$(console_writes)
 	[ $((w1 - w0)) -ge 1 ] || fail "$label: the console wrote nothing ($w0 -> $w1)"
@@ -41,9 +47,10 @@ for size in "80 24" "160 48"; do
 	set -- $size
 	start "$1" "$2"
 	wait_for "sync"
-	[ -r "/proc/$(console_pid)/io" ] || { echo "SKIP: /proc/PID/io not readable"; exit 77; }
+	[ -r "/proc/$(console_pid)/io" ] || skip "/proc/PID/io is not readable here"
 	keys 2
 	wait_for "geohazard points"
+	wait_selected "141032-HP-001"
 	keys_writes "Down ($1x$2)" Down 8
 	keys_writes "PgDn through the hazards ($1x$2)" NPage 3
 	keys_writes "PgUp ($1x$2)" PPage 3
@@ -54,9 +61,9 @@ for size in "80 24" "160 48"; do
 	# an absolute move (7 bytes) instead of a carriage return.
 	[ "$(widest_row 4 $(($2 - 1)))" -lt "$1" ] || fail "a list row reaches the last column at $1x$2"
 	pass
-	keys_writes "pane switches ($1x$2)" 2 1
-	keys_writes "pane switches ($1x$2)" 3 1
-	keys_writes "pane switches ($1x$2)" 4 1
-	keys_writes "pane switches ($1x$2)" 0 1
+	keys_writes "pane switch to 2 ($1x$2)" 2 1 "[2 Hazards]"
+	keys_writes "pane switch to 3 ($1x$2)" 3 1 "[3 Resources]"
+	keys_writes "pane switch to 4 ($1x$2)" 4 1 "[4 Plans]"
+	keys_writes "pane switch to 0 ($1x$2)" 0 1 "[0 Overview]"
 	tm kill-session -t "$SESSION"
 done

@@ -251,14 +251,10 @@ static void test_first_report_boundary(void **state)
 {
 	(void)state;
 	struct incident_clock c = clock_at("II", T1730);
-	/* II: the 1h rule wins over the 2h one */
+	/* II: the 1h rule wins over the 2h one. (Whether a report is overdue
+	 * at that moment is decided where incidents are listed, not here: see
+	 * cli-duty, "not overdue exactly at the deadline".) */
 	expect_due(&c, "first_report", T1730 + 3600, "big");
-	struct due d;
-	assert_true(deadline_next(&RULES, &c, &d));
-	int64_t now = T1730 + 60 * MIN; /* exactly on time: not overdue */
-	assert_false(d.at < now);
-	now = T1730 + 61 * MIN; /* one minute over */
-	assert_true(d.at < now);
 
 	/* the 首报 made: the next stage is the written report */
 	c.first_report_at = c.last_report_at = T1730 + 50 * MIN;

@@ -143,19 +143,40 @@ static void test_format_parse(void **state)
 	assert_int_equal(back, 42);
 }
 
-/* KNOWN BUG (src/sync/hlc.c, make()): at the top of the 48-bit millisecond
- * range a full counter is "carried" into a clamped millisecond and reset to
- * 0, so the result goes backwards. hlc_recv() with a remote stamp of
- * ffffffffffffffff (corrupt or hostile) returns ffffffffffff0000, below the
- * remote stamp, against the header's "the result is above both"; after that
- * every hlc_next() repeats the same stamp. Skipped so the suite stays green. */
+/* At the top of the 48-bit millisecond range (year 10889) the clock
+ * saturates instead of wrapping or going back: a corrupt or hostile remote
+ * stamp of ffffffffffffffff is matched, never undercut, and later stamps
+ * stay there. Below the top a full counter still moves to the next
+ * millisecond. */
 static void test_saturation(void **state)
 {
 	(void)state;
+	const uint64_t top_ms = (UINT64_C(1) << 48) - 1;
 	hlc_t top = UINT64_MAX;
-	assert_true(hlc_recv(H(MS, 0), top, MS) >= top); /* never below the remote stamp */
-	assert_true(hlc_next(H((UINT64_C(1) << 48) - 1, 0xFFFF), MS) >=
-		    H((UINT64_C(1) << 48) - 1, 0xFFFF));
+	assert_true(top == H(top_ms, 0xFFFF));
+	/* a remote stamp at the very top: the result is not below it */
+	assert_true(hlc_recv(H(MS, 0), top, MS) == top);
+	/* and every stamp after that stays at the top, never below */
+	assert_true(hlc_next(top, MS) == top);
+	assert_true(hlc_next(top, (int64_t)top_ms) == top);
+	assert_true(hlc_recv(top, H(MS, 5), MS) == top);
+	/* in the top millisecond the counter still counts up to its end */
+	assert_true(hlc_next(H(top_ms, 5), MS) == H(top_ms, 6));
+	assert_true(hlc_next(H(top_ms, 0xFFFE), MS) == top);
+	/* a full counter one millisecond below the top carries into the top */
+	assert_true(hlc_next(H(top_ms - 1, 0xFFFF), MS) == H(top_ms, 0));
+	/* a wall clock beyond the range saturates too */
+	assert_true(hlc_next(H(MS, 0), (int64_t)(top_ms + 10)) == top);
+	/* a run of stamps near the top never goes back */
+	hlc_t h = H(top_ms - 1, 0xFFF0);
+	for (int i = 0; i < 40; i++) {
+		hlc_t n = hlc_next(h, MS);
+		if (n < h)
+			fail_msg("hlc_next(%016llx) = %016llx went back", (unsigned long long)h,
+				 (unsigned long long)n);
+		h = n;
+	}
+	assert_true(h == H(top_ms, 0x18));
 }
 
 static bool is_hex(char c)

@@ -603,12 +603,24 @@ static void test_open_clocks(void **state)
 	}
 	assert_true(seen[0] && seen[1]);
 	json_decref(rows);
-	/* paging: one at a time gives the same two, in id order */
+	/* paging: one at a time gives the same two, in id order, then nothing */
 	json_t *p1 = q_open_clocks_page(st, NULL, 1, &e);
 	assert_int_equal(json_array_size(p1), 1);
 	json_t *p2 = q_open_clocks_page(st, jstr(json_array_get(p1, 0), "id"), 1, &e);
 	assert_int_equal(json_array_size(p2), 1);
 	assert_true(strcmp(jstr(json_array_get(p1, 0), "id"), jstr(json_array_get(p2, 0), "id")) < 0);
+	const char *n1 = jstr(json_array_get(p1, 0), "number"), *n2 = jstr(json_array_get(p2, 0), "number");
+	if (!((!strcmp(n1, num[0]) && !strcmp(n2, num[1])) ||
+	      (!strcmp(n1, num[1]) && !strcmp(n2, num[0]))))
+		fail_msg("pages gave %s and %s, not %s and %s", n1, n2, num[0], num[1]);
+	json_t *p3 = q_open_clocks_page(st, jstr(json_array_get(p2, 0), "id"), 1, &e);
+	assert_non_null(p3);
+	assert_int_equal(json_array_size(p3), 0);
+	/* a page of 10 from the start: the same two */
+	json_t *p10 = q_open_clocks_page(st, NULL, 10, &e);
+	assert_int_equal(json_array_size(p10), 2);
+	json_decref(p10);
+	json_decref(p3);
 	json_decref(p1);
 	json_decref(p2);
 }

@@ -376,7 +376,7 @@ static void test_rec_insert(void **state)
 	char *h2 = text(st, "SELECT hlc FROM node");
 	assert_true(strcmp(h2, h1) > 0);
 	assert_int_equal(count(st, "SELECT count(*) FROM contact WHERE id = 'contact-fixed-1'"), 1);
-	/* op_seq strictly increases with outbox order */
+	/* the clock strictly increases with op_seq: no later op has an older stamp */
 	assert_int_equal(count(st, "SELECT count(*) FROM outbox o1 JOIN outbox o2"
 				   " ON o2.op_seq > o1.op_seq WHERE o2.hlc <= o1.hlc"), 0);
 
