@@ -1,6 +1,8 @@
 /* The console's loop: poll() over the terminal and a signal pipe, with a
  * timeout for the clock and for noticing other writers. Signal handlers
- * only write to the pipe. Handlers mark dirty; one paint per turn. */
+ * only write to the pipe. Handlers mark dirty; one paint per turn. Also
+ * start and stop: the language, curses, the store, the panes. What a key
+ * does is input.c's; what is drawn, paint.c's. */
 #include <errno.h>
 #include <fcntl.h>
 #include <langinfo.h>
@@ -22,7 +24,6 @@
 #include "dutydesk/report.h"
 #include "dutydesk/sync.h"
 #include "dutydesk/width.h"
-#include "lpane.h"
 #include "sync_bg.h"
 #include "tui.h"
 
@@ -99,275 +100,7 @@ void app_changed(struct app *app)
 	app->dirty = true;
 }
 
-void app_open_form(struct app *app, struct form *f)
-{
-	if (!f)
-		return;
-	form_destroy(app->form);
-	app->form = f;
-	app->confirm_discard = false;
-	curs_set(1);
-	app->dirty = true;
-}
-
-static void close_form(struct app *app, bool clear_draft)
-{
-	if (clear_draft)
-		draft_clear();
-	form_destroy(app->form);
-	app->form = NULL;
-	app->confirm_discard = false;
-	curs_set(0);
-	app->dirty = true;
-}
-
-/* ---- painting ---- */
-
-static void paint_header(struct app *app)
-{
-	char left[256], right[160], clock[8];
-	time_t now = (time_t)dd_now();
-	struct tm tm;
-	localtime_r(&now, &tm);
-	strftime(clock, sizeof clock, "%H:%M", &tm);
-	/* READ-ONLY first: a narrow terminal cuts the end of this line. */
-	snprintf(left, sizeof left, "%s %s  %s %s", app->readonly ? _(" [READ-ONLY]") : "",
-		 app->cfg.office, _("officer:"), app->cfg.officer);
-	char overdue[48] = "";
-	if (app->overdue)
-		snprintf(overdue, sizeof overdue, "!%s %lld  ", _("OVERDUE"), (long long)app->overdue);
-	char sync[160];
-	sync_bg_words(app->sync, app->zh, sync, sizeof sync);
-	/* the sync words give way first on a narrow screen (the error last) */
-	int room = app->cols / 2 - 8;
-	if (text_width(sync) > room) {
-		int used;
-		size_t n = text_fit(sync, room > 1 ? room - 1 : 0, &used);
-		snprintf(sync + n, sizeof sync - n, "%s", room > 1 ? "…" : "");
-	}
-	snprintf(right, sizeof right, "%s%s %lld  %s %lld  %s  %s ", overdue, _("open"),
-		 (long long)json_integer_value(json_object_get(json_object_get(app->stats, "incidents"), "open")),
-		 _("alerts"), (long long)app->alerts, sync, clock);
-	int rw = text_width(right);
-	put_cell(stdscr, 0, 0, left, app->cols - rw, false, theme_attr(R_HEADER));
-	put_cell(stdscr, 0, app->cols - rw, right, rw, false, theme_attr(R_HEADER));
-}
-
-static void paint_tabs(struct app *app)
-{
-	move(1, 0);
-	int x = 0;
-	for (int i = 0; i < NPANES && x < app->cols; i++) {
-		char tab[64];
-		snprintf(tab, sizeof tab, " %d %s ", i, _(pane_types[i]->name));
-		int tw = text_width(tab);
-		bool active = i == app->active;
-		/* The active tab is marked in text too: meaning never by colour alone. */
-		if (active)
-			snprintf(tab, sizeof tab, "[%d %s]", i, _(pane_types[i]->name));
-		x += put_text(stdscr, 1, x, tab, app->cols - x,
-			      theme_attr(active ? R_TAB_ACTIVE : R_TAB));
-		(void)tw;
-	}
-	put_cell(stdscr, 1, x, "", app->cols - x, false, theme_attr(R_TAB));
-}
-
-/* The key-hint line: from the key table for what the pane answers to. */
-static void paint_hints(struct app *app)
-{
-	int y = app->rows - 1;
-	if (app->prompting) {
-		/* A message ("not found") shares the line, on the right. */
-		int mw = app->message[0] ? text_width(app->message) + 2 : 0;
-		if (mw > app->cols / 2)
-			mw = app->cols / 2;
-		char p[2] = {app->prompt_kind, 0};
-		put_cell(stdscr, y, 0, p, 1, false, theme_attr(R_NORMAL));
-		int cx = edit_draw(&app->prompt, stdscr, y, 1, app->cols - 1 - mw, theme_attr(R_NORMAL));
-		if (mw)
-			put_cell(stdscr, y, app->cols - mw, app->message, mw, true,
-				 theme_attr(app->message_error ? R_ERROR : R_HINT));
-		move(y, cx);
-		return;
-	}
-	if (app->message[0]) {
-		put_cell(stdscr, y, 0, app->message, app->cols, false,
-			 theme_attr(app->message_error ? R_ERROR : R_HINT));
-		return;
-	}
-	struct strbuf sb;
-	sb_init(&sb);
-	if (app->form) {
-		sb_printf(&sb, " %s", _("Tab/↓ next field  Enter pick/next  ^S save  Esc cancel"));
-	} else if (app->view) {
-		sb_printf(&sb, " %s", _("j/k PgDn/PgUp scroll  h/l left/right  : command  Esc close"));
-	} else {
-		const enum action *acts = app->panes[app->active].type->actions;
-		for (; acts && *acts != ACT_NONE; acts++) {
-			char keys[64];
-			keymap_keys(&app->keys, *acts, keys, sizeof keys);
-			char *sp = strchr(keys, ' ');
-			if (sp)
-				*sp = '\0'; /* the first key is enough here */
-			if (*keys && action_table[*acts].hint)
-				sb_printf(&sb, " %s %s ", keys, _(action_table[*acts].hint));
-		}
-		char k[64];
-		sb_printf(&sb, " %s %s  %s %s", keymap_keys(&app->keys, ACT_HELP, k, sizeof k),
-			  _("help"), "q", _("quit"));
-	}
-	put_cell(stdscr, y, 0, sb.buf, app->cols, false, theme_attr(R_HINT));
-	sb_finish(&sb);
-}
-
-/* Does pane type pt answer to a (its own actions, list moves for list
- * panes, and the global ones)? */
-static bool answers(const struct pane_type *pt, enum action a)
-{
-	static const enum action global[] = {ACT_QUIT, ACT_HELP, ACT_NEXT_PANE, ACT_PREV_PANE,
-		ACT_PANE_0, ACT_PANE_1, ACT_PANE_2, ACT_PANE_3, ACT_PANE_4, ACT_COMMAND, ACT_REDRAW,
-		ACT_HISTORY};
-	static const enum action moves[] = {ACT_DOWN, ACT_UP, ACT_PAGE_DOWN, ACT_PAGE_UP, ACT_TOP,
-		ACT_BOTTOM, ACT_BACK, ACT_NEXT_MATCH, ACT_PREV_MATCH};
-	for (size_t i = 0; i < ARRAY_LEN(global); i++)
-		if (global[i] == a)
-			return true;
-	for (size_t i = 0; pt->list && i < ARRAY_LEN(moves); i++)
-		if (moves[i] == a)
-			return true;
-	for (const enum action *p = pt->actions; p && *p != ACT_NONE; p++)
-		if (*p == a)
-			return true;
-	return false;
-}
-
-static void paint_help(struct app *app, WINDOW *w, int h, int width)
-{
-	werase(w);
-	struct strbuf sb;
-	sb_init(&sb);
-	const struct pane_type *pt = app->panes[app->active].type;
-	sb_printf(&sb, "# %s — %s\n", _("Keys"), _(pt->name));
-	for (int a = 1; a < ACT_COUNT; a++) {
-		char keys[64];
-		if (!answers(pt, (enum action)a))
-			continue;
-		keymap_keys(&app->keys, (enum action)a, keys, sizeof keys);
-		if (*keys)
-			sb_printf(&sb, "%s\t%s  (%s)\n", keys, _(action_table[a].help), action_table[a].name);
-	}
-	sb_printf(&sb, "\n# %s\n", _("Commands (:)"));
-	cmdline_help(app, &sb);
-	int line = 0, row = 0;
-	for (const char *s = sb.buf; *s && row < h; line++) {
-		const char *nl = strchr(s, '\n');
-		char *one = xstrndup(s, (size_t)(nl - s));
-		s = nl + 1;
-		if (line >= app->help_scroll) {
-			char *tab = strchr(one, '\t');
-			if (tab) {
-				*tab = '\0';
-				put_cell(w, row, 1, one, 18, false, theme_attr(R_TITLE));
-				put_text(w, row, 21, tab + 1, width - 22, theme_attr(R_NORMAL));
-			} else {
-				put_text(w, row, 1, one, width - 2, theme_attr(R_TITLE));
-			}
-			row++;
-		}
-		free(one);
-	}
-	sb_finish(&sb);
-}
-
-void app_open_view(struct app *app, char *text)
-{
-	free(app->view);
-	app->view = text;
-	app->view_scroll = 0;
-	app->view_hscroll = 0;
-	app->dirty = true;
-}
-
-static void paint_view(struct app *app, WINDOW *w, int h, int width)
-{
-	werase(w);
-	int line = 0, row = 0;
-	for (const char *s = app->view; s && *s && row < h; line++) {
-		const char *nl = strchr(s, '\n');
-		size_t len = nl ? (size_t)(nl - s) : strlen(s);
-		if (line >= app->view_scroll) {
-			/* wide tables scroll sideways: skip hscroll cells */
-			char *one = xstrndup(s, len);
-			int used;
-			size_t skip = text_fit(one, app->view_hscroll, &used);
-			put_text(w, row++, 1, one + skip, width - 2, theme_attr(R_NORMAL));
-			free(one);
-		}
-		s += len + (nl ? 1 : 0);
-	}
-}
-
-static void paint(struct app *app)
-{
-	app->dirty = false;
-	if (app->too_small) {
-		erase();
-		char msg[160];
-		snprintf(msg, sizeof msg, _("terminal too small: %dx%d, needs at least 80x24"),
-			 app->cols, app->rows);
-		put_text(stdscr, app->rows / 2, 0, msg, app->cols, theme_attr(R_ERROR));
-		wnoutrefresh(stdscr);
-		doupdate();
-		return;
-	}
-	int h = app->rows - 3;
-	paint_header(app);
-	paint_tabs(app);
-	werase(app->win);
-	if (app->help) {
-		paint_help(app, app->win, h, app->cols);
-	} else if (app->view && !app->form) {
-		paint_view(app, app->win, h, app->cols);
-	} else if (app->form) {
-		form_draw(app->form, app->win, h, app->cols);
-		if (app->confirm_discard)
-			put_cell(app->win, h - 1, 0, _("Discard the changes? y/n"), app->cols, false,
-				 theme_attr(R_ERROR));
-	} else {
-		struct pane *p = &app->panes[app->active];
-		p->type->draw(app, p, app->win, h, app->cols);
-	}
-	paint_hints(app);
-	/* The window refreshed last places the cursor: the prompt's line, or
-	 * the focused form field. With no cursor shown, curses need not move
-	 * it after each update (bytes on every key over a slow link). */
-	bool cursor = app->prompting || app->form;
-	leaveok(stdscr, !cursor);
-	leaveok(app->win, !cursor);
-	if (app->prompting) {
-		wnoutrefresh(app->win);
-		wnoutrefresh(stdscr);
-	} else {
-		wnoutrefresh(stdscr);
-		wnoutrefresh(app->win);
-	}
-	doupdate();
-}
-
-static void layout(struct app *app)
-{
-	getmaxyx(stdscr, app->rows, app->cols);
-	app->too_small = app->rows < 24 || app->cols < 80;
-	if (app->win)
-		delwin(app->win);
-	app->win = newwin(app->rows > 3 ? app->rows - 3 : 1, app->cols, 2, 0);
-	keypad(app->win, TRUE);
-	idlok(app->win, TRUE);
-	clearok(stdscr, TRUE);
-	app->dirty = true;
-}
-
-/* ---- commands and keys ---- */
+/* ---- panes ---- */
 
 static struct pane *active(struct app *app)
 {
@@ -385,173 +118,6 @@ void app_switch_pane(struct app *app, int i)
 	app->dirty = true;
 }
 
-static void open_prompt(struct app *app, char kind)
-{
-	app->prompting = true;
-	app->prompt_kind = kind;
-	edit_set(&app->prompt, "");
-	curs_set(1);
-}
-
-static void prompt_key(struct app *app, int key, bool is_char)
-{
-	if (!is_char && key == '\t' && app->prompt_kind == ':') {
-		cmdline_complete(app);
-		return;
-	}
-	cmdline_complete_reset(app);
-	if (!is_char && key == 27) {
-		app->prompting = false;
-		curs_set(app->form ? 1 : 0);
-		return;
-	}
-	if (!is_char && (key == '\n' || key == '\r' || key == KEY_ENTER)) {
-		app->prompting = false;
-		curs_set(0);
-		char *t = edit_text(&app->prompt);
-		if (app->prompt_kind == ':')
-			app_command(app, t);
-		free(t);
-		return;
-	}
-	if (edit_key(&app->prompt, key, is_char) && app->prompt_kind == '/') {
-		/* incremental: each change finds the first match from the selection on */
-		char *t = edit_text(&app->prompt);
-		struct pane *p = active(app);
-		if (p->data && *t)
-			lpane_search(app, p, t, 1, true);
-		free(t);
-	}
-}
-
-static void handle_key(struct app *app, int key, bool is_char)
-{
-	bool had_message = app->message[0] != '\0';
-	app->message[0] = '\0';
-	app->dirty = true;
-	if (app->too_small) {
-		if (is_char && key == 'q')
-			app->running = false;
-		return;
-	}
-	if (!is_char && key == 12) { /* ^L */
-		clearok(curscr, TRUE);
-		return;
-	}
-	if (app->confirm_quit) {
-		app->confirm_quit = false;
-		if (is_char && (key == 'y' || key == 'Y')) {
-			draft_clear();
-			app->running = false;
-		}
-		return;
-	}
-	if (app->prompting) {
-		prompt_key(app, key, is_char);
-		return;
-	}
-	if (app->view && !app->form) {
-		enum action a = keymap_lookup(&app->keys, key);
-		if (a == ACT_DOWN)
-			app->view_scroll++;
-		else if (a == ACT_UP && app->view_scroll > 0)
-			app->view_scroll--;
-		else if (a == ACT_PAGE_DOWN)
-			app->view_scroll += 10;
-		else if (a == ACT_PAGE_UP)
-			app->view_scroll = app->view_scroll > 10 ? app->view_scroll - 10 : 0;
-		else if (a == ACT_RIGHT)
-			app->view_hscroll += 8;
-		else if (a == ACT_LEFT)
-			app->view_hscroll = app->view_hscroll > 8 ? app->view_hscroll - 8 : 0;
-		else if (a == ACT_BACK || a == ACT_QUIT) {
-			free(app->view);
-			app->view = NULL;
-		} else if (a == ACT_COMMAND)
-			open_prompt(app, ':');
-		return;
-	}
-	if (app->help) {
-		enum action a = keymap_lookup(&app->keys, key);
-		if (a == ACT_DOWN)
-			app->help_scroll++;
-		else if (a == ACT_UP && app->help_scroll > 0)
-			app->help_scroll--;
-		else if (a == ACT_BACK || a == ACT_HELP || a == ACT_QUIT)
-			app->help = false;
-		return;
-	}
-	if (app->form) {
-		if (app->confirm_discard) {
-			if (is_char && (key == 'y' || key == 'Y'))
-				close_form(app, true);
-			else
-				app->confirm_discard = false;
-			return;
-		}
-		if (!is_char && key == KEY_F(1)) {
-			app->help = true;
-			return;
-		}
-		int r = form_key(app, app->form, key, is_char);
-		if (r == 1) {
-			close_form(app, true);
-			struct form *next = app->next_form;
-			app->next_form = NULL;
-			app_open_form(app, next);
-		}
-		else if (r == -1 && app->form->dirty)
-			app->confirm_discard = true;
-		else if (r == -1)
-			close_form(app, true);
-		return;
-	}
-	enum action a = keymap_lookup(&app->keys, key);
-	if (is_char && key >= MAX_KEYS)
-		a = ACT_NONE;
-	struct pane *p = active(app);
-	if (a != ACT_NONE && p->type->action(app, p, a))
-		return;
-	switch (a) {
-	case ACT_QUIT:
-		app->running = false;
-		break;
-	case ACT_HELP:
-		app->help = true;
-		app->help_scroll = 0;
-		break;
-	case ACT_NEXT_PANE:
-		app_switch_pane(app, app->active + 1);
-		break;
-	case ACT_PREV_PANE:
-		app_switch_pane(app, app->active - 1);
-		break;
-	case ACT_PANE_0:
-	case ACT_PANE_1:
-	case ACT_PANE_2:
-	case ACT_PANE_3:
-	case ACT_PANE_4:
-		app_switch_pane(app, a - ACT_PANE_0);
-		break;
-	case ACT_SEARCH:
-		if (p->data)
-			open_prompt(app, '/');
-		break;
-	case ACT_COMMAND:
-		open_prompt(app, ':');
-		break;
-	case ACT_HISTORY:
-		app_view(app, "history", "");
-		break;
-	case ACT_BACK:
-		if (!had_message)
-			app->dirty = true;
-		break;
-	default:
-		break;
-	}
-}
-
 /* On SIGWINCH: tell curses the new size. resizeterm() queues a
  * KEY_RESIZE, which then only lays out again (calling resizeterm() for it
  * would queue another, for ever). */
@@ -561,7 +127,7 @@ static void resize(struct app *app)
 	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 && ws.ws_col > 0 &&
 	    is_term_resized(ws.ws_row, ws.ws_col))
 		resizeterm(ws.ws_row, ws.ws_col);
-	layout(app);
+	app_layout(app);
 }
 
 /* ---- start and loop ---- */
@@ -707,7 +273,7 @@ int tui_main(const char *db_path, const char *officer)
 		app_message(app, true, "%s", app->cfg.warning);
 	else if (app->readonly)
 		app_message(app, true, "%s", _("the database is read-only: nothing can be changed"));
-	layout(app);
+	app_layout(app);
 	for (int i = 0; i < NPANES; i++)
 		app->panes[i].type = pane_types[i];
 	app->panes[0].type->init(app, &app->panes[0]);
@@ -745,7 +311,7 @@ int tui_main(const char *db_path, const char *officer)
 	app->running = true;
 	while (app->running) {
 		if (app->dirty)
-			paint(app);
+			app_paint(app);
 		/* Wake for the next minute (clock) and each second (other writers). */
 		int64_t now = dd_now_ms();
 		int timeout = 1000 - (int)(now - last_check);
@@ -771,7 +337,7 @@ int tui_main(const char *db_path, const char *officer)
 					app->running = false;
 					code = 128 + sig;
 				} else if (sig == SIGINT) {
-					handle_key(app, 'q', true);
+					app_key(app, 'q', true);
 				}
 			}
 		}
@@ -786,9 +352,9 @@ int tui_main(const char *db_path, const char *officer)
 			int rc;
 			while (app->running && (rc = get_wch(&wc)) != ERR) {
 				if (rc == KEY_CODE_YES && wc == KEY_RESIZE)
-					layout(app);
+					app_layout(app);
 				else
-					handle_key(app, (int)wc, rc == OK && wc >= 0x20 && wc != 0x7F);
+					app_key(app, (int)wc, rc == OK && wc >= 0x20 && wc != 0x7F);
 			}
 		}
 		now = dd_now_ms();

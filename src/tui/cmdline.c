@@ -283,7 +283,7 @@ struct console_cmd {
 static bool con_quit(struct app *app, int argc, char **argv)
 {
 	if (app->form && app->form->dirty) {
-		app->confirm_quit = true;
+		app_set_mode(app, MODE_CONFIRM_QUIT);
 		app_message(app, true, "%s", _("Unsaved form: quit anyway? y/n"));
 	} else {
 		app->running = false;

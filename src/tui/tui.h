@@ -232,6 +232,22 @@ extern const struct pane_type pane_overview, pane_incidents, pane_hazards, pane_
 
 /* ---- the app ---- */
 #define NPANES 5
+/* What takes the keys (input.c). The first three are the base: the pane's
+ * list, a text view over it, an open form. The others are overlays over a
+ * base, which they return to when they close (struct app's mode_under). */
+enum mode {
+	MODE_LIST,            /* the active pane */
+	MODE_VIEW,            /* app->view over the pane */
+	MODE_FORM,            /* app->form (a view may be open under it) */
+	MODE_HELP,            /* the key help, over the list or a form */
+	MODE_PROMPT,          /* the '/' or ':' line, over the list or a view */
+	MODE_CONFIRM_DISCARD, /* "discard changes?" over a form */
+	MODE_CONFIRM_QUIT,    /* "quit anyway?" after ':q' */
+};
+static inline bool mode_is_overlay(enum mode m)
+{
+	return m >= MODE_HELP;
+}
 struct app {
 	struct store *st;
 	const char *db_path;
@@ -243,15 +259,13 @@ struct app {
 	WINDOW *win;          /* the pane area */
 	int rows, cols;
 	bool zh;              /* Chinese interface */
-	bool too_small;
+	bool too_small;       /* below 80x24: only a notice, only 'q' */
 	bool running;
-	bool help;            /* help overlay open */
+	enum mode mode;       /* what takes the keys; changed by app_set_mode() */
+	enum mode mode_under; /* the base an overlay returns to */
 	int help_scroll;
 	struct form *form;    /* open form, or NULL */
-	bool confirm_discard; /* "discard changes?" asked */
-	bool confirm_quit;
 	/* one-line prompt at the bottom ('/' search, ':' command) */
-	bool prompting;
 	char prompt_kind;     /* '/' or ':' */
 	struct edit prompt;
 	char message[300];    /* shown in the hint line until the next key */
@@ -288,6 +302,16 @@ void app_changed(struct app *app);
 void app_open_view(struct app *app, char *text);
 /* Goes to pane i (0-4). */
 void app_switch_pane(struct app *app, int i);
+/* The one place the mode changes (input.c): an overlay remembers the base
+ * it opens over, a base mode ends any overlay; the cursor shows in the
+ * prompt and in a form. */
+void app_set_mode(struct app *app, enum mode m);
+/* One key (is_char: a character, else a curses key code). */
+void app_key(struct app *app, int key, bool is_char);
+/* Paints what is dirty (paint.c), one update of the terminal. */
+void app_paint(struct app *app);
+/* Takes the terminal's size again and makes the pane window. */
+void app_layout(struct app *app);
 
 /* ---- the ':' line (cmdline.c): the verb table, the console's own
  * commands and shortcuts, the forms a verb without options opens ---- */

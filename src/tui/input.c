@@ -1,0 +1,239 @@
+/* The keys: one mode (enum mode in tui.h) says what takes them. The base
+ * modes are the pane's list, a text view and a form; the help, the prompt
+ * and the two questions are overlays that go back to the base they came
+ * over. app_set_mode() is the only place the mode changes. */
+#include <stdlib.h>
+
+#include "lpane.h"
+#include "tui.h"
+
+void app_set_mode(struct app *app, enum mode m)
+{
+	if (!mode_is_overlay(m))
+		app->mode_under = m; /* a new base ends any overlay */
+	else if (!mode_is_overlay(app->mode))
+		app->mode_under = app->mode;
+	app->mode = m;
+	/* curses does nothing when the cursor is already so */
+	curs_set(m == MODE_PROMPT || app->mode_under == MODE_FORM);
+	app->dirty = true;
+}
+
+/* Back to the base under an overlay. */
+static void overlay_close(struct app *app)
+{
+	app_set_mode(app, app->mode_under);
+}
+
+void app_open_form(struct app *app, struct form *f)
+{
+	if (!f)
+		return;
+	form_destroy(app->form);
+	app->form = f;
+	app_set_mode(app, MODE_FORM);
+}
+
+static void close_form(struct app *app, bool clear_draft)
+{
+	if (clear_draft)
+		draft_clear();
+	form_destroy(app->form);
+	app->form = NULL;
+	/* a view opened before the form is there again */
+	app_set_mode(app, app->view ? MODE_VIEW : MODE_LIST);
+}
+
+void app_open_view(struct app *app, char *text)
+{
+	free(app->view);
+	app->view = text;
+	app->view_scroll = 0;
+	app->view_hscroll = 0;
+	if (!app->form)
+		app_set_mode(app, MODE_VIEW);
+	app->dirty = true;
+}
+
+static void open_prompt(struct app *app, char kind)
+{
+	app->prompt_kind = kind;
+	edit_set(&app->prompt, "");
+	app_set_mode(app, MODE_PROMPT);
+}
+
+static void prompt_key(struct app *app, int key, bool is_char)
+{
+	if (!is_char && key == '\t' && app->prompt_kind == ':') {
+		cmdline_complete(app);
+		return;
+	}
+	cmdline_complete_reset(app);
+	if (!is_char && key == 27) {
+		overlay_close(app);
+		return;
+	}
+	if (!is_char && (key == '\n' || key == '\r' || key == KEY_ENTER)) {
+		overlay_close(app); /* before the command: it may open a form or a view */
+		char *t = edit_text(&app->prompt);
+		if (app->prompt_kind == ':')
+			app_command(app, t);
+		free(t);
+		return;
+	}
+	if (edit_key(&app->prompt, key, is_char) && app->prompt_kind == '/') {
+		/* incremental: each change finds the first match from the selection on */
+		char *t = edit_text(&app->prompt);
+		struct pane *p = &app->panes[app->active];
+		if (p->data && *t)
+			lpane_search(app, p, t, 1, true);
+		free(t);
+	}
+}
+
+static void view_key(struct app *app, int key)
+{
+	enum action a = keymap_lookup(&app->keys, key);
+	if (a == ACT_DOWN)
+		app->view_scroll++;
+	else if (a == ACT_UP && app->view_scroll > 0)
+		app->view_scroll--;
+	else if (a == ACT_PAGE_DOWN)
+		app->view_scroll += 10;
+	else if (a == ACT_PAGE_UP)
+		app->view_scroll = app->view_scroll > 10 ? app->view_scroll - 10 : 0;
+	else if (a == ACT_RIGHT)
+		app->view_hscroll += 8;
+	else if (a == ACT_LEFT)
+		app->view_hscroll = app->view_hscroll > 8 ? app->view_hscroll - 8 : 0;
+	else if (a == ACT_BACK || a == ACT_QUIT) {
+		free(app->view);
+		app->view = NULL;
+		app_set_mode(app, MODE_LIST);
+	} else if (a == ACT_COMMAND)
+		open_prompt(app, ':');
+}
+
+static void help_key(struct app *app, int key)
+{
+	enum action a = keymap_lookup(&app->keys, key);
+	if (a == ACT_DOWN)
+		app->help_scroll++;
+	else if (a == ACT_UP && app->help_scroll > 0)
+		app->help_scroll--;
+	else if (a == ACT_BACK || a == ACT_HELP || a == ACT_QUIT)
+		overlay_close(app);
+}
+
+static void form_mode_key(struct app *app, int key, bool is_char)
+{
+	if (!is_char && key == KEY_F(1)) {
+		app_set_mode(app, MODE_HELP);
+		return;
+	}
+	int r = form_key(app, app->form, key, is_char);
+	if (r == 1) {
+		close_form(app, true);
+		struct form *next = app->next_form;
+		app->next_form = NULL;
+		app_open_form(app, next);
+	} else if (r == -1 && app->form->dirty) {
+		app_set_mode(app, MODE_CONFIRM_DISCARD);
+	} else if (r == -1) {
+		close_form(app, true);
+	}
+}
+
+static void list_key(struct app *app, int key, bool is_char, bool had_message)
+{
+	enum action a = keymap_lookup(&app->keys, key);
+	if (is_char && key >= MAX_KEYS)
+		a = ACT_NONE;
+	struct pane *p = &app->panes[app->active];
+	if (a != ACT_NONE && p->type->action(app, p, a))
+		return;
+	switch (a) {
+	case ACT_QUIT:
+		app->running = false;
+		break;
+	case ACT_HELP:
+		app->help_scroll = 0;
+		app_set_mode(app, MODE_HELP);
+		break;
+	case ACT_NEXT_PANE:
+		app_switch_pane(app, app->active + 1);
+		break;
+	case ACT_PREV_PANE:
+		app_switch_pane(app, app->active - 1);
+		break;
+	case ACT_PANE_0:
+	case ACT_PANE_1:
+	case ACT_PANE_2:
+	case ACT_PANE_3:
+	case ACT_PANE_4:
+		app_switch_pane(app, a - ACT_PANE_0);
+		break;
+	case ACT_SEARCH:
+		if (p->data)
+			open_prompt(app, '/');
+		break;
+	case ACT_COMMAND:
+		open_prompt(app, ':');
+		break;
+	case ACT_HISTORY:
+		app_view(app, "history", "");
+		break;
+	case ACT_BACK:
+		if (!had_message)
+			app->dirty = true;
+		break;
+	default:
+		break;
+	}
+}
+
+void app_key(struct app *app, int key, bool is_char)
+{
+	bool had_message = app->message[0] != '\0';
+	app->message[0] = '\0';
+	app->dirty = true;
+	if (app->too_small) {
+		if (is_char && key == 'q')
+			app->running = false;
+		return;
+	}
+	if (!is_char && key == 12) { /* ^L */
+		clearok(curscr, TRUE);
+		return;
+	}
+	switch (app->mode) {
+	case MODE_CONFIRM_QUIT:
+		overlay_close(app);
+		if (is_char && (key == 'y' || key == 'Y')) {
+			draft_clear();
+			app->running = false;
+		}
+		break;
+	case MODE_CONFIRM_DISCARD:
+		if (is_char && (key == 'y' || key == 'Y'))
+			close_form(app, true);
+		else
+			overlay_close(app);
+		break;
+	case MODE_PROMPT:
+		prompt_key(app, key, is_char);
+		break;
+	case MODE_VIEW:
+		view_key(app, key);
+		break;
+	case MODE_HELP:
+		help_key(app, key);
+		break;
+	case MODE_FORM:
+		form_mode_key(app, key, is_char);
+		break;
+	case MODE_LIST:
+		list_key(app, key, is_char, had_message);
+		break;
+	}
+}

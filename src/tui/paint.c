@@ -1,0 +1,254 @@
+/* Painting: the header, the tabs, the pane area (the pane, a form, a view
+ * or the help, as the mode says) and the hint line; and the layout. Only
+ * the loop calls app_paint(), once per turn when something is dirty. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "dutydesk/dtime.h"
+#include "dutydesk/width.h"
+#include "sync_bg.h"
+#include "tui.h"
+
+/* The mode whose content fills the pane area and the hint line: the base
+ * under an overlay. */
+static enum mode base(const struct app *app)
+{
+	return mode_is_overlay(app->mode) ? app->mode_under : app->mode;
+}
+
+static void paint_header(struct app *app)
+{
+	char left[256], right[160], clock[8];
+	time_t now = (time_t)dd_now();
+	struct tm tm;
+	localtime_r(&now, &tm);
+	strftime(clock, sizeof clock, "%H:%M", &tm);
+	/* READ-ONLY first: a narrow terminal cuts the end of this line. */
+	snprintf(left, sizeof left, "%s %s  %s %s", app->readonly ? _(" [READ-ONLY]") : "",
+		 app->cfg.office, _("officer:"), app->cfg.officer);
+	char overdue[48] = "";
+	if (app->overdue)
+		snprintf(overdue, sizeof overdue, "!%s %lld  ", _("OVERDUE"), (long long)app->overdue);
+	char sync[160];
+	sync_bg_words(app->sync, app->zh, sync, sizeof sync);
+	/* the sync words give way first on a narrow screen (the error last) */
+	int room = app->cols / 2 - 8;
+	if (text_width(sync) > room) {
+		int used;
+		size_t n = text_fit(sync, room > 1 ? room - 1 : 0, &used);
+		snprintf(sync + n, sizeof sync - n, "%s", room > 1 ? "…" : "");
+	}
+	snprintf(right, sizeof right, "%s%s %lld  %s %lld  %s  %s ", overdue, _("open"),
+		 (long long)json_integer_value(json_object_get(json_object_get(app->stats, "incidents"), "open")),
+		 _("alerts"), (long long)app->alerts, sync, clock);
+	int rw = text_width(right);
+	put_cell(stdscr, 0, 0, left, app->cols - rw, false, theme_attr(R_HEADER));
+	put_cell(stdscr, 0, app->cols - rw, right, rw, false, theme_attr(R_HEADER));
+}
+
+static void paint_tabs(struct app *app)
+{
+	move(1, 0);
+	int x = 0;
+	for (int i = 0; i < NPANES && x < app->cols; i++) {
+		char tab[64];
+		snprintf(tab, sizeof tab, " %d %s ", i, _(app->panes[i].type->name));
+		int tw = text_width(tab);
+		bool active = i == app->active;
+		/* The active tab is marked in text too: meaning never by colour alone. */
+		if (active)
+			snprintf(tab, sizeof tab, "[%d %s]", i, _(app->panes[i].type->name));
+		x += put_text(stdscr, 1, x, tab, app->cols - x,
+			      theme_attr(active ? R_TAB_ACTIVE : R_TAB));
+		(void)tw;
+	}
+	put_cell(stdscr, 1, x, "", app->cols - x, false, theme_attr(R_TAB));
+}
+
+/* The key-hint line: from the key table for what the pane answers to. */
+static void paint_hints(struct app *app)
+{
+	int y = app->rows - 1;
+	if (app->mode == MODE_PROMPT) {
+		/* A message ("not found") shares the line, on the right. */
+		int mw = app->message[0] ? text_width(app->message) + 2 : 0;
+		if (mw > app->cols / 2)
+			mw = app->cols / 2;
+		char p[2] = {app->prompt_kind, 0};
+		put_cell(stdscr, y, 0, p, 1, false, theme_attr(R_NORMAL));
+		int cx = edit_draw(&app->prompt, stdscr, y, 1, app->cols - 1 - mw, theme_attr(R_NORMAL));
+		if (mw)
+			put_cell(stdscr, y, app->cols - mw, app->message, mw, true,
+				 theme_attr(app->message_error ? R_ERROR : R_HINT));
+		move(y, cx);
+		return;
+	}
+	if (app->message[0]) {
+		put_cell(stdscr, y, 0, app->message, app->cols, false,
+			 theme_attr(app->message_error ? R_ERROR : R_HINT));
+		return;
+	}
+	struct strbuf sb;
+	sb_init(&sb);
+	if (base(app) == MODE_FORM) {
+		sb_printf(&sb, " %s", _("Tab/↓ next field  Enter pick/next  ^S save  Esc cancel"));
+	} else if (base(app) == MODE_VIEW) {
+		sb_printf(&sb, " %s", _("j/k PgDn/PgUp scroll  h/l left/right  : command  Esc close"));
+	} else {
+		const enum action *acts = app->panes[app->active].type->actions;
+		for (; acts && *acts != ACT_NONE; acts++) {
+			char keys[64];
+			keymap_keys(&app->keys, *acts, keys, sizeof keys);
+			char *sp = strchr(keys, ' ');
+			if (sp)
+				*sp = '\0'; /* the first key is enough here */
+			if (*keys && action_table[*acts].hint)
+				sb_printf(&sb, " %s %s ", keys, _(action_table[*acts].hint));
+		}
+		char k[64];
+		sb_printf(&sb, " %s %s  %s %s", keymap_keys(&app->keys, ACT_HELP, k, sizeof k),
+			  _("help"), "q", _("quit"));
+	}
+	put_cell(stdscr, y, 0, sb.buf, app->cols, false, theme_attr(R_HINT));
+	sb_finish(&sb);
+}
+
+/* Does pane type pt answer to a (its own actions, list moves for list
+ * panes, and the global ones)? */
+static bool answers(const struct pane_type *pt, enum action a)
+{
+	static const enum action global[] = {ACT_QUIT, ACT_HELP, ACT_NEXT_PANE, ACT_PREV_PANE,
+		ACT_PANE_0, ACT_PANE_1, ACT_PANE_2, ACT_PANE_3, ACT_PANE_4, ACT_COMMAND, ACT_REDRAW,
+		ACT_HISTORY};
+	static const enum action moves[] = {ACT_DOWN, ACT_UP, ACT_PAGE_DOWN, ACT_PAGE_UP, ACT_TOP,
+		ACT_BOTTOM, ACT_BACK, ACT_NEXT_MATCH, ACT_PREV_MATCH};
+	for (size_t i = 0; i < ARRAY_LEN(global); i++)
+		if (global[i] == a)
+			return true;
+	for (size_t i = 0; pt->list && i < ARRAY_LEN(moves); i++)
+		if (moves[i] == a)
+			return true;
+	for (const enum action *p = pt->actions; p && *p != ACT_NONE; p++)
+		if (*p == a)
+			return true;
+	return false;
+}
+
+static void paint_help(struct app *app, WINDOW *w, int h, int width)
+{
+	werase(w);
+	struct strbuf sb;
+	sb_init(&sb);
+	const struct pane_type *pt = app->panes[app->active].type;
+	sb_printf(&sb, "# %s — %s\n", _("Keys"), _(pt->name));
+	for (int a = 1; a < ACT_COUNT; a++) {
+		char keys[64];
+		if (!answers(pt, (enum action)a))
+			continue;
+		keymap_keys(&app->keys, (enum action)a, keys, sizeof keys);
+		if (*keys)
+			sb_printf(&sb, "%s\t%s  (%s)\n", keys, _(action_table[a].help), action_table[a].name);
+	}
+	sb_printf(&sb, "\n# %s\n", _("Commands (:)"));
+	cmdline_help(app, &sb);
+	int line = 0, row = 0;
+	for (const char *s = sb.buf; *s && row < h; line++) {
+		const char *nl = strchr(s, '\n');
+		char *one = xstrndup(s, (size_t)(nl - s));
+		s = nl + 1;
+		if (line >= app->help_scroll) {
+			char *tab = strchr(one, '\t');
+			if (tab) {
+				*tab = '\0';
+				put_cell(w, row, 1, one, 18, false, theme_attr(R_TITLE));
+				put_text(w, row, 21, tab + 1, width - 22, theme_attr(R_NORMAL));
+			} else {
+				put_text(w, row, 1, one, width - 2, theme_attr(R_TITLE));
+			}
+			row++;
+		}
+		free(one);
+	}
+	sb_finish(&sb);
+}
+
+static void paint_view(struct app *app, WINDOW *w, int h, int width)
+{
+	werase(w);
+	int line = 0, row = 0;
+	for (const char *s = app->view; s && *s && row < h; line++) {
+		const char *nl = strchr(s, '\n');
+		size_t len = nl ? (size_t)(nl - s) : strlen(s);
+		if (line >= app->view_scroll) {
+			/* wide tables scroll sideways: skip hscroll cells */
+			char *one = xstrndup(s, len);
+			int used;
+			size_t skip = text_fit(one, app->view_hscroll, &used);
+			put_text(w, row++, 1, one + skip, width - 2, theme_attr(R_NORMAL));
+			free(one);
+		}
+		s += len + (nl ? 1 : 0);
+	}
+}
+
+void app_paint(struct app *app)
+{
+	app->dirty = false;
+	if (app->too_small) {
+		erase();
+		char msg[160];
+		snprintf(msg, sizeof msg, _("terminal too small: %dx%d, needs at least 80x24"),
+			 app->cols, app->rows);
+		put_text(stdscr, app->rows / 2, 0, msg, app->cols, theme_attr(R_ERROR));
+		wnoutrefresh(stdscr);
+		doupdate();
+		return;
+	}
+	int h = app->rows - 3;
+	paint_header(app);
+	paint_tabs(app);
+	werase(app->win);
+	if (app->mode == MODE_HELP) {
+		paint_help(app, app->win, h, app->cols);
+	} else if (base(app) == MODE_VIEW) {
+		paint_view(app, app->win, h, app->cols);
+	} else if (base(app) == MODE_FORM) {
+		form_draw(app->form, app->win, h, app->cols);
+		if (app->mode == MODE_CONFIRM_DISCARD)
+			put_cell(app->win, h - 1, 0, _("Discard the changes? y/n"), app->cols, false,
+				 theme_attr(R_ERROR));
+	} else {
+		struct pane *p = &app->panes[app->active];
+		p->type->draw(app, p, app->win, h, app->cols);
+	}
+	paint_hints(app);
+	/* The window refreshed last places the cursor: the prompt's line, or
+	 * the focused form field. With no cursor shown, curses need not move
+	 * it after each update (bytes on every key over a slow link). */
+	bool cursor = app->mode == MODE_PROMPT || base(app) == MODE_FORM;
+	leaveok(stdscr, !cursor);
+	leaveok(app->win, !cursor);
+	if (app->mode == MODE_PROMPT) {
+		wnoutrefresh(app->win);
+		wnoutrefresh(stdscr);
+	} else {
+		wnoutrefresh(stdscr);
+		wnoutrefresh(app->win);
+	}
+	doupdate();
+}
+
+void app_layout(struct app *app)
+{
+	getmaxyx(stdscr, app->rows, app->cols);
+	app->too_small = app->rows < 24 || app->cols < 80;
+	if (app->win)
+		delwin(app->win);
+	app->win = newwin(app->rows > 3 ? app->rows - 3 : 1, app->cols, 2, 0);
+	keypad(app->win, TRUE);
+	idlok(app->win, TRUE);
+	clearok(stdscr, TRUE);
+	app->dirty = true;
+}
