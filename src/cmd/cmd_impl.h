@@ -33,6 +33,9 @@ struct out_col {
 };
 /* An aligned table of rows by display width, or a JSON array with --json. */
 void out_table(struct cmd_ctx *c, json_t *rows, const struct out_col *cols, size_t ncols);
+/* A query's rows (taken) with their times and flags presented, as
+ * out_table; false when rows is NULL (the query failed, c->err set). */
+bool out_list(struct cmd_ctx *c, json_t *rows, const struct out_col *cols, size_t ncols);
 /* One record as "key: value" lines, or a JSON object with --json. */
 void out_record(struct cmd_ctx *c, json_t *obj, const struct out_col *cols, size_t ncols);
 /* Rows as CSV for spreadsheet programs: a UTF-8 BOM, the header (heads,

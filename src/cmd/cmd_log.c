@@ -63,16 +63,11 @@ static bool exec_log_list(struct cmd_ctx *c)
 	json_t *rows = q_duty_log(c->st, &f, &c->err);
 	json_decref(kind);
 	json_decref(since);
-	if (!rows)
-		return false;
-	q_present(rows);
 	static const struct out_col cols[] = {
 		{"at", "time", false, 16}, {"kind", "kind", false, 0},
 		{"township", "township", false, 8}, {"incident", "incident", false, 0},
 		{"author", "by", false, 8}, {"text", "text", false, 50}};
-	out_table(c, rows, cols, ARRAY_LEN(cols));
-	json_decref(rows);
-	return true;
+	return out_list(c, rows, cols, ARRAY_LEN(cols));
 }
 
 static const struct cmd_opt log_add_opts[] = {

@@ -10,24 +10,13 @@
 
 /* ---- lists ---- */
 
-/* A list with its times and flags presented; rows taken. */
-static bool list(struct cmd_ctx *c, json_t *rows, const struct out_col *cols, size_t n)
-{
-	if (!rows)
-		return false;
-	q_present(rows);
-	out_table(c, rows, cols, n);
-	json_decref(rows);
-	return true;
-}
-
 static bool exec_depots(struct cmd_ctx *c)
 {
 	static const struct out_col cols[] = {
 		{"code", "code", false, 0}, {"name", "name", false, 24}, {"level", "level", false, 0},
 		{"township", "township", false, 8}, {"keeper", "keeper", false, 8},
 		{"phone", "phone", false, 0}, {"address", "address", false, 30}};
-	return list(c, q_depots(c->st, &c->err), cols, ARRAY_LEN(cols));
+	return out_list(c, q_depots(c->st, &c->err), cols, ARRAY_LEN(cols));
 }
 
 static bool exec_items(struct cmd_ctx *c)
@@ -47,7 +36,7 @@ static bool exec_items(struct cmd_ctx *c)
 		{"code", "code", false, 0}, {"name", "name", false, 16}, {"category", "category", false, 0},
 		{"unit", "unit", false, 0}, {"min_stock", "min", true, 0},
 		{"shelf_life_days", "shelf life (days)", true, 0}};
-	return list(c, q_items(c->st, cat, &c->err), cols, ARRAY_LEN(cols));
+	return out_list(c, q_items(c->st, cat, &c->err), cols, ARRAY_LEN(cols));
 }
 
 static bool township_opt(struct cmd_ctx *c, char code[16], const char **out)
@@ -89,8 +78,8 @@ static bool exec_teams(struct cmd_ctx *c)
 		}
 		type = v->id;
 	}
-	return list(c, q_teams(c->st, type, tc, cmd_opt(c, "available") != NULL, &c->err),
-		    team_cols, ARRAY_LEN(team_cols));
+	return out_list(c, q_teams(c->st, type, tc, cmd_opt(c, "available") != NULL, &c->err),
+			team_cols, ARRAY_LEN(team_cols));
 }
 
 static bool exec_experts(struct cmd_ctx *c)
@@ -99,8 +88,8 @@ static bool exec_experts(struct cmd_ctx *c)
 	const char *tc;
 	if (!township_opt(c, town, &tc))
 		return false;
-	return list(c, q_experts(c->st, cmd_opt(c, "field"), tc, &c->err), expert_cols,
-		    ARRAY_LEN(expert_cols));
+	return out_list(c, q_experts(c->st, cmd_opt(c, "field"), tc, &c->err), expert_cols,
+			ARRAY_LEN(expert_cols));
 }
 
 /* who can I call for a landslide in 桑壁镇 */

@@ -75,17 +75,12 @@ static bool exec_show_shift(struct cmd_ctx *c)
 static bool exec_list_shifts(struct cmd_ctx *c)
 {
 	json_t *rows = q_shifts(c->st, 0, &c->err);
-	if (!rows)
-		return false;
-	q_present(rows);
 	static const struct out_col cols[] = {
 		{"started_at", "started", false, 16}, {"ended_at", "ended", false, 16},
 		{"officers", "officers", false, 16}, {"leader", "leader", false, 10},
 		{"handed_to", "handed to", false, 10}, {"acked_at", "acknowledged", false, 16},
 		{"id", "id", false, 0}};
-	out_table(c, rows, cols, ARRAY_LEN(cols));
-	json_decref(rows);
-	return true;
+	return out_list(c, rows, cols, ARRAY_LEN(cols));
 }
 
 static const struct cmd_opt start_opts[] = {

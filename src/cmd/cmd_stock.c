@@ -36,17 +36,6 @@ static bool qty_opt(struct cmd_ctx *c, long long min, int64_t *out)
 	return true;
 }
 
-/* A list with its times and flags presented; rows taken. */
-static bool list(struct cmd_ctx *c, json_t *rows, const struct out_col *cols, size_t n)
-{
-	if (!rows)
-		return false;
-	q_present(rows);
-	out_table(c, rows, cols, n);
-	json_decref(rows);
-	return true;
-}
-
 static bool exec_list(struct cmd_ctx *c)
 {
 	char depot[ID_TEXT], item[ID_TEXT];
@@ -172,7 +161,7 @@ static bool exec_card(struct cmd_ctx *c)
 		{"qty_in", "in", true, 0}, {"qty_out", "out", true, 0}, {"balance", "balance", true, 0},
 		{"batch", "batch", false, 0}, {"expiry", "expiry", false, 0},
 		{"incident", "incident", false, 0}, {"reason", "reason", false, 20}};
-	return list(c, rows, cols, ARRAY_LEN(cols));
+	return out_list(c, rows, cols, ARRAY_LEN(cols));
 }
 
 static bool exec_alerts(struct cmd_ctx *c)
@@ -187,7 +176,7 @@ static bool exec_alerts(struct cmd_ctx *c)
 		{"alert", "alert", false, 0}, {"depot_code", "depot", false, 0},
 		{"item_code", "item", false, 0}, {"item", "name", false, 12},
 		{"qty", "qty", true, 0}, {"min_stock", "min", true, 0}, {"expiry", "expiry", false, 0}};
-	return list(c, q_stock_alerts(c->st, (int)days, 0, &c->err), cols, ARRAY_LEN(cols));
+	return out_list(c, q_stock_alerts(c->st, (int)days, 0, &c->err), cols, ARRAY_LEN(cols));
 }
 
 static const struct cmd_opt list_opts[] = {

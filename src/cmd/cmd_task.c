@@ -19,14 +19,11 @@ static bool exec_task_list(struct cmd_ctx *c)
 				    json_boolean(json_is_integer(due) && json_integer_value(due) < now &&
 						 json_is_null(json_object_get(r, "done_at"))));
 	}
-	q_present(rows);
 	static const struct out_col cols[] = {
 		{"due_at", "due", false, 16}, {"overdue", "overdue", false, 0},
 		{"title", "task", false, 30}, {"owner", "owner", false, 10},
 		{"done_at", "done", false, 16}, {"id", "id", false, 0}};
-	out_table(c, rows, cols, ARRAY_LEN(cols));
-	json_decref(rows);
-	return true;
+	return out_list(c, rows, cols, ARRAY_LEN(cols));
 }
 
 static bool exec_task_done(struct cmd_ctx *c)

@@ -102,6 +102,16 @@ void out_table(struct cmd_ctx *c, json_t *rows, const struct out_col *cols, size
 	free(w);
 }
 
+bool out_list(struct cmd_ctx *c, json_t *rows, const struct out_col *cols, size_t ncols)
+{
+	if (!rows)
+		return false;
+	q_present(rows);
+	out_table(c, rows, cols, ncols);
+	json_decref(rows);
+	return true;
+}
+
 void out_record(struct cmd_ctx *c, json_t *obj, const struct out_col *cols, size_t ncols)
 {
 	if (c->json) {

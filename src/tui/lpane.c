@@ -14,15 +14,20 @@ static struct lpane *LP(struct pane *p)
 	return p->data;
 }
 
+void detail_text(struct strbuf *out, const char *label, const char *text)
+{
+	if (text && *text)
+		sb_printf(out, "%s\t%s\n", _(label), text);
+}
+
 void detail_line(struct strbuf *out, const char *label, json_t *v)
 {
-	if (!v || json_is_null(v) || (json_is_string(v) && !*json_string_value(v)))
-		return;
 	char buf[64];
-	const char *t = buf;
-	if (json_is_string(v))
-		t = json_string_value(v);
-	else if (json_is_integer(v))
+	if (json_is_string(v)) {
+		detail_text(out, label, json_string_value(v));
+		return;
+	}
+	if (json_is_integer(v))
 		snprintf(buf, sizeof buf, "%lld", (long long)json_integer_value(v));
 	else if (json_is_real(v))
 		snprintf(buf, sizeof buf, "%.10g", json_real_value(v));
@@ -30,7 +35,15 @@ void detail_line(struct strbuf *out, const char *label, json_t *v)
 		snprintf(buf, sizeof buf, "%s", json_is_true(v) ? _("yes") : _("no"));
 	else
 		return;
-	sb_printf(out, "%s\t%s\n", _(label), t);
+	detail_text(out, label, buf);
+}
+
+const char *key_split(const char *key, char sep, char *head, size_t n)
+{
+	const char *at = key ? strchr(key, sep) : NULL;
+	if (at)
+		snprintf(head, n, "%.*s", (int)(at - key), key);
+	return at ? at + 1 : NULL;
 }
 
 static void apply_filter(struct app *app, struct lpane *lp)

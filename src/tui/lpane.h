@@ -86,5 +86,10 @@ bool lpane_export(struct app *app, struct pane *p, const char *path, long *rows,
 
 /* Appends a "label\tvalue" line when value is set. */
 void detail_line(struct strbuf *out, const char *label, json_t *v);
+/* The same for a text (a label, a formatted time) when set. */
+void detail_text(struct strbuf *out, const char *label, const char *text);
+/* A key of two parts, "HEAD<sep>TAIL": copies HEAD to head and returns
+ * TAIL (inside key), or NULL when key is NULL or has no sep. */
+const char *key_split(const char *key, char sep, char *head, size_t n);
 
 #endif

@@ -430,13 +430,9 @@ static bool detail(struct app *app, const char *key, struct strbuf *out)
 			: str_eq(keys[i][0], "danger") ? ENUM_DANGER
 			: str_eq(keys[i][0], "status") ? ENUM_HAZARD_STATUS : NULL;
 		if (str_eq(keys[i][0], "subtype") && json_is_string(v)) {
-			json_t *s = json_string(subtype_label(json_string_value(v)));
-			detail_line(out, keys[i][1], s);
-			json_decref(s);
+			detail_text(out, keys[i][1], subtype_label(json_string_value(v)));
 		} else if (ev && json_is_string(v)) {
-			json_t *s = json_string(app_label(app, ev, json_string_value(v)));
-			detail_line(out, keys[i][1], s);
-			json_decref(s);
+			detail_text(out, keys[i][1], app_label(app, ev, json_string_value(v)));
 		} else if (json_is_false(v) || (json_is_integer(v) && !json_integer_value(v))) {
 			continue;
 		} else {

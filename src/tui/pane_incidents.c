@@ -99,17 +99,13 @@ static bool detail(struct app *app, const char *key, struct strbuf *out)
 		    json_string_value(v)[10] == 'T') {
 			char t[20];
 			snprintf(t, sizeof t, "%.10s %.5s", json_string_value(v), json_string_value(v) + 11);
-			json_t *s = json_string(t);
-			detail_line(out, keys[i][1], s);
-			json_decref(s);
+			detail_text(out, keys[i][1], t);
 		} else if (str_eq(keys[i][0], "level") || str_eq(keys[i][0], "status") ||
 			   str_eq(keys[i][0], "channel")) {
 			const struct enum_value *ev = str_eq(keys[i][0], "level") ? ENUM_LEVEL
 				: str_eq(keys[i][0], "status") ? ENUM_INCIDENT_STATUS : ENUM_CHANNEL;
-			json_t *s = json_is_string(v) ? json_string(app_label(app, ev, json_string_value(v)))
-						      : NULL;
-			detail_line(out, keys[i][1], s);
-			json_decref(s);
+			if (json_is_string(v))
+				detail_text(out, keys[i][1], app_label(app, ev, json_string_value(v)));
 		} else if (json_is_integer(v) && json_integer_value(v) == 0 &&
 			   !str_eq(keys[i][0], "deaths")) {
 			continue; /* zero figures say nothing but deaths */

@@ -86,10 +86,9 @@ static bool detail(struct app *app, const char *key, struct strbuf *out)
 {
 	/* key: "<activation id> <item key>" */
 	char act[ID_TEXT];
-	const char *sp = strchr(key, ' ');
-	if (!sp)
+	const char *item_key = key_split(key, ' ', act, sizeof act);
+	if (!item_key)
 		return false;
-	snprintf(act, sizeof act, "%.*s", (int)(sp - key), key);
 	json_t *s = plan_status(app->st, act, dd_now(), NULL);
 	if (!s)
 		return false;
@@ -109,23 +108,20 @@ static bool detail(struct app *app, const char *key, struct strbuf *out)
 	size_t i;
 	json_t *it;
 	json_array_foreach(json_object_get(s, "items"), i, it) {
-		if (!str_eq(json_string_value(json_object_get(it, "item_key")), sp + 1))
+		if (!str_eq(json_string_value(json_object_get(it, "item_key")), item_key))
 			continue;
 		sb_printf(out, "\n# %s\n%s\n", json_string_value(json_object_get(it, "item_key")),
 			  json_string_value(json_object_get(it, "text")));
 		detail_line(out, N_("Unit"), json_object_get(it, "unit"));
-		json_t *st = json_string(state_label(json_string_value(json_object_get(it, "state"))));
-		detail_line(out, N_("State"), st);
-		json_decref(st);
+		detail_text(out, N_("State"), state_label(json_string_value(json_object_get(it, "state"))));
 		detail_line(out, N_("After"), json_object_get(it, "after_key"));
 		detail_line(out, N_("Reason"), json_object_get(it, "reason"));
 		detail_line(out, N_("Done by"), json_object_get(it, "done_by"));
 		if (json_is_integer(json_object_get(it, "done_at"))) {
 			char when[32];
-			json_t *w = json_string(dd_time_local(json_integer_value(json_object_get(it, "done_at")),
-							      when, sizeof when));
-			detail_line(out, N_("Done at"), w);
-			json_decref(w);
+			detail_text(out, N_("Done at"),
+				    dd_time_local(json_integer_value(json_object_get(it, "done_at")), when,
+						  sizeof when));
 		}
 	}
 	json_decref(s);
@@ -135,12 +131,11 @@ static bool detail(struct app *app, const char *key, struct strbuf *out)
 static bool tick(struct app *app, const char *key, const char *state, const char *reason)
 {
 	char act[ID_TEXT], item[96];
-	const char *sp = key ? strchr(key, ' ') : NULL;
-	if (!sp)
-		return false;
 	/* copies: the reload below frees the row the key lives in */
-	snprintf(act, sizeof act, "%.*s", (int)(sp - key), key);
-	snprintf(item, sizeof item, "%s", sp + 1);
+	const char *item_key = key_split(key, ' ', act, sizeof act);
+	if (!item_key)
+		return false;
+	snprintf(item, sizeof item, "%s", item_key);
 	struct err e;
 	if (!store_begin(app->st, &e) || !plan_check(app->st, act, item, state, reason, &e)) {
 		store_rollback(app->st);

@@ -32,11 +32,10 @@ static bool detail(struct app *app, const char *key, struct strbuf *out)
 {
 	/* key is "DEPOT/ITEM". */
 	char depot[64], item[64];
-	const char *slash = strchr(key, '/');
-	if (!slash)
+	const char *item_code = key_split(key, '/', depot, sizeof depot);
+	if (!item_code)
 		return false;
-	snprintf(depot, sizeof depot, "%.*s", (int)(slash - key), key);
-	snprintf(item, sizeof item, "%s", slash + 1);
+	snprintf(item, sizeof item, "%s", item_code);
 	char did[ID_TEXT], iid[ID_TEXT];
 	if (!q_ref(app->st, "depot", depot, did, NULL) || !q_ref(app->st, "item", item, iid, NULL))
 		return false;
@@ -97,12 +96,10 @@ static bool action(struct app *app, struct lpane *lp, enum action a, const char 
 	if (a != ACT_ADD && a != ACT_MOVE)
 		return false;
 	char depot[64] = "", item[64] = "";
-	const char *slash = key ? strchr(key, '/') : NULL;
-	if (slash) {
-		snprintf(depot, sizeof depot, "%.*s", (int)(slash - key), key);
-		snprintf(item, sizeof item, "%s", slash + 1);
-	}
-	app_open_form(app, form_stock_move(app, slash ? depot : NULL, slash ? item : NULL));
+	const char *item_code = key_split(key, '/', depot, sizeof depot);
+	if (item_code)
+		snprintf(item, sizeof item, "%s", item_code);
+	app_open_form(app, form_stock_move(app, item_code ? depot : NULL, item_code ? item : NULL));
 	return true;
 }
 
@@ -158,9 +155,7 @@ static bool team_detail(struct app *app, const char *key, struct strbuf *out)
 		if (!str_eq(json_string_value(json_object_get(r, "code")), key))
 			continue;
 		sb_printf(out, "# %s\n", json_string_value(json_object_get(r, "name")));
-		json_t *t = json_string(team_type_label(json_string_value(json_object_get(r, "type"))));
-		detail_line(out, N_("Type"), t);
-		json_decref(t);
+		detail_text(out, N_("Type"), team_type_label(json_string_value(json_object_get(r, "type"))));
 		detail_line(out, N_("Size"), json_object_get(r, "size"));
 		detail_line(out, N_("Leader"), json_object_get(r, "leader"));
 		detail_line(out, N_("Phone"), json_object_get(r, "phone"));
