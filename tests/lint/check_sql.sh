@@ -15,7 +15,7 @@
 # Files named in ROOT/tests/sql_allow.txt (one path a line, # comments)
 # are left out: statements waiting to move into the store, nothing else.
 set -euo pipefail
-root=${1:-$(cd "$(dirname "$0")/.." && pwd)}
+root=${1:-$(cd "$(dirname "$0")/../.." && pwd)}
 cd "$root"
 allow=tests/sql_allow.txt
 mapfile -t files < <(find src include -name '*.[ch]' -not -path 'src/store/*' | LC_ALL=C sort)

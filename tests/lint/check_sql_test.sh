@@ -1,5 +1,5 @@
 #!/bin/bash
-# lint-sql-self: tests/check_sql.sh on a made-up tree: it must name every
+# lint-sql-self: tests/lint/check_sql.sh on a made-up tree: it must name every
 # planted statement, fragment, private include and SQLite call by
 # file:line, pass words in messages and help, leave src/store/ and
 # allow-listed files alone, and pass a clean tree.
