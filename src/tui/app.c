@@ -88,6 +88,14 @@ static void reload_stats(struct app *app)
 			      json_integer_value(json_object_get(st, "expiring")) +
 			      json_integer_value(json_object_get(st, "expired"));
 	}
+	/* The header names who is on watch: the open shift's officers. */
+	char id[ID_TEXT] = "";
+	app->on_duty[0] = '\0';
+	json_t *sh = q_current_shift(app->st, id, &e) && id[0] ? q_shift(app->st, id, &e) : NULL;
+	const char *who = json_string_value(json_object_get(sh, "officers"));
+	if (who)
+		snprintf(app->on_duty, sizeof app->on_duty, "%s", who);
+	json_decref(sh);
 }
 
 void app_changed(struct app *app)

@@ -25,9 +25,6 @@ static void paint_header(struct app *app)
 	struct tm tm;
 	localtime_r(&now, &tm);
 	strftime(clock, sizeof clock, "%H:%M", &tm);
-	/* READ-ONLY first: a narrow terminal cuts the end of this line. */
-	snprintf(left, sizeof left, "%s %s  %s %s", app->readonly ? _(" [READ-ONLY]") : "",
-		 app->cfg.office, _("officer:"), app->cfg.officer);
 	char overdue[48] = "";
 	if (app->overdue)
 		snprintf(overdue, sizeof overdue, "!%s %lld  ", _("OVERDUE"), (long long)app->overdue);
@@ -44,6 +41,15 @@ static void paint_header(struct app *app)
 		 (long long)json_integer_value(json_object_get(json_object_get(app->stats, "incidents"), "open")),
 		 _("alerts"), (long long)app->alerts, sync, clock);
 	int rw = text_width(right);
+	/* READ-ONLY first: a narrow terminal cuts the end of this line. Who is
+	 * on watch matters more than the office's own name, which gives way
+	 * when both do not fit. */
+	const char *who = app->on_duty[0] ? app->on_duty : app->cfg.officer;
+	snprintf(left, sizeof left, "%s %s  %s %s", app->readonly ? _(" [READ-ONLY]") : "",
+		 app->cfg.office, _("officer:"), who);
+	if (text_width(left) > app->cols - rw)
+		snprintf(left, sizeof left, "%s %s %s", app->readonly ? _(" [READ-ONLY]") : "",
+			 _("officer:"), who);
 	put_cell(stdscr, 0, 0, left, app->cols - rw, false, theme_attr(R_HEADER));
 	put_cell(stdscr, 0, app->cols - rw, right, rw, false, theme_attr(R_HEADER));
 }

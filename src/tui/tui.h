@@ -272,7 +272,8 @@ struct app {
 	bool message_error;
 	bool readonly;
 	int64_t data_version;
-	int64_t alerts;       /* open incidents + stock alerts, for the header */
+	int64_t alerts;       /* stock alerts (below minimum, expiring, expired) */
+	char on_duty[128];    /* the open shift's officers; empty with no shift */
 	json_t *stats;        /* cached overview, reloaded on change */
 	int clock_minute;
 	bool dirty;           /* repaint needed */

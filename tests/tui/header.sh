@@ -1,0 +1,39 @@
+#!/bin/bash
+# The header line at 80x24: who is on watch (the open shift's officers, else
+# the configured name), in the console's own shifts and in another
+# process's.
+. "$(dirname "$0")/lib.sh"
+make_demo
+
+# ---- the officer: the open shift's, else the configured one ----
+start 80 24
+wait_for "sync"
+wait_for "officer: 测试员"
+keys :
+type_text 'shift start 王明'
+keys Enter
+wait_for "shift started"
+wait_for "officer: 王明"
+expect_screen_lacks "测试员"
+
+keys :
+type_text 'shift handover 李华'
+keys Enter
+wait_for "handed over"
+# between the handover and its acknowledgement no shift is open
+wait_for "officer: 测试员"
+keys Escape
+keys :
+type_text 'shift ack 李华'
+keys Enter
+wait_for "your shift has started"
+wait_for "officer: 李华"
+
+# another process hands over and the next officer takes over (a second
+# later: `shift ack` takes the latest handover by its time, in seconds)
+sleep 1.1
+dd shift handover --to 张强 >/dev/null || fail "shift handover from the CLI"
+wait_for "officer: 测试员"
+dd shift ack --name 张强 >/dev/null 2>"$TMP/ack.err" || fail "shift ack from the CLI: $(cat "$TMP/ack.err")"
+wait_for "officer: 张强"
+check_widths
