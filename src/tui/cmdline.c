@@ -464,7 +464,17 @@ static bool con_report(struct app *app, int argc, char **argv)
 static bool con_shift(struct app *app, int argc, char **argv)
 {
 	if (argc == 1) {
-		run_list(app, NULL, NULL, "report", "shift", NULL);
+		/* Before the first shift there is no record to show: say how to
+		 * start one rather than "shift 'last': no such shift". */
+		struct err e;
+		json_t *last = q_shift(app->st, "last", &e);
+		bool none = json_is_null(last);
+		json_decref(last);
+		if (none)
+			app_message(app, false, "%s",
+				    _("no shift has been started yet: start one with :shift start NAME"));
+		else
+			run_list(app, NULL, NULL, "report", "shift", NULL);
 		return true;
 	}
 	static const struct {

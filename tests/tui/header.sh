@@ -9,6 +9,13 @@ make_demo
 start 80 24
 wait_for "sync"
 wait_for "officer: 测试员"
+# ---- :shift before any shift: says so, and how to start one ----
+keys :
+type_text 'shift'
+keys Enter
+wait_for "no shift has been started yet"
+wait_for ":shift start NAME"
+expect_screen_lacks "no such shift"
 keys :
 type_text 'shift start 王明'
 keys Enter
@@ -36,4 +43,17 @@ dd shift handover --to 张强 >/dev/null || fail "shift handover from the CLI"
 wait_for "officer: 测试员"
 dd shift ack --name 张强 >/dev/null 2>"$TMP/ack.err" || fail "shift ack from the CLI: $(cat "$TMP/ack.err")"
 wait_for "officer: 张强"
+check_widths
+
+# ---- in Chinese ----
+DB=$TMP/zh.db
+make_demo
+tm kill-session -t "$SESSION"
+start 80 24 LANGUAGE=zh_CN "DUTYDESK_LOCALEDIR=$(dirname "$DUTYDESK")/../locale"
+wait_for "值班员: 测试员"
+keys :
+type_text 'shift'
+keys Enter
+wait_for "尚未开始任何班次"
+wait_for ":shift start 姓名"
 check_widths
