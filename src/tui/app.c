@@ -73,6 +73,21 @@ static void check_deadlines(struct app *app)
 	app->overdue = n;
 }
 
+/* Warnings in force: received in the duty log, their `until` not passed.
+ * They lapse with the clock, so they are counted each minute too. */
+static void count_warnings(struct app *app)
+{
+	struct err e;
+	json_t *w = q_warnings_in_force(app->st, dd_now(), &e);
+	if (!w)
+		return;
+	int64_t n = (int64_t)json_array_size(w);
+	json_decref(w);
+	if (n != app->warnings)
+		app->dirty = true;
+	app->warnings = n;
+}
+
 static void reload_stats(struct app *app)
 {
 	struct err e;
@@ -96,6 +111,7 @@ static void reload_stats(struct app *app)
 	if (who)
 		snprintf(app->on_duty, sizeof app->on_duty, "%s", who);
 	json_decref(sh);
+	count_warnings(app);
 }
 
 void app_changed(struct app *app)
@@ -385,6 +401,7 @@ int tui_main(const char *db_path, const char *officer)
 				/* countdowns and overdue markers move on by themselves */
 				app->clock_minute = tm.tm_min;
 				check_deadlines(app);
+				count_warnings(app);
 				app->dirty = true;
 			}
 		}

@@ -25,9 +25,6 @@ static void paint_header(struct app *app)
 	struct tm tm;
 	localtime_r(&now, &tm);
 	strftime(clock, sizeof clock, "%H:%M", &tm);
-	char overdue[48] = "";
-	if (app->overdue)
-		snprintf(overdue, sizeof overdue, "!%s %lld  ", _("OVERDUE"), (long long)app->overdue);
 	char sync[160];
 	sync_bg_words(app->sync, app->zh, sync, sizeof sync);
 	/* the sync words give way first on a narrow screen (the error last) */
@@ -37,19 +34,37 @@ static void paint_header(struct app *app)
 		size_t n = text_fit(sync, room > 1 ? room - 1 : 0, &used);
 		snprintf(sync + n, sizeof sync - n, "%s", room > 1 ? "…" : "");
 	}
-	snprintf(right, sizeof right, "%s%s %lld  %s %lld  %s  %s ", overdue, _("open"),
-		 (long long)json_integer_value(json_object_get(json_object_get(app->stats, "incidents"), "open")),
-		 _("alerts"), (long long)app->alerts, sync, clock);
-	int rw = text_width(right);
-	/* READ-ONLY first: a narrow terminal cuts the end of this line. Who is
-	 * on watch matters more than the office's own name, which gives way
-	 * when both do not fit. */
+	const char *ro = app->readonly ? _(" [READ-ONLY]") : "";
 	const char *who = app->on_duty[0] ? app->on_duty : app->cfg.officer;
-	snprintf(left, sizeof left, "%s %s  %s %s", app->readonly ? _(" [READ-ONLY]") : "",
-		 app->cfg.office, _("officer:"), who);
-	if (text_width(left) > app->cols - rw)
-		snprintf(left, sizeof left, "%s %s %s", app->readonly ? _(" [READ-ONLY]") : "",
-			 _("officer:"), who);
+	snprintf(left, sizeof left, "%s %s %s", ro, _("officer:"), who);
+	int need = text_width(left);
+	/* Stock alerts are not weather warnings: each has its own word. The
+	 * figures are two blanks apart, or one when the line is short of room
+	 * for who is on watch. */
+	int rw = 0;
+	for (int gap = 2; gap >= 1; gap--) {
+		const char *g = gap == 2 ? "  " : " ";
+		char overdue[48] = "";
+		if (app->overdue)
+			snprintf(overdue, sizeof overdue, "!%s %lld%s", _("OVERDUE"),
+				 (long long)app->overdue, g);
+		snprintf(right, sizeof right, "%s%s %lld%s%s %lld%s%s %lld%s%s%s%s ", overdue,
+			 _("open"),
+			 (long long)json_integer_value(
+				 json_object_get(json_object_get(app->stats, "incidents"), "open")),
+			 g, _("stock alerts"), (long long)app->alerts, g, _("warnings"),
+			 (long long)app->warnings, g, sync, g, clock);
+		rw = text_width(right);
+		if (need + rw <= app->cols)
+			break;
+	}
+	/* READ-ONLY first: a narrow terminal cuts the end of this line. Who is
+	 * on watch matters more than the office's own name, which is shown
+	 * only when both fit. */
+	char full[256];
+	snprintf(full, sizeof full, "%s %s  %s %s", ro, app->cfg.office, _("officer:"), who);
+	if (text_width(full) <= app->cols - rw)
+		snprintf(left, sizeof left, "%s", full);
 	put_cell(stdscr, 0, 0, left, app->cols - rw, false, theme_attr(R_HEADER));
 	put_cell(stdscr, 0, app->cols - rw, right, rw, false, theme_attr(R_HEADER));
 }

@@ -274,6 +274,7 @@ struct app {
 	int64_t data_version;
 	int64_t alerts;       /* stock alerts (below minimum, expiring, expired) */
 	char on_duty[128];    /* the open shift's officers; empty with no shift */
+	int64_t warnings;     /* warnings in force (duty log, until not passed) */
 	json_t *stats;        /* cached overview, reloaded on change */
 	int clock_minute;
 	bool dirty;           /* repaint needed */

@@ -45,6 +45,20 @@ dd shift ack --name 张强 >/dev/null 2>"$TMP/ack.err" || fail "shift ack from t
 wait_for "officer: 张强"
 check_widths
 
+# ---- stock alerts and warnings in force, apart ----
+# The demo's eight stock alerts are not weather warnings; a warning counts
+# while its `until` has not passed.
+wait_for "stock alerts 8"
+wait_for "warnings 0"
+dd log add 县气象局暴雨黄色预警 --kind warning --colour yellow \
+	--until "$(date -d '+1 day' '+%Y-%m-%d %H:%M')" >/dev/null || fail "log add (in force)"
+dd log add 县气象局大风蓝色预警 --kind warning --colour blue \
+	--until "$(date -d '-1 day' '+%Y-%m-%d %H:%M')" >/dev/null || fail "log add (past)"
+wait_for "warnings 1"
+expect_screen_has "stock alerts 8"
+expect_screen_has "officer: 张强"
+check_widths
+
 # ---- in Chinese ----
 DB=$TMP/zh.db
 make_demo
@@ -56,4 +70,13 @@ type_text 'shift'
 keys Enter
 wait_for "尚未开始任何班次"
 wait_for ":shift start 姓名"
+wait_for "物资预警 8"
+wait_for "预警 0"
+keys :
+type_text 'shift start 欧阳明'
+keys Enter
+dd log add 暴雨橙色预警 --kind warning --colour orange \
+	--until "$(date -d '+2 hours' '+%Y-%m-%d %H:%M')" >/dev/null || fail "log add (zh)"
+wait_for " 预警 1"
+expect_screen_has "值班员: 欧阳明"
 check_widths
