@@ -36,9 +36,15 @@ keys Enter
 wait_for "your shift has started"
 wait_for "officer: 李华"
 
-# another process hands over and the next officer takes over (a second
-# later: `shift ack` takes the latest handover by its time, in seconds)
-sleep 1.1
+# another process hands over and the next officer takes over, in a later
+# second than the console's handover: `shift ack` takes the latest handover
+# by its time, which is kept in seconds
+t0=$(date +%s)
+deadline=$((SECONDS + 5))
+until [ "$(date +%s)" -gt "$t0" ]; do
+	[ "$SECONDS" -lt "$deadline" ] || fail "the clock did not move on within 5s"
+	sleep 0.05
+done
 dd shift handover --to 张强 >/dev/null || fail "shift handover from the CLI"
 wait_for "officer: 测试员"
 dd shift ack --name 张强 >/dev/null 2>"$TMP/ack.err" || fail "shift ack from the CLI: $(cat "$TMP/ack.err")"
