@@ -456,10 +456,12 @@ static void on_done(void *cls, struct MHD_Connection *c, void **con_cls,
 		json_object_set_new(line, "ended",
 				    json_string((unsigned)toe < ARRAY_LEN(why) ? why[toe] : "other"));
 	}
-	log_json(line);
 	sb_finish(&r->body);
 	free(r);
+	/* Done before the line is logged: whoever reads the line may count
+	 * on the request no longer being in flight (the stop logs that count). */
 	atomic_fetch_sub(&s->active, 1);
+	log_json(line);
 }
 
 /* ---- start and stop ---- */

@@ -142,11 +142,16 @@ start_hub 0
 BODY=$(jq -cn --arg epoch "$(curl -s "$HUB_URL/v1/health" | jq -r .hub_epoch)" \
 	--argjson schema "$(sqlite3 "$TMP/sangbi.db" "PRAGMA user_version")" \
 	'{proto: 1, schema: $schema, node: "sangbi", hub_epoch: $epoch, ops: []}')
-python3 - "$HUB_PORT" "$HUB_PID" "$(cat "$TMP/sangbi.token")" "$BODY" >"$OUT" 2>"$ERR" <<PY
-import os, signal, socket, sys
+python3 - "$HUB_PORT" "$HUB_PID" "$(cat "$TMP/sangbi.token")" "$BODY" "$TMP/hub.start" >"$OUT" 2>"$ERR" <<PY
+import os, signal, socket, sys, time
 sys.path.insert(0, "$TMP")
 from rawhttp import *
 port, pid, token, body = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4].encode()
+log = sys.argv[5]
+
+def pulls_logged():
+    with open(log) as f:
+        return sum('"path":"/v1/pull' in line for line in f)
 auth = "Authorization: Bearer %s\r\n" % token
 a = socket.create_connection(("127.0.0.1", port))
 # the head only, asking for 100 Continue: the hub sends it once its
@@ -162,7 +167,14 @@ while b"\r\n\r\n" not in interim:
     interim += chunk
 print("a in flight:", interim.decode().split("\r\n")[0])
 b = socket.create_connection(("127.0.0.1", port))
-print("b first:", get(b, "/v1/health", auth)[0])
+before = pulls_logged()
+print("b first:", get(b, "/v1/pull?since=0", auth)[0])
+# b's answer can reach us before the hub has finished with the request: the
+# stop must find only a in flight, so wait until the hub has logged b's
+end = time.monotonic() + 30
+while pulls_logged() == before and time.monotonic() < end:
+    time.sleep(0.01)
+print("b logged:", pulls_logged() > before)
 os.kill(pid, signal.SIGTERM)
 # the hub is stopping once it takes no new connection
 print("new connections refused:", refusing(port))
@@ -175,6 +187,7 @@ print("a closes:", "connection: close" in head.lower())
 PY
 expect_out_has "a in flight: HTTP/1.1 100 Continue"
 expect_out_has "b first: HTTP/1.1 200"
+expect_out_has "b logged: True"
 expect_out_has "new connections refused: True"
 expect_out_has 'b after TERM: HTTP/1.1 503'
 expect_out_has '"error":"stopping"'
