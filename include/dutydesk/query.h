@@ -182,6 +182,9 @@ json_t *q_duplicates(struct store *st, const char *type, const char *township,
 		     const char *phone, int64_t at, int window, struct err *e);
 /* Times as local ISO strings, flags as booleans (what every q_ list does). */
 void q_present(json_t *rows_or_row);
+/* The one field key of object o, when it is an integer time, as local ISO
+ * 8601 text (in place): for times whose names q_present does not know. */
+void q_present_time(json_t *o, const char *key);
 json_t *q_present_all(json_t *rows); /* the same for an array; returns it */
 
 /* ---- resources ---- */

@@ -191,14 +191,8 @@ static bool show_status(struct cmd_ctx *c, const char *handle, bool report)
 	q_present(items);
 	size_t i;
 	json_t *it;
-	json_array_foreach(items, i, it) {
-		json_t *due = json_object_get(it, "due");
-		if (json_is_integer(due)) {
-			char buf[40];
-			dd_time_iso(json_integer_value(due), buf, sizeof buf);
-			json_object_set_new(it, "due", json_string(buf));
-		}
-	}
+	json_array_foreach(items, i, it)
+		q_present_time(it, "due");
 	q_present(s);
 	if (c->json) {
 		out_json(c, s);

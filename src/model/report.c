@@ -192,12 +192,7 @@ static void due_iso(json_t *rows)
 	size_t i;
 	json_t *row;
 	json_array_foreach(rows, i, row) {
-		json_t *v = json_object_get(row, "next_due");
-		if (json_is_integer(v)) {
-			char buf[40];
-			dd_time_iso(json_integer_value(v), buf, sizeof buf);
-			json_object_set_new(row, "next_due", json_string(buf));
-		}
+		q_present_time(row, "next_due");
 		const char *w = json_string_value(json_object_get(row, "next_due_what"));
 		const char *l = json_string_value(json_object_get(row, "level"));
 		json_object_set_new(row, "due_label", json_string(enum_label(what, w, true)));

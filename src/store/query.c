@@ -7,6 +7,16 @@
 #include "dutydesk/dtime.h"
 #include "dutydesk/query.h"
 
+void q_present_time(json_t *o, const char *key)
+{
+	json_t *v = json_object_get(o, key);
+	if (!json_is_integer(v))
+		return;
+	char buf[40];
+	dd_time_iso(json_integer_value(v), buf, sizeof buf);
+	json_object_set_new(o, key, json_string(buf));
+}
+
 /* Integer times to local ISO strings and 0/1 flags to booleans, in place. */
 static void present(json_t *o)
 {
@@ -20,9 +30,7 @@ static void present(json_t *o)
 		size_t n = strlen(k);
 		if (json_is_integer(v) && (strcmp(k, "at") == 0 || strcmp(k, "valid_until") == 0 ||
 					   (n > 3 && strcmp(k + n - 3, "_at") == 0))) {
-			char buf[40];
-			dd_time_iso(json_integer_value(v), buf, sizeof buf);
-			json_object_set_new(o, k, json_string(buf));
+			q_present_time(o, k);
 			continue;
 		}
 		for (size_t i = 0; i < ARRAY_LEN(flags); i++)
