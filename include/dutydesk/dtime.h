@@ -16,6 +16,20 @@ int64_t dd_now_ms(void);  /* milliseconds, UTC */
  * Without a zone the time is local. Impossible dates and times are refused
  * with a message that says what is wrong. */
 bool dd_time_parse(const char *s, int64_t now, int64_t *out, struct err *e);
+
+/* How a time without a date (or without a year) is read. */
+enum dd_when {
+	DD_TODAY, /* "23:50" today, "12-04" this year, "4日" this month */
+	DD_PAST,  /* the most recent such time; and a time in the future (beyond
+		   * ten minutes of clock skew) is refused, with the time read */
+};
+/* As dd_time_parse, and also the forms officers type: "8:00", "23：50"
+ * (full-width colon), "昨天 23:50", "前天 08:00", "今天 08:00", "明天 08:00",
+ * "12-04 23:50", "12/4 23:50", "12月4日 23:50", "4日23:50" (日 or 号). */
+bool dd_time_parse_when(const char *s, int64_t now, enum dd_when when, int64_t *out,
+			struct err *e);
+/* The accepted forms, for hints and messages ("23:50, 昨天 23:50, ..."). */
+const char *dd_time_forms(void);
 /* Parses a calendar date "YYYY-MM-DD" and writes it normalised to out[11]. */
 bool dd_date_parse(const char *s, char out[11], struct err *e);
 

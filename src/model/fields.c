@@ -30,6 +30,17 @@ static void relabel(struct err *e, const struct column *c)
 	snprintf(e->msg, sizeof e->msg, "%s: %s", c->input, rest);
 }
 
+/* A deadline or a validity may lie ahead ("18:00" today); any other time
+ * says when something happened: the most recent such time, never ahead. */
+static enum dd_when time_when(const struct column *c)
+{
+	static const char *const ahead[] = {"due_at", "valid_until", "valid_from"};
+	for (size_t i = 0; i < ARRAY_LEN(ahead); i++)
+		if (str_eq(c->name, ahead[i]))
+			return DD_TODAY;
+	return DD_PAST;
+}
+
 json_t *field_parse(struct store *st, const struct column *c, const char *text,
 		    const char *township_code, struct err *e)
 {
@@ -88,7 +99,7 @@ json_t *field_parse(struct store *st, const struct column *c, const char *text,
 	}
 	case CT_TIME: {
 		int64_t t;
-		if (dd_time_parse(s, dd_now(), &t, e))
+		if (dd_time_parse_when(s, dd_now(), time_when(c), &t, e))
 			v = json_integer(t);
 		else
 			err_prefix(e, "%s", label(c));

@@ -142,7 +142,8 @@ static void test_refusals(void **state)
 	assert_contains(m, "not a time");
 	parse_bad("2026-11-28 17", &e);
 	parse_bad("2026-11-28X17:30", &e);
-	parse_bad("1:30", &e);
+	parse_bad("1:3", &e);
+	parse_bad("123:30", &e);
 	parse_bad("2026-11-28T17:30+", &e);
 	parse_bad("2026-11-28T17:30+8", &e);
 	m = parse_bad("2026-11-28T17:30+15:00", &e);
@@ -276,6 +277,142 @@ static void test_now_env(void **state)
 	unsetenv("DUTYDESK_NOW");
 }
 
+
+/* ---- times as officers type them (dd_time_parse_when) ---- */
+
+/* The instant of a full local time (the parser checked above). */
+static int64_t at(const char *s)
+{
+	return parse_ok(s, 0);
+}
+
+/* s read as past at now is the time `want` ("YYYY-MM-DD HH:MM"). */
+static void past_is(const char *s, const char *now, const char *want)
+{
+	struct err e = {0};
+	int64_t t = -1;
+	if (!dd_time_parse_when(s, at(now), DD_PAST, &t, &e))
+		fail_msg("'%s' at %s refused: %s", s, now, e.msg);
+	char got[32];
+	dd_time_local(t, got, sizeof got);
+	if (strcmp(got, want) != 0)
+		fail_msg("'%s' at %s read as %s, not %s", s, now, got, want);
+}
+
+/* s is refused as past at now, with a message containing want. */
+static void past_bad(const char *s, const char *now, const char *want)
+{
+	struct err e = {0};
+	int64_t t = 12345;
+	if (dd_time_parse_when(s, at(now), DD_PAST, &t, &e)) {
+		char got[32];
+		fail_msg("'%s' at %s accepted as %s", s, now, dd_time_local(t, got, sizeof got));
+	}
+	assert_int_equal(t, 12345);
+	assert_contains(e.msg, want);
+}
+
+static void test_clock_is_most_recent_past(void **state)
+{
+	(void)state;
+	/* just after midnight, 23:50 is last night's */
+	past_is("23:50", "2026-12-07 00:10", "2026-12-06 23:50");
+	past_is("00:05", "2026-12-07 00:10", "2026-12-07 00:05");
+	past_is("00:10", "2026-12-07 00:10", "2026-12-07 00:10");
+	/* a few minutes ahead is a fast clock, not yesterday */
+	past_is("00:15", "2026-12-07 00:10", "2026-12-07 00:15");
+	past_is("00:30", "2026-12-07 00:10", "2026-12-06 00:30");
+	past_is("8:05", "2026-12-07 09:00", "2026-12-07 08:05");
+	past_is("23：50", "2026-12-07 00:10", "2026-12-06 23:50"); /* full-width colon */
+	/* across a month and a year */
+	past_is("23:50", "2026-12-01 00:10", "2026-11-30 23:50");
+	past_is("23:50", "2027-01-01 00:10", "2026-12-31 23:50");
+	past_is("23:59:30", "2027-01-01 00:10", "2026-12-31 23:59");
+}
+
+static void test_day_words(void **state)
+{
+	(void)state;
+	past_is("昨天 23:50", "2026-12-07 00:10", "2026-12-06 23:50");
+	past_is("昨天23:50", "2026-12-07 00:10", "2026-12-06 23:50");
+	past_is("前天 08:00", "2026-12-07 00:10", "2026-12-05 08:00");
+	past_is("今天 00:05", "2026-12-07 00:10", "2026-12-07 00:05");
+	past_is("昨天 22:00", "2027-01-01 00:10", "2026-12-31 22:00");
+	past_is("前天 22:00", "2026-03-01 00:10", "2026-02-27 22:00");
+	/* today's 08:00 has not come yet at 00:10 */
+	past_bad("今天 08:00", "2026-12-07 00:10", "2026-12-07 08:00 is in the future");
+	past_bad("明天 08:00", "2026-12-07 00:10", "2026-12-08 08:00 is in the future");
+}
+
+static void test_dates_without_year(void **state)
+{
+	(void)state;
+	past_is("12-04 23:50", "2026-12-07 00:10", "2026-12-04 23:50");
+	past_is("12/4 23:50", "2026-12-07 00:10", "2026-12-04 23:50");
+	past_is("12月4日 23:50", "2026-12-07 00:10", "2026-12-04 23:50");
+	past_is("12月4日23:50", "2026-12-07 00:10", "2026-12-04 23:50");
+	past_is("4日23:50", "2026-12-07 00:10", "2026-12-04 23:50");
+	past_is("4号 23:50", "2026-12-07 00:10", "2026-12-04 23:50");
+	past_is("2026-12-04 23:50", "2026-12-07 00:10", "2026-12-04 23:50");
+	/* New Year: December is last year's */
+	past_is("12-31 23:50", "2027-01-01 00:10", "2026-12-31 23:50");
+	past_is("12月31日 23:50", "2027-01-01 00:10", "2026-12-31 23:50");
+	past_is("31日 23:50", "2027-01-01 00:10", "2026-12-31 23:50");
+	past_is("01-01 00:05", "2027-01-01 00:10", "2027-01-01 00:05");
+	past_is("20日 10:00", "2026-12-07 00:10", "2026-11-20 10:00");
+	past_is("12-20 10:00", "2026-12-07 00:10", "2025-12-20 10:00");
+	/* the most recent 28th, 29th: February 2026 has 28 days */
+	past_is("28日 10:00", "2026-03-01 00:10", "2026-02-28 10:00");
+	past_bad("29日 10:00", "2026-03-01 00:10", "February 2026 has 28 days");
+	past_bad("31日 10:00", "2026-03-01 00:10", "February 2026 has 28 days");
+	past_bad("02-29 10:00", "2026-03-01 00:10", "February 2026 has 28 days");
+	past_is("02-29 10:00", "2024-03-01 00:10", "2024-02-29 10:00");
+	past_is("31日 10:00", "2026-11-30 12:00", "2026-10-31 10:00"); /* no 31 November */
+	past_bad("31日 10:00", "2026-12-30 12:00", "2026-12-31 10:00 is in the future");
+	/* a date just ahead is a slip, refused, not last year's */
+	past_bad("12-08 10:00", "2026-12-07 00:10", "2026-12-08 10:00 is in the future");
+	past_bad("8日 10:00", "2026-12-07 00:10", "2026-12-08 10:00 is in the future");
+	past_bad("2026-12-07 23:50", "2026-12-07 00:10", "2026-12-07 23:50 is in the future");
+}
+
+static void test_impossible_typed_times(void **state)
+{
+	(void)state;
+	past_bad("12-32 23:50", "2026-12-07 00:10", "no month has 32 days");
+	past_bad("32日 23:50", "2026-12-07 00:10", "no month has 32 days");
+	past_bad("02-30 10:00", "2026-12-07 00:10", "February has 29 days");
+	past_bad("13-01 10:00", "2026-12-07 00:10", "month must be 01-12");
+	past_bad("25:70", "2026-12-07 00:10", "hour must be 00-23");
+	past_bad("23:70", "2026-12-07 00:10", "minute must be 00-59");
+	past_bad("12-04 25:00", "2026-12-07 00:10", "hour must be 00-23");
+	past_bad("大前天 08:00", "2026-12-07 00:10", "not a time");
+	past_bad("昨天", "2026-12-07 00:10", "not a time");
+	past_bad("12-04", "2026-12-07 00:10", "not a time");
+	/* the message lists what is accepted */
+	past_bad("下午三点", "2026-12-07 00:10", "昨天 23:50");
+	past_bad("下午三点", "2026-12-07 00:10", "4日23:50");
+	past_bad("", "2026-12-07 00:10", "empty");
+}
+
+/* Without DD_PAST a date is this year's and this month's, as before. */
+static void test_today_reading(void **state)
+{
+	(void)state;
+	int64_t now = at("2026-12-07 00:10");
+	struct err e = {0};
+	int64_t t;
+	assert_true(dd_time_parse_when("23:50", now, DD_TODAY, &t, &e));
+	assert_int_equal(t, at("2026-12-07 23:50"));
+	assert_true(dd_time_parse_when("明天 08:00", now, DD_TODAY, &t, &e));
+	assert_int_equal(t, at("2026-12-08 08:00"));
+	assert_true(dd_time_parse_when("12-08 10:00", now, DD_TODAY, &t, &e));
+	assert_int_equal(t, at("2026-12-08 10:00"));
+	assert_true(dd_time_parse_when("8日 10:00", now, DD_TODAY, &t, &e));
+	assert_int_equal(t, at("2026-12-08 10:00"));
+	assert_false(dd_time_parse_when("02-29 10:00", now, DD_TODAY, &t, &e));
+	assert_contains(e.msg, "February");
+}
+
 int main(void)
 {
 	setenv("TZ", "Asia/Shanghai", 1);
@@ -292,6 +429,11 @@ int main(void)
 		cmocka_unit_test(test_date_parse),
 		cmocka_unit_test(test_format_round_trip),
 		cmocka_unit_test(test_now_env),
+		cmocka_unit_test(test_clock_is_most_recent_past),
+		cmocka_unit_test(test_day_words),
+		cmocka_unit_test(test_dates_without_year),
+		cmocka_unit_test(test_impossible_typed_times),
+		cmocka_unit_test(test_today_reading),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
