@@ -382,7 +382,8 @@ json_t *q_choices(struct store *st, const char *what, struct err *e)
 	} q[] = {
 		{"township", "SELECT code AS id, name AS label FROM division WHERE level = 'township'"
 			     " ORDER BY code"},
-		{"village", "SELECT v.code AS id, v.name || ' · ' || t.name AS label FROM division v"
+		{"village", "SELECT v.code AS id, v.name || ' · ' || t.name AS label,"
+			    " v.parent_code AS parent FROM division v"
 			    " JOIN division t ON t.code = v.parent_code"
 			    " WHERE v.level IN ('village','community') ORDER BY v.code"},
 		{"type", "SELECT id, name_zh || ' ' || id AS label FROM incident_type ORDER BY class, id"},
@@ -391,7 +392,8 @@ json_t *q_choices(struct store *st, const char *what, struct err *e)
 		{"item", "SELECT code AS id, name || ' ' || code || ' (' || unit || ')' AS label"
 			 " FROM item WHERE archived = 0 ORDER BY code"},
 		{"hazard", "SELECT code AS id, code || ' ' || name || coalesce(' · ' || monitor, '')"
-			   " AS label FROM hazard WHERE archived = 0 AND status = 'registered'"
+			   " AS label, township_code AS parent FROM hazard"
+			   " WHERE archived = 0 AND status = 'registered'"
 			   " ORDER BY code"},
 		{"open_incident", "SELECT number AS id, number || ' ' || title AS label FROM incident"
 				  " WHERE status = 'open' AND archived = 0 ORDER BY received_at DESC"

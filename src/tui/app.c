@@ -114,6 +114,12 @@ static void reload_stats(struct app *app)
 	count_warnings(app);
 }
 
+void app_select(struct app *app, const struct pane_type *t, const char *key)
+{
+	app->select_in = t;
+	snprintf(app->select_key, sizeof app->select_key, "%s", key);
+}
+
 void app_changed(struct app *app)
 {
 	reload_stats(app);

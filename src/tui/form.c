@@ -5,6 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "dutydesk/dtime.h"
 #include "dutydesk/width.h"
 #include "tui.h"
 
@@ -27,6 +28,7 @@ void form_destroy(struct form *f)
 		for (size_t c = 0; c < ff->nchoices; c++) {
 			free(ff->choices[c].id);
 			free(ff->choices[c].label);
+			free(ff->choices[c].parent);
 		}
 		free(ff->choices);
 		free(ff->value_id);
@@ -51,12 +53,19 @@ struct form_field *form_add(struct form *f, const char *name, const char *label,
 	return ff;
 }
 
-void form_choice(struct form_field *ff, const char *id, const char *label)
+void form_choice_under(struct form_field *ff, const char *id, const char *label,
+		       const char *parent)
 {
 	ff->choices = xrealloc(ff->choices, (ff->nchoices + 1) * sizeof *ff->choices);
 	ff->choices[ff->nchoices].id = xstrdup(id);
 	ff->choices[ff->nchoices].label = xstrdup(label);
+	ff->choices[ff->nchoices].parent = parent ? xstrdup(parent) : NULL;
 	ff->nchoices++;
+}
+
+void form_choice(struct form_field *ff, const char *id, const char *label)
+{
+	form_choice_under(ff, id, label, NULL);
 }
 
 struct form_field *form_field(struct form *f, const char *name)
@@ -74,6 +83,41 @@ static void choose(struct form_field *ff, const struct choice *c)
 	edit_set(&ff->ed, c ? c->label : "");
 }
 
+static const struct choice *chosen(const struct form_field *ff)
+{
+	for (size_t i = 0; ff->value_id && i < ff->nchoices; i++)
+		if (str_eq(ff->choices[i].id, ff->value_id))
+			return &ff->choices[i];
+	return NULL;
+}
+
+/* The chosen id of ff's parent field, or NULL when none is chosen. */
+static const char *parent_id(struct form *f, const struct form_field *ff)
+{
+	struct form_field *pf = ff->parent ? form_field(f, ff->parent) : NULL;
+	return pf ? pf->value_id : NULL;
+}
+
+/* Chooses c in ff and keeps the fields under it agreeing: a village
+ * chosen first fills in its township; another township clears a village
+ * (or hazard point) that is not in it. */
+static void choose_in(struct form *f, struct form_field *ff, const struct choice *c)
+{
+	choose(ff, c);
+	struct form_field *pf = ff->parent ? form_field(f, ff->parent) : NULL;
+	if (c && c->parent && pf && !pf->value_id)
+		for (size_t i = 0; i < pf->nchoices; i++)
+			if (str_eq(pf->choices[i].id, c->parent))
+				choose_in(f, pf, &pf->choices[i]);
+	for (int i = 0; i < f->nfields; i++) {
+		struct form_field *sub = &f->fields[i];
+		const struct choice *sc = chosen(sub);
+		if (sub->parent && str_eq(sub->parent, ff->name) && sc && sc->parent && c &&
+		    !str_eq(sc->parent, c->id))
+			choose(sub, NULL);
+	}
+}
+
 void form_set(struct form *f, const char *name, const char *value)
 {
 	struct form_field *ff = form_field(f, name);
@@ -82,7 +126,7 @@ void form_set(struct form *f, const char *name, const char *value)
 	if (ff->kind == F_CHOICE) {
 		for (size_t i = 0; i < ff->nchoices; i++)
 			if (str_eq(ff->choices[i].id, value) || str_eq(ff->choices[i].label, value)) {
-				choose(ff, &ff->choices[i]);
+				choose_in(f, ff, &ff->choices[i]);
 				return;
 			}
 		choose(ff, NULL);
@@ -112,13 +156,16 @@ static bool matches(const struct choice *c, const char *typed)
 	return !*typed || strstr(c->label, typed) || strstr(c->id, typed);
 }
 
-/* Indexes of the choices matching the picker text, at most max. */
+/* Indexes of the choices matching the picker text, at most max; under
+ * the parent field's choice when one is made. */
 static int picks(struct form *f, struct form_field *ff, int *out, int max)
 {
 	char *typed = edit_text(&f->pick);
+	const char *under = parent_id(f, ff);
 	int n = 0;
 	for (size_t i = 0; i < ff->nchoices && n < max; i++)
-		if (matches(&ff->choices[i], typed))
+		if (matches(&ff->choices[i], typed) &&
+		    (!under || !ff->choices[i].parent || str_eq(ff->choices[i].parent, under)))
 			out[n++] = (int)i;
 	free(typed);
 	return n;
@@ -165,34 +212,111 @@ static void changed(struct form *f)
 	draft_save(f);
 }
 
+/* Focus on field i, kept inside the form: Tab on the last field stays
+ * there (it never comes round to the first, where what is typed next
+ * would land in a pick list's filter). */
+static void focus_to(struct form *f, int i)
+{
+	f->focus = i < 0 ? 0 : i >= f->nfields ? f->nfields - 1 : i;
+}
+
+static void focus_first_bad(struct form *f)
+{
+	for (int i = 0; i < f->nfields; i++)
+		if (f->fields[i].msg[0]) {
+			f->focus = i;
+			return;
+		}
+}
+
+bool form_blame(struct form *f, const char *msg)
+{
+	const char *colon = strstr(msg, ": ");
+	if (!colon)
+		return false;
+	size_t n = (size_t)(colon - msg);
+	for (int i = 0; i < f->nfields; i++) {
+		struct form_field *ff = &f->fields[i];
+		if ((strlen(ff->name) == n && strncmp(ff->name, msg, n) == 0) ||
+		    (ff->column && strlen(ff->column) == n && strncmp(ff->column, msg, n) == 0)) {
+			snprintf(ff->msg, sizeof ff->msg, "%s", colon + 2);
+			utf8_trim_partial(ff->msg);
+			focus_first_bad(f);
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Leaves the pick list: takes the highlighted choice (when take and there
+ * is one), then goes to field `to`. */
+static void pick_done(struct form *f, struct form_field *ff, const int *idx, int n, bool take,
+		      int to)
+{
+	if (take && n > 0) {
+		choose_in(f, ff, &ff->choices[idx[f->pick_sel < n ? f->pick_sel : 0]]);
+		ff->msg[0] = '\0';
+		changed(f);
+	}
+	f->picking = false;
+	focus_to(f, to);
+}
+
+/* Keys in an open pick list: Up/Down (PgUp/PgDn) move the highlight,
+ * typing filters; Enter chooses and goes to the next field; Tab/BTab go
+ * to the next/previous field, taking the highlighted choice if one was
+ * filtered or moved to; Esc closes the list as it was. */
+static void pick_key(struct form *f, int key, bool is_char)
+{
+	struct form_field *ff = &f->fields[f->focus];
+	int idx[256], n = picks(f, ff, idx, 256);
+	bool aimed = f->pick.len > 0 || f->pick_sel > 0;
+	if (is_char) {
+		if (edit_key(&f->pick, key, true))
+			f->pick_sel = 0;
+		return;
+	}
+	switch (key) {
+	case 27:
+		f->picking = false;
+		break;
+	case KEY_DOWN:
+	case KEY_NPAGE:
+		f->pick_sel += key == KEY_DOWN ? 1 : 8;
+		if (f->pick_sel >= n)
+			f->pick_sel = n > 0 ? n - 1 : 0;
+		break;
+	case KEY_UP:
+	case KEY_PPAGE:
+		f->pick_sel -= key == KEY_UP ? 1 : 8;
+		if (f->pick_sel < 0)
+			f->pick_sel = 0;
+		break;
+	case '\n':
+	case '\r':
+	case KEY_ENTER:
+		if (n > 0)
+			pick_done(f, ff, idx, n, true, f->focus + 1);
+		break;
+	case '\t':
+	case KEY_BTAB:
+		pick_done(f, ff, idx, n, aimed, f->focus + (key == '\t' ? 1 : -1));
+		break;
+	default:
+		if (edit_key(&f->pick, key, false))
+			f->pick_sel = 0;
+		break;
+	}
+}
+
 int form_key(struct app *app, struct form *f, int key, bool is_char)
 {
 	struct form_field *ff = &f->fields[f->focus];
 	if (f->picking) {
-		int idx[256], n = picks(f, ff, idx, 256);
-		if (!is_char && (key == 27)) {
-			f->picking = false;
-		} else if (!is_char && (key == KEY_DOWN || key == '\t')) {
-			if (f->pick_sel + 1 < n)
-				f->pick_sel++;
-		} else if (!is_char && key == KEY_UP) {
-			if (f->pick_sel > 0)
-				f->pick_sel--;
-		} else if ((!is_char && (key == '\n' || key == '\r' || key == KEY_ENTER))) {
-			if (n > 0) {
-				choose(ff, &ff->choices[idx[f->pick_sel < n ? f->pick_sel : 0]]);
-				ff->msg[0] = '\0';
-				changed(f);
-				/* A village depends on the township: refresh its list. */
-				f->picking = false;
-				if (f->focus + 1 < f->nfields)
-					f->focus++;
-			}
-		} else if (edit_key(&f->pick, key, is_char)) {
-			f->pick_sel = 0;
-		}
+		pick_key(f, key, is_char);
 		return 0;
 	}
+	int page = f->shown > 2 ? f->shown - 1 : 1;
 	if (!is_char) {
 		switch (key) {
 		case 27:
@@ -201,11 +325,17 @@ int form_key(struct app *app, struct form *f, int key, bool is_char)
 			goto save;
 		case '\t':
 		case KEY_DOWN:
-			f->focus = (f->focus + 1) % f->nfields;
+			focus_to(f, f->focus + 1);
 			return 0;
 		case KEY_BTAB:
 		case KEY_UP:
-			f->focus = (f->focus + f->nfields - 1) % f->nfields;
+			focus_to(f, f->focus - 1);
+			return 0;
+		case KEY_NPAGE:
+			focus_to(f, f->focus + page);
+			return 0;
+		case KEY_PPAGE:
+			focus_to(f, f->focus - page);
 			return 0;
 		case '\n':
 		case '\r':
@@ -249,11 +379,100 @@ save:
 		return 0;
 	struct err e = {0};
 	if (!f->save(app, f, &e)) {
-		snprintf(f->status, sizeof f->status, "%s", e.msg);
+		/* The message beside the field it names, and the cursor there. */
+		bool named = form_blame(f, e.msg);
+		snprintf(f->status, sizeof f->status, "%s", named ? "" : e.msg);
+		focus_first_bad(f);
 		return 0;
 	}
 	draft_clear();
 	return 1;
+}
+
+/* Bytes of s for one row of width cells: up to the last blank that fits,
+ * else as much as fits (at least one character). */
+static size_t row_bytes(const char *s, int width)
+{
+	int used;
+	size_t n = text_fit(s, width, &used);
+	if (!s[n])
+		return n;
+	for (size_t k = n; k > 0; k--)
+		if (s[k] == ' ')
+			return k;
+	if (n == 0) {
+		uint32_t cp;
+		n = utf8_decode(s, &cp);
+	}
+	return n;
+}
+
+/* Draws s over at most max rows from y (draw false: only counts); the
+ * rows used. */
+static int text_rows(WINDOW *w, bool draw, int y, int x, const char *s, int width, int max,
+		     attr_t a)
+{
+	int rows = 0;
+	while (*s && rows < max && width > 0) {
+		size_t n = row_bytes(s, width);
+		if (draw) {
+			char *one = xstrndup(s, n);
+			put_text(w, y + rows, x, one, width, a);
+			free(one);
+		}
+		s += n;
+		while (*s == ' ')
+			s++;
+		rows++;
+	}
+	return rows;
+}
+
+/* The hint under the focused field: its own, or the times a time field
+ * takes. */
+static const char *field_hint(const struct form_field *ff, char *buf, size_t n)
+{
+	if (ff->hint)
+		return _(ff->hint);
+	if (ff->kind != F_TIME)
+		return NULL;
+	snprintf(buf, n, _("accepted: %s"), dd_time_forms());
+	return buf;
+}
+
+/* Where field i goes: its rows, and where its message goes (beside the
+ * value, else under it). */
+struct field_place {
+	int rows, msg_rows, hint_rows;
+	bool msg_beside;
+};
+
+static struct field_place place(struct form *f, int i, int vw)
+{
+	struct form_field *ff = &f->fields[i];
+	struct field_place pl = {1, 0, 0, true};
+	if (ff->msg[0]) {
+		char *v = edit_text(&ff->ed);
+		pl.msg_beside = text_width(v) + 3 + text_width(ff->msg) <= vw;
+		free(v);
+		if (!pl.msg_beside)
+			pl.msg_rows = text_rows(NULL, false, 0, 0, ff->msg, vw, 3, 0);
+	}
+	char hb[512];
+	const char *hint = i == f->focus && !f->picking ? field_hint(ff, hb, sizeof hb) : NULL;
+	if (hint)
+		pl.hint_rows = text_rows(NULL, false, 0, 0, hint, vw, 3, 0);
+	pl.rows += pl.msg_rows + pl.hint_rows;
+	return pl;
+}
+
+/* Rows fields from..to take. */
+static int rows_between(struct form *f, int from, int to, int vw)
+{
+	int r = 0;
+	for (int i = from; i <= to; i++)
+		r += place(f, i, vw).rows;
+	return r;
 }
 
 void form_draw(struct form *f, WINDOW *w, int h, int width)
@@ -272,22 +491,25 @@ void form_draw(struct form *f, WINDOW *w, int h, int width)
 	}
 	if (lw > width / 3)
 		lw = width / 3;
-	/* Scroll so the focused field is visible: two rows a field when it
-	 * carries a message, one otherwise. */
-	int first = 0, avail = h - 4;
-	if (f->focus >= avail)
-		first = f->focus - avail + 1;
-	int y = 2, curx = -1, cury = -1;
-	for (int i = first; i < f->nfields && y < h - 2; i++, y++) {
+	int vx = lw + 3, vw = width - vx - 1;
+	/* Rows 2 .. h-3 hold fields; row 1 says what is above, h-2 what is
+	 * below, h-1 is the status. The focused field stays in view. */
+	int avail = h - 4 > 1 ? h - 4 : 1;
+	if (f->top > f->focus)
+		f->top = f->focus;
+	while (f->top < f->focus && rows_between(f, f->top, f->focus, vw) > avail)
+		f->top++;
+	while (f->top > 0 && rows_between(f, f->top - 1, f->nfields - 1, vw) <= avail)
+		f->top--;
+	int y = 2, curx = -1, cury = -1, last = f->top - 1;
+	for (int i = f->top; i < f->nfields && y < 2 + avail; i++) {
 		struct form_field *ff = &f->fields[i];
+		struct field_place pl = place(f, i, vw);
 		char label[96];
 		snprintf(label, sizeof label, "%s%s", _(ff->label), ff->required ? "*" : "");
 		bool focus = i == f->focus;
 		put_cell(w, y, 1, label, lw, true, theme_attr(focus ? R_TITLE : R_NORMAL));
-		int vx = lw + 3, vw = width - vx - 1;
-		int msgw = ff->msg[0] ? text_width(ff->msg) + 2 : 0;
-		if (msgw > vw / 2)
-			msgw = vw / 2;
+		int msgw = pl.msg_beside && ff->msg[0] ? text_width(ff->msg) + 2 : 0;
 		int cx = edit_draw(&ff->ed, w, y, vx, vw - msgw,
 				   theme_attr(focus ? R_FOCUS : R_NORMAL));
 		if (ff->kind == F_CHOICE && focus && !f->picking)
@@ -296,6 +518,28 @@ void form_draw(struct form *f, WINDOW *w, int h, int width)
 			put_text(w, y, vx + vw - msgw + 1, ff->msg, msgw - 1, theme_attr(R_ERROR));
 		if (focus)
 			curx = cx, cury = y;
+		last = i;
+		int room = 2 + avail - y - 1;
+		y++;
+		if (pl.msg_rows)
+			y += text_rows(w, true, y, vx, ff->msg, vw, room, theme_attr(R_ERROR));
+		room = 2 + avail - y;
+		if (pl.hint_rows && room > 0) {
+			char hb[512];
+			y += text_rows(w, true, y, vx, field_hint(ff, hb, sizeof hb), vw, room,
+				       theme_attr(R_DIM));
+		}
+	}
+	f->shown = last - f->top + 1;
+	char more[96];
+	if (f->top > 0) {
+		snprintf(more, sizeof more, _("%s %d more above"), tui_unicode ? "↑" : "^", f->top);
+		put_text(w, 1, vx, more, vw, theme_attr(R_DIM));
+	}
+	if (last < f->nfields - 1) {
+		snprintf(more, sizeof more, _("%s %d more below"), tui_unicode ? "↓" : "v",
+			 f->nfields - 1 - last);
+		put_text(w, h - 2, vx, more, vw, theme_attr(R_DIM));
 	}
 	if (f->status[0])
 		put_text(w, h - 1, 1, f->status, width - 2, theme_attr(R_ERROR));

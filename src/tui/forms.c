@@ -10,16 +10,27 @@
 #include "dutydesk/plan.h"
 #include "tui.h"
 
-/* Adds the choices of q_choices(what) to ff. */
+/* Adds the choices of q_choices(what) to ff (each under its township,
+ * where it has one). */
 static void load_choices(struct app *app, struct form_field *ff, const char *what)
 {
 	json_t *rows = q_choices(app->st, what, NULL);
 	size_t i;
 	json_t *r;
 	json_array_foreach(rows, i, r)
-		form_choice(ff, json_string_value(json_object_get(r, "id")),
-			    json_string_value(json_object_get(r, "label")));
+		form_choice_under(ff, json_string_value(json_object_get(r, "id")),
+				  json_string_value(json_object_get(r, "label")),
+				  json_string_value(json_object_get(r, "parent")));
 	json_decref(rows);
+}
+
+/* A pick list of what (villages, hazard points) narrowed to the township
+ * chosen in the form's "township" field. */
+static struct form_field *in_township(struct app *app, struct form_field *ff, const char *what)
+{
+	ff->parent = "township";
+	load_choices(app, ff, what);
+	return ff;
 }
 
 /* Labels in the interface language; in Chinese the identifier follows, so
@@ -38,6 +49,9 @@ static void enum_choices(struct app *app, struct form_field *ff, const struct en
 static bool take(struct app *app, struct form *f, json_t *fields, const struct table *t,
 		 const char *name, const char *col, struct err *e)
 {
+	struct form_field *ff = form_field(f, name);
+	if (ff)
+		ff->column = col; /* the model's messages name it */
 	const char *text = form_value(f, name);
 	if (!*text)
 		return true;
@@ -46,8 +60,7 @@ static bool take(struct app *app, struct form *f, json_t *fields, const struct t
 	json_t *v = field_parse(app->st, table_column(t, col), copy, tc, e);
 	free(copy);
 	if (!v) {
-		struct form_field *ff = form_field(f, name);
-		if (ff)
+		if (ff && !form_blame(f, e->msg))
 			snprintf(ff->msg, sizeof ff->msg, "%s", e->msg);
 		return false;
 	}
@@ -89,6 +102,8 @@ static bool incident_new_tx(struct app *app, struct form *f, json_t *fields, str
 		app_message(app, true, _("saved %s — likely the same call as %s"), number, dup);
 	else if (ok)
 		app_message(app, false, "%s %s", _("saved"), number);
+	if (ok)
+		app_select(app, &pane_incidents, number);
 	return ok;
 }
 
@@ -117,7 +132,7 @@ static void incident_fields(struct app *app, struct form *f)
 	load_choices(app, form_add(f, "type", N_("Type"), F_CHOICE, true), "type");
 	enum_choices(app, form_add(f, "level", N_("Level"), F_CHOICE, false), ENUM_LEVEL);
 	load_choices(app, form_add(f, "township", N_("Township"), F_CHOICE, false), "township");
-	load_choices(app, form_add(f, "village", N_("Village"), F_CHOICE, false), "village");
+	in_township(app, form_add(f, "village", N_("Village"), F_CHOICE, false), "village");
 	form_add(f, "place", N_("Place"), F_TEXT, false);
 }
 
@@ -125,7 +140,7 @@ struct form *form_incident_new(struct app *app)
 {
 	struct form *f = form_create("incident", _("New incident (phone report)"));
 	incident_fields(app, f);
-	form_add(f, "at", N_("Occurred (17:30)"), F_TIME, false);
+	form_add(f, "at", N_("Occurred"), F_TIME, false);
 	enum_choices(app, form_add(f, "channel", N_("Received by"), F_CHOICE, false), ENUM_CHANNEL);
 	form_add(f, "reporter", N_("Reporter"), F_TEXT, false);
 	form_add(f, "phone", N_("Phone"), F_TEXT, false);
@@ -137,7 +152,7 @@ struct form *form_incident_new(struct app *app)
 							       : N_("Evacuated"),
 			 F_NUMBER, false);
 	form_add(f, "post", N_("Reporter's post"), F_TEXT, false);
-	load_choices(app, form_add(f, "hazard", N_("Hazard point"), F_CHOICE, false), "hazard");
+	in_township(app, form_add(f, "hazard", N_("Hazard point"), F_CHOICE, false), "hazard");
 	form_add(f, "cause", N_("Cause"), F_TEXT, false);
 	form_add(f, "measures", N_("Measures taken"), F_TEXT, false);
 	form_add(f, "trend", N_("Trend"), F_TEXT, false);
@@ -296,7 +311,7 @@ static struct form *hazard_form(struct app *app, const char *title, bool edit)
 	enum_choices(app, st, ENUM_MAJOR_SUBTYPE);
 	enum_choices(app, st, ENUM_FLOOD_SUBTYPE);
 	load_choices(app, form_add(f, "township", N_("Township"), F_CHOICE, false), "township");
-	load_choices(app, form_add(f, "village", N_("Village"), F_CHOICE, false), "village");
+	in_township(app, form_add(f, "village", N_("Village"), F_CHOICE, false), "village");
 	enum_choices(app, form_add(f, "scale", N_("Scale"), F_CHOICE, false), ENUM_SCALE);
 	form_add(f, "households", N_("Households threatened"), F_NUMBER, false);
 	form_add(f, "people", N_("People threatened"), F_NUMBER, false);

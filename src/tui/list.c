@@ -249,6 +249,44 @@ bool list_find(struct list *l, struct store *st, const char *text, int dir, bool
 	return err_set(e, ERR_FAIL, "not found: %s", l->search);
 }
 
+bool list_select(struct list *l, struct store *st, const char *col, const char *value,
+		 struct err *e)
+{
+	size_t i;
+	json_t *r;
+	json_array_foreach(l->rows, i, r)
+		if (str_eq(json_string_value(json_object_get(r, col)), value)) {
+			l->sel = (int)i;
+			return true;
+		}
+	/* The rows containing value, in the list's order, a page at a time;
+	 * the record is among the first unless value is a part of many. */
+	json_t *from = NULL;
+	for (int page = 0; page < 50; page++) {
+		json_t *hits = fetch(l, st, from, 1, 20, value, e);
+		json_decref(from);
+		from = NULL;
+		if (!hits)
+			return false;
+		json_array_foreach(hits, i, r)
+			if (str_eq(json_string_value(json_object_get(r, col)), value)) {
+				json_t *k = json_incref(key_of(r));
+				json_decref(hits);
+				bool ok = fill_from(l, st, k, e);
+				json_decref(k);
+				l->sel = 0;
+				return ok;
+			}
+		if (json_array_size(hits) < 20) {
+			json_decref(hits);
+			break;
+		}
+		from = json_incref(key_of(json_array_get(hits, json_array_size(hits) - 1)));
+		json_decref(hits);
+	}
+	return err_set(e, ERR_FAIL, "not in the list: %s", value);
+}
+
 void list_set_filter(struct list *l, struct list_cond *cond)
 {
 	q_list_cond_free(l->cond);

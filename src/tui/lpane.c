@@ -70,6 +70,18 @@ void lpane_refilter(struct app *app, struct pane *p)
 	apply_filter(app, LP(p));
 }
 
+/* Selects the record a save asked for (app_select), once. */
+static void select_saved(struct app *app, struct pane *p)
+{
+	struct lpane *lp = LP(p);
+	if (app->select_in != p->type || !app->select_key[0])
+		return;
+	struct err e;
+	list_select(&lp->list, app->st, lp->spec->key_col, app->select_key, &e);
+	app->select_in = NULL;
+	app->select_key[0] = '\0';
+}
+
 bool lpane_init(struct app *app, struct pane *p, const struct lpane_spec *spec)
 {
 	struct lpane *lp = xcalloc(1, sizeof *lp);
@@ -82,6 +94,7 @@ bool lpane_init(struct app *app, struct pane *p, const struct lpane_spec *spec)
 	lp->stale = true;
 	p->data = lp;
 	apply_filter(app, lp);
+	select_saved(app, p);
 	return true;
 }
 
@@ -152,6 +165,7 @@ void lpane_reload(struct app *app, struct pane *p)
 	lp->list.height = lp->list.height > 0 ? lp->list.height : 1;
 	if (!list_reload(&lp->list, app->st, false, &e))
 		app_message(app, true, "%s", e.msg);
+	select_saved(app, p);
 	if (lp->spec->changed)
 		lp->spec->changed(app, lp);
 	lp->stale = true;

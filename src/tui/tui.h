@@ -122,6 +122,10 @@ bool list_move(struct list *l, struct store *st, enum action a, struct err *e);
 /* The selected row (borrowed) or NULL. */
 json_t *list_selected(const struct list *l);
 /* First row matching text from the selection on (dir 1) or backwards. */
+/* Shows and selects the row whose column col is value (a saved record),
+ * wherever it is in the list; false when the list does not have it. */
+bool list_select(struct list *l, struct store *st, const char *col, const char *value,
+		 struct err *e);
 bool list_find(struct list *l, struct store *st, const char *text, int dir, bool include_sel,
 	       struct err *e);
 void list_draw(struct list *l, WINDOW *w, int y, int x, int height, int width, bool focus);
@@ -153,6 +157,7 @@ struct app;
 enum field_kind { F_TEXT, F_NUMBER, F_TIME, F_CHOICE };
 struct choice {
 	char *id, *label;
+	char *parent; /* the id it belongs under (a village's township), or NULL */
 };
 struct form_field {
 	const char *name;  /* key in the draft and in save() */
@@ -164,6 +169,11 @@ struct form_field {
 	size_t nchoices;
 	char *value_id;         /* F_CHOICE: the chosen id */
 	char msg[200];          /* inline validation message */
+	/* F_CHOICE: the field whose chosen id narrows the choices to those
+	 * under it (a village's township), or NULL */
+	const char *parent;
+	const char *column;     /* the column it is saved as (errors name it), or NULL */
+	const char *hint;       /* untranslated; shown under it while focused, or NULL */
 };
 struct form {
 	char kind[32];           /* "incident", "note", ... (draft kind) */
@@ -171,6 +181,8 @@ struct form {
 	char target[128];        /* record the form is about (number, code), or "" */
 	struct form_field *fields;
 	int nfields, focus;
+	int top;                 /* first field on screen (form_draw keeps focus in view) */
+	int shown;               /* fields form_draw last had room for (PgDn moves so far) */
 	bool dirty;
 	/* picker state of the focused choice field */
 	bool picking;
@@ -187,6 +199,14 @@ void form_destroy(struct form *f);
 struct form_field *form_add(struct form *f, const char *name, const char *label,
 			    enum field_kind kind, bool required);
 void form_choice(struct form_field *ff, const char *id, const char *label);
+/* A choice under parent (the id chosen in ff->parent), e.g. a village
+ * under its township: shown only when that is chosen or nothing is. */
+void form_choice_under(struct form_field *ff, const char *id, const char *label,
+		       const char *parent);
+/* Puts msg ("name: what is wrong", as the model words it, the name a field's
+ * name or column) beside that field, without the name, and focuses the
+ * first field with a message; false when msg names no field. */
+bool form_blame(struct form *f, const char *msg);
 /* Value of a field: text, or the chosen id; "" when empty. Borrowed until
  * the next call. */
 const char *form_value(struct form *f, const char *name);
@@ -290,6 +310,9 @@ struct app {
 	json_t *complete;
 	size_t complete_next, complete_from;
 	struct sync_bg *sync; /* background sync (sync_bg.c) */
+	/* the record a save made, selected by its pane's list when it reloads */
+	const struct pane_type *select_in;
+	char select_key[64];
 };
 /* The deadline rules the console uses (for list cells). */
 extern const struct deadline_rules *tui_rules;
@@ -298,6 +321,9 @@ void app_message(struct app *app, bool error, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* Opens f as the active form (the app owns it from now on). */
 void app_open_form(struct app *app, struct form *f);
+/* Asks the list of pane type t to select the record key (just saved) when
+ * it reloads, which app_changed() makes it do. */
+void app_select(struct app *app, const struct pane_type *t, const char *key);
 /* Marks every pane for reload after a local write. */
 void app_changed(struct app *app);
 /* Shows text over the pane, scrollable both ways; takes the string. */

@@ -2,7 +2,7 @@
 # Pane 1, the incident form: a Chinese title, the Type picker with
 # type-to-filter, the required-field message, Esc asking before it drops
 # typed text, and a saved incident seen by the CLI.
-# (Saving here is Enter on the last field; ^S is ctrl-s.sh.)
+# (Saving here is ^S or Enter on the last field; ctrl-s.sh: ^S reaches it.)
 . "$(dirname "$0")/lib.sh"
 make_demo
 TITLE='桑壁镇护国村滑坡测试'
@@ -24,8 +24,7 @@ expect_screen_lacks "Discard the changes?"
 keys a
 wait_for "New incident (phone report)"
 wait_for "Reporter"
-keys Up # from Title to the last field; Enter there saves
-keys Enter
+keys C-s
 wait_for_re "Title\\* .*required"
 wait_for_re "Type\\* .*required"
 expect_screen_has "New incident (phone report)"
@@ -57,8 +56,10 @@ wait_gone "Discard the changes? y/n"
 expect_screen_has "$TITLE"
 expect_screen_has "New incident (phone report)"
 
-# ---- save: Enter on the last field ----
-keys Up Up Up # Level -> Type -> Title -> Caller's account
+# ---- save: Enter on the last field (PgDn goes down a screenful) ----
+keys PgDn PgDn PgDn
+wait_gone "more below"
+wait_for "Caller's account"
 keys Enter
 wait_for_re "saved 永和-2026-[0-9]{4}"
 number=$(screen | grep -oE "saved 永和-2026-[0-9]{4}" | cut -d' ' -f2)

@@ -47,8 +47,7 @@ check_widths
 keys End
 type_text '续'
 wait_for_re "Title\\* +${TITLE}续"
-keys Up # Title -> the last field; Enter there saves
-keys Enter
+keys C-s
 wait_for_re "saved 永和-2026-[0-9]{4}"
 wait_gone "New incident (phone report)"
 expect_eq "$(dd incident list --json | jq -r --arg t "${TITLE}续" '.[] | select(.title == $t) | .type')" \

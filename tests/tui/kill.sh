@@ -44,7 +44,7 @@ wait_for "restored the unsaved form from"
 wait_for "New incident (phone report)"
 wait_for_re "Title\\* +${TITLE}尾 *\$"
 wait_for_re "Type\\* +崩塌 collapse"
-keys Up Enter # Title -> the last field; Enter there saves
+keys C-s
 wait_for_re "saved 永和-2026-[0-9]{4}"
 saved=$(dd incident list --json | jq -r --arg t "$TITLE" '.[] | select(.title | startswith($t)) | .title')
 expect_eq "$saved" "${TITLE}尾" "the title of the restored form, saved ($(od -An -c <<<"$saved" | tr -s ' ' | head -c 300))"
