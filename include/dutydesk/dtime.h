@@ -28,7 +28,8 @@ enum dd_when {
  * "12-04 23:50", "12/4 23:50", "12月4日 23:50", "4日23:50" (日 or 号). */
 bool dd_time_parse_when(const char *s, int64_t now, enum dd_when when, int64_t *out,
 			struct err *e);
-/* The accepted forms, for hints and messages ("23:50, 昨天 23:50, ..."). */
+/* The forms a person types, for hints ("23:50, 昨天 23:50, ..."; ISO 8601
+ * is accepted too). */
 const char *dd_time_forms(void);
 /* Parses a calendar date "YYYY-MM-DD" and writes it normalised to out[11]. */
 bool dd_date_parse(const char *s, char out[11], struct err *e);

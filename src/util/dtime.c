@@ -130,7 +130,7 @@ static bool local_to_utc(const char *s, int y, int mo, int d, int h, int mi, int
 
 #define TIME_FORMS                                                                      \
 	"23:50, 昨天 23:50, 前天 08:00, 今天 08:00, 12-04 23:50, 12月4日 23:50, "      \
-	"4日23:50, 2026-12-04 23:50 or 2026-12-04T23:50:00+08:00"
+	"4日23:50, 2026-12-04 23:50"
 
 const char *dd_time_forms(void)
 {
@@ -139,7 +139,8 @@ const char *dd_time_forms(void)
 
 static bool bad_time(const char *s, struct err *e)
 {
-	return err_set(e, ERR_USAGE, "'%s': not a time; expected like " TIME_FORMS, s);
+	return err_set(e, ERR_USAGE, "'%s': not a time; expected like " TIME_FORMS
+		       " or 2026-12-04T23:50:00+08:00", s);
 }
 
 /* The forms with a year (and ISO 8601), and a bare clock for today. */
