@@ -256,7 +256,9 @@ static const struct cmd_opt add_opts[] = {
 	{"township", "NAME|CODE", "township_code", "township where it happened"},
 	{"village", "NAME|CODE", "village_code", "village where it happened"},
 	{"place", "TEXT", "place", "place, in words"},
-	{"at", "TIME", "occurred_at", "when it happened: 2026-11-28 17:30, 17:30 or ISO 8601"},
+	{"at", "TIME", "occurred_at",
+	 "when it happened: 23:50 (the last one), 昨天 23:50, 12-04 23:50, 4日23:50, "
+	 "2026-11-28 17:30 (man: TIMES)"},
 	{"channel", "HOW", "channel", "phone|fax|national_system|sms|in_person|higher_level"},
 	{"reporter", "NAME", "reporter", "who reported it"},
 	{"phone", "PHONE", "reporter_phone", "the reporter's phone"},

@@ -78,10 +78,10 @@ wait_for_re "Occurred +25:70"
 keys PgUp PgUp PgUp # away from it, to the Title
 wait_gone "昨天 23:50"
 keys C-s
-# the message, whole, on the row under the field; the cursor there
+# the message, whole, beside the field (under it when long); the cursor there
 wait_for "'25:70': impossible time: hour must be 00-23"
 screen | grep -A1 "Occurred" | grep -qF "hour must be 00-23" ||
-	fail "the message is not under the Occurred field"
+	fail "the message is not beside or under the Occurred field"
 pass
 expect_screen_has "昨天 23:50" # the hint: Occurred has the focus
 keys C-u
