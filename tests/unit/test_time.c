@@ -286,112 +286,125 @@ static int64_t at(const char *s)
 	return parse_ok(s, 0);
 }
 
-/* s read as past at now is the time `want` ("YYYY-MM-DD HH:MM"). */
-static void past_is(const char *s, const char *now, const char *want)
-{
-	struct err e = {0};
-	int64_t t = -1;
-	if (!dd_time_parse_when(s, at(now), DD_PAST, &t, &e))
-		fail_msg("'%s' at %s refused: %s", s, now, e.msg);
-	char got[32];
-	dd_time_local(t, got, sizeof got);
-	if (strcmp(got, want) != 0)
-		fail_msg("'%s' at %s read as %s, not %s", s, now, got, want);
-}
+/* A time typed at now and read as past: the time read ("YYYY-MM-DD
+ * HH:MM") when ok, else a part of the refusal. */
+struct typed {
+	const char *text, *now;
+	bool ok;
+	const char *want;
+};
 
-/* s is refused as past at now, with a message containing want. */
-static void past_bad(const char *s, const char *now, const char *want)
+static void typed_cases(const struct typed *c, size_t n)
 {
-	struct err e = {0};
-	int64_t t = 12345;
-	if (dd_time_parse_when(s, at(now), DD_PAST, &t, &e)) {
+	for (size_t i = 0; i < n; i++, c++) {
+		struct err e = {0};
+		int64_t t = 12345;
 		char got[32];
-		fail_msg("'%s' at %s accepted as %s", s, now, dd_time_local(t, got, sizeof got));
+		bool ok = dd_time_parse_when(c->text, at(c->now), DD_PAST, &t, &e);
+		if (ok != c->ok)
+			fail_msg("'%s' at %s: %s", c->text, c->now,
+				 ok ? dd_time_local(t, got, sizeof got) : e.msg);
+		if (ok && strcmp(dd_time_local(t, got, sizeof got), c->want) != 0)
+			fail_msg("'%s' at %s read as %s, not %s", c->text, c->now, got, c->want);
+		if (!ok) {
+			assert_int_equal(t, 12345);
+			assert_contains(e.msg, c->want);
+		}
 	}
-	assert_int_equal(t, 12345);
-	assert_contains(e.msg, want);
 }
 
 static void test_clock_is_most_recent_past(void **state)
 {
 	(void)state;
-	/* just after midnight, 23:50 is last night's */
-	past_is("23:50", "2026-12-07 00:10", "2026-12-06 23:50");
-	past_is("00:05", "2026-12-07 00:10", "2026-12-07 00:05");
-	past_is("00:10", "2026-12-07 00:10", "2026-12-07 00:10");
-	/* a few minutes ahead is a fast clock, not yesterday */
-	past_is("00:15", "2026-12-07 00:10", "2026-12-07 00:15");
-	past_is("00:30", "2026-12-07 00:10", "2026-12-06 00:30");
-	past_is("8:05", "2026-12-07 09:00", "2026-12-07 08:05");
-	past_is("23：50", "2026-12-07 00:10", "2026-12-06 23:50"); /* full-width colon */
-	/* across a month and a year */
-	past_is("23:50", "2026-12-01 00:10", "2026-11-30 23:50");
-	past_is("23:50", "2027-01-01 00:10", "2026-12-31 23:50");
-	past_is("23:59:30", "2027-01-01 00:10", "2026-12-31 23:59");
+	static const struct typed cases[] = {
+		/* just after midnight, 23:50 is last night's */
+		{"23:50", "2026-12-07 00:10", true, "2026-12-06 23:50"},
+		{"00:05", "2026-12-07 00:10", true, "2026-12-07 00:05"},
+		{"00:10", "2026-12-07 00:10", true, "2026-12-07 00:10"},
+		/* a few minutes ahead is a fast clock, not yesterday */
+		{"00:15", "2026-12-07 00:10", true, "2026-12-07 00:15"},
+		{"00:30", "2026-12-07 00:10", true, "2026-12-06 00:30"},
+		{"8:05", "2026-12-07 09:00", true, "2026-12-07 08:05"},
+		{"23：50", "2026-12-07 00:10", true, "2026-12-06 23:50"}, /* full-width colon */
+		/* across a month and a year */
+		{"23:50", "2026-12-01 00:10", true, "2026-11-30 23:50"},
+		{"23:50", "2027-01-01 00:10", true, "2026-12-31 23:50"},
+		{"23:59:30", "2027-01-01 00:10", true, "2026-12-31 23:59"},
+	};
+	typed_cases(cases, ARRAY_LEN(cases));
 }
 
 static void test_day_words(void **state)
 {
 	(void)state;
-	past_is("昨天 23:50", "2026-12-07 00:10", "2026-12-06 23:50");
-	past_is("昨天23:50", "2026-12-07 00:10", "2026-12-06 23:50");
-	past_is("前天 08:00", "2026-12-07 00:10", "2026-12-05 08:00");
-	past_is("今天 00:05", "2026-12-07 00:10", "2026-12-07 00:05");
-	past_is("昨天 22:00", "2027-01-01 00:10", "2026-12-31 22:00");
-	past_is("前天 22:00", "2026-03-01 00:10", "2026-02-27 22:00");
-	/* today's 08:00 has not come yet at 00:10 */
-	past_bad("今天 08:00", "2026-12-07 00:10", "2026-12-07 08:00 is in the future");
-	past_bad("明天 08:00", "2026-12-07 00:10", "2026-12-08 08:00 is in the future");
+	static const struct typed cases[] = {
+		{"昨天 23:50", "2026-12-07 00:10", true, "2026-12-06 23:50"},
+		{"昨天23:50", "2026-12-07 00:10", true, "2026-12-06 23:50"},
+		{"前天 08:00", "2026-12-07 00:10", true, "2026-12-05 08:00"},
+		{"今天 00:05", "2026-12-07 00:10", true, "2026-12-07 00:05"},
+		{"昨天 22:00", "2027-01-01 00:10", true, "2026-12-31 22:00"},
+		{"前天 22:00", "2026-03-01 00:10", true, "2026-02-27 22:00"},
+		/* today's 08:00 has not come yet at 00:10 */
+		{"今天 08:00", "2026-12-07 00:10", false, "2026-12-07 08:00 is in the future"},
+		{"明天 08:00", "2026-12-07 00:10", false, "2026-12-08 08:00 is in the future"},
+	};
+	typed_cases(cases, ARRAY_LEN(cases));
 }
 
 static void test_dates_without_year(void **state)
 {
 	(void)state;
-	past_is("12-04 23:50", "2026-12-07 00:10", "2026-12-04 23:50");
-	past_is("12/4 23:50", "2026-12-07 00:10", "2026-12-04 23:50");
-	past_is("12月4日 23:50", "2026-12-07 00:10", "2026-12-04 23:50");
-	past_is("12月4日23:50", "2026-12-07 00:10", "2026-12-04 23:50");
-	past_is("4日23:50", "2026-12-07 00:10", "2026-12-04 23:50");
-	past_is("4号 23:50", "2026-12-07 00:10", "2026-12-04 23:50");
-	past_is("2026-12-04 23:50", "2026-12-07 00:10", "2026-12-04 23:50");
-	/* New Year: December is last year's */
-	past_is("12-31 23:50", "2027-01-01 00:10", "2026-12-31 23:50");
-	past_is("12月31日 23:50", "2027-01-01 00:10", "2026-12-31 23:50");
-	past_is("31日 23:50", "2027-01-01 00:10", "2026-12-31 23:50");
-	past_is("01-01 00:05", "2027-01-01 00:10", "2027-01-01 00:05");
-	past_is("20日 10:00", "2026-12-07 00:10", "2026-11-20 10:00");
-	past_is("12-20 10:00", "2026-12-07 00:10", "2025-12-20 10:00");
-	/* the most recent 28th, 29th: February 2026 has 28 days */
-	past_is("28日 10:00", "2026-03-01 00:10", "2026-02-28 10:00");
-	past_bad("29日 10:00", "2026-03-01 00:10", "February 2026 has 28 days");
-	past_bad("31日 10:00", "2026-03-01 00:10", "February 2026 has 28 days");
-	past_bad("02-29 10:00", "2026-03-01 00:10", "February 2026 has 28 days");
-	past_is("02-29 10:00", "2024-03-01 00:10", "2024-02-29 10:00");
-	past_is("31日 10:00", "2026-11-30 12:00", "2026-10-31 10:00"); /* no 31 November */
-	past_bad("31日 10:00", "2026-12-30 12:00", "2026-12-31 10:00 is in the future");
-	/* a date just ahead is a slip, refused, not last year's */
-	past_bad("12-08 10:00", "2026-12-07 00:10", "2026-12-08 10:00 is in the future");
-	past_bad("8日 10:00", "2026-12-07 00:10", "2026-12-08 10:00 is in the future");
-	past_bad("2026-12-07 23:50", "2026-12-07 00:10", "2026-12-07 23:50 is in the future");
+	static const struct typed cases[] = {
+		{"12-04 23:50", "2026-12-07 00:10", true, "2026-12-04 23:50"},
+		{"12/4 23:50", "2026-12-07 00:10", true, "2026-12-04 23:50"},
+		{"12月4日 23:50", "2026-12-07 00:10", true, "2026-12-04 23:50"},
+		{"12月4日23:50", "2026-12-07 00:10", true, "2026-12-04 23:50"},
+		{"4日23:50", "2026-12-07 00:10", true, "2026-12-04 23:50"},
+		{"4号 23:50", "2026-12-07 00:10", true, "2026-12-04 23:50"},
+		{"2026-12-04 23:50", "2026-12-07 00:10", true, "2026-12-04 23:50"},
+		/* New Year: December is last year's */
+		{"12-31 23:50", "2027-01-01 00:10", true, "2026-12-31 23:50"},
+		{"12月31日 23:50", "2027-01-01 00:10", true, "2026-12-31 23:50"},
+		{"31日 23:50", "2027-01-01 00:10", true, "2026-12-31 23:50"},
+		{"01-01 00:05", "2027-01-01 00:10", true, "2027-01-01 00:05"},
+		{"20日 10:00", "2026-12-07 00:10", true, "2026-11-20 10:00"},
+		{"12-20 10:00", "2026-12-07 00:10", true, "2025-12-20 10:00"},
+		/* the most recent 28th, 29th: February 2026 has 28 days */
+		{"28日 10:00", "2026-03-01 00:10", true, "2026-02-28 10:00"},
+		{"29日 10:00", "2026-03-01 00:10", false, "February 2026 has 28 days"},
+		{"31日 10:00", "2026-03-01 00:10", false, "February 2026 has 28 days"},
+		{"02-29 10:00", "2026-03-01 00:10", false, "February 2026 has 28 days"},
+		{"02-29 10:00", "2024-03-01 00:10", true, "2024-02-29 10:00"},
+		{"31日 10:00", "2026-11-30 12:00", true, "2026-10-31 10:00"}, /* no 31 November */
+		{"31日 10:00", "2026-12-30 12:00", false, "2026-12-31 10:00 is in the future"},
+		/* a date just ahead is a slip, refused, not last year's */
+		{"12-08 10:00", "2026-12-07 00:10", false, "2026-12-08 10:00 is in the future"},
+		{"8日 10:00", "2026-12-07 00:10", false, "2026-12-08 10:00 is in the future"},
+		{"2026-12-07 23:50", "2026-12-07 00:10", false, "2026-12-07 23:50 is in the future"},
+	};
+	typed_cases(cases, ARRAY_LEN(cases));
 }
 
 static void test_impossible_typed_times(void **state)
 {
 	(void)state;
-	past_bad("12-32 23:50", "2026-12-07 00:10", "no month has 32 days");
-	past_bad("32日 23:50", "2026-12-07 00:10", "no month has 32 days");
-	past_bad("02-30 10:00", "2026-12-07 00:10", "February has 29 days");
-	past_bad("13-01 10:00", "2026-12-07 00:10", "month must be 01-12");
-	past_bad("25:70", "2026-12-07 00:10", "hour must be 00-23");
-	past_bad("23:70", "2026-12-07 00:10", "minute must be 00-59");
-	past_bad("12-04 25:00", "2026-12-07 00:10", "hour must be 00-23");
-	past_bad("大前天 08:00", "2026-12-07 00:10", "not a time");
-	past_bad("昨天", "2026-12-07 00:10", "not a time");
-	past_bad("12-04", "2026-12-07 00:10", "not a time");
-	/* the message lists what is accepted */
-	past_bad("下午三点", "2026-12-07 00:10", "昨天 23:50");
-	past_bad("下午三点", "2026-12-07 00:10", "4日23:50");
-	past_bad("", "2026-12-07 00:10", "empty");
+	static const struct typed cases[] = {
+		{"12-32 23:50", "2026-12-07 00:10", false, "no month has 32 days"},
+		{"32日 23:50", "2026-12-07 00:10", false, "no month has 32 days"},
+		{"02-30 10:00", "2026-12-07 00:10", false, "February has 29 days"},
+		{"13-01 10:00", "2026-12-07 00:10", false, "month must be 01-12"},
+		{"25:70", "2026-12-07 00:10", false, "hour must be 00-23"},
+		{"23:70", "2026-12-07 00:10", false, "minute must be 00-59"},
+		{"12-04 25:00", "2026-12-07 00:10", false, "hour must be 00-23"},
+		{"大前天 08:00", "2026-12-07 00:10", false, "not a time"},
+		{"昨天", "2026-12-07 00:10", false, "not a time"},
+		{"12-04", "2026-12-07 00:10", false, "not a time"},
+		/* the message lists what is accepted */
+		{"下午三点", "2026-12-07 00:10", false, "昨天 23:50"},
+		{"下午三点", "2026-12-07 00:10", false, "4日23:50"},
+		{"", "2026-12-07 00:10", false, "empty"},
+	};
+	typed_cases(cases, ARRAY_LEN(cases));
 }
 
 /* Without DD_PAST a date is this year's and this month's, as before. */
