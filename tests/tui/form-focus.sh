@@ -5,7 +5,8 @@
 #    once scrolled; under TERM=vt100 with ASCII arrows;
 #  - a pick list: typing filters, Enter chooses and moves on, Tab takes the
 #    filtered choice and moves on;
-#  - village and hazard-point lists show only the chosen township's;
+#  - village and hazard-point lists show only the chosen township's; a
+#    village picked first fills in the township, another township clears it;
 #  - the time field shows the forms it takes; a refused time puts the
 #    message under the field and the cursor there, wherever it was;
 #    "23:50" just after midnight is last night's;
@@ -117,6 +118,27 @@ keys C-s
 wait_for "entry added"
 expect_eq "$(dd incident show "$number" --json | jq -r '[.timeline[] | select(.text == "村民已撤离")] | length')" \
 	1 "the entry typed after Tab on the last field"
+
+# ---- a village picked first fills in its township; another township
+# clears it ----
+keys a
+wait_for "New incident (phone report)"
+keys Tab Tab Tab Tab # Title -> Village
+type_text '辛庄'
+wait_for "辛庄村 · 桑壁镇"
+keys Enter
+wait_for_re "Village +辛庄村 · 桑壁镇"
+wait_for_re "Township +桑壁镇"
+keys Up Up # Place -> Village -> Township
+type_text '芝河'
+wait_for "芝河镇"
+keys Enter
+wait_for_re "Township +芝河镇"
+wait_gone "辛庄村"
+keys Escape
+wait_for "Discard the changes? y/n"
+keys y
+wait_gone "New incident (phone report)"
 tm kill-session -t main
 
 # ---- without Unicode (vt100): ASCII signs ----
