@@ -86,6 +86,13 @@ screen | grep -A1 "Occurred" | grep -qF "hour must be 00-23" ||
 pass
 expect_screen_has "昨天 23:50" # the hint: Occurred has the focus
 keys C-u
+# a long message wraps under the field, whole
+type_text '下午三点半'
+keys C-s
+wait_for "'下午三点半': not a time; expected like"
+wait_for "2026-12-04T23:50:00+08:00"
+check_widths
+keys C-u
 type_text '今天 08:00'
 keys C-s
 wait_for "2026-12-07 08:00 is in the future"
