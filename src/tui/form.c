@@ -466,12 +466,12 @@ static struct field_place place(struct form *f, int i, int vw)
 	return pl;
 }
 
-/* Rows fields from..to take. */
-static int rows_between(struct form *f, int from, int to, int vw)
+/* Rows fields from..to take, from each field's rows. */
+static int rows_between(const int *rows, int from, int to)
 {
 	int r = 0;
 	for (int i = from; i <= to; i++)
-		r += place(f, i, vw).rows;
+		r += rows[i];
 	return r;
 }
 
@@ -495,12 +495,16 @@ void form_draw(struct form *f, WINDOW *w, int h, int width)
 	/* Rows 2 .. h-3 hold fields; row 1 says what is above, h-2 what is
 	 * below, h-1 is the status. The focused field stays in view. */
 	int avail = h - 4 > 1 ? h - 4 : 1;
+	int *rows = xcalloc((size_t)f->nfields, sizeof *rows);
+	for (int i = 0; i < f->nfields; i++)
+		rows[i] = place(f, i, vw).rows;
 	if (f->top > f->focus)
 		f->top = f->focus;
-	while (f->top < f->focus && rows_between(f, f->top, f->focus, vw) > avail)
+	while (f->top < f->focus && rows_between(rows, f->top, f->focus) > avail)
 		f->top++;
-	while (f->top > 0 && rows_between(f, f->top - 1, f->nfields - 1, vw) <= avail)
+	while (f->top > 0 && rows_between(rows, f->top - 1, f->nfields - 1) <= avail)
 		f->top--;
+	free(rows);
 	int y = 2, curx = -1, cury = -1, last = f->top - 1;
 	for (int i = f->top; i < f->nfields && y < 2 + avail; i++) {
 		struct form_field *ff = &f->fields[i];
