@@ -8,18 +8,15 @@
 #define NCURSES_WIDECHAR 1
 #include <curses.h>
 #include <jansson.h>
-#include <libintl.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <wchar.h>
 
 #include "dutydesk/config.h"
 #include "dutydesk/deadline.h"
+#include "dutydesk/i18n.h"
 #include "dutydesk/query.h"
 #include "dutydesk/store.h"
-
-#define _(s) gettext(s)
-#define N_(s) (s)
 
 /* ---- actions: keys map to named actions, never straight to code ---- */
 enum action {
