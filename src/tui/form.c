@@ -249,11 +249,47 @@ save:
 		return 0;
 	struct err e = {0};
 	if (!f->save(app, f, &e)) {
+		form_relabel(f, e.msg, sizeof e.msg);
 		snprintf(f->status, sizeof f->status, "%s", e.msg);
 		return 0;
 	}
 	draft_clear();
 	return 1;
+}
+
+/* The label without its hint: "Occurred (17:30)" -> "Occurred". */
+static void bare_label(const char *label, char *out, size_t n)
+{
+	snprintf(out, n, "%s", label);
+	char *hint = strstr(out, " (");
+	if (!hint)
+		hint = strstr(out, "(");
+	if (!hint)
+		hint = strstr(out, "\xEF\xBC\x88"); /* （ */
+	if (hint && hint > out)
+		*hint = '\0';
+}
+
+void form_relabel(struct form *f, char *msg, size_t size)
+{
+	const char *colon = strstr(msg, ": ");
+	if (!colon)
+		return;
+	size_t k = (size_t)(colon - msg);
+	for (int i = 0; i < f->nfields; i++) {
+		const struct form_field *ff = &f->fields[i];
+		const char *names[] = {ff->col, ff->col_input, ff->name};
+		for (size_t j = 0; j < ARRAY_LEN(names); j++) {
+			const char *nm = names[j];
+			if (!nm || strlen(nm) != k || strncmp(msg, nm, k) != 0)
+				continue;
+			char label[128], rest[1024];
+			bare_label(_(ff->label), label, sizeof label);
+			snprintf(rest, sizeof rest, "%s", colon);
+			snprintf(msg, size, "%s%s", label, rest);
+			return;
+		}
+	}
 }
 
 void form_draw(struct form *f, WINDOW *w, int h, int width)

@@ -43,10 +43,16 @@ static bool take(struct app *app, struct form *f, json_t *fields, const struct t
 		return true;
 	char *copy = xstrdup(text);
 	const char *tc = json_string_value(json_object_get(fields, "township_code"));
-	json_t *v = field_parse(app->st, table_column(t, col), copy, tc, e);
+	const struct column *c = table_column(t, col);
+	struct form_field *ff = form_field(f, name);
+	if (ff && c) { /* what a message names this field by */
+		ff->col = c->name;
+		ff->col_input = c->input;
+	}
+	json_t *v = field_parse(app->st, c, copy, tc, e);
 	free(copy);
 	if (!v) {
-		struct form_field *ff = form_field(f, name);
+		form_relabel(f, e->msg, sizeof e->msg);
 		if (ff)
 			snprintf(ff->msg, sizeof ff->msg, "%s", e->msg);
 		return false;

@@ -161,6 +161,7 @@ struct form_field {
 	size_t nchoices;
 	char *value_id;         /* F_CHOICE: the chosen id */
 	char msg[200];          /* inline validation message */
+	const char *col, *col_input; /* the column it is saved as, once saved */
 };
 struct form {
 	char kind[32];           /* "incident", "note", ... (draft kind) */
@@ -188,6 +189,9 @@ void form_choice(struct form_field *ff, const char *id, const char *label);
  * the next call. */
 const char *form_value(struct form *f, const char *name);
 struct form_field *form_field(struct form *f, const char *name);
+/* A message that names a column ("occurred_at: ...", "--at: ...") names
+ * the field as the form labels it instead. */
+void form_relabel(struct form *f, char *msg, size_t size);
 void form_set(struct form *f, const char *name, const char *value);
 /* Key handling: returns 1 saved (close), -1 cancel asked, 0 go on. */
 int form_key(struct app *app, struct form *f, int key, bool is_char);

@@ -11,6 +11,7 @@
 #include <strings.h>
 #include <wchar.h>
 
+#include "dutydesk/i18n.h"
 #include "dutydesk/width.h"
 
 /* Names people write, to iconv's. */
@@ -59,7 +60,7 @@ void termenc_choose(const char *configured, char *name, size_t n, char *why, siz
 		iconv_close(b);
 	if (!ok) {
 		if (why && wn && asked)
-			snprintf(why, wn, "terminal encoding '%s' is not known: using UTF-8", want);
+			snprintf(why, wn, _("terminal encoding '%s' is not known: using UTF-8"), want);
 		return;
 	}
 	snprintf(name, n, "%s", iname);
