@@ -178,6 +178,61 @@ def session(tmp, db, encoding, env_extra, typed, resize=False):
     ok("%s: every byte written is %s" % (encoding, encoding))
 
 
+def cli_on_terminal(tmp, db, env_extra, *args):
+    """The CLI with a terminal for stdout and stderr: all it wrote."""
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("LC_", "LANG", "DUTYDESK_"))}
+    env.update({"HOME": tmp, "TERM": "xterm", "TZ": "Asia/Shanghai",
+                "DUTYDESK_CONFIG": tmp + "/none.yaml"})
+    if "DUTYDESK_DATA" in os.environ:
+        env["DUTYDESK_DATA"] = os.environ["DUTYDESK_DATA"]
+    env.update(env_extra)
+    master, slave = os.openpty()
+    proc = subprocess.Popen([DUTYDESK, "--db", db] + list(args), stdin=subprocess.DEVNULL,
+                            stdout=slave, stderr=slave, env=env)
+    os.close(slave)
+    raw = bytearray()
+    deadline = time.monotonic() + WAIT
+    while time.monotonic() < deadline:
+        r, _, _ = select.select([master], [], [], 0.1)
+        if r:
+            try:
+                b = os.read(master, 65536)
+            except OSError:
+                b = b""
+            if not b:
+                break
+            raw.extend(b)
+        elif proc.poll() is not None and not r:
+            break
+    proc.wait(timeout=WAIT)
+    os.close(master)
+    piped = subprocess.run([DUTYDESK, "--db", db] + list(args), env=env,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    return bytes(raw), piped.stdout + piped.stderr
+
+
+def cli_checks(tmp, db):
+    gbk = {"LANG": "zh_CN.GBK"}
+    raw, piped = cli_on_terminal(tmp, db, gbk, "incident", "list")
+    if "标题".encode("gbk") not in raw or "标题".encode("utf-8") in raw:
+        fail("the CLI's table on a GBK terminal is not GBK: %r" % raw[:200])
+    if "桑壁镇".encode("gbk") not in raw:
+        fail("the CLI's rows on a GBK terminal are not GBK: %r" % raw[:300])
+    ok("gbk: the CLI's table on the terminal is in GBK")
+    if "标题".encode("utf-8") not in piped:
+        fail("the CLI's table into a pipe is not UTF-8: %r" % piped[:200])
+    ok("gbk: the same table into a pipe stays UTF-8")
+    raw, _ = cli_on_terminal(tmp, db, gbk, "bogus")
+    if "未知命令".encode("gbk") not in raw:
+        fail("the CLI's error on a GBK terminal is not GBK: %r" % raw)
+    ok("gbk: the CLI's error on the terminal is in GBK")
+    raw, _ = cli_on_terminal(tmp, db, gbk, "incident", "list", "--json")
+    if "桑壁镇".encode("utf-8") not in raw:
+        fail("--json on a GBK terminal is not UTF-8: %r" % raw[:200])
+    ok("gbk: --json stays UTF-8 even on the terminal")
+
+
 def main():
     locales = subprocess.run(["locale", "-a"], stdout=subprocess.PIPE,
                              universal_newlines=True).stdout.split()
@@ -189,6 +244,7 @@ def main():
         subprocess.run([DUTYDESK, "--db", db, "demo"], check=True, stdout=subprocess.DEVNULL)
         # the locale names the encoding (and the language), no locale installed
         session(tmp, db, "gbk", {"LANG": "zh_CN.GBK"}, "现场积水约三十厘米", resize=True)
+        cli_checks(tmp, db)
         # a UTF-8 locale, the variable says the terminal's encoding
         session(tmp, db, "gb18030", {"LANG": "C.UTF-8", "LANGUAGE": "zh_CN",
                                      "DUTYDESK_TERMINAL_ENCODING": "gb18030"}, "东山坡落石已清理")
