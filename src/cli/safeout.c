@@ -45,29 +45,15 @@ static void enc_free(struct termenc *t)
 	}
 }
 
-static bool write_raw(int fd, const char *b, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, b, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return false;
-		b += w;
-		n -= (size_t)w;
-	}
-	return true;
-}
-
 /* Writes b[0..n), converted when enc is not NULL. */
 static bool write_enc(int fd, struct termenc *enc, const char *b, size_t n)
 {
 	if (!enc)
-		return write_raw(fd, b, n);
+		return fd_write_all(fd, b, n);
 	struct strbuf sb;
 	sb_init(&sb);
 	termenc_out(enc, b, n, &sb);
-	bool ok = write_raw(fd, sb.buf ? sb.buf : "", sb.len);
+	bool ok = fd_write_all(fd, sb.buf ? sb.buf : "", sb.len);
 	sb_finish(&sb);
 	return ok;
 }

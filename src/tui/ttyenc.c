@@ -37,25 +37,6 @@ static struct {
 	pthread_t thread;
 } R = {.master = -1, .slave = -1, .real_in = -1, .real_out = -1, .stop = {-1, -1}};
 
-static bool write_all(int fd, const char *b, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, b, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0 && errno == EAGAIN) {
-			struct pollfd p = {fd, POLLOUT, 0};
-			poll(&p, 1, 1000);
-			continue;
-		}
-		if (w <= 0)
-			return false;
-		b += w;
-		n -= (size_t)w;
-	}
-	return true;
-}
-
 /* Raw but for ISIG: ^C and ^Z still signal the program, as they did. */
 static void real_raw(void)
 {
@@ -94,7 +75,7 @@ static bool pass_out(struct strbuf *sb)
 		return false;
 	sb->len = 0;
 	termenc_out(&R.enc, buf, (size_t)k, sb);
-	return write_all(R.real_out, sb->buf, sb->len);
+	return fd_write_all(R.real_out, sb->buf, sb->len);
 }
 
 static void *relay(void *arg)
@@ -121,7 +102,7 @@ static void *relay(void *arg)
 			if (k > 0) {
 				sb.len = 0;
 				termenc_in(&R.enc, buf, (size_t)k, &sb);
-				write_all(R.master, sb.buf, sb.len);
+				fd_write_all(R.master, sb.buf, sb.len);
 			} else if (k == 0 || (errno != EINTR && errno != EAGAIN)) {
 				break; /* the terminal went away */
 			}
