@@ -62,6 +62,14 @@ keys y
 wait_gone "东山坡落石"
 expect_eq "$(dd incident list --json | jq length)" "$before" "incidents after the refused form"
 
+# ---- a verb's error on the ':' line, from the model: Chinese too ----
+keys :
+type_text 'incident note 永和-2099-0001 现场无人'
+keys Enter
+wait_for "事件 '永和-2099-0001'：不存在"
+expect_screen_lacks "no such incident"
+check_widths
+
 # ---- the CLI: the same choice ----
 err=$(env LC_ALL= LANG=zh_CN.UTF-8 "$DUTYDESK" --db "$DB" incident add --title x --type landslide --at 25:70 2>&1)
 expect_contains "$err" "'25:70'：时间不存在：小时应为 00-23"
