@@ -2,6 +2,7 @@
  * tasks; the list weaves in the incidents' timelines. */
 #include <stdio.h>
 
+#include "dutydesk/i18n.h"
 #include "cmd_impl.h"
 
 static bool exec_log_add(struct cmd_ctx *c)
@@ -64,9 +65,9 @@ static bool exec_log_list(struct cmd_ctx *c)
 	json_decref(kind);
 	json_decref(since);
 	static const struct out_col cols[] = {
-		{"at", "time", false, 16}, {"kind", "kind", false, 0},
-		{"township", "township", false, 8}, {"incident", "incident", false, 0},
-		{"author", "by", false, 8}, {"text", "text", false, 50}};
+		{"at", N_("time"), false, 16}, {"kind", N_("kind"), false, 0},
+		{"township", N_("township"), false, 8}, {"incident", N_("incident"), false, 0},
+		{"author", N_("by"), false, 8}, {"text", N_("text"), false, 50}};
 	return out_list(c, rows, cols, ARRAY_LEN(cols));
 }
 

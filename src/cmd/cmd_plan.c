@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dutydesk/i18n.h"
 #include "cmd_impl.h"
 #include "dutydesk/dtime.h"
 #include "dutydesk/plan.h"
@@ -12,8 +13,8 @@ static bool exec_list(struct cmd_ctx *c)
 	json_t *rows = q_plan_library(c->st, &c->err);
 	if (!rows)
 		return false;
-	static const struct out_col cols[] = {{"id", "plan", false, 0}, {"version", "version", false, 0},
-					      {"active", "active", true, 0}, {"title", "title", false, 40}};
+	static const struct out_col cols[] = {{"id", N_("plan"), false, 0}, {"version", N_("version"), false, 0},
+					      {"active", N_("active"), true, 0}, {"title", N_("title"), false, 40}};
 	out_table(c, rows, cols, ARRAY_LEN(cols));
 	json_decref(rows);
 	return true;
@@ -249,9 +250,9 @@ static bool exec_status(struct cmd_ctx *c)
 		return false;
 	q_present(rows);
 	static const struct out_col cols[] = {
-		{"id", "activation", false, 13}, {"plan", "plan", false, 0}, {"level", "level", false, 0},
-		{"incident", "incident", false, 0}, {"drill", "drill", false, 0},
-		{"done", "done", true, 0}, {"items", "of", true, 0}, {"title", "title", false, 30}};
+		{"id", N_("activation"), false, 13}, {"plan", N_("plan"), false, 0}, {"level", N_("level"), false, 0},
+		{"incident", N_("incident"), false, 0}, {"drill", N_("drill"), false, 0},
+		{"done", N_("done"), true, 0}, {"items", N_("of"), true, 0}, {"title", N_("title"), false, 30}};
 	out_table(c, rows, cols, ARRAY_LEN(cols));
 	json_decref(rows);
 	return true;

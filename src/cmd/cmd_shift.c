@@ -2,6 +2,7 @@
  * from one officer to the next, with its summary kept. */
 #include <stdio.h>
 
+#include "dutydesk/i18n.h"
 #include "cmd_impl.h"
 #include "dutydesk/report.h"
 
@@ -76,10 +77,10 @@ static bool exec_list_shifts(struct cmd_ctx *c)
 {
 	json_t *rows = q_shifts(c->st, 0, &c->err);
 	static const struct out_col cols[] = {
-		{"started_at", "started", false, 16}, {"ended_at", "ended", false, 16},
-		{"officers", "officers", false, 16}, {"leader", "leader", false, 10},
-		{"handed_to", "handed to", false, 10}, {"acked_at", "acknowledged", false, 16},
-		{"id", "id", false, 0}};
+		{"started_at", N_("started"), false, 16}, {"ended_at", N_("ended"), false, 16},
+		{"officers", N_("officers"), false, 16}, {"leader", N_("leader"), false, 10},
+		{"handed_to", N_("handed to"), false, 10}, {"acked_at", N_("acknowledged"), false, 16},
+		{"id", N_("id"), false, 0}};
 	return out_list(c, rows, cols, ARRAY_LEN(cols));
 }
 

@@ -2,14 +2,15 @@
  * stock on hand is always the sum of the movements these make. */
 #include <stdio.h>
 
+#include "dutydesk/i18n.h"
 #include "cmd_impl.h"
 #include "dutydesk/dtime.h"
 
 static const struct out_col list_cols[] = {
-	{"depot_code", "depot", false, 0}, {"depot", "name", false, 16},
-	{"item_code", "item", false, 0},   {"item", "name", false, 14},
-	{"qty", "on hand", true, 0},       {"unit", "unit", false, 0},
-	{"min_stock", "min", true, 0},     {"next_expiry", "expiry", false, 0}};
+	{"depot_code", N_("depot"), false, 0}, {"depot", N_("name"), false, 16},
+	{"item_code", N_("item"), false, 0},   {"item", N_("name"), false, 14},
+	{"qty", N_("on hand"), true, 0},       {"unit", N_("unit"), false, 0},
+	{"min_stock", N_("min"), true, 0},     {"next_expiry", N_("expiry"), false, 0}};
 
 /* Resolves an option naming a depot/item/incident by code to its id. */
 static bool ref(struct cmd_ctx *c, const char *opt, const char *table, char id[ID_TEXT])
@@ -157,10 +158,10 @@ static bool exec_card(struct cmd_ctx *c)
 	if (rows)
 		q_present(rows);
 	static const struct out_col cols[] = {
-		{"created_at", "time", false, 16}, {"kind", "movement", false, 0},
-		{"qty_in", "in", true, 0}, {"qty_out", "out", true, 0}, {"balance", "balance", true, 0},
-		{"batch", "batch", false, 0}, {"expiry", "expiry", false, 0},
-		{"incident", "incident", false, 0}, {"reason", "reason", false, 20}};
+		{"created_at", N_("time"), false, 16}, {"kind", N_("movement"), false, 0},
+		{"qty_in", N_("in"), true, 0}, {"qty_out", N_("out"), true, 0}, {"balance", N_("balance"), true, 0},
+		{"batch", N_("batch"), false, 0}, {"expiry", N_("expiry"), false, 0},
+		{"incident", N_("incident"), false, 0}, {"reason", N_("reason"), false, 20}};
 	return out_list(c, rows, cols, ARRAY_LEN(cols));
 }
 
@@ -173,9 +174,9 @@ static bool exec_alerts(struct cmd_ctx *c)
 		return false;
 	}
 	static const struct out_col cols[] = {
-		{"alert", "alert", false, 0}, {"depot_code", "depot", false, 0},
-		{"item_code", "item", false, 0}, {"item", "name", false, 12},
-		{"qty", "qty", true, 0}, {"min_stock", "min", true, 0}, {"expiry", "expiry", false, 0}};
+		{"alert", N_("alert"), false, 0}, {"depot_code", N_("depot"), false, 0},
+		{"item_code", N_("item"), false, 0}, {"item", N_("name"), false, 12},
+		{"qty", N_("qty"), true, 0}, {"min_stock", N_("min"), true, 0}, {"expiry", N_("expiry"), false, 0}};
 	return out_list(c, q_stock_alerts(c->st, (int)days, 0, &c->err), cols, ARRAY_LEN(cols));
 }
 

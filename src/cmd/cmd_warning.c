@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dutydesk/i18n.h"
 #include "cmd_impl.h"
 #include "dutydesk/dtime.h"
 
@@ -95,10 +96,10 @@ static bool exec_points(struct cmd_ctx *c)
 		households += json_integer_value(json_object_get(r, "households"));
 	}
 	static const struct out_col cols[] = {
-		{"township", "township", false, 8}, {"code", "point", false, 0},
-		{"monitor", "monitor", false, 8}, {"monitor_phone", "phone", false, 0},
-		{"people", "people", true, 0}, {"households", "households", true, 0},
-		{"name", "name", false, 24}};
+		{"township", N_("township"), false, 8}, {"code", N_("point"), false, 0},
+		{"monitor", N_("monitor"), false, 8}, {"monitor_phone", N_("phone"), false, 0},
+		{"people", N_("people"), true, 0}, {"households", N_("households"), true, 0},
+		{"name", N_("name"), false, 24}};
 	out_table(c, rows, cols, ARRAY_LEN(cols));
 	fprintf(c->out, "%zu points, %lld households, %lld people threatened\n", json_array_size(rows),
 	       households, people);
