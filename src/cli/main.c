@@ -19,7 +19,7 @@
 
 static void usage(FILE *f)
 {
-	fputs("Usage: dutydesk [--db PATH] [--officer NAME] [COMMAND [ARGS...]]\n"
+	fputs(_("Usage: dutydesk [--db PATH] [--officer NAME] [COMMAND [ARGS...]]\n"
 	      "\n"
 	      "The duty console of a county emergency-management office, and its CLI.\n"
 	      "With no command it shows the overview of the database.\n"
@@ -33,12 +33,12 @@ static void usage(FILE *f)
 	      "  -h, --help       this help; COMMAND --help for a command's options\n"
 	      "  -V, --version    print the version\n"
 	      "\n"
-	      "Commands:\n", f);
+	      "Commands:\n"), f);
 	for (const struct cmd *const *p = cmd_table; *p; p++) {
 		char name[64];
-		fprintf(f, "  %-18s %s\n", cmd_name(*p, name, sizeof name), (*p)->summary);
+		fprintf(f, "  %-18s %s\n", cmd_name(*p, name, sizeof name), _((*p)->summary));
 	}
-	fputs("\nExit status: 0 success, 1 failure, 2 usage error. See dutydesk(1).\n", f);
+	fputs(_("\nExit status: 0 success, 1 failure, 2 usage error. See dutydesk(1).\n"), f);
 }
 
 /* A message to stderr with what the person typed in it made harmless: no
@@ -124,9 +124,13 @@ int main(int argc, char **argv)
 		case 'j':
 			json = true;
 			break;
-		case 'h':
-			usage(stdout);
+		case 'h': {
+			FILE *o = safeout_text(STDOUT_FILENO); /* the terminal's encoding */
+			usage(o ? o : stdout);
+			if (o)
+				fclose(o);
 			return 0;
+		}
 		case 'V':
 			printf("dutydesk %s\n", DD_VERSION);
 			return 0;
@@ -162,14 +166,15 @@ int main(int argc, char **argv)
 	int used;
 	const struct cmd *cmd = cmd_lookup(verb ? 2 : 1, words, &used, &known_group);
 	if (!cmd && known_group) {
-		if (!verb || str_eq(verb, "--help") || str_eq(verb, "-h")) {
-			cmd_group_usage(group, "dutydesk ", verb ? stdout : stderr);
-			rc = verb ? 0 : ERR_USAGE;
-		} else {
+		bool help = verb && (str_eq(verb, "--help") || str_eq(verb, "-h"));
+		if (verb && !help)
 			say(_("dutydesk %s: unknown verb '%s'\n"), group, verb);
-			cmd_group_usage(group, "dutydesk ", stderr);
-			rc = ERR_USAGE;
-		}
+		/* through the filters: the terminal's encoding */
+		FILE *o = help ? safeout_text(STDOUT_FILENO) : safeout_msg(STDERR_FILENO);
+		cmd_group_usage(group, "dutydesk ", o ? o : help ? stdout : stderr);
+		if (o)
+			fclose(o);
+		rc = help ? 0 : ERR_USAGE;
 	} else if (!cmd) {
 		say(_("dutydesk: unknown command '%s' (see dutydesk --help)\n"), group);
 		rc = ERR_USAGE;

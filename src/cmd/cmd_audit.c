@@ -38,7 +38,7 @@ static const struct cmd_opt audit_opts[] = {
 
 const struct cmd cmd_audit = {
 	.group = "audit",
-	.summary = "who changed what, when, from which node",
+	.summary = N_("who changed what, when, from which node"),
 	.opts = audit_opts,
 	.exec = exec_audit,
 };

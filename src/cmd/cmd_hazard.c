@@ -707,7 +707,7 @@ static const struct cmd_opt evacuate_opts[] = {
 
 const struct cmd cmd_hazard_list = {
 	.group = "hazard", .verb = "list",
-	.summary = "list hazard points, fire units, sources",
+	.summary = N_("list hazard points, fire units, sources"),
 	.table = &T_HAZARD,
 	.opts = list_opts,
 	.exec = exec_list,
@@ -716,14 +716,14 @@ const struct cmd cmd_hazard_list = {
 const struct cmd cmd_hazard_show = {
 	.group = "hazard", .verb = "show",
 	.args = "CODE", .nargs_min = 1, .nargs_max = 1, .argv = {CV_HAZARD},
-	.summary = "one hazard with its inspections",
+	.summary = N_("one hazard with its inspections"),
 	.table = &T_HAZARD,
 	.exec = exec_show,
 };
 
 const struct cmd cmd_hazard_add = {
 	.group = "hazard", .verb = "add",
-	.summary = "register a hazard",
+	.summary = N_("register a hazard"),
 	.table = &T_HAZARD,
 	.opts = add_opts,
 	.flags = CMD_RECORD | CMD_WRITES,
@@ -733,7 +733,7 @@ const struct cmd cmd_hazard_add = {
 const struct cmd cmd_hazard_inspect = {
 	.group = "hazard", .verb = "inspect",
 	.args = "CODE", .nargs_min = 1, .nargs_max = 1, .argv = {CV_HAZARD},
-	.summary = "record an inspection of a hazard",
+	.summary = N_("record an inspection of a hazard"),
 	.table = &T_INSPECTION,
 	.opts = inspect_opts,
 	.flags = CMD_WRITES,
@@ -743,14 +743,14 @@ const struct cmd cmd_hazard_inspect = {
 const struct cmd cmd_hazard_households = {
 	.group = "hazard", .verb = "households",
 	.args = "CODE", .nargs_min = 1, .nargs_max = 1, .argv = {CV_HAZARD},
-	.summary = "a point's threatened households and how many are evacuated",
+	.summary = N_("a point's threatened households and how many are evacuated"),
 	.exec = exec_households,
 };
 
 const struct cmd cmd_hazard_evacuate = {
 	.group = "hazard", .verb = "evacuate",
 	.args = "CODE [HEAD|ID ...]", .nargs_min = 1, .nargs_max = 1000, .argv = {CV_HAZARD},
-	.summary = "tick households of a point as evacuated (--all; --undo clears)",
+	.summary = N_("tick households of a point as evacuated (--all; --undo clears)"),
 	.opts = evacuate_opts,
 	.flags = CMD_WRITES,
 	.check = check_evacuate,
@@ -761,7 +761,7 @@ const struct cmd cmd_hazard_defect = {
 	.group = "hazard", .verb = "defect",
 	.args = "add CODE | set ID", .nargs_min = 2, .nargs_max = 2, .argv = {CV_WORDS},
 	.words = "add set",
-	.summary = "record a fire unit's defect, or move one to rectifying or rectified",
+	.summary = N_("record a fire unit's defect, or move one to rectifying or rectified"),
 	.opts = defect_opts,
 	.flags = CMD_WRITES,
 	.check = check_defect,
@@ -770,7 +770,7 @@ const struct cmd cmd_hazard_defect = {
 
 const struct cmd cmd_hazard_defects = {
 	.group = "hazard", .verb = "defects",
-	.summary = "fire units' defects, open ones first",
+	.summary = N_("fire units' defects, open ones first"),
 	.opts = defects_opts,
 	.exec = exec_defects,
 };
@@ -778,21 +778,21 @@ const struct cmd cmd_hazard_defects = {
 const struct cmd cmd_hazard_verify = {
 	.group = "hazard", .verb = "verify",
 	.args = "CODE...", .nargs_min = 1, .nargs_max = 10000, .argv = {CV_HAZARD},
-	.summary = "clear the \"to verify\" mark of imported rows",
+	.summary = N_("clear the \"to verify\" mark of imported rows"),
 	.flags = CMD_WRITES,
 	.exec = exec_verify,
 };
 
 const struct cmd cmd_hazard_overdue = {
 	.group = "hazard", .verb = "overdue",
-	.summary = "overdue inspections, most overdue first",
+	.summary = N_("overdue inspections, most overdue first"),
 	.opts = overdue_opts,
 	.exec = exec_overdue,
 };
 
 const struct cmd cmd_hazard_template = {
 	.group = "hazard", .verb = "template",
-	.summary = "an empty register sheet (CSV header) for a kind",
+	.summary = N_("an empty register sheet (CSV header) for a kind"),
 	.opts = template_opts,
 	.flags = CMD_NODB,
 	.exec = exec_template,
@@ -800,7 +800,7 @@ const struct cmd cmd_hazard_template = {
 
 const struct cmd cmd_hazard_export = {
 	.group = "hazard", .verb = "export",
-	.summary = "a kind's register as CSV or JSON",
+	.summary = N_("a kind's register as CSV or JSON"),
 	.opts = export_opts,
 	.exec = exec_export,
 };
@@ -808,8 +808,8 @@ const struct cmd cmd_hazard_export = {
 const struct cmd cmd_hazard_import = {
 	.group = "hazard", .verb = "import",
 	.args = "FILE", .nargs_min = 1, .nargs_max = 1,
-	.summary = "import a register sheet (UTF-8 or GBK; Chinese or English headers); a code "
-		   "already there is updated",
+	.summary = N_("import a register sheet (UTF-8 or GBK; Chinese or English headers); a code "
+		   "already there is updated"),
 	.opts = import_opts,
 	.flags = CMD_WRITES | CMD_DRYRUN,
 	.check = check_kind,

@@ -313,7 +313,7 @@ static const struct cmd_opt dispatch_opts[] = {
 
 const struct cmd cmd_incident_add = {
 	.group = "incident", .verb = "add",
-	.summary = "record a new incident; prints its number",
+	.summary = N_("record a new incident; prints its number"),
 	.table = &T_INCIDENT,
 	.opts = add_opts,
 	.flags = CMD_RECORD | CMD_WRITES,
@@ -322,7 +322,7 @@ const struct cmd cmd_incident_add = {
 
 const struct cmd cmd_incident_list = {
 	.group = "incident", .verb = "list",
-	.summary = "list incidents, newest first",
+	.summary = N_("list incidents, newest first"),
 	.table = &T_INCIDENT,
 	.opts = list_opts,
 	.exec = exec_list,
@@ -331,7 +331,7 @@ const struct cmd cmd_incident_list = {
 const struct cmd cmd_incident_show = {
 	.group = "incident", .verb = "show",
 	.args = "N", .nargs_min = 1, .nargs_max = 1, .argv = {CV_INCIDENT},
-	.summary = "an incident with its timeline",
+	.summary = N_("an incident with its timeline"),
 	.table = &T_INCIDENT,
 	.exec = exec_show,
 };
@@ -339,7 +339,7 @@ const struct cmd cmd_incident_show = {
 const struct cmd cmd_incident_note = {
 	.group = "incident", .verb = "note",
 	.args = "N [TEXT]", .nargs_min = 1, .nargs_max = 2, .argv = {CV_INCIDENT},
-	.summary = "add an entry or a report to an incident's timeline",
+	.summary = N_("add an entry or a report to an incident's timeline"),
 	.table = &T_INCIDENT,
 	.opts = note_opts,
 	.flags = CMD_WRITES,
@@ -349,7 +349,7 @@ const struct cmd cmd_incident_note = {
 const struct cmd cmd_incident_correct = {
 	.group = "incident", .verb = "correct",
 	.args = "N ENTRY TEXT", .nargs_min = 3, .nargs_max = 3, .argv = {CV_INCIDENT},
-	.summary = "strike a timeline entry with a correction",
+	.summary = N_("strike a timeline entry with a correction"),
 	.table = &T_INCIDENT,
 	.flags = CMD_WRITES,
 	.exec = exec_correct,
@@ -358,7 +358,7 @@ const struct cmd cmd_incident_correct = {
 const struct cmd cmd_incident_close = {
 	.group = "incident", .verb = "close",
 	.args = "N", .nargs_min = 1, .nargs_max = 1, .argv = {CV_INCIDENT},
-	.summary = "close an incident",
+	.summary = N_("close an incident"),
 	.table = &T_INCIDENT,
 	.opts = close_opts,
 	.flags = CMD_WRITES,
@@ -368,7 +368,7 @@ const struct cmd cmd_incident_close = {
 const struct cmd cmd_incident_dispatch = {
 	.group = "incident", .verb = "dispatch",
 	.args = "N", .nargs_min = 1, .nargs_max = 1, .argv = {CV_INCIDENT},
-	.summary = "send stock to an incident (nearest depots first)",
+	.summary = N_("send stock to an incident (nearest depots first)"),
 	.opts = dispatch_opts,
 	.flags = CMD_WRITES | CMD_DRYRUN,
 	.check = check_dispatch,

@@ -278,21 +278,21 @@ static const struct cmd_opt close_opts[] = {
 
 const struct cmd cmd_plan_list = {
 	.group = "plan", .verb = "list",
-	.summary = "the plan library",
+	.summary = N_("the plan library"),
 	.exec = exec_list,
 };
 
 const struct cmd cmd_plan_show = {
 	.group = "plan", .verb = "show",
 	.args = "ID", .nargs_min = 1, .nargs_max = 1, .argv = {CV_PLAN},
-	.summary = "a plan: levels, triggers, items",
+	.summary = N_("a plan: levels, triggers, items"),
 	.exec = exec_show,
 };
 
 const struct cmd cmd_plan_validate = {
 	.group = "plan", .verb = "validate",
 	.args = "FILE...", .nargs_min = 1, .nargs_max = 100,
-	.summary = "check plan files; names every problem",
+	.summary = N_("check plan files; names every problem"),
 	.flags = CMD_NODB,
 	.exec = exec_validate,
 };
@@ -300,7 +300,7 @@ const struct cmd cmd_plan_validate = {
 const struct cmd cmd_plan_load = {
 	.group = "plan", .verb = "load",
 	.args = "FILE...", .nargs_min = 1, .nargs_max = 100,
-	.summary = "add plan files (new versions) to the library",
+	.summary = N_("add plan files (new versions) to the library"),
 	.flags = CMD_WRITES,
 	.exec = exec_load,
 };
@@ -308,7 +308,7 @@ const struct cmd cmd_plan_load = {
 const struct cmd cmd_plan_activate = {
 	.group = "plan", .verb = "activate",
 	.args = "ID", .nargs_min = 1, .nargs_max = 1, .argv = {CV_PLAN},
-	.summary = "start a response (or a drill) at a level",
+	.summary = N_("start a response (or a drill) at a level"),
 	.opts = activate_opts,
 	.flags = CMD_WRITES,
 	.check = check_activate,
@@ -319,7 +319,7 @@ const struct cmd cmd_plan_raise = {
 	.group = "plan", .verb = "raise",
 	.args = "ACTIVATION LEVEL", .nargs_min = 2, .nargs_max = 2,
 	.argv = {CV_ACTIVATION, CV_LEVEL},
-	.summary = "raise the response level",
+	.summary = N_("raise the response level"),
 	.flags = CMD_WRITES,
 	.exec = exec_raise,
 };
@@ -327,7 +327,7 @@ const struct cmd cmd_plan_raise = {
 const struct cmd cmd_plan_check = {
 	.group = "plan", .verb = "check",
 	.args = "ACTIVATION ITEM", .nargs_min = 2, .nargs_max = 2, .argv = {CV_ACTIVATION},
-	.summary = "tick an item (done, --prev, --na REASON, --open)",
+	.summary = N_("tick an item (done, --prev, --na REASON, --open)"),
 	.opts = check_opts,
 	.flags = CMD_WRITES,
 	.exec = exec_check,
@@ -336,14 +336,14 @@ const struct cmd cmd_plan_check = {
 const struct cmd cmd_plan_status = {
 	.group = "plan", .verb = "status",
 	.args = "[ACTIVATION]", .nargs_min = 0, .nargs_max = 1, .argv = {CV_ACTIVATION},
-	.summary = "active checklists, or one with its items",
+	.summary = N_("active checklists, or one with its items"),
 	.exec = exec_status,
 };
 
 const struct cmd cmd_plan_close = {
 	.group = "plan", .verb = "close",
 	.args = "ACTIVATION", .nargs_min = 1, .nargs_max = 1, .argv = {CV_ACTIVATION},
-	.summary = "end a response with a summary",
+	.summary = N_("end a response with a summary"),
 	.opts = close_opts,
 	.flags = CMD_WRITES,
 	.exec = exec_close,
@@ -352,6 +352,6 @@ const struct cmd cmd_plan_close = {
 const struct cmd cmd_plan_report = {
 	.group = "plan", .verb = "report",
 	.args = "ACTIVATION", .nargs_min = 1, .nargs_max = 1, .argv = {CV_ACTIVATION},
-	.summary = "each item's time against its limit (drill report)",
+	.summary = N_("each item's time against its limit (drill report)"),
 	.exec = exec_report,
 };

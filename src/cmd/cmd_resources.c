@@ -155,34 +155,34 @@ static const struct cmd_opt who_opts[] = {
 	{NULL, NULL, NULL, NULL}};
 const struct cmd cmd_depot_list = {
 	.group = "depot", .verb = "list",
-	.summary = "depots and storage points",
+	.summary = N_("depots and storage points"),
 	.exec = exec_depots,
 };
 
 const struct cmd cmd_item_list = {
 	.group = "item", .verb = "list",
-	.summary = "the item catalogue",
+	.summary = N_("the item catalogue"),
 	.opts = item_opts,
 	.exec = exec_items,
 };
 
 const struct cmd cmd_team_list = {
 	.group = "team", .verb = "list",
-	.summary = "rescue teams",
+	.summary = N_("rescue teams"),
 	.opts = team_opts,
 	.exec = exec_teams,
 };
 
 const struct cmd cmd_expert_list = {
 	.group = "expert", .verb = "list",
-	.summary = "experts",
+	.summary = N_("experts"),
 	.opts = expert_opts,
 	.exec = exec_experts,
 };
 
 const struct cmd cmd_who = {
 	.group = "who",
-	.summary = "who to call: teams and experts for an incident type",
+	.summary = N_("who to call: teams and experts for an incident type"),
 	.opts = who_opts,
 	.exec = exec_who,
 };

@@ -98,7 +98,7 @@ static const struct cmd_opt ack_opts[] = {
 
 const struct cmd cmd_shift_start = {
 	.group = "shift", .verb = "start",
-	.summary = "start a shift",
+	.summary = N_("start a shift"),
 	.opts = start_opts,
 	.flags = CMD_WRITES,
 	.exec = exec_start,
@@ -106,7 +106,7 @@ const struct cmd cmd_shift_start = {
 
 const struct cmd cmd_shift_handover = {
 	.group = "shift", .verb = "handover",
-	.summary = "hand the shift over; prints the handover summary",
+	.summary = N_("hand the shift over; prints the handover summary"),
 	.opts = handover_opts,
 	.flags = CMD_WRITES,
 	.check = check_handover,
@@ -115,7 +115,7 @@ const struct cmd cmd_shift_handover = {
 
 const struct cmd cmd_shift_ack = {
 	.group = "shift", .verb = "ack",
-	.summary = "acknowledge the handover; your shift starts",
+	.summary = N_("acknowledge the handover; your shift starts"),
 	.opts = ack_opts,
 	.flags = CMD_WRITES,
 	.exec = exec_ack,
@@ -123,19 +123,19 @@ const struct cmd cmd_shift_ack = {
 
 const struct cmd cmd_shift_current = {
 	.group = "shift", .verb = "current",
-	.summary = "the open shift",
+	.summary = N_("the open shift"),
 	.exec = exec_current,
 };
 
 const struct cmd cmd_shift_show = {
 	.group = "shift", .verb = "show",
 	.args = "ID", .nargs_min = 1, .nargs_max = 1,
-	.summary = "a shift's handover record (id, current or last)",
+	.summary = N_("a shift's handover record (id, current or last)"),
 	.exec = exec_show_shift,
 };
 
 const struct cmd cmd_shift_list = {
 	.group = "shift", .verb = "list",
-	.summary = "shifts, newest first",
+	.summary = N_("shifts, newest first"),
 	.exec = exec_list_shifts,
 };

@@ -79,14 +79,14 @@ static const struct cmd_opt stats_opts[] = {
 
 const struct cmd cmd_stats = {
 	.group = "stats",
-	.summary = "the overview: hazards, fire units, incidents, stock alerts",
+	.summary = N_("the overview: hazards, fire units, incidents, stock alerts"),
 	.opts = stats_opts,
 	.exec = exec_stats,
 };
 
 const struct cmd cmd_overview = {
 	.group = "overview",
-	.summary = "the same as stats (what dutydesk shows with no command)",
+	.summary = N_("the same as stats (what dutydesk shows with no command)"),
 	.opts = stats_opts,
 	.exec = exec_stats,
 };

@@ -236,14 +236,14 @@ static const struct cmd_opt alerts_opts[] = {
 
 const struct cmd cmd_stock_list = {
 	.group = "stock", .verb = "list",
-	.summary = "stock on hand per depot and item",
+	.summary = N_("stock on hand per depot and item"),
 	.opts = list_opts,
 	.exec = exec_list,
 };
 
 const struct cmd cmd_stock_receive = {
 	.group = "stock", .verb = "receive",
-	.summary = "receive stock into a depot",
+	.summary = N_("receive stock into a depot"),
 	.opts = receive_opts,
 	.flags = CMD_WRITES,
 	.check = check_receive,
@@ -252,7 +252,7 @@ const struct cmd cmd_stock_receive = {
 
 const struct cmd cmd_stock_issue = {
 	.group = "stock", .verb = "issue",
-	.summary = "issue stock from a depot",
+	.summary = N_("issue stock from a depot"),
 	.opts = issue_opts,
 	.flags = CMD_WRITES,
 	.check = check_receive, /* the same three */
@@ -261,7 +261,7 @@ const struct cmd cmd_stock_issue = {
 
 const struct cmd cmd_stock_transfer = {
 	.group = "stock", .verb = "transfer",
-	.summary = "move stock between depots (both legs at once)",
+	.summary = N_("move stock between depots (both legs at once)"),
 	.opts = transfer_opts,
 	.flags = CMD_WRITES,
 	.check = check_transfer,
@@ -270,7 +270,7 @@ const struct cmd cmd_stock_transfer = {
 
 const struct cmd cmd_stock_adjust = {
 	.group = "stock", .verb = "adjust",
-	.summary = "stocktaking correction, with a reason",
+	.summary = N_("stocktaking correction, with a reason"),
 	.opts = adjust_opts,
 	.flags = CMD_WRITES,
 	.exec = exec_adjust,
@@ -278,7 +278,7 @@ const struct cmd cmd_stock_adjust = {
 
 const struct cmd cmd_stock_writeoff = {
 	.group = "stock", .verb = "writeoff",
-	.summary = "write off expired stock",
+	.summary = N_("write off expired stock"),
 	.opts = writeoff_opts,
 	.flags = CMD_WRITES,
 	.exec = exec_writeoff,
@@ -286,7 +286,7 @@ const struct cmd cmd_stock_writeoff = {
 
 const struct cmd cmd_stock_return = {
 	.group = "stock", .verb = "return",
-	.summary = "unused items coming back",
+	.summary = N_("unused items coming back"),
 	.opts = return_opts,
 	.flags = CMD_WRITES,
 	.exec = exec_return,
@@ -294,14 +294,14 @@ const struct cmd cmd_stock_return = {
 
 const struct cmd cmd_stock_card = {
 	.group = "stock", .verb = "card",
-	.summary = "an item's movements in a depot with the balance",
+	.summary = N_("an item's movements in a depot with the balance"),
 	.opts = card_opts,
 	.exec = exec_card,
 };
 
 const struct cmd cmd_stock_alerts = {
 	.group = "stock", .verb = "alerts",
-	.summary = "expired, expiring and below-minimum stock",
+	.summary = N_("expired, expiring and below-minimum stock"),
 	.opts = alerts_opts,
 	.exec = exec_alerts,
 };

@@ -309,7 +309,7 @@ static const struct cmd_opt resolve_opts[] = {
  * and a bundle is merged in a transaction of its own. */
 const struct cmd cmd_sync = {
 	.group = "sync",
-	.summary = "push this node's ops to the hub and pull the others'",
+	.summary = N_("push this node's ops to the hub and pull the others'"),
 	.opts = sync_opts,
 	.flags = CMD_OWNTX,
 	.exec = exec_sync,
@@ -318,7 +318,7 @@ const struct cmd cmd_sync = {
 const struct cmd cmd_conflicts_resolve = {
 	.group = "conflicts", .verb = "resolve",
 	.args = "ID", .nargs_min = 1, .nargs_max = 1,
-	.summary = "keep the winning value, or take the lost one",
+	.summary = N_("keep the winning value, or take the lost one"),
 	.opts = resolve_opts,
 	.flags = CMD_OWNTX,
 	.exec = exec_resolve,
@@ -326,7 +326,7 @@ const struct cmd cmd_conflicts_resolve = {
 
 const struct cmd cmd_conflicts = {
 	.group = "conflicts",
-	.summary = "values that lost a merge, for review",
+	.summary = N_("values that lost a merge, for review"),
 	.opts = conflicts_opts,
 	.exec = exec_conflicts,
 };

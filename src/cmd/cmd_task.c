@@ -37,7 +37,7 @@ static const struct cmd_opt task_list_opts[] = {
 
 const struct cmd cmd_task_list = {
 	.group = "task", .verb = "list",
-	.summary = "open tasks with their deadlines",
+	.summary = N_("open tasks with their deadlines"),
 	.opts = task_list_opts,
 	.exec = exec_task_list,
 };
@@ -45,7 +45,7 @@ const struct cmd cmd_task_list = {
 const struct cmd cmd_task_done = {
 	.group = "task", .verb = "done",
 	.args = "ID", .nargs_min = 1, .nargs_max = 1,
-	.summary = "mark a task done (id or its start)",
+	.summary = N_("mark a task done (id or its start)"),
 	.flags = CMD_WRITES,
 	.exec = exec_task_done,
 };

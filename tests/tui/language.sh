@@ -80,6 +80,9 @@ expect_contains "$head" "编号"
 expect_contains "$head" "标题"
 head=$(env LC_ALL=C.UTF-8 LANGUAGE= "$DUTYDESK" --db "$DB" incident list | head -1)
 expect_contains "$head" "title"
+help=$(env LC_ALL= LANG=zh_CN.UTF-8 "$DUTYDESK" --help)
+expect_contains "$help" "incident add       记录新事件；输出其编号"
+expect_contains "$(LC_ALL=C.UTF-8 "$DUTYDESK" --help)" "incident add       record a new incident"
 # --json is data: the same keys whatever the language
 expect_eq "$(env LC_ALL= LANG=zh_CN.UTF-8 "$DUTYDESK" --db "$DB" incident list --json | jq -r '.[0] | has("title")')" \
 	true "--json keys under Chinese"
