@@ -178,6 +178,21 @@ def session(tmp, db, encoding, env_extra, typed, resize=False):
     ok("%s: every byte written is %s" % (encoding, encoding))
 
 
+def hangup(tmp, db):
+    """The terminal goes away under the relay: the console ends, 129."""
+    s = Session(tmp, db, "gbk", {"LANG": "zh_CN.GBK"})
+    s.wait_for("永和县 值班室", "the console before the hang-up")
+    os.close(s.fd)
+    try:
+        rc = s.proc.wait(timeout=WAIT)
+    except subprocess.TimeoutExpired:
+        s.proc.kill()
+        fail("the console outlived its GBK terminal by %gs" % WAIT)
+    if rc != 129:
+        fail("after the hang-up the console ended with %d, not 129" % rc)
+    ok("gbk: a hang-up ends the console (129)")
+
+
 def cli_on_terminal(tmp, db, env_extra, *args):
     """The CLI with a terminal for stdout and stderr: all it wrote."""
     env = {k: v for k, v in os.environ.items()
@@ -245,6 +260,7 @@ def main():
         # the locale names the encoding (and the language), no locale installed
         session(tmp, db, "gbk", {"LANG": "zh_CN.GBK"}, "现场积水约三十厘米", resize=True)
         cli_checks(tmp, db)
+        hangup(tmp, db)
         # a UTF-8 locale, the variable says the terminal's encoding
         session(tmp, db, "gb18030", {"LANG": "C.UTF-8", "LANGUAGE": "zh_CN",
                                      "DUTYDESK_TERMINAL_ENCODING": "gb18030"}, "东山坡落石已清理")
