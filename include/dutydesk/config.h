@@ -45,6 +45,7 @@ struct config {
 	char officer[64];
 	char language[16]; /* "", "zh", "en", "auto" */
 	char theme[16];    /* "auto", "mono" */
+	char terminal_encoding[32]; /* "" (the locale's), "GBK", "GB18030", ... */
 	int ambiguous;     /* 1 or 2 */
 	int escdelay;      /* ms */
 	int expiry_days;   /* stock expiring within this many days is an alert */

@@ -25,6 +25,9 @@ struct err {
 	int code;
 	char msg[1024];
 };
+/* Writes all of b[0..n) to fd, again after EINTR (and, for a non-blocking
+ * fd, after waiting up to 1 s for room); false on an error. */
+bool fd_write_all(int fd, const char *b, size_t n);
 /* Sets e (if not NULL) and returns false, so callers can `return err_set(...)`. */
 bool err_set(struct err *e, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

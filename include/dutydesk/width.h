@@ -13,8 +13,10 @@
 /* Makes sure LC_CTYPE is a UTF-8 locale (falls back to C.UTF-8) so that
  * wcwidth() knows CJK; returns false when no UTF-8 locale could be had. */
 bool width_init_locale(void);
-/* What width_init_locale() had to fall back from, or NULL. */
-const char *width_locale_note(void);
+/* The codeset of the user's locale as width_init_locale() found it
+ * ("UTF-8", "GBK", "ANSI_X3.4-1968"), taken from the locale's name when
+ * that locale is not installed; "" if it names none. */
+const char *width_user_codeset(void);
 /* East Asian ambiguous characters (“ ” ① …): 1 or 2 cells. */
 void width_set_ambiguous(int cells);
 

@@ -11,12 +11,15 @@
 #include "dutydesk/console.h"
 #include "config.h"
 #include "dutydesk/cmd.h"
+#include "dutydesk/config.h"
+#include "dutydesk/i18n.h"
+#include "dutydesk/termenc.h"
 #include "dutydesk/width.h"
 #include "safeout.h"
 
 static void usage(FILE *f)
 {
-	fputs("Usage: dutydesk [--db PATH] [--officer NAME] [COMMAND [ARGS...]]\n"
+	fputs(_("Usage: dutydesk [--db PATH] [--officer NAME] [COMMAND [ARGS...]]\n"
 	      "\n"
 	      "The duty console of a county emergency-management office, and its CLI.\n"
 	      "With no command it shows the overview of the database.\n"
@@ -30,12 +33,12 @@ static void usage(FILE *f)
 	      "  -h, --help       this help; COMMAND --help for a command's options\n"
 	      "  -V, --version    print the version\n"
 	      "\n"
-	      "Commands:\n", f);
+	      "Commands:\n"), f);
 	for (const struct cmd *const *p = cmd_table; *p; p++) {
 		char name[64];
-		fprintf(f, "  %-18s %s\n", cmd_name(*p, name, sizeof name), (*p)->summary);
+		fprintf(f, "  %-18s %s\n", cmd_name(*p, name, sizeof name), _((*p)->summary));
 	}
-	fputs("\nExit status: 0 success, 1 failure, 2 usage error. See dutydesk(1).\n", f);
+	fputs(_("\nExit status: 0 success, 1 failure, 2 usage error. See dutydesk(1).\n"), f);
 }
 
 /* A message to stderr with what the person typed in it made harmless: no
@@ -51,7 +54,10 @@ static void say(const char *fmt, ...)
 	sb_vprintf(&raw, fmt, ap);
 	va_end(ap);
 	sb_safe(&safe, raw.buf);
-	fputs(safe.buf, stderr);
+	FILE *msg = safeout_msg(STDERR_FILENO); /* in the terminal's encoding */
+	fputs(safe.buf, msg ? msg : stderr);
+	if (msg)
+		fclose(msg);
 	sb_finish(&raw);
 	sb_finish(&safe);
 }
@@ -77,15 +83,28 @@ static int run_verb(const struct cmd *cmd, int argc, char **argv, const char *db
 		fclose(msg);
 	fflush(stdout); /* data before the rest of the text */
 	if (text && fclose(text) != 0 && rc == 0) {
-		fputs("dutydesk: cannot write the output\n", stderr);
+		say("dutydesk: %s\n", _("cannot write the output"));
 		rc = ERR_FAIL;
 	}
 	return rc;
 }
 
+/* The language and the terminal's encoding, as the console chooses them:
+ * config.yaml's language: and terminal_encoding:, else the environment. */
+static void choose_language(void)
+{
+	static struct config cfg;
+	config_load(&cfg, NULL);
+	i18n_init(cfg.language, NULL, 0);
+	char enc[32];
+	termenc_choose(cfg.terminal_encoding, enc, sizeof enc, NULL, 0);
+	safeout_set_terminal_encoding(enc);
+}
+
 int main(int argc, char **argv)
 {
 	width_init_locale();
+	choose_language();
 	static const struct option lo[] = {
 		{"db", required_argument, NULL, 'd'}, {"officer", required_argument, NULL, 'o'},
 		{"json", no_argument, NULL, 'j'},      {"help", no_argument, NULL, 'h'},
@@ -105,15 +124,20 @@ int main(int argc, char **argv)
 		case 'j':
 			json = true;
 			break;
-		case 'h':
-			usage(stdout);
+		case 'h': {
+			FILE *o = safeout_text(STDOUT_FILENO); /* the terminal's encoding */
+			usage(o ? o : stdout);
+			if (o)
+				fclose(o);
 			return 0;
+		}
 		case 'V':
 			printf("dutydesk %s\n", DD_VERSION);
 			return 0;
 		default:
-			say("dutydesk: %s '%s' (see --help)\n",
-				ch == ':' ? "no value for" : "unknown option", argv[optind - 1]);
+			say(ch == ':' ? _("dutydesk: no value for '%s' (see --help)\n")
+				      : _("dutydesk: unknown option '%s' (see --help)\n"),
+			    argv[optind - 1]);
 			return ERR_USAGE;
 		}
 	}
@@ -142,16 +166,17 @@ int main(int argc, char **argv)
 	int used;
 	const struct cmd *cmd = cmd_lookup(verb ? 2 : 1, words, &used, &known_group);
 	if (!cmd && known_group) {
-		if (!verb || str_eq(verb, "--help") || str_eq(verb, "-h")) {
-			cmd_group_usage(group, "dutydesk ", verb ? stdout : stderr);
-			rc = verb ? 0 : ERR_USAGE;
-		} else {
-			say("dutydesk %s: unknown verb '%s'\n", group, verb);
-			cmd_group_usage(group, "dutydesk ", stderr);
-			rc = ERR_USAGE;
-		}
+		bool help = verb && (str_eq(verb, "--help") || str_eq(verb, "-h"));
+		if (verb && !help)
+			say(_("dutydesk %s: unknown verb '%s'\n"), group, verb);
+		/* through the filters: the terminal's encoding */
+		FILE *o = help ? safeout_text(STDOUT_FILENO) : safeout_msg(STDERR_FILENO);
+		cmd_group_usage(group, "dutydesk ", o ? o : help ? stdout : stderr);
+		if (o)
+			fclose(o);
+		rc = help ? 0 : ERR_USAGE;
 	} else if (!cmd) {
-		say("dutydesk: unknown command '%s' (see dutydesk --help)\n", group);
+		say(_("dutydesk: unknown command '%s' (see dutydesk --help)\n"), group);
 		rc = ERR_USAGE;
 	} else {
 		int skip = optind + used - 1;

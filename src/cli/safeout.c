@@ -10,28 +10,59 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "dutydesk/termenc.h"
 #include "dutydesk/util.h"
 #include "dutydesk/width.h"
 #include "safeout.h"
 
-static bool write_all(int fd, const char *b, size_t n)
+static char terminal_encoding[32];
+
+void safeout_set_terminal_encoding(const char *name)
 {
-	while (n > 0) {
-		ssize_t w = write(fd, b, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return false;
-		b += w;
-		n -= (size_t)w;
+	snprintf(terminal_encoding, sizeof terminal_encoding, "%s", name ? name : "");
+}
+
+/* A converter to the terminal's encoding when fd is a terminal that is
+ * not UTF-8; NULL otherwise (files and pipes get UTF-8). */
+static struct termenc *enc_for(int fd)
+{
+	if (!terminal_encoding[0] || !isatty(fd))
+		return NULL;
+	struct termenc *t = xcalloc(1, sizeof *t);
+	struct err e;
+	if (!termenc_open(t, terminal_encoding, &e)) {
+		free(t);
+		return NULL;
 	}
-	return true;
+	return t;
+}
+
+static void enc_free(struct termenc *t)
+{
+	if (t) {
+		termenc_close(t);
+		free(t);
+	}
+}
+
+/* Writes b[0..n), converted when enc is not NULL. */
+static bool write_enc(int fd, struct termenc *enc, const char *b, size_t n)
+{
+	if (!enc)
+		return fd_write_all(fd, b, n);
+	struct strbuf sb;
+	sb_init(&sb);
+	termenc_out(enc, b, n, &sb);
+	bool ok = fd_write_all(fd, sb.buf ? sb.buf : "", sb.len);
+	sb_finish(&sb);
+	return ok;
 }
 
 /* ---- text ---- */
 
 struct text_out {
 	int fd;
+	struct termenc *enc;
 	bool c2; /* a 0xC2 lead byte waits for the next chunk */
 };
 
@@ -58,18 +89,19 @@ static ssize_t text_write(void *cookie, const char *buf, size_t n)
 			b = '?';
 		out[k++] = (char)b;
 		if (k >= 4096) {
-			if (!write_all(so->fd, out, k))
+			if (!write_enc(so->fd, so->enc, out, k))
 				return -1;
 			k = 0;
 		}
 	}
-	return k && !write_all(so->fd, out, k) ? -1 : (ssize_t)n;
+	return k && !write_enc(so->fd, so->enc, out, k) ? -1 : (ssize_t)n;
 }
 
 static int text_close(void *cookie)
 {
 	struct text_out *so = cookie;
-	bool ok = !so->c2 || write_all(so->fd, "\xC2", 1);
+	bool ok = !so->c2 || write_enc(so->fd, so->enc, "\xC2", 1);
+	enc_free(so->enc);
 	free(so);
 	return ok ? 0 : -1;
 }
@@ -78,8 +110,10 @@ FILE *safeout_text(int fd)
 {
 	struct text_out *so = xcalloc(1, sizeof *so);
 	so->fd = fd;
+	so->enc = enc_for(fd);
 	FILE *f = fopencookie(so, "w", (cookie_io_functions_t){NULL, text_write, NULL, text_close});
 	if (!f) {
+		enc_free(so->enc);
 		free(so);
 		return NULL;
 	}
@@ -91,6 +125,7 @@ FILE *safeout_text(int fd)
 
 struct msg_out {
 	int fd;
+	struct termenc *enc;
 	struct strbuf line; /* the part of a line not yet written */
 };
 
@@ -106,7 +141,7 @@ static bool msg_lines(struct msg_out *mo, bool flush)
 		sb_init(&safe);
 		sb_safe(&safe, start);
 		sb_putc(&safe, '\n');
-		ok = write_all(mo->fd, safe.buf, safe.len) && ok;
+		ok = write_enc(mo->fd, mo->enc, safe.buf, safe.len) && ok;
 		sb_finish(&safe);
 		start = nl + 1;
 	}
@@ -114,7 +149,7 @@ static bool msg_lines(struct msg_out *mo, bool flush)
 		struct strbuf safe;
 		sb_init(&safe);
 		sb_safe(&safe, start);
-		ok = write_all(mo->fd, safe.buf, safe.len) && ok;
+		ok = write_enc(mo->fd, mo->enc, safe.buf, safe.len) && ok;
 		sb_finish(&safe);
 		start += strlen(start);
 	}
@@ -140,6 +175,7 @@ static int msg_close(void *cookie)
 	struct msg_out *mo = cookie;
 	bool ok = msg_lines(mo, true);
 	sb_finish(&mo->line);
+	enc_free(mo->enc);
 	free(mo);
 	return ok ? 0 : -1;
 }
@@ -148,10 +184,12 @@ FILE *safeout_msg(int fd)
 {
 	struct msg_out *mo = xcalloc(1, sizeof *mo);
 	mo->fd = fd;
+	mo->enc = enc_for(fd);
 	sb_init(&mo->line);
 	FILE *f = fopencookie(mo, "w", (cookie_io_functions_t){NULL, msg_write, NULL, msg_close});
 	if (!f) {
 		sb_finish(&mo->line);
+		enc_free(mo->enc);
 		free(mo);
 		return NULL;
 	}

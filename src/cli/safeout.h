@@ -15,5 +15,10 @@ FILE *safeout_text(int fd);
  * (every control character but the line feed as '?', bad UTF-8 as U+FFFD),
  * written at once as stderr is. */
 FILE *safeout_msg(int fd);
+/* The terminal's encoding when it is not UTF-8 ("" or NULL: UTF-8): text
+ * and messages written to a terminal are converted to it, as the console
+ * converts its screen (util/termenc.c); written to a file or a pipe they
+ * stay UTF-8. Set before the streams are made. */
+void safeout_set_terminal_encoding(const char *name);
 
 #endif

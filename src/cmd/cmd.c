@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "dutydesk/i18n.h"
 #include "cmd_impl.h"
 
 /* The order of `dutydesk --help`. A group's verbs need not be together,
@@ -62,7 +63,7 @@ void cmd_usage(const struct cmd *cmd, const char *prog, FILE *f)
 	char name[64];
 	fprintf(f, "Usage: %s%s [OPTIONS]%s%s\n\n%s\n\nOptions:\n", prog,
 		cmd_name(cmd, name, sizeof name), cmd->args ? " " : "", cmd->args ? cmd->args : "",
-		cmd->summary);
+		_(cmd->summary));
 	for (const struct cmd_opt *o = cmd->opts; o && o->name; o++) {
 		char left[64];
 		snprintf(left, sizeof left, "--%s%s%s", o->name, o->arg ? " " : "",
@@ -77,5 +78,5 @@ void cmd_group_usage(const char *group, const char *prog, FILE *f)
 	fprintf(f, "Usage: %s%s VERB [OPTIONS]\n\nVerbs:\n", prog, group);
 	for (const struct cmd *const *p = cmd_table; *p; p++)
 		if (str_eq((*p)->group, group))
-			fprintf(f, "  %-10s %s\n", (*p)->verb ? (*p)->verb : "", (*p)->summary);
+			fprintf(f, "  %-10s %s\n", (*p)->verb ? (*p)->verb : "", _((*p)->summary));
 }

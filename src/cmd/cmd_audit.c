@@ -1,6 +1,7 @@
 /* dutydesk audit: who changed what, when, from which node. */
 #include <stdio.h>
 
+#include "dutydesk/i18n.h"
 #include "cmd_impl.h"
 
 static bool exec_audit(struct cmd_ctx *c)
@@ -22,9 +23,9 @@ static bool exec_audit(struct cmd_ctx *c)
 		return false;
 	q_present(rows);
 	static const struct out_col cols[] = {
-		{"at", "time", false, 16}, {"node", "node", false, 10}, {"actor", "by", false, 10},
-		{"action", "action", false, 0}, {"record_type", "record", false, 0},
-		{"detail", "change", false, 60}};
+		{"at", N_("time"), false, 16}, {"node", N_("node"), false, 10}, {"actor", N_("by"), false, 10},
+		{"action", N_("action"), false, 0}, {"record_type", N_("record"), false, 0},
+		{"detail", N_("change"), false, 60}};
 	out_table(c, rows, cols, ARRAY_LEN(cols));
 	json_decref(rows);
 	return true;
@@ -37,7 +38,7 @@ static const struct cmd_opt audit_opts[] = {
 
 const struct cmd cmd_audit = {
 	.group = "audit",
-	.summary = "who changed what, when, from which node",
+	.summary = N_("who changed what, when, from which node"),
 	.opts = audit_opts,
 	.exec = exec_audit,
 };

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "dutydesk/i18n.h"
 #include "cmd_impl.h"
 
 static bool exec_backup(struct cmd_ctx *c)
@@ -45,7 +46,7 @@ static const struct cmd_opt backup_opts[] = {
 const struct cmd cmd_backup = {
 	.group = "backup",
 	.args = "FILE", .nargs_min = 1, .nargs_max = 1,
-	.summary = "copy the database to FILE (safe while consoles run)",
+	.summary = N_("copy the database to FILE (safe while consoles run)"),
 	.opts = backup_opts,
 	.exec = exec_backup,
 };
@@ -53,7 +54,7 @@ const struct cmd cmd_backup = {
 const struct cmd cmd_restore = {
 	.group = "restore",
 	.args = "FILE", .nargs_min = 1, .nargs_max = 1,
-	.summary = "check FILE, keep the current database aside, and replace it by FILE",
+	.summary = N_("check FILE, keep the current database aside, and replace it by FILE"),
 	.flags = CMD_NODB | CMD_CLIONLY,
 	.exec = exec_restore,
 };

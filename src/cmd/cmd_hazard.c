@@ -4,67 +4,68 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dutydesk/i18n.h"
 #include "cmd_impl.h"
 
 static const struct out_col list_cols[] = {
-	{"code", "code", false, 0},	      {"kind", "kind", false, 0},
-	{"subtype", "type", false, 0},	      {"scale", "scale", false, 0},
-	{"township", "township", false, 8},   {"village", "village", false, 10},
-	{"people", "people", true, 0},	      {"monitor", "monitor", false, 8},
-	{"name", "name", false, 30}};
+	{"code", N_("code"), false, 0},	      {"kind", N_("kind"), false, 0},
+	{"subtype", N_("type"), false, 0},	      {"scale", N_("scale"), false, 0},
+	{"township", N_("township"), false, 8},   {"village", N_("village"), false, 10},
+	{"people", N_("people"), true, 0},	      {"monitor", N_("monitor"), false, 8},
+	{"name", N_("name"), false, 30}};
 
 static const struct out_col show_cols[] = {
-	{"code", "code", false, 0},		{"name", "name", false, 0},
-	{"kind", "kind", false, 0},		{"subtype", "type", false, 0},
-	{"status", "status", false, 0},		{"township", "township", false, 0},
-	{"village", "village", false, 0},	{"grp", "group", false, 0},
-	{"address", "address", false, 0},	{"lon", "lon", false, 0},
-	{"lat", "lat", false, 0},		{"scale", "scale", false, 0},
-	{"volume_m3", "volume (m3)", false, 0}, {"stability", "stability", false, 0},
-	{"triggers", "triggers", false, 0},	{"road", "road point", false, 0},
-	{"county_town", "county town", false, 0}, {"high_risk", "high risk", false, 0},
-	{"households", "households", false, 0}, {"people", "people", false, 0},
-	{"property_10k", "property (10k yuan)", false, 0},
-	{"resp_township", "township responsible", false, 0},
-	{"resp_township_phone", "  phone", false, 0},
-	{"resp_village", "village responsible", false, 0},
-	{"resp_village_phone", "  phone", false, 0},
-	{"monitor", "monitor", false, 0},	{"monitor_phone", "  phone", false, 0},
-	{"monitor_method", "monitoring", false, 0}, {"monitor_freq", "frequency", false, 0},
-	{"warning_signal", "warning signal", false, 0}, {"evac_route", "evacuation route", false, 0},
-	{"shelter", "shelter", false, 0},	{"evac_cards", "evacuation cards", false, 0},
-	{"resp_person", "responsible", false, 0}, {"resp_phone", "  phone", false, 0},
-	{"mgr_person", "manager", false, 0},	{"mgr_phone", "  phone", false, 0},
-	{"floors", "floors", false, 0},		{"area_m2", "area (m2)", false, 0},
-	{"occupancy", "occupancy", false, 0},	{"enterprise", "enterprise", false, 0},
-	{"substance", "substance", false, 0},	{"grade", "grade", false, 0},
-	{"principal", "principal", false, 0},	{"principal_phone", "  phone", false, 0},
-	{"notes", "notes", false, 0}};
+	{"code", N_("code"), false, 0},		{"name", N_("name"), false, 0},
+	{"kind", N_("kind"), false, 0},		{"subtype", N_("type"), false, 0},
+	{"status", N_("status"), false, 0},		{"township", N_("township"), false, 0},
+	{"village", N_("village"), false, 0},	{"grp", N_("group"), false, 0},
+	{"address", N_("address"), false, 0},	{"lon", N_("lon"), false, 0},
+	{"lat", N_("lat"), false, 0},		{"scale", N_("scale"), false, 0},
+	{"volume_m3", N_("volume (m3)"), false, 0}, {"stability", N_("stability"), false, 0},
+	{"triggers", N_("triggers"), false, 0},	{"road", N_("road point"), false, 0},
+	{"county_town", N_("county town"), false, 0}, {"high_risk", N_("high risk"), false, 0},
+	{"households", N_("households"), false, 0}, {"people", N_("people"), false, 0},
+	{"property_10k", N_("property (10k yuan)"), false, 0},
+	{"resp_township", N_("township responsible"), false, 0},
+	{"resp_township_phone", N_("  phone"), false, 0},
+	{"resp_village", N_("village responsible"), false, 0},
+	{"resp_village_phone", N_("  phone"), false, 0},
+	{"monitor", N_("monitor"), false, 0},	{"monitor_phone", N_("  phone"), false, 0},
+	{"monitor_method", N_("monitoring"), false, 0}, {"monitor_freq", N_("frequency"), false, 0},
+	{"warning_signal", N_("warning signal"), false, 0}, {"evac_route", N_("evacuation route"), false, 0},
+	{"shelter", N_("shelter"), false, 0},	{"evac_cards", N_("evacuation cards"), false, 0},
+	{"resp_person", N_("responsible"), false, 0}, {"resp_phone", N_("  phone"), false, 0},
+	{"mgr_person", N_("manager"), false, 0},	{"mgr_phone", N_("  phone"), false, 0},
+	{"floors", N_("floors"), false, 0},		{"area_m2", N_("area (m2)"), false, 0},
+	{"occupancy", N_("occupancy"), false, 0},	{"enterprise", N_("enterprise"), false, 0},
+	{"substance", N_("substance"), false, 0},	{"grade", N_("grade"), false, 0},
+	{"principal", N_("principal"), false, 0},	{"principal_phone", N_("  phone"), false, 0},
+	{"notes", N_("notes"), false, 0}};
 
 static const struct out_col insp_cols[] = {
-	{"at", "time", false, 16}, {"kind", "check", false, 0}, {"result", "result", false, 0},
-	{"inspector", "inspector", false, 10}, {"note", "note", false, 40},
-	{"photos", "photos", false, 30}};
+	{"at", N_("time"), false, 16}, {"kind", N_("check"), false, 0}, {"result", N_("result"), false, 0},
+	{"inspector", N_("inspector"), false, 10}, {"note", N_("note"), false, 40},
+	{"photos", N_("photos"), false, 30}};
 
 static const struct out_col defect_cols[] = {
-	{"found_at", "found", false, 16}, {"state", "state", false, 0},
-	{"due_at", "due", false, 16},	  {"rectified_at", "rectified", false, 16},
-	{"text", "defect", false, 36},	  {"note", "note", false, 20},
-	{"id", "id", false, 0}};
+	{"found_at", N_("found"), false, 16}, {"state", N_("state"), false, 0},
+	{"due_at", N_("due"), false, 16},	  {"rectified_at", N_("rectified"), false, 16},
+	{"text", N_("defect"), false, 36},	  {"note", N_("note"), false, 20},
+	{"id", N_("id"), false, 0}};
 
 static const struct out_col defects_cols[] = {
-	{"code", "code", false, 0},	  {"unit", "unit", false, 20},
-	{"township", "township", false, 8}, {"found_at", "found", false, 16},
-	{"due_at", "due", false, 16},	  {"state", "state", false, 0},
-	{"text", "defect", false, 30},	  {"id", "id", false, 0}};
+	{"code", N_("code"), false, 0},	  {"unit", N_("unit"), false, 20},
+	{"township", N_("township"), false, 8}, {"found_at", N_("found"), false, 16},
+	{"due_at", N_("due"), false, 16},	  {"state", N_("state"), false, 0},
+	{"text", N_("defect"), false, 30},	  {"id", N_("id"), false, 0}};
 
 static const struct out_col overdue_cols[] = {
-	{"code", "code", false, 0},	     {"kind", "kind", false, 0},
-	{"township", "township", false, 8},  {"name", "name", false, 24},
-	{"last_inspected_at", "last inspected", false, 16},
-	{"inspect_every_days", "every (days)", true, 0},
-	{"days_overdue", "days overdue", true, 0}, {"monitor", "monitor", false, 8},
-	{"monitor_phone", "phone", false, 0}};
+	{"code", N_("code"), false, 0},	     {"kind", N_("kind"), false, 0},
+	{"township", N_("township"), false, 8},  {"name", N_("name"), false, 24},
+	{"last_inspected_at", N_("last inspected"), false, 16},
+	{"inspect_every_days", N_("every (days)"), true, 0},
+	{"days_overdue", N_("days overdue"), true, 0}, {"monitor", N_("monitor"), false, 8},
+	{"monitor_phone", N_("phone"), false, 0}};
 
 /* A time value as shown: "2026-11-28 18:00" (heap). */
 static char *when(json_t *r, const char *key)
@@ -298,10 +299,10 @@ static bool exec_inspect(struct cmd_ctx *c)
 }
 
 static const struct out_col household_cols[] = {
-	{"head", "head", false, 8},	     {"address", "address", false, 30},
-	{"members", "members", true, 0},     {"phone", "phone", false, 0},
-	{"evacuated_at", "evacuated", false, 16}, {"evacuated_by", "by", false, 8},
-	{"id", "id", false, 0}};
+	{"head", N_("head"), false, 8},	     {"address", N_("address"), false, 30},
+	{"members", N_("members"), true, 0},     {"phone", N_("phone"), false, 0},
+	{"evacuated_at", N_("evacuated"), false, 16}, {"evacuated_by", N_("by"), false, 8},
+	{"id", N_("id"), false, 0}};
 
 /* A hazard asked for by code that is not there. */
 static bool no_hazard(struct cmd_ctx *c, const char *code)
@@ -706,7 +707,7 @@ static const struct cmd_opt evacuate_opts[] = {
 
 const struct cmd cmd_hazard_list = {
 	.group = "hazard", .verb = "list",
-	.summary = "list hazard points, fire units, sources",
+	.summary = N_("list hazard points, fire units, sources"),
 	.table = &T_HAZARD,
 	.opts = list_opts,
 	.exec = exec_list,
@@ -715,14 +716,14 @@ const struct cmd cmd_hazard_list = {
 const struct cmd cmd_hazard_show = {
 	.group = "hazard", .verb = "show",
 	.args = "CODE", .nargs_min = 1, .nargs_max = 1, .argv = {CV_HAZARD},
-	.summary = "one hazard with its inspections",
+	.summary = N_("one hazard with its inspections"),
 	.table = &T_HAZARD,
 	.exec = exec_show,
 };
 
 const struct cmd cmd_hazard_add = {
 	.group = "hazard", .verb = "add",
-	.summary = "register a hazard",
+	.summary = N_("register a hazard"),
 	.table = &T_HAZARD,
 	.opts = add_opts,
 	.flags = CMD_RECORD | CMD_WRITES,
@@ -732,7 +733,7 @@ const struct cmd cmd_hazard_add = {
 const struct cmd cmd_hazard_inspect = {
 	.group = "hazard", .verb = "inspect",
 	.args = "CODE", .nargs_min = 1, .nargs_max = 1, .argv = {CV_HAZARD},
-	.summary = "record an inspection of a hazard",
+	.summary = N_("record an inspection of a hazard"),
 	.table = &T_INSPECTION,
 	.opts = inspect_opts,
 	.flags = CMD_WRITES,
@@ -742,14 +743,14 @@ const struct cmd cmd_hazard_inspect = {
 const struct cmd cmd_hazard_households = {
 	.group = "hazard", .verb = "households",
 	.args = "CODE", .nargs_min = 1, .nargs_max = 1, .argv = {CV_HAZARD},
-	.summary = "a point's threatened households and how many are evacuated",
+	.summary = N_("a point's threatened households and how many are evacuated"),
 	.exec = exec_households,
 };
 
 const struct cmd cmd_hazard_evacuate = {
 	.group = "hazard", .verb = "evacuate",
 	.args = "CODE [HEAD|ID ...]", .nargs_min = 1, .nargs_max = 1000, .argv = {CV_HAZARD},
-	.summary = "tick households of a point as evacuated (--all; --undo clears)",
+	.summary = N_("tick households of a point as evacuated (--all; --undo clears)"),
 	.opts = evacuate_opts,
 	.flags = CMD_WRITES,
 	.check = check_evacuate,
@@ -760,7 +761,7 @@ const struct cmd cmd_hazard_defect = {
 	.group = "hazard", .verb = "defect",
 	.args = "add CODE | set ID", .nargs_min = 2, .nargs_max = 2, .argv = {CV_WORDS},
 	.words = "add set",
-	.summary = "record a fire unit's defect, or move one to rectifying or rectified",
+	.summary = N_("record a fire unit's defect, or move one to rectifying or rectified"),
 	.opts = defect_opts,
 	.flags = CMD_WRITES,
 	.check = check_defect,
@@ -769,7 +770,7 @@ const struct cmd cmd_hazard_defect = {
 
 const struct cmd cmd_hazard_defects = {
 	.group = "hazard", .verb = "defects",
-	.summary = "fire units' defects, open ones first",
+	.summary = N_("fire units' defects, open ones first"),
 	.opts = defects_opts,
 	.exec = exec_defects,
 };
@@ -777,21 +778,21 @@ const struct cmd cmd_hazard_defects = {
 const struct cmd cmd_hazard_verify = {
 	.group = "hazard", .verb = "verify",
 	.args = "CODE...", .nargs_min = 1, .nargs_max = 10000, .argv = {CV_HAZARD},
-	.summary = "clear the \"to verify\" mark of imported rows",
+	.summary = N_("clear the \"to verify\" mark of imported rows"),
 	.flags = CMD_WRITES,
 	.exec = exec_verify,
 };
 
 const struct cmd cmd_hazard_overdue = {
 	.group = "hazard", .verb = "overdue",
-	.summary = "overdue inspections, most overdue first",
+	.summary = N_("overdue inspections, most overdue first"),
 	.opts = overdue_opts,
 	.exec = exec_overdue,
 };
 
 const struct cmd cmd_hazard_template = {
 	.group = "hazard", .verb = "template",
-	.summary = "an empty register sheet (CSV header) for a kind",
+	.summary = N_("an empty register sheet (CSV header) for a kind"),
 	.opts = template_opts,
 	.flags = CMD_NODB,
 	.exec = exec_template,
@@ -799,7 +800,7 @@ const struct cmd cmd_hazard_template = {
 
 const struct cmd cmd_hazard_export = {
 	.group = "hazard", .verb = "export",
-	.summary = "a kind's register as CSV or JSON",
+	.summary = N_("a kind's register as CSV or JSON"),
 	.opts = export_opts,
 	.exec = exec_export,
 };
@@ -807,8 +808,8 @@ const struct cmd cmd_hazard_export = {
 const struct cmd cmd_hazard_import = {
 	.group = "hazard", .verb = "import",
 	.args = "FILE", .nargs_min = 1, .nargs_max = 1,
-	.summary = "import a register sheet (UTF-8 or GBK; Chinese or English headers); a code "
-		   "already there is updated",
+	.summary = N_("import a register sheet (UTF-8 or GBK; Chinese or English headers); a code "
+		   "already there is updated"),
 	.opts = import_opts,
 	.flags = CMD_WRITES | CMD_DRYRUN,
 	.check = check_kind,

@@ -3,31 +3,32 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dutydesk/i18n.h"
 #include "cmd_impl.h"
 
 static const struct out_col list_cols[] = {
-	{"number", "number", false, 0},   {"received_at", "received", false, 16},
-	{"level", "level", false, 0},     {"status", "status", false, 0},
-	{"type_name", "type", false, 10}, {"township", "township", false, 8},
-	{"due", "next due", false, 34}, {"title", "title", false, 40}};
+	{"number", N_("number"), false, 0},   {"received_at", N_("received"), false, 16},
+	{"level", N_("level"), false, 0},     {"status", N_("status"), false, 0},
+	{"type_name", N_("type"), false, 10}, {"township", N_("township"), false, 8},
+	{"due", N_("next due"), false, 34}, {"title", N_("title"), false, 40}};
 
 static const struct out_col show_cols[] = {
-	{"number", "number", false, 0},	      {"title", "title", false, 0},
-	{"type_name", "type", false, 0},      {"class", "class", false, 0},
-	{"level", "level", false, 0},	      {"status", "status", false, 0},
-	{"township", "township", false, 0},   {"village", "village", false, 0},
-	{"place", "place", false, 0},	      {"received_at", "received", false, 0},
-	{"occurred_at", "occurred", false, 0}, {"channel", "channel", false, 0},
-	{"reporter", "reporter", false, 0},   {"reporter_phone", "phone", false, 0},
-	{"reporter_unit", "unit", false, 0},  {"deaths", "deaths", true, 0},
-	{"injured", "injured", true, 0},      {"missing", "missing", true, 0},
-	{"trapped", "trapped", true, 0},      {"evacuated", "evacuated", true, 0},
-	{"affected", "affected", true, 0},    {"loss_10k", "loss (10k yuan)", true, 0},
-	{"closed_at", "closed", false, 0}};
+	{"number", N_("number"), false, 0},	      {"title", N_("title"), false, 0},
+	{"type_name", N_("type"), false, 0},      {"class", N_("class"), false, 0},
+	{"level", N_("level"), false, 0},	      {"status", N_("status"), false, 0},
+	{"township", N_("township"), false, 0},   {"village", N_("village"), false, 0},
+	{"place", N_("place"), false, 0},	      {"received_at", N_("received"), false, 0},
+	{"occurred_at", N_("occurred"), false, 0}, {"channel", N_("channel"), false, 0},
+	{"reporter", N_("reporter"), false, 0},   {"reporter_phone", N_("phone"), false, 0},
+	{"reporter_unit", N_("unit"), false, 0},  {"deaths", N_("deaths"), true, 0},
+	{"injured", N_("injured"), true, 0},      {"missing", N_("missing"), true, 0},
+	{"trapped", N_("trapped"), true, 0},      {"evacuated", N_("evacuated"), true, 0},
+	{"affected", N_("affected"), true, 0},    {"loss_10k", N_("loss (10k yuan)"), true, 0},
+	{"closed_at", N_("closed"), false, 0}};
 
 static const struct out_col timeline_cols[] = {
-	{"created_at", "time", false, 16}, {"kind", "entry", false, 0},
-	{"author", "by", false, 10},       {"text", "text", false, 60}};
+	{"created_at", N_("time"), false, 16}, {"kind", N_("entry"), false, 0},
+	{"author", N_("by"), false, 10},       {"text", N_("text"), false, 60}};
 
 static bool exec_add(struct cmd_ctx *c)
 {
@@ -112,9 +113,9 @@ static bool exec_show(struct cmd_ctx *c)
 		fputc('\n', c->out);
 		out_table(c, json_object_get(r, "timeline"), timeline_cols, ARRAY_LEN(timeline_cols));
 		static const struct out_col stock_cols[] = {
-			{"item_code", "item", false, 0}, {"item", "name", false, 16},
-			{"sent", "sent", true, 0}, {"returned", "returned", true, 0},
-			{"unit", "unit", false, 0}};
+			{"item_code", N_("item"), false, 0}, {"item", N_("name"), false, 16},
+			{"sent", N_("sent"), true, 0}, {"returned", N_("returned"), true, 0},
+			{"unit", N_("unit"), false, 0}};
 		if (json_array_size(json_object_get(r, "stock"))) {
 			fputc('\n', c->out);
 			out_table(c, json_object_get(r, "stock"), stock_cols, ARRAY_LEN(stock_cols));
@@ -239,9 +240,9 @@ static bool exec_dispatch(struct cmd_ctx *c)
 		return false;
 	}
 	static const struct out_col cols[] = {
-		{"depot_code", "depot", false, 0}, {"depot", "name", false, 20},
-		{"item_code", "item", false, 0}, {"item", "name", false, 12},
-		{"qty", "qty", true, 0}, {"unit", "unit", false, 0}};
+		{"depot_code", N_("depot"), false, 0}, {"depot", N_("name"), false, 20},
+		{"item_code", N_("item"), false, 0}, {"item", N_("name"), false, 12},
+		{"qty", N_("qty"), true, 0}, {"unit", N_("unit"), false, 0}};
 	if (!c->json)
 		fprintf(c->out, "%s\n", c->dry_run ? "would send (nothing written):" : "sent:");
 	out_table(c, plan, cols, ARRAY_LEN(cols));
@@ -314,7 +315,7 @@ static const struct cmd_opt dispatch_opts[] = {
 
 const struct cmd cmd_incident_add = {
 	.group = "incident", .verb = "add",
-	.summary = "record a new incident; prints its number",
+	.summary = N_("record a new incident; prints its number"),
 	.table = &T_INCIDENT,
 	.opts = add_opts,
 	.flags = CMD_RECORD | CMD_WRITES,
@@ -323,7 +324,7 @@ const struct cmd cmd_incident_add = {
 
 const struct cmd cmd_incident_list = {
 	.group = "incident", .verb = "list",
-	.summary = "list incidents, newest first",
+	.summary = N_("list incidents, newest first"),
 	.table = &T_INCIDENT,
 	.opts = list_opts,
 	.exec = exec_list,
@@ -332,7 +333,7 @@ const struct cmd cmd_incident_list = {
 const struct cmd cmd_incident_show = {
 	.group = "incident", .verb = "show",
 	.args = "N", .nargs_min = 1, .nargs_max = 1, .argv = {CV_INCIDENT},
-	.summary = "an incident with its timeline",
+	.summary = N_("an incident with its timeline"),
 	.table = &T_INCIDENT,
 	.exec = exec_show,
 };
@@ -340,7 +341,7 @@ const struct cmd cmd_incident_show = {
 const struct cmd cmd_incident_note = {
 	.group = "incident", .verb = "note",
 	.args = "N [TEXT]", .nargs_min = 1, .nargs_max = 2, .argv = {CV_INCIDENT},
-	.summary = "add an entry or a report to an incident's timeline",
+	.summary = N_("add an entry or a report to an incident's timeline"),
 	.table = &T_INCIDENT,
 	.opts = note_opts,
 	.flags = CMD_WRITES,
@@ -350,7 +351,7 @@ const struct cmd cmd_incident_note = {
 const struct cmd cmd_incident_correct = {
 	.group = "incident", .verb = "correct",
 	.args = "N ENTRY TEXT", .nargs_min = 3, .nargs_max = 3, .argv = {CV_INCIDENT},
-	.summary = "strike a timeline entry with a correction",
+	.summary = N_("strike a timeline entry with a correction"),
 	.table = &T_INCIDENT,
 	.flags = CMD_WRITES,
 	.exec = exec_correct,
@@ -359,7 +360,7 @@ const struct cmd cmd_incident_correct = {
 const struct cmd cmd_incident_close = {
 	.group = "incident", .verb = "close",
 	.args = "N", .nargs_min = 1, .nargs_max = 1, .argv = {CV_INCIDENT},
-	.summary = "close an incident",
+	.summary = N_("close an incident"),
 	.table = &T_INCIDENT,
 	.opts = close_opts,
 	.flags = CMD_WRITES,
@@ -369,7 +370,7 @@ const struct cmd cmd_incident_close = {
 const struct cmd cmd_incident_dispatch = {
 	.group = "incident", .verb = "dispatch",
 	.args = "N", .nargs_min = 1, .nargs_max = 1, .argv = {CV_INCIDENT},
-	.summary = "send stock to an incident (nearest depots first)",
+	.summary = N_("send stock to an incident (nearest depots first)"),
 	.opts = dispatch_opts,
 	.flags = CMD_WRITES | CMD_DRYRUN,
 	.check = check_dispatch,

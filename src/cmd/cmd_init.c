@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dutydesk/i18n.h"
 #include "cmd_impl.h"
 #include "dutydesk/syncstore.h"
 
@@ -122,7 +123,7 @@ static const struct cmd_opt init_opts[] = {
 
 const struct cmd cmd_init = {
 	.group = "init",
-	.summary = "create the database with reference data (divisions, incident types, items)",
+	.summary = N_("create the database with reference data (divisions, incident types, items)"),
 	.opts = init_opts,
 	.flags = CMD_CREATES | CMD_WRITES,
 	.exec = exec_init,
@@ -130,7 +131,7 @@ const struct cmd cmd_init = {
 
 const struct cmd cmd_demo = {
 	.group = "demo",
-	.summary = "create a database holding the county's demo records",
+	.summary = N_("create a database holding the county's demo records"),
 	.opts = init_opts,
 	.flags = CMD_CREATES | CMD_WRITES,
 	.exec = exec_demo,

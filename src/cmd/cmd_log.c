@@ -2,6 +2,7 @@
  * tasks; the list weaves in the incidents' timelines. */
 #include <stdio.h>
 
+#include "dutydesk/i18n.h"
 #include "cmd_impl.h"
 
 static bool exec_log_add(struct cmd_ctx *c)
@@ -64,9 +65,9 @@ static bool exec_log_list(struct cmd_ctx *c)
 	json_decref(kind);
 	json_decref(since);
 	static const struct out_col cols[] = {
-		{"at", "time", false, 16}, {"kind", "kind", false, 0},
-		{"township", "township", false, 8}, {"incident", "incident", false, 0},
-		{"author", "by", false, 8}, {"text", "text", false, 50}};
+		{"at", N_("time"), false, 16}, {"kind", N_("kind"), false, 0},
+		{"township", N_("township"), false, 8}, {"incident", N_("incident"), false, 0},
+		{"author", N_("by"), false, 8}, {"text", N_("text"), false, 50}};
 	return out_list(c, rows, cols, ARRAY_LEN(cols));
 }
 
@@ -87,7 +88,7 @@ static const struct cmd_opt log_list_opts[] = {
 const struct cmd cmd_log_add = {
 	.group = "log", .verb = "add",
 	.args = "TEXT", .nargs_min = 1, .nargs_max = 1,
-	.summary = "add a duty-log entry (a warning opens its tasks)",
+	.summary = N_("add a duty-log entry (a warning opens its tasks)"),
 	.table = &T_DUTY_ENTRY,
 	.opts = log_add_opts,
 	.flags = CMD_WRITES,
@@ -96,7 +97,7 @@ const struct cmd cmd_log_add = {
 
 const struct cmd cmd_log_list = {
 	.group = "log", .verb = "list",
-	.summary = "the duty log with incident entries, in time order",
+	.summary = N_("the duty log with incident entries, in time order"),
 	.opts = log_list_opts,
 	.exec = exec_log_list,
 };

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dutydesk/i18n.h"
 #include "cmd_impl.h"
 #include "dutydesk/dtime.h"
 #include "dutydesk/plan.h"
@@ -12,8 +13,8 @@ static bool exec_list(struct cmd_ctx *c)
 	json_t *rows = q_plan_library(c->st, &c->err);
 	if (!rows)
 		return false;
-	static const struct out_col cols[] = {{"id", "plan", false, 0}, {"version", "version", false, 0},
-					      {"active", "active", true, 0}, {"title", "title", false, 40}};
+	static const struct out_col cols[] = {{"id", N_("plan"), false, 0}, {"version", N_("version"), false, 0},
+					      {"active", N_("active"), true, 0}, {"title", N_("title"), false, 40}};
 	out_table(c, rows, cols, ARRAY_LEN(cols));
 	json_decref(rows);
 	return true;
@@ -249,9 +250,9 @@ static bool exec_status(struct cmd_ctx *c)
 		return false;
 	q_present(rows);
 	static const struct out_col cols[] = {
-		{"id", "activation", false, 13}, {"plan", "plan", false, 0}, {"level", "level", false, 0},
-		{"incident", "incident", false, 0}, {"drill", "drill", false, 0},
-		{"done", "done", true, 0}, {"items", "of", true, 0}, {"title", "title", false, 30}};
+		{"id", N_("activation"), false, 13}, {"plan", N_("plan"), false, 0}, {"level", N_("level"), false, 0},
+		{"incident", N_("incident"), false, 0}, {"drill", N_("drill"), false, 0},
+		{"done", N_("done"), true, 0}, {"items", N_("of"), true, 0}, {"title", N_("title"), false, 30}};
 	out_table(c, rows, cols, ARRAY_LEN(cols));
 	json_decref(rows);
 	return true;
@@ -277,21 +278,21 @@ static const struct cmd_opt close_opts[] = {
 
 const struct cmd cmd_plan_list = {
 	.group = "plan", .verb = "list",
-	.summary = "the plan library",
+	.summary = N_("the plan library"),
 	.exec = exec_list,
 };
 
 const struct cmd cmd_plan_show = {
 	.group = "plan", .verb = "show",
 	.args = "ID", .nargs_min = 1, .nargs_max = 1, .argv = {CV_PLAN},
-	.summary = "a plan: levels, triggers, items",
+	.summary = N_("a plan: levels, triggers, items"),
 	.exec = exec_show,
 };
 
 const struct cmd cmd_plan_validate = {
 	.group = "plan", .verb = "validate",
 	.args = "FILE...", .nargs_min = 1, .nargs_max = 100,
-	.summary = "check plan files; names every problem",
+	.summary = N_("check plan files; names every problem"),
 	.flags = CMD_NODB,
 	.exec = exec_validate,
 };
@@ -299,7 +300,7 @@ const struct cmd cmd_plan_validate = {
 const struct cmd cmd_plan_load = {
 	.group = "plan", .verb = "load",
 	.args = "FILE...", .nargs_min = 1, .nargs_max = 100,
-	.summary = "add plan files (new versions) to the library",
+	.summary = N_("add plan files (new versions) to the library"),
 	.flags = CMD_WRITES,
 	.exec = exec_load,
 };
@@ -307,7 +308,7 @@ const struct cmd cmd_plan_load = {
 const struct cmd cmd_plan_activate = {
 	.group = "plan", .verb = "activate",
 	.args = "ID", .nargs_min = 1, .nargs_max = 1, .argv = {CV_PLAN},
-	.summary = "start a response (or a drill) at a level",
+	.summary = N_("start a response (or a drill) at a level"),
 	.opts = activate_opts,
 	.flags = CMD_WRITES,
 	.check = check_activate,
@@ -318,7 +319,7 @@ const struct cmd cmd_plan_raise = {
 	.group = "plan", .verb = "raise",
 	.args = "ACTIVATION LEVEL", .nargs_min = 2, .nargs_max = 2,
 	.argv = {CV_ACTIVATION, CV_LEVEL},
-	.summary = "raise the response level",
+	.summary = N_("raise the response level"),
 	.flags = CMD_WRITES,
 	.exec = exec_raise,
 };
@@ -326,7 +327,7 @@ const struct cmd cmd_plan_raise = {
 const struct cmd cmd_plan_check = {
 	.group = "plan", .verb = "check",
 	.args = "ACTIVATION ITEM", .nargs_min = 2, .nargs_max = 2, .argv = {CV_ACTIVATION},
-	.summary = "tick an item (done, --prev, --na REASON, --open)",
+	.summary = N_("tick an item (done, --prev, --na REASON, --open)"),
 	.opts = check_opts,
 	.flags = CMD_WRITES,
 	.exec = exec_check,
@@ -335,14 +336,14 @@ const struct cmd cmd_plan_check = {
 const struct cmd cmd_plan_status = {
 	.group = "plan", .verb = "status",
 	.args = "[ACTIVATION]", .nargs_min = 0, .nargs_max = 1, .argv = {CV_ACTIVATION},
-	.summary = "active checklists, or one with its items",
+	.summary = N_("active checklists, or one with its items"),
 	.exec = exec_status,
 };
 
 const struct cmd cmd_plan_close = {
 	.group = "plan", .verb = "close",
 	.args = "ACTIVATION", .nargs_min = 1, .nargs_max = 1, .argv = {CV_ACTIVATION},
-	.summary = "end a response with a summary",
+	.summary = N_("end a response with a summary"),
 	.opts = close_opts,
 	.flags = CMD_WRITES,
 	.exec = exec_close,
@@ -351,6 +352,6 @@ const struct cmd cmd_plan_close = {
 const struct cmd cmd_plan_report = {
 	.group = "plan", .verb = "report",
 	.args = "ACTIVATION", .nargs_min = 1, .nargs_max = 1, .argv = {CV_ACTIVATION},
-	.summary = "each item's time against its limit (drill report)",
+	.summary = N_("each item's time against its limit (drill report)"),
 	.exec = exec_report,
 };

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "dutydesk/i18n.h"
 #include "cmd_impl.h"
 #include "dutydesk/dtime.h"
 #include "dutydesk/report.h"
@@ -87,14 +88,14 @@ static const struct cmd_opt daily_opts[] = {
 const struct cmd cmd_report_incident = {
 	.group = "report", .verb = "incident",
 	.args = "N", .nargs_min = 1, .nargs_max = 1, .argv = {CV_INCIDENT},
-	.summary = "the 首报/续报/终报 text for the latest state",
+	.summary = N_("the 首报/续报/终报 text for the latest state"),
 	.opts = format_opts,
 	.exec = exec_report_incident,
 };
 
 const struct cmd cmd_report_daily = {
 	.group = "report", .verb = "daily",
-	.summary = "the daily duty report (值班日报)",
+	.summary = N_("the daily duty report (值班日报)"),
 	.opts = daily_opts,
 	.exec = exec_report_daily,
 };
@@ -102,7 +103,7 @@ const struct cmd cmd_report_daily = {
 const struct cmd cmd_report_shift = {
 	.group = "report", .verb = "shift",
 	.args = "[ID]", .nargs_min = 0, .nargs_max = 1,
-	.summary = "a shift's handover record (default: the last)",
+	.summary = N_("a shift's handover record (default: the last)"),
 	.opts = format_opts,
 	.exec = exec_report_shift,
 };

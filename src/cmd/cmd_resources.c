@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dutydesk/i18n.h"
 #include "cmd_impl.h"
 #include "dutydesk/dtime.h"
 #include "dutydesk/width.h"
@@ -13,9 +14,9 @@
 static bool exec_depots(struct cmd_ctx *c)
 {
 	static const struct out_col cols[] = {
-		{"code", "code", false, 0}, {"name", "name", false, 24}, {"level", "level", false, 0},
-		{"township", "township", false, 8}, {"keeper", "keeper", false, 8},
-		{"phone", "phone", false, 0}, {"address", "address", false, 30}};
+		{"code", N_("code"), false, 0}, {"name", N_("name"), false, 24}, {"level", N_("level"), false, 0},
+		{"township", N_("township"), false, 8}, {"keeper", N_("keeper"), false, 8},
+		{"phone", N_("phone"), false, 0}, {"address", N_("address"), false, 30}};
 	return out_list(c, q_depots(c->st, &c->err), cols, ARRAY_LEN(cols));
 }
 
@@ -33,9 +34,9 @@ static bool exec_items(struct cmd_ctx *c)
 		cat = v->id;
 	}
 	static const struct out_col cols[] = {
-		{"code", "code", false, 0}, {"name", "name", false, 16}, {"category", "category", false, 0},
-		{"unit", "unit", false, 0}, {"min_stock", "min", true, 0},
-		{"shelf_life_days", "shelf life (days)", true, 0}};
+		{"code", N_("code"), false, 0}, {"name", N_("name"), false, 16}, {"category", N_("category"), false, 0},
+		{"unit", N_("unit"), false, 0}, {"min_stock", N_("min"), true, 0},
+		{"shelf_life_days", N_("shelf life (days)"), true, 0}};
 	return out_list(c, q_items(c->st, cat, &c->err), cols, ARRAY_LEN(cols));
 }
 
@@ -53,14 +54,14 @@ static bool township_opt(struct cmd_ctx *c, char code[16], const char **out)
 }
 
 static const struct out_col team_cols[] = {
-	{"code", "code", false, 0},	    {"name", "name", false, 22}, {"type", "type", false, 0},
-	{"size", "size", true, 0},	    {"leader", "leader", false, 8},
-	{"phone", "phone", false, 0},	    {"township", "township", false, 8},
-	{"available", "available", false, 0}};
+	{"code", N_("code"), false, 0},	    {"name", N_("name"), false, 22}, {"type", N_("type"), false, 0},
+	{"size", N_("size"), true, 0},	    {"leader", N_("leader"), false, 8},
+	{"phone", N_("phone"), false, 0},	    {"township", N_("township"), false, 8},
+	{"available", N_("available"), false, 0}};
 static const struct out_col expert_cols[] = {
-	{"code", "code", false, 0},  {"name", "name", false, 8}, {"field", "field", false, 0},
-	{"org", "organisation", false, 20}, {"phone", "phone", false, 0},
-	{"township", "township", false, 8}};
+	{"code", N_("code"), false, 0},  {"name", N_("name"), false, 8}, {"field", N_("field"), false, 0},
+	{"org", N_("organisation"), false, 20}, {"phone", N_("phone"), false, 0},
+	{"township", N_("township"), false, 8}};
 
 static bool exec_teams(struct cmd_ctx *c)
 {
@@ -154,34 +155,34 @@ static const struct cmd_opt who_opts[] = {
 	{NULL, NULL, NULL, NULL}};
 const struct cmd cmd_depot_list = {
 	.group = "depot", .verb = "list",
-	.summary = "depots and storage points",
+	.summary = N_("depots and storage points"),
 	.exec = exec_depots,
 };
 
 const struct cmd cmd_item_list = {
 	.group = "item", .verb = "list",
-	.summary = "the item catalogue",
+	.summary = N_("the item catalogue"),
 	.opts = item_opts,
 	.exec = exec_items,
 };
 
 const struct cmd cmd_team_list = {
 	.group = "team", .verb = "list",
-	.summary = "rescue teams",
+	.summary = N_("rescue teams"),
 	.opts = team_opts,
 	.exec = exec_teams,
 };
 
 const struct cmd cmd_expert_list = {
 	.group = "expert", .verb = "list",
-	.summary = "experts",
+	.summary = N_("experts"),
 	.opts = expert_opts,
 	.exec = exec_experts,
 };
 
 const struct cmd cmd_who = {
 	.group = "who",
-	.summary = "who to call: teams and experts for an incident type",
+	.summary = N_("who to call: teams and experts for an incident type"),
 	.opts = who_opts,
 	.exec = exec_who,
 };

@@ -2,6 +2,7 @@
  * from one officer to the next, with its summary kept. */
 #include <stdio.h>
 
+#include "dutydesk/i18n.h"
 #include "cmd_impl.h"
 #include "dutydesk/report.h"
 
@@ -76,10 +77,10 @@ static bool exec_list_shifts(struct cmd_ctx *c)
 {
 	json_t *rows = q_shifts(c->st, 0, &c->err);
 	static const struct out_col cols[] = {
-		{"started_at", "started", false, 16}, {"ended_at", "ended", false, 16},
-		{"officers", "officers", false, 16}, {"leader", "leader", false, 10},
-		{"handed_to", "handed to", false, 10}, {"acked_at", "acknowledged", false, 16},
-		{"id", "id", false, 0}};
+		{"started_at", N_("started"), false, 16}, {"ended_at", N_("ended"), false, 16},
+		{"officers", N_("officers"), false, 16}, {"leader", N_("leader"), false, 10},
+		{"handed_to", N_("handed to"), false, 10}, {"acked_at", N_("acknowledged"), false, 16},
+		{"id", N_("id"), false, 0}};
 	return out_list(c, rows, cols, ARRAY_LEN(cols));
 }
 
@@ -97,7 +98,7 @@ static const struct cmd_opt ack_opts[] = {
 
 const struct cmd cmd_shift_start = {
 	.group = "shift", .verb = "start",
-	.summary = "start a shift",
+	.summary = N_("start a shift"),
 	.opts = start_opts,
 	.flags = CMD_WRITES,
 	.exec = exec_start,
@@ -105,7 +106,7 @@ const struct cmd cmd_shift_start = {
 
 const struct cmd cmd_shift_handover = {
 	.group = "shift", .verb = "handover",
-	.summary = "hand the shift over; prints the handover summary",
+	.summary = N_("hand the shift over; prints the handover summary"),
 	.opts = handover_opts,
 	.flags = CMD_WRITES,
 	.check = check_handover,
@@ -114,7 +115,7 @@ const struct cmd cmd_shift_handover = {
 
 const struct cmd cmd_shift_ack = {
 	.group = "shift", .verb = "ack",
-	.summary = "acknowledge the handover; your shift starts",
+	.summary = N_("acknowledge the handover; your shift starts"),
 	.opts = ack_opts,
 	.flags = CMD_WRITES,
 	.exec = exec_ack,
@@ -122,19 +123,19 @@ const struct cmd cmd_shift_ack = {
 
 const struct cmd cmd_shift_current = {
 	.group = "shift", .verb = "current",
-	.summary = "the open shift",
+	.summary = N_("the open shift"),
 	.exec = exec_current,
 };
 
 const struct cmd cmd_shift_show = {
 	.group = "shift", .verb = "show",
 	.args = "ID", .nargs_min = 1, .nargs_max = 1,
-	.summary = "a shift's handover record (id, current or last)",
+	.summary = N_("a shift's handover record (id, current or last)"),
 	.exec = exec_show_shift,
 };
 
 const struct cmd cmd_shift_list = {
 	.group = "shift", .verb = "list",
-	.summary = "shifts, newest first",
+	.summary = N_("shifts, newest first"),
 	.exec = exec_list_shifts,
 };

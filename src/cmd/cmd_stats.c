@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "dutydesk/i18n.h"
 #include "cmd_impl.h"
 
 static long long num(json_t *o, const char *path)
@@ -60,9 +61,9 @@ static bool exec_stats(struct cmd_ctx *c)
 	       "expired %lld\n",
 	       num(s, "stock.below_min"), days, num(s, "stock.expiring"), num(s, "stock.expired"));
 	static const struct out_col cols[] = {
-		{"alert", "alert", false, 0}, {"depot", "depot", false, 24},
-		{"item", "item", false, 16},  {"qty", "qty", true, 0},
-		{"min_stock", "min", true, 0}, {"expiry", "expiry", false, 0}};
+		{"alert", N_("alert"), false, 0}, {"depot", N_("depot"), false, 24},
+		{"item", N_("item"), false, 16},  {"qty", N_("qty"), true, 0},
+		{"min_stock", N_("min"), true, 0}, {"expiry", N_("expiry"), false, 0}};
 	json_t *alerts = json_object_get(json_object_get(s, "stock"), "alerts");
 	if (json_array_size(alerts)) {
 		fputc('\n', c->out);
@@ -78,14 +79,14 @@ static const struct cmd_opt stats_opts[] = {
 
 const struct cmd cmd_stats = {
 	.group = "stats",
-	.summary = "the overview: hazards, fire units, incidents, stock alerts",
+	.summary = N_("the overview: hazards, fire units, incidents, stock alerts"),
 	.opts = stats_opts,
 	.exec = exec_stats,
 };
 
 const struct cmd cmd_overview = {
 	.group = "overview",
-	.summary = "the same as stats (what dutydesk shows with no command)",
+	.summary = N_("the same as stats (what dutydesk shows with no command)"),
 	.opts = stats_opts,
 	.exec = exec_stats,
 };

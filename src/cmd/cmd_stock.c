@@ -2,14 +2,15 @@
  * stock on hand is always the sum of the movements these make. */
 #include <stdio.h>
 
+#include "dutydesk/i18n.h"
 #include "cmd_impl.h"
 #include "dutydesk/dtime.h"
 
 static const struct out_col list_cols[] = {
-	{"depot_code", "depot", false, 0}, {"depot", "name", false, 16},
-	{"item_code", "item", false, 0},   {"item", "name", false, 14},
-	{"qty", "on hand", true, 0},       {"unit", "unit", false, 0},
-	{"min_stock", "min", true, 0},     {"next_expiry", "expiry", false, 0}};
+	{"depot_code", N_("depot"), false, 0}, {"depot", N_("name"), false, 16},
+	{"item_code", N_("item"), false, 0},   {"item", N_("name"), false, 14},
+	{"qty", N_("on hand"), true, 0},       {"unit", N_("unit"), false, 0},
+	{"min_stock", N_("min"), true, 0},     {"next_expiry", N_("expiry"), false, 0}};
 
 /* Resolves an option naming a depot/item/incident by code to its id. */
 static bool ref(struct cmd_ctx *c, const char *opt, const char *table, char id[ID_TEXT])
@@ -157,10 +158,10 @@ static bool exec_card(struct cmd_ctx *c)
 	if (rows)
 		q_present(rows);
 	static const struct out_col cols[] = {
-		{"created_at", "time", false, 16}, {"kind", "movement", false, 0},
-		{"qty_in", "in", true, 0}, {"qty_out", "out", true, 0}, {"balance", "balance", true, 0},
-		{"batch", "batch", false, 0}, {"expiry", "expiry", false, 0},
-		{"incident", "incident", false, 0}, {"reason", "reason", false, 20}};
+		{"created_at", N_("time"), false, 16}, {"kind", N_("movement"), false, 0},
+		{"qty_in", N_("in"), true, 0}, {"qty_out", N_("out"), true, 0}, {"balance", N_("balance"), true, 0},
+		{"batch", N_("batch"), false, 0}, {"expiry", N_("expiry"), false, 0},
+		{"incident", N_("incident"), false, 0}, {"reason", N_("reason"), false, 20}};
 	return out_list(c, rows, cols, ARRAY_LEN(cols));
 }
 
@@ -173,9 +174,9 @@ static bool exec_alerts(struct cmd_ctx *c)
 		return false;
 	}
 	static const struct out_col cols[] = {
-		{"alert", "alert", false, 0}, {"depot_code", "depot", false, 0},
-		{"item_code", "item", false, 0}, {"item", "name", false, 12},
-		{"qty", "qty", true, 0}, {"min_stock", "min", true, 0}, {"expiry", "expiry", false, 0}};
+		{"alert", N_("alert"), false, 0}, {"depot_code", N_("depot"), false, 0},
+		{"item_code", N_("item"), false, 0}, {"item", N_("name"), false, 12},
+		{"qty", N_("qty"), true, 0}, {"min_stock", N_("min"), true, 0}, {"expiry", N_("expiry"), false, 0}};
 	return out_list(c, q_stock_alerts(c->st, (int)days, 0, &c->err), cols, ARRAY_LEN(cols));
 }
 
@@ -235,14 +236,14 @@ static const struct cmd_opt alerts_opts[] = {
 
 const struct cmd cmd_stock_list = {
 	.group = "stock", .verb = "list",
-	.summary = "stock on hand per depot and item",
+	.summary = N_("stock on hand per depot and item"),
 	.opts = list_opts,
 	.exec = exec_list,
 };
 
 const struct cmd cmd_stock_receive = {
 	.group = "stock", .verb = "receive",
-	.summary = "receive stock into a depot",
+	.summary = N_("receive stock into a depot"),
 	.opts = receive_opts,
 	.flags = CMD_WRITES,
 	.check = check_receive,
@@ -251,7 +252,7 @@ const struct cmd cmd_stock_receive = {
 
 const struct cmd cmd_stock_issue = {
 	.group = "stock", .verb = "issue",
-	.summary = "issue stock from a depot",
+	.summary = N_("issue stock from a depot"),
 	.opts = issue_opts,
 	.flags = CMD_WRITES,
 	.check = check_receive, /* the same three */
@@ -260,7 +261,7 @@ const struct cmd cmd_stock_issue = {
 
 const struct cmd cmd_stock_transfer = {
 	.group = "stock", .verb = "transfer",
-	.summary = "move stock between depots (both legs at once)",
+	.summary = N_("move stock between depots (both legs at once)"),
 	.opts = transfer_opts,
 	.flags = CMD_WRITES,
 	.check = check_transfer,
@@ -269,7 +270,7 @@ const struct cmd cmd_stock_transfer = {
 
 const struct cmd cmd_stock_adjust = {
 	.group = "stock", .verb = "adjust",
-	.summary = "stocktaking correction, with a reason",
+	.summary = N_("stocktaking correction, with a reason"),
 	.opts = adjust_opts,
 	.flags = CMD_WRITES,
 	.exec = exec_adjust,
@@ -277,7 +278,7 @@ const struct cmd cmd_stock_adjust = {
 
 const struct cmd cmd_stock_writeoff = {
 	.group = "stock", .verb = "writeoff",
-	.summary = "write off expired stock",
+	.summary = N_("write off expired stock"),
 	.opts = writeoff_opts,
 	.flags = CMD_WRITES,
 	.exec = exec_writeoff,
@@ -285,7 +286,7 @@ const struct cmd cmd_stock_writeoff = {
 
 const struct cmd cmd_stock_return = {
 	.group = "stock", .verb = "return",
-	.summary = "unused items coming back",
+	.summary = N_("unused items coming back"),
 	.opts = return_opts,
 	.flags = CMD_WRITES,
 	.exec = exec_return,
@@ -293,14 +294,14 @@ const struct cmd cmd_stock_return = {
 
 const struct cmd cmd_stock_card = {
 	.group = "stock", .verb = "card",
-	.summary = "an item's movements in a depot with the balance",
+	.summary = N_("an item's movements in a depot with the balance"),
 	.opts = card_opts,
 	.exec = exec_card,
 };
 
 const struct cmd cmd_stock_alerts = {
 	.group = "stock", .verb = "alerts",
-	.summary = "expired, expiring and below-minimum stock",
+	.summary = N_("expired, expiring and below-minimum stock"),
 	.opts = alerts_opts,
 	.exec = exec_alerts,
 };

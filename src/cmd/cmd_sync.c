@@ -7,6 +7,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "dutydesk/i18n.h"
 #include "cmd_impl.h"
 #include "dutydesk/syncstore.h"
 #include "dutydesk/config.h"
@@ -53,18 +54,18 @@ static bool show_status(struct cmd_ctx *c, const struct config_sync *conf)
 		return false;
 	}
 	static const struct out_col cols[] = {
-		{"server", "server", false, 0},
-		{"pending", "pending ops", false, 0},
-		{"acked", "acked ops", false, 0},
-		{"parked", "parked ops (refused by the hub)", false, 0},
-		{"waiting", "received ops waiting for their record", false, 0},
-		{"refused", "received ops refused here", false, 0},
-		{"conflicts", "conflicts to review", false, 0},
-		{"last_success", "last success", false, 0},
-		{"last_attempt", "last attempt", false, 0},
-		{"last_error", "last error", false, 0},
-		{"cursor", "pull cursor", false, 0},
-		{"hub_epoch", "hub epoch", false, 0},
+		{"server", N_("server"), false, 0},
+		{"pending", N_("pending ops"), false, 0},
+		{"acked", N_("acked ops"), false, 0},
+		{"parked", N_("parked ops (refused by the hub)"), false, 0},
+		{"waiting", N_("received ops waiting for their record"), false, 0},
+		{"refused", N_("received ops refused here"), false, 0},
+		{"conflicts", N_("conflicts to review"), false, 0},
+		{"last_success", N_("last success"), false, 0},
+		{"last_attempt", N_("last attempt"), false, 0},
+		{"last_error", N_("last error"), false, 0},
+		{"cursor", N_("pull cursor"), false, 0},
+		{"hub_epoch", N_("hub epoch"), false, 0},
 	};
 	if (c->json) {
 		json_object_set_new(s, "parked_ops", parked);
@@ -240,11 +241,11 @@ static bool exec_conflicts(struct cmd_ctx *c)
 		}
 	}
 	static const struct out_col cols[] = {
-		{"id", "ID", true, 0},          {"table", "TABLE", false, 0},
-		{"row_id", "RECORD", false, 12}, {"field", "FIELD", false, 0},
-		{"kept", "KEPT", false, 30},     {"lost", "LOST", false, 30},
-		{"lost_node", "LOST FROM", false, 0}, {"when", "WHEN", false, 0},
-		{"state", "STATE", false, 0},
+		{"id", N_("ID"), true, 0},          {"table", N_("TABLE"), false, 0},
+		{"row_id", N_("RECORD"), false, 12}, {"field", N_("FIELD"), false, 0},
+		{"kept", N_("KEPT"), false, 30},     {"lost", N_("LOST"), false, 30},
+		{"lost_node", N_("LOST FROM"), false, 0}, {"when", N_("WHEN"), false, 0},
+		{"state", N_("STATE"), false, 0},
 	};
 	out_table(c, rows, cols, ARRAY_LEN(cols));
 	json_decref(rows);
@@ -308,7 +309,7 @@ static const struct cmd_opt resolve_opts[] = {
  * and a bundle is merged in a transaction of its own. */
 const struct cmd cmd_sync = {
 	.group = "sync",
-	.summary = "push this node's ops to the hub and pull the others'",
+	.summary = N_("push this node's ops to the hub and pull the others'"),
 	.opts = sync_opts,
 	.flags = CMD_OWNTX,
 	.exec = exec_sync,
@@ -317,7 +318,7 @@ const struct cmd cmd_sync = {
 const struct cmd cmd_conflicts_resolve = {
 	.group = "conflicts", .verb = "resolve",
 	.args = "ID", .nargs_min = 1, .nargs_max = 1,
-	.summary = "keep the winning value, or take the lost one",
+	.summary = N_("keep the winning value, or take the lost one"),
 	.opts = resolve_opts,
 	.flags = CMD_OWNTX,
 	.exec = exec_resolve,
@@ -325,7 +326,7 @@ const struct cmd cmd_conflicts_resolve = {
 
 const struct cmd cmd_conflicts = {
 	.group = "conflicts",
-	.summary = "values that lost a merge, for review",
+	.summary = N_("values that lost a merge, for review"),
 	.opts = conflicts_opts,
 	.exec = exec_conflicts,
 };

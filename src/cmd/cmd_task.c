@@ -2,6 +2,7 @@
  * with its deadline. */
 #include <stdio.h>
 
+#include "dutydesk/i18n.h"
 #include "cmd_impl.h"
 #include "dutydesk/dtime.h"
 
@@ -20,9 +21,9 @@ static bool exec_task_list(struct cmd_ctx *c)
 						 json_is_null(json_object_get(r, "done_at"))));
 	}
 	static const struct out_col cols[] = {
-		{"due_at", "due", false, 16}, {"overdue", "overdue", false, 0},
-		{"title", "task", false, 30}, {"owner", "owner", false, 10},
-		{"done_at", "done", false, 16}, {"id", "id", false, 0}};
+		{"due_at", N_("due"), false, 16}, {"overdue", N_("overdue"), false, 0},
+		{"title", N_("task"), false, 30}, {"owner", N_("owner"), false, 10},
+		{"done_at", N_("done"), false, 16}, {"id", N_("id"), false, 0}};
 	return out_list(c, rows, cols, ARRAY_LEN(cols));
 }
 
@@ -36,7 +37,7 @@ static const struct cmd_opt task_list_opts[] = {
 
 const struct cmd cmd_task_list = {
 	.group = "task", .verb = "list",
-	.summary = "open tasks with their deadlines",
+	.summary = N_("open tasks with their deadlines"),
 	.opts = task_list_opts,
 	.exec = exec_task_list,
 };
@@ -44,7 +45,7 @@ const struct cmd cmd_task_list = {
 const struct cmd cmd_task_done = {
 	.group = "task", .verb = "done",
 	.args = "ID", .nargs_min = 1, .nargs_max = 1,
-	.summary = "mark a task done (id or its start)",
+	.summary = N_("mark a task done (id or its start)"),
 	.flags = CMD_WRITES,
 	.exec = exec_task_done,
 };

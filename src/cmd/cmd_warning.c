@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dutydesk/i18n.h"
 #include "cmd_impl.h"
 #include "dutydesk/dtime.h"
 
@@ -95,10 +96,10 @@ static bool exec_points(struct cmd_ctx *c)
 		households += json_integer_value(json_object_get(r, "households"));
 	}
 	static const struct out_col cols[] = {
-		{"township", "township", false, 8}, {"code", "point", false, 0},
-		{"monitor", "monitor", false, 8}, {"monitor_phone", "phone", false, 0},
-		{"people", "people", true, 0}, {"households", "households", true, 0},
-		{"name", "name", false, 24}};
+		{"township", N_("township"), false, 8}, {"code", N_("point"), false, 0},
+		{"monitor", N_("monitor"), false, 8}, {"monitor_phone", N_("phone"), false, 0},
+		{"people", N_("people"), true, 0}, {"households", N_("households"), true, 0},
+		{"name", N_("name"), false, 24}};
 	out_table(c, rows, cols, ARRAY_LEN(cols));
 	fprintf(c->out, "%zu points, %lld households, %lld people threatened\n", json_array_size(rows),
 	       households, people);
@@ -117,7 +118,7 @@ static const struct cmd_opt add_opts[] = {
 
 const struct cmd cmd_warning_add = {
 	.group = "warning", .verb = "add",
-	.summary = "record a geohazard warning over townships (a duty-log entry that opens its tasks)",
+	.summary = N_("record a geohazard warning over townships (a duty-log entry that opens its tasks)"),
 	.table = &T_DUTY_ENTRY,
 	.opts = add_opts,
 	.flags = CMD_WRITES,
@@ -128,7 +129,7 @@ const struct cmd cmd_warning_add = {
 const struct cmd cmd_warning_points = {
 	.group = "warning", .verb = "points",
 	.args = "[ENTRY]", .nargs_min = 0, .nargs_max = 1,
-	.summary = "the points inside the warnings in force (or one), monitors' phones, people "
-		   "totalled",
+	.summary = N_("the points inside the warnings in force (or one), monitors' phones, people "
+		   "totalled"),
 	.exec = exec_points,
 };

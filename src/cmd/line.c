@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dutydesk/i18n.h"
 #include "cmd_impl.h"
 
 static bool blank(char ch)
@@ -42,7 +43,7 @@ static bool split(const char *line, bool partial, int *argc, char ***argv, size_
 			if (ch == '\'') {
 				const char *end = strchr(line + i + 1, '\'');
 				if (!end && !partial) {
-					ok = err_set(e, ERR_USAGE, "unterminated ' quote");
+					ok = err_set(e, ERR_USAGE, _("unterminated ' quote"));
 					break;
 				}
 				size_t len = end ? (size_t)(end - line) - i - 1 : n - i - 1;
@@ -56,7 +57,7 @@ static bool split(const char *line, bool partial, int *argc, char ***argv, size_
 					sb_putc(&w, line[i++]);
 				}
 				if (i >= n && !partial) {
-					ok = err_set(e, ERR_USAGE, "unterminated \" quote");
+					ok = err_set(e, ERR_USAGE, _("unterminated \" quote"));
 					break;
 				}
 				i += i < n;

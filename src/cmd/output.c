@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "dutydesk/csv.h"
+#include "dutydesk/i18n.h"
 #include "dutydesk/width.h"
 #include "cmd_impl.h"
 
@@ -58,7 +59,7 @@ static void emit_row(FILE *f, json_t *row, const struct out_col *cols, size_t nc
 	struct strbuf sb;
 	sb_init(&sb);
 	for (size_t j = 0; j < ncols; j++) {
-		char *t = row ? out_text(json_object_get(row, cols[j].key)) : xstrdup(cols[j].head);
+		char *t = row ? out_text(json_object_get(row, cols[j].key)) : xstrdup(_(cols[j].head));
 		if (j)
 			sb_puts(&sb, "  ");
 		sb_cell(&sb, t, w[j], cols[j].right);
@@ -79,7 +80,7 @@ void out_table(struct cmd_ctx *c, json_t *rows, const struct out_col *cols, size
 	}
 	int *w = xcalloc(ncols, sizeof *w);
 	for (size_t j = 0; j < ncols; j++)
-		w[j] = text_width(cols[j].head);
+		w[j] = text_width(_(cols[j].head));
 	size_t i;
 	json_t *r;
 	json_array_foreach(rows, i, r) {
@@ -120,8 +121,8 @@ void out_record(struct cmd_ctx *c, json_t *obj, const struct out_col *cols, size
 	}
 	int w = 0;
 	for (size_t j = 0; j < ncols; j++)
-		if (text_width(cols[j].head) > w)
-			w = text_width(cols[j].head);
+		if (text_width(_(cols[j].head)) > w)
+			w = text_width(_(cols[j].head));
 	struct strbuf sb;
 	sb_init(&sb);
 	for (size_t j = 0; j < ncols; j++) {
@@ -130,7 +131,7 @@ void out_record(struct cmd_ctx *c, json_t *obj, const struct out_col *cols, size
 			continue;
 		char *t = out_text(v);
 		sb_clear(&sb);
-		sb_cell(&sb, cols[j].head, w, false);
+		sb_cell(&sb, _(cols[j].head), w, false);
 		sb_puts(&sb, "  ");
 		sb_safe(&sb, t);
 		fputs(sb.buf, c->out);

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "dutydesk/i18n.h"
 #include "cmd_impl.h"
 
 /* No option or argument is longer: 64 KiB is some 20,000 Chinese characters,
@@ -109,7 +110,7 @@ static void name_option(struct cmd_ctx *c)
 static int fail(struct cmd_ctx *c)
 {
 	if (!c->err.msg[0])
-		err_set(&c->err, ERR_FAIL, "failed");
+		err_set(&c->err, ERR_FAIL, _("failed"));
 	name_option(c);
 	return c->err.code ? c->err.code : ERR_FAIL;
 }
@@ -121,7 +122,7 @@ static bool check_required(struct cmd_ctx *c)
 	for (const struct cmd_opt *o = c->cmd->opts; (c->cmd->flags & CMD_RECORD) && o->name; o++) {
 		const struct column *col = o->field ? table_column(c->cmd->table, o->field) : NULL;
 		if (col && col->required && !cmd_opt(c, o->name))
-			return err_set(&c->err, ERR_USAGE, "--%s is required", o->name);
+			return err_set(&c->err, ERR_USAGE, _("--%s is required"), o->name);
 	}
 	return true;
 }
@@ -141,7 +142,7 @@ static bool parse_fields(struct cmd_ctx *c)
 				return false;
 			if (json_is_null(v) && col && col->required) {
 				json_decref(v);
-				return err_set(&c->err, ERR_USAGE, "--%s: must not be empty", o->name);
+				return err_set(&c->err, ERR_USAGE, _("--%s: must not be empty"), o->name);
 			}
 			json_object_set_new(c->fields, o->field, v);
 		}
@@ -176,12 +177,12 @@ static bool parse_options(struct cmd_ctx *c, int argc, char **argv)
 			const struct cmd_opt *o = &cmd->opts[ch - 1000];
 			const char *v = o->arg ? optarg : "1";
 			if (strlen(v) > CMD_MAX_VALUE)
-				ok = err_set(&c->err, ERR_USAGE, "--%s: too long (%zu bytes; at most %d)",
+				ok = err_set(&c->err, ERR_USAGE, _("--%s: too long (%zu bytes; at most %d)"),
 					     o->name, strlen(v), CMD_MAX_VALUE);
 			else if (!str_valid_utf8(v))
-				ok = err_set(&c->err, ERR_USAGE, "--%s: not valid UTF-8 text", o->name);
+				ok = err_set(&c->err, ERR_USAGE, _("--%s: not valid UTF-8 text"), o->name);
 			else if (json_object_get(c->extra, o->name))
-				ok = err_set(&c->err, ERR_USAGE, "--%s given twice", o->name);
+				ok = err_set(&c->err, ERR_USAGE, _("--%s given twice"), o->name);
 			json_object_set_new(c->extra, o->name, json_string(v));
 		} else {
 			ok = err_set(&c->err, ERR_USAGE,
@@ -195,15 +196,15 @@ static bool parse_options(struct cmd_ctx *c, int argc, char **argv)
 	c->args = argv + optind;
 	c->nargs = argc - optind;
 	if (c->nargs < cmd->nargs_min || c->nargs > cmd->nargs_max)
-		return err_set(&c->err, ERR_USAGE, "expected %s%s (see --help)",
+		return err_set(&c->err, ERR_USAGE, _("expected %s%s (see --help)"),
 			       cmd->args ? cmd->args : "no arguments",
 			       c->nargs > cmd->nargs_max && cmd->args ? " only" : "");
 	for (int i = 0; i < c->nargs; i++)
 		if (strlen(c->args[i]) > CMD_MAX_VALUE)
-			return err_set(&c->err, ERR_USAGE, "argument %d: too long (%zu bytes; at most %d)",
+			return err_set(&c->err, ERR_USAGE, _("argument %d: too long (%zu bytes; at most %d)"),
 				       i + 1, strlen(c->args[i]), CMD_MAX_VALUE);
 		else if (!str_valid_utf8(c->args[i]))
-			return err_set(&c->err, ERR_USAGE, "argument %d is not valid UTF-8", i + 1);
+			return err_set(&c->err, ERR_USAGE, _("argument %d is not valid UTF-8"), i + 1);
 	return check_required(c);
 }
 
@@ -293,8 +294,8 @@ int cmd_run(struct cmd_ctx *c, const struct cmd *cmd, int argc, char **argv)
 	if ((cmd->flags & CMD_CLIONLY) && c->console) {
 		char name[64];
 		err_set(&c->err, ERR_USAGE,
-			"only from the command line (it replaces the database this console has "
-			"open): quit, then run dutydesk %s", cmd_name(cmd, name, sizeof name));
+			_("only from the command line (it replaces the database this console has "
+			"open): quit, then run dutydesk %s"), cmd_name(cmd, name, sizeof name));
 		return fail(c);
 	}
 	c->dry_run = (cmd->flags & CMD_DRYRUN) && cmd_opt(c, "dry-run");

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "dutydesk/i18n.h"
 #include "dutydesk/dtime.h"
 #include "dutydesk/model.h"
 
@@ -16,7 +17,7 @@ bool rules_load(struct deadline_rules *r, struct err *e)
 						  home ? home : ".");
 	char *path = access(local, R_OK) == 0 ? local : (free(local), data_path("deadlines.yaml"));
 	if (!path)
-		return err_set(e, ERR_FAIL, "data file deadlines.yaml not found");
+		return err_set(e, ERR_FAIL, _("data file deadlines.yaml not found"));
 	bool ok = deadline_rules_load(path, r, e);
 	free(path);
 	return ok;
@@ -147,12 +148,12 @@ bool shift_start(struct store *st, const char *officers, const char *leader, str
 {
 	char open[ID_TEXT];
 	if (str_empty(officers))
-		return err_set(e, ERR_USAGE, "officers: who is on duty?");
+		return err_set(e, ERR_USAGE, _("officers: who is on duty?"));
 	if (!q_current_shift(st, open, e))
 		return false;
 	if (open[0])
 		return err_set(e, ERR_FAIL,
-			       "a shift is already open; hand it over first (dutydesk shift handover)");
+			       _("a shift is already open; hand it over first (dutydesk shift handover)"));
 	json_t *f = json_pack("{s:I, s:s}", "started_at", (json_int_t)dd_now(), "officers", officers);
 	if (!str_empty(leader))
 		json_object_set_new(f, "leader", json_string(leader));
@@ -168,13 +169,13 @@ bool shift_handover(struct store *st, const struct deadline_rules *r, const char
 	if (summary)
 		*summary = NULL;
 	if (str_empty(to))
-		return err_set(e, ERR_USAGE, "to: who takes over?");
+		return err_set(e, ERR_USAGE, _("to: who takes over?"));
 	json_t *sh = q_shift(st, "current", e);
 	if (!sh)
 		return false;
 	if (json_is_null(sh)) {
 		json_decref(sh);
-		return err_set(e, ERR_FAIL, "no shift is open (dutydesk shift start)");
+		return err_set(e, ERR_FAIL, _("no shift is open (dutydesk shift start)"));
 	}
 	int64_t now = dd_now(), from = int_of(sh, "started_at");
 	json_t *by_class = q_shift_figures(st, from, now + 1, e);
@@ -226,15 +227,15 @@ bool shift_handover(struct store *st, const struct deadline_rules *r, const char
 bool shift_ack(struct store *st, const char *name, struct err *e)
 {
 	if (str_empty(name))
-		return err_set(e, ERR_USAGE, "name: who takes over?");
+		return err_set(e, ERR_USAGE, _("name: who takes over?"));
 	json_t *sh = q_shift(st, "handed", e);
 	if (!sh)
 		return false;
 	bool ok;
 	if (json_is_null(sh))
-		ok = err_set(e, ERR_FAIL, "no handover is waiting (dutydesk shift handover --to NAME)");
+		ok = err_set(e, ERR_FAIL, _("no handover is waiting (dutydesk shift handover --to NAME)"));
 	else if (json_is_integer(json_object_get(sh, "acked_at")))
-		ok = err_set(e, ERR_FAIL, "the last handover was already acknowledged by %s",
+		ok = err_set(e, ERR_FAIL, _("the last handover was already acknowledged by %s"),
 			     json_string_value(json_object_get(sh, "acked_by")));
 	else {
 		json_t *f = json_pack("{s:s, s:I}", "acked_by", name, "acked_at", (json_int_t)dd_now());
@@ -257,7 +258,7 @@ bool duty_log_add(struct store *st, const struct deadline_rules *r, json_t *fiel
 		return false;
 	const char *text = json_string_value(json_object_get(fields, "text"));
 	if (str_empty(text))
-		return err_set(e, ERR_USAGE, "text: empty; say what came in");
+		return err_set(e, ERR_USAGE, _("text: empty; say what came in"));
 	if (!json_is_integer(json_object_get(fields, "at")))
 		json_object_set_new(fields, "at", json_integer(dd_now()));
 	if (shift[0])
@@ -285,7 +286,7 @@ bool duty_log_add(struct store *st, const struct deadline_rules *r, json_t *fiel
 bool task_done(struct store *st, const char *id, struct err *e)
 {
 	if (str_empty(id))
-		return err_set(e, ERR_USAGE, "task: give its id (or the start of it)");
+		return err_set(e, ERR_USAGE, _("task: give its id (or the start of it)"));
 	json_t *rows = store_tasks_prefix(st, id, e);
 	if (!rows)
 		return false;
@@ -293,12 +294,12 @@ bool task_done(struct store *st, const char *id, struct err *e)
 	json_t *t = json_array_get(rows, 0);
 	bool ok;
 	if (n == 0)
-		ok = err_set(e, ERR_FAIL, "task '%s': no such task", id);
+		ok = err_set(e, ERR_FAIL, _("task '%s': no such task"), id);
 	else if (n > 1)
-		ok = err_set(e, ERR_USAGE, "task '%s': more than one task starts so; give more of the id",
+		ok = err_set(e, ERR_USAGE, _("task '%s': more than one task starts so; give more of the id"),
 			     id);
 	else if (json_is_integer(json_object_get(t, "done_at")))
-		ok = err_set(e, ERR_FAIL, "task '%s' is already done", id);
+		ok = err_set(e, ERR_FAIL, _("task '%s' is already done"), id);
 	else {
 		json_t *f = json_pack("{s:I}", "done_at", (json_int_t)dd_now());
 		ok = rec_update(st, &T_TASK, json_string_value(json_object_get(t, "id")), f, NULL, e);

@@ -5,6 +5,7 @@
 #include <strings.h>
 
 #include "dutydesk/dtime.h"
+#include "dutydesk/i18n.h"
 #include "dutydesk/model.h"
 #include "dutydesk/query.h"
 
@@ -59,27 +60,27 @@ json_t *field_parse(struct store *st, const struct column *c, const char *text,
 	double d;
 
 	if (!str_valid_utf8(s)) {
-		err_set(e, ERR_USAGE, "%s: not valid UTF-8 text", label(c));
+		err_set(e, ERR_USAGE, _("%s: not valid UTF-8 text"), label(c));
 		goto out;
 	}
 	switch (c->type) {
 	case CT_TEXT:
 		if (n > TEXT_MAX)
-			err_set(e, ERR_USAGE, "%s: too long (%zu bytes; at most %d)", label(c), n,
+			err_set(e, ERR_USAGE, _("%s: too long (%zu bytes; at most %d)"), label(c), n,
 				TEXT_MAX);
 		else
 			v = json_string(s);
 		break;
 	case CT_INT:
 		if (!str_to_ll(s, (long long)c->min, (long long)c->max, &ll))
-			err_set(e, ERR_USAGE, "%s: '%s': expected a whole number from %.0f to %.0f",
+			err_set(e, ERR_USAGE, _("%s: '%s': expected a whole number from %.0f to %.0f"),
 				label(c), s, c->min, c->max);
 		else
 			v = json_integer(ll);
 		break;
 	case CT_REAL:
 		if (!str_to_double(s, &d) || d < c->min || d > c->max)
-			err_set(e, ERR_USAGE, "%s: '%s': expected a number from %g to %g", label(c), s,
+			err_set(e, ERR_USAGE, _("%s: '%s': expected a number from %g to %g"), label(c), s,
 				c->min, c->max);
 		else
 			v = json_real(d);
@@ -94,7 +95,7 @@ json_t *field_parse(struct store *st, const struct column *c, const char *text,
 				v = json_integer(0);
 		}
 		if (!v)
-			err_set(e, ERR_USAGE, "%s: '%s': expected 1 or 0 (yes/no, 是/否)", label(c), s);
+			err_set(e, ERR_USAGE, _("%s: '%s': expected 1 or 0 (yes/no, 是/否)"), label(c), s);
 		break;
 	}
 	case CT_TIME: {
@@ -118,7 +119,7 @@ json_t *field_parse(struct store *st, const struct column *c, const char *text,
 		if (ev)
 			v = json_string(ev->id);
 		else
-			err_set(e, ERR_USAGE, "%s: '%s': expected one of %s", label(c), s,
+			err_set(e, ERR_USAGE, _("%s: '%s': expected one of %s"), label(c), s,
 				enum_ids(c->values, buf, sizeof buf));
 		break;
 	}
@@ -166,7 +167,7 @@ bool fields_complete(const struct table *t, json_t *fields, struct err *e)
 		const struct column *c = &t->cols[i];
 		json_t *v = json_object_get(fields, c->name);
 		if (c->required && (!v || json_is_null(v)))
-			return err_set(e, ERR_USAGE, "%s: required, but missing",
+			return err_set(e, ERR_USAGE, _("%s: required, but missing"),
 				       c->input ? c->input : c->name);
 	}
 	return true;
@@ -190,7 +191,7 @@ bool hazard_validate(json_t *fields, struct err *e)
 		const struct enum_value *ev = enum_find(per_kind[i].subtypes, json_string_value(sub));
 		if (!ev) {
 			char buf[400];
-			return err_set(e, ERR_USAGE, "subtype: '%s': for a %s expected one of %s",
+			return err_set(e, ERR_USAGE, _("subtype: '%s': for a %s expected one of %s"),
 				       json_string_value(sub), kind,
 				       enum_ids(per_kind[i].subtypes, buf, sizeof buf));
 		}

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dutydesk/i18n.h"
 #include "dutydesk/dtime.h"
 #include "dutydesk/model.h"
 #include "dutydesk/query.h"
@@ -52,7 +53,7 @@ static bool photos_normalise(json_t *fields, struct err *e)
 		while (b > a && (b[-1] == ' ' || b[-1] == '\t'))
 			b--;
 		if (a == b) {
-			ok = err_set(e, ERR_USAGE, "photos: '%s': an empty photo reference", text);
+			ok = err_set(e, ERR_USAGE, _("photos: '%s': an empty photo reference"), text);
 			break;
 		}
 		if (out.len)
@@ -82,7 +83,7 @@ bool hazard_inspect(struct store *st, const char *code, json_t *fields, struct e
 	else if (json_integer_value(when) > dd_now() + 600) {
 		/* a future inspection would keep the point off the overdue list */
 		char buf[32];
-		return err_set(e, ERR_USAGE, "at: %s is in the future",
+		return err_set(e, ERR_USAGE, _("at: %s is in the future"),
 			       dd_time_local(json_integer_value(when), buf, sizeof buf));
 	}
 	if (!json_is_string(json_object_get(fields, "kind")))
@@ -128,14 +129,14 @@ bool hazard_evacuate(struct store *st, const char *hazard_code, const char *hous
 	if (!point_id(st, hazard_code, hid, e))
 		return false;
 	if (str_empty(household))
-		return err_set(e, ERR_USAGE, "which household? (head of household or id)");
+		return err_set(e, ERR_USAGE, _("which household? (head of household or id)"));
 	/* By id, by an id's first 8 or more characters, or by the head's name. */
 	json_t *m = store_households_matching(st, hid, household, e);
 	if (!m)
 		return false;
 	bool ok;
 	if (json_array_size(m) == 0) {
-		ok = err_set(e, ERR_FAIL, "%s: no household '%s' (see dutydesk hazard households %s)",
+		ok = err_set(e, ERR_FAIL, _("%s: no household '%s' (see dutydesk hazard households %s)"),
 			     hazard_code, household, hazard_code);
 	} else if (json_array_size(m) > 1) {
 		struct strbuf ids;
@@ -145,7 +146,7 @@ bool hazard_evacuate(struct store *st, const char *hazard_code, const char *hous
 		json_array_foreach(m, i, r)
 			sb_printf(&ids, "%s%s", i ? ", " : "",
 				  json_string_value(json_object_get(r, "id")));
-		ok = err_set(e, ERR_FAIL, "%s: '%s' matches %zu households (%s): give the id",
+		ok = err_set(e, ERR_FAIL, _("%s: '%s' matches %zu households (%s): give the id"),
 			     hazard_code, household, json_array_size(m), ids.buf);
 		sb_finish(&ids);
 	} else {
@@ -215,7 +216,7 @@ bool hazard_incident(struct store *st, const char *code, const char *reporter, c
 		return false;
 	if (json_is_null(h)) {
 		json_decref(h);
-		return err_set(e, ERR_FAIL, "hazard '%s': no such hazard", code);
+		return err_set(e, ERR_FAIL, _("hazard '%s': no such hazard"), code);
 	}
 	const char *name = json_string_value(json_object_get(h, "name"));
 	json_t *f = json_object();
@@ -257,10 +258,10 @@ static bool defect_holder(struct store *st, const char *code, char id[ID_TEXT], 
 	bool ok = true;
 	const char *kind = json_string_value(json_object_get(h, "kind"));
 	if (json_is_null(h))
-		ok = err_set(e, ERR_FAIL, "hazard '%s': no such hazard", code);
+		ok = err_set(e, ERR_FAIL, _("hazard '%s': no such hazard"), code);
 	else if (!str_eq(kind, "fire_unit") && !str_eq(kind, "major_source"))
-		ok = err_set(e, ERR_USAGE, "%s is a %s: defects are kept for fire units and major "
-			     "hazard sources", code, kind);
+		ok = err_set(e, ERR_USAGE, _("%s is a %s: defects are kept for fire units and major "
+			     "hazard sources"), code, kind);
 	else
 		snprintf(id, ID_TEXT, "%s", json_string_value(json_object_get(h, "id")));
 	json_decref(h);
@@ -280,7 +281,7 @@ bool defect_add(struct store *st, const char *hazard_code, json_t *fields, char 
 	json_t *due = json_object_get(fields, "due_at");
 	if (json_is_integer(due) &&
 	    json_integer_value(due) < json_integer_value(json_object_get(fields, "found_at")))
-		return err_set(e, ERR_USAGE, "due: before the defect was found");
+		return err_set(e, ERR_USAGE, _("due: before the defect was found"));
 	json_object_set_new(fields, "state", json_string("open"));
 	json_object_del(fields, "rectified_at");
 	return fields_complete(&T_DEFECT, fields, e) && rec_insert(st, &T_DEFECT, fields, id, e);
@@ -296,11 +297,11 @@ bool defect_set(struct store *st, const char *defect, const char *state, const c
 	const struct enum_value *sv = enum_find(ENUM_DEFECT_STATE, state ? state : "");
 	if (!sv) {
 		char ids[128];
-		return err_set(e, ERR_USAGE, "--state: '%s': expected %s", state ? state : "",
+		return err_set(e, ERR_USAGE, _("--state: '%s': expected %s"), state ? state : "",
 			       enum_ids(ENUM_DEFECT_STATE, ids, sizeof ids));
 	}
 	if (str_empty(defect))
-		return err_set(e, ERR_USAGE, "which defect? (its id, or the start of it)");
+		return err_set(e, ERR_USAGE, _("which defect? (its id, or the start of it)"));
 	json_t *m = store_defects_prefix(st, defect, e);
 	if (!m)
 		return false;

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "dutydesk/i18n.h"
 #include "dutydesk/dtime.h"
 #include "dutydesk/model.h"
 #include "dutydesk/query.h"
@@ -15,7 +16,7 @@ static bool find(struct store *st, const char *number, char id[ID_TEXT], char *s
 		return false;
 	if (json_is_null(r)) {
 		json_decref(r);
-		return err_set(e, ERR_FAIL, "incident '%s': no such incident", number);
+		return err_set(e, ERR_FAIL, _("incident '%s': no such incident"), number);
 	}
 	snprintf(id, ID_TEXT, "%s", json_string_value(json_object_get(r, "id")));
 	if (status)
@@ -59,7 +60,7 @@ bool incident_add(struct store *st, json_t *fields, const char *note, char numbe
 	json_t *occ = json_object_get(fields, "occurred_at");
 	if (json_is_integer(occ) && json_integer_value(occ) > now + 600) {
 		char when[32];
-		return err_set(e, ERR_USAGE, "occurred_at: %s is in the future",
+		return err_set(e, ERR_USAGE, _("occurred_at: %s is in the future"),
 			       dd_time_local(json_integer_value(occ), when, sizeof when));
 	}
 
@@ -107,7 +108,7 @@ bool incident_log(struct store *st, const char *number, const char *kind, const 
 		  struct err *e)
 {
 	if (str_empty(text))
-		return err_set(e, ERR_USAGE, "text: empty; say what happened");
+		return err_set(e, ERR_USAGE, _("text: empty; say what happened"));
 	return incident_report(st, number, kind, NULL, text, NULL, NULL, e);
 }
 
@@ -117,7 +118,7 @@ bool incident_close(struct store *st, const char *number, const char *text, stru
 	if (!find(st, number, id, status, sizeof status, e))
 		return false;
 	if (str_eq(status, "closed"))
-		return err_set(e, ERR_FAIL, "incident '%s' is already closed", number);
+		return err_set(e, ERR_FAIL, _("incident '%s' is already closed"), number);
 	json_t *f = json_pack("{s:s, s:I}", "status", "closed", "closed_at", (json_int_t)dd_now());
 	bool ok = rec_update(st, &T_INCIDENT, id, f, NULL, e) &&
 		  add_entry(st, id, "status", str_empty(text) ? "closed" : text, NULL, e);
@@ -177,7 +178,7 @@ bool incident_report(struct store *st, const char *number, const char *kind, con
 	bool report = str_eq(kind, "first_report") || str_eq(kind, "follow_up") ||
 		      str_eq(kind, "final_report");
 	if (str_empty(text) && !report && !(figures && json_object_size(figures)))
-		return err_set(e, ERR_USAGE, "text: empty; say what happened");
+		return err_set(e, ERR_USAGE, _("text: empty; say what happened"));
 	json_t *extra = json_object();
 	if (via && report)
 		json_object_set_new(extra, "via", json_string(via));
@@ -213,7 +214,7 @@ bool incident_correct(struct store *st, const char *number, const char *entry,
 {
 	char id[ID_TEXT];
 	if (str_empty(text))
-		return err_set(e, ERR_USAGE, "text: empty; say what is corrected");
+		return err_set(e, ERR_USAGE, _("text: empty; say what is corrected"));
 	if (!find(st, number, id, NULL, 0, e))
 		return false;
 	/* The entry by id or an unambiguous prefix of it (ids are long). */
@@ -227,9 +228,9 @@ bool incident_correct(struct store *st, const char *number, const char *entry,
 			 json_string_value(json_object_get(json_array_get(rows, 0), "id")));
 	json_decref(rows);
 	if (n == 0)
-		return err_set(e, ERR_FAIL, "entry '%s': no such entry of incident %s", entry, number);
+		return err_set(e, ERR_FAIL, _("entry '%s': no such entry of incident %s"), entry, number);
 	if (n > 1)
-		return err_set(e, ERR_USAGE, "entry '%s': %zu entries start so; give more of the id",
+		return err_set(e, ERR_USAGE, _("entry '%s': %zu entries start so; give more of the id"),
 			       entry, n);
 	json_t *extra = json_pack("{s:s}", "corrects_id", target);
 	bool ok = add_entry(st, id, "correction", text, extra, e);

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "config.h"
+#include "dutydesk/i18n.h"
 #include "dutydesk/dtime.h"
 #include "dutydesk/model.h"
 #include "dutydesk/plan.h"
@@ -106,7 +107,7 @@ json_t *plan_get(struct store *st, const char *key, struct err *e)
 	json_t *r = store_plan_latest(st, key, e);
 	if (!r || json_is_null(r)) {
 		if (r)
-			err_set(e, ERR_FAIL, "plan '%s': no such plan (dutydesk plan list)", key);
+			err_set(e, ERR_FAIL, _("plan '%s': no such plan (dutydesk plan list)"), key);
 		json_decref(r);
 		return NULL;
 	}
@@ -114,7 +115,7 @@ json_t *plan_get(struct store *st, const char *key, struct err *e)
 	if (plan) {
 		json_object_set(plan, "stored_id", json_object_get(r, "id"));
 	} else {
-		err_set(e, ERR_FAIL, "plan '%s': stored copy is damaged", key);
+		err_set(e, ERR_FAIL, _("plan '%s': stored copy is damaged"), key);
 	}
 	json_decref(r);
 	return plan;
@@ -162,7 +163,7 @@ static bool level_items(struct store *st, json_t *plan, const char *activation, 
 {
 	json_t *lv = json_object_get(json_object_get(plan, "levels"), level);
 	if (!lv)
-		return err_set(e, ERR_USAGE, "plan '%s' has no level %s",
+		return err_set(e, ERR_USAGE, _("plan '%s' has no level %s"),
 			       json_string_value(json_object_get(plan, "id")), level);
 	int64_t ord;
 	if (!store_checklist_next_ord(st, activation, &ord, e))
@@ -203,9 +204,9 @@ bool plan_activate(struct store *st, const char *key, const char *level, const c
 		   bool drill, char id[ID_TEXT], struct err *e)
 {
 	if (level_index(level) < 0)
-		return err_set(e, ERR_USAGE, "level: '%s': expected IV, III, II or I", level ? level : "");
+		return err_set(e, ERR_USAGE, _("level: '%s': expected IV, III, II or I"), level ? level : "");
 	if (!number && !drill)
-		return err_set(e, ERR_USAGE, "give the incident (--incident N) or --drill");
+		return err_set(e, ERR_USAGE, _("give the incident (--incident N) or --drill"));
 	json_t *plan = plan_get(st, key, e);
 	if (!plan)
 		return false;
@@ -218,8 +219,8 @@ bool plan_activate(struct store *st, const char *key, const char *level, const c
 		ok = store_plan_open_count(st, inc, json_string_value(json_object_get(plan, "id")),
 					   &open, e);
 		if (ok && open)
-			ok = err_set(e, ERR_FAIL, "this plan is already active for %s; raise its level "
-						  "instead (dutydesk plan raise)", number);
+			ok = err_set(e, ERR_FAIL, _("this plan is already active for %s; raise its level "
+						  "instead (dutydesk plan raise)"), number);
 	}
 	if (ok) {
 		json_t *f = json_pack("{s:O, s:s, s:I, s:i}", "plan_id", json_object_get(plan, "stored_id"),
@@ -249,11 +250,11 @@ bool plan_raise(struct store *st, const char *handle, const char *level, struct 
 	int from = level_index(json_string_value(json_object_get(act, "level"))), to = level_index(level);
 	bool ok = true;
 	if (to < 0)
-		ok = err_set(e, ERR_USAGE, "level: '%s': expected IV, III, II or I", level ? level : "");
+		ok = err_set(e, ERR_USAGE, _("level: '%s': expected IV, III, II or I"), level ? level : "");
 	else if (json_is_integer(json_object_get(act, "closed_at")))
-		ok = err_set(e, ERR_FAIL, "the activation is closed");
+		ok = err_set(e, ERR_FAIL, _("the activation is closed"));
 	else if (to <= from)
-		ok = err_set(e, ERR_USAGE, "level %s is not above the current level %s", level,
+		ok = err_set(e, ERR_USAGE, _("level %s is not above the current level %s"), level,
 			     json_string_value(json_object_get(act, "level")));
 	json_t *plan = ok ? plan_get(st, json_string_value(json_object_get(act, "plan_id")), e) : NULL;
 	ok = ok && plan;
@@ -377,10 +378,10 @@ bool plan_check(struct store *st, const char *handle, const char *item_key, cons
 	for (size_t i = 0; i < 4; i++)
 		known = known || str_eq(state, states[i]);
 	if (!known)
-		return err_set(e, ERR_USAGE, "state: '%s': expected done, prev_done, na or open",
+		return err_set(e, ERR_USAGE, _("state: '%s': expected done, prev_done, na or open"),
 			       state ? state : "");
 	if (str_eq(state, "na") && str_empty(reason))
-		return err_set(e, ERR_USAGE, "not applicable needs a reason");
+		return err_set(e, ERR_USAGE, _("not applicable needs a reason"));
 	json_t *act = plan_status(st, handle, dd_now(), e);
 	if (!act)
 		return false;
@@ -393,24 +394,24 @@ bool plan_check(struct store *st, const char *handle, const char *item_key, cons
 	bool ok = true;
 	bool finishing = !str_eq(state, "open");
 	if (json_is_integer(json_object_get(act, "closed_at")))
-		ok = err_set(e, ERR_FAIL, "the activation is closed");
+		ok = err_set(e, ERR_FAIL, _("the activation is closed"));
 	else if (!it)
-		ok = err_set(e, ERR_FAIL, "item '%s': not in this checklist", item_key);
+		ok = err_set(e, ERR_FAIL, _("item '%s': not in this checklist"), item_key);
 	else if (str_eq(json_string_value(json_object_get(it, "state")), state))
-		ok = err_set(e, ERR_FAIL, "item '%s' is already %s", item_key, state);
+		ok = err_set(e, ERR_FAIL, _("item '%s' is already %s"), item_key, state);
 	/* a parent is done only when its substeps are */
 	json_array_foreach(items, i, x)
 		if (ok && it && str_eq(state, "done") &&
 		    str_eq(json_string_value(json_object_get(x, "parent_key")), item_key) &&
 		    str_eq(json_string_value(json_object_get(x, "state")), "open"))
-			ok = err_set(e, ERR_FAIL, "item '%s' has open substeps (%s first)", item_key,
+			ok = err_set(e, ERR_FAIL, _("item '%s' has open substeps (%s first)"), item_key,
 				     json_string_value(json_object_get(x, "item_key")));
 	if (ok && finishing && str_eq(state, "done") && json_is_string(json_object_get(it, "after_key"))) {
 		json_array_foreach(items, i, x)
 			if (ok && str_eq(json_string_value(json_object_get(x, "item_key")),
 					 json_string_value(json_object_get(it, "after_key"))) &&
 			    str_eq(json_string_value(json_object_get(x, "state")), "open"))
-				ok = err_set(e, ERR_FAIL, "item '%s' comes after '%s', which is still open",
+				ok = err_set(e, ERR_FAIL, _("item '%s' comes after '%s', which is still open"),
 					     item_key, json_string_value(json_object_get(x, "item_key")));
 	}
 	ok = ok && set_state(st, act, it, state, reason, e);
@@ -470,13 +471,13 @@ bool plan_check(struct store *st, const char *handle, const char *item_key, cons
 bool plan_close(struct store *st, const char *handle, const char *summary, struct err *e)
 {
 	if (str_empty(summary))
-		return err_set(e, ERR_USAGE, "summary: close with a summary of the response");
+		return err_set(e, ERR_USAGE, _("summary: close with a summary of the response"));
 	json_t *act = activation_get(st, handle, e);
 	if (!act)
 		return false;
 	bool ok = true;
 	if (json_is_integer(json_object_get(act, "closed_at")))
-		ok = err_set(e, ERR_FAIL, "the activation is closed already");
+		ok = err_set(e, ERR_FAIL, _("the activation is closed already"));
 	if (ok) {
 		json_t *f = json_pack("{s:I, s:s}", "closed_at", (json_int_t)dd_now(), "summary", summary);
 		ok = rec_update(st, &T_PLAN_ACTIVATION, json_string_value(json_object_get(act, "id")), f,

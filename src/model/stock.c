@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "dutydesk/i18n.h"
 #include "dutydesk/dtime.h"
 
 #include "dutydesk/model.h"
@@ -35,7 +36,7 @@ bool stock_receive(struct store *st, const char *depot_id, const char *item_id, 
 		   const char *batch, const char *expiry, const char *reason, struct err *e)
 {
 	if (qty <= 0)
-		return err_set(e, ERR_USAGE, "qty: %lld: a receipt must be more than 0", (long long)qty);
+		return err_set(e, ERR_USAGE, _("qty: %lld: a receipt must be more than 0"), (long long)qty);
 	return movement(st, depot_id, item_id, qty, "receive", batch, expiry, NULL, NULL, NULL,
 			reason, e);
 }
@@ -47,7 +48,7 @@ static bool take(struct store *st, const char *depot_id, const char *item_id, in
 		 const char *recipient, const char *reason, const char *to_depot, struct err *e)
 {
 	if (qty <= 0)
-		return err_set(e, ERR_USAGE, "qty: %lld: must be more than 0", (long long)qty);
+		return err_set(e, ERR_USAGE, _("qty: %lld: must be more than 0"), (long long)qty);
 	json_t *lots = q_stock_lots(st, depot_id, item_id, e);
 	if (!lots)
 		return false;
@@ -58,7 +59,7 @@ static bool take(struct store *st, const char *depot_id, const char *item_id, in
 		have += json_integer_value(json_object_get(l, "qty"));
 	bool ok = true;
 	if (have < qty) {
-		ok = err_set(e, ERR_FAIL, "not enough stock: %lld asked, %lld available",
+		ok = err_set(e, ERR_FAIL, _("not enough stock: %lld asked, %lld available"),
 			     (long long)qty, (long long)have);
 		goto out;
 	}
@@ -96,7 +97,7 @@ bool stock_transfer(struct store *st, const char *from_id, const char *to_id,
 		    const char *item_id, int64_t qty, const char *reason, struct err *e)
 {
 	if (str_eq(from_id, to_id))
-		return err_set(e, ERR_USAGE, "to: the same depot as from");
+		return err_set(e, ERR_USAGE, _("to: the same depot as from"));
 	char tid[ID_TEXT];
 	id_new(tid, dd_now_ms());
 	return take(st, from_id, item_id, qty, "transfer_out", NULL, tid, NULL, reason, to_id, e);
@@ -106,9 +107,9 @@ bool stock_adjust(struct store *st, const char *depot_id, const char *item_id, i
 		  const char *reason, struct err *e)
 {
 	if (str_empty(reason))
-		return err_set(e, ERR_USAGE, "reason: an adjustment needs a reason (e.g. 盘点)");
+		return err_set(e, ERR_USAGE, _("reason: an adjustment needs a reason (e.g. 盘点)"));
 	if (qty == 0)
-		return err_set(e, ERR_USAGE, "qty: an adjustment of 0 changes nothing");
+		return err_set(e, ERR_USAGE, _("qty: an adjustment of 0 changes nothing"));
 	if (qty > 0)
 		return movement(st, depot_id, item_id, qty, "adjust", NULL, NULL, NULL, NULL, NULL,
 				reason, e);
@@ -133,9 +134,9 @@ bool stock_writeoff(struct store *st, const char *depot_id, const char *item_id,
 	}
 	bool ok = true;
 	if (expired == 0)
-		ok = err_set(e, ERR_FAIL, "nothing has expired here");
+		ok = err_set(e, ERR_FAIL, _("nothing has expired here"));
 	else if (qty > expired)
-		ok = err_set(e, ERR_FAIL, "only %lld have expired; %lld asked", (long long)expired,
+		ok = err_set(e, ERR_FAIL, _("only %lld have expired; %lld asked"), (long long)expired,
 			     (long long)qty);
 	int64_t done = 0;
 	json_array_foreach(lots, i, l) {
@@ -163,7 +164,7 @@ bool stock_return(struct store *st, const char *depot_id, const char *item_id, i
 		  const char *incident_id, const char *reason, struct err *e)
 {
 	if (qty <= 0)
-		return err_set(e, ERR_USAGE, "qty: %lld: must be more than 0", (long long)qty);
+		return err_set(e, ERR_USAGE, _("qty: %lld: must be more than 0"), (long long)qty);
 	return movement(st, depot_id, item_id, qty, "return", NULL, NULL, incident_id, NULL, NULL,
 			reason, e);
 }
@@ -176,7 +177,7 @@ json_t *dispatch_plan(struct store *st, const char *number, const struct dispatc
 		return NULL;
 	if (json_is_null(inc)) {
 		json_decref(inc);
-		err_set(e, ERR_FAIL, "incident '%s': no such incident", number);
+		err_set(e, ERR_FAIL, _("incident '%s': no such incident"), number);
 		return NULL;
 	}
 	const char *town = json_string_value(json_object_get(inc, "township_code"));
@@ -196,11 +197,11 @@ json_t *dispatch_plan(struct store *st, const char *number, const struct dispatc
 		json_array_foreach(have, k, h)
 			total += json_integer_value(json_object_get(h, "available"));
 		if (lines[i].qty <= 0) {
-			ok = err_set(e, ERR_USAGE, "%s: quantity must be more than 0", lines[i].item_code);
+			ok = err_set(e, ERR_USAGE, _("%s: quantity must be more than 0"), lines[i].item_code);
 		} else if (total < lines[i].qty) {
 			char id[ID_TEXT];
 			ok = q_ref(st, "item", lines[i].item_code, id, e) &&
-			     err_set(e, ERR_FAIL, "%s: not enough stock: %lld asked, %lld available%s%s",
+			     err_set(e, ERR_FAIL, _("%s: not enough stock: %lld asked, %lld available%s%s"),
 				     lines[i].item_code, (long long)lines[i].qty, (long long)total,
 				     depot_code ? " in " : "", depot_code ? depot_code : "");
 			if (e)

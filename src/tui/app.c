@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <langinfo.h>
+#include <limits.h>
 #include <locale.h>
 #include <poll.h>
 #include <signal.h>
@@ -24,7 +25,9 @@
 #include "dutydesk/report.h"
 #include "dutydesk/sync.h"
 #include "dutydesk/width.h"
+#include "dutydesk/termenc.h"
 #include "sync_bg.h"
+#include "ttyenc.h"
 #include "tui.h"
 
 bool tui_zh;
@@ -153,6 +156,7 @@ void app_switch_pane(struct app *app, int i)
  * would queue another, for ever). */
 static void resize(struct app *app)
 {
+	ttyenc_refresh(); /* a terminal in another encoding: its size to curses' */
 	struct winsize ws;
 	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 && ws.ws_col > 0 &&
 	    is_term_resized(ws.ws_row, ws.ws_col))
@@ -206,25 +210,12 @@ static bool start_curses(struct app *app, char *why, size_t n)
 	return true;
 }
 
-static void choose_language(struct app *app)
+/* The language: config.yaml's language:, else LANGUAGE, LC_ALL,
+ * LC_MESSAGES, LANG (util/i18n.c). No locale needs to be generated: the
+ * catalogue is read without gettext(3). */
+static void choose_language(struct app *app, char *note, size_t n)
 {
-	const char *dir = getenv("DUTYDESK_LOCALEDIR");
-	bindtextdomain("dutydesk", dir && *dir ? dir : DD_LOCALEDIR);
-	bind_textdomain_codeset("dutydesk", "UTF-8");
-	textdomain("dutydesk");
-	const char *lang = app->cfg.language;
-	const char *msg = setlocale(LC_MESSAGES, NULL);
-	if (!*lang || !strcmp(lang, "auto")) {
-		const char *env = getenv("LANGUAGE");
-		app->zh = (msg && !strncmp(msg, "zh", 2)) || (env && !strncmp(env, "zh", 2));
-	} else {
-		app->zh = !strcmp(lang, "zh");
-		/* The catalogue is chosen by LANGUAGE, which works under any locale
-		 * but plain C; C.UTF-8 is set for that case. */
-		setenv("LANGUAGE", app->zh ? "zh_CN" : "en", 1);
-		if (msg && (!strcmp(msg, "C") || !strcmp(msg, "POSIX")))
-			setlocale(LC_MESSAGES, "C.UTF-8");
-	}
+	app->zh = i18n_init(app->cfg.language, note, n);
 	tui_zh = app->zh;
 }
 
@@ -236,7 +227,8 @@ int tui_main(const char *db_path, const char *officer)
 	config_load(&app->cfg, NULL);
 	keymap_from_config(&app->keys, &app->cfg);
 	width_set_ambiguous(app->cfg.ambiguous);
-	choose_language(app);
+	char lang_note[PATH_MAX + 100];
+	choose_language(app, lang_note, sizeof lang_note);
 
 	struct err e;
 	/* The store opens a file it cannot write read-only; the header says so. */
@@ -289,16 +281,26 @@ int tui_main(const char *db_path, const char *officer)
 	for (size_t i = 0; i < ARRAY_LEN(sigs); i++)
 		sigaction(sigs[i], &sa, NULL);
 
-	char why[200] = "";
+	char why[200] = "", enc[32], enc_why[200];
+	/* A GBK (GB18030, ...) terminal: curses draws UTF-8 on a pseudo-
+	 * terminal and the relay converts (ttyenc.c). */
+	termenc_choose(app->cfg.terminal_encoding, enc, sizeof enc, enc_why, sizeof enc_why);
+	if (enc[0] && !ttyenc_start(enc, enc_why, sizeof enc_why))
+		enc[0] = '\0';
 	if (!start_curses(app, why, sizeof why)) {
-		fprintf(stderr, "dutydesk: cannot start the terminal: %s\n", why);
+		ttyenc_stop();
+		fprintf(stderr, "dutydesk: %s: %s\n", _("cannot start the terminal"), why);
 		store_close(app->st);
 		return 1;
 	}
+	if (enc[0]) /* lines and arrows as ASCII: such terminals draw them two cells wide */
+		tui_unicode = false;
 	if (why[0])
 		app_message(app, true, "%s", why);
-	else if (width_locale_note())
-		app_message(app, true, "%s", width_locale_note());
+	else if (enc_why[0])
+		app_message(app, true, "%s", enc_why);
+	else if (lang_note[0])
+		app_message(app, true, "%s", lang_note);
 	else if (app->cfg.warning[0])
 		app_message(app, true, "%s", app->cfg.warning);
 	else if (app->readonly)
@@ -413,6 +415,7 @@ int tui_main(const char *db_path, const char *officer)
 		}
 	}
 	endwin();
+	ttyenc_stop();
 	sync_bg_stop(app->sync);
 	for (int i = 0; i < NPANES; i++)
 		if (app->panes[i].data && app->panes[i].type->destroy)

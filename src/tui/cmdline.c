@@ -682,7 +682,7 @@ static void help_text(struct app *app, struct strbuf *sb, const char *sep)
 	for (const struct cmd *const *p = cmd_table; *p; p++) {
 		char name[64], left[72];
 		snprintf(left, sizeof left, ":%s", cmd_name(*p, name, sizeof name));
-		sb_printf(sb, "%-18s%s%s\n", left, sep, (*p)->summary);
+		sb_printf(sb, "%-18s%s%s\n", left, sep, _((*p)->summary));
 	}
 }
 

@@ -238,7 +238,9 @@ bool form_blame(struct form *f, const char *msg)
 	for (int i = 0; i < f->nfields; i++) {
 		struct form_field *ff = &f->fields[i];
 		if ((strlen(ff->name) == n && strncmp(ff->name, msg, n) == 0) ||
-		    (ff->column && strlen(ff->column) == n && strncmp(ff->column, msg, n) == 0)) {
+		    (ff->column && strlen(ff->column) == n && strncmp(ff->column, msg, n) == 0) ||
+		    (ff->col_input && strlen(ff->col_input) == n &&
+		     strncmp(ff->col_input, msg, n) == 0)) {
 			snprintf(ff->msg, sizeof ff->msg, "%s", colon + 2);
 			utf8_trim_partial(ff->msg);
 			focus_first_bad(f);

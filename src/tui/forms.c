@@ -57,7 +57,10 @@ static bool take(struct app *app, struct form *f, json_t *fields, const struct t
 		return true;
 	char *copy = xstrdup(text);
 	const char *tc = json_string_value(json_object_get(fields, "township_code"));
-	json_t *v = field_parse(app->st, table_column(t, col), copy, tc, e);
+	const struct column *c = table_column(t, col);
+	if (ff && c) /* what else a message may name it by */
+		ff->col_input = c->input;
+	json_t *v = field_parse(app->st, c, copy, tc, e);
 	free(copy);
 	if (!v) {
 		if (ff && !form_blame(f, e->msg))

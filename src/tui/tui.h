@@ -8,18 +8,15 @@
 #define NCURSES_WIDECHAR 1
 #include <curses.h>
 #include <jansson.h>
-#include <libintl.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <wchar.h>
 
 #include "dutydesk/config.h"
 #include "dutydesk/deadline.h"
+#include "dutydesk/i18n.h"
 #include "dutydesk/query.h"
 #include "dutydesk/store.h"
-
-#define _(s) gettext(s)
-#define N_(s) (s)
 
 /* ---- actions: keys map to named actions, never straight to code ---- */
 enum action {
@@ -173,6 +170,7 @@ struct form_field {
 	 * under it (a village's township), or NULL */
 	const char *parent;
 	const char *column;     /* the column it is saved as (errors name it), or NULL */
+	const char *col_input;  /* the column's input name (errors may name that), or NULL */
 	const char *hint;       /* untranslated; shown under it while focused, or NULL */
 };
 struct form {
@@ -211,6 +209,8 @@ bool form_blame(struct form *f, const char *msg);
  * the next call. */
 const char *form_value(struct form *f, const char *name);
 struct form_field *form_field(struct form *f, const char *name);
+/* A message that names a column ("occurred_at: ...", "--at: ...") names
+ * the field as the form labels it instead. */
 void form_set(struct form *f, const char *name, const char *value);
 /* Key handling: returns 1 saved (close), -1 cancel asked, 0 go on. */
 int form_key(struct app *app, struct form *f, int key, bool is_char);

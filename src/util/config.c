@@ -14,6 +14,7 @@
 static const char *const top_names[] = {
 	"office", "officer", "language", "theme", "ambiguous_width",
 	"escape_delay_ms", "expiry_days", "bell", "keys", "sync",
+	"terminal_encoding",
 };
 static const char *const sync_names[] = {"server", "token_file", "ca_file", "every_minutes"};
 /* Names an earlier console took at the top level (and never used); sync
@@ -250,6 +251,13 @@ static void read_top(struct config *c, yaml_document_t *d, yaml_node_t *root)
 		} else if (!strcmp(ks, "language")) {
 			set_word(c, v, ks, c->language, sizeof c->language, languages,
 				 "expected zh, en or auto");
+		} else if (!strcmp(ks, "terminal_encoding")) {
+			/* checked against iconv when the terminal is opened */
+			if (!vs || !*vs || strlen(vs) >= sizeof c->terminal_encoding)
+				warn(c, &v->start_mark, ks, "expected an encoding (GBK, GB18030, UTF-8)",
+				     false);
+			else
+				snprintf(c->terminal_encoding, sizeof c->terminal_encoding, "%s", vs);
 		} else if (!strcmp(ks, "theme")) {
 			set_word(c, v, ks, c->theme, sizeof c->theme, themes, "expected auto or mono");
 		} else if (!strcmp(ks, "ambiguous_width")) {

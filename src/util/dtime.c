@@ -1,4 +1,5 @@
 #include "dutydesk/dtime.h"
+#include "dutydesk/i18n.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -56,8 +57,9 @@ static struct tm local_tm_of(int64_t t)
 }
 
 static const char *const month_en[] = {
-	"January", "February", "March", "April", "May", "June", "July",
-	"August", "September", "October", "November", "December"};
+	N_("January"), N_("February"), N_("March"),     N_("April"),
+	N_("May"),     N_("June"),     N_("July"),      N_("August"),
+	N_("September"), N_("October"), N_("November"), N_("December")};
 
 /* Reads exactly n digits. */
 static bool digits(const char **p, int n, int *out)
@@ -76,23 +78,23 @@ static bool digits(const char **p, int n, int *out)
 static bool check_date(const char *s, int y, int mo, int d, struct err *e)
 {
 	if (y < 1900 || y > 9999)
-		return err_set(e, ERR_USAGE, "'%s': year %d is out of range (1900-9999)", s, y);
+		return err_set(e, ERR_USAGE, _("'%s': year %d is out of range (1900-9999)"), s, y);
 	if (mo < 1 || mo > 12)
-		return err_set(e, ERR_USAGE, "'%s': month must be 01-12", s);
+		return err_set(e, ERR_USAGE, _("'%s': month must be 01-12"), s);
 	if (d < 1 || d > days_in_month(y, mo))
-		return err_set(e, ERR_USAGE, "'%s': impossible date: %s %d has %d days", s,
-			       month_en[mo - 1], y, days_in_month(y, mo));
+		return err_set(e, ERR_USAGE, _("'%s': impossible date: %s %d has %d days"), s,
+			       _(month_en[mo - 1]), y, days_in_month(y, mo));
 	return true;
 }
 
 static bool check_clock(const char *s, int h, int mi, int sec, struct err *e)
 {
 	if (h > 23)
-		return err_set(e, ERR_USAGE, "'%s': impossible time: hour must be 00-23", s);
+		return err_set(e, ERR_USAGE, _("'%s': impossible time: hour must be 00-23"), s);
 	if (mi > 59)
-		return err_set(e, ERR_USAGE, "'%s': impossible time: minute must be 00-59", s);
+		return err_set(e, ERR_USAGE, _("'%s': impossible time: minute must be 00-59"), s);
 	if (sec > 59)
-		return err_set(e, ERR_USAGE, "'%s': impossible time: second must be 00-59", s);
+		return err_set(e, ERR_USAGE, _("'%s': impossible time: second must be 00-59"), s);
 	return true;
 }
 
@@ -120,10 +122,10 @@ static bool local_to_utc(const char *s, int y, int mo, int d, int h, int mi, int
 	tm.tm_isdst = -1;
 	time_t t = mktime(&tm);
 	if (t == (time_t)-1)
-		return err_set(e, ERR_USAGE, "'%s': cannot convert to a time", s);
+		return err_set(e, ERR_USAGE, _("'%s': cannot convert to a time"), s);
 	/* A wall-clock time skipped by a daylight-saving change comes back moved. */
 	if (tm.tm_hour != h || tm.tm_min != mi || tm.tm_mday != d)
-		return err_set(e, ERR_USAGE, "'%s': that local time does not exist (clock change)", s);
+		return err_set(e, ERR_USAGE, _("'%s': that local time does not exist (clock change)"), s);
 	*out = (int64_t)t;
 	return true;
 }
@@ -139,8 +141,8 @@ const char *dd_time_forms(void)
 
 static bool bad_time(const char *s, struct err *e)
 {
-	return err_set(e, ERR_USAGE, "'%s': not a time; expected like " TIME_FORMS
-		       " or 2026-12-04T23:50:00+08:00", s);
+	return err_set(e, ERR_USAGE, _("'%s': not a time; expected like %s or 2026-12-04T23:50:00+08:00"), s,
+		       TIME_FORMS);
 }
 
 /* The forms with a year (and ISO 8601), and a bare clock for today. */
@@ -202,7 +204,7 @@ static bool parse_absolute(const char *s, int64_t now, int64_t *out, struct err 
 			goto bad;
 		}
 		if (oh > 14 || om > 59)
-			return err_set(e, ERR_USAGE, "'%s': impossible zone offset", s);
+			return err_set(e, ERR_USAGE, _("'%s': impossible zone offset"), s);
 		off = sign * (oh * 3600 + om * 60);
 	} else {
 		goto bad;
@@ -309,12 +311,13 @@ static bool parse_relative(const char *s, int64_t now, enum dd_when when, int64_
 	if (!check_clock(s, h, mi, sec, e))
 		return false;
 	if (form == MONTH_DAY && (mo < 1 || mo > 12))
-		return err_set(e, ERR_USAGE, "'%s': month must be 01-12", s);
+		return err_set(e, ERR_USAGE, _("'%s': month must be 01-12"), s);
 	if ((form == MONTH_DAY || form == DAY) && (d < 1 || d > 31))
-		return err_set(e, ERR_USAGE, "'%s': impossible date: no month has %d days", s, d);
+		return err_set(e, ERR_USAGE, _("'%s': impossible date: no month has %d days"), s,
+			       d);
 	if (form == MONTH_DAY && d > days_in_month(2000, mo)) /* 2000: a leap year */
-		return err_set(e, ERR_USAGE, "'%s': impossible date: %s has %d days", s,
-			       month_en[mo - 1], days_in_month(2000, mo));
+		return err_set(e, ERR_USAGE, _("'%s': impossible date: %s has %d days"), s,
+			       _(month_en[mo - 1]), days_in_month(2000, mo));
 
 	int ty, tmo, td;
 	local_day(now, 0, &ty, &tmo, &td);
@@ -363,7 +366,7 @@ bool dd_time_parse_when(const char *s, int64_t now, enum dd_when when, int64_t *
 			struct err *e)
 {
 	if (str_empty(s))
-		return err_set(e, ERR_USAGE, "empty time; expected like " TIME_FORMS);
+		return err_set(e, ERR_USAGE, _("empty time; expected like %s"), TIME_FORMS);
 	/* A Chinese keyboard types the full-width colon. */
 	char buf[128];
 	size_t n = 0;
@@ -389,7 +392,7 @@ bool dd_time_parse_when(const char *s, int64_t now, enum dd_when when, int64_t *
 	}
 	if (when == DD_PAST && t > now + PAST_SLACK) {
 		char when_s[32];
-		return err_set(e, ERR_USAGE, "%s is in the future",
+		return err_set(e, ERR_USAGE, _("%s is in the future"),
 			       dd_time_local(t, when_s, sizeof when_s));
 	}
 	*out = t;
@@ -407,7 +410,7 @@ bool dd_date_parse(const char *s, char out[11], struct err *e)
 	int y = 0, mo = 0, d = 0;
 	if (str_empty(s) || !digits(&p, 4, &y) || *p++ != '-' || !digits(&p, 2, &mo) ||
 	    *p++ != '-' || !digits(&p, 2, &d) || *p)
-		return err_set(e, ERR_USAGE, "'%s': not a date; expected like 2026-11-28",
+		return err_set(e, ERR_USAGE, _("'%s': not a date; expected like 2026-11-28"),
 			       s ? s : "");
 	if (!check_date(s, y, mo, d, e))
 		return false;

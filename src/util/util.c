@@ -1,11 +1,13 @@
 #include "dutydesk/util.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static void oom(void)
 {
@@ -245,4 +247,24 @@ const char *cn_numeral(int n, char *buf, size_t size)
 	else
 		snprintf(buf, size, "%s十%s", n / 10 > 1 ? d[n / 10] : "", n % 10 ? d[n % 10] : "");
 	return buf;
+}
+
+bool fd_write_all(int fd, const char *b, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(fd, b, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0 && errno == EAGAIN) { /* a non-blocking fd: wait, bounded */
+			struct pollfd p = {fd, POLLOUT, 0};
+			if (poll(&p, 1, 1000) <= 0)
+				return false;
+			continue;
+		}
+		if (w <= 0)
+			return false;
+		b += w;
+		n -= (size_t)w;
+	}
+	return true;
 }

@@ -9,19 +9,35 @@
 #include <wchar.h>
 
 static int ambiguous_cells = 1;
-static char locale_note[160];
+static char user_codeset[64];
+
+/* The codeset a locale name asks for ("zh_CN.GBK@x" -> "GBK"), or "". */
+static void codeset_of(const char *name, char *out, size_t n)
+{
+	out[0] = '\0';
+	const char *dot = name ? strchr(name, '.') : NULL;
+	if (!dot)
+		return;
+	size_t k = strcspn(dot + 1, "@");
+	if (k >= n)
+		k = n - 1;
+	memcpy(out, dot + 1, k);
+	out[k] = '\0';
+}
 
 bool width_init_locale(void)
 {
-	if (!setlocale(LC_ALL, "")) {
-		/* A locale that was never generated must not stop anything. */
-		const char *want = getenv("LC_ALL");
-		if (!want || !*want)
-			want = getenv("LC_CTYPE");
-		if (!want || !*want)
-			want = getenv("LANG");
-		snprintf(locale_note, sizeof locale_note,
-			 "locale '%s' is not installed; using C.UTF-8", want ? want : "");
+	const char *want = getenv("LC_ALL");
+	if (!want || !*want)
+		want = getenv("LC_CTYPE");
+	if (!want || !*want)
+		want = getenv("LANG");
+	if (setlocale(LC_ALL, "")) {
+		snprintf(user_codeset, sizeof user_codeset, "%s", nl_langinfo(CODESET));
+	} else {
+		/* A locale that was never generated must not stop anything: its
+		 * name still says what the terminal speaks (LANG=zh_CN.GBK). */
+		codeset_of(want, user_codeset, sizeof user_codeset);
 		setlocale(LC_ALL, "C");
 	}
 	if (strcmp(nl_langinfo(CODESET), "UTF-8") == 0)
@@ -30,9 +46,9 @@ bool width_init_locale(void)
 	return setlocale(LC_CTYPE, "C.UTF-8") != NULL;
 }
 
-const char *width_locale_note(void)
+const char *width_user_codeset(void)
 {
-	return locale_note[0] ? locale_note : NULL;
+	return user_codeset;
 }
 
 void width_set_ambiguous(int cells)

@@ -17,7 +17,7 @@
 #include "../../src/tui/tui.h"
 #include "dutydesk/config.h"
 
-#define TOP "office, officer, language, theme, ambiguous_width, escape_delay_ms, expiry_days, bell, keys, sync"
+#define TOP "office, officer, language, theme, ambiguous_width, escape_delay_ms, expiry_days, bell, keys, sync, terminal_encoding"
 #define SYNC "server, token_file, ca_file, every_minutes"
 
 static char path[128];
@@ -98,7 +98,8 @@ static void test_everything(void **state)
 	     "  server: https://hub.example:8443\n"
 	     "  token_file: ~/token\n"
 	     "  ca_file: /etc/ca.pem\n"
-	     "  every_minutes: 5\n");
+	     "  every_minutes: 5\n"
+	     "terminal_encoding: GBK\n");
 	assert_string_equal(c.warning, "");
 	assert_string_equal(c.sync_warning, "");
 	assert_string_equal(c.path, path);
@@ -106,6 +107,7 @@ static void test_everything(void **state)
 	assert_string_equal(c.officer, "张三");
 	assert_string_equal(c.language, "zh");
 	assert_string_equal(c.theme, "mono");
+	assert_string_equal(c.terminal_encoding, "GBK");
 	assert_int_equal(c.ambiguous, 2);
 	assert_int_equal(c.escdelay, 25);
 	assert_int_equal(c.expiry_days, 60);
@@ -185,6 +187,7 @@ static void test_values(void **state)
 	expect("office: [a]\n", "1:9: office: expected text", false);
 	expect("officer: {a: b}\n", "1:10: officer: expected text", false);
 	expect("language: fr\n", "1:11: language: expected zh, en or auto", false);
+	expect("terminal_encoding: [GBK]\n", "1:20: terminal_encoding: expected an encoding (GBK, GB18030, UTF-8)", false);
 	expect("theme: purple\n", "1:8: theme: expected auto or mono", false);
 	assert_string_equal(c.theme, "auto");
 	expect("ambiguous_width: 3\n", "1:18: ambiguous_width: expected 1 or 2", false);
