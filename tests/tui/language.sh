@@ -51,7 +51,8 @@ jq -n --argjson now "$(date +%s)" '{kind: "incident", target: "", saved_at: $now
 session LANG=zh_CN.UTF-8
 wait_for "东山坡落石"
 keys C-s
-wait_for "发生时间: '25:70'：时间不存在：小时应为 00-23"
+# the message stands beside the field it names, on the label's row
+wait_for_re "发生时间 +25:70 +'25:70'：时间不存在：小时应为 00-23"
 expect_screen_lacks "occurred_at"
 expect_screen_lacks "impossible"
 check_widths
