@@ -46,7 +46,8 @@ static bool exec_handover(struct cmd_ctx *c)
 
 static bool exec_ack(struct cmd_ctx *c)
 {
-	if (!shift_ack(c->st, cmd_opt(c, "name") ? cmd_opt(c, "name") : c->officer, &c->err))
+	if (!shift_ack(c->st, cmd_opt(c, "name") ? cmd_opt(c, "name") : c->officer,
+		       cmd_opt(c, "leader"), &c->err))
 		return false;
 	if (!c->json)
 		fprintf(c->out, "handover acknowledged; your shift has started\n");
@@ -93,7 +94,9 @@ static const struct cmd_opt handover_opts[] = {
 	{"notes", "TEXT", NULL, "anything else the next shift must know"},
 	{NULL, NULL, NULL, NULL}};
 static const struct cmd_opt ack_opts[] = {
-	{"name", "NAME", NULL, "who acknowledges (default: --officer)"}, {NULL, NULL, NULL, NULL}};
+	{"name", "NAME", NULL, "who acknowledges (default: --officer)"},
+	{"leader", "NAME", NULL, "the leader on call of the new shift (带班领导)"},
+	{NULL, NULL, NULL, NULL}};
 
 const struct cmd cmd_shift_start = {
 	.group = "shift", .verb = "start",

@@ -60,12 +60,12 @@ const char *app_label(struct app *app, const struct enum_value *vals, const char
 	return enum_label(vals, id, app->zh);
 }
 
-/* Incidents with a report overdue; rings the bell when one more falls due. */
+/* Incidents with a report overdue, checklist items and tasks late; rings
+ * the bell when one more falls due. */
 static void check_deadlines(struct app *app)
 {
-	int64_t n = incidents_overdue(app->st, &app->rules, dd_now());
-	/* checklist items past their time count too */
-	n += plans_overdue(app->st, dd_now());
+	/* checklist items and tasks past their time count too: :tasks lists them */
+	int64_t n = watch_overdue(app->st, &app->rules, dd_now());
 	if (n > app->overdue && app->cfg.bell && app->running)
 		beep(); /* once, when a report falls due */
 	if (n != app->overdue)
