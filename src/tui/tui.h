@@ -359,5 +359,15 @@ void hazards_filter_set(struct app *app, const struct hazard_ui_filter *f, const
 struct form *form_evacuation(struct app *app, const char *code);
 /* Re-creates a form from a draft object (kind + fields); NULL if unknown. */
 struct form *form_from_draft(struct app *app, json_t *draft);
+/* The watch's forms over verbs (forms_watch.c), by kind: "note" (a
+ * timeline entry or report: how, to whom, new figures), "close" (both
+ * about the incident target), "warning", "shift_start", "handover",
+ * "ack", "stock_return"; NULL for another kind. */
+struct form *form_verb(struct app *app, const char *kind, const char *target);
+struct form *form_incident_close(struct app *app, const char *number);
+/* Runs a verb's words as the ':' line does; a failure's message goes to
+ * e (for a form to show), not to the message line. done (translated)
+ * replaces a one-line result. */
+bool app_run_words(struct app *app, int argc, char **argv, const char *done, struct err *e);
 
 #endif
