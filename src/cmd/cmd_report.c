@@ -131,7 +131,8 @@ const struct cmd cmd_report_daily = {
 const struct cmd cmd_report_shift = {
 	.group = "report", .verb = "shift",
 	.args = "[ID]", .nargs_min = 0, .nargs_max = 1,
-	.summary = "a shift's handover record (default: the last)",
+	.summary = "a shift's handover record: id, current, last (the default) or handed (the last "
+		   "handed over)",
 	.opts = format_opts,
 	.exec = exec_report_shift,
 };

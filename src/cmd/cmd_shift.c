@@ -132,7 +132,7 @@ const struct cmd cmd_shift_current = {
 const struct cmd cmd_shift_show = {
 	.group = "shift", .verb = "show",
 	.args = "ID", .nargs_min = 1, .nargs_max = 1,
-	.summary = "a shift's handover record (id, current or last)",
+	.summary = "a shift's handover record (id, current, last or handed)",
 	.exec = exec_show_shift,
 };
 

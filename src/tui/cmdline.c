@@ -499,15 +499,18 @@ static bool con_shift(struct app *app, int argc, char **argv)
 	if (argc == 1) {
 		/* Before the first shift there is no record to show: say how to
 		 * start one rather than "shift 'last': no such shift". */
+		/* the last handover's record, even once the next shift has begun */
 		struct err e;
-		json_t *last = q_shift(app->st, "last", &e);
-		bool none = json_is_null(last);
+		json_t *last = q_shift(app->st, "last", &e), *handed = q_shift(app->st, "handed", &e);
+		bool none = json_is_null(last), was_handed = handed && !json_is_null(handed);
 		json_decref(last);
+		json_decref(handed);
 		if (none)
 			app_message(app, false, "%s",
 				    _("no shift has been started yet: start one with :shift start NAME"));
 		else
-			run_list(app, NULL, NULL, "report", "shift", NULL);
+			run_list(app, NULL, NULL, "report", "shift", was_handed ? "handed" : "last",
+				 NULL);
 		return true;
 	}
 	static const struct {
