@@ -107,6 +107,9 @@ bool incident_next_due(const struct deadline_rules *r, json_t *row, struct due *
 /* Incidents as q_incident_list, with their next deadline, presented. */
 json_t *incident_list(struct store *st, const struct deadline_rules *r,
 		      const struct incident_filter *f, struct err *e);
+/* Sorts a JSON array in place; cmp compares two json_t *const * (qsort's
+ * order, stable for equal elements only as qsort is). */
+void rows_sort(json_t *rows, int (*cmp)(const void *a, const void *b));
 /* How many incidents have a report overdue (read by pages: a watch over a
  * large database keeps its memory small). */
 int64_t incidents_overdue(struct store *st, const struct deadline_rules *r, int64_t now);

@@ -106,6 +106,19 @@ int64_t incidents_overdue(struct store *st, const struct deadline_rules *r, int6
 	}
 }
 
+void rows_sort(json_t *rows, int (*cmp)(const void *a, const void *b))
+{
+	size_t n = json_array_size(rows);
+	json_t **v = xcalloc(n ? n : 1, sizeof *v);
+	for (size_t i = 0; i < n; i++)
+		v[i] = json_incref(json_array_get(rows, i));
+	qsort(v, n, sizeof *v, cmp);
+	json_array_clear(rows);
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(rows, v[i]);
+	free(v);
+}
+
 static int by_due(const void *a, const void *b)
 {
 	json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
@@ -128,16 +141,7 @@ json_t *incidents_due(struct store *st, const struct deadline_rules *r, int64_t 
 			json_array_append(out, row);
 	}
 	json_decref(rows);
-	/* soonest first */
-	size_t n = json_array_size(out);
-	json_t **v = xcalloc(n ? n : 1, sizeof *v);
-	for (i = 0; i < n; i++)
-		v[i] = json_incref(json_array_get(out, i));
-	qsort(v, n, sizeof *v, by_due);
-	json_array_clear(out);
-	for (i = 0; i < n; i++)
-		json_array_append_new(out, v[i]);
-	free(v);
+	rows_sort(out, by_due); /* soonest first */
 	return out;
 }
 
@@ -148,20 +152,6 @@ static int by_due_at(const void *a, const void *b)
 	if (!p || !q)
 		return (!p) - (!q); /* no time: last */
 	return (p > q) - (p < q);
-}
-
-/* rows sorted in place by due_at */
-static void sort_due(json_t *rows)
-{
-	size_t n = json_array_size(rows);
-	json_t **v = xcalloc(n ? n : 1, sizeof *v);
-	for (size_t i = 0; i < n; i++)
-		v[i] = json_incref(json_array_get(rows, i));
-	qsort(v, n, sizeof *v, by_due_at);
-	json_array_clear(rows);
-	for (size_t i = 0; i < n; i++)
-		json_array_append_new(rows, v[i]);
-	free(v);
 }
 
 static void add_due(json_t *out, const char *what, json_t *due, bool overdue, json_t *record,
@@ -216,7 +206,7 @@ json_t *watch_due(struct store *st, const struct deadline_rules *r, int64_t now,
 	json_decref(inc);
 	json_decref(tasks);
 	json_decref(acts);
-	sort_due(out);
+	rows_sort(out, by_due_at);
 	return out;
 }
 

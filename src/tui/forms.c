@@ -11,7 +11,7 @@
 #include "tui.h"
 
 /* Adds the choices of q_choices(what) to ff. */
-static void load_choices(struct app *app, struct form_field *ff, const char *what)
+void load_choices(struct app *app, struct form_field *ff, const char *what)
 {
 	json_t *rows = q_choices(app->st, what, NULL);
 	size_t i;
@@ -24,7 +24,7 @@ static void load_choices(struct app *app, struct form_field *ff, const char *wha
 
 /* Labels in the interface language; in Chinese the identifier follows, so
  * that typing Latin letters filters too. */
-static void enum_choices(struct app *app, struct form_field *ff, const struct enum_value *v)
+void enum_choices(struct app *app, struct form_field *ff, const struct enum_value *v)
 {
 	for (; v->id; v++) {
 		char label[128];

@@ -121,20 +121,9 @@ static void add_choices(struct app *app, struct form_field *ff, const struct vfi
 			form_choice(ff, entry_kinds[i], label);
 		}
 	} else if (vf->from == C_ENUM) {
-		for (const struct enum_value *v = vf->values; v->id; v++) {
-			char label[128];
-			snprintf(label, sizeof label, "%s%s%s", app->zh ? v->zh : v->en,
-				 app->zh ? " " : "", app->zh ? v->id : "");
-			form_choice(ff, v->id, label);
-		}
+		enum_choices(app, ff, vf->values);
 	} else if (vf->from == C_QUERY) {
-		json_t *rows = q_choices(app->st, vf->query, NULL);
-		size_t i;
-		json_t *r;
-		json_array_foreach(rows, i, r)
-			form_choice(ff, json_string_value(json_object_get(r, "id")),
-				    json_string_value(json_object_get(r, "label")));
-		json_decref(rows);
+		load_choices(app, ff, vf->query);
 	}
 }
 

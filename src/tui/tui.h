@@ -357,6 +357,10 @@ struct form *form_hazard_filter(struct app *app, const struct hazard_ui_filter *
 void hazards_filter_set(struct app *app, const struct hazard_ui_filter *f, const char *township);
 /* Ticks the households of a hazard point evacuated (or back home). */
 struct form *form_evacuation(struct app *app, const char *code);
+/* Choices of a form field (forms.c): q_choices(what), or enumerated
+ * values labelled in the interface language. */
+void load_choices(struct app *app, struct form_field *ff, const char *what);
+void enum_choices(struct app *app, struct form_field *ff, const struct enum_value *v);
 /* Re-creates a form from a draft object (kind + fields); NULL if unknown. */
 struct form *form_from_draft(struct app *app, json_t *draft);
 /* The watch's forms over verbs (forms_watch.c), by kind: "note" (a
