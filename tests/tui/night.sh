@@ -178,10 +178,21 @@ expect_eq "$(show | jq -r --arg e "$ENTRY" '.timeline[] | select(.kind == "corre
 # ---- 6. a warning: colour, townships, until ----
 command warning
 wait_for "收到预警"
+# a township that is not: the message beside the field, which has the focus
+put '乡镇' '桑壁镇、无此乡'
+pick '预警颜色' yellow '黄色 yellow'
+keys C-s
+# (the whole message on the status line, its start beside the field)
+wait_eq "the refusal on the status line" 1 sh -c \
+	"tmux -L '$SOCKET' capture-pane -t '$SESSION' -p | sed -n '$((H - 1))p' | grep -c 无此乡"
+wait_for_re "^ *乡镇.*无此乡 +[^ ]"
+row=$(screen | grep -n -m1 -E '^ *乡镇' | cut -d: -f1)
+expect_eq "$(cursor_row)" "$((row - 1))" "the focus on the refused field"
+shot warning-refused
+expect_eq "$(dd warning list --json | jq length)" 0 "warnings after the refusal"
 put '乡镇' '桑壁镇、坡头乡'
 put '有效至' "$UNTIL"
 put '发布单位' 县气象局
-pick '预警颜色' yellow '黄色 yellow'
 shot warning-form
 keys C-s
 wait_for "预警已登记"
