@@ -363,6 +363,9 @@ last=$(dd shift show last --json)
 expect_eq "$(jq -r '.handed_to' <<<"$last")" 李华 "handed to"
 expect_contains "$(jq -c . <<<"$last")" "护国村后山继续监测" "the handover's notes"
 expect_contains "$(jq -c . <<<"$last")" "黄色" "the warning in force in the handover"
+# the response was closed: none of its items is left open
+expect_eq "$(dd shift show last --json | jq '.. | .open_checklist_items? // empty')" 0 \
+	"open checklist items in the handover"
 command 'shift ack'
 wait_for "接班"
 put '接班人' 李华
