@@ -111,7 +111,14 @@ static void reload_stats(struct app *app)
 	if (who)
 		snprintf(app->on_duty, sizeof app->on_duty, "%s", who);
 	json_decref(sh);
+	/* and what the console writes is theirs, as the header says */
+	store_set_actor(app->st, app_officer(app));
 	count_warnings(app);
+}
+
+const char *app_officer(const struct app *app)
+{
+	return app->on_duty[0] ? app->on_duty : app->cfg.officer;
 }
 
 void app_changed(struct app *app)

@@ -216,7 +216,7 @@ static bool run_verb_err(struct app *app, int argc, char **argv, const char *tit
 	FILE *out = open_memstream(&bout, &nout), *data = open_memstream(&bdata, &ndata),
 	     *msg = open_memstream(&bmsg, &nmsg);
 	struct cmd_ctx c;
-	cmd_ctx_init(&c, app->db_path, app->cfg.officer, out, data, msg);
+	cmd_ctx_init(&c, app->db_path, app_officer(app), out, data, msg);
 	c.st = app->st;
 	c.rules = tui_rules;
 	c.console = true;

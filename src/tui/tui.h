@@ -317,6 +317,9 @@ void app_layout(struct app *app);
 
 /* ---- the ':' line (cmdline.c): the verb table, the console's own
  * commands and shortcuts, the forms a verb without options opens ---- */
+/* Who the console writes as: the open shift's officers (the header's
+ * name), else the configured officer. */
+const char *app_officer(const struct app *app);
 /* Runs a ':' command line. */
 void app_command(struct app *app, const char *line);
 /* Opens the view a key asks for: "who" (to call for incident arg) or

@@ -136,8 +136,8 @@ keys C-s
 wait_for "已添加记录"
 wait_gone "处置时间线记录"
 shot first-report-saved
-expect_eq "$(show | jq -r '.timeline[] | select(.kind == "first_report") | [.via, .recipient] | join(",")')" \
-	"phone,县政府值班室" "the 首报: how and to whom"
+expect_eq "$(show | jq -r '.timeline[] | select(.kind == "first_report") | [.via, .recipient, .author] | join(",")')" \
+	"phone,县政府值班室,王明" "the 首报: how, to whom, by the officer on watch"
 expect_eq "$(dd incident list --json | jq -r --arg n "$NUMBER" '.[] | select(.number == $n) | .next_due_what')" \
 	written_report "what is due after the 首报 by phone"
 
