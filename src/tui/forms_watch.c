@@ -156,18 +156,19 @@ static bool vform_save(struct app *app, struct form *f, struct err *e)
 	for (char *w = strtok_r(words, " ", &save); w; w = strtok_r(NULL, " ", &save))
 		argv[argc++] = w;
 	int first_owned = argc;
-	if (vf->target)
-		argv[argc++] = xstrdup(f->target);
-	/* the positional fields first, then the options */
-	for (int pass = 0; pass < 2; pass++)
-		for (const struct vfield *x = vf->fields; x->name; x++) {
-			const char *v = form_value(f, x->name);
-			if (!*v || x->positional != (pass == 0) || argc > 44)
-				continue;
-			if (!x->positional)
-				argv[argc++] = xasprintf("--%s", x->name);
+	/* the options, then "--" and the record and the positional fields,
+	 * so that text typed with a leading '-' (-5℃) is never an option */
+	for (const struct vfield *x = vf->fields; x->name; x++)
+		if (!x->positional && *form_value(f, x->name) && argc < 40) {
+			argv[argc++] = xasprintf("--%s", x->name);
 			argv[argc++] = xstrdup(form_value(f, x->name));
 		}
+	argv[argc++] = xstrdup("--");
+	if (vf->target)
+		argv[argc++] = xstrdup(f->target);
+	for (const struct vfield *x = vf->fields; x->name; x++)
+		if (x->positional && *form_value(f, x->name) && argc < 46)
+			argv[argc++] = xstrdup(form_value(f, x->name));
 	argv[argc] = NULL;
 	bool ok = app_run_words(app, argc, argv, _(vf->done), e);
 	if (!ok)

@@ -175,6 +175,15 @@ shot correction
 expect_eq "$(show | jq -r --arg e "$ENTRY" '.timeline[] | select(.kind == "correction") | .corrects_id == $e')" \
 	true "the correction strikes the 首报"
 
+# a note whose text begins with '-' is text, not an option
+keys t
+wait_for "处置时间线记录"
+put '内容' '-5℃，路面结冰，救援车辆绕行'
+keys C-s
+wait_for "已添加记录"
+expect_eq "$(show | jq -r '[.timeline[] | select(.kind == "note")][-1].text')" '-5℃，路面结冰，救援车辆绕行' \
+	"a note beginning with '-'"
+
 # ---- 6. a warning: colour, townships, until ----
 command warning
 wait_for "收到预警"
