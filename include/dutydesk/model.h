@@ -80,11 +80,12 @@ bool hazard_edit(struct store *st, const char *code, json_t *fields, bool *chang
 /* Appends a report or note to the timeline: kind first_report,
  * follow_up (numbered 续报一, 续报二 … by itself), final_report,
  * instruction, dispatch, action, note; via (phone, written, fax, system)
- * for reports; figures (deaths, injured, missing, trapped, evacuated; may
- * be NULL) also change the incident's header, the earlier figures staying
- * on record in earlier entries. *seq gets the 续报 number (0 otherwise). */
+ * and to (whom it went to; may be NULL) for reports; figures (deaths,
+ * injured, missing, trapped, evacuated, affected, loss_10k; may be NULL)
+ * also change the incident's header, the earlier figures staying on
+ * record in earlier entries. *seq gets the 续报 number (0 otherwise). */
 bool incident_report(struct store *st, const char *number, const char *kind, const char *via,
-		     const char *text, json_t *figures, int *seq, struct err *e);
+		     const char *to, const char *text, json_t *figures, int *seq, struct err *e);
 /* Strikes an earlier entry (by id or its unique prefix) with a correction;
  * nothing is deleted. */
 bool incident_correct(struct store *st, const char *number, const char *entry,
@@ -106,6 +107,9 @@ bool incident_next_due(const struct deadline_rules *r, json_t *row, struct due *
 /* Incidents as q_incident_list, with their next deadline, presented. */
 json_t *incident_list(struct store *st, const struct deadline_rules *r,
 		      const struct incident_filter *f, struct err *e);
+/* Sorts a JSON array in place; cmp compares two json_t *const * (qsort's
+ * order, stable for equal elements only as qsort is). */
+void rows_sort(json_t *rows, int (*cmp)(const void *a, const void *b));
 /* How many incidents have a report overdue (read by pages: a watch over a
  * large database keeps its memory small). */
 int64_t incidents_overdue(struct store *st, const struct deadline_rules *r, int64_t now);
@@ -123,13 +127,24 @@ bool shift_start(struct store *st, const char *officers, const char *leader, str
  * and ends the shift. *summary (may be NULL) gets it (new reference). */
 bool shift_handover(struct store *st, const struct deadline_rules *r, const char *to,
 		    const char *equipment, const char *notes, json_t **summary, struct err *e);
-/* The incoming officer acknowledges the last handover; their shift starts. */
-bool shift_ack(struct store *st, const char *name, struct err *e);
+/* The incoming officer acknowledges the last handover; their shift starts,
+ * with leader (may be NULL) as the leader on duty. */
+bool shift_ack(struct store *st, const char *name, const char *leader, struct err *e);
 /* Adds a duty-log entry (fields typed as T_DUTY_ENTRY); a warning also
  * opens the rules' warning tasks, each due within its minutes. */
 bool duty_log_add(struct store *st, const struct deadline_rules *r, json_t *fields,
 		  char id[ID_TEXT], struct err *e);
 bool task_done(struct store *st, const char *id, struct err *e);
+/* Everything the watch owes, soonest first (no time last): each open
+ * incident's next report, each open checklist item with a time, each open
+ * task. Rows: what (the report owed: first_report, written_report,
+ * follow_up, final_report; or checklist, task), due_at, overdue, record
+ * (incident number or plan), title, owner, id. The overdue ones are what
+ * watch_overdue counts. */
+json_t *watch_due(struct store *st, const struct deadline_rules *r, int64_t now, struct err *e);
+/* The header's count: incidents with a report overdue, checklist items and
+ * tasks past their time. */
+int64_t watch_overdue(struct store *st, const struct deadline_rules *r, int64_t now);
 bool hazard_add(struct store *st, json_t *fields, char id[ID_TEXT], struct err *e);
 bool hazard_inspect(struct store *st, const char *code, json_t *fields, struct err *e);
 /* Ticks one threatened household of the point hazard_code as evacuated

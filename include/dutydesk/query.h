@@ -294,7 +294,7 @@ json_t *store_checklist(struct store *st, const char *activation_id, struct err 
 /* The place after an activation's last checklist item (0 when empty). */
 bool store_checklist_next_ord(struct store *st, const char *activation_id, int64_t *ord,
 			      struct err *e);
-/* How many live checklist items are open, over every activation. */
+/* How many live checklist items are open, over every open response. */
 bool store_checklist_open_count(struct store *st, int64_t *n, struct err *e);
 
 /* Live tasks whose id starts with prefix: [{id, done_at}], at most 2. */

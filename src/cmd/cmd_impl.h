@@ -61,11 +61,11 @@ extern const struct cmd cmd_init, cmd_demo, cmd_stats, cmd_overview, cmd_backup,
 	cmd_stock_list, cmd_stock_receive, cmd_stock_issue, cmd_stock_transfer, cmd_stock_adjust,
 	cmd_stock_writeoff, cmd_stock_return, cmd_stock_card, cmd_stock_alerts, cmd_shift_start,
 	cmd_shift_handover, cmd_shift_ack, cmd_shift_current, cmd_shift_show, cmd_shift_list,
-	cmd_log_add, cmd_log_list, cmd_task_list, cmd_task_done, cmd_report_incident,
+	cmd_log_add, cmd_log_list, cmd_task_list, cmd_task_done, cmd_task_due, cmd_report_incident,
 	cmd_report_daily, cmd_report_shift, cmd_audit, cmd_depot_list, cmd_item_list,
 	cmd_team_list, cmd_expert_list, cmd_who, cmd_import, cmd_export, cmd_plan_list,
 	cmd_plan_show, cmd_plan_validate, cmd_plan_load, cmd_plan_activate, cmd_plan_raise,
-	cmd_plan_check, cmd_plan_status, cmd_plan_close, cmd_plan_report, cmd_warning_add,
+	cmd_plan_check, cmd_plan_status, cmd_plan_close, cmd_plan_report, cmd_warning_add, cmd_warning_list,
 	cmd_warning_points, cmd_sync, cmd_conflicts_resolve, cmd_conflicts;
 
 #endif

@@ -150,19 +150,23 @@ static bool exec_note(struct cmd_ctx *c)
 		via = v->id;
 	}
 	json_t *fig = json_object();
-	static const char *const keys[] = {"deaths", "injured", "missing", "trapped", "evacuated"};
+	static const char *const keys[][2] = {{"deaths", "deaths"},	  {"injured", "injured"},
+					      {"missing", "missing"},	  {"trapped", "trapped"},
+					      {"evacuated", "evacuated"}, {"affected", "affected"},
+					      {"loss_10k", "loss"}};
 	for (size_t i = 0; i < ARRAY_LEN(keys); i++) {
-		if (!cmd_opt(c, keys[i]))
+		if (!cmd_opt(c, keys[i][1]))
 			continue;
-		json_t *v = cmd_value(c, &T_TIMELINE, keys[i], keys[i]);
+		json_t *v = cmd_value(c, &T_TIMELINE, keys[i][0], keys[i][1]);
 		if (!v) {
 			json_decref(fig);
 			return false;
 		}
-		json_object_set_new(fig, keys[i], v);
+		json_object_set_new(fig, keys[i][0], v);
 	}
 	int seq = 0;
-	bool ok = incident_report(c->st, c->args[0], kind, via, c->nargs > 1 ? c->args[1] : NULL,
+	bool ok = incident_report(c->st, c->args[0], kind, via, cmd_opt(c, "to"),
+				  c->nargs > 1 ? c->args[1] : NULL,
 				  fig, &seq, &c->err);
 	json_decref(fig);
 	if (ok && seq && !c->json) {
@@ -301,6 +305,9 @@ static const struct cmd_opt note_opts[] = {
 	{"missing", "N", NULL, "missing now"},
 	{"trapped", "N", NULL, "trapped now"},
 	{"evacuated", "N", NULL, "evacuated now"},
+	{"affected", "N", NULL, "people affected now"},
+	{"loss", "N", NULL, "direct loss now, in 10k yuan"},
+	{"to", "WHOM", NULL, "to whom the report went (e.g. 县政府值班室)"},
 	{NULL, NULL, NULL, NULL}};
 
 static const struct cmd_opt close_opts[] = {

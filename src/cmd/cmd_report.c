@@ -1,5 +1,6 @@
 /* dutydesk report incident|daily|shift: the texts that go up the line
  * (首报/续报/终报, 值班日报, 交接班记录) as text, Markdown, CSV or JSON. */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -17,11 +18,35 @@ static bool format_of(struct cmd_ctx *c, enum report_format *f)
 	return true;
 }
 
-/* The report when made (out is freed either way); ok passed on. */
+/* Writes text to path whole or not at all (a temporary file beside it,
+ * then a rename): a report being printed is never half the old one. */
+static bool write_out(struct cmd_ctx *c, const char *path, const char *text)
+{
+	char *tmp = xasprintf("%s.tmp", path);
+	FILE *f = fopen(tmp, "w");
+	bool ok = f && fputs(text, f) >= 0;
+	ok = f && fclose(f) == 0 && ok;
+	ok = ok && rename(tmp, path) == 0;
+	if (!ok) {
+		err_set(&c->err, ERR_FAIL, "--out: '%s': cannot write (%s)", path, strerror(errno));
+		remove(tmp);
+	}
+	free(tmp);
+	return ok;
+}
+
+/* The report when made (out is freed either way); ok passed on. With
+ * --out it goes to that file and the output says where. */
 static bool emit(struct cmd_ctx *c, bool ok, struct strbuf *out)
 {
-	if (ok)
+	const char *path = cmd_opt(c, "out");
+	if (ok && path) {
+		ok = write_out(c, path, out->buf ? out->buf : "");
+		if (ok && !c->json)
+			fprintf(c->out, "report written to %s\n", path);
+	} else if (ok) {
 		fputs(out->buf ? out->buf : "", c->json ? cmd_data(c) : c->out);
+	}
 	sb_finish(out);
 	return ok;
 }
@@ -76,13 +101,17 @@ static bool exec_report_shift(struct cmd_ctx *c)
 
 #define FORMATS "text md csv json"
 
+#define OUT_OPT {"out", "FILE", NULL, "write the report to FILE (replaced whole) instead"}
+
 static const struct cmd_opt format_opts[] = {
 	{"format", "FMT", NULL, "text (default), md, csv or json", CV_WORDS, FORMATS},
+	OUT_OPT,
 	{NULL, NULL, NULL, NULL}};
 static const struct cmd_opt daily_opts[] = {
 	{"date", "DATE", NULL, "the report's day (default today)"},
 	{"cutoff", "HH:MM", NULL, "the day runs from the previous day's cutoff (default 08:00)"},
 	{"format", "FMT", NULL, "text (default), md, csv or json", CV_WORDS, FORMATS},
+	OUT_OPT,
 	{NULL, NULL, NULL, NULL}};
 
 const struct cmd cmd_report_incident = {
@@ -103,7 +132,8 @@ const struct cmd cmd_report_daily = {
 const struct cmd cmd_report_shift = {
 	.group = "report", .verb = "shift",
 	.args = "[ID]", .nargs_min = 0, .nargs_max = 1,
-	.summary = N_("a shift's handover record (default: the last)"),
+	.summary = N_("a shift's handover record: id, current, last (the default) or handed (the "
+		      "last handed over)"),
 	.opts = format_opts,
 	.exec = exec_report_shift,
 };

@@ -47,7 +47,8 @@ static bool exec_handover(struct cmd_ctx *c)
 
 static bool exec_ack(struct cmd_ctx *c)
 {
-	if (!shift_ack(c->st, cmd_opt(c, "name") ? cmd_opt(c, "name") : c->officer, &c->err))
+	if (!shift_ack(c->st, cmd_opt(c, "name") ? cmd_opt(c, "name") : c->officer,
+		       cmd_opt(c, "leader"), &c->err))
 		return false;
 	if (!c->json)
 		fprintf(c->out, "handover acknowledged; your shift has started\n");
@@ -94,7 +95,9 @@ static const struct cmd_opt handover_opts[] = {
 	{"notes", "TEXT", NULL, "anything else the next shift must know"},
 	{NULL, NULL, NULL, NULL}};
 static const struct cmd_opt ack_opts[] = {
-	{"name", "NAME", NULL, "who acknowledges (default: --officer)"}, {NULL, NULL, NULL, NULL}};
+	{"name", "NAME", NULL, "who acknowledges (default: --officer)"},
+	{"leader", "NAME", NULL, "the leader on call of the new shift (带班领导)"},
+	{NULL, NULL, NULL, NULL}};
 
 const struct cmd cmd_shift_start = {
 	.group = "shift", .verb = "start",
@@ -130,7 +133,7 @@ const struct cmd cmd_shift_current = {
 const struct cmd cmd_shift_show = {
 	.group = "shift", .verb = "show",
 	.args = "ID", .nargs_min = 1, .nargs_max = 1,
-	.summary = N_("a shift's handover record (id, current or last)"),
+	.summary = N_("a shift's handover record (id, current, last or handed)"),
 	.exec = exec_show_shift,
 };
 

@@ -32,6 +32,19 @@ static bool exec_task_done(struct cmd_ctx *c)
 	return task_done(c->st, c->args[0], &c->err);
 }
 
+/* Everything owed, soonest first: the header's overdue count is the
+ * rows marked overdue. */
+static bool exec_task_due(struct cmd_ctx *c)
+{
+	const struct deadline_rules *rules = cmd_rules(c);
+	json_t *rows = rules ? watch_due(c->st, rules, dd_now(), &c->err) : NULL;
+	static const struct out_col cols[] = {
+		{"due_at", "due", false, 16},	  {"overdue", "overdue", false, 0},
+		{"what", "what", false, 14},	  {"record", "record", false, 16},
+		{"title", "task", false, 40},	  {"owner", "owner", false, 10}};
+	return out_list(c, rows, cols, ARRAY_LEN(cols));
+}
+
 static const struct cmd_opt task_list_opts[] = {
 	{"all", NULL, NULL, "also tasks already done"}, {NULL, NULL, NULL, NULL}};
 
@@ -48,4 +61,11 @@ const struct cmd cmd_task_done = {
 	.summary = N_("mark a task done (id or its start)"),
 	.flags = CMD_WRITES,
 	.exec = exec_task_done,
+};
+
+const struct cmd cmd_task_due = {
+	.group = "task", .verb = "due",
+	.summary = N_("everything the watch owes, soonest first: reports due, checklist items, "
+		      "tasks (the overdue ones are the header's count)"),
+	.exec = exec_task_due,
 };

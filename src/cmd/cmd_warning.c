@@ -107,6 +107,17 @@ static bool exec_points(struct cmd_ctx *c)
 	return true;
 }
 
+/* The warnings in force now: colour, area, until. */
+static bool exec_list(struct cmd_ctx *c)
+{
+	json_t *rows = q_warnings_in_force(c->st, dd_now(), &c->err);
+	static const struct out_col cols[] = {
+		{"at", "received", false, 16}, {"colour", "colour", false, 0},
+		{"area", "area", false, 20},   {"valid_until", "until", false, 16},
+		{"source", "source", false, 12}, {"text", "text", false, 40}};
+	return out_list(c, rows, cols, ARRAY_LEN(cols));
+}
+
 static const struct cmd_opt add_opts[] = {
 	{"colour", "COLOUR", "colour", "blue, yellow, orange or red (required)"},
 	{"townships", "NAMES", NULL, "the area: townships, comma separated (required)"},
@@ -124,6 +135,12 @@ const struct cmd cmd_warning_add = {
 	.flags = CMD_WRITES,
 	.check = check_add,
 	.exec = exec_add,
+};
+
+const struct cmd cmd_warning_list = {
+	.group = "warning", .verb = "list",
+	.summary = N_("the warnings in force: colour, area, until"),
+	.exec = exec_list,
 };
 
 const struct cmd cmd_warning_points = {

@@ -293,15 +293,7 @@ static int cmp_str(const void *a, const void *b)
 /* Sorts an array of strings in place. */
 static void sort_strings(json_t *arr)
 {
-	size_t n = json_array_size(arr);
-	json_t **v = xcalloc(n ? n : 1, sizeof *v);
-	for (size_t i = 0; i < n; i++)
-		v[i] = json_incref(json_array_get(arr, i));
-	qsort(v, n, sizeof *v, cmp_str);
-	json_array_clear(arr);
-	for (size_t i = 0; i < n; i++)
-		json_array_append_new(arr, v[i]);
-	free(v);
+	rows_sort(arr, cmp_str);
 }
 
 json_t *cmd_complete(struct store *st, int nwords, char *const *words,

@@ -107,6 +107,19 @@ int64_t incidents_overdue(struct store *st, const struct deadline_rules *r, int6
 	}
 }
 
+void rows_sort(json_t *rows, int (*cmp)(const void *a, const void *b))
+{
+	size_t n = json_array_size(rows);
+	json_t **v = xcalloc(n ? n : 1, sizeof *v);
+	for (size_t i = 0; i < n; i++)
+		v[i] = json_incref(json_array_get(rows, i));
+	qsort(v, n, sizeof *v, cmp);
+	json_array_clear(rows);
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(rows, v[i]);
+	free(v);
+}
+
 static int by_due(const void *a, const void *b)
 {
 	json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
@@ -129,17 +142,87 @@ json_t *incidents_due(struct store *st, const struct deadline_rules *r, int64_t 
 			json_array_append(out, row);
 	}
 	json_decref(rows);
-	/* soonest first */
-	size_t n = json_array_size(out);
-	json_t **v = xcalloc(n ? n : 1, sizeof *v);
-	for (i = 0; i < n; i++)
-		v[i] = json_incref(json_array_get(out, i));
-	qsort(v, n, sizeof *v, by_due);
-	json_array_clear(out);
-	for (i = 0; i < n; i++)
-		json_array_append_new(out, v[i]);
-	free(v);
+	rows_sort(out, by_due); /* soonest first */
 	return out;
+}
+
+static int by_due_at(const void *a, const void *b)
+{
+	json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
+	int64_t p = int_of(x, "due_at"), q = int_of(y, "due_at");
+	if (!p || !q)
+		return (!p) - (!q); /* no time: last */
+	return (p > q) - (p < q);
+}
+
+static void add_due(json_t *out, const char *what, json_t *due, bool overdue, json_t *record,
+		    json_t *title, json_t *owner, json_t *id)
+{
+	json_array_append_new(out, json_pack("{s:s, s:O, s:b, s:O, s:O, s:O, s:O}", "what", what,
+					     "due_at", due ? due : json_null(), "overdue", overdue,
+					     "record", record ? record : json_null(), "title",
+					     title ? title : json_null(), "owner",
+					     owner ? owner : json_null(), "id", id ? id : json_null()));
+}
+
+json_t *watch_due(struct store *st, const struct deadline_rules *r, int64_t now, struct err *e)
+{
+	json_t *inc = incidents_due(st, r, now, e);
+	json_t *tasks = inc ? q_tasks(st, true, e) : NULL;
+	json_t *acts = tasks ? store_open_activation_ids(st, e) : NULL;
+	if (!acts) {
+		json_decref(inc);
+		json_decref(tasks);
+		return NULL;
+	}
+	json_t *out = json_array();
+	size_t i, k;
+	json_t *row, *it;
+	json_array_foreach(inc, i, row) {
+		const char *what = json_string_value(json_object_get(row, "next_due_what"));
+		add_due(out, what ? what : "report", json_object_get(row, "next_due"),
+			json_is_true(json_object_get(row, "overdue")), json_object_get(row, "number"),
+			json_object_get(row, "title"), NULL, NULL);
+	}
+	json_array_foreach(acts, i, row) {
+		json_t *s = plan_status(st, json_string_value(json_object_get(row, "id")), now, NULL);
+		json_t *rec = json_object_get(s, "incident");
+		if (!json_is_string(rec))
+			rec = json_object_get(s, "plan");
+		json_array_foreach(json_object_get(s, "items"), k, it)
+			if (str_eq(json_string_value(json_object_get(it, "state")), "open") &&
+			    json_is_integer(json_object_get(it, "due")))
+				add_due(out, "checklist", json_object_get(it, "due"),
+					json_is_true(json_object_get(it, "overdue")), rec,
+					json_object_get(it, "text"), NULL,
+					json_object_get(it, "item_key"));
+		json_decref(s);
+	}
+	json_array_foreach(tasks, i, row) {
+		json_t *due = json_object_get(row, "due_at");
+		add_due(out, "task", due, json_is_integer(due) && json_integer_value(due) < now,
+			json_object_get(row, "incident"), json_object_get(row, "title"),
+			json_object_get(row, "owner"), json_object_get(row, "id"));
+	}
+	json_decref(inc);
+	json_decref(tasks);
+	json_decref(acts);
+	rows_sort(out, by_due_at);
+	return out;
+}
+
+int64_t watch_overdue(struct store *st, const struct deadline_rules *r, int64_t now)
+{
+	int64_t n = incidents_overdue(st, r, now) + plans_overdue(st, now);
+	json_t *tasks = q_tasks(st, true, NULL);
+	size_t i;
+	json_t *t;
+	json_array_foreach(tasks, i, t) {
+		json_t *due = json_object_get(t, "due_at");
+		n += json_is_integer(due) && json_integer_value(due) < now;
+	}
+	json_decref(tasks);
+	return n;
 }
 
 /* ---- shifts ---- */
@@ -224,7 +307,7 @@ bool shift_handover(struct store *st, const struct deadline_rules *r, const char
 	return ok;
 }
 
-bool shift_ack(struct store *st, const char *name, struct err *e)
+bool shift_ack(struct store *st, const char *name, const char *leader, struct err *e)
 {
 	if (str_empty(name))
 		return err_set(e, ERR_USAGE, _("name: who takes over?"));
@@ -240,7 +323,7 @@ bool shift_ack(struct store *st, const char *name, struct err *e)
 	else {
 		json_t *f = json_pack("{s:s, s:I}", "acked_by", name, "acked_at", (json_int_t)dd_now());
 		ok = rec_update(st, &T_SHIFT, json_string_value(json_object_get(sh, "id")), f, NULL, e) &&
-		     shift_start(st, name, NULL, e);
+		     shift_start(st, name, leader, e);
 		json_decref(f);
 	}
 	json_decref(sh);

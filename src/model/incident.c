@@ -109,7 +109,7 @@ bool incident_log(struct store *st, const char *number, const char *kind, const 
 {
 	if (str_empty(text))
 		return err_set(e, ERR_USAGE, _("text: empty; say what happened"));
-	return incident_report(st, number, kind, NULL, text, NULL, NULL, e);
+	return incident_report(st, number, kind, NULL, NULL, text, NULL, NULL, e);
 }
 
 bool incident_close(struct store *st, const char *number, const char *text, struct err *e)
@@ -165,10 +165,11 @@ void incident_duplicates(struct store *st, json_t *fields, char *out, size_t n)
 	json_decref(rows);
 }
 
-static const char *const figure_keys[] = {"deaths", "injured", "missing", "trapped", "evacuated"};
+static const char *const figure_keys[] = {"deaths",    "injured",  "missing", "trapped",
+					  "evacuated", "affected", "loss_10k"};
 
 bool incident_report(struct store *st, const char *number, const char *kind, const char *via,
-		     const char *text, json_t *figures, int *seq, struct err *e)
+		     const char *to, const char *text, json_t *figures, int *seq, struct err *e)
 {
 	char id[ID_TEXT];
 	if (seq)
@@ -182,6 +183,8 @@ bool incident_report(struct store *st, const char *number, const char *kind, con
 	json_t *extra = json_object();
 	if (via && report)
 		json_object_set_new(extra, "via", json_string(via));
+	if (!str_empty(to) && report)
+		json_object_set_new(extra, "recipient", json_string(to));
 	if (str_eq(kind, "follow_up")) {
 		/* 续报一, 续报二 …: numbered by the entries already there. */
 		int64_t n;
@@ -196,7 +199,7 @@ bool incident_report(struct store *st, const char *number, const char *kind, con
 	json_t *header = json_object();
 	for (size_t i = 0; figures && i < ARRAY_LEN(figure_keys); i++) {
 		json_t *v = json_object_get(figures, figure_keys[i]);
-		if (json_is_integer(v)) {
+		if (json_is_number(v)) {
 			json_object_set(extra, figure_keys[i], v);
 			json_object_set(header, figure_keys[i], v);
 		}

@@ -45,7 +45,7 @@ json_t *q_shifts(struct store *st, int64_t limit, struct err *e)
 
 /* The clock fields the deadline rules read of each incident. */
 #define CLOCK_SQL \
-	"SELECT x.id, x.number, x.status, ty.class, x.type, x.level, x.received_at, x.closed_at, " \
+	"SELECT x.id, x.number, x.title, x.status, ty.class, x.type, x.level, x.received_at, x.closed_at, " \
 	Q_REPORT_CLOCK_COLS " FROM incident x JOIN incident_type ty ON ty.id = x.type"
 
 json_t *q_incident_clock(struct store *st, const char *id, struct err *e)

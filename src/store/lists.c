@@ -179,6 +179,11 @@ static const struct list_view views[] = {
 			" (SELECT count(*) FROM checklist_item t WHERE t.activation_id = a.id) AS total,"
 			" (SELECT count(*) FROM checklist_item t WHERE t.activation_id = a.id"
 			"  AND t.state <> 'open') AS done,"
+			" (SELECT count(*) FROM checklist_item s WHERE s.activation_id = c.activation_id"
+			"  AND s.parent_key = c.item_key AND s.archived = 0) AS substeps,"
+			" (SELECT count(*) FROM checklist_item s WHERE s.activation_id = c.activation_id"
+			"  AND s.parent_key = c.item_key AND s.archived = 0 AND s.state = 'open')"
+			"  AS open_substeps,"
 			" a.id || ' ' || c.item_key AS key",
 		.from = "checklist_item c JOIN plan_activation a ON a.id = c.activation_id"
 			" JOIN plan p ON p.id = a.plan_id",

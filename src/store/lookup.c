@@ -200,7 +200,9 @@ bool store_checklist_next_ord(struct store *st, const char *activation_id, int64
 bool store_checklist_open_count(struct store *st, int64_t *n, struct err *e)
 {
 	return store_int(st, e, n,
-			 "SELECT count(*) FROM checklist_item WHERE state = 'open' AND archived = 0",
+			 "SELECT count(*) FROM checklist_item c JOIN plan_activation a"
+			 " ON a.id = c.activation_id WHERE c.state = 'open' AND c.archived = 0"
+			 " AND a.closed_at IS NULL",
 			 "");
 }
 

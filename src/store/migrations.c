@@ -307,6 +307,13 @@ static const char v13[] =
 	"DROP INDEX stock_lot_expiry;\n"
 	"CREATE INDEX stock_lot_expiry ON stock_lot(expiry, qty) WHERE expiry <> '';\n";
 
+/* A report's recipient (to whom it went: 县政府值班室), and the figures a
+ * 续报 may bring beside the casualties: people affected, the direct loss. */
+static const char v14[] =
+	"ALTER TABLE timeline ADD COLUMN recipient TEXT;\n"
+	"ALTER TABLE timeline ADD COLUMN affected INTEGER;\n"
+	"ALTER TABLE timeline ADD COLUMN loss_10k REAL;\n";
+
 const char *const store_migrations[] = {v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12,
-					v13};
+					v13, v14};
 const int store_schema_version = (int)(sizeof store_migrations / sizeof store_migrations[0]);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "dutydesk/dtime.h"
+#include "dutydesk/i18n.h"
 #include "dutydesk/query.h"
 
 void q_present_time(json_t *o, const char *key)
@@ -98,7 +99,8 @@ json_t *q_incident_show(struct store *st, const char *number, struct err *e)
 	json_t *tl = q_present_all(store_rows(st, e,
 		"SELECT l.id, l.kind, l.seq, l.via, l.text, l.corrects_id,"
 		" (SELECT c.id FROM timeline c WHERE c.corrects_id = l.id LIMIT 1) AS corrected_by,"
-		" l.deaths, l.injured, l.missing, l.trapped, l.evacuated, l.actor AS author,"
+		" l.deaths, l.injured, l.missing, l.trapped, l.evacuated, l.affected, l.loss_10k,"
+		" l.recipient, l.actor AS author,"
 		" l.origin_node AS node, l.shift_id AS shift, l.created_at FROM timeline l"
 		" WHERE l.incident_id = ? ORDER BY l.created_at, l.hlc", "s",
 		json_string_value(json_object_get(r, "id"))));
@@ -314,7 +316,8 @@ bool q_township(struct store *st, const char *text, char code[16], struct err *e
 			" OR name = ?1 || '镇' OR name = ?1 || '乡')", "s", text))
 		return false;
 	if (!c)
-		return err_set(e, ERR_USAGE, "township: '%s': no such township (name or code)", text);
+		return err_set(e, ERR_USAGE, _("township: '%s': no such township (name or code)"),
+			       text);
 	snprintf(code, 16, "%s", c);
 	free(c);
 	return true;
@@ -334,11 +337,13 @@ bool q_village(struct store *st, const char *township_code, const char *text, ch
 		snprintf(code, 16, "%s", json_string_value(json_object_get(json_array_get(r, 0), "code")));
 	json_decref(r);
 	if (n == 0)
-		return err_set(e, ERR_USAGE, "village: '%s': no such village%s", text,
-			       township_code ? " in that township" : "");
+		return err_set(e, ERR_USAGE, township_code ? _("village: '%s': no such village in that township")
+						     : _("village: '%s': no such village"),
+			       text);
 	if (n > 1)
 		return err_set(e, ERR_USAGE,
-			       "village: '%s': %zu villages have that name; give the township too", text, n);
+			       _("village: '%s': %zu villages have that name; give the township too"),
+			       text, n);
 	return true;
 }
 

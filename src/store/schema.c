@@ -176,7 +176,7 @@ TABLE(T_INCIDENT, "incident", false, "number");
 COLS(T_TIMELINE, TXT_REQ("incident_id"), ENUM_REQ("kind", ENUM_TIMELINE_KIND),
      INT("seq", 0, 100000), TXT("text"), TXT("corrects_id"), COUNT("deaths"), COUNT("injured"),
      COUNT("missing"), COUNT("trapped"), TXT("shift_id"), ENUM("via", ENUM_VIA),
-     COUNT("evacuated"));
+     COUNT("evacuated"), TXT("recipient"), COUNT("affected"), REAL("loss_10k", 0, 1e12));
 TABLE(T_TIMELINE, "timeline", true, NULL);
 
 COLS(T_DEPOT, TXT_REQ("code"), TXT_REQ("name"), ENUM_REQ("level", ENUM_DEPOT_LEVEL), TOWNSHIP,

@@ -65,13 +65,14 @@ bool store_sql_error(struct store *st, struct err *e, const char *what);
 bool store_make_parent_dirs(const char *path, struct err *e);
 
 /* The select-list fragment (incident aliased x) of what the deadline rules
- * read from an incident's timeline: first_report_at, written_at,
+ * read from an incident's timeline: first_report_at, written_at (the
+ * first report or 续报 that went in writing),
  * last_report_at, final_at. One definition for every query that needs it. */
 #define Q_REPORT_CLOCK_COLS \
 	" (SELECT min(created_at) FROM timeline WHERE incident_id = x.id" \
 	"  AND kind = 'first_report') AS first_report_at," \
 	" (SELECT min(created_at) FROM timeline WHERE incident_id = x.id" \
-	"  AND kind = 'first_report' AND via = 'written') AS written_at," \
+	"  AND kind IN ('first_report','follow_up') AND via = 'written') AS written_at," \
 	" (SELECT max(created_at) FROM timeline WHERE incident_id = x.id" \
 	"  AND kind IN ('first_report','follow_up')) AS last_report_at," \
 	" (SELECT min(created_at) FROM timeline WHERE incident_id = x.id" \

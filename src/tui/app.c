@@ -63,12 +63,12 @@ const char *app_label(struct app *app, const struct enum_value *vals, const char
 	return enum_label(vals, id, app->zh);
 }
 
-/* Incidents with a report overdue; rings the bell when one more falls due. */
+/* Incidents with a report overdue, checklist items and tasks late; rings
+ * the bell when one more falls due. */
 static void check_deadlines(struct app *app)
 {
-	int64_t n = incidents_overdue(app->st, &app->rules, dd_now());
-	/* checklist items past their time count too */
-	n += plans_overdue(app->st, dd_now());
+	/* checklist items and tasks past their time count too: :tasks lists them */
+	int64_t n = watch_overdue(app->st, &app->rules, dd_now());
 	if (n > app->overdue && app->cfg.bell && app->running)
 		beep(); /* once, when a report falls due */
 	if (n != app->overdue)
@@ -114,6 +114,8 @@ static void reload_stats(struct app *app)
 	if (who)
 		snprintf(app->on_duty, sizeof app->on_duty, "%s", who);
 	json_decref(sh);
+	/* and what the console writes is theirs, as the header says */
+	store_set_actor(app->st, app_officer(app));
 	count_warnings(app);
 }
 
@@ -121,6 +123,11 @@ void app_select(struct app *app, const struct pane_type *t, const char *key)
 {
 	app->select_in = t;
 	snprintf(app->select_key, sizeof app->select_key, "%s", key);
+}
+
+const char *app_officer(const struct app *app)
+{
+	return app->on_duty[0] ? app->on_duty : app->cfg.officer;
 }
 
 void app_changed(struct app *app)

@@ -146,10 +146,26 @@ static void release_stderr(struct stderr_catch *sc, FILE *msg)
 	fclose(sc->tmp);
 }
 
+static bool run_verb_err(struct app *app, int argc, char **argv, const char *title,
+			 const char *done, struct err *fail);
+
 /* Runs the words of a verb (group [verb] args...) with the console's
  * store, officer and rules. A missing first argument is the selected
  * record when the verb takes one of that kind. */
 static void run_verb(struct app *app, int argc, char **argv, const char *title, const char *done)
+{
+	run_verb_err(app, argc, argv, title, done, NULL);
+}
+
+bool app_run_words(struct app *app, int argc, char **argv, const char *done, struct err *e)
+{
+	return run_verb_err(app, argc, argv, NULL, done, e);
+}
+
+/* run_verb; when fail is given, a verb's error goes there (for a form to
+ * show beside its field) instead of to the message line. */
+static bool run_verb_err(struct app *app, int argc, char **argv, const char *title,
+			 const char *done, struct err *fail)
 {
 	int used;
 	bool group;
@@ -157,7 +173,7 @@ static void run_verb(struct app *app, int argc, char **argv, const char *title, 
 	if (!cmd && group && argc > 1 && argv[1][0] != '-') {
 		app_message(app, true, _("%s: unknown verb '%s' (see :help %s)"), argv[0], argv[1],
 			    argv[0]);
-		return;
+		return false;
 	}
 	if (!cmd && group) {
 		char *buf = NULL;
@@ -166,11 +182,11 @@ static void run_verb(struct app *app, int argc, char **argv, const char *title, 
 		cmd_group_usage(argv[0], ":", f);
 		fclose(f);
 		app_open_view(app, taken(buf));
-		return;
+		return false;
 	}
 	if (!cmd) {
 		app_message(app, true, _("unknown command: %s (see :help)"), argv[0]);
-		return;
+		return false;
 	}
 	char name[64], sel_buf[ID_TEXT + 8];
 	cmd_name(cmd, name, sizeof name);
@@ -187,7 +203,7 @@ static void run_verb(struct app *app, int argc, char **argv, const char *title, 
 		if (!sel && cmd->argv[0] != CV_NONE && cmd->argv[0] != CV_WORDS) {
 			app_message(app, true, "%s: %s", name, select_hint(cmd->argv[0]));
 			free(words);
-			return;
+			return false;
 		}
 		if (sel) {
 			memmove(words + 2, words + 1, (size_t)(n - 1) * sizeof *words);
@@ -200,7 +216,7 @@ static void run_verb(struct app *app, int argc, char **argv, const char *title, 
 	FILE *out = open_memstream(&bout, &nout), *data = open_memstream(&bdata, &ndata),
 	     *msg = open_memstream(&bmsg, &nmsg);
 	struct cmd_ctx c;
-	cmd_ctx_init(&c, app->db_path, app->cfg.officer, out, data, msg);
+	cmd_ctx_init(&c, app->db_path, app_officer(app), out, data, msg);
 	c.st = app->st;
 	c.rules = tui_rules;
 	c.console = true;
@@ -228,13 +244,17 @@ static void run_verb(struct app *app, int argc, char **argv, const char *title, 
 		/* what the verb said before it gave up (each bad row of an import) */
 		if (bmsg && *bmsg)
 			app_open_view(app, xasprintf("%s\n%s: %s\n", bmsg, name, err));
-		app_message(app, true, "%s: %s", name, err);
+		if (fail)
+			err_set(fail, ERR_USAGE, "%s", err);
+		else
+			app_message(app, true, "%s: %s", name, err);
 		free(bmsg);
 		free(text);
-		return;
+		return false;
 	}
 	free(bmsg);
 	show_output(app, name, text, wrote, empty_list, title, helped ? NULL : done, helped);
+	return true;
 }
 
 /* Runs a verb from a list of words (NULL-terminated), for the shortcuts. */
@@ -412,6 +432,19 @@ static bool con_note(struct app *app, int argc, char **argv)
 	return argc <= 2 && form_about(app, argc, argv, CV_INCIDENT, form_incident_note);
 }
 
+static bool con_close(struct app *app, int argc, char **argv)
+{
+	return argc <= 2 && form_about(app, argc, argv, CV_INCIDENT, form_incident_close);
+}
+
+static bool con_warning(struct app *app, int argc, char **argv)
+{
+	if (argc > 1)
+		return false; /* warning add|points ...: the verbs */
+	app_open_form(app, form_verb(app, "warning", NULL));
+	return true;
+}
+
 static bool con_inspect(struct app *app, int argc, char **argv)
 {
 	return argc <= 2 && form_about(app, argc, argv, CV_HAZARD, form_inspection);
@@ -446,7 +479,7 @@ static bool con_tasks(struct app *app, int argc, char **argv)
 {
 	if (argc > 1)
 		return false;
-	run_list(app, NULL, NULL, "task", "list", NULL);
+	run_list(app, NULL, NULL, "task", "due", NULL);
 	return true;
 }
 
@@ -466,15 +499,18 @@ static bool con_shift(struct app *app, int argc, char **argv)
 	if (argc == 1) {
 		/* Before the first shift there is no record to show: say how to
 		 * start one rather than "shift 'last': no such shift". */
+		/* the last handover's record, even once the next shift has begun */
 		struct err e;
-		json_t *last = q_shift(app->st, "last", &e);
-		bool none = json_is_null(last);
+		json_t *last = q_shift(app->st, "last", &e), *handed = q_shift(app->st, "handed", &e);
+		bool none = json_is_null(last), was_handed = handed && !json_is_null(handed);
 		json_decref(last);
+		json_decref(handed);
 		if (none)
 			app_message(app, false, "%s",
 				    _("no shift has been started yet: start one with :shift start NAME"));
 		else
-			run_list(app, NULL, NULL, "report", "shift", NULL);
+			run_list(app, NULL, NULL, "report", "shift", was_handed ? "handed" : "last",
+				 NULL);
 		return true;
 	}
 	static const struct {
@@ -488,9 +524,14 @@ static bool con_shift(struct app *app, int argc, char **argv)
 		if (!str_eq(argv[1], map[i].verb) || any_option(argc, argv, 2))
 			continue;
 		if (argc == 2) {
-			if (i == 1)
-				return false; /* the verb says what is missing */
-			run_list(app, NULL, _(map[i].done), "shift", map[i].verb, NULL);
+			/* alone: the form, with who is on watch, the leader and notes */
+			static const char *const kinds[] = {"shift_start", "handover", "ack"};
+			struct form *f = form_verb(app, kinds[i], NULL);
+			if (i == 0)
+				form_set(f, "officers", app->cfg.officer);
+			if (i == 2)
+				form_set(f, "name", app->cfg.officer);
+			app_open_form(app, f);
 		} else {
 			char *name = joined(argc, argv, 2);
 			run_list(app, NULL, _(map[i].done), "shift", map[i].verb, map[i].opt, name,
@@ -571,10 +612,19 @@ static const struct console_cmd console_cmds[] = {
 	{"note", "[N]", N_("timeline entry form for the selected incident"), con_note},
 	{"inspect", "[CODE]", N_("inspection form for the selected hazard"), con_inspect},
 	{"log", "[TEXT]", N_("the duty log of the last 24 hours; with text, a new entry"), con_log},
-	{"tasks", "", N_("open tasks with their deadlines"), con_tasks},
+	{"tasks", "",
+	 N_("everything owed, soonest first: reports due, checklist items, tasks (the overdue "
+	    "ones are the header's count)"),
+	 con_tasks},
 	{"report", "", N_("the selected incident's report text"), con_report},
-	{"shift", "[start|handover|ack NAME]",
-	 N_("the last handover record; start, hand over to NAME, take over as NAME"), con_shift},
+	{"shift", "[start|handover|ack [NAME]]",
+	 N_("the last handover record; start, hand over to NAME, take over as NAME (without a "
+	    "name: a form, with the leader on duty and notes)"),
+	 con_shift},
+	{"close", "[N]", N_("close the selected incident (a form for the closing remark)"),
+	 con_close},
+	{"warning", "", N_("record a warning received: colour, townships, until (a form)"),
+	 con_warning},
 	{"resolve", "ID keep|take", N_("keep the value that won, or take the lost one back"),
 	 con_resolve},
 	{"who", "", N_("who to call for the selected incident"), con_who},
@@ -615,6 +665,22 @@ static struct form *stock_form(struct app *app, const char *unused)
 	return form_stock_move(app, NULL, NULL);
 }
 
+static struct form *warning_form(struct app *app, const char *unused)
+{
+	return form_verb(app, "warning", NULL);
+}
+
+/* Stock back from an incident: the selected one, when there is. */
+static struct form *return_form(struct app *app, const char *unused)
+{
+	char buf[ID_TEXT + 8];
+	struct form *f = form_verb(app, "stock_return", NULL);
+	const char *n = selection(app, CV_INCIDENT, buf, sizeof buf);
+	if (n)
+		form_set(f, "incident", n);
+	return f;
+}
+
 static const struct {
 	const char *group, *verb; /* verb NULL: the group alone */
 	enum cmd_value arg;       /* the record it is about (named or selected) */
@@ -624,6 +690,10 @@ static const struct {
 	{"incident", "add", CV_NONE, incident_form},
 	{"incident", "note", CV_INCIDENT, form_incident_note},
 	{"incident", "dispatch", CV_INCIDENT, form_dispatch},
+	{"incident", "close", CV_INCIDENT, form_incident_close},
+	{"warning", NULL, CV_NONE, warning_form},
+	{"warning", "add", CV_NONE, warning_form},
+	{"stock", "return", CV_NONE, return_form},
 	{"hazard", NULL, CV_NONE, hazard_form},
 	{"hazard", "add", CV_NONE, hazard_form},
 	{"hazard", "inspect", CV_HAZARD, form_inspection},
@@ -651,7 +721,8 @@ static bool open_form(struct app *app, int argc, char **argv)
 			return true;
 		}
 		struct form *f = forms[i].open(app, key);
-		if (f && forms[i].verb && str_eq(forms[i].group, "stock"))
+		if (f && forms[i].verb && str_eq(forms[i].group, "stock") &&
+		    !str_eq(forms[i].verb, "return"))
 			form_set(f, "what", forms[i].verb);
 		app_open_form(app, f);
 		return true;
@@ -676,8 +747,9 @@ static void help_text(struct app *app, struct strbuf *sb, const char *sep)
 	sb_printf(sb, "\n%s\n",
 		  _("Every verb of the command line (dutydesk VERB), the same here; :help VERB "
 		    "shows its options. Without options, incident add, incident note, incident "
-		    "dispatch, hazard add, hazard inspect, stock receive|issue|transfer and plan "
-		    "activate open their forms; a missing record is the selected one."));
+		    "dispatch, incident close, warning add, hazard add, hazard inspect, stock "
+		    "receive|issue|transfer|return and plan activate open their forms; a missing "
+		    "record is the selected one."));
 	sb_printf(sb, "%s\n", _("Tab completes the verb, its options and their values."));
 	for (const struct cmd *const *p = cmd_table; *p; p++) {
 		char name[64], left[72];

@@ -229,19 +229,37 @@ static void focus_first_bad(struct form *f)
 		}
 }
 
+/* Skips "name: " at the start of s, where name is an identifier (a column
+ * or an option); NULL where there is none. */
+static const char *after_name(const char *s, size_t *len)
+{
+	while (*s == '-')
+		s++;
+	size_t n = strspn(s, "abcdefghijklmnopqrstuvwxyz_0123456789");
+	if (n == 0 || strncmp(s + n, ": ", 2) != 0)
+		return NULL;
+	if (len)
+		*len = n;
+	return s;
+}
+
 bool form_blame(struct form *f, const char *msg)
 {
-	const char *colon = strstr(msg, ": ");
-	if (!colon)
+	size_t n;
+	const char *name = after_name(msg, &n);
+	if (!name)
 		return false;
-	size_t n = (size_t)(colon - msg);
 	for (int i = 0; i < f->nfields; i++) {
 		struct form_field *ff = &f->fields[i];
-		if ((strlen(ff->name) == n && strncmp(ff->name, msg, n) == 0) ||
-		    (ff->column && strlen(ff->column) == n && strncmp(ff->column, msg, n) == 0) ||
-		    (ff->col_input && strlen(ff->col_input) == n &&
-		     strncmp(ff->col_input, msg, n) == 0)) {
-			snprintf(ff->msg, sizeof ff->msg, "%s", colon + 2);
+		const char *names[] = {ff->name, ff->column, ff->col_input};
+		for (size_t j = 0; j < ARRAY_LEN(names); j++) {
+			if (!names[j] || strlen(names[j]) != n || strncmp(names[j], name, n) != 0)
+				continue;
+			/* the label stands beside it: drop the name, and a column's
+			 * name inside an option's message ("--townships: township: ...") */
+			const char *rest = name + n + 2;
+			const char *inner = after_name(rest, &n);
+			snprintf(ff->msg, sizeof ff->msg, "%s", inner ? inner + n + 2 : rest);
 			utf8_trim_partial(ff->msg);
 			focus_first_bad(f);
 			return true;

@@ -12,7 +12,7 @@
 
 /* Adds the choices of q_choices(what) to ff (each under its township,
  * where it has one). */
-static void load_choices(struct app *app, struct form_field *ff, const char *what)
+void load_choices(struct app *app, struct form_field *ff, const char *what)
 {
 	json_t *rows = q_choices(app->st, what, NULL);
 	size_t i;
@@ -35,7 +35,7 @@ static struct form_field *in_township(struct app *app, struct form_field *ff, co
 
 /* Labels in the interface language; in Chinese the identifier follows, so
  * that typing Latin letters filters too. */
-static void enum_choices(struct app *app, struct form_field *ff, const struct enum_value *v)
+void enum_choices(struct app *app, struct form_field *ff, const struct enum_value *v)
 {
 	for (; v->id; v++) {
 		char label[128];
@@ -230,42 +230,6 @@ struct form *form_incident_edit(struct app *app, const char *number)
 	}
 	json_decref(r);
 	f->save = incident_edit_save;
-	f->dirty = false;
-	return f;
-}
-
-/* ---- incident: timeline entry ---- */
-static bool note_tx(struct app *app, struct form *f, json_t *fields, struct err *e)
-{
-	char *text = xstrdup(form_value(f, "text"));
-	bool ok = incident_log(app->st, f->target, form_value(f, "kind"), text, e);
-	free(text);
-	if (ok)
-		app_message(app, false, "%s", _("entry added"));
-	return ok;
-}
-
-static bool note_save(struct app *app, struct form *f, struct err *e)
-{
-	return in_tx(app, note_tx, f, NULL, e);
-}
-
-struct form *form_incident_note(struct app *app, const char *number)
-{
-	struct form *f = form_create("note", _("Timeline entry"));
-	snprintf(f->target, sizeof f->target, "%s", number);
-	struct form_field *k = form_add(f, "kind", N_("Kind"), F_CHOICE, true);
-	static const char *const kinds[] = {"note", "action", "dispatch", "instruction",
-					    "first_report", "follow_up", "final_report"};
-	for (size_t i = 0; i < ARRAY_LEN(kinds); i++) {
-		char label[96];
-		snprintf(label, sizeof label, "%s%s%s", enum_label(ENUM_TIMELINE_KIND, kinds[i], app->zh),
-			 app->zh ? " " : "", app->zh ? kinds[i] : "");
-		form_choice(k, kinds[i], label);
-	}
-	form_add(f, "text", N_("Text"), F_TEXT, true);
-	form_set(f, "kind", "note");
-	f->save = note_save;
 	f->dirty = false;
 	return f;
 }
@@ -661,6 +625,8 @@ struct form *form_from_draft(struct app *app, json_t *d)
 		f = form_item_note(app, target);
 	else if (str_eq(kind, "evacuation"))
 		f = form_evacuation(app, target);
+	else
+		f = form_verb(app, kind, target);
 	if (f)
 		form_from_json(f, json_object_get(d, "fields"));
 	return f;

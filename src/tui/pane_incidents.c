@@ -74,6 +74,36 @@ static enum role row_role(json_t *row)
 	return theme_level(json_string_value(json_object_get(row, "level")));
 }
 
+/* Under a timeline entry: how and to whom a report went, and the figures
+ * it brought ("phone → 县政府值班室  Injured 1  Affected 40"). */
+static void timeline_how(struct app *app, json_t *t, struct strbuf *out)
+{
+	static const struct {
+		const char *key, *label;
+	} figs[] = {{"deaths", N_("Deaths")},	    {"injured", N_("Injured")},
+		    {"missing", N_("Missing")},	    {"trapped", N_("Trapped")},
+		    {"evacuated", N_("Evacuated")}, {"affected", N_("Affected")},
+		    {"loss_10k", N_("Loss (10k yuan)")}};
+	struct strbuf sb;
+	sb_init(&sb);
+	sb_puts(&sb, "");
+	const char *via = json_string_value(json_object_get(t, "via"));
+	const char *to = json_string_value(json_object_get(t, "recipient"));
+	if (via)
+		sb_puts(&sb, app_label(app, ENUM_VIA, via));
+	if (to)
+		sb_printf(&sb, "%s%s ", sb.len ? " " : "", tui_unicode ? "→" : "->"), sb_puts(&sb, to);
+	for (size_t i = 0; i < ARRAY_LEN(figs); i++) {
+		json_t *v = json_object_get(t, figs[i].key);
+		if (json_is_number(v))
+			sb_printf(&sb, "%s%s %g", sb.len ? "  " : "", _(figs[i].label),
+				  json_number_value(v));
+	}
+	if (sb.len)
+		sb_printf(out, "\t%s\n", sb.buf);
+	sb_finish(&sb);
+}
+
 static bool detail(struct app *app, const char *key, struct strbuf *out)
 {
 	json_t *r = q_incident_show(app->st, key, NULL);
@@ -141,6 +171,7 @@ static bool detail(struct app *app, const char *key, struct strbuf *out)
 		bool struck = json_is_string(json_object_get(t, "corrected_by"));
 		sb_printf(out, "%.5s %.5s\t%s%s%s%s%s\n", at ? at + 5 : "", at ? at + 11 : "", label,
 			  struck ? _(" [corrected]") : "", who ? " (" : "", who ? who : "", who ? ")" : "");
+		timeline_how(app, t, out);
 		if (text)
 			sb_printf(out, "\t%s\n", text);
 	}

@@ -167,6 +167,30 @@ static bool action(struct app *app, struct lpane *lp, enum action a, const char 
 		return false;
 	}
 	json_t *row = list_selected(&lp->list);
+	if (a == ACT_ADD) {
+		/* a: a plan is activated from the library, even with no checklist yet */
+		lpane_set_spec(app, &app->panes[app->active], &library_spec);
+		app_message(app, false, "%s", _("the plan library: choose a plan, a activates it"));
+		return true;
+	}
+	if (a == ACT_TICK && key && json_integer_value(json_object_get(row, "substeps")) > 0) {
+		/* A parent is done by its substeps: Space says so and goes to
+		 * the first open one; it never reopens a finished parent. */
+		json_int_t open = json_integer_value(json_object_get(row, "open_substeps"));
+		if (open > 0) {
+			struct err e;
+			list_move(&lp->list, app->st, ACT_DOWN, &e);
+			app_message(app, true,
+				    _("a parent item is done when its substeps are: %lld still open, "
+				      "tick them"),
+				    (long long)open);
+		} else {
+			app_message(app, true, "%s",
+				    _("a parent item was done by its substeps: to open it again, "
+				      "open a substep"));
+		}
+		return true;
+	}
 	if (a == ACT_TICK && key) {
 		bool open = str_eq(json_string_value(json_object_get(row, "state")), "open");
 		tick(app, key, open ? "done" : "open", NULL);

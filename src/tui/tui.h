@@ -343,6 +343,9 @@ void app_layout(struct app *app);
 
 /* ---- the ':' line (cmdline.c): the verb table, the console's own
  * commands and shortcuts, the forms a verb without options opens ---- */
+/* Who the console writes as: the open shift's officers (the header's
+ * name), else the configured officer. */
+const char *app_officer(const struct app *app);
 /* Runs a ':' command line. */
 void app_command(struct app *app, const char *line);
 /* Opens the view a key asks for: "who" (to call for incident arg) or
@@ -383,7 +386,21 @@ struct form *form_hazard_filter(struct app *app, const struct hazard_ui_filter *
 void hazards_filter_set(struct app *app, const struct hazard_ui_filter *f, const char *township);
 /* Ticks the households of a hazard point evacuated (or back home). */
 struct form *form_evacuation(struct app *app, const char *code);
+/* Choices of a form field (forms.c): q_choices(what), or enumerated
+ * values labelled in the interface language. */
+void load_choices(struct app *app, struct form_field *ff, const char *what);
+void enum_choices(struct app *app, struct form_field *ff, const struct enum_value *v);
 /* Re-creates a form from a draft object (kind + fields); NULL if unknown. */
 struct form *form_from_draft(struct app *app, json_t *draft);
+/* The watch's forms over verbs (forms_watch.c), by kind: "note" (a
+ * timeline entry or report: how, to whom, new figures), "close" (both
+ * about the incident target), "warning", "shift_start", "handover",
+ * "ack", "stock_return"; NULL for another kind. */
+struct form *form_verb(struct app *app, const char *kind, const char *target);
+struct form *form_incident_close(struct app *app, const char *number);
+/* Runs a verb's words as the ':' line does; a failure's message goes to
+ * e (for a form to show), not to the message line. done (translated)
+ * replaces a one-line result. */
+bool app_run_words(struct app *app, int argc, char **argv, const char *done, struct err *e);
 
 #endif

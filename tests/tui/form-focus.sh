@@ -110,21 +110,25 @@ json=$(dd incident show "$number" --json) || fail "incident show $number failed"
 expect_eq "$(jq -r '[.title, .type, .township_code, .village, .occurred_at] | join(" ")' <<<"$json")" \
 	"$TITLE landslide 141032101 护国村 2026-12-06T23:50:00+08:00" "the saved incident"
 
-# ---- Tab on the last field stays there ----
+# ---- Enter in a pick list chooses and moves on; Tab on the last field stays there ----
 keys t
 wait_for "Timeline entry"
 keys Enter # the Kind list
 wait_for "dispatch"
 keys Down Enter # chooses, moves on to Text
 wait_gone "(no match)"
-keys Tab # already the last field
 type_text '村民已撤离'
-wait_for_re "Text\\* +村民已撤离"
+wait_for_re "Text +村民已撤离"
+keys NPage NPage # to the last field, Loss
+keys Tab # already the last field
+type_text '3'
+wait_for_re "Loss now \(10k yuan\) +3"
 expect_screen_lacks "(no match)"
 keys C-s
 wait_for "entry added"
-expect_eq "$(dd incident show "$number" --json | jq -r '[.timeline[] | select(.text == "村民已撤离")] | length')" \
-	1 "the entry typed after Tab on the last field"
+expect_eq "$(dd incident show "$number" --json |
+	jq -r '[.timeline[] | select(.text == "村民已撤离") | .loss_10k] | join(",")')" \
+	3 "the entry typed after the pick list, and the figure after Tab on the last field"
 
 # ---- a village picked first fills in its township; another township
 # clears it ----

@@ -65,6 +65,23 @@ expect_screen_has "stock alerts 8"
 expect_screen_has "officer: 张强"
 check_widths
 
+# ---- the overdue count is what :tasks marks overdue ----
+# A warning received an hour ago: its two tasks (10 and 30 minutes) are
+# late, and count beside the demo's four incidents owing a report.
+wait_for "OVERDUE 4"
+dd log add 县气象局暴雨橙色预警 --kind warning --colour orange \
+	--at "$(date -d '-1 hour' '+%Y-%m-%d %H:%M')" \
+	--until "$(date -d '+1 day' '+%Y-%m-%d %H:%M')" >/dev/null || fail "log add (an hour ago)"
+overdue=$(dd task due --json | jq '[.[] | select(.overdue)] | length')
+expect_eq "$overdue" 6 "overdue in task due: four reports, two warning tasks"
+wait_for "OVERDUE 6"
+keys :
+type_text tasks
+keys Enter
+wait_for "电话报告带班领导"
+expect_eq "$(screen | grep -cE '^ *[0-9-]{10} [0-9:]{5} +yes ')" 6 "overdue rows of :tasks"
+keys Escape
+
 # ---- in Chinese ----
 DB=$TMP/zh.db
 make_demo

@@ -22,15 +22,16 @@ drill_open_rows() { screen | grep -c '^\[D\]flood_drought .* IV   open '; }
 wait_eq "open rows of the drill" 14 drill_open_rows
 check_widths
 
-# Space on a parent with open substeps: refused, nothing ticked
+# Space on a parent with open substeps: says how a parent is done and goes
+# to its first substep; nothing ticked
 wait_selected "接报雨情、水情、险情后立即核实"
 keys Space
-wait_for "has open substeps (iv-receive-log first)"
-expect_eq "$(item_state iv-receive)" open "the refused parent"
+wait_for "2 still open, tick them"
+wait_selected "登记降雨量"
+expect_eq "$(item_state iv-receive)" open "the parent after Space"
+expect_eq "$(dd plan status "$ACT" --json | jq -r .progress.done)" 0 "items done after Space on the parent"
 
 # Space on a substep: done; the CLI agrees; Space again: open
-keys Down
-wait_selected "登记降雨量"
 keys Space
 wait_for "iv-receive-log done" # (a use after free once printed garbage here)
 wait_selected " done "
@@ -42,6 +43,22 @@ wait_selected " open "
 expect_eq "$(item_state iv-receive-log)" open "iv-receive-log after a second Space"
 expect_eq "$(dd plan status "$ACT" --json | jq -r .progress.done)" 0 "items done after a second Space"
 check_widths
+
+# both substeps done: the parent rolls up; Space on the done parent
+# says how to reopen it and leaves it done
+keys Space
+wait_for "iv-receive-log done"
+keys Down
+wait_selected "报告带班领导"
+keys Space
+wait_for "iv-receive-leader done"
+wait_eq "the parent rolled up" done item_state iv-receive
+keys Up Up
+wait_selected "接报雨情、水情、险情后立即核实"
+keys Space
+wait_for "open a substep"
+expect_eq "$(item_state iv-receive)" done "the done parent after Space"
+expect_eq "$(dd plan status "$ACT" --json | jq -r .progress.done)" 3 "items done after Space on the done parent"
 
 # v: the library, nine plans; flood_drought is active once
 keys v

@@ -585,7 +585,7 @@ static void test_open_clocks(void **state)
 	check(store_begin(st, &e));
 	check(incident_close(st, num[1], "处置完毕", &e)); /* closed now, final owed */
 	check(incident_close(st, num[2], "处置完毕", &e)); /* closed 40 days ago */
-	check(incident_report(st, num[3], "final_report", "phone", "终报", NULL, NULL, &e));
+	check(incident_report(st, num[3], "final_report", "phone", NULL, "终报", NULL, NULL, &e));
 	check(incident_close(st, num[3], "处置完毕", &e)); /* final sent */
 	check(store_exec(st, &e, "UPDATE incident SET closed_at = ? WHERE number = ?", "is",
 			 (int64_t)NOW - 40 * 86400, num[2]));
