@@ -1,7 +1,11 @@
 /* Text into cells. All widths by wcwidth (util/width.c); a character is
  * never split; nothing reaches the terminal raw. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+
+#include "dutydesk/dtime.h"
 
 #include "dutydesk/width.h"
 #include "tui.h"
@@ -57,4 +61,27 @@ void vline_at(WINDOW *w, int y, int x, int n)
 		mvwvline_set(w, y, x, WACS_VLINE, n);
 	else
 		mvwvline(w, y, x, '|', n);
+}
+
+const char *tui_time(const char *iso, char *buf, size_t n)
+{
+	if (!iso || strlen(iso) < 16 || iso[4] != '-' || iso[10] != 'T' || iso[13] != ':')
+		return iso ? iso : "";
+	time_t now = (time_t)dd_now();
+	struct tm tm;
+	localtime_r(&now, &tm);
+	char year[8];
+	snprintf(year, sizeof year, "%04d", tm.tm_year + 1900);
+	if (strncmp(iso, year, 4) == 0)
+		snprintf(buf, n, "%.5s %.5s", iso + 5, iso + 11);
+	else
+		snprintf(buf, n, "%.10s %.5s", iso, iso + 11);
+	return buf;
+}
+
+const char *tui_time_at(int64_t t, char *buf, size_t n)
+{
+	char iso[40];
+	dd_time_iso(t, iso, sizeof iso);
+	return tui_time(iso, buf, n);
 }

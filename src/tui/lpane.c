@@ -6,8 +6,10 @@
 #include "dutydesk/width.h"
 #include "lpane.h"
 
-/* The detail pane sits beside the list from this width on. */
+/* The detail pane sits beside the list from this width on, when the list
+ * keeps every column and the record still has DETAIL_MIN cells. */
 #define WIDE 120
+#define DETAIL_MIN 40
 
 static struct lpane *LP(struct pane *p)
 {
@@ -24,7 +26,7 @@ void detail_line(struct strbuf *out, const char *label, json_t *v)
 {
 	char buf[64];
 	if (json_is_string(v)) {
-		detail_text(out, label, json_string_value(v));
+		detail_text(out, label, tui_time(json_string_value(v), buf, sizeof buf));
 		return;
 	}
 	if (json_is_integer(v))
@@ -163,7 +165,40 @@ void lpane_reload(struct app *app, struct pane *p)
 	lp->stale = false;
 }
 
-/* Draws detail lines ("label\tvalue" aligned) from the scroll position. */
+/* One detail line as screen rows: a "label\tvalue" line with the value
+ * wrapped beside its label (lw cells), a plain line wrapped across width.
+ * Row r of the whole text is drawn at y + r - scroll when it falls in the
+ * h rows shown (w NULL: only counted); returns the rows it takes. */
+static int detail_rows(WINDOW *w, const char *line, int lw, int row, int scroll, int y, int x,
+		       int h, int width)
+{
+	const char *tab = strchr(line, '\t');
+	const char *text = tab ? tab + 1 : line;
+	int vx = tab ? lw + 2 : 0, vw = width - vx;
+	attr_t a = theme_attr(!tab && line[0] == '#' ? R_TITLE : R_NORMAL);
+	int k = 0;
+	size_t off = 0, nx;
+	do {
+		size_t n = text_wrap_line(text + off, vw, &nx);
+		int r = row + k - scroll;
+		if (w && r >= 0 && r < h) {
+			if (tab && k == 0) {
+				char *lab = xstrndup(line, (size_t)(tab - line));
+				put_cell(w, y + r, x, lab, lw, false, theme_attr(R_TITLE));
+				free(lab);
+			}
+			char *one = xstrndup(text + off, n);
+			put_text(w, y + r, x + vx, one, vw, a);
+			free(one);
+		}
+		off += nx;
+		k++;
+	} while (text[off]);
+	return k;
+}
+
+/* Draws detail lines ("label\tvalue" aligned, long values wrapped) from
+ * the scroll position, which stops where the last line shows. */
 static void draw_detail(struct lpane *lp, WINDOW *w, int y, int x, int h, int width)
 {
 	for (int i = 0; i < h; i++)
@@ -183,26 +218,21 @@ static void draw_detail(struct lpane *lp, WINDOW *w, int y, int x, int h, int wi
 	}
 	if (lw > width / 3)
 		lw = width / 3;
-	int line = 0, row = 0;
-	for (const char *s = lp->detail_text; *s && row < h; line++) {
-		const char *nl = strchr(s, '\n');
-		char *one = xstrndup(s, (size_t)(nl - s));
-		s = nl + 1;
-		if (line < lp->detail_scroll) {
+	for (int pass = 0; pass < 2; pass++) {
+		int row = 0;
+		for (const char *s = lp->detail_text; *s;) {
+			const char *nl = strchr(s, '\n');
+			char *one = xstrndup(s, (size_t)(nl - s));
+			s = nl + 1;
+			row += detail_rows(pass ? w : NULL, one, lw, row, lp->detail_scroll, y, x, h,
+					   width);
 			free(one);
-			continue;
+			if (pass && row >= lp->detail_scroll + h)
+				break;
 		}
-		char *tab = strchr(one, '\t');
-		if (tab) {
-			*tab = '\0';
-			put_cell(w, y + row, x, one, lw, false, theme_attr(R_TITLE));
-			put_text(w, y + row, x + lw + 2, tab + 1, width - lw - 2, theme_attr(R_NORMAL));
-		} else {
-			put_text(w, y + row, x, one, width,
-				 theme_attr(one[0] == '#' ? R_TITLE : R_NORMAL));
-		}
-		free(one);
-		row++;
+		/* the first pass counts: no scrolling past the end */
+		if (!pass && lp->detail_scroll > row - h)
+			lp->detail_scroll = row - h > 0 ? row - h : 0;
 	}
 }
 
@@ -211,6 +241,13 @@ void lpane_draw(struct app *app, struct pane *p, WINDOW *w, int h, int width)
 	struct lpane *lp = LP(p);
 	bool wide = width >= WIDE;
 	int lw = wide ? width * 11 / 20 : width;
+	if (wide && lw < list_full_width(&lp->list)) {
+		/* no column of the list gives way to the record beside it */
+		lw = list_full_width(&lp->list);
+		wide = width - lw - 3 >= DETAIL_MIN;
+		if (!wide)
+			lw = width;
+	}
 	/* Status line of the pane: filter and township. */
 	char status[256], what[200];
 	if (lp->spec->describe)
@@ -329,6 +366,7 @@ bool lpane_action(struct app *app, struct pane *p, enum action a)
 		if (!key)
 			return true;
 		load_detail(app, p, key);
+		lp->detail_scroll = 0; /* a record opens at its top */
 		p->detail = true;
 		return true;
 	case ACT_SORT:

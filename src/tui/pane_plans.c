@@ -120,7 +120,7 @@ static bool detail(struct app *app, const char *key, struct strbuf *out)
 		if (json_is_integer(json_object_get(it, "done_at"))) {
 			char when[32];
 			detail_text(out, N_("Done at"),
-				    dd_time_local(json_integer_value(json_object_get(it, "done_at")), when,
+				    tui_time_at(json_integer_value(json_object_get(it, "done_at")), when,
 						  sizeof when));
 		}
 	}

@@ -69,7 +69,7 @@ static bool detail(struct app *app, const char *key, struct strbuf *out)
 		char when[32];
 		json_t *in = json_object_get(l, "qty_in"), *outq = json_object_get(l, "qty_out");
 		sb_printf(out, "%s\t%s %s%lld  = %lld  %s\n",
-			  dd_time_local(json_integer_value(json_object_get(l, "created_at")), when, sizeof when),
+			  tui_time_at(json_integer_value(json_object_get(l, "created_at")), when, sizeof when),
 			  app_label(app, ENUM_MOVEMENT_KIND, json_string_value(json_object_get(l, "kind"))),
 			  json_is_integer(in) ? "+" : "-",
 			  (long long)json_integer_value(json_is_integer(in) ? in : outq),

@@ -80,6 +80,12 @@ void put_cell(WINDOW *w, int y, int x, const char *s, int width, bool right, att
 void hline_at(WINDOW *w, int y, int x, int n);
 void vline_at(WINDOW *w, int y, int x, int n);
 extern bool tui_unicode; /* can draw Unicode lines */
+/* A time the store gives as ISO text ("2026-11-28T10:30:00+08:00") the one
+ * way the screen shows times: "11-28 10:30", the year in front when it is
+ * not this year's; other text as it is. */
+const char *tui_time(const char *iso, char *buf, size_t n);
+/* The same for a time in seconds. */
+const char *tui_time_at(int64_t t, char *buf, size_t n);
 
 /* ---- the list widget: a window over keyset reads ---- */
 struct list_col {
@@ -125,6 +131,8 @@ json_t *list_selected(const struct list *l);
 bool list_find(struct list *l, struct store *st, const char *text, int dir, bool include_sel,
 	       struct err *e);
 void list_draw(struct list *l, WINDOW *w, int y, int x, int height, int width, bool focus);
+/* The cells every column of the list needs (the flexible one at its least). */
+int list_full_width(const struct list *l);
 /* Filters the list by cond (taken; NULL: nothing filtered). */
 void list_set_filter(struct list *l, struct list_cond *cond);
 void list_next_sort(struct list *l);
