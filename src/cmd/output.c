@@ -91,8 +91,9 @@ void out_table(struct cmd_ctx *c, json_t *rows, const struct out_col *cols, size
 			free(t);
 		}
 	}
+	/* The console's views wrap lines: the last column keeps every word. */
 	for (size_t j = 0; j < ncols; j++)
-		if (cols[j].max && w[j] > cols[j].max)
+		if (cols[j].max && w[j] > cols[j].max && !(c->console && j + 1 == ncols))
 			w[j] = cols[j].max;
 	emit_row(c->out, NULL, cols, ncols, w);
 	json_array_foreach(rows, i, r)

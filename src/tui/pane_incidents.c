@@ -137,7 +137,9 @@ static bool detail(struct app *app, const char *key, struct strbuf *out)
 		char when[32];
 		sb_printf(out, "%s\t%s%s%s%s%s\n", tui_time(at, when, sizeof when), label,
 			  struck ? _(" [corrected]") : "", who ? " (" : "", who ? who : "", who ? ")" : "");
-		if (text)
+		if (text && str_eq(kind, "status")) /* the state it went to, in words */
+			sb_printf(out, "\t%s\n", app_label(app, ENUM_INCIDENT_STATUS, text));
+		else if (text)
 			sb_printf(out, "\t%s\n", text);
 	}
 	json_decref(r);
