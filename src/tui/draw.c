@@ -47,6 +47,29 @@ void put_cell(WINDOW *w, int y, int x, const char *s, int width, bool right, att
 	sb_finish(&sb);
 }
 
+int put_wrapped(WINDOW *w, int bottom, int x, const char *s, int width, int max_rows, attr_t a)
+{
+	if (!s || !*s || width < 2 || max_rows < 1)
+		return 0;
+	int rows = text_wrap_count(s, width);
+	if (rows > max_rows)
+		rows = max_rows;
+	size_t off = 0, nx;
+	for (int r = 0; r < rows; r++) {
+		size_t n = text_wrap_line(s + off, width, &nx);
+		if (r + 1 == rows && s[off + nx]) {
+			/* more than the rows hold: the last one says so */
+			put_cell(w, bottom - rows + 1 + r, x, s + off, width, false, a);
+			break;
+		}
+		char *one = xstrndup(s + off, n);
+		put_cell(w, bottom - rows + 1 + r, x, one, width, false, a);
+		free(one);
+		off += nx;
+	}
+	return rows;
+}
+
 void hline_at(WINDOW *w, int y, int x, int n)
 {
 	if (tui_unicode)

@@ -32,7 +32,7 @@ static void paint_header(struct app *app)
 	if (text_width(sync) > room) {
 		int used;
 		size_t n = text_fit(sync, room > 1 ? room - 1 : 0, &used);
-		snprintf(sync + n, sizeof sync - n, "%s", room > 1 ? "…" : "");
+		snprintf(sync + n, sizeof sync - n, "%s", room > 1 ? width_ellipsis() : "");
 	}
 	const char *ro = app->readonly ? _(" [READ-ONLY]") : "";
 	const char *who = app->on_duty[0] ? app->on_duty : app->cfg.officer;
@@ -107,8 +107,25 @@ static void paint_hints(struct app *app)
 		return;
 	}
 	if (app->message[0]) {
-		put_cell(stdscr, y, 0, app->message, app->cols, false,
-			 theme_attr(app->message_error ? R_ERROR : R_HINT));
+		/* A long message is shown whole: its first rows over the foot
+		 * of the pane area, the last on the hint line. */
+		attr_t a = theme_attr(app->message_error ? R_ERROR : R_HINT);
+		int rows = text_wrap_count(app->message, app->cols - 1);
+		if (rows > 1) {
+			int h = app->rows - 3, up = rows - 1 < 3 ? rows - 1 : 3;
+			char *head = xstrdup(app->message);
+			size_t off = 0, nx;
+			for (int r = 0; r < up; r++) {
+				text_wrap_line(head + off, app->cols - 1, &nx);
+				off += nx;
+			}
+			head[off] = '\0';
+			put_wrapped(app->win, h - 1, 0, head, app->cols - 1, up, a);
+			put_cell(stdscr, y, 0, app->message + off, app->cols, false, a);
+			free(head);
+		} else {
+			put_cell(stdscr, y, 0, app->message, app->cols, false, a);
+		}
 		return;
 	}
 	struct strbuf sb;
@@ -335,6 +352,8 @@ void app_paint(struct app *app)
 
 void app_layout(struct app *app)
 {
+	/* a terminal that cannot draw Unicode lines gets "~" for "…" too */
+	width_set_ellipsis(tui_unicode ? NULL : "~");
 	getmaxyx(stdscr, app->rows, app->cols);
 	app->too_small = app->rows < 24 || app->cols < 80;
 	if (app->win)

@@ -77,6 +77,10 @@ void keymap_from_config(struct keymap *km, struct config *cfg);
 int put_text(WINDOW *w, int y, int x, const char *s, int width, attr_t a);
 /* Pads/truncates s to exactly width cells. */
 void put_cell(WINDOW *w, int y, int x, const char *s, int width, bool right, attr_t a);
+/* Puts s wrapped to width cells in at most max_rows rows ending at row
+ * bottom, each padded to width; a text longer than that ends in an
+ * ellipsis. Returns the rows used. */
+int put_wrapped(WINDOW *w, int bottom, int x, const char *s, int width, int max_rows, attr_t a);
 void hline_at(WINDOW *w, int y, int x, int n);
 void vline_at(WINDOW *w, int y, int x, int n);
 extern bool tui_unicode; /* can draw Unicode lines */
