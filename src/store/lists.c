@@ -179,6 +179,7 @@ static const struct list_view views[] = {
 			" (SELECT count(*) FROM checklist_item t WHERE t.activation_id = a.id) AS total,"
 			" (SELECT count(*) FROM checklist_item t WHERE t.activation_id = a.id"
 			"  AND t.state <> 'open') AS done,"
+			" (SELECT x.number FROM incident x WHERE x.id = a.incident_id) AS incident,"
 			" a.id || ' ' || c.item_key AS key",
 		.from = "checklist_item c JOIN plan_activation a ON a.id = c.activation_id"
 			" JOIN plan p ON p.id = a.plan_id",

@@ -62,6 +62,7 @@ static const char *text_cell(json_t *row, char *buf, size_t n)
 static const struct list_col cols[] = {
 	{"plan", N_("Plan"), 14, 18, false, "order", false,
 	 NULL, NULL, plan_cell},
+	{"incident", N_("Incident"), 14, 14, false, NULL, false, NULL, NULL, NULL},
 	{"level", N_("Lvl"), 4, 4, false, NULL, false, NULL, NULL, NULL},
 	{"state", N_("State"), 6, 8, false, "state", false, state_label, NULL, NULL},
 	{"due", N_("Due"), 6, 6, true, NULL, false, NULL, NULL, due_cell},
