@@ -39,11 +39,14 @@ static const char *due_cell(json_t *row, char *buf, size_t n)
 	return buf;
 }
 
-/* "[演练] title 4/20" */
+/* "[演练]title 4/20", or for a response to an incident its number first:
+ * "永和-2026-0002 geohazard 0/12". */
 static const char *plan_cell(json_t *row, char *buf, size_t n)
 {
-	snprintf(buf, n, "%s%s %lld/%lld", json_integer_value(json_object_get(row, "drill")) ? (tui_zh ? "[演练]" : "[D]") : "",
-		 json_string_value(json_object_get(row, "plan")) ?: "",
+	const char *inc = json_string_value(json_object_get(row, "incident"));
+	snprintf(buf, n, "%s%s%s%s %lld/%lld",
+		 json_integer_value(json_object_get(row, "drill")) ? (tui_zh ? "[演练]" : "[D]") : "",
+		 inc ? inc : "", inc ? " " : "", json_string_value(json_object_get(row, "plan")) ?: "",
 		 (long long)json_integer_value(json_object_get(row, "done")),
 		 (long long)json_integer_value(json_object_get(row, "total")));
 	return buf;
@@ -60,9 +63,8 @@ static const char *text_cell(json_t *row, char *buf, size_t n)
 }
 
 static const struct list_col cols[] = {
-	{"plan", N_("Plan"), 14, 18, false, "order", false,
+	{"plan", N_("Plan"), 14, 22, false, "order", false,
 	 NULL, NULL, plan_cell},
-	{"incident", N_("Incident"), 14, 14, false, NULL, false, NULL, NULL, NULL},
 	{"level", N_("Lvl"), 4, 4, false, NULL, false, NULL, NULL, NULL},
 	{"state", N_("State"), 6, 8, false, "state", false, state_label, NULL, NULL},
 	{"due", N_("Due"), 6, 6, true, NULL, false, NULL, NULL, due_cell},

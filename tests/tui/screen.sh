@@ -71,7 +71,7 @@ keys Escape
 # ---- words ----
 # checklist rows name the incident they answer
 keys 4
-wait_for_re "geohazard.*永和-2026-0002"
+wait_for_re "^永和-2026-0002 geoha"
 # experts' fields in words
 keys 3
 wait_for "CK-00"
