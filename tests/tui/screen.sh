@@ -10,7 +10,6 @@
 #    "2026-10-25T09:30"); every hazard point with households has them listed
 . "$(dirname "$0")/lib.sh"
 make_demo
-ZH=(LANGUAGE=zh_CN "DUTYDESK_LOCALEDIR=$(dirname "$DUTYDESK")/../locale")
 
 # A record longer than a screen: four notes on 永和-2026-0004.
 for i in 1 2 3 4; do
@@ -20,8 +19,7 @@ done
 dd plan activate geohazard --level IV --incident 永和-2026-0002 >/dev/null || fail "plan activate failed"
 
 # ---- 130 columns: every column of the list, and the record beside it ----
-start 130 24 "${ZH[@]}"
-wait_for "值班员: 测试员"
+start_zh 130 24
 keys 1
 wait_for "永和-2026-0001"
 wait_for_re "时限 标题 +│"
@@ -39,11 +37,12 @@ keys Escape
 tm kill-session -t "$SESSION"
 
 # ---- 80x24: the record opened again opens at its top ----
-start 80 24 "${ZH[@]}"
-wait_for "值班员: 测试员"
+start_zh 80 24
 keys 1
 wait_for "永和-2026-0001"
-keys g
+keys /
+type_text 山林起火
+keys Enter
 wait_selected "永和-2026-0004"
 keys Enter
 wait_for "# 永和-2026-0004"
@@ -121,8 +120,7 @@ done
 expect_eq "$sum" 19 "households listed for 桑壁镇's landslide points"
 
 # ---- vt100 without colour: the pick list marks its choice ----
-start 80 24 TERM=vt100 NO_COLOR=1 "${ZH[@]}"
-wait_for "值班员: 测试员"
+start_zh 80 24 TERM=vt100 NO_COLOR=1
 keys 1
 wait_for "永和-2026-0001"
 keys a

@@ -22,8 +22,7 @@ dd plan activate geohazard --level IV --incident 永和-2026-0002 >/dev/null || 
 # when it is before 08:00, else tomorrow's.
 if [ "$(date +%H)" -lt 8 ]; then DAY=$(date +%F); else DAY=$(date -d tomorrow +%F); fi
 
-start 80 24 LANGUAGE=zh_CN "DUTYDESK_LOCALEDIR=$(dirname "$DUTYDESK")/../locale"
-wait_for "值班员: 测试员"
+start_zh 80 24
 
 # ---- the timeline: the follow-up whole, the detail clamped at its end ----
 keys 1
@@ -43,7 +42,7 @@ keys Escape
 
 # ---- a checklist item, whole ----
 keys 4
-wait_for "geohazard"
+wait_for "永和-2026-0002 geoha"
 keys g Enter
 wait_for "接报后立即核实灾险情"
 wait_for_re "^ +源局$" # the end of the item, on a row of its own

@@ -267,38 +267,43 @@ static char *wrap(const char *s, int width)
 		free(got_);                      \
 	} while (0)
 
-static void test_wrap_chinese(void **state)
-{
-	(void)state;
-	/* no blanks: any place between two characters, by cells not bytes */
-	assert_wrap("桑壁镇辛庄村滑坡险情", 8, "桑壁镇辛|庄村滑坡|险情");
-	assert_wrap("桑壁镇辛庄村滑坡险情", 7, "桑壁镇|辛庄村|滑坡险|情");
-	/* a line does not start with closing punctuation: 坡 goes down with ， */
-	assert_wrap("后缘出现拉张裂缝，威胁", 16, "后缘出现拉张裂|缝，威胁");
+/* Text, width, its lines joined by '|'. */
+static const struct {
+	const char *s;
+	int width;
+	const char *want;
+} wrap_cases[] = {
+	/* Chinese has no blanks: any place between two characters, by cells */
+	{"桑壁镇辛庄村滑坡险情", 8, "桑壁镇辛|庄村滑坡|险情"},
+	{"桑壁镇辛庄村滑坡险情", 7, "桑壁镇|辛庄村|滑坡险|情"},
+	/* a line does not start with closing punctuation: 缝 goes down with ， */
+	{"后缘出现拉张裂缝，威胁", 16, "后缘出现拉张裂|缝，威胁"},
 	/* nor end with opening punctuation */
-	assert_wrap("已转移至（村委会）", 10, "已转移至|（村委会）");
-	assert_wrap("", 10, "");
-	assert_wrap("短", 10, "短");
+	{"已转移至（村委会）", 10, "已转移至|（村委会）"},
+	{"", 10, ""},
+	{"短", 10, "短"},
 	/* a character wider than the line goes alone, not split */
-	assert_wrap("汉字", 1, "汉|字");
-}
+	{"汉字", 1, "汉|字"},
+	/* Latin text breaks at blanks, which do not show at the break */
+	{"Fire crew of 20 arrived at 11:05", 12, "Fire crew of|20 arrived|at 11:05"},
+	{"one two", 3, "one|two"},
+	/* a word longer than the line is cut between characters */
+	{"abcdefghij", 4, "abcd|efgh|ij"},
+	/* after a hyphen or slash */
+	{"well-known a/b", 6, "well-|known|a/b"},
+	/* mixed: a break between Chinese and Latin is allowed */
+	{"省道328坡头乡段客车", 9, "省道328坡|头乡段客|车"},
+	{"县消防队 20 人到场", 8, "县消防队|20 人到|场"},
+	/* newlines end lines; an empty line stays; blanks before one go */
+	{"a\n\nb", 5, "a||b"},
+	{"ab  \ncd", 5, "ab|cd"},
+};
 
-static void test_wrap_latin_and_mixed(void **state)
+static void test_wrap_cases(void **state)
 {
 	(void)state;
-	/* Latin text breaks at blanks, which do not show at the break */
-	assert_wrap("Fire crew of 20 arrived at 11:05", 12, "Fire crew of|20 arrived|at 11:05");
-	assert_wrap("one two", 3, "one|two");
-	/* a word longer than the line is cut between characters */
-	assert_wrap("abcdefghij", 4, "abcd|efgh|ij");
-	/* after a hyphen or slash */
-	assert_wrap("well-known a/b", 6, "well-|known|a/b");
-	/* mixed: a break between Chinese and Latin is allowed */
-	assert_wrap("省道328坡头乡段客车", 9, "省道328坡|头乡段客|车");
-	assert_wrap("县消防队 20 人到场", 8, "县消防队|20 人到|场");
-	/* newlines end lines; an empty line stays */
-	assert_wrap("a\n\nb", 5, "a||b");
-	assert_wrap("ab  \ncd", 5, "ab|cd");
+	for (size_t i = 0; i < sizeof wrap_cases / sizeof wrap_cases[0]; i++)
+		assert_wrap(wrap_cases[i].s, wrap_cases[i].width, wrap_cases[i].want);
 }
 
 static void test_wrap_combining_and_wide(void **state)
@@ -346,8 +351,7 @@ int main(void)
 		cmocka_unit_test_setup(test_invalid_bytes, reset),
 		cmocka_unit_test_setup(test_ambiguous, reset),
 		cmocka_unit_test_setup(test_valid_utf8, reset),
-		cmocka_unit_test_setup(test_wrap_chinese, reset),
-		cmocka_unit_test_setup(test_wrap_latin_and_mixed, reset),
+		cmocka_unit_test_setup(test_wrap_cases, reset),
 		cmocka_unit_test_setup(test_wrap_combining_and_wide, reset),
 		cmocka_unit_test_setup(test_ellipsis_mark, reset),
 	};
