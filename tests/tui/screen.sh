@@ -4,7 +4,8 @@
 #    record; a record opens at its top, not where the last one was left
 #  - 80x24: a record opened again opens at its top; the help pages with
 #    Space and PgDn and stops at its end
-#  - TERM=vt100 without colour: the chosen row of a pick list is marked ">"
+#  - TERM=vt100 without colour: the chosen row of a pick list is marked ">",
+#    a cut cell ends in "~"
 #  - words: checklist rows name their incident; experts' fields, an
 #    incident's closing and times in one form ("11-28 10:30", never
 #    "2026-10-25T09:30"); every hazard point with households has them listed
@@ -123,6 +124,9 @@ expect_eq "$sum" 19 "households listed for 桑壁镇's landslide points"
 start_zh 80 24 TERM=vt100 NO_COLOR=1
 keys 1
 wait_for "永和-2026-0001"
+# a cut cell ends in "~": a vt100 has no "…"
+wait_for "森林草~"
+expect_screen_lacks "…"
 keys a
 wait_for "新增事件"
 keys Tab Enter
