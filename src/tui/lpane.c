@@ -271,6 +271,10 @@ void lpane_draw(struct app *app, struct pane *p, WINDOW *w, int h, int width)
 	bool has_sum = lp->spec->summary && h > 6 && lp->spec->summary(app, lp, sum, sizeof sum);
 	int top = has_sum ? 2 : 1;
 	int newh = h - top;
+	/* a rule and two rows under the list for the selected row's text */
+	bool preview = lp->spec->preview && !wide && newh > 8;
+	if (preview)
+		newh -= 3;
 	if (lp->list.height != newh - 1) {
 		lp->list.height = newh - 1 > 1 ? newh - 1 : 1;
 		struct err e;
@@ -285,6 +289,13 @@ void lpane_draw(struct app *app, struct pane *p, WINDOW *w, int h, int width)
 		list_draw(&lp->list, w, top, 0, newh, lw, !p->detail);
 	if (json_array_size(lp->list.rows) == 0)
 		put_text(w, top + 1, 1, _("(nothing here)"), lw - 2, theme_attr(R_DIM));
+	if (preview) {
+		json_t *row = list_selected(&lp->list);
+		hline_at(w, top + newh, 0, lw - 1);
+		if (row)
+			put_wrapped(w, top + newh + 2, 1, lp->spec->preview(row), lw - 2, 2,
+				    theme_attr(R_NORMAL));
+	}
 	if (wide) {
 		load_detail(app, p, lpane_selected_key(p));
 		vline_at(w, 0, lw, h);

@@ -3,7 +3,7 @@
 # a character, every word shown.
 #  - an incident's timeline (a follow-up of some 200 characters) in its
 #    detail; the detail stops at its end however far it is paged
-#  - a checklist item's whole text
+#  - a checklist item's whole text, under the list and in its record
 #  - the daily report (:report daily): each entry's own text in the content
 #    column, wrapped under it, a change of state in words
 #  - the duty log (:log): the whole text of an entry
@@ -40,12 +40,16 @@ wait_for "留守看护人员五名。"
 wait_for "$END1"
 keys Escape
 
-# ---- a checklist item, whole ----
+# ---- a checklist item, whole: under the list, and opened ----
 keys 4
 wait_for "永和-2026-0002 geoha"
-keys g Enter
-wait_for "接报后立即核实灾险情"
+keys g
+wait_for_re "^ 接报后立即核实灾险情，30分钟内电话报告"
 wait_for_re "^ +源局$" # the end of the item, on a row of its own
+check_widths
+keys Enter
+wait_for "# iv-receive"
+wait_for_re "^ +源局$"
 check_widths
 keys Escape
 
