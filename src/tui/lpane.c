@@ -168,7 +168,7 @@ void lpane_reload(struct app *app, struct pane *p)
 /* One detail line as screen rows: a "label\tvalue" line with the value
  * wrapped beside its label (lw cells), a plain line wrapped across width.
  * Row r of the whole text is drawn at y + r - scroll when it falls in the
- * h rows shown (w NULL: only counted); returns the rows it takes. */
+ * h rows shown; returns the rows it takes. */
 static int detail_rows(WINDOW *w, const char *line, int lw, int row, int scroll, int y, int x,
 		       int h, int width)
 {
@@ -181,7 +181,7 @@ static int detail_rows(WINDOW *w, const char *line, int lw, int row, int scroll,
 	do {
 		size_t n = text_wrap_line(text + off, vw, &nx);
 		int r = row + k - scroll;
-		if (w && r >= 0 && r < h) {
+		if (r >= 0 && r < h) {
 			if (tab && k == 0) {
 				char *lab = xstrndup(line, (size_t)(tab - line));
 				put_cell(w, y + r, x, lab, lw, false, theme_attr(R_TITLE));
@@ -218,21 +218,22 @@ static void draw_detail(struct lpane *lp, WINDOW *w, int y, int x, int h, int wi
 	}
 	if (lw > width / 3)
 		lw = width / 3;
+	/* Only the lines up to the last row shown are read: drawn again from
+	 * the end when the scroll ran past it. */
 	for (int pass = 0; pass < 2; pass++) {
 		int row = 0;
-		for (const char *s = lp->detail_text; *s;) {
+		for (const char *s = lp->detail_text; *s && row < lp->detail_scroll + h;) {
 			const char *nl = strchr(s, '\n');
 			char *one = xstrndup(s, (size_t)(nl - s));
 			s = nl + 1;
-			row += detail_rows(pass ? w : NULL, one, lw, row, lp->detail_scroll, y, x, h,
-					   width);
+			row += detail_rows(w, one, lw, row, lp->detail_scroll, y, x, h, width);
 			free(one);
-			if (pass && row >= lp->detail_scroll + h)
-				break;
 		}
-		/* the first pass counts: no scrolling past the end */
-		if (!pass && lp->detail_scroll > row - h)
-			lp->detail_scroll = row - h > 0 ? row - h : 0;
+		if (row >= lp->detail_scroll + h || lp->detail_scroll == 0)
+			break;
+		lp->detail_scroll = row - h > 0 ? row - h : 0;
+		for (int i = 0; i < h; i++)
+			put_cell(w, y + i, x, "", width, false, theme_attr(R_NORMAL));
 	}
 }
 

@@ -199,8 +199,8 @@ static int hang(const char *line, int width)
 
 /* One line of a help or a view as screen rows: wrapped to width cells at x,
  * the rows after the first from x + indent. Row r of the whole text is
- * drawn at r - scroll when it falls in the h rows shown (w NULL: only
- * counted); returns the rows it takes. */
+ * drawn at r - scroll when it falls in the h rows shown; returns the rows
+ * it takes. */
 static int text_rows(WINDOW *w, const char *line, int row, int scroll, int h, int x, int width,
 		     int indent, attr_t a)
 {
@@ -210,7 +210,7 @@ static int text_rows(WINDOW *w, const char *line, int row, int scroll, int h, in
 		int in = k ? indent : 0;
 		size_t n = text_wrap_line(line + off, width - in, &nx);
 		int r = row + k - scroll;
-		if (w && r >= 0 && r < h) {
+		if (r >= 0 && r < h) {
 			char *one = xstrndup(line + off, n);
 			put_text(w, r, x + in, one, width - in, a);
 			free(one);
@@ -239,10 +239,11 @@ static void paint_help(struct app *app, WINDOW *w, int h, int width)
 	sb_printf(&sb, "\n# %s\n", _("Commands (:)"));
 	cmdline_help(app, &sb);
 	/* A key or command in 18 cells, what it does wrapped beside it; the
-	 * help scrolls (j/k, PgDn/PgUp, Space) and stops at its end. */
+	 * help scrolls (j/k, PgDn/PgUp, Space) and stops at its end: drawn
+	 * again from there when the scroll ran past it. */
 	for (int pass = 0; pass < 2; pass++) {
 		int row = 0;
-		for (const char *s = sb.buf; s && *s;) {
+		for (const char *s = sb.buf; s && *s && row < app->help_scroll + h;) {
 			const char *nl = strchr(s, '\n');
 			char *one = xstrndup(s, nl ? (size_t)(nl - s) : strlen(s));
 			s = nl ? nl + 1 : s + strlen(s);
@@ -250,18 +251,20 @@ static void paint_help(struct app *app, WINDOW *w, int h, int width)
 			int r = row - app->help_scroll;
 			if (tab) {
 				*tab = '\0';
-				if (pass && r >= 0 && r < h)
+				if (r >= 0 && r < h)
 					put_cell(w, r, 1, one, 18, false, theme_attr(R_TITLE));
-				row += text_rows(pass ? w : NULL, tab + 1, row, app->help_scroll, h, 21,
-						 width - 22, 2, theme_attr(R_NORMAL));
+				row += text_rows(w, tab + 1, row, app->help_scroll, h, 21, width - 22, 2,
+						 theme_attr(R_NORMAL));
 			} else {
-				row += text_rows(pass ? w : NULL, one, row, app->help_scroll, h, 1,
-						 width - 2, 2, theme_attr(R_TITLE));
+				row += text_rows(w, one, row, app->help_scroll, h, 1, width - 2, 2,
+						 theme_attr(R_TITLE));
 			}
 			free(one);
 		}
-		if (!pass && app->help_scroll > row - h)
-			app->help_scroll = row - h > 0 ? row - h : 0;
+		if (row >= app->help_scroll + h || app->help_scroll == 0)
+			break;
+		app->help_scroll = row - h > 0 ? row - h : 0;
+		werase(w);
 	}
 	sb_finish(&sb);
 }
@@ -274,18 +277,20 @@ static void paint_view(struct app *app, WINDOW *w, int h, int width)
 {
 	werase(w);
 	bool wrap = app->view_hscroll == 0;
+	/* Only what comes before the last row shown is read: drawn again from
+	 * the end when the scroll ran past it. */
 	for (int pass = 0; pass < 2; pass++) {
 		int row = 0;
-		for (const char *s = app->view; s && *s;) {
+		for (const char *s = app->view; s && *s && row < app->view_scroll + h;) {
 			const char *nl = strchr(s, '\n');
 			size_t len = nl ? (size_t)(nl - s) : strlen(s);
 			char *one = xstrndup(s, len);
 			s += len + (nl ? 1 : 0);
 			if (wrap) {
-				row += text_rows(pass ? w : NULL, one, row, app->view_scroll, h, 1,
-						 width - 2, hang(one, width - 2), theme_attr(R_NORMAL));
+				row += text_rows(w, one, row, app->view_scroll, h, 1, width - 2,
+						 hang(one, width - 2), theme_attr(R_NORMAL));
 			} else {
-				if (pass && row >= app->view_scroll && row - app->view_scroll < h) {
+				if (row >= app->view_scroll) {
 					/* wide tables scroll sideways: skip hscroll cells */
 					int used;
 					size_t skip = text_fit(one, app->view_hscroll, &used);
@@ -295,11 +300,11 @@ static void paint_view(struct app *app, WINDOW *w, int h, int width)
 				row++;
 			}
 			free(one);
-			if (pass && row >= app->view_scroll + h)
-				break;
 		}
-		if (!pass && app->view_scroll > row - h)
-			app->view_scroll = row - h > 0 ? row - h : 0;
+		if (row >= app->view_scroll + h || app->view_scroll == 0)
+			break;
+		app->view_scroll = row - h > 0 ? row - h : 0;
+		werase(w);
 	}
 }
 

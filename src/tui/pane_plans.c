@@ -62,6 +62,12 @@ static const char *text_cell(json_t *row, char *buf, size_t n)
 	return buf;
 }
 
+/* The item's whole text under the list: the Task column cuts it. */
+static const char *item_text(json_t *row)
+{
+	return json_string_value(json_object_get(row, "text"));
+}
+
 static const struct list_col cols[] = {
 	{"plan", N_("Plan"), 14, 22, false, "order", false,
 	 NULL, NULL, plan_cell},
@@ -194,6 +200,7 @@ static const struct lpane_spec spec = {
 	.detail = detail,
 	.row_role = row_role,
 	.action = action,
+	.preview = item_text,
 };
 
 /* ---- the library ---- */
