@@ -6,7 +6,8 @@
 #  - a checklist item's whole text, under the list and in its record
 #  - the daily report (:report daily): each entry's own text in the content
 #    column, wrapped under it, a change of state in words
-#  - the duty log (:log): the whole text of an entry
+#  - the duty log (:log): the whole text of an entry, its times as
+#    "12-07 19:29" like every screen
 #  - the help (?): a command's long description
 #  - a long error on the message line
 . "$(dirname "$0")/lib.sh"
@@ -69,7 +70,7 @@ expect_screen_lacks "closed"
 wait_for_re "永和-2026-0001 +测试员 +坡体局部崩落约200立方"
 keys Escape
 
-# ---- the duty log: the whole text of an entry ----
+# ---- the duty log: the whole text of an entry; times as the screens show them ----
 keys :
 type_text "log"
 keys Enter
@@ -77,6 +78,9 @@ wait_for "永和-2026-0004"
 keys PgDn PgDn PgDn PgDn PgDn PgDn
 wait_for "$END1"
 check_widths
+last=$(dd log list --json | jq -r '.[-1].at') # 2026-12-07T19:29:00+08:00
+wait_for "${last:5:5} ${last:11:5}  follow_up"
+expect_screen_lacks "${last:0:10}"
 keys Escape
 
 # ---- the help: a command's description whole ----
