@@ -39,9 +39,9 @@ static bool exec_task_due(struct cmd_ctx *c)
 	const struct deadline_rules *rules = cmd_rules(c);
 	json_t *rows = rules ? watch_due(c->st, rules, dd_now(), &c->err) : NULL;
 	static const struct out_col cols[] = {
-		{"due_at", "due", false, 16},	  {"overdue", "overdue", false, 0},
-		{"what", "what", false, 14},	  {"record", "record", false, 16},
-		{"title", "task", false, 40},	  {"owner", "owner", false, 10}};
+		{"due_at", N_("due"), false, 16},     {"overdue", N_("overdue"), false, 0},
+		{"what", N_("what is owed"), false, 14}, {"record", N_("record"), false, 16},
+		{"title", N_("task"), false, 40},     {"owner", N_("owner"), false, 10}};
 	return out_list(c, rows, cols, ARRAY_LEN(cols));
 }
 

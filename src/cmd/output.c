@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "dutydesk/csv.h"
+#include "dutydesk/dtime.h"
 #include "dutydesk/i18n.h"
 #include "dutydesk/width.h"
 #include "cmd_impl.h"
@@ -41,6 +42,20 @@ char *out_text(json_t *v)
 	return s ? s : xstrdup("");
 }
 
+/* A value as a table shows it: in the console, times as its screens show
+ * them, "11-28 17:30" (the year in front when it is not this year's). */
+static char *shown_text(const struct cmd_ctx *c, json_t *v)
+{
+	const char *s = json_string_value(v);
+	if (!c->console || !s || !is_iso_time(s))
+		return out_text(v);
+	char year[8];
+	snprintf(year, sizeof year, "%04d", dd_time_year(dd_now()));
+	if (strncmp(s, year, 4) == 0)
+		return xasprintf("%.5s %.5s", s + 5, s + 11);
+	return out_text(v);
+}
+
 void out_json(struct cmd_ctx *c, json_t *v)
 {
 	char *s = json_dumps(v, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY);
@@ -54,12 +69,13 @@ void out_json(struct cmd_ctx *c, json_t *v)
 }
 
 /* One line of the table: the header when row is NULL. No trailing blanks. */
-static void emit_row(FILE *f, json_t *row, const struct out_col *cols, size_t ncols, const int *w)
+static void emit_row(const struct cmd_ctx *c, FILE *f, json_t *row, const struct out_col *cols,
+		     size_t ncols, const int *w)
 {
 	struct strbuf sb;
 	sb_init(&sb);
 	for (size_t j = 0; j < ncols; j++) {
-		char *t = row ? out_text(json_object_get(row, cols[j].key)) : xstrdup(_(cols[j].head));
+		char *t = row ? shown_text(c, json_object_get(row, cols[j].key)) : xstrdup(_(cols[j].head));
 		if (j)
 			sb_puts(&sb, "  ");
 		sb_cell(&sb, t, w[j], cols[j].right);
@@ -85,19 +101,20 @@ void out_table(struct cmd_ctx *c, json_t *rows, const struct out_col *cols, size
 	json_t *r;
 	json_array_foreach(rows, i, r) {
 		for (size_t j = 0; j < ncols; j++) {
-			char *t = out_text(json_object_get(r, cols[j].key));
+			char *t = shown_text(c, json_object_get(r, cols[j].key));
 			int tw = text_width(t);
 			if (tw > w[j])
 				w[j] = tw;
 			free(t);
 		}
 	}
+	/* The console's views wrap lines: the last column keeps every word. */
 	for (size_t j = 0; j < ncols; j++)
-		if (cols[j].max && w[j] > cols[j].max)
+		if (cols[j].max && w[j] > cols[j].max && !(c->console && j + 1 == ncols))
 			w[j] = cols[j].max;
-	emit_row(c->out, NULL, cols, ncols, w);
+	emit_row(c, c->out, NULL, cols, ncols, w);
 	json_array_foreach(rows, i, r)
-		emit_row(c->out, r, cols, ncols, w);
+		emit_row(c, c->out, r, cols, ncols, w);
 	c->tables++;
 	c->rows += (int)json_array_size(rows);
 	free(w);
@@ -129,7 +146,7 @@ void out_record(struct cmd_ctx *c, json_t *obj, const struct out_col *cols, size
 		json_t *v = json_object_get(obj, cols[j].key);
 		if (!v || json_is_null(v))
 			continue;
-		char *t = out_text(v);
+		char *t = shown_text(c, v);
 		sb_clear(&sb);
 		sb_cell(&sb, _(cols[j].head), w, false);
 		sb_puts(&sb, "  ");

@@ -359,6 +359,11 @@ bool report_daily(struct store *st, const struct deadline_rules *rules, const ch
 		const struct enum_value *ev = enum_find(ENUM_DUTY_KIND, str(row, "kind"))
 						      ? ENUM_DUTY_KIND : ENUM_TIMELINE_KIND;
 		json_object_set_new(row, "kind_label", json_string(enum_label(ev, str(row, "kind"), true)));
+		/* the incident is in its own column: the content is the entry's
+		 * own text (a change of state in words) */
+		if (str_eq(str(row, "kind"), "status"))
+			json_object_set_new(row, "entry", json_string(enum_label(
+				ENUM_INCIDENT_STATUS, str(row, "entry"), true)));
 	}
 	json_array_foreach(cls, i, row)
 		json_object_set_new(row, "label", json_string(enum_label(ENUM_CLASS, str(row, "class"), true)));
@@ -391,7 +396,7 @@ bool report_daily(struct store *st, const struct deadline_rules *rules, const ch
 						 {"text", "内容", 0}};
 		static const struct rcol lc[] = {{"at", "时间", 0}, {"kind_label", "类别", 8},
 						 {"township", "乡镇", 8}, {"incident", "事件", 0},
-						 {"author", "记录人", 8}, {"text", "内容", 0}};
+						 {"author", "记录人", 8}, {"entry", "内容", 0}};
 		if (fmt != FMT_CSV) {
 			table(out, fmt, "一、新接报事件", cls, cc, 2);
 			table(out, fmt, "二、待报送事件及时限", due, dc, 5);

@@ -76,17 +76,18 @@ json_t *q_open_clocks(struct store *st, struct err *e)
 
 json_t *q_duty_log(struct store *st, const struct log_filter *f, struct err *e)
 {
-	/* One chronological log: duty entries and incident timeline entries. */
+	/* One chronological log: duty entries and incident timeline entries;
+	 * text names an entry's incident by its title, entry is its own text. */
 	return store_rows(st, e,
 		"SELECT * FROM ("
 		" SELECT d.id, d.at, d.kind, NULL AS incident, d.text, t.name AS township,"
 		"  d.township_code, d.colour, d.area, d.valid_until, d.source, d.actor AS author,"
-		"  d.shift_id, NULL AS seq, d.hlc FROM duty_entry d"
+		"  d.shift_id, NULL AS seq, d.hlc, d.text AS entry FROM duty_entry d"
 		"  LEFT JOIN division t ON t.code = d.township_code"
 		" UNION ALL"
 		" SELECT l.id, l.created_at, l.kind, x.number, coalesce(x.title || ': ', '') ||"
 		"  coalesce(l.text, ''), t.name, x.township_code, NULL, NULL, NULL, l.via, l.actor,"
-		"  l.shift_id, l.seq, l.hlc FROM timeline l JOIN incident x ON x.id = l.incident_id"
+		"  l.shift_id, l.seq, l.hlc, l.text FROM timeline l JOIN incident x ON x.id = l.incident_id"
 		"  LEFT JOIN division t ON t.code = x.township_code)"
 		" WHERE (?1 IS NULL OR kind = ?1) AND (?2 IS NULL OR township_code = ?2)"
 		" AND (?3 IS NULL OR shift_id = ?3) AND at >= ?4 AND at < ?5"

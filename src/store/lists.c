@@ -184,6 +184,7 @@ static const struct list_view views[] = {
 			" (SELECT count(*) FROM checklist_item s WHERE s.activation_id = c.activation_id"
 			"  AND s.parent_key = c.item_key AND s.archived = 0 AND s.state = 'open')"
 			"  AS open_substeps,"
+			" (SELECT x.number FROM incident x WHERE x.id = a.incident_id) AS incident,"
 			" a.id || ' ' || c.item_key AS key",
 		.from = "checklist_item c JOIN plan_activation a ON a.id = c.activation_id"
 			" JOIN plan p ON p.id = a.plan_id",

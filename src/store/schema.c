@@ -85,6 +85,13 @@ const struct enum_value ENUM_TEAM_TYPE[] = {
 	{"militia", "民兵应急队伍", "militia"},
 	{"enterprise", "企业专职队伍", "enterprise"},
 	{"volunteer", "社会志愿者队伍", "volunteer"}, END};
+/* An expert's field (data/responders.csv names them for each incident type). */
+const struct enum_value ENUM_EXPERT_FIELD[] = {
+	{"geology", "地质", "geology"}, {"hydrology", "水文水利", "hydrology"},
+	{"meteorology", "气象", "meteorology"}, {"fire", "消防", "fire"},
+	{"hazardous_chemicals", "危险化学品", "hazardous chemicals"},
+	{"medical", "医疗卫生", "medical"}, {"structural", "建筑结构", "structural"},
+	{"power", "电力", "power"}, {"gas", "燃气", "gas"}, {"mining", "矿山", "mining"}, END};
 const struct enum_value ENUM_TIMELINE_KIND[] = {
 	{"received", "接报", "received"}, {"first_report", "首报", "initial report"},
 	{"follow_up", "续报", "follow-up report"}, {"final_report", "终报", "final report"},

@@ -565,8 +565,8 @@ void form_draw(struct form *f, WINDOW *w, int h, int width)
 			 f->nfields - 1 - last);
 		put_text(w, h - 2, vx, more, vw, theme_attr(R_DIM));
 	}
-	if (f->status[0])
-		put_text(w, h - 1, 1, f->status, width - 2, theme_attr(R_ERROR));
+	if (f->status[0]) /* whole, on two rows if need be */
+		put_wrapped(w, h - 1, 1, f->status, width - 2, 2, theme_attr(R_ERROR));
 	if (f->picking) {
 		struct form_field *ff = &f->fields[f->focus];
 		int idx[256], n = picks(f, ff, idx, 256);
@@ -579,7 +579,12 @@ void form_draw(struct form *f, WINDOW *w, int h, int width)
 		int top = f->pick_sel >= ph ? f->pick_sel - ph + 1 : 0;
 		for (int k = 0; k < ph; k++) {
 			const struct choice *c = &ff->choices[idx[top + k]];
-			put_cell(w, py + 1 + k, px, c->label, pw, false,
+			/* the choice is marked in text too: without colour every
+			 * row of the list may be in reverse video */
+			char row[256];
+			snprintf(row, sizeof row, "%s%s", top + k == f->pick_sel ? "> " : "  ", c->label);
+			utf8_trim_partial(row);
+			put_cell(w, py + 1 + k, px, row, pw, false,
 				 theme_attr(top + k == f->pick_sel ? R_SELECTED : R_HINT));
 		}
 		if (n == 0)

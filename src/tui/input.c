@@ -117,10 +117,20 @@ static void view_key(struct app *app, int key)
 static void help_key(struct app *app, int key)
 {
 	enum action a = keymap_lookup(&app->keys, key);
+	/* a page is the pane area less a line kept; painting stops at the end */
+	int page = app->rows - 4 > 1 ? app->rows - 4 : 1;
 	if (a == ACT_DOWN)
 		app->help_scroll++;
 	else if (a == ACT_UP && app->help_scroll > 0)
 		app->help_scroll--;
+	else if (a == ACT_PAGE_DOWN || key == ' ')
+		app->help_scroll += page;
+	else if (a == ACT_PAGE_UP)
+		app->help_scroll = app->help_scroll > page ? app->help_scroll - page : 0;
+	else if (a == ACT_TOP)
+		app->help_scroll = 0;
+	else if (a == ACT_BOTTOM)
+		app->help_scroll = 1 << 20;
 	else if (a == ACT_BACK || a == ACT_HELP || a == ACT_QUIT)
 		overlay_close(app);
 }

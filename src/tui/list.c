@@ -326,6 +326,14 @@ static int layout(const struct list *l, int width, int *w)
 	return shown;
 }
 
+int list_full_width(const struct list *l)
+{
+	int used = 0;
+	for (int c = 0; c < l->ncols; c++)
+		used += (c ? 1 : 0) + (l->cols[c].max ? l->cols[c].max : l->cols[c].min);
+	return used;
+}
+
 void list_draw(struct list *l, WINDOW *w, int y, int x, int height, int width, bool focus)
 {
 	/* The last column stays blank: a row written up to it leaves the

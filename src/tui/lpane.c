@@ -6,8 +6,10 @@
 #include "dutydesk/width.h"
 #include "lpane.h"
 
-/* The detail pane sits beside the list from this width on. */
+/* The detail pane sits beside the list from this width on, when the list
+ * keeps every column and the record still has DETAIL_MIN cells. */
 #define WIDE 120
+#define DETAIL_MIN 40
 
 static struct lpane *LP(struct pane *p)
 {
@@ -24,7 +26,7 @@ void detail_line(struct strbuf *out, const char *label, json_t *v)
 {
 	char buf[64];
 	if (json_is_string(v)) {
-		detail_text(out, label, json_string_value(v));
+		detail_text(out, label, tui_time(json_string_value(v), buf, sizeof buf));
 		return;
 	}
 	if (json_is_integer(v))
@@ -177,7 +179,40 @@ void lpane_reload(struct app *app, struct pane *p)
 	lp->stale = false;
 }
 
-/* Draws detail lines ("label\tvalue" aligned) from the scroll position. */
+/* One detail line as screen rows: a "label\tvalue" line with the value
+ * wrapped beside its label (lw cells), a plain line wrapped across width.
+ * Row r of the whole text is drawn at y + r - scroll when it falls in the
+ * h rows shown; returns the rows it takes. */
+static int detail_rows(WINDOW *w, const char *line, int lw, int row, int scroll, int y, int x,
+		       int h, int width)
+{
+	const char *tab = strchr(line, '\t');
+	const char *text = tab ? tab + 1 : line;
+	int vx = tab ? lw + 2 : 0, vw = width - vx;
+	attr_t a = theme_attr(!tab && line[0] == '#' ? R_TITLE : R_NORMAL);
+	int k = 0;
+	size_t off = 0, nx;
+	do {
+		size_t n = text_wrap_line(text + off, vw, &nx);
+		int r = row + k - scroll;
+		if (r >= 0 && r < h) {
+			if (tab && k == 0) {
+				char *lab = xstrndup(line, (size_t)(tab - line));
+				put_cell(w, y + r, x, lab, lw, false, theme_attr(R_TITLE));
+				free(lab);
+			}
+			char *one = xstrndup(text + off, n);
+			put_text(w, y + r, x + vx, one, vw, a);
+			free(one);
+		}
+		off += nx;
+		k++;
+	} while (text[off]);
+	return k;
+}
+
+/* Draws detail lines ("label\tvalue" aligned, long values wrapped) from
+ * the scroll position, which stops where the last line shows. */
 static void draw_detail(struct lpane *lp, WINDOW *w, int y, int x, int h, int width)
 {
 	for (int i = 0; i < h; i++)
@@ -197,26 +232,22 @@ static void draw_detail(struct lpane *lp, WINDOW *w, int y, int x, int h, int wi
 	}
 	if (lw > width / 3)
 		lw = width / 3;
-	int line = 0, row = 0;
-	for (const char *s = lp->detail_text; *s && row < h; line++) {
-		const char *nl = strchr(s, '\n');
-		char *one = xstrndup(s, (size_t)(nl - s));
-		s = nl + 1;
-		if (line < lp->detail_scroll) {
+	/* Only the lines up to the last row shown are read: drawn again from
+	 * the end when the scroll ran past it. */
+	for (int pass = 0; pass < 2; pass++) {
+		int row = 0;
+		for (const char *s = lp->detail_text; *s && row < lp->detail_scroll + h;) {
+			const char *nl = strchr(s, '\n');
+			char *one = xstrndup(s, (size_t)(nl - s));
+			s = nl + 1;
+			row += detail_rows(w, one, lw, row, lp->detail_scroll, y, x, h, width);
 			free(one);
-			continue;
 		}
-		char *tab = strchr(one, '\t');
-		if (tab) {
-			*tab = '\0';
-			put_cell(w, y + row, x, one, lw, false, theme_attr(R_TITLE));
-			put_text(w, y + row, x + lw + 2, tab + 1, width - lw - 2, theme_attr(R_NORMAL));
-		} else {
-			put_text(w, y + row, x, one, width,
-				 theme_attr(one[0] == '#' ? R_TITLE : R_NORMAL));
-		}
-		free(one);
-		row++;
+		if (row >= lp->detail_scroll + h || lp->detail_scroll == 0)
+			break;
+		lp->detail_scroll = row - h > 0 ? row - h : 0;
+		for (int i = 0; i < h; i++)
+			put_cell(w, y + i, x, "", width, false, theme_attr(R_NORMAL));
 	}
 }
 
@@ -225,6 +256,13 @@ void lpane_draw(struct app *app, struct pane *p, WINDOW *w, int h, int width)
 	struct lpane *lp = LP(p);
 	bool wide = width >= WIDE;
 	int lw = wide ? width * 11 / 20 : width;
+	if (wide && lw < list_full_width(&lp->list)) {
+		/* no column of the list gives way to the record beside it */
+		lw = list_full_width(&lp->list);
+		wide = width - lw - 3 >= DETAIL_MIN;
+		if (!wide)
+			lw = width;
+	}
 	/* Status line of the pane: filter and township. */
 	char status[256], what[200];
 	if (lp->spec->describe)
@@ -248,6 +286,10 @@ void lpane_draw(struct app *app, struct pane *p, WINDOW *w, int h, int width)
 	bool has_sum = lp->spec->summary && h > 6 && lp->spec->summary(app, lp, sum, sizeof sum);
 	int top = has_sum ? 2 : 1;
 	int newh = h - top;
+	/* a rule and two rows under the list for the selected row's text */
+	bool preview = lp->spec->preview && !wide && newh > 8;
+	if (preview)
+		newh -= 3;
 	if (lp->list.height != newh - 1) {
 		lp->list.height = newh - 1 > 1 ? newh - 1 : 1;
 		struct err e;
@@ -262,6 +304,13 @@ void lpane_draw(struct app *app, struct pane *p, WINDOW *w, int h, int width)
 		list_draw(&lp->list, w, top, 0, newh, lw, !p->detail);
 	if (json_array_size(lp->list.rows) == 0)
 		put_text(w, top + 1, 1, _("(nothing here)"), lw - 2, theme_attr(R_DIM));
+	if (preview) {
+		json_t *row = list_selected(&lp->list);
+		hline_at(w, top + newh, 0, lw - 1);
+		if (row)
+			put_wrapped(w, top + newh + 2, 1, lp->spec->preview(row), lw - 2, 2,
+				    theme_attr(R_NORMAL));
+	}
 	if (wide) {
 		load_detail(app, p, lpane_selected_key(p));
 		vline_at(w, 0, lw, h);
@@ -343,6 +392,7 @@ bool lpane_action(struct app *app, struct pane *p, enum action a)
 		if (!key)
 			return true;
 		load_detail(app, p, key);
+		lp->detail_scroll = 0; /* a record opens at its top */
 		p->detail = true;
 		return true;
 	case ACT_SORT:

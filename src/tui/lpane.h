@@ -33,8 +33,11 @@ struct lpane_spec {
 	bool (*summary)(struct app *app, struct lpane *lp, char *buf, size_t n);
 	/* draws the body instead of the list (another view of it), or false; */
 	bool (*body)(struct app *app, struct lpane *lp, WINDOW *w, int y, int h, int width);
-	/* told when the rows may have changed (filter, reload). */
+	/* told when the rows may have changed (filter, reload); */
 	void (*changed)(struct app *app, struct lpane *lp);
+	/* the selected row's whole text, shown wrapped under the list when the
+	 * record is not beside it (a checklist item), or NULL. */
+	const char *(*preview)(json_t *row);
 };
 
 struct lpane {

@@ -32,7 +32,7 @@ static void paint_header(struct app *app)
 	if (text_width(sync) > room) {
 		int used;
 		size_t n = text_fit(sync, room > 1 ? room - 1 : 0, &used);
-		snprintf(sync + n, sizeof sync - n, "%s", room > 1 ? "…" : "");
+		snprintf(sync + n, sizeof sync - n, "%s", room > 1 ? width_ellipsis() : "");
 	}
 	const char *ro = app->readonly ? _(" [READ-ONLY]") : "";
 	const char *who = app->on_duty[0] ? app->on_duty : app->cfg.officer;
@@ -107,8 +107,25 @@ static void paint_hints(struct app *app)
 		return;
 	}
 	if (app->message[0]) {
-		put_cell(stdscr, y, 0, app->message, app->cols, false,
-			 theme_attr(app->message_error ? R_ERROR : R_HINT));
+		/* A long message is shown whole: its first rows over the foot
+		 * of the pane area, the last on the hint line. */
+		attr_t a = theme_attr(app->message_error ? R_ERROR : R_HINT);
+		int rows = text_wrap_count(app->message, app->cols - 1);
+		if (rows > 1) {
+			int h = app->rows - 3, up = rows - 1 < 3 ? rows - 1 : 3;
+			char *head = xstrdup(app->message);
+			size_t off = 0, nx;
+			for (int r = 0; r < up; r++) {
+				text_wrap_line(head + off, app->cols - 1, &nx);
+				off += nx;
+			}
+			head[off] = '\0';
+			put_wrapped(app->win, h - 1, 0, head, app->cols - 1, up, a);
+			put_cell(stdscr, y, 0, app->message + off, app->cols, false, a);
+			free(head);
+		} else {
+			put_cell(stdscr, y, 0, app->message, app->cols, false, a);
+		}
 		return;
 	}
 	struct strbuf sb;
@@ -157,6 +174,53 @@ static bool answers(const struct pane_type *pt, enum action a)
 	return false;
 }
 
+/* Where the rows after the first of a long line start: under the last
+ * column of a table row (after the last run of two blanks in what fits)
+ * when that leaves 24 cells, else two cells in from the line's start. */
+static int hang(const char *line, int width)
+{
+	size_t nx, n = text_wrap_line(line, width, &nx);
+	int col = -1;
+	for (size_t i = 1; i + 1 < n; i++)
+		if (line[i] == ' ' && line[i - 1] == ' ' && line[i + 1] != ' ') {
+			char *head = xstrndup(line, i + 1);
+			col = text_width(head);
+			free(head);
+		}
+	if (col < 0 || col > width - 24) {
+		/* no room there: under the line's own start, two further in */
+		col = 0;
+		while (line[col] == ' ' && col < width / 2)
+			col++;
+		col += 2;
+	}
+	return col;
+}
+
+/* One line of a help or a view as screen rows: wrapped to width cells at x,
+ * the rows after the first from x + indent. Row r of the whole text is
+ * drawn at r - scroll when it falls in the h rows shown; returns the rows
+ * it takes. */
+static int text_rows(WINDOW *w, const char *line, int row, int scroll, int h, int x, int width,
+		     int indent, attr_t a)
+{
+	int k = 0;
+	size_t off = 0, nx;
+	do {
+		int in = k ? indent : 0;
+		size_t n = text_wrap_line(line + off, width - in, &nx);
+		int r = row + k - scroll;
+		if (r >= 0 && r < h) {
+			char *one = xstrndup(line + off, n);
+			put_text(w, r, x + in, one, width - in, a);
+			free(one);
+		}
+		off += nx;
+		k++;
+	} while (line[off]);
+	return k;
+}
+
 static void paint_help(struct app *app, WINDOW *w, int h, int width)
 {
 	werase(w);
@@ -174,43 +238,73 @@ static void paint_help(struct app *app, WINDOW *w, int h, int width)
 	}
 	sb_printf(&sb, "\n# %s\n", _("Commands (:)"));
 	cmdline_help(app, &sb);
-	int line = 0, row = 0;
-	for (const char *s = sb.buf; *s && row < h; line++) {
-		const char *nl = strchr(s, '\n');
-		char *one = xstrndup(s, (size_t)(nl - s));
-		s = nl + 1;
-		if (line >= app->help_scroll) {
+	/* A key or command in 18 cells, what it does wrapped beside it; the
+	 * help scrolls (j/k, PgDn/PgUp, Space) and stops at its end: drawn
+	 * again from there when the scroll ran past it. */
+	for (int pass = 0; pass < 2; pass++) {
+		int row = 0;
+		for (const char *s = sb.buf; s && *s && row < app->help_scroll + h;) {
+			const char *nl = strchr(s, '\n');
+			char *one = xstrndup(s, nl ? (size_t)(nl - s) : strlen(s));
+			s = nl ? nl + 1 : s + strlen(s);
 			char *tab = strchr(one, '\t');
+			int r = row - app->help_scroll;
 			if (tab) {
 				*tab = '\0';
-				put_cell(w, row, 1, one, 18, false, theme_attr(R_TITLE));
-				put_text(w, row, 21, tab + 1, width - 22, theme_attr(R_NORMAL));
+				if (r >= 0 && r < h)
+					put_cell(w, r, 1, one, 18, false, theme_attr(R_TITLE));
+				row += text_rows(w, tab + 1, row, app->help_scroll, h, 21, width - 22, 2,
+						 theme_attr(R_NORMAL));
 			} else {
-				put_text(w, row, 1, one, width - 2, theme_attr(R_TITLE));
+				row += text_rows(w, one, row, app->help_scroll, h, 1, width - 2, 2,
+						 theme_attr(R_TITLE));
 			}
-			row++;
+			free(one);
 		}
-		free(one);
+		if (row >= app->help_scroll + h || app->help_scroll == 0)
+			break;
+		app->help_scroll = row - h > 0 ? row - h : 0;
+		werase(w);
 	}
 	sb_finish(&sb);
 }
 
+/* A view (a report, the log, a command's output): long lines wrap, a
+ * table row's last column under itself; scrolled sideways (l) the lines
+ * are shown whole from the scrolled cell on instead, as wide tables read
+ * best. It stops at its end either way. */
 static void paint_view(struct app *app, WINDOW *w, int h, int width)
 {
 	werase(w);
-	int line = 0, row = 0;
-	for (const char *s = app->view; s && *s && row < h; line++) {
-		const char *nl = strchr(s, '\n');
-		size_t len = nl ? (size_t)(nl - s) : strlen(s);
-		if (line >= app->view_scroll) {
-			/* wide tables scroll sideways: skip hscroll cells */
+	bool wrap = app->view_hscroll == 0;
+	/* Only what comes before the last row shown is read: drawn again from
+	 * the end when the scroll ran past it. */
+	for (int pass = 0; pass < 2; pass++) {
+		int row = 0;
+		for (const char *s = app->view; s && *s && row < app->view_scroll + h;) {
+			const char *nl = strchr(s, '\n');
+			size_t len = nl ? (size_t)(nl - s) : strlen(s);
 			char *one = xstrndup(s, len);
-			int used;
-			size_t skip = text_fit(one, app->view_hscroll, &used);
-			put_text(w, row++, 1, one + skip, width - 2, theme_attr(R_NORMAL));
+			s += len + (nl ? 1 : 0);
+			if (wrap) {
+				row += text_rows(w, one, row, app->view_scroll, h, 1, width - 2,
+						 hang(one, width - 2), theme_attr(R_NORMAL));
+			} else {
+				if (row >= app->view_scroll) {
+					/* wide tables scroll sideways: skip hscroll cells */
+					int used;
+					size_t skip = text_fit(one, app->view_hscroll, &used);
+					put_text(w, row - app->view_scroll, 1, one + skip, width - 2,
+						 theme_attr(R_NORMAL));
+				}
+				row++;
+			}
 			free(one);
 		}
-		s += len + (nl ? 1 : 0);
+		if (row >= app->view_scroll + h || app->view_scroll == 0)
+			break;
+		app->view_scroll = row - h > 0 ? row - h : 0;
+		werase(w);
 	}
 }
 
@@ -263,6 +357,8 @@ void app_paint(struct app *app)
 
 void app_layout(struct app *app)
 {
+	/* a terminal that cannot draw Unicode lines gets "~" for "…" too */
+	width_set_ellipsis(tui_unicode ? NULL : "~");
 	getmaxyx(stdscr, app->rows, app->cols);
 	app->too_small = app->rows < 24 || app->cols < 80;
 	if (app->win)

@@ -442,8 +442,9 @@ static bool detail(struct app *app, const char *key, struct strbuf *out)
 	if (json_is_true(json_object_get(r, "to_verify")))
 		sb_printf(out, "%s\t%s\n", _("Imported"), _("to verify"));
 	json_t *li = json_object_get(r, "last_inspected_at");
-	sb_printf(out, "%s\t%.16s\n", _("Last inspected"),
-		  json_is_string(li) ? json_string_value(li) : _("never"));
+	char when[32];
+	sb_printf(out, "%s\t%s\n", _("Last inspected"),
+		  json_is_string(li) ? tui_time(json_string_value(li), when, sizeof when) : _("never"));
 	sb_printf(out, "%s\t%lld %s\n", _("Inspect every"),
 		  (long long)json_integer_value(json_object_get(r, "inspect_every_days")), _("days"));
 	size_t n = json_array_size(json_object_get(r, "household_list"));
@@ -487,7 +488,7 @@ static bool detail(struct app *app, const char *key, struct strbuf *out)
 	json_t *t;
 	json_array_foreach(json_object_get(r, "inspections"), i, t) {
 		const char *at = json_string_value(json_object_get(t, "at"));
-		sb_printf(out, "%.10s\t%s %s %s\n", at ? at : "",
+		sb_printf(out, "%s\t%s %s %s\n", tui_time(at, when, sizeof when),
 			  app_label(app, ENUM_INSPECTION_KIND, json_string_value(json_object_get(t, "kind"))),
 			  app_label(app, ENUM_RESULT, json_string_value(json_object_get(t, "result"))),
 			  json_string_value(json_object_get(t, "note")) ?: "");

@@ -125,13 +125,8 @@ static bool detail(struct app *app, const char *key, struct strbuf *out)
 		{"closed_at", N_("Closed")}};
 	for (size_t i = 0; i < ARRAY_LEN(keys); i++) {
 		json_t *v = json_object_get(r, keys[i][0]);
-		if (json_is_string(v) && strlen(json_string_value(v)) == 25 &&
-		    json_string_value(v)[10] == 'T') {
-			char t[20];
-			snprintf(t, sizeof t, "%.10s %.5s", json_string_value(v), json_string_value(v) + 11);
-			detail_text(out, keys[i][1], t);
-		} else if (str_eq(keys[i][0], "level") || str_eq(keys[i][0], "status") ||
-			   str_eq(keys[i][0], "channel")) {
+		if (str_eq(keys[i][0], "level") || str_eq(keys[i][0], "status") ||
+		    str_eq(keys[i][0], "channel")) {
 			const struct enum_value *ev = str_eq(keys[i][0], "level") ? ENUM_LEVEL
 				: str_eq(keys[i][0], "status") ? ENUM_INCIDENT_STATUS : ENUM_CHANNEL;
 			if (json_is_string(v))
@@ -169,10 +164,13 @@ static bool detail(struct app *app, const char *key, struct strbuf *out)
 		else
 			snprintf(label, sizeof label, "%s", app_label(app, ENUM_TIMELINE_KIND, kind));
 		bool struck = json_is_string(json_object_get(t, "corrected_by"));
-		sb_printf(out, "%.5s %.5s\t%s%s%s%s%s\n", at ? at + 5 : "", at ? at + 11 : "", label,
+		char when[32];
+		sb_printf(out, "%s\t%s%s%s%s%s\n", tui_time(at, when, sizeof when), label,
 			  struck ? _(" [corrected]") : "", who ? " (" : "", who ? who : "", who ? ")" : "");
 		timeline_how(app, t, out);
-		if (text)
+		if (text && str_eq(kind, "status")) /* the state it went to, in words */
+			sb_printf(out, "\t%s\n", app_label(app, ENUM_INCIDENT_STATUS, text));
+		else if (text)
 			sb_printf(out, "\t%s\n", text);
 	}
 	json_decref(r);

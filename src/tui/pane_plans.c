@@ -39,11 +39,14 @@ static const char *due_cell(json_t *row, char *buf, size_t n)
 	return buf;
 }
 
-/* "[演练] title 4/20" */
+/* "[演练]title 4/20", or for a response to an incident its number first:
+ * "永和-2026-0002 geohazard 0/12". */
 static const char *plan_cell(json_t *row, char *buf, size_t n)
 {
-	snprintf(buf, n, "%s%s %lld/%lld", json_integer_value(json_object_get(row, "drill")) ? (tui_zh ? "[演练]" : "[D]") : "",
-		 json_string_value(json_object_get(row, "plan")) ?: "",
+	const char *inc = json_string_value(json_object_get(row, "incident"));
+	snprintf(buf, n, "%s%s%s%s %lld/%lld",
+		 json_integer_value(json_object_get(row, "drill")) ? (tui_zh ? "[演练]" : "[D]") : "",
+		 inc ? inc : "", inc ? " " : "", json_string_value(json_object_get(row, "plan")) ?: "",
 		 (long long)json_integer_value(json_object_get(row, "done")),
 		 (long long)json_integer_value(json_object_get(row, "total")));
 	return buf;
@@ -59,8 +62,14 @@ static const char *text_cell(json_t *row, char *buf, size_t n)
 	return buf;
 }
 
+/* The item's whole text under the list: the Task column cuts it. */
+static const char *item_text(json_t *row)
+{
+	return json_string_value(json_object_get(row, "text"));
+}
+
 static const struct list_col cols[] = {
-	{"plan", N_("Plan"), 14, 18, false, "order", false,
+	{"plan", N_("Plan"), 14, 22, false, "order", false,
 	 NULL, NULL, plan_cell},
 	{"level", N_("Lvl"), 4, 4, false, NULL, false, NULL, NULL, NULL},
 	{"state", N_("State"), 6, 8, false, "state", false, state_label, NULL, NULL},
@@ -120,7 +129,7 @@ static bool detail(struct app *app, const char *key, struct strbuf *out)
 		if (json_is_integer(json_object_get(it, "done_at"))) {
 			char when[32];
 			detail_text(out, N_("Done at"),
-				    dd_time_local(json_integer_value(json_object_get(it, "done_at")), when,
+				    tui_time_at(json_integer_value(json_object_get(it, "done_at")), when,
 						  sizeof when));
 		}
 	}
@@ -215,6 +224,7 @@ static const struct lpane_spec spec = {
 	.detail = detail,
 	.row_role = row_role,
 	.action = action,
+	.preview = item_text,
 };
 
 /* ---- the library ---- */

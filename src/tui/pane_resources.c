@@ -69,7 +69,7 @@ static bool detail(struct app *app, const char *key, struct strbuf *out)
 		char when[32];
 		json_t *in = json_object_get(l, "qty_in"), *outq = json_object_get(l, "qty_out");
 		sb_printf(out, "%s\t%s %s%lld  = %lld  %s\n",
-			  dd_time_local(json_integer_value(json_object_get(l, "created_at")), when, sizeof when),
+			  tui_time_at(json_integer_value(json_object_get(l, "created_at")), when, sizeof when),
 			  app_label(app, ENUM_MOVEMENT_KIND, json_string_value(json_object_get(l, "kind"))),
 			  json_is_integer(in) ? "+" : "-",
 			  (long long)json_integer_value(json_is_integer(in) ? in : outq),
@@ -178,10 +178,15 @@ static const struct lpane_spec teams_spec = {
 	.action = action,
 };
 
+static const char *field_label(const char *id)
+{
+	return enum_label(ENUM_EXPERT_FIELD, id, tui_zh);
+}
+
 static const struct list_col expert_cols[] = {
 	{"code", N_("Code"), 6, 6, false, "code", false, NULL, NULL, NULL},
 	{"name", N_("Expert"), 6, 8, false, "name", false, NULL, NULL, NULL},
-	{"field", N_("Field"), 10, 12, false, "field", false, NULL, NULL, NULL},
+	{"field", N_("Field"), 10, 12, false, "field", false, field_label, NULL, NULL},
 	{"phone", N_("Phone"), 11, 11, false, NULL, false, NULL, NULL, NULL},
 	{"org", N_("Organisation"), 10, 0, false, NULL, false, NULL, NULL, NULL},
 };
@@ -195,7 +200,8 @@ static bool expert_detail(struct app *app, const char *key, struct strbuf *out)
 		if (!str_eq(json_string_value(json_object_get(r, "code")), key))
 			continue;
 		sb_printf(out, "# %s\n", json_string_value(json_object_get(r, "name")));
-		detail_line(out, N_("Field"), json_object_get(r, "field"));
+		detail_text(out, N_("Field"),
+			    field_label(json_string_value(json_object_get(r, "field"))));
 		detail_line(out, N_("Organisation"), json_object_get(r, "org"));
 		detail_line(out, N_("Phone"), json_object_get(r, "phone"));
 		detail_line(out, N_("Township"), json_object_get(r, "township"));

@@ -74,9 +74,19 @@ void keymap_from_config(struct keymap *km, struct config *cfg);
 int put_text(WINDOW *w, int y, int x, const char *s, int width, attr_t a);
 /* Pads/truncates s to exactly width cells. */
 void put_cell(WINDOW *w, int y, int x, const char *s, int width, bool right, attr_t a);
+/* Puts s wrapped to width cells in at most max_rows rows ending at row
+ * bottom, each padded to width; a text longer than that ends in an
+ * ellipsis. Returns the rows used. */
+int put_wrapped(WINDOW *w, int bottom, int x, const char *s, int width, int max_rows, attr_t a);
 void hline_at(WINDOW *w, int y, int x, int n);
 void vline_at(WINDOW *w, int y, int x, int n);
 extern bool tui_unicode; /* can draw Unicode lines */
+/* A time the store gives as ISO text ("2026-11-28T10:30:00+08:00") the one
+ * way the screen shows times: "11-28 10:30", the year in front when it is
+ * not this year's; other text as it is. */
+const char *tui_time(const char *iso, char *buf, size_t n);
+/* The same for a time in seconds. */
+const char *tui_time_at(int64_t t, char *buf, size_t n);
 
 /* ---- the list widget: a window over keyset reads ---- */
 struct list_col {
@@ -126,6 +136,8 @@ bool list_select(struct list *l, struct store *st, const char *col, const char *
 bool list_find(struct list *l, struct store *st, const char *text, int dir, bool include_sel,
 	       struct err *e);
 void list_draw(struct list *l, WINDOW *w, int y, int x, int height, int width, bool focus);
+/* The cells every column of the list needs (the flexible one at its least). */
+int list_full_width(const struct list *l);
 /* Filters the list by cond (taken; NULL: nothing filtered). */
 void list_set_filter(struct list *l, struct list_cond *cond);
 void list_next_sort(struct list *l);

@@ -24,6 +24,7 @@ static void codeset_of(const char *name, char *out, size_t n)
 	memcpy(out, dot + 1, k);
 	out[k] = '\0';
 }
+static const char *ellipsis = "\xE2\x80\xA6"; /* … */
 
 bool width_init_locale(void)
 {
@@ -183,7 +184,7 @@ void sb_cell(struct strbuf *sb, const char *s, int cells, bool right)
 {
 	if (!s)
 		s = "";
-	int w = text_width(s), ew = cp_width(0x2026);
+	int w = text_width(s), ew = text_width(ellipsis);
 	size_t n = strlen(s);
 	bool cut = w > cells;
 	if (cut && cells <= ew) {
@@ -197,7 +198,7 @@ void sb_cell(struct strbuf *sb, const char *s, int cells, bool right)
 		pad(sb, cells - w);
 	put_safe(sb, s, n, false);
 	if (cut)
-		sb_puts(sb, "\xE2\x80\xA6"); /* … */
+		sb_puts(sb, ellipsis);
 	if (!right)
 		pad(sb, cells - w);
 }
@@ -214,4 +215,137 @@ void utf8_trim_partial(char *s)
 	size_t want = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
 	if (n - (i - 1) < want)
 		s[i - 1] = '\0';
+}
+
+void width_set_ellipsis(const char *mark)
+{
+	ellipsis = mark && *mark ? mark : "\xE2\x80\xA6";
+}
+
+const char *width_ellipsis(void)
+{
+	return ellipsis;
+}
+
+/* A line may not start with these (they close what came before) ... */
+static bool closes(uint32_t cp)
+{
+	static const uint32_t set[] = {0xFF0C, 0x3002, 0x3001, 0xFF1B, 0xFF1A, 0xFF1F, 0xFF01,
+		0xFF09, 0x300D, 0x300F, 0x300B, 0x3009, 0x3011, 0x3015, 0x201D, 0x2019, 0x2026,
+		0x00B7, 0xFF05, 0xFF0E, 0x30FC, 0x2014, ',', '.', ';', ':', '?', '!', ')', ']',
+		'}', '%', '\'', '"'};
+	for (size_t i = 0; i < sizeof set / sizeof set[0]; i++)
+		if (set[i] == cp)
+			return true;
+	return false;
+}
+
+/* ... nor end with these (they open what follows). */
+static bool opens(uint32_t cp)
+{
+	return cp == 0xFF08 || cp == 0x300C || cp == 0x300E || cp == 0x300A || cp == 0x3008 ||
+	       cp == 0x3010 || cp == 0x3014 || cp == 0x201C || cp == 0x2018 || cp == '(' ||
+	       cp == '[' || cp == '{';
+}
+
+static bool is_alnum(uint32_t cp)
+{
+	return (cp >= '0' && cp <= '9') || (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z');
+}
+
+/* May a line break between prev and cp (neither a blank)? */
+static bool may_break(uint32_t prev, uint32_t cp)
+{
+	if (closes(cp) || opens(prev))
+		return false;
+	if (cp_width(prev) == 2 || cp_width(cp) == 2)
+		return true; /* Chinese has no blanks: between any two characters */
+	return (prev == '-' || prev == '/') && is_alnum(cp);
+}
+
+size_t text_wrap_line(const char *s, int width, size_t *next)
+{
+	if (width < 1)
+		width = 1;
+	const char *p = s;
+	int w = 0;
+	size_t brk = 0, brk_next = 0;
+	uint32_t prev = 0;
+	while (*p && *p != '\n') {
+		if (*p == ' ') {
+			const char *q = p;
+			while (*q == ' ')
+				q++;
+			if (w + (int)(q - p) > width || *q == '\n' || !*q) {
+				/* the blanks end the line (and are not shown) */
+				*next = (size_t)(q - s) + (*q == '\n');
+				return (size_t)(p - s);
+			}
+			if (p > s) {
+				brk = (size_t)(p - s);
+				brk_next = (size_t)(q - s);
+			}
+			w += (int)(q - p);
+			p = q;
+			prev = ' ';
+			continue;
+		}
+		uint32_t cp;
+		size_t n = utf8_decode(p, &cp);
+		int cw = cp_width(cp);
+		if (cw > 0 && p > s && prev != ' ' && prev && may_break(prev, cp))
+			brk = brk_next = (size_t)(p - s);
+		if (cw > 0 && w + cw > width) {
+			if (brk > 0) {
+				*next = brk_next;
+				return brk;
+			}
+			if (p == s) { /* wider than the line: it goes alone */
+				p += n;
+				while (*p && *p != '\n') {
+					size_t k = utf8_decode(p, &cp);
+					if (cp_width(cp) != 0 || *p == ' ')
+						break;
+					p += k;
+				}
+			}
+			*next = (size_t)(p - s);
+			return (size_t)(p - s);
+		}
+		w += cw;
+		p += n;
+		if (cw > 0)
+			prev = cp;
+	}
+	*next = (size_t)(p - s) + (*p == '\n');
+	return (size_t)(p - s);
+}
+
+int sb_wrap(struct strbuf *sb, const char *s, int width, const char *indent)
+{
+	int lines = 0, iw = indent ? text_width(indent) : 0;
+	size_t off = 0, nx;
+	while (s[off]) {
+		int room = lines && width - iw >= 1 ? width - iw : width;
+		size_t n = text_wrap_line(s + off, room, &nx);
+		if (lines && indent && room < width)
+			sb_puts(sb, indent);
+		put_safe(sb, s + off, n, false);
+		sb_putc(sb, '\n');
+		lines++;
+		off += nx;
+	}
+	return lines;
+}
+
+int text_wrap_count(const char *s, int width)
+{
+	int lines = 0;
+	size_t off = 0, nx;
+	while (s[off]) {
+		text_wrap_line(s + off, width, &nx);
+		off += nx;
+		lines++;
+	}
+	return lines;
 }

@@ -385,3 +385,12 @@ wait_exit() {
 	pid=$(console_pid 2>/dev/null)
 	fail "the console did not exit within ${secs}s (pane: '$st'; process $pid: $(ps -o stat=,wchan:30=,comm= -p "$pid" 2>/dev/null || echo gone))"
 }
+
+# start_zh W H [VAR=value...]: start, with the interface in Chinese (the
+# catalogue of the build tree), and wait for its first screen.
+start_zh() {
+	local w=$1 h=$2
+	shift 2
+	start "$w" "$h" LANGUAGE=zh_CN "DUTYDESK_LOCALEDIR=$(dirname "$DUTYDESK")/../locale" "$@"
+	wait_for "值班员: 测试员"
+}

@@ -220,7 +220,7 @@ keys Escape
 command tasks
 wait_for "first_report"
 shot tasks
-n_screen=$(screen | grep -cE '^ *[0-9-]{10} [0-9:]{5} +yes ')
+n_screen=$(screen | grep -cE '^ *([0-9]{4}-)?[0-9]{2}-[0-9]{2} [0-9:]{5} +yes ')
 wait_for "电话报告带班领导"
 keys Escape
 n_db=$(dd task due --json | jq '[.[] | select(.overdue)] | length')
@@ -237,7 +237,7 @@ wait_for "向事件调拨物资"
 pick '物资' WZ-0501 'WZ-0501'
 put '数量' 20
 keys C-s
-wait_for "再按 ^S 确认调出"
+wait_for "再按 ^S 确认" # (the message may wrap at 80 columns)
 shot dispatch-preview
 keys C-s
 wait_gone "数量"
@@ -278,7 +278,7 @@ ACT=$(dd plan status --json | jq -r --arg n "$NUMBER" '.[] | select(.incident ==
 [ -n "$ACT" ] || fail "no response to $NUMBER after the activation"
 pass
 keys v
-wait_for_re "^geohazard"
+wait_for_re "^$NUMBER geohaz"
 keys g
 sel=$(selected_line)
 keys Space

@@ -86,7 +86,8 @@ bad_config() {
 	wait_for "sync"
 	wait_for_re "$re"
 	local hint
-	hint=$(screen | tail -1)
+	# (a message longer than the line wraps onto the row above it)
+	hint=$(screen | tail -2 | tr -d '\n')
 	expect_contains "$hint" "$conf_dir/config.yaml:" "the hint line names the file"
 	wait_for "Geological hazard points 180"
 	keys 1

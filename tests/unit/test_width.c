@@ -238,6 +238,105 @@ static void test_valid_utf8(void **state)
 	assert_false(str_valid_utf8("\xF8\x88\x80\x80\x80")); /* 5-byte form */
 }
 
+/* s wrapped to width, lines joined by '|' (a fresh heap string). */
+static char *wrap(const char *s, int width)
+{
+	struct strbuf sb;
+	sb_init(&sb);
+	size_t off = 0, nx;
+	while (s[off]) {
+		size_t n = text_wrap_line(s + off, width, &nx);
+		assert_true(nx > 0); /* every line moves on */
+		char *one = xstrndup(s + off, n);
+		assert_true(text_width(one) <= width || text_width(one) == cp_width(0x6C49));
+		assert_true(str_valid_utf8(one)); /* never splits a character */
+		if (off)
+			sb_putc(&sb, '|');
+		sb_puts(&sb, one);
+		free(one);
+		off += nx;
+	}
+	char *r = sb_take(&sb);
+	return r ? r : xstrdup("");
+}
+
+#define assert_wrap(s, w, want)                  \
+	do {                                     \
+		char *got_ = wrap((s), (w));     \
+		assert_string_equal(got_, (want)); \
+		free(got_);                      \
+	} while (0)
+
+/* Text, width, its lines joined by '|'. */
+static const struct {
+	const char *s;
+	int width;
+	const char *want;
+} wrap_cases[] = {
+	/* Chinese has no blanks: any place between two characters, by cells */
+	{"桑壁镇辛庄村滑坡险情", 8, "桑壁镇辛|庄村滑坡|险情"},
+	{"桑壁镇辛庄村滑坡险情", 7, "桑壁镇|辛庄村|滑坡险|情"},
+	/* a line does not start with closing punctuation: 缝 goes down with ， */
+	{"后缘出现拉张裂缝，威胁", 16, "后缘出现拉张裂|缝，威胁"},
+	/* nor end with opening punctuation */
+	{"已转移至（村委会）", 10, "已转移至|（村委会）"},
+	{"", 10, ""},
+	{"短", 10, "短"},
+	/* a character wider than the line goes alone, not split */
+	{"汉字", 1, "汉|字"},
+	/* Latin text breaks at blanks, which do not show at the break */
+	{"Fire crew of 20 arrived at 11:05", 12, "Fire crew of|20 arrived|at 11:05"},
+	{"one two", 3, "one|two"},
+	/* a word longer than the line is cut between characters */
+	{"abcdefghij", 4, "abcd|efgh|ij"},
+	/* after a hyphen or slash */
+	{"well-known a/b", 6, "well-|known|a/b"},
+	/* mixed: a break between Chinese and Latin is allowed */
+	{"省道328坡头乡段客车", 9, "省道328坡|头乡段客|车"},
+	{"县消防队 20 人到场", 8, "县消防队|20 人到|场"},
+	/* newlines end lines; an empty line stays; blanks before one go */
+	{"a\n\nb", 5, "a||b"},
+	{"ab  \ncd", 5, "ab|cd"},
+};
+
+static void test_wrap_cases(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof wrap_cases / sizeof wrap_cases[0]; i++)
+		assert_wrap(wrap_cases[i].s, wrap_cases[i].width, wrap_cases[i].want);
+}
+
+static void test_wrap_combining_and_wide(void **state)
+{
+	(void)state;
+	/* e + COMBINING ACUTE: the mark stays with its letter */
+	assert_wrap("cafe\xCC\x81s", 4, "cafe\xCC\x81|s");
+	assert_wrap("e\xCC\x81" "e\xCC\x81" "e\xCC\x81", 2, "e\xCC\x81" "e\xCC\x81|e\xCC\x81");
+	/* an emoji (2 cells) is never cut in half */
+	assert_wrap("ab\xF0\x9F\x98\x80" "cd", 3, "ab|\xF0\x9F\x98\x80|cd");
+	assert_int_equal(text_wrap_count("桑壁镇辛庄村滑坡险情", 8), 3);
+	assert_int_equal(text_wrap_count("", 8), 0);
+	/* sb_wrap: indented continuation lines, controls made harmless */
+	struct strbuf sb;
+	sb_init(&sb);
+	assert_int_equal(sb_wrap(&sb, "桑壁镇辛庄\x01村滑坡", 8, "  "), 3);
+	assert_string_equal(sb.buf, "桑壁镇辛\n  庄?村\n  滑坡\n");
+	sb_finish(&sb);
+}
+
+static void test_ellipsis_mark(void **state)
+{
+	(void)state;
+	width_set_ellipsis("~");
+	char *c = cell("桑壁镇辛庄村", 7, false);
+	assert_string_equal(c, "桑壁镇~");
+	free(c);
+	width_set_ellipsis(NULL);
+	c = cell("桑壁镇辛庄村", 7, false);
+	assert_string_equal(c, "桑壁镇…");
+	free(c);
+}
+
 int main(void)
 {
 	if (!width_init_locale()) {
@@ -252,6 +351,9 @@ int main(void)
 		cmocka_unit_test_setup(test_invalid_bytes, reset),
 		cmocka_unit_test_setup(test_ambiguous, reset),
 		cmocka_unit_test_setup(test_valid_utf8, reset),
+		cmocka_unit_test_setup(test_wrap_cases, reset),
+		cmocka_unit_test_setup(test_wrap_combining_and_wide, reset),
+		cmocka_unit_test_setup(test_ellipsis_mark, reset),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
