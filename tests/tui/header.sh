@@ -79,7 +79,7 @@ keys :
 type_text tasks
 keys Enter
 wait_for "电话报告带班领导"
-expect_eq "$(screen | grep -cE '^ *[0-9-]{10} [0-9:]{5} +yes ')" 6 "overdue rows of :tasks"
+expect_eq "$(screen | grep -cE '^ *([0-9]{4}-)?[0-9]{2}-[0-9]{2} [0-9:]{5} +yes ')" 6 "overdue rows of :tasks"
 keys Escape
 
 # ---- in Chinese ----
