@@ -36,8 +36,6 @@ static const struct cmd_opt audit_opts[] = {
 	{"limit", "N", NULL, "at most N"}, {NULL, NULL, NULL, NULL}};
 
 const struct cmd cmd_audit = {
-	.group = "audit",
-	.summary = "who changed what, when, from which node",
-	.opts = audit_opts,
-	.exec = exec_audit,
+	.group = "audit", .summary = "who changed what, when, from which node",
+	.opts = audit_opts, .exec = exec_audit,
 };

@@ -43,17 +43,14 @@ static const struct cmd_opt backup_opts[] = {
 	{"force", NULL, NULL, "replace FILE if it exists"}, {NULL, NULL, NULL, NULL}};
 
 const struct cmd cmd_backup = {
-	.group = "backup",
+	.group = "backup", .summary = "copy the database to FILE (safe while consoles run)",
 	.args = "FILE", .nargs_min = 1, .nargs_max = 1,
-	.summary = "copy the database to FILE (safe while consoles run)",
-	.opts = backup_opts,
-	.exec = exec_backup,
+	.opts = backup_opts, .exec = exec_backup,
 };
 
 const struct cmd cmd_restore = {
 	.group = "restore",
-	.args = "FILE", .nargs_min = 1, .nargs_max = 1,
 	.summary = "check FILE, keep the current database aside, and replace it by FILE",
-	.flags = CMD_NODB | CMD_CLIONLY,
-	.exec = exec_restore,
+	.args = "FILE", .nargs_min = 1, .nargs_max = 1,
+	.flags = CMD_NODB | CMD_CLIONLY, .exec = exec_restore,
 };

@@ -705,112 +705,82 @@ static const struct cmd_opt evacuate_opts[] = {
 	{NULL, NULL, NULL, NULL}};
 
 const struct cmd cmd_hazard_list = {
-	.group = "hazard", .verb = "list",
-	.summary = "list hazard points, fire units, sources",
-	.table = &T_HAZARD,
-	.opts = list_opts,
-	.exec = exec_list,
+	.group = "hazard", .verb = "list", .summary = "list hazard points, fire units, sources",
+	.table = &T_HAZARD, .opts = list_opts, .exec = exec_list,
 };
 
 const struct cmd cmd_hazard_show = {
-	.group = "hazard", .verb = "show",
+	.group = "hazard", .verb = "show", .summary = "one hazard with its inspections",
 	.args = "CODE", .nargs_min = 1, .nargs_max = 1, .argv = {CV_HAZARD},
-	.summary = "one hazard with its inspections",
-	.table = &T_HAZARD,
-	.exec = exec_show,
+	.table = &T_HAZARD, .exec = exec_show,
 };
 
 const struct cmd cmd_hazard_add = {
-	.group = "hazard", .verb = "add",
-	.summary = "register a hazard",
-	.table = &T_HAZARD,
-	.opts = add_opts,
-	.flags = CMD_RECORD | CMD_WRITES,
-	.exec = exec_add,
+	.group = "hazard", .verb = "add", .summary = "register a hazard",
+	.table = &T_HAZARD, .opts = add_opts, .flags = CMD_RECORD | CMD_WRITES, .exec = exec_add,
 };
 
 const struct cmd cmd_hazard_inspect = {
-	.group = "hazard", .verb = "inspect",
+	.group = "hazard", .verb = "inspect", .summary = "record an inspection of a hazard",
 	.args = "CODE", .nargs_min = 1, .nargs_max = 1, .argv = {CV_HAZARD},
-	.summary = "record an inspection of a hazard",
-	.table = &T_INSPECTION,
-	.opts = inspect_opts,
-	.flags = CMD_WRITES,
-	.exec = exec_inspect,
+	.table = &T_INSPECTION, .opts = inspect_opts, .flags = CMD_WRITES, .exec = exec_inspect,
 };
 
 const struct cmd cmd_hazard_households = {
 	.group = "hazard", .verb = "households",
-	.args = "CODE", .nargs_min = 1, .nargs_max = 1, .argv = {CV_HAZARD},
 	.summary = "a point's threatened households and how many are evacuated",
+	.args = "CODE", .nargs_min = 1, .nargs_max = 1, .argv = {CV_HAZARD},
 	.exec = exec_households,
 };
 
 const struct cmd cmd_hazard_evacuate = {
 	.group = "hazard", .verb = "evacuate",
-	.args = "CODE [HEAD|ID ...]", .nargs_min = 1, .nargs_max = 1000, .argv = {CV_HAZARD},
 	.summary = "tick households of a point as evacuated (--all; --undo clears)",
-	.opts = evacuate_opts,
-	.flags = CMD_WRITES,
-	.check = check_evacuate,
-	.exec = exec_evacuate,
+	.args = "CODE [HEAD|ID ...]", .nargs_min = 1, .nargs_max = 1000, .argv = {CV_HAZARD},
+	.opts = evacuate_opts, .flags = CMD_WRITES, .check = check_evacuate, .exec = exec_evacuate,
 };
 
 const struct cmd cmd_hazard_defect = {
 	.group = "hazard", .verb = "defect",
+	.summary = "record a fire unit's defect, or move one to rectifying or rectified",
 	.args = "add CODE | set ID", .nargs_min = 2, .nargs_max = 2, .argv = {CV_WORDS},
 	.words = "add set",
-	.summary = "record a fire unit's defect, or move one to rectifying or rectified",
-	.opts = defect_opts,
-	.flags = CMD_WRITES,
-	.check = check_defect,
-	.exec = exec_defect,
+	.opts = defect_opts, .flags = CMD_WRITES, .check = check_defect, .exec = exec_defect,
 };
 
 const struct cmd cmd_hazard_defects = {
-	.group = "hazard", .verb = "defects",
-	.summary = "fire units' defects, open ones first",
-	.opts = defects_opts,
-	.exec = exec_defects,
+	.group = "hazard", .verb = "defects", .summary = "fire units' defects, open ones first",
+	.opts = defects_opts, .exec = exec_defects,
 };
 
 const struct cmd cmd_hazard_verify = {
 	.group = "hazard", .verb = "verify",
-	.args = "CODE...", .nargs_min = 1, .nargs_max = 10000, .argv = {CV_HAZARD},
 	.summary = "clear the \"to verify\" mark of imported rows",
-	.flags = CMD_WRITES,
-	.exec = exec_verify,
+	.args = "CODE...", .nargs_min = 1, .nargs_max = 10000, .argv = {CV_HAZARD},
+	.flags = CMD_WRITES, .exec = exec_verify,
 };
 
 const struct cmd cmd_hazard_overdue = {
-	.group = "hazard", .verb = "overdue",
-	.summary = "overdue inspections, most overdue first",
-	.opts = overdue_opts,
-	.exec = exec_overdue,
+	.group = "hazard", .verb = "overdue", .summary = "overdue inspections, most overdue first",
+	.opts = overdue_opts, .exec = exec_overdue,
 };
 
 const struct cmd cmd_hazard_template = {
 	.group = "hazard", .verb = "template",
 	.summary = "an empty register sheet (CSV header) for a kind",
-	.opts = template_opts,
-	.flags = CMD_NODB,
-	.exec = exec_template,
+	.opts = template_opts, .flags = CMD_NODB, .exec = exec_template,
 };
 
 const struct cmd cmd_hazard_export = {
-	.group = "hazard", .verb = "export",
-	.summary = "a kind's register as CSV or JSON",
-	.opts = export_opts,
-	.exec = exec_export,
+	.group = "hazard", .verb = "export", .summary = "a kind's register as CSV or JSON",
+	.opts = export_opts, .exec = exec_export,
 };
 
 const struct cmd cmd_hazard_import = {
 	.group = "hazard", .verb = "import",
-	.args = "FILE", .nargs_min = 1, .nargs_max = 1,
 	.summary = "import a register sheet (UTF-8 or GBK; Chinese or English headers); a code "
 		   "already there is updated",
-	.opts = import_opts,
-	.flags = CMD_WRITES | CMD_DRYRUN,
-	.check = check_kind,
+	.args = "FILE", .nargs_min = 1, .nargs_max = 1,
+	.opts = import_opts, .flags = CMD_WRITES | CMD_DRYRUN, .check = check_kind,
 	.exec = exec_import,
 };

@@ -104,19 +104,16 @@ static const struct cmd_opt export_opts[] = {
 
 const struct cmd cmd_import = {
 	.group = "import",
-	.args = "KIND FILE", .nargs_min = 2, .nargs_max = 2, .argv = {CV_WORDS}, .words = KINDS,
 	.summary = "import depots, items, teams, experts, contacts or stock receipts from CSV",
-	.opts = import_opts,
-	.flags = CMD_WRITES | CMD_DRYRUN,
-	.check = check_kind,
+	.args = "KIND FILE", .nargs_min = 2, .nargs_max = 2, .argv = {CV_WORDS}, .words = KINDS,
+	.opts = import_opts, .flags = CMD_WRITES | CMD_DRYRUN, .check = check_kind,
 	.exec = exec_import,
 };
 
 const struct cmd cmd_export = {
 	.group = "export",
-	.args = "KIND", .nargs_min = 1, .nargs_max = 1, .argv = {CV_WORDS}, .words = KINDS,
 	.summary = "export depots, items, teams, experts, contacts, or stock on hand per lot (as "
 		   "receipts for a new database: importing them again receives them again)",
-	.opts = export_opts,
-	.exec = exec_export,
+	.args = "KIND", .nargs_min = 1, .nargs_max = 1, .argv = {CV_WORDS}, .words = KINDS,
+	.opts = export_opts, .exec = exec_export,
 };

@@ -311,65 +311,45 @@ static const struct cmd_opt dispatch_opts[] = {
 	{NULL, NULL, NULL, NULL}};
 
 const struct cmd cmd_incident_add = {
-	.group = "incident", .verb = "add",
-	.summary = "record a new incident; prints its number",
-	.table = &T_INCIDENT,
-	.opts = add_opts,
-	.flags = CMD_RECORD | CMD_WRITES,
-	.exec = exec_add,
+	.group = "incident", .verb = "add", .summary = "record a new incident; prints its number",
+	.table = &T_INCIDENT, .opts = add_opts, .flags = CMD_RECORD | CMD_WRITES, .exec = exec_add,
 };
 
 const struct cmd cmd_incident_list = {
-	.group = "incident", .verb = "list",
-	.summary = "list incidents, newest first",
-	.table = &T_INCIDENT,
-	.opts = list_opts,
-	.exec = exec_list,
+	.group = "incident", .verb = "list", .summary = "list incidents, newest first",
+	.table = &T_INCIDENT, .opts = list_opts, .exec = exec_list,
 };
 
 const struct cmd cmd_incident_show = {
-	.group = "incident", .verb = "show",
+	.group = "incident", .verb = "show", .summary = "an incident with its timeline",
 	.args = "N", .nargs_min = 1, .nargs_max = 1, .argv = {CV_INCIDENT},
-	.summary = "an incident with its timeline",
-	.table = &T_INCIDENT,
-	.exec = exec_show,
+	.table = &T_INCIDENT, .exec = exec_show,
 };
 
 const struct cmd cmd_incident_note = {
 	.group = "incident", .verb = "note",
-	.args = "N [TEXT]", .nargs_min = 1, .nargs_max = 2, .argv = {CV_INCIDENT},
 	.summary = "add an entry or a report to an incident's timeline",
-	.table = &T_INCIDENT,
-	.opts = note_opts,
-	.flags = CMD_WRITES,
-	.exec = exec_note,
+	.args = "N [TEXT]", .nargs_min = 1, .nargs_max = 2, .argv = {CV_INCIDENT},
+	.table = &T_INCIDENT, .opts = note_opts, .flags = CMD_WRITES, .exec = exec_note,
 };
 
 const struct cmd cmd_incident_correct = {
 	.group = "incident", .verb = "correct",
-	.args = "N ENTRY TEXT", .nargs_min = 3, .nargs_max = 3, .argv = {CV_INCIDENT},
 	.summary = "strike a timeline entry with a correction",
-	.table = &T_INCIDENT,
-	.flags = CMD_WRITES,
-	.exec = exec_correct,
+	.args = "N ENTRY TEXT", .nargs_min = 3, .nargs_max = 3, .argv = {CV_INCIDENT},
+	.table = &T_INCIDENT, .flags = CMD_WRITES, .exec = exec_correct,
 };
 
 const struct cmd cmd_incident_close = {
-	.group = "incident", .verb = "close",
+	.group = "incident", .verb = "close", .summary = "close an incident",
 	.args = "N", .nargs_min = 1, .nargs_max = 1, .argv = {CV_INCIDENT},
-	.summary = "close an incident",
-	.table = &T_INCIDENT,
-	.opts = close_opts,
-	.flags = CMD_WRITES,
-	.exec = exec_close,
+	.table = &T_INCIDENT, .opts = close_opts, .flags = CMD_WRITES, .exec = exec_close,
 };
 
 const struct cmd cmd_incident_dispatch = {
 	.group = "incident", .verb = "dispatch",
-	.args = "N", .nargs_min = 1, .nargs_max = 1, .argv = {CV_INCIDENT},
 	.summary = "send stock to an incident (nearest depots first)",
-	.opts = dispatch_opts,
-	.flags = CMD_WRITES | CMD_DRYRUN,
-	.check = check_dispatch,
+	.args = "N", .nargs_min = 1, .nargs_max = 1, .argv = {CV_INCIDENT},
+	.opts = dispatch_opts, .flags = CMD_WRITES | CMD_DRYRUN, .check = check_dispatch,
 	.exec = exec_dispatch,
 };

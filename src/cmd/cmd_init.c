@@ -123,16 +123,11 @@ static const struct cmd_opt init_opts[] = {
 const struct cmd cmd_init = {
 	.group = "init",
 	.summary = "create the database with reference data (divisions, incident types, items)",
-	.opts = init_opts,
-	.flags = CMD_CREATES | CMD_WRITES,
-	.exec = exec_init,
+	.opts = init_opts, .flags = CMD_CREATES | CMD_WRITES, .exec = exec_init,
 };
 
 const struct cmd cmd_demo = {
-	.group = "demo",
-	.summary = "create a database holding the county's demo records",
-	.opts = init_opts,
-	.flags = CMD_CREATES | CMD_WRITES,
-	.exec = exec_demo,
+	.group = "demo", .summary = "create a database holding the county's demo records",
+	.opts = init_opts, .flags = CMD_CREATES | CMD_WRITES, .exec = exec_demo,
 };
 

@@ -86,17 +86,13 @@ static const struct cmd_opt log_list_opts[] = {
 
 const struct cmd cmd_log_add = {
 	.group = "log", .verb = "add",
-	.args = "TEXT", .nargs_min = 1, .nargs_max = 1,
 	.summary = "add a duty-log entry (a warning opens its tasks)",
-	.table = &T_DUTY_ENTRY,
-	.opts = log_add_opts,
-	.flags = CMD_WRITES,
-	.exec = exec_log_add,
+	.args = "TEXT", .nargs_min = 1, .nargs_max = 1,
+	.table = &T_DUTY_ENTRY, .opts = log_add_opts, .flags = CMD_WRITES, .exec = exec_log_add,
 };
 
 const struct cmd cmd_log_list = {
 	.group = "log", .verb = "list",
 	.summary = "the duty log with incident entries, in time order",
-	.opts = log_list_opts,
-	.exec = exec_log_list,
+	.opts = log_list_opts, .exec = exec_log_list,
 };

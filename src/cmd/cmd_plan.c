@@ -276,81 +276,63 @@ static const struct cmd_opt close_opts[] = {
 	{"summary", "TEXT", NULL, "how the response went (required)"}, {NULL, NULL, NULL, NULL}};
 
 const struct cmd cmd_plan_list = {
-	.group = "plan", .verb = "list",
-	.summary = "the plan library",
+	.group = "plan", .verb = "list", .summary = "the plan library",
 	.exec = exec_list,
 };
 
 const struct cmd cmd_plan_show = {
-	.group = "plan", .verb = "show",
+	.group = "plan", .verb = "show", .summary = "a plan: levels, triggers, items",
 	.args = "ID", .nargs_min = 1, .nargs_max = 1, .argv = {CV_PLAN},
-	.summary = "a plan: levels, triggers, items",
 	.exec = exec_show,
 };
 
 const struct cmd cmd_plan_validate = {
-	.group = "plan", .verb = "validate",
+	.group = "plan", .verb = "validate", .summary = "check plan files; names every problem",
 	.args = "FILE...", .nargs_min = 1, .nargs_max = 100,
-	.summary = "check plan files; names every problem",
-	.flags = CMD_NODB,
-	.exec = exec_validate,
+	.flags = CMD_NODB, .exec = exec_validate,
 };
 
 const struct cmd cmd_plan_load = {
-	.group = "plan", .verb = "load",
+	.group = "plan", .verb = "load", .summary = "add plan files (new versions) to the library",
 	.args = "FILE...", .nargs_min = 1, .nargs_max = 100,
-	.summary = "add plan files (new versions) to the library",
-	.flags = CMD_WRITES,
-	.exec = exec_load,
+	.flags = CMD_WRITES, .exec = exec_load,
 };
 
 const struct cmd cmd_plan_activate = {
-	.group = "plan", .verb = "activate",
+	.group = "plan", .verb = "activate", .summary = "start a response (or a drill) at a level",
 	.args = "ID", .nargs_min = 1, .nargs_max = 1, .argv = {CV_PLAN},
-	.summary = "start a response (or a drill) at a level",
-	.opts = activate_opts,
-	.flags = CMD_WRITES,
-	.check = check_activate,
-	.exec = exec_activate,
+	.opts = activate_opts, .flags = CMD_WRITES, .check = check_activate, .exec = exec_activate,
 };
 
 const struct cmd cmd_plan_raise = {
-	.group = "plan", .verb = "raise",
+	.group = "plan", .verb = "raise", .summary = "raise the response level",
 	.args = "ACTIVATION LEVEL", .nargs_min = 2, .nargs_max = 2,
 	.argv = {CV_ACTIVATION, CV_LEVEL},
-	.summary = "raise the response level",
-	.flags = CMD_WRITES,
-	.exec = exec_raise,
+	.flags = CMD_WRITES, .exec = exec_raise,
 };
 
 const struct cmd cmd_plan_check = {
 	.group = "plan", .verb = "check",
-	.args = "ACTIVATION ITEM", .nargs_min = 2, .nargs_max = 2, .argv = {CV_ACTIVATION},
 	.summary = "tick an item (done, --prev, --na REASON, --open)",
-	.opts = check_opts,
-	.flags = CMD_WRITES,
-	.exec = exec_check,
+	.args = "ACTIVATION ITEM", .nargs_min = 2, .nargs_max = 2, .argv = {CV_ACTIVATION},
+	.opts = check_opts, .flags = CMD_WRITES, .exec = exec_check,
 };
 
 const struct cmd cmd_plan_status = {
-	.group = "plan", .verb = "status",
+	.group = "plan", .verb = "status", .summary = "active checklists, or one with its items",
 	.args = "[ACTIVATION]", .nargs_min = 0, .nargs_max = 1, .argv = {CV_ACTIVATION},
-	.summary = "active checklists, or one with its items",
 	.exec = exec_status,
 };
 
 const struct cmd cmd_plan_close = {
-	.group = "plan", .verb = "close",
+	.group = "plan", .verb = "close", .summary = "end a response with a summary",
 	.args = "ACTIVATION", .nargs_min = 1, .nargs_max = 1, .argv = {CV_ACTIVATION},
-	.summary = "end a response with a summary",
-	.opts = close_opts,
-	.flags = CMD_WRITES,
-	.exec = exec_close,
+	.opts = close_opts, .flags = CMD_WRITES, .exec = exec_close,
 };
 
 const struct cmd cmd_plan_report = {
 	.group = "plan", .verb = "report",
-	.args = "ACTIVATION", .nargs_min = 1, .nargs_max = 1, .argv = {CV_ACTIVATION},
 	.summary = "each item's time against its limit (drill report)",
+	.args = "ACTIVATION", .nargs_min = 1, .nargs_max = 1, .argv = {CV_ACTIVATION},
 	.exec = exec_report,
 };

@@ -85,24 +85,19 @@ static const struct cmd_opt daily_opts[] = {
 	{NULL, NULL, NULL, NULL}};
 
 const struct cmd cmd_report_incident = {
-	.group = "report", .verb = "incident",
+	.group = "report", .verb = "incident", .summary = "the 首报/续报/终报 text for the latest state",
 	.args = "N", .nargs_min = 1, .nargs_max = 1, .argv = {CV_INCIDENT},
-	.summary = "the 首报/续报/终报 text for the latest state",
-	.opts = format_opts,
-	.exec = exec_report_incident,
+	.opts = format_opts, .exec = exec_report_incident,
 };
 
 const struct cmd cmd_report_daily = {
-	.group = "report", .verb = "daily",
-	.summary = "the daily duty report (值班日报)",
-	.opts = daily_opts,
-	.exec = exec_report_daily,
+	.group = "report", .verb = "daily", .summary = "the daily duty report (值班日报)",
+	.opts = daily_opts, .exec = exec_report_daily,
 };
 
 const struct cmd cmd_report_shift = {
 	.group = "report", .verb = "shift",
-	.args = "[ID]", .nargs_min = 0, .nargs_max = 1,
 	.summary = "a shift's handover record (default: the last)",
-	.opts = format_opts,
-	.exec = exec_report_shift,
+	.args = "[ID]", .nargs_min = 0, .nargs_max = 1,
+	.opts = format_opts, .exec = exec_report_shift,
 };

@@ -153,35 +153,26 @@ static const struct cmd_opt who_opts[] = {
 	{"township", "NAME|CODE", NULL, "township (nearest first)", CV_TOWNSHIP},
 	{NULL, NULL, NULL, NULL}};
 const struct cmd cmd_depot_list = {
-	.group = "depot", .verb = "list",
-	.summary = "depots and storage points",
+	.group = "depot", .verb = "list", .summary = "depots and storage points",
 	.exec = exec_depots,
 };
 
 const struct cmd cmd_item_list = {
-	.group = "item", .verb = "list",
-	.summary = "the item catalogue",
-	.opts = item_opts,
-	.exec = exec_items,
+	.group = "item", .verb = "list", .summary = "the item catalogue",
+	.opts = item_opts, .exec = exec_items,
 };
 
 const struct cmd cmd_team_list = {
-	.group = "team", .verb = "list",
-	.summary = "rescue teams",
-	.opts = team_opts,
-	.exec = exec_teams,
+	.group = "team", .verb = "list", .summary = "rescue teams",
+	.opts = team_opts, .exec = exec_teams,
 };
 
 const struct cmd cmd_expert_list = {
-	.group = "expert", .verb = "list",
-	.summary = "experts",
-	.opts = expert_opts,
-	.exec = exec_experts,
+	.group = "expert", .verb = "list", .summary = "experts",
+	.opts = expert_opts, .exec = exec_experts,
 };
 
 const struct cmd cmd_who = {
-	.group = "who",
-	.summary = "who to call: teams and experts for an incident type",
-	.opts = who_opts,
-	.exec = exec_who,
+	.group = "who", .summary = "who to call: teams and experts for an incident type",
+	.opts = who_opts, .exec = exec_who,
 };

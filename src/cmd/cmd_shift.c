@@ -96,45 +96,34 @@ static const struct cmd_opt ack_opts[] = {
 	{"name", "NAME", NULL, "who acknowledges (default: --officer)"}, {NULL, NULL, NULL, NULL}};
 
 const struct cmd cmd_shift_start = {
-	.group = "shift", .verb = "start",
-	.summary = "start a shift",
-	.opts = start_opts,
-	.flags = CMD_WRITES,
-	.exec = exec_start,
+	.group = "shift", .verb = "start", .summary = "start a shift",
+	.opts = start_opts, .flags = CMD_WRITES, .exec = exec_start,
 };
 
 const struct cmd cmd_shift_handover = {
 	.group = "shift", .verb = "handover",
 	.summary = "hand the shift over; prints the handover summary",
-	.opts = handover_opts,
-	.flags = CMD_WRITES,
-	.check = check_handover,
-	.exec = exec_handover,
+	.opts = handover_opts, .flags = CMD_WRITES, .check = check_handover, .exec = exec_handover,
 };
 
 const struct cmd cmd_shift_ack = {
-	.group = "shift", .verb = "ack",
-	.summary = "acknowledge the handover; your shift starts",
-	.opts = ack_opts,
-	.flags = CMD_WRITES,
-	.exec = exec_ack,
+	.group = "shift", .verb = "ack", .summary = "acknowledge the handover; your shift starts",
+	.opts = ack_opts, .flags = CMD_WRITES, .exec = exec_ack,
 };
 
 const struct cmd cmd_shift_current = {
-	.group = "shift", .verb = "current",
-	.summary = "the open shift",
+	.group = "shift", .verb = "current", .summary = "the open shift",
 	.exec = exec_current,
 };
 
 const struct cmd cmd_shift_show = {
 	.group = "shift", .verb = "show",
-	.args = "ID", .nargs_min = 1, .nargs_max = 1,
 	.summary = "a shift's handover record (id, current or last)",
+	.args = "ID", .nargs_min = 1, .nargs_max = 1,
 	.exec = exec_show_shift,
 };
 
 const struct cmd cmd_shift_list = {
-	.group = "shift", .verb = "list",
-	.summary = "shifts, newest first",
+	.group = "shift", .verb = "list", .summary = "shifts, newest first",
 	.exec = exec_list_shifts,
 };

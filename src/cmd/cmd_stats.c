@@ -77,15 +77,11 @@ static const struct cmd_opt stats_opts[] = {
 	{NULL, NULL, NULL, NULL}};
 
 const struct cmd cmd_stats = {
-	.group = "stats",
-	.summary = "the overview: hazards, fire units, incidents, stock alerts",
-	.opts = stats_opts,
-	.exec = exec_stats,
+	.group = "stats", .summary = "the overview: hazards, fire units, incidents, stock alerts",
+	.opts = stats_opts, .exec = exec_stats,
 };
 
 const struct cmd cmd_overview = {
-	.group = "overview",
-	.summary = "the same as stats (what dutydesk shows with no command)",
-	.opts = stats_opts,
-	.exec = exec_stats,
+	.group = "overview", .summary = "the same as stats (what dutydesk shows with no command)",
+	.opts = stats_opts, .exec = exec_stats,
 };

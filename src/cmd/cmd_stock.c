@@ -95,7 +95,7 @@ static bool need(struct cmd_ctx *c, const char *const *names)
 	return true;
 }
 
-static bool check_receive(struct cmd_ctx *c)
+static bool check_depot_item_qty(struct cmd_ctx *c)
 {
 	static const char *const names[] = {"depot", "item", "qty", NULL};
 	return need(c, names);
@@ -234,73 +234,48 @@ static const struct cmd_opt alerts_opts[] = {
 	{"days", "N", NULL, "expiring within N days (default 30)"}, {NULL, NULL, NULL, NULL}};
 
 const struct cmd cmd_stock_list = {
-	.group = "stock", .verb = "list",
-	.summary = "stock on hand per depot and item",
-	.opts = list_opts,
-	.exec = exec_list,
+	.group = "stock", .verb = "list", .summary = "stock on hand per depot and item",
+	.opts = list_opts, .exec = exec_list,
 };
 
 const struct cmd cmd_stock_receive = {
-	.group = "stock", .verb = "receive",
-	.summary = "receive stock into a depot",
-	.opts = receive_opts,
-	.flags = CMD_WRITES,
-	.check = check_receive,
-	.exec = exec_receive,
+	.group = "stock", .verb = "receive", .summary = "receive stock into a depot",
+	.opts = receive_opts, .flags = CMD_WRITES, .check = check_depot_item_qty, .exec = exec_receive,
 };
 
 const struct cmd cmd_stock_issue = {
-	.group = "stock", .verb = "issue",
-	.summary = "issue stock from a depot",
-	.opts = issue_opts,
-	.flags = CMD_WRITES,
-	.check = check_receive, /* the same three */
-	.exec = exec_issue,
+	.group = "stock", .verb = "issue", .summary = "issue stock from a depot",
+	.opts = issue_opts, .flags = CMD_WRITES, .check = check_depot_item_qty, .exec = exec_issue,
 };
 
 const struct cmd cmd_stock_transfer = {
 	.group = "stock", .verb = "transfer",
 	.summary = "move stock between depots (both legs at once)",
-	.opts = transfer_opts,
-	.flags = CMD_WRITES,
-	.check = check_transfer,
-	.exec = exec_transfer,
+	.opts = transfer_opts, .flags = CMD_WRITES, .check = check_transfer, .exec = exec_transfer,
 };
 
 const struct cmd cmd_stock_adjust = {
-	.group = "stock", .verb = "adjust",
-	.summary = "stocktaking correction, with a reason",
-	.opts = adjust_opts,
-	.flags = CMD_WRITES,
-	.exec = exec_adjust,
+	.group = "stock", .verb = "adjust", .summary = "stocktaking correction, with a reason",
+	.opts = adjust_opts, .flags = CMD_WRITES, .exec = exec_adjust,
 };
 
 const struct cmd cmd_stock_writeoff = {
-	.group = "stock", .verb = "writeoff",
-	.summary = "write off expired stock",
-	.opts = writeoff_opts,
-	.flags = CMD_WRITES,
-	.exec = exec_writeoff,
+	.group = "stock", .verb = "writeoff", .summary = "write off expired stock",
+	.opts = writeoff_opts, .flags = CMD_WRITES, .exec = exec_writeoff,
 };
 
 const struct cmd cmd_stock_return = {
-	.group = "stock", .verb = "return",
-	.summary = "unused items coming back",
-	.opts = return_opts,
-	.flags = CMD_WRITES,
-	.exec = exec_return,
+	.group = "stock", .verb = "return", .summary = "unused items coming back",
+	.opts = return_opts, .flags = CMD_WRITES, .exec = exec_return,
 };
 
 const struct cmd cmd_stock_card = {
 	.group = "stock", .verb = "card",
 	.summary = "an item's movements in a depot with the balance",
-	.opts = card_opts,
-	.exec = exec_card,
+	.opts = card_opts, .exec = exec_card,
 };
 
 const struct cmd cmd_stock_alerts = {
-	.group = "stock", .verb = "alerts",
-	.summary = "expired, expiring and below-minimum stock",
-	.opts = alerts_opts,
-	.exec = exec_alerts,
+	.group = "stock", .verb = "alerts", .summary = "expired, expiring and below-minimum stock",
+	.opts = alerts_opts, .exec = exec_alerts,
 };

@@ -307,25 +307,18 @@ static const struct cmd_opt resolve_opts[] = {
 /* Each step of a sync commits by itself (a dropped link loses nothing),
  * and a bundle is merged in a transaction of its own. */
 const struct cmd cmd_sync = {
-	.group = "sync",
-	.summary = "push this node's ops to the hub and pull the others'",
-	.opts = sync_opts,
-	.flags = CMD_OWNTX,
-	.exec = exec_sync,
+	.group = "sync", .summary = "push this node's ops to the hub and pull the others'",
+	.opts = sync_opts, .flags = CMD_OWNTX, .exec = exec_sync,
 };
 
 const struct cmd cmd_conflicts_resolve = {
 	.group = "conflicts", .verb = "resolve",
-	.args = "ID", .nargs_min = 1, .nargs_max = 1,
 	.summary = "keep the winning value, or take the lost one",
-	.opts = resolve_opts,
-	.flags = CMD_OWNTX,
-	.exec = exec_resolve,
+	.args = "ID", .nargs_min = 1, .nargs_max = 1,
+	.opts = resolve_opts, .flags = CMD_OWNTX, .exec = exec_resolve,
 };
 
 const struct cmd cmd_conflicts = {
-	.group = "conflicts",
-	.summary = "values that lost a merge, for review",
-	.opts = conflicts_opts,
-	.exec = exec_conflicts,
+	.group = "conflicts", .summary = "values that lost a merge, for review",
+	.opts = conflicts_opts, .exec = exec_conflicts,
 };

@@ -35,16 +35,12 @@ static const struct cmd_opt task_list_opts[] = {
 	{"all", NULL, NULL, "also tasks already done"}, {NULL, NULL, NULL, NULL}};
 
 const struct cmd cmd_task_list = {
-	.group = "task", .verb = "list",
-	.summary = "open tasks with their deadlines",
-	.opts = task_list_opts,
-	.exec = exec_task_list,
+	.group = "task", .verb = "list", .summary = "open tasks with their deadlines",
+	.opts = task_list_opts, .exec = exec_task_list,
 };
 
 const struct cmd cmd_task_done = {
-	.group = "task", .verb = "done",
+	.group = "task", .verb = "done", .summary = "mark a task done (id or its start)",
 	.args = "ID", .nargs_min = 1, .nargs_max = 1,
-	.summary = "mark a task done (id or its start)",
-	.flags = CMD_WRITES,
-	.exec = exec_task_done,
+	.flags = CMD_WRITES, .exec = exec_task_done,
 };

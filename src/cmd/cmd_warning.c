@@ -117,18 +117,16 @@ static const struct cmd_opt add_opts[] = {
 
 const struct cmd cmd_warning_add = {
 	.group = "warning", .verb = "add",
-	.summary = "record a geohazard warning over townships (a duty-log entry that opens its tasks)",
-	.table = &T_DUTY_ENTRY,
-	.opts = add_opts,
-	.flags = CMD_WRITES,
-	.check = check_add,
+	.summary = "record a geohazard warning over townships (a duty-log entry that opens its "
+		   "tasks)",
+	.table = &T_DUTY_ENTRY, .opts = add_opts, .flags = CMD_WRITES, .check = check_add,
 	.exec = exec_add,
 };
 
 const struct cmd cmd_warning_points = {
 	.group = "warning", .verb = "points",
-	.args = "[ENTRY]", .nargs_min = 0, .nargs_max = 1,
 	.summary = "the points inside the warnings in force (or one), monitors' phones, people "
 		   "totalled",
+	.args = "[ENTRY]", .nargs_min = 0, .nargs_max = 1,
 	.exec = exec_points,
 };
