@@ -22,9 +22,9 @@ static bool exec_audit(struct cmd_ctx *c)
 		return false;
 	q_present(rows);
 	static const struct out_col cols[] = {
-		{"at", "time", false, 16}, {"node", "node", false, 10}, {"actor", "by", false, 10},
-		{"action", "action", false, 0}, {"record_type", "record", false, 0},
-		{"detail", "change", false, 60}};
+		{"at", "time", .max = 16}, {"node", .max = 10}, {"actor", "by", .max = 10},
+		{"action"}, {"record_type", "record"}, {"detail", "change", .max = 60},
+	};
 	out_table(c, rows, cols, ARRAY_LEN(cols));
 	json_decref(rows);
 	return true;
@@ -33,7 +33,7 @@ static bool exec_audit(struct cmd_ctx *c)
 static const struct cmd_opt audit_opts[] = {
 	{"since", "TIME", NULL, "only changes since TIME"},
 	{"record", "ID", NULL, "only one record (id, incident number or code)", CV_INCIDENT},
-	{"limit", "N", NULL, "at most N"}, {NULL, NULL, NULL, NULL}};
+	{"limit", "N", NULL, "at most N"}, {0}};
 
 const struct cmd cmd_audit = {
 	.group = "audit", .summary = "who changed what, when, from which node",

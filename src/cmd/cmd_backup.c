@@ -40,7 +40,7 @@ static bool exec_restore(struct cmd_ctx *c)
 }
 
 static const struct cmd_opt backup_opts[] = {
-	{"force", NULL, NULL, "replace FILE if it exists"}, {NULL, NULL, NULL, NULL}};
+	{"force", NULL, NULL, "replace FILE if it exists"}, {0}};
 
 const struct cmd cmd_backup = {
 	.group = "backup", .summary = "copy the database to FILE (safe while consoles run)",

@@ -7,64 +7,50 @@
 #include "cmd_impl.h"
 
 static const struct out_col list_cols[] = {
-	{"code", "code", false, 0},	      {"kind", "kind", false, 0},
-	{"subtype", "type", false, 0},	      {"scale", "scale", false, 0},
-	{"township", "township", false, 8},   {"village", "village", false, 10},
-	{"people", "people", true, 0},	      {"monitor", "monitor", false, 8},
-	{"name", "name", false, 30}};
+	{"code"}, {"kind"}, {"subtype", "type"}, {"scale"}, {"township", .max = 8},
+	{"village", .max = 10}, {"people", .right = true}, {"monitor", .max = 8},
+	{"name", .max = 30},
+};
 
 static const struct out_col show_cols[] = {
-	{"code", "code", false, 0},		{"name", "name", false, 0},
-	{"kind", "kind", false, 0},		{"subtype", "type", false, 0},
-	{"status", "status", false, 0},		{"township", "township", false, 0},
-	{"village", "village", false, 0},	{"grp", "group", false, 0},
-	{"address", "address", false, 0},	{"lon", "lon", false, 0},
-	{"lat", "lat", false, 0},		{"scale", "scale", false, 0},
-	{"volume_m3", "volume (m3)", false, 0}, {"stability", "stability", false, 0},
-	{"triggers", "triggers", false, 0},	{"road", "road point", false, 0},
-	{"county_town", "county town", false, 0}, {"high_risk", "high risk", false, 0},
-	{"households", "households", false, 0}, {"people", "people", false, 0},
-	{"property_10k", "property (10k yuan)", false, 0},
-	{"resp_township", "township responsible", false, 0},
-	{"resp_township_phone", "  phone", false, 0},
-	{"resp_village", "village responsible", false, 0},
-	{"resp_village_phone", "  phone", false, 0},
-	{"monitor", "monitor", false, 0},	{"monitor_phone", "  phone", false, 0},
-	{"monitor_method", "monitoring", false, 0}, {"monitor_freq", "frequency", false, 0},
-	{"warning_signal", "warning signal", false, 0}, {"evac_route", "evacuation route", false, 0},
-	{"shelter", "shelter", false, 0},	{"evac_cards", "evacuation cards", false, 0},
-	{"resp_person", "responsible", false, 0}, {"resp_phone", "  phone", false, 0},
-	{"mgr_person", "manager", false, 0},	{"mgr_phone", "  phone", false, 0},
-	{"floors", "floors", false, 0},		{"area_m2", "area (m2)", false, 0},
-	{"occupancy", "occupancy", false, 0},	{"enterprise", "enterprise", false, 0},
-	{"substance", "substance", false, 0},	{"grade", "grade", false, 0},
-	{"principal", "principal", false, 0},	{"principal_phone", "  phone", false, 0},
-	{"notes", "notes", false, 0}};
+	{"code"}, {"name"}, {"kind"}, {"subtype", "type"}, {"status"}, {"township"}, {"village"},
+	{"grp", "group"}, {"address"}, {"lon"}, {"lat"}, {"scale"}, {"volume_m3", "volume (m3)"},
+	{"stability"}, {"triggers"}, {"road", "road point"}, {"county_town", "county town"},
+	{"high_risk", "high risk"}, {"households"}, {"people"},
+	{"property_10k", "property (10k yuan)"}, {"resp_township", "township responsible"},
+	{"resp_township_phone", "  phone"}, {"resp_village", "village responsible"},
+	{"resp_village_phone", "  phone"}, {"monitor"}, {"monitor_phone", "  phone"},
+	{"monitor_method", "monitoring"}, {"monitor_freq", "frequency"},
+	{"warning_signal", "warning signal"}, {"evac_route", "evacuation route"}, {"shelter"},
+	{"evac_cards", "evacuation cards"}, {"resp_person", "responsible"},
+	{"resp_phone", "  phone"}, {"mgr_person", "manager"}, {"mgr_phone", "  phone"}, {"floors"},
+	{"area_m2", "area (m2)"}, {"occupancy"}, {"enterprise"}, {"substance"}, {"grade"},
+	{"principal"}, {"principal_phone", "  phone"}, {"notes"},
+};
 
 static const struct out_col insp_cols[] = {
-	{"at", "time", false, 16}, {"kind", "check", false, 0}, {"result", "result", false, 0},
-	{"inspector", "inspector", false, 10}, {"note", "note", false, 40},
-	{"photos", "photos", false, 30}};
+	{"at", "time", .max = 16}, {"kind", "check"}, {"result"}, {"inspector", .max = 10},
+	{"note", .max = 40}, {"photos", .max = 30},
+};
 
 static const struct out_col defect_cols[] = {
-	{"found_at", "found", false, 16}, {"state", "state", false, 0},
-	{"due_at", "due", false, 16},	  {"rectified_at", "rectified", false, 16},
-	{"text", "defect", false, 36},	  {"note", "note", false, 20},
-	{"id", "id", false, 0}};
+	{"found_at", "found", .max = 16}, {"state"}, {"due_at", "due", .max = 16},
+	{"rectified_at", "rectified", .max = 16}, {"text", "defect", .max = 36},
+	{"note", .max = 20}, {"id"},
+};
 
 static const struct out_col defects_cols[] = {
-	{"code", "code", false, 0},	  {"unit", "unit", false, 20},
-	{"township", "township", false, 8}, {"found_at", "found", false, 16},
-	{"due_at", "due", false, 16},	  {"state", "state", false, 0},
-	{"text", "defect", false, 30},	  {"id", "id", false, 0}};
+	{"code"}, {"unit", .max = 20}, {"township", .max = 8}, {"found_at", "found", .max = 16},
+	{"due_at", "due", .max = 16}, {"state"}, {"text", "defect", .max = 30}, {"id"},
+};
 
 static const struct out_col overdue_cols[] = {
-	{"code", "code", false, 0},	     {"kind", "kind", false, 0},
-	{"township", "township", false, 8},  {"name", "name", false, 24},
-	{"last_inspected_at", "last inspected", false, 16},
-	{"inspect_every_days", "every (days)", true, 0},
-	{"days_overdue", "days overdue", true, 0}, {"monitor", "monitor", false, 8},
-	{"monitor_phone", "phone", false, 0}};
+	{"code"}, {"kind"}, {"township", .max = 8}, {"name", .max = 24},
+	{"last_inspected_at", "last inspected", .max = 16},
+	{"inspect_every_days", "every (days)", .right = true},
+	{"days_overdue", "days overdue", .right = true}, {"monitor", .max = 8},
+	{"monitor_phone", "phone"},
+};
 
 /* A time value as shown: "2026-11-28 18:00" (heap). */
 static char *when(json_t *r, const char *key)
@@ -298,10 +284,9 @@ static bool exec_inspect(struct cmd_ctx *c)
 }
 
 static const struct out_col household_cols[] = {
-	{"head", "head", false, 8},	     {"address", "address", false, 30},
-	{"members", "members", true, 0},     {"phone", "phone", false, 0},
-	{"evacuated_at", "evacuated", false, 16}, {"evacuated_by", "by", false, 8},
-	{"id", "id", false, 0}};
+	{"head", .max = 8}, {"address", .max = 30}, {"members", .right = true}, {"phone"},
+	{"evacuated_at", "evacuated", .max = 16}, {"evacuated_by", "by", .max = 8}, {"id"},
+};
 
 /* A hazard asked for by code that is not there. */
 static bool no_hazard(struct cmd_ctx *c, const char *code)
@@ -626,14 +611,14 @@ static const struct cmd_opt template_opts[] = {
 	{"kind", "KIND", NULL, "geohazard, fire_unit, major_source or flood_point (required)",
 	 CV_WORDS, KINDS},
 	{"english", NULL, NULL, "English header names (default: Chinese)"},
-	{NULL, NULL, NULL, NULL}};
+	{0}};
 static const struct cmd_opt export_opts[] = {
 	{"kind", "KIND", NULL, "geohazard, fire_unit, major_source or flood_point (required)",
 	 CV_WORDS, KINDS},
 	FILTER_OPTS
 	{"format", "FMT", NULL, "csv (default; import reads it back) or json"},
 	{"zh", NULL, NULL, "Chinese header names"},
-	{NULL, NULL, NULL, NULL}};
+	{0}};
 static const struct cmd_opt import_opts[] = {
 	{"kind", "KIND", NULL, "geohazard, fire_unit, major_source or flood_point (required)",
 	 CV_WORDS, KINDS},
@@ -641,13 +626,13 @@ static const struct cmd_opt import_opts[] = {
 	{"dry-run", NULL, NULL, "check every row and report; write nothing"},
 	{"skip-bad", NULL, NULL, "import the good rows and report the bad ones"},
 	{"to-verify", NULL, NULL, "mark new and changed rows to verify (hazard verify clears)"},
-	{NULL, NULL, NULL, NULL}};
+	{0}};
 
 static const struct cmd_opt list_opts[] = {
 	{"kind", "KIND", NULL, "geohazard|fire_unit|major_source|flood_point", CV_WORDS, KINDS},
 	FILTER_OPTS
 	{"limit", "N", NULL, "at most N"},
-	{NULL, NULL, NULL, NULL}};
+	{0}};
 
 static const struct cmd_opt add_opts[] = {
 	{"kind", "KIND", "kind", "geohazard|fire_unit|major_source|flood_point (required)"},
@@ -669,7 +654,7 @@ static const struct cmd_opt add_opts[] = {
 	{"monitor", "NAME", "monitor", "the monitor (群测群防员)"},
 	{"monitor-phone", "PHONE", "monitor_phone", "the monitor's phone"},
 	{"notes", "TEXT", "notes", "notes"},
-	{NULL, NULL, NULL, NULL}};
+	{0}};
 
 static const struct cmd_opt inspect_opts[] = {
 	{"result", "RESULT", "result", "normal|abnormal (required)"},
@@ -679,7 +664,7 @@ static const struct cmd_opt inspect_opts[] = {
 	{"note", "TEXT", "note", "what was seen"},
 	{"photos", "REF[,REF...]", "photos", "photos by reference (file names, archive numbers)"},
 	{"incident", NULL, NULL, "abnormal: also open an incident linked to the point"},
-	{NULL, NULL, NULL, NULL}};
+	{0}};
 
 static const struct cmd_opt defect_opts[] = {
 	{"text", "TEXT", NULL, "add: what is wrong (required)"},
@@ -688,21 +673,21 @@ static const struct cmd_opt defect_opts[] = {
 	{"state", "STATE", NULL, "set: open|rectifying|rectified (rectified stamps the time)",
 	 CV_WORDS, "open rectifying rectified"},
 	{"note", "TEXT", NULL, "a note (set: replaces the note; \"\" clears it)"},
-	{NULL, NULL, NULL, NULL}};
+	{0}};
 static const struct cmd_opt defects_opts[] = {
 	{"open", NULL, NULL, "only those not yet rectified"},
 	{"township", "NAME|CODE", NULL, "only this township's units", CV_TOWNSHIP},
 	{"overdue", NULL, NULL, "only those past their due date and not rectified"},
-	{NULL, NULL, NULL, NULL}};
+	{0}};
 static const struct cmd_opt overdue_opts[] = {
 	{"kind", "KIND", NULL, "geohazard|fire_unit|major_source|flood_point", CV_WORDS, KINDS},
 	FILTER_OPTS
-	{NULL, NULL, NULL, NULL}};
+	{0}};
 
 static const struct cmd_opt evacuate_opts[] = {
 	{"all", NULL, NULL, "every household of the point"},
 	{"undo", NULL, NULL, "clear the ticks instead (ticked by mistake)"},
-	{NULL, NULL, NULL, NULL}};
+	{0}};
 
 const struct cmd cmd_hazard_list = {
 	.group = "hazard", .verb = "list", .summary = "list hazard points, fire units, sources",

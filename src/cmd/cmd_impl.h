@@ -27,9 +27,9 @@ FILE *cmd_data(struct cmd_ctx *c);
 
 /* ---- output (output.c) ---- */
 struct out_col {
-	const char *key, *head;
-	bool right;
-	int max; /* cells; 0: no cap */
+	const char *key, *head; /* head NULL: the key heads the column */
+	bool right;             /* aligned right (numbers) */
+	int max;                /* cells; 0: no cap */
 };
 /* An aligned table of rows by display width, or a JSON array with --json. */
 void out_table(struct cmd_ctx *c, json_t *rows, const struct out_col *cols, size_t ncols);

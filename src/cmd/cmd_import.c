@@ -97,10 +97,10 @@ static bool exec_export(struct cmd_ctx *c)
 
 static const struct cmd_opt import_opts[] = {
 	{"dry-run", NULL, NULL, "check every row and report; write nothing"},
-	{NULL, NULL, NULL, NULL}};
+	{0}};
 static const struct cmd_opt export_opts[] = {
 	{"format", "FMT", NULL, "csv (default; import reads it back) or json", CV_WORDS, "csv json"},
-	{NULL, NULL, NULL, NULL}};
+	{0}};
 
 const struct cmd cmd_import = {
 	.group = "import",

@@ -6,28 +6,25 @@
 #include "cmd_impl.h"
 
 static const struct out_col list_cols[] = {
-	{"number", "number", false, 0},   {"received_at", "received", false, 16},
-	{"level", "level", false, 0},     {"status", "status", false, 0},
-	{"type_name", "type", false, 10}, {"township", "township", false, 8},
-	{"due", "next due", false, 34}, {"title", "title", false, 40}};
+	{"number"}, {"received_at", "received", .max = 16}, {"level"}, {"status"},
+	{"type_name", "type", .max = 10}, {"township", .max = 8}, {"due", "next due", .max = 34},
+	{"title", .max = 40},
+};
 
 static const struct out_col show_cols[] = {
-	{"number", "number", false, 0},	      {"title", "title", false, 0},
-	{"type_name", "type", false, 0},      {"class", "class", false, 0},
-	{"level", "level", false, 0},	      {"status", "status", false, 0},
-	{"township", "township", false, 0},   {"village", "village", false, 0},
-	{"place", "place", false, 0},	      {"received_at", "received", false, 0},
-	{"occurred_at", "occurred", false, 0}, {"channel", "channel", false, 0},
-	{"reporter", "reporter", false, 0},   {"reporter_phone", "phone", false, 0},
-	{"reporter_unit", "unit", false, 0},  {"deaths", "deaths", true, 0},
-	{"injured", "injured", true, 0},      {"missing", "missing", true, 0},
-	{"trapped", "trapped", true, 0},      {"evacuated", "evacuated", true, 0},
-	{"affected", "affected", true, 0},    {"loss_10k", "loss (10k yuan)", true, 0},
-	{"closed_at", "closed", false, 0}};
+	{"number"}, {"title"}, {"type_name", "type"}, {"class"}, {"level"}, {"status"},
+	{"township"}, {"village"}, {"place"}, {"received_at", "received"},
+	{"occurred_at", "occurred"}, {"channel"}, {"reporter"}, {"reporter_phone", "phone"},
+	{"reporter_unit", "unit"}, {"deaths", .right = true}, {"injured", .right = true},
+	{"missing", .right = true}, {"trapped", .right = true}, {"evacuated", .right = true},
+	{"affected", .right = true}, {"loss_10k", "loss (10k yuan)", .right = true},
+	{"closed_at", "closed"},
+};
 
 static const struct out_col timeline_cols[] = {
-	{"created_at", "time", false, 16}, {"kind", "entry", false, 0},
-	{"author", "by", false, 10},       {"text", "text", false, 60}};
+	{"created_at", "time", .max = 16}, {"kind", "entry"}, {"author", "by", .max = 10},
+	{"text", .max = 60},
+};
 
 static bool exec_add(struct cmd_ctx *c)
 {
@@ -112,9 +109,9 @@ static bool exec_show(struct cmd_ctx *c)
 		fputc('\n', c->out);
 		out_table(c, json_object_get(r, "timeline"), timeline_cols, ARRAY_LEN(timeline_cols));
 		static const struct out_col stock_cols[] = {
-			{"item_code", "item", false, 0}, {"item", "name", false, 16},
-			{"sent", "sent", true, 0}, {"returned", "returned", true, 0},
-			{"unit", "unit", false, 0}};
+			{"item_code", "item"}, {"item", "name", .max = 16}, {"sent", .right = true},
+			{"returned", .right = true}, {"unit"},
+		};
 		if (json_array_size(json_object_get(r, "stock"))) {
 			fputc('\n', c->out);
 			out_table(c, json_object_get(r, "stock"), stock_cols, ARRAY_LEN(stock_cols));
@@ -239,9 +236,9 @@ static bool exec_dispatch(struct cmd_ctx *c)
 		return false;
 	}
 	static const struct out_col cols[] = {
-		{"depot_code", "depot", false, 0}, {"depot", "name", false, 20},
-		{"item_code", "item", false, 0}, {"item", "name", false, 12},
-		{"qty", "qty", true, 0}, {"unit", "unit", false, 0}};
+		{"depot_code", "depot"}, {"depot", "name", .max = 20}, {"item_code", "item"},
+		{"item", "name", .max = 12}, {"qty", .right = true}, {"unit"},
+	};
 	if (!c->json)
 		fprintf(c->out, "%s\n", c->dry_run ? "would send (nothing written):" : "sent:");
 	out_table(c, plan, cols, ARRAY_LEN(cols));
@@ -278,14 +275,14 @@ static const struct cmd_opt add_opts[] = {
 	{"lon", "DEG", "lon", "longitude"},
 	{"lat", "DEG", "lat", "latitude"},
 	{"note", "TEXT", NULL, "the caller's account, for the first timeline entry"},
-	{NULL, NULL, NULL, NULL}};
+	{0}};
 
 static const struct cmd_opt list_opts[] = {
 	{"open", NULL, NULL, "only open incidents"},
 	{"township", "NAME|CODE", NULL, "only this township", CV_TOWNSHIP},
 	{"since", "TIME", NULL, "only those received since TIME"},
 	{"limit", "N", NULL, "at most N, newest first"},
-	{NULL, NULL, NULL, NULL}};
+	{0}};
 
 static const struct cmd_opt note_opts[] = {
 	{"kind", "KIND", NULL, "note (default), action, dispatch, instruction, first_report, "
@@ -298,17 +295,17 @@ static const struct cmd_opt note_opts[] = {
 	{"missing", "N", NULL, "missing now"},
 	{"trapped", "N", NULL, "trapped now"},
 	{"evacuated", "N", NULL, "evacuated now"},
-	{NULL, NULL, NULL, NULL}};
+	{0}};
 
 static const struct cmd_opt close_opts[] = {
-	{"note", "TEXT", NULL, "closing remark for the timeline"}, {NULL, NULL, NULL, NULL}};
+	{"note", "TEXT", NULL, "closing remark for the timeline"}, {0}};
 
 static const struct cmd_opt dispatch_opts[] = {
 	{"items", "CODE:QTY,...", NULL, "what to send (required)"},
 	{"depot", "CODE", NULL, "only from this depot (default: nearest first)", CV_DEPOT},
 	{"note", "TEXT", NULL, "timeline text (the items are appended)"},
 	{"dry-run", NULL, NULL, "show where it would come from; write nothing"},
-	{NULL, NULL, NULL, NULL}};
+	{0}};
 
 const struct cmd cmd_incident_add = {
 	.group = "incident", .verb = "add", .summary = "record a new incident; prints its number",

@@ -118,7 +118,7 @@ static const struct cmd_opt init_opts[] = {
 	{"township", "NAME|CODE", NULL, "the township this office serves", CV_TOWNSHIP},
 	{"county", NULL, NULL, "this is the county office (the default)"},
 	{"prefix", "TEXT", NULL, "prefix of incident numbers (default: the short place name)"},
-	{NULL, NULL, NULL, NULL}};
+	{0}};
 
 const struct cmd cmd_init = {
 	.group = "init",

@@ -64,9 +64,9 @@ static bool exec_log_list(struct cmd_ctx *c)
 	json_decref(kind);
 	json_decref(since);
 	static const struct out_col cols[] = {
-		{"at", "time", false, 16}, {"kind", "kind", false, 0},
-		{"township", "township", false, 8}, {"incident", "incident", false, 0},
-		{"author", "by", false, 8}, {"text", "text", false, 50}};
+		{"at", "time", .max = 16}, {"kind"}, {"township", .max = 8}, {"incident"},
+		{"author", "by", .max = 8}, {"text", .max = 50},
+	};
 	return out_list(c, rows, cols, ARRAY_LEN(cols));
 }
 
@@ -78,11 +78,11 @@ static const struct cmd_opt log_add_opts[] = {
 	{"area", "TEXT", "area", "warning area"},
 	{"until", "TIME", "valid_until", "warning valid until"},
 	{"at", "TIME", "at", "when (default now)"},
-	{NULL, NULL, NULL, NULL}};
+	{0}};
 static const struct cmd_opt log_list_opts[] = {
 	{"kind", "KIND", NULL, "only this kind"}, {"township", "NAME|CODE", NULL, "only this township", CV_TOWNSHIP},
 	{"shift", "ID", NULL, "only this shift (an id, current or last)"},
-	{"since", "TIME", NULL, "only since TIME"}, {NULL, NULL, NULL, NULL}};
+	{"since", "TIME", NULL, "only since TIME"}, {0}};
 
 const struct cmd cmd_log_add = {
 	.group = "log", .verb = "add",

@@ -12,8 +12,9 @@ static bool exec_list(struct cmd_ctx *c)
 	json_t *rows = q_plan_library(c->st, &c->err);
 	if (!rows)
 		return false;
-	static const struct out_col cols[] = {{"id", "plan", false, 0}, {"version", "version", false, 0},
-					      {"active", "active", true, 0}, {"title", "title", false, 40}};
+	static const struct out_col cols[] = {
+		{"id", "plan"}, {"version"}, {"active", .right = true}, {"title", .max = 40},
+	};
 	out_table(c, rows, cols, ARRAY_LEN(cols));
 	json_decref(rows);
 	return true;
@@ -249,9 +250,9 @@ static bool exec_status(struct cmd_ctx *c)
 		return false;
 	q_present(rows);
 	static const struct out_col cols[] = {
-		{"id", "activation", false, 13}, {"plan", "plan", false, 0}, {"level", "level", false, 0},
-		{"incident", "incident", false, 0}, {"drill", "drill", false, 0},
-		{"done", "done", true, 0}, {"items", "of", true, 0}, {"title", "title", false, 30}};
+		{"id", "activation", .max = 13}, {"plan"}, {"level"}, {"incident"}, {"drill"},
+		{"done", .right = true}, {"items", "of", .right = true}, {"title", .max = 30},
+	};
 	out_table(c, rows, cols, ARRAY_LEN(cols));
 	json_decref(rows);
 	return true;
@@ -266,14 +267,14 @@ static const struct cmd_opt activate_opts[] = {
 	{"level", "LEVEL", NULL, "response level IV, III, II or I (required)", CV_LEVEL},
 	{"incident", "N", NULL, "the incident the response is for", CV_INCIDENT},
 	{"drill", NULL, NULL, "a drill (演练), without an incident"},
-	{NULL, NULL, NULL, NULL}};
+	{0}};
 static const struct cmd_opt check_opts[] = {
 	{"na", "REASON", NULL, "not applicable, with the reason"},
 	{"prev", NULL, NULL, "done before the activation"},
 	{"open", NULL, NULL, "open it again"},
-	{NULL, NULL, NULL, NULL}};
+	{0}};
 static const struct cmd_opt close_opts[] = {
-	{"summary", "TEXT", NULL, "how the response went (required)"}, {NULL, NULL, NULL, NULL}};
+	{"summary", "TEXT", NULL, "how the response went (required)"}, {0}};
 
 const struct cmd cmd_plan_list = {
 	.group = "plan", .verb = "list", .summary = "the plan library",

@@ -77,12 +77,12 @@ static bool exec_report_shift(struct cmd_ctx *c)
 
 static const struct cmd_opt format_opts[] = {
 	{"format", "FMT", NULL, "text (default), md, csv or json", CV_WORDS, FORMATS},
-	{NULL, NULL, NULL, NULL}};
+	{0}};
 static const struct cmd_opt daily_opts[] = {
 	{"date", "DATE", NULL, "the report's day (default today)"},
 	{"cutoff", "HH:MM", NULL, "the day runs from the previous day's cutoff (default 08:00)"},
 	{"format", "FMT", NULL, "text (default), md, csv or json", CV_WORDS, FORMATS},
-	{NULL, NULL, NULL, NULL}};
+	{0}};
 
 const struct cmd cmd_report_incident = {
 	.group = "report", .verb = "incident", .summary = "the 首报/续报/终报 text for the latest state",

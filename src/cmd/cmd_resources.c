@@ -13,9 +13,9 @@
 static bool exec_depots(struct cmd_ctx *c)
 {
 	static const struct out_col cols[] = {
-		{"code", "code", false, 0}, {"name", "name", false, 24}, {"level", "level", false, 0},
-		{"township", "township", false, 8}, {"keeper", "keeper", false, 8},
-		{"phone", "phone", false, 0}, {"address", "address", false, 30}};
+		{"code"}, {"name", .max = 24}, {"level"}, {"township", .max = 8},
+		{"keeper", .max = 8}, {"phone"}, {"address", .max = 30},
+	};
 	return out_list(c, q_depots(c->st, &c->err), cols, ARRAY_LEN(cols));
 }
 
@@ -33,9 +33,10 @@ static bool exec_items(struct cmd_ctx *c)
 		cat = v->id;
 	}
 	static const struct out_col cols[] = {
-		{"code", "code", false, 0}, {"name", "name", false, 16}, {"category", "category", false, 0},
-		{"unit", "unit", false, 0}, {"min_stock", "min", true, 0},
-		{"shelf_life_days", "shelf life (days)", true, 0}};
+		{"code"}, {"name", .max = 16}, {"category"}, {"unit"},
+		{"min_stock", "min", .right = true},
+		{"shelf_life_days", "shelf life (days)", .right = true},
+	};
 	return out_list(c, q_items(c->st, cat, &c->err), cols, ARRAY_LEN(cols));
 }
 
@@ -53,14 +54,13 @@ static bool township_opt(struct cmd_ctx *c, char code[16], const char **out)
 }
 
 static const struct out_col team_cols[] = {
-	{"code", "code", false, 0},	    {"name", "name", false, 22}, {"type", "type", false, 0},
-	{"size", "size", true, 0},	    {"leader", "leader", false, 8},
-	{"phone", "phone", false, 0},	    {"township", "township", false, 8},
-	{"available", "available", false, 0}};
+	{"code"}, {"name", .max = 22}, {"type"}, {"size", .right = true}, {"leader", .max = 8},
+	{"phone"}, {"township", .max = 8}, {"available"},
+};
 static const struct out_col expert_cols[] = {
-	{"code", "code", false, 0},  {"name", "name", false, 8}, {"field", "field", false, 0},
-	{"org", "organisation", false, 20}, {"phone", "phone", false, 0},
-	{"township", "township", false, 8}};
+	{"code"}, {"name", .max = 8}, {"field"}, {"org", "organisation", .max = 20}, {"phone"},
+	{"township", .max = 8},
+};
 
 static bool exec_teams(struct cmd_ctx *c)
 {
@@ -137,21 +137,21 @@ static bool exec_who(struct cmd_ctx *c)
 
 static const struct cmd_opt item_opts[] = {
 	{"category", "CAT", NULL, "only this category (protection, life_rescue, ...)"},
-	{NULL, NULL, NULL, NULL}};
+	{0}};
 static const struct cmd_opt team_opts[] = {
 	{"type", "TYPE", NULL, "fire_rescue, professional, militia, enterprise, volunteer"},
 	{"township", "NAME|CODE", NULL, "this township's teams first", CV_TOWNSHIP},
 	{"available", NULL, NULL, "only teams available now"},
-	{NULL, NULL, NULL, NULL}};
+	{0}};
 static const struct cmd_opt expert_opts[] = {
 	{"field", "FIELD", NULL, "geology, hydrology, meteorology, fire, medical, ..."},
 	{"township", "NAME|CODE", NULL, "this township's experts first", CV_TOWNSHIP},
-	{NULL, NULL, NULL, NULL}};
+	{0}};
 static const struct cmd_opt who_opts[] = {
 	{"type", "TYPE", NULL, "incident type (landslide, 滑坡, ...)", CV_TYPE},
 	{"incident", "N", NULL, "an incident: its type and township", CV_INCIDENT},
 	{"township", "NAME|CODE", NULL, "township (nearest first)", CV_TOWNSHIP},
-	{NULL, NULL, NULL, NULL}};
+	{0}};
 const struct cmd cmd_depot_list = {
 	.group = "depot", .verb = "list", .summary = "depots and storage points",
 	.exec = exec_depots,

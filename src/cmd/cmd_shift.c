@@ -76,24 +76,25 @@ static bool exec_list_shifts(struct cmd_ctx *c)
 {
 	json_t *rows = q_shifts(c->st, 0, &c->err);
 	static const struct out_col cols[] = {
-		{"started_at", "started", false, 16}, {"ended_at", "ended", false, 16},
-		{"officers", "officers", false, 16}, {"leader", "leader", false, 10},
-		{"handed_to", "handed to", false, 10}, {"acked_at", "acknowledged", false, 16},
-		{"id", "id", false, 0}};
+		{"started_at", "started", .max = 16}, {"ended_at", "ended", .max = 16},
+		{"officers", .max = 16}, {"leader", .max = 10},
+		{"handed_to", "handed to", .max = 10}, {"acked_at", "acknowledged", .max = 16},
+		{"id"},
+	};
 	return out_list(c, rows, cols, ARRAY_LEN(cols));
 }
 
 static const struct cmd_opt start_opts[] = {
 	{"officers", "NAMES", NULL, "who is on duty (default: --officer)"},
 	{"leader", "NAME", NULL, "the leader on call (带班领导)"},
-	{NULL, NULL, NULL, NULL}};
+	{0}};
 static const struct cmd_opt handover_opts[] = {
 	{"to", "NAME", NULL, "who takes over (required)"},
 	{"equipment", "TEXT", NULL, "equipment and communications status"},
 	{"notes", "TEXT", NULL, "anything else the next shift must know"},
-	{NULL, NULL, NULL, NULL}};
+	{0}};
 static const struct cmd_opt ack_opts[] = {
-	{"name", "NAME", NULL, "who acknowledges (default: --officer)"}, {NULL, NULL, NULL, NULL}};
+	{"name", "NAME", NULL, "who acknowledges (default: --officer)"}, {0}};
 
 const struct cmd cmd_shift_start = {
 	.group = "shift", .verb = "start", .summary = "start a shift",

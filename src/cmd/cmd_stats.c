@@ -60,9 +60,9 @@ static bool exec_stats(struct cmd_ctx *c)
 	       "expired %lld\n",
 	       num(s, "stock.below_min"), days, num(s, "stock.expiring"), num(s, "stock.expired"));
 	static const struct out_col cols[] = {
-		{"alert", "alert", false, 0}, {"depot", "depot", false, 24},
-		{"item", "item", false, 16},  {"qty", "qty", true, 0},
-		{"min_stock", "min", true, 0}, {"expiry", "expiry", false, 0}};
+		{"alert"}, {"depot", .max = 24}, {"item", .max = 16}, {"qty", .right = true},
+		{"min_stock", "min", .right = true}, {"expiry"},
+	};
 	json_t *alerts = json_object_get(json_object_get(s, "stock"), "alerts");
 	if (json_array_size(alerts)) {
 		fputc('\n', c->out);
@@ -74,7 +74,7 @@ static bool exec_stats(struct cmd_ctx *c)
 
 static const struct cmd_opt stats_opts[] = {
 	{"days", "N", NULL, "stock expiring within N days counts as expiring (default 30)"},
-	{NULL, NULL, NULL, NULL}};
+	{0}};
 
 const struct cmd cmd_stats = {
 	.group = "stats", .summary = "the overview: hazards, fire units, incidents, stock alerts",

@@ -6,10 +6,10 @@
 #include "dutydesk/dtime.h"
 
 static const struct out_col list_cols[] = {
-	{"depot_code", "depot", false, 0}, {"depot", "name", false, 16},
-	{"item_code", "item", false, 0},   {"item", "name", false, 14},
-	{"qty", "on hand", true, 0},       {"unit", "unit", false, 0},
-	{"min_stock", "min", true, 0},     {"next_expiry", "expiry", false, 0}};
+	{"depot_code", "depot"}, {"depot", "name", .max = 16}, {"item_code", "item"},
+	{"item", "name", .max = 14}, {"qty", "on hand", .right = true}, {"unit"},
+	{"min_stock", "min", .right = true}, {"next_expiry", "expiry"},
+};
 
 /* Resolves an option naming a depot/item/incident by code to its id. */
 static bool ref(struct cmd_ctx *c, const char *opt, const char *table, char id[ID_TEXT])
@@ -157,10 +157,11 @@ static bool exec_card(struct cmd_ctx *c)
 	if (rows)
 		q_present(rows);
 	static const struct out_col cols[] = {
-		{"created_at", "time", false, 16}, {"kind", "movement", false, 0},
-		{"qty_in", "in", true, 0}, {"qty_out", "out", true, 0}, {"balance", "balance", true, 0},
-		{"batch", "batch", false, 0}, {"expiry", "expiry", false, 0},
-		{"incident", "incident", false, 0}, {"reason", "reason", false, 20}};
+		{"created_at", "time", .max = 16}, {"kind", "movement"},
+		{"qty_in", "in", .right = true}, {"qty_out", "out", .right = true},
+		{"balance", .right = true}, {"batch"}, {"expiry"}, {"incident"},
+		{"reason", .max = 20},
+	};
 	return out_list(c, rows, cols, ARRAY_LEN(cols));
 }
 
@@ -173,16 +174,17 @@ static bool exec_alerts(struct cmd_ctx *c)
 		return false;
 	}
 	static const struct out_col cols[] = {
-		{"alert", "alert", false, 0}, {"depot_code", "depot", false, 0},
-		{"item_code", "item", false, 0}, {"item", "name", false, 12},
-		{"qty", "qty", true, 0}, {"min_stock", "min", true, 0}, {"expiry", "expiry", false, 0}};
+		{"alert"}, {"depot_code", "depot"}, {"item_code", "item"},
+		{"item", "name", .max = 12}, {"qty", .right = true},
+		{"min_stock", "min", .right = true}, {"expiry"},
+	};
 	return out_list(c, q_stock_alerts(c->st, (int)days, 0, &c->err), cols, ARRAY_LEN(cols));
 }
 
 static const struct cmd_opt list_opts[] = {
 	{"depot", "CODE", NULL, "only this depot", CV_DEPOT},
 	{"item", "CODE", NULL, "only this item", CV_ITEM},
-	{NULL, NULL, NULL, NULL}};
+	{0}};
 
 static const struct cmd_opt receive_opts[] = {
 	{"depot", "CODE", NULL, "receiving depot (required)", CV_DEPOT},
@@ -191,7 +193,7 @@ static const struct cmd_opt receive_opts[] = {
 	{"batch", "TEXT", NULL, "batch"},
 	{"expiry", "DATE", NULL, "expiry date YYYY-MM-DD"},
 	{"reason", "TEXT", NULL, "where it came from"},
-	{NULL, NULL, NULL, NULL}};
+	{0}};
 
 static const struct cmd_opt issue_opts[] = {
 	{"depot", "CODE", NULL, "issuing depot (required)", CV_DEPOT},
@@ -200,7 +202,7 @@ static const struct cmd_opt issue_opts[] = {
 	{"incident", "N", NULL, "the incident it goes to", CV_INCIDENT},
 	{"to", "TEXT", NULL, "recipient: a township, team or person"},
 	{"reason", "TEXT", NULL, "why"},
-	{NULL, NULL, NULL, NULL}};
+	{0}};
 
 static const struct cmd_opt transfer_opts[] = {
 	{"from", "CODE", NULL, "depot giving (required)", CV_DEPOT},
@@ -208,30 +210,30 @@ static const struct cmd_opt transfer_opts[] = {
 	{"item", "CODE", NULL, "item code (required)", CV_ITEM},
 	{"qty", "N", NULL, "quantity (required)"},
 	{"reason", "TEXT", NULL, "why"},
-	{NULL, NULL, NULL, NULL}};
+	{0}};
 
 static const struct cmd_opt adjust_opts[] = {
 	{"depot", "CODE", NULL, "depot (required)", CV_DEPOT}, {"item", "CODE", NULL, "item (required)", CV_ITEM},
 	{"qty", "N", NULL, "change, negative to take away (required)"},
 	{"reason", "TEXT", NULL, "why (required), e.g. 盘点"},
-	{NULL, NULL, NULL, NULL}};
+	{0}};
 static const struct cmd_opt writeoff_opts[] = {
 	{"depot", "CODE", NULL, "depot (required)", CV_DEPOT}, {"item", "CODE", NULL, "item (required)", CV_ITEM},
 	{"qty", "N", NULL, "how many (default: every expired one)"},
 	{"reason", "TEXT", NULL, "why (default: expired)"},
-	{NULL, NULL, NULL, NULL}};
+	{0}};
 static const struct cmd_opt return_opts[] = {
 	{"depot", "CODE", NULL, "depot it comes back to (required)", CV_DEPOT},
 	{"item", "CODE", NULL, "item (required)", CV_ITEM}, {"qty", "N", NULL, "quantity (required)"},
 	{"incident", "N", NULL, "the incident it was sent to", CV_INCIDENT},
 	{"reason", "TEXT", NULL, "remark"},
-	{NULL, NULL, NULL, NULL}};
+	{0}};
 static const struct cmd_opt card_opts[] = {
 	{"depot", "CODE", NULL, "depot (required)", CV_DEPOT}, {"item", "CODE", NULL, "item (required)", CV_ITEM},
 	{"limit", "N", NULL, "only the last N movements"},
-	{NULL, NULL, NULL, NULL}};
+	{0}};
 static const struct cmd_opt alerts_opts[] = {
-	{"days", "N", NULL, "expiring within N days (default 30)"}, {NULL, NULL, NULL, NULL}};
+	{"days", "N", NULL, "expiring within N days (default 30)"}, {0}};
 
 const struct cmd cmd_stock_list = {
 	.group = "stock", .verb = "list", .summary = "stock on hand per depot and item",

@@ -53,18 +53,12 @@ static bool show_status(struct cmd_ctx *c, const struct config_sync *conf)
 		return false;
 	}
 	static const struct out_col cols[] = {
-		{"server", "server", false, 0},
-		{"pending", "pending ops", false, 0},
-		{"acked", "acked ops", false, 0},
-		{"parked", "parked ops (refused by the hub)", false, 0},
-		{"waiting", "received ops waiting for their record", false, 0},
-		{"refused", "received ops refused here", false, 0},
-		{"conflicts", "conflicts to review", false, 0},
-		{"last_success", "last success", false, 0},
-		{"last_attempt", "last attempt", false, 0},
-		{"last_error", "last error", false, 0},
-		{"cursor", "pull cursor", false, 0},
-		{"hub_epoch", "hub epoch", false, 0},
+		{"server"}, {"pending", "pending ops"}, {"acked", "acked ops"},
+		{"parked", "parked ops (refused by the hub)"},
+		{"waiting", "received ops waiting for their record"},
+		{"refused", "received ops refused here"}, {"conflicts", "conflicts to review"},
+		{"last_success", "last success"}, {"last_attempt", "last attempt"},
+		{"last_error", "last error"}, {"cursor", "pull cursor"}, {"hub_epoch", "hub epoch"},
 	};
 	if (c->json) {
 		json_object_set_new(s, "parked_ops", parked);
@@ -240,11 +234,9 @@ static bool exec_conflicts(struct cmd_ctx *c)
 		}
 	}
 	static const struct out_col cols[] = {
-		{"id", "ID", true, 0},          {"table", "TABLE", false, 0},
-		{"row_id", "RECORD", false, 12}, {"field", "FIELD", false, 0},
-		{"kept", "KEPT", false, 30},     {"lost", "LOST", false, 30},
-		{"lost_node", "LOST FROM", false, 0}, {"when", "WHEN", false, 0},
-		{"state", "STATE", false, 0},
+		{"id", "ID", .right = true}, {"table", "TABLE"}, {"row_id", "RECORD", .max = 12},
+		{"field", "FIELD"}, {"kept", "KEPT", .max = 30}, {"lost", "LOST", .max = 30},
+		{"lost_node", "LOST FROM"}, {"when", "WHEN"}, {"state", "STATE"},
 	};
 	out_table(c, rows, cols, ARRAY_LEN(cols));
 	json_decref(rows);
@@ -292,16 +284,16 @@ static const struct cmd_opt sync_opts[] = {
 	{"digest", NULL, NULL, "per-table hashes of the records in this node's scope (JSON)"},
 	{"export-bundle", "FILE", NULL, "write this node's ops to FILE, for a link-less transfer (signed with the token, if any)"},
 	{"import-bundle", "FILE", NULL, "merge the ops of a bundle FILE (twice is harmless; a signed one needs the token)"},
-	{NULL, NULL, NULL, NULL},
+	{0},
 };
 static const struct cmd_opt conflicts_opts[] = {
 	{"all", NULL, NULL, "resolved ones too"},
-	{NULL, NULL, NULL, NULL},
+	{0},
 };
 static const struct cmd_opt resolve_opts[] = {
 	{"keep", NULL, NULL, "keep the value that won"},
 	{"take-lost", NULL, NULL, "put the lost value back (a new edit, synced)"},
-	{NULL, NULL, NULL, NULL},
+	{0},
 };
 
 /* Each step of a sync commits by itself (a dropped link loses nothing),

@@ -20,9 +20,9 @@ static bool exec_task_list(struct cmd_ctx *c)
 						 json_is_null(json_object_get(r, "done_at"))));
 	}
 	static const struct out_col cols[] = {
-		{"due_at", "due", false, 16}, {"overdue", "overdue", false, 0},
-		{"title", "task", false, 30}, {"owner", "owner", false, 10},
-		{"done_at", "done", false, 16}, {"id", "id", false, 0}};
+		{"due_at", "due", .max = 16}, {"overdue"}, {"title", "task", .max = 30},
+		{"owner", .max = 10}, {"done_at", "done", .max = 16}, {"id"},
+	};
 	return out_list(c, rows, cols, ARRAY_LEN(cols));
 }
 
@@ -32,7 +32,7 @@ static bool exec_task_done(struct cmd_ctx *c)
 }
 
 static const struct cmd_opt task_list_opts[] = {
-	{"all", NULL, NULL, "also tasks already done"}, {NULL, NULL, NULL, NULL}};
+	{"all", NULL, NULL, "also tasks already done"}, {0}};
 
 const struct cmd cmd_task_list = {
 	.group = "task", .verb = "list", .summary = "open tasks with their deadlines",

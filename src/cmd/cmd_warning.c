@@ -95,10 +95,10 @@ static bool exec_points(struct cmd_ctx *c)
 		households += json_integer_value(json_object_get(r, "households"));
 	}
 	static const struct out_col cols[] = {
-		{"township", "township", false, 8}, {"code", "point", false, 0},
-		{"monitor", "monitor", false, 8}, {"monitor_phone", "phone", false, 0},
-		{"people", "people", true, 0}, {"households", "households", true, 0},
-		{"name", "name", false, 24}};
+		{"township", .max = 8}, {"code", "point"}, {"monitor", .max = 8},
+		{"monitor_phone", "phone"}, {"people", .right = true},
+		{"households", .right = true}, {"name", .max = 24},
+	};
 	out_table(c, rows, cols, ARRAY_LEN(cols));
 	fprintf(c->out, "%zu points, %lld households, %lld people threatened\n", json_array_size(rows),
 	       households, people);
@@ -113,7 +113,7 @@ static const struct cmd_opt add_opts[] = {
 	{"until", "TIME", "valid_until", "in force until"},
 	{"source", "TEXT", "source", "who issued it (e.g. 临汾市自然资源局)"},
 	{"text", "TEXT", NULL, "the warning's words (default: a line naming colour and area)"},
-	{NULL, NULL, NULL, NULL}};
+	{0}};
 
 const struct cmd cmd_warning_add = {
 	.group = "warning", .verb = "add",

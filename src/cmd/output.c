@@ -52,13 +52,20 @@ void out_json(struct cmd_ctx *c, json_t *v)
 	}
 }
 
+/* A column's heading: its key unless it has one of its own. */
+static const char *heading(const struct out_col *col)
+{
+	return col->head ? col->head : col->key;
+}
+
 /* One line of the table: the header when row is NULL. No trailing blanks. */
 static void emit_row(FILE *f, json_t *row, const struct out_col *cols, size_t ncols, const int *w)
 {
 	struct strbuf sb;
 	sb_init(&sb);
 	for (size_t j = 0; j < ncols; j++) {
-		char *t = row ? out_text(json_object_get(row, cols[j].key)) : xstrdup(cols[j].head);
+		char *t = row ? out_text(json_object_get(row, cols[j].key))
+			      : xstrdup(heading(&cols[j]));
 		if (j)
 			sb_puts(&sb, "  ");
 		sb_cell(&sb, t, w[j], cols[j].right);
@@ -79,7 +86,7 @@ void out_table(struct cmd_ctx *c, json_t *rows, const struct out_col *cols, size
 	}
 	int *w = xcalloc(ncols, sizeof *w);
 	for (size_t j = 0; j < ncols; j++)
-		w[j] = text_width(cols[j].head);
+		w[j] = text_width(heading(&cols[j]));
 	size_t i;
 	json_t *r;
 	json_array_foreach(rows, i, r) {
@@ -120,8 +127,8 @@ void out_record(struct cmd_ctx *c, json_t *obj, const struct out_col *cols, size
 	}
 	int w = 0;
 	for (size_t j = 0; j < ncols; j++)
-		if (text_width(cols[j].head) > w)
-			w = text_width(cols[j].head);
+		if (text_width(heading(&cols[j])) > w)
+			w = text_width(heading(&cols[j]));
 	struct strbuf sb;
 	sb_init(&sb);
 	for (size_t j = 0; j < ncols; j++) {
@@ -130,7 +137,7 @@ void out_record(struct cmd_ctx *c, json_t *obj, const struct out_col *cols, size
 			continue;
 		char *t = out_text(v);
 		sb_clear(&sb);
-		sb_cell(&sb, cols[j].head, w, false);
+		sb_cell(&sb, heading(&cols[j]), w, false);
 		sb_puts(&sb, "  ");
 		sb_safe(&sb, t);
 		fputs(sb.buf, c->out);
