@@ -9,25 +9,15 @@ static bool exec_audit(struct cmd_ctx *c)
 	long long limit = 0;
 	if (cmd_opt(c, "since") && !(since = cmd_value(c, &T_INCIDENT, "received_at", "since")))
 		return false;
-	if (cmd_opt(c, "limit") && !str_to_ll(cmd_opt(c, "limit"), 1, 1000000000, &limit)) {
-		json_decref(since);
-		err_set(&c->err, ERR_USAGE, "--limit: '%s': expected a whole number above 0",
-			cmd_opt(c, "limit"));
-		return false;
-	}
-	json_t *rows = q_audit(c->st, since ? json_integer_value(since) : 0, cmd_opt(c, "record"),
-			       limit, &c->err);
+	json_t *rows = !cmd_limit(c, &limit) ? NULL
+		       : q_audit(c->st, since ? json_integer_value(since) : 0, cmd_opt(c, "record"),
+				 limit, &c->err);
 	json_decref(since);
-	if (!rows)
-		return false;
-	q_present(rows);
 	static const struct out_col cols[] = {
 		{"at", "time", .max = 16}, {"node", .max = 10}, {"actor", "by", .max = 10},
 		{"action"}, {"record_type", "record"}, {"detail", "change", .max = 60},
 	};
-	out_table(c, rows, cols, ARRAY_LEN(cols));
-	json_decref(rows);
-	return true;
+	return out_list(c, rows, cols, ARRAY_LEN(cols));
 }
 
 static const struct cmd_opt audit_opts[] = {

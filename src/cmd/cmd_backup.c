@@ -10,9 +10,7 @@ static bool exec_backup(struct cmd_ctx *c)
 	if (!store_backup(c->st, dest, cmd_opt(c, "force") != NULL, &c->err))
 		return false;
 	if (c->json) {
-		json_t *o = json_pack("{s:s, s:s}", "db", c->db_path, "backup", dest);
-		out_json(c, o);
-		json_decref(o);
+		out_json_new(c, json_pack("{s:s, s:s}", "db", c->db_path, "backup", dest));
 	} else {
 		fprintf(c->out, "backed up %s to %s\n", c->db_path, dest);
 	}
@@ -26,10 +24,8 @@ static bool exec_restore(struct cmd_ctx *c)
 	if (!store_restore(c->db_path, src, &kept, &c->err))
 		return false;
 	if (c->json) {
-		json_t *o = json_pack("{s:s, s:s, s:s?}", "db", c->db_path, "restored_from", src,
-				      "kept", kept);
-		out_json(c, o);
-		json_decref(o);
+		out_json_new(c, json_pack("{s:s, s:s, s:s?}", "db", c->db_path, "restored_from",
+					  src, "kept", kept));
 	} else {
 		fprintf(c->out, "restored %s from %s\n", c->db_path, src);
 		if (kept)

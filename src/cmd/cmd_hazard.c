@@ -96,11 +96,8 @@ static bool filter_opts(struct cmd_ctx *c, struct hazard_filter *f, char town[16
 		return err_set(&c->err, ERR_USAGE,
 			       "--type: '%s': not a hazard type (landslide, collapse, ..., "
 			       "middle_school, ..., gas_well, ..., waterlogging, ...)", type);
-	if (cmd_opt(c, "township")) {
-		if (!q_township(c->st, cmd_opt(c, "township"), town, &c->err))
-			return err_prefix(&c->err, "--township"), false;
-		f->township_code = town;
-	}
+	if (!cmd_township(c, town, &f->township_code))
+		return false;
 	f->overdue = cmd_opt(c, "overdue") != NULL;
 	f->in_warning = cmd_opt(c, "in-warning") != NULL;
 	f->to_verify = cmd_opt(c, "to-verify") != NULL;
@@ -112,20 +109,10 @@ static bool exec_list(struct cmd_ctx *c)
 	struct hazard_filter f = {0};
 	char town[16];
 	long long limit = 0;
-	if (!filter_opts(c, &f, town))
+	if (!filter_opts(c, &f, town) || !cmd_limit(c, &limit))
 		return false;
-	if (cmd_opt(c, "limit") && !str_to_ll(cmd_opt(c, "limit"), 1, 1000000000, &limit)) {
-		err_set(&c->err, ERR_USAGE, "--limit: '%s': expected a whole number above 0",
-			cmd_opt(c, "limit"));
-		return false;
-	}
 	f.limit = limit;
-	json_t *rows = q_hazard_list(c->st, &f, &c->err);
-	if (!rows)
-		return false;
-	out_table(c, rows, list_cols, ARRAY_LEN(list_cols));
-	json_decref(rows);
-	return true;
+	return out_rows(c, q_hazard_list(c->st, &f, &c->err), list_cols, ARRAY_LEN(list_cols));
 }
 
 static bool exec_show(struct cmd_ctx *c)
@@ -424,8 +411,7 @@ static bool exec_defect(struct cmd_ctx *c)
 	if (c->json) {
 		json_t *o = add ? json_pack("{s:s}", "id", defect_id)
 				: json_pack("{s:b}", "changed", defect_changed);
-		out_json(c, o);
-		json_decref(o);
+		out_json_new(c, o);
 	} else if (add)
 		fprintf(c->out, "%s\n", defect_id);
 	else if (!defect_changed)
@@ -438,11 +424,8 @@ static bool exec_defects(struct cmd_ctx *c)
 	struct defect_filter f = {.open_only = cmd_opt(c, "open") != NULL,
 				  .overdue = cmd_opt(c, "overdue") != NULL};
 	char town[16];
-	if (cmd_opt(c, "township")) {
-		if (!q_township(c->st, cmd_opt(c, "township"), town, &c->err))
-			return err_prefix(&c->err, "--township"), false;
-		f.township_code = town;
-	}
+	if (!cmd_township(c, town, &f.township_code))
+		return false;
 	json_t *rows = q_defects(c->st, &f, &c->err);
 	if (!rows)
 		return false;
@@ -466,10 +449,8 @@ static bool exec_verify(struct cmd_ctx *c)
 	if (!c->json) {
 		fprintf(c->out, "%d verified, %d already were\n", verified, c->nargs - verified);
 	} else {
-		json_t *o = json_pack("{s:i, s:i}", "verified", verified, "already",
-				      c->nargs - verified);
-		out_json(c, o);
-		json_decref(o);
+		out_json_new(c, json_pack("{s:i, s:i}", "verified", verified, "already",
+					  c->nargs - verified));
 	}
 	return true;
 }
@@ -574,24 +555,7 @@ static bool exec_import(struct cmd_ctx *c)
 	json_t *fixed = json_pack("{s:s}", "kind", kind);
 	bool ok = import_file(c->st, &T_HAZARD, c->args[0], fixed, &o, &r, &c->err);
 	json_decref(fixed);
-	size_t i, bad = json_array_size(r.errors);
-	json_t *m;
-	json_array_foreach(r.errors, i, m)
-		cmd_say(c, "%s%s\n", o.skip_bad ? "skipped: " : "", json_string_value(m));
-	json_decref(r.errors);
-	if (!ok)
-		return false;
-	if (c->dry_run) {
-		fprintf(c->out, "%d rows good: %d new, %d changed%s (dry run: nothing written)\n",
-			r.rows, r.inserted, r.updated, bad ? ", some skipped" : "");
-		return true;
-	}
-	fprintf(c->out, "%d rows imported: %d new, %d changed, %d unchanged", r.rows, r.inserted, r.updated,
-	       r.rows - r.inserted - r.updated);
-	if (bad)
-		fprintf(c->out, "; %zu bad rows skipped", bad);
-	fputc('\n', c->out);
-	return true;
+	return out_import(c, ok, &r, o.skip_bad);
 }
 
 /* What list and export select by (the console's filters). */

@@ -52,20 +52,7 @@ static bool exec_import(struct cmd_ctx *c)
 				: NULL;
 	bool ok = import_file(c->st, kinds[k].t, c->args[1], fixed, NULL, &r, &c->err);
 	json_decref(fixed);
-	size_t i;
-	json_t *m;
-	json_array_foreach(r.errors, i, m)
-		cmd_say(c, "%s\n", json_string_value(m));
-	json_decref(r.errors);
-	if (!ok)
-		return false;
-	if (c->dry_run)
-		fprintf(c->out, "%d rows good: %d new, %d changed (dry run: nothing written)\n",
-			r.rows, r.inserted, r.updated);
-	else
-		fprintf(c->out, "%d rows imported: %d new, %d changed, %d unchanged\n", r.rows,
-			r.inserted, r.updated, r.rows - r.inserted - r.updated);
-	return true;
+	return out_import(c, ok, &r, false);
 }
 
 static bool exec_export(struct cmd_ctx *c)

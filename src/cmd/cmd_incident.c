@@ -33,9 +33,7 @@ static bool exec_add(struct cmd_ctx *c)
 		return false;
 	const char *dup = json_string_value(json_object_get(c->fields, "duplicate_of"));
 	if (c->json) {
-		json_t *o = json_pack("{s:s, s:s?}", "number", number, "duplicate_of", dup);
-		out_json(c, o);
-		json_decref(o);
+		out_json_new(c, json_pack("{s:s, s:s?}", "number", number, "duplicate_of", dup));
 	} else {
 		fprintf(c->out, "%s\n", number);
 	}
@@ -51,11 +49,8 @@ static bool exec_list(struct cmd_ctx *c)
 	struct incident_filter f = {.open_only = cmd_opt(c, "open") != NULL};
 	char town[16];
 	long long limit = 0;
-	if (cmd_opt(c, "township")) {
-		if (!q_township(c->st, cmd_opt(c, "township"), town, &c->err))
-			return err_prefix(&c->err, "--township"), false;
-		f.township_code = town;
-	}
+	if (!cmd_township(c, town, &f.township_code))
+		return false;
 	if (cmd_opt(c, "since")) {
 		json_t *v = cmd_value(c, &T_INCIDENT, "received_at", "since");
 		if (!v)
@@ -63,11 +58,8 @@ static bool exec_list(struct cmd_ctx *c)
 		f.since = json_integer_value(v);
 		json_decref(v);
 	}
-	if (cmd_opt(c, "limit") && !str_to_ll(cmd_opt(c, "limit"), 1, 1000000000, &limit)) {
-		err_set(&c->err, ERR_USAGE, "--limit: '%s': expected a whole number above 0",
-			cmd_opt(c, "limit"));
+	if (!cmd_limit(c, &limit))
 		return false;
-	}
 	f.limit = limit;
 	const struct deadline_rules *rules = cmd_rules(c);
 	json_t *rows = rules ? incident_list(c->st, rules, &f, &c->err) : NULL;
@@ -90,9 +82,7 @@ static bool exec_list(struct cmd_ctx *c)
 	if (c->json)
 		json_array_foreach(rows, i, r)
 			json_object_del(r, "due");
-	out_table(c, rows, list_cols, ARRAY_LEN(list_cols));
-	json_decref(rows);
-	return true;
+	return out_rows(c, rows, list_cols, ARRAY_LEN(list_cols));
 }
 
 static bool exec_show(struct cmd_ctx *c)

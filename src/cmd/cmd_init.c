@@ -84,12 +84,10 @@ static void print_identity(struct cmd_ctx *c, const char *what)
 	if (!store_node(c->st, &ni, &c->err))
 		return;
 	if (c->json) {
-		json_t *o = json_pack("{s:s, s:s, s:s, s:s?, s:s}", "db", c->db_path, "node",
-				      ni.node_id, "role", ni.role, "township_code",
-				      *ni.township_code ? ni.township_code : NULL, "number_prefix",
-				      ni.number_prefix);
-		out_json(c, o);
-		json_decref(o);
+		out_json_new(c, json_pack("{s:s, s:s, s:s, s:s?, s:s}", "db", c->db_path, "node",
+					  ni.node_id, "role", ni.role, "township_code",
+					  *ni.township_code ? ni.township_code : NULL,
+					  "number_prefix", ni.number_prefix));
 	} else {
 		fprintf(c->out, "%s %s: node %s (%s%s%s), incident numbers %s-YYYY-NNNN\n", what, c->db_path,
 		       ni.node_id, ni.role, *ni.township_code ? " " : "", ni.township_code,

@@ -9,15 +9,10 @@
 
 static bool exec_list(struct cmd_ctx *c)
 {
-	json_t *rows = q_plan_library(c->st, &c->err);
-	if (!rows)
-		return false;
 	static const struct out_col cols[] = {
 		{"id", "plan"}, {"version"}, {"active", .right = true}, {"title", .max = 40},
 	};
-	out_table(c, rows, cols, ARRAY_LEN(cols));
-	json_decref(rows);
-	return true;
+	return out_rows(c, q_plan_library(c->st, &c->err), cols, ARRAY_LEN(cols));
 }
 
 static void print_items(struct cmd_ctx *c, json_t *items, int depth)
@@ -143,10 +138,8 @@ static bool exec_activate(struct cmd_ctx *c)
 	if (!c->json) {
 		fprintf(c->out, "%s%s\n", activated, cmd_opt(c, "drill") ? " (drill 演练)" : "");
 	} else {
-		json_t *o = json_pack("{s:s, s:b}", "activation", activated, "drill",
-				      cmd_opt(c, "drill") != NULL);
-		out_json(c, o);
-		json_decref(o);
+		out_json_new(c, json_pack("{s:s, s:b}", "activation", activated, "drill",
+					  cmd_opt(c, "drill") != NULL));
 	}
 	return true;
 }
@@ -195,11 +188,8 @@ static bool show_status(struct cmd_ctx *c, const char *handle, bool report)
 	json_array_foreach(items, i, it)
 		q_present_time(it, "due");
 	q_present(s);
-	if (c->json) {
-		out_json(c, s);
-		json_decref(s);
-		return true;
-	}
+	if (c->json)
+		return out_json_new(c, s);
 	json_t *p = json_object_get(s, "progress");
 	char b[32];
 	bar(json_integer_value(json_object_get(p, "done")), json_integer_value(json_object_get(p, "total")),
@@ -245,17 +235,11 @@ static bool exec_status(struct cmd_ctx *c)
 {
 	if (c->nargs)
 		return show_status(c, c->args[0], false);
-	json_t *rows = q_open_activations(c->st, &c->err);
-	if (!rows)
-		return false;
-	q_present(rows);
 	static const struct out_col cols[] = {
 		{"id", "activation", .max = 13}, {"plan"}, {"level"}, {"incident"}, {"drill"},
 		{"done", .right = true}, {"items", "of", .right = true}, {"title", .max = 30},
 	};
-	out_table(c, rows, cols, ARRAY_LEN(cols));
-	json_decref(rows);
-	return true;
+	return out_list(c, q_open_activations(c->st, &c->err), cols, ARRAY_LEN(cols));
 }
 
 static bool exec_report(struct cmd_ctx *c)

@@ -40,19 +40,6 @@ static bool exec_items(struct cmd_ctx *c)
 	return out_list(c, q_items(c->st, cat, &c->err), cols, ARRAY_LEN(cols));
 }
 
-static bool township_opt(struct cmd_ctx *c, char code[16], const char **out)
-{
-	*out = NULL;
-	if (!cmd_opt(c, "township"))
-		return true;
-	if (!q_township(c->st, cmd_opt(c, "township"), code, &c->err)) {
-		err_prefix(&c->err, "--township");
-		return false;
-	}
-	*out = code;
-	return true;
-}
-
 static const struct out_col team_cols[] = {
 	{"code"}, {"name", .max = 22}, {"type"}, {"size", .right = true}, {"leader", .max = 8},
 	{"phone"}, {"township", .max = 8}, {"available"},
@@ -66,7 +53,7 @@ static bool exec_teams(struct cmd_ctx *c)
 {
 	char town[16];
 	const char *tc, *type = NULL;
-	if (!township_opt(c, town, &tc))
+	if (!cmd_township(c, town, &tc))
 		return false;
 	if (cmd_opt(c, "type")) {
 		const struct enum_value *v = enum_find(ENUM_TEAM_TYPE, cmd_opt(c, "type"));
@@ -86,7 +73,7 @@ static bool exec_experts(struct cmd_ctx *c)
 {
 	char town[16];
 	const char *tc;
-	if (!township_opt(c, town, &tc))
+	if (!cmd_township(c, town, &tc))
 		return false;
 	return out_list(c, q_experts(c->st, cmd_opt(c, "field"), tc, &c->err), expert_cols,
 			ARRAY_LEN(expert_cols));
@@ -118,7 +105,7 @@ static bool exec_who(struct cmd_ctx *c)
 		err_set(&c->err, ERR_USAGE, "give --type TYPE or --incident N");
 		return false;
 	}
-	if (cmd_opt(c, "township") && !township_opt(c, town, &tc))
+	if (cmd_opt(c, "township") && !cmd_township(c, town, &tc))
 		return false;
 	json_t *r = responders(c->st, type, tc, &c->err);
 	if (!r)

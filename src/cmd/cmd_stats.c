@@ -22,20 +22,14 @@ static long long num(json_t *o, const char *path)
 static bool exec_stats(struct cmd_ctx *c)
 {
 	long long days = 30;
-	if (cmd_opt(c, "days") && !str_to_ll(cmd_opt(c, "days"), 0, 3650, &days)) {
-		err_set(&c->err, ERR_USAGE, "--days: '%s': expected a whole number of days (0-3650)",
-			cmd_opt(c, "days"));
+	if (!cmd_number(c, "days", 0, 3650, "a whole number of days (0-3650)", &days))
 		return false;
-	}
 	q_set_expiry_days(c->st, (int)days);
 	json_t *s = q_stats(c->st, &c->err);
 	if (!s)
 		return false;
-	if (c->json) {
-		out_json(c, s);
-		json_decref(s);
-		return true;
-	}
+	if (c->json)
+		return out_json_new(c, s);
 	fprintf(c->out, "Geological hazard points  %lld  (large %lld, medium %lld, small %lld; road %lld)\n",
 	       num(s, "geohazards.total"), num(s, "geohazards.large"), num(s, "geohazards.medium"),
 	       num(s, "geohazards.small"), num(s, "geohazards.road"));

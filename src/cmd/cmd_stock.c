@@ -44,11 +44,7 @@ static bool exec_list(struct cmd_ctx *c)
 		return false;
 	json_t *rows = q_stock_list(c->st, cmd_opt(c, "depot") ? depot : NULL,
 				    cmd_opt(c, "item") ? item : NULL, &c->err);
-	if (!rows)
-		return false;
-	out_table(c, rows, list_cols, ARRAY_LEN(list_cols));
-	json_decref(rows);
-	return true;
+	return out_rows(c, rows, list_cols, ARRAY_LEN(list_cols));
 }
 
 static bool exec_receive(struct cmd_ctx *c)
@@ -148,31 +144,22 @@ static bool exec_card(struct cmd_ctx *c)
 	long long limit = 0;
 	if (!ref(c, "depot", "depot", depot) || !ref(c, "item", "item", item))
 		return false;
-	if (cmd_opt(c, "limit") && !str_to_ll(cmd_opt(c, "limit"), 1, 1000000000, &limit)) {
-		err_set(&c->err, ERR_USAGE, "--limit: '%s': expected a whole number above 0",
-			cmd_opt(c, "limit"));
+	if (!cmd_limit(c, &limit))
 		return false;
-	}
-	json_t *rows = q_stock_card(c->st, depot, item, limit, &c->err);
-	if (rows)
-		q_present(rows);
 	static const struct out_col cols[] = {
 		{"created_at", "time", .max = 16}, {"kind", "movement"},
 		{"qty_in", "in", .right = true}, {"qty_out", "out", .right = true},
 		{"balance", .right = true}, {"batch"}, {"expiry"}, {"incident"},
 		{"reason", .max = 20},
 	};
-	return out_list(c, rows, cols, ARRAY_LEN(cols));
+	return out_list(c, q_stock_card(c->st, depot, item, limit, &c->err), cols, ARRAY_LEN(cols));
 }
 
 static bool exec_alerts(struct cmd_ctx *c)
 {
 	long long days = 30;
-	if (cmd_opt(c, "days") && !str_to_ll(cmd_opt(c, "days"), 0, 3650, &days)) {
-		err_set(&c->err, ERR_USAGE, "--days: '%s': expected a whole number of days (0-3650)",
-			cmd_opt(c, "days"));
+	if (!cmd_number(c, "days", 0, 3650, "a whole number of days (0-3650)", &days))
 		return false;
-	}
 	static const struct out_col cols[] = {
 		{"alert"}, {"depot_code", "depot"}, {"item_code", "item"},
 		{"item", "name", .max = 12}, {"qty", .right = true},

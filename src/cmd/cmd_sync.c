@@ -27,8 +27,7 @@ static void print_stats(struct cmd_ctx *c, const struct sync_stats *s, struct ht
 			json_object_set_new(o, "bytes_up", json_integer(up));
 			json_object_set_new(o, "bytes_down", json_integer(down));
 		}
-		out_json(c, o);
-		json_decref(o);
+		out_json_new(c, o);
 		return;
 	}
 	fprintf(c->out, "pushed %d, pulled %d, conflicts %d, parked %d; %lld still pending\n", s->pushed,
@@ -62,9 +61,7 @@ static bool show_status(struct cmd_ctx *c, const struct config_sync *conf)
 	};
 	if (c->json) {
 		json_object_set_new(s, "parked_ops", parked);
-		out_json(c, s);
-		json_decref(s);
-		return true;
+		return out_json_new(c, s);
 	}
 	static const char *const times[] = {"last_success", "last_attempt"};
 	for (size_t i = 0; i < ARRAY_LEN(times); i++) {
@@ -125,11 +122,7 @@ static bool exec_sync(struct cmd_ctx *c)
 	if (cmd_opt(c, "digest")) {
 		/* a node's rows are its scope: it holds nothing else */
 		json_t *d = sync_digest(c->st, NULL, &c->err);
-		if (!d)
-			return false;
-		out_json(c, d);
-		json_decref(d);
-		return true;
+		return d && out_json_new(c, d);
 	}
 	struct sync_stats st = {0};
 	if (exp || imp) {
@@ -238,9 +231,7 @@ static bool exec_conflicts(struct cmd_ctx *c)
 		{"field", "FIELD"}, {"kept", "KEPT", .max = 30}, {"lost", "LOST", .max = 30},
 		{"lost_node", "LOST FROM"}, {"when", "WHEN"}, {"state", "STATE"},
 	};
-	out_table(c, rows, cols, ARRAY_LEN(cols));
-	json_decref(rows);
-	return true;
+	return out_rows(c, rows, cols, ARRAY_LEN(cols));
 }
 
 static bool exec_resolve(struct cmd_ctx *c)

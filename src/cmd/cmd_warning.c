@@ -82,11 +82,8 @@ static bool exec_points(struct cmd_ctx *c)
 	json_t *rows = q_warning_points(c->st, c->nargs ? c->args[0] : NULL, dd_now(), &c->err);
 	if (!rows)
 		return false;
-	if (c->json) {
-		out_json(c, rows);
-		json_decref(rows);
-		return true;
-	}
+	if (c->json)
+		return out_json_new(c, rows);
 	long long people = 0, households = 0;
 	size_t i;
 	json_t *r;

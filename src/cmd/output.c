@@ -52,6 +52,13 @@ void out_json(struct cmd_ctx *c, json_t *v)
 	}
 }
 
+bool out_json_new(struct cmd_ctx *c, json_t *v)
+{
+	out_json(c, v);
+	json_decref(v);
+	return true;
+}
+
 /* A column's heading: its key unless it has one of its own. */
 static const char *heading(const struct out_col *col)
 {
@@ -109,14 +116,18 @@ void out_table(struct cmd_ctx *c, json_t *rows, const struct out_col *cols, size
 	free(w);
 }
 
-bool out_list(struct cmd_ctx *c, json_t *rows, const struct out_col *cols, size_t ncols)
+bool out_rows(struct cmd_ctx *c, json_t *rows, const struct out_col *cols, size_t ncols)
 {
 	if (!rows)
 		return false;
-	q_present(rows);
 	out_table(c, rows, cols, ncols);
 	json_decref(rows);
 	return true;
+}
+
+bool out_list(struct cmd_ctx *c, json_t *rows, const struct out_col *cols, size_t ncols)
+{
+	return out_rows(c, q_present_all(rows), cols, ncols);
 }
 
 void out_record(struct cmd_ctx *c, json_t *obj, const struct out_col *cols, size_t ncols)
@@ -171,6 +182,29 @@ void out_csv(struct cmd_ctx *c, json_t *rows, const char *const *keys,
 		fputs("\r\n", f);
 	}
 	fflush(f);
+}
+
+bool out_import(struct cmd_ctx *c, bool ok, struct import_result *r, bool skip_bad)
+{
+	size_t i, bad = json_array_size(r->errors);
+	json_t *m;
+	json_array_foreach(r->errors, i, m)
+		cmd_say(c, "%s%s\n", skip_bad ? "skipped: " : "", json_string_value(m));
+	json_decref(r->errors);
+	r->errors = NULL;
+	if (!ok)
+		return false;
+	if (c->dry_run) {
+		fprintf(c->out, "%d rows good: %d new, %d changed%s (dry run: nothing written)\n",
+			r->rows, r->inserted, r->updated, bad ? ", some skipped" : "");
+		return true;
+	}
+	fprintf(c->out, "%d rows imported: %d new, %d changed, %d unchanged", r->rows, r->inserted,
+		r->updated, r->rows - r->inserted - r->updated);
+	if (bad)
+		fprintf(c->out, "; %zu bad rows skipped", bad);
+	fputc('\n', c->out);
+	return true;
 }
 
 bool out_export(struct cmd_ctx *c, json_t *rows, const char *const *keys,
