@@ -427,21 +427,16 @@ json_t *plan_load_mem(const char *name, const char *buf, size_t len, json_t **er
 
 json_t *plan_load(const char *path, json_t **errors)
 {
-	FILE *f = fopen(path, "rb");
-	if (!f) {
+	struct strbuf sb;
+	sb_init(&sb);
+	if (sb_read_file(&sb, path, 8u << 20) < 0) {
+		sb_finish(&sb);
 		*errors = json_array();
 		char *msg = xasprintf("%s: cannot read", path);
 		json_array_append_new(*errors, json_string(msg));
 		free(msg);
 		return NULL;
 	}
-	struct strbuf sb;
-	sb_init(&sb);
-	char chunk[65536];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0 && sb.len < (8u << 20))
-		sb_add(&sb, chunk, n);
-	fclose(f);
 	json_t *plan = plan_load_mem(path, sb.buf ? sb.buf : "", sb.len, errors);
 	if (plan)
 		json_object_set_new(plan, "source_path", json_string(path));

@@ -158,6 +158,22 @@ char *sb_take(struct strbuf *sb)
 	return s;
 }
 
+int sb_read_file(struct strbuf *sb, const char *path, size_t max)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return -1;
+	char chunk[65536];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0 && (max == 0 || sb->len < max))
+		sb_add(sb, chunk, n);
+	int failed = ferror(f) ? 1 : 0;
+	int saved = errno;
+	fclose(f);
+	errno = saved;
+	return failed;
+}
+
 void sb_clear(struct strbuf *sb)
 {
 	sb->len = 0;
