@@ -230,6 +230,22 @@ json_t *sync_json_parse(const char *buf, size_t len, bool *too_large, struct err
 	return j;
 }
 
+json_t *op_of_row(json_t *row)
+{
+	return json_loads(json_string_value(json_object_get(row, "body")), 0, NULL);
+}
+
+json_t *ops_of_rows(json_t *rows)
+{
+	json_t *ops = json_array();
+	for (size_t i = 0; i < json_array_size(rows); i++) {
+		json_t *op = op_of_row(json_array_get(rows, i));
+		if (op)
+			json_array_append_new(ops, op);
+	}
+	return ops;
+}
+
 json_t *op_canonical(json_t *op)
 {
 	static const char *const keys[] = {"op_id", "node", "hlc", "table", "id", "kind",
@@ -515,7 +531,7 @@ static bool drain(struct store *st, const char *tbl, const char *row_id, int *ap
 			}
 			if (!have)
 				continue;
-			json_t *op = json_loads(json_string_value(json_object_get(r, "body")), 0, NULL);
+			json_t *op = op_of_row(r);
 			if (!store_inbox_take(st, json_string_value(json_object_get(r, "op_id")), e)) {
 				json_decref(op);
 				json_decref(rows);

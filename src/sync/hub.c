@@ -484,7 +484,7 @@ static bool hub_drain(struct hub *h, struct err *e)
 		json_t *r;
 		json_array_foreach(rows, i, r) {
 			const char *op_id = json_string_value(json_object_get(r, "op_id"));
-			json_t *op = json_loads(json_string_value(json_object_get(r, "body")), 0, NULL);
+			json_t *op = op_of_row(r);
 			struct hub_node who;
 			bool found = false;
 			if (!op || !node_by_name(h, json_string_value(json_object_get(r, "pusher")),
@@ -706,18 +706,13 @@ void hub_pull(struct hub *h, const struct hub_node *who, int64_t since, int limi
 		r->retry_after = 1;
 		return reply_error(r, 503, "unavailable", e.msg);
 	}
-	json_t *ops = json_array();
-	int64_t last = since;
-	size_t i;
-	json_t *row;
-	json_array_foreach(rows, i, row) {
-		json_t *op = json_loads(json_string_value(json_object_get(row, "body")), 0, NULL);
-		if (op)
-			json_array_append_new(ops, op);
-		last = json_integer_value(json_object_get(row, "server_seq"));
-	}
+	json_t *ops = ops_of_rows(rows);
+	size_t n = json_array_size(rows);
+	int64_t last = n ? json_integer_value(json_object_get(json_array_get(rows, n - 1),
+							       "server_seq"))
+			 : since;
 	/* A short page read everything up to top, filtered or not. */
-	bool more = json_array_size(rows) == (size_t)limit && last < top;
+	bool more = n == (size_t)limit && last < top;
 	int64_t next = more ? last : top;
 	json_decref(rows);
 	r->status = 200;
@@ -876,14 +871,7 @@ bool hub_export_bundle(struct hub *h, const struct hub_node *who, int64_t since,
 	json_t *rows = scoped_ops(h, who, since < 0 ? 0 : since, top, INT32_MAX, e);
 	bool ok = rows != NULL;
 	if (ok) {
-		json_t *ops = json_array();
-		size_t i;
-		json_t *row;
-		json_array_foreach(rows, i, row) {
-			json_t *op = json_loads(json_string_value(json_object_get(row, "body")), 0, NULL);
-			if (op)
-				json_array_append_new(ops, op);
-		}
+		json_t *ops = ops_of_rows(rows);
 		json_t *hdr = json_pack("{s:i, s:s, s:s, s:s, s:s, s:I, s:I}", "dutydesk_bundle", 1,
 					"from", "hub", "node", who->name, "township", who->township,
 					"hub_epoch", h->epoch, "since", (json_int_t)since,

@@ -24,6 +24,10 @@ bool inbox_drain(struct store *st, int *applied, struct err *e);
 bool inbox_keep(struct store *st, json_t *op, const char *reason, struct err *e);
 /* A new op holding only the members an op has (valid ops only). */
 json_t *op_canonical(json_t *op);
+/* The op a stored row holds as its "body" text (new reference), NULL
+ * when it does not parse; the ops of rows so (those that parse). */
+json_t *op_of_row(json_t *row);
+json_t *ops_of_rows(json_t *rows);
 /* The op's hlc merged into this database's clock (never moves back). */
 bool clock_merge(struct store *st, const char *hlc, struct err *e);
 
