@@ -136,6 +136,38 @@ static char *rec_insert_sql(const struct table *t, json_t *fields, const char *t
 	return sb_take(&sql);
 }
 
+/* That INSERT prepared, its parameters bound from id, the op's node, hlc
+ * and (append-only) at and actor, and fields. *bad gets the first field
+ * of a type SQLite cannot hold (bound as NULL), else NULL. NULL when the
+ * statement cannot be made. */
+static sqlite3_stmt *insert_stmt(struct store *st, const struct table *t, const char *id,
+				 json_t *op, json_t *fields, const char *tail, const char **bad,
+				 struct err *e)
+{
+	char *sql = rec_insert_sql(t, fields, tail);
+	sqlite3_stmt *s = store_prep(st, sql, e);
+	free(sql);
+	*bad = NULL;
+	if (!s)
+		return NULL;
+	int idx = 1;
+	sqlite3_bind_text(s, idx++, id, -1, SQLITE_TRANSIENT);
+	store_bind_json(s, idx++, json_object_get(op, "node"));
+	store_bind_json(s, idx++, json_object_get(op, "hlc"));
+	if (t->append_only) {
+		store_bind_json(s, idx++, json_object_get(op, "at"));
+		store_bind_json(s, idx++, json_object_get(op, "actor"));
+	} else {
+		store_bind_json(s, idx++, json_object_get(op, "hlc"));
+	}
+	const char *k;
+	json_t *v;
+	json_object_foreach(fields, k, v)
+		if (!store_bind_json(s, idx++, v) && !*bad)
+			*bad = k;
+	return s;
+}
+
 bool rec_insert(struct store *st, const struct table *t, json_t *fields, char id[ID_TEXT],
 		struct err *e)
 {
@@ -149,29 +181,15 @@ bool rec_insert(struct store *st, const struct table *t, json_t *fields, char id
 	/* One "now" for the row and its op: the op's "at" becomes created_at
 	 * wherever the op is applied, so both must be the same second. */
 	int64_t now = dd_now();
-
-	char *sql = rec_insert_sql(t, fields, "");
-	sqlite3_stmt *s = store_prep(st, sql, e);
-	free(sql);
+	json_t *op = json_pack("{s:s, s:s, s:I, s:s?}", "node", node, "hlc", hlc, "at",
+			       (json_int_t)now, "actor", st->actor);
+	const char *bad;
+	sqlite3_stmt *s = insert_stmt(st, t, id, op, fields, "", &bad, e);
+	json_decref(op);
 	if (!s)
 		return false;
-	const char *k;
-	json_t *v;
-	int idx = 1;
-	sqlite3_bind_text(s, idx++, id, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, idx++, node, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, idx++, hlc, -1, SQLITE_TRANSIENT);
-	if (t->append_only) {
-		sqlite3_bind_int64(s, idx++, now);
-		if (st->actor)
-			sqlite3_bind_text(s, idx, st->actor, -1, SQLITE_TRANSIENT);
-		idx++;
-	} else {
-		sqlite3_bind_text(s, idx++, hlc, -1, SQLITE_TRANSIENT);
-	}
-	json_object_foreach(fields, k, v)
-		if (!store_bind_json(s, idx++, v))
-			return err_set(e, ERR_FAIL, "%s.%s: value of an unsupported type", t->name, k);
+	if (bad)
+		return err_set(e, ERR_FAIL, "%s.%s: value of an unsupported type", t->name, bad);
 	if (!step_write(st, t, s, e))
 		return false;
 	return log_op(st, t, id, "insert", node, hlc, now, fields, fields, e);
@@ -322,26 +340,11 @@ static bool step_remote(struct store *st, const struct table *t, sqlite3_stmt *s
 bool rec_insert_op(struct store *st, const struct table *t, const char *id, json_t *op,
 		   enum rec_outcome *out, char *msg, size_t msglen, struct err *e)
 {
-	json_t *fields = json_object_get(op, "fields");
-	char *sql = rec_insert_sql(t, fields, t->append_only ? " ON CONFLICT (id) DO NOTHING" : "");
-	sqlite3_stmt *s = store_prep(st, sql, e);
-	free(sql);
+	const char *bad; /* a value SQLite cannot hold is left NULL */
+	sqlite3_stmt *s = insert_stmt(st, t, id, op, json_object_get(op, "fields"),
+				      t->append_only ? " ON CONFLICT (id) DO NOTHING" : "", &bad, e);
 	if (!s)
 		return false;
-	const char *k;
-	json_t *v;
-	int idx = 1;
-	sqlite3_bind_text(s, idx++, id, -1, SQLITE_TRANSIENT);
-	store_bind_json(s, idx++, json_object_get(op, "node"));
-	store_bind_json(s, idx++, json_object_get(op, "hlc"));
-	if (t->append_only) {
-		store_bind_json(s, idx++, json_object_get(op, "at"));
-		store_bind_json(s, idx++, json_object_get(op, "actor"));
-	} else {
-		store_bind_json(s, idx++, json_object_get(op, "hlc"));
-	}
-	json_object_foreach(fields, k, v)
-		store_bind_json(s, idx++, v);
 	if (!step_remote(st, t, s, out, msg, msglen, e))
 		return false;
 	if (*out == REC_WRITTEN && t->append_only && !sqlite3_changes(st->db))
