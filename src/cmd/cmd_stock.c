@@ -91,7 +91,8 @@ static bool need(struct cmd_ctx *c, const char *const *names)
 	return true;
 }
 
-static bool check_depot_item_qty(struct cmd_ctx *c)
+/* receive and issue: a depot, an item and a quantity */
+static bool check_move(struct cmd_ctx *c)
 {
 	static const char *const names[] = {"depot", "item", "qty", NULL};
 	return need(c, names);
@@ -199,13 +200,18 @@ static const struct cmd_opt transfer_opts[] = {
 	{"reason", "TEXT", NULL, "why"},
 	{0}};
 
+/* The depot and item a correction, a write-off or a card is of. */
+#define DEPOT_ITEM \
+	{"depot", "CODE", NULL, "depot (required)", CV_DEPOT}, \
+	{"item", "CODE", NULL, "item (required)", CV_ITEM},
+
 static const struct cmd_opt adjust_opts[] = {
-	{"depot", "CODE", NULL, "depot (required)", CV_DEPOT}, {"item", "CODE", NULL, "item (required)", CV_ITEM},
+	DEPOT_ITEM
 	{"qty", "N", NULL, "change, negative to take away (required)"},
 	{"reason", "TEXT", NULL, "why (required), e.g. 盘点"},
 	{0}};
 static const struct cmd_opt writeoff_opts[] = {
-	{"depot", "CODE", NULL, "depot (required)", CV_DEPOT}, {"item", "CODE", NULL, "item (required)", CV_ITEM},
+	DEPOT_ITEM
 	{"qty", "N", NULL, "how many (default: every expired one)"},
 	{"reason", "TEXT", NULL, "why (default: expired)"},
 	{0}};
@@ -216,7 +222,7 @@ static const struct cmd_opt return_opts[] = {
 	{"reason", "TEXT", NULL, "remark"},
 	{0}};
 static const struct cmd_opt card_opts[] = {
-	{"depot", "CODE", NULL, "depot (required)", CV_DEPOT}, {"item", "CODE", NULL, "item (required)", CV_ITEM},
+	DEPOT_ITEM
 	{"limit", "N", NULL, "only the last N movements"},
 	{0}};
 static const struct cmd_opt alerts_opts[] = {
@@ -229,12 +235,12 @@ const struct cmd cmd_stock_list = {
 
 const struct cmd cmd_stock_receive = {
 	.group = "stock", .verb = "receive", .summary = "receive stock into a depot",
-	.opts = receive_opts, .flags = CMD_WRITES, .check = check_depot_item_qty, .exec = exec_receive,
+	.opts = receive_opts, .flags = CMD_WRITES, .check = check_move, .exec = exec_receive,
 };
 
 const struct cmd cmd_stock_issue = {
 	.group = "stock", .verb = "issue", .summary = "issue stock from a depot",
-	.opts = issue_opts, .flags = CMD_WRITES, .check = check_depot_item_qty, .exec = exec_issue,
+	.opts = issue_opts, .flags = CMD_WRITES, .check = check_move, .exec = exec_issue,
 };
 
 const struct cmd cmd_stock_transfer = {
