@@ -118,12 +118,8 @@ static bool exec_list(struct cmd_ctx *c)
 static bool exec_show(struct cmd_ctx *c)
 {
 	json_t *r = q_hazard_show(c->st, c->args[0], &c->err);
-	if (!r)
+	if (!record_found(r, "hazard", c->args[0], &c->err))
 		return false;
-	if (json_is_null(r)) {
-		err_set(&c->err, ERR_FAIL, "hazard '%s': no such hazard", c->args[0]);
-		return false;
-	}
 	out_record(c, r, show_cols, ARRAY_LEN(show_cols));
 	if (c->json) {
 		json_decref(r);
@@ -275,19 +271,11 @@ static const struct out_col household_cols[] = {
 	{"evacuated_at", "evacuated", .max = 16}, {"evacuated_by", "by", .max = 8}, {"id"},
 };
 
-/* A hazard asked for by code that is not there. */
-static bool no_hazard(struct cmd_ctx *c, const char *code)
-{
-	return err_set(&c->err, ERR_FAIL, "hazard '%s': no such hazard", code);
-}
-
 static bool exec_households(struct cmd_ctx *c)
 {
 	json_t *r = q_hazard_households(c->st, c->args[0], &c->err);
-	if (!r)
+	if (!record_found(r, "hazard", c->args[0], &c->err))
 		return false;
-	if (json_is_null(r))
-		return no_hazard(c, c->args[0]);
 	if (c->json) {
 		out_json(c, r);
 	} else {

@@ -88,12 +88,8 @@ static bool exec_list(struct cmd_ctx *c)
 static bool exec_show(struct cmd_ctx *c)
 {
 	json_t *r = q_incident_show(c->st, c->args[0], &c->err);
-	if (!r)
+	if (!record_found(r, "incident", c->args[0], &c->err))
 		return false;
-	if (json_is_null(r)) {
-		err_set(&c->err, ERR_FAIL, "incident '%s': no such incident", c->args[0]);
-		return false;
-	}
 	out_record(c, r, show_cols, ARRAY_LEN(show_cols));
 	if (!c->json) {
 		fputc('\n', c->out);

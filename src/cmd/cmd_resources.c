@@ -86,13 +86,8 @@ static bool exec_who(struct cmd_ctx *c)
 	const char *tc = NULL;
 	if (cmd_opt(c, "incident")) {
 		json_t *r = q_incident_show(c->st, cmd_opt(c, "incident"), &c->err);
-		if (!r || json_is_null(r)) {
-			if (r)
-				err_set(&c->err, ERR_FAIL, "incident '%s': no such incident",
-					cmd_opt(c, "incident"));
-			json_decref(r);
+		if (!record_found(r, "incident", cmd_opt(c, "incident"), &c->err))
 			return false;
-		}
 		snprintf(type, sizeof type, "%s", json_string_value(json_object_get(r, "type")));
 		snprintf(town, sizeof town, "%s",
 			 json_string_value(json_object_get(r, "township_code")) ?: "");

@@ -133,6 +133,17 @@ out:
 	return v;
 }
 
+bool record_found(json_t *r, const char *what, const char *key, struct err *e)
+{
+	if (!r)
+		return false;
+	if (json_is_null(r)) {
+		json_decref(r);
+		return err_set(e, ERR_FAIL, "%s '%s': no such %s", what, key, what);
+	}
+	return true;
+}
+
 bool fields_complete(const struct table *t, json_t *fields, struct err *e)
 {
 	for (size_t i = 0; i < t->ncols; i++) {
