@@ -11,6 +11,7 @@
 
 #include "dutydesk/dtime.h"
 #include "dutydesk/util.h"
+#include "dutydesk/yamlnode.h"
 
 const char *const plan_levels[4] = {"IV", "III", "II", "I"};
 
@@ -43,15 +44,10 @@ static yaml_node_t *node(struct loader *l, int i)
 	return yaml_document_get_node(&l->doc, i);
 }
 
-static const char *scalar(yaml_node_t *n)
-{
-	return n && n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value : NULL;
-}
-
 /* A text value; NULL (with a problem) if it is not one. */
 static const char *text(struct loader *l, yaml_node_t *n, const char *path)
 {
-	const char *s = scalar(n);
+	const char *s = ynode_text(n);
 	if (!s || !*s)
 		problem(l, n, path, "expected text");
 	else if (!str_valid_utf8(s))
@@ -84,9 +80,9 @@ static bool mapping(struct loader *l, yaml_node_t *n, const char *path, const ch
 		return false;
 	}
 	json_t *seen = json_object();
-	for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
-		yaml_node_t *k = node(l, p->key), *v = node(l, p->value);
-		const char *key = scalar(k);
+	yaml_node_t *k, *v;
+	ynode_foreach_pair(&l->doc, n, p, k, v) {
+		const char *key = ynode_text(k);
 		char sub[256];
 		snprintf(sub, sizeof sub, "%s%s%s", path, *path ? "." : "", key ? key : "?");
 		if (!key) {
@@ -144,7 +140,7 @@ static void item_pair(struct loader *l, const char *key, yaml_node_t *v, const c
 {
 	json_t *it = ctx;
 	if (!strcmp(key, "id")) {
-		const char *s = scalar(v);
+		const char *s = ynode_text(v);
 		if (!id_ok(s)) {
 			problem(l, v, path, "expected an id of a-z, 0-9, '-' or '_' (at most 63)");
 			/* it is there, if malformed: not "missing" as well */
@@ -163,12 +159,12 @@ static void item_pair(struct loader *l, const char *key, yaml_node_t *v, const c
 			json_object_set_new(it, key, json_string(s));
 	} else if (!strcmp(key, "within")) {
 		int m;
-		if (!duration_parse(scalar(v), &m))
+		if (!duration_parse(ynode_text(v), &m))
 			problem(l, v, path, "expected a duration like 30m, 2h or 1d");
 		else
 			json_object_set_new(it, "within", json_integer(m));
 	} else if (!strcmp(key, "after")) {
-		const char *s = scalar(v);
+		const char *s = ynode_text(v);
 		if (!id_ok(s)) {
 			problem(l, v, path, "expected the id of another item");
 			return;
@@ -254,7 +250,7 @@ static void level_pair(struct loader *l, const char *key, yaml_node_t *v, const 
 	if (!strcmp(key, "items")) {
 		json_object_set_new(lv, key, items(l, v, path, true));
 	} else if (!strcmp(key, "lead")) {
-		const char *s = scalar(v);
+		const char *s = ynode_text(v);
 		if (!str_eq(s, "county") && !str_eq(s, "city") && !str_eq(s, "province"))
 			problem(l, v, path, "expected county, city or province");
 		else
@@ -293,9 +289,9 @@ static void plan_pair(struct loader *l, const char *key, yaml_node_t *v, const c
 {
 	json_t *plan = ctx;
 	if (!strcmp(key, "id")) {
-		if (!id_ok(scalar(v)))
+		if (!id_ok(ynode_text(v)))
 			problem(l, v, path, "expected an id of a-z, 0-9, '-' or '_'");
-		json_object_set_new(plan, key, json_string(scalar(v) ? scalar(v) : ""));
+		json_object_set_new(plan, key, json_string(ynode_text(v) ? ynode_text(v) : ""));
 	} else if (!strcmp(key, "title") || !strcmp(key, "version")) {
 		const char *s = text(l, v, path);
 		if (s)

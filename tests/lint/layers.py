@@ -17,7 +17,7 @@ FOLDER = {"util": "util", "store": "store", "model": "model", "plans": "model",
           "sync": "sync", "cmd": "cmd", "cli": "top", "tui": "top", "hub": "top"}
 LAYER_OF = {
     "util": "util", "dtime": "util", "width": "util", "csv": "util", "hlc": "util",
-    "sha256": "util", "hash": "util", "config": "util",
+    "sha256": "util", "hash": "util", "config": "util", "yamlnode": "util",
     "store": "store", "query": "store", "schema": "store", "hubstore": "store",
     "syncstore": "store",
     "model": "model", "deadline": "model", "map": "model", "report": "model",
