@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "dutydesk/dtime.h"
+#include "dutydesk/wire.h"
 
 const char *op_status_name(enum op_status s)
 {
@@ -196,25 +197,9 @@ json_t *sync_json_parse(const char *buf, size_t len, bool *too_large, struct err
 		return NULL;
 	}
 	/* Depth first, by brackets outside strings: no deep recursion in the parser. */
-	int depth = 0;
-	bool in_str = false;
-	for (size_t i = 0; i < len; i++) {
-		char c = buf[i];
-		if (in_str) {
-			if (c == '\\')
-				i++;
-			else if (c == '"')
-				in_str = false;
-		} else if (c == '"') {
-			in_str = true;
-		} else if (c == '{' || c == '[') {
-			if (++depth > SYNC_MAX_DEPTH) {
-				err_set(e, ERR_FAIL, "JSON nested deeper than %d", SYNC_MAX_DEPTH);
-				return NULL;
-			}
-		} else if (c == '}' || c == ']') {
-			depth--;
-		}
+	if (json_depth(buf, len) > SYNC_MAX_DEPTH) {
+		err_set(e, ERR_FAIL, "JSON nested deeper than %d", SYNC_MAX_DEPTH);
+		return NULL;
 	}
 	json_error_t je;
 	json_t *j = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &je);
