@@ -57,6 +57,16 @@ static const char *text(struct loader *l, yaml_node_t *n, const char *path)
 	return NULL;
 }
 
+/* A text value kept in the object ctx under key (nothing kept, a problem
+ * noted, when it is not text). */
+static void text_pair(struct loader *l, const char *key, yaml_node_t *v, const char *path,
+		      void *ctx)
+{
+	const char *s = text(l, v, path);
+	if (s)
+		json_object_set_new(ctx, key, json_string(s));
+}
+
 static bool id_ok(const char *s)
 {
 	if (!s || !*s || strlen(s) > 63)
@@ -154,9 +164,7 @@ static void item_pair(struct loader *l, const char *key, yaml_node_t *v, const c
 			json_object_set_new(l->ids, s, json_string(path));
 		json_object_set_new(it, "id", json_string(s));
 	} else if (!strcmp(key, "text") || !strcmp(key, "unit")) {
-		const char *s = text(l, v, path);
-		if (s)
-			json_object_set_new(it, key, json_string(s));
+		text_pair(l, key, v, path, it);
 	} else if (!strcmp(key, "within")) {
 		int m;
 		if (!duration_parse(ynode_text(v), &m))
@@ -231,9 +239,7 @@ static void hq_pair(struct loader *l, const char *key, yaml_node_t *v, const cha
 	if (!strcmp(key, "members")) {
 		json_object_set_new(hq, key, string_list(l, v, path));
 	} else {
-		const char *s = text(l, v, path);
-		if (s)
-			json_object_set_new(hq, key, json_string(s));
+		text_pair(l, key, v, path, hq);
 	}
 }
 
@@ -256,9 +262,7 @@ static void level_pair(struct loader *l, const char *key, yaml_node_t *v, const 
 		else
 			json_object_set_new(lv, key, json_string(s));
 	} else {
-		const char *s = text(l, v, path);
-		if (s)
-			json_object_set_new(lv, key, json_string(s));
+		text_pair(l, key, v, path, lv);
 	}
 }
 
@@ -276,14 +280,6 @@ static void levels_pair(struct loader *l, const char *key, yaml_node_t *v, const
 	json_object_set_new(ctx, key, lv);
 }
 
-static void contact_pair(struct loader *l, const char *key, yaml_node_t *v, const char *path,
-			 void *ctx)
-{
-	const char *s = text(l, v, path);
-	if (s)
-		json_object_set_new(ctx, key, json_string(s));
-}
-
 static void plan_pair(struct loader *l, const char *key, yaml_node_t *v, const char *path,
 		      void *ctx)
 {
@@ -293,9 +289,7 @@ static void plan_pair(struct loader *l, const char *key, yaml_node_t *v, const c
 			problem(l, v, path, "expected an id of a-z, 0-9, '-' or '_'");
 		json_object_set_new(plan, key, json_string(ynode_text(v) ? ynode_text(v) : ""));
 	} else if (!strcmp(key, "title") || !strcmp(key, "version")) {
-		const char *s = text(l, v, path);
-		if (s)
-			json_object_set_new(plan, key, json_string(s));
+		text_pair(l, key, v, path, plan);
 	} else if (!strcmp(key, "hq")) {
 		static const char *const keys[] = {"name", "lead", "members", NULL};
 		json_t *hq = json_object();
@@ -329,7 +323,7 @@ static void plan_pair(struct loader *l, const char *key, yaml_node_t *v, const c
 				char sub[256];
 				snprintf(sub, sizeof sub, "%s[%d]", path, i);
 				json_t *c = json_object();
-				if (mapping(l, node(l, *it), sub, keys, contact_pair, c,
+				if (mapping(l, node(l, *it), sub, keys, text_pair, c,
 					    "a contact {name, role, phone}") &&
 				    !json_object_get(c, "name"))
 					problem(l, node(l, *it), sub, "a contact needs a name");
