@@ -22,6 +22,10 @@ json_t *field_parse(struct store *st, const struct column *c, const char *text,
 bool hazard_validate(json_t *fields, struct err *e);
 /* Every required column of t present and not null. */
 bool fields_complete(const struct table *t, json_t *fields, struct err *e);
+/* What a lookup of a what by key returned (r, taken when false): true when
+ * it found one; false when the lookup failed (e set) or found none (r
+ * released, e: "incident '永和-2026-0007': no such incident"). */
+bool record_found(json_t *r, const char *what, const char *key, struct err *e);
 
 /* ---- data files ---- */
 /* Full path of a shipped data file (DUTYDESK_DATA, the installed data

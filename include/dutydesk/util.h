@@ -50,6 +50,10 @@ void sb_printf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(pr
 void sb_vprintf(struct strbuf *sb, const char *fmt, va_list ap);
 char *sb_take(struct strbuf *sb);
 void sb_clear(struct strbuf *sb);
+/* Appends the file at path to sb, until its end or until sb holds max
+ * bytes or more (0: no limit). 0 when read; -1 when it cannot be opened,
+ * 1 when reading it failed part-way (errno says why in both cases). */
+int sb_read_file(struct strbuf *sb, const char *path, size_t max);
 
 /* Strings. */
 bool str_eq(const char *a, const char *b);       /* NULL-safe */

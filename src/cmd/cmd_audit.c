@@ -10,35 +10,23 @@ static bool exec_audit(struct cmd_ctx *c)
 	long long limit = 0;
 	if (cmd_opt(c, "since") && !(since = cmd_value(c, &T_INCIDENT, "received_at", "since")))
 		return false;
-	if (cmd_opt(c, "limit") && !str_to_ll(cmd_opt(c, "limit"), 1, 1000000000, &limit)) {
-		json_decref(since);
-		err_set(&c->err, ERR_USAGE, "--limit: '%s': expected a whole number above 0",
-			cmd_opt(c, "limit"));
-		return false;
-	}
-	json_t *rows = q_audit(c->st, since ? json_integer_value(since) : 0, cmd_opt(c, "record"),
-			       limit, &c->err);
+	json_t *rows = !cmd_limit(c, &limit) ? NULL
+		       : q_audit(c->st, since ? json_integer_value(since) : 0, cmd_opt(c, "record"),
+				 limit, &c->err);
 	json_decref(since);
-	if (!rows)
-		return false;
-	q_present(rows);
 	static const struct out_col cols[] = {
-		{"at", N_("time"), false, 16}, {"node", N_("node"), false, 10}, {"actor", N_("by"), false, 10},
-		{"action", N_("action"), false, 0}, {"record_type", N_("record"), false, 0},
-		{"detail", N_("change"), false, 60}};
-	out_table(c, rows, cols, ARRAY_LEN(cols));
-	json_decref(rows);
-	return true;
+		{"at", N_("time"), .max = 16}, {"node", .max = 10}, {"actor", N_("by"), .max = 10},
+		{"action"}, {"record_type", N_("record")}, {"detail", N_("change"), .max = 60},
+	};
+	return out_list(c, rows, cols, ARRAY_LEN(cols));
 }
 
 static const struct cmd_opt audit_opts[] = {
 	{"since", "TIME", NULL, "only changes since TIME"},
 	{"record", "ID", NULL, "only one record (id, incident number or code)", CV_INCIDENT},
-	{"limit", "N", NULL, "at most N"}, {NULL, NULL, NULL, NULL}};
+	{"limit", "N", NULL, "at most N"}, {0}};
 
 const struct cmd cmd_audit = {
-	.group = "audit",
-	.summary = N_("who changed what, when, from which node"),
-	.opts = audit_opts,
-	.exec = exec_audit,
+	.group = "audit", .summary = N_("who changed what, when, from which node"),
+	.opts = audit_opts, .exec = exec_audit,
 };

@@ -11,9 +11,7 @@ static bool exec_backup(struct cmd_ctx *c)
 	if (!store_backup(c->st, dest, cmd_opt(c, "force") != NULL, &c->err))
 		return false;
 	if (c->json) {
-		json_t *o = json_pack("{s:s, s:s}", "db", c->db_path, "backup", dest);
-		out_json(c, o);
-		json_decref(o);
+		out_json_new(c, json_pack("{s:s, s:s}", "db", c->db_path, "backup", dest));
 	} else {
 		fprintf(c->out, "backed up %s to %s\n", c->db_path, dest);
 	}
@@ -27,10 +25,8 @@ static bool exec_restore(struct cmd_ctx *c)
 	if (!store_restore(c->db_path, src, &kept, &c->err))
 		return false;
 	if (c->json) {
-		json_t *o = json_pack("{s:s, s:s, s:s?}", "db", c->db_path, "restored_from", src,
-				      "kept", kept);
-		out_json(c, o);
-		json_decref(o);
+		out_json_new(c, json_pack("{s:s, s:s, s:s?}", "db", c->db_path, "restored_from",
+					  src, "kept", kept));
 	} else {
 		fprintf(c->out, "restored %s from %s\n", c->db_path, src);
 		if (kept)
@@ -41,20 +37,17 @@ static bool exec_restore(struct cmd_ctx *c)
 }
 
 static const struct cmd_opt backup_opts[] = {
-	{"force", NULL, NULL, "replace FILE if it exists"}, {NULL, NULL, NULL, NULL}};
+	{"force", NULL, NULL, "replace FILE if it exists"}, {0}};
 
 const struct cmd cmd_backup = {
-	.group = "backup",
+	.group = "backup", .summary = "copy the database to FILE (safe while consoles run)",
 	.args = "FILE", .nargs_min = 1, .nargs_max = 1,
-	.summary = N_("copy the database to FILE (safe while consoles run)"),
-	.opts = backup_opts,
-	.exec = exec_backup,
+	.opts = backup_opts, .exec = exec_backup,
 };
 
 const struct cmd cmd_restore = {
 	.group = "restore",
-	.args = "FILE", .nargs_min = 1, .nargs_max = 1,
 	.summary = N_("check FILE, keep the current database aside, and replace it by FILE"),
-	.flags = CMD_NODB | CMD_CLIONLY,
-	.exec = exec_restore,
+	.args = "FILE", .nargs_min = 1, .nargs_max = 1,
+	.flags = CMD_NODB | CMD_CLIONLY, .exec = exec_restore,
 };

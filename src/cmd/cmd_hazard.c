@@ -8,64 +8,50 @@
 #include "cmd_impl.h"
 
 static const struct out_col list_cols[] = {
-	{"code", N_("code"), false, 0},	      {"kind", N_("kind"), false, 0},
-	{"subtype", N_("type"), false, 0},	      {"scale", N_("scale"), false, 0},
-	{"township", N_("township"), false, 8},   {"village", N_("village"), false, 10},
-	{"people", N_("people"), true, 0},	      {"monitor", N_("monitor"), false, 8},
-	{"name", N_("name"), false, 30}};
+	{"code"}, {"kind"}, {"subtype", N_("type")}, {"scale"}, {"township", .max = 8},
+	{"village", .max = 10}, {"people", .right = true}, {"monitor", .max = 8},
+	{"name", .max = 30},
+};
 
 static const struct out_col show_cols[] = {
-	{"code", N_("code"), false, 0},		{"name", N_("name"), false, 0},
-	{"kind", N_("kind"), false, 0},		{"subtype", N_("type"), false, 0},
-	{"status", N_("status"), false, 0},		{"township", N_("township"), false, 0},
-	{"village", N_("village"), false, 0},	{"grp", N_("group"), false, 0},
-	{"address", N_("address"), false, 0},	{"lon", N_("lon"), false, 0},
-	{"lat", N_("lat"), false, 0},		{"scale", N_("scale"), false, 0},
-	{"volume_m3", N_("volume (m3)"), false, 0}, {"stability", N_("stability"), false, 0},
-	{"triggers", N_("triggers"), false, 0},	{"road", N_("road point"), false, 0},
-	{"county_town", N_("county town"), false, 0}, {"high_risk", N_("high risk"), false, 0},
-	{"households", N_("households"), false, 0}, {"people", N_("people"), false, 0},
-	{"property_10k", N_("property (10k yuan)"), false, 0},
-	{"resp_township", N_("township responsible"), false, 0},
-	{"resp_township_phone", N_("  phone"), false, 0},
-	{"resp_village", N_("village responsible"), false, 0},
-	{"resp_village_phone", N_("  phone"), false, 0},
-	{"monitor", N_("monitor"), false, 0},	{"monitor_phone", N_("  phone"), false, 0},
-	{"monitor_method", N_("monitoring"), false, 0}, {"monitor_freq", N_("frequency"), false, 0},
-	{"warning_signal", N_("warning signal"), false, 0}, {"evac_route", N_("evacuation route"), false, 0},
-	{"shelter", N_("shelter"), false, 0},	{"evac_cards", N_("evacuation cards"), false, 0},
-	{"resp_person", N_("responsible"), false, 0}, {"resp_phone", N_("  phone"), false, 0},
-	{"mgr_person", N_("manager"), false, 0},	{"mgr_phone", N_("  phone"), false, 0},
-	{"floors", N_("floors"), false, 0},		{"area_m2", N_("area (m2)"), false, 0},
-	{"occupancy", N_("occupancy"), false, 0},	{"enterprise", N_("enterprise"), false, 0},
-	{"substance", N_("substance"), false, 0},	{"grade", N_("grade"), false, 0},
-	{"principal", N_("principal"), false, 0},	{"principal_phone", N_("  phone"), false, 0},
-	{"notes", N_("notes"), false, 0}};
+	{"code"}, {"name"}, {"kind"}, {"subtype", N_("type")}, {"status"}, {"township"}, {"village"},
+	{"grp", N_("group")}, {"address"}, {"lon"}, {"lat"}, {"scale"}, {"volume_m3", N_("volume (m3)")},
+	{"stability"}, {"triggers"}, {"road", N_("road point")}, {"county_town", N_("county town")},
+	{"high_risk", N_("high risk")}, {"households"}, {"people"},
+	{"property_10k", N_("property (10k yuan)")}, {"resp_township", N_("township responsible")},
+	{"resp_township_phone", N_("  phone")}, {"resp_village", N_("village responsible")},
+	{"resp_village_phone", N_("  phone")}, {"monitor"}, {"monitor_phone", N_("  phone")},
+	{"monitor_method", N_("monitoring")}, {"monitor_freq", N_("frequency")},
+	{"warning_signal", N_("warning signal")}, {"evac_route", N_("evacuation route")}, {"shelter"},
+	{"evac_cards", N_("evacuation cards")}, {"resp_person", N_("responsible")},
+	{"resp_phone", N_("  phone")}, {"mgr_person", N_("manager")}, {"mgr_phone", N_("  phone")}, {"floors"},
+	{"area_m2", N_("area (m2)")}, {"occupancy"}, {"enterprise"}, {"substance"}, {"grade"},
+	{"principal"}, {"principal_phone", N_("  phone")}, {"notes"},
+};
 
 static const struct out_col insp_cols[] = {
-	{"at", N_("time"), false, 16}, {"kind", N_("check"), false, 0}, {"result", N_("result"), false, 0},
-	{"inspector", N_("inspector"), false, 10}, {"note", N_("note"), false, 40},
-	{"photos", N_("photos"), false, 30}};
+	{"at", N_("time"), .max = 16}, {"kind", N_("check")}, {"result"}, {"inspector", .max = 10},
+	{"note", .max = 40}, {"photos", .max = 30},
+};
 
 static const struct out_col defect_cols[] = {
-	{"found_at", N_("found"), false, 16}, {"state", N_("state"), false, 0},
-	{"due_at", N_("due"), false, 16},	  {"rectified_at", N_("rectified"), false, 16},
-	{"text", N_("defect"), false, 36},	  {"note", N_("note"), false, 20},
-	{"id", N_("id"), false, 0}};
+	{"found_at", N_("found"), .max = 16}, {"state"}, {"due_at", N_("due"), .max = 16},
+	{"rectified_at", N_("rectified"), .max = 16}, {"text", N_("defect"), .max = 36},
+	{"note", .max = 20}, {"id"},
+};
 
 static const struct out_col defects_cols[] = {
-	{"code", N_("code"), false, 0},	  {"unit", N_("unit"), false, 20},
-	{"township", N_("township"), false, 8}, {"found_at", N_("found"), false, 16},
-	{"due_at", N_("due"), false, 16},	  {"state", N_("state"), false, 0},
-	{"text", N_("defect"), false, 30},	  {"id", N_("id"), false, 0}};
+	{"code"}, {"unit", .max = 20}, {"township", .max = 8}, {"found_at", N_("found"), .max = 16},
+	{"due_at", N_("due"), .max = 16}, {"state"}, {"text", N_("defect"), .max = 30}, {"id"},
+};
 
 static const struct out_col overdue_cols[] = {
-	{"code", N_("code"), false, 0},	     {"kind", N_("kind"), false, 0},
-	{"township", N_("township"), false, 8},  {"name", N_("name"), false, 24},
-	{"last_inspected_at", N_("last inspected"), false, 16},
-	{"inspect_every_days", N_("every (days)"), true, 0},
-	{"days_overdue", N_("days overdue"), true, 0}, {"monitor", N_("monitor"), false, 8},
-	{"monitor_phone", N_("phone"), false, 0}};
+	{"code"}, {"kind"}, {"township", .max = 8}, {"name", .max = 24},
+	{"last_inspected_at", N_("last inspected"), .max = 16},
+	{"inspect_every_days", N_("every (days)"), .right = true},
+	{"days_overdue", N_("days overdue"), .right = true}, {"monitor", .max = 8},
+	{"monitor_phone", N_("phone")},
+};
 
 /* A time value as shown: "2026-11-28 18:00" (heap). */
 static char *when(json_t *r, const char *key)
@@ -111,11 +97,8 @@ static bool filter_opts(struct cmd_ctx *c, struct hazard_filter *f, char town[16
 		return err_set(&c->err, ERR_USAGE,
 			       "--type: '%s': not a hazard type (landslide, collapse, ..., "
 			       "middle_school, ..., gas_well, ..., waterlogging, ...)", type);
-	if (cmd_opt(c, "township")) {
-		if (!q_township(c->st, cmd_opt(c, "township"), town, &c->err))
-			return err_prefix(&c->err, "--township"), false;
-		f->township_code = town;
-	}
+	if (!cmd_township(c, town, &f->township_code))
+		return false;
 	f->overdue = cmd_opt(c, "overdue") != NULL;
 	f->in_warning = cmd_opt(c, "in-warning") != NULL;
 	f->to_verify = cmd_opt(c, "to-verify") != NULL;
@@ -127,31 +110,17 @@ static bool exec_list(struct cmd_ctx *c)
 	struct hazard_filter f = {0};
 	char town[16];
 	long long limit = 0;
-	if (!filter_opts(c, &f, town))
+	if (!filter_opts(c, &f, town) || !cmd_limit(c, &limit))
 		return false;
-	if (cmd_opt(c, "limit") && !str_to_ll(cmd_opt(c, "limit"), 1, 1000000000, &limit)) {
-		err_set(&c->err, ERR_USAGE, "--limit: '%s': expected a whole number above 0",
-			cmd_opt(c, "limit"));
-		return false;
-	}
 	f.limit = limit;
-	json_t *rows = q_hazard_list(c->st, &f, &c->err);
-	if (!rows)
-		return false;
-	out_table(c, rows, list_cols, ARRAY_LEN(list_cols));
-	json_decref(rows);
-	return true;
+	return out_rows(c, q_hazard_list(c->st, &f, &c->err), list_cols, ARRAY_LEN(list_cols));
 }
 
 static bool exec_show(struct cmd_ctx *c)
 {
 	json_t *r = q_hazard_show(c->st, c->args[0], &c->err);
-	if (!r)
+	if (!record_found(r, "hazard", c->args[0], &c->err))
 		return false;
-	if (json_is_null(r)) {
-		err_set(&c->err, ERR_FAIL, "hazard '%s': no such hazard", c->args[0]);
-		return false;
-	}
 	out_record(c, r, show_cols, ARRAY_LEN(show_cols));
 	if (c->json) {
 		json_decref(r);
@@ -299,24 +268,15 @@ static bool exec_inspect(struct cmd_ctx *c)
 }
 
 static const struct out_col household_cols[] = {
-	{"head", N_("head"), false, 8},	     {"address", N_("address"), false, 30},
-	{"members", N_("members"), true, 0},     {"phone", N_("phone"), false, 0},
-	{"evacuated_at", N_("evacuated"), false, 16}, {"evacuated_by", N_("by"), false, 8},
-	{"id", N_("id"), false, 0}};
-
-/* A hazard asked for by code that is not there. */
-static bool no_hazard(struct cmd_ctx *c, const char *code)
-{
-	return err_set(&c->err, ERR_FAIL, "hazard '%s': no such hazard", code);
-}
+	{"head", .max = 8}, {"address", .max = 30}, {"members", .right = true}, {"phone"},
+	{"evacuated_at", N_("evacuated"), .max = 16}, {"evacuated_by", N_("by"), .max = 8}, {"id"},
+};
 
 static bool exec_households(struct cmd_ctx *c)
 {
 	json_t *r = q_hazard_households(c->st, c->args[0], &c->err);
-	if (!r)
+	if (!record_found(r, "hazard", c->args[0], &c->err))
 		return false;
-	if (json_is_null(r))
-		return no_hazard(c, c->args[0]);
 	if (c->json) {
 		out_json(c, r);
 	} else {
@@ -440,8 +400,7 @@ static bool exec_defect(struct cmd_ctx *c)
 	if (c->json) {
 		json_t *o = add ? json_pack("{s:s}", "id", defect_id)
 				: json_pack("{s:b}", "changed", defect_changed);
-		out_json(c, o);
-		json_decref(o);
+		out_json_new(c, o);
 	} else if (add)
 		fprintf(c->out, "%s\n", defect_id);
 	else if (!defect_changed)
@@ -454,11 +413,8 @@ static bool exec_defects(struct cmd_ctx *c)
 	struct defect_filter f = {.open_only = cmd_opt(c, "open") != NULL,
 				  .overdue = cmd_opt(c, "overdue") != NULL};
 	char town[16];
-	if (cmd_opt(c, "township")) {
-		if (!q_township(c->st, cmd_opt(c, "township"), town, &c->err))
-			return err_prefix(&c->err, "--township"), false;
-		f.township_code = town;
-	}
+	if (!cmd_township(c, town, &f.township_code))
+		return false;
 	json_t *rows = q_defects(c->st, &f, &c->err);
 	if (!rows)
 		return false;
@@ -482,10 +438,8 @@ static bool exec_verify(struct cmd_ctx *c)
 	if (!c->json) {
 		fprintf(c->out, "%d verified, %d already were\n", verified, c->nargs - verified);
 	} else {
-		json_t *o = json_pack("{s:i, s:i}", "verified", verified, "already",
-				      c->nargs - verified);
-		out_json(c, o);
-		json_decref(o);
+		out_json_new(c, json_pack("{s:i, s:i}", "verified", verified, "already",
+					  c->nargs - verified));
 	}
 	return true;
 }
@@ -590,24 +544,7 @@ static bool exec_import(struct cmd_ctx *c)
 	json_t *fixed = json_pack("{s:s}", "kind", kind);
 	bool ok = import_file(c->st, &T_HAZARD, c->args[0], fixed, &o, &r, &c->err);
 	json_decref(fixed);
-	size_t i, bad = json_array_size(r.errors);
-	json_t *m;
-	json_array_foreach(r.errors, i, m)
-		cmd_say(c, "%s%s\n", o.skip_bad ? "skipped: " : "", json_string_value(m));
-	json_decref(r.errors);
-	if (!ok)
-		return false;
-	if (c->dry_run) {
-		fprintf(c->out, "%d rows good: %d new, %d changed%s (dry run: nothing written)\n",
-			r.rows, r.inserted, r.updated, bad ? ", some skipped" : "");
-		return true;
-	}
-	fprintf(c->out, "%d rows imported: %d new, %d changed, %d unchanged", r.rows, r.inserted, r.updated,
-	       r.rows - r.inserted - r.updated);
-	if (bad)
-		fprintf(c->out, "; %zu bad rows skipped", bad);
-	fputc('\n', c->out);
-	return true;
+	return out_import(c, ok, &r, o.skip_bad);
 }
 
 /* What list and export select by (the console's filters). */
@@ -627,14 +564,14 @@ static const struct cmd_opt template_opts[] = {
 	{"kind", "KIND", NULL, "geohazard, fire_unit, major_source or flood_point (required)",
 	 CV_WORDS, KINDS},
 	{"english", NULL, NULL, "English header names (default: Chinese)"},
-	{NULL, NULL, NULL, NULL}};
+	{0}};
 static const struct cmd_opt export_opts[] = {
 	{"kind", "KIND", NULL, "geohazard, fire_unit, major_source or flood_point (required)",
 	 CV_WORDS, KINDS},
 	FILTER_OPTS
 	{"format", "FMT", NULL, "csv (default; import reads it back) or json"},
 	{"zh", NULL, NULL, "Chinese header names"},
-	{NULL, NULL, NULL, NULL}};
+	{0}};
 static const struct cmd_opt import_opts[] = {
 	{"kind", "KIND", NULL, "geohazard, fire_unit, major_source or flood_point (required)",
 	 CV_WORDS, KINDS},
@@ -642,13 +579,13 @@ static const struct cmd_opt import_opts[] = {
 	{"dry-run", NULL, NULL, "check every row and report; write nothing"},
 	{"skip-bad", NULL, NULL, "import the good rows and report the bad ones"},
 	{"to-verify", NULL, NULL, "mark new and changed rows to verify (hazard verify clears)"},
-	{NULL, NULL, NULL, NULL}};
+	{0}};
 
 static const struct cmd_opt list_opts[] = {
 	{"kind", "KIND", NULL, "geohazard|fire_unit|major_source|flood_point", CV_WORDS, KINDS},
 	FILTER_OPTS
 	{"limit", "N", NULL, "at most N"},
-	{NULL, NULL, NULL, NULL}};
+	{0}};
 
 static const struct cmd_opt add_opts[] = {
 	{"kind", "KIND", "kind", "geohazard|fire_unit|major_source|flood_point (required)"},
@@ -670,7 +607,7 @@ static const struct cmd_opt add_opts[] = {
 	{"monitor", "NAME", "monitor", "the monitor (群测群防员)"},
 	{"monitor-phone", "PHONE", "monitor_phone", "the monitor's phone"},
 	{"notes", "TEXT", "notes", "notes"},
-	{NULL, NULL, NULL, NULL}};
+	{0}};
 
 static const struct cmd_opt inspect_opts[] = {
 	{"result", "RESULT", "result", "normal|abnormal (required)"},
@@ -680,7 +617,7 @@ static const struct cmd_opt inspect_opts[] = {
 	{"note", "TEXT", "note", "what was seen"},
 	{"photos", "REF[,REF...]", "photos", "photos by reference (file names, archive numbers)"},
 	{"incident", NULL, NULL, "abnormal: also open an incident linked to the point"},
-	{NULL, NULL, NULL, NULL}};
+	{0}};
 
 static const struct cmd_opt defect_opts[] = {
 	{"text", "TEXT", NULL, "add: what is wrong (required)"},
@@ -689,129 +626,99 @@ static const struct cmd_opt defect_opts[] = {
 	{"state", "STATE", NULL, "set: open|rectifying|rectified (rectified stamps the time)",
 	 CV_WORDS, "open rectifying rectified"},
 	{"note", "TEXT", NULL, "a note (set: replaces the note; \"\" clears it)"},
-	{NULL, NULL, NULL, NULL}};
+	{0}};
 static const struct cmd_opt defects_opts[] = {
 	{"open", NULL, NULL, "only those not yet rectified"},
 	{"township", "NAME|CODE", NULL, "only this township's units", CV_TOWNSHIP},
 	{"overdue", NULL, NULL, "only those past their due date and not rectified"},
-	{NULL, NULL, NULL, NULL}};
+	{0}};
 static const struct cmd_opt overdue_opts[] = {
 	{"kind", "KIND", NULL, "geohazard|fire_unit|major_source|flood_point", CV_WORDS, KINDS},
 	FILTER_OPTS
-	{NULL, NULL, NULL, NULL}};
+	{0}};
 
 static const struct cmd_opt evacuate_opts[] = {
 	{"all", NULL, NULL, "every household of the point"},
 	{"undo", NULL, NULL, "clear the ticks instead (ticked by mistake)"},
-	{NULL, NULL, NULL, NULL}};
+	{0}};
 
 const struct cmd cmd_hazard_list = {
-	.group = "hazard", .verb = "list",
-	.summary = N_("list hazard points, fire units, sources"),
-	.table = &T_HAZARD,
-	.opts = list_opts,
-	.exec = exec_list,
+	.group = "hazard", .verb = "list", .summary = N_("list hazard points, fire units, sources"),
+	.table = &T_HAZARD, .opts = list_opts, .exec = exec_list,
 };
 
 const struct cmd cmd_hazard_show = {
-	.group = "hazard", .verb = "show",
+	.group = "hazard", .verb = "show", .summary = "one hazard with its inspections",
 	.args = "CODE", .nargs_min = 1, .nargs_max = 1, .argv = {CV_HAZARD},
-	.summary = N_("one hazard with its inspections"),
-	.table = &T_HAZARD,
-	.exec = exec_show,
+	.table = &T_HAZARD, .exec = exec_show,
 };
 
 const struct cmd cmd_hazard_add = {
-	.group = "hazard", .verb = "add",
-	.summary = N_("register a hazard"),
-	.table = &T_HAZARD,
-	.opts = add_opts,
-	.flags = CMD_RECORD | CMD_WRITES,
-	.exec = exec_add,
+	.group = "hazard", .verb = "add", .summary = N_("register a hazard"),
+	.table = &T_HAZARD, .opts = add_opts, .flags = CMD_RECORD | CMD_WRITES, .exec = exec_add,
 };
 
 const struct cmd cmd_hazard_inspect = {
-	.group = "hazard", .verb = "inspect",
+	.group = "hazard", .verb = "inspect", .summary = "record an inspection of a hazard",
 	.args = "CODE", .nargs_min = 1, .nargs_max = 1, .argv = {CV_HAZARD},
-	.summary = N_("record an inspection of a hazard"),
-	.table = &T_INSPECTION,
-	.opts = inspect_opts,
-	.flags = CMD_WRITES,
-	.exec = exec_inspect,
+	.table = &T_INSPECTION, .opts = inspect_opts, .flags = CMD_WRITES, .exec = exec_inspect,
 };
 
 const struct cmd cmd_hazard_households = {
 	.group = "hazard", .verb = "households",
-	.args = "CODE", .nargs_min = 1, .nargs_max = 1, .argv = {CV_HAZARD},
 	.summary = N_("a point's threatened households and how many are evacuated"),
+	.args = "CODE", .nargs_min = 1, .nargs_max = 1, .argv = {CV_HAZARD},
 	.exec = exec_households,
 };
 
 const struct cmd cmd_hazard_evacuate = {
 	.group = "hazard", .verb = "evacuate",
-	.args = "CODE [HEAD|ID ...]", .nargs_min = 1, .nargs_max = 1000, .argv = {CV_HAZARD},
 	.summary = N_("tick households of a point as evacuated (--all; --undo clears)"),
-	.opts = evacuate_opts,
-	.flags = CMD_WRITES,
-	.check = check_evacuate,
-	.exec = exec_evacuate,
+	.args = "CODE [HEAD|ID ...]", .nargs_min = 1, .nargs_max = 1000, .argv = {CV_HAZARD},
+	.opts = evacuate_opts, .flags = CMD_WRITES, .check = check_evacuate, .exec = exec_evacuate,
 };
 
 const struct cmd cmd_hazard_defect = {
 	.group = "hazard", .verb = "defect",
+	.summary = "record a fire unit's defect, or move one to rectifying or rectified",
 	.args = "add CODE | set ID", .nargs_min = 2, .nargs_max = 2, .argv = {CV_WORDS},
 	.words = "add set",
-	.summary = N_("record a fire unit's defect, or move one to rectifying or rectified"),
-	.opts = defect_opts,
-	.flags = CMD_WRITES,
-	.check = check_defect,
-	.exec = exec_defect,
+	.opts = defect_opts, .flags = CMD_WRITES, .check = check_defect, .exec = exec_defect,
 };
 
 const struct cmd cmd_hazard_defects = {
-	.group = "hazard", .verb = "defects",
-	.summary = N_("fire units' defects, open ones first"),
-	.opts = defects_opts,
-	.exec = exec_defects,
+	.group = "hazard", .verb = "defects", .summary = N_("fire units' defects, open ones first"),
+	.opts = defects_opts, .exec = exec_defects,
 };
 
 const struct cmd cmd_hazard_verify = {
 	.group = "hazard", .verb = "verify",
-	.args = "CODE...", .nargs_min = 1, .nargs_max = 10000, .argv = {CV_HAZARD},
 	.summary = N_("clear the \"to verify\" mark of imported rows"),
-	.flags = CMD_WRITES,
-	.exec = exec_verify,
+	.args = "CODE...", .nargs_min = 1, .nargs_max = 10000, .argv = {CV_HAZARD},
+	.flags = CMD_WRITES, .exec = exec_verify,
 };
 
 const struct cmd cmd_hazard_overdue = {
-	.group = "hazard", .verb = "overdue",
-	.summary = N_("overdue inspections, most overdue first"),
-	.opts = overdue_opts,
-	.exec = exec_overdue,
+	.group = "hazard", .verb = "overdue", .summary = N_("overdue inspections, most overdue first"),
+	.opts = overdue_opts, .exec = exec_overdue,
 };
 
 const struct cmd cmd_hazard_template = {
 	.group = "hazard", .verb = "template",
 	.summary = N_("an empty register sheet (CSV header) for a kind"),
-	.opts = template_opts,
-	.flags = CMD_NODB,
-	.exec = exec_template,
+	.opts = template_opts, .flags = CMD_NODB, .exec = exec_template,
 };
 
 const struct cmd cmd_hazard_export = {
-	.group = "hazard", .verb = "export",
-	.summary = N_("a kind's register as CSV or JSON"),
-	.opts = export_opts,
-	.exec = exec_export,
+	.group = "hazard", .verb = "export", .summary = N_("a kind's register as CSV or JSON"),
+	.opts = export_opts, .exec = exec_export,
 };
 
 const struct cmd cmd_hazard_import = {
 	.group = "hazard", .verb = "import",
-	.args = "FILE", .nargs_min = 1, .nargs_max = 1,
 	.summary = N_("import a register sheet (UTF-8 or GBK; Chinese or English headers); a code "
 		   "already there is updated"),
-	.opts = import_opts,
-	.flags = CMD_WRITES | CMD_DRYRUN,
-	.check = check_kind,
+	.args = "FILE", .nargs_min = 1, .nargs_max = 1,
+	.opts = import_opts, .flags = CMD_WRITES | CMD_DRYRUN, .check = check_kind,
 	.exec = exec_import,
 };

@@ -24,17 +24,29 @@ const struct deadline_rules *cmd_rules(struct cmd_ctx *c);
 void cmd_say(struct cmd_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* The stream for data (JSON, CSV), after what was written as text. */
 FILE *cmd_data(struct cmd_ctx *c);
+/* Option name as a whole number from min to max, into *out; left as it
+ * is when the option is not given. False with a usage error naming what
+ * was expected ("a whole number above 0"). */
+bool cmd_number(struct cmd_ctx *c, const char *name, long long min, long long max,
+		const char *expected, long long *out);
+/* --limit N: at most N rows (from 1). */
+bool cmd_limit(struct cmd_ctx *c, long long *limit);
+/* --township NAME|CODE as its code (in code), *out pointing at it; *out
+ * NULL when not given. False with the message naming --township. */
+bool cmd_township(struct cmd_ctx *c, char code[16], const char **out);
 
 /* ---- output (output.c) ---- */
 struct out_col {
-	const char *key, *head;
-	bool right;
-	int max; /* cells; 0: no cap */
+	const char *key, *head; /* head NULL: the key heads the column */
+	bool right;             /* aligned right (numbers) */
+	int max;                /* cells; 0: no cap */
 };
 /* An aligned table of rows by display width, or a JSON array with --json. */
 void out_table(struct cmd_ctx *c, json_t *rows, const struct out_col *cols, size_t ncols);
-/* A query's rows (taken) with their times and flags presented, as
- * out_table; false when rows is NULL (the query failed, c->err set). */
+/* A query's rows (taken) as out_table; false when rows is NULL (the query
+ * failed, c->err set). */
+bool out_rows(struct cmd_ctx *c, json_t *rows, const struct out_col *cols, size_t ncols);
+/* The same with their times and flags presented first. */
 bool out_list(struct cmd_ctx *c, json_t *rows, const struct out_col *cols, size_t ncols);
 /* One record as "key: value" lines, or a JSON object with --json. */
 void out_record(struct cmd_ctx *c, json_t *obj, const struct out_col *cols, size_t ncols);
@@ -46,8 +58,14 @@ void out_csv(struct cmd_ctx *c, json_t *rows, const char *const *keys,
  * with c->err set on an unknown format. */
 bool out_export(struct cmd_ctx *c, json_t *rows, const char *const *keys,
 		const char *(*head)(const char *key));
+/* An import's outcome: its bad rows as messages ("skipped: " first when
+ * skip_bad), then, when ok, the counts. Frees r->errors; returns ok. */
+bool out_import(struct cmd_ctx *c, bool ok, struct import_result *r, bool skip_bad);
 /* A JSON value, pretty, UTF-8 unescaped, to the data stream. */
 void out_json(struct cmd_ctx *c, json_t *v);
+/* The same for a value made to be shown (taken): always true, so that a
+ * verb can end with return out_json_new(c, v). */
+bool out_json_new(struct cmd_ctx *c, json_t *v);
 /* A value as display text (heap string). */
 char *out_text(json_t *v);
 

@@ -53,20 +53,7 @@ static bool exec_import(struct cmd_ctx *c)
 				: NULL;
 	bool ok = import_file(c->st, kinds[k].t, c->args[1], fixed, NULL, &r, &c->err);
 	json_decref(fixed);
-	size_t i;
-	json_t *m;
-	json_array_foreach(r.errors, i, m)
-		cmd_say(c, "%s\n", json_string_value(m));
-	json_decref(r.errors);
-	if (!ok)
-		return false;
-	if (c->dry_run)
-		fprintf(c->out, "%d rows good: %d new, %d changed (dry run: nothing written)\n",
-			r.rows, r.inserted, r.updated);
-	else
-		fprintf(c->out, "%d rows imported: %d new, %d changed, %d unchanged\n", r.rows,
-			r.inserted, r.updated, r.rows - r.inserted - r.updated);
-	return true;
+	return out_import(c, ok, &r, false);
 }
 
 static bool exec_export(struct cmd_ctx *c)
@@ -98,26 +85,23 @@ static bool exec_export(struct cmd_ctx *c)
 
 static const struct cmd_opt import_opts[] = {
 	{"dry-run", NULL, NULL, "check every row and report; write nothing"},
-	{NULL, NULL, NULL, NULL}};
+	{0}};
 static const struct cmd_opt export_opts[] = {
 	{"format", "FMT", NULL, "csv (default; import reads it back) or json", CV_WORDS, "csv json"},
-	{NULL, NULL, NULL, NULL}};
+	{0}};
 
 const struct cmd cmd_import = {
 	.group = "import",
-	.args = "KIND FILE", .nargs_min = 2, .nargs_max = 2, .argv = {CV_WORDS}, .words = KINDS,
 	.summary = N_("import depots, items, teams, experts, contacts or stock receipts from CSV"),
-	.opts = import_opts,
-	.flags = CMD_WRITES | CMD_DRYRUN,
-	.check = check_kind,
+	.args = "KIND FILE", .nargs_min = 2, .nargs_max = 2, .argv = {CV_WORDS}, .words = KINDS,
+	.opts = import_opts, .flags = CMD_WRITES | CMD_DRYRUN, .check = check_kind,
 	.exec = exec_import,
 };
 
 const struct cmd cmd_export = {
 	.group = "export",
-	.args = "KIND", .nargs_min = 1, .nargs_max = 1, .argv = {CV_WORDS}, .words = KINDS,
 	.summary = N_("export depots, items, teams, experts, contacts, or stock on hand per lot (as "
 		   "receipts for a new database: importing them again receives them again)"),
-	.opts = export_opts,
-	.exec = exec_export,
+	.args = "KIND", .nargs_min = 1, .nargs_max = 1, .argv = {CV_WORDS}, .words = KINDS,
+	.opts = export_opts, .exec = exec_export,
 };

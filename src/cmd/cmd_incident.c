@@ -7,28 +7,25 @@
 #include "cmd_impl.h"
 
 static const struct out_col list_cols[] = {
-	{"number", N_("number"), false, 0},   {"received_at", N_("received"), false, 16},
-	{"level", N_("level"), false, 0},     {"status", N_("status"), false, 0},
-	{"type_name", N_("type"), false, 10}, {"township", N_("township"), false, 8},
-	{"due", N_("next due"), false, 34}, {"title", N_("title"), false, 40}};
+	{"number"}, {"received_at", N_("received"), .max = 16}, {"level"}, {"status"},
+	{"type_name", N_("type"), .max = 10}, {"township", .max = 8}, {"due", N_("next due"), .max = 34},
+	{"title", .max = 40},
+};
 
 static const struct out_col show_cols[] = {
-	{"number", N_("number"), false, 0},	      {"title", N_("title"), false, 0},
-	{"type_name", N_("type"), false, 0},      {"class", N_("class"), false, 0},
-	{"level", N_("level"), false, 0},	      {"status", N_("status"), false, 0},
-	{"township", N_("township"), false, 0},   {"village", N_("village"), false, 0},
-	{"place", N_("place"), false, 0},	      {"received_at", N_("received"), false, 0},
-	{"occurred_at", N_("occurred"), false, 0}, {"channel", N_("channel"), false, 0},
-	{"reporter", N_("reporter"), false, 0},   {"reporter_phone", N_("phone"), false, 0},
-	{"reporter_unit", N_("unit"), false, 0},  {"deaths", N_("deaths"), true, 0},
-	{"injured", N_("injured"), true, 0},      {"missing", N_("missing"), true, 0},
-	{"trapped", N_("trapped"), true, 0},      {"evacuated", N_("evacuated"), true, 0},
-	{"affected", N_("affected"), true, 0},    {"loss_10k", N_("loss (10k yuan)"), true, 0},
-	{"closed_at", N_("closed"), false, 0}};
+	{"number"}, {"title"}, {"type_name", N_("type")}, {"class"}, {"level"}, {"status"},
+	{"township"}, {"village"}, {"place"}, {"received_at", N_("received")},
+	{"occurred_at", N_("occurred")}, {"channel"}, {"reporter"}, {"reporter_phone", N_("phone")},
+	{"reporter_unit", N_("unit")}, {"deaths", .right = true}, {"injured", .right = true},
+	{"missing", .right = true}, {"trapped", .right = true}, {"evacuated", .right = true},
+	{"affected", .right = true}, {"loss_10k", N_("loss (10k yuan)"), .right = true},
+	{"closed_at", N_("closed")},
+};
 
 static const struct out_col timeline_cols[] = {
-	{"created_at", N_("time"), false, 16}, {"kind", N_("entry"), false, 0},
-	{"author", N_("by"), false, 10},       {"text", N_("text"), false, 60}};
+	{"created_at", N_("time"), .max = 16}, {"kind", N_("entry")}, {"author", N_("by"), .max = 10},
+	{"text", .max = 60},
+};
 
 static bool exec_add(struct cmd_ctx *c)
 {
@@ -37,9 +34,7 @@ static bool exec_add(struct cmd_ctx *c)
 		return false;
 	const char *dup = json_string_value(json_object_get(c->fields, "duplicate_of"));
 	if (c->json) {
-		json_t *o = json_pack("{s:s, s:s?}", "number", number, "duplicate_of", dup);
-		out_json(c, o);
-		json_decref(o);
+		out_json_new(c, json_pack("{s:s, s:s?}", "number", number, "duplicate_of", dup));
 	} else {
 		fprintf(c->out, "%s\n", number);
 	}
@@ -55,11 +50,8 @@ static bool exec_list(struct cmd_ctx *c)
 	struct incident_filter f = {.open_only = cmd_opt(c, "open") != NULL};
 	char town[16];
 	long long limit = 0;
-	if (cmd_opt(c, "township")) {
-		if (!q_township(c->st, cmd_opt(c, "township"), town, &c->err))
-			return err_prefix(&c->err, "--township"), false;
-		f.township_code = town;
-	}
+	if (!cmd_township(c, town, &f.township_code))
+		return false;
 	if (cmd_opt(c, "since")) {
 		json_t *v = cmd_value(c, &T_INCIDENT, "received_at", "since");
 		if (!v)
@@ -67,11 +59,8 @@ static bool exec_list(struct cmd_ctx *c)
 		f.since = json_integer_value(v);
 		json_decref(v);
 	}
-	if (cmd_opt(c, "limit") && !str_to_ll(cmd_opt(c, "limit"), 1, 1000000000, &limit)) {
-		err_set(&c->err, ERR_USAGE, "--limit: '%s': expected a whole number above 0",
-			cmd_opt(c, "limit"));
+	if (!cmd_limit(c, &limit))
 		return false;
-	}
 	f.limit = limit;
 	const struct deadline_rules *rules = cmd_rules(c);
 	json_t *rows = rules ? incident_list(c->st, rules, &f, &c->err) : NULL;
@@ -94,28 +83,22 @@ static bool exec_list(struct cmd_ctx *c)
 	if (c->json)
 		json_array_foreach(rows, i, r)
 			json_object_del(r, "due");
-	out_table(c, rows, list_cols, ARRAY_LEN(list_cols));
-	json_decref(rows);
-	return true;
+	return out_rows(c, rows, list_cols, ARRAY_LEN(list_cols));
 }
 
 static bool exec_show(struct cmd_ctx *c)
 {
 	json_t *r = q_incident_show(c->st, c->args[0], &c->err);
-	if (!r)
+	if (!record_found(r, "incident", c->args[0], &c->err))
 		return false;
-	if (json_is_null(r)) {
-		err_set(&c->err, ERR_FAIL, "incident '%s': no such incident", c->args[0]);
-		return false;
-	}
 	out_record(c, r, show_cols, ARRAY_LEN(show_cols));
 	if (!c->json) {
 		fputc('\n', c->out);
 		out_table(c, json_object_get(r, "timeline"), timeline_cols, ARRAY_LEN(timeline_cols));
 		static const struct out_col stock_cols[] = {
-			{"item_code", N_("item"), false, 0}, {"item", N_("name"), false, 16},
-			{"sent", N_("sent"), true, 0}, {"returned", N_("returned"), true, 0},
-			{"unit", N_("unit"), false, 0}};
+			{"item_code", N_("item")}, {"item", N_("name"), .max = 16}, {"sent", .right = true},
+			{"returned", .right = true}, {"unit"},
+		};
 		if (json_array_size(json_object_get(r, "stock"))) {
 			fputc('\n', c->out);
 			out_table(c, json_object_get(r, "stock"), stock_cols, ARRAY_LEN(stock_cols));
@@ -244,9 +227,9 @@ static bool exec_dispatch(struct cmd_ctx *c)
 		return false;
 	}
 	static const struct out_col cols[] = {
-		{"depot_code", N_("depot"), false, 0}, {"depot", N_("name"), false, 20},
-		{"item_code", N_("item"), false, 0}, {"item", N_("name"), false, 12},
-		{"qty", N_("qty"), true, 0}, {"unit", N_("unit"), false, 0}};
+		{"depot_code", N_("depot")}, {"depot", N_("name"), .max = 20}, {"item_code", N_("item")},
+		{"item", N_("name"), .max = 12}, {"qty", .right = true}, {"unit"},
+	};
 	if (!c->json)
 		fprintf(c->out, "%s\n", c->dry_run ? "would send (nothing written):" : "sent:");
 	out_table(c, plan, cols, ARRAY_LEN(cols));
@@ -285,14 +268,14 @@ static const struct cmd_opt add_opts[] = {
 	{"lon", "DEG", "lon", "longitude"},
 	{"lat", "DEG", "lat", "latitude"},
 	{"note", "TEXT", NULL, "the caller's account, for the first timeline entry"},
-	{NULL, NULL, NULL, NULL}};
+	{0}};
 
 static const struct cmd_opt list_opts[] = {
 	{"open", NULL, NULL, "only open incidents"},
 	{"township", "NAME|CODE", NULL, "only this township", CV_TOWNSHIP},
 	{"since", "TIME", NULL, "only those received since TIME"},
 	{"limit", "N", NULL, "at most N, newest first"},
-	{NULL, NULL, NULL, NULL}};
+	{0}};
 
 static const struct cmd_opt note_opts[] = {
 	{"kind", "KIND", NULL, "note (default), action, dispatch, instruction, first_report, "
@@ -308,78 +291,58 @@ static const struct cmd_opt note_opts[] = {
 	{"affected", "N", NULL, "people affected now"},
 	{"loss", "N", NULL, "direct loss now, in 10k yuan"},
 	{"to", "WHOM", NULL, "to whom the report went (e.g. 县政府值班室)"},
-	{NULL, NULL, NULL, NULL}};
+	{0}};
 
 static const struct cmd_opt close_opts[] = {
-	{"note", "TEXT", NULL, "closing remark for the timeline"}, {NULL, NULL, NULL, NULL}};
+	{"note", "TEXT", NULL, "closing remark for the timeline"}, {0}};
 
 static const struct cmd_opt dispatch_opts[] = {
 	{"items", "CODE:QTY,...", NULL, "what to send (required)"},
 	{"depot", "CODE", NULL, "only from this depot (default: nearest first)", CV_DEPOT},
 	{"note", "TEXT", NULL, "timeline text (the items are appended)"},
 	{"dry-run", NULL, NULL, "show where it would come from; write nothing"},
-	{NULL, NULL, NULL, NULL}};
+	{0}};
 
 const struct cmd cmd_incident_add = {
-	.group = "incident", .verb = "add",
-	.summary = N_("record a new incident; prints its number"),
-	.table = &T_INCIDENT,
-	.opts = add_opts,
-	.flags = CMD_RECORD | CMD_WRITES,
-	.exec = exec_add,
+	.group = "incident", .verb = "add", .summary = N_("record a new incident; prints its number"),
+	.table = &T_INCIDENT, .opts = add_opts, .flags = CMD_RECORD | CMD_WRITES, .exec = exec_add,
 };
 
 const struct cmd cmd_incident_list = {
-	.group = "incident", .verb = "list",
-	.summary = N_("list incidents, newest first"),
-	.table = &T_INCIDENT,
-	.opts = list_opts,
-	.exec = exec_list,
+	.group = "incident", .verb = "list", .summary = N_("list incidents, newest first"),
+	.table = &T_INCIDENT, .opts = list_opts, .exec = exec_list,
 };
 
 const struct cmd cmd_incident_show = {
-	.group = "incident", .verb = "show",
+	.group = "incident", .verb = "show", .summary = "an incident with its timeline",
 	.args = "N", .nargs_min = 1, .nargs_max = 1, .argv = {CV_INCIDENT},
-	.summary = N_("an incident with its timeline"),
-	.table = &T_INCIDENT,
-	.exec = exec_show,
+	.table = &T_INCIDENT, .exec = exec_show,
 };
 
 const struct cmd cmd_incident_note = {
 	.group = "incident", .verb = "note",
-	.args = "N [TEXT]", .nargs_min = 1, .nargs_max = 2, .argv = {CV_INCIDENT},
 	.summary = N_("add an entry or a report to an incident's timeline"),
-	.table = &T_INCIDENT,
-	.opts = note_opts,
-	.flags = CMD_WRITES,
-	.exec = exec_note,
+	.args = "N [TEXT]", .nargs_min = 1, .nargs_max = 2, .argv = {CV_INCIDENT},
+	.table = &T_INCIDENT, .opts = note_opts, .flags = CMD_WRITES, .exec = exec_note,
 };
 
 const struct cmd cmd_incident_correct = {
 	.group = "incident", .verb = "correct",
-	.args = "N ENTRY TEXT", .nargs_min = 3, .nargs_max = 3, .argv = {CV_INCIDENT},
 	.summary = N_("strike a timeline entry with a correction"),
-	.table = &T_INCIDENT,
-	.flags = CMD_WRITES,
-	.exec = exec_correct,
+	.args = "N ENTRY TEXT", .nargs_min = 3, .nargs_max = 3, .argv = {CV_INCIDENT},
+	.table = &T_INCIDENT, .flags = CMD_WRITES, .exec = exec_correct,
 };
 
 const struct cmd cmd_incident_close = {
-	.group = "incident", .verb = "close",
+	.group = "incident", .verb = "close", .summary = "close an incident",
 	.args = "N", .nargs_min = 1, .nargs_max = 1, .argv = {CV_INCIDENT},
-	.summary = N_("close an incident"),
-	.table = &T_INCIDENT,
-	.opts = close_opts,
-	.flags = CMD_WRITES,
-	.exec = exec_close,
+	.table = &T_INCIDENT, .opts = close_opts, .flags = CMD_WRITES, .exec = exec_close,
 };
 
 const struct cmd cmd_incident_dispatch = {
 	.group = "incident", .verb = "dispatch",
-	.args = "N", .nargs_min = 1, .nargs_max = 1, .argv = {CV_INCIDENT},
 	.summary = N_("send stock to an incident (nearest depots first)"),
-	.opts = dispatch_opts,
-	.flags = CMD_WRITES | CMD_DRYRUN,
-	.check = check_dispatch,
+	.args = "N", .nargs_min = 1, .nargs_max = 1, .argv = {CV_INCIDENT},
+	.opts = dispatch_opts, .flags = CMD_WRITES | CMD_DRYRUN, .check = check_dispatch,
 	.exec = exec_dispatch,
 };

@@ -85,12 +85,10 @@ static void print_identity(struct cmd_ctx *c, const char *what)
 	if (!store_node(c->st, &ni, &c->err))
 		return;
 	if (c->json) {
-		json_t *o = json_pack("{s:s, s:s, s:s, s:s?, s:s}", "db", c->db_path, "node",
-				      ni.node_id, "role", ni.role, "township_code",
-				      *ni.township_code ? ni.township_code : NULL, "number_prefix",
-				      ni.number_prefix);
-		out_json(c, o);
-		json_decref(o);
+		out_json_new(c, json_pack("{s:s, s:s, s:s, s:s?, s:s}", "db", c->db_path, "node",
+					  ni.node_id, "role", ni.role, "township_code",
+					  *ni.township_code ? ni.township_code : NULL,
+					  "number_prefix", ni.number_prefix));
 	} else {
 		fprintf(c->out, "%s %s: node %s (%s%s%s), incident numbers %s-YYYY-NNNN\n", what, c->db_path,
 		       ni.node_id, ni.role, *ni.township_code ? " " : "", ni.township_code,
@@ -119,21 +117,16 @@ static const struct cmd_opt init_opts[] = {
 	{"township", "NAME|CODE", NULL, "the township this office serves", CV_TOWNSHIP},
 	{"county", NULL, NULL, "this is the county office (the default)"},
 	{"prefix", "TEXT", NULL, "prefix of incident numbers (default: the short place name)"},
-	{NULL, NULL, NULL, NULL}};
+	{0}};
 
 const struct cmd cmd_init = {
 	.group = "init",
 	.summary = N_("create the database with reference data (divisions, incident types, items)"),
-	.opts = init_opts,
-	.flags = CMD_CREATES | CMD_WRITES,
-	.exec = exec_init,
+	.opts = init_opts, .flags = CMD_CREATES | CMD_WRITES, .exec = exec_init,
 };
 
 const struct cmd cmd_demo = {
-	.group = "demo",
-	.summary = N_("create a database holding the county's demo records"),
-	.opts = init_opts,
-	.flags = CMD_CREATES | CMD_WRITES,
-	.exec = exec_demo,
+	.group = "demo", .summary = N_("create a database holding the county's demo records"),
+	.opts = init_opts, .flags = CMD_CREATES | CMD_WRITES, .exec = exec_demo,
 };
 

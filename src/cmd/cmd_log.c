@@ -65,9 +65,9 @@ static bool exec_log_list(struct cmd_ctx *c)
 	json_decref(kind);
 	json_decref(since);
 	static const struct out_col cols[] = {
-		{"at", N_("time"), false, 16}, {"kind", N_("kind"), false, 0},
-		{"township", N_("township"), false, 8}, {"incident", N_("incident"), false, 0},
-		{"author", N_("by"), false, 8}, {"text", N_("text"), false, 50}};
+		{"at", N_("time"), .max = 16}, {"kind"}, {"township", .max = 8}, {"incident"},
+		{"author", N_("by"), .max = 8}, {"text", .max = 50},
+	};
 	return out_list(c, rows, cols, ARRAY_LEN(cols));
 }
 
@@ -79,25 +79,21 @@ static const struct cmd_opt log_add_opts[] = {
 	{"area", "TEXT", "area", "warning area"},
 	{"until", "TIME", "valid_until", "warning valid until"},
 	{"at", "TIME", "at", "when (default now)"},
-	{NULL, NULL, NULL, NULL}};
+	{0}};
 static const struct cmd_opt log_list_opts[] = {
 	{"kind", "KIND", NULL, "only this kind"}, {"township", "NAME|CODE", NULL, "only this township", CV_TOWNSHIP},
 	{"shift", "ID", NULL, "only this shift (an id, current or last)"},
-	{"since", "TIME", NULL, "only since TIME"}, {NULL, NULL, NULL, NULL}};
+	{"since", "TIME", NULL, "only since TIME"}, {0}};
 
 const struct cmd cmd_log_add = {
 	.group = "log", .verb = "add",
-	.args = "TEXT", .nargs_min = 1, .nargs_max = 1,
 	.summary = N_("add a duty-log entry (a warning opens its tasks)"),
-	.table = &T_DUTY_ENTRY,
-	.opts = log_add_opts,
-	.flags = CMD_WRITES,
-	.exec = exec_log_add,
+	.args = "TEXT", .nargs_min = 1, .nargs_max = 1,
+	.table = &T_DUTY_ENTRY, .opts = log_add_opts, .flags = CMD_WRITES, .exec = exec_log_add,
 };
 
 const struct cmd cmd_log_list = {
 	.group = "log", .verb = "list",
 	.summary = N_("the duty log with incident entries, in time order"),
-	.opts = log_list_opts,
-	.exec = exec_log_list,
+	.opts = log_list_opts, .exec = exec_log_list,
 };

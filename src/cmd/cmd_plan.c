@@ -10,14 +10,10 @@
 
 static bool exec_list(struct cmd_ctx *c)
 {
-	json_t *rows = q_plan_library(c->st, &c->err);
-	if (!rows)
-		return false;
-	static const struct out_col cols[] = {{"id", N_("plan"), false, 0}, {"version", N_("version"), false, 0},
-					      {"active", N_("active"), true, 0}, {"title", N_("title"), false, 40}};
-	out_table(c, rows, cols, ARRAY_LEN(cols));
-	json_decref(rows);
-	return true;
+	static const struct out_col cols[] = {
+		{"id", N_("plan")}, {"version"}, {"active", .right = true}, {"title", .max = 40},
+	};
+	return out_rows(c, q_plan_library(c->st, &c->err), cols, ARRAY_LEN(cols));
 }
 
 static void print_items(struct cmd_ctx *c, json_t *items, int depth)
@@ -143,10 +139,8 @@ static bool exec_activate(struct cmd_ctx *c)
 	if (!c->json) {
 		fprintf(c->out, "%s%s\n", activated, cmd_opt(c, "drill") ? " (drill 演练)" : "");
 	} else {
-		json_t *o = json_pack("{s:s, s:b}", "activation", activated, "drill",
-				      cmd_opt(c, "drill") != NULL);
-		out_json(c, o);
-		json_decref(o);
+		out_json_new(c, json_pack("{s:s, s:b}", "activation", activated, "drill",
+					  cmd_opt(c, "drill") != NULL));
 	}
 	return true;
 }
@@ -195,11 +189,8 @@ static bool show_status(struct cmd_ctx *c, const char *handle, bool report)
 	json_array_foreach(items, i, it)
 		q_present_time(it, "due");
 	q_present(s);
-	if (c->json) {
-		out_json(c, s);
-		json_decref(s);
-		return true;
-	}
+	if (c->json)
+		return out_json_new(c, s);
 	json_t *p = json_object_get(s, "progress");
 	char b[32];
 	bar(json_integer_value(json_object_get(p, "done")), json_integer_value(json_object_get(p, "total")),
@@ -245,17 +236,11 @@ static bool exec_status(struct cmd_ctx *c)
 {
 	if (c->nargs)
 		return show_status(c, c->args[0], false);
-	json_t *rows = q_open_activations(c->st, &c->err);
-	if (!rows)
-		return false;
-	q_present(rows);
 	static const struct out_col cols[] = {
-		{"id", N_("activation"), false, 13}, {"plan", N_("plan"), false, 0}, {"level", N_("level"), false, 0},
-		{"incident", N_("incident"), false, 0}, {"drill", N_("drill"), false, 0},
-		{"done", N_("done"), true, 0}, {"items", N_("of"), true, 0}, {"title", N_("title"), false, 30}};
-	out_table(c, rows, cols, ARRAY_LEN(cols));
-	json_decref(rows);
-	return true;
+		{"id", N_("activation"), .max = 13}, {"plan"}, {"level"}, {"incident"}, {"drill"},
+		{"done", .right = true}, {"items", N_("of"), .right = true}, {"title", .max = 30},
+	};
+	return out_list(c, q_open_activations(c->st, &c->err), cols, ARRAY_LEN(cols));
 }
 
 static bool exec_report(struct cmd_ctx *c)
@@ -267,91 +252,73 @@ static const struct cmd_opt activate_opts[] = {
 	{"level", "LEVEL", NULL, "response level IV, III, II or I (required)", CV_LEVEL},
 	{"incident", "N", NULL, "the incident the response is for", CV_INCIDENT},
 	{"drill", NULL, NULL, "a drill (演练), without an incident"},
-	{NULL, NULL, NULL, NULL}};
+	{0}};
 static const struct cmd_opt check_opts[] = {
 	{"na", "REASON", NULL, "not applicable, with the reason"},
 	{"prev", NULL, NULL, "done before the activation"},
 	{"open", NULL, NULL, "open it again"},
-	{NULL, NULL, NULL, NULL}};
+	{0}};
 static const struct cmd_opt close_opts[] = {
-	{"summary", "TEXT", NULL, "how the response went (required)"}, {NULL, NULL, NULL, NULL}};
+	{"summary", "TEXT", NULL, "how the response went (required)"}, {0}};
 
 const struct cmd cmd_plan_list = {
-	.group = "plan", .verb = "list",
-	.summary = N_("the plan library"),
+	.group = "plan", .verb = "list", .summary = N_("the plan library"),
 	.exec = exec_list,
 };
 
 const struct cmd cmd_plan_show = {
-	.group = "plan", .verb = "show",
+	.group = "plan", .verb = "show", .summary = "a plan: levels, triggers, items",
 	.args = "ID", .nargs_min = 1, .nargs_max = 1, .argv = {CV_PLAN},
-	.summary = N_("a plan: levels, triggers, items"),
 	.exec = exec_show,
 };
 
 const struct cmd cmd_plan_validate = {
-	.group = "plan", .verb = "validate",
+	.group = "plan", .verb = "validate", .summary = "check plan files; names every problem",
 	.args = "FILE...", .nargs_min = 1, .nargs_max = 100,
-	.summary = N_("check plan files; names every problem"),
-	.flags = CMD_NODB,
-	.exec = exec_validate,
+	.flags = CMD_NODB, .exec = exec_validate,
 };
 
 const struct cmd cmd_plan_load = {
-	.group = "plan", .verb = "load",
+	.group = "plan", .verb = "load", .summary = "add plan files (new versions) to the library",
 	.args = "FILE...", .nargs_min = 1, .nargs_max = 100,
-	.summary = N_("add plan files (new versions) to the library"),
-	.flags = CMD_WRITES,
-	.exec = exec_load,
+	.flags = CMD_WRITES, .exec = exec_load,
 };
 
 const struct cmd cmd_plan_activate = {
-	.group = "plan", .verb = "activate",
+	.group = "plan", .verb = "activate", .summary = "start a response (or a drill) at a level",
 	.args = "ID", .nargs_min = 1, .nargs_max = 1, .argv = {CV_PLAN},
-	.summary = N_("start a response (or a drill) at a level"),
-	.opts = activate_opts,
-	.flags = CMD_WRITES,
-	.check = check_activate,
-	.exec = exec_activate,
+	.opts = activate_opts, .flags = CMD_WRITES, .check = check_activate, .exec = exec_activate,
 };
 
 const struct cmd cmd_plan_raise = {
-	.group = "plan", .verb = "raise",
+	.group = "plan", .verb = "raise", .summary = "raise the response level",
 	.args = "ACTIVATION LEVEL", .nargs_min = 2, .nargs_max = 2,
 	.argv = {CV_ACTIVATION, CV_LEVEL},
-	.summary = N_("raise the response level"),
-	.flags = CMD_WRITES,
-	.exec = exec_raise,
+	.flags = CMD_WRITES, .exec = exec_raise,
 };
 
 const struct cmd cmd_plan_check = {
 	.group = "plan", .verb = "check",
-	.args = "ACTIVATION ITEM", .nargs_min = 2, .nargs_max = 2, .argv = {CV_ACTIVATION},
 	.summary = N_("tick an item (done, --prev, --na REASON, --open)"),
-	.opts = check_opts,
-	.flags = CMD_WRITES,
-	.exec = exec_check,
+	.args = "ACTIVATION ITEM", .nargs_min = 2, .nargs_max = 2, .argv = {CV_ACTIVATION},
+	.opts = check_opts, .flags = CMD_WRITES, .exec = exec_check,
 };
 
 const struct cmd cmd_plan_status = {
-	.group = "plan", .verb = "status",
+	.group = "plan", .verb = "status", .summary = "active checklists, or one with its items",
 	.args = "[ACTIVATION]", .nargs_min = 0, .nargs_max = 1, .argv = {CV_ACTIVATION},
-	.summary = N_("active checklists, or one with its items"),
 	.exec = exec_status,
 };
 
 const struct cmd cmd_plan_close = {
-	.group = "plan", .verb = "close",
+	.group = "plan", .verb = "close", .summary = "end a response with a summary",
 	.args = "ACTIVATION", .nargs_min = 1, .nargs_max = 1, .argv = {CV_ACTIVATION},
-	.summary = N_("end a response with a summary"),
-	.opts = close_opts,
-	.flags = CMD_WRITES,
-	.exec = exec_close,
+	.opts = close_opts, .flags = CMD_WRITES, .exec = exec_close,
 };
 
 const struct cmd cmd_plan_report = {
 	.group = "plan", .verb = "report",
-	.args = "ACTIVATION", .nargs_min = 1, .nargs_max = 1, .argv = {CV_ACTIVATION},
 	.summary = N_("each item's time against its limit (drill report)"),
+	.args = "ACTIVATION", .nargs_min = 1, .nargs_max = 1, .argv = {CV_ACTIVATION},
 	.exec = exec_report,
 };

@@ -106,34 +106,29 @@ static bool exec_report_shift(struct cmd_ctx *c)
 static const struct cmd_opt format_opts[] = {
 	{"format", "FMT", NULL, "text (default), md, csv or json", CV_WORDS, FORMATS},
 	OUT_OPT,
-	{NULL, NULL, NULL, NULL}};
+	{0}};
 static const struct cmd_opt daily_opts[] = {
 	{"date", "DATE", NULL, "the report's day (default today)"},
 	{"cutoff", "HH:MM", NULL, "the day runs from the previous day's cutoff (default 08:00)"},
 	{"format", "FMT", NULL, "text (default), md, csv or json", CV_WORDS, FORMATS},
 	OUT_OPT,
-	{NULL, NULL, NULL, NULL}};
+	{0}};
 
 const struct cmd cmd_report_incident = {
-	.group = "report", .verb = "incident",
+	.group = "report", .verb = "incident", .summary = "the 首报/续报/终报 text for the latest state",
 	.args = "N", .nargs_min = 1, .nargs_max = 1, .argv = {CV_INCIDENT},
-	.summary = N_("the 首报/续报/终报 text for the latest state"),
-	.opts = format_opts,
-	.exec = exec_report_incident,
+	.opts = format_opts, .exec = exec_report_incident,
 };
 
 const struct cmd cmd_report_daily = {
-	.group = "report", .verb = "daily",
-	.summary = N_("the daily duty report (值班日报)"),
-	.opts = daily_opts,
-	.exec = exec_report_daily,
+	.group = "report", .verb = "daily", .summary = N_("the daily duty report (值班日报)"),
+	.opts = daily_opts, .exec = exec_report_daily,
 };
 
 const struct cmd cmd_report_shift = {
 	.group = "report", .verb = "shift",
-	.args = "[ID]", .nargs_min = 0, .nargs_max = 1,
 	.summary = N_("a shift's handover record: id, current, last (the default) or handed (the "
 		      "last handed over)"),
-	.opts = format_opts,
-	.exec = exec_report_shift,
+	.args = "[ID]", .nargs_min = 0, .nargs_max = 1,
+	.opts = format_opts, .exec = exec_report_shift,
 };

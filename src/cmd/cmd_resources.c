@@ -14,9 +14,9 @@
 static bool exec_depots(struct cmd_ctx *c)
 {
 	static const struct out_col cols[] = {
-		{"code", N_("code"), false, 0}, {"name", N_("name"), false, 24}, {"level", N_("level"), false, 0},
-		{"township", N_("township"), false, 8}, {"keeper", N_("keeper"), false, 8},
-		{"phone", N_("phone"), false, 0}, {"address", N_("address"), false, 30}};
+		{"code"}, {"name", .max = 24}, {"level"}, {"township", .max = 8},
+		{"keeper", .max = 8}, {"phone"}, {"address", .max = 30},
+	};
 	return out_list(c, q_depots(c->st, &c->err), cols, ARRAY_LEN(cols));
 }
 
@@ -34,40 +34,27 @@ static bool exec_items(struct cmd_ctx *c)
 		cat = v->id;
 	}
 	static const struct out_col cols[] = {
-		{"code", N_("code"), false, 0}, {"name", N_("name"), false, 16}, {"category", N_("category"), false, 0},
-		{"unit", N_("unit"), false, 0}, {"min_stock", N_("min"), true, 0},
-		{"shelf_life_days", N_("shelf life (days)"), true, 0}};
+		{"code"}, {"name", .max = 16}, {"category"}, {"unit"},
+		{"min_stock", N_("min"), .right = true},
+		{"shelf_life_days", N_("shelf life (days)"), .right = true},
+	};
 	return out_list(c, q_items(c->st, cat, &c->err), cols, ARRAY_LEN(cols));
 }
 
-static bool township_opt(struct cmd_ctx *c, char code[16], const char **out)
-{
-	*out = NULL;
-	if (!cmd_opt(c, "township"))
-		return true;
-	if (!q_township(c->st, cmd_opt(c, "township"), code, &c->err)) {
-		err_prefix(&c->err, "--township");
-		return false;
-	}
-	*out = code;
-	return true;
-}
-
 static const struct out_col team_cols[] = {
-	{"code", N_("code"), false, 0},	    {"name", N_("name"), false, 22}, {"type", N_("type"), false, 0},
-	{"size", N_("size"), true, 0},	    {"leader", N_("leader"), false, 8},
-	{"phone", N_("phone"), false, 0},	    {"township", N_("township"), false, 8},
-	{"available", N_("available"), false, 0}};
+	{"code"}, {"name", .max = 22}, {"type"}, {"size", .right = true}, {"leader", .max = 8},
+	{"phone"}, {"township", .max = 8}, {"available"},
+};
 static const struct out_col expert_cols[] = {
-	{"code", N_("code"), false, 0},  {"name", N_("name"), false, 8}, {"field", N_("field"), false, 0},
-	{"org", N_("organisation"), false, 20}, {"phone", N_("phone"), false, 0},
-	{"township", N_("township"), false, 8}};
+	{"code"}, {"name", .max = 8}, {"field"}, {"org", N_("organisation"), .max = 20}, {"phone"},
+	{"township", .max = 8},
+};
 
 static bool exec_teams(struct cmd_ctx *c)
 {
 	char town[16];
 	const char *tc, *type = NULL;
-	if (!township_opt(c, town, &tc))
+	if (!cmd_township(c, town, &tc))
 		return false;
 	if (cmd_opt(c, "type")) {
 		const struct enum_value *v = enum_find(ENUM_TEAM_TYPE, cmd_opt(c, "type"));
@@ -87,7 +74,7 @@ static bool exec_experts(struct cmd_ctx *c)
 {
 	char town[16];
 	const char *tc;
-	if (!township_opt(c, town, &tc))
+	if (!cmd_township(c, town, &tc))
 		return false;
 	return out_list(c, q_experts(c->st, cmd_opt(c, "field"), tc, &c->err), expert_cols,
 			ARRAY_LEN(expert_cols));
@@ -100,13 +87,8 @@ static bool exec_who(struct cmd_ctx *c)
 	const char *tc = NULL;
 	if (cmd_opt(c, "incident")) {
 		json_t *r = q_incident_show(c->st, cmd_opt(c, "incident"), &c->err);
-		if (!r || json_is_null(r)) {
-			if (r)
-				err_set(&c->err, ERR_FAIL, "incident '%s': no such incident",
-					cmd_opt(c, "incident"));
-			json_decref(r);
+		if (!record_found(r, "incident", cmd_opt(c, "incident"), &c->err))
 			return false;
-		}
 		snprintf(type, sizeof type, "%s", json_string_value(json_object_get(r, "type")));
 		snprintf(town, sizeof town, "%s",
 			 json_string_value(json_object_get(r, "township_code")) ?: "");
@@ -119,7 +101,7 @@ static bool exec_who(struct cmd_ctx *c)
 		err_set(&c->err, ERR_USAGE, "give --type TYPE or --incident N");
 		return false;
 	}
-	if (cmd_opt(c, "township") && !township_opt(c, town, &tc))
+	if (cmd_opt(c, "township") && !cmd_township(c, town, &tc))
 		return false;
 	json_t *r = responders(c->st, type, tc, &c->err);
 	if (!r)
@@ -138,51 +120,42 @@ static bool exec_who(struct cmd_ctx *c)
 
 static const struct cmd_opt item_opts[] = {
 	{"category", "CAT", NULL, "only this category (protection, life_rescue, ...)"},
-	{NULL, NULL, NULL, NULL}};
+	{0}};
 static const struct cmd_opt team_opts[] = {
 	{"type", "TYPE", NULL, "fire_rescue, professional, militia, enterprise, volunteer"},
 	{"township", "NAME|CODE", NULL, "this township's teams first", CV_TOWNSHIP},
 	{"available", NULL, NULL, "only teams available now"},
-	{NULL, NULL, NULL, NULL}};
+	{0}};
 static const struct cmd_opt expert_opts[] = {
 	{"field", "FIELD", NULL, "geology, hydrology, meteorology, fire, medical, ..."},
 	{"township", "NAME|CODE", NULL, "this township's experts first", CV_TOWNSHIP},
-	{NULL, NULL, NULL, NULL}};
+	{0}};
 static const struct cmd_opt who_opts[] = {
 	{"type", "TYPE", NULL, "incident type (landslide, 滑坡, ...)", CV_TYPE},
 	{"incident", "N", NULL, "an incident: its type and township", CV_INCIDENT},
 	{"township", "NAME|CODE", NULL, "township (nearest first)", CV_TOWNSHIP},
-	{NULL, NULL, NULL, NULL}};
+	{0}};
 const struct cmd cmd_depot_list = {
-	.group = "depot", .verb = "list",
-	.summary = N_("depots and storage points"),
+	.group = "depot", .verb = "list", .summary = N_("depots and storage points"),
 	.exec = exec_depots,
 };
 
 const struct cmd cmd_item_list = {
-	.group = "item", .verb = "list",
-	.summary = N_("the item catalogue"),
-	.opts = item_opts,
-	.exec = exec_items,
+	.group = "item", .verb = "list", .summary = N_("the item catalogue"),
+	.opts = item_opts, .exec = exec_items,
 };
 
 const struct cmd cmd_team_list = {
-	.group = "team", .verb = "list",
-	.summary = N_("rescue teams"),
-	.opts = team_opts,
-	.exec = exec_teams,
+	.group = "team", .verb = "list", .summary = N_("rescue teams"),
+	.opts = team_opts, .exec = exec_teams,
 };
 
 const struct cmd cmd_expert_list = {
-	.group = "expert", .verb = "list",
-	.summary = N_("experts"),
-	.opts = expert_opts,
-	.exec = exec_experts,
+	.group = "expert", .verb = "list", .summary = N_("experts"),
+	.opts = expert_opts, .exec = exec_experts,
 };
 
 const struct cmd cmd_who = {
-	.group = "who",
-	.summary = N_("who to call: teams and experts for an incident type"),
-	.opts = who_opts,
-	.exec = exec_who,
+	.group = "who", .summary = N_("who to call: teams and experts for an incident type"),
+	.opts = who_opts, .exec = exec_who,
 };

@@ -78,67 +78,57 @@ static bool exec_list_shifts(struct cmd_ctx *c)
 {
 	json_t *rows = q_shifts(c->st, 0, &c->err);
 	static const struct out_col cols[] = {
-		{"started_at", N_("started"), false, 16}, {"ended_at", N_("ended"), false, 16},
-		{"officers", N_("officers"), false, 16}, {"leader", N_("leader"), false, 10},
-		{"handed_to", N_("handed to"), false, 10}, {"acked_at", N_("acknowledged"), false, 16},
-		{"id", N_("id"), false, 0}};
+		{"started_at", N_("started"), .max = 16}, {"ended_at", N_("ended"), .max = 16},
+		{"officers", .max = 16}, {"leader", .max = 10},
+		{"handed_to", N_("handed to"), .max = 10}, {"acked_at", N_("acknowledged"), .max = 16},
+		{"id"},
+	};
 	return out_list(c, rows, cols, ARRAY_LEN(cols));
 }
 
 static const struct cmd_opt start_opts[] = {
 	{"officers", "NAMES", NULL, "who is on duty (default: --officer)"},
 	{"leader", "NAME", NULL, "the leader on call (带班领导)"},
-	{NULL, NULL, NULL, NULL}};
+	{0}};
 static const struct cmd_opt handover_opts[] = {
 	{"to", "NAME", NULL, "who takes over (required)"},
 	{"equipment", "TEXT", NULL, "equipment and communications status"},
 	{"notes", "TEXT", NULL, "anything else the next shift must know"},
-	{NULL, NULL, NULL, NULL}};
+	{0}};
 static const struct cmd_opt ack_opts[] = {
 	{"name", "NAME", NULL, "who acknowledges (default: --officer)"},
 	{"leader", "NAME", NULL, "the leader on call of the new shift (带班领导)"},
-	{NULL, NULL, NULL, NULL}};
+	{0}};
 
 const struct cmd cmd_shift_start = {
-	.group = "shift", .verb = "start",
-	.summary = N_("start a shift"),
-	.opts = start_opts,
-	.flags = CMD_WRITES,
-	.exec = exec_start,
+	.group = "shift", .verb = "start", .summary = N_("start a shift"),
+	.opts = start_opts, .flags = CMD_WRITES, .exec = exec_start,
 };
 
 const struct cmd cmd_shift_handover = {
 	.group = "shift", .verb = "handover",
 	.summary = N_("hand the shift over; prints the handover summary"),
-	.opts = handover_opts,
-	.flags = CMD_WRITES,
-	.check = check_handover,
-	.exec = exec_handover,
+	.opts = handover_opts, .flags = CMD_WRITES, .check = check_handover, .exec = exec_handover,
 };
 
 const struct cmd cmd_shift_ack = {
-	.group = "shift", .verb = "ack",
-	.summary = N_("acknowledge the handover; your shift starts"),
-	.opts = ack_opts,
-	.flags = CMD_WRITES,
-	.exec = exec_ack,
+	.group = "shift", .verb = "ack", .summary = N_("acknowledge the handover; your shift starts"),
+	.opts = ack_opts, .flags = CMD_WRITES, .exec = exec_ack,
 };
 
 const struct cmd cmd_shift_current = {
-	.group = "shift", .verb = "current",
-	.summary = N_("the open shift"),
+	.group = "shift", .verb = "current", .summary = N_("the open shift"),
 	.exec = exec_current,
 };
 
 const struct cmd cmd_shift_show = {
 	.group = "shift", .verb = "show",
-	.args = "ID", .nargs_min = 1, .nargs_max = 1,
 	.summary = N_("a shift's handover record (id, current, last or handed)"),
+	.args = "ID", .nargs_min = 1, .nargs_max = 1,
 	.exec = exec_show_shift,
 };
 
 const struct cmd cmd_shift_list = {
-	.group = "shift", .verb = "list",
-	.summary = N_("shifts, newest first"),
+	.group = "shift", .verb = "list", .summary = N_("shifts, newest first"),
 	.exec = exec_list_shifts,
 };

@@ -23,20 +23,14 @@ static long long num(json_t *o, const char *path)
 static bool exec_stats(struct cmd_ctx *c)
 {
 	long long days = 30;
-	if (cmd_opt(c, "days") && !str_to_ll(cmd_opt(c, "days"), 0, 3650, &days)) {
-		err_set(&c->err, ERR_USAGE, "--days: '%s': expected a whole number of days (0-3650)",
-			cmd_opt(c, "days"));
+	if (!cmd_number(c, "days", 0, 3650, "a whole number of days (0-3650)", &days))
 		return false;
-	}
 	q_set_expiry_days(c->st, (int)days);
 	json_t *s = q_stats(c->st, &c->err);
 	if (!s)
 		return false;
-	if (c->json) {
-		out_json(c, s);
-		json_decref(s);
-		return true;
-	}
+	if (c->json)
+		return out_json_new(c, s);
 	fprintf(c->out, "Geological hazard points  %lld  (large %lld, medium %lld, small %lld; road %lld)\n",
 	       num(s, "geohazards.total"), num(s, "geohazards.large"), num(s, "geohazards.medium"),
 	       num(s, "geohazards.small"), num(s, "geohazards.road"));
@@ -61,9 +55,9 @@ static bool exec_stats(struct cmd_ctx *c)
 	       "expired %lld\n",
 	       num(s, "stock.below_min"), days, num(s, "stock.expiring"), num(s, "stock.expired"));
 	static const struct out_col cols[] = {
-		{"alert", N_("alert"), false, 0}, {"depot", N_("depot"), false, 24},
-		{"item", N_("item"), false, 16},  {"qty", N_("qty"), true, 0},
-		{"min_stock", N_("min"), true, 0}, {"expiry", N_("expiry"), false, 0}};
+		{"alert"}, {"depot", .max = 24}, {"item", .max = 16}, {"qty", .right = true},
+		{"min_stock", N_("min"), .right = true}, {"expiry"},
+	};
 	json_t *alerts = json_object_get(json_object_get(s, "stock"), "alerts");
 	if (json_array_size(alerts)) {
 		fputc('\n', c->out);
@@ -75,18 +69,14 @@ static bool exec_stats(struct cmd_ctx *c)
 
 static const struct cmd_opt stats_opts[] = {
 	{"days", "N", NULL, "stock expiring within N days counts as expiring (default 30)"},
-	{NULL, NULL, NULL, NULL}};
+	{0}};
 
 const struct cmd cmd_stats = {
-	.group = "stats",
-	.summary = N_("the overview: hazards, fire units, incidents, stock alerts"),
-	.opts = stats_opts,
-	.exec = exec_stats,
+	.group = "stats", .summary = N_("the overview: hazards, fire units, incidents, stock alerts"),
+	.opts = stats_opts, .exec = exec_stats,
 };
 
 const struct cmd cmd_overview = {
-	.group = "overview",
-	.summary = N_("the same as stats (what dutydesk shows with no command)"),
-	.opts = stats_opts,
-	.exec = exec_stats,
+	.group = "overview", .summary = N_("the same as stats (what dutydesk shows with no command)"),
+	.opts = stats_opts, .exec = exec_stats,
 };

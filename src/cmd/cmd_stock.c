@@ -7,10 +7,10 @@
 #include "dutydesk/dtime.h"
 
 static const struct out_col list_cols[] = {
-	{"depot_code", N_("depot"), false, 0}, {"depot", N_("name"), false, 16},
-	{"item_code", N_("item"), false, 0},   {"item", N_("name"), false, 14},
-	{"qty", N_("on hand"), true, 0},       {"unit", N_("unit"), false, 0},
-	{"min_stock", N_("min"), true, 0},     {"next_expiry", N_("expiry"), false, 0}};
+	{"depot_code", N_("depot")}, {"depot", N_("name"), .max = 16}, {"item_code", N_("item")},
+	{"item", N_("name"), .max = 14}, {"qty", N_("on hand"), .right = true}, {"unit"},
+	{"min_stock", N_("min"), .right = true}, {"next_expiry", N_("expiry")},
+};
 
 /* Resolves an option naming a depot/item/incident by code to its id. */
 static bool ref(struct cmd_ctx *c, const char *opt, const char *table, char id[ID_TEXT])
@@ -45,11 +45,7 @@ static bool exec_list(struct cmd_ctx *c)
 		return false;
 	json_t *rows = q_stock_list(c->st, cmd_opt(c, "depot") ? depot : NULL,
 				    cmd_opt(c, "item") ? item : NULL, &c->err);
-	if (!rows)
-		return false;
-	out_table(c, rows, list_cols, ARRAY_LEN(list_cols));
-	json_decref(rows);
-	return true;
+	return out_rows(c, rows, list_cols, ARRAY_LEN(list_cols));
 }
 
 static bool exec_receive(struct cmd_ctx *c)
@@ -96,7 +92,8 @@ static bool need(struct cmd_ctx *c, const char *const *names)
 	return true;
 }
 
-static bool check_receive(struct cmd_ctx *c)
+/* receive and issue: a depot, an item and a quantity */
+static bool check_move(struct cmd_ctx *c)
 {
 	static const char *const names[] = {"depot", "item", "qty", NULL};
 	return need(c, names);
@@ -149,41 +146,34 @@ static bool exec_card(struct cmd_ctx *c)
 	long long limit = 0;
 	if (!ref(c, "depot", "depot", depot) || !ref(c, "item", "item", item))
 		return false;
-	if (cmd_opt(c, "limit") && !str_to_ll(cmd_opt(c, "limit"), 1, 1000000000, &limit)) {
-		err_set(&c->err, ERR_USAGE, "--limit: '%s': expected a whole number above 0",
-			cmd_opt(c, "limit"));
+	if (!cmd_limit(c, &limit))
 		return false;
-	}
-	json_t *rows = q_stock_card(c->st, depot, item, limit, &c->err);
-	if (rows)
-		q_present(rows);
 	static const struct out_col cols[] = {
-		{"created_at", N_("time"), false, 16}, {"kind", N_("movement"), false, 0},
-		{"qty_in", N_("in"), true, 0}, {"qty_out", N_("out"), true, 0}, {"balance", N_("balance"), true, 0},
-		{"batch", N_("batch"), false, 0}, {"expiry", N_("expiry"), false, 0},
-		{"incident", N_("incident"), false, 0}, {"reason", N_("reason"), false, 20}};
-	return out_list(c, rows, cols, ARRAY_LEN(cols));
+		{"created_at", N_("time"), .max = 16}, {"kind", N_("movement")},
+		{"qty_in", N_("in"), .right = true}, {"qty_out", N_("out"), .right = true},
+		{"balance", .right = true}, {"batch"}, {"expiry"}, {"incident"},
+		{"reason", .max = 20},
+	};
+	return out_list(c, q_stock_card(c->st, depot, item, limit, &c->err), cols, ARRAY_LEN(cols));
 }
 
 static bool exec_alerts(struct cmd_ctx *c)
 {
 	long long days = 30;
-	if (cmd_opt(c, "days") && !str_to_ll(cmd_opt(c, "days"), 0, 3650, &days)) {
-		err_set(&c->err, ERR_USAGE, "--days: '%s': expected a whole number of days (0-3650)",
-			cmd_opt(c, "days"));
+	if (!cmd_number(c, "days", 0, 3650, "a whole number of days (0-3650)", &days))
 		return false;
-	}
 	static const struct out_col cols[] = {
-		{"alert", N_("alert"), false, 0}, {"depot_code", N_("depot"), false, 0},
-		{"item_code", N_("item"), false, 0}, {"item", N_("name"), false, 12},
-		{"qty", N_("qty"), true, 0}, {"min_stock", N_("min"), true, 0}, {"expiry", N_("expiry"), false, 0}};
+		{"alert"}, {"depot_code", N_("depot")}, {"item_code", N_("item")},
+		{"item", N_("name"), .max = 12}, {"qty", .right = true},
+		{"min_stock", N_("min"), .right = true}, {"expiry"},
+	};
 	return out_list(c, q_stock_alerts(c->st, (int)days, 0, &c->err), cols, ARRAY_LEN(cols));
 }
 
 static const struct cmd_opt list_opts[] = {
 	{"depot", "CODE", NULL, "only this depot", CV_DEPOT},
 	{"item", "CODE", NULL, "only this item", CV_ITEM},
-	{NULL, NULL, NULL, NULL}};
+	{0}};
 
 static const struct cmd_opt receive_opts[] = {
 	{"depot", "CODE", NULL, "receiving depot (required)", CV_DEPOT},
@@ -192,7 +182,7 @@ static const struct cmd_opt receive_opts[] = {
 	{"batch", "TEXT", NULL, "batch"},
 	{"expiry", "DATE", NULL, "expiry date YYYY-MM-DD"},
 	{"reason", "TEXT", NULL, "where it came from"},
-	{NULL, NULL, NULL, NULL}};
+	{0}};
 
 static const struct cmd_opt issue_opts[] = {
 	{"depot", "CODE", NULL, "issuing depot (required)", CV_DEPOT},
@@ -201,7 +191,7 @@ static const struct cmd_opt issue_opts[] = {
 	{"incident", "N", NULL, "the incident it goes to", CV_INCIDENT},
 	{"to", "TEXT", NULL, "recipient: a township, team or person"},
 	{"reason", "TEXT", NULL, "why"},
-	{NULL, NULL, NULL, NULL}};
+	{0}};
 
 static const struct cmd_opt transfer_opts[] = {
 	{"from", "CODE", NULL, "depot giving (required)", CV_DEPOT},
@@ -209,99 +199,79 @@ static const struct cmd_opt transfer_opts[] = {
 	{"item", "CODE", NULL, "item code (required)", CV_ITEM},
 	{"qty", "N", NULL, "quantity (required)"},
 	{"reason", "TEXT", NULL, "why"},
-	{NULL, NULL, NULL, NULL}};
+	{0}};
+
+/* The depot and item a correction, a write-off or a card is of. */
+#define DEPOT_ITEM \
+	{"depot", "CODE", NULL, "depot (required)", CV_DEPOT}, \
+	{"item", "CODE", NULL, "item (required)", CV_ITEM},
 
 static const struct cmd_opt adjust_opts[] = {
-	{"depot", "CODE", NULL, "depot (required)", CV_DEPOT}, {"item", "CODE", NULL, "item (required)", CV_ITEM},
+	DEPOT_ITEM
 	{"qty", "N", NULL, "change, negative to take away (required)"},
 	{"reason", "TEXT", NULL, "why (required), e.g. 盘点"},
-	{NULL, NULL, NULL, NULL}};
+	{0}};
 static const struct cmd_opt writeoff_opts[] = {
-	{"depot", "CODE", NULL, "depot (required)", CV_DEPOT}, {"item", "CODE", NULL, "item (required)", CV_ITEM},
+	DEPOT_ITEM
 	{"qty", "N", NULL, "how many (default: every expired one)"},
 	{"reason", "TEXT", NULL, "why (default: expired)"},
-	{NULL, NULL, NULL, NULL}};
+	{0}};
 static const struct cmd_opt return_opts[] = {
 	{"depot", "CODE", NULL, "depot it comes back to (required)", CV_DEPOT},
 	{"item", "CODE", NULL, "item (required)", CV_ITEM}, {"qty", "N", NULL, "quantity (required)"},
 	{"incident", "N", NULL, "the incident it was sent to", CV_INCIDENT},
 	{"reason", "TEXT", NULL, "remark"},
-	{NULL, NULL, NULL, NULL}};
+	{0}};
 static const struct cmd_opt card_opts[] = {
-	{"depot", "CODE", NULL, "depot (required)", CV_DEPOT}, {"item", "CODE", NULL, "item (required)", CV_ITEM},
+	DEPOT_ITEM
 	{"limit", "N", NULL, "only the last N movements"},
-	{NULL, NULL, NULL, NULL}};
+	{0}};
 static const struct cmd_opt alerts_opts[] = {
-	{"days", "N", NULL, "expiring within N days (default 30)"}, {NULL, NULL, NULL, NULL}};
+	{"days", "N", NULL, "expiring within N days (default 30)"}, {0}};
 
 const struct cmd cmd_stock_list = {
-	.group = "stock", .verb = "list",
-	.summary = N_("stock on hand per depot and item"),
-	.opts = list_opts,
-	.exec = exec_list,
+	.group = "stock", .verb = "list", .summary = N_("stock on hand per depot and item"),
+	.opts = list_opts, .exec = exec_list,
 };
 
 const struct cmd cmd_stock_receive = {
-	.group = "stock", .verb = "receive",
-	.summary = N_("receive stock into a depot"),
-	.opts = receive_opts,
-	.flags = CMD_WRITES,
-	.check = check_receive,
-	.exec = exec_receive,
+	.group = "stock", .verb = "receive", .summary = N_("receive stock into a depot"),
+	.opts = receive_opts, .flags = CMD_WRITES, .check = check_move, .exec = exec_receive,
 };
 
 const struct cmd cmd_stock_issue = {
-	.group = "stock", .verb = "issue",
-	.summary = N_("issue stock from a depot"),
-	.opts = issue_opts,
-	.flags = CMD_WRITES,
-	.check = check_receive, /* the same three */
-	.exec = exec_issue,
+	.group = "stock", .verb = "issue", .summary = N_("issue stock from a depot"),
+	.opts = issue_opts, .flags = CMD_WRITES, .check = check_move, .exec = exec_issue,
 };
 
 const struct cmd cmd_stock_transfer = {
 	.group = "stock", .verb = "transfer",
 	.summary = N_("move stock between depots (both legs at once)"),
-	.opts = transfer_opts,
-	.flags = CMD_WRITES,
-	.check = check_transfer,
-	.exec = exec_transfer,
+	.opts = transfer_opts, .flags = CMD_WRITES, .check = check_transfer, .exec = exec_transfer,
 };
 
 const struct cmd cmd_stock_adjust = {
-	.group = "stock", .verb = "adjust",
-	.summary = N_("stocktaking correction, with a reason"),
-	.opts = adjust_opts,
-	.flags = CMD_WRITES,
-	.exec = exec_adjust,
+	.group = "stock", .verb = "adjust", .summary = N_("stocktaking correction, with a reason"),
+	.opts = adjust_opts, .flags = CMD_WRITES, .exec = exec_adjust,
 };
 
 const struct cmd cmd_stock_writeoff = {
-	.group = "stock", .verb = "writeoff",
-	.summary = N_("write off expired stock"),
-	.opts = writeoff_opts,
-	.flags = CMD_WRITES,
-	.exec = exec_writeoff,
+	.group = "stock", .verb = "writeoff", .summary = N_("write off expired stock"),
+	.opts = writeoff_opts, .flags = CMD_WRITES, .exec = exec_writeoff,
 };
 
 const struct cmd cmd_stock_return = {
-	.group = "stock", .verb = "return",
-	.summary = N_("unused items coming back"),
-	.opts = return_opts,
-	.flags = CMD_WRITES,
-	.exec = exec_return,
+	.group = "stock", .verb = "return", .summary = N_("unused items coming back"),
+	.opts = return_opts, .flags = CMD_WRITES, .exec = exec_return,
 };
 
 const struct cmd cmd_stock_card = {
 	.group = "stock", .verb = "card",
 	.summary = N_("an item's movements in a depot with the balance"),
-	.opts = card_opts,
-	.exec = exec_card,
+	.opts = card_opts, .exec = exec_card,
 };
 
 const struct cmd cmd_stock_alerts = {
-	.group = "stock", .verb = "alerts",
-	.summary = N_("expired, expiring and below-minimum stock"),
-	.opts = alerts_opts,
-	.exec = exec_alerts,
+	.group = "stock", .verb = "alerts", .summary = N_("expired, expiring and below-minimum stock"),
+	.opts = alerts_opts, .exec = exec_alerts,
 };

@@ -28,8 +28,7 @@ static void print_stats(struct cmd_ctx *c, const struct sync_stats *s, struct ht
 			json_object_set_new(o, "bytes_up", json_integer(up));
 			json_object_set_new(o, "bytes_down", json_integer(down));
 		}
-		out_json(c, o);
-		json_decref(o);
+		out_json_new(c, o);
 		return;
 	}
 	fprintf(c->out, "pushed %d, pulled %d, conflicts %d, parked %d; %lld still pending\n", s->pushed,
@@ -54,24 +53,16 @@ static bool show_status(struct cmd_ctx *c, const struct config_sync *conf)
 		return false;
 	}
 	static const struct out_col cols[] = {
-		{"server", N_("server"), false, 0},
-		{"pending", N_("pending ops"), false, 0},
-		{"acked", N_("acked ops"), false, 0},
-		{"parked", N_("parked ops (refused by the hub)"), false, 0},
-		{"waiting", N_("received ops waiting for their record"), false, 0},
-		{"refused", N_("received ops refused here"), false, 0},
-		{"conflicts", N_("conflicts to review"), false, 0},
-		{"last_success", N_("last success"), false, 0},
-		{"last_attempt", N_("last attempt"), false, 0},
-		{"last_error", N_("last error"), false, 0},
-		{"cursor", N_("pull cursor"), false, 0},
-		{"hub_epoch", N_("hub epoch"), false, 0},
+		{"server"}, {"pending", N_("pending ops")}, {"acked", N_("acked ops")},
+		{"parked", N_("parked ops (refused by the hub)")},
+		{"waiting", N_("received ops waiting for their record")},
+		{"refused", N_("received ops refused here")}, {"conflicts", N_("conflicts to review")},
+		{"last_success", N_("last success")}, {"last_attempt", N_("last attempt")},
+		{"last_error", N_("last error")}, {"cursor", N_("pull cursor")}, {"hub_epoch", N_("hub epoch")},
 	};
 	if (c->json) {
 		json_object_set_new(s, "parked_ops", parked);
-		out_json(c, s);
-		json_decref(s);
-		return true;
+		return out_json_new(c, s);
 	}
 	static const char *const times[] = {"last_success", "last_attempt"};
 	for (size_t i = 0; i < ARRAY_LEN(times); i++) {
@@ -132,11 +123,7 @@ static bool exec_sync(struct cmd_ctx *c)
 	if (cmd_opt(c, "digest")) {
 		/* a node's rows are its scope: it holds nothing else */
 		json_t *d = sync_digest(c->st, NULL, &c->err);
-		if (!d)
-			return false;
-		out_json(c, d);
-		json_decref(d);
-		return true;
+		return d && out_json_new(c, d);
 	}
 	struct sync_stats st = {0};
 	if (exp || imp) {
@@ -241,15 +228,11 @@ static bool exec_conflicts(struct cmd_ctx *c)
 		}
 	}
 	static const struct out_col cols[] = {
-		{"id", N_("ID"), true, 0},          {"table", N_("TABLE"), false, 0},
-		{"row_id", N_("RECORD"), false, 12}, {"field", N_("FIELD"), false, 0},
-		{"kept", N_("KEPT"), false, 30},     {"lost", N_("LOST"), false, 30},
-		{"lost_node", N_("LOST FROM"), false, 0}, {"when", N_("WHEN"), false, 0},
-		{"state", N_("STATE"), false, 0},
+		{"id", N_("ID"), .right = true}, {"table", N_("TABLE")}, {"row_id", N_("RECORD"), .max = 12},
+		{"field", N_("FIELD")}, {"kept", N_("KEPT"), .max = 30}, {"lost", N_("LOST"), .max = 30},
+		{"lost_node", N_("LOST FROM")}, {"when", N_("WHEN")}, {"state", N_("STATE")},
 	};
-	out_table(c, rows, cols, ARRAY_LEN(cols));
-	json_decref(rows);
-	return true;
+	return out_rows(c, rows, cols, ARRAY_LEN(cols));
 }
 
 static bool exec_resolve(struct cmd_ctx *c)
@@ -293,40 +276,33 @@ static const struct cmd_opt sync_opts[] = {
 	{"digest", NULL, NULL, "per-table hashes of the records in this node's scope (JSON)"},
 	{"export-bundle", "FILE", NULL, "write this node's ops to FILE, for a link-less transfer (signed with the token, if any)"},
 	{"import-bundle", "FILE", NULL, "merge the ops of a bundle FILE (twice is harmless; a signed one needs the token)"},
-	{NULL, NULL, NULL, NULL},
+	{0},
 };
 static const struct cmd_opt conflicts_opts[] = {
 	{"all", NULL, NULL, "resolved ones too"},
-	{NULL, NULL, NULL, NULL},
+	{0},
 };
 static const struct cmd_opt resolve_opts[] = {
 	{"keep", NULL, NULL, "keep the value that won"},
 	{"take-lost", NULL, NULL, "put the lost value back (a new edit, synced)"},
-	{NULL, NULL, NULL, NULL},
+	{0},
 };
 
 /* Each step of a sync commits by itself (a dropped link loses nothing),
  * and a bundle is merged in a transaction of its own. */
 const struct cmd cmd_sync = {
-	.group = "sync",
-	.summary = N_("push this node's ops to the hub and pull the others'"),
-	.opts = sync_opts,
-	.flags = CMD_OWNTX,
-	.exec = exec_sync,
+	.group = "sync", .summary = N_("push this node's ops to the hub and pull the others'"),
+	.opts = sync_opts, .flags = CMD_OWNTX, .exec = exec_sync,
 };
 
 const struct cmd cmd_conflicts_resolve = {
 	.group = "conflicts", .verb = "resolve",
-	.args = "ID", .nargs_min = 1, .nargs_max = 1,
 	.summary = N_("keep the winning value, or take the lost one"),
-	.opts = resolve_opts,
-	.flags = CMD_OWNTX,
-	.exec = exec_resolve,
+	.args = "ID", .nargs_min = 1, .nargs_max = 1,
+	.opts = resolve_opts, .flags = CMD_OWNTX, .exec = exec_resolve,
 };
 
 const struct cmd cmd_conflicts = {
-	.group = "conflicts",
-	.summary = N_("values that lost a merge, for review"),
-	.opts = conflicts_opts,
-	.exec = exec_conflicts,
+	.group = "conflicts", .summary = N_("values that lost a merge, for review"),
+	.opts = conflicts_opts, .exec = exec_conflicts,
 };

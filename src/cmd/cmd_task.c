@@ -21,9 +21,9 @@ static bool exec_task_list(struct cmd_ctx *c)
 						 json_is_null(json_object_get(r, "done_at"))));
 	}
 	static const struct out_col cols[] = {
-		{"due_at", N_("due"), false, 16}, {"overdue", N_("overdue"), false, 0},
-		{"title", N_("task"), false, 30}, {"owner", N_("owner"), false, 10},
-		{"done_at", N_("done"), false, 16}, {"id", N_("id"), false, 0}};
+		{"due_at", N_("due"), .max = 16}, {"overdue"}, {"title", N_("task"), .max = 30},
+		{"owner", .max = 10}, {"done_at", N_("done"), .max = 16}, {"id"},
+	};
 	return out_list(c, rows, cols, ARRAY_LEN(cols));
 }
 
@@ -46,21 +46,17 @@ static bool exec_task_due(struct cmd_ctx *c)
 }
 
 static const struct cmd_opt task_list_opts[] = {
-	{"all", NULL, NULL, "also tasks already done"}, {NULL, NULL, NULL, NULL}};
+	{"all", NULL, NULL, "also tasks already done"}, {0}};
 
 const struct cmd cmd_task_list = {
-	.group = "task", .verb = "list",
-	.summary = N_("open tasks with their deadlines"),
-	.opts = task_list_opts,
-	.exec = exec_task_list,
+	.group = "task", .verb = "list", .summary = N_("open tasks with their deadlines"),
+	.opts = task_list_opts, .exec = exec_task_list,
 };
 
 const struct cmd cmd_task_done = {
-	.group = "task", .verb = "done",
+	.group = "task", .verb = "done", .summary = "mark a task done (id or its start)",
 	.args = "ID", .nargs_min = 1, .nargs_max = 1,
-	.summary = N_("mark a task done (id or its start)"),
-	.flags = CMD_WRITES,
-	.exec = exec_task_done,
+	.flags = CMD_WRITES, .exec = exec_task_done,
 };
 
 const struct cmd cmd_task_due = {

@@ -83,11 +83,8 @@ static bool exec_points(struct cmd_ctx *c)
 	json_t *rows = q_warning_points(c->st, c->nargs ? c->args[0] : NULL, dd_now(), &c->err);
 	if (!rows)
 		return false;
-	if (c->json) {
-		out_json(c, rows);
-		json_decref(rows);
-		return true;
-	}
+	if (c->json)
+		return out_json_new(c, rows);
 	long long people = 0, households = 0;
 	size_t i;
 	json_t *r;
@@ -96,10 +93,10 @@ static bool exec_points(struct cmd_ctx *c)
 		households += json_integer_value(json_object_get(r, "households"));
 	}
 	static const struct out_col cols[] = {
-		{"township", N_("township"), false, 8}, {"code", N_("point"), false, 0},
-		{"monitor", N_("monitor"), false, 8}, {"monitor_phone", N_("phone"), false, 0},
-		{"people", N_("people"), true, 0}, {"households", N_("households"), true, 0},
-		{"name", N_("name"), false, 24}};
+		{"township", .max = 8}, {"code", N_("point")}, {"monitor", .max = 8},
+		{"monitor_phone", N_("phone")}, {"people", .right = true},
+		{"households", .right = true}, {"name", .max = 24},
+	};
 	out_table(c, rows, cols, ARRAY_LEN(cols));
 	fprintf(c->out, "%zu points, %lld households, %lld people threatened\n", json_array_size(rows),
 	       households, people);
@@ -125,15 +122,13 @@ static const struct cmd_opt add_opts[] = {
 	{"until", "TIME", "valid_until", "in force until"},
 	{"source", "TEXT", "source", "who issued it (e.g. 临汾市自然资源局)"},
 	{"text", "TEXT", NULL, "the warning's words (default: a line naming colour and area)"},
-	{NULL, NULL, NULL, NULL}};
+	{0}};
 
 const struct cmd cmd_warning_add = {
 	.group = "warning", .verb = "add",
-	.summary = N_("record a geohazard warning over townships (a duty-log entry that opens its tasks)"),
-	.table = &T_DUTY_ENTRY,
-	.opts = add_opts,
-	.flags = CMD_WRITES,
-	.check = check_add,
+	.summary = N_("record a geohazard warning over townships (a duty-log entry that opens its "
+		   "tasks)"),
+	.table = &T_DUTY_ENTRY, .opts = add_opts, .flags = CMD_WRITES, .check = check_add,
 	.exec = exec_add,
 };
 
@@ -145,8 +140,8 @@ const struct cmd cmd_warning_list = {
 
 const struct cmd cmd_warning_points = {
 	.group = "warning", .verb = "points",
-	.args = "[ENTRY]", .nargs_min = 0, .nargs_max = 1,
 	.summary = N_("the points inside the warnings in force (or one), monitors' phones, people "
 		   "totalled"),
+	.args = "[ENTRY]", .nargs_min = 0, .nargs_max = 1,
 	.exec = exec_points,
 };

@@ -68,6 +68,20 @@ void out_json(struct cmd_ctx *c, json_t *v)
 	}
 }
 
+bool out_json_new(struct cmd_ctx *c, json_t *v)
+{
+	out_json(c, v);
+	json_decref(v);
+	return true;
+}
+
+/* A column's heading in the interface's language: its key unless it has
+ * one of its own. */
+static const char *heading(const struct out_col *col)
+{
+	return _(col->head ? col->head : col->key);
+}
+
 /* One line of the table: the header when row is NULL. No trailing blanks. */
 static void emit_row(const struct cmd_ctx *c, FILE *f, json_t *row, const struct out_col *cols,
 		     size_t ncols, const int *w)
@@ -75,7 +89,8 @@ static void emit_row(const struct cmd_ctx *c, FILE *f, json_t *row, const struct
 	struct strbuf sb;
 	sb_init(&sb);
 	for (size_t j = 0; j < ncols; j++) {
-		char *t = row ? shown_text(c, json_object_get(row, cols[j].key)) : xstrdup(_(cols[j].head));
+		char *t = row ? shown_text(c, json_object_get(row, cols[j].key))
+			      : xstrdup(heading(&cols[j]));
 		if (j)
 			sb_puts(&sb, "  ");
 		sb_cell(&sb, t, w[j], cols[j].right);
@@ -96,7 +111,7 @@ void out_table(struct cmd_ctx *c, json_t *rows, const struct out_col *cols, size
 	}
 	int *w = xcalloc(ncols, sizeof *w);
 	for (size_t j = 0; j < ncols; j++)
-		w[j] = text_width(_(cols[j].head));
+		w[j] = text_width(heading(&cols[j]));
 	size_t i;
 	json_t *r;
 	json_array_foreach(rows, i, r) {
@@ -120,14 +135,18 @@ void out_table(struct cmd_ctx *c, json_t *rows, const struct out_col *cols, size
 	free(w);
 }
 
-bool out_list(struct cmd_ctx *c, json_t *rows, const struct out_col *cols, size_t ncols)
+bool out_rows(struct cmd_ctx *c, json_t *rows, const struct out_col *cols, size_t ncols)
 {
 	if (!rows)
 		return false;
-	q_present(rows);
 	out_table(c, rows, cols, ncols);
 	json_decref(rows);
 	return true;
+}
+
+bool out_list(struct cmd_ctx *c, json_t *rows, const struct out_col *cols, size_t ncols)
+{
+	return out_rows(c, q_present_all(rows), cols, ncols);
 }
 
 void out_record(struct cmd_ctx *c, json_t *obj, const struct out_col *cols, size_t ncols)
@@ -138,8 +157,8 @@ void out_record(struct cmd_ctx *c, json_t *obj, const struct out_col *cols, size
 	}
 	int w = 0;
 	for (size_t j = 0; j < ncols; j++)
-		if (text_width(_(cols[j].head)) > w)
-			w = text_width(_(cols[j].head));
+		if (text_width(heading(&cols[j])) > w)
+			w = text_width(heading(&cols[j]));
 	struct strbuf sb;
 	sb_init(&sb);
 	for (size_t j = 0; j < ncols; j++) {
@@ -148,7 +167,7 @@ void out_record(struct cmd_ctx *c, json_t *obj, const struct out_col *cols, size
 			continue;
 		char *t = shown_text(c, v);
 		sb_clear(&sb);
-		sb_cell(&sb, _(cols[j].head), w, false);
+		sb_cell(&sb, heading(&cols[j]), w, false);
 		sb_puts(&sb, "  ");
 		sb_safe(&sb, t);
 		fputs(sb.buf, c->out);
@@ -182,6 +201,29 @@ void out_csv(struct cmd_ctx *c, json_t *rows, const char *const *keys,
 		fputs("\r\n", f);
 	}
 	fflush(f);
+}
+
+bool out_import(struct cmd_ctx *c, bool ok, struct import_result *r, bool skip_bad)
+{
+	size_t i, bad = json_array_size(r->errors);
+	json_t *m;
+	json_array_foreach(r->errors, i, m)
+		cmd_say(c, "%s%s\n", skip_bad ? "skipped: " : "", json_string_value(m));
+	json_decref(r->errors);
+	r->errors = NULL;
+	if (!ok)
+		return false;
+	if (c->dry_run) {
+		fprintf(c->out, "%d rows good: %d new, %d changed%s (dry run: nothing written)\n",
+			r->rows, r->inserted, r->updated, bad ? ", some skipped" : "");
+		return true;
+	}
+	fprintf(c->out, "%d rows imported: %d new, %d changed, %d unchanged", r->rows, r->inserted,
+		r->updated, r->rows - r->inserted - r->updated);
+	if (bad)
+		fprintf(c->out, "; %zu bad rows skipped", bad);
+	fputc('\n', c->out);
+	return true;
 }
 
 bool out_export(struct cmd_ctx *c, json_t *rows, const char *const *keys,

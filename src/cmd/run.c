@@ -87,6 +87,31 @@ FILE *cmd_data(struct cmd_ctx *c)
 	return c->data;
 }
 
+bool cmd_number(struct cmd_ctx *c, const char *name, long long min, long long max,
+		const char *expected, long long *out)
+{
+	const char *v = cmd_opt(c, name);
+	if (v && !str_to_ll(v, min, max, out))
+		return err_set(&c->err, ERR_USAGE, "--%s: '%s': expected %s", name, v, expected);
+	return true;
+}
+
+bool cmd_limit(struct cmd_ctx *c, long long *limit)
+{
+	return cmd_number(c, "limit", 1, 1000000000, "a whole number above 0", limit);
+}
+
+bool cmd_township(struct cmd_ctx *c, char code[16], const char **out)
+{
+	*out = NULL;
+	if (!cmd_opt(c, "township"))
+		return true;
+	if (!q_township(c->st, cmd_opt(c, "township"), code, &c->err))
+		return err_prefix(&c->err, "--township"), false;
+	*out = code;
+	return true;
+}
+
 /* Checks below the verbs name a field ("subtype: ..."); the message names
  * the option that filled it ("--subtype: ..."). */
 static void name_option(struct cmd_ctx *c)

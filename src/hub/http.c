@@ -502,18 +502,13 @@ static bool parse_listen(const char *s, struct sockaddr_storage *ss, struct err 
 
 static char *slurp(const char *path, const char *what, struct err *e)
 {
-	FILE *f = fopen(path, "rb");
-	if (!f) {
+	struct strbuf sb;
+	sb_init(&sb);
+	if (sb_read_file(&sb, path, 0) < 0) {
+		sb_finish(&sb);
 		err_set(e, ERR_FAIL, "%s %s: %s", what, path, strerror(errno));
 		return NULL;
 	}
-	struct strbuf sb;
-	sb_init(&sb);
-	char buf[4096];
-	size_t n;
-	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-		sb_add(&sb, buf, n);
-	fclose(f);
 	if (!sb.len) {
 		sb_finish(&sb);
 		err_set(e, ERR_FAIL, "%s %s: empty file", what, path);

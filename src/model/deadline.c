@@ -8,6 +8,8 @@
 #include <time.h>
 #include <yaml.h>
 
+#include "dutydesk/yamlnode.h"
+
 static const char *const level_names[] = {"I", "II", "III", "IV", "pending"};
 
 static int level_bit(const char *level)
@@ -32,11 +34,6 @@ static bool fail(struct loader *l, yaml_node_t *n, const char *where, const char
 		       n->start_mark.column + 1, where, what);
 }
 
-static const char *scalar(yaml_node_t *n)
-{
-	return n && n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value : NULL;
-}
-
 static bool read_list(struct loader *l, yaml_node_t *v, const char *where,
 		      bool (*each)(struct loader *, yaml_node_t *, const char *, void *), void *ctx)
 {
@@ -55,7 +52,7 @@ static bool read_list(struct loader *l, yaml_node_t *v, const char *where,
 
 static bool one_level(struct loader *l, yaml_node_t *n, const char *where, void *ctx)
 {
-	int bit = level_bit(scalar(n));
+	int bit = level_bit(ynode_text(n));
 	if (!bit)
 		return fail(l, n, where, "expected a level: I, II, III, IV or pending");
 	*(unsigned *)ctx |= (unsigned)bit;
@@ -65,7 +62,7 @@ static bool one_level(struct loader *l, yaml_node_t *n, const char *where, void 
 static bool one_type(struct loader *l, yaml_node_t *n, const char *where, void *ctx)
 {
 	struct deadline_rule *r = ctx;
-	const char *s = scalar(n);
+	const char *s = ynode_text(n);
 	if (!s || !*s || strlen(s) >= sizeof r->types[0])
 		return fail(l, n, where, "expected an incident type id");
 	if (r->ntypes == RULE_TYPES)
@@ -77,7 +74,7 @@ static bool one_type(struct loader *l, yaml_node_t *n, const char *where, void *
 static bool one_time(struct loader *l, yaml_node_t *n, const char *where, void *ctx)
 {
 	struct deadline_rule *r = ctx;
-	const char *s = scalar(n);
+	const char *s = ynode_text(n);
 	int h, m;
 	char end;
 	if (!s || sscanf(s, "%2d:%2d%c", &h, &m, &end) != 2 || strlen(s) != 5 || h > 23 || m > 59 ||
@@ -91,7 +88,7 @@ static bool one_time(struct loader *l, yaml_node_t *n, const char *where, void *
 
 static bool duration(struct loader *l, yaml_node_t *v, const char *where, int *out)
 {
-	if (!duration_parse(scalar(v), out))
+	if (!duration_parse(ynode_text(v), out))
 		return fail(l, v, where, "expected a duration like 30m, 2h or 1d");
 	return true;
 }
@@ -102,14 +99,13 @@ static bool read_task(struct loader *l, yaml_node_t *n, const char *where, void 
 	if (n->type != YAML_MAPPING_NODE)
 		return fail(l, n, where, "expected {title: ..., within: 10m}");
 	struct warning_task t = {0};
-	for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
-		yaml_node_t *k = yaml_document_get_node(&l->doc, p->key);
-		yaml_node_t *v = yaml_document_get_node(&l->doc, p->value);
+	yaml_node_t *k, *v;
+	ynode_foreach_pair(&l->doc, n, p, k, v) {
 		char w[128];
-		snprintf(w, sizeof w, "%s.%s", where, scalar(k) ? scalar(k) : "?");
-		if (str_eq(scalar(k), "title") && scalar(v))
-			snprintf(t.title, sizeof t.title, "%s", scalar(v));
-		else if (str_eq(scalar(k), "within")) {
+		snprintf(w, sizeof w, "%s.%s", where, ynode_text(k) ? ynode_text(k) : "?");
+		if (str_eq(ynode_text(k), "title") && ynode_text(v))
+			snprintf(t.title, sizeof t.title, "%s", ynode_text(v));
+		else if (str_eq(ynode_text(k), "within")) {
 			if (!duration(l, v, w, &t.within_min))
 				return false;
 		} else
@@ -129,23 +125,22 @@ static bool read_rule(struct loader *l, yaml_node_t *n, const char *where, void 
 	if (n->type != YAML_MAPPING_NODE)
 		return fail(l, n, where, "expected a rule (a mapping with id, levels, ...)");
 	struct deadline_rule r = {0};
-	for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
-		yaml_node_t *k = yaml_document_get_node(&l->doc, p->key);
-		yaml_node_t *v = yaml_document_get_node(&l->doc, p->value);
-		const char *key = scalar(k);
+	yaml_node_t *k, *v;
+	ynode_foreach_pair(&l->doc, n, p, k, v) {
+		const char *key = ynode_text(k);
 		char w[128];
 		snprintf(w, sizeof w, "%s.%s", where, key ? key : "?");
 		bool ok = true;
 		if (!key)
 			ok = fail(l, k, where, "expected a key");
-		else if (!strcmp(key, "id") && scalar(v) && strlen(scalar(v)) < sizeof r.id)
-			snprintf(r.id, sizeof r.id, "%s", scalar(v));
+		else if (!strcmp(key, "id") && ynode_text(v) && strlen(ynode_text(v)) < sizeof r.id)
+			snprintf(r.id, sizeof r.id, "%s", ynode_text(v));
 		else if (!strcmp(key, "id"))
 			ok = fail(l, v, w, "expected a short name");
-		else if (!strcmp(key, "source") && scalar(v))
-			snprintf(r.source, sizeof r.source, "%s", scalar(v));
-		else if (!strcmp(key, "class") && scalar(v))
-			snprintf(r.cls, sizeof r.cls, "%s", scalar(v));
+		else if (!strcmp(key, "source") && ynode_text(v))
+			snprintf(r.source, sizeof r.source, "%s", ynode_text(v));
+		else if (!strcmp(key, "class") && ynode_text(v))
+			snprintf(r.cls, sizeof r.cls, "%s", ynode_text(v));
 		else if (!strcmp(key, "types"))
 			ok = read_list(l, v, w, one_type, &r);
 		else if (!strcmp(key, "levels"))
@@ -194,18 +189,15 @@ bool deadline_rules_load(const char *path, struct deadline_rules *out, struct er
 			parser.problem_mark.column + 1, parser.problem ? parser.problem : "not YAML");
 	} else {
 		yaml_node_t *root = yaml_document_get_root_node(&l.doc);
-		yaml_node_t *rules = NULL;
+		yaml_node_t *rules = NULL, *k, *v;
 		if (root && root->type == YAML_MAPPING_NODE)
-			for (yaml_node_pair_t *p = root->data.mapping.pairs.start;
-			     p < root->data.mapping.pairs.top; p++) {
-				yaml_node_t *k = yaml_document_get_node(&l.doc, p->key);
-				yaml_node_t *v = yaml_document_get_node(&l.doc, p->value);
-				if (str_eq(scalar(k), "rules"))
+			ynode_foreach_pair(&l.doc, root, p, k, v) {
+				if (str_eq(ynode_text(k), "rules"))
 					rules = v;
-				else if (str_eq(scalar(k), "warning_tasks"))
+				else if (str_eq(ynode_text(k), "warning_tasks"))
 					ok = ok && read_list(&l, v, "warning_tasks", read_task, out);
 				else
-					ok = fail(&l, k, scalar(k) ? scalar(k) : "?",
+					ok = fail(&l, k, ynode_text(k) ? ynode_text(k) : "?",
 						  "unknown key (expected rules, warning_tasks)");
 			}
 		if (ok && !rules)

@@ -123,33 +123,17 @@ json_t *field_parse(struct store *st, const struct column *c, const char *text,
 				enum_ids(c->values, buf, sizeof buf));
 		break;
 	}
-	case CT_TOWNSHIP: {
-		char code[16];
-		if (q_township(st, s, code, e))
-			v = json_string(code);
-		else
-			relabel(e, c);
-		break;
-	}
-	case CT_VILLAGE: {
-		char code[16];
-		if (q_village(st, township_code, s, code, e))
-			v = json_string(code);
-		else
-			relabel(e, c);
-		break;
-	}
-	case CT_TYPE: {
-		char id[64];
-		if (q_incident_type(st, s, id, e))
-			v = json_string(id);
-		else
-			relabel(e, c);
-		break;
-	}
+	case CT_TOWNSHIP:
+	case CT_VILLAGE:
+	case CT_TYPE:
 	case CT_REF: {
-		char id[ID_TEXT];
-		if (q_ref(st, c->ref, s, id, e))
+		/* a name or code looked up: the code or id it stands for */
+		char id[64];
+		bool found = c->type == CT_TOWNSHIP ? q_township(st, s, id, e)
+			     : c->type == CT_VILLAGE ? q_village(st, township_code, s, id, e)
+			     : c->type == CT_TYPE    ? q_incident_type(st, s, id, e)
+						     : q_ref(st, c->ref, s, id, e);
+		if (found)
 			v = json_string(id);
 		else
 			relabel(e, c);
@@ -159,6 +143,22 @@ json_t *field_parse(struct store *st, const struct column *c, const char *text,
 out:
 	free(s);
 	return v;
+}
+
+bool record_found(json_t *r, const char *what, const char *key, struct err *e)
+{
+	if (!r)
+		return false;
+	if (!json_is_null(r))
+		return true;
+	json_decref(r);
+	if (str_eq(what, "incident"))
+		return err_set(e, ERR_FAIL, _("incident '%s': no such incident"), key);
+	if (str_eq(what, "hazard"))
+		return err_set(e, ERR_FAIL, _("hazard '%s': no such hazard"), key);
+	if (str_eq(what, "shift"))
+		return err_set(e, ERR_FAIL, _("shift '%s': no such shift"), key);
+	return err_set(e, ERR_FAIL, "%s '%s': no such %s", what, key, what);
 }
 
 bool fields_complete(const struct table *t, json_t *fields, struct err *e)

@@ -212,12 +212,8 @@ bool hazard_incident(struct store *st, const char *code, const char *reporter, c
 {
 	number[0] = '\0';
 	json_t *h = store_hazard_find(st, code, e);
-	if (!h)
+	if (!record_found(h, "hazard", code, e))
 		return false;
-	if (json_is_null(h)) {
-		json_decref(h);
-		return err_set(e, ERR_FAIL, _("hazard '%s': no such hazard"), code);
-	}
 	const char *name = json_string_value(json_object_get(h, "name"));
 	json_t *f = json_object();
 	json_object_set(f, "hazard_id", json_object_get(h, "id"));

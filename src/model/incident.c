@@ -12,12 +12,8 @@ static bool find(struct store *st, const char *number, char id[ID_TEXT], char *s
 		 size_t n, struct err *e)
 {
 	json_t *r = store_incident_find(st, number, e);
-	if (!r)
+	if (!record_found(r, "incident", number, e))
 		return false;
-	if (json_is_null(r)) {
-		json_decref(r);
-		return err_set(e, ERR_FAIL, _("incident '%s': no such incident"), number);
-	}
 	snprintf(id, ID_TEXT, "%s", json_string_value(json_object_get(r, "id")));
 	if (status)
 		snprintf(status, n, "%s", json_string_value(json_object_get(r, "status")));

@@ -227,12 +227,8 @@ bool report_incident(struct store *st, const char *number, enum report_format fm
 		     struct strbuf *out, struct err *e)
 {
 	json_t *r = q_incident_show(st, number, e);
-	if (!r)
+	if (!record_found(r, "incident", number, e))
 		return false;
-	if (json_is_null(r)) {
-		json_decref(r);
-		return err_set(e, ERR_FAIL, "incident '%s': no such incident", number);
-	}
 	json_t *tl = json_object_get(r, "timeline");
 	int follow = 0;
 	bool first = false, final = false;
@@ -415,12 +411,8 @@ bool report_shift(struct store *st, const char *id, enum report_format fmt, stru
 		  struct err *e)
 {
 	json_t *sh = q_shift(st, id, e);
-	if (!sh)
+	if (!record_found(sh, "shift", id, e))
 		return false;
-	if (json_is_null(sh)) {
-		json_decref(sh);
-		return err_set(e, ERR_FAIL, "shift '%s': no such shift", id);
-	}
 	json_t *sum = json_loads(str(sh, "summary")[0] ? str(sh, "summary") : "{}", 0, NULL);
 	if (!sum)
 		sum = json_object();

@@ -173,13 +173,8 @@ json_t *dispatch_plan(struct store *st, const char *number, const struct dispatc
 		      size_t n, const char *depot_code, struct err *e)
 {
 	json_t *inc = store_incident_find(st, number, e);
-	if (!inc)
+	if (!record_found(inc, "incident", number, e))
 		return NULL;
-	if (json_is_null(inc)) {
-		json_decref(inc);
-		err_set(e, ERR_FAIL, _("incident '%s': no such incident"), number);
-		return NULL;
-	}
 	const char *town = json_string_value(json_object_get(inc, "township_code"));
 	json_t *plan = json_array();
 	bool ok = true;

@@ -11,6 +11,7 @@
 
 #include "dutydesk/dtime.h"
 #include "dutydesk/util.h"
+#include "dutydesk/yamlnode.h"
 
 const char *const plan_levels[4] = {"IV", "III", "II", "I"};
 
@@ -43,15 +44,10 @@ static yaml_node_t *node(struct loader *l, int i)
 	return yaml_document_get_node(&l->doc, i);
 }
 
-static const char *scalar(yaml_node_t *n)
-{
-	return n && n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value : NULL;
-}
-
 /* A text value; NULL (with a problem) if it is not one. */
 static const char *text(struct loader *l, yaml_node_t *n, const char *path)
 {
-	const char *s = scalar(n);
+	const char *s = ynode_text(n);
 	if (!s || !*s)
 		problem(l, n, path, "expected text");
 	else if (!str_valid_utf8(s))
@@ -59,6 +55,16 @@ static const char *text(struct loader *l, yaml_node_t *n, const char *path)
 	else
 		return s;
 	return NULL;
+}
+
+/* A text value kept in the object ctx under key (nothing kept, a problem
+ * noted, when it is not text). */
+static void text_pair(struct loader *l, const char *key, yaml_node_t *v, const char *path,
+		      void *ctx)
+{
+	const char *s = text(l, v, path);
+	if (s)
+		json_object_set_new(ctx, key, json_string(s));
 }
 
 static bool id_ok(const char *s)
@@ -84,9 +90,9 @@ static bool mapping(struct loader *l, yaml_node_t *n, const char *path, const ch
 		return false;
 	}
 	json_t *seen = json_object();
-	for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
-		yaml_node_t *k = node(l, p->key), *v = node(l, p->value);
-		const char *key = scalar(k);
+	yaml_node_t *k, *v;
+	ynode_foreach_pair(&l->doc, n, p, k, v) {
+		const char *key = ynode_text(k);
 		char sub[256];
 		snprintf(sub, sizeof sub, "%s%s%s", path, *path ? "." : "", key ? key : "?");
 		if (!key) {
@@ -144,7 +150,7 @@ static void item_pair(struct loader *l, const char *key, yaml_node_t *v, const c
 {
 	json_t *it = ctx;
 	if (!strcmp(key, "id")) {
-		const char *s = scalar(v);
+		const char *s = ynode_text(v);
 		if (!id_ok(s)) {
 			problem(l, v, path, "expected an id of a-z, 0-9, '-' or '_' (at most 63)");
 			/* it is there, if malformed: not "missing" as well */
@@ -158,17 +164,15 @@ static void item_pair(struct loader *l, const char *key, yaml_node_t *v, const c
 			json_object_set_new(l->ids, s, json_string(path));
 		json_object_set_new(it, "id", json_string(s));
 	} else if (!strcmp(key, "text") || !strcmp(key, "unit")) {
-		const char *s = text(l, v, path);
-		if (s)
-			json_object_set_new(it, key, json_string(s));
+		text_pair(l, key, v, path, it);
 	} else if (!strcmp(key, "within")) {
 		int m;
-		if (!duration_parse(scalar(v), &m))
+		if (!duration_parse(ynode_text(v), &m))
 			problem(l, v, path, "expected a duration like 30m, 2h or 1d");
 		else
 			json_object_set_new(it, "within", json_integer(m));
 	} else if (!strcmp(key, "after")) {
-		const char *s = scalar(v);
+		const char *s = ynode_text(v);
 		if (!id_ok(s)) {
 			problem(l, v, path, "expected the id of another item");
 			return;
@@ -235,9 +239,7 @@ static void hq_pair(struct loader *l, const char *key, yaml_node_t *v, const cha
 	if (!strcmp(key, "members")) {
 		json_object_set_new(hq, key, string_list(l, v, path));
 	} else {
-		const char *s = text(l, v, path);
-		if (s)
-			json_object_set_new(hq, key, json_string(s));
+		text_pair(l, key, v, path, hq);
 	}
 }
 
@@ -254,15 +256,13 @@ static void level_pair(struct loader *l, const char *key, yaml_node_t *v, const 
 	if (!strcmp(key, "items")) {
 		json_object_set_new(lv, key, items(l, v, path, true));
 	} else if (!strcmp(key, "lead")) {
-		const char *s = scalar(v);
+		const char *s = ynode_text(v);
 		if (!str_eq(s, "county") && !str_eq(s, "city") && !str_eq(s, "province"))
 			problem(l, v, path, "expected county, city or province");
 		else
 			json_object_set_new(lv, key, json_string(s));
 	} else {
-		const char *s = text(l, v, path);
-		if (s)
-			json_object_set_new(lv, key, json_string(s));
+		text_pair(l, key, v, path, lv);
 	}
 }
 
@@ -280,26 +280,16 @@ static void levels_pair(struct loader *l, const char *key, yaml_node_t *v, const
 	json_object_set_new(ctx, key, lv);
 }
 
-static void contact_pair(struct loader *l, const char *key, yaml_node_t *v, const char *path,
-			 void *ctx)
-{
-	const char *s = text(l, v, path);
-	if (s)
-		json_object_set_new(ctx, key, json_string(s));
-}
-
 static void plan_pair(struct loader *l, const char *key, yaml_node_t *v, const char *path,
 		      void *ctx)
 {
 	json_t *plan = ctx;
 	if (!strcmp(key, "id")) {
-		if (!id_ok(scalar(v)))
+		if (!id_ok(ynode_text(v)))
 			problem(l, v, path, "expected an id of a-z, 0-9, '-' or '_'");
-		json_object_set_new(plan, key, json_string(scalar(v) ? scalar(v) : ""));
+		json_object_set_new(plan, key, json_string(ynode_text(v) ? ynode_text(v) : ""));
 	} else if (!strcmp(key, "title") || !strcmp(key, "version")) {
-		const char *s = text(l, v, path);
-		if (s)
-			json_object_set_new(plan, key, json_string(s));
+		text_pair(l, key, v, path, plan);
 	} else if (!strcmp(key, "hq")) {
 		static const char *const keys[] = {"name", "lead", "members", NULL};
 		json_t *hq = json_object();
@@ -333,7 +323,7 @@ static void plan_pair(struct loader *l, const char *key, yaml_node_t *v, const c
 				char sub[256];
 				snprintf(sub, sizeof sub, "%s[%d]", path, i);
 				json_t *c = json_object();
-				if (mapping(l, node(l, *it), sub, keys, contact_pair, c,
+				if (mapping(l, node(l, *it), sub, keys, text_pair, c,
 					    "a contact {name, role, phone}") &&
 				    !json_object_get(c, "name"))
 					problem(l, node(l, *it), sub, "a contact needs a name");
@@ -427,21 +417,16 @@ json_t *plan_load_mem(const char *name, const char *buf, size_t len, json_t **er
 
 json_t *plan_load(const char *path, json_t **errors)
 {
-	FILE *f = fopen(path, "rb");
-	if (!f) {
+	struct strbuf sb;
+	sb_init(&sb);
+	if (sb_read_file(&sb, path, 8u << 20) < 0) {
+		sb_finish(&sb);
 		*errors = json_array();
 		char *msg = xasprintf("%s: cannot read", path);
 		json_array_append_new(*errors, json_string(msg));
 		free(msg);
 		return NULL;
 	}
-	struct strbuf sb;
-	sb_init(&sb);
-	char chunk[65536];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0 && sb.len < (8u << 20))
-		sb_add(&sb, chunk, n);
-	fclose(f);
 	json_t *plan = plan_load_mem(path, sb.buf ? sb.buf : "", sb.len, errors);
 	if (plan)
 		json_object_set_new(plan, "source_path", json_string(path));

@@ -107,6 +107,32 @@ static bool write_error(struct store *st, const struct table *t, struct err *e)
 	}
 }
 
+/* The UPDATE of row id of t setting hlc to set (an expression of the
+ * one parameter hlc) and the fields, prepared and bound. NULL when it
+ * cannot be made. */
+static sqlite3_stmt *update_stmt(struct store *st, const struct table *t, const char *id,
+				 const char *set, const char *hlc, json_t *fields, struct err *e)
+{
+	struct strbuf sql;
+	sb_init(&sql);
+	sb_printf(&sql, "UPDATE %s SET hlc = %s", t->name, set);
+	const char *k;
+	json_t *v;
+	json_object_foreach(fields, k, v)
+		sb_printf(&sql, ", %s = ?", k);
+	sb_puts(&sql, " WHERE id = ?");
+	sqlite3_stmt *s = store_prep(st, sql.buf, e);
+	sb_finish(&sql);
+	if (!s)
+		return NULL;
+	int idx = 1;
+	sqlite3_bind_text(s, idx++, hlc, -1, SQLITE_TRANSIENT);
+	json_object_foreach(fields, k, v)
+		store_bind_json(s, idx++, v);
+	sqlite3_bind_text(s, idx, id, -1, SQLITE_TRANSIENT);
+	return s;
+}
+
 static bool step_write(struct store *st, const struct table *t, sqlite3_stmt *s, struct err *e)
 {
 	int rc = sqlite3_step(s);
@@ -136,6 +162,38 @@ static char *rec_insert_sql(const struct table *t, json_t *fields, const char *t
 	return sb_take(&sql);
 }
 
+/* That INSERT prepared, its parameters bound from id, the op's node, hlc
+ * and (append-only) at and actor, and fields. *bad gets the first field
+ * of a type SQLite cannot hold (bound as NULL), else NULL. NULL when the
+ * statement cannot be made. */
+static sqlite3_stmt *insert_stmt(struct store *st, const struct table *t, const char *id,
+				 json_t *op, json_t *fields, const char *tail, const char **bad,
+				 struct err *e)
+{
+	char *sql = rec_insert_sql(t, fields, tail);
+	sqlite3_stmt *s = store_prep(st, sql, e);
+	free(sql);
+	*bad = NULL;
+	if (!s)
+		return NULL;
+	int idx = 1;
+	sqlite3_bind_text(s, idx++, id, -1, SQLITE_TRANSIENT);
+	store_bind_json(s, idx++, json_object_get(op, "node"));
+	store_bind_json(s, idx++, json_object_get(op, "hlc"));
+	if (t->append_only) {
+		store_bind_json(s, idx++, json_object_get(op, "at"));
+		store_bind_json(s, idx++, json_object_get(op, "actor"));
+	} else {
+		store_bind_json(s, idx++, json_object_get(op, "hlc"));
+	}
+	const char *k;
+	json_t *v;
+	json_object_foreach(fields, k, v)
+		if (!store_bind_json(s, idx++, v) && !*bad)
+			*bad = k;
+	return s;
+}
+
 bool rec_insert(struct store *st, const struct table *t, json_t *fields, char id[ID_TEXT],
 		struct err *e)
 {
@@ -149,51 +207,45 @@ bool rec_insert(struct store *st, const struct table *t, json_t *fields, char id
 	/* One "now" for the row and its op: the op's "at" becomes created_at
 	 * wherever the op is applied, so both must be the same second. */
 	int64_t now = dd_now();
-
-	char *sql = rec_insert_sql(t, fields, "");
-	sqlite3_stmt *s = store_prep(st, sql, e);
-	free(sql);
+	json_t *op = json_pack("{s:s, s:s, s:I, s:s?}", "node", node, "hlc", hlc, "at",
+			       (json_int_t)now, "actor", st->actor);
+	const char *bad;
+	sqlite3_stmt *s = insert_stmt(st, t, id, op, fields, "", &bad, e);
+	json_decref(op);
 	if (!s)
 		return false;
-	const char *k;
-	json_t *v;
-	int idx = 1;
-	sqlite3_bind_text(s, idx++, id, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, idx++, node, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, idx++, hlc, -1, SQLITE_TRANSIENT);
-	if (t->append_only) {
-		sqlite3_bind_int64(s, idx++, now);
-		if (st->actor)
-			sqlite3_bind_text(s, idx, st->actor, -1, SQLITE_TRANSIENT);
-		idx++;
-	} else {
-		sqlite3_bind_text(s, idx++, hlc, -1, SQLITE_TRANSIENT);
-	}
-	json_object_foreach(fields, k, v)
-		if (!store_bind_json(s, idx++, v))
-			return err_set(e, ERR_FAIL, "%s.%s: value of an unsupported type", t->name, k);
+	if (bad)
+		return err_set(e, ERR_FAIL, "%s.%s: value of an unsupported type", t->name, bad);
 	if (!step_write(st, t, s, e))
 		return false;
 	return log_op(st, t, id, "insert", node, hlc, now, fields, fields, e);
 }
 
-json_t *rec_current(struct store *st, const struct table *t, const char *id, json_t *fields,
-		    struct err *e)
+/* Row id of t: the columns head, then those named by the keys of fields
+ * (with schema_only, keys that are no column of t are left out). */
+static json_t *row_of(struct store *st, const struct table *t, const char *id, const char *head,
+		      json_t *fields, bool schema_only, struct err *e)
 {
 	struct strbuf sql;
 	sb_init(&sql);
-	sb_puts(&sql, "SELECT id");
+	sb_printf(&sql, "SELECT %s", head);
 	const char *k;
 	json_t *v;
 	json_object_foreach(fields, k, v) {
-		const struct column *c = table_column(t, k);
-		if (c) /* names from the schema only */
-			sb_printf(&sql, ", %s", c->name);
+		const struct column *c = schema_only ? table_column(t, k) : NULL;
+		if (c || !schema_only)
+			sb_printf(&sql, ", %s", c ? c->name : k);
 	}
 	sb_printf(&sql, " FROM %s WHERE id = ?", t->name);
-	json_t *cur = store_row(st, e, sql.buf, "s", id);
+	json_t *row = store_row(st, e, sql.buf, "s", id);
 	sb_finish(&sql);
-	return cur;
+	return row;
+}
+
+json_t *rec_current(struct store *st, const struct table *t, const char *id, json_t *fields,
+		    struct err *e)
+{
+	return row_of(st, t, id, "id", fields, true, e);
 }
 
 bool rec_holds(struct store *st, const struct table *t, const char *id, json_t *fields,
@@ -260,22 +312,8 @@ bool rec_update(struct store *st, const struct table *t, const char *id, json_t 
 	if (!(ok = node_id(st, node, e) && store_tick(st, &h, e)))
 		goto out;
 	hlc_format(h, hlc);
-	struct strbuf sql;
-	sb_init(&sql);
-	sb_printf(&sql, "UPDATE %s SET hlc = ?", t->name);
-	json_object_foreach(diff, k, v)
-		sb_printf(&sql, ", %s = ?", k);
-	sb_puts(&sql, " WHERE id = ?");
-	sqlite3_stmt *s = store_prep(st, sql.buf, e);
-	sb_finish(&sql);
-	if (!(ok = s != NULL))
-		goto out;
-	int idx = 1;
-	sqlite3_bind_text(s, idx++, hlc, -1, SQLITE_TRANSIENT);
-	json_object_foreach(diff, k, v)
-		store_bind_json(s, idx++, v);
-	sqlite3_bind_text(s, idx, id, -1, SQLITE_TRANSIENT);
-	if (!(ok = step_write(st, t, s, e)))
+	sqlite3_stmt *s = update_stmt(st, t, id, "?", hlc, diff, e);
+	if (!(ok = s != NULL && step_write(st, t, s, e)))
 		goto out;
 	json_object_foreach(diff, k, v) {
 		if (!(ok = store_field_version_set(st, t->name, id, k, hlc, node, e)))
@@ -322,26 +360,11 @@ static bool step_remote(struct store *st, const struct table *t, sqlite3_stmt *s
 bool rec_insert_op(struct store *st, const struct table *t, const char *id, json_t *op,
 		   enum rec_outcome *out, char *msg, size_t msglen, struct err *e)
 {
-	json_t *fields = json_object_get(op, "fields");
-	char *sql = rec_insert_sql(t, fields, t->append_only ? " ON CONFLICT (id) DO NOTHING" : "");
-	sqlite3_stmt *s = store_prep(st, sql, e);
-	free(sql);
+	const char *bad; /* a value SQLite cannot hold is left NULL */
+	sqlite3_stmt *s = insert_stmt(st, t, id, op, json_object_get(op, "fields"),
+				      t->append_only ? " ON CONFLICT (id) DO NOTHING" : "", &bad, e);
 	if (!s)
 		return false;
-	const char *k;
-	json_t *v;
-	int idx = 1;
-	sqlite3_bind_text(s, idx++, id, -1, SQLITE_TRANSIENT);
-	store_bind_json(s, idx++, json_object_get(op, "node"));
-	store_bind_json(s, idx++, json_object_get(op, "hlc"));
-	if (t->append_only) {
-		store_bind_json(s, idx++, json_object_get(op, "at"));
-		store_bind_json(s, idx++, json_object_get(op, "actor"));
-	} else {
-		store_bind_json(s, idx++, json_object_get(op, "hlc"));
-	}
-	json_object_foreach(fields, k, v)
-		store_bind_json(s, idx++, v);
 	if (!step_remote(st, t, s, out, msg, msglen, e))
 		return false;
 	if (*out == REC_WRITTEN && t->append_only && !sqlite3_changes(st->db))
@@ -352,40 +375,15 @@ bool rec_insert_op(struct store *st, const struct table *t, const char *id, json
 bool rec_merge_op(struct store *st, const struct table *t, const char *id, const char *hlc,
 		  json_t *won, enum rec_outcome *out, char *msg, size_t msglen, struct err *e)
 {
-	struct strbuf sql;
-	sb_init(&sql);
-	sb_printf(&sql, "UPDATE %s SET hlc = max(hlc, ?)", t->name);
-	const char *k;
-	json_t *v;
-	json_object_foreach(won, k, v)
-		sb_printf(&sql, ", %s = ?", k);
-	sb_puts(&sql, " WHERE id = ?");
-	sqlite3_stmt *s = store_prep(st, sql.buf, e);
-	sb_finish(&sql);
-	if (!s)
-		return false;
-	int idx = 1;
-	sqlite3_bind_text(s, idx++, hlc, -1, SQLITE_TRANSIENT);
-	json_object_foreach(won, k, v)
-		store_bind_json(s, idx++, v);
-	sqlite3_bind_text(s, idx, id, -1, SQLITE_TRANSIENT);
-	return step_remote(st, t, s, out, msg, msglen, e);
+	sqlite3_stmt *s = update_stmt(st, t, id, "max(hlc, ?)", hlc, won, e);
+	return s && step_remote(st, t, s, out, msg, msglen, e);
 }
 
 json_t *rec_versioned(struct store *st, const struct table *t, const char *id, json_t *fields,
 		      struct err *e)
 {
-	struct strbuf sql;
-	sb_init(&sql);
-	sb_puts(&sql, "SELECT created_hlc, origin_node");
-	const char *k;
-	json_t *v;
-	json_object_foreach(fields, k, v)
-		sb_printf(&sql, ", %s", k);
-	sb_printf(&sql, " FROM %s WHERE id = ?", t->name);
-	json_t *row = store_row(st, e, sql.buf, "s", id);
-	sb_finish(&sql);
-	return row;
+	/* an op's fields: sync_op_valid checked their names before */
+	return row_of(st, t, id, "created_hlc, origin_node", fields, false, e);
 }
 
 bool rec_exists(struct store *st, const struct table *t, const char *id, bool *yes,

@@ -560,6 +560,26 @@ json_t *store_row(struct store *st, struct err *e, const char *sql, const char *
 	return r;
 }
 
+/* The first column of s's first row: a number in *num, heap text (NULL
+ * for NULL) in *text, either pointer may be NULL; no row gives 0, NULL.
+ * False, touching neither, when s is NULL (it could not be made). */
+static bool first_value(struct store *st, struct err *e, sqlite3_stmt *s, int64_t *num,
+			char **text)
+{
+	if (!s)
+		return false;
+	int rc = sqlite3_step(s);
+	bool row = rc == SQLITE_ROW;
+	if (num)
+		*num = row ? sqlite3_column_int64(s, 0) : 0;
+	if (text && row && sqlite3_column_type(s, 0) != SQLITE_NULL)
+		*text = xstrdup((const char *)sqlite3_column_text(s, 0));
+	sqlite3_reset(s);
+	if (!row && rc != SQLITE_DONE)
+		return store_sql_error(st, e, "database");
+	return true;
+}
+
 bool store_int(struct store *st, struct err *e, int64_t *out, const char *sql, const char *fmt,
 	       ...)
 {
@@ -567,31 +587,16 @@ bool store_int(struct store *st, struct err *e, int64_t *out, const char *sql, c
 	va_start(ap, fmt);
 	sqlite3_stmt *s = prepv(st, e, sql, fmt, ap);
 	va_end(ap);
-	if (!s)
-		return false;
-	int rc = sqlite3_step(s);
-	*out = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
-	sqlite3_reset(s);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return store_sql_error(st, e, "database");
-	return true;
+	return first_value(st, e, s, out, NULL);
 }
 
 bool store_text(struct store *st, struct err *e, char **out, const char *sql, const char *fmt,
 		...)
 {
+	*out = NULL;
 	va_list ap;
 	va_start(ap, fmt);
 	sqlite3_stmt *s = prepv(st, e, sql, fmt, ap);
 	va_end(ap);
-	*out = NULL;
-	if (!s)
-		return false;
-	int rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL)
-		*out = xstrdup((const char *)sqlite3_column_text(s, 0));
-	sqlite3_reset(s);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return store_sql_error(st, e, "database");
-	return true;
+	return first_value(st, e, s, NULL, out);
 }

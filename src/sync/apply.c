@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "dutydesk/dtime.h"
+#include "dutydesk/wire.h"
 
 const char *op_status_name(enum op_status s)
 {
@@ -196,25 +197,9 @@ json_t *sync_json_parse(const char *buf, size_t len, bool *too_large, struct err
 		return NULL;
 	}
 	/* Depth first, by brackets outside strings: no deep recursion in the parser. */
-	int depth = 0;
-	bool in_str = false;
-	for (size_t i = 0; i < len; i++) {
-		char c = buf[i];
-		if (in_str) {
-			if (c == '\\')
-				i++;
-			else if (c == '"')
-				in_str = false;
-		} else if (c == '"') {
-			in_str = true;
-		} else if (c == '{' || c == '[') {
-			if (++depth > SYNC_MAX_DEPTH) {
-				err_set(e, ERR_FAIL, "JSON nested deeper than %d", SYNC_MAX_DEPTH);
-				return NULL;
-			}
-		} else if (c == '}' || c == ']') {
-			depth--;
-		}
+	if (json_depth(buf, len) > SYNC_MAX_DEPTH) {
+		err_set(e, ERR_FAIL, "JSON nested deeper than %d", SYNC_MAX_DEPTH);
+		return NULL;
 	}
 	json_error_t je;
 	json_t *j = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &je);
@@ -228,6 +213,22 @@ json_t *sync_json_parse(const char *buf, size_t len, bool *too_large, struct err
 		return NULL;
 	}
 	return j;
+}
+
+json_t *op_of_row(json_t *row)
+{
+	return json_loads(json_string_value(json_object_get(row, "body")), 0, NULL);
+}
+
+json_t *ops_of_rows(json_t *rows)
+{
+	json_t *ops = json_array();
+	for (size_t i = 0; i < json_array_size(rows); i++) {
+		json_t *op = op_of_row(json_array_get(rows, i));
+		if (op)
+			json_array_append_new(ops, op);
+	}
+	return ops;
 }
 
 json_t *op_canonical(json_t *op)
@@ -489,57 +490,78 @@ bool sync_apply(struct store *st, json_t *op, enum op_status *out, struct err *e
 	return true;
 }
 
+bool drain_rounds(json_t *(*fetch)(void *ctx, struct err *e),
+		  bool (*try_one)(void *ctx, json_t *row, bool *moved, struct err *e), void *ctx,
+		  int *moved_total, struct err *e)
+{
+	int total = 0;
+	bool ok = true;
+	for (int round = 0; ok && round < 100; round++) {
+		json_t *rows = fetch(ctx, e);
+		int progress = 0;
+		ok = rows != NULL;
+		for (size_t i = 0; ok && i < json_array_size(rows); i++) {
+			bool moved = false;
+			ok = try_one(ctx, json_array_get(rows, i), &moved, e);
+			progress += moved;
+		}
+		json_decref(rows);
+		if (!ok || !progress)
+			break;
+		total += progress;
+	}
+	if (moved_total)
+		*moved_total = total;
+	return ok;
+}
+
+/* The node's inbox: the waiting ops of one row, or of all rows when tbl
+ * is NULL. */
+struct inbox {
+	struct store *st;
+	const char *tbl, *row_id;
+};
+
+static json_t *inbox_waiting(void *ctx, struct err *e)
+{
+	struct inbox *in = ctx;
+	return store_inbox_waiting(in->st, in->tbl, in->row_id, e);
+}
+
+/* A waiting op applied once its row exists. */
+static bool inbox_try(void *ctx, json_t *r, bool *moved, struct err *e)
+{
+	struct store *st = ((struct inbox *)ctx)->st;
+	const struct table *t = table_by_name(json_string_value(json_object_get(r, "tbl")));
+	bool have = false;
+	if (!t)
+		return true;
+	if (!rec_exists(st, t, json_string_value(json_object_get(r, "row_id")), &have, e))
+		return false;
+	if (!have)
+		return true;
+	json_t *op = op_of_row(r);
+	if (!store_inbox_take(st, json_string_value(json_object_get(r, "op_id")), e)) {
+		json_decref(op);
+		return false;
+	}
+	enum op_status s = OP_APPLIED;
+	char msg[512];
+	bool ok = !op || apply_op(st, op, 0, &s, msg, sizeof msg, e);
+	if (ok && op && s == OP_INVALID)
+		ok = inbox_keep(st, op, msg, e);
+	json_decref(op);
+	*moved = s != OP_INVALID && s != OP_PENDING;
+	return ok;
+}
+
 /* Applies waiting ops whose row exists now (of one row, or of all rows
  * when tbl is NULL), until a round makes no progress. */
 static bool drain(struct store *st, const char *tbl, const char *row_id, int *applied,
 		  struct err *e)
 {
-	*applied = 0;
-	for (int round = 0; round < 100; round++) {
-		json_t *rows = store_inbox_waiting(st, tbl, row_id, e);
-		if (!rows)
-			return false;
-		int progress = 0;
-		size_t i;
-		json_t *r;
-		json_array_foreach(rows, i, r) {
-			const struct table *t =
-				table_by_name(json_string_value(json_object_get(r, "tbl")));
-			if (!t)
-				continue;
-			bool have;
-			if (!rec_exists(st, t, json_string_value(json_object_get(r, "row_id")), &have,
-					e)) {
-				json_decref(rows);
-				return false;
-			}
-			if (!have)
-				continue;
-			json_t *op = json_loads(json_string_value(json_object_get(r, "body")), 0, NULL);
-			if (!store_inbox_take(st, json_string_value(json_object_get(r, "op_id")), e)) {
-				json_decref(op);
-				json_decref(rows);
-				return false;
-			}
-			enum op_status s = OP_APPLIED;
-			char msg[512];
-			bool ok = !op || apply_op(st, op, 0, &s, msg, sizeof msg, e);
-			if (ok && op && s == OP_INVALID)
-				ok = inbox_keep(st, op, msg, e);
-			json_decref(op);
-			if (!ok) {
-				json_decref(rows);
-				return false;
-			}
-			if (s != OP_INVALID && s != OP_PENDING)
-				progress++;
-		}
-		json_decref(rows);
-		*applied += progress;
-		if (!progress)
-			break;
-	}
-	return true;
+	struct inbox in = {st, tbl, row_id};
+	return drain_rounds(inbox_waiting, inbox_try, &in, applied, e);
 }
 
 bool inbox_keep(struct store *st, json_t *op, const char *reason, struct err *e)

@@ -78,16 +78,12 @@ bool bundle_write(const char *file, json_t *header, json_t *ops, const char *key
 bool bundle_read(const char *file, struct bundle *b, struct err *e)
 {
 	memset(b, 0, sizeof *b);
-	FILE *f = fopen(file, "rb");
-	if (!f)
-		return err_set(e, ERR_FAIL, "%s: %s", file, strerror(errno));
 	struct strbuf sb;
 	sb_init(&sb);
-	char buf[65536];
-	size_t n;
-	while ((n = fread(buf, 1, sizeof buf, f)) > 0 && (long)sb.len < BUNDLE_MAX)
-		sb_add(&sb, buf, n);
-	fclose(f);
+	if (sb_read_file(&sb, file, BUNDLE_MAX) < 0) {
+		sb_finish(&sb);
+		return err_set(e, ERR_FAIL, "%s: %s", file, strerror(errno));
+	}
 	b->text = sb_take(&sb);
 	size_t len = strlen(b->text);
 	if (len < 2 || b->text[len - 1] != '\n') {
@@ -174,14 +170,7 @@ bool sync_export_bundle_keyed(struct store *st, const char *file, const char *to
 	json_t *rows = store_outbox_kept(st, e);
 	if (!rows)
 		return false;
-	json_t *ops = json_array();
-	size_t i;
-	json_t *r;
-	json_array_foreach(rows, i, r) {
-		json_t *op = json_loads(json_string_value(json_object_get(r, "body")), 0, NULL);
-		if (op)
-			json_array_append_new(ops, op);
-	}
+	json_t *ops = ops_of_rows(rows);
 	json_decref(rows);
 	char *epoch = NULL;
 	store_sync_epoch(st, &epoch, NULL);

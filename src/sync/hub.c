@@ -471,55 +471,42 @@ static bool accept_op(struct hub *h, const struct hub_node *who, json_t *op,
 	return ok;
 }
 
+static json_t *hub_waiting(void *ctx, struct err *e)
+{
+	return hub_store_waiting(((struct hub *)ctx)->hs, e);
+}
+
+static bool hub_try(void *ctx, json_t *r, bool *moved, struct err *e)
+{
+	struct hub *h = ctx;
+	const char *op_id = json_string_value(json_object_get(r, "op_id"));
+	json_t *op = op_of_row(r);
+	struct hub_node who;
+	bool found = false;
+	if (!op || !node_by_name(h, json_string_value(json_object_get(r, "pusher")), &who, &found,
+				 e)) {
+		json_decref(op);
+		return !op; /* a body that does not parse stays where it is */
+	}
+	if (!hub_store_unwait(h->hs, op_id, e)) {
+		json_decref(op);
+		return false;
+	}
+	enum op_status s = OP_FORBIDDEN;
+	int64_t seq;
+	char msg[512];
+	/* A node revoked meanwhile: what it left waiting is refused. */
+	bool ok = !found || who.revoked || accept_op(h, &who, op, &s, &seq, msg, sizeof msg, e);
+	json_decref(op);
+	*moved = s != OP_PENDING;
+	return ok;
+}
+
 /* Ops that waited for their record: tried again until a round resolves
  * none. Each is authorised as its pusher, now that the owner is known. */
 static bool hub_drain(struct hub *h, struct err *e)
 {
-	for (int round = 0; round < 100; round++) {
-		json_t *rows = hub_store_waiting(h->hs, e);
-		if (!rows)
-			return false;
-		int progress = 0;
-		size_t i;
-		json_t *r;
-		json_array_foreach(rows, i, r) {
-			const char *op_id = json_string_value(json_object_get(r, "op_id"));
-			json_t *op = json_loads(json_string_value(json_object_get(r, "body")), 0, NULL);
-			struct hub_node who;
-			bool found = false;
-			if (!op || !node_by_name(h, json_string_value(json_object_get(r, "pusher")),
-						 &who, &found, e)) {
-				json_decref(op);
-				if (op) {
-					json_decref(rows);
-					return false;
-				}
-				continue;
-			}
-			if (!hub_store_unwait(h->hs, op_id, e)) {
-				json_decref(op);
-				json_decref(rows);
-				return false;
-			}
-			enum op_status s = OP_FORBIDDEN;
-			int64_t seq;
-			char msg[512];
-			/* A node revoked meanwhile: what it left waiting is refused. */
-			bool ok = !found || who.revoked ||
-				  accept_op(h, &who, op, &s, &seq, msg, sizeof msg, e);
-			json_decref(op);
-			if (!ok) {
-				json_decref(rows);
-				return false;
-			}
-			if (s != OP_PENDING)
-				progress++;
-		}
-		json_decref(rows);
-		if (!progress)
-			break;
-	}
-	return true;
+	return drain_rounds(hub_waiting, hub_try, h, NULL, e);
 }
 
 /* One op of a push: its result appended; false only on a database failure. */
@@ -706,18 +693,13 @@ void hub_pull(struct hub *h, const struct hub_node *who, int64_t since, int limi
 		r->retry_after = 1;
 		return reply_error(r, 503, "unavailable", e.msg);
 	}
-	json_t *ops = json_array();
-	int64_t last = since;
-	size_t i;
-	json_t *row;
-	json_array_foreach(rows, i, row) {
-		json_t *op = json_loads(json_string_value(json_object_get(row, "body")), 0, NULL);
-		if (op)
-			json_array_append_new(ops, op);
-		last = json_integer_value(json_object_get(row, "server_seq"));
-	}
+	json_t *ops = ops_of_rows(rows);
+	size_t n = json_array_size(rows);
+	int64_t last = n ? json_integer_value(json_object_get(json_array_get(rows, n - 1),
+							       "server_seq"))
+			 : since;
 	/* A short page read everything up to top, filtered or not. */
-	bool more = json_array_size(rows) == (size_t)limit && last < top;
+	bool more = n == (size_t)limit && last < top;
 	int64_t next = more ? last : top;
 	json_decref(rows);
 	r->status = 200;
@@ -876,14 +858,7 @@ bool hub_export_bundle(struct hub *h, const struct hub_node *who, int64_t since,
 	json_t *rows = scoped_ops(h, who, since < 0 ? 0 : since, top, INT32_MAX, e);
 	bool ok = rows != NULL;
 	if (ok) {
-		json_t *ops = json_array();
-		size_t i;
-		json_t *row;
-		json_array_foreach(rows, i, row) {
-			json_t *op = json_loads(json_string_value(json_object_get(row, "body")), 0, NULL);
-			if (op)
-				json_array_append_new(ops, op);
-		}
+		json_t *ops = ops_of_rows(rows);
 		json_t *hdr = json_pack("{s:i, s:s, s:s, s:s, s:s, s:I, s:I}", "dutydesk_bundle", 1,
 					"from", "hub", "node", who->name, "township", who->township,
 					"hub_epoch", h->epoch, "since", (json_int_t)since,

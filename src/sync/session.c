@@ -93,7 +93,7 @@ static bool restamp(struct store *st, hlc_t hub, int *count, struct err *e)
 		clock = hlc_next(clock, now);
 		char nh[HLC_TEXT];
 		hlc_format(clock, nh);
-		json_t *body = json_loads(json_string_value(json_object_get(r, "body")), 0, NULL);
+		json_t *body = op_of_row(r);
 		json_object_set_new(body, "hlc", json_string(nh));
 		char *nb = json_dumps(body, JSON_COMPACT | JSON_SORT_KEYS);
 		json_decref(body);

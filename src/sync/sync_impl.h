@@ -19,11 +19,22 @@ bool apply_op(struct store *st, json_t *op, unsigned flags, enum op_status *out,
 	      size_t msglen, struct err *e);
 /* Node side: applies inbox ops whose row now exists, until none does. */
 bool inbox_drain(struct store *st, int *applied, struct err *e);
+/* Rounds over the ops that wait for their record, until a round resolves
+ * none (at most 100): fetch gives a round's rows, try_one takes one (*moved:
+ * it was resolved). *moved_total (may be NULL) gets how many were. False
+ * on a database failure. */
+bool drain_rounds(json_t *(*fetch)(void *ctx, struct err *e),
+		  bool (*try_one)(void *ctx, json_t *row, bool *moved, struct err *e), void *ctx,
+		  int *moved_total, struct err *e);
 /* Node side: keeps a remote op this database refused (invalid here), with
  * the reason, in the inbox: shown by sync_status, never silently lost. */
 bool inbox_keep(struct store *st, json_t *op, const char *reason, struct err *e);
 /* A new op holding only the members an op has (valid ops only). */
 json_t *op_canonical(json_t *op);
+/* The op a stored row holds as its "body" text (new reference), NULL
+ * when it does not parse; the ops of rows so (those that parse). */
+json_t *op_of_row(json_t *row);
+json_t *ops_of_rows(json_t *rows);
 /* The op's hlc merged into this database's clock (never moves back). */
 bool clock_merge(struct store *st, const char *hlc, struct err *e);
 

@@ -8,6 +8,7 @@
 #include <yaml.h>
 
 #include "dutydesk/util.h"
+#include "dutydesk/yamlnode.h"
 
 /* The settings at the top level and under sync:, in the order the
  * messages list them. */
@@ -75,11 +76,6 @@ void config_warn_at(struct config *c, unsigned line, unsigned column, const char
 	c->warning_column = column;
 }
 
-static const char *scalar(yaml_node_t *n)
-{
-	return n && n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value : NULL;
-}
-
 /* "key:" with nothing after it: a section left empty. */
 static bool empty(yaml_node_t *n)
 {
@@ -126,11 +122,9 @@ static void read_keys(struct config *c, yaml_document_t *d, yaml_node_t *map)
 		warn(c, &map->start_mark, "keys", "expected a mapping of action: keys", false);
 		return;
 	}
-	for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top;
-	     p++) {
-		yaml_node_t *k = yaml_document_get_node(d, p->key);
-		yaml_node_t *v = yaml_document_get_node(d, p->value);
-		const char *ks = scalar(k), *vs = scalar(v);
+	yaml_node_t *k, *v;
+	ynode_foreach_pair(d, map, p, k, v) {
+		const char *ks = ynode_text(k), *vs = ynode_text(v);
 		char key[96];
 		snprintf(key, sizeof key, "keys.%s", ks ? ks : "?");
 		if (!ks || !vs) {
@@ -166,11 +160,9 @@ static void read_sync(struct config *c, yaml_document_t *d, yaml_node_t *map)
 		return;
 	}
 	struct config_sync *s = &c->sync;
-	for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top;
-	     p++) {
-		yaml_node_t *k = yaml_document_get_node(d, p->key);
-		yaml_node_t *v = yaml_document_get_node(d, p->value);
-		const char *ks = scalar(k), *vs = scalar(v);
+	yaml_node_t *k, *v;
+	ynode_foreach_pair(d, map, p, k, v) {
+		const char *ks = ynode_text(k), *vs = ynode_text(v);
 		char key[96];
 		snprintf(key, sizeof key, "sync.%s", ks ? ks : "?");
 		long long n;
@@ -207,7 +199,7 @@ static void read_sync(struct config *c, yaml_document_t *d, yaml_node_t *map)
 static void set_word(struct config *c, yaml_node_t *v, const char *ks, char *dst, size_t n,
 		     const char *const *words, const char *what)
 {
-	const char *vs = scalar(v);
+	const char *vs = ynode_text(v);
 	for (size_t i = 0; vs && words[i]; i++)
 		if (!strcmp(vs, words[i])) {
 			snprintf(dst, n, "%s", vs);
@@ -219,7 +211,7 @@ static void set_word(struct config *c, yaml_node_t *v, const char *ks, char *dst
 static void set_int(struct config *c, yaml_node_t *v, const char *ks, int *dst, long long lo,
 		    long long hi, const char *what)
 {
-	const char *vs = scalar(v);
+	const char *vs = ynode_text(v);
 	long long n;
 	if (vs && str_to_ll(vs, lo, hi, &n))
 		*dst = (int)n;
@@ -233,11 +225,9 @@ static void read_top(struct config *c, yaml_document_t *d, yaml_node_t *root)
 	static const char *const themes[] = {"auto", "mono", NULL};
 	char names[200];
 	list(names, sizeof names, top_names, ARRAY_LEN(top_names));
-	for (yaml_node_pair_t *p = root->data.mapping.pairs.start; p < root->data.mapping.pairs.top;
-	     p++) {
-		yaml_node_t *k = yaml_document_get_node(d, p->key);
-		yaml_node_t *v = yaml_document_get_node(d, p->value);
-		const char *ks = scalar(k), *vs = scalar(v);
+	yaml_node_t *k, *v;
+	ynode_foreach_pair(d, root, p, k, v) {
+		const char *ks = ynode_text(k), *vs = ynode_text(v);
 		if (!ks) {
 			warn(c, &k->start_mark, NULL, "expected a setting name", false);
 		} else if (!strcmp(ks, "office") || !strcmp(ks, "officer")) {

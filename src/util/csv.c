@@ -90,22 +90,15 @@ struct csv *csv_open_enc(const char *path, const char *encoding, struct err *e)
 
 struct csv *csv_open(const char *path, struct err *e)
 {
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		err_set(e, ERR_FAIL, "%s: %s", path, strerror(errno));
-		return NULL;
-	}
 	struct strbuf sb;
 	sb_init(&sb);
-	char chunk[65536];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		sb_add(&sb, chunk, n);
-	bool bad = ferror(f);
-	fclose(f);
-	if (bad) {
+	int rc = sb_read_file(&sb, path, 0);
+	if (rc) {
 		sb_finish(&sb);
-		err_set(e, ERR_FAIL, "%s: read error", path);
+		if (rc < 0)
+			err_set(e, ERR_FAIL, "%s: %s", path, strerror(errno));
+		else
+			err_set(e, ERR_FAIL, "%s: read error", path);
 		return NULL;
 	}
 	struct csv *c = csv_open_mem(path, sb.buf ? sb.buf : "", sb.len);

@@ -1,4 +1,5 @@
 #include "dutydesk/util.h"
+#include "dutydesk/width.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -160,6 +161,22 @@ char *sb_take(struct strbuf *sb)
 	return s;
 }
 
+int sb_read_file(struct strbuf *sb, const char *path, size_t max)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return -1;
+	char chunk[65536];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0 && (max == 0 || sb->len < max))
+		sb_add(sb, chunk, n);
+	int failed = ferror(f) ? 1 : 0;
+	int saved = errno;
+	fclose(f);
+	errno = saved;
+	return failed;
+}
+
 void sb_clear(struct strbuf *sb)
 {
 	sb->len = 0;
@@ -181,32 +198,18 @@ bool str_empty(const char *s)
 
 bool str_valid_utf8(const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	while (*p) {
-		unsigned c = *p, n, cp;
-		if (c < 0x80) {
-			p++;
+	while (*s) {
+		if ((unsigned char)*s < 0x80) {
+			s++;
 			continue;
-		} else if ((c & 0xE0) == 0xC0) {
-			n = 1, cp = c & 0x1F;
-		} else if ((c & 0xF0) == 0xE0) {
-			n = 2, cp = c & 0x0F;
-		} else if ((c & 0xF8) == 0xF0) {
-			n = 3, cp = c & 0x07;
-		} else {
-			return false;
 		}
-		for (unsigned i = 1; i <= n; i++) {
-			if ((p[i] & 0xC0) != 0x80)
-				return false;
-			cp = (cp << 6) | (p[i] & 0x3F);
-		}
-		/* Overlong forms, surrogates and values past U+10FFFF. */
-		if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) ||
-		    (n == 3 && cp < 0x10000) || cp > 0x10FFFF ||
-		    (cp >= 0xD800 && cp <= 0xDFFF))
+		/* The decoder refuses overlong forms, surrogates and values past
+		 * U+10FFFF: a one-byte U+FFFD is its mark of a bad sequence. */
+		uint32_t cp;
+		size_t n = utf8_decode(s, &cp);
+		if (cp == 0xFFFD && n == 1)
 			return false;
-		p += n + 1;
+		s += n;
 	}
 	return true;
 }
