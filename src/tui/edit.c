@@ -48,27 +48,30 @@ char *edit_text(const struct edit *ed)
 	return edit_text_upto(ed, ed->len);
 }
 
+void sb_put_cp(struct strbuf *sb, uint32_t c)
+{
+	char u[4];
+	int n;
+	if (c < 0x80)
+		u[0] = (char)c, n = 1;
+	else if (c < 0x800)
+		u[0] = (char)(0xC0 | c >> 6), u[1] = (char)(0x80 | (c & 0x3F)), n = 2;
+	else if (c < 0x10000)
+		u[0] = (char)(0xE0 | c >> 12), u[1] = (char)(0x80 | ((c >> 6) & 0x3F)),
+		u[2] = (char)(0x80 | (c & 0x3F)), n = 3;
+	else
+		u[0] = (char)(0xF0 | c >> 18), u[1] = (char)(0x80 | ((c >> 12) & 0x3F)),
+		u[2] = (char)(0x80 | ((c >> 6) & 0x3F)), u[3] = (char)(0x80 | (c & 0x3F)), n = 4;
+	sb_add(sb, u, (size_t)n);
+}
+
 char *edit_text_upto(const struct edit *ed, size_t upto)
 {
 	struct strbuf sb;
 	sb_init(&sb);
 	sb_puts(&sb, "");
-	for (size_t i = 0; i < ed->len && i < upto; i++) {
-		uint32_t c = (uint32_t)ed->buf[i];
-		char u[4];
-		int n;
-		if (c < 0x80)
-			u[0] = (char)c, n = 1;
-		else if (c < 0x800)
-			u[0] = (char)(0xC0 | c >> 6), u[1] = (char)(0x80 | (c & 0x3F)), n = 2;
-		else if (c < 0x10000)
-			u[0] = (char)(0xE0 | c >> 12), u[1] = (char)(0x80 | ((c >> 6) & 0x3F)),
-			u[2] = (char)(0x80 | (c & 0x3F)), n = 3;
-		else
-			u[0] = (char)(0xF0 | c >> 18), u[1] = (char)(0x80 | ((c >> 12) & 0x3F)),
-			u[2] = (char)(0x80 | ((c >> 6) & 0x3F)), u[3] = (char)(0x80 | (c & 0x3F)), n = 4;
-		sb_add(&sb, u, (size_t)n);
-	}
+	for (size_t i = 0; i < ed->len && i < upto; i++)
+		sb_put_cp(&sb, (uint32_t)ed->buf[i]);
 	return sb_take(&sb);
 }
 

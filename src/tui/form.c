@@ -165,6 +165,58 @@ static void changed(struct form *f)
 	draft_save(f);
 }
 
+void form_paste(struct form *f, const char *text)
+{
+	struct form_field *ff = &f->fields[f->focus];
+	/* Every field is one line: line breaks (and the blanks around them)
+	 * become one blank. */
+	struct strbuf sb;
+	sb_init(&sb);
+	sb_puts(&sb, "");
+	for (const char *s = text; *s; s++) {
+		if (*s == '\n') {
+			while (sb.len && sb.buf[sb.len - 1] == ' ')
+				sb.buf[--sb.len] = '\0';
+			while (s[1] == ' ' || s[1] == '\n')
+				s++;
+			if (sb.len && s[1])
+				sb_putc(&sb, ' ');
+		} else {
+			sb_putc(&sb, *s);
+		}
+	}
+	if (f->picking || ff->kind == F_CHOICE) {
+		if (!f->picking)
+			open_picker(f, ff, 0, false);
+		edit_replace(&f->pick, f->pick.cur, f->pick.cur, sb.buf);
+		f->pick_sel = 0;
+	} else {
+		edit_replace(&ff->ed, ff->ed.cur, ff->ed.cur, sb.buf);
+		ff->msg[0] = '\0';
+		changed(f);
+	}
+	sb_finish(&sb);
+}
+
+int form_click(struct form *f, int y, int x)
+{
+	(void)x;
+	if (f->picking) {
+		int k = y - f->pick_y;
+		if (k >= 0 && k < f->pick_n) {
+			f->pick_sel = f->pick_top + k;
+			return 1;
+		}
+		f->picking = false; /* a click elsewhere closes the list */
+	}
+	for (int i = 0; i < f->nfields; i++)
+		if (f->fields[i].row == y) {
+			f->focus = i;
+			return 0;
+		}
+	return -1;
+}
+
 int form_key(struct app *app, struct form *f, int key, bool is_char)
 {
 	struct form_field *ff = &f->fields[f->focus];
@@ -278,8 +330,11 @@ void form_draw(struct form *f, WINDOW *w, int h, int width)
 	if (f->focus >= avail)
 		first = f->focus - avail + 1;
 	int y = 2, curx = -1, cury = -1;
+	for (int i = 0; i < f->nfields; i++)
+		f->fields[i].row = -1;
 	for (int i = first; i < f->nfields && y < h - 2; i++, y++) {
 		struct form_field *ff = &f->fields[i];
+		ff->row = getbegy(w) + y;
 		char label[96];
 		snprintf(label, sizeof label, "%s%s", _(ff->label), ff->required ? "*" : "");
 		bool focus = i == f->focus;
@@ -309,6 +364,7 @@ void form_draw(struct form *f, WINDOW *w, int h, int width)
 			py = 1;
 		int pcx = edit_draw(&f->pick, w, py, px, pw, theme_attr(R_FOCUS));
 		int top = f->pick_sel >= ph ? f->pick_sel - ph + 1 : 0;
+		f->pick_y = getbegy(w) + py + 1, f->pick_top = top, f->pick_n = ph;
 		for (int k = 0; k < ph; k++) {
 			const struct choice *c = &ff->choices[idx[top + k]];
 			put_cell(w, py + 1 + k, px, c->label, pw, false,

@@ -81,10 +81,12 @@ static void paint_tabs(struct app *app)
 		/* The active tab is marked in text too: meaning never by colour alone. */
 		if (active)
 			snprintf(tab, sizeof tab, "[%d %s]", i, _(app->panes[i].type->name));
+		app->tab_x[i] = x;
 		x += put_text(stdscr, 1, x, tab, app->cols - x,
 			      theme_attr(active ? R_TAB_ACTIVE : R_TAB));
 		(void)tw;
 	}
+	app->tab_x[NPANES] = x;
 	put_cell(stdscr, 1, x, "", app->cols - x, false, theme_attr(R_TAB));
 }
 
@@ -172,6 +174,11 @@ static void paint_help(struct app *app, WINDOW *w, int h, int width)
 		if (*keys)
 			sb_printf(&sb, "%s\t%s  (%s)\n", keys, _(action_table[a].help), action_table[a].name);
 	}
+	sb_printf(&sb, "\n# %s\n", _("Mouse"));
+	sb_printf(&sb, "%s\n", app->cfg.mouse
+		  ? _("a click takes a tab, a row (again: opens it), a field or a pick list entry; the wheel scrolls")
+		  : _("off (mouse: off in config.yaml)"));
+	sb_printf(&sb, "%s\n", _("Shift+drag still selects text for copying"));
 	sb_printf(&sb, "\n# %s\n", _("Commands (:)"));
 	cmdline_help(app, &sb);
 	int line = 0, row = 0;

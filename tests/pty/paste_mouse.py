@@ -1,0 +1,143 @@
+"""Bracketed paste and the mouse, as a client sends them, in a pty.
+
+A paste lands whole in the focused field (its lines joined there) and in a
+list opens the search line, never read as commands; clicks (SGR 1006 and
+the old X10 form) take a tab, a row, a field and a pick-list entry; the
+wheel scrolls; `mouse: off` leaves the terminal's mouse alone.
+"""
+import os
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(__file__))
+try:
+    import pyte  # noqa: F401
+except ImportError:
+    print("SKIP [pty-paste-mouse] python3-pyte is not installed")
+    sys.exit(77)
+from console import Console, Fail, draft_fields  # noqa: E402
+
+E = "\033"
+
+
+def paste(text):
+    return E + "[200~" + text + E + "[201~"
+
+
+def sgr_click(x, y, button=0):
+    """Press and release at column x, row y (from 0), as SGR 1006."""
+    return E + "[<%d;%d;%dM" % (button, x + 1, y + 1) + E + "[<%d;%d;%dm" % (button, x + 1, y + 1)
+
+
+def x10_click(x, y):
+    return E + "[M" + chr(32) + chr(33 + x) + chr(33 + y) + E + "[M" + chr(35) + chr(33 + x) + chr(33 + y)
+
+
+def field_row(c, label):
+    for y, line in enumerate(c.screen.display):
+        if line.strip().startswith(label):
+            return y
+    raise Fail("no field '%s' on the screen:\n%s" % (label, c.text()))
+
+
+def run(term):
+    c = Console(term)
+    c.wait_text("Incidents")
+    c.wait(lambda: b"\033[?2004h" in c.raw and b"\033[?1006h" in c.raw,
+           "bracketed paste and SGR mouse reporting switched on")
+    # A click on a tab (SGR), then on another (X10)
+    x = c.screen.display[1].index("2 Hazards")
+    c.send(sgr_click(x, 1))
+    c.wait(lambda: c.tab() == 2, "a click on the Hazards tab")
+    x = c.screen.display[1].index("1 Incidents")
+    c.send(x10_click(x, 1))
+    c.wait(lambda: c.tab() == 1, "an X10 click on the Incidents tab")
+    c.send("2")
+    c.wait(lambda: c.tab() == 2 and c.selected(), "pane 2")
+    top = c.selected()
+    # A click on the fourth row selects it; the wheel moves three rows
+    row4 = c.screen.display[8].split()[0]
+    c.send(sgr_click(3, 8))
+    c.wait(lambda: c.selected() == row4, "a click on a row selects it")
+    c.send(E + "[<65;10;10M")
+    row7 = c.screen.display[11].split()[0]
+    c.wait(lambda: c.selected() == row7, "the wheel scrolls three rows down")
+    c.send(E + "[<64;10;10M")
+    c.wait(lambda: c.selected() == row4, "the wheel scrolls back up")
+    # A paste in a list: the search line with the text, no pane switch, no quit
+    c.send(paste("1q\r\n2"))
+    c.wait(lambda: c.screen.display[-1].startswith("/1q 2") and c.tab() == 2,
+           "the search line opens with the pasted text")
+    c.send(E)
+    c.wait(lambda: not c.screen.display[-1].startswith("/"), "the search line closed")
+    # A paste in a form: whole, its lines joined, in the draft
+    c.send("1a")
+    c.wait_text("New incident")
+    c.send("abc")
+    c.wait(lambda: draft_fields().get("title") == "abc", "the title typed")
+    c.send(paste("  桑壁镇护国村滑坡\r\n后山 2人被困\r\n"))
+    want = "abc  桑壁镇护国村滑坡 后山 2人被困"
+    c.wait(lambda: draft_fields().get("title") == want,
+           "the paste in the title, lines joined (it is %r)" % draft_fields().get("title"))
+    # A click on a field focuses it
+    y = field_row(c, "Place")
+    c.send(sgr_click(30, y) + "Z")
+    c.wait(lambda: draft_fields().get("place") == "Z", "a click on Place, then typing there")
+    # A click on a pick-list entry takes it
+    y = field_row(c, "Level")
+    c.send(sgr_click(30, y) + "\r")
+    c.wait(lambda: any("II (major)" in l for l in c.screen.display), "the level pick list open")
+    ey = next(i for i, l in enumerate(c.screen.display) if "II (major)" in l)
+    c.send(sgr_click(30, ey))
+    c.wait(lambda: draft_fields().get("level") == "II", "a click on the pick list's entry II")
+    c.send(E)
+    c.wait_text("Discard")
+    c.send("y")
+    c.wait(lambda: "New incident" not in c.text(), "the form closed")
+    c.send("q")
+    c.wait(lambda: b"\033[?2004l" in c.raw and b"\033[?1000l" in c.raw,
+           "paste and mouse reporting switched off on the way out")
+    c.close()
+
+
+def run_mouse_off(term):
+    with open(os.path.join(os.environ["XDG_CONFIG_HOME"], "dutydesk", "config.yaml"), "w") as f:
+        f.write("mouse: off\n")
+    c = Console(term)
+    c.wait_text("Incidents")
+    c.send("?")
+    c.wait_text("mouse: off in config.yaml")
+    c.send("q2")
+    c.wait(lambda: c.tab() == 2, "pane 2")
+    if b"\033[?1000h" in c.raw:
+        raise Fail("mouse reporting switched on although config says mouse: off")
+    c.close()
+    os.remove(os.path.join(os.environ["XDG_CONFIG_HOME"], "dutydesk", "config.yaml"))
+
+
+def main():
+    tmp = tempfile.mkdtemp(prefix="dd-pty-paste.")
+    for v in ("HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME"):
+        os.environ[v] = os.path.join(tmp, v.lower())
+    os.makedirs(os.path.join(os.environ["XDG_CONFIG_HOME"], "dutydesk"))
+    os.environ["DB"] = os.path.join(tmp, "dutydesk.db")
+    os.environ["DUTYDESK_OFFICER"] = "test"
+    subprocess.run([os.environ["DUTYDESK"], "--db", os.environ["DB"], "demo"], check=True,
+                   stdout=subprocess.DEVNULL)
+    for term in ("xterm", "putty", "tmux-256color"):
+        try:
+            run(term)
+            print("ok paste and mouse under TERM=%s" % term)
+        except Fail as e:
+            print("FAIL [paste and mouse, TERM=%s] %s" % (term, e))
+            sys.exit(1)
+    try:
+        run_mouse_off("xterm")
+        print("ok mouse: off")
+    except Fail as e:
+        print("FAIL [mouse: off] %s" % e)
+        sys.exit(1)
+
+
+main()
