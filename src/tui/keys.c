@@ -441,7 +441,7 @@ void keys_read(struct app *app)
 			rc = get_wch(&c);
 			clock_gettime(CLOCK_MONOTONIC, &t1);
 			in.apart = (t1.tv_sec - t0.tv_sec) * 1000000000L + (t1.tv_nsec - t0.tv_nsec) >
-				   3000000L;
+				   1000000L;
 		}
 		if (rc == ERR)
 			break;
