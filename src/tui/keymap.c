@@ -68,6 +68,8 @@ int dd_key_from_name(const char *s)
 	for (size_t i = 0; i < ARRAY_LEN(named); i++)
 		if (strcmp(named[i].name, s) == 0)
 			return named[i].key;
+	if ((s[0] == 'M' || s[0] == 'A') && s[1] == '-' && s[2] > ' ' && s[2] < 127 && !s[3])
+		return DD_KEY_META(s[2]); /* M-x: Alt+x */
 	if (s[0] == '^' && s[1] && !s[2] && s[1] >= '@' && s[1] <= '_')
 		return s[1] - '@';
 	if (s[0] == '^' && s[1] >= 'a' && s[1] <= 'z' && !s[2])
@@ -95,6 +97,8 @@ const char *dd_key_name(int key, char *buf, size_t n)
 		}
 	if (key >= KEY_F(1) && key <= KEY_F(12))
 		snprintf(buf, n, "F%d", key - KEY_F(0));
+	else if (key > DD_KEY_META(' ') && key < DD_KEY_META(127))
+		snprintf(buf, n, "M-%c", key - DD_KEY_META(0));
 	else if (key > 0 && key < 32)
 		snprintf(buf, n, "^%c", key + '@');
 	else if (key > 32 && key < 127)

@@ -50,7 +50,7 @@ struct keymap {
 	unsigned char map[MAX_KEYS];
 };
 void keymap_defaults(struct keymap *km);
-/* "j", "Down", "^F", "F1", "Tab", "BTab", "Enter", "Esc", "PgDn" ... */
+/* "j", "Down", "^F", "F1", "Tab", "BTab", "Enter", "Esc", "PgDn", "M-x" (Alt+x) ... */
 int dd_key_from_name(const char *name);
 const char *dd_key_name(int key, char *buf, size_t n);
 bool keymap_bind(struct keymap *km, const char *action, const char *keys, char *why, size_t n);

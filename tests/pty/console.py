@@ -12,11 +12,17 @@ import pty
 import select
 import signal
 import struct
+import subprocess
 import sys
+import tempfile
 import termios
 import time
 
-import pyte
+try:
+    import pyte
+except ImportError:
+    print("SKIP [pty-%s] python3-pyte is not installed" % os.path.basename(sys.argv[0])[:-3].replace("_", "-"))
+    sys.exit(77)
 
 WAIT = float(os.environ.get("DUTYDESK_TUI_WAIT", "20"))
 
@@ -128,3 +134,15 @@ def draft_fields():
             except (OSError, ValueError):
                 return {}  # being replaced this instant
     return {}
+
+
+def demo(name):
+    """A private home and a demo database ($DB) for test NAME."""
+    tmp = tempfile.mkdtemp(prefix="dd-pty-%s." % name)
+    for v in ("HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME"):
+        os.environ[v] = os.path.join(tmp, v.lower())
+    os.makedirs(os.path.join(os.environ["XDG_CONFIG_HOME"], "dutydesk"))
+    os.environ["DB"] = os.path.join(tmp, "dutydesk.db")
+    os.environ["DUTYDESK_OFFICER"] = "test"
+    subprocess.run([os.environ["DUTYDESK"], "--db", os.environ["DB"], "demo"], check=True,
+                   stdout=subprocess.DEVNULL)

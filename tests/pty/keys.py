@@ -7,17 +7,10 @@ the help, the field's content in the draft); a key with none by the next
 key doing exactly what it does alone: no Esc, no pane switch, no text.
 """
 import os
-import subprocess
 import sys
-import tempfile
 
 sys.path.insert(0, os.path.dirname(__file__))
-try:
-    import pyte  # noqa: F401
-except ImportError:
-    print("SKIP [pty-keys] python3-pyte is not installed")
-    sys.exit(77)
-from console import Console, Fail, draft_fields  # noqa: E402
+from console import Console, Fail, demo, draft_fields  # noqa: E402
 
 E = "\033"
 FN_TILDE = [E + "[%d~" % n for n in (11, 12, 13, 14, 15, 17, 18, 19, 20, 21, 23, 24)]
@@ -95,8 +88,7 @@ def list_checks(c, keys, base):
     check("PgUp", "g\x06", base["page"], base["pageback"], "a page up")
     check("Down", "g", base["top"], base["second"], "one row down")
     check("Up", "gj", base["second"], base["top"], "one row up")
-    for name in NOTHING + ["unknown %r" % u for u in UNKNOWN]:
-        seq = keys.get(name) if not name.startswith("unknown") else eval(name[8:])
+    for name, seq in [(n, keys.get(n)) for n in NOTHING] + [("%r" % u, u) for u in UNKNOWN]:
         if seq is None:
             continue
         reset("g", base["top"], "reset before %s" % name)
@@ -154,13 +146,7 @@ def form_checks(c, keys):
 
 
 def main():
-    tmp = tempfile.mkdtemp(prefix="dd-pty-keys.")
-    for v in ("HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME"):
-        os.environ[v] = os.path.join(tmp, v.lower())
-    os.environ["DB"] = os.path.join(tmp, "dutydesk.db")
-    os.environ["DUTYDESK_OFFICER"] = "test"
-    subprocess.run([os.environ["DUTYDESK"], "--db", os.environ["DB"], "demo"], check=True,
-                   stdout=subprocess.DEVNULL)
+    demo("keys")
     only = os.environ.get("PTY_CLIENT")
     checks = 0
     base = None

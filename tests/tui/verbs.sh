@@ -84,6 +84,7 @@ type_text "--ki"
 keys Tab
 wait_for ":incident note --kind"
 keys Escape
+wait_gone ":incident note --kind" # ESC and a key read together are Alt+key
 keys :
 type_text "incident show 0003"
 keys Tab
