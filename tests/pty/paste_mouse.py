@@ -102,6 +102,22 @@ def run(term):
     c.close()
 
 
+def run_wide(term):
+    """132x43: X10 coordinates past column 95 are bytes above 0x7F, not UTF-8."""
+    c = Console(term, cols=132, rows=43)
+    c.wait_text("Incidents")
+    c.send("2")
+    c.wait(lambda: c.tab() == 2 and c.selected(), "pane 2")
+    row4 = c.screen.display[8].split()[0]
+    c.send(b"\033[M" + bytes([32 + 65, 33 + 110, 33 + 10]))  # wheel down at column 110
+    c.wait(lambda: c.selected() == row4, "an X10 wheel report past column 95 scrolls three rows")
+    c.send(sgr_click(120, 9))  # the record beside the list is no row
+    c.send(sgr_click(3, 9))
+    row5 = c.screen.display[9].split()[0]
+    c.wait(lambda: c.selected() == row5, "a click on a row of the wide list")
+    c.close()
+
+
 def run_mouse_off(term):
     with open(os.path.join(os.environ["XDG_CONFIG_HOME"], "dutydesk", "config.yaml"), "w") as f:
         f.write("mouse: off\n")
@@ -126,6 +142,12 @@ def main():
         except Fail as e:
             print("FAIL [paste and mouse, TERM=%s] %s" % (term, e))
             sys.exit(1)
+    try:
+        run_wide("xterm-256color")
+        print("ok X10 past column 95 at 132x43")
+    except Fail as e:
+        print("FAIL [132x43] %s" % e)
+        sys.exit(1)
     try:
         run_mouse_off("xterm")
         print("ok mouse: off")
