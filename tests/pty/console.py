@@ -116,7 +116,14 @@ class Console:
             if self.status is None:
                 os.kill(self.pid, signal.SIGKILL)
                 os.waitpid(self.pid, 0)
+                os.close(self.fd)
+                raise Fail("the console did not end on SIGTERM (TERM=%s)" % self.term)
         os.close(self.fd)
+        # 0 after q, 143 after SIGTERM; anything else (a sanitizer's report,
+        # a crash) is a failure
+        code = os.WEXITSTATUS(self.status) if os.WIFEXITED(self.status) else -1
+        if code not in (0, 128 + signal.SIGTERM):
+            raise Fail("the console ended with status %d (TERM=%s)" % (code, self.term))
 
 
 def draft_fields():

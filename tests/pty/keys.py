@@ -178,11 +178,14 @@ def main():
                 c.wait_text("Discard")
                 c.send("y")
                 c.wait(lambda: "New incident" not in c.text(), "the form closed after Esc")
+                c.close()
             except Fail as e:
                 print("FAIL [%s, TERM=%s] %s" % (name, term, e))
-                c.close()
+                try:
+                    c.close()
+                except Fail:
+                    pass
                 sys.exit(1)
-            c.close()
             checks += 1
             print("ok %s under TERM=%s" % (name, term))
     print("pty-keys: %d client/TERM pairs checked" % checks)
