@@ -165,6 +165,12 @@ static void paint_help(struct app *app, WINDOW *w, int h, int width)
 	struct strbuf sb;
 	sb_init(&sb);
 	const struct pane_type *pt = app->panes[app->active].type;
+	/* First what the mouse does: people reach for it to copy */
+	sb_printf(&sb, "# %s\n", _("Mouse"));
+	sb_printf(&sb, "%s\n", app->cfg.mouse
+		  ? _("a click takes a tab, a row (again: opens it), a field or a pick list entry; the wheel scrolls")
+		  : _("off (mouse: off in config.yaml)"));
+	sb_printf(&sb, "%s\n\n", _("Shift+drag still selects text for copying"));
 	sb_printf(&sb, "# %s — %s\n", _("Keys"), _(pt->name));
 	for (int a = 1; a < ACT_COUNT; a++) {
 		char keys[64];
@@ -174,11 +180,6 @@ static void paint_help(struct app *app, WINDOW *w, int h, int width)
 		if (*keys)
 			sb_printf(&sb, "%s\t%s  (%s)\n", keys, _(action_table[a].help), action_table[a].name);
 	}
-	sb_printf(&sb, "\n# %s\n", _("Mouse"));
-	sb_printf(&sb, "%s\n", app->cfg.mouse
-		  ? _("a click takes a tab, a row (again: opens it), a field or a pick list entry; the wheel scrolls")
-		  : _("off (mouse: off in config.yaml)"));
-	sb_printf(&sb, "%s\n", _("Shift+drag still selects text for copying"));
 	sb_printf(&sb, "\n# %s\n", _("Commands (:)"));
 	cmdline_help(app, &sb);
 	int line = 0, row = 0;

@@ -103,7 +103,7 @@ class Console:
                 return "".join(c.data for c in cells).split()[0] if "".join(c.data for c in cells).split() else ""
         return None
 
-    def close(self):
+    def close(self, expect=None):
         if self.status is None:
             try:
                 os.kill(self.pid, signal.SIGTERM)
@@ -122,7 +122,7 @@ class Console:
         # 0 after q, 143 after SIGTERM; anything else (a sanitizer's report,
         # a crash) is a failure
         code = os.WEXITSTATUS(self.status) if os.WIFEXITED(self.status) else -1
-        if code not in (0, 128 + signal.SIGTERM):
+        if code not in ((expect,) if expect else (0, 128 + signal.SIGTERM)):
             raise Fail("the console ended with status %d (TERM=%s)" % (code, self.term))
 
 

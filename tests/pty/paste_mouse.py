@@ -6,6 +6,7 @@ the old X10 form) take a tab, a row, a field and a pick-list entry; the
 wheel scrolls; `mouse: off` leaves the terminal's mouse alone.
 """
 import os
+import signal
 import sys
 
 sys.path.insert(0, os.path.dirname(__file__))
@@ -58,6 +59,15 @@ def run(term):
     c.wait(lambda: c.selected() == row7, "the wheel scrolls three rows down")
     c.send(E + "[<64;10;10M")
     c.wait(lambda: c.selected() == row4, "the wheel scrolls back up")
+    # An escape sequence no key sends: ignored, with a note
+    c.send(E + "[99~")
+    c.wait_text("key not known here, ignored: ESC[99~")
+    c.wait(lambda: c.selected() == row4 and c.tab() == 2, "nothing else done")
+    # The help tells what the mouse does, and that Shift+drag still copies
+    c.send("?")
+    c.wait_text("Shift+drag still selects text for copying")
+    c.send("q")
+    c.wait(lambda: "# Keys" not in c.text(), "the help closed")
     # A paste in a list: the search line with the text, no pane switch, no quit
     c.send(paste("1q\r\n2"))
     c.wait(lambda: c.screen.display[-1].startswith("/1q 2") and c.tab() == 2,
@@ -73,6 +83,13 @@ def run(term):
     want = "abc  桑壁镇护国村滑坡 后山 2人被困"
     c.wait(lambda: draft_fields().get("title") == want,
            "the paste in the title, lines joined (it is %r)" % draft_fields().get("title"))
+    # The draft keeps it: after a hang-up the next start shows it again
+    os.kill(c.pid, signal.SIGHUP)
+    c.wait(lambda: c.status is not None, "the console to end on SIGHUP")
+    c.close(expect=128 + signal.SIGHUP)
+    c = Console(term)
+    c.wait_text("restored the unsaved form")
+    c.wait_text(want)
     # A click on a field focuses it
     y = field_row(c, "Place")
     c.send(sgr_click(30, y) + "Z")

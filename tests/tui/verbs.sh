@@ -93,6 +93,7 @@ keys Enter
 wait_for "永和-2026-0003"
 expect_screen_has "title"
 keys Escape
+wait_gone "title" # ESC and a key read together are Alt+key
 # several candidates: listed, and Tab again goes through them
 keys :
 type_text "hazard show 141032-HP-00"
