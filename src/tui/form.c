@@ -165,7 +165,7 @@ static void changed(struct form *f)
 	draft_save(f);
 }
 
-void form_paste(struct form *f, const char *text)
+bool form_paste(struct form *f, const char *text)
 {
 	struct form_field *ff = &f->fields[f->focus];
 	/* Every field is one line: line breaks (and the blanks around them)
@@ -185,17 +185,19 @@ void form_paste(struct form *f, const char *text)
 			sb_putc(&sb, *s);
 		}
 	}
+	bool whole;
 	if (f->picking || ff->kind == F_CHOICE) {
 		if (!f->picking)
 			open_picker(f, ff, 0, false);
-		edit_replace(&f->pick, f->pick.cur, f->pick.cur, sb.buf);
+		whole = edit_replace(&f->pick, f->pick.cur, f->pick.cur, sb.buf);
 		f->pick_sel = 0;
 	} else {
-		edit_replace(&ff->ed, ff->ed.cur, ff->ed.cur, sb.buf);
+		whole = edit_replace(&ff->ed, ff->ed.cur, ff->ed.cur, sb.buf);
 		ff->msg[0] = '\0';
 		changed(f);
 	}
 	sb_finish(&sb);
+	return whole;
 }
 
 int form_click(struct form *f, int y, int x)

@@ -254,14 +254,15 @@ void app_paste(struct app *app, const char *text)
 	if (app->too_small || !*text)
 		return;
 	char *t = xstrdup(text);
+	bool whole = true;
 	if (app->mode == MODE_FORM) {
-		form_paste(app->form, t);
+		whole = form_paste(app->form, t);
 	} else if (app->mode == MODE_PROMPT || (app->mode == MODE_LIST && p->data && p->type->list)) {
 		/* never read as commands: over a list it is what to search for */
 		if (app->mode == MODE_LIST)
 			open_prompt(app, '/');
 		join_lines(t);
-		edit_replace(&app->prompt, app->prompt.cur, app->prompt.cur, t);
+		whole = edit_replace(&app->prompt, app->prompt.cur, app->prompt.cur, t);
 		char *all = edit_text(&app->prompt);
 		if (app->prompt_kind == '/' && p->data && *all)
 			lpane_search(app, p, all, 1, true);
@@ -269,6 +270,9 @@ void app_paste(struct app *app, const char *text)
 	} else {
 		app_message(app, false, "%s", _("nothing here takes a paste: open a form or the search line"));
 	}
+	if (!whole)
+		app_message(app, true, _("a line holds %d characters: the rest of the paste was left out"),
+			    EDIT_MAX);
 	free(t);
 }
 

@@ -149,8 +149,11 @@ bool edit_key(struct edit *ed, int key, bool is_char);
 char *edit_text(const struct edit *ed); /* heap UTF-8 */
 /* The first n characters (heap UTF-8): the text before the cursor. */
 char *edit_text_upto(const struct edit *ed, size_t n);
-/* Replaces characters [from, to) by s; the cursor ends after it. */
-void edit_replace(struct edit *ed, size_t from, size_t to, const char *s);
+/* Replaces characters [from, to) by s; the cursor ends after it. false
+ * when the line was full (EDIT_MAX) before the end of s. */
+bool edit_replace(struct edit *ed, size_t from, size_t to, const char *s);
+/* Characters a line holds: a field is no place for a file. */
+#define EDIT_MAX 4000
 void edit_set(struct edit *ed, const char *utf8);
 /* Draws in width cells; returns the cursor's cell column. */
 int edit_draw(struct edit *ed, WINDOW *w, int y, int x, int width, attr_t a);
@@ -224,7 +227,7 @@ void form_set(struct form *f, const char *name, const char *value);
 /* A pasted text into the focused field, at the cursor: its line breaks
  * become blanks in a one-line field; into the filter of an open pick list.
  * The draft is written as for typing. */
-void form_paste(struct form *f, const char *text);
+bool form_paste(struct form *f, const char *text); /* false: cut at EDIT_MAX */
 /* A click at screen row y, column x: focuses the field on that row or
  * takes the pick list's entry there. 1 when an entry was taken, 0 when a
  * field was focused, -1 when nothing is there. */

@@ -70,7 +70,14 @@ class Console:
     def send(self, data):
         if isinstance(data, str):
             data = data.encode()
-        os.write(self.fd, data)
+        end = time.monotonic() + WAIT
+        while data:  # a long paste fills the pty: keep reading what comes back
+            _, w, _ = select.select([], [self.fd], [], 0.05)
+            if w:
+                data = data[os.write(self.fd, data[:4096]):]
+            self.pump(0)
+            if time.monotonic() > end:
+                raise Fail("the console stopped reading its input (TERM=%s)" % self.term)
 
     def text(self):
         return "\n".join(self.screen.display)

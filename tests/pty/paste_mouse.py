@@ -74,6 +74,17 @@ def run(term):
            "the search line opens with the pasted text")
     c.send(E)
     c.wait(lambda: not c.screen.display[-1].startswith("/"), "the search line closed")
+    # A paste is bounded: what is past 64 KiB is left out, and said so; a
+    # line holds 4000 characters
+    c.send(paste("x" * 70000))
+    c.wait_text("the paste was longer than 64 KiB")
+    c.wait(lambda: c.screen.display[-1].startswith("/xxx"), "the search line with the paste")
+    c.send(E)
+    c.wait(lambda: not c.screen.display[-1].startswith("/"), "the search line closed")
+    c.send(paste("y" * 5000))
+    c.wait_text("a line holds 4000 characters")
+    c.send(E)
+    c.wait(lambda: not c.screen.display[-1].startswith("/"), "the search line closed")
     # A paste in a form: whole, its lines joined, in the draft
     c.send("1a")
     c.wait_text("New incident")
