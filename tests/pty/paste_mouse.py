@@ -176,25 +176,16 @@ def run_mouse_off(term):
 
 def main():
     demo("paste-mouse")
-    for term in ("xterm", "putty", "tmux-256color"):
+    parts = [("paste and mouse under TERM=%s" % t, run, t) for t in ("xterm", "putty", "tmux-256color")]
+    parts += [("X10 past column 95 at 132x43", run_wide, "xterm-256color"),
+              ("mouse: off", run_mouse_off, "xterm")]
+    for what, part, term in parts:
         try:
-            run(term)
-            print("ok paste and mouse under TERM=%s" % term)
+            part(term)
         except Fail as e:
-            print("FAIL [paste and mouse, TERM=%s] %s" % (term, e))
+            print("FAIL [%s] %s" % (what, e))
             sys.exit(1)
-    try:
-        run_wide("xterm-256color")
-        print("ok X10 past column 95 at 132x43")
-    except Fail as e:
-        print("FAIL [132x43] %s" % e)
-        sys.exit(1)
-    try:
-        run_mouse_off("xterm")
-        print("ok mouse: off")
-    except Fail as e:
-        print("FAIL [mouse: off] %s" % e)
-        sys.exit(1)
+        print("ok " + what)
 
 
 main()
