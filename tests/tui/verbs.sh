@@ -102,6 +102,7 @@ wait_for "141032-HP-001  141032-HP-002"
 keys Tab
 wait_for ":hazard show 141032-HP-001"
 keys Escape
+wait_gone ":hazard show" # ESC and a key read together are Alt+key
 
 # ---- the selected record fills a missing argument; a form without options ----
 keys 1
