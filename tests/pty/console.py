@@ -5,11 +5,13 @@ feeds everything it writes to pyte (a VT emulator), and lets a test send
 the exact bytes a client sends and wait for what follows. Every wait polls
 with a deadline and fails naming what never happened; nothing sleeps.
 """
+import atexit
 import fcntl
 import json
 import os
 import pty
 import select
+import shutil
 import signal
 import struct
 import subprocess
@@ -153,6 +155,7 @@ def draft_fields():
 def demo(name):
     """A private home and a demo database ($DB) for test NAME."""
     tmp = tempfile.mkdtemp(prefix="dd-pty-%s." % name)
+    atexit.register(shutil.rmtree, tmp, True)
     for v in ("HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME"):
         os.environ[v] = os.path.join(tmp, v.lower())
     os.makedirs(os.path.join(os.environ["XDG_CONFIG_HOME"], "dutydesk"))

@@ -9,6 +9,7 @@ key doing exactly what it does alone: no Esc, no pane switch, no text.
 import os
 import sys
 
+sys.dont_write_bytecode = True  # nothing written into the source tree
 sys.path.insert(0, os.path.dirname(__file__))
 from console import Console, Fail, demo, draft_fields  # noqa: E402
 

@@ -11,6 +11,7 @@ import signal
 import subprocess
 import sys
 
+sys.dont_write_bytecode = True  # nothing written into the source tree
 sys.path.insert(0, os.path.dirname(__file__))
 from console import Console, Fail, demo, draft_fields  # noqa: E402
 
