@@ -147,8 +147,8 @@ static void form_mode_key(struct app *app, int key, bool is_char)
 static void list_key(struct app *app, int key, bool is_char, bool had_message)
 {
 	enum action a = keymap_lookup(&app->keys, key);
-	if (is_char && key >= MAX_KEYS)
-		a = ACT_NONE;
+	if (is_char && key > 0x7E)
+		a = ACT_NONE; /* a character beyond ASCII is no key code (U+0102 is not Down) */
 	struct pane *p = &app->panes[app->active];
 	if (a != ACT_NONE && p->type->action(app, p, a))
 		return;

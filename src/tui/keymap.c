@@ -108,6 +108,21 @@ const char *dd_key_name(int key, char *buf, size_t n)
 	return buf;
 }
 
+/* The map's slot of a key code, or -1 when it has none. */
+static int slot(int key)
+{
+	if (key >= 0 && key <= KEY_MAX)
+		return key;
+	if (key >= DD_KEY_META(0) && key < DD_KEY_META(128))
+		return KEY_MAX + 1 + key - DD_KEY_META(0);
+	return -1;
+}
+
+static int key_at(int slot)
+{
+	return slot <= KEY_MAX ? slot : DD_KEY_META(slot - KEY_MAX - 1);
+}
+
 static enum action action_by_name(const char *name)
 {
 	for (int a = 1; a < ACT_COUNT; a++)
@@ -122,8 +137,8 @@ static bool bind_all(struct keymap *km, enum action a, const char *keys, char *w
 	char buf[128], *save = NULL;
 	snprintf(buf, sizeof buf, "%s", keys);
 	for (char *k = strtok_r(buf, " ", &save); k; k = strtok_r(NULL, " ", &save)) {
-		int code = dd_key_from_name(k);
-		if (code < 0 || code >= MAX_KEYS) {
+		int code = slot(dd_key_from_name(k));
+		if (code < 0) {
 			if (why)
 				snprintf(why, n, "unknown key '%s'", k);
 			return false;
@@ -155,7 +170,7 @@ bool keymap_bind(struct keymap *km, const char *action, const char *keys, char *
 		return false;
 	}
 	/* The new keys replace the action's old ones. */
-	for (int k = 0; k < MAX_KEYS; k++)
+	for (int k = 0; k < KEYMAP_SLOTS; k++)
 		if (km->map[k] == a)
 			km->map[k] = ACT_NONE;
 	return bind_all(km, a, keys, why, n);
@@ -176,7 +191,8 @@ void keymap_from_config(struct keymap *km, struct config *cfg)
 
 enum action keymap_lookup(const struct keymap *km, int key)
 {
-	return key >= 0 && key < MAX_KEYS ? (enum action)km->map[key] : ACT_NONE;
+	int k = slot(key);
+	return k >= 0 ? (enum action)km->map[k] : ACT_NONE;
 }
 
 const char *keymap_keys(const struct keymap *km, enum action a, char *buf, size_t n)
@@ -185,8 +201,9 @@ const char *keymap_keys(const struct keymap *km, enum action a, char *buf, size_
 	buf[0] = '\0';
 	/* Printable keys first, then named ones, as a person would list them. */
 	for (int pass = 0; pass < 2; pass++)
-		for (int k = 0; k < MAX_KEYS && len < n; k++) {
-			if (km->map[k] != a || k == '\r' || k == KEY_ENTER)
+		for (int sl = 0; sl < KEYMAP_SLOTS && len < n; sl++) {
+			int k = key_at(sl);
+			if (km->map[sl] != a || k == '\r' || k == KEY_ENTER)
 				continue;
 			bool printable = k > ' ' && k < 127;
 			if (printable != (pass == 0))

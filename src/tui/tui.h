@@ -43,11 +43,12 @@ extern const struct action_info action_table[ACT_COUNT];
 /* Alt+c (c printable ASCII): a key code of our own, above curses' (KEY_MAX
  * is 0777, and the extended keys of a terminfo entry follow it). */
 #define DD_KEY_META(c) (0x1000 + (c))
-#define MAX_KEYS DD_KEY_META(0x80)
+/* Slots of the key map: ASCII and curses' codes (up to KEY_MAX), then
+ * Alt+ASCII. Small, as the hint line is made from it at every paint. */
+#define KEYMAP_SLOTS (KEY_MAX + 1 + 128)
 struct keymap {
-	/* key code -> action; codes below MAX_KEYS are curses codes, ASCII and
-	 * Alt+ASCII, wide characters are not bound. */
-	unsigned char map[MAX_KEYS];
+	/* slot of a key code -> action; characters beyond ASCII are not bound */
+	unsigned char map[KEYMAP_SLOTS];
 };
 void keymap_defaults(struct keymap *km);
 /* "j", "Down", "^F", "F1", "Tab", "BTab", "Enter", "Esc", "PgDn", "M-x" (Alt+x) ... */
