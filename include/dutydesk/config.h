@@ -50,6 +50,7 @@ struct config {
 	int escdelay;      /* ms */
 	int expiry_days;   /* stock expiring within this many days is an alert */
 	bool bell;
+	bool mouse;        /* clicks and the wheel, where the terminal reports them */
 	struct config_key keys[CONFIG_MAX_KEYS];
 	int nkeys;
 	/* sync: */

@@ -171,6 +171,25 @@ static void resize(struct app *app)
 	app_layout(app);
 }
 
+/* ^Z: the shell gets the terminal back as it was (no paste brackets, no
+ * mouse reports), and the screen is drawn again on the way back. */
+static void suspend(struct app *app)
+{
+	keys_stop();
+	endwin();
+	signal(SIGTSTP, SIG_DFL);
+	raise(SIGTSTP);
+	/* stopped here until SIGCONT */
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTSTP, &sa, NULL);
+	keys_resume();
+	clearok(curscr, TRUE);
+	app->dirty = true;
+}
+
 /* ---- start and loop ---- */
 
 static bool start_curses(struct app *app, char *why, size_t n)
@@ -284,7 +303,7 @@ int tui_main(const char *db_path, const char *officer)
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
-	int sigs[] = {SIGWINCH, SIGHUP, SIGTERM, SIGINT, SIGCONT};
+	int sigs[] = {SIGWINCH, SIGHUP, SIGTERM, SIGINT, SIGCONT, SIGTSTP};
 	for (size_t i = 0; i < ARRAY_LEN(sigs); i++)
 		sigaction(sigs[i], &sa, NULL);
 
@@ -302,6 +321,7 @@ int tui_main(const char *db_path, const char *officer)
 	}
 	if (enc[0]) /* lines and arrows as ASCII: such terminals draw them two cells wide */
 		tui_unicode = false;
+	keys_start(app);
 	if (why[0])
 		app_message(app, true, "%s", why);
 	else if (enc_why[0])
@@ -359,6 +379,9 @@ int tui_main(const char *db_path, const char *officer)
 		int sync_wait = sync_bg_timeout(app->sync, now);
 		if (sync_wait < timeout)
 			timeout = sync_wait;
+		int key_wait = keys_timeout(now); /* the rest of a split sequence */
+		if (key_wait >= 0 && key_wait < timeout)
+			timeout = key_wait;
 		struct pollfd fds[3] = {{STDIN_FILENO, POLLIN, 0}, {sigpipe_fd[0], POLLIN, 0},
 					{sync_bg_fd(app->sync), POLLIN, 0}};
 		int n = poll(fds, 3, timeout);
@@ -369,6 +392,8 @@ int tui_main(const char *db_path, const char *officer)
 			while (read(sigpipe_fd[0], &sig, 1) == 1) {
 				if (sig == SIGWINCH || sig == SIGCONT) {
 					resize(app);
+				} else if (sig == SIGTSTP) {
+					suspend(app);
 				} else if (sig == SIGHUP || sig == SIGTERM) {
 					/* The draft is on disk already; make sure it stays. */
 					if (app->form)
@@ -386,17 +411,10 @@ int tui_main(const char *db_path, const char *officer)
 			app->running = false; /* the terminal went away */
 			code = 129;
 		}
-		if (n > 0 && (fds[0].revents & POLLIN)) {
-			wint_t wc;
-			int rc;
-			while (app->running && (rc = get_wch(&wc)) != ERR) {
-				if (rc == KEY_CODE_YES && wc == KEY_RESIZE)
-					app_layout(app);
-				else
-					app_key(app, (int)wc, rc == OK && wc >= 0x20 && wc != 0x7F);
-			}
-		}
+		if (n > 0 && (fds[0].revents & POLLIN))
+			keys_read(app);
 		now = dd_now_ms();
+		keys_tick(app, now);
 		if (sync_bg_step(app->sync, app->st, now))
 			app->dirty = true; /* the header's sync words */
 		if (app->deadlines_stale && !app->dirty) {
@@ -421,6 +439,8 @@ int tui_main(const char *db_path, const char *officer)
 			}
 		}
 	}
+	if (code != 129)
+		keys_stop(); /* not on a terminal that went away */
 	endwin();
 	ttyenc_stop();
 	sync_bg_stop(app->sync);

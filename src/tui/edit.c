@@ -48,27 +48,30 @@ char *edit_text(const struct edit *ed)
 	return edit_text_upto(ed, ed->len);
 }
 
+void sb_put_cp(struct strbuf *sb, uint32_t c)
+{
+	char u[4];
+	int n;
+	if (c < 0x80)
+		u[0] = (char)c, n = 1;
+	else if (c < 0x800)
+		u[0] = (char)(0xC0 | c >> 6), u[1] = (char)(0x80 | (c & 0x3F)), n = 2;
+	else if (c < 0x10000)
+		u[0] = (char)(0xE0 | c >> 12), u[1] = (char)(0x80 | ((c >> 6) & 0x3F)),
+		u[2] = (char)(0x80 | (c & 0x3F)), n = 3;
+	else
+		u[0] = (char)(0xF0 | c >> 18), u[1] = (char)(0x80 | ((c >> 12) & 0x3F)),
+		u[2] = (char)(0x80 | ((c >> 6) & 0x3F)), u[3] = (char)(0x80 | (c & 0x3F)), n = 4;
+	sb_add(sb, u, (size_t)n);
+}
+
 char *edit_text_upto(const struct edit *ed, size_t upto)
 {
 	struct strbuf sb;
 	sb_init(&sb);
 	sb_puts(&sb, "");
-	for (size_t i = 0; i < ed->len && i < upto; i++) {
-		uint32_t c = (uint32_t)ed->buf[i];
-		char u[4];
-		int n;
-		if (c < 0x80)
-			u[0] = (char)c, n = 1;
-		else if (c < 0x800)
-			u[0] = (char)(0xC0 | c >> 6), u[1] = (char)(0x80 | (c & 0x3F)), n = 2;
-		else if (c < 0x10000)
-			u[0] = (char)(0xE0 | c >> 12), u[1] = (char)(0x80 | ((c >> 6) & 0x3F)),
-			u[2] = (char)(0x80 | (c & 0x3F)), n = 3;
-		else
-			u[0] = (char)(0xF0 | c >> 18), u[1] = (char)(0x80 | ((c >> 12) & 0x3F)),
-			u[2] = (char)(0x80 | ((c >> 6) & 0x3F)), u[3] = (char)(0x80 | (c & 0x3F)), n = 4;
-		sb_add(&sb, u, (size_t)n);
-	}
+	for (size_t i = 0; i < ed->len && i < upto; i++)
+		sb_put_cp(&sb, (uint32_t)ed->buf[i]);
 	return sb_take(&sb);
 }
 
@@ -80,7 +83,7 @@ static void delete_at(struct edit *ed, size_t i, size_t n)
 	ed->len -= n;
 }
 
-void edit_replace(struct edit *ed, size_t from, size_t to, const char *s)
+bool edit_replace(struct edit *ed, size_t from, size_t to, const char *s)
 {
 	if (to > ed->len)
 		to = ed->len;
@@ -89,6 +92,8 @@ void edit_replace(struct edit *ed, size_t from, size_t to, const char *s)
 	delete_at(ed, from, to - from);
 	ed->cur = from;
 	while (s && *s) {
+		if (ed->len >= EDIT_MAX)
+			return false;
 		uint32_t cp;
 		s += utf8_decode(s, &cp);
 		if (cp < 0x20 || cp == 0x7F)
@@ -99,13 +104,14 @@ void edit_replace(struct edit *ed, size_t from, size_t to, const char *s)
 		ed->buf[ed->cur++] = (wchar_t)cp;
 		ed->len++;
 	}
+	return true;
 }
 
 bool edit_key(struct edit *ed, int key, bool is_char)
 {
 	if (is_char && key >= 0x20 && key != 0x7F) {
-		if (ed->len >= 4000)
-			return true; /* a field is no place for a file */
+		if (ed->len >= EDIT_MAX)
+			return true;
 		grow(ed, ed->len + 1);
 		memmove(ed->buf + ed->cur + 1, ed->buf + ed->cur,
 			(ed->len - ed->cur + 1) * sizeof *ed->buf);
@@ -179,14 +185,11 @@ int edit_draw(struct edit *ed, WINDOW *w, int y, int x, int width, attr_t a)
 	/* Keep the cursor in view, measured in cells. */
 	if ((size_t)ed->scroll > ed->cur)
 		ed->scroll = (int)ed->cur;
-	for (;;) {
-		int cells = 0;
-		for (size_t i = (size_t)ed->scroll; i < ed->cur; i++)
-			cells += wc_cells(ed->buf[i]);
-		if (cells <= width - 1)
-			break;
-		ed->scroll++;
-	}
+	int cells = 0; /* once over the text, not once per step: a pasted line is long */
+	for (size_t i = (size_t)ed->scroll; i < ed->cur; i++)
+		cells += wc_cells(ed->buf[i]);
+	while (cells > width - 1)
+		cells -= wc_cells(ed->buf[ed->scroll++]);
 	wattron(w, a);
 	wmove(w, y, x);
 	int used = 0, curx = x;

@@ -329,6 +329,60 @@ static void pick_key(struct form *f, int key, bool is_char)
 	}
 }
 
+bool form_paste(struct form *f, const char *text)
+{
+	struct form_field *ff = &f->fields[f->focus];
+	/* Every field is one line: line breaks (and the blanks around them)
+	 * become one blank. */
+	struct strbuf sb;
+	sb_init(&sb);
+	sb_puts(&sb, "");
+	for (const char *s = text; *s; s++) {
+		if (*s == '\n') {
+			while (sb.len && sb.buf[sb.len - 1] == ' ')
+				sb.buf[--sb.len] = '\0';
+			while (s[1] == ' ' || s[1] == '\n')
+				s++;
+			if (sb.len && s[1])
+				sb_putc(&sb, ' ');
+		} else {
+			sb_putc(&sb, *s);
+		}
+	}
+	bool whole;
+	if (f->picking || ff->kind == F_CHOICE) {
+		if (!f->picking)
+			open_picker(f, ff, 0, false);
+		whole = edit_replace(&f->pick, f->pick.cur, f->pick.cur, sb.buf);
+		f->pick_sel = 0;
+	} else {
+		whole = edit_replace(&ff->ed, ff->ed.cur, ff->ed.cur, sb.buf);
+		ff->msg[0] = '\0';
+		changed(f);
+	}
+	sb_finish(&sb);
+	return whole;
+}
+
+int form_click(struct form *f, int y, int x)
+{
+	(void)x;
+	if (f->picking) {
+		int k = y - f->pick_y;
+		if (k >= 0 && k < f->pick_n) {
+			f->pick_sel = f->pick_top + k;
+			return 1;
+		}
+		f->picking = false; /* a click elsewhere closes the list */
+	}
+	for (int i = 0; i < f->nfields; i++)
+		if (f->fields[i].row == y) {
+			f->focus = i;
+			return 0;
+		}
+	return -1;
+}
+
 int form_key(struct app *app, struct form *f, int key, bool is_char)
 {
 	struct form_field *ff = &f->fields[f->focus];
@@ -526,9 +580,12 @@ void form_draw(struct form *f, WINDOW *w, int h, int width)
 		f->top--;
 	free(rows);
 	int y = 2, curx = -1, cury = -1, last = f->top - 1;
+	for (int i = 0; i < f->nfields; i++)
+		f->fields[i].row = -1;
 	for (int i = f->top; i < f->nfields && y < 2 + avail; i++) {
 		struct form_field *ff = &f->fields[i];
 		struct field_place pl = place(f, i, vw);
+		ff->row = getbegy(w) + y; /* where a click finds it */
 		char label[96];
 		snprintf(label, sizeof label, "%s%s", _(ff->label), ff->required ? "*" : "");
 		bool focus = i == f->focus;
@@ -577,6 +634,7 @@ void form_draw(struct form *f, WINDOW *w, int h, int width)
 			py = 1;
 		int pcx = edit_draw(&f->pick, w, py, px, pw, theme_attr(R_FOCUS));
 		int top = f->pick_sel >= ph ? f->pick_sel - ph + 1 : 0;
+		f->pick_y = getbegy(w) + py + 1, f->pick_top = top, f->pick_n = ph;
 		for (int k = 0; k < ph; k++) {
 			const struct choice *c = &ff->choices[idx[top + k]];
 			/* the choice is marked in text too: without colour every

@@ -157,8 +157,8 @@ static void form_mode_key(struct app *app, int key, bool is_char)
 static void list_key(struct app *app, int key, bool is_char, bool had_message)
 {
 	enum action a = keymap_lookup(&app->keys, key);
-	if (is_char && key >= MAX_KEYS)
-		a = ACT_NONE;
+	if (is_char && key > 0x7E)
+		a = ACT_NONE; /* a character beyond ASCII is no key code (U+0102 is not Down) */
 	struct pane *p = &app->panes[app->active];
 	if (a != ACT_NONE && p->type->action(app, p, a))
 		return;
@@ -245,5 +245,104 @@ void app_key(struct app *app, int key, bool is_char)
 	case MODE_LIST:
 		list_key(app, key, is_char, had_message);
 		break;
+	}
+}
+
+/* Lines joined by blanks: what a one-line prompt takes of a paste. */
+static void join_lines(char *s)
+{
+	for (; *s; s++)
+		if (*s == '\n')
+			*s = ' ';
+}
+
+void app_paste(struct app *app, const char *text)
+{
+	struct pane *p = &app->panes[app->active];
+	app->message[0] = '\0';
+	app->dirty = true;
+	if (app->too_small || !*text)
+		return;
+	char *t = xstrdup(text);
+	bool whole = true;
+	if (app->mode == MODE_FORM) {
+		whole = form_paste(app->form, t);
+	} else if (app->mode == MODE_PROMPT || (app->mode == MODE_LIST && p->data && p->type->list)) {
+		/* never read as commands: over a list it is what to search for */
+		if (app->mode == MODE_LIST)
+			open_prompt(app, '/');
+		join_lines(t);
+		whole = edit_replace(&app->prompt, app->prompt.cur, app->prompt.cur, t);
+		char *all = edit_text(&app->prompt);
+		if (app->prompt_kind == '/' && p->data && *all)
+			lpane_search(app, p, all, 1, true);
+		free(all);
+	} else {
+		app_message(app, false, "%s", _("nothing here takes a paste: open a form or the search line"));
+	}
+	if (!whole)
+		app_message(app, true, _("a line holds %d characters: the rest of the paste was left out"),
+			    EDIT_MAX);
+	free(t);
+}
+
+/* The wheel in a form moves the focus (or the pick list's choice). */
+static void form_wheel(struct app *app, enum mouse_event ev)
+{
+	form_mode_key(app, ev == MOUSE_WHEEL_UP ? KEY_UP : KEY_DOWN, false);
+}
+
+static void list_mouse(struct app *app, enum mouse_event ev, int y, int x)
+{
+	struct pane *p = &app->panes[app->active];
+	if (ev == MOUSE_CLICK && y == 1) {
+		for (int i = 0; i < NPANES; i++)
+			if (x >= app->tab_x[i] && x < app->tab_x[i + 1])
+				app_switch_pane(app, i);
+		return;
+	}
+	if (ev != MOUSE_CLICK) {
+		for (int i = 0; i < 3; i++)
+			p->type->action(app, p, ev == MOUSE_WHEEL_UP ? ACT_UP : ACT_DOWN);
+		return;
+	}
+	if (!p->data || !p->type->list || p->detail)
+		return;
+	struct list *l = &((struct lpane *)p->data)->list;
+	int row = list_row_at(l, y, x);
+	if (row < 0)
+		return;
+	if (row == l->sel) /* a click on the selected row opens it */
+		p->type->action(app, p, ACT_OPEN);
+	else
+		l->sel = row;
+}
+
+void app_mouse(struct app *app, enum mouse_event ev, int y, int x)
+{
+	app->dirty = true;
+	if (app->too_small)
+		return;
+	int step = ev == MOUSE_WHEEL_UP ? -3 : 3;
+	switch (app->mode) {
+	case MODE_LIST:
+		list_mouse(app, ev, y, x);
+		break;
+	case MODE_VIEW:
+		if (ev != MOUSE_CLICK)
+			app->view_scroll = app->view_scroll + step > 0 ? app->view_scroll + step : 0;
+		break;
+	case MODE_HELP:
+		if (ev != MOUSE_CLICK)
+			app->help_scroll = app->help_scroll + step > 0 ? app->help_scroll + step : 0;
+		break;
+	case MODE_FORM:
+		if (ev != MOUSE_CLICK)
+			form_wheel(app, ev);
+		else if (form_click(app->form, y, x) == 1)
+			form_mode_key(app, '\r', false); /* the entry clicked is taken */
+		break;
+	default:
+		break; /* a question or the prompt: keys only */
 	}
 }

@@ -68,6 +68,8 @@ int dd_key_from_name(const char *s)
 	for (size_t i = 0; i < ARRAY_LEN(named); i++)
 		if (strcmp(named[i].name, s) == 0)
 			return named[i].key;
+	if ((s[0] == 'M' || s[0] == 'A') && s[1] == '-' && s[2] > ' ' && s[2] < 127 && !s[3])
+		return DD_KEY_META(s[2]); /* M-x: Alt+x */
 	if (s[0] == '^' && s[1] && !s[2] && s[1] >= '@' && s[1] <= '_')
 		return s[1] - '@';
 	if (s[0] == '^' && s[1] >= 'a' && s[1] <= 'z' && !s[2])
@@ -95,6 +97,8 @@ const char *dd_key_name(int key, char *buf, size_t n)
 		}
 	if (key >= KEY_F(1) && key <= KEY_F(12))
 		snprintf(buf, n, "F%d", key - KEY_F(0));
+	else if (key > DD_KEY_META(' ') && key < DD_KEY_META(127))
+		snprintf(buf, n, "M-%c", key - DD_KEY_META(0));
 	else if (key > 0 && key < 32)
 		snprintf(buf, n, "^%c", key + '@');
 	else if (key > 32 && key < 127)
@@ -102,6 +106,21 @@ const char *dd_key_name(int key, char *buf, size_t n)
 	else
 		snprintf(buf, n, "#%d", key);
 	return buf;
+}
+
+/* The map's slot of a key code, or -1 when it has none. */
+static int slot(int key)
+{
+	if (key >= 0 && key <= KEY_MAX)
+		return key;
+	if (key >= DD_KEY_META(0) && key < DD_KEY_META(128))
+		return KEY_MAX + 1 + key - DD_KEY_META(0);
+	return -1;
+}
+
+static int key_at(int slot)
+{
+	return slot <= KEY_MAX ? slot : DD_KEY_META(slot - KEY_MAX - 1);
 }
 
 static enum action action_by_name(const char *name)
@@ -118,8 +137,8 @@ static bool bind_all(struct keymap *km, enum action a, const char *keys, char *w
 	char buf[128], *save = NULL;
 	snprintf(buf, sizeof buf, "%s", keys);
 	for (char *k = strtok_r(buf, " ", &save); k; k = strtok_r(NULL, " ", &save)) {
-		int code = dd_key_from_name(k);
-		if (code < 0 || code >= MAX_KEYS) {
+		int code = slot(dd_key_from_name(k));
+		if (code < 0) {
 			if (why)
 				snprintf(why, n, "unknown key '%s'", k);
 			return false;
@@ -151,7 +170,7 @@ bool keymap_bind(struct keymap *km, const char *action, const char *keys, char *
 		return false;
 	}
 	/* The new keys replace the action's old ones. */
-	for (int k = 0; k < MAX_KEYS; k++)
+	for (int k = 0; k < KEYMAP_SLOTS; k++)
 		if (km->map[k] == a)
 			km->map[k] = ACT_NONE;
 	return bind_all(km, a, keys, why, n);
@@ -172,7 +191,8 @@ void keymap_from_config(struct keymap *km, struct config *cfg)
 
 enum action keymap_lookup(const struct keymap *km, int key)
 {
-	return key >= 0 && key < MAX_KEYS ? (enum action)km->map[key] : ACT_NONE;
+	int k = slot(key);
+	return k >= 0 ? (enum action)km->map[k] : ACT_NONE;
 }
 
 const char *keymap_keys(const struct keymap *km, enum action a, char *buf, size_t n)
@@ -181,8 +201,9 @@ const char *keymap_keys(const struct keymap *km, enum action a, char *buf, size_
 	buf[0] = '\0';
 	/* Printable keys first, then named ones, as a person would list them. */
 	for (int pass = 0; pass < 2; pass++)
-		for (int k = 0; k < MAX_KEYS && len < n; k++) {
-			if (km->map[k] != a || k == '\r' || k == KEY_ENTER)
+		for (int sl = 0; sl < KEYMAP_SLOTS && len < n; sl++) {
+			int k = key_at(sl);
+			if (km->map[sl] != a || k == '\r' || k == KEY_ENTER)
 				continue;
 			bool printable = k > ' ' && k < 127;
 			if (printable != (pass == 0))

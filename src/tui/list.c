@@ -19,6 +19,7 @@ void list_init(struct list *l, enum list_id list, const struct list_col *cols, i
 	l->desc = cols[sort_col].desc;
 	l->rows = json_array();
 	l->height = 1;
+	l->drawn_y = -1;
 }
 
 void list_finish(struct list *l)
@@ -287,6 +288,15 @@ bool list_select(struct list *l, struct store *st, const char *col, const char *
 	return err_set(e, ERR_FAIL, "not in the list: %s", value);
 }
 
+int list_row_at(const struct list *l, int y, int x)
+{
+	int i = y - l->drawn_y;
+	if (x < l->drawn_x || x >= l->drawn_x + l->drawn_w || i < 0 ||
+	    i >= (int)json_array_size(l->rows))
+		return -1;
+	return i;
+}
+
 void list_set_filter(struct list *l, struct list_cond *cond)
 {
 	q_list_cond_free(l->cond);
@@ -343,6 +353,7 @@ void list_draw(struct list *l, WINDOW *w, int y, int x, int height, int width, b
 		width--;
 	int cw[32] = {0};
 	int shown = layout(l, width, cw);
+	l->drawn_y = getbegy(w) + y + 1, l->drawn_x = getbegx(w) + x, l->drawn_w = width;
 	/* header */
 	int cx = x;
 	for (int c = 0; c < shown; c++) {

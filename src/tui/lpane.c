@@ -298,6 +298,7 @@ void lpane_draw(struct app *app, struct pane *p, WINDOW *w, int h, int width)
 	put_cell(w, 0, 0, status, lw, false, theme_attr(R_DIM));
 	if (has_sum)
 		put_cell(w, 1, 0, sum, lw, false, theme_attr(R_TITLE));
+	lp->list.drawn_y = -1; /* a body of its own (the map) has no rows to click */
 	if (lp->spec->body && lp->spec->body(app, lp, w, top, newh, lw))
 		;
 	else

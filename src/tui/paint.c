@@ -81,10 +81,12 @@ static void paint_tabs(struct app *app)
 		/* The active tab is marked in text too: meaning never by colour alone. */
 		if (active)
 			snprintf(tab, sizeof tab, "[%d %s]", i, _(app->panes[i].type->name));
+		app->tab_x[i] = x;
 		x += put_text(stdscr, 1, x, tab, app->cols - x,
 			      theme_attr(active ? R_TAB_ACTIVE : R_TAB));
 		(void)tw;
 	}
+	app->tab_x[NPANES] = x;
 	put_cell(stdscr, 1, x, "", app->cols - x, false, theme_attr(R_TAB));
 }
 
@@ -227,6 +229,12 @@ static void paint_help(struct app *app, WINDOW *w, int h, int width)
 	struct strbuf sb;
 	sb_init(&sb);
 	const struct pane_type *pt = app->panes[app->active].type;
+	/* First what the mouse does: people reach for it to copy */
+	sb_printf(&sb, "# %s\n", _("Mouse"));
+	sb_printf(&sb, "%s\n", app->cfg.mouse
+		  ? _("a click takes a tab, a row (again: opens it), a field or a pick list entry; the wheel scrolls")
+		  : _("off (mouse: off in config.yaml)"));
+	sb_printf(&sb, "%s\n\n", _("Shift+drag still selects text for copying"));
 	sb_printf(&sb, "# %s — %s\n", _("Keys"), _(pt->name));
 	for (int a = 1; a < ACT_COUNT; a++) {
 		char keys[64];

@@ -37,14 +37,18 @@ struct action_info {
 	const char *hint;    /* one word for the key-hint line, untranslated */
 };
 extern const struct action_info action_table[ACT_COUNT];
-#define MAX_KEYS 512
+/* Alt+c (c printable ASCII): a key code of our own, above curses' (KEY_MAX
+ * is 0777, and the extended keys of a terminfo entry follow it). */
+#define DD_KEY_META(c) (0x1000 + (c))
+/* Slots of the key map: ASCII and curses' codes (up to KEY_MAX), then
+ * Alt+ASCII. Small, as the hint line is made from it at every paint. */
+#define KEYMAP_SLOTS (KEY_MAX + 1 + 128)
 struct keymap {
-	/* key code -> action; codes below MAX_KEYS are curses codes and ASCII,
-	 * wide characters are not bound. */
-	unsigned char map[MAX_KEYS];
+	/* slot of a key code -> action; characters beyond ASCII are not bound */
+	unsigned char map[KEYMAP_SLOTS];
 };
 void keymap_defaults(struct keymap *km);
-/* "j", "Down", "^F", "F1", "Tab", "BTab", "Enter", "Esc", "PgDn" ... */
+/* "j", "Down", "^F", "F1", "Tab", "BTab", "Enter", "Esc", "PgDn", "M-x" (Alt+x) ... */
 int dd_key_from_name(const char *name);
 const char *dd_key_name(int key, char *buf, size_t n);
 bool keymap_bind(struct keymap *km, const char *action, const char *keys, char *why, size_t n);
@@ -118,6 +122,8 @@ struct list {
 	bool at_start;           /* rows begin with the first row */
 	/* role of a row (colour), may be NULL */
 	enum role (*row_role)(json_t *row);
+	/* where the rows were last drawn on the screen (for clicks) */
+	int drawn_y, drawn_x, drawn_w;
 };
 void list_init(struct list *l, enum list_id list, const struct list_col *cols, int ncols,
 	       int sort_col);
@@ -138,6 +144,8 @@ bool list_find(struct list *l, struct store *st, const char *text, int dir, bool
 void list_draw(struct list *l, WINDOW *w, int y, int x, int height, int width, bool focus);
 /* The cells every column of the list needs (the flexible one at its least). */
 int list_full_width(const struct list *l);
+/* The row drawn at screen row y, column x, or -1. */
+int list_row_at(const struct list *l, int y, int x);
 /* Filters the list by cond (taken; NULL: nothing filtered). */
 void list_set_filter(struct list *l, struct list_cond *cond);
 void list_next_sort(struct list *l);
@@ -155,11 +163,32 @@ bool edit_key(struct edit *ed, int key, bool is_char);
 char *edit_text(const struct edit *ed); /* heap UTF-8 */
 /* The first n characters (heap UTF-8): the text before the cursor. */
 char *edit_text_upto(const struct edit *ed, size_t n);
-/* Replaces characters [from, to) by s; the cursor ends after it. */
-void edit_replace(struct edit *ed, size_t from, size_t to, const char *s);
+/* Replaces characters [from, to) by s; the cursor ends after it. false
+ * when the line was full (EDIT_MAX) before the end of s. */
+bool edit_replace(struct edit *ed, size_t from, size_t to, const char *s);
+/* Characters a line holds: a field is no place for a file. */
+#define EDIT_MAX 4000
 void edit_set(struct edit *ed, const char *utf8);
 /* Draws in width cells; returns the cursor's cell column. */
 int edit_draw(struct edit *ed, WINDOW *w, int y, int x, int width, attr_t a);
+
+/* ---- the keyboard, pastes and the mouse as terminals send them (keys.c) ---- */
+struct app;
+/* Teaches curses the keys every client in use sends; turns bracketed paste
+ * and (unless config says mouse: off) mouse reporting on. */
+void keys_start(struct app *app);
+void keys_stop(void);   /* paste and mouse reporting off: exit, suspend */
+void keys_resume(void); /* on again after a suspend */
+/* Reads everything waiting on the terminal into app_key, app_paste and
+ * app_mouse; an unknown escape sequence is swallowed whole. */
+void keys_read(struct app *app);
+/* Milliseconds until a half-read sequence is given up (-1: none), and the
+ * giving up. */
+int keys_timeout(int64_t now_ms);
+void keys_tick(struct app *app, int64_t now_ms);
+enum mouse_event { MOUSE_CLICK, MOUSE_WHEEL_UP, MOUSE_WHEEL_DOWN };
+/* Appends code point c to sb as UTF-8. */
+void sb_put_cp(struct strbuf *sb, uint32_t c);
 
 /* ---- forms ---- */
 struct app;
@@ -184,6 +213,7 @@ struct form_field {
 	const char *column;     /* the column it is saved as (errors name it), or NULL */
 	const char *col_input;  /* the column's input name (errors may name that), or NULL */
 	const char *hint;       /* untranslated; shown under it while focused, or NULL */
+	int row;                /* screen row of the last draw, -1: not shown */
 };
 struct form {
 	char kind[32];           /* "incident", "note", ... (draft kind) */
@@ -197,6 +227,9 @@ struct form {
 	/* picker state of the focused choice field */
 	bool picking;
 	int pick_sel;
+	/* where the last draw put the pick list on the screen (for clicks):
+	 * the row of its first entry shown, that entry, how many shown */
+	int pick_y, pick_top, pick_n;
 	struct edit pick;
 	/* Saves; false with the message in e (and a field's msg set). */
 	bool (*save)(struct app *app, struct form *f, struct err *e);
@@ -224,6 +257,14 @@ struct form_field *form_field(struct form *f, const char *name);
 /* A message that names a column ("occurred_at: ...", "--at: ...") names
  * the field as the form labels it instead. */
 void form_set(struct form *f, const char *name, const char *value);
+/* A pasted text into the focused field, at the cursor: its line breaks
+ * become blanks in a one-line field; into the filter of an open pick list.
+ * The draft is written as for typing. */
+bool form_paste(struct form *f, const char *text); /* false: cut at EDIT_MAX */
+/* A click at screen row y, column x: focuses the field on that row or
+ * takes the pick list's entry there. 1 when an entry was taken, 0 when a
+ * field was focused, -1 when nothing is there. */
+int form_click(struct form *f, int y, int x);
 /* Key handling: returns 1 saved (close), -1 cancel asked, 0 go on. */
 int form_key(struct app *app, struct form *f, int key, bool is_char);
 void form_draw(struct form *f, WINDOW *w, int h, int width);
@@ -325,6 +366,7 @@ struct app {
 	/* the record a save made, selected by its pane's list when it reloads */
 	const struct pane_type *select_in;
 	char select_key[64];
+	int tab_x[NPANES + 1]; /* where each tab starts on row 1, and the last ends */
 };
 /* The deadline rules the console uses (for list cells). */
 extern const struct deadline_rules *tui_rules;
@@ -348,6 +390,11 @@ void app_switch_pane(struct app *app, int i);
 void app_set_mode(struct app *app, enum mode m);
 /* One key (is_char: a character, else a curses key code). */
 void app_key(struct app *app, int key, bool is_char);
+/* A pasted text (UTF-8, line breaks as \n): into the field or line that
+ * has the focus; over a list, the search line opens with it. */
+void app_paste(struct app *app, const char *text);
+/* A click or a turn of the wheel at screen row y, column x (from 0). */
+void app_mouse(struct app *app, enum mouse_event ev, int y, int x);
 /* Paints what is dirty (paint.c), one update of the terminal. */
 void app_paint(struct app *app);
 /* Takes the terminal's size again and makes the pane window. */

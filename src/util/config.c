@@ -14,7 +14,7 @@
  * messages list them. */
 static const char *const top_names[] = {
 	"office", "officer", "language", "theme", "ambiguous_width",
-	"escape_delay_ms", "expiry_days", "bell", "keys", "sync",
+	"escape_delay_ms", "expiry_days", "bell", "mouse", "keys", "sync",
 	"terminal_encoding",
 };
 static const char *const sync_names[] = {"server", "token_file", "ca_file", "every_minutes"};
@@ -100,6 +100,7 @@ static void defaults(struct config *c)
 	c->escdelay = 100;
 	c->expiry_days = 30;
 	c->bell = true;
+	c->mouse = true;
 }
 
 void config_path(char *out, size_t n)
@@ -219,6 +220,18 @@ static void set_int(struct config *c, yaml_node_t *v, const char *ks, int *dst, 
 		warn(c, &v->start_mark, ks, what, false);
 }
 
+/* An on/off setting: true/false, or on/off as people write it. */
+static void set_switch(struct config *c, yaml_node_t *v, const char *ks, bool *dst)
+{
+	const char *vs = ynode_text(v);
+	if (vs && (!strcmp(vs, "true") || !strcmp(vs, "on")))
+		*dst = true;
+	else if (vs && (!strcmp(vs, "false") || !strcmp(vs, "off")))
+		*dst = false;
+	else
+		warn(c, &v->start_mark, ks, "expected on or off (true or false)", false);
+}
+
 static void read_top(struct config *c, yaml_document_t *d, yaml_node_t *root)
 {
 	static const char *const languages[] = {"zh", "en", "auto", NULL};
@@ -258,10 +271,9 @@ static void read_top(struct config *c, yaml_document_t *d, yaml_node_t *root)
 			set_int(c, v, ks, &c->expiry_days, 0, 3650,
 				"expected a number of days from 0 to 3650");
 		} else if (!strcmp(ks, "bell")) {
-			if (vs && (!strcmp(vs, "true") || !strcmp(vs, "false")))
-				c->bell = !strcmp(vs, "true");
-			else
-				warn(c, &v->start_mark, ks, "expected true or false", false);
+			set_switch(c, v, ks, &c->bell);
+		} else if (!strcmp(ks, "mouse")) {
+			set_switch(c, v, ks, &c->mouse);
 		} else if (!strcmp(ks, "keys")) {
 			read_keys(c, d, v);
 		} else if (!strcmp(ks, "sync")) {

@@ -32,6 +32,7 @@ wait_for "to review"
 expect_screen_has "STATE"
 check_widths
 keys Escape
+wait_gone "to review" # ESC and a key read together are Alt+key
 
 # keep the value that won: reviewed, the record unchanged
 keys :

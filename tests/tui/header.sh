@@ -30,6 +30,7 @@ wait_for "handed over"
 # between the handover and its acknowledgement no shift is open
 wait_for "officer: 测试员"
 keys Escape
+wait_gone "handed over" # ESC and a key read together are Alt+key
 keys :
 type_text 'shift ack 李华'
 keys Enter

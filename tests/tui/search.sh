@@ -58,6 +58,7 @@ check_widths
 # a match already on the screen: the selection moves, the page stays (no
 # page to read again, and only two rows to send)
 keys Escape
+wait_gone "/不存在的地名" # ESC and a key read together are Alt+key
 keys 1
 wait_for "[1 Incidents]"
 first_row() { screen | sed -n 5p | awk '{print $1}'; } # the number (the due column ticks)

@@ -84,6 +84,7 @@ type_text "--ki"
 keys Tab
 wait_for ":incident note --kind"
 keys Escape
+wait_gone ":incident note --kind" # ESC and a key read together are Alt+key
 keys :
 type_text "incident show 0003"
 keys Tab
@@ -92,6 +93,7 @@ keys Enter
 wait_for "永和-2026-0003"
 expect_screen_has "title"
 keys Escape
+wait_gone "title" # ESC and a key read together are Alt+key
 # several candidates: listed, and Tab again goes through them
 keys :
 type_text "hazard show 141032-HP-00"
@@ -100,6 +102,7 @@ wait_for "141032-HP-001  141032-HP-002"
 keys Tab
 wait_for ":hazard show 141032-HP-001"
 keys Escape
+wait_gone ":hazard show" # ESC and a key read together are Alt+key
 
 # ---- the selected record fills a missing argument; a form without options ----
 keys 1

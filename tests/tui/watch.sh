@@ -65,6 +65,7 @@ keys H
 wait_for "History of $number"
 expect_screen_has "insert"
 keys Escape
+wait_gone "History of $number" # ESC and a key read together are Alt+key
 
 # :export writes the list as filtered on screen: f to "open", then export
 keys f

@@ -17,7 +17,7 @@
 #include "../../src/tui/tui.h"
 #include "dutydesk/config.h"
 
-#define TOP "office, officer, language, theme, ambiguous_width, escape_delay_ms, expiry_days, bell, keys, sync, terminal_encoding"
+#define TOP "office, officer, language, theme, ambiguous_width, escape_delay_ms, expiry_days, bell, mouse, keys, sync, terminal_encoding"
 #define SYNC "server, token_file, ca_file, every_minutes"
 
 static char path[128];
@@ -135,9 +135,13 @@ static void test_defaults(void **state)
 	assert_int_equal(c.escdelay, 100);
 	assert_int_equal(c.expiry_days, 30);
 	assert_true(c.bell);
+	assert_true(c.mouse);
 	assert_int_equal(c.nkeys, 0);
 	assert_string_equal(c.sync.server, "");
 	assert_int_equal(c.sync.every_minutes, 0);
+	load("mouse: off\n"); /* as people write it */
+	assert_string_equal(c.warning, "");
+	assert_false(c.mouse);
 	load(""); /* empty */
 	assert_string_equal(c.warning, "");
 	load("# nothing but a comment\n");
@@ -196,7 +200,8 @@ static void test_values(void **state)
 	assert_int_equal(c.escdelay, 100);
 	expect("expiry_days: -1\n", "1:14: expiry_days: expected a number of days from 0 to 3650",
 	       false);
-	expect("bell: yes\n", "1:7: bell: expected true or false", false);
+	expect("bell: yes\n", "1:7: bell: expected on or off (true or false)", false);
+	expect("mouse: maybe\n", "1:8: mouse: expected on or off (true or false)", false);
 	expect("keys: j\n", "1:7: keys: expected a mapping of action: keys", false);
 	expect("keys:\n  down: [j]\n", "2:9: keys.down: expected keys like \"j Down\"", false);
 	expect("sync: yes\n", "1:7: sync: expected a mapping of " SYNC, true);
