@@ -276,6 +276,21 @@ static void key(struct app *app, bool code, wint_t c)
 	app_key(app, (int)c, !code && c >= 0x20);
 }
 
+/* ESC and a character in one read are Alt+that character, or Esc then the
+ * character: a slow link or a script sends the two together. Over lists,
+ * views and the help, an Alt key with no binding (and Esc with Enter, Tab
+ * or Backspace, which are no Alt keys) is taken as the two keys; in a form
+ * or on the ':' line it stays Alt, which does nothing, so that no form is
+ * closed by it. */
+static bool alt_or_two_keys(const struct app *app, wint_t c)
+{
+	if (app->mode == MODE_FORM || app->mode == MODE_PROMPT)
+		return false;
+	if (c == '\r' || c == '\n' || c == '\t' || c == 0x7F || c == 8)
+		return true;
+	return c > 0x20 && c < 0x7F && keymap_lookup(&app->keys, DD_KEY_META((int)c)) == ACT_NONE;
+}
+
 static void feed_esc(struct app *app, bool code, wint_t c)
 {
 	if (!code && c == 27) {
@@ -291,6 +306,11 @@ static void feed_esc(struct app *app, bool code, wint_t c)
 		in.st = S_SS3;
 		in.seqlen = 0;
 		seq_add('O');
+	} else if (!code && in.escs == 1 && alt_or_two_keys(app, c)) {
+		/* Esc and the key, typed apart but come in one read */
+		key(app, false, 27);
+		if (app->running)
+			key(app, false, c);
 	} else if (!code && c > 0x20 && c < 0x7F && in.escs == 1) {
 		key(app, true, (wint_t)DD_KEY_META(c)); /* Alt+letter */
 	} else {
