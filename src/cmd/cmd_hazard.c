@@ -472,19 +472,20 @@ static bool exec_overdue(struct cmd_ctx *c)
 
 /* The columns of each kind's register, in the order a sheet has them. */
 static const char *const geo_cols[] = {"code", "name", "subtype", "township", "village", "grp",
-	"lon", "lat", "scale", "volume_m3", "stability", "triggers", "road", "county_town",
+	"address", "lon", "lat", "scale", "volume_m3", "stability", "triggers", "road", "county_town",
 	"high_risk", "households", "people", "property_10k", "resp_township", "resp_township_phone",
 	"resp_village", "resp_village_phone", "monitor", "monitor_phone", "monitor_method",
 	"monitor_freq", "warning_signal", "evac_route", "shelter", "hazard_card", "evac_cards",
-	"status", NULL};
+	"status", "notes", NULL};
 static const char *const fire_cols[] = {"code", "name", "subtype", "township", "village",
 	"address", "resp_person", "resp_phone", "mgr_person", "mgr_phone", "floors", "area_m2",
-	"occupancy", "lon", "lat", "status", NULL};
+	"occupancy", "lon", "lat", "status", "notes", NULL};
 static const char *const major_cols[] = {"code", "name", "subtype", "township", "village",
-	"enterprise", "substance", "grade", "principal", "principal_phone", "technical",
-	"technical_phone", "operational", "operational_phone", "lon", "lat", "status", NULL};
+	"address", "enterprise", "substance", "grade", "principal", "principal_phone", "technical",
+	"technical_phone", "operational", "operational_phone", "lon", "lat", "status", "notes",
+	NULL};
 static const char *const flood_cols[] = {"code", "name", "subtype", "township", "village",
-	"address", "monitor", "monitor_phone", "lon", "lat", "status", NULL};
+	"address", "monitor", "monitor_phone", "lon", "lat", "status", "notes", NULL};
 
 static const char *const *kind_cols(const char *kind)
 {

@@ -192,10 +192,14 @@ void out_csv(struct cmd_ctx *c, json_t *rows, const char *const *keys,
 	json_t *r;
 	json_array_foreach(rows, i, r) {
 		for (size_t j = 0; keys[j]; j++) {
-			char *t = out_text(json_object_get(r, keys[j]));
+			json_t *v = json_object_get(r, keys[j]);
+			char *t = out_text(v);
 			if (j)
 				fputc(',', f);
-			csv_put(f, t);
+			if (json_is_number(v))
+				csv_put_number(f, t);
+			else
+				csv_put(f, t);
 			free(t);
 		}
 		fputs("\r\n", f);

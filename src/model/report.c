@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "dutydesk/csv.h"
 #include "dutydesk/dtime.h"
 #include "dutydesk/model.h"
 #include "dutydesk/report.h"
@@ -47,21 +48,6 @@ static char *cell(json_t *v)
 	return xstrdup("");
 }
 
-static void csv_field(struct strbuf *out, const char *s)
-{
-	if (!strpbrk(s, ",\"\n\r")) {
-		sb_puts(out, s);
-		return;
-	}
-	sb_putc(out, '"');
-	for (; *s; s++) {
-		if (*s == '"')
-			sb_putc(out, '"');
-		sb_putc(out, *s);
-	}
-	sb_putc(out, '"');
-}
-
 /* The table in text or Markdown; CSV writes only the header and rows. */
 static void table(struct strbuf *out, enum report_format fmt, const char *title, json_t *rows,
 		  const struct rcol *cols, size_t n)
@@ -72,15 +58,16 @@ static void table(struct strbuf *out, enum report_format fmt, const char *title,
 		for (size_t j = 0; j < n; j++) {
 			if (j)
 				sb_putc(out, ',');
-			csv_field(out, cols[j].head);
+			csv_cell(out, cols[j].head, true);
 		}
 		sb_puts(out, "\r\n");
 		for (size_t i = 0; i < nr; i++) {
 			for (size_t j = 0; j < n; j++) {
-				char *t = cell(json_object_get(json_array_get(rows, i), cols[j].key));
+				json_t *v = json_object_get(json_array_get(rows, i), cols[j].key);
+				char *t = cell(v);
 				if (j)
 					sb_putc(out, ',');
-				csv_field(out, t);
+				csv_cell(out, t, !json_is_number(v));
 				free(t);
 			}
 			sb_puts(out, "\r\n");
