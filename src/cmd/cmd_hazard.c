@@ -509,6 +509,11 @@ static bool exec_template(struct cmd_ctx *c)
 	const char *kind = kind_opt(c);
 	if (!kind)
 		return false;
+	const char *fmt = cmd_opt(c, "format") ? cmd_opt(c, "format") : "csv";
+	if (!str_eq(fmt, "csv") && !str_eq(fmt, "xlsx"))
+		return err_set(&c->err, ERR_USAGE, "--format: '%s': expected csv or xlsx", fmt);
+	if (str_eq(fmt, "xlsx"))
+		return hazard_template_xlsx(c, kind, kind_cols(kind), cmd_opt(c, "english") != NULL);
 	json_t *none = json_array();
 	out_csv(c, none, kind_cols(kind), cmd_opt(c, "english") ? NULL : header_chinese);
 	json_decref(none);
@@ -565,12 +570,15 @@ static const struct cmd_opt template_opts[] = {
 	{"kind", "KIND", NULL, "geohazard, fire_unit, major_source or flood_point (required)",
 	 CV_WORDS, KINDS},
 	{"english", NULL, NULL, "English header names (default: Chinese)"},
+	{"format", "FMT", NULL, "csv (default) or xlsx (with a sheet explaining each column)",
+	 CV_WORDS, "csv xlsx"},
 	{0}};
 static const struct cmd_opt export_opts[] = {
 	{"kind", "KIND", NULL, "geohazard, fire_unit, major_source or flood_point (required)",
 	 CV_WORDS, KINDS},
 	FILTER_OPTS
-	{"format", "FMT", NULL, "csv (default; import reads it back) or json"},
+	{"format", "FMT", NULL, "csv (default; import reads it back), xlsx or json", CV_WORDS,
+	 "csv xlsx json"},
 	{"zh", NULL, NULL, "Chinese header names"},
 	{0}};
 static const struct cmd_opt import_opts[] = {

@@ -1,7 +1,11 @@
 /* Output: aligned text by display width, or JSON. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#include <xlsxwriter.h>
 
 #include "dutydesk/csv.h"
 #include "dutydesk/dtime.h"
@@ -230,6 +234,146 @@ bool out_import(struct cmd_ctx *c, bool ok, struct import_result *r, bool skip_b
 	return true;
 }
 
+/* A text cell's date or time as a spreadsheet date: "2026-05-01" (a date)
+ * or our local ISO time (the clock time as written, the offset dropped).
+ * False for anything else. */
+static bool cell_date(const char *s, lxw_datetime *d, bool *has_time)
+{
+	size_t n = strlen(s);
+	*has_time = is_iso_time(s);
+	if (!*has_time && !(n == 10 && s[4] == '-' && s[7] == '-' &&
+			    strspn(s, "0123456789-") == 10))
+		return false;
+	*d = (lxw_datetime){0};
+	if (sscanf(s, "%4d-%2d-%2d", &d->year, &d->month, &d->day) != 3 || d->month < 1 ||
+	    d->month > 12 || d->day < 1 || d->day > 31)
+		return false;
+	if (*has_time) {
+		int sec;
+		if (sscanf(s + 11, "%2d:%2d:%2d", &d->hour, &d->min, &sec) != 3)
+			return false;
+		d->sec = sec;
+	}
+	return true;
+}
+
+/* The formats of one workbook, made once. */
+struct xlsx_formats {
+	lxw_format *head, *date, *time, *wrap;
+};
+
+/* One sheet: the header (bold, frozen), then the rows as typed cells;
+ * each column as wide as its widest cell in display cells (a Chinese
+ * character is two), within 8 and 60. */
+static void xlsx_sheet(lxw_workbook *wb, const struct xlsx_formats *fm, const struct out_sheet *sh)
+{
+	lxw_worksheet *ws = workbook_add_worksheet(wb, sh->name);
+	size_t ncols = 0;
+	while (sh->keys[ncols])
+		ncols++;
+	int *w = xcalloc(ncols ? ncols : 1, sizeof *w);
+	for (size_t j = 0; j < ncols; j++) {
+		const char *h = sh->head ? sh->head(sh->keys[j]) : sh->keys[j];
+		worksheet_write_string(ws, 0, (lxw_col_t)j, h, fm->head);
+		w[j] = text_width(h);
+	}
+	size_t i;
+	json_t *r;
+	json_array_foreach(sh->rows, i, r) {
+		lxw_row_t row = (lxw_row_t)(i + 1);
+		for (size_t j = 0; j < ncols; j++) {
+			json_t *v = json_object_get(r, sh->keys[j]);
+			lxw_col_t col = (lxw_col_t)j;
+			lxw_datetime d;
+			bool has_time;
+			int cw;
+			if (!v || json_is_null(v))
+				continue;
+			if (json_is_number(v)) {
+				worksheet_write_number(ws, row, col, json_number_value(v), NULL);
+				char *t = out_text(v);
+				cw = text_width(t);
+				free(t);
+			} else if (json_is_string(v) && cell_date(json_string_value(v), &d, &has_time)) {
+				worksheet_write_datetime(ws, row, col, &d, has_time ? fm->time : fm->date);
+				cw = has_time ? 16 : 10;
+			} else {
+				char *t = out_text(v);
+				worksheet_write_string(ws, row, col, t, strchr(t, '\n') ? fm->wrap : NULL);
+				cw = text_width(t);
+				free(t);
+			}
+			if (cw > w[j])
+				w[j] = cw;
+		}
+	}
+	for (size_t j = 0; j < ncols; j++) {
+		int cw = w[j] + 2 < 8 ? 8 : w[j] + 2 > 60 ? 60 : w[j] + 2;
+		worksheet_set_column(ws, (lxw_col_t)j, (lxw_col_t)j, cw, NULL);
+	}
+	worksheet_freeze_panes(ws, 1, 0);
+	free(w);
+}
+
+/* Copies the file at path to f whole; false on a read or write error. */
+static bool copy_out(const char *path, FILE *f)
+{
+	FILE *in = fopen(path, "rb");
+	if (!in)
+		return false;
+	char buf[65536];
+	size_t n;
+	bool ok = true;
+	while ((n = fread(buf, 1, sizeof buf, in)) > 0)
+		ok = ok && fwrite(buf, 1, n, f) == n;
+	ok = ok && !ferror(in) && fflush(f) == 0;
+	fclose(in);
+	return ok;
+}
+
+bool out_xlsx(struct cmd_ctx *c, const struct out_sheet *sheets, size_t n)
+{
+	FILE *f = cmd_data(c);
+	if (isatty(fileno(f)))
+		return err_set(&c->err, ERR_USAGE,
+			       _("--format xlsx: a workbook is not for a terminal; redirect it to a "
+				 "file (> sheet.xlsx)"));
+	/* libxlsxwriter writes a file by name: a private one, then copied out. */
+	const char *dir = getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+	char *path = xasprintf("%s/dutydesk-xlsx.XXXXXX", dir);
+	int fd = mkstemp(path);
+	if (fd < 0) {
+		err_set(&c->err, ERR_FAIL, "%s: cannot create (%s)", path, strerror(errno));
+		free(path);
+		return false;
+	}
+	close(fd);
+	lxw_workbook_options opt = {.tmpdir = (char *)dir};
+	lxw_workbook *wb = workbook_new_opt(path, &opt);
+	bool ok = wb != NULL;
+	if (ok) {
+		struct xlsx_formats fm = {workbook_add_format(wb), workbook_add_format(wb),
+					  workbook_add_format(wb), workbook_add_format(wb)};
+		format_set_bold(fm.head);
+		format_set_num_format(fm.date, "yyyy-mm-dd");
+		format_set_num_format(fm.time, "yyyy-mm-dd hh:mm");
+		format_set_text_wrap(fm.wrap);
+		for (size_t k = 0; k < n; k++)
+			xlsx_sheet(wb, &fm, &sheets[k]);
+		lxw_error rc = workbook_close(wb);
+		ok = rc == LXW_NO_ERROR;
+		if (!ok)
+			err_set(&c->err, ERR_FAIL, "xlsx: %s", lxw_strerror(rc));
+	} else {
+		err_set(&c->err, ERR_FAIL, "xlsx: %s: cannot write", path);
+	}
+	if (ok && !copy_out(path, f))
+		ok = err_set(&c->err, ERR_FAIL, "xlsx: cannot write the output (%s)", strerror(errno));
+	remove(path);
+	free(path);
+	return ok;
+}
+
 bool out_export(struct cmd_ctx *c, json_t *rows, const char *const *keys,
 		const char *(*head)(const char *key))
 {
@@ -239,8 +383,10 @@ bool out_export(struct cmd_ctx *c, json_t *rows, const char *const *keys,
 		out_json(c, rows);
 	else if (str_eq(fmt, "csv"))
 		out_csv(c, rows, keys, head);
+	else if (str_eq(fmt, "xlsx"))
+		ok = out_xlsx(c, &(struct out_sheet){"台账", rows, keys, head}, 1);
 	else
-		ok = err_set(&c->err, ERR_USAGE, "--format: '%s': expected csv or json", fmt);
+		ok = err_set(&c->err, ERR_USAGE, "--format: '%s': expected csv, xlsx or json", fmt);
 	json_decref(rows);
 	return ok;
 }

@@ -60,3 +60,70 @@ expect_rc 0 dd import depots "$TMP/d.csv"
 expect_rc 0 dd export depots
 grep -qF "'=D1,'@仓库" "$OUT" || fail "export depots does not guard: $(cat "$OUT")"
 pass
+
+# ---- --format xlsx: typed cells, Chinese headers, widths, a frozen header ----
+cells() { python3 "$(dirname "$0")/xlsx_cells.py" "$1" >"$TMP/cells" || fail "$1 is not a workbook"; }
+has_cell() { grep -qxF -- "$1" "$TMP/cells" || fail "workbook lacks '$1': $(head -c 3000 "$TMP/cells")"; pass; }
+expect_rc 0 dd hazard export --kind geohazard --format xlsx --zh
+cp "$OUT" "$TMP/geo.xlsx"
+cells "$TMP/geo.xlsx"
+has_cell "sheet 台账"
+has_cell "台账 frozen ySplit=1"
+has_cell "台账!A1 s 统一编号"
+has_cell "台账!B1 s 名称"
+has_cell "台账!B2 s =HYPERLINK(\"x\")" # text, as typed: a string cell is never run
+has_cell "台账!H2 n 110.5"
+has_cell "台账!H3 n -0.5"                # a number cell, not guarded
+has_cell "台账!Q2 n 7"                   # 威胁户数
+has_cell "台账!AH3 s 普通备注"
+grep -q FORMULA "$TMP/cells" && fail "a formula in the workbook: $(grep FORMULA "$TMP/cells")"
+pass
+# widths by display width: 避险明白卡 (5 characters, 10 cells) is wider than 组
+w_cards=$(awk '$2 == "width" && $3 == "AF" {print int($4)}' "$TMP/cells")
+w_grp=$(awk '$2 == "width" && $3 == "F" {print int($4)}' "$TMP/cells")
+expect_true "避险明白卡 column ($w_cards) at least 10 wide" [ "${w_cards:-0}" -ge 10 ]
+expect_true "组 column ($w_grp) narrower than 避险明白卡 ($w_cards)" [ "${w_grp:-99}" -lt "${w_cards:-0}" ]
+expect_rc 2 dd hazard export --kind geohazard --format ods
+expect_err_has "expected csv, xlsx or json"
+
+# dates as dates: stock on hand with its expiry dates (the demo database)
+DUTYDESK_DB=$TMP/demo.db expect_rc 0 dd demo
+DUTYDESK_DB=$TMP/demo.db expect_rc 0 dd export stock --format xlsx
+cp "$OUT" "$TMP/stock.xlsx"
+cells "$TMP/stock.xlsx"
+has_cell "台账!C1 s qty"
+grep -qE '^台账!E[0-9]+ n [0-9]+ date=yyyy-mm-dd$' "$TMP/cells" ||
+	fail "no expiry written as a date: $(grep '台账!E' "$TMP/cells" | head)"
+pass
+grep -qE '^台账!C2 n [0-9]+$' "$TMP/cells" || fail "qty is not a number cell"
+pass
+
+# ---- hazard template --format xlsx: the sheet to fill and one explaining it ----
+expect_rc 0 dd hazard template --kind geohazard --format xlsx
+cp "$OUT" "$TMP/template.xlsx"
+cells "$TMP/template.xlsx"
+has_cell "sheet 台账"
+has_cell "sheet 填表说明"
+has_cell "台账 frozen ySplit=1"
+has_cell "台账!A1 s 统一编号"
+has_cell "台账!Q1 s 威胁户数"
+grep -q '^台账!A2 ' "$TMP/cells" && fail "the ready sheet has rows"
+pass
+for h in 列名 字段 说明 单位 示例 必填 可填的值; do
+	grep -q "^填表说明!.1 s $h\$" "$TMP/cells" || fail "填表说明 lacks the heading $h"
+	pass
+done
+# one row per column: 统一编号 required, 威胁户数 counted in 户, 类型 lists its values
+has_cell "填表说明!A2 s 统一编号"
+has_cell "填表说明!F2 s 是"
+has_cell "填表说明!A18 s 威胁户数"
+has_cell "填表说明!D18 s 户"
+has_cell "填表说明!F18 s 否"
+has_cell "填表说明!G4 s 滑坡、崩塌、泥石流、地面塌陷、地裂缝、不稳定斜坡"
+expect_eq "$(grep -c '^填表说明!A[0-9]* s' "$TMP/cells")" 35 "填表说明: a heading and 34 columns"
+expect_rc 0 dd hazard template --kind fire_unit --format xlsx --english
+cp "$OUT" "$TMP/fire.xlsx"
+cells "$TMP/fire.xlsx"
+has_cell "台账!A1 s code"
+has_cell "填表说明!E3 s 永和县第一中学"
+expect_rc 2 dd hazard template --kind geohazard --format json
