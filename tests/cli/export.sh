@@ -5,6 +5,9 @@
 # a frozen header row) read back with Python's zipfile.
 . "$(dirname "$0")/lib.sh"
 
+# $TMP/cells holds one cell a line (CSV: code.key=repr; xlsx: xlsx_cells.py)
+has_cell() { grep -qxF -- "$1" "$TMP/cells" || fail "lacks '$1': $(head -c 3000 "$TMP/cells")"; pass; }
+
 expect_rc 0 dd init
 # Text that a spreadsheet would run as a formula, in text fields.
 expect_rc 0 dd hazard add --kind geohazard --code GX-001 --name '=HYPERLINK("x")' \
@@ -24,28 +27,19 @@ for r in rows:
     for k in ("code", "name", "address", "monitor", "monitor_phone", "notes", "lon", "households"):
         print(f"{r['code']}.{k}={r.get(k)!r}")
 PY
-grep -qxF "GX-001.name='\\'=HYPERLINK(\"x\")'" "$TMP/cells" || fail "=HYPERLINK not guarded: $(cat "$TMP/cells")"
-pass
-grep -qxF "GX-001.address=\"'+1 号\"" "$TMP/cells" || fail "+1 not guarded: $(cat "$TMP/cells")"
-pass
-grep -qxF "GX-001.monitor=\"'@SUM(A1)\"" "$TMP/cells" || fail "@SUM not guarded"
-pass
-grep -qxF "GX-001.monitor_phone=\"'-5\"" "$TMP/cells" || fail "text -5 not guarded"
-pass
-grep -qxF "GX-001.notes=\"'\\tTAB\"" "$TMP/cells" || fail "tab not guarded: $(cat "$TMP/cells")"
-pass
-grep -qxF "GX-002.name=\"'\\rCR\"" "$TMP/cells" || fail "CR not guarded: $(cat "$TMP/cells")"
-pass
+has_cell "GX-001.name='\\'=HYPERLINK(\"x\")'"
+has_cell "GX-001.address=\"'+1 号\""
+has_cell "GX-001.monitor=\"'@SUM(A1)\""
+has_cell "GX-001.monitor_phone=\"'-5\""
+has_cell "GX-001.notes=\"'\\tTAB\""
+has_cell "GX-002.name=\"'\\rCR\""
 # numbers are written as numbers, a negative one too
-grep -qxF "GX-002.lon='-0.5'" "$TMP/cells" || fail "a negative number was guarded: $(cat "$TMP/cells")"
-pass
-grep -qxF "GX-001.households='7'" "$TMP/cells" || fail "households not a plain number"
-pass
+has_cell "GX-002.lon='-0.5'"
+has_cell "GX-001.households='7'"
 
 # ---- every field the manual promises: address and notes too ----
-expect_eq "$(grep -c "address=" "$TMP/cells")" 2 "address in the export"
-grep -qxF "GX-002.notes='普通备注'" "$TMP/cells" || fail "notes missing from the export: $(cat "$TMP/cells")"
-pass
+has_cell "GX-002.address='乔家湾村'"
+has_cell "GX-002.notes='普通备注'"
 for kind in geohazard fire_unit major_source flood_point; do
 	expect_rc 0 dd hazard export --kind $kind
 	head -1 "$OUT" | grep -q ',notes' || fail "$kind export lacks notes: $(head -1 "$OUT")"
@@ -63,7 +57,6 @@ pass
 
 # ---- --format xlsx: typed cells, Chinese headers, widths, a frozen header ----
 cells() { python3 "$(dirname "$0")/xlsx_cells.py" "$1" >"$TMP/cells" || fail "$1 is not a workbook"; }
-has_cell() { grep -qxF -- "$1" "$TMP/cells" || fail "workbook lacks '$1': $(head -c 3000 "$TMP/cells")"; pass; }
 expect_rc 0 dd hazard export --kind geohazard --format xlsx --zh
 cp "$OUT" "$TMP/geo.xlsx"
 cells "$TMP/geo.xlsx"
@@ -127,3 +120,11 @@ cells "$TMP/fire.xlsx"
 has_cell "台账!A1 s code"
 has_cell "填表说明!E3 s 永和县第一中学"
 expect_rc 2 dd hazard template --kind geohazard --format json
+
+# ---- the report's CSV is guarded too ----
+expect_rc 0 dd log add "=cmd|' /C calc'!A0" --kind call --at '2026-11-28 07:00'
+expect_rc 0 dd report daily --date 2026-11-28 --format csv
+grep -qF "'=cmd|' /C calc'!A0" "$OUT" || fail "report CSV does not guard: $(cat "$OUT")"
+pass
+grep -qF ",=cmd" "$OUT" && fail "an unguarded formula in the report CSV"
+pass
