@@ -128,3 +128,11 @@ grep -qF "'=cmd|' /C calc'!A0" "$OUT" || fail "report CSV does not guard: $(cat 
 pass
 grep -qF ",=cmd" "$OUT" && fail "an unguarded formula in the report CSV"
 pass
+
+# ---- a workbook is never written to a terminal ----
+if command -v script >/dev/null; then
+	run script -qec "$DUTYDESK hazard export --kind geohazard --format xlsx" /dev/null
+	[ "$RC" -eq 2 ] || fail "xlsx to a terminal: exit $RC, wanted 2"
+	pass
+	expect_out_has "a workbook is not for a terminal"
+fi
