@@ -259,7 +259,8 @@ static void put(FILE *f, const char *s, bool text)
 	struct strbuf sb;
 	sb_init(&sb);
 	csv_cell(&sb, s, text);
-	fwrite(sb.buf, 1, sb.len, f);
+	if (sb.len) /* an empty cell: no buffer at all */
+		fwrite(sb.buf, 1, sb.len, f);
 	sb_finish(&sb);
 }
 
