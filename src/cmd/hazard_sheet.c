@@ -120,10 +120,10 @@ bool hazard_template_xlsx(struct cmd_ctx *c, const char *kind, const char *const
 					col && col->required ? "是" : "否", "可填的值", values));
 	}
 	struct out_sheet sheets[] = {
-		{"台账", none, cols, english ? NULL : header_chinese},
-		{"填表说明", rows, keys, NULL},
+		{"台账", none, cols, english ? NULL : header_chinese, NULL},
+		{"填表说明", rows, keys, NULL, NULL},
 	};
-	bool ok = out_xlsx(c, sheets, ARRAY_LEN(sheets));
+	bool ok = out_xlsx(c, NULL, sheets, ARRAY_LEN(sheets));
 	json_decref(none);
 	json_decref(rows);
 	return ok;

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <xlsxwriter.h>
@@ -273,7 +274,7 @@ static void xlsx_sheet(lxw_workbook *wb, const struct xlsx_formats *fm, const st
 		ncols++;
 	int *w = xcalloc(ncols ? ncols : 1, sizeof *w);
 	for (size_t j = 0; j < ncols; j++) {
-		const char *h = sh->head ? sh->head(sh->keys[j]) : sh->keys[j];
+		const char *h = sh->heads ? sh->heads[j] : sh->head ? sh->head(sh->keys[j]) : sh->keys[j];
 		worksheet_write_string(ws, 0, (lxw_col_t)j, h, fm->head);
 		w[j] = text_width(h);
 	}
@@ -331,25 +332,31 @@ static bool copy_out(const char *path, FILE *f)
 	return ok;
 }
 
-bool out_xlsx(struct cmd_ctx *c, const struct out_sheet *sheets, size_t n)
+bool out_xlsx(struct cmd_ctx *c, const char *path, const struct out_sheet *sheets, size_t n)
 {
-	FILE *f = cmd_data(c);
-	if (isatty(fileno(f)))
+	FILE *f = path ? NULL : cmd_data(c);
+	if (f && isatty(fileno(f)))
 		return err_set(&c->err, ERR_USAGE,
 			       _("--format xlsx: a workbook is not for a terminal; redirect it to a "
 				 "file (> sheet.xlsx)"));
-	/* libxlsxwriter writes a file by name: a private one, then copied out. */
+	/* libxlsxwriter writes a file by name: beside path, then renamed over
+	 * it; or a private one, then copied to the data stream. */
 	const char *dir = getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
-	char *path = xasprintf("%s/dutydesk-xlsx.XXXXXX", dir);
-	int fd = mkstemp(path);
+	char *tmp = path ? xasprintf("%s.XXXXXX", path) : xasprintf("%s/dutydesk-xlsx.XXXXXX", dir);
+	int fd = mkstemp(tmp);
 	if (fd < 0) {
-		err_set(&c->err, ERR_FAIL, "%s: cannot create (%s)", path, strerror(errno));
-		free(path);
+		err_set(&c->err, ERR_FAIL, "%s: cannot create (%s)", tmp, strerror(errno));
+		free(tmp);
 		return false;
+	}
+	if (path) { /* a file of the user's: the mode any new file of theirs gets */
+		mode_t mask = umask(0);
+		umask(mask);
+		fchmod(fd, 0666 & ~mask);
 	}
 	close(fd);
 	lxw_workbook_options opt = {.tmpdir = (char *)dir};
-	lxw_workbook *wb = workbook_new_opt(path, &opt);
+	lxw_workbook *wb = workbook_new_opt(tmp, &opt);
 	bool ok = wb != NULL;
 	if (ok) {
 		struct xlsx_formats fm = {workbook_add_format(wb), workbook_add_format(wb),
@@ -365,12 +372,15 @@ bool out_xlsx(struct cmd_ctx *c, const struct out_sheet *sheets, size_t n)
 		if (!ok)
 			err_set(&c->err, ERR_FAIL, "xlsx: %s", lxw_strerror(rc));
 	} else {
-		err_set(&c->err, ERR_FAIL, "xlsx: %s: cannot write", path);
+		err_set(&c->err, ERR_FAIL, "xlsx: %s: cannot write", tmp);
 	}
-	if (ok && !copy_out(path, f))
+	if (ok && path && rename(tmp, path) != 0)
+		ok = err_set(&c->err, ERR_FAIL, "--out: '%s': cannot write (%s)", path, strerror(errno));
+	else if (ok && !path && !copy_out(tmp, f))
 		ok = err_set(&c->err, ERR_FAIL, "xlsx: cannot write the output (%s)", strerror(errno));
-	remove(path);
-	free(path);
+	if (!ok || !path)
+		remove(tmp);
+	free(tmp);
 	return ok;
 }
 
@@ -384,7 +394,7 @@ bool out_export(struct cmd_ctx *c, json_t *rows, const char *const *keys,
 	else if (str_eq(fmt, "csv"))
 		out_csv(c, rows, keys, head);
 	else if (str_eq(fmt, "xlsx"))
-		ok = out_xlsx(c, &(struct out_sheet){"台账", rows, keys, head}, 1);
+		ok = out_xlsx(c, NULL, &(struct out_sheet){"台账", rows, keys, head, NULL}, 1);
 	else
 		ok = err_set(&c->err, ERR_USAGE, "--format: '%s': expected csv, xlsx or json", fmt);
 	json_decref(rows);

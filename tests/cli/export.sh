@@ -136,3 +136,29 @@ if command -v script >/dev/null; then
 	pass
 	expect_out_has "a workbook is not for a terminal"
 fi
+
+# ---- a report as a workbook: its text on 正文, each table on a sheet ----
+export DUTYDESK_DB=$TMP/demo.db
+expect_rc 0 dd report daily --date 2026-11-28 --format xlsx
+cp "$OUT" "$TMP/daily.xlsx"
+cells "$TMP/daily.xlsx"
+has_cell "sheet 正文"
+has_cell "正文!A2 s 值班日报 2026-11-28（2026-11-27 08:00 至 2026-11-28 08:00）"
+for s in 一、新接报事件 二、待报送事件及时限 三、生效中的预警 四、值班日志; do
+	has_cell "sheet $s"
+	has_cell "$s frozen ySplit=1"
+done
+has_cell "一、新接报事件!B1 s 新接报"
+grep -qE '^一、新接报事件!B2 n [0-9]+$' "$TMP/cells" || fail "新接报 is not a number cell"
+pass
+grep -qE '^二、待报送事件及时限!D2 n [0-9.]+ date=yyyy-mm-dd hh:mm$' "$TMP/cells" ||
+	fail "时限 is not a date cell: $(grep '^二、待报送事件及时限!D' "$TMP/cells" | head -3)"
+pass
+expect_rc 0 dd report daily --date 2026-11-28 --format xlsx --out "$TMP/out.xlsx"
+expect_out_has "report written to $TMP/out.xlsx"
+cells "$TMP/out.xlsx"
+has_cell "sheet 四、值班日志"
+expect_rc 0 dd report incident 永和-2026-0001 --format xlsx
+cp "$OUT" "$TMP/incident.xlsx"
+cells "$TMP/incident.xlsx"
+has_cell "sheet 处置记录"
