@@ -335,7 +335,7 @@ static bool copy_out(const char *path, FILE *f)
 bool out_xlsx(struct cmd_ctx *c, const char *path, const struct out_sheet *sheets, size_t n)
 {
 	FILE *f = path ? NULL : cmd_data(c);
-	if (f && isatty(fileno(f)))
+	if (f && (c->console || isatty(fileno(f))))
 		return err_set(&c->err, ERR_USAGE,
 			       _("--format xlsx: a workbook is not for a terminal; redirect it to a "
 				 "file (> sheet.xlsx)"));
