@@ -1,5 +1,7 @@
 /* Output: aligned text by display width, or JSON. */
+#include <dlfcn.h>
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -235,6 +237,71 @@ bool out_import(struct cmd_ctx *c, bool ok, struct import_result *r, bool skip_b
 	return true;
 }
 
+/* ---- libxlsxwriter, loaded when a workbook is first written ----
+ * It pulls in minizip and, through it, libcrypto: linked, every process
+ * (the console too) would load them at start; so it is opened only here,
+ * as sync opens libcurl. */
+static struct {
+	lxw_workbook *(*workbook_new_opt)(const char *, lxw_workbook_options *);
+	lxw_worksheet *(*workbook_add_worksheet)(lxw_workbook *, const char *);
+	lxw_format *(*workbook_add_format)(lxw_workbook *);
+	lxw_error (*workbook_close)(lxw_workbook *);
+	void (*format_set_bold)(lxw_format *);
+	void (*format_set_num_format)(lxw_format *, const char *);
+	void (*format_set_text_wrap)(lxw_format *);
+	lxw_error (*write_string)(lxw_worksheet *, lxw_row_t, lxw_col_t, const char *,
+				  lxw_format *);
+	lxw_error (*write_number)(lxw_worksheet *, lxw_row_t, lxw_col_t, double, lxw_format *);
+	lxw_error (*write_datetime)(lxw_worksheet *, lxw_row_t, lxw_col_t, lxw_datetime *,
+				    lxw_format *);
+	lxw_error (*set_column)(lxw_worksheet *, lxw_col_t, lxw_col_t, double, lxw_format *);
+	void (*freeze_panes)(lxw_worksheet *, lxw_row_t, lxw_col_t);
+	char *(*strerror)(lxw_error);
+} X;
+
+static bool xlsx_load(struct err *e)
+{
+	static void *lib;
+	if (lib)
+		return true;
+	static const char *const names[] = {"libxlsxwriter.so.4", "libxlsxwriter.so"};
+	void *h = NULL;
+	for (size_t i = 0; !h && i < sizeof names / sizeof names[0]; i++)
+		h = dlopen(names[i], RTLD_NOW | RTLD_LOCAL);
+	if (!h)
+		return err_set(e, ERR_FAIL, "--format xlsx needs libxlsxwriter (libxlsxwriter.so.4, "
+			       "Debian package libxlsxwriter4): %s", dlerror());
+	static const struct {
+		const char *name;
+		size_t off;
+	} syms[] = {
+#define SYM(f, n) {n, offsetof(__typeof__(X), f)}
+		SYM(workbook_new_opt, "workbook_new_opt"),
+		SYM(workbook_add_worksheet, "workbook_add_worksheet"),
+		SYM(workbook_add_format, "workbook_add_format"),
+		SYM(workbook_close, "workbook_close"), SYM(format_set_bold, "format_set_bold"),
+		SYM(format_set_num_format, "format_set_num_format"),
+		SYM(format_set_text_wrap, "format_set_text_wrap"),
+		SYM(write_string, "worksheet_write_string"),
+		SYM(write_number, "worksheet_write_number"),
+		SYM(write_datetime, "worksheet_write_datetime"),
+		SYM(set_column, "worksheet_set_column"), SYM(freeze_panes, "worksheet_freeze_panes"),
+		SYM(strerror, "lxw_strerror"),
+#undef SYM
+	};
+	for (size_t i = 0; i < sizeof syms / sizeof syms[0]; i++) {
+		void *f = dlsym(h, syms[i].name);
+		if (!f) {
+			dlclose(h);
+			return err_set(e, ERR_FAIL, "xlsx: libxlsxwriter lacks %s (too old?)",
+				       syms[i].name);
+		}
+		memcpy((char *)&X + syms[i].off, &f, sizeof f);
+	}
+	lib = h;
+	return true;
+}
+
 /* A text cell's date or time as a spreadsheet date: "2026-05-01" (a date)
  * or our local ISO time (the clock time as written, the offset dropped).
  * False for anything else. */
@@ -268,14 +335,16 @@ struct xlsx_formats {
  * character is two), within 8 and 60. */
 static void xlsx_sheet(lxw_workbook *wb, const struct xlsx_formats *fm, const struct out_sheet *sh)
 {
-	lxw_worksheet *ws = workbook_add_worksheet(wb, sh->name);
+	lxw_worksheet *ws = X.workbook_add_worksheet(wb, sh->name);
+	if (!ws) /* a name Excel refuses; names are the program's own, so a bug */
+		ws = X.workbook_add_worksheet(wb, NULL);
 	size_t ncols = 0;
 	while (sh->keys[ncols])
 		ncols++;
 	int *w = xcalloc(ncols ? ncols : 1, sizeof *w);
 	for (size_t j = 0; j < ncols; j++) {
 		const char *h = sh->heads ? sh->heads[j] : sh->head ? sh->head(sh->keys[j]) : sh->keys[j];
-		worksheet_write_string(ws, 0, (lxw_col_t)j, h, fm->head);
+		X.write_string(ws, 0, (lxw_col_t)j, h, fm->head);
 		w[j] = text_width(h);
 	}
 	size_t i;
@@ -291,16 +360,16 @@ static void xlsx_sheet(lxw_workbook *wb, const struct xlsx_formats *fm, const st
 			if (!v || json_is_null(v))
 				continue;
 			if (json_is_number(v)) {
-				worksheet_write_number(ws, row, col, json_number_value(v), NULL);
+				X.write_number(ws, row, col, json_number_value(v), NULL);
 				char *t = out_text(v);
 				cw = text_width(t);
 				free(t);
 			} else if (json_is_string(v) && cell_date(json_string_value(v), &d, &has_time)) {
-				worksheet_write_datetime(ws, row, col, &d, has_time ? fm->time : fm->date);
+				X.write_datetime(ws, row, col, &d, has_time ? fm->time : fm->date);
 				cw = has_time ? 16 : 10;
 			} else {
 				char *t = out_text(v);
-				worksheet_write_string(ws, row, col, t, strchr(t, '\n') ? fm->wrap : NULL);
+				X.write_string(ws, row, col, t, strchr(t, '\n') ? fm->wrap : NULL);
 				cw = text_width(t);
 				free(t);
 			}
@@ -310,9 +379,9 @@ static void xlsx_sheet(lxw_workbook *wb, const struct xlsx_formats *fm, const st
 	}
 	for (size_t j = 0; j < ncols; j++) {
 		int cw = w[j] + 2 < 8 ? 8 : w[j] + 2 > 60 ? 60 : w[j] + 2;
-		worksheet_set_column(ws, (lxw_col_t)j, (lxw_col_t)j, cw, NULL);
+		X.set_column(ws, (lxw_col_t)j, (lxw_col_t)j, cw, NULL);
 	}
-	worksheet_freeze_panes(ws, 1, 0);
+	X.freeze_panes(ws, 1, 0);
 	free(w);
 }
 
@@ -339,6 +408,8 @@ bool out_xlsx(struct cmd_ctx *c, const char *path, const struct out_sheet *sheet
 		return err_set(&c->err, ERR_USAGE,
 			       _("--format xlsx: a workbook is not for a terminal; redirect it to a "
 				 "file (> sheet.xlsx)"));
+	if (!xlsx_load(&c->err))
+		return false;
 	/* libxlsxwriter writes a file by name: beside path, then renamed over
 	 * it; or a private one, then copied to the data stream. */
 	const char *dir = getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
@@ -356,21 +427,21 @@ bool out_xlsx(struct cmd_ctx *c, const char *path, const struct out_sheet *sheet
 	}
 	close(fd);
 	lxw_workbook_options opt = {.tmpdir = (char *)dir};
-	lxw_workbook *wb = workbook_new_opt(tmp, &opt);
+	lxw_workbook *wb = X.workbook_new_opt(tmp, &opt);
 	bool ok = wb != NULL;
 	if (ok) {
-		struct xlsx_formats fm = {workbook_add_format(wb), workbook_add_format(wb),
-					  workbook_add_format(wb), workbook_add_format(wb)};
-		format_set_bold(fm.head);
-		format_set_num_format(fm.date, "yyyy-mm-dd");
-		format_set_num_format(fm.time, "yyyy-mm-dd hh:mm");
-		format_set_text_wrap(fm.wrap);
+		struct xlsx_formats fm = {X.workbook_add_format(wb), X.workbook_add_format(wb),
+					  X.workbook_add_format(wb), X.workbook_add_format(wb)};
+		X.format_set_bold(fm.head);
+		X.format_set_num_format(fm.date, "yyyy-mm-dd");
+		X.format_set_num_format(fm.time, "yyyy-mm-dd hh:mm");
+		X.format_set_text_wrap(fm.wrap);
 		for (size_t k = 0; k < n; k++)
 			xlsx_sheet(wb, &fm, &sheets[k]);
-		lxw_error rc = workbook_close(wb);
+		lxw_error rc = X.workbook_close(wb);
 		ok = rc == LXW_NO_ERROR;
 		if (!ok)
-			err_set(&c->err, ERR_FAIL, "xlsx: %s", lxw_strerror(rc));
+			err_set(&c->err, ERR_FAIL, "xlsx: %s", X.strerror(rc));
 	} else {
 		err_set(&c->err, ERR_FAIL, "xlsx: %s: cannot write", tmp);
 	}
