@@ -241,23 +241,24 @@ bool out_import(struct cmd_ctx *c, bool ok, struct import_result *r, bool skip_b
  * It pulls in minizip and, through it, libcrypto: linked, every process
  * (the console too) would load them at start; so it is opened only here,
  * as sync opens libcurl. */
+/* Each pointer has the type the header declares: a mismatch fails to build. */
+#define XFN(f, name) __typeof__(name) *f
 static struct {
-	lxw_workbook *(*workbook_new_opt)(const char *, lxw_workbook_options *);
-	lxw_worksheet *(*workbook_add_worksheet)(lxw_workbook *, const char *);
-	lxw_format *(*workbook_add_format)(lxw_workbook *);
-	lxw_error (*workbook_close)(lxw_workbook *);
-	void (*format_set_bold)(lxw_format *);
-	void (*format_set_num_format)(lxw_format *, const char *);
-	void (*format_set_text_wrap)(lxw_format *);
-	lxw_error (*write_string)(lxw_worksheet *, lxw_row_t, lxw_col_t, const char *,
-				  lxw_format *);
-	lxw_error (*write_number)(lxw_worksheet *, lxw_row_t, lxw_col_t, double, lxw_format *);
-	lxw_error (*write_datetime)(lxw_worksheet *, lxw_row_t, lxw_col_t, lxw_datetime *,
-				    lxw_format *);
-	lxw_error (*set_column)(lxw_worksheet *, lxw_col_t, lxw_col_t, double, lxw_format *);
-	void (*freeze_panes)(lxw_worksheet *, lxw_row_t, lxw_col_t);
-	char *(*strerror)(lxw_error);
+	XFN(workbook_new_opt, workbook_new_opt);
+	XFN(workbook_add_worksheet, workbook_add_worksheet);
+	XFN(workbook_add_format, workbook_add_format);
+	XFN(workbook_close, workbook_close);
+	XFN(format_set_bold, format_set_bold);
+	XFN(format_set_num_format, format_set_num_format);
+	XFN(format_set_text_wrap, format_set_text_wrap);
+	XFN(write_string, worksheet_write_string);
+	XFN(write_number, worksheet_write_number);
+	XFN(write_datetime, worksheet_write_datetime);
+	XFN(set_column, worksheet_set_column);
+	XFN(freeze_panes, worksheet_freeze_panes);
+	XFN(strerror, lxw_strerror);
 } X;
+#undef XFN
 
 static bool xlsx_load(struct err *e)
 {
