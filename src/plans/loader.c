@@ -81,6 +81,16 @@ const char *plan_level_ascii(const char *s)
 	return s;
 }
 
+/* "missing", of a required key: the catalogue's "missing" is 失踪 (of
+ * people), so the key's has a msgid of its own and reads "missing" in
+ * English all the same. */
+static const char *missing_key(void)
+{
+	static const char id[] = "missing (a required key)";
+	const char *t = _(id);
+	return t == id || !strcmp(t, id) ? "missing" : t;
+}
+
 static bool id_ok(const char *s)
 {
 	if (!s || !*s || strlen(s) > 63)
@@ -485,7 +495,7 @@ json_t *plan_load_mem(const char *name, const char *buf, size_t len, json_t **er
 			static const char *const need[] = {"id", "title", "version", "hq", "levels"};
 			for (size_t i = 0; i < sizeof need / sizeof *need; i++)
 				if (!json_object_get(plan, need[i]))
-					problem(&l, root, need[i], _("missing"));
+					problem(&l, root, need[i], "%s", missing_key());
 			check_afters(&l);
 		}
 		yaml_document_delete(&l.doc);

@@ -43,6 +43,9 @@ expect_err_has "$BROKEN/fullwidth-colon.yaml:8:12: 'trigger：'：这是全角�
 expect_err_has "$BROKEN/level-gap.yaml:7:3: levels: 缺少 II 级：没有这一级，响应无法从 IV 级提升到 I 级"
 expect_err_has "3 个文件中有 2 个有错"
 expect_out_has "$PLANS/fire.yaml：通过（fire，版本 2025.1）"
+# a key's "missing" is not 失踪 (of people)
+LANGUAGE=zh_CN expect_rc 1 dd plan validate "$BROKEN/missing-title.yaml"
+expect_err_has "$BROKEN/missing-title.yaml:1:1: title: 缺少（必填）"
 expect_rc 1 dd plan validate "$TMP/nosuch.yaml"
 expect_err_has "$TMP/nosuch.yaml: cannot read"
 expect_true "plan validate made a database" test ! -e "$DUTYDESK_DB"
