@@ -27,7 +27,18 @@ int csv_next(struct csv *c, char ***fields, size_t *n, struct err *e);
 /* Line on which the last record began (1-based). */
 size_t csv_line(const struct csv *c);
 const char *csv_name(const struct csv *c);
-/* Writes one cell, quoted when it holds a comma, a quote or a line break. */
+/* The formula guard (OWASP "CSV injection"): a text cell that begins with
+ * = + - @, a tab or a carriage return would be run as a formula by Excel
+ * and WPS, so it is written with a leading ' (which they show as text and
+ * an import takes off again). Only text cells are guarded: a value held
+ * as a number (a count, a coordinate, -5) is written as the number. */
+bool csv_guarded(const char *s);
+/* Appends one cell to sb: guarded when text and csv_guarded, quoted when
+ * it holds a comma, a quote or a line break. */
+void csv_cell(struct strbuf *sb, const char *s, bool text);
+/* Writes one text cell (guarded, quoted as csv_cell). */
 void csv_put(FILE *f, const char *s);
+/* Writes one cell holding a number as the program wrote it: never guarded. */
+void csv_put_number(FILE *f, const char *s);
 
 #endif

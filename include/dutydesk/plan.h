@@ -16,5 +16,8 @@ json_t *plan_load_mem(const char *name, const char *buf, size_t len, json_t **er
 
 /* Level names from the lowest response up. */
 extern const char *const plan_levels[4]; /* "IV", "III", "II", "I" */
+/* A level as Ⅰ Ⅱ Ⅲ Ⅳ (the Unicode Roman numerals) in ASCII, "I".."IV";
+ * any other text (NULL too) as it is. */
+const char *plan_level_ascii(const char *s);
 
 #endif

@@ -8,7 +8,11 @@
 #include "dutydesk/deadline.h"
 #include "dutydesk/store.h"
 
-enum report_format { FMT_TEXT, FMT_MD, FMT_CSV, FMT_JSON };
+/* FMT_SHEETS ("xlsx") is what a workbook is made of, one JSON object a
+ * line: {"para": TEXT} for each paragraph, {"sheet": TITLE, "heads": [..],
+ * "keys": [..], "rows": [..]} for each table (rows with their values
+ * typed: numbers as numbers, times as ISO text). */
+enum report_format { FMT_TEXT, FMT_MD, FMT_CSV, FMT_JSON, FMT_SHEETS };
 bool report_format_parse(const char *s, enum report_format *out);
 
 /* The report for the incident's latest state: 终报 once closed or finally

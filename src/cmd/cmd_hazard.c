@@ -472,19 +472,20 @@ static bool exec_overdue(struct cmd_ctx *c)
 
 /* The columns of each kind's register, in the order a sheet has them. */
 static const char *const geo_cols[] = {"code", "name", "subtype", "township", "village", "grp",
-	"lon", "lat", "scale", "volume_m3", "stability", "triggers", "road", "county_town",
+	"address", "lon", "lat", "scale", "volume_m3", "stability", "triggers", "road", "county_town",
 	"high_risk", "households", "people", "property_10k", "resp_township", "resp_township_phone",
 	"resp_village", "resp_village_phone", "monitor", "monitor_phone", "monitor_method",
 	"monitor_freq", "warning_signal", "evac_route", "shelter", "hazard_card", "evac_cards",
-	"status", NULL};
+	"status", "notes", NULL};
 static const char *const fire_cols[] = {"code", "name", "subtype", "township", "village",
 	"address", "resp_person", "resp_phone", "mgr_person", "mgr_phone", "floors", "area_m2",
-	"occupancy", "lon", "lat", "status", NULL};
+	"occupancy", "lon", "lat", "status", "notes", NULL};
 static const char *const major_cols[] = {"code", "name", "subtype", "township", "village",
-	"enterprise", "substance", "grade", "principal", "principal_phone", "technical",
-	"technical_phone", "operational", "operational_phone", "lon", "lat", "status", NULL};
+	"address", "enterprise", "substance", "grade", "principal", "principal_phone", "technical",
+	"technical_phone", "operational", "operational_phone", "lon", "lat", "status", "notes",
+	NULL};
 static const char *const flood_cols[] = {"code", "name", "subtype", "township", "village",
-	"address", "monitor", "monitor_phone", "lon", "lat", "status", NULL};
+	"address", "monitor", "monitor_phone", "lon", "lat", "status", "notes", NULL};
 
 static const char *const *kind_cols(const char *kind)
 {
@@ -508,6 +509,11 @@ static bool exec_template(struct cmd_ctx *c)
 	const char *kind = kind_opt(c);
 	if (!kind)
 		return false;
+	const char *fmt = cmd_opt(c, "format") ? cmd_opt(c, "format") : "csv";
+	if (!str_eq(fmt, "csv") && !str_eq(fmt, "xlsx"))
+		return err_set(&c->err, ERR_USAGE, "--format: '%s': expected csv or xlsx", fmt);
+	if (str_eq(fmt, "xlsx"))
+		return hazard_template_xlsx(c, kind, kind_cols(kind), cmd_opt(c, "english") != NULL);
 	json_t *none = json_array();
 	out_csv(c, none, kind_cols(kind), cmd_opt(c, "english") ? NULL : header_chinese);
 	json_decref(none);
@@ -564,12 +570,15 @@ static const struct cmd_opt template_opts[] = {
 	{"kind", "KIND", NULL, "geohazard, fire_unit, major_source or flood_point (required)",
 	 CV_WORDS, KINDS},
 	{"english", NULL, NULL, "English header names (default: Chinese)"},
+	{"format", "FMT", NULL, "csv (default) or xlsx (with a sheet explaining each column)",
+	 CV_WORDS, "csv xlsx"},
 	{0}};
 static const struct cmd_opt export_opts[] = {
 	{"kind", "KIND", NULL, "geohazard, fire_unit, major_source or flood_point (required)",
 	 CV_WORDS, KINDS},
 	FILTER_OPTS
-	{"format", "FMT", NULL, "csv (default; import reads it back) or json"},
+	{"format", "FMT", NULL, "csv (default; import reads it back), xlsx or json", CV_WORDS,
+	 "csv xlsx json"},
 	{"zh", NULL, NULL, "Chinese header names"},
 	{0}};
 static const struct cmd_opt import_opts[] = {

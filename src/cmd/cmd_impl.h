@@ -54,8 +54,29 @@ void out_record(struct cmd_ctx *c, json_t *obj, const struct out_col *cols, size
  * or the keys when heads is NULL), CRLF line ends, RFC 4180 quoting. */
 void out_csv(struct cmd_ctx *c, json_t *rows, const char *const *keys,
 	     const char *(*head)(const char *key));
-/* An export: rows (taken) as --format csv (the default) or json; false
- * with c->err set on an unknown format. */
+/* One sheet of a workbook: rows (not taken) under the columns keys
+ * (NULL-terminated), headed by heads[j] when heads is given, else by
+ * head(key), else by the keys. */
+struct out_sheet {
+	const char *name;
+	json_t *rows;
+	const char *const *keys;
+	const char *(*head)(const char *key);
+	const char *const *heads;
+};
+/* The sheets as an .xlsx workbook to the data stream, or to path (whole
+ * or not at all) when it is not NULL: numbers as numbers, dates and our
+ * times as dates, text as text (never a formula, so it needs no guard), a
+ * bold frozen header row, columns as wide as their text in display cells.
+ * False with c->err set when it cannot be written, or when it would go to
+ * a terminal. */
+bool out_xlsx(struct cmd_ctx *c, const char *path, const struct out_sheet *sheets, size_t n);
+/* hazard template --format xlsx: the register sheet of a kind (columns
+ * cols, Chinese headers unless english) and a sheet explaining each column. */
+bool hazard_template_xlsx(struct cmd_ctx *c, const char *kind, const char *const *cols,
+			  bool english);
+/* An export: rows (taken) as --format csv (the default), xlsx or json;
+ * false with c->err set on an unknown format. */
 bool out_export(struct cmd_ctx *c, json_t *rows, const char *const *keys,
 		const char *(*head)(const char *key));
 /* An import's outcome: its bad rows as messages ("skipped: " first when

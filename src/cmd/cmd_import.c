@@ -87,7 +87,8 @@ static const struct cmd_opt import_opts[] = {
 	{"dry-run", NULL, NULL, "check every row and report; write nothing"},
 	{0}};
 static const struct cmd_opt export_opts[] = {
-	{"format", "FMT", NULL, "csv (default; import reads it back) or json", CV_WORDS, "csv json"},
+	{"format", "FMT", NULL, "csv (default; import reads it back), xlsx or json", CV_WORDS,
+	 "csv xlsx json"},
 	{0}};
 
 const struct cmd cmd_import = {

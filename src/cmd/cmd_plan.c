@@ -67,7 +67,7 @@ static bool exec_show(struct cmd_ctx *c)
 	return true;
 }
 
-/* Every file checked; each problem named; exit 1 if any file is broken. */
+/* Every file checked, each problem of each named; exit 1 if any is broken. */
 static bool exec_validate(struct cmd_ctx *c)
 {
 	int bad = 0;
@@ -79,19 +79,15 @@ static bool exec_validate(struct cmd_ctx *c)
 		json_array_foreach(errors, k, m)
 			cmd_say(c, "%s\n", json_string_value(m));
 		if (plan && !c->json)
-			fprintf(c->out, "%s: ok (%s, version %s)\n", c->args[i],
+			fprintf(c->out, _("%s: ok (%s, version %s)\n"), c->args[i],
 			       json_string_value(json_object_get(plan, "id")),
 			       json_string_value(json_object_get(plan, "version")));
 		bad += plan == NULL;
 		json_decref(plan);
 		json_decref(errors);
-		if (bad)
-			break; /* every problem of the first broken file, then stop */
 	}
-	if (bad) {
-		err_set(&c->err, ERR_FAIL, "a broken file; the files after it were not checked");
-		return false;
-	}
+	if (bad)
+		return err_set(&c->err, ERR_FAIL, _("%d of %d files broken"), bad, c->nargs);
 	return true;
 }
 
@@ -131,6 +127,7 @@ static bool check_activate(struct cmd_ctx *c)
 static bool exec_activate(struct cmd_ctx *c)
 {
 	const char *level = cmd_opt(c, "level");
+	level = plan_level_ascii(level);
 	const struct enum_value *lv = level ? enum_find(ENUM_LEVEL, level) : NULL;
 	char activated[ID_TEXT];
 	if (!plan_activate(c->st, c->args[0], lv ? lv->id : level, cmd_opt(c, "incident"),
@@ -147,8 +144,9 @@ static bool exec_activate(struct cmd_ctx *c)
 
 static bool exec_raise(struct cmd_ctx *c)
 {
-	const struct enum_value *lv = enum_find(ENUM_LEVEL, c->args[1]);
-	return plan_raise(c->st, c->args[0], lv ? lv->id : c->args[1], &c->err);
+	const char *level = plan_level_ascii(c->args[1]);
+	const struct enum_value *lv = enum_find(ENUM_LEVEL, level);
+	return plan_raise(c->st, c->args[0], lv ? lv->id : level, &c->err);
 }
 
 static bool exec_check(struct cmd_ctx *c)

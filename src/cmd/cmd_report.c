@@ -13,7 +13,7 @@ static bool format_of(struct cmd_ctx *c, enum report_format *f)
 {
 	*f = c->json ? FMT_JSON : FMT_TEXT;
 	if (cmd_opt(c, "format") && !report_format_parse(cmd_opt(c, "format"), f))
-		return err_set(&c->err, ERR_USAGE, "--format: '%s': expected text, md, csv or json",
+		return err_set(&c->err, ERR_USAGE, "--format: '%s': expected text, md, csv, xlsx or json",
 			       cmd_opt(c, "format"));
 	return true;
 }
@@ -35,12 +35,62 @@ static bool write_out(struct cmd_ctx *c, const char *path, const char *text)
 	return ok;
 }
 
+/* A report made as FMT_SHEETS (its lines in text) as a workbook: the
+ * paragraphs on a first sheet, 正文, then each table on a sheet of its own
+ * under its title. */
+static bool workbook(struct cmd_ctx *c, const char *path, const char *text)
+{
+	static const char *const para_keys[] = {"内容", NULL};
+	json_t *paras = json_array(), *tables = json_array();
+	for (const char *p = text; p && *p;) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+		json_t *o = json_loadb(p, len, 0, NULL);
+		if (json_is_string(json_object_get(o, "para")))
+			json_array_append_new(paras, json_pack("{s:O}", "内容", json_object_get(o, "para")));
+		else if (o)
+			json_array_append(tables, o);
+		json_decref(o);
+		p = nl ? nl + 1 : p + len;
+	}
+	size_t n = json_array_size(tables);
+	struct out_sheet *sh = xcalloc(n + 1, sizeof *sh);
+	const char ***cols = xcalloc(2 * n + 1, sizeof *cols);
+	sh[0] = (struct out_sheet){"正文", paras, para_keys, NULL, NULL};
+	for (size_t i = 0; i < n; i++) {
+		json_t *t = json_array_get(tables, i);
+		json_t *keys = json_object_get(t, "keys"), *heads = json_object_get(t, "heads");
+		cols[2 * i] = xcalloc(json_array_size(keys) + 1, sizeof **cols);
+		cols[2 * i + 1] = xcalloc(json_array_size(keys) + 1, sizeof **cols);
+		for (size_t j = 0; j < json_array_size(keys); j++) {
+			cols[2 * i][j] = json_string_value(json_array_get(keys, j));
+			cols[2 * i + 1][j] = json_string_value(json_array_get(heads, j));
+		}
+		sh[i + 1] = (struct out_sheet){json_string_value(json_object_get(t, "sheet")),
+					       json_object_get(t, "rows"), cols[2 * i], NULL,
+					       cols[2 * i + 1]};
+	}
+	bool ok = out_xlsx(c, path, sh, n + 1);
+	for (size_t i = 0; i < 2 * n; i++)
+		free(cols[i]);
+	free(cols);
+	free(sh);
+	json_decref(paras);
+	json_decref(tables);
+	return ok;
+}
+
 /* The report when made (out is freed either way); ok passed on. With
  * --out it goes to that file and the output says where. */
 static bool emit(struct cmd_ctx *c, bool ok, struct strbuf *out)
 {
 	const char *path = cmd_opt(c, "out");
-	if (ok && path) {
+	const char *fmt = cmd_opt(c, "format");
+	if (ok && fmt && str_eq(fmt, "xlsx")) {
+		ok = workbook(c, path, out->buf);
+		if (ok && path && !c->json)
+			fprintf(c->out, "report written to %s\n", path);
+	} else if (ok && path) {
 		ok = write_out(c, path, out->buf ? out->buf : "");
 		if (ok && !c->json)
 			fprintf(c->out, "report written to %s\n", path);
@@ -99,18 +149,18 @@ static bool exec_report_shift(struct cmd_ctx *c)
 		    &out);
 }
 
-#define FORMATS "text md csv json"
+#define FORMATS "text md csv xlsx json"
 
 #define OUT_OPT {"out", "FILE", NULL, "write the report to FILE (replaced whole) instead"}
 
 static const struct cmd_opt format_opts[] = {
-	{"format", "FMT", NULL, "text (default), md, csv or json", CV_WORDS, FORMATS},
+	{"format", "FMT", NULL, "text (default), md, csv, xlsx or json", CV_WORDS, FORMATS},
 	OUT_OPT,
 	{0}};
 static const struct cmd_opt daily_opts[] = {
 	{"date", "DATE", NULL, "the report's day (default today)"},
 	{"cutoff", "HH:MM", NULL, "the day runs from the previous day's cutoff (default 08:00)"},
-	{"format", "FMT", NULL, "text (default), md, csv or json", CV_WORDS, FORMATS},
+	{"format", "FMT", NULL, "text (default), md, csv, xlsx or json", CV_WORDS, FORMATS},
 	OUT_OPT,
 	{0}};
 

@@ -1,7 +1,14 @@
 /* Output: aligned text by display width, or JSON. */
+#include <dlfcn.h>
+#include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <xlsxwriter.h>
 
 #include "dutydesk/csv.h"
 #include "dutydesk/dtime.h"
@@ -192,10 +199,14 @@ void out_csv(struct cmd_ctx *c, json_t *rows, const char *const *keys,
 	json_t *r;
 	json_array_foreach(rows, i, r) {
 		for (size_t j = 0; keys[j]; j++) {
-			char *t = out_text(json_object_get(r, keys[j]));
+			json_t *v = json_object_get(r, keys[j]);
+			char *t = out_text(v);
 			if (j)
 				fputc(',', f);
-			csv_put(f, t);
+			if (json_is_number(v))
+				csv_put_number(f, t);
+			else
+				csv_put(f, t);
 			free(t);
 		}
 		fputs("\r\n", f);
@@ -226,6 +237,225 @@ bool out_import(struct cmd_ctx *c, bool ok, struct import_result *r, bool skip_b
 	return true;
 }
 
+/* ---- libxlsxwriter, loaded when a workbook is first written ----
+ * It pulls in minizip and, through it, libcrypto: linked, every process
+ * (the console too) would load them at start; so it is opened only here,
+ * as sync opens libcurl. */
+/* Each pointer has the type the header declares: a mismatch fails to build. */
+#define XFN(f, name) __typeof__(name) *f
+static struct {
+	XFN(workbook_new_opt, workbook_new_opt);
+	XFN(workbook_add_worksheet, workbook_add_worksheet);
+	XFN(workbook_add_format, workbook_add_format);
+	XFN(workbook_close, workbook_close);
+	XFN(format_set_bold, format_set_bold);
+	XFN(format_set_num_format, format_set_num_format);
+	XFN(format_set_text_wrap, format_set_text_wrap);
+	XFN(write_string, worksheet_write_string);
+	XFN(write_number, worksheet_write_number);
+	XFN(write_datetime, worksheet_write_datetime);
+	XFN(set_column, worksheet_set_column);
+	XFN(freeze_panes, worksheet_freeze_panes);
+	XFN(strerror, lxw_strerror);
+} X;
+#undef XFN
+
+static bool xlsx_load(struct err *e)
+{
+	static void *lib;
+	if (lib)
+		return true;
+	static const char *const names[] = {"libxlsxwriter.so.4", "libxlsxwriter.so"};
+	void *h = NULL;
+	for (size_t i = 0; !h && i < sizeof names / sizeof names[0]; i++)
+		h = dlopen(names[i], RTLD_NOW | RTLD_LOCAL);
+	if (!h)
+		return err_set(e, ERR_FAIL, "--format xlsx needs libxlsxwriter (libxlsxwriter.so.4, "
+			       "Debian package libxlsxwriter4): %s", dlerror());
+	static const struct {
+		const char *name;
+		size_t off;
+	} syms[] = {
+#define SYM(f, n) {n, offsetof(__typeof__(X), f)}
+		SYM(workbook_new_opt, "workbook_new_opt"),
+		SYM(workbook_add_worksheet, "workbook_add_worksheet"),
+		SYM(workbook_add_format, "workbook_add_format"),
+		SYM(workbook_close, "workbook_close"), SYM(format_set_bold, "format_set_bold"),
+		SYM(format_set_num_format, "format_set_num_format"),
+		SYM(format_set_text_wrap, "format_set_text_wrap"),
+		SYM(write_string, "worksheet_write_string"),
+		SYM(write_number, "worksheet_write_number"),
+		SYM(write_datetime, "worksheet_write_datetime"),
+		SYM(set_column, "worksheet_set_column"), SYM(freeze_panes, "worksheet_freeze_panes"),
+		SYM(strerror, "lxw_strerror"),
+#undef SYM
+	};
+	for (size_t i = 0; i < sizeof syms / sizeof syms[0]; i++) {
+		void *f = dlsym(h, syms[i].name);
+		if (!f) {
+			dlclose(h);
+			return err_set(e, ERR_FAIL, "xlsx: libxlsxwriter lacks %s (too old?)",
+				       syms[i].name);
+		}
+		memcpy((char *)&X + syms[i].off, &f, sizeof f);
+	}
+	lib = h;
+	return true;
+}
+
+/* A text cell's date or time as a spreadsheet date: "2026-05-01" (a date)
+ * or our local ISO time (the clock time as written, the offset dropped).
+ * False for anything else. */
+static bool cell_date(const char *s, lxw_datetime *d, bool *has_time)
+{
+	size_t n = strlen(s);
+	*has_time = is_iso_time(s);
+	if (!*has_time && !(n == 10 && s[4] == '-' && s[7] == '-' &&
+			    strspn(s, "0123456789-") == 10))
+		return false;
+	*d = (lxw_datetime){0};
+	if (sscanf(s, "%4d-%2d-%2d", &d->year, &d->month, &d->day) != 3 || d->month < 1 ||
+	    d->month > 12 || d->day < 1 || d->day > 31)
+		return false;
+	if (*has_time) {
+		int sec;
+		if (sscanf(s + 11, "%2d:%2d:%2d", &d->hour, &d->min, &sec) != 3)
+			return false;
+		d->sec = sec;
+	}
+	return true;
+}
+
+/* The formats of one workbook, made once. */
+struct xlsx_formats {
+	lxw_format *head, *date, *time, *wrap;
+};
+
+/* One sheet: the header (bold, frozen), then the rows as typed cells;
+ * each column as wide as its widest cell in display cells (a Chinese
+ * character is two), within 8 and 60. */
+static void xlsx_sheet(lxw_workbook *wb, const struct xlsx_formats *fm, const struct out_sheet *sh)
+{
+	lxw_worksheet *ws = X.workbook_add_worksheet(wb, sh->name);
+	if (!ws) /* a name Excel refuses; names are the program's own, so a bug */
+		ws = X.workbook_add_worksheet(wb, NULL);
+	size_t ncols = 0;
+	while (sh->keys[ncols])
+		ncols++;
+	int *w = xcalloc(ncols ? ncols : 1, sizeof *w);
+	for (size_t j = 0; j < ncols; j++) {
+		const char *h = sh->heads ? sh->heads[j] : sh->head ? sh->head(sh->keys[j]) : sh->keys[j];
+		X.write_string(ws, 0, (lxw_col_t)j, h, fm->head);
+		w[j] = text_width(h);
+	}
+	size_t i;
+	json_t *r;
+	json_array_foreach(sh->rows, i, r) {
+		lxw_row_t row = (lxw_row_t)(i + 1);
+		for (size_t j = 0; j < ncols; j++) {
+			json_t *v = json_object_get(r, sh->keys[j]);
+			lxw_col_t col = (lxw_col_t)j;
+			lxw_datetime d;
+			bool has_time;
+			int cw;
+			if (!v || json_is_null(v))
+				continue;
+			if (json_is_number(v)) {
+				X.write_number(ws, row, col, json_number_value(v), NULL);
+				char *t = out_text(v);
+				cw = text_width(t);
+				free(t);
+			} else if (json_is_string(v) && cell_date(json_string_value(v), &d, &has_time)) {
+				X.write_datetime(ws, row, col, &d, has_time ? fm->time : fm->date);
+				cw = has_time ? 16 : 10;
+			} else {
+				char *t = out_text(v);
+				X.write_string(ws, row, col, t, strchr(t, '\n') ? fm->wrap : NULL);
+				cw = text_width(t);
+				free(t);
+			}
+			if (cw > w[j])
+				w[j] = cw;
+		}
+	}
+	for (size_t j = 0; j < ncols; j++) {
+		int cw = w[j] + 2 < 8 ? 8 : w[j] + 2 > 60 ? 60 : w[j] + 2;
+		X.set_column(ws, (lxw_col_t)j, (lxw_col_t)j, cw, NULL);
+	}
+	X.freeze_panes(ws, 1, 0);
+	free(w);
+}
+
+/* Copies the file at path to f whole; false on a read or write error. */
+static bool copy_out(const char *path, FILE *f)
+{
+	FILE *in = fopen(path, "rb");
+	if (!in)
+		return false;
+	char buf[65536];
+	size_t n;
+	bool ok = true;
+	while ((n = fread(buf, 1, sizeof buf, in)) > 0)
+		ok = ok && fwrite(buf, 1, n, f) == n;
+	ok = ok && !ferror(in) && fflush(f) == 0;
+	fclose(in);
+	return ok;
+}
+
+bool out_xlsx(struct cmd_ctx *c, const char *path, const struct out_sheet *sheets, size_t n)
+{
+	FILE *f = path ? NULL : cmd_data(c);
+	if (f && (c->console || isatty(fileno(f))))
+		return err_set(&c->err, ERR_USAGE,
+			       _("--format xlsx: a workbook is not for a terminal; redirect it to a "
+				 "file (> sheet.xlsx)"));
+	if (!xlsx_load(&c->err))
+		return false;
+	/* libxlsxwriter writes a file by name: beside path, then renamed over
+	 * it; or a private one, then copied to the data stream. */
+	const char *dir = getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+	char *tmp = path ? xasprintf("%s.XXXXXX", path) : xasprintf("%s/dutydesk-xlsx.XXXXXX", dir);
+	int fd = mkstemp(tmp);
+	if (fd < 0) {
+		err_set(&c->err, ERR_FAIL, "%s: cannot create (%s)", tmp, strerror(errno));
+		free(tmp);
+		return false;
+	}
+	if (path) { /* a file of the user's: the mode any new file of theirs gets */
+		mode_t mask = umask(0);
+		umask(mask);
+		fchmod(fd, 0666 & ~mask);
+	}
+	close(fd);
+	lxw_workbook_options opt = {.tmpdir = (char *)dir};
+	lxw_workbook *wb = X.workbook_new_opt(tmp, &opt);
+	bool ok = wb != NULL;
+	if (ok) {
+		struct xlsx_formats fm = {X.workbook_add_format(wb), X.workbook_add_format(wb),
+					  X.workbook_add_format(wb), X.workbook_add_format(wb)};
+		X.format_set_bold(fm.head);
+		X.format_set_num_format(fm.date, "yyyy-mm-dd");
+		X.format_set_num_format(fm.time, "yyyy-mm-dd hh:mm");
+		X.format_set_text_wrap(fm.wrap);
+		for (size_t k = 0; k < n; k++)
+			xlsx_sheet(wb, &fm, &sheets[k]);
+		lxw_error rc = X.workbook_close(wb);
+		ok = rc == LXW_NO_ERROR;
+		if (!ok)
+			err_set(&c->err, ERR_FAIL, "xlsx: %s", X.strerror(rc));
+	} else {
+		err_set(&c->err, ERR_FAIL, "xlsx: %s: cannot write", tmp);
+	}
+	if (ok && path && rename(tmp, path) != 0)
+		ok = err_set(&c->err, ERR_FAIL, "--out: '%s': cannot write (%s)", path, strerror(errno));
+	else if (ok && !path && !copy_out(tmp, f))
+		ok = err_set(&c->err, ERR_FAIL, "xlsx: cannot write the output (%s)", strerror(errno));
+	if (!ok || !path)
+		remove(tmp);
+	free(tmp);
+	return ok;
+}
+
 bool out_export(struct cmd_ctx *c, json_t *rows, const char *const *keys,
 		const char *(*head)(const char *key))
 {
@@ -235,8 +465,10 @@ bool out_export(struct cmd_ctx *c, json_t *rows, const char *const *keys,
 		out_json(c, rows);
 	else if (str_eq(fmt, "csv"))
 		out_csv(c, rows, keys, head);
+	else if (str_eq(fmt, "xlsx"))
+		ok = out_xlsx(c, NULL, &(struct out_sheet){"台账", rows, keys, head, NULL}, 1);
 	else
-		ok = err_set(&c->err, ERR_USAGE, "--format: '%s': expected csv or json", fmt);
+		ok = err_set(&c->err, ERR_USAGE, "--format: '%s': expected csv, xlsx or json", fmt);
 	json_decref(rows);
 	return ok;
 }

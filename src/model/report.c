@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "dutydesk/csv.h"
 #include "dutydesk/dtime.h"
 #include "dutydesk/model.h"
 #include "dutydesk/report.h"
@@ -13,8 +14,8 @@
 
 bool report_format_parse(const char *s, enum report_format *out)
 {
-	static const char *const names[] = {"text", "md", "csv", "json"};
-	for (int i = 0; i < 4; i++)
+	static const char *const names[] = {"text", "md", "csv", "json", "xlsx"};
+	for (int i = 0; i < 5; i++)
 		if (str_eq(s, names[i]) || (i == 1 && str_eq(s, "markdown"))) {
 			*out = (enum report_format)i;
 			return true;
@@ -47,40 +48,51 @@ static char *cell(json_t *v)
 	return xstrdup("");
 }
 
-static void csv_field(struct strbuf *out, const char *s)
-{
-	if (!strpbrk(s, ",\"\n\r")) {
-		sb_puts(out, s);
-		return;
-	}
-	sb_putc(out, '"');
-	for (; *s; s++) {
-		if (*s == '"')
-			sb_putc(out, '"');
-		sb_putc(out, *s);
-	}
-	sb_putc(out, '"');
-}
-
 /* The table in text or Markdown; CSV writes only the header and rows. */
 static void table(struct strbuf *out, enum report_format fmt, const char *title, json_t *rows,
 		  const struct rcol *cols, size_t n)
 {
 	size_t nr = json_array_size(rows);
+	if (fmt == FMT_SHEETS) {
+		json_t *heads = json_array(), *keys = json_array(), *typed = json_array();
+		for (size_t j = 0; j < n; j++) {
+			json_array_append_new(heads, json_string(cols[j].head));
+			json_array_append_new(keys, json_string(cols[j].key));
+		}
+		for (size_t i = 0; i < nr; i++) {
+			json_t *r = json_array_get(rows, i), *o = json_object();
+			for (size_t j = 0; j < n; j++) {
+				json_t *v = json_object_get(r, cols[j].key);
+				json_object_set_new(o, cols[j].key,
+						    json_is_boolean(v) ? json_string(json_is_true(v) ? "是" : "否")
+						    : v ? json_incref(v) : json_null());
+			}
+			json_array_append_new(typed, o);
+		}
+		json_t *t = json_pack("{s:s, s:o, s:o, s:o}", "sheet", title ? title : "表",
+				      "heads", heads, "keys", keys, "rows", typed);
+		char *line = json_dumps(t, JSON_COMPACT | JSON_PRESERVE_ORDER);
+		sb_puts(out, line);
+		sb_putc(out, '\n');
+		free(line);
+		json_decref(t);
+		return;
+	}
 	if (fmt == FMT_CSV) {
 		sb_puts(out, "\xEF\xBB\xBF"); /* BOM: spreadsheet programs then read UTF-8 */
 		for (size_t j = 0; j < n; j++) {
 			if (j)
 				sb_putc(out, ',');
-			csv_field(out, cols[j].head);
+			csv_cell(out, cols[j].head, true);
 		}
 		sb_puts(out, "\r\n");
 		for (size_t i = 0; i < nr; i++) {
 			for (size_t j = 0; j < n; j++) {
-				char *t = cell(json_object_get(json_array_get(rows, i), cols[j].key));
+				json_t *v = json_object_get(json_array_get(rows, i), cols[j].key);
+				char *t = cell(v);
 				if (j)
 					sb_putc(out, ',');
-				csv_field(out, t);
+				csv_cell(out, t, !json_is_number(v));
 				free(t);
 			}
 			sb_puts(out, "\r\n");
@@ -166,6 +178,17 @@ static void para(struct strbuf *out, enum report_format fmt, const char *fmtstr,
 	sb_init(&t);
 	sb_vprintf(&t, fmtstr, ap);
 	va_end(ap);
+	if (fmt == FMT_SHEETS) {
+		const char *p = t.buf ? t.buf : "";
+		json_t *o = json_pack("{s:s}", "para", p + strspn(p, "\n"));
+		char *line = json_dumps(o, JSON_COMPACT);
+		sb_puts(out, line);
+		sb_putc(out, '\n');
+		free(line);
+		json_decref(o);
+		sb_finish(&t);
+		return;
+	}
 	sb_safe(out, t.buf ? t.buf : "");
 	sb_puts(out, fmt == FMT_MD ? "\n\n" : "\n");
 	sb_finish(&t);

@@ -470,17 +470,18 @@ bool lpane_export(struct app *app, struct pane *p, const char *path, long *rows,
 				json_t *v = json_object_get(row, k);
 				char buf[1024];
 				const char *t = json_is_string(v) ? json_string_value(v) : "";
+				bool number = false;
 				if (l->cols[c].cell)
 					t = l->cols[c].cell(row, buf, sizeof buf);
 				else if (json_is_string(v) && l->cols[c].label)
 					t = l->cols[c].label(t);
-				else if (json_is_integer(v))
+				else if ((number = json_is_integer(v)))
 					snprintf(buf, sizeof buf, "%lld", (long long)json_integer_value(v)), t = buf;
-				else if (json_is_real(v))
+				else if ((number = json_is_real(v)))
 					snprintf(buf, sizeof buf, "%g", json_real_value(v)), t = buf;
 				if (c)
 					fputc(',', f);
-				csv_put(f, t);
+				(number ? csv_put_number : csv_put)(f, t);
 			}
 			fputs("\r\n", f);
 			(*rows)++;

@@ -232,17 +232,44 @@ const char *csv_name(const struct csv *c)
 	return c->name;
 }
 
-void csv_put(FILE *f, const char *s)
+bool csv_guarded(const char *s)
 {
-	if (!strpbrk(s, ",\"\r\n")) {
-		fputs(s, f);
-		return;
-	}
-	fputc('"', f);
+	return s[0] && strchr("=+-@\t\r", s[0]);
+}
+
+void csv_cell(struct strbuf *sb, const char *s, bool text)
+{
+	bool guard = text && csv_guarded(s);
+	bool quote = strpbrk(s, ",\"\r\n") != NULL;
+	if (quote)
+		sb_putc(sb, '"');
+	if (guard)
+		sb_putc(sb, '\'');
 	for (; *s; s++) {
 		if (*s == '"')
-			fputc('"', f);
-		fputc(*s, f);
+			sb_putc(sb, '"');
+		sb_putc(sb, *s);
 	}
-	fputc('"', f);
+	if (quote)
+		sb_putc(sb, '"');
+}
+
+static void put(FILE *f, const char *s, bool text)
+{
+	struct strbuf sb;
+	sb_init(&sb);
+	csv_cell(&sb, s, text);
+	if (sb.len) /* an empty cell: no buffer at all */
+		fwrite(sb.buf, 1, sb.len, f);
+	sb_finish(&sb);
+}
+
+void csv_put(FILE *f, const char *s)
+{
+	put(f, s, true);
+}
+
+void csv_put_number(FILE *f, const char *s)
+{
+	put(f, s, false);
 }

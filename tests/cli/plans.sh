@@ -18,7 +18,6 @@ expect_true "plan validate made a database" test ! -e "$DUTYDESK_DB"
 expect_rc 1 dd plan validate "$BROKEN/cycle-2.yaml"
 expect_err_has "$BROKEN/cycle-2.yaml:12:16: levels.IV.items[0].after: a cycle: a -> b -> a"
 expect_err_has "$BROKEN/cycle-2.yaml:15:16: levels.IV.items[1].after: a cycle: b -> a -> b"
-expect_err_has "a broken file"
 expect_rc 1 dd plan validate "$BROKEN/unknown-top-key.yaml"
 expect_err_has "$BROKEN/unknown-top-key.yaml:4:1: owner: unknown key (expected one of id, title, version, hq, applies_to, warnings, levels, contacts, post)"
 # every broken file of the test data is refused with a file:line:column message
@@ -27,13 +26,26 @@ for f in "$BROKEN"/*.yaml; do
 	grep -qE "^$f:[0-9]+:[0-9]+: " "$ERR" || fail "$f: no file:line:column message"
 	pass
 done
-# a good file, a broken one, another good one: all problems of the broken
-# one, then it stops
-expect_rc 1 dd plan validate "$PLANS/fire.yaml" "$BROKEN/duplicate-key.yaml" "$PLANS/geohazard.yaml"
+# a good file, a broken one, another good one, two more broken: every file
+# checked and every problem of each named
+expect_rc 1 dd plan validate "$PLANS/fire.yaml" "$BROKEN/duplicate-key.yaml" "$PLANS/geohazard.yaml" \
+	"$BROKEN/tab-indent.yaml" "$BROKEN/level-gap.yaml"
 expect_out_has "$PLANS/fire.yaml: ok (fire, version 2025.1)"
-expect_out_lacks "geohazard"
+expect_out_has "$PLANS/geohazard.yaml: ok (geohazard, version 2025.1)"
 expect_err_has "$BROKEN/duplicate-key.yaml:6:3: hq.name: duplicate key"
 expect_err_has "$BROKEN/duplicate-key.yaml:13:9: levels.IV.items[0].text: duplicate key"
+expect_err_has "$BROKEN/tab-indent.yaml:5:1: a tab in the indentation: YAML indents with spaces"
+expect_err_has "$BROKEN/level-gap.yaml:7:3: levels: no level III: a response cannot be raised from IV to I without it"
+expect_err_has "3 of 5 files broken"
+# under a Chinese interface, in Chinese
+LANGUAGE=zh_CN expect_rc 1 dd plan validate "$BROKEN/fullwidth-colon.yaml" "$BROKEN/level-gap.yaml" "$PLANS/fire.yaml"
+expect_err_has "$BROKEN/fullwidth-colon.yaml:8:12: 'trigger：'：这是全角冒号；YAML 要用半角冒号 ':'"
+expect_err_has "$BROKEN/level-gap.yaml:7:3: levels: 缺少 II 级：没有这一级，响应无法从 IV 级提升到 I 级"
+expect_err_has "3 个文件中有 2 个有错"
+expect_out_has "$PLANS/fire.yaml：通过（fire，版本 2025.1）"
+# a key's "missing" is not 失踪 (of people)
+LANGUAGE=zh_CN expect_rc 1 dd plan validate "$BROKEN/missing-title.yaml"
+expect_err_has "$BROKEN/missing-title.yaml:1:1: title: 缺少（必填）"
 expect_rc 1 dd plan validate "$TMP/nosuch.yaml"
 expect_err_has "$TMP/nosuch.yaml: cannot read"
 expect_true "plan validate made a database" test ! -e "$DUTYDESK_DB"
@@ -260,3 +272,10 @@ expect_eq "$(json_get '[.[] | select(.record_type == "checklist_tick") | .detail
 	| select(.state == "na")] | .[0].reason')" 带班领导已在现场 "the n/a tick's reason in the audit"
 expect_rc 0 dd audit --limit 100000
 expect_out_has "checklist_tick"
+
+# ---- levels as the Unicode Roman numerals an input method gives ----
+expect_rc 0 dd plan activate earthquake --level Ⅳ --drill
+ROMAN=$(cut -d' ' -f1 "$OUT")
+expect_rc 0 dd plan raise "$ROMAN" Ⅱ
+expect_rc 0 dd plan status --json
+expect_eq "$(json_get --arg a "$ROMAN" '.[] | select(.id == $a) | .level')" II "raised to Ⅱ"

@@ -192,6 +192,44 @@ static void test_open_file(void **state)
 	csv_destroy(NULL);
 }
 
+/* The formula guard: a text cell that a spreadsheet would run gets a
+ * leading '; a number cell never does; quoting still applies. */
+static void test_formula_guard(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *in;
+		bool text;
+		const char *out;
+	} cases[] = {
+		{"=HYPERLINK(\"x\")", true, "\"'=HYPERLINK(\"\"x\"\")\""},
+		{"=cmd|' /C calc'!A0", true, "'=cmd|' /C calc'!A0"},
+		{"+1", true, "'+1"},
+		{"-5", true, "'-5"},
+		{"@SUM(A1)", true, "'@SUM(A1)"},
+		{"\tTAB", true, "'\tTAB"},
+		{"\rCR", true, "\"'\rCR\""},
+		{"a=b", true, "a=b"},
+		{"乔家湾", true, "乔家湾"},
+		{"", true, ""},
+		{"-5", false, "-5"},
+		{"-0.5", false, "-0.5"},
+		{"+1", false, "+1"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		struct strbuf sb;
+		sb_init(&sb);
+		csv_cell(&sb, cases[i].in, cases[i].text);
+		if (!str_eq(sb.buf ? sb.buf : "", cases[i].out))
+			fail_msg("case %zu: '%s' (%s): wanted [%s], got [%s]", i, cases[i].in,
+				 cases[i].text ? "text" : "number", cases[i].out, sb.buf ? sb.buf : "");
+		sb_finish(&sb);
+	}
+	assert_true(csv_guarded("=1"));
+	assert_false(csv_guarded("1"));
+	assert_false(csv_guarded(""));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -201,6 +239,7 @@ int main(void)
 		cmocka_unit_test(test_empty_fields),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_open_file),
+		cmocka_unit_test(test_formula_guard),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -98,6 +98,17 @@ static const struct broken broken_files[] = {
 	 {"22:23: levels.IV.items[0].items[0].items[0].items[0].items: substeps nest at most 3 deep"},
 	 true},
 	{"contact-no-name.yaml", {"14:5: contacts[1]: a contact needs a name"}, true},
+	/* what libyaml words badly, a line off: named as such, where it is */
+	{"tab-indent.yaml",
+	 {"5:1: a tab in the indentation: YAML indents with spaces",
+	  "11:1: a tab in the indentation: YAML indents with spaces"}, true},
+	{"fullwidth-colon.yaml",
+	 {"8:12: 'trigger：': a full-width colon; YAML needs ':' (ASCII)",
+	  "10:11: 'id：': a full-width colon; YAML needs ':' (ASCII)"}, true},
+	/* IV and I: plan raise to I would stop at III */
+	{"level-gap.yaml",
+	 {"7:3: levels: no level III: a response cannot be raised from IV to I without it",
+	  "7:3: levels: no level II: a response cannot be raised from IV to I without it"}, true},
 	{"level-no-trigger-no-items.yaml",
 	 {"5:3: hq: the command HQ needs a name", "8:5: levels.IV: a level needs its trigger conditions",
 	  "8:5: levels.IV: a level needs items"}, true},
@@ -179,6 +190,34 @@ static void load_bad(const char *doc, const char *want)
 
 #define HEAD "id: t\ntitle: 测试\nversion: \"1\"\nhq: {name: 指挥部}\n"
 #define ONE_LEVEL "levels:\n  IV:\n    trigger: 一般\n    items:\n"
+
+/* Ⅰ Ⅱ Ⅲ Ⅳ (the Unicode Roman numerals an input method gives) are I-IV. */
+static void test_roman_levels(void **state)
+{
+	(void)state;
+	static const char doc[] = HEAD "levels:\n  Ⅳ:\n    trigger: 一般\n    items: [{id: a, text: 甲}]\n"
+				  "  Ⅲ:\n    trigger: 较大\n    items: [{id: b, text: 乙}]\n";
+	json_t *errors = NULL;
+	json_t *plan = plan_load_mem("t.yaml", doc, strlen(doc), &errors);
+	if (!plan)
+		fail_msg("Ⅳ/Ⅲ refused: %s", json_string_value(json_array_get(errors, 0)));
+	assert_non_null(json_object_get(json_object_get(plan, "levels"), "IV"));
+	assert_non_null(json_object_get(json_object_get(plan, "levels"), "III"));
+	assert_string_equal(plan_level_ascii("Ⅱ"), "II");
+	assert_string_equal(plan_level_ascii("Ⅰ"), "I");
+	assert_string_equal(plan_level_ascii("II"), "II");
+	assert_null(plan_level_ascii(NULL));
+	json_decref(plan);
+	json_decref(errors);
+	/* a colon inside a text is no key's: not named */
+	static const char text_colon[] = HEAD "levels:\n  IV:\n    trigger: 注意：一般\n"
+					 "    items: [{id: a, text: \"甲：乙\"}]\n";
+	plan = plan_load_mem("t.yaml", text_colon, strlen(text_colon), &errors);
+	if (!plan)
+		fail_msg("a colon in a text refused: %s", json_string_value(json_array_get(errors, 0)));
+	json_decref(plan);
+	json_decref(errors);
+}
 
 static void test_inline_errors(void **state)
 {
@@ -897,6 +936,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_broken_files),
 		cmocka_unit_test(test_inline_errors),
+		cmocka_unit_test(test_roman_levels),
 		cmocka_unit_test(test_shipped_plans),
 		cmocka_unit_test(test_roundtrip),
 		cmocka_unit_test_setup_teardown(test_activate_and_raise, setup_db, close_db),
