@@ -75,6 +75,7 @@ const struct deadline_rules *cmd_rules(struct cmd_ctx *c)
 
 void cmd_say(struct cmd_ctx *c, const char *fmt, ...)
 {
+	i18n_check_shown(fmt);
 	va_list ap;
 	va_start(ap, fmt);
 	vfprintf(c->msg, fmt, ap);
