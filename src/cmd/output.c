@@ -49,6 +49,10 @@ static const struct enum_value due_what[] = {
 	{"report", "报告", "report"}, {"checklist", "检查项", "checklist item"},
 	{"task", "任务", "task"}, {NULL, NULL, NULL}};
 
+/* A sync conflict's state (conflicts). */
+static const struct enum_value conflict_state[] = {
+	{"resolved", "已处理", "resolved"}, {"to review", "待复核", "to review"}, {NULL, NULL, NULL}};
+
 /* The enumerations a column of that key may hold, tried in order: a
  * value is shown by the name of the first that has it. */
 static const struct {
@@ -59,7 +63,7 @@ static const struct {
 		  ENUM_MOVEMENT_KIND}},
 	{"level", {ENUM_LEVEL, ENUM_DEPOT_LEVEL}},
 	{"status", {ENUM_INCIDENT_STATUS, ENUM_HAZARD_STATUS}},
-	{"state", {ENUM_DEFECT_STATE}},
+	{"state", {ENUM_DEFECT_STATE, conflict_state}},
 	{"colour", {ENUM_COLOUR}},
 	{"channel", {ENUM_CHANNEL}},
 	{"via", {ENUM_VIA}},
@@ -270,14 +274,14 @@ bool out_import(struct cmd_ctx *c, bool ok, struct import_result *r, bool skip_b
 	if (!ok)
 		return false;
 	if (c->dry_run) {
-		fprintf(c->out, "%d rows good: %d new, %d changed%s (dry run: nothing written)\n",
-			r->rows, r->inserted, r->updated, bad ? ", some skipped" : "");
+		fprintf(c->out, _("%d rows good: %d new, %d changed%s (dry run: nothing written)\n"),
+			r->rows, r->inserted, r->updated, bad ? _(", some skipped") : "");
 		return true;
 	}
-	fprintf(c->out, "%d rows imported: %d new, %d changed, %d unchanged", r->rows, r->inserted,
+	fprintf(c->out, _("%d rows imported: %d new, %d changed, %d unchanged"), r->rows, r->inserted,
 		r->updated, r->rows - r->inserted - r->updated);
 	if (bad)
-		fprintf(c->out, "; %zu bad rows skipped", bad);
+		fprintf(c->out, _("; %zu bad rows skipped"), bad);
 	fputc('\n', c->out);
 	return true;
 }
@@ -292,7 +296,7 @@ bool out_export(struct cmd_ctx *c, json_t *rows, const char *const *keys,
 	else if (str_eq(fmt, "csv"))
 		out_csv(c, rows, keys, head);
 	else
-		ok = err_set(&c->err, ERR_USAGE, "--format: '%s': expected csv or json", fmt);
+		ok = err_set(&c->err, ERR_USAGE, _("--format: '%s': expected csv or json"), fmt);
 	json_decref(rows);
 	return ok;
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "dutydesk/i18n.h"
 #include "dutydesk/dtime.h"
 #include "dutydesk/model.h"
 #include "dutydesk/report.h"
@@ -13,7 +14,7 @@
 
 bool report_format_parse(const char *s, enum report_format *out)
 {
-	static const char *const names[] = {"text", "md", "csv", "json"};
+	static const char *const names[] = {"text", "md", "csv", N_("json")};
 	for (int i = 0; i < 4; i++)
 		if (str_eq(s, names[i]) || (i == 1 && str_eq(s, "markdown"))) {
 			*out = (enum report_format)i;

@@ -1,6 +1,7 @@
 /* The plan loader: libyaml's document API gives every node its mark, so
  * every error can say file:line:column. Everything is checked before
  * anything is returned. */
+#include "dutydesk/i18n.h"
 #include "dutydesk/plan.h"
 
 #include <stdarg.h>
@@ -49,9 +50,9 @@ static const char *text(struct loader *l, yaml_node_t *n, const char *path)
 {
 	const char *s = ynode_text(n);
 	if (!s || !*s)
-		problem(l, n, path, "expected text");
+		problem(l, n, path, _("expected text"));
 	else if (!str_valid_utf8(s))
-		problem(l, n, path, "not valid UTF-8");
+		problem(l, n, path, _("not valid UTF-8"));
 	else
 		return s;
 	return NULL;
@@ -100,7 +101,7 @@ static bool mapping(struct loader *l, yaml_node_t *n, const char *path, const ch
 			continue;
 		}
 		if (json_object_get(seen, key)) {
-			problem(l, k, sub, "duplicate key");
+			problem(l, k, sub, _("duplicate key"));
 			continue;
 		}
 		json_object_set_new(seen, key, json_true());
@@ -112,7 +113,7 @@ static bool mapping(struct loader *l, yaml_node_t *n, const char *path, const ch
 			sb_init(&sb);
 			for (const char *const *a = allowed; *a; a++)
 				sb_printf(&sb, "%s%s", a == allowed ? "" : ", ", *a);
-			problem(l, k, sub, "unknown key (expected one of %s)", sb.buf);
+			problem(l, k, sub, _("unknown key (expected one of %s)"), sb.buf);
 			sb_finish(&sb);
 			continue;
 		}
@@ -126,7 +127,7 @@ static json_t *string_list(struct loader *l, yaml_node_t *n, const char *path)
 {
 	json_t *a = json_array();
 	if (!n || n->type != YAML_SEQUENCE_NODE) {
-		problem(l, n, path, "expected a list like [a, b]");
+		problem(l, n, path, _("expected a list like [a, b]"));
 		return a;
 	}
 	int i = 0;
@@ -152,14 +153,14 @@ static void item_pair(struct loader *l, const char *key, yaml_node_t *v, const c
 	if (!strcmp(key, "id")) {
 		const char *s = ynode_text(v);
 		if (!id_ok(s)) {
-			problem(l, v, path, "expected an id of a-z, 0-9, '-' or '_' (at most 63)");
+			problem(l, v, path, _("expected an id of a-z, 0-9, '-' or '_' (at most 63)"));
 			/* it is there, if malformed: not "missing" as well */
 			json_object_set_new(it, "id", json_string(s ? s : ""));
 			return;
 		}
 		json_t *prev = json_object_get(l->ids, s);
 		if (prev)
-			problem(l, v, path, "duplicate id '%s' (first at %s)", s, json_string_value(prev));
+			problem(l, v, path, _("duplicate id '%s' (first at %s)"), s, json_string_value(prev));
 		else
 			json_object_set_new(l->ids, s, json_string(path));
 		json_object_set_new(it, "id", json_string(s));
@@ -168,13 +169,13 @@ static void item_pair(struct loader *l, const char *key, yaml_node_t *v, const c
 	} else if (!strcmp(key, "within")) {
 		int m;
 		if (!duration_parse(ynode_text(v), &m))
-			problem(l, v, path, "expected a duration like 30m, 2h or 1d");
+			problem(l, v, path, _("expected a duration like 30m, 2h or 1d"));
 		else
 			json_object_set_new(it, "within", json_integer(m));
 	} else if (!strcmp(key, "after")) {
 		const char *s = ynode_text(v);
 		if (!id_ok(s)) {
-			problem(l, v, path, "expected the id of another item");
+			problem(l, v, path, _("expected the id of another item"));
 			return;
 		}
 		json_object_set_new(it, "after", json_string(s));
@@ -183,7 +184,7 @@ static void item_pair(struct loader *l, const char *key, yaml_node_t *v, const c
 		json_object_set_new(it, "_col", json_integer((json_int_t)v->start_mark.column));
 	} else if (!strcmp(key, "items")) {
 		if (l->depth >= 3) {
-			problem(l, v, path, "substeps nest at most 3 deep");
+			problem(l, v, path, _("substeps nest at most 3 deep"));
 			return;
 		}
 		l->depth++;
@@ -194,14 +195,14 @@ static void item_pair(struct loader *l, const char *key, yaml_node_t *v, const c
 
 static json_t *items(struct loader *l, yaml_node_t *n, const char *path, bool required)
 {
-	static const char *const keys[] = {"id", "text", "unit", "within", "after", "items", NULL};
+	static const char *const keys[] = {"id", "text", "unit", N_("within"), "after", "items", NULL};
 	json_t *a = json_array();
 	if (!n || n->type != YAML_SEQUENCE_NODE) {
-		problem(l, n, path, "expected a list of items");
+		problem(l, n, path, _("expected a list of items"));
 		return a;
 	}
 	if (required && n->data.sequence.items.start == n->data.sequence.items.top)
-		problem(l, n, path, "expected at least one item");
+		problem(l, n, path, _("expected at least one item"));
 	int i = 0;
 	for (yaml_node_item_t *p = n->data.sequence.items.start; p < n->data.sequence.items.top;
 	     p++, i++) {
@@ -209,11 +210,11 @@ static json_t *items(struct loader *l, yaml_node_t *n, const char *path, bool re
 		snprintf(sub, sizeof sub, "%s[%d]", path, i);
 		yaml_node_t *in = node(l, *p);
 		json_t *it = json_object();
-		if (mapping(l, in, sub, keys, item_pair, it, "an item {id, text, ...}")) {
+		if (mapping(l, in, sub, keys, item_pair, it, _("an item {id, text, ...}"))) {
 			if (!json_object_get(it, "id"))
-				problem(l, in, sub, "an item needs an id");
+				problem(l, in, sub, _("an item needs an id"));
 			if (!json_object_get(it, "text"))
-				problem(l, in, sub, "an item needs a text");
+				problem(l, in, sub, _("an item needs a text"));
 			json_t *after = json_object_get(it, "after");
 			if (after && json_object_get(it, "id")) {
 				char ap[300];
@@ -258,7 +259,7 @@ static void level_pair(struct loader *l, const char *key, yaml_node_t *v, const 
 	} else if (!strcmp(key, "lead")) {
 		const char *s = ynode_text(v);
 		if (!str_eq(s, "county") && !str_eq(s, "city") && !str_eq(s, "province"))
-			problem(l, v, path, "expected county, city or province");
+			problem(l, v, path, _("expected county, city or province"));
 		else
 			json_object_set_new(lv, key, json_string(s));
 	} else {
@@ -271,11 +272,11 @@ static void levels_pair(struct loader *l, const char *key, yaml_node_t *v, const
 {
 	static const char *const keys[] = {"trigger", "lead", "items", NULL};
 	json_t *lv = json_object();
-	if (mapping(l, v, path, keys, level_pair, lv, "a level {trigger, lead, items}")) {
+	if (mapping(l, v, path, keys, level_pair, lv, _("a level {trigger, lead, items}"))) {
 		if (!json_object_get(lv, "trigger"))
-			problem(l, v, path, "a level needs its trigger conditions");
+			problem(l, v, path, _("a level needs its trigger conditions"));
 		if (!json_object_get(lv, "items"))
-			problem(l, v, path, "a level needs items");
+			problem(l, v, path, _("a level needs items"));
 	}
 	json_object_set_new(ctx, key, lv);
 }
@@ -286,36 +287,36 @@ static void plan_pair(struct loader *l, const char *key, yaml_node_t *v, const c
 	json_t *plan = ctx;
 	if (!strcmp(key, "id")) {
 		if (!id_ok(ynode_text(v)))
-			problem(l, v, path, "expected an id of a-z, 0-9, '-' or '_'");
+			problem(l, v, path, _("expected an id of a-z, 0-9, '-' or '_'"));
 		json_object_set_new(plan, key, json_string(ynode_text(v) ? ynode_text(v) : ""));
 	} else if (!strcmp(key, "title") || !strcmp(key, "version")) {
 		text_pair(l, key, v, path, plan);
 	} else if (!strcmp(key, "hq")) {
 		static const char *const keys[] = {"name", "lead", "members", NULL};
 		json_t *hq = json_object();
-		if (mapping(l, v, path, keys, hq_pair, hq, "the command HQ {name, lead, members}") &&
+		if (mapping(l, v, path, keys, hq_pair, hq, _("the command HQ {name, lead, members}")) &&
 		    !json_object_get(hq, "name"))
-			problem(l, v, path, "the command HQ needs a name");
+			problem(l, v, path, _("the command HQ needs a name"));
 		json_object_set_new(plan, key, hq);
 	} else if (!strcmp(key, "applies_to")) {
 		json_object_set_new(plan, key, string_list(l, v, path));
 	} else if (!strcmp(key, "warnings")) {
-		static const char *const keys[] = {"blue", "yellow", "orange", "red", NULL};
+		static const char *const keys[] = {"blue", "yellow", "orange", N_("red"), NULL};
 		json_t *w = json_object();
-		mapping(l, v, path, keys, warning_pair, w, "warning actions by colour");
+		mapping(l, v, path, keys, warning_pair, w, _("warning actions by colour"));
 		json_object_set_new(plan, key, w);
 	} else if (!strcmp(key, "levels")) {
 		json_t *lv = json_object();
 		static const char *const keys[] = {"IV", "III", "II", "I", NULL};
-		if (mapping(l, v, path, keys, levels_pair, lv, "levels IV, III, II, I") &&
+		if (mapping(l, v, path, keys, levels_pair, lv, _("levels IV, III, II, I")) &&
 		    json_object_size(lv) == 0)
-			problem(l, v, path, "expected at least one level");
+			problem(l, v, path, _("expected at least one level"));
 		json_object_set_new(plan, key, lv);
 	} else if (!strcmp(key, "contacts")) {
 		static const char *const keys[] = {"name", "role", "phone", NULL};
 		json_t *a = json_array();
 		if (v->type != YAML_SEQUENCE_NODE) {
-			problem(l, v, path, "expected a list of contacts");
+			problem(l, v, path, _("expected a list of contacts"));
 		} else {
 			int i = 0;
 			for (yaml_node_item_t *it = v->data.sequence.items.start;
@@ -324,9 +325,9 @@ static void plan_pair(struct loader *l, const char *key, yaml_node_t *v, const c
 				snprintf(sub, sizeof sub, "%s[%d]", path, i);
 				json_t *c = json_object();
 				if (mapping(l, node(l, *it), sub, keys, text_pair, c,
-					    "a contact {name, role, phone}") &&
+					    _("a contact {name, role, phone}")) &&
 				    !json_object_get(c, "name"))
-					problem(l, node(l, *it), sub, "a contact needs a name");
+					problem(l, node(l, *it), sub, _("a contact needs a name"));
 				json_array_append_new(a, c);
 			}
 		}
@@ -349,7 +350,7 @@ static void check_afters(struct loader *l)
 		at.start_mark.column = (size_t)json_integer_value(json_object_get(af, "col"));
 		const char *path = json_string_value(json_object_get(af, "path"));
 		if (!json_object_get(l->ids, after)) {
-			problem(l, &at, path, "no item '%s' in this plan", after);
+			problem(l, &at, path, _("no item '%s' in this plan"), after);
 			continue;
 		}
 		/* follow the chain from id; each item has at most one after */
@@ -377,7 +378,7 @@ static void check_afters(struct loader *l)
 
 json_t *plan_load_mem(const char *name, const char *buf, size_t len, json_t **errors)
 {
-	static const char *const keys[] = {"id", "title", "version", "hq", "applies_to",
+	static const char *const keys[] = {"id", "title", "version", N_("hq"), "applies_to",
 					   "warnings", "levels", "contacts", "post", NULL};
 	struct loader l = {.name = name, .errors = json_array(), .ids = json_object(),
 			   .afters = json_array()};
@@ -388,15 +389,15 @@ json_t *plan_load_mem(const char *name, const char *buf, size_t len, json_t **er
 	if (!yaml_parser_load(&parser, &l.doc)) {
 		yaml_node_t at = {0};
 		at.start_mark = parser.problem_mark;
-		problem(&l, &at, "", "%s%s%s", parser.problem ? parser.problem : "not YAML",
+		problem(&l, &at, "", "%s%s%s", parser.problem ? parser.problem : _("not YAML"),
 			parser.context ? " " : "", parser.context ? parser.context : "");
 	} else {
 		yaml_node_t *root = yaml_document_get_root_node(&l.doc);
 		plan = json_object();
 		if (!root) {
-			problem(&l, NULL, "", "empty file: expected a plan");
+			problem(&l, NULL, "", _("empty file: expected a plan"));
 		} else if (mapping(&l, root, "", keys, plan_pair, plan, "a plan (a mapping)")) {
-			static const char *const need[] = {"id", "title", "version", "hq", "levels"};
+			static const char *const need[] = {"id", "title", "version", N_("hq"), "levels"};
 			for (size_t i = 0; i < sizeof need / sizeof *need; i++)
 				if (!json_object_get(plan, need[i]))
 					problem(&l, root, need[i], "missing");
@@ -422,7 +423,7 @@ json_t *plan_load(const char *path, json_t **errors)
 	if (sb_read_file(&sb, path, 8u << 20) < 0) {
 		sb_finish(&sb);
 		*errors = json_array();
-		char *msg = xasprintf("%s: cannot read", path);
+		char *msg = xasprintf(_("%s: cannot read"), path);
 		json_array_append_new(*errors, json_string(msg));
 		free(msg);
 		return NULL;
