@@ -1,12 +1,12 @@
 #!/bin/bash
 # Every message the Chinese console shows is Chinese: the console runs in
 # Chinese with DUTYDESK_I18N_MISSES set, through every verb's `:VERB
-# --help`, the panes, the duty log, the tasks, the warnings, a report and
-# the usual mistakes (an impossible time, an unknown township or incident,
-# a missing argument, an unknown option); the catalogue notes each English
-# text it was asked for and could not translate, and each English message
-# never marked for translation, in that file, which must stay empty. Enum
-# values in tables are shown by their Chinese names.
+# --help`, the panes, the duty log, the tasks, the warnings, a report, the
+# usual mistakes (an impossible time, an unknown township or incident, a
+# missing argument, an unknown option) and a mistake in config.yaml. The
+# catalogue notes in that file each English text it was asked for and could
+# not translate, and each English message never marked for translation: the
+# file must stay empty. Tables show enumerated values by their Chinese names.
 . "$(dirname "$0")/lib.sh"
 make_demo
 MISSES=$TMP/misses.txt
@@ -102,6 +102,12 @@ mistake "shift show 99999" "99999"
 mistake "report incident 永和-2026-9999" "永和-2026-9999"
 mistake "plan show nope" "nope"
 mistake "nosuchverb" "nosuchverb"
+
+# ---- a mistake in config.yaml: the warning at start is Chinese ----
+tm kill-session -t "$SESSION" 2>/dev/null
+printf 'escape_delay_ms: slow\nnonsense: 1\n' >"$TMP/conf.yaml"
+start_zh 100 30 "DUTYDESK_I18N_MISSES=$MISSES" "DUTYDESK_CONFIG=$TMP/conf.yaml"
+wait_for "escape_delay_ms: 应为 0 到 2000 的毫秒数"
 
 tm kill-session -t "$SESSION" 2>/dev/null
 if [ -s "$MISSES" ]; then
