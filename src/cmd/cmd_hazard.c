@@ -214,14 +214,14 @@ static void abnormal_alert(struct cmd_ctx *c, const char *number)
 	const char *code = json_string_value(json_object_get(r, "code"));
 	/* Who to call: the monitor (群测群防员), else a unit's responsible person
 	 * or a source's principal. */
-	static const char *const who[][3] = {{"monitor", "monitor_phone", "monitor"},
-					     {"resp_person", "resp_phone", "responsible"},
-					     {"principal", "principal_phone", "principal"}};
+	static const char *const who[][3] = {{"monitor", "monitor_phone", N_("monitor")},
+					     {"resp_person", "resp_phone", N_("responsible")},
+					     {"principal", "principal_phone", N_("principal")}};
 	const char *person = NULL, *phone = NULL, *role = NULL;
 	for (size_t i = 0; !person && i < ARRAY_LEN(who); i++) {
 		person = json_string_value(json_object_get(r, who[i][0]));
 		phone = json_string_value(json_object_get(r, who[i][1]));
-		role = who[i][2];
+		role = _(who[i][2]);
 	}
 	const char *town = json_string_value(json_object_get(r, "township"));
 	const char *village = json_string_value(json_object_get(r, "village"));

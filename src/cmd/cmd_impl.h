@@ -40,6 +40,7 @@ struct out_col {
 	const char *key, *head; /* head NULL: the key heads the column */
 	bool right;             /* aligned right (numbers) */
 	int max;                /* cells; 0: no cap */
+	bool as_is;             /* never an enumeration's name, whatever the key */
 };
 /* An aligned table of rows by display width, or a JSON array with --json. */
 void out_table(struct cmd_ctx *c, json_t *rows, const struct out_col *cols, size_t ncols);

@@ -100,7 +100,7 @@ static bool exec_init(struct cmd_ctx *c)
 {
 	if (!do_init(c))
 		return false;
-	print_identity(c, "initialised");
+	print_identity(c, _("initialised"));
 	return true;
 }
 

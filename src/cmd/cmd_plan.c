@@ -137,7 +137,7 @@ static bool exec_activate(struct cmd_ctx *c)
 			   cmd_opt(c, "drill") != NULL, activated, &c->err))
 		return false;
 	if (!c->json) {
-		fprintf(c->out, "%s%s\n", activated, cmd_opt(c, "drill") ? " (drill 演练)" : "");
+		fprintf(c->out, "%s%s\n", activated, cmd_opt(c, "drill") ? _(" (drill 演练)") : "");
 	} else {
 		out_json_new(c, json_pack("{s:s, s:b}", "activation", activated, "drill",
 					  cmd_opt(c, "drill") != NULL));
@@ -197,7 +197,7 @@ static bool show_status(struct cmd_ctx *c, const char *handle, bool report)
 	    b, sizeof b);
 	fprintf(c->out, _("%s%s  level %s  %s  %lld/%lld done, %lld overdue  %s\n"),
 	       json_is_true(json_object_get(s, "drill")) || json_integer_value(json_object_get(s, "drill"))
-		       ? "[DRILL 演练] " : "",
+		       ? _("[DRILL 演练] ") : "",
 	       json_string_value(json_object_get(s, "title")),
 	       json_string_value(json_object_get(s, "level")),
 	       json_string_value(json_object_get(s, "incident")) ?: "",
@@ -221,7 +221,7 @@ static bool show_status(struct cmd_ctx *c, const char *handle, bool report)
 				       (long long)json_integer_value(json_object_get(it, "within_min")));
 		}
 		else if (json_is_string(json_object_get(it, "due")) && str_eq(state, "open"))
-			fprintf(c->out, _("  %sdue %.5s %.5s"), over ? "OVERDUE " : "",
+			fprintf(c->out, _("  %sdue %.5s %.5s"), over ? _("OVERDUE ") : "",
 			       json_string_value(json_object_get(it, "due")) + 5,
 			       json_string_value(json_object_get(it, "due")) + 11);
 		if (json_is_string(json_object_get(it, "reason")))
@@ -237,7 +237,8 @@ static bool exec_status(struct cmd_ctx *c)
 	if (c->nargs)
 		return show_status(c, c->args[0], false);
 	static const struct out_col cols[] = {
-		{"id", N_("activation"), .max = 13}, {"plan"}, {"level"}, {"incident"}, {"drill"},
+		{"id", N_("activation"), .max = 13}, {"plan"}, {"level", .as_is = true}, {"incident"},
+		{"drill"},
 		{"done", .right = true}, {"items", N_("of"), .right = true}, {"title", .max = 30},
 	};
 	return out_list(c, q_open_activations(c->st, &c->err), cols, ARRAY_LEN(cols));

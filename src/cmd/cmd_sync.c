@@ -86,7 +86,7 @@ static bool show_status(struct cmd_ctx *c, const struct config_sync *conf)
 		       json_string_value(json_object_get(p, "row_id")),
 		       json_is_string(json_object_get(p, "result"))
 			       ? json_string_value(json_object_get(p, "result"))
-			       : "refused");
+			       : _("refused"));
 	}
 	json_decref(parked);
 	json_decref(s);

@@ -82,7 +82,7 @@ static const struct {
  * is shown as it is (English shows the identifiers, as --json does). */
 static const char *enum_name(const struct out_col *col, const char *id)
 {
-	if (!id || !i18n_zh())
+	if (!id || col->as_is || !i18n_zh())
 		return NULL;
 	for (size_t i = 0; i < ARRAY_LEN(enum_cols); i++) {
 		if (!str_eq(enum_cols[i].key, col->key))
@@ -268,7 +268,7 @@ bool out_import(struct cmd_ctx *c, bool ok, struct import_result *r, bool skip_b
 	size_t i, bad = json_array_size(r->errors);
 	json_t *m;
 	json_array_foreach(r->errors, i, m)
-		cmd_say(c, "%s%s\n", skip_bad ? "skipped: " : "", json_string_value(m));
+		cmd_say(c, "%s%s\n", skip_bad ? _("skipped: ") : "", json_string_value(m));
 	json_decref(r->errors);
 	r->errors = NULL;
 	if (!ok)

@@ -374,7 +374,7 @@ bool q_ref(struct store *st, const char *ref, const char *text, char id[ID_TEXT]
 	if (!store_text(st, e, &c, sql, "s", text))
 		return false;
 	if (!c)
-		return err_set(e, ERR_USAGE, _("%s: '%s': no such %s"), ref, text, ref);
+		return err_set(e, ERR_USAGE, _("%s: '%s': no such %s"), ref, text, _(ref));
 	snprintf(id, ID_TEXT, "%s", c);
 	free(c);
 	return true;
