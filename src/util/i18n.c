@@ -173,20 +173,14 @@ const char *i18n_catalogue(void)
  * to show: a msgid the catalogue lacks, or a message never marked. ---- */
 
 static struct {
-	bool checked;
-	const char *path;
 	uint64_t seen[2048];
 	size_t nseen;
 } misses;
 
 static void miss(const char *text)
 {
-	if (!misses.checked) {
-		misses.checked = true;
-		const char *p = getenv("DUTYDESK_I18N_MISSES");
-		misses.path = p && *p ? p : NULL;
-	}
-	if (!misses.path)
+	const char *path = getenv("DUTYDESK_I18N_MISSES");
+	if (!path || !*path)
 		return;
 	uint64_t h = 1469598103934665603ull; /* FNV-1a */
 	for (const char *p = text; *p; p++)
@@ -196,7 +190,7 @@ static void miss(const char *text)
 			return;
 	if (misses.nseen < ARRAY_LEN(misses.seen))
 		misses.seen[misses.nseen++] = h;
-	FILE *f = fopen(misses.path, "a");
+	FILE *f = fopen(path, "a");
 	if (!f)
 		return;
 	for (const char *p = text; *p; p++) /* one line each */

@@ -83,6 +83,13 @@ expect_screen_lacks "yellow"
 keys Escape
 view "task list --all" "期限"
 
+# a verb's reply: an abnormal inspection's alert names whom to call
+run "hazard inspect XF-001 --result abnormal"
+wait_for "请联系责任人" 5
+expect_screen_lacks "responsible"
+run "plan activate flood_drought --level IV --drill"
+wait_for "（演练）" 5
+
 # ---- the usual mistakes: each says why, in Chinese ----
 mistake() {
 	: >"$TMP/before"
