@@ -62,6 +62,10 @@ bool out_export(struct cmd_ctx *c, json_t *rows, const char *const *keys,
 /* An import's outcome: its bad rows as messages ("skipped: " first when
  * skip_bad), then, when ok, the counts. Frees r->errors; returns ok. */
 bool out_import(struct cmd_ctx *c, bool ok, struct import_result *r, bool skip_bad);
+/* Rows' status entries of a closing without a remark, whose text ends in
+ * "closed" (an incident's timeline, the duty log), in the interface's
+ * words; --json keeps them. */
+void out_closed_words(struct cmd_ctx *c, json_t *rows);
 /* A JSON value, pretty, UTF-8 unescaped, to the data stream. */
 void out_json(struct cmd_ctx *c, json_t *v);
 /* The same for a value made to be shown (taken): always true, so that a

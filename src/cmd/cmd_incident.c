@@ -94,6 +94,7 @@ static bool exec_show(struct cmd_ctx *c)
 	out_record(c, r, show_cols, ARRAY_LEN(show_cols));
 	if (!c->json) {
 		fputc('\n', c->out);
+		out_closed_words(c, json_object_get(r, "timeline"));
 		out_table(c, json_object_get(r, "timeline"), timeline_cols, ARRAY_LEN(timeline_cols));
 		static const struct out_col stock_cols[] = {
 			{"item_code", N_("item")}, {"item", N_("name"), .max = 16}, {"sent", .right = true},

@@ -1,7 +1,6 @@
 /* dutydesk log add|list: the duty log (值班记录), a warning opening its
  * tasks; the list weaves in the incidents' timelines. */
 #include <stdio.h>
-#include <string.h>
 
 #include "dutydesk/i18n.h"
 #include "cmd_impl.h"
@@ -64,17 +63,7 @@ static bool exec_log_list(struct cmd_ctx *c)
 	}
 	json_t *rows = q_duty_log(c->st, &f, &c->err);
 	json_decref(kind);
-	/* a closing without a remark says "closed": in the interface's words */
-	size_t i;
-	json_t *r;
-	json_array_foreach(c->json ? NULL : rows, i, r) {
-		const char *t = json_string_value(json_object_get(r, "text"));
-		size_t n = t ? strlen(t) : 0;
-		if (str_eq(json_string_value(json_object_get(r, "kind")), "status") && n >= 6 &&
-		    str_eq(t + n - 6, "closed") && (n == 6 || t[n - 7] == ' '))
-			json_object_set_new(r, "text", json_sprintf("%.*s%s", (int)(n - 6), t,
-								    _("closed")));
-	}
+	out_closed_words(c, rows);
 	json_decref(since);
 	static const struct out_col cols[] = {
 		{"at", N_("time"), .max = 16}, {"kind"}, {"township", .max = 8}, {"incident"},

@@ -116,6 +116,20 @@ static char *shown_text(const struct cmd_ctx *c, const struct out_col *col, json
 	return out_text(v);
 }
 
+void out_closed_words(struct cmd_ctx *c, json_t *rows)
+{
+	size_t i;
+	json_t *r;
+	json_array_foreach(c->json ? NULL : rows, i, r) {
+		const char *t = json_string_value(json_object_get(r, "text"));
+		size_t n = t ? strlen(t) : 0;
+		if (str_eq(json_string_value(json_object_get(r, "kind")), "status") && n >= 6 &&
+		    str_eq(t + n - 6, "closed") && (n == 6 || t[n - 7] == ' '))
+			json_object_set_new(r, "text", json_sprintf("%.*s%s", (int)(n - 6), t,
+								    _("closed")));
+	}
+}
+
 void out_json(struct cmd_ctx *c, json_t *v)
 {
 	char *s = json_dumps(v, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY);

@@ -69,6 +69,10 @@ for raw in received follow_up first_report ": closed"; do
 	expect_screen_lacks "$raw"
 done
 keys Escape
+run "incident show 永和-2026-0005"
+wait_for "已结束" 5
+expect_screen_lacks "closed"
+keys Escape
 run "task due"
 wait_for "应办事项" 5
 for raw in first_report " yes " " no "; do
