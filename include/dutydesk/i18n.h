@@ -17,6 +17,12 @@
  * for a string the catalogue lacks, or before i18n_init(). */
 const char *i18n_tr(const char *msgid) __attribute__((format_arg(1)));
 
+/* Under the Chinese interface with $DUTYDESK_I18N_MISSES set: text (a
+ * message format about to be shown) is noted in that file when it holds
+ * English words and is not a translation from the catalogue. i18n_tr notes
+ * every msgid it cannot translate there too; tests read the file. */
+void i18n_check_shown(const char *text);
+
 /* Whether the user asked for Chinese: language is config.yaml's "zh",
  * "en", "auto" or "". For auto, the first of LANGUAGE (its first entry),
  * LC_ALL, LC_MESSAGES and LANG that is set decides: zh... is Chinese. No

@@ -68,9 +68,10 @@ void cmd_usage(const struct cmd *cmd, const char *prog, FILE *f)
 		char left[64];
 		snprintf(left, sizeof left, "--%s%s%s", o->name, o->arg ? " " : "",
 			 o->arg ? o->arg : "");
-		fprintf(f, "  %-24s %s\n", left, o->help);
+		fprintf(f, "  %-24s %s\n", left, _(o->help));
 	}
-	fprintf(f, "  %-24s %s\n  %-24s %s\n", "--json", "print JSON", "-h, --help", "this help");
+	fprintf(f, "  %-24s %s\n  %-24s %s\n", "--json", _("print JSON"), "-h, --help",
+		_("this help"));
 }
 
 void cmd_group_usage(const char *group, const char *prog, FILE *f)

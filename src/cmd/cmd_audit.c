@@ -22,9 +22,9 @@ static bool exec_audit(struct cmd_ctx *c)
 }
 
 static const struct cmd_opt audit_opts[] = {
-	{"since", "TIME", NULL, "only changes since TIME"},
-	{"record", "ID", NULL, "only one record (id, incident number or code)", CV_INCIDENT},
-	{"limit", "N", NULL, "at most N"}, {0}};
+	{"since", "TIME", NULL, N_("only changes since TIME")},
+	{"record", "ID", NULL, N_("only one record (id, incident number or code)"), CV_INCIDENT},
+	{"limit", "N", NULL, N_("at most N")}, {0}};
 
 const struct cmd cmd_audit = {
 	.group = "audit", .summary = N_("who changed what, when, from which node"),

@@ -13,7 +13,7 @@ static bool exec_backup(struct cmd_ctx *c)
 	if (c->json) {
 		out_json_new(c, json_pack("{s:s, s:s}", "db", c->db_path, "backup", dest));
 	} else {
-		fprintf(c->out, "backed up %s to %s\n", c->db_path, dest);
+		fprintf(c->out, _("backed up %s to %s\n"), c->db_path, dest);
 	}
 	return true;
 }
@@ -28,19 +28,19 @@ static bool exec_restore(struct cmd_ctx *c)
 		out_json_new(c, json_pack("{s:s, s:s, s:s?}", "db", c->db_path, "restored_from",
 					  src, "kept", kept));
 	} else {
-		fprintf(c->out, "restored %s from %s\n", c->db_path, src);
+		fprintf(c->out, _("restored %s from %s\n"), c->db_path, src);
 		if (kept)
-			fprintf(c->out, "the previous database is kept as %s\n", kept);
+			fprintf(c->out, _("the previous database is kept as %s\n"), kept);
 	}
 	free(kept);
 	return true;
 }
 
 static const struct cmd_opt backup_opts[] = {
-	{"force", NULL, NULL, "replace FILE if it exists"}, {0}};
+	{"force", NULL, NULL, N_("replace FILE if it exists")}, {0}};
 
 const struct cmd cmd_backup = {
-	.group = "backup", .summary = "copy the database to FILE (safe while consoles run)",
+	.group = "backup", .summary = N_("copy the database to FILE (safe while consoles run)"),
 	.args = "FILE", .nargs_min = 1, .nargs_max = 1,
 	.opts = backup_opts, .exec = exec_backup,
 };

@@ -50,7 +50,7 @@ static const struct out_col overdue_cols[] = {
 	{"last_inspected_at", N_("last inspected"), .max = 16},
 	{"inspect_every_days", N_("every (days)"), .right = true},
 	{"days_overdue", N_("days overdue"), .right = true}, {"monitor", .max = 8},
-	{"monitor_phone", N_("phone")},
+	{"monitor_phone", "phone"},
 };
 
 /* A time value as shown: "2026-11-28 18:00" (heap). */
@@ -71,7 +71,7 @@ static bool enum_opt(struct cmd_ctx *c, const char *name, const struct enum_valu
 	const struct enum_value *v = enum_find(vals, text);
 	if (!v) {
 		char ids[256];
-		return err_set(&c->err, ERR_USAGE, "--%s: '%s': expected %s", name, text,
+		return err_set(&c->err, ERR_USAGE, _("--%s: '%s': expected %s"), name, text,
 			       enum_ids(vals, ids, sizeof ids));
 	}
 	*out = v->id;
@@ -95,8 +95,8 @@ static bool filter_opts(struct cmd_ctx *c, struct hazard_filter *f, char town[16
 	}
 	if (type && !f->subtype)
 		return err_set(&c->err, ERR_USAGE,
-			       "--type: '%s': not a hazard type (landslide, collapse, ..., "
-			       "middle_school, ..., gas_well, ..., waterlogging, ...)", type);
+			       _("--type: '%s': not a hazard type (landslide, collapse, ..., "
+			       "middle_school, ..., gas_well, ..., waterlogging, ...)"), type);
 	if (!cmd_township(c, town, &f->township_code))
 		return false;
 	f->overdue = cmd_opt(c, "overdue") != NULL;
@@ -130,19 +130,19 @@ static bool exec_show(struct cmd_ctx *c)
 	if (json_is_string(json_object_get(r, "danger"))) {
 		const struct enum_value *g = enum_find(ENUM_DANGER,
 			json_string_value(json_object_get(r, "danger")));
-		fprintf(c->out, "danger grade: %s %s\n", g->zh, g->en);
+		fprintf(c->out, _("danger grade: %s %s\n"), g->zh, g->en);
 	}
 	if (json_is_true(json_object_get(r, "to_verify")))
-		fprintf(c->out, "to verify: imported and not yet checked (then: dutydesk hazard verify %s)\n",
+		fprintf(c->out, _("to verify: imported and not yet checked (then: dutydesk hazard verify %s)\n"),
 		       code);
 	/* The inspection clock: when the next one is due, or how late it is. */
 	long long every = json_integer_value(json_object_get(r, "inspect_every_days"));
 	char *last = when(r, "last_inspected_at"), *next = when(r, "next_inspection_at");
 	if (!*last)
-		fprintf(c->out, "inspection: never inspected (due every %lld days)%s\n", every,
+		fprintf(c->out, _("inspection: never inspected (due every %lld days)%s\n"), every,
 		       json_is_true(json_object_get(r, "overdue")) ? ": OVERDUE" : "");
 	else
-		fprintf(c->out, "inspection: last %s, next due %s (every %lld days)%s\n", last, next, every,
+		fprintf(c->out, _("inspection: last %s, next due %s (every %lld days)%s\n"), last, next, every,
 		       json_is_true(json_object_get(r, "overdue")) ? ": OVERDUE" : "");
 	free(last);
 	free(next);
@@ -156,12 +156,12 @@ static bool exec_show(struct cmd_ctx *c)
 			bool ev = json_is_string(json_object_get(h, "evacuated_at"));
 			n++, p += m, nev += ev, pev += ev ? m : 0;
 		}
-		fprintf(c->out, "households on cards: %lld, %lld people; evacuated %lld/%lld households, "
-		       "%lld/%lld people (dutydesk hazard households %s)\n", n, p, nev, n, pev, p, code);
+		fprintf(c->out, _("households on cards: %lld, %lld people; evacuated %lld/%lld households, "
+		       "%lld/%lld people (dutydesk hazard households %s)\n"), n, p, nev, n, pev, p, code);
 	}
 	json_t *def = json_object_get(r, "defects");
 	if (json_array_size(def)) {
-		fprintf(c->out, "\ndefects (%lld open)\n",
+		fprintf(c->out, _("\ndefects (%lld open)\n"),
 		       (long long)json_integer_value(json_object_get(r, "open_defects")));
 		out_table(c, def, defect_cols, ARRAY_LEN(defect_cols));
 	}
@@ -190,7 +190,7 @@ static bool inspect(struct cmd_ctx *c, char number[64])
 	number[0] = '\0';
 	bool abnormal = str_eq(json_string_value(json_object_get(c->fields, "result")), "abnormal");
 	if (cmd_opt(c, "incident") && !abnormal)
-		return err_set(&c->err, ERR_USAGE, "--incident: only for an abnormal result");
+		return err_set(&c->err, ERR_USAGE, _("--incident: only for an abnormal result"));
 	if (!hazard_inspect(c->st, c->args[0], c->fields, &c->err))
 		return false;
 	return !cmd_opt(c, "incident") ||
@@ -214,44 +214,44 @@ static void abnormal_alert(struct cmd_ctx *c, const char *number)
 	const char *code = json_string_value(json_object_get(r, "code"));
 	/* Who to call: the monitor (群测群防员), else a unit's responsible person
 	 * or a source's principal. */
-	static const char *const who[][3] = {{"monitor", "monitor_phone", "monitor"},
-					     {"resp_person", "resp_phone", "responsible"},
-					     {"principal", "principal_phone", "principal"}};
+	static const char *const who[][3] = {{"monitor", "monitor_phone", N_("monitor")},
+					     {"resp_person", "resp_phone", N_("responsible")},
+					     {"principal", "principal_phone", N_("principal")}};
 	const char *person = NULL, *phone = NULL, *role = NULL;
 	for (size_t i = 0; !person && i < ARRAY_LEN(who); i++) {
 		person = json_string_value(json_object_get(r, who[i][0]));
 		phone = json_string_value(json_object_get(r, who[i][1]));
-		role = who[i][2];
+		role = _(who[i][2]);
 	}
 	const char *town = json_string_value(json_object_get(r, "township"));
 	const char *village = json_string_value(json_object_get(r, "village"));
 	bool unit = str_eq(json_string_value(json_object_get(r, "kind")), "fire_unit");
 	struct strbuf sb;
 	sb_init(&sb);
-	sb_printf(&sb, "ALERT: abnormal at %s %s", code,
+	sb_printf(&sb, _("ALERT: abnormal at %s %s"), code,
 		  json_string_value(json_object_get(r, "name")));
 	if (town)
 		sb_printf(&sb, " (%s%s%s)", town, village ? " " : "", village ? village : "");
 	if (person)
-		sb_printf(&sb, ": call %s %s %s", role, person, phone ? phone : "(no phone on record)");
+		sb_printf(&sb, _(": call %s %s %s"), role, person, phone ? phone : _("(no phone on record)"));
 	else
-		sb_puts(&sb, ": no monitor or responsible person on record");
+		sb_puts(&sb, _(": no monitor or responsible person on record"));
 	json_t *people = json_object_get(r, unit ? "occupancy" : "people");
 	json_t *hh = json_object_get(r, "households");
 	bool geo = str_eq(json_string_value(json_object_get(r, "kind")), "geohazard");
 	if (json_is_integer(people) && (geo || json_integer_value(people) > 0))
-		sb_printf(&sb, "; %lld people %s", (long long)json_integer_value(people),
-			  unit ? "on site at most" : "threatened");
+		sb_printf(&sb, _("; %lld people %s"), (long long)json_integer_value(people),
+			  unit ? _("on site at most") : _("threatened"));
 	if (!unit && json_integer_value(hh) > 0)
-		sb_printf(&sb, " in %lld households", (long long)json_integer_value(hh));
+		sb_printf(&sb, _(" in %lld households"), (long long)json_integer_value(hh));
 	cmd_say(c, "%s", sb.buf);
 	sb_finish(&sb);
 	cmd_say(c, "\n");
 	if (number[0])
-		cmd_say(c, "incident %s opened, linked to %s\n", number, code);
+		cmd_say(c, _("incident %s opened, linked to %s\n"), number, code);
 	else
-		cmd_say(c, "to open an incident linked to it: dutydesk incident add --hazard %s "
-				"--title TEXT --type TYPE (or inspect again with --incident)\n", code);
+		cmd_say(c, _("to open an incident linked to it: dutydesk incident add --hazard %s "
+				"--title TEXT --type TYPE (or inspect again with --incident)\n"), code);
 	json_decref(r);
 }
 
@@ -286,8 +286,8 @@ static bool exec_households(struct cmd_ctx *c)
 			out_table(c, json_object_get(r, "households"), household_cols,
 				  ARRAY_LEN(household_cols));
 		else
-			fprintf(c->out, "no households on record (none from evacuation cards)\n");
-		fprintf(c->out, "\nevacuated %lld/%lld households, %lld/%lld people\n",
+			fprintf(c->out, _("no households on record (none from evacuation cards)\n"));
+		fprintf(c->out, _("\nevacuated %lld/%lld households, %lld/%lld people\n"),
 		       (long long)json_integer_value(json_object_get(r, "evacuated_households")),
 		       (long long)json_integer_value(json_object_get(r, "total_households")),
 		       (long long)json_integer_value(json_object_get(r, "evacuated_people")),
@@ -318,7 +318,7 @@ static bool check_evacuate(struct cmd_ctx *c)
 {
 	if ((c->nargs > 1) == (cmd_opt(c, "all") != NULL))
 		return err_set(&c->err, ERR_USAGE,
-			       "name the households (head or id) or give --all, not both");
+			       _("name the households (head or id) or give --all, not both"));
 	return true;
 }
 
@@ -334,7 +334,7 @@ static bool exec_evacuate(struct cmd_ctx *c)
 		json_object_set_new(r, "changed", json_integer(evacuated_count));
 		out_json(c, r);
 	} else {
-		fprintf(c->out, "%d households %s; evacuated %lld/%lld households, %lld/%lld people\n",
+		fprintf(c->out, _("%d households %s; evacuated %lld/%lld households, %lld/%lld people\n"),
 		       evacuated_count, cmd_opt(c, "undo") ? "unticked" : "ticked",
 		       (long long)json_integer_value(json_object_get(r, "evacuated_households")),
 		       (long long)json_integer_value(json_object_get(r, "total_households")),
@@ -352,16 +352,16 @@ static bool check_defect(struct cmd_ctx *c)
 	const char *sub = c->args[0];
 	bool add = str_eq(sub, "add");
 	if (!add && !str_eq(sub, "set"))
-		return err_set(&c->err, ERR_USAGE, "'%s': expected add CODE or set ID", sub);
+		return err_set(&c->err, ERR_USAGE, _("'%s': expected add CODE or set ID"), sub);
 	if (add && !cmd_opt(c, "text"))
-		return err_set(&c->err, ERR_USAGE, "defect add: --text is required");
+		return err_set(&c->err, ERR_USAGE, _("defect add: --text is required"));
 	if (add && cmd_opt(c, "state"))
 		return err_set(&c->err, ERR_USAGE,
-			       "defect add: a new defect is open (--state is for set)");
+			       _("defect add: a new defect is open (--state is for set)"));
 	if (!add && !cmd_opt(c, "state"))
-		return err_set(&c->err, ERR_USAGE, "defect set: --state is required");
+		return err_set(&c->err, ERR_USAGE, _("defect set: --state is required"));
 	if (!add && (cmd_opt(c, "text") || cmd_opt(c, "due") || cmd_opt(c, "found")))
-		return err_set(&c->err, ERR_USAGE, "defect set: only --state and --note");
+		return err_set(&c->err, ERR_USAGE, _("defect set: only --state and --note"));
 	return true;
 }
 
@@ -404,7 +404,7 @@ static bool exec_defect(struct cmd_ctx *c)
 	} else if (add)
 		fprintf(c->out, "%s\n", defect_id);
 	else if (!defect_changed)
-		fprintf(c->out, "unchanged\n");
+		fprintf(c->out, _("unchanged\n"));
 	return true;
 }
 
@@ -419,7 +419,7 @@ static bool exec_defects(struct cmd_ctx *c)
 	if (!rows)
 		return false;
 	if (!c->json && !json_array_size(rows))
-		fprintf(c->out, "no defects%s\n", f.open_only || f.overdue ? " of that kind" : "");
+		fprintf(c->out, _("no defects%s\n"), f.open_only || f.overdue ? _(" of that kind") : "");
 	else
 		out_table(c, rows, defects_cols, ARRAY_LEN(defects_cols));
 	json_decref(rows);
@@ -436,7 +436,7 @@ static bool exec_verify(struct cmd_ctx *c)
 		verified += changed;
 	}
 	if (!c->json) {
-		fprintf(c->out, "%d verified, %d already were\n", verified, c->nargs - verified);
+		fprintf(c->out, _("%d verified, %d already were\n"), verified, c->nargs - verified);
 	} else {
 		out_json_new(c, json_pack("{s:i, s:i}", "verified", verified, "already",
 					  c->nargs - verified));
@@ -456,7 +456,7 @@ static bool exec_overdue(struct cmd_ctx *c)
 	if (c->json) {
 		out_json(c, rows);
 	} else if (!json_array_size(rows)) {
-		fprintf(c->out, "no inspection overdue\n");
+		fprintf(c->out, _("no inspection overdue\n"));
 	} else {
 		size_t i;
 		json_t *r;
@@ -464,7 +464,7 @@ static bool exec_overdue(struct cmd_ctx *c)
 			if (json_is_null(json_object_get(r, "last_inspected_at")))
 				json_object_set_new(r, "last_inspected_at", json_string("never"));
 		out_table(c, rows, overdue_cols, ARRAY_LEN(overdue_cols));
-		fprintf(c->out, "\n%zu overdue\n", json_array_size(rows));
+		fprintf(c->out, _("\n%zu overdue\n"), json_array_size(rows));
 	}
 	json_decref(rows);
 	return true;
@@ -499,7 +499,7 @@ static const char *kind_opt(struct cmd_ctx *c)
 	const struct enum_value *v = enum_find(ENUM_HAZARD_KIND, cmd_opt(c, "kind"));
 	if (!v)
 		err_set(&c->err, ERR_USAGE,
-			"--kind: '%s': expected geohazard, fire_unit, major_source or flood_point",
+			_("--kind: '%s': expected geohazard, fire_unit, major_source or flood_point"),
 			cmd_opt(c, "kind") ? cmd_opt(c, "kind") : "");
 	return v ? v->id : NULL;
 }
@@ -556,99 +556,99 @@ static bool exec_import(struct cmd_ctx *c)
 /* What list and export select by (the console's filters). */
 #define KINDS "geohazard fire_unit major_source flood_point"
 #define FILTER_OPTS \
-	{"township", "NAME|CODE", NULL, "only this township", CV_TOWNSHIP}, \
-	{"type", "TYPE", NULL, "landslide, collapse, ...; middle_school, ...; gas_well, ..."}, \
-	{"scale", "SCALE", NULL, "large|medium|small"}, \
+	{"township", "NAME|CODE", NULL, N_("only this township"), CV_TOWNSHIP}, \
+	{"type", "TYPE", NULL, N_("landslide, collapse, ...; middle_school, ...; gas_well, ...")}, \
+	{"scale", "SCALE", NULL, N_("large|medium|small")}, \
 	{"danger", "GRADE", NULL, \
-	 "huge (1000+ people)|large (500-999)|medium (100-499)|small (under 100)"}, \
-	{"status", "STATUS", NULL, "registered|mitigated|relocated|written_off"}, \
-	{"overdue", NULL, NULL, "only those whose inspection is overdue"}, \
-	{"in-warning", NULL, NULL, "only points inside a warning in force"}, \
-	{"to-verify", NULL, NULL, "only imported rows not yet verified"},
+	 N_("huge (1000+ people)|large (500-999)|medium (100-499)|small (under 100)")}, \
+	{"status", "STATUS", NULL, N_("registered|mitigated|relocated|written_off")}, \
+	{"overdue", NULL, NULL, N_("only those whose inspection is overdue")}, \
+	{"in-warning", NULL, NULL, N_("only points inside a warning in force")}, \
+	{"to-verify", NULL, NULL, N_("only imported rows not yet verified")},
 
 static const struct cmd_opt template_opts[] = {
-	{"kind", "KIND", NULL, "geohazard, fire_unit, major_source or flood_point (required)",
+	{"kind", "KIND", NULL, N_("geohazard, fire_unit, major_source or flood_point (required)"),
 	 CV_WORDS, KINDS},
-	{"english", NULL, NULL, "English header names (default: Chinese)"},
-	{"format", "FMT", NULL, "csv (default) or xlsx (with a sheet explaining each column)",
+	{"english", NULL, NULL, N_("English header names (default: Chinese)")},
+	{"format", "FMT", NULL, N_("csv (default) or xlsx (with a sheet explaining each column)"),
 	 CV_WORDS, "csv xlsx"},
 	{0}};
 static const struct cmd_opt export_opts[] = {
-	{"kind", "KIND", NULL, "geohazard, fire_unit, major_source or flood_point (required)",
+	{"kind", "KIND", NULL, N_("geohazard, fire_unit, major_source or flood_point (required)"),
 	 CV_WORDS, KINDS},
 	FILTER_OPTS
-	{"format", "FMT", NULL, "csv (default; import reads it back), xlsx or json", CV_WORDS,
+	{"format", "FMT", NULL, N_("csv (default; import reads it back), xlsx or json"), CV_WORDS,
 	 "csv xlsx json"},
-	{"zh", NULL, NULL, "Chinese header names"},
+	{"zh", NULL, NULL, N_("Chinese header names")},
 	{0}};
 static const struct cmd_opt import_opts[] = {
-	{"kind", "KIND", NULL, "geohazard, fire_unit, major_source or flood_point (required)",
+	{"kind", "KIND", NULL, N_("geohazard, fire_unit, major_source or flood_point (required)"),
 	 CV_WORDS, KINDS},
-	{"encoding", "ENC", NULL, "utf-8, gbk or gb18030 (default: UTF-8 if it is, else GB18030)"},
-	{"dry-run", NULL, NULL, "check every row and report; write nothing"},
-	{"skip-bad", NULL, NULL, "import the good rows and report the bad ones"},
-	{"to-verify", NULL, NULL, "mark new and changed rows to verify (hazard verify clears)"},
+	{"encoding", "ENC", NULL, N_("utf-8, gbk or gb18030 (default: UTF-8 if it is, else GB18030)")},
+	{"dry-run", NULL, NULL, N_("check every row and report; write nothing")},
+	{"skip-bad", NULL, NULL, N_("import the good rows and report the bad ones")},
+	{"to-verify", NULL, NULL, N_("mark new and changed rows to verify (hazard verify clears)")},
 	{0}};
 
 static const struct cmd_opt list_opts[] = {
-	{"kind", "KIND", NULL, "geohazard|fire_unit|major_source|flood_point", CV_WORDS, KINDS},
+	{"kind", "KIND", NULL, N_("geohazard|fire_unit|major_source|flood_point"), CV_WORDS, KINDS},
 	FILTER_OPTS
-	{"limit", "N", NULL, "at most N"},
+	{"limit", "N", NULL, N_("at most N")},
 	{0}};
 
 static const struct cmd_opt add_opts[] = {
-	{"kind", "KIND", "kind", "geohazard|fire_unit|major_source|flood_point (required)"},
-	{"code", "CODE", "code", "the register's unified code (required)"},
-	{"name", "TEXT", "name", "name (required)"},
-	{"subtype", "TYPE", "subtype", "landslide, collapse, ... (geohazard); middle_school, "
-				       "hospital, ... (fire_unit)"},
+	{"kind", "KIND", "kind", N_("geohazard|fire_unit|major_source|flood_point (required)")},
+	{"code", "CODE", "code", N_("the register's unified code (required)")},
+	{"name", "TEXT", "name", N_("name (required)")},
+	{"subtype", "TYPE", "subtype", N_("landslide, collapse, ... (geohazard); middle_school, "
+				       "hospital, ... (fire_unit)")},
 	{"township", "NAME|CODE", "township_code", "township"},
-	{"village", "NAME|CODE", "village_code", "village"},
-	{"address", "TEXT", "address", "address"},
-	{"lon", "DEG", "lon", "longitude"},
-	{"lat", "DEG", "lat", "latitude"},
-	{"scale", "SCALE", "scale", "large|medium|small"},
-	{"road", "0|1", "road", "a road hazard point"},
-	{"county-town", "0|1", "county_town", "in the county town"},
-	{"high-risk", "0|1", "high_risk", "in a high-risk zone"},
-	{"households", "N", "households", "households threatened"},
-	{"people", "N", "people", "people threatened"},
-	{"monitor", "NAME", "monitor", "the monitor (群测群防员)"},
-	{"monitor-phone", "PHONE", "monitor_phone", "the monitor's phone"},
-	{"notes", "TEXT", "notes", "notes"},
+	{"village", "NAME|CODE", "village_code", N_("village")},
+	{"address", "TEXT", "address", N_("address")},
+	{"lon", "DEG", "lon", N_("longitude")},
+	{"lat", "DEG", "lat", N_("latitude")},
+	{"scale", "SCALE", "scale", N_("large|medium|small")},
+	{"road", "0|1", "road", N_("a road hazard point")},
+	{"county-town", "0|1", "county_town", N_("in the county town")},
+	{"high-risk", "0|1", "high_risk", N_("in a high-risk zone")},
+	{"households", "N", "households", N_("households threatened")},
+	{"people", "N", "people", N_("people threatened")},
+	{"monitor", "NAME", "monitor", N_("the monitor (群测群防员)")},
+	{"monitor-phone", "PHONE", "monitor_phone", N_("the monitor's phone")},
+	{"notes", "TEXT", "notes", N_("notes")},
 	{0}};
 
 static const struct cmd_opt inspect_opts[] = {
-	{"result", "RESULT", "result", "normal|abnormal (required)"},
-	{"kind", "CHECK", "kind", "pre_flood|in_flood|post_flood|patrol (default patrol)"},
-	{"at", "TIME", "at", "when (default now)"},
-	{"inspector", "NAME", "inspector", "who inspected"},
-	{"note", "TEXT", "note", "what was seen"},
-	{"photos", "REF[,REF...]", "photos", "photos by reference (file names, archive numbers)"},
-	{"incident", NULL, NULL, "abnormal: also open an incident linked to the point"},
+	{"result", "RESULT", "result", N_("normal|abnormal (required)")},
+	{"kind", "CHECK", "kind", N_("pre_flood|in_flood|post_flood|patrol (default patrol)")},
+	{"at", "TIME", "at", N_("when (default now)")},
+	{"inspector", "NAME", "inspector", N_("who inspected")},
+	{"note", "TEXT", "note", N_("what was seen")},
+	{"photos", "REF[,REF...]", "photos", N_("photos by reference (file names, archive numbers)")},
+	{"incident", NULL, NULL, N_("abnormal: also open an incident linked to the point")},
 	{0}};
 
 static const struct cmd_opt defect_opts[] = {
-	{"text", "TEXT", NULL, "add: what is wrong (required)"},
-	{"due", "DATE", NULL, "add: to be rectified by"},
-	{"found", "DATE", NULL, "add: when it was found (default now)"},
-	{"state", "STATE", NULL, "set: open|rectifying|rectified (rectified stamps the time)",
+	{"text", "TEXT", NULL, N_("add: what is wrong (required)")},
+	{"due", "DATE", NULL, N_("add: to be rectified by")},
+	{"found", "DATE", NULL, N_("add: when it was found (default now)")},
+	{"state", "STATE", NULL, N_("set: open|rectifying|rectified (rectified stamps the time)"),
 	 CV_WORDS, "open rectifying rectified"},
-	{"note", "TEXT", NULL, "a note (set: replaces the note; \"\" clears it)"},
+	{"note", "TEXT", NULL, N_("a note (set: replaces the note; \"\" clears it)")},
 	{0}};
 static const struct cmd_opt defects_opts[] = {
-	{"open", NULL, NULL, "only those not yet rectified"},
-	{"township", "NAME|CODE", NULL, "only this township's units", CV_TOWNSHIP},
-	{"overdue", NULL, NULL, "only those past their due date and not rectified"},
+	{"open", NULL, NULL, N_("only those not yet rectified")},
+	{"township", "NAME|CODE", NULL, N_("only this township's units"), CV_TOWNSHIP},
+	{"overdue", NULL, NULL, N_("only those past their due date and not rectified")},
 	{0}};
 static const struct cmd_opt overdue_opts[] = {
-	{"kind", "KIND", NULL, "geohazard|fire_unit|major_source|flood_point", CV_WORDS, KINDS},
+	{"kind", "KIND", NULL, N_("geohazard|fire_unit|major_source|flood_point"), CV_WORDS, KINDS},
 	FILTER_OPTS
 	{0}};
 
 static const struct cmd_opt evacuate_opts[] = {
-	{"all", NULL, NULL, "every household of the point"},
-	{"undo", NULL, NULL, "clear the ticks instead (ticked by mistake)"},
+	{"all", NULL, NULL, N_("every household of the point")},
+	{"undo", NULL, NULL, N_("clear the ticks instead (ticked by mistake)")},
 	{0}};
 
 const struct cmd cmd_hazard_list = {
@@ -657,7 +657,7 @@ const struct cmd cmd_hazard_list = {
 };
 
 const struct cmd cmd_hazard_show = {
-	.group = "hazard", .verb = "show", .summary = "one hazard with its inspections",
+	.group = "hazard", .verb = "show", .summary = N_("one hazard with its inspections"),
 	.args = "CODE", .nargs_min = 1, .nargs_max = 1, .argv = {CV_HAZARD},
 	.table = &T_HAZARD, .exec = exec_show,
 };
@@ -668,7 +668,7 @@ const struct cmd cmd_hazard_add = {
 };
 
 const struct cmd cmd_hazard_inspect = {
-	.group = "hazard", .verb = "inspect", .summary = "record an inspection of a hazard",
+	.group = "hazard", .verb = "inspect", .summary = N_("record an inspection of a hazard"),
 	.args = "CODE", .nargs_min = 1, .nargs_max = 1, .argv = {CV_HAZARD},
 	.table = &T_INSPECTION, .opts = inspect_opts, .flags = CMD_WRITES, .exec = exec_inspect,
 };
@@ -689,7 +689,7 @@ const struct cmd cmd_hazard_evacuate = {
 
 const struct cmd cmd_hazard_defect = {
 	.group = "hazard", .verb = "defect",
-	.summary = "record a fire unit's defect, or move one to rectifying or rectified",
+	.summary = N_("record a fire unit's defect, or move one to rectifying or rectified"),
 	.args = "add CODE | set ID", .nargs_min = 2, .nargs_max = 2, .argv = {CV_WORDS},
 	.words = "add set",
 	.opts = defect_opts, .flags = CMD_WRITES, .check = check_defect, .exec = exec_defect,

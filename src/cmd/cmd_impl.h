@@ -40,6 +40,7 @@ struct out_col {
 	const char *key, *head; /* head NULL: the key heads the column */
 	bool right;             /* aligned right (numbers) */
 	int max;                /* cells; 0: no cap */
+	bool as_is;             /* never an enumeration's name, whatever the key */
 };
 /* An aligned table of rows by display width, or a JSON array with --json. */
 void out_table(struct cmd_ctx *c, json_t *rows, const struct out_col *cols, size_t ncols);
@@ -82,6 +83,10 @@ bool out_export(struct cmd_ctx *c, json_t *rows, const char *const *keys,
 /* An import's outcome: its bad rows as messages ("skipped: " first when
  * skip_bad), then, when ok, the counts. Frees r->errors; returns ok. */
 bool out_import(struct cmd_ctx *c, bool ok, struct import_result *r, bool skip_bad);
+/* Rows' status entries of a closing without a remark, whose text ends in
+ * "closed" (an incident's timeline, the duty log), in the interface's
+ * words; --json keeps them. */
+void out_closed_words(struct cmd_ctx *c, json_t *rows);
 /* A JSON value, pretty, UTF-8 unescaped, to the data stream. */
 void out_json(struct cmd_ctx *c, json_t *v);
 /* The same for a value made to be shown (taken): always true, so that a

@@ -33,7 +33,7 @@ static int kind_index(struct cmd_ctx *c, const char *k)
 		if (str_eq(kinds[i].kind, k))
 			return (int)i;
 	err_set(&c->err, ERR_USAGE,
-		"'%s': expected depots, items, teams, experts, contacts or stock (receipts)", k);
+		_("'%s': expected depots, items, teams, experts, contacts or stock (receipts)"), k);
 	return -1;
 }
 
@@ -84,10 +84,10 @@ static bool exec_export(struct cmd_ctx *c)
 #define KINDS "depots items teams experts contacts stock"
 
 static const struct cmd_opt import_opts[] = {
-	{"dry-run", NULL, NULL, "check every row and report; write nothing"},
+	{"dry-run", NULL, NULL, N_("check every row and report; write nothing")},
 	{0}};
 static const struct cmd_opt export_opts[] = {
-	{"format", "FMT", NULL, "csv (default; import reads it back), xlsx or json", CV_WORDS,
+	{"format", "FMT", NULL, N_("csv (default; import reads it back), xlsx or json"), CV_WORDS,
 	 "csv xlsx json"},
 	{0}};
 

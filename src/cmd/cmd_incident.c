@@ -15,7 +15,7 @@ static const struct out_col list_cols[] = {
 static const struct out_col show_cols[] = {
 	{"number"}, {"title"}, {"type_name", N_("type")}, {"class"}, {"level"}, {"status"},
 	{"township"}, {"village"}, {"place"}, {"received_at", N_("received")},
-	{"occurred_at", N_("occurred")}, {"channel"}, {"reporter"}, {"reporter_phone", N_("phone")},
+	{"occurred_at", N_("occurred")}, {"channel"}, {"reporter"}, {"reporter_phone", "phone"},
 	{"reporter_unit", N_("unit")}, {"deaths", .right = true}, {"injured", .right = true},
 	{"missing", .right = true}, {"trapped", .right = true}, {"evacuated", .right = true},
 	{"affected", .right = true}, {"loss_10k", N_("loss (10k yuan)"), .right = true},
@@ -39,8 +39,8 @@ static bool exec_add(struct cmd_ctx *c)
 		fprintf(c->out, "%s\n", number);
 	}
 	if (dup)
-		cmd_say(c, "dutydesk incident add: warning: likely the same call as %s "
-			   "(same type and township, or the same caller, within 30 minutes)\n",
+		cmd_say(c, _("dutydesk incident add: warning: likely the same call as %s "
+			   "(same type and township, or the same caller, within 30 minutes)\n"),
 			dup);
 	return true;
 }
@@ -94,6 +94,7 @@ static bool exec_show(struct cmd_ctx *c)
 	out_record(c, r, show_cols, ARRAY_LEN(show_cols));
 	if (!c->json) {
 		fputc('\n', c->out);
+		out_closed_words(c, json_object_get(r, "timeline"));
 		out_table(c, json_object_get(r, "timeline"), timeline_cols, ARRAY_LEN(timeline_cols));
 		static const struct out_col stock_cols[] = {
 			{"item_code", N_("item")}, {"item", N_("name"), .max = 16}, {"sent", .right = true},
@@ -120,15 +121,15 @@ static bool exec_note(struct cmd_ctx *c)
 			ok = ok || str_eq(v->id, allowed[i]);
 		if (!ok)
 			return err_set(&c->err, ERR_USAGE,
-				       "--kind: '%s': expected note|action|dispatch|instruction|"
-				       "first_report|follow_up|final_report", cmd_opt(c, "kind"));
+				       _("--kind: '%s': expected note|action|dispatch|instruction|"
+				       "first_report|follow_up|final_report"), cmd_opt(c, "kind"));
 		kind = v->id;
 	}
 	const char *via = NULL;
 	if (cmd_opt(c, "via")) {
 		const struct enum_value *v = enum_find(ENUM_VIA, cmd_opt(c, "via"));
 		if (!v)
-			return err_set(&c->err, ERR_USAGE, "--via: '%s': expected phone|written|fax|system",
+			return err_set(&c->err, ERR_USAGE, _("--via: '%s': expected phone|written|fax|system"),
 				       cmd_opt(c, "via"));
 		via = v->id;
 	}
@@ -178,14 +179,14 @@ static bool parse_items(struct cmd_ctx *c, struct dispatch_line **out, size_t *n
 	*out = NULL;
 	*n = 0;
 	if (str_empty(s))
-		return err_set(&c->err, ERR_USAGE, "--items is required, like WZ-0501:20,WZ-0503:50");
+		return err_set(&c->err, ERR_USAGE, _("--items is required, like WZ-0501:20,WZ-0503:50"));
 	char *copy = xstrdup(s), *save = NULL;
 	bool ok = true;
 	for (char *tok = strtok_r(copy, ",", &save); tok && ok; tok = strtok_r(NULL, ",", &save)) {
 		char *colon = strrchr(tok, ':');
 		long long q;
 		if (!colon || colon == tok || !str_to_ll(colon + 1, 1, 1000000000, &q)) {
-			ok = err_set(&c->err, ERR_USAGE, "--items: '%s': expected CODE:QTY", tok);
+			ok = err_set(&c->err, ERR_USAGE, _("--items: '%s': expected CODE:QTY"), tok);
 			break;
 		}
 		*colon = '\0';
@@ -231,76 +232,76 @@ static bool exec_dispatch(struct cmd_ctx *c)
 		{"item", N_("name"), .max = 12}, {"qty", .right = true}, {"unit"},
 	};
 	if (!c->json)
-		fprintf(c->out, "%s\n", c->dry_run ? "would send (nothing written):" : "sent:");
+		fprintf(c->out, "%s\n", c->dry_run ? _("would send (nothing written):") : _("sent:"));
 	out_table(c, plan, cols, ARRAY_LEN(cols));
 	json_decref(plan);
 	return true;
 }
 
 static const struct cmd_opt add_opts[] = {
-	{"title", "TEXT", "title", "what happened, in a few words (required)"},
-	{"type", "TYPE", "type", "incident type: landslide, collapse, flood, gas_leak, ... or 滑坡 (required)"},
-	{"level", "LEVEL", "level", "I|II|III|IV or pending (特别重大|重大|较大|一般|待定)"},
-	{"township", "NAME|CODE", "township_code", "township where it happened"},
-	{"village", "NAME|CODE", "village_code", "village where it happened"},
-	{"place", "TEXT", "place", "place, in words"},
+	{"title", "TEXT", "title", N_("what happened, in a few words (required)")},
+	{"type", "TYPE", "type", N_("incident type: landslide, collapse, flood, gas_leak, ... or 滑坡 (required)")},
+	{"level", "LEVEL", "level", N_("I|II|III|IV or pending (特别重大|重大|较大|一般|待定)")},
+	{"township", "NAME|CODE", "township_code", N_("township where it happened")},
+	{"village", "NAME|CODE", "village_code", N_("village where it happened")},
+	{"place", "TEXT", "place", N_("place, in words")},
 	{"at", "TIME", "occurred_at",
-	 "when it happened: 23:50 (the last one), 昨天 23:50, 12-04 23:50, 4日23:50, "
-	 "2026-11-28 17:30 (man: TIMES)"},
-	{"channel", "HOW", "channel", "phone|fax|national_system|sms|in_person|higher_level"},
-	{"reporter", "NAME", "reporter", "who reported it"},
-	{"phone", "PHONE", "reporter_phone", "the reporter's phone"},
-	{"unit", "TEXT", "reporter_unit", "the reporting unit"},
-	{"deaths", "N", "deaths", "people dead"},
-	{"injured", "N", "injured", "people injured"},
-	{"missing", "N", "missing", "people missing"},
-	{"trapped", "N", "trapped", "people trapped"},
-	{"evacuated", "N", "evacuated", "people evacuated"},
-	{"affected", "N", "affected", "people affected"},
-	{"loss", "N", "loss_10k", "direct loss, in 10k yuan"},
-	{"post", "TEXT", "reporter_post", "the reporter's post"},
-	{"hazard", "CODE", "hazard_id", "the registered hazard point it happened at"},
-	{"cause", "TEXT", "cause", "cause"},
-	{"course", "TEXT", "course", "what happened, in order"},
-	{"measures", "TEXT", "measures", "measures already taken"},
-	{"trend", "TEXT", "trend", "how it may develop"},
-	{"told", "TEXT", "told", "leaders and units the caller has already told"},
-	{"lon", "DEG", "lon", "longitude"},
-	{"lat", "DEG", "lat", "latitude"},
-	{"note", "TEXT", NULL, "the caller's account, for the first timeline entry"},
+	 N_("when it happened: 23:50 (the last one), 昨天 23:50, 12-04 23:50, 4日23:50, "
+	 "2026-11-28 17:30 (man: TIMES)")},
+	{"channel", "HOW", "channel", N_("phone|fax|national_system|sms|in_person|higher_level")},
+	{"reporter", "NAME", "reporter", N_("who reported it")},
+	{"phone", "PHONE", "reporter_phone", N_("the reporter's phone")},
+	{"unit", "TEXT", "reporter_unit", N_("the reporting unit")},
+	{"deaths", "N", "deaths", N_("people dead")},
+	{"injured", "N", "injured", N_("people injured")},
+	{"missing", "N", "missing", N_("people missing")},
+	{"trapped", "N", "trapped", N_("people trapped")},
+	{"evacuated", "N", "evacuated", N_("people evacuated")},
+	{"affected", "N", "affected", N_("people affected")},
+	{"loss", "N", "loss_10k", N_("direct loss, in 10k yuan")},
+	{"post", "TEXT", "reporter_post", N_("the reporter's post")},
+	{"hazard", "CODE", "hazard_id", N_("the registered hazard point it happened at")},
+	{"cause", "TEXT", "cause", N_("cause")},
+	{"course", "TEXT", "course", N_("what happened, in order")},
+	{"measures", "TEXT", "measures", N_("measures already taken")},
+	{"trend", "TEXT", "trend", N_("how it may develop")},
+	{"told", "TEXT", "told", N_("leaders and units the caller has already told")},
+	{"lon", "DEG", "lon", N_("longitude")},
+	{"lat", "DEG", "lat", N_("latitude")},
+	{"note", "TEXT", NULL, N_("the caller's account, for the first timeline entry")},
 	{0}};
 
 static const struct cmd_opt list_opts[] = {
-	{"open", NULL, NULL, "only open incidents"},
-	{"township", "NAME|CODE", NULL, "only this township", CV_TOWNSHIP},
-	{"since", "TIME", NULL, "only those received since TIME"},
-	{"limit", "N", NULL, "at most N, newest first"},
+	{"open", NULL, NULL, N_("only open incidents")},
+	{"township", "NAME|CODE", NULL, N_("only this township"), CV_TOWNSHIP},
+	{"since", "TIME", NULL, N_("only those received since TIME")},
+	{"limit", "N", NULL, N_("at most N, newest first")},
 	{0}};
 
 static const struct cmd_opt note_opts[] = {
-	{"kind", "KIND", NULL, "note (default), action, dispatch, instruction, first_report, "
-			       "follow_up or final_report", CV_WORDS,
+	{"kind", "KIND", NULL, N_("note (default), action, dispatch, instruction, first_report, "
+			       "follow_up or final_report"), CV_WORDS,
 	 "note action dispatch instruction first_report follow_up final_report"},
-	{"via", "HOW", NULL, "how a report went up: phone, written, fax, system", CV_WORDS,
+	{"via", "HOW", NULL, N_("how a report went up: phone, written, fax, system"), CV_WORDS,
 	 "phone written fax system"},
-	{"deaths", "N", NULL, "deaths now (changes the incident's figures)"},
-	{"injured", "N", NULL, "injured now"},
-	{"missing", "N", NULL, "missing now"},
-	{"trapped", "N", NULL, "trapped now"},
-	{"evacuated", "N", NULL, "evacuated now"},
-	{"affected", "N", NULL, "people affected now"},
-	{"loss", "N", NULL, "direct loss now, in 10k yuan"},
-	{"to", "WHOM", NULL, "to whom the report went (e.g. 县政府值班室)"},
+	{"deaths", "N", NULL, N_("deaths now (changes the incident's figures)")},
+	{"injured", "N", NULL, N_("injured now")},
+	{"missing", "N", NULL, N_("missing now")},
+	{"trapped", "N", NULL, N_("trapped now")},
+	{"evacuated", "N", NULL, N_("evacuated now")},
+	{"affected", "N", NULL, N_("people affected now")},
+	{"loss", "N", NULL, N_("direct loss now, in 10k yuan")},
+	{"to", "WHOM", NULL, N_("to whom the report went (e.g. 县政府值班室)")},
 	{0}};
 
 static const struct cmd_opt close_opts[] = {
-	{"note", "TEXT", NULL, "closing remark for the timeline"}, {0}};
+	{"note", "TEXT", NULL, N_("closing remark for the timeline")}, {0}};
 
 static const struct cmd_opt dispatch_opts[] = {
-	{"items", "CODE:QTY,...", NULL, "what to send (required)"},
-	{"depot", "CODE", NULL, "only from this depot (default: nearest first)", CV_DEPOT},
-	{"note", "TEXT", NULL, "timeline text (the items are appended)"},
-	{"dry-run", NULL, NULL, "show where it would come from; write nothing"},
+	{"items", "CODE:QTY,...", NULL, N_("what to send (required)")},
+	{"depot", "CODE", NULL, N_("only from this depot (default: nearest first)"), CV_DEPOT},
+	{"note", "TEXT", NULL, N_("timeline text (the items are appended)")},
+	{"dry-run", NULL, NULL, N_("show where it would come from; write nothing")},
 	{0}};
 
 const struct cmd cmd_incident_add = {
@@ -314,7 +315,7 @@ const struct cmd cmd_incident_list = {
 };
 
 const struct cmd cmd_incident_show = {
-	.group = "incident", .verb = "show", .summary = "an incident with its timeline",
+	.group = "incident", .verb = "show", .summary = N_("an incident with its timeline"),
 	.args = "N", .nargs_min = 1, .nargs_max = 1, .argv = {CV_INCIDENT},
 	.table = &T_INCIDENT, .exec = exec_show,
 };
@@ -334,7 +335,7 @@ const struct cmd cmd_incident_correct = {
 };
 
 const struct cmd cmd_incident_close = {
-	.group = "incident", .verb = "close", .summary = "close an incident",
+	.group = "incident", .verb = "close", .summary = N_("close an incident"),
 	.args = "N", .nargs_min = 1, .nargs_max = 1, .argv = {CV_INCIDENT},
 	.table = &T_INCIDENT, .opts = close_opts, .flags = CMD_WRITES, .exec = exec_close,
 };

@@ -26,7 +26,7 @@ static bool set_identity(struct cmd_ctx *c)
 {
 	const char *node = cmd_opt(c, "node"), *town = cmd_opt(c, "township");
 	if (town && cmd_opt(c, "county"))
-		return err_set(&c->err, ERR_USAGE, "--township and --county exclude each other");
+		return err_set(&c->err, ERR_USAGE, _("--township and --county exclude each other"));
 	struct node_info cur;
 	bool have = store_node(c->st, &cur, NULL);
 	if (have && !node && !town && !cmd_opt(c, "county") && !cmd_opt(c, "prefix"))
@@ -41,7 +41,7 @@ static bool set_identity(struct cmd_ctx *c)
 		const char *p = cmd_opt(c, "prefix");
 		if (!*p || strlen(p) > 40 || strpbrk(p, " \t\n/"))
 			return err_set(&c->err, ERR_USAGE,
-				       "--prefix: '%s': 1-40 bytes without blanks or '/'", p);
+				       _("--prefix: '%s': 1-40 bytes without blanks or '/'"), p);
 		snprintf(prefix, sizeof prefix, "%s", p);
 	}
 	char defnode[32];
@@ -51,9 +51,9 @@ static bool set_identity(struct cmd_ctx *c)
 		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
 		      (*p >= '0' && *p <= '9') || *p == '-' || *p == '_') || p - id > 40)
 			return err_set(&c->err, ERR_USAGE,
-				       "--node: '%s': use 1-40 letters, digits, '-' or '_'", id);
+				       _("--node: '%s': use 1-40 letters, digits, '-' or '_'"), id);
 	if (!*id)
-		return err_set(&c->err, ERR_USAGE, "--node: empty");
+		return err_set(&c->err, ERR_USAGE, _("--node: empty"));
 	return store_set_node(c->st, id, code, town ? "township" : "county", prefix, &c->err);
 }
 
@@ -74,7 +74,7 @@ static bool do_init(struct cmd_ctx *c)
 	size_t i;
 	json_t *m;
 	json_array_foreach(problems, i, m)
-		cmd_say(c, "dutydesk init: plan left out: %s\n", json_string_value(m));
+		cmd_say(c, _("dutydesk init: plan left out: %s\n"), json_string_value(m));
 	json_decref(problems);
 	return ok;
 }
@@ -90,7 +90,7 @@ static void print_identity(struct cmd_ctx *c, const char *what)
 					  *ni.township_code ? ni.township_code : NULL,
 					  "number_prefix", ni.number_prefix));
 	} else {
-		fprintf(c->out, "%s %s: node %s (%s%s%s), incident numbers %s-YYYY-NNNN\n", what, c->db_path,
+		fprintf(c->out, _("%s %s: node %s (%s%s%s), incident numbers %s-YYYY-NNNN\n"), what, c->db_path,
 		       ni.node_id, ni.role, *ni.township_code ? " " : "", ni.township_code,
 		       ni.number_prefix);
 	}
@@ -100,7 +100,7 @@ static bool exec_init(struct cmd_ctx *c)
 {
 	if (!do_init(c))
 		return false;
-	print_identity(c, "initialised");
+	print_identity(c, _("initialised"));
 	return true;
 }
 
@@ -108,15 +108,15 @@ static bool exec_demo(struct cmd_ctx *c)
 {
 	if (!do_init(c) || !demo_load(c->st, &c->err))
 		return false;
-	print_identity(c, "demo data loaded into");
+	print_identity(c, _("demo data loaded into"));
 	return true;
 }
 
 static const struct cmd_opt init_opts[] = {
-	{"node", "NAME", NULL, "this database's node name, as enrolled at the county hub"},
-	{"township", "NAME|CODE", NULL, "the township this office serves", CV_TOWNSHIP},
-	{"county", NULL, NULL, "this is the county office (the default)"},
-	{"prefix", "TEXT", NULL, "prefix of incident numbers (default: the short place name)"},
+	{"node", "NAME", NULL, N_("this database's node name, as enrolled at the county hub")},
+	{"township", "NAME|CODE", NULL, N_("the township this office serves"), CV_TOWNSHIP},
+	{"county", NULL, NULL, N_("this is the county office (the default)")},
+	{"prefix", "TEXT", NULL, N_("prefix of incident numbers (default: the short place name)")},
 	{0}};
 
 const struct cmd cmd_init = {

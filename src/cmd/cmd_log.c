@@ -31,8 +31,8 @@ static bool exec_log_list(struct cmd_ctx *c)
 		if (!v)
 			v = enum_find(ENUM_TIMELINE_KIND, cmd_opt(c, "kind"));
 		if (!v) {
-			err_set(&c->err, ERR_USAGE, "--kind: '%s': a duty-log kind (call, warning, "
-				"notice, checkin, nil_report, other) or a timeline kind", cmd_opt(c, "kind"));
+			err_set(&c->err, ERR_USAGE, _("--kind: '%s': a duty-log kind (call, warning, "
+				"notice, checkin, nil_report, other) or a timeline kind"), cmd_opt(c, "kind"));
 			return false;
 		}
 		kind = json_string(v->id);
@@ -50,7 +50,7 @@ static bool exec_log_list(struct cmd_ctx *c)
 			snprintf(shift, sizeof shift, "%s", json_string_value(json_object_get(sh, "id")));
 		json_decref(sh);
 		if (!found) {
-			err_set(&c->err, ERR_USAGE, "--shift: '%s': no such shift", cmd_opt(c, "shift"));
+			err_set(&c->err, ERR_USAGE, _("--shift: '%s': no such shift"), cmd_opt(c, "shift"));
 			json_decref(kind);
 			return false;
 		}
@@ -63,6 +63,7 @@ static bool exec_log_list(struct cmd_ctx *c)
 	}
 	json_t *rows = q_duty_log(c->st, &f, &c->err);
 	json_decref(kind);
+	out_closed_words(c, rows);
 	json_decref(since);
 	static const struct out_col cols[] = {
 		{"at", N_("time"), .max = 16}, {"kind"}, {"township", .max = 8}, {"incident"},
@@ -72,18 +73,18 @@ static bool exec_log_list(struct cmd_ctx *c)
 }
 
 static const struct cmd_opt log_add_opts[] = {
-	{"kind", "KIND", "kind", "call, warning, notice, checkin, nil_report, other"},
-	{"township", "NAME|CODE", "township_code", "township concerned"},
-	{"source", "TEXT", "source", "where it came from (e.g. 国家系统, 县气象局)"},
-	{"colour", "COLOUR", "colour", "warning colour: blue, yellow, orange, red"},
-	{"area", "TEXT", "area", "warning area"},
-	{"until", "TIME", "valid_until", "warning valid until"},
-	{"at", "TIME", "at", "when (default now)"},
+	{"kind", "KIND", "kind", N_("call, warning, notice, checkin, nil_report, other")},
+	{"township", "NAME|CODE", "township_code", N_("township concerned")},
+	{"source", "TEXT", "source", N_("where it came from (e.g. 国家系统, 县气象局)")},
+	{"colour", "COLOUR", "colour", N_("warning colour: blue, yellow, orange, red")},
+	{"area", "TEXT", "area", N_("warning area")},
+	{"until", "TIME", "valid_until", N_("warning valid until")},
+	{"at", "TIME", "at", N_("when (default now)")},
 	{0}};
 static const struct cmd_opt log_list_opts[] = {
-	{"kind", "KIND", NULL, "only this kind"}, {"township", "NAME|CODE", NULL, "only this township", CV_TOWNSHIP},
-	{"shift", "ID", NULL, "only this shift (an id, current or last)"},
-	{"since", "TIME", NULL, "only since TIME"}, {0}};
+	{"kind", "KIND", NULL, N_("only this kind")}, {"township", "NAME|CODE", NULL, N_("only this township"), CV_TOWNSHIP},
+	{"shift", "ID", NULL, N_("only this shift (an id, current or last)")},
+	{"since", "TIME", NULL, N_("only since TIME")}, {0}};
 
 const struct cmd cmd_log_add = {
 	.group = "log", .verb = "add",

@@ -27,9 +27,9 @@ static void print_items(struct cmd_ctx *c, json_t *items, int depth)
 		if (json_is_string(json_object_get(it, "unit")))
 			fprintf(c->out, "（%s）", json_string_value(json_object_get(it, "unit")));
 		if (json_is_integer(w))
-			fprintf(c->out, " within %lldm", (long long)json_integer_value(w));
+			fprintf(c->out, _(" within %lldm"), (long long)json_integer_value(w));
 		if (json_is_string(json_object_get(it, "after")))
-			fprintf(c->out, " after %s", json_string_value(json_object_get(it, "after")));
+			fprintf(c->out, _(" after %s"), json_string_value(json_object_get(it, "after")));
 		fputc('\n', c->out);
 		print_items(c, json_object_get(it, "items"), depth + 1);
 	}
@@ -44,22 +44,22 @@ static bool exec_show(struct cmd_ctx *c)
 		out_json(c, plan);
 	} else {
 		json_t *hq = json_object_get(plan, "hq");
-		fprintf(c->out, "%s  %s (version %s)\n", json_string_value(json_object_get(plan, "id")),
+		fprintf(c->out, _("%s  %s (version %s)\n"), json_string_value(json_object_get(plan, "id")),
 		       json_string_value(json_object_get(plan, "title")),
 		       json_string_value(json_object_get(plan, "version")));
-		fprintf(c->out, "command HQ: %s; lead: %s\n", json_string_value(json_object_get(hq, "name")),
+		fprintf(c->out, _("command HQ: %s; lead: %s\n"), json_string_value(json_object_get(hq, "name")),
 		       json_string_value(json_object_get(hq, "lead")) ?: "");
 		for (int l = 0; l < 4; l++) {
 			json_t *lv = json_object_get(json_object_get(plan, "levels"), plan_levels[l]);
 			if (!lv)
 				continue;
-			fprintf(c->out, "\nlevel %s (%s leads): %s\n", plan_levels[l],
+			fprintf(c->out, _("\nlevel %s (%s leads): %s\n"), plan_levels[l],
 			       json_string_value(json_object_get(lv, "lead")) ?: "?",
 			       json_string_value(json_object_get(lv, "trigger")));
 			print_items(c, json_object_get(lv, "items"), 0);
 		}
 		if (json_array_size(json_object_get(plan, "post"))) {
-			fprintf(c->out, "\npost-incident\n");
+			fprintf(c->out, _("\npost-incident\n"));
 			print_items(c, json_object_get(plan, "post"), 0);
 		}
 	}
@@ -102,13 +102,13 @@ static bool exec_load(struct cmd_ctx *c)
 			json_array_foreach(errors, k, m)
 				cmd_say(c, "%s\n", json_string_value(m));
 			json_decref(errors);
-			return err_set(&c->err, ERR_FAIL, "%s is broken; nothing was loaded", c->args[i]);
+			return err_set(&c->err, ERR_FAIL, _("%s is broken; nothing was loaded"), c->args[i]);
 		}
 		char id[ID_TEXT];
 		bool fresh;
 		bool ok = plan_store(c->st, plan, id, &fresh, &c->err);
 		if (ok && !c->json)
-			fprintf(c->out, "%s: %s\n", c->args[i], fresh ? "loaded" : "this version is loaded already");
+			fprintf(c->out, "%s: %s\n", c->args[i], fresh ? _("loaded") : _("this version is loaded already"));
 		json_decref(plan);
 		json_decref(errors);
 		if (!ok)
@@ -120,7 +120,7 @@ static bool exec_load(struct cmd_ctx *c)
 static bool check_activate(struct cmd_ctx *c)
 {
 	if (cmd_opt(c, "drill") && cmd_opt(c, "incident"))
-		return err_set(&c->err, ERR_USAGE, "--drill and --incident exclude each other");
+		return err_set(&c->err, ERR_USAGE, _("--drill and --incident exclude each other"));
 	return true;
 }
 
@@ -134,7 +134,7 @@ static bool exec_activate(struct cmd_ctx *c)
 			   cmd_opt(c, "drill") != NULL, activated, &c->err))
 		return false;
 	if (!c->json) {
-		fprintf(c->out, "%s%s\n", activated, cmd_opt(c, "drill") ? " (drill 演练)" : "");
+		fprintf(c->out, "%s%s\n", activated, cmd_opt(c, "drill") ? _(" (drill 演练)") : "");
 	} else {
 		out_json_new(c, json_pack("{s:s, s:b}", "activation", activated, "drill",
 					  cmd_opt(c, "drill") != NULL));
@@ -155,7 +155,7 @@ static bool exec_check(struct cmd_ctx *c)
 			  : cmd_opt(c, "open") ? "open" : "done";
 	const char *na = cmd_opt(c, "na");
 	if (na && !na[strspn(na, " \t")])
-		return err_set(&c->err, ERR_USAGE, "--na: not applicable needs a reason");
+		return err_set(&c->err, ERR_USAGE, _("--na: not applicable needs a reason"));
 	return plan_check(c->st, c->args[0], c->args[1], state, cmd_opt(c, "na"), &c->err);
 }
 
@@ -193,9 +193,9 @@ static bool show_status(struct cmd_ctx *c, const char *handle, bool report)
 	char b[32];
 	bar(json_integer_value(json_object_get(p, "done")), json_integer_value(json_object_get(p, "total")),
 	    b, sizeof b);
-	fprintf(c->out, "%s%s  level %s  %s  %lld/%lld done, %lld overdue  %s\n",
+	fprintf(c->out, _("%s%s  level %s  %s  %lld/%lld done, %lld overdue  %s\n"),
 	       json_is_true(json_object_get(s, "drill")) || json_integer_value(json_object_get(s, "drill"))
-		       ? "[DRILL 演练] " : "",
+		       ? _("[DRILL 演练] ") : "",
 	       json_string_value(json_object_get(s, "title")),
 	       json_string_value(json_object_get(s, "level")),
 	       json_string_value(json_object_get(s, "incident")) ?: "",
@@ -213,13 +213,13 @@ static bool show_status(struct cmd_ctx *c, const char *handle, bool report)
 		       json_string_value(json_object_get(it, "text")));
 		if (report && json_is_integer(json_object_get(it, "took_min")))
 		{
-			fprintf(c->out, "  took %lldm", (long long)json_integer_value(json_object_get(it, "took_min")));
+			fprintf(c->out, _("  took %lldm"), (long long)json_integer_value(json_object_get(it, "took_min")));
 			if (json_is_integer(json_object_get(it, "within_min")))
-				fprintf(c->out, " / within %lldm",
+				fprintf(c->out, _(" / within %lldm"),
 				       (long long)json_integer_value(json_object_get(it, "within_min")));
 		}
 		else if (json_is_string(json_object_get(it, "due")) && str_eq(state, "open"))
-			fprintf(c->out, "  %sdue %.5s %.5s", over ? "OVERDUE " : "",
+			fprintf(c->out, _("  %sdue %.5s %.5s"), over ? _("OVERDUE ") : "",
 			       json_string_value(json_object_get(it, "due")) + 5,
 			       json_string_value(json_object_get(it, "due")) + 11);
 		if (json_is_string(json_object_get(it, "reason")))
@@ -235,7 +235,8 @@ static bool exec_status(struct cmd_ctx *c)
 	if (c->nargs)
 		return show_status(c, c->args[0], false);
 	static const struct out_col cols[] = {
-		{"id", N_("activation"), .max = 13}, {"plan"}, {"level"}, {"incident"}, {"drill"},
+		{"id", N_("activation"), .max = 13}, {"plan"}, {"level", .as_is = true}, {"incident"},
+		{"drill"},
 		{"done", .right = true}, {"items", N_("of"), .right = true}, {"title", .max = 30},
 	};
 	return out_list(c, q_open_activations(c->st, &c->err), cols, ARRAY_LEN(cols));
@@ -247,17 +248,17 @@ static bool exec_report(struct cmd_ctx *c)
 }
 
 static const struct cmd_opt activate_opts[] = {
-	{"level", "LEVEL", NULL, "response level IV, III, II or I (required)", CV_LEVEL},
-	{"incident", "N", NULL, "the incident the response is for", CV_INCIDENT},
-	{"drill", NULL, NULL, "a drill (演练), without an incident"},
+	{"level", "LEVEL", NULL, N_("response level IV, III, II or I (required)"), CV_LEVEL},
+	{"incident", "N", NULL, N_("the incident the response is for"), CV_INCIDENT},
+	{"drill", NULL, NULL, N_("a drill (演练), without an incident")},
 	{0}};
 static const struct cmd_opt check_opts[] = {
-	{"na", "REASON", NULL, "not applicable, with the reason"},
-	{"prev", NULL, NULL, "done before the activation"},
-	{"open", NULL, NULL, "open it again"},
+	{"na", "REASON", NULL, N_("not applicable, with the reason")},
+	{"prev", NULL, NULL, N_("done before the activation")},
+	{"open", NULL, NULL, N_("open it again")},
 	{0}};
 static const struct cmd_opt close_opts[] = {
-	{"summary", "TEXT", NULL, "how the response went (required)"}, {0}};
+	{"summary", "TEXT", NULL, N_("how the response went (required)")}, {0}};
 
 const struct cmd cmd_plan_list = {
 	.group = "plan", .verb = "list", .summary = N_("the plan library"),
@@ -265,31 +266,31 @@ const struct cmd cmd_plan_list = {
 };
 
 const struct cmd cmd_plan_show = {
-	.group = "plan", .verb = "show", .summary = "a plan: levels, triggers, items",
+	.group = "plan", .verb = "show", .summary = N_("a plan: levels, triggers, items"),
 	.args = "ID", .nargs_min = 1, .nargs_max = 1, .argv = {CV_PLAN},
 	.exec = exec_show,
 };
 
 const struct cmd cmd_plan_validate = {
-	.group = "plan", .verb = "validate", .summary = "check plan files; names every problem",
+	.group = "plan", .verb = "validate", .summary = N_("check plan files; names every problem"),
 	.args = "FILE...", .nargs_min = 1, .nargs_max = 100,
 	.flags = CMD_NODB, .exec = exec_validate,
 };
 
 const struct cmd cmd_plan_load = {
-	.group = "plan", .verb = "load", .summary = "add plan files (new versions) to the library",
+	.group = "plan", .verb = "load", .summary = N_("add plan files (new versions) to the library"),
 	.args = "FILE...", .nargs_min = 1, .nargs_max = 100,
 	.flags = CMD_WRITES, .exec = exec_load,
 };
 
 const struct cmd cmd_plan_activate = {
-	.group = "plan", .verb = "activate", .summary = "start a response (or a drill) at a level",
+	.group = "plan", .verb = "activate", .summary = N_("start a response (or a drill) at a level"),
 	.args = "ID", .nargs_min = 1, .nargs_max = 1, .argv = {CV_PLAN},
 	.opts = activate_opts, .flags = CMD_WRITES, .check = check_activate, .exec = exec_activate,
 };
 
 const struct cmd cmd_plan_raise = {
-	.group = "plan", .verb = "raise", .summary = "raise the response level",
+	.group = "plan", .verb = "raise", .summary = N_("raise the response level"),
 	.args = "ACTIVATION LEVEL", .nargs_min = 2, .nargs_max = 2,
 	.argv = {CV_ACTIVATION, CV_LEVEL},
 	.flags = CMD_WRITES, .exec = exec_raise,
@@ -303,13 +304,13 @@ const struct cmd cmd_plan_check = {
 };
 
 const struct cmd cmd_plan_status = {
-	.group = "plan", .verb = "status", .summary = "active checklists, or one with its items",
+	.group = "plan", .verb = "status", .summary = N_("active checklists, or one with its items"),
 	.args = "[ACTIVATION]", .nargs_min = 0, .nargs_max = 1, .argv = {CV_ACTIVATION},
 	.exec = exec_status,
 };
 
 const struct cmd cmd_plan_close = {
-	.group = "plan", .verb = "close", .summary = "end a response with a summary",
+	.group = "plan", .verb = "close", .summary = N_("end a response with a summary"),
 	.args = "ACTIVATION", .nargs_min = 1, .nargs_max = 1, .argv = {CV_ACTIVATION},
 	.opts = close_opts, .flags = CMD_WRITES, .exec = exec_close,
 };

@@ -13,7 +13,7 @@ static bool format_of(struct cmd_ctx *c, enum report_format *f)
 {
 	*f = c->json ? FMT_JSON : FMT_TEXT;
 	if (cmd_opt(c, "format") && !report_format_parse(cmd_opt(c, "format"), f))
-		return err_set(&c->err, ERR_USAGE, "--format: '%s': expected text, md, csv, xlsx or json",
+		return err_set(&c->err, ERR_USAGE, _("--format: '%s': expected text, md, csv, xlsx or json"),
 			       cmd_opt(c, "format"));
 	return true;
 }
@@ -28,7 +28,7 @@ static bool write_out(struct cmd_ctx *c, const char *path, const char *text)
 	ok = f && fclose(f) == 0 && ok;
 	ok = ok && rename(tmp, path) == 0;
 	if (!ok) {
-		err_set(&c->err, ERR_FAIL, "--out: '%s': cannot write (%s)", path, strerror(errno));
+		err_set(&c->err, ERR_FAIL, _("--out: '%s': cannot write (%s)"), path, strerror(errno));
 		remove(tmp);
 	}
 	free(tmp);
@@ -93,7 +93,7 @@ static bool emit(struct cmd_ctx *c, bool ok, struct strbuf *out)
 	} else if (ok && path) {
 		ok = write_out(c, path, out->buf ? out->buf : "");
 		if (ok && !c->json)
-			fprintf(c->out, "report written to %s\n", path);
+			fprintf(c->out, _("report written to %s\n"), path);
 	} else if (ok) {
 		fputs(out->buf ? out->buf : "", c->json ? cmd_data(c) : c->out);
 	}
@@ -120,7 +120,7 @@ static bool exec_report_daily(struct cmd_ctx *c)
 		char end;
 		if (sscanf(cut, "%2d:%2d%c", &h, &m, &end) != 2 || strlen(cut) != 5 || h < 0 ||
 		    h > 23 || m < 0 || m > 59) {
-			err_set(&c->err, ERR_USAGE, "--cutoff: '%s': expected a time of day like 08:00",
+			err_set(&c->err, ERR_USAGE, _("--cutoff: '%s': expected a time of day like 08:00"),
 				cut);
 			return false;
 		}
@@ -135,7 +135,7 @@ static bool exec_report_daily(struct cmd_ctx *c)
 	bool ok = report_daily(c->st, rules, cmd_opt(c, "date") ? cmd_opt(c, "date") : today,
 			       cutoff, f, &out, &c->err);
 	if (!ok && cmd_opt(c, "date"))
-		err_prefix(&c->err, "--date"), c->err.code = ERR_USAGE;
+		err_prefix(&c->err, _("--date")), c->err.code = ERR_USAGE;
 	return emit(c, ok, &out);
 }
 
@@ -151,21 +151,21 @@ static bool exec_report_shift(struct cmd_ctx *c)
 
 #define FORMATS "text md csv xlsx json"
 
-#define OUT_OPT {"out", "FILE", NULL, "write the report to FILE (replaced whole) instead"}
+#define OUT_OPT {"out", "FILE", NULL, N_("write the report to FILE (replaced whole) instead")}
 
 static const struct cmd_opt format_opts[] = {
-	{"format", "FMT", NULL, "text (default), md, csv, xlsx or json", CV_WORDS, FORMATS},
+	{"format", "FMT", NULL, N_("text (default), md, csv, xlsx or json"), CV_WORDS, FORMATS},
 	OUT_OPT,
 	{0}};
 static const struct cmd_opt daily_opts[] = {
-	{"date", "DATE", NULL, "the report's day (default today)"},
-	{"cutoff", "HH:MM", NULL, "the day runs from the previous day's cutoff (default 08:00)"},
-	{"format", "FMT", NULL, "text (default), md, csv, xlsx or json", CV_WORDS, FORMATS},
+	{"date", "DATE", NULL, N_("the report's day (default today)")},
+	{"cutoff", "HH:MM", NULL, N_("the day runs from the previous day's cutoff (default 08:00)")},
+	{"format", "FMT", NULL, N_("text (default), md, csv, xlsx or json"), CV_WORDS, FORMATS},
 	OUT_OPT,
 	{0}};
 
 const struct cmd cmd_report_incident = {
-	.group = "report", .verb = "incident", .summary = "the 首报/续报/终报 text for the latest state",
+	.group = "report", .verb = "incident", .summary = N_("the 首报/续报/终报 text for the latest state"),
 	.args = "N", .nargs_min = 1, .nargs_max = 1, .argv = {CV_INCIDENT},
 	.opts = format_opts, .exec = exec_report_incident,
 };

@@ -27,7 +27,7 @@ static bool exec_items(struct cmd_ctx *c)
 		const struct enum_value *v = enum_find(ENUM_ITEM_CATEGORY, cmd_opt(c, "category"));
 		if (!v) {
 			char buf[400];
-			err_set(&c->err, ERR_USAGE, "--category: '%s': expected one of %s",
+			err_set(&c->err, ERR_USAGE, _("--category: '%s': expected one of %s"),
 				cmd_opt(c, "category"), enum_ids(ENUM_ITEM_CATEGORY, buf, sizeof buf));
 			return false;
 		}
@@ -60,7 +60,7 @@ static bool exec_teams(struct cmd_ctx *c)
 		const struct enum_value *v = enum_find(ENUM_TEAM_TYPE, cmd_opt(c, "type"));
 		if (!v) {
 			char buf[300];
-			err_set(&c->err, ERR_USAGE, "--type: '%s': expected one of %s", cmd_opt(c, "type"),
+			err_set(&c->err, ERR_USAGE, _("--type: '%s': expected one of %s"), cmd_opt(c, "type"),
 				enum_ids(ENUM_TEAM_TYPE, buf, sizeof buf));
 			return false;
 		}
@@ -96,9 +96,9 @@ static bool exec_who(struct cmd_ctx *c)
 		json_decref(r);
 	} else if (cmd_opt(c, "type")) {
 		if (!q_incident_type(c->st, cmd_opt(c, "type"), type, &c->err))
-			return err_prefix(&c->err, "--type"), false;
+			return err_prefix(&c->err, _("--type")), false;
 	} else {
-		err_set(&c->err, ERR_USAGE, "give --type TYPE or --incident N");
+		err_set(&c->err, ERR_USAGE, _("give --type TYPE or --incident N"));
 		return false;
 	}
 	if (cmd_opt(c, "township") && !cmd_township(c, town, &tc))
@@ -109,9 +109,9 @@ static bool exec_who(struct cmd_ctx *c)
 	if (c->json) {
 		out_json(c, r);
 	} else {
-		fprintf(c->out, "Teams (%s)\n", json_string_value(json_object_get(r, "team_types")) ?: "all");
+		fprintf(c->out, _("Teams (%s)\n"), json_string_value(json_object_get(r, "team_types")) ?: "all");
 		out_table(c, json_object_get(r, "teams"), team_cols, ARRAY_LEN(team_cols));
-		fprintf(c->out, "\nExperts (%s)\n", json_string_value(json_object_get(r, "expert_fields")) ?: "all");
+		fprintf(c->out, _("\nExperts (%s)\n"), json_string_value(json_object_get(r, "expert_fields")) ?: "all");
 		out_table(c, json_object_get(r, "experts"), expert_cols, ARRAY_LEN(expert_cols));
 	}
 	json_decref(r);
@@ -119,21 +119,21 @@ static bool exec_who(struct cmd_ctx *c)
 }
 
 static const struct cmd_opt item_opts[] = {
-	{"category", "CAT", NULL, "only this category (protection, life_rescue, ...)"},
+	{"category", "CAT", NULL, N_("only this category (protection, life_rescue, ...)")},
 	{0}};
 static const struct cmd_opt team_opts[] = {
-	{"type", "TYPE", NULL, "fire_rescue, professional, militia, enterprise, volunteer"},
-	{"township", "NAME|CODE", NULL, "this township's teams first", CV_TOWNSHIP},
-	{"available", NULL, NULL, "only teams available now"},
+	{"type", "TYPE", NULL, N_("fire_rescue, professional, militia, enterprise, volunteer")},
+	{"township", "NAME|CODE", NULL, N_("this township's teams first"), CV_TOWNSHIP},
+	{"available", NULL, NULL, N_("only teams available now")},
 	{0}};
 static const struct cmd_opt expert_opts[] = {
-	{"field", "FIELD", NULL, "geology, hydrology, meteorology, fire, medical, ..."},
-	{"township", "NAME|CODE", NULL, "this township's experts first", CV_TOWNSHIP},
+	{"field", "FIELD", NULL, N_("geology, hydrology, meteorology, fire, medical, ...")},
+	{"township", "NAME|CODE", NULL, N_("this township's experts first"), CV_TOWNSHIP},
 	{0}};
 static const struct cmd_opt who_opts[] = {
-	{"type", "TYPE", NULL, "incident type (landslide, 滑坡, ...)", CV_TYPE},
-	{"incident", "N", NULL, "an incident: its type and township", CV_INCIDENT},
-	{"township", "NAME|CODE", NULL, "township (nearest first)", CV_TOWNSHIP},
+	{"type", "TYPE", NULL, N_("incident type (landslide, 滑坡, ...)"), CV_TYPE},
+	{"incident", "N", NULL, N_("an incident: its type and township"), CV_INCIDENT},
+	{"township", "NAME|CODE", NULL, N_("township (nearest first)"), CV_TOWNSHIP},
 	{0}};
 const struct cmd cmd_depot_list = {
 	.group = "depot", .verb = "list", .summary = N_("depots and storage points"),

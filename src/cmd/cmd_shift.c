@@ -12,7 +12,7 @@ static bool exec_start(struct cmd_ctx *c)
 			 cmd_opt(c, "leader"), &c->err))
 		return false;
 	if (!c->json)
-		fprintf(c->out, "shift started\n");
+		fprintf(c->out, _("shift started\n"));
 	return true;
 }
 
@@ -31,7 +31,7 @@ static bool print_shift(struct cmd_ctx *c, const char *id)
 static bool check_handover(struct cmd_ctx *c)
 {
 	if (!cmd_opt(c, "to"))
-		return err_set(&c->err, ERR_USAGE, "--to is required: who takes over?");
+		return err_set(&c->err, ERR_USAGE, _("--to is required: who takes over?"));
 	return true;
 }
 
@@ -51,7 +51,7 @@ static bool exec_ack(struct cmd_ctx *c)
 		       cmd_opt(c, "leader"), &c->err))
 		return false;
 	if (!c->json)
-		fprintf(c->out, "handover acknowledged; your shift has started\n");
+		fprintf(c->out, _("handover acknowledged; your shift has started\n"));
 	return true;
 }
 
@@ -63,7 +63,7 @@ static bool exec_current(struct cmd_ctx *c)
 	bool none = json_is_null(sh);
 	json_decref(sh);
 	if (none) {
-		err_set(&c->err, ERR_FAIL, "no shift is open (dutydesk shift start)");
+		err_set(&c->err, ERR_FAIL, _("no shift is open (dutydesk shift start)"));
 		return false;
 	}
 	return print_shift(c, "current");
@@ -87,17 +87,17 @@ static bool exec_list_shifts(struct cmd_ctx *c)
 }
 
 static const struct cmd_opt start_opts[] = {
-	{"officers", "NAMES", NULL, "who is on duty (default: --officer)"},
-	{"leader", "NAME", NULL, "the leader on call (带班领导)"},
+	{"officers", "NAMES", NULL, N_("who is on duty (default: --officer)")},
+	{"leader", "NAME", NULL, N_("the leader on call (带班领导)")},
 	{0}};
 static const struct cmd_opt handover_opts[] = {
-	{"to", "NAME", NULL, "who takes over (required)"},
-	{"equipment", "TEXT", NULL, "equipment and communications status"},
-	{"notes", "TEXT", NULL, "anything else the next shift must know"},
+	{"to", "NAME", NULL, N_("who takes over (required)")},
+	{"equipment", "TEXT", NULL, N_("equipment and communications status")},
+	{"notes", "TEXT", NULL, N_("anything else the next shift must know")},
 	{0}};
 static const struct cmd_opt ack_opts[] = {
-	{"name", "NAME", NULL, "who acknowledges (default: --officer)"},
-	{"leader", "NAME", NULL, "the leader on call of the new shift (带班领导)"},
+	{"name", "NAME", NULL, N_("who acknowledges (default: --officer)")},
+	{"leader", "NAME", NULL, N_("the leader on call of the new shift (带班领导)")},
 	{0}};
 
 const struct cmd cmd_shift_start = {

@@ -23,7 +23,7 @@ static long long num(json_t *o, const char *path)
 static bool exec_stats(struct cmd_ctx *c)
 {
 	long long days = 30;
-	if (!cmd_number(c, "days", 0, 3650, "a whole number of days (0-3650)", &days))
+	if (!cmd_number(c, "days", 0, 3650, _("a whole number of days (0-3650)"), &days))
 		return false;
 	q_set_expiry_days(c->st, (int)days);
 	json_t *s = q_stats(c->st, &c->err);
@@ -31,28 +31,28 @@ static bool exec_stats(struct cmd_ctx *c)
 		return false;
 	if (c->json)
 		return out_json_new(c, s);
-	fprintf(c->out, "Geological hazard points  %lld  (large %lld, medium %lld, small %lld; road %lld)\n",
+	fprintf(c->out, _("Geological hazard points  %lld  (large %lld, medium %lld, small %lld; road %lld)\n"),
 	       num(s, "geohazards.total"), num(s, "geohazards.large"), num(s, "geohazards.medium"),
 	       num(s, "geohazards.small"), num(s, "geohazards.road"));
-	fprintf(c->out, "  in the county town      %lld  (large %lld, medium %lld, small %lld)\n",
+	fprintf(c->out, _("  in the county town      %lld  (large %lld, medium %lld, small %lld)\n"),
 	       num(s, "geohazards.county_town.total"), num(s, "geohazards.county_town.large"),
 	       num(s, "geohazards.county_town.medium"), num(s, "geohazards.county_town.small"));
-	fprintf(c->out, "  high-risk zones         %lld households, %lld people\n",
+	fprintf(c->out, _("  high-risk zones         %lld households, %lld people\n"),
 	       num(s, "geohazards.high_risk.households"), num(s, "geohazards.high_risk.people"));
-	fprintf(c->out, "Fire key units            %lld  (schools %lld: middle %lld, kindergarten %lld; "
-	       "hospitals %lld; scenic %lld; other %lld)\n",
+	fprintf(c->out, _("Fire key units            %lld  (schools %lld: middle %lld, kindergarten %lld; "
+	       "hospitals %lld; scenic %lld; other %lld)\n"),
 	       num(s, "fire_key_units.total"), num(s, "fire_key_units.school"),
 	       num(s, "fire_key_units.middle_school"), num(s, "fire_key_units.kindergarten"),
 	       num(s, "fire_key_units.hospital"), num(s, "fire_key_units.scenic"),
 	       num(s, "fire_key_units.other"));
-	fprintf(c->out, "Major hazard sources      %lld\nFlood points              %lld\n",
+	fprintf(c->out, _("Major hazard sources      %lld\nFlood points              %lld\n"),
 	       num(s, "major_sources"), num(s, "flood_points"));
-	fprintf(c->out, "Open incidents            %lld  (I %lld, II %lld, III %lld, IV %lld, pending %lld)\n",
+	fprintf(c->out, _("Open incidents            %lld  (I %lld, II %lld, III %lld, IV %lld, pending %lld)\n"),
 	       num(s, "incidents.open"), num(s, "incidents.by_level.I"),
 	       num(s, "incidents.by_level.II"), num(s, "incidents.by_level.III"),
 	       num(s, "incidents.by_level.IV"), num(s, "incidents.by_level.pending"));
-	fprintf(c->out, "Stock alerts              below minimum %lld, expiring within %lld days %lld, "
-	       "expired %lld\n",
+	fprintf(c->out, _("Stock alerts              below minimum %lld, expiring within %lld days %lld, "
+	       "expired %lld\n"),
 	       num(s, "stock.below_min"), days, num(s, "stock.expiring"), num(s, "stock.expired"));
 	static const struct out_col cols[] = {
 		{"alert"}, {"depot", .max = 24}, {"item", .max = 16}, {"qty", .right = true},
@@ -68,7 +68,7 @@ static bool exec_stats(struct cmd_ctx *c)
 }
 
 static const struct cmd_opt stats_opts[] = {
-	{"days", "N", NULL, "stock expiring within N days counts as expiring (default 30)"},
+	{"days", "N", NULL, N_("stock expiring within N days counts as expiring (default 30)")},
 	{0}};
 
 const struct cmd cmd_stats = {

@@ -16,7 +16,7 @@ static const struct out_col list_cols[] = {
 static bool ref(struct cmd_ctx *c, const char *opt, const char *table, char id[ID_TEXT])
 {
 	if (!cmd_opt(c, opt))
-		return err_set(&c->err, ERR_USAGE, "--%s is required", opt);
+		return err_set(&c->err, ERR_USAGE, _("--%s is required"), opt);
 	if (!q_ref(c->st, table, cmd_opt(c, opt), id, &c->err)) {
 		err_prefix(&c->err, "--%s", opt);
 		return false;
@@ -29,10 +29,10 @@ static bool qty_opt(struct cmd_ctx *c, long long min, int64_t *out)
 {
 	long long v;
 	if (!cmd_opt(c, "qty"))
-		return err_set(&c->err, ERR_USAGE, "--qty is required");
+		return err_set(&c->err, ERR_USAGE, _("--qty is required"));
 	if (!str_to_ll(cmd_opt(c, "qty"), min, 1000000000, &v) || v == 0)
-		return err_set(&c->err, ERR_USAGE, "--qty: '%s': expected a whole number%s",
-			       cmd_opt(c, "qty"), min > 0 ? " above 0" : " (negative takes away)");
+		return err_set(&c->err, ERR_USAGE, _("--qty: '%s': expected a whole number%s"),
+			       cmd_opt(c, "qty"), min > 0 ? _(" above 0") : _(" (negative takes away)"));
 	*out = v;
 	return true;
 }
@@ -55,7 +55,7 @@ static bool exec_receive(struct cmd_ctx *c)
 	if (!ref(c, "depot", "depot", depot) || !ref(c, "item", "item", item) || !qty_opt(c, 1, &n))
 		return false;
 	if (cmd_opt(c, "expiry") && !dd_date_parse(cmd_opt(c, "expiry"), expiry, &c->err)) {
-		err_prefix(&c->err, "--expiry");
+		err_prefix(&c->err, _("--expiry"));
 		return false;
 	}
 	return stock_receive(c->st, depot, item, n, cmd_opt(c, "batch"),
@@ -88,7 +88,7 @@ static bool need(struct cmd_ctx *c, const char *const *names)
 {
 	for (; *names; names++)
 		if (!cmd_opt(c, *names))
-			return err_set(&c->err, ERR_USAGE, "--%s is required", *names);
+			return err_set(&c->err, ERR_USAGE, _("--%s is required"), *names);
 	return true;
 }
 
@@ -126,7 +126,7 @@ static bool exec_writeoff(struct cmd_ctx *c)
 	if (!stock_writeoff(c->st, depot, item, n, cmd_opt(c, "reason"), &written, &c->err))
 		return false;
 	if (!c->json)
-		fprintf(c->out, "%lld written off\n", (long long)written);
+		fprintf(c->out, _("%lld written off\n"), (long long)written);
 	return true;
 }
 
@@ -160,7 +160,7 @@ static bool exec_card(struct cmd_ctx *c)
 static bool exec_alerts(struct cmd_ctx *c)
 {
 	long long days = 30;
-	if (!cmd_number(c, "days", 0, 3650, "a whole number of days (0-3650)", &days))
+	if (!cmd_number(c, "days", 0, 3650, _("a whole number of days (0-3650)"), &days))
 		return false;
 	static const struct out_col cols[] = {
 		{"alert"}, {"depot_code", N_("depot")}, {"item_code", N_("item")},
@@ -171,63 +171,63 @@ static bool exec_alerts(struct cmd_ctx *c)
 }
 
 static const struct cmd_opt list_opts[] = {
-	{"depot", "CODE", NULL, "only this depot", CV_DEPOT},
-	{"item", "CODE", NULL, "only this item", CV_ITEM},
+	{"depot", "CODE", NULL, N_("only this depot"), CV_DEPOT},
+	{"item", "CODE", NULL, N_("only this item"), CV_ITEM},
 	{0}};
 
 static const struct cmd_opt receive_opts[] = {
-	{"depot", "CODE", NULL, "receiving depot (required)", CV_DEPOT},
-	{"item", "CODE", NULL, "item code (required)", CV_ITEM},
-	{"qty", "N", NULL, "quantity, in the item's unit (required)"},
+	{"depot", "CODE", NULL, N_("receiving depot (required)"), CV_DEPOT},
+	{"item", "CODE", NULL, N_("item code (required)"), CV_ITEM},
+	{"qty", "N", NULL, N_("quantity, in the item's unit (required)")},
 	{"batch", "TEXT", NULL, "batch"},
-	{"expiry", "DATE", NULL, "expiry date YYYY-MM-DD"},
-	{"reason", "TEXT", NULL, "where it came from"},
+	{"expiry", "DATE", NULL, N_("expiry date YYYY-MM-DD")},
+	{"reason", "TEXT", NULL, N_("where it came from")},
 	{0}};
 
 static const struct cmd_opt issue_opts[] = {
-	{"depot", "CODE", NULL, "issuing depot (required)", CV_DEPOT},
-	{"item", "CODE", NULL, "item code (required)", CV_ITEM},
-	{"qty", "N", NULL, "quantity (required); first-expiring lots go first"},
-	{"incident", "N", NULL, "the incident it goes to", CV_INCIDENT},
-	{"to", "TEXT", NULL, "recipient: a township, team or person"},
-	{"reason", "TEXT", NULL, "why"},
+	{"depot", "CODE", NULL, N_("issuing depot (required)"), CV_DEPOT},
+	{"item", "CODE", NULL, N_("item code (required)"), CV_ITEM},
+	{"qty", "N", NULL, N_("quantity (required); first-expiring lots go first")},
+	{"incident", "N", NULL, N_("the incident it goes to"), CV_INCIDENT},
+	{"to", "TEXT", NULL, N_("recipient: a township, team or person")},
+	{"reason", "TEXT", NULL, N_("why")},
 	{0}};
 
 static const struct cmd_opt transfer_opts[] = {
-	{"from", "CODE", NULL, "depot giving (required)", CV_DEPOT},
-	{"to", "CODE", NULL, "depot receiving (required)", CV_DEPOT},
-	{"item", "CODE", NULL, "item code (required)", CV_ITEM},
-	{"qty", "N", NULL, "quantity (required)"},
-	{"reason", "TEXT", NULL, "why"},
+	{"from", "CODE", NULL, N_("depot giving (required)"), CV_DEPOT},
+	{"to", "CODE", NULL, N_("depot receiving (required)"), CV_DEPOT},
+	{"item", "CODE", NULL, N_("item code (required)"), CV_ITEM},
+	{"qty", "N", NULL, N_("quantity (required)")},
+	{"reason", "TEXT", NULL, N_("why")},
 	{0}};
 
 /* The depot and item a correction, a write-off or a card is of. */
 #define DEPOT_ITEM \
-	{"depot", "CODE", NULL, "depot (required)", CV_DEPOT}, \
-	{"item", "CODE", NULL, "item (required)", CV_ITEM},
+	{"depot", "CODE", NULL, N_("depot (required)"), CV_DEPOT}, \
+	{"item", "CODE", NULL, N_("item (required)"), CV_ITEM},
 
 static const struct cmd_opt adjust_opts[] = {
 	DEPOT_ITEM
-	{"qty", "N", NULL, "change, negative to take away (required)"},
-	{"reason", "TEXT", NULL, "why (required), e.g. 盘点"},
+	{"qty", "N", NULL, N_("change, negative to take away (required)")},
+	{"reason", "TEXT", NULL, N_("why (required), e.g. 盘点")},
 	{0}};
 static const struct cmd_opt writeoff_opts[] = {
 	DEPOT_ITEM
-	{"qty", "N", NULL, "how many (default: every expired one)"},
-	{"reason", "TEXT", NULL, "why (default: expired)"},
+	{"qty", "N", NULL, N_("how many (default: every expired one)")},
+	{"reason", "TEXT", NULL, N_("why (default: expired)")},
 	{0}};
 static const struct cmd_opt return_opts[] = {
-	{"depot", "CODE", NULL, "depot it comes back to (required)", CV_DEPOT},
-	{"item", "CODE", NULL, "item (required)", CV_ITEM}, {"qty", "N", NULL, "quantity (required)"},
-	{"incident", "N", NULL, "the incident it was sent to", CV_INCIDENT},
-	{"reason", "TEXT", NULL, "remark"},
+	{"depot", "CODE", NULL, N_("depot it comes back to (required)"), CV_DEPOT},
+	{"item", "CODE", NULL, N_("item (required)"), CV_ITEM}, {"qty", "N", NULL, N_("quantity (required)")},
+	{"incident", "N", NULL, N_("the incident it was sent to"), CV_INCIDENT},
+	{"reason", "TEXT", NULL, N_("remark")},
 	{0}};
 static const struct cmd_opt card_opts[] = {
 	DEPOT_ITEM
-	{"limit", "N", NULL, "only the last N movements"},
+	{"limit", "N", NULL, N_("only the last N movements")},
 	{0}};
 static const struct cmd_opt alerts_opts[] = {
-	{"days", "N", NULL, "expiring within N days (default 30)"}, {0}};
+	{"days", "N", NULL, N_("expiring within N days (default 30)")}, {0}};
 
 const struct cmd cmd_stock_list = {
 	.group = "stock", .verb = "list", .summary = N_("stock on hand per depot and item"),

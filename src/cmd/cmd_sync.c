@@ -31,12 +31,12 @@ static void print_stats(struct cmd_ctx *c, const struct sync_stats *s, struct ht
 		out_json_new(c, o);
 		return;
 	}
-	fprintf(c->out, "pushed %d, pulled %d, conflicts %d, parked %d; %lld still pending\n", s->pushed,
+	fprintf(c->out, _("pushed %d, pulled %d, conflicts %d, parked %d; %lld still pending\n"), s->pushed,
 	       s->pulled, s->conflicts, s->parked, (long long)s->pending);
 	if (s->conflicts)
-		fprintf(c->out, "values that lost a merge are kept for review: dutydesk conflicts\n");
+		fprintf(c->out, _("values that lost a merge are kept for review: dutydesk conflicts\n"));
 	if (s->parked)
-		fprintf(c->out, "ops the hub refused are parked: dutydesk sync --status shows why\n");
+		fprintf(c->out, _("ops the hub refused are parked: dutydesk sync --status shows why\n"));
 }
 
 static bool show_status(struct cmd_ctx *c, const struct config_sync *conf)
@@ -78,7 +78,7 @@ static bool show_status(struct cmd_ctx *c, const struct config_sync *conf)
 	json_t *p;
 	json_array_foreach(parked, i, p) {
 		if (i == 10) {
-			fprintf(c->out, "  ... and %zu more (--json lists them all)\n", json_array_size(parked) - 10);
+			fprintf(c->out, _("  ... and %zu more (--json lists them all)\n"), json_array_size(parked) - 10);
 			break;
 		}
 		fprintf(c->out, "  %s %s %s: %s\n", json_string_value(json_object_get(p, "op_id")),
@@ -86,7 +86,7 @@ static bool show_status(struct cmd_ctx *c, const struct config_sync *conf)
 		       json_string_value(json_object_get(p, "row_id")),
 		       json_is_string(json_object_get(p, "result"))
 			       ? json_string_value(json_object_get(p, "result"))
-			       : "refused");
+			       : _("refused"));
 	}
 	json_decref(parked);
 	json_decref(s);
@@ -99,7 +99,7 @@ static bool exec_sync(struct cmd_ctx *c)
 	bool status = cmd_opt(c, "status") != NULL, once = cmd_opt(c, "once") != NULL;
 	if ((exp != NULL) + (imp != NULL) + status + (cmd_opt(c, "digest") != NULL) > 1) {
 		err_set(&c->err, ERR_USAGE,
-			"--status, --digest, --export-bundle and --import-bundle go one at a time");
+			_("--status, --digest, --export-bundle and --import-bundle go one at a time"));
 		return false;
 	}
 	/* What sync reads must be right; a console setting is the console's. */
@@ -108,7 +108,7 @@ static bool exec_sync(struct cmd_ctx *c)
 	if (cfg.sync_warning[0])
 		return err_set(&c->err, ERR_FAIL, "%s", cfg.sync_warning);
 	if (cfg.warning[0])
-		cmd_say(c, "dutydesk sync: warning: %s (a console setting: sync goes on)\n",
+		cmd_say(c, _("dutydesk sync: warning: %s (a console setting: sync goes on)\n"),
 			cfg.warning);
 	struct config_sync conf = cfg.sync;
 	if (cmd_opt(c, "server"))
@@ -144,7 +144,7 @@ static bool exec_sync(struct cmd_ctx *c)
 		if (imp)
 			print_stats(c, &st, NULL);
 		else if (!c->json)
-			fprintf(c->out, "wrote %s bundle %s\n", signed_ ? "a signed" : "an unsigned", exp);
+			fprintf(c->out, _("wrote %s bundle %s\n"), signed_ ? _("a signed") : _("an unsigned"), exp);
 		return true;
 	}
 
@@ -153,12 +153,12 @@ static bool exec_sync(struct cmd_ctx *c)
 		return false;
 	if (!conf.server[0]) {
 		err_set(&c->err, ERR_USAGE,
-			"no hub: give --server URL or set sync.server in the config file");
+			_("no hub: give --server URL or set sync.server in the config file"));
 		return false;
 	}
 	if (!conf.token_file[0]) {
 		err_set(&c->err, ERR_USAGE,
-			"no token: give --token-file FILE or set sync.token_file in the config file");
+			_("no token: give --token-file FILE or set sync.token_file in the config file"));
 		return false;
 	}
 	char *token;
@@ -186,7 +186,7 @@ static bool exec_sync(struct cmd_ctx *c)
 			break;
 		}
 		int ms = sync_backoff_ms(attempt, http_last_retry_after(h));
-		cmd_say(c, "dutydesk sync: %s; retrying in %.1f s\n", e.msg, ms / 1000.0);
+		cmd_say(c, _("dutydesk sync: %s; retrying in %.1f s\n"), e.msg, ms / 1000.0);
 		struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000};
 		while (nanosleep(&ts, &ts) != 0)
 			;
@@ -222,7 +222,7 @@ static bool exec_conflicts(struct cmd_ctx *c)
 							: "to review"));
 		}
 		if (!json_array_size(rows)) {
-			fprintf(c->out, all ? "no conflicts recorded\n" : "no conflicts to review\n");
+			fprintf(c->out, all ? _("no conflicts recorded\n") : _("no conflicts to review\n"));
 			json_decref(rows);
 			return true;
 		}
@@ -238,53 +238,53 @@ static bool exec_conflicts(struct cmd_ctx *c)
 static bool exec_resolve(struct cmd_ctx *c)
 {
 	if (!cmd_opt(c, "keep") == !cmd_opt(c, "take-lost")) {
-		err_set(&c->err, ERR_USAGE, "give either --keep or --take-lost");
+		err_set(&c->err, ERR_USAGE, _("give either --keep or --take-lost"));
 		return false;
 	}
 	long long id;
 	if (!str_to_ll(c->args[0], 1, INT64_MAX, &id)) {
-		err_set(&c->err, ERR_USAGE, "'%s': expected a conflict number", c->args[0]);
+		err_set(&c->err, ERR_USAGE, _("'%s': expected a conflict number"), c->args[0]);
 		return false;
 	}
 	int64_t state; /* 0 no such conflict, 1 to review, 2 resolved */
 	if (!store_conflict_state(c->st, (int64_t)id, &state, &c->err))
 		return false;
 	if (!state) {
-		err_set(&c->err, ERR_FAIL, "conflict %lld: no such conflict (see dutydesk conflicts)",
+		err_set(&c->err, ERR_FAIL, _("conflict %lld: no such conflict (see dutydesk conflicts)"),
 			id);
 		return false;
 	}
 	if (state == 2) {
-		err_set(&c->err, ERR_FAIL, "conflict %lld: resolved already", id);
+		err_set(&c->err, ERR_FAIL, _("conflict %lld: resolved already"), id);
 		return false;
 	}
 	bool take = cmd_opt(c, "take-lost") != NULL;
 	if (!sync_conflict_resolve(c->st, id, take, &c->err))
 		return false;
 	if (!c->json)
-		fprintf(c->out, "conflict %lld resolved: %s\n", id,
-		       take ? "the lost value is back and will sync" : "the kept value stays");
+		fprintf(c->out, _("conflict %lld resolved: %s\n"), id,
+		       take ? _("the lost value is back and will sync") : _("the kept value stays"));
 	return true;
 }
 
 static const struct cmd_opt sync_opts[] = {
-	{"server", "URL", NULL, "the hub, e.g. https://hub.county.example:8443 (overrides sync.server)"},
-	{"token-file", "FILE", NULL, "file holding this node's token (overrides sync.token_file)"},
-	{"ca-file", "FILE", NULL, "CA certificate(s) to trust for the hub (overrides sync.ca_file)"},
-	{"once", NULL, NULL, "one attempt: no retries after a network failure"},
-	{"status", NULL, NULL, "pending and parked ops, last success, last error"},
-	{"digest", NULL, NULL, "per-table hashes of the records in this node's scope (JSON)"},
-	{"export-bundle", "FILE", NULL, "write this node's ops to FILE, for a link-less transfer (signed with the token, if any)"},
-	{"import-bundle", "FILE", NULL, "merge the ops of a bundle FILE (twice is harmless; a signed one needs the token)"},
+	{"server", "URL", NULL, N_("the hub, e.g. https://hub.county.example:8443 (overrides sync.server)")},
+	{"token-file", "FILE", NULL, N_("file holding this node's token (overrides sync.token_file)")},
+	{"ca-file", "FILE", NULL, N_("CA certificate(s) to trust for the hub (overrides sync.ca_file)")},
+	{"once", NULL, NULL, N_("one attempt: no retries after a network failure")},
+	{"status", NULL, NULL, N_("pending and parked ops, last success, last error")},
+	{"digest", NULL, NULL, N_("per-table hashes of the records in this node's scope (JSON)")},
+	{"export-bundle", "FILE", NULL, N_("write this node's ops to FILE, for a link-less transfer (signed with the token, if any)")},
+	{"import-bundle", "FILE", NULL, N_("merge the ops of a bundle FILE (twice is harmless; a signed one needs the token)")},
 	{0},
 };
 static const struct cmd_opt conflicts_opts[] = {
-	{"all", NULL, NULL, "resolved ones too"},
+	{"all", NULL, NULL, N_("resolved ones too")},
 	{0},
 };
 static const struct cmd_opt resolve_opts[] = {
-	{"keep", NULL, NULL, "keep the value that won"},
-	{"take-lost", NULL, NULL, "put the lost value back (a new edit, synced)"},
+	{"keep", NULL, NULL, N_("keep the value that won")},
+	{"take-lost", NULL, NULL, N_("put the lost value back (a new edit, synced)")},
 	{0},
 };
 

@@ -46,7 +46,7 @@ static bool exec_task_due(struct cmd_ctx *c)
 }
 
 static const struct cmd_opt task_list_opts[] = {
-	{"all", NULL, NULL, "also tasks already done"}, {0}};
+	{"all", NULL, NULL, N_("also tasks already done")}, {0}};
 
 const struct cmd cmd_task_list = {
 	.group = "task", .verb = "list", .summary = N_("open tasks with their deadlines"),
@@ -54,7 +54,7 @@ const struct cmd cmd_task_list = {
 };
 
 const struct cmd cmd_task_done = {
-	.group = "task", .verb = "done", .summary = "mark a task done (id or its start)",
+	.group = "task", .verb = "done", .summary = N_("mark a task done (id or its start)"),
 	.args = "ID", .nargs_min = 1, .nargs_max = 1,
 	.flags = CMD_WRITES, .exec = exec_task_done,
 };

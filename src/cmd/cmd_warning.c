@@ -28,7 +28,7 @@ static bool township_codes(struct cmd_ctx *c, const char *list, struct strbuf *c
 	for (char *t = strtok_r(copy, ", ", &save); t && ok; t = strtok_r(NULL, ", ", &save)) {
 		char code[16];
 		if (!q_township(c->st, t, code, &c->err)) {
-			err_prefix(&c->err, "--townships");
+			err_prefix(&c->err, _("--townships"));
 			ok = false;
 		} else {
 			sb_printf(codes, "%s%s", codes->len ? "," : "", code);
@@ -36,14 +36,14 @@ static bool township_codes(struct cmd_ctx *c, const char *list, struct strbuf *c
 	}
 	free(copy);
 	if (ok && codes->len == 0)
-		ok = err_set(&c->err, ERR_USAGE, "--townships: name at least one township");
+		ok = err_set(&c->err, ERR_USAGE, _("--townships: name at least one township"));
 	return ok;
 }
 
 static bool check_add(struct cmd_ctx *c)
 {
 	if (!cmd_opt(c, "colour") || !cmd_opt(c, "townships"))
-		return err_set(&c->err, ERR_USAGE, "--colour and --townships are required");
+		return err_set(&c->err, ERR_USAGE, _("--colour and --townships are required"));
 	return true;
 }
 
@@ -94,11 +94,11 @@ static bool exec_points(struct cmd_ctx *c)
 	}
 	static const struct out_col cols[] = {
 		{"township", .max = 8}, {"code", N_("point")}, {"monitor", .max = 8},
-		{"monitor_phone", N_("phone")}, {"people", .right = true},
+		{"monitor_phone", "phone"}, {"people", .right = true},
 		{"households", .right = true}, {"name", .max = 24},
 	};
 	out_table(c, rows, cols, ARRAY_LEN(cols));
-	fprintf(c->out, "%zu points, %lld households, %lld people threatened\n", json_array_size(rows),
+	fprintf(c->out, _("%zu points, %lld households, %lld people threatened\n"), json_array_size(rows),
 	       households, people);
 	json_decref(rows);
 	return true;
@@ -116,12 +116,12 @@ static bool exec_list(struct cmd_ctx *c)
 }
 
 static const struct cmd_opt add_opts[] = {
-	{"colour", "COLOUR", "colour", "blue, yellow, orange or red (required)"},
-	{"townships", "NAMES", NULL, "the area: townships, comma separated (required)"},
-	{"from", "TIME", "valid_from", "in force from (default now)"},
-	{"until", "TIME", "valid_until", "in force until"},
-	{"source", "TEXT", "source", "who issued it (e.g. 临汾市自然资源局)"},
-	{"text", "TEXT", NULL, "the warning's words (default: a line naming colour and area)"},
+	{"colour", "COLOUR", "colour", N_("blue, yellow, orange or red (required)")},
+	{"townships", "NAMES", NULL, N_("the area: townships, comma separated (required)")},
+	{"from", "TIME", "valid_from", N_("in force from (default now)")},
+	{"until", "TIME", "valid_until", N_("in force until")},
+	{"source", "TEXT", "source", N_("who issued it (e.g. 临汾市自然资源局)")},
+	{"text", "TEXT", NULL, N_("the warning's words (default: a line naming colour and area)")},
 	{0}};
 
 const struct cmd cmd_warning_add = {

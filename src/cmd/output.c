@@ -49,11 +49,71 @@ char *out_text(json_t *v)
 	return s ? s : xstrdup("");
 }
 
-/* A value as a table shows it: in the console, times as its screens show
- * them, "11-28 17:30" (the year in front when it is not this year's). */
-static char *shown_text(const struct cmd_ctx *c, json_t *v)
+/* What is owed (task due's "what"). */
+static const struct enum_value due_what[] = {
+	{"first_report", "首报", "first report"}, {"written_report", "书面报告", "written report"},
+	{"follow_up", "续报", "follow-up"}, {"final_report", "终报", "final report"},
+	{"report", "报告", "report"}, {"checklist", "检查项", "checklist item"},
+	{"task", "任务", "task"}, {NULL, NULL, NULL}};
+
+/* A sync conflict's state (conflicts). */
+static const struct enum_value conflict_state[] = {
+	{"resolved", "已处理", "resolved"}, {"to review", "待复核", "to review"}, {NULL, NULL, NULL}};
+
+/* The enumerations a column of that key may hold, tried in order: a
+ * value is shown by the name of the first that has it. */
+static const struct {
+	const char *key;
+	const struct enum_value *values[5];
+} enum_cols[] = {
+	{"kind", {ENUM_DUTY_KIND, ENUM_TIMELINE_KIND, ENUM_HAZARD_KIND, ENUM_INSPECTION_KIND,
+		  ENUM_MOVEMENT_KIND}},
+	{"level", {ENUM_LEVEL, ENUM_DEPOT_LEVEL}},
+	{"status", {ENUM_INCIDENT_STATUS, ENUM_HAZARD_STATUS}},
+	{"state", {ENUM_DEFECT_STATE, conflict_state}},
+	{"colour", {ENUM_COLOUR}},
+	{"channel", {ENUM_CHANNEL}},
+	{"via", {ENUM_VIA}},
+	{"result", {ENUM_RESULT}},
+	{"scale", {ENUM_SCALE}},
+	{"danger", {ENUM_DANGER}},
+	{"class", {ENUM_CLASS}},
+	{"category", {ENUM_ITEM_CATEGORY}},
+	{"subtype", {ENUM_GEO_SUBTYPE, ENUM_FIRE_SUBTYPE, ENUM_MAJOR_SUBTYPE, ENUM_FLOOD_SUBTYPE}},
+	{"field", {ENUM_EXPERT_FIELD}},
+	{"what", {due_what}},
+};
+
+/* A column's value by its name in the interface's language, when the
+ * column holds an enumeration and the interface is Chinese; NULL when it
+ * is shown as it is (English shows the identifiers, as --json does). */
+static const char *enum_name(const struct out_col *col, const char *id)
+{
+	if (!id || col->as_is || !i18n_zh())
+		return NULL;
+	for (size_t i = 0; i < ARRAY_LEN(enum_cols); i++) {
+		if (!str_eq(enum_cols[i].key, col->key))
+			continue;
+		for (size_t j = 0; j < ARRAY_LEN(enum_cols[i].values) && enum_cols[i].values[j]; j++)
+			for (const struct enum_value *v = enum_cols[i].values[j]; v->id; v++)
+				if (str_eq(v->id, id))
+					return v->zh;
+	}
+	return NULL;
+}
+
+/* A value as a table shows it: yes/no in words and an enumeration by its
+ * name in the interface's language; in the console, times as its screens
+ * show them, "11-28 17:30" (the year in front when it is not this
+ * year's). */
+static char *shown_text(const struct cmd_ctx *c, const struct out_col *col, json_t *v)
 {
 	const char *s = json_string_value(v);
+	if (json_is_boolean(v))
+		return xstrdup(json_is_true(v) ? _("yes") : _("no"));
+	const char *name = enum_name(col, s);
+	if (name)
+		return xstrdup(name);
 	if (!c->console || !s || !is_iso_time(s))
 		return out_text(v);
 	char year[8];
@@ -61,6 +121,20 @@ static char *shown_text(const struct cmd_ctx *c, json_t *v)
 	if (strncmp(s, year, 4) == 0)
 		return xasprintf("%.5s %.5s", s + 5, s + 11);
 	return out_text(v);
+}
+
+void out_closed_words(struct cmd_ctx *c, json_t *rows)
+{
+	size_t i;
+	json_t *r;
+	json_array_foreach(c->json ? NULL : rows, i, r) {
+		const char *t = json_string_value(json_object_get(r, "text"));
+		size_t n = t ? strlen(t) : 0;
+		if (str_eq(json_string_value(json_object_get(r, "kind")), "status") && n >= 6 &&
+		    str_eq(t + n - 6, "closed") && (n == 6 || t[n - 7] == ' '))
+			json_object_set_new(r, "text", json_sprintf("%.*s%s", (int)(n - 6), t,
+								    _("closed")));
+	}
 }
 
 void out_json(struct cmd_ctx *c, json_t *v)
@@ -96,7 +170,7 @@ static void emit_row(const struct cmd_ctx *c, FILE *f, json_t *row, const struct
 	struct strbuf sb;
 	sb_init(&sb);
 	for (size_t j = 0; j < ncols; j++) {
-		char *t = row ? shown_text(c, json_object_get(row, cols[j].key))
+		char *t = row ? shown_text(c, &cols[j], json_object_get(row, cols[j].key))
 			      : xstrdup(heading(&cols[j]));
 		if (j)
 			sb_puts(&sb, "  ");
@@ -123,7 +197,7 @@ void out_table(struct cmd_ctx *c, json_t *rows, const struct out_col *cols, size
 	json_t *r;
 	json_array_foreach(rows, i, r) {
 		for (size_t j = 0; j < ncols; j++) {
-			char *t = shown_text(c, json_object_get(r, cols[j].key));
+			char *t = shown_text(c, &cols[j], json_object_get(r, cols[j].key));
 			int tw = text_width(t);
 			if (tw > w[j])
 				w[j] = tw;
@@ -172,7 +246,7 @@ void out_record(struct cmd_ctx *c, json_t *obj, const struct out_col *cols, size
 		json_t *v = json_object_get(obj, cols[j].key);
 		if (!v || json_is_null(v))
 			continue;
-		char *t = shown_text(c, v);
+		char *t = shown_text(c, &cols[j], v);
 		sb_clear(&sb);
 		sb_cell(&sb, heading(&cols[j]), w, false);
 		sb_puts(&sb, "  ");
@@ -219,20 +293,20 @@ bool out_import(struct cmd_ctx *c, bool ok, struct import_result *r, bool skip_b
 	size_t i, bad = json_array_size(r->errors);
 	json_t *m;
 	json_array_foreach(r->errors, i, m)
-		cmd_say(c, "%s%s\n", skip_bad ? "skipped: " : "", json_string_value(m));
+		cmd_say(c, "%s%s\n", skip_bad ? _("skipped: ") : "", json_string_value(m));
 	json_decref(r->errors);
 	r->errors = NULL;
 	if (!ok)
 		return false;
 	if (c->dry_run) {
-		fprintf(c->out, "%d rows good: %d new, %d changed%s (dry run: nothing written)\n",
-			r->rows, r->inserted, r->updated, bad ? ", some skipped" : "");
+		fprintf(c->out, _("%d rows good: %d new, %d changed%s (dry run: nothing written)\n"),
+			r->rows, r->inserted, r->updated, bad ? _(", some skipped") : "");
 		return true;
 	}
-	fprintf(c->out, "%d rows imported: %d new, %d changed, %d unchanged", r->rows, r->inserted,
+	fprintf(c->out, _("%d rows imported: %d new, %d changed, %d unchanged"), r->rows, r->inserted,
 		r->updated, r->rows - r->inserted - r->updated);
 	if (bad)
-		fprintf(c->out, "; %zu bad rows skipped", bad);
+		fprintf(c->out, _("; %zu bad rows skipped"), bad);
 	fputc('\n', c->out);
 	return true;
 }
@@ -468,7 +542,7 @@ bool out_export(struct cmd_ctx *c, json_t *rows, const char *const *keys,
 	else if (str_eq(fmt, "xlsx"))
 		ok = out_xlsx(c, NULL, &(struct out_sheet){"台账", rows, keys, head, NULL}, 1);
 	else
-		ok = err_set(&c->err, ERR_USAGE, "--format: '%s': expected csv, xlsx or json", fmt);
+		ok = err_set(&c->err, ERR_USAGE, _("--format: '%s': expected csv, xlsx or json"), fmt);
 	json_decref(rows);
 	return ok;
 }

@@ -52,7 +52,7 @@ json_t *cmd_value(struct cmd_ctx *c, const struct table *t, const char *col, con
 {
 	const struct column *base = table_column(t, col);
 	if (!base) {
-		err_set(&c->err, ERR_FAIL, "internal: %s has no column %s", t->name, col);
+		err_set(&c->err, ERR_FAIL, _("internal: %s has no column %s"), t->name, col);
 		return NULL;
 	}
 	struct column label = *base;
@@ -75,6 +75,7 @@ const struct deadline_rules *cmd_rules(struct cmd_ctx *c)
 
 void cmd_say(struct cmd_ctx *c, const char *fmt, ...)
 {
+	i18n_check_shown(fmt);
 	va_list ap;
 	va_start(ap, fmt);
 	vfprintf(c->msg, fmt, ap);
@@ -92,13 +93,13 @@ bool cmd_number(struct cmd_ctx *c, const char *name, long long min, long long ma
 {
 	const char *v = cmd_opt(c, name);
 	if (v && !str_to_ll(v, min, max, out))
-		return err_set(&c->err, ERR_USAGE, "--%s: '%s': expected %s", name, v, expected);
+		return err_set(&c->err, ERR_USAGE, _("--%s: '%s': expected %s"), name, v, expected);
 	return true;
 }
 
 bool cmd_limit(struct cmd_ctx *c, long long *limit)
 {
-	return cmd_number(c, "limit", 1, 1000000000, "a whole number above 0", limit);
+	return cmd_number(c, "limit", 1, 1000000000, _("a whole number above 0"), limit);
 }
 
 bool cmd_township(struct cmd_ctx *c, char code[16], const char **out)
@@ -107,7 +108,7 @@ bool cmd_township(struct cmd_ctx *c, char code[16], const char **out)
 	if (!cmd_opt(c, "township"))
 		return true;
 	if (!q_township(c->st, cmd_opt(c, "township"), code, &c->err))
-		return err_prefix(&c->err, "--township"), false;
+		return err_prefix(&c->err, _("--township")), false;
 	*out = code;
 	return true;
 }
@@ -211,7 +212,7 @@ static bool parse_options(struct cmd_ctx *c, int argc, char **argv)
 			json_object_set_new(c->extra, o->name, json_string(v));
 		} else {
 			ok = err_set(&c->err, ERR_USAGE,
-				     ch == ':' ? "%s needs a value" : "unknown option '%s' (see --help)",
+				     ch == ':' ? _("%s needs a value") : _("unknown option '%s' (see --help)"),
 				     argv[optind - 1]);
 		}
 	}
@@ -222,7 +223,7 @@ static bool parse_options(struct cmd_ctx *c, int argc, char **argv)
 	c->nargs = argc - optind;
 	if (c->nargs < cmd->nargs_min || c->nargs > cmd->nargs_max)
 		return err_set(&c->err, ERR_USAGE, _("expected %s%s (see --help)"),
-			       cmd->args ? cmd->args : "no arguments",
+			       cmd->args ? cmd->args : _("no arguments"),
 			       c->nargs > cmd->nargs_max && cmd->args ? " only" : "");
 	for (int i = 0; i < c->nargs; i++)
 		if (strlen(c->args[i]) > CMD_MAX_VALUE)

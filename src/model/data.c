@@ -4,6 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "dutydesk/i18n.h"
 #include "config.h"
 #include "dutydesk/csv.h"
 #include "dutydesk/model.h"
@@ -136,7 +137,7 @@ static bool run_import(struct store *st, struct import *im, const char *path, in
 	int rc = csv_next(c, &f, &n, e);
 	if (rc <= 0) {
 		if (rc == 0)
-			err_set(e, ERR_FAIL, "%s: empty file: expected a header line", path);
+			err_set(e, ERR_FAIL, _("%s: empty file: expected a header line"), path);
 		goto out;
 	}
 	nh = n;
@@ -146,7 +147,7 @@ static bool run_import(struct store *st, struct import *im, const char *path, in
 		heads[i] = xstrdup(f[i]);
 		for (size_t j = 0; j < i; j++)
 			if (str_eq(heads[j], heads[i])) {
-				err_set(e, ERR_FAIL, "%s:%zu: column '%s' appears twice", path,
+				err_set(e, ERR_FAIL, _("%s:%zu: column '%s' appears twice"), path,
 					csv_line(c), heads[i]);
 				goto out;
 			}
@@ -154,14 +155,14 @@ static bool run_import(struct store *st, struct import *im, const char *path, in
 			continue;
 		cols[i] = header_column(im->table, heads[i]);
 		if (!cols[i]) {
-			err_set(e, ERR_FAIL, "%s:%zu: unknown column '%s' for %s", path, csv_line(c),
+			err_set(e, ERR_FAIL, _("%s:%zu: unknown column '%s' for %s"), path, csv_line(c),
 				heads[i], im->table->name);
 			goto out;
 		}
 	}
 	while ((rc = csv_next(c, &f, &n, e)) == 1) {
 		if (n != nh) {
-			err_set(e, ERR_FAIL, "%s:%zu: %zu fields, but the header has %zu", path,
+			err_set(e, ERR_FAIL, _("%s:%zu: %zu fields, but the header has %zu"), path,
 				csv_line(c), n, nh);
 			if (!im->errors)
 				goto out;
@@ -202,7 +203,7 @@ static bool run_import(struct store *st, struct import *im, const char *path, in
 		const char *code = im->seen && im->table->code_col
 			? json_string_value(json_object_get(fields, im->table->code_col)) : NULL;
 		if (row_ok && code && json_object_get(im->seen, code)) {
-			row_ok = err_set(e, ERR_FAIL, "%s: '%s': the same code as line %lld",
+			row_ok = err_set(e, ERR_FAIL, _("%s: '%s': the same code as line %lld"),
 					 im->table->code_col, code,
 					 (long long)json_integer_value(json_object_get(im->seen, code)));
 		} else if (row_ok && code) {
@@ -230,7 +231,7 @@ static bool run_import(struct store *st, struct import *im, const char *path, in
 	}
 	ok = rc == 0;
 	if (ok && im->errors && json_array_size(im->errors) && !im->skip_bad) {
-		err_set(e, ERR_FAIL, "%zu bad rows; nothing was imported",
+		err_set(e, ERR_FAIL, _("%zu bad rows; nothing was imported"),
 			json_array_size(im->errors));
 		ok = false;
 	}
@@ -275,7 +276,7 @@ static char *need(const char *rel, struct err *e)
 	char *p = data_path(rel);
 	if (!p)
 		err_set(e, ERR_FAIL,
-			"data file %s not found (looked in $DUTYDESK_DATA, %s and %s)", rel,
+			_("data file %s not found (looked in $DUTYDESK_DATA, %s and %s)"), rel,
 			DD_DATADIR, DD_SRC_DATADIR);
 	return p;
 }
@@ -286,7 +287,7 @@ static bool division_row(struct store *st, char **f, struct err *e)
 {
 	long long ill = 0;
 	if (!str_empty(f[4]) && !str_to_ll(f[4], 0, 1, &ill))
-		return err_set(e, ERR_FAIL, "illustrative: '%s': expected 0 or 1", f[4]);
+		return err_set(e, ERR_FAIL, _("illustrative: '%s': expected 0 or 1"), f[4]);
 	return store_put_division(st, f[0], f[1], f[2], f[3], ill, e);
 }
 
@@ -294,7 +295,7 @@ static bool type_row(struct store *st, char **f, struct err *e)
 {
 	if (!enum_find(ENUM_CLASS, f[1])) {
 		char buf[200];
-		return err_set(e, ERR_FAIL, "class: '%s': expected one of %s", f[1],
+		return err_set(e, ERR_FAIL, _("class: '%s': expected one of %s"), f[1],
 			       enum_ids(ENUM_CLASS, buf, sizeof buf));
 	}
 	return store_put_incident_type(st, f[0], enum_find(ENUM_CLASS, f[1])->id, f[2], f[3], e);
@@ -318,12 +319,12 @@ static bool load_ref(struct store *st, const char *rel, const char *header, size
 		for (size_t i = 0; i < n; i++)
 			sb_printf(&h, "%s%s", i ? "," : "", f[i]);
 		if (!str_eq(h.buf, header))
-			ok = err_set(e, ERR_FAIL, "%s:%zu: header must be %s", path, csv_line(c), header);
+			ok = err_set(e, ERR_FAIL, _("%s:%zu: header must be %s"), path, csv_line(c), header);
 		sb_finish(&h);
 	}
 	while (ok && (rc = csv_next(c, &f, &n, e)) == 1) {
 		if (n != ncols)
-			ok = err_set(e, ERR_FAIL, "%zu fields, expected %zu", n, ncols);
+			ok = err_set(e, ERR_FAIL, _("%zu fields, expected %zu"), n, ncols);
 		else
 			ok = fn(st, f, e);
 		if (!ok)
@@ -382,8 +383,8 @@ bool demo_load(struct store *st, struct err *e)
 		return false;
 	if (!empty)
 		return err_set(e, ERR_FAIL,
-			       "%s already holds records; demo data goes into a new database "
-			       "(use --db NEW.db)", store_path(st));
+			       _("%s already holds records; demo data goes into a new database "
+			       "(use --db NEW.db)"), store_path(st));
 	static const char *const incident_extra[] = {"note", NULL};
 	static const struct {
 		const char *file, *kind;

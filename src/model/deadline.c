@@ -1,4 +1,5 @@
 /* Deadlines from rules: each stage takes the strictest matching rule. */
+#include "dutydesk/i18n.h"
 #include "dutydesk/deadline.h"
 #include "dutydesk/dtime.h"
 
@@ -38,7 +39,7 @@ static bool read_list(struct loader *l, yaml_node_t *v, const char *where,
 		      bool (*each)(struct loader *, yaml_node_t *, const char *, void *), void *ctx)
 {
 	if (v->type != YAML_SEQUENCE_NODE)
-		return fail(l, v, where, "expected a list like [a, b]");
+		return fail(l, v, where, _("expected a list like [a, b]"));
 	int i = 0;
 	for (yaml_node_item_t *it = v->data.sequence.items.start; it < v->data.sequence.items.top;
 	     it++, i++) {
@@ -54,7 +55,7 @@ static bool one_level(struct loader *l, yaml_node_t *n, const char *where, void 
 {
 	int bit = level_bit(ynode_text(n));
 	if (!bit)
-		return fail(l, n, where, "expected a level: I, II, III, IV or pending");
+		return fail(l, n, where, _("expected a level: I, II, III, IV or pending"));
 	*(unsigned *)ctx |= (unsigned)bit;
 	return true;
 }
@@ -64,9 +65,9 @@ static bool one_type(struct loader *l, yaml_node_t *n, const char *where, void *
 	struct deadline_rule *r = ctx;
 	const char *s = ynode_text(n);
 	if (!s || !*s || strlen(s) >= sizeof r->types[0])
-		return fail(l, n, where, "expected an incident type id");
+		return fail(l, n, where, _("expected an incident type id"));
 	if (r->ntypes == RULE_TYPES)
-		return fail(l, n, where, "too many types (at most 16)");
+		return fail(l, n, where, _("too many types (at most 16)"));
 	snprintf(r->types[r->ntypes++], sizeof r->types[0], "%s", s);
 	return true;
 }
@@ -79,9 +80,9 @@ static bool one_time(struct loader *l, yaml_node_t *n, const char *where, void *
 	char end;
 	if (!s || sscanf(s, "%2d:%2d%c", &h, &m, &end) != 2 || strlen(s) != 5 || h > 23 || m > 59 ||
 	    h < 0 || m < 0)
-		return fail(l, n, where, "expected a time of day like 08:00");
+		return fail(l, n, where, _("expected a time of day like 08:00"));
 	if (r->nfollow == RULE_TIMES)
-		return fail(l, n, where, "too many times (at most 6)");
+		return fail(l, n, where, _("too many times (at most 6)"));
 	r->follow_at[r->nfollow++] = h * 60 + m;
 	return true;
 }
@@ -89,7 +90,7 @@ static bool one_time(struct loader *l, yaml_node_t *n, const char *where, void *
 static bool duration(struct loader *l, yaml_node_t *v, const char *where, int *out)
 {
 	if (!duration_parse(ynode_text(v), out))
-		return fail(l, v, where, "expected a duration like 30m, 2h or 1d");
+		return fail(l, v, where, _("expected a duration like 30m, 2h or 1d"));
 	return true;
 }
 
@@ -109,12 +110,12 @@ static bool read_task(struct loader *l, yaml_node_t *n, const char *where, void 
 			if (!duration(l, v, w, &t.within_min))
 				return false;
 		} else
-			return fail(l, k, w, "unknown key (expected title, within)");
+			return fail(l, k, w, _("unknown key (expected title, within)"));
 	}
 	if (!t.title[0] || !t.within_min)
-		return fail(l, n, where, "a task needs a title and within");
+		return fail(l, n, where, _("a task needs a title and within"));
 	if (rs->ntasks == WARNING_TASKS)
-		return fail(l, n, where, "too many tasks (at most 8)");
+		return fail(l, n, where, _("too many tasks (at most 8)"));
 	rs->tasks[rs->ntasks++] = t;
 	return true;
 }
@@ -123,7 +124,7 @@ static bool read_rule(struct loader *l, yaml_node_t *n, const char *where, void 
 {
 	struct deadline_rules *rs = ctx;
 	if (n->type != YAML_MAPPING_NODE)
-		return fail(l, n, where, "expected a rule (a mapping with id, levels, ...)");
+		return fail(l, n, where, _("expected a rule (a mapping with id, levels, ...)"));
 	struct deadline_rule r = {0};
 	yaml_node_t *k, *v;
 	ynode_foreach_pair(&l->doc, n, p, k, v) {
@@ -136,7 +137,7 @@ static bool read_rule(struct loader *l, yaml_node_t *n, const char *where, void 
 		else if (!strcmp(key, "id") && ynode_text(v) && strlen(ynode_text(v)) < sizeof r.id)
 			snprintf(r.id, sizeof r.id, "%s", ynode_text(v));
 		else if (!strcmp(key, "id"))
-			ok = fail(l, v, w, "expected a short name");
+			ok = fail(l, v, w, _("expected a short name"));
 		else if (!strcmp(key, "source") && ynode_text(v))
 			snprintf(r.source, sizeof r.source, "%s", ynode_text(v));
 		else if (!strcmp(key, "class") && ynode_text(v))
@@ -154,20 +155,20 @@ static bool read_rule(struct loader *l, yaml_node_t *n, const char *where, void 
 		else if (!strcmp(key, "follow_up"))
 			ok = read_list(l, v, w, one_time, &r);
 		else if (!strcmp(key, "source") || !strcmp(key, "class"))
-			ok = fail(l, v, w, "expected text");
+			ok = fail(l, v, w, _("expected text"));
 		else
-			ok = fail(l, k, w, "unknown key (expected id, source, class, types, levels, "
-					   "first_report, written_report, follow_up, final_report)");
+			ok = fail(l, k, w, _("unknown key (expected id, source, class, types, levels, "
+					     "first_report, written_report, follow_up, final_report)"));
 		if (!ok)
 			return false;
 	}
 	if (!r.id[0])
-		return fail(l, n, where, "a rule needs an id");
+		return fail(l, n, where, _("a rule needs an id"));
 	if (!r.levels)
-		return fail(l, n, where, "a rule needs levels");
+		return fail(l, n, where, _("a rule needs levels"));
 	for (int i = 0; i < rs->n; i++)
 		if (!strcmp(rs->rules[i].id, r.id))
-			return fail(l, n, where, "duplicate rule id");
+			return fail(l, n, where, _("duplicate rule id"));
 	rs->rules = xrealloc(rs->rules, (size_t)(rs->n + 1) * sizeof *rs->rules);
 	rs->rules[rs->n++] = r;
 	return true;
@@ -178,7 +179,7 @@ bool deadline_rules_load(const char *path, struct deadline_rules *out, struct er
 	memset(out, 0, sizeof *out);
 	FILE *f = fopen(path, "rb");
 	if (!f)
-		return err_set(e, ERR_FAIL, "%s: cannot read the deadline rules", path);
+		return err_set(e, ERR_FAIL, _("%s: cannot read the deadline rules"), path);
 	yaml_parser_t parser;
 	struct loader l = {.path = path, .e = e};
 	yaml_parser_initialize(&parser);
@@ -186,7 +187,7 @@ bool deadline_rules_load(const char *path, struct deadline_rules *out, struct er
 	bool ok = yaml_parser_load(&parser, &l.doc);
 	if (!ok) {
 		err_set(e, ERR_FAIL, "%s:%zu:%zu: %s", path, parser.problem_mark.line + 1,
-			parser.problem_mark.column + 1, parser.problem ? parser.problem : "not YAML");
+			parser.problem_mark.column + 1, parser.problem ? parser.problem : _("not YAML"));
 	} else {
 		yaml_node_t *root = yaml_document_get_root_node(&l.doc);
 		yaml_node_t *rules = NULL, *k, *v;
@@ -198,10 +199,10 @@ bool deadline_rules_load(const char *path, struct deadline_rules *out, struct er
 					ok = ok && read_list(&l, v, "warning_tasks", read_task, out);
 				else
 					ok = fail(&l, k, ynode_text(k) ? ynode_text(k) : "?",
-						  "unknown key (expected rules, warning_tasks)");
+						  _("unknown key (expected rules, warning_tasks)"));
 			}
 		if (ok && !rules)
-			ok = err_set(e, ERR_FAIL, "%s:1:1: rules: missing", path);
+			ok = err_set(e, ERR_FAIL, _("%s:1:1: rules: missing"), path);
 		if (ok)
 			ok = read_list(&l, rules, "rules", read_rule, out);
 		yaml_document_delete(&l.doc);

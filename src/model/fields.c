@@ -158,7 +158,7 @@ bool record_found(json_t *r, const char *what, const char *key, struct err *e)
 		return err_set(e, ERR_FAIL, _("hazard '%s': no such hazard"), key);
 	if (str_eq(what, "shift"))
 		return err_set(e, ERR_FAIL, _("shift '%s': no such shift"), key);
-	return err_set(e, ERR_FAIL, "%s '%s': no such %s", what, key, what);
+	return err_set(e, ERR_FAIL, _("%s '%s': no such %s"), what, key, what);
 }
 
 bool fields_complete(const struct table *t, json_t *fields, struct err *e)

@@ -303,8 +303,8 @@ bool defect_set(struct store *st, const char *defect, const char *state, const c
 		return false;
 	bool ok;
 	if (json_array_size(m) != 1) {
-		ok = err_set(e, ERR_FAIL, json_array_size(m) ? "defect '%s': more than one defect "
-			     "has an id starting so: give more of it" : "defect '%s': no such defect",
+		ok = err_set(e, ERR_FAIL, json_array_size(m) ? _("defect '%s': more than one defect "
+							       "has an id starting so: give more of it") : _("defect '%s': no such defect"),
 			     defect);
 	} else {
 		json_t *r = json_array_get(m, 0);

@@ -189,8 +189,8 @@ json_t *activation_get(struct store *st, const char *handle, struct err *e)
 	json_decref(rows);
 	if (!r)
 		err_set(e, n ? ERR_USAGE : ERR_FAIL,
-			n ? "activation '%s': more than one; give more of the id"
-			  : "activation '%s': no such activation (dutydesk plan status)", handle);
+			n ? _("activation '%s': more than one; give more of the id")
+			  : _("activation '%s': no such activation (dutydesk plan status)"), handle);
 	return r;
 }
 

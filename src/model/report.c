@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "dutydesk/csv.h"
+#include "dutydesk/i18n.h"
 #include "dutydesk/dtime.h"
 #include "dutydesk/model.h"
 #include "dutydesk/report.h"

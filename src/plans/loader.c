@@ -1,6 +1,7 @@
 /* The plan loader: libyaml's document API gives every node its mark, so
  * every error can say file:line:column. Everything is checked before
  * anything is returned. */
+#include "dutydesk/i18n.h"
 #include "dutydesk/plan.h"
 
 #include <ctype.h>
@@ -218,7 +219,7 @@ static void item_pair(struct loader *l, const char *key, yaml_node_t *v, const c
 
 static json_t *items(struct loader *l, yaml_node_t *n, const char *path, bool required)
 {
-	static const char *const keys[] = {"id", "text", "unit", "within", "after", "items", NULL};
+	static const char *const keys[] = {"id", "text", "unit", N_("within"), "after", "items", NULL};
 	json_t *a = json_array();
 	if (!n || n->type != YAML_SEQUENCE_NODE) {
 		problem(l, n, path, _("expected a list of items"));
@@ -233,7 +234,7 @@ static json_t *items(struct loader *l, yaml_node_t *n, const char *path, bool re
 		snprintf(sub, sizeof sub, "%s[%d]", path, i);
 		yaml_node_t *in = node(l, *p);
 		json_t *it = json_object();
-		if (mapping(l, in, sub, keys, item_pair, it, "an item {id, text, ...}")) {
+		if (mapping(l, in, sub, keys, item_pair, it, _("an item {id, text, ...}"))) {
 			if (!json_object_get(it, "id"))
 				problem(l, in, sub, _("an item needs an id"));
 			if (!json_object_get(it, "text"))
@@ -295,7 +296,7 @@ static void levels_pair(struct loader *l, const char *key, yaml_node_t *v, const
 {
 	static const char *const keys[] = {"trigger", "lead", "items", NULL};
 	json_t *lv = json_object();
-	if (mapping(l, v, path, keys, level_pair, lv, "a level {trigger, lead, items}")) {
+	if (mapping(l, v, path, keys, level_pair, lv, _("a level {trigger, lead, items}"))) {
 		if (!json_object_get(lv, "trigger"))
 			problem(l, v, path, _("a level needs its trigger conditions"));
 		if (!json_object_get(lv, "items"))
@@ -336,21 +337,21 @@ static void plan_pair(struct loader *l, const char *key, yaml_node_t *v, const c
 	} else if (!strcmp(key, "hq")) {
 		static const char *const keys[] = {"name", "lead", "members", NULL};
 		json_t *hq = json_object();
-		if (mapping(l, v, path, keys, hq_pair, hq, "the command HQ {name, lead, members}") &&
+		if (mapping(l, v, path, keys, hq_pair, hq, _("the command HQ {name, lead, members}")) &&
 		    !json_object_get(hq, "name"))
 			problem(l, v, path, _("the command HQ needs a name"));
 		json_object_set_new(plan, key, hq);
 	} else if (!strcmp(key, "applies_to")) {
 		json_object_set_new(plan, key, string_list(l, v, path));
 	} else if (!strcmp(key, "warnings")) {
-		static const char *const keys[] = {"blue", "yellow", "orange", "red", NULL};
+		static const char *const keys[] = {"blue", "yellow", "orange", N_("red"), NULL};
 		json_t *w = json_object();
-		mapping(l, v, path, keys, warning_pair, w, "warning actions by colour");
+		mapping(l, v, path, keys, warning_pair, w, _("warning actions by colour"));
 		json_object_set_new(plan, key, w);
 	} else if (!strcmp(key, "levels")) {
 		json_t *lv = json_object();
 		static const char *const keys[] = {"IV", "III", "II", "I", NULL};
-		if (mapping(l, v, path, keys, levels_pair, lv, "levels IV, III, II, I")) {
+		if (mapping(l, v, path, keys, levels_pair, lv, _("levels IV, III, II, I"))) {
 			if (json_object_size(lv) == 0)
 				problem(l, v, path, _("expected at least one level"));
 			check_level_gaps(l, v, lv);
@@ -369,7 +370,7 @@ static void plan_pair(struct loader *l, const char *key, yaml_node_t *v, const c
 				snprintf(sub, sizeof sub, "%s[%d]", path, i);
 				json_t *c = json_object();
 				if (mapping(l, node(l, *it), sub, keys, text_pair, c,
-					    "a contact {name, role, phone}") &&
+					    _("a contact {name, role, phone}")) &&
 				    !json_object_get(c, "name"))
 					problem(l, node(l, *it), sub, _("a contact needs a name"));
 				json_array_append_new(a, c);
@@ -471,7 +472,7 @@ static int lexical_problems(struct loader *l, const char *buf, size_t len)
 
 json_t *plan_load_mem(const char *name, const char *buf, size_t len, json_t **errors)
 {
-	static const char *const keys[] = {"id", "title", "version", "hq", "applies_to",
+	static const char *const keys[] = {"id", "title", "version", N_("hq"), "applies_to",
 					   "warnings", "levels", "contacts", "post", NULL};
 	struct loader l = {.name = name, .errors = json_array(), .ids = json_object(),
 			   .afters = json_array()};
@@ -484,7 +485,7 @@ json_t *plan_load_mem(const char *name, const char *buf, size_t len, json_t **er
 	} else if (!yaml_parser_load(&parser, &l.doc)) {
 		yaml_node_t at = {0};
 		at.start_mark = parser.problem_mark;
-		problem(&l, &at, "", "%s%s%s", parser.problem ? parser.problem : "not YAML",
+		problem(&l, &at, "", "%s%s%s", parser.problem ? parser.problem : _("not YAML"),
 			parser.context ? " " : "", parser.context ? parser.context : "");
 	} else {
 		yaml_node_t *root = yaml_document_get_root_node(&l.doc);
@@ -492,7 +493,7 @@ json_t *plan_load_mem(const char *name, const char *buf, size_t len, json_t **er
 		if (!root) {
 			problem(&l, NULL, "", _("empty file: expected a plan"));
 		} else if (mapping(&l, root, "", keys, plan_pair, plan, "a plan (a mapping)")) {
-			static const char *const need[] = {"id", "title", "version", "hq", "levels"};
+			static const char *const need[] = {"id", "title", "version", N_("hq"), "levels"};
 			for (size_t i = 0; i < sizeof need / sizeof *need; i++)
 				if (!json_object_get(plan, need[i]))
 					problem(&l, root, need[i], "%s", missing_key());
@@ -518,7 +519,7 @@ json_t *plan_load(const char *path, json_t **errors)
 	if (sb_read_file(&sb, path, 8u << 20) < 0) {
 		sb_finish(&sb);
 		*errors = json_array();
-		char *msg = xasprintf("%s: cannot read", path);
+		char *msg = xasprintf(_("%s: cannot read"), path);
 		json_array_append_new(*errors, json_string(msg));
 		free(msg);
 		return NULL;

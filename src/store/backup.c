@@ -12,6 +12,7 @@
  * first while that write lock is held, so no write falls between the copy
  * and the replacement. A missing or damaged database is replaced as a file
  * instead (nobody can be using it). */
+#include "dutydesk/i18n.h"
 #include "store_impl.h"
 
 #include <errno.h>
@@ -27,14 +28,14 @@ static bool db_error(sqlite3 *db, struct err *e, const char *what, const char *p
 {
 	int code = sqlite3_extended_errcode(db) & 0xFF;
 	if (code == SQLITE_BUSY || code == SQLITE_LOCKED)
-		return err_set(e, ERR_FAIL, "%s %s: the database is busy (another program is writing); "
-			       "try again", what, path);
+		return err_set(e, ERR_FAIL, _("%s %s: the database is busy (another program is writing); "
+			       "try again"), what, path);
 	if (code == SQLITE_FULL)
-		return err_set(e, ERR_FAIL, "%s %s: the disk is full", what, path);
+		return err_set(e, ERR_FAIL, _("%s %s: the disk is full"), what, path);
 	if (code == SQLITE_NOTADB)
-		return err_set(e, ERR_FAIL, "%s %s: not an SQLite database", what, path);
+		return err_set(e, ERR_FAIL, _("%s %s: not an SQLite database"), what, path);
 	if (code == SQLITE_CORRUPT)
-		return err_set(e, ERR_FAIL, "%s %s: the file is damaged", what, path);
+		return err_set(e, ERR_FAIL, _("%s %s: the file is damaged"), what, path);
 	return err_set(e, ERR_FAIL, "%s %s: %s", what, path, sqlite3_errmsg(db));
 }
 
@@ -102,7 +103,7 @@ static bool copy_to_file(sqlite3 *src, const char *src_name, const char *tmp, st
 {
 	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (fd < 0)
-		return err_set(e, ERR_FAIL, "cannot create %s: %s", tmp, strerror(errno));
+		return err_set(e, ERR_FAIL, _("cannot create %s: %s"), tmp, strerror(errno));
 	close(fd);
 	sqlite3 *dst = NULL;
 	bool ok = false;
@@ -119,7 +120,7 @@ static bool copy_to_file(sqlite3 *src, const char *src_name, const char *tmp, st
 	sqlite3_backup_finish(b);
 	if (rc != SQLITE_DONE) {
 		if ((rc & 0xFF) == SQLITE_FULL || (rc & 0xFF) == SQLITE_IOERR)
-			err_set(e, ERR_FAIL, "copying %s to %s: %s", src_name, tmp, sqlite3_errstr(rc));
+			err_set(e, ERR_FAIL, _("copying %s to %s: %s"), src_name, tmp, sqlite3_errstr(rc));
 		else
 			db_error(src, e, "reading", src_name);
 		goto out;
@@ -130,7 +131,7 @@ static bool copy_to_file(sqlite3 *src, const char *src_name, const char *tmp, st
 		goto out;
 	}
 	if (!check_integrity(dst, "PRAGMA quick_check", why, sizeof why)) {
-		err_set(e, ERR_FAIL, "the copy of %s fails its check (%s); is the database damaged?",
+		err_set(e, ERR_FAIL, _("the copy of %s fails its check (%s); is the database damaged?"),
 			src_name, why);
 		goto out;
 	}
@@ -138,7 +139,7 @@ static bool copy_to_file(sqlite3 *src, const char *src_name, const char *tmp, st
 out:
 	sqlite3_close(dst);
 	if (ok && !fsync_path(tmp, false))
-		ok = err_set(e, ERR_FAIL, "writing %s: %s", tmp, strerror(errno));
+		ok = err_set(e, ERR_FAIL, _("writing %s: %s"), tmp, strerror(errno));
 	if (!ok)
 		unlink(tmp);
 	return ok;
@@ -152,20 +153,20 @@ static char *tmp_beside(const char *path, const char *what)
 bool store_backup(struct store *st, const char *dest, bool force, struct err *e)
 {
 	if (same_file(dest, st->path))
-		return err_set(e, ERR_USAGE, "%s is the database itself; back it up to another file",
+		return err_set(e, ERR_USAGE, _("%s is the database itself; back it up to another file"),
 			       dest);
 	struct stat sb;
 	if (stat(dest, &sb) == 0) {
 		if (!force)
-			return err_set(e, ERR_FAIL, "%s already exists; give --force to replace it",
+			return err_set(e, ERR_FAIL, _("%s already exists; give --force to replace it"),
 				       dest);
 		if (!S_ISREG(sb.st_mode))
-			return err_set(e, ERR_FAIL, "%s is not a regular file", dest);
+			return err_set(e, ERR_FAIL, _("%s is not a regular file"), dest);
 	}
 	char *tmp = tmp_beside(dest, "tmp");
 	bool ok = copy_to_file(st->db, st->path, tmp, e);
 	if (ok && rename(tmp, dest) != 0) {
-		ok = err_set(e, ERR_FAIL, "cannot move the backup into %s: %s", dest, strerror(errno));
+		ok = err_set(e, ERR_FAIL, _("cannot move the backup into %s: %s"), dest, strerror(errno));
 		unlink(tmp);
 	}
 	if (ok)
@@ -193,15 +194,15 @@ static bool verify_conn(sqlite3 *db, const char *path, int *version, bool full, 
 		sqlite3_finalize(s);
 	}
 	if (v <= 0 || tables != 4)
-		return err_set(e, ERR_FAIL, "%s is not a dutydesk database", path);
+		return err_set(e, ERR_FAIL, _("%s is not a dutydesk database"), path);
 	if (v > store_schema_version)
 		return err_set(e, ERR_FAIL,
-			       "%s has schema version %d, newer than this dutydesk knows (%d)", path,
+			       _("%s has schema version %d, newer than this dutydesk knows (%d)"), path,
 			       v, store_schema_version);
 	char why[256];
 	if (!check_integrity(db, full ? "PRAGMA integrity_check(1)" : "PRAGMA quick_check(1)", why,
 			     sizeof why))
-		return err_set(e, ERR_FAIL, "%s is damaged (integrity check: %s)", path, why);
+		return err_set(e, ERR_FAIL, _("%s is damaged (integrity check: %s)"), path, why);
 	if (version)
 		*version = v;
 	return true;
@@ -213,7 +214,7 @@ bool store_verify_file(const char *path, int *version, struct err *e)
 	if (stat(path, &sb) != 0)
 		return err_set(e, ERR_FAIL, "%s: %s", path, strerror(errno));
 	if (!S_ISREG(sb.st_mode))
-		return err_set(e, ERR_FAIL, "%s is not a regular file", path);
+		return err_set(e, ERR_FAIL, _("%s is not a regular file"), path);
 	sqlite3 *db = NULL;
 	bool ok;
 	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
@@ -258,9 +259,9 @@ static bool restore_live(const char *db_path, sqlite3 *live, sqlite3 *src, const
 		sqlite3_backup_finish(b);
 		if ((rc & 0xFF) == SQLITE_BUSY || (rc & 0xFF) == SQLITE_LOCKED)
 			return err_set(e, ERR_FAIL,
-				       "%s is busy (another dutydesk is writing); nothing was changed; "
-				       "try again", db_path);
-		return err_set(e, ERR_FAIL, "restoring into %s: %s; nothing was changed", db_path,
+				       _("%s is busy (another dutydesk is writing); nothing was changed; "
+				       "try again"), db_path);
+		return err_set(e, ERR_FAIL, _("restoring into %s: %s; nothing was changed"), db_path,
 			       sqlite3_errstr(rc));
 	}
 	/* The old content, read through a second connection: writers are held off. */
@@ -274,14 +275,14 @@ static bool restore_live(const char *db_path, sqlite3 *live, sqlite3 *src, const
 	sqlite3_close(reader);
 	if (!ok) {
 		sqlite3_backup_finish(b);
-		err_prefix(e, "keeping the current database");
+		err_prefix(e, _("keeping the current database"));
 		free(keep);
 		return false;
 	}
 	rc = backup_run(b);
 	int frc = sqlite3_backup_finish(b);
 	if (rc != SQLITE_DONE || frc != SQLITE_OK) {
-		err_set(e, ERR_FAIL, "restoring %s into %s: %s; the database is unchanged", src_path,
+		err_set(e, ERR_FAIL, _("restoring %s into %s: %s; the database is unchanged"), src_path,
 			db_path, sqlite3_errstr(rc != SQLITE_DONE ? rc : frc));
 		unlink(keep);
 		free(keep);
@@ -304,7 +305,7 @@ static bool restore_file(const char *db_path, sqlite3 *src, const char *src_path
 	if (access(db_path, F_OK) == 0) {
 		keep = keep_name(db_path);
 		if (rename(db_path, keep) != 0) {
-			err_set(e, ERR_FAIL, "cannot move %s aside: %s", db_path, strerror(errno));
+			err_set(e, ERR_FAIL, _("cannot move %s aside: %s"), db_path, strerror(errno));
 			unlink(tmp);
 			free(tmp);
 			free(keep);
@@ -325,7 +326,7 @@ static bool restore_file(const char *db_path, sqlite3 *src, const char *src_path
 		free(shm);
 	}
 	if (rename(tmp, db_path) != 0) {
-		err_set(e, ERR_FAIL, "cannot move the restored file to %s: %s%s%s", db_path,
+		err_set(e, ERR_FAIL, _("cannot move the restored file to %s: %s%s%s"), db_path,
 			strerror(errno), keep ? "; the old database is at " : "", keep ? keep : "");
 		unlink(tmp);
 		free(tmp);
@@ -343,11 +344,11 @@ bool store_restore(const char *db_path, const char *src_path, char **kept, struc
 	*kept = NULL;
 	int version;
 	if (!store_verify_file(src_path, &version, e)) {
-		err_prefix(e, "nothing was changed");
+		err_prefix(e, _("nothing was changed"));
 		return false;
 	}
 	if (same_file(src_path, db_path))
-		return err_set(e, ERR_USAGE, "%s is the database itself", src_path);
+		return err_set(e, ERR_USAGE, _("%s is the database itself"), src_path);
 	sqlite3 *src = NULL;
 	if (sqlite3_open_v2(src_path, &src, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
 		db_error(src, e, "opening", src_path);
@@ -373,7 +374,7 @@ bool store_restore(const char *db_path, const char *src_path, char **kept, struc
 	/* Bring an older backup's schema up to date now, not at the next open. */
 	struct store *st;
 	if (!store_open(db_path, 0, &st, e)) {
-		err_prefix(e, "restored, but");
+		err_prefix(e, _("restored, but"));
 		return false;
 	}
 	store_close(st);

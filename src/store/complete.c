@@ -1,4 +1,5 @@
 /* The candidates Tab offers on the console's ':' line. */
+#include "dutydesk/i18n.h"
 #include "store_impl.h"
 
 #include <stdio.h>
@@ -60,6 +61,6 @@ json_t *q_candidates(struct store *st, const char *what, const char *prefix, int
 		json_decref(rows);
 		return out;
 	}
-	err_set(e, ERR_FAIL, "no candidates for %s", what);
+	err_set(e, ERR_FAIL, _("no candidates for %s"), what);
 	return NULL;
 }

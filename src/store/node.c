@@ -1,4 +1,5 @@
 /* Node identity, the persisted hybrid logical clock and named counters. */
+#include "dutydesk/i18n.h"
 #include "store_impl.h"
 
 #include <stdio.h>
@@ -17,7 +18,7 @@ bool store_node(struct store *st, struct node_info *out, struct err *e)
 		return false;
 	if (json_is_null(r)) {
 		json_decref(r);
-		return err_set(e, ERR_FAIL, "%s has no node identity; run 'dutydesk init'",
+		return err_set(e, ERR_FAIL, _("%s has no node identity; run 'dutydesk init'"),
 			       store_path(st));
 	}
 	snprintf(out->node_id, sizeof out->node_id, "%s", json_string_value(json_object_get(r, "node_id")));
@@ -45,8 +46,8 @@ bool store_set_node(struct store *st, const char *node_id, const char *township_
 		return false;
 	if (ops > 0)
 		return err_set(e, ERR_FAIL,
-			       "this database already has %lld changes of its own; its node "
-			       "identity can no longer change", (long long)ops);
+			       _("this database already has %lld changes of its own; its node "
+			       "identity can no longer change"), (long long)ops);
 	char h[HLC_TEXT];
 	hlc_format(hlc_next(0, dd_now_ms()), h);
 	return store_exec(st, e,
@@ -66,7 +67,7 @@ bool store_tick(struct store *st, hlc_t *out, struct err *e)
 	hlc_t h = 0;
 	if (!last || !hlc_parse(last, &h)) {
 		free(last);
-		return err_set(e, ERR_FAIL, "%s has no node identity; run 'dutydesk init'",
+		return err_set(e, ERR_FAIL, _("%s has no node identity; run 'dutydesk init'"),
 			       store_path(st));
 	}
 	free(last);

@@ -356,7 +356,7 @@ bool q_incident_type(struct store *st, const char *text, char id[64], struct err
 		return false;
 	if (!c)
 		return err_set(e, ERR_USAGE,
-			       "type: '%s': unknown incident type (see data/incident_types.csv)", text);
+			       _("type: '%s': unknown incident type (see data/incident_types.csv)"), text);
 	snprintf(id, 64, "%s", c);
 	free(c);
 	return true;
@@ -366,7 +366,7 @@ bool q_ref(struct store *st, const char *ref, const char *text, char id[ID_TEXT]
 {
 	const struct table *t = table_by_name(ref);
 	if (!t || !t->code_col)
-		return err_set(e, ERR_FAIL, "no lookup by code for %s", ref);
+		return err_set(e, ERR_FAIL, _("no lookup by code for %s"), ref);
 	char sql[160];
 	snprintf(sql, sizeof sql, "SELECT id FROM %s WHERE (%s = ?1 OR id = ?1) AND archived = 0",
 		 t->name, t->code_col);
@@ -374,7 +374,7 @@ bool q_ref(struct store *st, const char *ref, const char *text, char id[ID_TEXT]
 	if (!store_text(st, e, &c, sql, "s", text))
 		return false;
 	if (!c)
-		return err_set(e, ERR_USAGE, "%s: '%s': no such %s", ref, text, ref);
+		return err_set(e, ERR_USAGE, _("%s: '%s': no such %s"), ref, text, _(ref));
 	snprintf(id, ID_TEXT, "%s", c);
 	free(c);
 	return true;
@@ -407,6 +407,6 @@ json_t *q_choices(struct store *st, const char *what, struct err *e)
 	for (size_t i = 0; i < ARRAY_LEN(q); i++)
 		if (strcmp(q[i].what, what) == 0)
 			return store_rows(st, e, q[i].sql, "");
-	err_set(e, ERR_FAIL, "no choices for %s", what);
+	err_set(e, ERR_FAIL, _("no choices for %s"), what);
 	return NULL;
 }

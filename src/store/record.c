@@ -2,6 +2,7 @@
  * write stamps the clock, keeps per-field versions, queues the op in the
  * outbox and appends to the audit trail, all inside the caller's
  * transaction, so that sync later only has to move outbox rows. */
+#include "dutydesk/i18n.h"
 #include "store_impl.h"
 
 #include <stdio.h>
@@ -21,12 +22,12 @@ static bool check_fields(const struct table *t, json_t *fields, struct err *e)
 		if (!t->append_only && str_eq(k, "archived")) {
 			if (!json_is_integer(v) || (json_integer_value(v) != 0 &&
 						    json_integer_value(v) != 1))
-				return err_set(e, ERR_FAIL, "%s.archived: 0 or 1", t->name);
+				return err_set(e, ERR_FAIL, _("%s.archived: 0 or 1"), t->name);
 			continue;
 		}
 		const struct column *c = table_column(t, k);
 		if (!c || !str_eq(c->name, k))
-			return err_set(e, ERR_FAIL, "%s has no field '%s'", t->name, k);
+			return err_set(e, ERR_FAIL, _("%s has no field '%s'"), t->name, k);
 	}
 	return true;
 }
@@ -96,12 +97,12 @@ static bool write_error(struct store *st, const struct table *t, struct err *e)
 	switch (code) {
 	case SQLITE_CONSTRAINT_UNIQUE:
 	case SQLITE_CONSTRAINT_PRIMARYKEY:
-		return err_set(e, ERR_FAIL, "%s: already exists (%s)", t->name, msg);
+		return err_set(e, ERR_FAIL, _("%s: already exists (%s)"), t->name, msg);
 	case SQLITE_CONSTRAINT_FOREIGNKEY:
-		return err_set(e, ERR_FAIL, "%s: refers to a record that does not exist", t->name);
+		return err_set(e, ERR_FAIL, _("%s: refers to a record that does not exist"), t->name);
 	case SQLITE_CONSTRAINT_CHECK:
 	case SQLITE_CONSTRAINT_NOTNULL:
-		return err_set(e, ERR_FAIL, "%s: value not allowed (%s)", t->name, msg);
+		return err_set(e, ERR_FAIL, _("%s: value not allowed (%s)"), t->name, msg);
 	default:
 		return store_sql_error(st, e, t->name);
 	}
@@ -215,7 +216,7 @@ bool rec_insert(struct store *st, const struct table *t, json_t *fields, char id
 	if (!s)
 		return false;
 	if (bad)
-		return err_set(e, ERR_FAIL, "%s.%s: value of an unsupported type", t->name, bad);
+		return err_set(e, ERR_FAIL, _("%s.%s: value of an unsupported type"), t->name, bad);
 	if (!step_write(st, t, s, e))
 		return false;
 	return log_op(st, t, id, "insert", node, hlc, now, fields, fields, e);
@@ -277,7 +278,7 @@ bool rec_update(struct store *st, const struct table *t, const char *id, json_t 
 	if (changed)
 		*changed = false;
 	if (t->append_only)
-		return err_set(e, ERR_FAIL, "%s is append-only: add a correcting entry instead",
+		return err_set(e, ERR_FAIL, _("%s is append-only: add a correcting entry instead"),
 			       t->name);
 	if (!check_fields(t, fields, e))
 		return false;
@@ -292,7 +293,7 @@ bool rec_update(struct store *st, const struct table *t, const char *id, json_t 
 	json_t *v;
 	if (json_is_null(cur)) {
 		json_decref(cur);
-		return err_set(e, ERR_FAIL, "%s %s does not exist", t->name, id);
+		return err_set(e, ERR_FAIL, _("%s %s does not exist"), t->name, id);
 	}
 	json_t *diff = json_object(), *old = json_object();
 	json_object_foreach(fields, k, v) {

@@ -1,4 +1,5 @@
 /* Opening, migrating, transactions and the statement helpers. */
+#include "dutydesk/i18n.h"
 #include "store_impl.h"
 
 #include <errno.h>
@@ -40,7 +41,7 @@ bool store_make_parent_dirs(const char *path, struct err *e)
 			char c = *p;
 			*p = '\0';
 			if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
-				err_set(e, ERR_FAIL, "cannot create folder %s: %s", dir, strerror(errno));
+				err_set(e, ERR_FAIL, _("cannot create folder %s: %s"), dir, strerror(errno));
 				free(dir);
 				return false;
 			}
@@ -98,30 +99,30 @@ bool store_sql_error(struct store *st, struct err *e, const char *what)
 		char who[200];
 		if (lock_holder(st->path, who, sizeof who))
 			return err_set(e, ERR_FAIL,
-				       "%s: the database %s is busy: another program holds its write "
+				       _("%s: the database %s is busy: another program holds its write "
 				       "lock (%s) and did not let go within %d s; nothing was changed; "
-				       "try again", what, st->path, who, BUSY_TIMEOUT_MS / 1000);
+				       "try again"), what, st->path, who, BUSY_TIMEOUT_MS / 1000);
 		return err_set(e, ERR_FAIL,
-			       "%s: the database %s is busy (another dutydesk is writing); "
-			       "try again", what, st->path);
+			       _("%s: the database %s is busy (another dutydesk is writing); "
+			       "try again"), what, st->path);
 	}
 	if ((code & 0xFF) == SQLITE_READONLY)
-		return err_set(e, ERR_FAIL, "%s: the database %s is read-only; nothing was changed",
+		return err_set(e, ERR_FAIL, _("%s: the database %s is read-only; nothing was changed"),
 			       what, st->path);
 	if ((code & 0xFF) == SQLITE_FULL)
-		return err_set(e, ERR_FAIL, "%s: the disk holding %s is full; nothing was changed",
+		return err_set(e, ERR_FAIL, _("%s: the disk holding %s is full; nothing was changed"),
 			       what, st->path);
 	if ((code & 0xFF) == SQLITE_IOERR)
 		return err_set(e, ERR_FAIL,
-			       "%s: reading or writing %s failed (%s); the operation was not "
-			       "completed", what, st->path, sqlite3_errstr(code));
+			       _("%s: reading or writing %s failed (%s); the operation was not "
+			       "completed"), what, st->path, sqlite3_errstr(code));
 	if ((code & 0xFF) == SQLITE_CANTOPEN)
-		return err_set(e, ERR_FAIL, "%s: cannot open %s or its journal files (%s)", what,
+		return err_set(e, ERR_FAIL, _("%s: cannot open %s or its journal files (%s)"), what,
 			       st->path, msg);
 	if ((code & 0xFF) == SQLITE_CORRUPT || (code & 0xFF) == SQLITE_NOTADB)
 		return err_set(e, ERR_FAIL,
-			       "%s: %s is damaged or not a dutydesk database (or a read failed); "
-			       "if this repeats, restore it from a backup (dutydesk restore FILE)",
+			       _("%s: %s is damaged or not a dutydesk database (or a read failed); "
+			       "if this repeats, restore it from a backup (dutydesk restore FILE)"),
 			       what, st->path);
 	return err_set(e, ERR_FAIL, "%s: %s", what, msg);
 }
@@ -133,8 +134,8 @@ static bool migrate(struct store *st, struct err *e)
 		return store_sql_error(st, e, "reading the schema version");
 	if (v > store_schema_version)
 		return err_set(e, ERR_FAIL,
-			       "%s has schema version %d, newer than this dutydesk knows (%d); "
-			       "use a newer dutydesk", st->path, v, store_schema_version);
+			       _("%s has schema version %d, newer than this dutydesk knows (%d); "
+			       "use a newer dutydesk"), st->path, v, store_schema_version);
 	for (; v < store_schema_version; v++) {
 		char pragma[48];
 		snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d;", v + 1);
@@ -142,7 +143,7 @@ static bool migrate(struct store *st, struct err *e)
 			return false;
 		if (!store_script(st, store_migrations[v], e) || !store_script(st, pragma, e)) {
 			store_rollback(st);
-			err_prefix(e, "migrating %s to schema version %d", st->path, v + 1);
+			err_prefix(e, _("migrating %s to schema version %d"), st->path, v + 1);
 			return false;
 		}
 		if (!store_commit(st, e))
@@ -202,7 +203,7 @@ bool store_open(const char *path, unsigned flags, struct store **out, struct err
 	bool exists = stat(path, &sb) == 0;
 	if (!exists && !(flags & STORE_CREATE))
 		return err_set(e, ERR_FAIL,
-			       "no database at %s; create one with 'dutydesk init' or 'dutydesk demo'",
+			       _("no database at %s; create one with 'dutydesk init' or 'dutydesk demo'"),
 			       path);
 	if (!exists) {
 		if (!store_make_parent_dirs(path, e))
@@ -210,7 +211,7 @@ bool store_open(const char *path, unsigned flags, struct store **out, struct err
 		/* Create the file ourselves so that it is 0600 from the start. */
 		int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
 		if (fd < 0)
-			return err_set(e, ERR_FAIL, "cannot create %s: %s", path, strerror(errno));
+			return err_set(e, ERR_FAIL, _("cannot create %s: %s"), path, strerror(errno));
 		close(fd);
 	}
 
@@ -254,8 +255,8 @@ bool store_open(const char *path, unsigned flags, struct store **out, struct err
 	}
 	int v = store_user_version(st);
 	if (probe > 0 && v == 0) {
-		err_set(e, ERR_FAIL, "%s is an SQLite database but not a dutydesk one; refusing to touch it "
-			"(check --db, or restore a dutydesk backup: dutydesk restore FILE)",
+		err_set(e, ERR_FAIL, _("%s is an SQLite database but not a dutydesk one; refusing to touch it "
+			"(check --db, or restore a dutydesk backup: dutydesk restore FILE)"),
 			path);
 		store_close(st);
 		return false;
@@ -269,7 +270,7 @@ bool store_open(const char *path, unsigned flags, struct store **out, struct err
 		return false;
 	}
 	if (ro && v < store_schema_version) {
-		err_set(e, ERR_FAIL, "%s needs upgrading (schema %d < %d) but is opened read-only", path,
+		err_set(e, ERR_FAIL, _("%s needs upgrading (schema %d < %d) but is opened read-only"), path,
 			v, store_schema_version);
 		store_close(st);
 		return false;
@@ -328,11 +329,11 @@ bool store_begin(struct store *st, struct err *e)
 {
 	if (st->forced_readonly)
 		return err_set(e, ERR_FAIL,
-			       "the database %s is read-only (no write permission on the file or "
-			       "its folder, or a read-only file system); nothing was changed",
+			       _("the database %s is read-only (no write permission on the file or "
+			       "its folder, or a read-only file system); nothing was changed"),
 			       st->path);
 	if (st->readonly)
-		return err_set(e, ERR_FAIL, "the database %s is open read-only; nothing was changed",
+		return err_set(e, ERR_FAIL, _("the database %s is open read-only; nothing was changed"),
 			       st->path);
 	if (!store_exec(st, e, "BEGIN IMMEDIATE", ""))
 		return false;
@@ -384,8 +385,8 @@ static bool tx_intact(struct store *st, struct err *e)
 	if (!st->in_tx || !sqlite3_get_autocommit(st->db))
 		return true;
 	return err_set(e, ERR_FAIL,
-		       "the operation on %s was rolled back after an error reading or writing "
-		       "it; nothing was changed", st->path);
+		       _("the operation on %s was rolled back after an error reading or writing "
+		       "it; nothing was changed"), st->path);
 }
 
 sqlite3_stmt *store_prep(struct store *st, const char *sql, struct err *e)

@@ -1,6 +1,7 @@
 /* Windowed (keyset) reads for the console's lists: only the rows on
  * screen are read, whatever the table's size. No OFFSET and no count(*):
  * both cost tens of milliseconds on a million rows. */
+#include "dutydesk/i18n.h"
 #include "store_impl.h"
 
 #include <stdlib.h>
@@ -39,7 +40,7 @@ json_t *q_window(struct store *st, enum list_id list, const char *sort, bool des
 {
 	const struct list_view *q = list_view(list);
 	if (!q) {
-		err_set(e, ERR_FAIL, "no list %d", (int)list);
+		err_set(e, ERR_FAIL, _("no list %d"), (int)list);
 		return NULL;
 	}
 	const char *by = list_named(q->sorts, sort);

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "dutydesk/i18n.h"
 #include "dutydesk/wire.h"
 #include "dutydesk/sync_client.h"
 
@@ -52,7 +53,7 @@ static bool curl_load(struct err *e)
 	for (size_t i = 0; !h && i < sizeof names / sizeof names[0]; i++)
 		h = dlopen(names[i], RTLD_NOW | RTLD_LOCAL);
 	if (!h)
-		return err_set(e, ERR_FAIL, "sync needs libcurl (libcurl.so.4, Debian package libcurl4): %s",
+		return err_set(e, ERR_FAIL, _("sync needs libcurl (libcurl.so.4, Debian package libcurl4): %s"),
 			       dlerror());
 	static const struct {
 		const char *name;
@@ -72,7 +73,7 @@ static bool curl_load(struct err *e)
 		void *f = dlsym(h, syms[i].name);
 		if (!f) {
 			dlclose(h);
-			return err_set(e, ERR_FAIL, "sync: libcurl lacks %s (too old?)", syms[i].name);
+			return err_set(e, ERR_FAIL, _("sync: libcurl lacks %s (too old?)"), syms[i].name);
 		}
 		memcpy((char *)&C + syms[i].off, &f, sizeof f);
 	}
@@ -85,11 +86,11 @@ bool sync_read_token(const char *file, char **out, struct err *e)
 {
 	FILE *f = fopen(file, "rb");
 	if (!f)
-		return err_set(e, ERR_FAIL, "token file %s: %s", file, strerror(errno));
+		return err_set(e, ERR_FAIL, _("token file %s: %s"), file, strerror(errno));
 	struct stat sb;
 	if (fstat(fileno(f), &sb) == 0 && (sb.st_mode & 077))
-		fprintf(stderr, "dutydesk: warning: token file %s can be read by others "
-				"(chmod 600 %s)\n", file, file);
+		fprintf(stderr, _("dutydesk: warning: token file %s can be read by others "
+				"(chmod 600 %s)\n"), file, file);
 	char buf[512];
 	size_t n = fread(buf, 1, sizeof buf - 1, f);
 	fclose(f);
@@ -99,9 +100,9 @@ bool sync_read_token(const char *file, char **out, struct err *e)
 		s++;
 	size_t len = strcspn(s, " \t\r\n");
 	if (!len)
-		return err_set(e, ERR_FAIL, "token file %s: empty", file);
+		return err_set(e, ERR_FAIL, _("token file %s: empty"), file);
 	if (s[len] && s[len + strspn(s + len, " \t\r\n")])
-		return err_set(e, ERR_FAIL, "token file %s: expected the token alone on one line",
+		return err_set(e, ERR_FAIL, _("token file %s: expected the token alone on one line"),
 			       file);
 	*out = xstrndup(s, len);
 	return true;
@@ -136,14 +137,14 @@ bool http_client_new(const char *server, const char *token, const char *ca_file,
 		  C.url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
 		  C.url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK;
 	if (!ok)
-		err_set(e, ERR_USAGE, "server '%s': not a URL like https://hub.example:8443", server);
+		err_set(e, ERR_USAGE, _("server '%s': not a URL like https://hub.example:8443"), server);
 	else if (strcmp(scheme, "https") && strcmp(scheme, "http"))
-		ok = err_set(e, ERR_USAGE, "server '%s': use https:// (or http:// to this machine)",
+		ok = err_set(e, ERR_USAGE, _("server '%s': use https:// (or http:// to this machine)"),
 			     server);
 	else if (!strcmp(scheme, "http") && !is_loopback(host))
 		ok = err_set(e, ERR_USAGE,
-			     "server '%s': refusing to send the node's token over plain http to %s; "
-			     "use https:// (the hub's own TLS or a reverse proxy)",
+			     _("server '%s': refusing to send the node's token over plain http to %s; "
+			     "use https:// (the hub's own TLS or a reverse proxy)"),
 			     server, host);
 	C.free(scheme);
 	C.free(host);
@@ -153,7 +154,7 @@ bool http_client_new(const char *server, const char *token, const char *ca_file,
 	if (ca_file && *ca_file) {
 		FILE *f = fopen(ca_file, "rb");
 		if (!f)
-			return err_set(e, ERR_FAIL, "CA file %s: %s", ca_file, strerror(errno));
+			return err_set(e, ERR_FAIL, _("CA file %s: %s"), ca_file, strerror(errno));
 		fclose(f);
 	}
 	struct http_client *h = xcalloc(1, sizeof *h);
@@ -260,9 +261,9 @@ static bool request(void *ctx, const char *method, const char *path, const char 
 	if (rc != CURLE_OK) {
 		sb_finish(&sink.sb);
 		if (sink.too_big)
-			return err_set(e, ERR_FAIL, "%s %s: answer larger than %ld MiB", method, path,
+			return err_set(e, ERR_FAIL, _("%s %s: answer larger than %ld MiB"), method, path,
 				       MAX_RESPONSE >> 20);
-		return err_set(e, ERR_FAIL, "cannot reach %s: %s", h->base,
+		return err_set(e, ERR_FAIL, _("cannot reach %s: %s"), h->base,
 			       h->errbuf[0] ? h->errbuf : C.easy_strerror(rc));
 	}
 	C.easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);

@@ -1,4 +1,5 @@
 /* config.yaml, read with libyaml (see config.h). */
+#include "dutydesk/i18n.h"
 #include "dutydesk/config.h"
 
 #include <errno.h>
@@ -17,7 +18,7 @@ static const char *const top_names[] = {
 	"escape_delay_ms", "expiry_days", "bell", "mouse", "keys", "sync",
 	"terminal_encoding",
 };
-static const char *const sync_names[] = {"server", "token_file", "ca_file", "every_minutes"};
+static const char *const sync_names[] = {"server", "token_file", "ca_file", N_("every_minutes")};
 /* Names an earlier console took at the top level (and never used); sync
  * reads them under sync:, by these names. */
 static const struct {
@@ -120,7 +121,7 @@ static void read_keys(struct config *c, yaml_document_t *d, yaml_node_t *map)
 	if (empty(map))
 		return;
 	if (map->type != YAML_MAPPING_NODE) {
-		warn(c, &map->start_mark, "keys", "expected a mapping of action: keys", false);
+		warn(c, &map->start_mark, "keys", _("expected a mapping of action: keys"), false);
 		return;
 	}
 	yaml_node_t *k, *v;
@@ -129,13 +130,13 @@ static void read_keys(struct config *c, yaml_document_t *d, yaml_node_t *map)
 		char key[96];
 		snprintf(key, sizeof key, "keys.%s", ks ? ks : "?");
 		if (!ks || !vs) {
-			warn(c, &v->start_mark, key, "expected keys like \"j Down\"", false);
+			warn(c, &v->start_mark, key, _("expected keys like \"j Down\""), false);
 		} else if (strlen(ks) >= sizeof c->keys[0].action ||
 			   strlen(vs) >= sizeof c->keys[0].keys) {
-			warn(c, &v->start_mark, key, "too long", false);
+			warn(c, &v->start_mark, key, _("too long"), false);
 		} else if (c->nkeys == CONFIG_MAX_KEYS) {
 			char what[64];
-			snprintf(what, sizeof what, "more than %d bindings", CONFIG_MAX_KEYS);
+			snprintf(what, sizeof what, _("more than %d bindings"), CONFIG_MAX_KEYS);
 			warn(c, &k->start_mark, "keys", what, false);
 			return;
 		} else {
@@ -156,7 +157,7 @@ static void read_sync(struct config *c, yaml_document_t *d, yaml_node_t *map)
 		return;
 	if (map->type != YAML_MAPPING_NODE) {
 		char what[200];
-		snprintf(what, sizeof what, "expected a mapping of %s", names);
+		snprintf(what, sizeof what, _("expected a mapping of %s"), names);
 		warn(c, &map->start_mark, "sync", what, true);
 		return;
 	}
@@ -168,7 +169,7 @@ static void read_sync(struct config *c, yaml_document_t *d, yaml_node_t *map)
 		snprintf(key, sizeof key, "sync.%s", ks ? ks : "?");
 		long long n;
 		if (!ks) {
-			warn(c, &k->start_mark, "sync", "expected a setting name", true);
+			warn(c, &k->start_mark, "sync", _("expected a setting name"), true);
 		} else if (!strcmp(ks, "server")) {
 			if (vs)
 				snprintf(s->server, sizeof s->server, "%s", vs);
@@ -176,7 +177,7 @@ static void read_sync(struct config *c, yaml_document_t *d, yaml_node_t *map)
 				warn(c, &v->start_mark, key, "expected a URL", true);
 		} else if (!strcmp(ks, "token_file") || !strcmp(ks, "ca_file")) {
 			if (!vs)
-				warn(c, &v->start_mark, key, "expected a file name", true);
+				warn(c, &v->start_mark, key, _("expected a file name"), true);
 			else if (!strcmp(ks, "token_file"))
 				expand_home(s->token_file, sizeof s->token_file, vs);
 			else
@@ -185,12 +186,12 @@ static void read_sync(struct config *c, yaml_document_t *d, yaml_node_t *map)
 			if (vs && str_to_ll(vs, 0, 1440, &n))
 				s->every_minutes = (int)n;
 			else
-				warn(c, &v->start_mark, key, "expected minutes from 0 to 1440", true);
+				warn(c, &v->start_mark, key, _("expected minutes from 0 to 1440"), true);
 		} else if (one_of(ks, top_names, ARRAY_LEN(top_names))) {
-			warn(c, &k->start_mark, key, "belongs at the top level, not under sync:", true);
+			warn(c, &k->start_mark, key, _("belongs at the top level, not under sync:"), true);
 		} else {
 			char what[200];
-			snprintf(what, sizeof what, "unknown setting (expected one of %s)", names);
+			snprintf(what, sizeof what, _("unknown setting (expected one of %s)"), names);
 			warn(c, &k->start_mark, key, what, true);
 		}
 	}
@@ -229,7 +230,7 @@ static void set_switch(struct config *c, yaml_node_t *v, const char *ks, bool *d
 	else if (vs && (!strcmp(vs, "false") || !strcmp(vs, "off")))
 		*dst = false;
 	else
-		warn(c, &v->start_mark, ks, "expected on or off (true or false)", false);
+		warn(c, &v->start_mark, ks, _("expected on or off (true or false)"), false);
 }
 
 static void read_top(struct config *c, yaml_document_t *d, yaml_node_t *root)
@@ -242,34 +243,34 @@ static void read_top(struct config *c, yaml_document_t *d, yaml_node_t *root)
 	ynode_foreach_pair(d, root, p, k, v) {
 		const char *ks = ynode_text(k), *vs = ynode_text(v);
 		if (!ks) {
-			warn(c, &k->start_mark, NULL, "expected a setting name", false);
+			warn(c, &k->start_mark, NULL, _("expected a setting name"), false);
 		} else if (!strcmp(ks, "office") || !strcmp(ks, "officer")) {
 			bool office = !strcmp(ks, "office");
 			if (!vs)
-				warn(c, &v->start_mark, ks, "expected text", false);
+				warn(c, &v->start_mark, ks, _("expected text"), false);
 			else if (office)
 				snprintf(c->office, sizeof c->office, "%s", vs);
 			else
 				snprintf(c->officer, sizeof c->officer, "%s", vs);
 		} else if (!strcmp(ks, "language")) {
 			set_word(c, v, ks, c->language, sizeof c->language, languages,
-				 "expected zh, en or auto");
+				 _("expected zh, en or auto"));
 		} else if (!strcmp(ks, "terminal_encoding")) {
 			/* checked against iconv when the terminal is opened */
 			if (!vs || !*vs || strlen(vs) >= sizeof c->terminal_encoding)
-				warn(c, &v->start_mark, ks, "expected an encoding (GBK, GB18030, UTF-8)",
+				warn(c, &v->start_mark, ks, _("expected an encoding (GBK, GB18030, UTF-8)"),
 				     false);
 			else
 				snprintf(c->terminal_encoding, sizeof c->terminal_encoding, "%s", vs);
 		} else if (!strcmp(ks, "theme")) {
-			set_word(c, v, ks, c->theme, sizeof c->theme, themes, "expected auto or mono");
+			set_word(c, v, ks, c->theme, sizeof c->theme, themes, _("expected auto or mono"));
 		} else if (!strcmp(ks, "ambiguous_width")) {
 			set_int(c, v, ks, &c->ambiguous, 1, 2, "expected 1 or 2");
 		} else if (!strcmp(ks, "escape_delay_ms")) {
-			set_int(c, v, ks, &c->escdelay, 0, 2000, "expected milliseconds from 0 to 2000");
+			set_int(c, v, ks, &c->escdelay, 0, 2000, _("expected milliseconds from 0 to 2000"));
 		} else if (!strcmp(ks, "expiry_days")) {
 			set_int(c, v, ks, &c->expiry_days, 0, 3650,
-				"expected a number of days from 0 to 3650");
+				_("expected a number of days from 0 to 3650"));
 		} else if (!strcmp(ks, "bell")) {
 			set_switch(c, v, ks, &c->bell);
 		} else if (!strcmp(ks, "mouse")) {
@@ -279,7 +280,7 @@ static void read_top(struct config *c, yaml_document_t *d, yaml_node_t *root)
 		} else if (!strcmp(ks, "sync")) {
 			read_sync(c, d, v);
 		} else if (one_of(ks, sync_names, ARRAY_LEN(sync_names))) {
-			warn(c, &k->start_mark, ks, "belongs under sync:", true);
+			warn(c, &k->start_mark, ks, _("belongs under sync:"), true);
 		} else {
 			const char *now = NULL;
 			for (size_t i = 0; i < ARRAY_LEN(renamed); i++)
@@ -287,9 +288,9 @@ static void read_top(struct config *c, yaml_document_t *d, yaml_node_t *root)
 					now = renamed[i].now;
 			char what[300];
 			if (now)
-				snprintf(what, sizeof what, "belongs under sync:, as %s", now);
+				snprintf(what, sizeof what, _("belongs under sync:, as %s"), now);
 			else
-				snprintf(what, sizeof what, "unknown setting (expected one of %s)", names);
+				snprintf(what, sizeof what, _("unknown setting (expected one of %s)"), names);
 			warn(c, &k->start_mark, ks, what, now != NULL);
 		}
 	}
@@ -325,7 +326,7 @@ void config_load(struct config *c, const char *path)
 	if (!f) {
 		if (errno != ENOENT && errno != ENOTDIR) { /* no file: the defaults */
 			char what[200];
-			snprintf(what, sizeof what, "cannot read it: %s", strerror(errno));
+			snprintf(what, sizeof what, _("cannot read it: %s"), strerror(errno));
 			warn(c, NULL, NULL, what, true);
 		}
 		return;
@@ -337,9 +338,9 @@ void config_load(struct config *c, const char *path)
 	if (!yaml_parser_load(&parser, &doc)) {
 		int err = errno;
 		char what[200];
-		snprintf(what, sizeof what, "%s", parser.problem ? parser.problem : "not valid YAML");
+		snprintf(what, sizeof what, "%s", parser.problem ? parser.problem : _("not valid YAML"));
 		if (parser.error == YAML_READER_ERROR && ferror(f)) {
-			snprintf(what, sizeof what, "cannot read it: %s", strerror(err));
+			snprintf(what, sizeof what, _("cannot read it: %s"), strerror(err));
 			warn(c, NULL, NULL, what, true);
 		} else if (parser.error == YAML_READER_ERROR) {
 			/* bytes that are not text: the reader knows only the offset */
@@ -354,7 +355,7 @@ void config_load(struct config *c, const char *path)
 	}
 	yaml_node_t *root = yaml_document_get_root_node(&doc);
 	if (root && !empty(root) && root->type != YAML_MAPPING_NODE)
-		warn(c, &root->start_mark, NULL, "expected a mapping of settings", true);
+		warn(c, &root->start_mark, NULL, _("expected a mapping of settings"), true);
 	else if (root && root->type == YAML_MAPPING_NODE)
 		read_top(c, &doc, root);
 	yaml_document_delete(&doc);

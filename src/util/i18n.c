@@ -25,6 +25,7 @@
 
 static struct {
 	char *data;
+	size_t size;
 	uint32_t n;
 	const char **orig, **trans;
 	char path[PATH_MAX];
@@ -47,6 +48,7 @@ static void unload(void)
 	free(cat.trans);
 	cat.data = NULL;
 	cat.orig = cat.trans = NULL;
+	cat.size = 0;
 	cat.n = 0;
 	cat.path[0] = '\0';
 }
@@ -150,6 +152,7 @@ bool i18n_load(const char *path, char *why, size_t n)
 		return fail(why, n, path, "not a UTF-8 catalogue");
 	}
 	cat.data = d;
+	cat.size = size;
 	cat.n = count;
 	cat.orig = orig;
 	cat.trans = trans;
@@ -163,6 +166,71 @@ bad:
 const char *i18n_catalogue(void)
 {
 	return cat.path;
+}
+
+/* ---- the misses: $DUTYDESK_I18N_MISSES names a file that gets, one a
+ * line and each once, every English text the Chinese interface was about
+ * to show: a msgid the catalogue lacks, or a message never marked. ---- */
+
+static struct {
+	uint64_t seen[2048];
+	size_t nseen;
+} misses;
+
+static void miss(const char *text)
+{
+	const char *path = getenv("DUTYDESK_I18N_MISSES");
+	if (!path || !*path)
+		return;
+	uint64_t h = 1469598103934665603ull; /* FNV-1a */
+	for (const char *p = text; *p; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ull;
+	for (size_t i = 0; i < misses.nseen; i++)
+		if (misses.seen[i] == h)
+			return;
+	if (misses.nseen < ARRAY_LEN(misses.seen))
+		misses.seen[misses.nseen++] = h;
+	FILE *f = fopen(path, "a");
+	if (!f)
+		return;
+	for (const char *p = text; *p; p++) /* one line each */
+		fputc(*p == '\n' ? '|' : *p, f);
+	fputc('\n', f);
+	fclose(f);
+}
+
+/* Whether text holds a word: two ASCII letters in a row outside printf
+ * conversions ("%s: %s" holds none, "no such %s" does). */
+static bool has_word(const char *text)
+{
+	int run = 0;
+	for (const char *p = text; *p; p++) {
+		if (*p == '%') {
+			p++;
+			while (*p && !strchr("sdiuxXfgcpz%", *p))
+				p++;
+			while (*p == 'z' || *p == 'l')
+				p++;
+			if (!*p)
+				break;
+			run = 0;
+			continue;
+		}
+		bool letter = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z');
+		run = letter ? run + 1 : 0;
+		if (run >= 2)
+			return true;
+	}
+	return false;
+}
+
+void i18n_check_shown(const char *text)
+{
+	if (!cat.zh || !text || !has_word(text))
+		return;
+	if (text >= cat.data && text < cat.data + cat.size)
+		return; /* a translation */
+	miss(text);
 }
 
 const char *i18n_tr(const char *msgid)
@@ -180,6 +248,8 @@ const char *i18n_tr(const char *msgid)
 		else
 			lo = mid + 1;
 	}
+	if (cat.zh)
+		miss(msgid);
 	return msgid;
 }
 

@@ -1,5 +1,6 @@
 #include "dutydesk/util.h"
 #include "dutydesk/width.h"
+#include "dutydesk/i18n.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -68,6 +69,7 @@ bool err_set(struct err *e, int code, const char *fmt, ...)
 {
 	if (!e)
 		return false;
+	i18n_check_shown(fmt);
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(e->msg, sizeof e->msg, fmt, ap);
@@ -80,6 +82,7 @@ void err_prefix(struct err *e, const char *fmt, ...)
 {
 	if (!e)
 		return;
+	i18n_check_shown(fmt);
 	char pre[512], old[sizeof e->msg];
 	/* The result is cut at the buffer size on purpose. */
 	va_list ap;

@@ -218,9 +218,10 @@ keys Escape
 
 # ---- 7. :tasks agrees with the header ----
 command tasks
-wait_for "first_report"
+wait_for "首报"
+expect_screen_lacks "first_report"
 shot tasks
-n_screen=$(screen | grep -cE '^ *([0-9]{4}-)?[0-9]{2}-[0-9]{2} [0-9:]{5} +yes ')
+n_screen=$(screen | grep -cE '^ *([0-9]{4}-)?[0-9]{2}-[0-9]{2} [0-9:]{5} +是 ')
 wait_for "电话报告带班领导"
 keys Escape
 n_db=$(dd task due --json | jq '[.[] | select(.overdue)] | length')

@@ -14,6 +14,18 @@
 make_demo
 
 END1=末尾标记甲乙丙
+
+# wait_for_flowed TEXT: TEXT on the screen, perhaps wrapped onto the next
+# lines of its column (the lines joined, their leading blanks dropped).
+wait_for_flowed() {
+	local deadline=$((SECONDS + WAIT))
+	while :; do
+		screen 2>/dev/null | sed 's/^ *//' | tr -d '\n' | grep -qF -- "$1" && { pass; return 0; }
+		[ "$SECONDS" -ge "$deadline" ] && break
+		sleep 0.05
+	done
+	fail "'$1' did not appear, even wrapped, within ${WAIT}s"
+}
 NOTE1="续报：经现场核实，火场位于乾坤湾村后山，过火面积约三亩，县森林消防队二十人已到场扑救，明火已于十一时二十分扑灭，正在清理烟点，无人员伤亡。Fire crew of 20 from the county station arrived at 11:05 and the flames were out by 11:20.$END1"
 dd incident note 永和-2026-0004 "$NOTE1" --kind follow_up >/dev/null || fail "incident note failed"
 dd incident note 永和-2026-0004 "续报二：烟点已全部清理，扑救队伍撤离，留守看护人员五名。" --kind follow_up >/dev/null ||
@@ -76,10 +88,10 @@ type_text "log"
 keys Enter
 wait_for "永和-2026-0004"
 keys PgDn PgDn PgDn PgDn PgDn PgDn
-wait_for "$END1"
+wait_for_flowed "$END1"
 check_widths
 last=$(dd log list --json | jq -r '.[-1].at') # 2026-12-07T19:29:00+08:00
-wait_for "${last:5:5} ${last:11:5}  follow_up"
+wait_for "${last:5:5} ${last:11:5}  续报"
 expect_screen_lacks "${last:0:10}"
 keys Escape
 

@@ -183,6 +183,39 @@ static void test_init_finds_build_catalogue(void **state)
 	clear_env();
 }
 
+/* DUTYDESK_I18N_MISSES: each English text the Chinese interface was
+ * about to show, once; translations and texts without words are not. */
+static void test_misses(void **state)
+{
+	clear_env();
+	char path[128], note[600];
+	snprintf(path, sizeof path, "%s/misses.txt", tmp);
+	setenv("DUTYDESK_I18N_MISSES", path, 1);
+	assert_false(i18n_init("en", note, sizeof note));
+	(void)_("not in the catalogue, in English");
+	i18n_check_shown("never marked, in English");
+	assert_true(i18n_init("zh", note, sizeof note));
+	assert_string_equal(_("not in the catalogue"), "not in the catalogue");
+	(void)_("not in the catalogue");
+	/* a translation, English words and all */
+	assert_string_not_equal(_("--format: '%s': expected csv or json"),
+				"--format: '%s': expected csv or json");
+	i18n_check_shown(_("--format: '%s': expected csv or json"));
+	i18n_check_shown("%s: %s");
+	i18n_check_shown("--%s: %lld");
+	i18n_check_shown("no such %s\nat all");
+	FILE *f = fopen(path, "r");
+	assert_non_null(f);
+	char buf[256];
+	size_t n = fread(buf, 1, sizeof buf - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	assert_string_equal(buf, "not in the catalogue\nno such %s|at all\n");
+	unsetenv("DUTYDESK_I18N_MISSES");
+	i18n_init("en", note, sizeof note);
+	clear_env();
+}
+
 /* ---- the terminal's encoding ---- */
 
 static char *out(struct termenc *t, const char *s)
@@ -315,6 +348,7 @@ int main(void)
 		cmocka_unit_test(test_damaged_refused),
 		cmocka_unit_test(test_language_choice),
 		cmocka_unit_test(test_init_finds_build_catalogue),
+		cmocka_unit_test(test_misses),
 		cmocka_unit_test(test_choose),
 		cmocka_unit_test(test_out),
 		cmocka_unit_test(test_out_keeps_widths),
