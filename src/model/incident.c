@@ -67,7 +67,15 @@ bool incident_add(struct store *st, json_t *fields, const char *note, char numbe
 	if (!store_next_counter(st, counter, &seq, e))
 		return false;
 	/* The prefix is at most 40 bytes by construction (see init). */
-	snprintf(number, 64, "%.40s-%d-%04lld", ni.number_prefix, year % 10000, (long long)seq);
+	/* After a restore or on a replacement PC the node numbers under a
+	 * prefix of its incarnation's (桑壁.1-...): its counter may have gone
+	 * back, and numbers it made before may still be at the hub. */
+	if (ni.incarnation > 0)
+		snprintf(number, 64, "%.40s.%lld-%d-%04lld", ni.number_prefix,
+			 (long long)ni.incarnation, year % 10000, (long long)seq);
+	else
+		snprintf(number, 64, "%.40s-%d-%04lld", ni.number_prefix, year % 10000,
+			 (long long)seq);
 	json_object_set_new(fields, "number", json_string(number));
 	json_object_set_new(fields, "status", json_string("open"));
 	if (json_is_null(json_object_get(fields, "level")) || !json_object_get(fields, "level"))
