@@ -74,6 +74,9 @@ bool sync_apply(struct store *st, json_t *op, enum op_status *out, struct err *e
  * code (or "" for the county, i.e. everything): the rows of that scope as
  * the hub sees them (hub databases only; they know each row's owner). */
 json_t *sync_digest(struct store *st, const char *township, struct err *e);
+/* The same, and *counts (heap): {table: rows} of the scope. */
+json_t *sync_digest_counted(struct store *st, const char *township, json_t **counts,
+			    struct err *e);
 /* The rows of a scope with their bookkeeping columns and per-field
  * versions (what GET /v1/snapshot sends):
  * {"tables":{"incident":[{..}],..},"field_versions":[{"tbl","row_id","field",
@@ -206,6 +209,11 @@ struct sync_stats {
  * reads the log again from 0. */
 bool sync_run(struct store *st, const struct sync_transport *t, struct sync_stats *out,
 	      struct err *e);
+/* This node against the hub, table by table (GET /v1/digest with the
+ * node's token): {"node","hub_node","pending","parked","waiting","refused",
+ * "cursor","hub_cursor","refill","tables":[{"table","same","rows","hub_rows"}]}
+ * (tables that hold nothing on either side left out). Changes nothing. */
+json_t *sync_check(struct store *st, const struct sync_transport *t, struct err *e);
 /* Status for `dutydesk sync --status` and the console header:
  * {"pending","parked","acked","waiting","refused","conflicts",
  *  "last_success","last_error","last_error_at","last_attempt","cursor",

@@ -890,15 +890,16 @@ void hub_digest(struct hub *h, const struct hub_node *who, struct hub_reply *r)
 	memset(r, 0, sizeof *r);
 	struct err e;
 	int64_t top;
-	json_t *d = NULL;
+	json_t *d = NULL, *counts = NULL;
 	if (!max_seq(h, &top, &e) ||
-	    !(d = sync_digest(h->st, str_eq(who->role, "county") ? "" : who->township, &e))) {
+	    !(d = sync_digest_counted(h->st, str_eq(who->role, "county") ? "" : who->township,
+				      &counts, &e))) {
 		r->retry_after = 1;
 		return reply_error(r, 503, "unavailable", e.msg);
 	}
 	r->status = 200;
-	r->body = json_pack("{s:o, s:I, s:s}", "digest", d, "next_cursor", (json_int_t)top,
-			    "hub_epoch", h->epoch);
+	r->body = json_pack("{s:o, s:o, s:I, s:s, s:s}", "digest", d, "counts", counts,
+			    "next_cursor", (json_int_t)top, "hub_epoch", h->epoch, "node", who->name);
 }
 
 void hub_snapshot(struct hub *h, const struct hub_node *who, struct hub_reply *r)

@@ -512,6 +512,74 @@ bool sync_run(struct store *st, const struct sync_transport *t, struct sync_stat
 	return ok;
 }
 
+json_t *sync_check(struct store *st, const struct sync_transport *t, struct err *e)
+{
+	struct node_info ni;
+	if (!store_node(st, &ni, e))
+		return NULL;
+	int status = 0, retry = 0;
+	char *resp = NULL;
+	if (!t->request(t->ctx, "GET", "/v1/digest", NULL, &status, &resp, &retry, e)) {
+		err_prefix(e, "check");
+		return NULL;
+	}
+	if (status != 200) {
+		http_error("check", status, resp, e);
+		free(resp);
+		return NULL;
+	}
+	json_t *reply = json_loads(resp, 0, NULL);
+	free(resp);
+	json_t *hd = json_object_get(reply, "digest"), *hc = json_object_get(reply, "counts");
+	if (!json_is_object(hd)) {
+		json_decref(reply);
+		err_set(e, ERR_FAIL, "check: the hub's answer has no digest");
+		return NULL;
+	}
+	/* A node holds its scope and nothing else: its whole digest is it. */
+	json_t *counts = NULL;
+	json_t *nd = sync_digest_counted(st, NULL, &counts, e);
+	json_t *state = nd ? store_sync_status(st, e) : NULL;
+	bool refill = false;
+	if (!state || !store_sync_refill(st, &refill, e)) {
+		json_decref(nd);
+		json_decref(counts);
+		json_decref(state);
+		json_decref(reply);
+		return NULL;
+	}
+	json_t *tables = json_array();
+	const char *k;
+	json_t *v;
+	json_object_foreach(nd, k, v) {
+		json_t *hv = json_object_get(hd, k);
+		json_int_t mine = json_integer_value(json_object_get(counts, k));
+		json_int_t theirs = json_integer_value(json_object_get(hc, k));
+		if (!mine && !theirs && hv)
+			continue;
+		json_array_append_new(tables, json_pack("{s:s, s:b, s:I, s:I}", "table", k, "same",
+							hv && json_equal(v, hv), "rows", mine,
+							"hub_rows", theirs));
+	}
+	json_t *out = json_pack("{s:s, s:s?, s:O, s:O, s:O, s:O, s:O, s:O, s:b, s:o}", "node",
+				ni.node_id, "hub_node",
+				json_string_value(json_object_get(reply, "node")), "pending",
+				json_object_get(state, "pending"), "parked",
+				json_object_get(state, "parked"), "waiting",
+				json_object_get(state, "waiting"), "refused",
+				json_object_get(state, "refused"), "cursor",
+				json_object_get(state, "cursor"), "hub_cursor",
+				json_object_get(reply, "next_cursor"), "refill", refill, "tables",
+				tables);
+	json_decref(nd);
+	json_decref(counts);
+	json_decref(state);
+	json_decref(reply);
+	if (!out)
+		err_set(e, ERR_FAIL, "check: the hub's answer has no next_cursor");
+	return out;
+}
+
 json_t *sync_status(struct store *st, struct err *e)
 {
 	return store_sync_status(st, e);

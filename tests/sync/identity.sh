@@ -115,4 +115,30 @@ expect_true "nothing of zhihe's reached sangbi" test "$(titles sangbi | grep -c 
 cp "$TMP/keep.token" "$TMP/sangbi.token"
 expect_rc 0 node_sync sangbi
 expect_eq "$(node_digest sangbi)" "$(hub_digest sangbi)" "sangbi's digest after the right token again"
+
+# ---- sync --check: node against hub, table by table, in words ----
+node_check() { node "$1" sync --check --server "$HUB_URL" --token-file "$TMP/$1.token"; }
+expect_rc 0 node_check sangbi
+expect_out_has "incident"
+expect_out_has "nothing to do"
+expect_rc 0 node zhihe incident add --title 芝河镇未同步 --type flood --township 芝河镇
+expect_rc 1 node_check zhihe
+expect_out_has "DIFFERS"
+expect_out_has "have not reached the hub yet: run 'dutydesk sync'"
+expect_err_has "differ in"
+expect_rc 0 node zhihe sync --check --json --server "$HUB_URL" --token-file "$TMP/zhihe.token"
+expect_eq "$(json_get '[.tables[] | select(.same | not) | .table] | join(",")')" incident,timeline "the tables that differ, as JSON"
+expect_eq "$(json_get .pending)" 2 "pending ops in the check (the incident and its first entry)"
+expect_rc 0 node_sync zhihe
+expect_rc 0 node_check zhihe
+# a row the hub holds that this node lost, with nothing left to sync: what to do
+sqlite3 "$TMP/zhihe.db" "PRAGMA foreign_keys = OFF; DELETE FROM incident WHERE title = '芝河镇的'" ||
+	fail "removing a row behind the node's back"
+expect_rc 1 node_check zhihe
+expect_out_has "1 records here, 2 at the hub"
+expect_out_has "dutydeskd node replace zhihe"
+cp "$TMP/zhihe.token" "$TMP/sangbi.token"
+expect_rc 1 node_check sangbi
+expect_err_has "the token belongs to node zhihe, not to this node sangbi"
+cp "$TMP/keep.token" "$TMP/sangbi.token"
 expect_rc 0 stop_hub
