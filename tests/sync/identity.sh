@@ -12,7 +12,17 @@ enrol county --county
 expect_rc 0 node sangbi init --node sangbi --township 桑壁镇
 expect_rc 0 node zhihe init --node zhihe --township 芝河镇
 expect_rc 0 node county init --node county --county
+# databases of the previous version (before incarnations): a hub without
+# the column, a node at schema 14; both open and carry on
+expect_rc 0 node zhihe incident add --title 升级前 --type flood --township 芝河镇
+sqlite3 "$HUBDB" "ALTER TABLE hub_node DROP COLUMN incarnation" || fail "making an old hub database"
+sqlite3 "$TMP/zhihe.db" "ALTER TABLE node DROP COLUMN incarnation; ALTER TABLE sync_state DROP COLUMN refill;
+	PRAGMA user_version = 14" || fail "making an old node database"
 start_hub
+expect_rc 0 node_sync zhihe
+expect_eq "$(sqlite3 "$TMP/zhihe.db" "PRAGMA user_version")" "$(sqlite3 "$TMP/sangbi.db" "PRAGMA user_version")" "the old node database upgraded"
+expect_eq "$(sqlite3 "$TMP/zhihe.db" "SELECT op_id FROM outbox WHERE tbl = 'incident'")" zhihe:51 "an op id of the old form"
+expect_eq "$(sqlite3 "$HUBDB" "SELECT incarnation FROM hub_node WHERE name = 'zhihe'")" 0 "the old hub database upgraded"
 
 titles() { # NAME: the titles of the incidents NAME holds, sorted, one line
 	node "$1" incident list --json >"$TMP/titles.json" || fail "incident list on $1"
@@ -44,7 +54,7 @@ expect_true "the restored PC's op id ($C_OP) is not the lost one's ($B_OP)" test
 expect_ids_unique "after the restore"
 expect_eq "$(titles sangbi)" "备份前,备份后,恢复后" "the restored PC has its own later record back"
 expect_rc 0 node_sync county
-expect_eq "$(titles county)" "备份前,备份后,恢复后" "the county has all three"
+expect_eq "$(titles county)" "升级前,备份前,备份后,恢复后" "the county has all four"
 expect_eq "$(node_digest sangbi)" "$(hub_digest sangbi)" "the restored PC's digest equals the hub's"
 
 # ---- finding 2: a replacement PC under the same name ----
@@ -67,7 +77,7 @@ expect_eq "$(json_get .pending)" 0 "ops pending on the new PC"
 expect_eq "$(json_get .parked)" 0 "ops parked on the new PC"
 expect_ids_unique "after the replacement"
 expect_rc 0 node_sync county
-expect_eq "$(titles county)" "备份前,备份后,恢复后,新电脑,新电脑二" "the county has the new PC's incidents"
+expect_eq "$(titles county)" "升级前,备份前,备份后,恢复后,新电脑,新电脑二" "the county has the new PC's incidents"
 expect_eq "$(node_digest sangbi)" "$(hub_digest sangbi)" "the new PC's digest equals the hub's"
 # the old PC's token is dead
 cp "$TMP/sangbi.token" "$TMP/new.token"
@@ -135,7 +145,7 @@ expect_rc 0 node_check zhihe
 sqlite3 "$TMP/zhihe.db" "PRAGMA foreign_keys = OFF; DELETE FROM incident WHERE title = '芝河镇的'" ||
 	fail "removing a row behind the node's back"
 expect_rc 1 node_check zhihe
-expect_out_has "1 records here, 2 at the hub"
+expect_out_has "2 records here, 3 at the hub"
 expect_out_has "dutydeskd node replace zhihe"
 cp "$TMP/zhihe.token" "$TMP/sangbi.token"
 expect_rc 1 node_check sangbi
