@@ -5,13 +5,7 @@
 # its scope (its own records included), and a wrong token moves nothing.
 . "$(dirname "$0")/lib.sh"
 
-expect_rc 0 hub init
-enrol sangbi --township 桑壁镇
-enrol zhihe --township 芝河镇
-enrol county --county
-expect_rc 0 node sangbi init --node sangbi --township 桑壁镇
-expect_rc 0 node zhihe init --node zhihe --township 芝河镇
-expect_rc 0 node county init --node county --county
+three_nodes
 # databases of the previous version (before incarnations): a hub without
 # the column, a node at schema 14; both open and carry on
 expect_rc 0 node zhihe incident add --title 升级前 --type flood --township 芝河镇
@@ -86,6 +80,17 @@ expect_rc 1 node_sync sangbi
 expect_err_has "401"
 cp "$TMP/new.token" "$TMP/sangbi.token"
 
+# ---- a second office of the township under a new name: numbers taken are skipped ----
+enrol sangbi2 --township 桑壁镇
+expect_rc 0 node sangbi2 init --node sangbi2 --township 桑壁镇
+expect_rc 0 node_sync sangbi2
+expect_rc 0 node sangbi2 incident add --title 新名字 --type flood --township 桑壁镇
+expect_rc 0 node_sync sangbi2
+expect_rc 0 node sangbi2 sync --status --json
+expect_eq "$(json_get .parked)" 0 "ops parked on the office under a new name"
+expect_eq "$(sqlite3 "$HUBDB" "SELECT count(*) FROM incident WHERE title = '新名字'")" 1 "its incident reached the hub"
+expect_ids_unique "after an office under a new name"
+
 # ---- a lost token: rotate ----
 expect_rc 0 hub node rotate sangbi
 tail -n 1 "$OUT" >"$TMP/rotated.token"
@@ -105,7 +110,7 @@ expect_rc 0 node_sync sangbi
 rm -f "$TMP/sangbi.db" "$TMP/sangbi.db-wal" "$TMP/sangbi.db-shm"
 cp "$TMP/sangbi.backup2" "$TMP/sangbi.db"
 expect_rc 0 node_sync sangbi
-expect_eq "$(titles sangbi)" "备份前,备份后,恢复后,新电脑,新电脑二,第二次备份后" "a restored PC with nothing new gets its later record back"
+expect_eq "$(titles sangbi)" "备份前,备份后,恢复后,新名字,新电脑,新电脑二,第二次备份后" "a restored PC with nothing new gets its later record back"
 expect_rc 0 node sangbi incident add --title 第二次恢复后 --type flood --township 桑壁镇
 expect_rc 0 node_sync sangbi
 expect_ids_unique "after the second restore"
