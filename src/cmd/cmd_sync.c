@@ -67,6 +67,7 @@ static bool show_status(struct cmd_ctx *c, const struct config_sync *conf)
 		{"refused", N_("received ops refused here")}, {"conflicts", N_("conflicts to review")},
 		{"last_success", N_("last success")}, {"last_attempt", N_("last attempt")},
 		{"last_error", N_("last error")}, {"cursor", N_("pull cursor")}, {"hub_epoch", N_("hub epoch")},
+		{"incarnation", N_("incarnation")},
 	};
 	if (c->json) {
 		json_object_set_new(s, "parked_ops", parked);
