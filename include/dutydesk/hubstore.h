@@ -73,6 +73,13 @@ bool hub_store_node_token(struct hub_store *hs, const char *name, char **sha256,
 			  struct err *e);
 bool hub_store_node_revoke(struct hub_store *hs, const char *name, struct err *e);
 bool hub_store_node_seen(struct hub_store *hs, const char *name, int64_t at, struct err *e);
+/* A node's incarnation: 0, then one more after each restore detected or
+ * replacement (see hub_push). */
+bool hub_store_node_life(struct hub_store *hs, const char *name, int64_t *inc, struct err *e);
+bool hub_store_node_set_life(struct hub_store *hs, const char *name, int64_t inc, struct err *e);
+/* A new token (its SHA-256) for the node; the old one is refused from now on. */
+bool hub_store_node_set_token(struct hub_store *hs, const char *name, const char *token_sha256,
+			      struct err *e);
 
 /* ---- owners of rows ---- */
 /* *owner: heap string, NULL when the row has none yet. */
@@ -85,6 +92,8 @@ bool hub_store_set_owner(struct hub_store *hs, const char *tbl, const char *row_
 /* ---- the op log ---- */
 /* *seq: the op's server_seq, 0 when it is not logged. */
 bool hub_store_log_seq(struct hub_store *hs, const char *op_id, int64_t *seq, struct err *e);
+/* *hlc: the logged op's stamp (heap string), NULL when it is not logged. */
+bool hub_store_log_hlc(struct hub_store *hs, const char *op_id, char **hlc, struct err *e);
 /* Appends an accepted op (body: its JSON text); *seq gets its server_seq. */
 bool hub_store_log_add(struct hub_store *hs, const char *op_id, const char *node,
 		       const char *owner, const char *tbl, const char *row_id, const char *hlc,

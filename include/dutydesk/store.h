@@ -73,6 +73,7 @@ struct node_info {
 	char township_code[16]; /* "" for the county */
 	char role[16];          /* county | township */
 	char number_prefix[64];
+	int64_t incarnation; /* 0, or the one the hub gave after a restore or a replacement */
 };
 bool store_node(struct store *st, struct node_info *out, struct err *e);
 /* Sets identity; only while the database has no ops of its own yet. */

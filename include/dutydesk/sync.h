@@ -61,6 +61,8 @@ bool sync_node_name_ok(const char *s);
 /* Checks an op's shape against the schema (table, fields, types) without
  * touching a database. Errors name the op and the field. */
 bool sync_op_valid(json_t *op, struct err *e);
+/* Reads "node:seq" (incarnation 0) or "node.K:seq" for that node. */
+bool sync_op_id_parse(const char *op_id, const char *node, int64_t *inc, int64_t *seq);
 
 /* Applies one remote op to st inside the caller's transaction: the merge
  * rules above, field_version kept, hlc merged into the node clock. Never
@@ -72,6 +74,9 @@ bool sync_apply(struct store *st, json_t *op, enum op_status *out, struct err *e
  * code (or "" for the county, i.e. everything): the rows of that scope as
  * the hub sees them (hub databases only; they know each row's owner). */
 json_t *sync_digest(struct store *st, const char *township, struct err *e);
+/* The same, and *counts (heap): {table: rows} of the scope. */
+json_t *sync_digest_counted(struct store *st, const char *township, json_t **counts,
+			    struct err *e);
 /* The rows of a scope with their bookkeeping columns and per-field
  * versions (what GET /v1/snapshot sends):
  * {"tables":{"incident":[{..}],..},"field_versions":[{"tbl","row_id","field",
@@ -114,6 +119,14 @@ bool hub_node_add(struct hub *h, const char *name, const char *township, const c
 		  char **token, struct err *e);
 json_t *hub_node_list(struct hub *h, struct err *e);
 bool hub_node_revoke(struct hub *h, const char *name, struct err *e);
+/* A new token for the node (the old one is refused from now on): a lost or
+ * leaked token. *token (heap) is shown once. */
+bool hub_node_rotate(struct hub *h, const char *name, char **token, struct err *e);
+/* A new PC under the node's name: a new token and a new incarnation, so the
+ * new database's op ids and incident numbers cannot meet the old one's.
+ * *incarnation: the new one. */
+bool hub_node_replace(struct hub *h, const char *name, char **token, int64_t *incarnation,
+		      struct err *e);
 /* Looks a bearer token up (constant-time compare of hashes); false for
  * unknown or revoked tokens (the transport answers 401). */
 bool hub_auth(struct hub *h, const char *token, struct hub_node *out, struct err *e);
@@ -125,13 +138,31 @@ struct hub_reply {
 	json_t *body;
 	int retry_after;
 };
-/* POST /v1/push: {"proto":1,"schema":N,"node":..,"hub_epoch":..,"ops":[..]}
+/* POST /v1/push: {"proto":1,"schema":N,"node":..,"hub_epoch":..,
+ * "incarnation":K,"op_seq":N,"hlc":H,"ops":[..]}. A database restored from
+ * a copy or new under the node's name (an op id logged with another stamp,
+ * or op N+1 logged with a stamp older than H) gets 409
+ * {"error":"new_incarnation","incarnation":K+1}; an older incarnation gets
+ * 409 with the current one. Nothing is taken then.
  * -> {"results":[{"op_id","status","server_seq"?,"message"?}],"hub_hlc","hub_epoch"}
  * Answers only after COMMIT. */
 void hub_push(struct hub *h, const struct hub_node *who, json_t *req, struct hub_reply *r);
-/* GET /v1/pull?since=&limit= -> {"ops":[..],"next_cursor","has_more","hub_hlc","hub_epoch"} */
+/* What a node says of its database in a request: its incarnation and its
+ * op counter (given is false for a node of an older version, which says
+ * nothing); own: a pull that brings back the node's own ops too. */
+struct node_claim {
+	bool given, own;
+	int64_t incarnation, op_seq;
+	const char *node; /* the node the database is (NULL: not said) */
+	const char *hlc;  /* the database's clock, not behind any op it made (NULL: not said) */
+};
+/* GET /v1/pull?since=&limit=[&incarnation=&op_seq=&hlc=&node=][&own=1] ->
+ * {"ops":[..],"next_cursor","has_more","hub_hlc","hub_epoch","node","township","role"}
+ * 409 {"error":"new_incarnation","incarnation":K} when the node's database
+ * is behind what the hub holds of it (see hub_push); 403 wrong_node when
+ * &node= names another node than the token's. claim may be NULL. */
 void hub_pull(struct hub *h, const struct hub_node *who, int64_t since, int limit,
-	      struct hub_reply *r);
+	      const struct node_claim *claim, struct hub_reply *r);
 /* GET /v1/snapshot, GET /v1/digest: scoped to who. */
 void hub_snapshot(struct hub *h, const struct hub_node *who, struct hub_reply *r);
 void hub_digest(struct hub *h, const struct hub_node *who, struct hub_reply *r);
@@ -166,6 +197,7 @@ struct sync_stats {
 	int64_t pending; /* ops still queued after the run */
 	int retry_after; /* seconds the hub asked to wait (429/503), else 0 */
 	int status;      /* HTTP status of a refused request, else 0 */
+	int64_t incarnation; /* the new incarnation the hub gave this database, else 0 */
 };
 /* One full cycle: push until the outbox is empty, pull until has_more is
  * false, push again if new local writes arrived. Safe to interrupt at any
@@ -177,6 +209,11 @@ struct sync_stats {
  * reads the log again from 0. */
 bool sync_run(struct store *st, const struct sync_transport *t, struct sync_stats *out,
 	      struct err *e);
+/* This node against the hub, table by table (GET /v1/digest with the
+ * node's token): {"node","hub_node","pending","parked","waiting","refused",
+ * "cursor","hub_cursor","refill","tables":[{"table","same","rows","hub_rows"}]}
+ * (tables that hold nothing on either side left out). Changes nothing. */
+json_t *sync_check(struct store *st, const struct sync_transport *t, struct err *e);
 /* Status for `dutydesk sync --status` and the console header:
  * {"pending","parked","acked","waiting","refused","conflicts",
  *  "last_success","last_error","last_error_at","last_attempt","cursor",

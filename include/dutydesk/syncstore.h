@@ -34,6 +34,9 @@ bool store_self(struct store *st, char node_id[64], char role[16], struct err *e
  * a transaction): remote rows may refer to rows outside a node's scope. */
 bool store_foreign_keys(struct store *st, bool on, struct err *e);
 
+/* An op id: "node:seq" in incarnation 0, "node.K:seq" after (see v15). */
+void store_op_id(char *out, size_t len, const char *node, int64_t incarnation, int64_t seq);
+
 /* An audit line: detail is stored as compact JSON. */
 bool store_audit_add(struct store *st, int64_t at, const char *node, const char *actor,
 		     const char *op_id, const char *tbl, const char *row_id, const char *action,
@@ -138,6 +141,14 @@ bool store_outbox_restamp(struct store *st, const char *op_id, const char *hlc,
 bool store_outbox_requeue(struct store *st, struct err *e);
 /* The number of this node's last op (its op sequence). */
 bool store_op_seq(struct store *st, int64_t *seq, struct err *e);
+/* The node takes the incarnation the hub gave it (inside a transaction):
+ * every pending op gets an op id of that incarnation (body and audit
+ * line too), and an incident it numbered and nobody has seen gets the
+ * incarnation's number prefix (prefix.K). Acked and parked ops keep
+ * theirs: the hub knows them by those. */
+bool store_node_take_incarnation(struct store *st, int64_t incarnation, struct err *e);
+/* Whether this node's outbox holds op_id (any state). */
+bool store_outbox_has(struct store *st, const char *op_id, bool *yes, struct err *e);
 /* Drops ops after seq from the outbox (writes no other node needs). */
 bool store_outbox_forget_after(struct store *st, int64_t seq, struct err *e);
 
@@ -171,6 +182,10 @@ bool store_sync_set_position(struct store *st, int64_t cursor, const char *epoch
 			     struct err *e);
 /* Reading the hub's log starts again from 0 under epoch (NULL: none). */
 bool store_sync_restart(struct store *st, const char *epoch, struct err *e);
+/* Whether pulls must bring back this node's own ops too (refill), and
+ * setting it; store_node_take_incarnation sets it with the cursor at 0. */
+bool store_sync_refill(struct store *st, bool *on, struct err *e);
+bool store_sync_set_refill(struct store *st, bool on, struct err *e);
 /* When a run was tried, succeeded (clearing the last error) or failed. */
 void store_sync_note_attempt(struct store *st, int64_t at);
 void store_sync_note_success(struct store *st, int64_t at);

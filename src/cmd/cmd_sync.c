@@ -24,6 +24,8 @@ static void print_stats(struct cmd_ctx *c, const struct sync_stats *s, struct ht
 		json_t *o = json_pack("{s:i, s:i, s:i, s:i, s:I}", "pushed", s->pushed, "pulled",
 				      s->pulled, "parked", s->parked, "conflicts", s->conflicts,
 				      "pending", (json_int_t)s->pending);
+		if (s->incarnation)
+			json_object_set_new(o, "incarnation", json_integer(s->incarnation));
 		if (h) {
 			json_object_set_new(o, "bytes_up", json_integer(up));
 			json_object_set_new(o, "bytes_down", json_integer(down));
@@ -31,6 +33,12 @@ static void print_stats(struct cmd_ctx *c, const struct sync_stats *s, struct ht
 		out_json_new(c, o);
 		return;
 	}
+	if (s->incarnation)
+		fprintf(c->out,
+			_("this database was behind what the hub holds of this node (restored from a "
+			  "copy, or a new PC): it goes on as incarnation %lld, with op ids and incident "
+			  "numbers of its own, and got back everything of its scope\n"),
+			(long long)s->incarnation);
 	fprintf(c->out, _("pushed %d, pulled %d, conflicts %d, parked %d; %lld still pending\n"), s->pushed,
 	       s->pulled, s->conflicts, s->parked, (long long)s->pending);
 	if (s->conflicts)
@@ -59,6 +67,7 @@ static bool show_status(struct cmd_ctx *c, const struct config_sync *conf)
 		{"refused", N_("received ops refused here")}, {"conflicts", N_("conflicts to review")},
 		{"last_success", N_("last success")}, {"last_attempt", N_("last attempt")},
 		{"last_error", N_("last error")}, {"cursor", N_("pull cursor")}, {"hub_epoch", N_("hub epoch")},
+		{"incarnation", N_("incarnation")},
 	};
 	if (c->json) {
 		json_object_set_new(s, "parked_ops", parked);
@@ -93,13 +102,80 @@ static bool show_status(struct cmd_ctx *c, const struct config_sync *conf)
 	return true;
 }
 
+/* sync --check: what differs between this node and the hub, in words,
+ * and what to do about it. False (exit 1) when anything differs. */
+static bool print_check(struct cmd_ctx *c, json_t *k)
+{
+	const char *me = json_string_value(json_object_get(k, "node"));
+	const char *whose = json_string_value(json_object_get(k, "hub_node"));
+	if (whose && !str_eq(whose, me))
+		return err_set(&c->err, ERR_FAIL,
+			       _("the token belongs to node %s, not to this node %s: fix --token-file "
+				 "(or sync.token_file); nothing was compared"),
+			       whose, me);
+	if (c->json) {
+		out_json(c, k);
+		return true;
+	}
+	int differ = 0;
+	size_t i;
+	json_t *t;
+	fprintf(c->out, _("node %s against the hub, table by table:\n"), me);
+	json_array_foreach(json_object_get(k, "tables"), i, t) {
+		bool same = json_is_true(json_object_get(t, "same"));
+		long long here = json_integer_value(json_object_get(t, "rows"));
+		long long there = json_integer_value(json_object_get(t, "hub_rows"));
+		differ += !same;
+		if (same)
+			fprintf(c->out, _("  %-18s the same (%lld records)\n"),
+				json_string_value(json_object_get(t, "table")), here);
+		else
+			fprintf(c->out, _("  %-18s DIFFERS: %lld records here, %lld at the hub\n"),
+				json_string_value(json_object_get(t, "table")), here, there);
+	}
+	if (!differ) {
+		fprintf(c->out, _("this node holds what the hub holds for it: nothing to do\n"));
+		return true;
+	}
+	long long pending = json_integer_value(json_object_get(k, "pending"));
+	long long parked = json_integer_value(json_object_get(k, "parked"));
+	long long held = json_integer_value(json_object_get(k, "waiting")) +
+			 json_integer_value(json_object_get(k, "refused"));
+	bool behind = json_is_true(json_object_get(k, "refill")) ||
+		      json_integer_value(json_object_get(k, "cursor")) <
+			      json_integer_value(json_object_get(k, "hub_cursor"));
+	if (pending)
+		fprintf(c->out, _("%lld changes made here have not reached the hub yet: run "
+				  "'dutydesk sync'\n"), pending);
+	if (behind)
+		fprintf(c->out, _("the hub has changes this node has not pulled yet: run "
+				  "'dutydesk sync'\n"));
+	if (parked)
+		fprintf(c->out, _("the hub refused %lld changes made here: 'dutydesk sync --status' "
+				  "says why\n"), parked);
+	if (held)
+		fprintf(c->out, _("%lld changes received here wait for their record or were refused "
+				  "here: 'dutydesk sync --status' says why\n"), held);
+	if (!pending && !behind && !parked && !held)
+		fprintf(c->out,
+			_("both sides are up to date and still differ: back up this database "
+			  "('dutydesk backup FILE'); then at the hub run 'dutydeskd node replace %s' "
+			  "and start this PC again on an empty database with the new token "
+			  "('dutydesk init --node %s ...', then 'dutydesk sync'): it gets back "
+			  "everything of its scope\n"),
+			me, me);
+	return err_set(&c->err, ERR_FAIL, _("this node and the hub differ in %d tables"), differ);
+}
+
 static bool exec_sync(struct cmd_ctx *c)
 {
 	const char *exp = cmd_opt(c, "export-bundle"), *imp = cmd_opt(c, "import-bundle");
 	bool status = cmd_opt(c, "status") != NULL, once = cmd_opt(c, "once") != NULL;
-	if ((exp != NULL) + (imp != NULL) + status + (cmd_opt(c, "digest") != NULL) > 1) {
+	bool check = cmd_opt(c, "check") != NULL;
+	if ((exp != NULL) + (imp != NULL) + status + (cmd_opt(c, "digest") != NULL) + check > 1) {
 		err_set(&c->err, ERR_USAGE,
-			_("--status, --digest, --export-bundle and --import-bundle go one at a time"));
+			_("--status, --digest, --check, --export-bundle and --import-bundle go one at "
+			  "a time"));
 		return false;
 	}
 	/* What sync reads must be right; a console setting is the console's. */
@@ -173,6 +249,13 @@ static bool exec_sync(struct cmd_ctx *c)
 	srand((unsigned)(time(NULL) ^ getpid()));
 	struct sync_transport t = http_transport(h);
 	bool ok = true;
+	if (check) {
+		json_t *k = sync_check(c->st, &t, &c->err);
+		ok = k && print_check(c, k);
+		json_decref(k);
+		http_client_free(h);
+		return ok;
+	}
 	for (int attempt = 0;; attempt++) {
 		memset(&st, 0, sizeof st);
 		struct err e = {0};
@@ -274,6 +357,7 @@ static const struct cmd_opt sync_opts[] = {
 	{"once", NULL, NULL, N_("one attempt: no retries after a network failure")},
 	{"status", NULL, NULL, N_("pending and parked ops, last success, last error")},
 	{"digest", NULL, NULL, N_("per-table hashes of the records in this node's scope (JSON)")},
+	{"check", NULL, NULL, N_("compare this node with the hub table by table; says what differs and what to do")},
 	{"export-bundle", "FILE", NULL, N_("write this node's ops to FILE, for a link-less transfer (signed with the token, if any)")},
 	{"import-bundle", "FILE", NULL, N_("merge the ops of a bundle FILE (twice is harmless; a signed one needs the token)")},
 	{0},

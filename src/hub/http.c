@@ -300,13 +300,21 @@ static enum MHD_Result handle(struct server *s, struct MHD_Connection *c, struct
 	}
 	const char *token = auth + 7;
 
-	long long since = 0, limit = 1000;
+	long long since = 0, limit = 1000, inc = -1, oseq = 0, own = 0;
 	json_t *body = NULL;
 	if (r->route == R_PULL &&
 	    (!query_int(c, "since", 0, INT64_MAX, 0, &since) ||
-	     !query_int(c, "limit", 1, 1000, 1000, &limit)))
+	     !query_int(c, "limit", 1, 1000, 1000, &limit) ||
+	     !query_int(c, "incarnation", 0, INT64_MAX, -1, &inc) ||
+	     !query_int(c, "op_seq", 0, INT64_MAX, 0, &oseq) ||
+	     !query_int(c, "own", 0, 1, 0, &own)))
 		return reply_error(c, r, 400, "bad_query",
-				   "since must be a whole number >= 0, limit 1 to 1000", 0);
+				   "since must be a whole number >= 0, limit 1 to 1000, incarnation "
+				   "and op_seq whole numbers >= 0, own 0 or 1", 0);
+	struct node_claim claim = {
+		.given = inc >= 0, .own = own == 1, .incarnation = inc, .op_seq = oseq,
+		.node = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "node"),
+		.hlc = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "hlc")};
 	if (r->route == R_PUSH) {
 		enum MHD_Result res = push_body(c, r, &body);
 		if (!body)
@@ -336,7 +344,7 @@ static enum MHD_Result handle(struct server *s, struct MHD_Connection *c, struct
 		hub_push(s->hub, &who, body, &hr);
 		break;
 	case R_PULL:
-		hub_pull(s->hub, &who, since, (int)limit, &hr);
+		hub_pull(s->hub, &who, since, (int)limit, &claim, &hr);
 		if (hr.status == 200)
 			r->ops = (int)json_array_size(json_object_get(hr.body, "ops"));
 		break;

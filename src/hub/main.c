@@ -33,7 +33,10 @@ static void usage(FILE *f)
 	      "  node add NAME (--township NAME|CODE | --county) [--role county|township]\n"
 	      "                                     enrol a node; prints its token once, last\n"
 	      "  node list [--json]                 enrolled nodes\n"
-	      "  node revoke NAME                   refuse NAME's token from now on\n"
+	      "  node revoke NAME                   refuse NAME's token from now on\n"	      "  node rotate NAME                   a new token for NAME (the old one is refused);\n"
+	      "                                     prints it once, last\n"
+	      "  node replace NAME                  NAME on a new PC: a new token and a new\n"
+	      "                                     incarnation; prints the token once, last\n"
 	      "  backup FILE                        a consistent copy of the hub database\n"
 	      "  restore FILE                       replace the hub database with a backup (hub stopped)\n"
 	      "                                     (with a new epoch, for restoring)\n"
@@ -275,14 +278,41 @@ static int cmd_node_list(struct hub *h, int argc, char **argv)
 	return 0;
 }
 
+/* node rotate NAME, node replace NAME: a new token, printed once, last. */
+static int cmd_node_renew(struct hub *h, const char *verb, const char *name)
+{
+	char *token = NULL;
+	int64_t inc = 0;
+	struct err e = {0};
+	bool replace = !strcmp(verb, "replace");
+	if (!(replace ? hub_node_replace(h, name, &token, &inc, &e)
+		      : hub_node_rotate(h, name, &token, &e)))
+		return fail(replace ? "node replace" : "node rotate", &e);
+	if (replace)
+		printf("node %s is now incarnation %lld: its old PC's token is refused; on the new PC "
+		       "run 'dutydesk init --node %s ...' and sync with this token: the node gets back "
+		       "everything of its scope\n",
+		       name, (long long)inc, name);
+	else
+		printf("node %s has a new token: the old one is refused from now on\n", name);
+	printf("its token follows, shown this once: put it in the node's token file "
+	       "(dutydesk sync --token-file)\n");
+	printf("%s\n", token);
+	memset(token, 0, strlen(token));
+	free(token);
+	return 0;
+}
+
 static int cmd_node(const char *db, int argc, char **argv)
 {
 	if (argc < 2) {
-		fputs("dutydeskd node: expected add, list or revoke (see dutydeskd --help)\n", stderr);
+		fputs("dutydeskd node: expected add, list, revoke, rotate or replace (see dutydeskd "
+		      "--help)\n", stderr);
 		return ERR_USAGE;
 	}
 	const char *verb = argv[1];
-	if (strcmp(verb, "add") && strcmp(verb, "list") && strcmp(verb, "revoke"))
+	if (strcmp(verb, "add") && strcmp(verb, "list") && strcmp(verb, "revoke") &&
+	    strcmp(verb, "rotate") && strcmp(verb, "replace"))
 		return usage_error("node", "unknown verb '%s'", verb);
 	struct hub *h;
 	int rc = open_hub(db, "node", &h);
@@ -293,7 +323,11 @@ static int cmd_node(const char *db, int argc, char **argv)
 	} else if (!strcmp(verb, "list")) {
 		rc = cmd_node_list(h, argc - 1, argv + 1);
 	} else if (argc != 3) {
-		rc = usage_error("node revoke", "%s", "expected one NAME");
+		char where[32];
+		snprintf(where, sizeof where, "node %s", verb);
+		rc = usage_error(where, "%s", "expected one NAME");
+	} else if (strcmp(verb, "revoke")) {
+		rc = cmd_node_renew(h, verb, argv[2]);
 	} else {
 		struct err e = {0};
 		if (hub_node_revoke(h, argv[2], &e))

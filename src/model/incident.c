@@ -62,12 +62,34 @@ bool incident_add(struct store *st, json_t *fields, const char *note, char numbe
 
 	int year = dd_time_year(json_integer_value(json_object_get(fields, "received_at")));
 	char counter[32];
-	int64_t seq;
 	snprintf(counter, sizeof counter, "incident:%d", year);
-	if (!store_next_counter(st, counter, &seq, e))
-		return false;
-	/* The prefix is at most 40 bytes by construction (see init). */
-	snprintf(number, 64, "%.40s-%d-%04lld", ni.number_prefix, year % 10000, (long long)seq);
+	/* A number already here (pulled from another office under the same
+	 * prefix) is skipped, within a bound. */
+	for (int tries = 0;; tries++) {
+		int64_t seq;
+		if (!store_next_counter(st, counter, &seq, e))
+			return false;
+		/* The prefix is at most 40 bytes by construction (see init).
+		 * After a restore or on a replacement PC the node numbers under
+		 * a prefix of its incarnation's (桑壁.1-...): its counter may
+		 * have gone back, and numbers it made before may be at the hub. */
+		if (ni.incarnation > 0)
+			snprintf(number, 64, "%.40s.%lld-%d-%04lld", ni.number_prefix,
+				 (long long)ni.incarnation, year % 10000, (long long)seq);
+		else
+			snprintf(number, 64, "%.40s-%d-%04lld", ni.number_prefix, year % 10000,
+				 (long long)seq);
+		json_t *taken = store_incident_find(st, number, e);
+		if (!taken)
+			return false;
+		bool free_ = json_is_null(taken);
+		json_decref(taken);
+		if (free_)
+			break;
+		if (tries == 100000)
+			return err_set(e, ERR_FAIL, _("incident numbers %s-%d-...: none free"),
+				       ni.number_prefix, year % 10000);
+	}
 	json_object_set_new(fields, "number", json_string(number));
 	json_object_set_new(fields, "status", json_string("open"));
 	if (json_is_null(json_object_get(fields, "level")) || !json_object_get(fields, "level"))

@@ -34,6 +34,11 @@ struct hub_store_ops {
 	bool (*node_token)(struct hub_store *hs, const char *name, char **sha256, struct err *e);
 	bool (*node_revoke)(struct hub_store *hs, const char *name, struct err *e);
 	bool (*node_seen)(struct hub_store *hs, const char *name, int64_t at, struct err *e);
+	bool (*node_life)(struct hub_store *hs, const char *name, int64_t *inc, struct err *e);
+	bool (*node_set_life)(struct hub_store *hs, const char *name, int64_t inc, struct err *e);
+	bool (*node_set_token)(struct hub_store *hs, const char *name, const char *token_sha256,
+			       struct err *e);
+	bool (*log_hlc)(struct hub_store *hs, const char *op_id, char **hlc, struct err *e);
 	bool (*owner)(struct hub_store *hs, const char *tbl, const char *row_id, char **owner,
 		      struct err *e);
 	bool (*set_owner)(struct hub_store *hs, const char *tbl, const char *row_id,

@@ -3,6 +3,7 @@
  * nodes') plus
  *   hub_meta   the epoch (new on creation and in every backup copy),
  *   hub_node   enrolled nodes: name, township, role, SHA-256 of the token,
+ *              and incarnation (new after a restore or on a replacement PC),
  *   oplog      every accepted op in server_seq order (the county's trail),
  *   row_scope  each row's owner: a township code, or '*' for county-wide
  *              records every node reads. Fixed when the row is created.
@@ -21,7 +22,8 @@ static const char hub_schema[] =
 	"CREATE TABLE hub_node (name TEXT PRIMARY KEY, township TEXT NOT NULL DEFAULT '',"
 	" role TEXT NOT NULL CHECK (role IN ('county','township')),"
 	" token_sha256 TEXT NOT NULL UNIQUE, revoked INTEGER NOT NULL DEFAULT 0,"
-	" created_at INTEGER NOT NULL, last_seen INTEGER) STRICT;\n"
+	" created_at INTEGER NOT NULL, last_seen INTEGER,"
+	" incarnation INTEGER NOT NULL DEFAULT 0) STRICT;\n"
 	"CREATE TABLE oplog (server_seq INTEGER PRIMARY KEY, op_id TEXT NOT NULL UNIQUE,"
 	" node TEXT NOT NULL, owner TEXT NOT NULL, tbl TEXT NOT NULL, row_id TEXT NOT NULL,"
 	" hlc TEXT NOT NULL, body TEXT NOT NULL, received_at INTEGER NOT NULL) STRICT;\n"
@@ -29,9 +31,32 @@ static const char hub_schema[] =
 	" PRIMARY KEY (tbl, row_id)) STRICT, WITHOUT ROWID;\n"
 	"CREATE INDEX row_scope_owner ON row_scope(owner, tbl);\n";
 
+/* A hub database made before nodes had incarnations gets the columns. */
+static const char hub_upgrade[] =
+	"ALTER TABLE hub_node ADD COLUMN incarnation INTEGER NOT NULL DEFAULT 0;\n";
+
 static bool sq_open(const char *path, unsigned flags, struct hub_store *hs, struct err *e)
 {
-	return store_open(path, flags & HUB_STORE_CREATE ? STORE_CREATE : 0, &hs->db, e);
+	if (!store_open(path, flags & HUB_STORE_CREATE ? STORE_CREATE : 0, &hs->db, e))
+		return false;
+	int64_t old = 0;
+	bool ok = store_int(hs->db, e, &old,
+			    "SELECT (SELECT count(*) FROM sqlite_master WHERE name = 'hub_node')"
+			    " - (SELECT count(*) FROM pragma_table_info('hub_node')"
+			    " WHERE name = 'incarnation')", "");
+	if (ok && old > 0) {
+		ok = store_begin(hs->db, e);
+		if (ok) {
+			ok = store_script(hs->db, hub_upgrade, e) && store_commit(hs->db, e);
+			if (!ok)
+				store_rollback(hs->db);
+		}
+	}
+	if (!ok) {
+		store_close(hs->db);
+		hs->db = NULL;
+	}
+	return ok;
 }
 
 static void sq_close(struct hub_store *hs)
@@ -126,7 +151,8 @@ static bool sq_node_known(struct hub_store *hs, const char *name, bool *yes, str
 static json_t *sq_nodes(struct hub_store *hs, struct err *e)
 {
 	return store_rows(hs->db, e,
-			  "SELECT name, township, role, revoked, created_at, last_seen FROM hub_node"
+			  "SELECT name, township, role, revoked, created_at, last_seen, incarnation"
+			  " FROM hub_node"
 			  " ORDER BY name",
 			  "");
 }
@@ -161,6 +187,25 @@ static bool sq_node_seen(struct hub_store *hs, const char *name, int64_t at, str
 			  name);
 }
 
+static bool sq_node_life(struct hub_store *hs, const char *name, int64_t *inc, struct err *e)
+{
+	return store_int(hs->db, e, inc, "SELECT incarnation FROM hub_node WHERE name = ?", "s",
+			 name);
+}
+
+static bool sq_node_set_life(struct hub_store *hs, const char *name, int64_t inc, struct err *e)
+{
+	return store_exec(hs->db, e, "UPDATE hub_node SET incarnation = ? WHERE name = ?", "is",
+			  inc, name);
+}
+
+static bool sq_node_set_token(struct hub_store *hs, const char *name, const char *token_sha256,
+			      struct err *e)
+{
+	return store_exec(hs->db, e, "UPDATE hub_node SET token_sha256 = ? WHERE name = ?", "ss",
+			  token_sha256, name);
+}
+
 /* ---- owners ---- */
 
 static bool sq_owner(struct hub_store *hs, const char *tbl, const char *row_id, char **owner,
@@ -186,6 +231,11 @@ static bool sq_log_seq(struct hub_store *hs, const char *op_id, int64_t *seq, st
 {
 	return store_int(hs->db, e, seq, "SELECT server_seq FROM oplog WHERE op_id = ?", "s",
 			 op_id);
+}
+
+static bool sq_log_hlc(struct hub_store *hs, const char *op_id, char **hlc, struct err *e)
+{
+	return store_text(hs->db, e, hlc, "SELECT hlc FROM oplog WHERE op_id = ?", "s", op_id);
 }
 
 static bool sq_log_add(struct hub_store *hs, const char *op_id, const char *node,
@@ -259,6 +309,10 @@ const struct hub_store_ops hub_sqlite_ops = {
 	.node_token = sq_node_token,
 	.node_revoke = sq_node_revoke,
 	.node_seen = sq_node_seen,
+	.node_life = sq_node_life,
+	.node_set_life = sq_node_set_life,
+	.node_set_token = sq_node_set_token,
+	.log_hlc = sq_log_hlc,
 	.owner = sq_owner,
 	.set_owner = sq_set_owner,
 	.log_seq = sq_log_seq,

@@ -132,6 +132,27 @@ bool hub_store_node_seen(struct hub_store *hs, const char *name, int64_t at, str
 	return hs->ops->node_seen(hs, name, at, e);
 }
 
+bool hub_store_node_life(struct hub_store *hs, const char *name, int64_t *inc, struct err *e)
+{
+	return hs->ops->node_life(hs, name, inc, e);
+}
+
+bool hub_store_node_set_life(struct hub_store *hs, const char *name, int64_t inc, struct err *e)
+{
+	return hs->ops->node_set_life(hs, name, inc, e);
+}
+
+bool hub_store_node_set_token(struct hub_store *hs, const char *name, const char *token_sha256,
+			      struct err *e)
+{
+	return hs->ops->node_set_token(hs, name, token_sha256, e);
+}
+
+bool hub_store_log_hlc(struct hub_store *hs, const char *op_id, char **hlc, struct err *e)
+{
+	return hs->ops->log_hlc(hs, op_id, hlc, e);
+}
+
 bool hub_store_owner(struct hub_store *hs, const char *tbl, const char *row_id, char **owner,
 		     struct err *e)
 {

@@ -314,6 +314,15 @@ static const char v14[] =
 	"ALTER TABLE timeline ADD COLUMN affected INTEGER;\n"
 	"ALTER TABLE timeline ADD COLUMN loss_10k REAL;\n";
 
+/* A node's life: the incarnation its op ids carry (0 until the hub gives
+ * it another, after a restore or on a replacement PC: "name.K:seq", so no
+ * op id is ever made twice), and whether its pull must bring back its own
+ * ops too (the database lost some of them) until it has read the log
+ * through. */
+static const char v15[] =
+	"ALTER TABLE node ADD COLUMN incarnation INTEGER NOT NULL DEFAULT 0;\n"
+	"ALTER TABLE sync_state ADD COLUMN refill INTEGER NOT NULL DEFAULT 0;\n";
+
 const char *const store_migrations[] = {v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12,
-					v13, v14};
+					v13, v14, v15};
 const int store_schema_version = (int)(sizeof store_migrations / sizeof store_migrations[0]);

@@ -11,8 +11,8 @@
 bool store_node(struct store *st, struct node_info *out, struct err *e)
 {
 	json_t *r = store_row(st, e,
-			      "SELECT node_id, coalesce(township_code, '') AS t, role, number_prefix "
-			      "FROM node",
+			      "SELECT node_id, coalesce(township_code, '') AS t, role, number_prefix, "
+			      "incarnation FROM node",
 			      "");
 	if (!r)
 		return false;
@@ -27,6 +27,7 @@ bool store_node(struct store *st, struct node_info *out, struct err *e)
 	snprintf(out->role, sizeof out->role, "%s", json_string_value(json_object_get(r, "role")));
 	snprintf(out->number_prefix, sizeof out->number_prefix, "%s",
 		 json_string_value(json_object_get(r, "number_prefix")));
+	out->incarnation = json_integer_value(json_object_get(r, "incarnation"));
 	json_decref(r);
 	return true;
 }

@@ -46,12 +46,13 @@ static bool log_op(struct store *st, const struct table *t, const char *id, cons
 		   const char *node, const char *hlc, int64_t now, json_t *fields, json_t *detail,
 		   struct err *e)
 {
-	int64_t seq;
+	int64_t seq, inc;
 	if (!store_exec(st, e, "UPDATE node SET op_seq = op_seq + 1", "") ||
-	    !store_int(st, e, &seq, "SELECT op_seq FROM node", ""))
+	    !store_int(st, e, &seq, "SELECT op_seq FROM node", "") ||
+	    !store_int(st, e, &inc, "SELECT incarnation FROM node", ""))
 		return false;
 	char op_id[96];
-	snprintf(op_id, sizeof op_id, "%s:%lld", node, (long long)seq);
+	store_op_id(op_id, sizeof op_id, node, inc, seq);
 	json_t *op = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s?, s:I, s:O}", "op_id", op_id,
 			       "node", node, "hlc", hlc, "table", t->name, "id", id, "kind", kind,
 			       "actor", st->actor, "at", (json_int_t)now, "fields", fields);
@@ -64,6 +65,14 @@ static bool log_op(struct store *st, const struct table *t, const char *id, cons
 		  store_audit_add(st, now, node, st->actor, op_id, t->name, id, kind, detail, e);
 	free(body);
 	return ok;
+}
+
+void store_op_id(char *out, size_t len, const char *node, int64_t incarnation, int64_t seq)
+{
+	if (incarnation > 0)
+		snprintf(out, len, "%s.%lld:%lld", node, (long long)incarnation, (long long)seq);
+	else
+		snprintf(out, len, "%s:%lld", node, (long long)seq);
 }
 
 bool store_audit_add(struct store *st, int64_t at, const char *node, const char *actor,

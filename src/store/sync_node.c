@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dutydesk/dtime.h"
 #include "dutydesk/syncstore.h"
 
 /* ---- the node's clock ---- */
@@ -288,6 +289,88 @@ bool store_op_seq(struct store *st, int64_t *seq, struct err *e)
 	return store_int(st, e, seq, "SELECT op_seq FROM node", "");
 }
 
+bool store_outbox_has(struct store *st, const char *op_id, bool *yes, struct err *e)
+{
+	int64_t n;
+	if (!store_int(st, e, &n, "SELECT count(*) FROM outbox WHERE op_id = ?", "s", op_id))
+		return false;
+	*yes = n > 0;
+	return true;
+}
+
+/* An incident inserted by one of the pending ops: its number moves from
+ * the old prefix to the new one, in the row and in the op. */
+static bool renumber_incident(struct store *st, json_t *op, const char *old_prefix,
+			      const char *new_prefix, struct err *e)
+{
+	json_t *fields = json_object_get(op, "fields");
+	const char *num = json_string_value(json_object_get(fields, "number"));
+	size_t ol = strlen(old_prefix);
+	if (!num || strncmp(num, old_prefix, ol) != 0 || num[ol] != '-')
+		return true;
+	char *nn = xasprintf("%s%s", new_prefix, num + ol);
+	bool ok = store_exec(st, e, "UPDATE incident SET number = ? WHERE id = ? AND number = ?",
+			     "sss", nn, json_string_value(json_object_get(op, "id")), num);
+	json_object_set_new(fields, "number", json_string(nn)); /* num goes with the old value */
+	free(nn);
+	return ok;
+}
+
+bool store_node_take_incarnation(struct store *st, int64_t incarnation, struct err *e)
+{
+	struct node_info ni;
+	if (!store_node(st, &ni, e))
+		return false;
+	char old_prefix[96], new_prefix[96];
+	if (ni.incarnation > 0)
+		snprintf(old_prefix, sizeof old_prefix, "%s.%lld", ni.number_prefix,
+			 (long long)ni.incarnation);
+	else
+		snprintf(old_prefix, sizeof old_prefix, "%s", ni.number_prefix);
+	snprintf(new_prefix, sizeof new_prefix, "%s.%lld", ni.number_prefix, (long long)incarnation);
+	json_t *rows = store_rows(st, e,
+				  "SELECT op_seq, op_id, tbl, row_id, body FROM outbox"
+				  " WHERE state = 'pending'"
+				  " ORDER BY op_seq",
+				  "");
+	bool ok = rows != NULL &&
+		  store_exec(st, e, "UPDATE node SET incarnation = ?", "i", incarnation);
+	size_t i;
+	json_t *r;
+	json_array_foreach(ok ? rows : NULL, i, r) {
+		const char *old = json_string_value(json_object_get(r, "op_id"));
+		json_t *op = json_loads(json_string_value(json_object_get(r, "body")), 0, NULL);
+		if (!op) {
+			ok = err_set(e, ERR_FAIL, "outbox op %s: its body does not parse", old);
+			break;
+		}
+		char nid[96];
+		store_op_id(nid, sizeof nid, ni.node_id, incarnation,
+			    json_integer_value(json_object_get(r, "op_seq")));
+		json_object_set_new(op, "op_id", json_string(nid));
+		if (str_eq(json_string_value(json_object_get(r, "tbl")), "incident") &&
+		    str_eq(json_string_value(json_object_get(op, "kind")), "insert"))
+			ok = renumber_incident(st, op, old_prefix, new_prefix, e);
+		char *body = json_dumps(op, JSON_COMPACT | JSON_SORT_KEYS);
+		json_decref(op);
+		/* The audit trail is append-only: a line of its own says so. */
+		json_t *was = json_pack("{s:s}", "was", old);
+		ok = ok &&
+		     store_exec(st, e, "UPDATE outbox SET op_id = ?, body = ?, result = NULL"
+				" WHERE op_id = ?", "sss", nid, body, old) &&
+		     store_audit_add(st, dd_now(), ni.node_id, "sync", nid,
+				     json_string_value(json_object_get(r, "tbl")),
+				     json_string_value(json_object_get(r, "row_id")), "renumber",
+				     was, e);
+		json_decref(was);
+		free(body);
+		if (!ok)
+			break;
+	}
+	json_decref(rows);
+	return ok && store_exec(st, e, "UPDATE sync_state SET cursor = 0, refill = 1", "");
+}
+
 bool store_outbox_forget_after(struct store *st, int64_t seq, struct err *e)
 {
 	return store_exec(st, e, "DELETE FROM outbox WHERE op_seq > ?", "i", seq);
@@ -386,6 +469,20 @@ bool store_sync_restart(struct store *st, const char *epoch, struct err *e)
 	return store_exec(st, e, "UPDATE sync_state SET hub_epoch = ?, cursor = 0", "s", epoch);
 }
 
+bool store_sync_refill(struct store *st, bool *on, struct err *e)
+{
+	int64_t n;
+	if (!store_int(st, e, &n, "SELECT refill FROM sync_state", ""))
+		return false;
+	*on = n != 0;
+	return true;
+}
+
+bool store_sync_set_refill(struct store *st, bool on, struct err *e)
+{
+	return store_exec(st, e, "UPDATE sync_state SET refill = ?", "i", (int64_t)on);
+}
+
 void store_sync_note_attempt(struct store *st, int64_t at)
 {
 	store_exec(st, NULL, "UPDATE sync_state SET last_attempt = ?", "i", at);
@@ -413,7 +510,8 @@ json_t *store_sync_status(struct store *st, struct err *e)
 			 " (SELECT count(*) FROM sync_inbox WHERE reason IS NULL) AS waiting,"
 			 " (SELECT count(*) FROM sync_inbox WHERE reason IS NOT NULL) AS refused,"
 			 " (SELECT count(*) FROM sync_conflict WHERE reviewed = 0) AS conflicts,"
-			 " last_success, last_error, last_error_at, last_attempt, cursor, hub_epoch"
+			 " last_success, last_error, last_error_at, last_attempt, cursor, hub_epoch,"
+			 " (SELECT incarnation FROM node) AS incarnation"
 			 " FROM sync_state",
 			 "");
 }

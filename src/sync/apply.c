@@ -121,6 +121,31 @@ static bool value_ok(const struct table *t, const struct column *c, json_t *v, s
 	}
 }
 
+bool sync_op_id_parse(const char *op_id, const char *node, int64_t *inc, int64_t *seq)
+{
+	size_t nl = strlen(node);
+	const char *colon = strrchr(op_id, ':');
+	long long v = 0;
+	*inc = 0;
+	if (!colon || strncmp(op_id, node, nl) != 0 || !str_to_ll(colon + 1, 1, INT64_MAX, &v))
+		return false;
+	*seq = v;
+	if (op_id + nl == colon)
+		return true;
+	if (op_id[nl] != '.')
+		return false;
+	char k[24];
+	size_t kl = (size_t)(colon - (op_id + nl + 1));
+	if (kl == 0 || kl >= sizeof k)
+		return false;
+	memcpy(k, op_id + nl + 1, kl);
+	k[kl] = '\0';
+	if (!str_to_ll(k, 1, INT64_MAX, &v))
+		return false;
+	*inc = v;
+	return true;
+}
+
 bool sync_op_valid(json_t *op, struct err *e)
 {
 	if (!json_is_object(op))
@@ -135,15 +160,13 @@ bool sync_op_valid(json_t *op, struct err *e)
 	json_t *at = json_object_get(op, "at"), *actor = json_object_get(op, "actor");
 	if (!op_id)
 		return err_set(e, ERR_FAIL, "op: no op_id");
-	const char *colon = strrchr(op_id, ':');
-	long long seq;
 	if (!node || !node_name_ok(node))
 		return err_set(e, ERR_FAIL, "op %s: node missing or not 1-40 letters, digits, - or _",
 			       op_id);
-	if (!colon || (size_t)(colon - op_id) != strlen(node) ||
-	    strncmp(op_id, node, strlen(node)) != 0 || !str_to_ll(colon + 1, 1, INT64_MAX, &seq))
-		return err_set(e, ERR_FAIL, "op %s: op_id must be '%s:<sequence number>'", op_id,
-			       node);
+	int64_t inc, seq;
+	if (!sync_op_id_parse(op_id, node, &inc, &seq))
+		return err_set(e, ERR_FAIL, "op %s: op_id must be '%s:<sequence number>' or "
+			       "'%s.<incarnation>:<sequence number>'", op_id, node, node);
 	hlc_t h;
 	if (!hlc || !hlc_parse(hlc, &h))
 		return err_set(e, ERR_FAIL, "op %s: hlc must be 16 hex digits", op_id);

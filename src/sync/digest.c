@@ -17,16 +17,30 @@
 
 json_t *sync_digest(struct store *st, const char *township, struct err *e)
 {
+	return sync_digest_counted(st, township, NULL, e);
+}
+
+json_t *sync_digest_counted(struct store *st, const char *township, json_t **counts,
+			    struct err *e)
+{
 	size_t n;
 	const struct table *const *ts = sync_tables(&n);
 	json_t *out = json_object();
+	if (counts)
+		*counts = json_object();
 	for (size_t i = 0; i < n; i++) {
 		const struct table *t = ts[i];
 		json_t *rows = store_canon_rows(st, t, township, false, e);
 		if (!rows) {
 			json_decref(out);
+			if (counts) {
+				json_decref(*counts);
+				*counts = NULL;
+			}
 			return NULL;
 		}
+		if (counts)
+			json_object_set_new(*counts, t->name, json_integer((json_int_t)json_array_size(rows)));
 		struct sha256 c;
 		sha256_init(&c);
 		size_t j;

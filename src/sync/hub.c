@@ -236,6 +236,55 @@ bool hub_node_revoke(struct hub *h, const char *name, struct err *e)
 	return ok;
 }
 
+/* A new token for an enrolled node, in the open transaction. */
+static bool new_token(struct hub *h, const char *name, char tok[65], struct err *e)
+{
+	bool have;
+	char hash[SHA256_HEX];
+	random_hex(tok, 32);
+	sha256_hex(tok, strlen(tok), hash);
+	if (!hub_store_node_known(h->hs, name, &have, e))
+		return false;
+	if (!have)
+		return err_set(e, ERR_FAIL, "no node '%s' is enrolled (see dutydeskd node list)",
+			       name ? name : "");
+	return hub_store_node_set_token(h->hs, name, hash, e);
+}
+
+static bool renew(struct hub *h, const char *name, bool replace, char **token,
+		  int64_t *incarnation, struct err *e)
+{
+	char tok[65];
+	int64_t inc = 0;
+	*token = NULL;
+	if (!hub_store_begin(h->hs, e))
+		return false;
+	bool ok = new_token(h, name, tok, e);
+	if (ok && replace)
+		ok = hub_store_node_life(h->hs, name, &inc, e) &&
+		     hub_store_node_set_life(h->hs, name, ++inc, e);
+	if (ok)
+		ok = hub_store_commit(h->hs, e);
+	else
+		hub_store_rollback(h->hs);
+	if (ok)
+		*token = xstrdup(tok);
+	if (incarnation)
+		*incarnation = inc;
+	return ok;
+}
+
+bool hub_node_rotate(struct hub *h, const char *name, char **token, struct err *e)
+{
+	return renew(h, name, false, token, NULL, e);
+}
+
+bool hub_node_replace(struct hub *h, const char *name, char **token, int64_t *incarnation,
+		      struct err *e)
+{
+	return renew(h, name, true, token, incarnation, e);
+}
+
 static void fill_node(json_t *r, struct hub_node *out)
 {
 	snprintf(out->name, sizeof out->name, "%s", json_string_value(json_object_get(r, "name")));
@@ -510,8 +559,10 @@ static bool hub_drain(struct hub *h, struct err *e)
 }
 
 /* One op of a push: its result appended; false only on a database failure. */
+/* *collided: the log holds op_id for another op (another stamp): the
+ * node's database went back in time; nothing of the push may stay. */
 static bool push_one(struct hub *h, const struct hub_node *who, json_t *op, int64_t now_ms,
-		     json_t *results, bool *any_new, struct err *e)
+		     json_t *results, bool *any_new, bool *collided, struct err *e)
 {
 	const char *op_id = json_string_value(json_object_get(op, "op_id"));
 	char msg[512] = "";
@@ -526,7 +577,13 @@ static bool push_one(struct hub *h, const struct hub_node *who, json_t *op, int6
 	    !hub_store_waiting_count(h->hs, op_id, &waiting, e))
 		return false;
 	if (seq > 0) {
-		json_array_append_new(results, result(op_id, OP_DUPLICATE, seq, NULL));
+		char *hlc = NULL;
+		if (!hub_store_log_hlc(h->hs, op_id, &hlc, e))
+			return false;
+		*collided = !str_eq(hlc, json_string_value(json_object_get(op, "hlc")));
+		free(hlc);
+		if (!*collided)
+			json_array_append_new(results, result(op_id, OP_DUPLICATE, seq, NULL));
 		return true;
 	}
 	if (waiting) {
@@ -550,13 +607,15 @@ static bool push_one(struct hub *h, const struct hub_node *who, json_t *op, int6
 	return true;
 }
 
-static json_t *push_batch(struct hub *h, const struct hub_node *who, json_t *ops, struct err *e)
+static json_t *push_batch(struct hub *h, const struct hub_node *who, json_t *ops, bool *collided,
+			  struct err *e)
 {
 	json_t *results = json_array();
 	int64_t now_ms = dd_now_ms();
 	size_t i;
 	json_t *op;
 	bool any_new = false;
+	*collided = false;
 	json_array_foreach(ops, i, op) {
 		struct err ve;
 		if (!sync_op_valid(op, &ve)) {
@@ -567,10 +626,12 @@ static json_t *push_batch(struct hub *h, const struct hub_node *who, json_t *ops
 		}
 		/* Only the op's own members are kept and passed on. */
 		json_t *canon = op_canonical(op);
-		bool ok = push_one(h, who, canon, now_ms, results, &any_new, e);
+		bool ok = push_one(h, who, canon, now_ms, results, &any_new, collided, e);
 		json_decref(canon);
 		if (!ok)
 			goto fail;
+		if (*collided)
+			return results;
 	}
 	int64_t waiting;
 	if (!hub_store_waiting_count(h->hs, NULL, &waiting, e))
@@ -597,13 +658,102 @@ static void reply_error(struct hub_reply *r, int status, const char *code, const
 	r->body = json_pack("{s:s, s:s}", "error", code, "message", msg);
 }
 
-/* The push itself, for a parsed batch of ops (wire and bundles). */
-static bool push_ops(struct hub *h, const struct hub_node *who, json_t *ops, json_t **results,
-		     struct err *e)
+/* A node's database that went back in time (restored from a copy, or new
+ * under the node's name on a replacement PC) would make op ids the hub has
+ * logged already, for other ops. Two signs: a pushed op whose id the log
+ * holds with another stamp (push_one), and the op after the database's
+ * last one logged with a stamp older than the database's clock (the
+ * database made it, yet does not know it; a request delivered late cannot
+ * look so, as that op would have been made after it). Either gives the
+ * node a new incarnation (409 new_incarnation): its pending ops get ids
+ * of their own and it pulls back all of its scope. An older incarnation
+ * is told the current one; a newer one than the hub knows (a hub restored
+ * from a copy made before a replacement) is taken. */
+static void new_life_reply(struct hub *h, const struct hub_node *who, int64_t inc, bool behind,
+			   struct hub_reply *r)
+{
+	char msg[512];
+	if (behind)
+		snprintf(msg, sizeof msg, "this database is behind what the hub holds of node %s "
+			 "(restored from a copy, or a new PC under its name): it goes on as "
+			 "incarnation %lld and gets back everything of its scope", who->name,
+			 (long long)inc);
+	else
+		snprintf(msg, sizeof msg, "node %s is now incarnation %lld (replaced or restored); "
+			 "this database takes it and gets back everything of its scope",
+			 who->name, (long long)inc);
+	r->status = 409;
+	r->body = json_pack("{s:s, s:s, s:I, s:s}", "error", "new_incarnation", "message", msg,
+			    "incarnation", (json_int_t)inc, "hub_epoch", h->epoch);
+}
+
+static void unavailable(struct hub_reply *r, const struct err *e)
+{
+	r->retry_after = 1;
+	reply_error(r, 503, "unavailable", e->msg);
+}
+
+/* The node's next incarnation, committed; *inc gets it. */
+static bool next_life(struct hub *h, const struct hub_node *who, int64_t *inc, struct err *e)
 {
 	if (!hub_store_begin(h->hs, e))
 		return false;
-	*results = push_batch(h, who, ops, e);
+	bool ok = hub_store_node_life(h->hs, who->name, inc, e) &&
+		  hub_store_node_set_life(h->hs, who->name, ++*inc, e);
+	if (ok)
+		ok = hub_store_commit(h->hs, e);
+	else
+		hub_store_rollback(h->hs);
+	return ok;
+}
+
+static bool life_ok(struct hub *h, const struct hub_node *who, const struct node_claim *c,
+		    struct hub_reply *r)
+{
+	if (!c || !c->given)
+		return true; /* a node of an older version says nothing */
+	struct err e;
+	int64_t inc = 0;
+	bool behind = false, stale = false;
+	if (!hub_store_begin(h->hs, &e))
+		return unavailable(r, &e), false;
+	bool ok = hub_store_node_life(h->hs, who->name, &inc, &e);
+	if (ok && c->incarnation > inc) {
+		inc = c->incarnation;
+		ok = hub_store_node_set_life(h->hs, who->name, inc, &e);
+	} else if (ok && c->incarnation < inc) {
+		stale = true;
+	} else if (ok && c->hlc && hlc_parse(c->hlc, &(hlc_t){0})) {
+		char next[96], *hlc = NULL;
+		store_op_id(next, sizeof next, who->name, inc, c->op_seq + 1);
+		ok = hub_store_log_hlc(h->hs, next, &hlc, &e);
+		behind = hlc && strcmp(hlc, c->hlc) < 0;
+		free(hlc);
+		if (ok && behind)
+			ok = hub_store_node_set_life(h->hs, who->name, ++inc, &e);
+	}
+	if (ok)
+		ok = hub_store_commit(h->hs, &e);
+	else
+		hub_store_rollback(h->hs);
+	if (!ok)
+		return unavailable(r, &e), false;
+	if (behind || stale)
+		new_life_reply(h, who, inc, behind, r);
+	return !behind && !stale;
+}
+
+/* The push itself, for a parsed batch of ops (wire and bundles). */
+static bool push_ops(struct hub *h, const struct hub_node *who, json_t *ops, json_t **results,
+		     bool *collided, struct err *e)
+{
+	if (!hub_store_begin(h->hs, e))
+		return false;
+	*results = push_batch(h, who, ops, collided, e);
+	if (*results && *collided) {
+		hub_store_rollback(h->hs);
+		return true;
+	}
 	bool ok = *results != NULL && hub_store_node_seen(h->hs, who->name, dd_now(), e) &&
 		  hub_store_commit(h->hs, e);
 	if (!ok) {
@@ -642,11 +792,24 @@ void hub_push(struct hub *h, const struct hub_node *who, json_t *req, struct hub
 		snprintf(msg, sizeof msg, "at most %d ops per push", SYNC_MAX_OPS);
 		return reply_error(r, 413, "too_large", msg);
 	}
+	json_t *inc = json_object_get(req, "incarnation"), *oseq = json_object_get(req, "op_seq");
+	struct node_claim claim = {.given = json_is_integer(inc) && json_is_integer(oseq),
+				   .incarnation = json_integer_value(inc),
+				   .op_seq = json_integer_value(oseq),
+				   .hlc = json_string_value(json_object_get(req, "hlc"))};
+	if (!life_ok(h, who, &claim, r))
+		return;
 	struct err e;
 	json_t *results;
-	if (!push_ops(h, who, ops, &results, &e)) {
-		r->retry_after = 1;
-		return reply_error(r, 503, "unavailable", e.msg);
+	bool collided;
+	if (!push_ops(h, who, ops, &results, &collided, &e))
+		return unavailable(r, &e);
+	if (collided) {
+		json_decref(results);
+		int64_t k;
+		if (!next_life(h, who, &k, &e))
+			return unavailable(r, &e);
+		return new_life_reply(h, who, k, true, r);
 	}
 	r->status = 200;
 	r->body = json_pack("{s:o, s:o, s:s}", "results", results, "hub_hlc", clock_json(h),
@@ -660,17 +823,27 @@ static bool max_seq(struct hub *h, int64_t *out, struct err *e)
 	return hub_store_log_top(h->hs, out, e);
 }
 
-static json_t *scoped_ops(struct hub *h, const struct hub_node *who, int64_t since,
+/* own: the node's own ops too (a database that lost some of them). */
+static json_t *scoped_ops(struct hub *h, const struct hub_node *who, bool own, int64_t since,
 			  int64_t upto, int limit, struct err *e)
 {
-	return hub_store_log_read(h->hs, since, upto, who->name, str_eq(who->role, "county"),
-				  who->township, limit, e);
+	return hub_store_log_read(h->hs, since, upto, own ? "" : who->name,
+				  str_eq(who->role, "county"), who->township, limit, e);
 }
 
 void hub_pull(struct hub *h, const struct hub_node *who, int64_t since, int limit,
-	      struct hub_reply *r)
+	      const struct node_claim *claim, struct hub_reply *r)
 {
 	memset(r, 0, sizeof *r);
+	if (claim && claim->node && !str_eq(claim->node, who->name)) {
+		char msg[256];
+		snprintf(msg, sizeof msg, "this token belongs to node %s (%s%s), not to node %s",
+			 who->name, str_eq(who->role, "county") ? "county" : "township ",
+			 str_eq(who->role, "county") ? "" : who->township, claim->node);
+		return reply_error(r, 403, "wrong_node", msg);
+	}
+	if (!life_ok(h, who, claim, r))
+		return;
 	struct err e;
 	int64_t top;
 	if (since < 0)
@@ -688,7 +861,7 @@ void hub_pull(struct hub *h, const struct hub_node *who, int64_t since, int limi
 				    "re-push and pull from 0", "hub_epoch", h->epoch);
 		return;
 	}
-	json_t *rows = scoped_ops(h, who, since, top, limit, &e);
+	json_t *rows = scoped_ops(h, who, claim && claim->own, since, top, limit, &e);
 	if (!rows) {
 		r->retry_after = 1;
 		return reply_error(r, 503, "unavailable", e.msg);
@@ -703,8 +876,11 @@ void hub_pull(struct hub *h, const struct hub_node *who, int64_t since, int limi
 	int64_t next = more ? last : top;
 	json_decref(rows);
 	r->status = 200;
-	r->body = json_pack("{s:o, s:I, s:b, s:o, s:s}", "ops", ops, "next_cursor", (json_int_t)next,
-			    "has_more", more, "hub_hlc", clock_json(h), "hub_epoch", h->epoch);
+	/* Whose token this is: a node holding another's refuses the answer. */
+	r->body = json_pack("{s:o, s:I, s:b, s:o, s:s, s:s, s:s, s:s}", "ops", ops, "next_cursor",
+			    (json_int_t)next, "has_more", more, "hub_hlc", clock_json(h),
+			    "hub_epoch", h->epoch, "node", who->name, "township", who->township,
+			    "role", who->role);
 }
 
 /* ---- digest, snapshot ---- */
@@ -714,15 +890,16 @@ void hub_digest(struct hub *h, const struct hub_node *who, struct hub_reply *r)
 	memset(r, 0, sizeof *r);
 	struct err e;
 	int64_t top;
-	json_t *d = NULL;
+	json_t *d = NULL, *counts = NULL;
 	if (!max_seq(h, &top, &e) ||
-	    !(d = sync_digest(h->st, str_eq(who->role, "county") ? "" : who->township, &e))) {
+	    !(d = sync_digest_counted(h->st, str_eq(who->role, "county") ? "" : who->township,
+				      &counts, &e))) {
 		r->retry_after = 1;
 		return reply_error(r, 503, "unavailable", e.msg);
 	}
 	r->status = 200;
-	r->body = json_pack("{s:o, s:I, s:s}", "digest", d, "next_cursor", (json_int_t)top,
-			    "hub_epoch", h->epoch);
+	r->body = json_pack("{s:o, s:o, s:I, s:s, s:s}", "digest", d, "counts", counts,
+			    "next_cursor", (json_int_t)top, "hub_epoch", h->epoch, "node", who->name);
 }
 
 void hub_snapshot(struct hub *h, const struct hub_node *who, struct hub_reply *r)
@@ -821,8 +998,16 @@ bool hub_import_bundle(struct hub *h, const char *file, json_t **out, struct err
 			for (size_t i = at; i < n && i < at + SYNC_MAX_OPS; i++)
 				json_array_append(chunk, json_array_get(b.ops, i));
 			json_t *res;
-			ok = push_ops(h, &who, chunk, &res, e);
+			bool collided = false;
+			ok = push_ops(h, &who, chunk, &res, &collided, e);
 			json_decref(chunk);
+			if (ok && collided) {
+				json_decref(res);
+				ok = err_set(e, ERR_FAIL, "%s: ops of node %s carry ids the hub holds for "
+					     "other ops (its database went back to an older copy); "
+					     "nothing was taken: sync the node online first", file,
+					     node);
+			}
 			size_t i;
 			json_t *r;
 			json_array_foreach(ok ? res : NULL, i, r) {
@@ -855,7 +1040,7 @@ bool hub_export_bundle(struct hub *h, const struct hub_node *who, int64_t since,
 		return false;
 	if (!hash)
 		return err_set(e, ERR_FAIL, "node '%s' is not enrolled", who->name);
-	json_t *rows = scoped_ops(h, who, since < 0 ? 0 : since, top, INT32_MAX, e);
+	json_t *rows = scoped_ops(h, who, false, since < 0 ? 0 : since, top, INT32_MAX, e);
 	bool ok = rows != NULL;
 	if (ok) {
 		json_t *ops = ops_of_rows(rows);

@@ -50,6 +50,45 @@ static bool follow_epoch(struct store *st, const char *epoch, bool *changed, str
 	return ok;
 }
 
+/* 409 new_incarnation: this database is behind what the hub holds of the
+ * node (restored from a copy, or a new PC under the node's name). It takes
+ * the incarnation the hub gave: its pending ops get op ids of their own,
+ * and it reads the log again from 0, its own ops included. */
+static bool take_incarnation(struct store *st, json_t *reply, struct sync_stats *stats,
+			     struct err *e)
+{
+	json_t *k = json_object_get(reply, "incarnation");
+	if (!json_is_integer(k) || json_integer_value(k) < 1)
+		return err_set(e, ERR_FAIL, "the hub's answer has no incarnation");
+	if (!store_begin(st, e))
+		return false;
+	bool ok = store_node_take_incarnation(st, json_integer_value(k), e);
+	if (ok)
+		ok = store_commit(st, e);
+	else
+		store_rollback(st);
+	if (ok)
+		stats->incarnation = json_integer_value(k);
+	return ok;
+}
+
+/* This database's clock for the hub's restore check: not behind any op
+ * it made (its persisted clock), nor behind now. */
+static void claim_clock(struct store *st, char out[HLC_TEXT])
+{
+	char *txt = store_clock_text(st);
+	hlc_t h = 0, now = hlc_next(0, dd_now_ms());
+	if (!txt || !hlc_parse(txt, &h) || h < now)
+		h = now;
+	free(txt);
+	hlc_format(h, out);
+}
+
+static bool is_error(int status, json_t *reply, int want, const char *code)
+{
+	return status == want && str_eq(json_string_value(json_object_get(reply, "error")), code);
+}
+
 /* Ops stamped while this node's clock ran ahead, refused by the hub as
  * clock_ahead, would stay refused until real time caught up with them
  * (and every later op with them: the clock never goes back). Once the
@@ -137,9 +176,19 @@ static bool push_once(struct store *st, const struct sync_transport *t, struct s
 		return true;
 	}
 	char *epoch = NULL;
+	int64_t op_seq = 0;
 	store_sync_epoch(st, &epoch, NULL);
-	json_t *head = json_pack("{s:i, s:i, s:s, s:s?}", "proto", SYNC_PROTO, "schema",
-				 store_user_version(st), "node", ni.node_id, "hub_epoch", epoch);
+	if (!store_op_seq(st, &op_seq, e)) {
+		free(epoch);
+		json_decref(rows);
+		return false;
+	}
+	char now[HLC_TEXT];
+	claim_clock(st, now);
+	json_t *head = json_pack("{s:i, s:i, s:s, s:s?, s:I, s:I, s:s}", "proto", SYNC_PROTO,
+				 "schema", store_user_version(st), "node", ni.node_id, "hub_epoch",
+				 epoch, "incarnation", (json_int_t)ni.incarnation, "op_seq",
+				 (json_int_t)op_seq, "hlc", now);
 	free(epoch);
 	char *hs = json_dumps(head, JSON_COMPACT);
 	json_decref(head);
@@ -170,14 +219,23 @@ static bool push_once(struct store *st, const struct sync_transport *t, struct s
 		err_prefix(e, "push");
 		return false;
 	}
+	json_t *reply = json_loads(resp, 0, NULL);
+	if (is_error(status, reply, 409, "new_incarnation")) {
+		free(resp);
+		ok = take_incarnation(st, reply, stats, e);
+		json_decref(reply);
+		if (!ok)
+			err_prefix(e, "push");
+		return ok; /* the pending ops go again under their new ids */
+	}
 	if (status != 200) {
 		stats->retry_after = retry;
 		stats->status = status;
 		http_error("push", status, resp, e);
 		free(resp);
+		json_decref(reply);
 		return false;
 	}
-	json_t *reply = json_loads(resp, 0, NULL);
 	free(resp);
 	json_t *results = json_object_get(reply, "results");
 	if (!json_is_array(results)) {
@@ -265,11 +323,20 @@ static bool pull_once(struct store *st, const struct sync_transport *t, struct s
 {
 	*more = false;
 	*restart = false;
-	int64_t cursor;
-	if (!store_sync_cursor(st, &cursor, e))
+	int64_t cursor, op_seq;
+	bool refill;
+	struct node_info ni;
+	if (!store_sync_cursor(st, &cursor, e) || !store_sync_refill(st, &refill, e) ||
+	    !store_op_seq(st, &op_seq, e) || !store_node(st, &ni, e))
 		return false;
-	char path[96];
-	snprintf(path, sizeof path, "/v1/pull?since=%lld&limit=%d", (long long)cursor, PULL_LIMIT);
+	char path[256], now[HLC_TEXT];
+	claim_clock(st, now);
+	/* Who this database is: the hub refuses another node's token, and
+	 * tells a database that went back in time to take a new incarnation. */
+	snprintf(path, sizeof path,
+		 "/v1/pull?since=%lld&limit=%d&incarnation=%lld&op_seq=%lld&hlc=%s&own=%d&node=%s",
+		 (long long)cursor, PULL_LIMIT, (long long)ni.incarnation, (long long)op_seq, now,
+		 refill ? 1 : 0, ni.node_id);
 	int status = 0, retry = 0;
 	char *resp = NULL;
 	if (!t->request(t->ctx, "GET", path, NULL, &status, &resp, &retry, e)) {
@@ -277,6 +344,15 @@ static bool pull_once(struct store *st, const struct sync_transport *t, struct s
 		return false;
 	}
 	json_t *reply = resp ? json_loads(resp, 0, NULL) : NULL;
+	if (is_error(status, reply, 409, "new_incarnation")) {
+		free(resp);
+		bool ok = take_incarnation(st, reply, stats, e);
+		json_decref(reply);
+		if (!ok)
+			err_prefix(e, "pull");
+		*restart = ok;
+		return ok;
+	}
 	if (status == 409 && str_eq(json_string_value(json_object_get(reply, "error")),
 				    "cursor_ahead")) {
 		/* The hub's log is shorter than what this node read: restored. */
@@ -310,6 +386,14 @@ static bool pull_once(struct store *st, const struct sync_transport *t, struct s
 		json_decref(reply);
 		return err_set(e, ERR_FAIL, "pull: the hub's answer has no ops or next_cursor");
 	}
+	/* Another node's token: nothing of its scope is taken, no cursor moves. */
+	const char *whose = json_string_value(json_object_get(reply, "node"));
+	if (whose && !str_eq(whose, ni.node_id)) {
+		err_set(e, ERR_FAIL, "pull: the token belongs to node %s, not to this node %s; "
+			"nothing was taken (check --token-file)", whose, ni.node_id);
+		json_decref(reply);
+		return false;
+	}
 	/* The hub checked every reference; this node holds only its scope, so
 	 * a reference may point outside it: foreign keys are not enforced here. */
 	if (!store_foreign_keys(st, false, e) || !store_begin(st, e)) {
@@ -334,6 +418,15 @@ static bool pull_once(struct store *st, const struct sync_transport *t, struct s
 	json_array_foreach(ok ? ops : NULL, i, op) {
 		enum op_status s;
 		char msg[512];
+		if (refill) {
+			/* Its own op this database still holds: nothing to bring back. */
+			bool mine = false;
+			const char *oid = json_string_value(json_object_get(op, "op_id"));
+			if (oid && !(ok = store_outbox_has(st, oid, &mine, e)))
+				break;
+			if (mine)
+				continue;
+		}
 		if (!(ok = apply_op(st, op, 0, &s, msg, sizeof msg, e)))
 			break;
 		if (s == OP_INVALID && !(ok = inbox_keep(st, op, msg, e)))
@@ -348,6 +441,9 @@ static bool pull_once(struct store *st, const struct sync_transport *t, struct s
 		ok = clock_merge(st, hh, e);
 	if (ok && json_integer_value(next) > cursor)
 		ok = store_sync_set_cursor(st, (int64_t)json_integer_value(next), e);
+	/* Read through: what was lost is back. */
+	if (ok && refill && !json_is_true(json_object_get(reply, "has_more")))
+		ok = store_sync_set_refill(st, false, e);
 	if (ok)
 		ok = store_commit(st, e);
 	else
@@ -414,6 +510,74 @@ bool sync_run(struct store *st, const struct sync_transport *t, struct sync_stat
 	if (out)
 		*out = s;
 	return ok;
+}
+
+json_t *sync_check(struct store *st, const struct sync_transport *t, struct err *e)
+{
+	struct node_info ni;
+	if (!store_node(st, &ni, e))
+		return NULL;
+	int status = 0, retry = 0;
+	char *resp = NULL;
+	if (!t->request(t->ctx, "GET", "/v1/digest", NULL, &status, &resp, &retry, e)) {
+		err_prefix(e, "check");
+		return NULL;
+	}
+	if (status != 200) {
+		http_error("check", status, resp, e);
+		free(resp);
+		return NULL;
+	}
+	json_t *reply = json_loads(resp, 0, NULL);
+	free(resp);
+	json_t *hd = json_object_get(reply, "digest"), *hc = json_object_get(reply, "counts");
+	if (!json_is_object(hd)) {
+		json_decref(reply);
+		err_set(e, ERR_FAIL, "check: the hub's answer has no digest");
+		return NULL;
+	}
+	/* A node holds its scope and nothing else: its whole digest is it. */
+	json_t *counts = NULL;
+	json_t *nd = sync_digest_counted(st, NULL, &counts, e);
+	json_t *state = nd ? store_sync_status(st, e) : NULL;
+	bool refill = false;
+	if (!state || !store_sync_refill(st, &refill, e)) {
+		json_decref(nd);
+		json_decref(counts);
+		json_decref(state);
+		json_decref(reply);
+		return NULL;
+	}
+	json_t *tables = json_array();
+	const char *k;
+	json_t *v;
+	json_object_foreach(nd, k, v) {
+		json_t *hv = json_object_get(hd, k);
+		json_int_t mine = json_integer_value(json_object_get(counts, k));
+		json_int_t theirs = json_integer_value(json_object_get(hc, k));
+		if (!mine && !theirs && hv)
+			continue;
+		json_array_append_new(tables, json_pack("{s:s, s:b, s:I, s:I}", "table", k, "same",
+							hv && json_equal(v, hv), "rows", mine,
+							"hub_rows", theirs));
+	}
+	json_t *out = json_pack("{s:s, s:s?, s:O, s:O, s:O, s:O, s:O, s:O, s:b, s:o}", "node",
+				ni.node_id, "hub_node",
+				json_string_value(json_object_get(reply, "node")), "pending",
+				json_object_get(state, "pending"), "parked",
+				json_object_get(state, "parked"), "waiting",
+				json_object_get(state, "waiting"), "refused",
+				json_object_get(state, "refused"), "cursor",
+				json_object_get(state, "cursor"), "hub_cursor",
+				json_object_get(reply, "next_cursor"), "refill", refill, "tables",
+				tables);
+	json_decref(nd);
+	json_decref(counts);
+	json_decref(state);
+	json_decref(reply);
+	if (!out)
+		err_set(e, ERR_FAIL, "check: the hub's answer has no next_cursor");
+	return out;
 }
 
 json_t *sync_status(struct store *st, struct err *e)

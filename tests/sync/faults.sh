@@ -8,13 +8,7 @@
 SEED=${FAULT_SEED:-$RANDOM}
 echo "fault seed: $SEED (FAULT_SEED=$SEED replays it)"
 
-expect_rc 0 hub init
-enrol sangbi --township 桑壁镇
-enrol zhihe --township 芝河镇
-enrol county --county
-expect_rc 0 node sangbi init --node sangbi --township 桑壁镇
-expect_rc 0 node zhihe init --node zhihe --township 芝河镇
-expect_rc 0 node county init --node county --county
+three_nodes
 start_hub
 start_proxy --seed "$SEED" --each-first --reset 0.15 --drop 0.2 --truncate 0.1 --delay 0.1 --delay-ms 200
 

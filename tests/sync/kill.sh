@@ -12,13 +12,7 @@
 . "$(dirname "$0")/lib.sh"
 : "${GEN_OPS:?GEN_OPS must name the gen_ops binary (run through meson test)}"
 
-expect_rc 0 hub init
-enrol sangbi --township 桑壁镇
-enrol zhihe --township 芝河镇
-enrol auditor --county
-expect_rc 0 node sangbi init --node sangbi --township 桑壁镇
-expect_rc 0 node zhihe init --node zhihe --township 芝河镇
-expect_rc 0 node auditor init --node auditor --county
+three_nodes auditor
 # 3100 ops each (5 an incident): 7 pushes of at most 500, enough for the
 # rounds below (a round in push K takes at most K pushes and needs K+1)
 expect_rc 0 "$GEN_OPS" "$TMP/sangbi.db" 620 3 141032101

@@ -184,6 +184,19 @@ enrol() {
 	chmod 600 "$TMP/$name.token"
 }
 
+# three_nodes [COUNTY_NAME]: a new hub with sangbi (桑壁镇), zhihe (芝河镇)
+# and a county node (county unless named), each enrolled and initialised.
+three_nodes() {
+	local county=${1:-county}
+	expect_rc 0 hub init
+	enrol sangbi --township 桑壁镇
+	enrol zhihe --township 芝河镇
+	enrol "$county" --county
+	expect_rc 0 node sangbi init --node sangbi --township 桑壁镇
+	expect_rc 0 node zhihe init --node zhihe --township 芝河镇
+	expect_rc 0 node "$county" init --node "$county" --county
+}
+
 # node NAME ARGS...: dutydesk on NAME's database.
 node() {
 	local name=$1

@@ -77,10 +77,17 @@ static inline void link_serve(struct link *l, const char *method, const char *pa
 		hub_push(h, &who, req, &r);
 		json_decref(req);
 	} else if (strcmp(method, "GET") == 0 && strncmp(path, "/v1/pull?", 9) == 0) {
-		long long since = 0;
-		int limit = 1000;
-		sscanf(path, "/v1/pull?since=%lld&limit=%d", &since, &limit);
-		hub_pull(h, &who, since, limit, &r);
+		long long since = 0, inc = 0, seq = 0;
+		int limit = 1000, own = 0;
+		char node[64] = "", hlc[HLC_TEXT] = "";
+		int got = sscanf(path,
+				 "/v1/pull?since=%lld&limit=%d&incarnation=%lld&op_seq=%lld&hlc=%16[0-9a-f]"
+				 "&own=%d&node=%63s",
+				 &since, &limit, &inc, &seq, hlc, &own, node);
+		struct node_claim c = {.given = got >= 4, .own = own == 1, .incarnation = inc,
+				       .op_seq = seq, .hlc = got >= 5 ? hlc : NULL,
+				       .node = got >= 7 ? node : NULL};
+		hub_pull(h, &who, since, limit, &c, &r);
 	} else if (strcmp(path, "/v1/digest") == 0) {
 		hub_digest(h, &who, &r);
 	} else {

@@ -635,18 +635,18 @@ static void test_pull_cursor_and_status(void **state)
 	check(hub_auth(w.hub, w.node[1].token, &who, &e));
 	struct hub_reply r;
 	/* Nothing of t2's is in t1's scope, yet the cursor moves past it all. */
-	hub_pull(w.hub, &who, 0, 2, &r);
+	hub_pull(w.hub, &who, 0, 2, NULL, &r);
 	assert_int_equal(r.status, 200);
 	assert_int_equal(json_array_size(json_object_get(r.body, "ops")), 0);
 	assert_int_equal(json_integer_value(json_object_get(r.body, "next_cursor")), 5);
 	assert_false(json_is_true(json_object_get(r.body, "has_more")));
 	json_decref(r.body);
-	hub_pull(w.hub, &who, 9, 2, &r);
+	hub_pull(w.hub, &who, 9, 2, NULL, &r);
 	assert_int_equal(r.status, 409);
 	json_decref(r.body);
 	/* The county sees them, in pages. */
 	check(hub_auth(w.hub, w.node[0].token, &who, &e));
-	hub_pull(w.hub, &who, 0, 2, &r);
+	hub_pull(w.hub, &who, 0, 2, NULL, &r);
 	assert_int_equal(json_array_size(json_object_get(r.body, "ops")), 2);
 	assert_int_equal(json_integer_value(json_object_get(r.body, "next_cursor")), 2);
 	assert_true(json_is_true(json_object_get(r.body, "has_more")));
