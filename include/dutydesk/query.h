@@ -245,7 +245,9 @@ json_t *store_incident_find(struct store *st, const char *number, struct err *e)
 /* How many timeline entries of that kind an incident has. */
 bool store_timeline_count(struct store *st, const char *incident_id, const char *kind,
 			  int64_t *n, struct err *e);
-/* The incident's timeline entries whose id starts with prefix: [{id, kind}]. */
+/* The incident's timeline entries whose id starts with prefix, or the
+ * entry at a position ("#3", or "3"), counted from 1 in the timeline's
+ * order: [{id, kind}]. */
 json_t *store_timeline_prefix(struct store *st, const char *incident_id, const char *prefix,
 			      struct err *e);
 

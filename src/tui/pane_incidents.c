@@ -165,8 +165,10 @@ static bool detail(struct app *app, const char *key, struct strbuf *out)
 			snprintf(label, sizeof label, "%s", app_label(app, ENUM_TIMELINE_KIND, kind));
 		bool struck = json_is_string(json_object_get(t, "corrected_by"));
 		char when[32];
-		sb_printf(out, "%s\t%s%s%s%s%s\n", tui_time(at, when, sizeof when), label,
-			  struck ? _(" [corrected]") : "", who ? " (" : "", who ? who : "", who ? ")" : "");
+		/* #N: what :incident correct takes for the entry */
+		sb_printf(out, "%s\t%s%s%s%s%s  #%zu\n", tui_time(at, when, sizeof when), label,
+			  struck ? _(" [corrected]") : "", who ? " (" : "", who ? who : "", who ? ")" : "",
+			  i + 1);
 		timeline_how(app, t, out);
 		if (text && str_eq(kind, "status")) /* the state it went to, in words */
 			sb_printf(out, "\t%s\n", app_label(app, ENUM_INCIDENT_STATUS, text));

@@ -65,8 +65,8 @@ def refusing(port, wait=30):
     while time.monotonic() < end:
         try:
             socket.create_connection(("127.0.0.1", port), timeout=5).close()
-        except ConnectionRefusedError:
-            return True
+        except (ConnectionRefusedError, ConnectionResetError):
+            return True  # (reset: the listening socket closed under a queued connection)
         time.sleep(0.05)
     return False
 PY

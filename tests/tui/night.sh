@@ -36,6 +36,13 @@ shot() {
 
 cursor_row() { tm display -p -t "$SESSION" '#{cursor_y}'; }
 
+# on_label LABEL: the cursor is on LABEL's row
+on_label() {
+	local row
+	row=$(screen | grep -n -m1 -E -- "^ *$1([^:]|\$)" | cut -d: -f1)
+	[ -n "$row" ] && [ "$((row - 1))" = "$(cursor_row)" ]
+}
+
 # focus LABEL: from the form's first field, Tab down until the cursor is
 # on LABEL's row (the form scrolls to keep the focused field in sight; Tab
 # stops at the last field).
@@ -43,14 +50,15 @@ focus() {
 	local label=$1 i row cur
 	keys PPage PPage PPage
 	for ((i = 0; i < 40; i++)); do
-		row=$(screen | grep -n -m1 -E -- "^ *$label([^:]|\$)" | cut -d: -f1)
+		on_label "$label" && { pass; return 0; }
 		cur=$(cursor_row)
-		[ -n "$row" ] && [ "$((row - 1))" = "$cur" ] && { pass; return 0; }
 		local before
 		before="$cur $(screen)"
 		keys Tab
 		local deadline=$((SECONDS + WAIT))
-		until [ "$(cursor_row) $(screen)" != "$before" ]; do
+		# until the Tab shows, or the cursor is seen on the label after all
+		# (read a moment before it got there: Tab on the last field does nothing)
+		until [ "$(cursor_row) $(screen)" != "$before" ] || on_label "$label"; do
 			[ "$SECONDS" -lt "$deadline" ] || fail "no form field '$label' above the last one"
 			sleep 0.05
 		done
@@ -169,9 +177,16 @@ expect_screen_has "书面"
 shot detail-after-follow-up
 keys Escape
 
-# ---- 5. a correction of the 首报 ----
+# ---- 5. a correction of the 首报, named by its number on the timeline ----
 ENTRY=$(show | jq -r '.timeline[] | select(.kind == "first_report") | .id')
-command "incident correct $NUMBER ${ENTRY:0:13} 首报时间应为接报后20分钟"
+keys Enter
+wait_for_re "首报.*#[0-9]+"
+POS=$(screen | grep -m1 -E "首报.*#[0-9]+" | grep -oE "#[0-9]+$")
+[ -n "$POS" ] || fail "no #N beside the 首报 on the timeline"
+pass
+keys Escape
+wait_gone "# 处置时间线"
+command "incident correct $NUMBER $POS 首报时间应为接报后20分钟"
 wait_for_re "incident correct|更正|已完成|done"
 shot correction
 expect_eq "$(show | jq -r --arg e "$ENTRY" '.timeline[] | select(.kind == "correction") | .corrects_id == $e')" \
