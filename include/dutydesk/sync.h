@@ -206,11 +206,15 @@ bool sync_conflict_resolve(struct store *st, int64_t id, bool take_lost, struct 
 bool sync_export_bundle(struct store *st, const char *file, struct err *e);
 bool sync_import_bundle(struct store *st, const char *file, struct sync_stats *out,
 			struct err *e);
-/* The same with a token: export signs, import refuses a bundle whose
- * signature does not match (token NULL: unsigned / digest only). */
+/* The same with a token: export signs (token NULL: unsigned, checked by a
+ * SHA-256 only); import refuses a hub bundle whose signature does not
+ * match this node's token. A bundle from another node is taken only
+ * unsigned (only the hub can check a node's signature), only when
+ * allow_from names that node, and only with that node's own ops; its op
+ * ids are not marked seen, so the hub's copy still applies when it comes. */
 bool sync_export_bundle_keyed(struct store *st, const char *file, const char *token,
 			      struct err *e);
 bool sync_import_bundle_keyed(struct store *st, const char *file, const char *token,
-			      struct sync_stats *out, struct err *e);
+			      const char *allow_from, struct sync_stats *out, struct err *e);
 
 #endif

@@ -128,13 +128,21 @@ static bool exec_sync(struct cmd_ctx *c)
 	struct sync_stats st = {0};
 	if (exp || imp) {
 		/* Signed with the node's token when there is one (the hub checks
-		 * the signature); a bundle between nodes may go unsigned. */
+		 * the signature); a bundle for another node goes unsigned, and is
+		 * taken there only from the node named. */
+		bool unsigned_ = cmd_opt(c, "unsigned") != NULL;
+		const char *allow = cmd_opt(c, "allow-unsigned-from");
+		if ((unsigned_ && !exp) || (allow && !imp))
+			return err_set(&c->err, ERR_USAGE, "%s",
+				       _("--unsigned goes with --export-bundle, --allow-unsigned-from "
+					 "with --import-bundle"));
 		char *token = NULL;
 		if (conf.token_file[0] && !sync_read_token(conf.token_file, &token, &c->err))
 			return false;
-		bool ok = exp ? sync_export_bundle_keyed(c->st, exp, token, &c->err)
-			      : sync_import_bundle_keyed(c->st, imp, token, &st, &c->err);
-		bool signed_ = token != NULL;
+		bool ok = exp ? sync_export_bundle_keyed(c->st, exp, unsigned_ ? NULL : token,
+							 &c->err)
+			      : sync_import_bundle_keyed(c->st, imp, token, allow, &st, &c->err);
+		bool signed_ = token != NULL && !unsigned_;
 		if (token) {
 			memset(token, 0, strlen(token));
 			free(token);
@@ -276,6 +284,8 @@ static const struct cmd_opt sync_opts[] = {
 	{"digest", NULL, NULL, "per-table hashes of the records in this node's scope (JSON)"},
 	{"export-bundle", "FILE", NULL, "write this node's ops to FILE, for a link-less transfer (signed with the token, if any)"},
 	{"import-bundle", "FILE", NULL, "merge the ops of a bundle FILE (twice is harmless; a signed one needs the token)"},
+	{"unsigned", NULL, NULL, "with --export-bundle: no signature, for another node (which cannot check one)"},
+	{"allow-unsigned-from", "NODE", NULL, "with --import-bundle: take an unsigned bundle, only from NODE"},
 	{0},
 };
 static const struct cmd_opt conflicts_opts[] = {

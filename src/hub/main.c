@@ -402,7 +402,7 @@ static int cmd_export_bundle(const char *db, int argc, char **argv)
 			 str_or(json_string_value(json_object_get(n, "township"))));
 		snprintf(who.role, sizeof who.role, "%s",
 			 str_or(json_string_value(json_object_get(n, "role"))));
-		who.revoked = json_is_true(json_object_get(n, "revoked"));
+		who.revoked = json_integer_value(json_object_get(n, "revoked")) != 0;
 	}
 	json_decref(nodes);
 	if (!found)
