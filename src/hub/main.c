@@ -28,7 +28,7 @@ static void usage(FILE *f)
 	      "  init                               create the hub database (new epoch)\n"
 	      "  serve --listen ADDR:PORT [--tls-cert F --tls-key F]\n"
 	      "        [--per-addr N] [--max-connections N] [--timeout S] [--threads N]\n"
-	      "        [--queue N]\n"
+	      "        [--queue N] [--trust-proxy ADDR]...\n"
 	      "                                     serve the sync protocol until SIGTERM\n"
 	      "  node add NAME (--township NAME|CODE | --county) [--role county|township]\n"
 	      "                                     enrol a node; prints its token once, last\n"
@@ -126,6 +126,7 @@ static int cmd_serve(const char *db, int argc, char **argv)
 		{"timeout", required_argument, NULL, 't'},
 		{"threads", required_argument, NULL, 'T'},
 		{"queue", required_argument, NULL, 'q'},
+		{"trust-proxy", required_argument, NULL, 'P'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0}};
 	int ch;
@@ -142,6 +143,12 @@ static int cmd_serve(const char *db, int argc, char **argv)
 		case 't': ok = parse_uint("serve", "timeout", optarg, 1, 3600, &o.timeout); break;
 		case 'T': ok = parse_uint("serve", "threads", optarg, 1, 64, &o.threads); break;
 		case 'q': ok = parse_uint("serve", "queue", optarg, 0, 100000, &o.max_waiting); break;
+		case 'P':
+			if (o.n_trust_proxy == SERVE_MAX_PROXIES)
+				return usage_error("serve", "--trust-proxy: at most %d addresses",
+						   SERVE_MAX_PROXIES);
+			o.trust_proxy[o.n_trust_proxy++] = optarg;
+			break;
 		case 'h': usage(stdout); return 0;
 		case ':': return usage_error("serve", "%s needs a value", argv[optind - 1]);
 		default: return usage_error("serve", "unknown option '%s'", argv[optind - 1]);
