@@ -120,7 +120,9 @@ json_t *store_outbox_kept(struct store *st, struct err *e);
 json_t *store_outbox_parked(struct store *st, struct err *e);
 /* How many ops are in state (pending, acked, parked). */
 bool store_outbox_count(struct store *st, const char *state, int64_t *n, struct err *e);
-/* Whether a pending op of this node stamped hlc wrote row_id of tbl. */
+/* Whether an op of this node stamped hlc wrote row_id of tbl and no other
+ * writer can have seen it: still pending, or answered conflict_recorded by
+ * the hub (it lost there to a value made without it). */
 bool store_outbox_unsent(struct store *st, const char *tbl, const char *row_id, const char *hlc,
 			 bool *yes, struct err *e);
 /* A pending op taken by the hub: acked, with its server_seq (json integer

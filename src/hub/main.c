@@ -10,6 +10,7 @@
 
 #include "config.h"
 #include "hubd.h"
+#include "dutydesk/width.h"
 
 #define DEFAULT_DB "/var/lib/dutydeskd/hub.db"
 
@@ -268,15 +269,32 @@ static int cmd_node_list(struct hub *h, int argc, char **argv)
 		puts(s);
 		free(s);
 	} else {
-		printf("%-24s %-9s %-12s %s\n", "NAME", "ROLE", "TOWNSHIP", "STATE");
+		/* the township by name (its code beside), padded by display width */
+		width_init_locale();
+		struct strbuf sb;
+		sb_init(&sb);
+		sb_cell(&sb, "NAME", 24, false);
+		sb_cell(&sb, " ROLE", 10, false);
+		sb_cell(&sb, " TOWNSHIP", 23, false);
+		sb_puts(&sb, " STATE\n");
 		size_t i;
 		json_t *r;
 		json_array_foreach(rows, i, r) {
 			const char *tw = json_string_value(json_object_get(r, "township"));
-			printf("%-24s %-9s %-12s %s\n", json_string_value(json_object_get(r, "name")),
-			       json_string_value(json_object_get(r, "role")), tw && *tw ? tw : "-",
-			       json_is_true(json_object_get(r, "revoked")) ? "revoked" : "active");
+			const char *tn = json_string_value(json_object_get(r, "township_name"));
+			char town[96];
+			snprintf(town, sizeof town, "%s%s%s%s", tn ? tn : (tw && *tw ? tw : "-"),
+				 tn ? " (" : "", tn ? tw : "", tn ? ")" : "");
+			sb_cell(&sb, json_string_value(json_object_get(r, "name")), 24, false);
+			sb_putc(&sb, ' ');
+			sb_cell(&sb, json_string_value(json_object_get(r, "role")), 9, false);
+			sb_putc(&sb, ' ');
+			sb_cell(&sb, town, 22, false);
+			sb_printf(&sb, " %s\n",
+				  json_integer_value(json_object_get(r, "revoked")) ? "revoked" : "active");
 		}
+		fputs(sb.buf, stdout);
+		sb_finish(&sb);
 	}
 	json_decref(rows);
 	return 0;

@@ -237,7 +237,7 @@ bool store_outbox_unsent(struct store *st, const char *tbl, const char *row_id, 
 	int64_t n;
 	if (!store_int(st, e, &n,
 		       "SELECT count(*) FROM outbox WHERE tbl = ? AND row_id = ? AND hlc = ?"
-		       " AND state = 'pending'",
+		       " AND (state = 'pending' OR result = 'conflict_recorded')",
 		       "sss", tbl, row_id, hlc))
 		return false;
 	*yes = n > 0;
@@ -438,8 +438,16 @@ bool store_conflict_add(struct store *st, const char *tbl, const char *row_id,
 json_t *store_conflicts(struct store *st, bool all, struct err *e)
 {
 	return store_rows(st, e,
-			  "SELECT id, tbl, row_id, field, kept, lost, lost_hlc, lost_node, at, reviewed"
-			  " FROM sync_conflict WHERE ? OR reviewed = 0 ORDER BY id DESC",
+			  "SELECT c.id, c.tbl, c.row_id, coalesce(CASE c.tbl"
+			  " WHEN 'incident' THEN (SELECT number FROM incident WHERE id = c.row_id)"
+			  " WHEN 'hazard' THEN (SELECT code FROM hazard WHERE id = c.row_id)"
+			  " WHEN 'depot' THEN (SELECT code FROM depot WHERE id = c.row_id)"
+			  " WHEN 'item' THEN (SELECT code FROM item WHERE id = c.row_id)"
+			  " WHEN 'team' THEN (SELECT code FROM team WHERE id = c.row_id)"
+			  " WHEN 'contact' THEN (SELECT name FROM contact WHERE id = c.row_id) END,"
+			  " c.row_id) AS record,"
+			  " c.field, c.kept, c.lost, c.lost_hlc, c.lost_node, c.at, c.reviewed"
+			  " FROM sync_conflict c WHERE ? OR c.reviewed = 0 ORDER BY c.id DESC",
 			  "i", (int64_t)all);
 }
 

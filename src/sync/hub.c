@@ -216,7 +216,16 @@ bool hub_node_add(struct hub *h, const char *name, const char *township, const c
 
 json_t *hub_node_list(struct hub *h, struct err *e)
 {
-	return hub_store_nodes(h->hs, e);
+	json_t *rows = hub_store_nodes(h->hs, e);
+	size_t i;
+	json_t *r;
+	json_array_foreach(rows, i, r) {
+		const char *code = json_string_value(json_object_get(r, "township"));
+		char *name = code && *code ? store_division_name(h->st, code) : NULL;
+		json_object_set_new(r, "township_name", name ? json_string(name) : json_null());
+		free(name);
+	}
+	return rows;
 }
 
 bool hub_node_revoke(struct hub *h, const char *name, struct err *e)
