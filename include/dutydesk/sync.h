@@ -106,6 +106,17 @@ bool hub_open(const char *path, struct hub **out, struct err *e);
  * *ops: how many ops were logged (0 when loaded already). */
 bool hub_load_library(struct hub *h, int *ops, struct err *e);
 void hub_close(struct hub *h);
+/* Ops that update a record the hub has not received wait for it: at most
+ * max per node (more are refused, forbidden, with the reason), each at most
+ * max_age_s seconds (then given up, kept with the reason). Every push
+ * answer lists the node's waiting and given-up ops ("waiting"). */
+#define HUB_WAIT_MAX 1000
+#define HUB_WAIT_AGE (7 * 86400)
+void hub_set_waiting_limits(struct hub *h, int64_t max, int64_t max_age_s);
+/* The ops waiting at the hub, of node (NULL: of all), as
+ * hub_store_waiting_of; hub_waiting_clear drops node's, *n: how many. */
+json_t *hub_waiting_list(struct hub *h, const char *node, struct err *e);
+bool hub_waiting_clear(struct hub *h, const char *node, int64_t *n, struct err *e);
 const char *hub_epoch(const struct hub *h);
 /* The hub's database (for its command line and tests). */
 struct store *hub_store(struct hub *h);

@@ -39,6 +39,27 @@ static void print_stats(struct cmd_ctx *c, const struct sync_stats *s, struct ht
 		fprintf(c->out, "ops the hub refused are parked: dutydesk sync --status shows why\n");
 }
 
+/* Ops of the outbox, ten at most, each with the hub's word on it (a result
+ * "pending" said as pending_text). */
+static void print_ops(struct cmd_ctx *c, json_t *rows, const char *pending_text)
+{
+	size_t i;
+	json_t *p;
+	json_array_foreach(rows, i, p) {
+		if (i == 10) {
+			fprintf(c->out, "  ... and %zu more (--json lists them all)\n",
+				json_array_size(rows) - 10);
+			break;
+		}
+		const char *r = json_string_value(json_object_get(p, "result"));
+		if (pending_text && str_eq(r, "pending"))
+			r = pending_text;
+		fprintf(c->out, "  %s %s %s: %s\n", json_string_value(json_object_get(p, "op_id")),
+			json_string_value(json_object_get(p, "table")),
+			json_string_value(json_object_get(p, "row_id")), r ? r : "refused");
+	}
+}
+
 static bool show_status(struct cmd_ctx *c, const struct config_sync *conf)
 {
 	json_t *s = sync_status(c->st, &c->err);
@@ -55,13 +76,21 @@ static bool show_status(struct cmd_ctx *c, const struct config_sync *conf)
 	static const struct out_col cols[] = {
 		{"server"}, {"pending", N_("pending ops")}, {"acked", N_("acked ops")},
 		{"parked", N_("parked ops (refused by the hub)")},
+		{"waiting_at_hub", N_("ops waiting at the hub for their record")},
 		{"waiting", N_("received ops waiting for their record")},
 		{"refused", N_("received ops refused here")}, {"conflicts", N_("conflicts to review")},
 		{"last_success", N_("last success")}, {"last_attempt", N_("last attempt")},
 		{"last_error", N_("last error")}, {"cursor", N_("pull cursor")}, {"hub_epoch", N_("hub epoch")},
 	};
+	json_t *waiting = store_outbox_hub_waiting_rows(c->st, &c->err);
+	if (!waiting) {
+		json_decref(parked);
+		json_decref(s);
+		return false;
+	}
 	if (c->json) {
 		json_object_set_new(s, "parked_ops", parked);
+		json_object_set_new(s, "waiting_ops", waiting);
 		return out_json_new(c, s);
 	}
 	static const char *const times[] = {"last_success", "last_attempt"};
@@ -74,20 +103,14 @@ static bool show_status(struct cmd_ctx *c, const struct config_sync *conf)
 				json_string(dd_time_local(json_integer_value(t), buf, sizeof buf)));
 	}
 	out_record(c, s, cols, ARRAY_LEN(cols));
-	size_t i;
-	json_t *p;
-	json_array_foreach(parked, i, p) {
-		if (i == 10) {
-			fprintf(c->out, "  ... and %zu more (--json lists them all)\n", json_array_size(parked) - 10);
-			break;
-		}
-		fprintf(c->out, "  %s %s %s: %s\n", json_string_value(json_object_get(p, "op_id")),
-		       json_string_value(json_object_get(p, "table")),
-		       json_string_value(json_object_get(p, "row_id")),
-		       json_is_string(json_object_get(p, "result"))
-			       ? json_string_value(json_object_get(p, "result"))
-			       : "refused");
-	}
+	print_ops(c, parked, NULL);
+	if (json_array_size(waiting))
+		fprintf(c->out, "%s\n",
+			_("waiting at the hub (as of the last push; dutydesk sync --requeue sends the "
+			  "parked and given-up ones again):"));
+	print_ops(c, waiting, _("waits for the record it updates, which has not reached the hub: "
+				"sync the node that made it"));
+	json_decref(waiting);
 	json_decref(parked);
 	json_decref(s);
 	return true;
@@ -108,9 +131,11 @@ static bool exec_sync(struct cmd_ctx *c)
 {
 	const char *exp = cmd_opt(c, "export-bundle"), *imp = cmd_opt(c, "import-bundle");
 	bool status = cmd_opt(c, "status") != NULL, once = cmd_opt(c, "once") != NULL;
-	if ((exp != NULL) + (imp != NULL) + status + (cmd_opt(c, "digest") != NULL) > 1) {
+	if ((exp != NULL) + (imp != NULL) + status + (cmd_opt(c, "digest") != NULL) +
+		    (cmd_opt(c, "requeue") != NULL) > 1) {
 		err_set(&c->err, ERR_USAGE,
-			"--status, --digest, --export-bundle and --import-bundle go one at a time");
+			"--status, --digest, --requeue, --export-bundle and --import-bundle go one "
+			"at a time");
 		return false;
 	}
 	/* What sync reads must be right; a console setting is the console's. */
@@ -131,6 +156,21 @@ static bool exec_sync(struct cmd_ctx *c)
 
 	if (status)
 		return show_status(c, &conf);
+	if (cmd_opt(c, "requeue")) {
+		int64_t n = 0;
+		bool ok = store_begin(c->st, &c->err) &&
+			  store_outbox_requeue_refused(c->st, &n, &c->err) &&
+			  store_commit(c->st, &c->err);
+		if (!ok) {
+			store_rollback(c->st);
+			return false;
+		}
+		if (!c->json)
+			fprintf(c->out, _("%lld ops queued again (parked, or given up at the hub); "
+					  "the next sync sends them\n"),
+				(long long)n);
+		return c->json ? out_json_new(c, json_pack("{s:I}", "requeued", (json_int_t)n)) : true;
+	}
 	if (cmd_opt(c, "digest")) {
 		/* a node's rows are its scope: it holds nothing else */
 		json_t *d = sync_digest(c->st, NULL, &c->err);
@@ -296,6 +336,7 @@ static const struct cmd_opt sync_opts[] = {
 	{"once", NULL, NULL, "one attempt: no retries after a network failure"},
 	{"status", NULL, NULL, "pending and parked ops, last success, last error"},
 	{"digest", NULL, NULL, "per-table hashes of the records in this node's scope (JSON)"},
+	{"requeue", NULL, NULL, "queue the parked ops and those the hub gave up waiting for again"},
 	{"export-bundle", "FILE", NULL, "write this node's ops to FILE, for a link-less transfer (signed with the token, if any)"},
 	{"import-bundle", "FILE", NULL, "merge the ops of a bundle FILE (twice is harmless; a signed one needs the token)"},
 	{"unsigned", NULL, NULL, "with --export-bundle: no signature, for another node (which cannot check one)"},
