@@ -56,6 +56,8 @@ printf '{"sha256":"%s"}\n' "$(sha256sum <"$TMP/forged.body" | cut -d' ' -f1)" >"
 cat "$TMP/forged.body" "$TMP/forged.tail" >"$TMP/forged.bundle"
 refused "$TMP/county2.db" node county2 sync --import-bundle "$TMP/forged.bundle"
 expect_err_has "anyone could have written it"
+LANGUAGE=zh_CN expect_rc 1 node county2 sync --import-bundle "$TMP/forged.bundle"
+expect_err_has "未签名数据包，任何人都可能写出它"
 # a bundle that claims the hub must carry the hub's signature
 jq -c 'if .dutydesk_bundle then .from = "hub" | .node = "county2" else . end' "$TMP/forged.body" >"$TMP/hubforged.body"
 printf '{"sha256":"%s"}\n' "$(sha256sum <"$TMP/hubforged.body" | cut -d' ' -f1)" |
