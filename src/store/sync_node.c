@@ -218,12 +218,19 @@ json_t *store_outbox_kept(struct store *st, struct err *e)
 			  "");
 }
 
+/* The outbox rows matching where (a fixed text), as status lists show them. */
+static json_t *outbox_listed(struct store *st, const char *where, struct err *e)
+{
+	char sql[256];
+	snprintf(sql, sizeof sql,
+		 "SELECT op_id, tbl AS \"table\", row_id, result FROM outbox WHERE %s"
+		 " ORDER BY op_seq", where);
+	return store_rows(st, e, sql, "");
+}
+
 json_t *store_outbox_parked(struct store *st, struct err *e)
 {
-	return store_rows(st, e,
-			  "SELECT op_id, tbl AS \"table\", row_id, result FROM outbox"
-			  " WHERE state = 'parked' ORDER BY op_seq",
-			  "");
+	return outbox_listed(st, "state = 'parked'", e);
 }
 
 bool store_outbox_count(struct store *st, const char *state, int64_t *n, struct err *e)
@@ -301,11 +308,8 @@ bool store_outbox_hub_waiting(struct store *st, json_t *list, struct err *e)
 
 json_t *store_outbox_hub_waiting_rows(struct store *st, struct err *e)
 {
-	return store_rows(st, e,
-			  "SELECT op_id, tbl AS \"table\", row_id, result FROM outbox"
-			  " WHERE state = 'acked' AND (result = 'pending' OR result LIKE 'given up: %')"
-			  " ORDER BY op_seq",
-			  "");
+	return outbox_listed(
+		st, "state = 'acked' AND (result = 'pending' OR result LIKE 'given up: %')", e);
 }
 
 bool store_outbox_requeue_refused(struct store *st, int64_t *n, struct err *e)
