@@ -174,6 +174,7 @@ struct sync_transport {
 };
 struct sync_stats {
 	int pushed, pulled, parked, conflicts;
+	int received; /* ops pulled from the hub, counting those already here */
 	int64_t pending; /* ops still queued after the run */
 	int retry_after; /* seconds the hub asked to wait (429/503), else 0 */
 	int status;      /* HTTP status of a refused request, else 0 */

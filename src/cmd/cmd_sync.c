@@ -21,9 +21,9 @@ static void print_stats(struct cmd_ctx *c, const struct sync_stats *s, struct ht
 	if (h)
 		http_bytes(h, &up, &down);
 	if (c->json) {
-		json_t *o = json_pack("{s:i, s:i, s:i, s:i, s:I}", "pushed", s->pushed, "pulled",
-				      s->pulled, "parked", s->parked, "conflicts", s->conflicts,
-				      "pending", (json_int_t)s->pending);
+		json_t *o = json_pack("{s:i, s:i, s:i, s:i, s:i, s:I}", "pushed", s->pushed, "pulled",
+				      s->pulled, "received", s->received, "parked", s->parked,
+				      "conflicts", s->conflicts, "pending", (json_int_t)s->pending);
 		if (h) {
 			json_object_set_new(o, "bytes_up", json_integer(up));
 			json_object_set_new(o, "bytes_down", json_integer(down));
@@ -31,8 +31,14 @@ static void print_stats(struct cmd_ctx *c, const struct sync_stats *s, struct ht
 		out_json_new(c, o);
 		return;
 	}
-	fprintf(c->out, "pushed %d, pulled %d, conflicts %d, parked %d; %lld still pending\n", s->pushed,
-	       s->pulled, s->conflicts, s->parked, (long long)s->pending);
+	/* "pulled" is what changed something here; ops that were here already
+	 * (a county's own copy of the catalogue) are said beside it */
+	char also[96] = "";
+	if (s->received > s->pulled)
+		snprintf(also, sizeof also, _(" (%d received, %d of them here already)"),
+			 s->received, s->received - s->pulled);
+	fprintf(c->out, "pushed %d, pulled %d%s, conflicts %d, parked %d; %lld still pending\n",
+		s->pushed, s->pulled, also, s->conflicts, s->parked, (long long)s->pending);
 	if (s->conflicts)
 		fprintf(c->out, "values that lost a merge are kept for review: dutydesk conflicts\n");
 	if (s->parked)

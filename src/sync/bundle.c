@@ -279,6 +279,7 @@ bool sync_import_bundle_keyed(struct store *st, const char *file, const char *to
 			break;
 		if (os == OP_INVALID && !(ok = inbox_keep(st, op, msg, e)))
 			break;
+		s.received++;
 		if (os == OP_APPLIED || os == OP_CONFLICT_RECORDED || os == OP_PENDING)
 			s.pulled++;
 		if (os == OP_CONFLICT_RECORDED)

@@ -353,6 +353,7 @@ static bool pull_once(struct store *st, const struct sync_transport *t, struct s
 			break;
 		if (s == OP_INVALID && !(ok = inbox_keep(st, op, msg, e)))
 			break;
+		stats->received++;
 		if (s == OP_APPLIED || s == OP_CONFLICT_RECORDED || s == OP_PENDING)
 			stats->pulled++;
 		if (s == OP_CONFLICT_RECORDED)

@@ -3,7 +3,8 @@
 # at the office whose edit lost as well as where the losing value arrived;
 # "conflicts N" of a sync is the number `dutydesk conflicts` lists; the
 # list names the incident by its number; `dutydeskd node list` names the
-# township and says revoked; /v1/digest has the shape the man page gives.
+# township and says revoked; /v1/digest has the shape the man page gives;
+# a county's first sync says how many ops it received, not only the new.
 . "$(dirname "$0")/lib.sh"
 
 expect_rc 0 hub init
@@ -15,7 +16,13 @@ start_hub
 expect_rc 0 node sangbi incident add --title 桑壁镇后山滑坡 --type landslide --township 桑壁镇 --deaths 0 --json
 SB1=$(json_get .number)
 sync_until sangbi "$HUB_URL"
+# the county's first sync: every op it received is counted, those it had
+# already (its own copy of the catalogue and plans) said apart
 sync_until county "$HUB_URL"
+SENT=$(sqlite3 "$HUBDB" "SELECT count(*) FROM oplog WHERE node <> 'county'")
+NEW=$(sqlite3 "$HUBDB" "SELECT count(*) FROM oplog WHERE node = 'sangbi'")
+expect_true "the county's first sync says what it received ($(cat "$TMP/sync.out"))" \
+	grep -qF "pulled $NEW ($SENT received, $((SENT - NEW)) of them here already)" "$TMP/sync.out"
 
 # ---- sangbi edits first, the county later (its value wins); the county
 # syncs first, so sangbi's value reaches the hub already beaten ----
