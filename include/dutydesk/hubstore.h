@@ -118,5 +118,16 @@ bool hub_store_waiting_count(struct hub_store *hs, const char *op_id, int64_t *n
 /* Every waiting op, oldest first: [{op_id, body, pusher}]. */
 json_t *hub_store_waiting(struct hub_store *hs, struct err *e);
 bool hub_store_unwait(struct hub_store *hs, const char *op_id, struct err *e);
+/* node's waiting ops (node NULL: everyone's), the given-up ones with their
+ * reason: [{op_id, tbl, row_id, pusher, received_at, reason}]. */
+json_t *hub_store_waiting_of(struct hub_store *hs, const char *node, struct err *e);
+/* How many of node's ops still wait. */
+bool hub_store_waiting_count_of(struct hub_store *hs, const char *node, int64_t *n,
+				struct err *e);
+/* Gives up, with reason, every op waiting since before `before`; *n: how many. */
+bool hub_store_waiting_expire(struct hub_store *hs, int64_t before, const char *reason,
+			      int64_t *n, struct err *e);
+/* Drops every op node left waiting or given up; *n: how many. */
+bool hub_store_waiting_clear(struct hub_store *hs, const char *node, int64_t *n, struct err *e);
 
 #endif

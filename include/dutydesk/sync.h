@@ -111,6 +111,17 @@ bool hub_open(const char *path, struct hub **out, struct err *e);
  * *ops: how many ops were logged (0 when loaded already). */
 bool hub_load_library(struct hub *h, int *ops, struct err *e);
 void hub_close(struct hub *h);
+/* Ops that update a record the hub has not received wait for it: at most
+ * max per node (more are refused, forbidden, with the reason), each at most
+ * max_age_s seconds (then given up, kept with the reason). Every push
+ * answer lists the node's waiting and given-up ops ("waiting"). */
+#define HUB_WAIT_MAX 1000
+#define HUB_WAIT_AGE (7 * 86400)
+void hub_set_waiting_limits(struct hub *h, int64_t max, int64_t max_age_s);
+/* The ops waiting at the hub, of node (NULL: of all), as
+ * hub_store_waiting_of; hub_waiting_clear drops node's, *n: how many. */
+json_t *hub_waiting_list(struct hub *h, const char *node, struct err *e);
+bool hub_waiting_clear(struct hub *h, const char *node, int64_t *n, struct err *e);
 const char *hub_epoch(const struct hub *h);
 /* The hub's database (for its command line and tests). */
 struct store *hub_store(struct hub *h);
@@ -194,6 +205,7 @@ struct sync_transport {
 };
 struct sync_stats {
 	int pushed, pulled, parked, conflicts;
+	int received; /* ops pulled from the hub, counting those already here */
 	int64_t pending; /* ops still queued after the run */
 	int retry_after; /* seconds the hub asked to wait (429/503), else 0 */
 	int status;      /* HTTP status of a refused request, else 0 */
@@ -243,11 +255,15 @@ bool sync_conflict_resolve(struct store *st, int64_t id, bool take_lost, struct 
 bool sync_export_bundle(struct store *st, const char *file, struct err *e);
 bool sync_import_bundle(struct store *st, const char *file, struct sync_stats *out,
 			struct err *e);
-/* The same with a token: export signs, import refuses a bundle whose
- * signature does not match (token NULL: unsigned / digest only). */
+/* The same with a token: export signs (token NULL: unsigned, checked by a
+ * SHA-256 only); import refuses a hub bundle whose signature does not
+ * match this node's token. A bundle from another node is taken only
+ * unsigned (only the hub can check a node's signature), only when
+ * allow_from names that node, and only with that node's own ops; its op
+ * ids are not marked seen, so the hub's copy still applies when it comes. */
 bool sync_export_bundle_keyed(struct store *st, const char *file, const char *token,
 			      struct err *e);
 bool sync_import_bundle_keyed(struct store *st, const char *file, const char *token,
-			      struct sync_stats *out, struct err *e);
+			      const char *allow_from, struct sync_stats *out, struct err *e);
 
 #endif

@@ -123,7 +123,9 @@ json_t *store_outbox_kept(struct store *st, struct err *e);
 json_t *store_outbox_parked(struct store *st, struct err *e);
 /* How many ops are in state (pending, acked, parked). */
 bool store_outbox_count(struct store *st, const char *state, int64_t *n, struct err *e);
-/* Whether a pending op of this node stamped hlc wrote row_id of tbl. */
+/* Whether an op of this node stamped hlc wrote row_id of tbl and no other
+ * writer can have seen it: still pending, or answered conflict_recorded by
+ * the hub (it lost there to a value made without it). */
 bool store_outbox_unsent(struct store *st, const char *tbl, const char *row_id, const char *hlc,
 			 bool *yes, struct err *e);
 /* A pending op taken by the hub: acked, with its server_seq (json integer
@@ -139,6 +141,15 @@ bool store_outbox_restamp(struct store *st, const char *op_id, const char *hlc,
 			  const char *body, struct err *e);
 /* Every acked op pending again (a restored hub has to be told again). */
 bool store_outbox_requeue(struct store *st, struct err *e);
+/* Takes the hub's list of this node's ops waiting there ([{op_id, reason}],
+ * reason when given up): acked ops keep "pending", become "given up:
+ * REASON", or, gone from the list, "taken later". */
+bool store_outbox_hub_waiting(struct store *st, json_t *list, struct err *e);
+/* The acked ops waiting at the hub or given up there: [{op_id, table,
+ * row_id, result}]. */
+json_t *store_outbox_hub_waiting_rows(struct store *st, struct err *e);
+/* Parked ops and ops the hub gave up go back to pending; *n: how many. */
+bool store_outbox_requeue_refused(struct store *st, int64_t *n, struct err *e);
 /* The number of this node's last op (its op sequence). */
 bool store_op_seq(struct store *st, int64_t *seq, struct err *e);
 /* The node takes the incarnation the hub gave it (inside a transaction):
@@ -164,9 +175,20 @@ bool store_inbox_refuse(struct store *st, json_t *op, const char *reason, int64_
  * [{op_id, tbl, row_id, body}]. */
 json_t *store_inbox_waiting(struct store *st, const char *tbl, const char *row_id,
 			    struct err *e);
-/* Every op in the inbox, oldest first: [{op_id, body, pusher}]. */
+/* Every op in the inbox still waiting (not refused or given up),
+ * oldest first: [{op_id, body, pusher}]. */
 json_t *store_inbox_all(struct store *st, struct err *e);
-/* How many ops the inbox holds with that op_id (op_id NULL: in all). */
+/* The hub's side: the ops pushed by pusher (NULL: by anyone) that wait or
+ * were given up: [{op_id, tbl, row_id, pusher, received_at, reason}]. */
+json_t *store_inbox_of(struct store *st, const char *pusher, struct err *e);
+/* How many of pusher's ops still wait. */
+bool store_inbox_count_of(struct store *st, const char *pusher, int64_t *n, struct err *e);
+/* Gives up (with reason) the pushed ops received before `before`; *n: how many. */
+bool store_inbox_expire(struct store *st, int64_t before, const char *reason, int64_t *n,
+			struct err *e);
+/* Drops every op pusher left in the inbox; *n: how many. */
+bool store_inbox_clear(struct store *st, const char *pusher, int64_t *n, struct err *e);
+/* How many ops wait in the inbox with that op_id (op_id NULL: in all). */
 bool store_inbox_count(struct store *st, const char *op_id, int64_t *n, struct err *e);
 /* Takes an op out of the inbox. */
 bool store_inbox_take(struct store *st, const char *op_id, struct err *e);

@@ -21,9 +21,9 @@ static void print_stats(struct cmd_ctx *c, const struct sync_stats *s, struct ht
 	if (h)
 		http_bytes(h, &up, &down);
 	if (c->json) {
-		json_t *o = json_pack("{s:i, s:i, s:i, s:i, s:I}", "pushed", s->pushed, "pulled",
-				      s->pulled, "parked", s->parked, "conflicts", s->conflicts,
-				      "pending", (json_int_t)s->pending);
+		json_t *o = json_pack("{s:i, s:i, s:i, s:i, s:i, s:I}", "pushed", s->pushed, "pulled",
+				      s->pulled, "received", s->received, "parked", s->parked,
+				      "conflicts", s->conflicts, "pending", (json_int_t)s->pending);
 		if (s->incarnation)
 			json_object_set_new(o, "incarnation", json_integer(s->incarnation));
 		if (h) {
@@ -39,12 +39,39 @@ static void print_stats(struct cmd_ctx *c, const struct sync_stats *s, struct ht
 			  "copy, or a new PC): it goes on as incarnation %lld, with op ids and incident "
 			  "numbers of its own, and got back everything of its scope\n"),
 			(long long)s->incarnation);
-	fprintf(c->out, _("pushed %d, pulled %d, conflicts %d, parked %d; %lld still pending\n"), s->pushed,
-	       s->pulled, s->conflicts, s->parked, (long long)s->pending);
+	/* "pulled" is what changed something here; ops that were here already
+	 * (a county's own copy of the catalogue) are said beside it */
+	char also[96] = "";
+	if (s->received > s->pulled)
+		snprintf(also, sizeof also, _(" (%d received, %d of them here already)"),
+			 s->received, s->received - s->pulled);
+	fprintf(c->out, _("pushed %d, pulled %d%s, conflicts %d, parked %d; %lld still pending\n"),
+		s->pushed, s->pulled, also, s->conflicts, s->parked, (long long)s->pending);
 	if (s->conflicts)
 		fprintf(c->out, _("values that lost a merge are kept for review: dutydesk conflicts\n"));
 	if (s->parked)
 		fprintf(c->out, _("ops the hub refused are parked: dutydesk sync --status shows why\n"));
+}
+
+/* Ops of the outbox, ten at most, each with the hub's word on it (a result
+ * "pending" said as pending_text). */
+static void print_ops(struct cmd_ctx *c, json_t *rows, const char *pending_text)
+{
+	size_t i;
+	json_t *p;
+	json_array_foreach(rows, i, p) {
+		if (i == 10) {
+			fprintf(c->out, "  ... and %zu more (--json lists them all)\n",
+				json_array_size(rows) - 10);
+			break;
+		}
+		const char *r = json_string_value(json_object_get(p, "result"));
+		if (pending_text && str_eq(r, "pending"))
+			r = pending_text;
+		fprintf(c->out, "  %s %s %s: %s\n", json_string_value(json_object_get(p, "op_id")),
+			json_string_value(json_object_get(p, "table")),
+			json_string_value(json_object_get(p, "row_id")), r ? r : "refused");
+	}
 }
 
 static bool show_status(struct cmd_ctx *c, const struct config_sync *conf)
@@ -63,14 +90,22 @@ static bool show_status(struct cmd_ctx *c, const struct config_sync *conf)
 	static const struct out_col cols[] = {
 		{"server"}, {"pending", N_("pending ops")}, {"acked", N_("acked ops")},
 		{"parked", N_("parked ops (refused by the hub)")},
+		{"waiting_at_hub", N_("ops waiting at the hub for their record")},
 		{"waiting", N_("received ops waiting for their record")},
 		{"refused", N_("received ops refused here")}, {"conflicts", N_("conflicts to review")},
 		{"last_success", N_("last success")}, {"last_attempt", N_("last attempt")},
 		{"last_error", N_("last error")}, {"cursor", N_("pull cursor")}, {"hub_epoch", N_("hub epoch")},
 		{"incarnation", N_("incarnation")},
 	};
+	json_t *waiting = store_outbox_hub_waiting_rows(c->st, &c->err);
+	if (!waiting) {
+		json_decref(parked);
+		json_decref(s);
+		return false;
+	}
 	if (c->json) {
 		json_object_set_new(s, "parked_ops", parked);
+		json_object_set_new(s, "waiting_ops", waiting);
 		return out_json_new(c, s);
 	}
 	static const char *const times[] = {"last_success", "last_attempt"};
@@ -83,20 +118,14 @@ static bool show_status(struct cmd_ctx *c, const struct config_sync *conf)
 				json_string(dd_time_local(json_integer_value(t), buf, sizeof buf)));
 	}
 	out_record(c, s, cols, ARRAY_LEN(cols));
-	size_t i;
-	json_t *p;
-	json_array_foreach(parked, i, p) {
-		if (i == 10) {
-			fprintf(c->out, _("  ... and %zu more (--json lists them all)\n"), json_array_size(parked) - 10);
-			break;
-		}
-		fprintf(c->out, "  %s %s %s: %s\n", json_string_value(json_object_get(p, "op_id")),
-		       json_string_value(json_object_get(p, "table")),
-		       json_string_value(json_object_get(p, "row_id")),
-		       json_is_string(json_object_get(p, "result"))
-			       ? json_string_value(json_object_get(p, "result"))
-			       : _("refused"));
-	}
+	print_ops(c, parked, NULL);
+	if (json_array_size(waiting))
+		fprintf(c->out, "%s\n",
+			_("waiting at the hub (as of the last push; dutydesk sync --requeue sends the "
+			  "parked and given-up ones again):"));
+	print_ops(c, waiting, _("waits for the record it updates, which has not reached the hub: "
+				"sync the node that made it"));
+	json_decref(waiting);
 	json_decref(parked);
 	json_decref(s);
 	return true;
@@ -167,15 +196,27 @@ static bool print_check(struct cmd_ctx *c, json_t *k)
 	return err_set(&c->err, ERR_FAIL, _("this node and the hub differ in %d tables"), differ);
 }
 
+/* Conflicts recorded here and not yet reviewed: what a sync reports is the
+ * rows it added, the ones `dutydesk conflicts` lists (a value that lost at
+ * the hub is counted when it is recorded here, not twice). */
+static int64_t unreviewed(struct store *st)
+{
+	json_t *s = sync_status(st, NULL);
+	int64_t n = json_integer_value(json_object_get(s, "conflicts"));
+	json_decref(s);
+	return n;
+}
+
 static bool exec_sync(struct cmd_ctx *c)
 {
 	const char *exp = cmd_opt(c, "export-bundle"), *imp = cmd_opt(c, "import-bundle");
 	bool status = cmd_opt(c, "status") != NULL, once = cmd_opt(c, "once") != NULL;
 	bool check = cmd_opt(c, "check") != NULL;
-	if ((exp != NULL) + (imp != NULL) + status + (cmd_opt(c, "digest") != NULL) + check > 1) {
+	if ((exp != NULL) + (imp != NULL) + status + (cmd_opt(c, "digest") != NULL) + check +
+		    (cmd_opt(c, "requeue") != NULL) > 1) {
 		err_set(&c->err, ERR_USAGE,
-			_("--status, --digest, --check, --export-bundle and --import-bundle go one at "
-			  "a time"));
+			_("--status, --digest, --check, --requeue, --export-bundle and --import-bundle "
+			  "go one at a time"));
 		return false;
 	}
 	/* What sync reads must be right; a console setting is the console's. */
@@ -196,27 +237,52 @@ static bool exec_sync(struct cmd_ctx *c)
 
 	if (status)
 		return show_status(c, &conf);
+	if (cmd_opt(c, "requeue")) {
+		int64_t n = 0;
+		bool ok = store_begin(c->st, &c->err) &&
+			  store_outbox_requeue_refused(c->st, &n, &c->err) &&
+			  store_commit(c->st, &c->err);
+		if (!ok) {
+			store_rollback(c->st);
+			return false;
+		}
+		if (!c->json)
+			fprintf(c->out, _("%lld ops queued again (parked, or given up at the hub); "
+					  "the next sync sends them\n"),
+				(long long)n);
+		return c->json ? out_json_new(c, json_pack("{s:I}", "requeued", (json_int_t)n)) : true;
+	}
 	if (cmd_opt(c, "digest")) {
 		/* a node's rows are its scope: it holds nothing else */
 		json_t *d = sync_digest(c->st, NULL, &c->err);
 		return d && out_json_new(c, d);
 	}
 	struct sync_stats st = {0};
+	int64_t conflicts_before = unreviewed(c->st);
 	if (exp || imp) {
 		/* Signed with the node's token when there is one (the hub checks
-		 * the signature); a bundle between nodes may go unsigned. */
+		 * the signature); a bundle for another node goes unsigned, and is
+		 * taken there only from the node named. */
+		bool unsigned_ = cmd_opt(c, "unsigned") != NULL;
+		const char *allow = cmd_opt(c, "allow-unsigned-from");
+		if ((unsigned_ && !exp) || (allow && !imp))
+			return err_set(&c->err, ERR_USAGE, "%s",
+				       _("--unsigned goes with --export-bundle, --allow-unsigned-from "
+					 "with --import-bundle"));
 		char *token = NULL;
 		if (conf.token_file[0] && !sync_read_token(conf.token_file, &token, &c->err))
 			return false;
-		bool ok = exp ? sync_export_bundle_keyed(c->st, exp, token, &c->err)
-			      : sync_import_bundle_keyed(c->st, imp, token, &st, &c->err);
-		bool signed_ = token != NULL;
+		bool ok = exp ? sync_export_bundle_keyed(c->st, exp, unsigned_ ? NULL : token,
+							 &c->err)
+			      : sync_import_bundle_keyed(c->st, imp, token, allow, &st, &c->err);
+		bool signed_ = token != NULL && !unsigned_;
 		if (token) {
 			memset(token, 0, strlen(token));
 			free(token);
 		}
 		if (!ok)
 			return false;
+		st.conflicts = (int)(unreviewed(c->st) - conflicts_before);
 		if (imp)
 			print_stats(c, &st, NULL);
 		else if (!c->json)
@@ -260,6 +326,7 @@ static bool exec_sync(struct cmd_ctx *c)
 		memset(&st, 0, sizeof st);
 		struct err e = {0};
 		if (sync_run(c->st, &t, &st, &e)) {
+			st.conflicts = (int)(unreviewed(c->st) - conflicts_before);
 			print_stats(c, &st, h);
 			break;
 		}
@@ -311,7 +378,7 @@ static bool exec_conflicts(struct cmd_ctx *c)
 		}
 	}
 	static const struct out_col cols[] = {
-		{"id", N_("ID"), .right = true}, {"table", N_("TABLE")}, {"row_id", N_("RECORD"), .max = 12},
+		{"id", N_("ID"), .right = true}, {"table", N_("TABLE")}, {"record", N_("RECORD"), .max = 16},
 		{"field", N_("FIELD")}, {"kept", N_("KEPT"), .max = 30}, {"lost", N_("LOST"), .max = 30},
 		{"lost_node", N_("LOST FROM")}, {"when", N_("WHEN")}, {"state", N_("STATE")},
 	};
@@ -357,9 +424,12 @@ static const struct cmd_opt sync_opts[] = {
 	{"once", NULL, NULL, N_("one attempt: no retries after a network failure")},
 	{"status", NULL, NULL, N_("pending and parked ops, last success, last error")},
 	{"digest", NULL, NULL, N_("per-table hashes of the records in this node's scope (JSON)")},
+	{"requeue", NULL, NULL, N_("queue the parked ops and those the hub gave up waiting for again")},
 	{"check", NULL, NULL, N_("compare this node with the hub table by table; says what differs and what to do")},
 	{"export-bundle", "FILE", NULL, N_("write this node's ops to FILE, for a link-less transfer (signed with the token, if any)")},
 	{"import-bundle", "FILE", NULL, N_("merge the ops of a bundle FILE (twice is harmless; a signed one needs the token)")},
+	{"unsigned", NULL, NULL, N_("with --export-bundle: no signature, for another node (which cannot check one)")},
+	{"allow-unsigned-from", "NODE", NULL, N_("with --import-bundle: take an unsigned bundle, only from NODE")},
 	{0},
 };
 static const struct cmd_opt conflicts_opts[] = {

@@ -23,10 +23,13 @@
 #include <unistd.h>
 
 #include "hubd.h"
+#include "dutydesk/hash.h"
 #include "dutydesk/wire.h"
 
-/* Failed logins per client address: more than FAIL_MAX in FAIL_WINDOW
- * seconds and the address gets 429 until the window ends. */
+/* Failed logins, counted per client address (behind a trusted proxy, the
+ * address the proxy names) and per token tried: more than FAIL_MAX in
+ * FAIL_WINDOW seconds and that address, or that token from anywhere, gets
+ * 429 until the window ends. Other addresses and tokens go on. */
 #define FAIL_SLOTS 128
 #define FAIL_MAX 20
 #define FAIL_WINDOW 60
@@ -34,7 +37,7 @@
 #define GZIP_MIN 1024
 
 struct fail_slot {
-	char addr[64];
+	char addr[72]; /* "a:ADDRESS", or "t:" and the token's hash, cut */
 	int count;
 	time_t start;
 };
@@ -48,6 +51,8 @@ struct server {
 	atomic_int active;  /* requests begun and not yet completed */
 	atomic_bool stopping; /* set by hubd_stop: new requests get 503 */
 	unsigned max_waiting;
+	char trust[SERVE_MAX_PROXIES][INET6_ADDRSTRLEN]; /* the proxies, as inet_ntop writes them */
+	unsigned n_trust;
 };
 
 enum route { R_NONE, R_PUSH, R_PULL, R_SNAPSHOT, R_DIGEST, R_HEALTH };
@@ -62,7 +67,7 @@ static const struct {
 
 struct req {
 	enum route route;
-	char method[12], path[48], addr[64], node[64];
+	char method[12], path[48], addr[64], via[64], node[64];
 	struct timespec t0;
 	struct strbuf body;
 	size_t bytes_in, bytes_out;
@@ -131,30 +136,91 @@ static struct fail_slot *fail_find(struct server *s, const char *addr, bool make
 	return oldest;
 }
 
-/* Seconds the address must wait, or 0. */
-static int fail_blocked(struct server *s, const char *addr)
+/* The keys a request's failures count under: its address, and the token
+ * it tried (a hash: no token is kept in memory longer than the request). */
+static void fail_keys(const char *addr, const char *token, char ka[72], char kt[72])
 {
-	time_t now = time(NULL);
-	int wait = 0;
-	pthread_mutex_lock(&s->fail_lock);
-	struct fail_slot *f = fail_find(s, addr, false);
-	if (f && now - f->start < FAIL_WINDOW && f->count >= FAIL_MAX)
-		wait = (int)(FAIL_WINDOW - (now - f->start));
-	pthread_mutex_unlock(&s->fail_lock);
-	return wait;
+	snprintf(ka, 72, "a:%s", addr);
+	kt[0] = '\0';
+	if (token && *token) {
+		char hex[SHA256_HEX];
+		sha256_hex(token, strlen(token), hex);
+		snprintf(kt, 72, "t:%.32s", hex);
+	}
 }
 
-static void fail_note(struct server *s, const char *addr)
+static int fail_wait_locked(struct server *s, const char *key, time_t now)
 {
+	struct fail_slot *f = key[0] ? fail_find(s, key, false) : NULL;
+	if (f && now - f->start < FAIL_WINDOW && f->count >= FAIL_MAX)
+		return (int)(FAIL_WINDOW - (now - f->start));
+	return 0;
+}
+
+/* Seconds the address or the token must wait, or 0. */
+static int fail_blocked(struct server *s, const char *addr, const char *token)
+{
+	char ka[72], kt[72];
+	fail_keys(addr, token, ka, kt);
 	time_t now = time(NULL);
 	pthread_mutex_lock(&s->fail_lock);
-	struct fail_slot *f = fail_find(s, addr, true);
+	int wa = fail_wait_locked(s, ka, now), wt = fail_wait_locked(s, kt, now);
+	pthread_mutex_unlock(&s->fail_lock);
+	return wa > wt ? wa : wt;
+}
+
+static void fail_count_locked(struct server *s, const char *key, time_t now)
+{
+	struct fail_slot *f = fail_find(s, key, true);
 	if (now - f->start >= FAIL_WINDOW) {
 		f->start = now;
 		f->count = 0;
 	}
 	f->count++;
+}
+
+static void fail_note(struct server *s, const char *addr, const char *token)
+{
+	char ka[72], kt[72];
+	fail_keys(addr, token, ka, kt);
+	time_t now = time(NULL);
+	pthread_mutex_lock(&s->fail_lock);
+	fail_count_locked(s, ka, now);
+	if (kt[0])
+		fail_count_locked(s, kt, now);
 	pthread_mutex_unlock(&s->fail_lock);
+}
+
+/* The client's address: the peer's, or, when the peer is a trusted proxy,
+ * the one it names in X-Real-IP, else the last of X-Forwarded-For (the
+ * entry the proxy added; a client can write the ones before it). */
+static void client_addr(struct server *s, struct MHD_Connection *c, struct req *r)
+{
+	bool trusted = false;
+	for (unsigned i = 0; i < s->n_trust && !trusted; i++)
+		trusted = !strcmp(s->trust[i], r->addr);
+	if (!trusted)
+		return;
+	char named[64] = "";
+	const char *real = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Real-IP");
+	const char *fwd = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Forwarded-For");
+	if (real) {
+		snprintf(named, sizeof named, "%s", real);
+	} else if (fwd) {
+		const char *last = strrchr(fwd, ',');
+		snprintf(named, sizeof named, "%s", last ? last + 1 : fwd);
+	}
+	char *p = named;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	size_t n = strlen(p);
+	while (n && (p[n - 1] == ' ' || p[n - 1] == '\t'))
+		p[--n] = '\0';
+	unsigned char buf[sizeof(struct in6_addr)];
+	if (inet_pton(AF_INET, p, buf) != 1 && inet_pton(AF_INET6, p, buf) != 1)
+		return; /* none, or not an address: the proxy's own counts */
+	snprintf(r->via, sizeof r->via, "%s", r->addr);
+	snprintf(r->addr, sizeof r->addr, "%s", p);
 }
 
 /* ---- replies ---- */
@@ -288,13 +354,16 @@ static enum MHD_Result handle(struct server *s, struct MHD_Connection *c, struct
 		pthread_mutex_unlock(&s->lock);
 		return reply(c, r, 200, b, 0);
 	}
-	int wait = fail_blocked(s, r->addr);
+	const char *auth = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
+	bool bearer = auth && !strncasecmp(auth, "Bearer ", 7) && auth[7];
+	int wait = fail_blocked(s, r->addr, bearer ? auth + 7 : NULL);
 	if (wait)
 		return reply_error(c, r, 429, "too_many_failures",
-				   "too many failed logins from this address; wait", wait);
-	const char *auth = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
-	if (!auth || strncasecmp(auth, "Bearer ", 7) || !auth[7]) {
-		fail_note(s, r->addr);
+				   "too many failed logins from this address or with this token; "
+				   "wait",
+				   wait);
+	if (!bearer) {
+		fail_note(s, r->addr, NULL);
 		return reply_error(c, r, 401, "no_token",
 				   "send the node's token as Authorization: Bearer TOKEN", 0);
 	}
@@ -334,7 +403,7 @@ static enum MHD_Result handle(struct server *s, struct MHD_Connection *c, struct
 	if (!hub_auth(s->hub, token, &who, &e)) {
 		pthread_mutex_unlock(&s->lock);
 		json_decref(body);
-		fail_note(s, r->addr);
+		fail_note(s, r->addr, token);
 		return reply_error(c, r, 401, "bad_token", "unknown or revoked token", 0);
 	}
 	snprintf(r->node, sizeof r->node, "%s", who.name);
@@ -390,6 +459,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		else if (sa && sa->sa_family == AF_INET6)
 			inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, r->addr,
 				  sizeof r->addr);
+		client_addr(s, c, r);
 		/* After counting itself in active: hubd_stop sets stopping and
 		 * then waits for active to reach 0, so either it waits for this
 		 * request or this request sees stopping (both sequentially
@@ -453,8 +523,9 @@ static void on_done(void *cls, struct MHD_Connection *c, void **con_cls,
 	if (!r)
 		return;
 	*con_cls = NULL;
-	json_t *line = json_pack("{s:s, s:s, s:s?, s:s, s:s, s:i, s:i, s:I, s:I, s:I}", "event",
-				 "request", "addr", r->addr, "node", r->node[0] ? r->node : NULL,
+	json_t *line = json_pack("{s:s, s:s, s:s?, s:s?, s:s, s:s, s:i, s:i, s:I, s:I, s:I}",
+				 "event", "request", "addr", r->addr, "via",
+				 r->via[0] ? r->via : NULL, "node", r->node[0] ? r->node : NULL,
 				 "method", r->method, "path", r->path, "status", r->status, "ops",
 				 r->ops, "ms", (json_int_t)ms_since(&r->t0), "bytes_in",
 				 (json_int_t)r->bytes_in, "bytes_out", (json_int_t)r->bytes_out);
@@ -550,6 +621,21 @@ struct hubd *hubd_start(struct hub *h, const struct serve_opts *o, int *port, st
 	struct server *s = &hd->s;
 	s->hub = h;
 	s->max_waiting = o->max_waiting;
+	for (unsigned i = 0; i < o->n_trust_proxy && i < SERVE_MAX_PROXIES; i++) {
+		unsigned char buf[sizeof(struct in6_addr)];
+		int af = inet_pton(AF_INET, o->trust_proxy[i], buf) == 1    ? AF_INET
+			 : inet_pton(AF_INET6, o->trust_proxy[i], buf) == 1 ? AF_INET6
+									    : 0;
+		if (!af) {
+			err_set(e, ERR_USAGE, "--trust-proxy '%s': not an IP address",
+				o->trust_proxy[i]);
+			free(hd->cert);
+			free(hd->key);
+			free(hd);
+			return NULL;
+		}
+		inet_ntop(af, buf, s->trust[s->n_trust++], INET6_ADDRSTRLEN);
+	}
 	pthread_mutex_init(&s->lock, NULL);
 	pthread_mutex_init(&s->fail_lock, NULL);
 	signal(SIGPIPE, SIG_IGN);

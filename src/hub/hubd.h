@@ -7,6 +7,8 @@
 
 #include "dutydesk/sync.h"
 
+#define SERVE_MAX_PROXIES 8
+
 struct serve_opts {
 	const char *listen;          /* ADDR:PORT, [V6]:PORT; port 0 picks a free one */
 	const char *tls_cert, *tls_key; /* PEM files, both or neither */
@@ -15,6 +17,10 @@ struct serve_opts {
 	unsigned timeout;            /* seconds a connection may idle */
 	unsigned threads;            /* worker threads */
 	unsigned max_waiting;        /* requests queued for the database before 503 */
+	/* Proxies (IP addresses) whose X-Real-IP or X-Forwarded-For name the
+	 * client: from any other peer those headers are ignored. */
+	const char *trust_proxy[SERVE_MAX_PROXIES];
+	unsigned n_trust_proxy;
 };
 
 /* Starts serving in threads of its own and returns at once (*port: the

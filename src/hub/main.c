@@ -10,6 +10,8 @@
 
 #include "config.h"
 #include "hubd.h"
+#include "dutydesk/dtime.h"
+#include "dutydesk/width.h"
 
 #define DEFAULT_DB "/var/lib/dutydeskd/hub.db"
 
@@ -28,7 +30,7 @@ static void usage(FILE *f)
 	      "  init                               create the hub database (new epoch)\n"
 	      "  serve --listen ADDR:PORT [--tls-cert F --tls-key F]\n"
 	      "        [--per-addr N] [--max-connections N] [--timeout S] [--threads N]\n"
-	      "        [--queue N]\n"
+	      "        [--queue N] [--trust-proxy ADDR]... [--waiting-max N] [--waiting-age 7d]\n"
 	      "                                     serve the sync protocol until SIGTERM\n"
 	      "  node add NAME (--township NAME|CODE | --county) [--role county|township]\n"
 	      "                                     enrol a node; prints its token once, last\n"
@@ -40,6 +42,8 @@ static void usage(FILE *f)
 	      "  backup FILE                        a consistent copy of the hub database\n"
 	      "  restore FILE                       replace the hub database with a backup (hub stopped)\n"
 	      "                                     (with a new epoch, for restoring)\n"
+	      "  waiting [NODE] [--json]            ops that wait for a record the hub has not received\n"
+	      "  waiting clear NODE                 drop NODE's waiting ops (it can send them again)\n"
 	      "  import-bundle FILE                 apply a node's signed bundle (sneakernet)\n"
 	      "  export-bundle NODE FILE [--since SEQ]\n"
 	      "                                     NODE's scoped ops as a bundle signed for it\n"
@@ -116,8 +120,27 @@ static bool parse_uint(const char *cmd, const char *opt, const char *v, long lon
 	return true;
 }
 
+/* --waiting-age: N seconds, or N with s, m, h or d. */
+static bool parse_age(const char *v, int64_t *out)
+{
+	char *end;
+	errno = 0;
+	long long n = strtoll(v, &end, 10);
+	int64_t unit = !*end ? 1 : !strcmp(end, "s") ? 1 : !strcmp(end, "m") ? 60
+		     : !strcmp(end, "h") ? 3600 : !strcmp(end, "d") ? 86400 : 0;
+	if (errno || end == v || n < 1 || !unit || n > 3650LL * 86400 / unit) {
+		usage_error("serve", "--waiting-age '%s': expected a duration such as 7d, 12h, 90m "
+			    "or 30s", v);
+		return false;
+	}
+	*out = (int64_t)n * unit;
+	return true;
+}
+
 static int cmd_serve(const char *db, int argc, char **argv)
 {
+	unsigned wait_max = HUB_WAIT_MAX;
+	int64_t wait_age = HUB_WAIT_AGE;
 	struct serve_opts o = {.per_addr = 16, .max_conn = 512, .timeout = 30, .threads = 4,
 			       .max_waiting = 64};
 	static const struct option lo[] = {
@@ -129,6 +152,9 @@ static int cmd_serve(const char *db, int argc, char **argv)
 		{"timeout", required_argument, NULL, 't'},
 		{"threads", required_argument, NULL, 'T'},
 		{"queue", required_argument, NULL, 'q'},
+		{"trust-proxy", required_argument, NULL, 'P'},
+		{"waiting-max", required_argument, NULL, 'W'},
+		{"waiting-age", required_argument, NULL, 'A'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0}};
 	int ch;
@@ -145,6 +171,14 @@ static int cmd_serve(const char *db, int argc, char **argv)
 		case 't': ok = parse_uint("serve", "timeout", optarg, 1, 3600, &o.timeout); break;
 		case 'T': ok = parse_uint("serve", "threads", optarg, 1, 64, &o.threads); break;
 		case 'q': ok = parse_uint("serve", "queue", optarg, 0, 100000, &o.max_waiting); break;
+		case 'W': ok = parse_uint("serve", "waiting-max", optarg, 0, 1000000, &wait_max); break;
+		case 'A': ok = parse_age(optarg, &wait_age); break;
+		case 'P':
+			if (o.n_trust_proxy == SERVE_MAX_PROXIES)
+				return usage_error("serve", "--trust-proxy: at most %d addresses",
+						   SERVE_MAX_PROXIES);
+			o.trust_proxy[o.n_trust_proxy++] = optarg;
+			break;
 		case 'h': usage(stdout); return 0;
 		case ':': return usage_error("serve", "%s needs a value", argv[optind - 1]);
 		default: return usage_error("serve", "unknown option '%s'", argv[optind - 1]);
@@ -170,6 +204,7 @@ static int cmd_serve(const char *db, int argc, char **argv)
 				" were not loaded: %s\n", e.msg);
 		e = (struct err){0};
 	}
+	hub_set_waiting_limits(h, wait_max, wait_age);
 	bool ok = hubd_serve(h, &o, &e);
 	hub_close(h);
 	return ok ? 0 : fail("serve", &e);
@@ -264,15 +299,32 @@ static int cmd_node_list(struct hub *h, int argc, char **argv)
 		puts(s);
 		free(s);
 	} else {
-		printf("%-24s %-9s %-12s %s\n", "NAME", "ROLE", "TOWNSHIP", "STATE");
+		/* the township by name (its code beside), padded by display width */
+		width_init_locale();
+		struct strbuf sb;
+		sb_init(&sb);
+		sb_cell(&sb, "NAME", 24, false);
+		sb_cell(&sb, " ROLE", 10, false);
+		sb_cell(&sb, " TOWNSHIP", 23, false);
+		sb_puts(&sb, " STATE\n");
 		size_t i;
 		json_t *r;
 		json_array_foreach(rows, i, r) {
 			const char *tw = json_string_value(json_object_get(r, "township"));
-			printf("%-24s %-9s %-12s %s\n", json_string_value(json_object_get(r, "name")),
-			       json_string_value(json_object_get(r, "role")), tw && *tw ? tw : "-",
-			       json_is_true(json_object_get(r, "revoked")) ? "revoked" : "active");
+			const char *tn = json_string_value(json_object_get(r, "township_name"));
+			char town[96];
+			snprintf(town, sizeof town, "%s%s%s%s", tn ? tn : (tw && *tw ? tw : "-"),
+				 tn ? " (" : "", tn ? tw : "", tn ? ")" : "");
+			sb_cell(&sb, json_string_value(json_object_get(r, "name")), 24, false);
+			sb_putc(&sb, ' ');
+			sb_cell(&sb, json_string_value(json_object_get(r, "role")), 9, false);
+			sb_putc(&sb, ' ');
+			sb_cell(&sb, town, 22, false);
+			sb_printf(&sb, " %s\n",
+				  json_integer_value(json_object_get(r, "revoked")) ? "revoked" : "active");
 		}
+		fputs(sb.buf, stdout);
+		sb_finish(&sb);
 	}
 	json_decref(rows);
 	return 0;
@@ -436,7 +488,7 @@ static int cmd_export_bundle(const char *db, int argc, char **argv)
 			 str_or(json_string_value(json_object_get(n, "township"))));
 		snprintf(who.role, sizeof who.role, "%s",
 			 str_or(json_string_value(json_object_get(n, "role"))));
-		who.revoked = json_is_true(json_object_get(n, "revoked"));
+		who.revoked = json_integer_value(json_object_get(n, "revoked")) != 0;
 	}
 	json_decref(nodes);
 	if (!found)
@@ -448,6 +500,63 @@ static int cmd_export_bundle(const char *db, int argc, char **argv)
 		printf("wrote %s: %s's ops after %lld, signed for %s\n", file, name, since, name);
 	else
 		rc = fail("export-bundle", &e);
+	hub_close(h);
+	return rc;
+}
+
+/* waiting [NODE] [--json] | waiting clear NODE */
+static int cmd_waiting(const char *db, int argc, char **argv)
+{
+	bool clear = argc >= 2 && !strcmp(argv[1], "clear");
+	bool json = !clear && argc >= 2 && !strcmp(argv[argc - 1], "--json");
+	int rest = argc - 1 - clear - json;
+	if (clear ? rest != 1 : rest > 1)
+		return usage_error("waiting", "%s",
+				   clear ? "expected: waiting clear NODE"
+					 : "expected: waiting [NODE] [--json]");
+	const char *node = rest ? argv[1 + clear] : NULL;
+	struct hub *h;
+	int rc = open_hub(db, "waiting", &h);
+	if (rc)
+		return rc;
+	struct err e = {0};
+	if (clear) {
+		int64_t n = 0;
+		if (hub_waiting_clear(h, node, &n, &e))
+			printf("dropped %lld ops of node %s that waited for their records; the node "
+			       "sends them again with dutydesk sync --requeue\n",
+			       (long long)n, node);
+		else
+			rc = fail("waiting clear", &e);
+		hub_close(h);
+		return rc;
+	}
+	json_t *rows = hub_waiting_list(h, node, &e);
+	if (!rows) {
+		rc = fail("waiting", &e);
+	} else if (json) {
+		char *t = json_dumps(rows, JSON_INDENT(2));
+		puts(t);
+		free(t);
+	} else if (!json_array_size(rows)) {
+		printf("no op waits for its record\n");
+	} else {
+		size_t i;
+		json_t *r;
+		json_array_foreach(rows, i, r) {
+			char when[32];
+			const char *why = json_string_value(json_object_get(r, "reason"));
+			printf("%s %s %s %s since %s: %s\n",
+			       json_string_value(json_object_get(r, "pusher")),
+			       json_string_value(json_object_get(r, "op_id")),
+			       json_string_value(json_object_get(r, "tbl")),
+			       json_string_value(json_object_get(r, "row_id")),
+			       dd_time_local(json_integer_value(json_object_get(r, "received_at")), when,
+					     sizeof when),
+			       why ? why : "waits for that record to reach the hub");
+		}
+	}
+	json_decref(rows);
 	hub_close(h);
 	return rc;
 }
@@ -501,6 +610,8 @@ int main(int argc, char **argv)
 		return cmd_import_bundle(db, n, args);
 	if (!strcmp(cmd, "export-bundle"))
 		return cmd_export_bundle(db, n, args);
+	if (!strcmp(cmd, "waiting"))
+		return cmd_waiting(db, n, args);
 	fprintf(stderr, "dutydeskd: unknown command '%s' (see dutydeskd --help)\n", cmd);
 	return ERR_USAGE;
 }

@@ -55,6 +55,12 @@ struct hub_store_ops {
 	bool (*waiting_count)(struct hub_store *hs, const char *op_id, int64_t *n, struct err *e);
 	json_t *(*waiting)(struct hub_store *hs, struct err *e);
 	bool (*unwait)(struct hub_store *hs, const char *op_id, struct err *e);
+	json_t *(*waiting_of)(struct hub_store *hs, const char *node, struct err *e);
+	bool (*waiting_count_of)(struct hub_store *hs, const char *node, int64_t *n,
+				 struct err *e);
+	bool (*waiting_expire)(struct hub_store *hs, int64_t before, const char *reason,
+			       int64_t *n, struct err *e);
+	bool (*waiting_clear)(struct hub_store *hs, const char *node, int64_t *n, struct err *e);
 };
 
 /* A hub database in an SQLite file (src/store/hub_sqlite.c). */

@@ -287,6 +287,28 @@ static bool sq_unwait(struct hub_store *hs, const char *op_id, struct err *e)
 	return store_inbox_take(hs->db, op_id, e);
 }
 
+static json_t *sq_waiting_of(struct hub_store *hs, const char *node, struct err *e)
+{
+	return store_inbox_of(hs->db, node, e);
+}
+
+static bool sq_waiting_count_of(struct hub_store *hs, const char *node, int64_t *n,
+				struct err *e)
+{
+	return store_inbox_count_of(hs->db, node, n, e);
+}
+
+static bool sq_waiting_expire(struct hub_store *hs, int64_t before, const char *reason,
+			      int64_t *n, struct err *e)
+{
+	return store_inbox_expire(hs->db, before, reason, n, e);
+}
+
+static bool sq_waiting_clear(struct hub_store *hs, const char *node, int64_t *n, struct err *e)
+{
+	return store_inbox_clear(hs->db, node, n, e);
+}
+
 const struct hub_store_ops hub_sqlite_ops = {
 	.name = "sqlite",
 	.open = sq_open,
@@ -323,4 +345,8 @@ const struct hub_store_ops hub_sqlite_ops = {
 	.waiting_count = sq_waiting_count,
 	.waiting = sq_waiting,
 	.unwait = sq_unwait,
+	.waiting_of = sq_waiting_of,
+	.waiting_count_of = sq_waiting_count_of,
+	.waiting_expire = sq_waiting_expire,
+	.waiting_clear = sq_waiting_clear,
 };

@@ -208,3 +208,25 @@ bool hub_store_unwait(struct hub_store *hs, const char *op_id, struct err *e)
 {
 	return hs->ops->unwait(hs, op_id, e);
 }
+
+json_t *hub_store_waiting_of(struct hub_store *hs, const char *node, struct err *e)
+{
+	return hs->ops->waiting_of(hs, node, e);
+}
+
+bool hub_store_waiting_count_of(struct hub_store *hs, const char *node, int64_t *n,
+				struct err *e)
+{
+	return hs->ops->waiting_count_of(hs, node, n, e);
+}
+
+bool hub_store_waiting_expire(struct hub_store *hs, int64_t before, const char *reason,
+			      int64_t *n, struct err *e)
+{
+	return hs->ops->waiting_expire(hs, before, reason, n, e);
+}
+
+bool hub_store_waiting_clear(struct hub_store *hs, const char *node, int64_t *n, struct err *e)
+{
+	return hs->ops->waiting_clear(hs, node, n, e);
+}

@@ -219,12 +219,19 @@ json_t *store_outbox_kept(struct store *st, struct err *e)
 			  "");
 }
 
+/* The outbox rows matching where (a fixed text), as status lists show them. */
+static json_t *outbox_listed(struct store *st, const char *where, struct err *e)
+{
+	char sql[256];
+	snprintf(sql, sizeof sql,
+		 "SELECT op_id, tbl AS \"table\", row_id, result FROM outbox WHERE %s"
+		 " ORDER BY op_seq", where);
+	return store_rows(st, e, sql, "");
+}
+
 json_t *store_outbox_parked(struct store *st, struct err *e)
 {
-	return store_rows(st, e,
-			  "SELECT op_id, tbl AS \"table\", row_id, result FROM outbox"
-			  " WHERE state = 'parked' ORDER BY op_seq",
-			  "");
+	return outbox_listed(st, "state = 'parked'", e);
 }
 
 bool store_outbox_count(struct store *st, const char *state, int64_t *n, struct err *e)
@@ -238,7 +245,7 @@ bool store_outbox_unsent(struct store *st, const char *tbl, const char *row_id, 
 	int64_t n;
 	if (!store_int(st, e, &n,
 		       "SELECT count(*) FROM outbox WHERE tbl = ? AND row_id = ? AND hlc = ?"
-		       " AND state = 'pending'",
+		       " AND (state = 'pending' OR result = 'conflict_recorded')",
 		       "sss", tbl, row_id, hlc))
 		return false;
 	*yes = n > 0;
@@ -274,6 +281,46 @@ bool store_outbox_restamp(struct store *st, const char *op_id, const char *hlc,
 	return store_exec(st, e,
 			  "UPDATE outbox SET hlc = ?, body = ?, result = NULL WHERE op_id = ?", "sss",
 			  hlc, body, op_id);
+}
+
+/* Acked ops the hub answered "pending" keep that result while they wait
+ * there; "given up: REASON" once the hub gave them up; "taken later" once
+ * they no longer wait (applied when their record came, or cleared). */
+bool store_outbox_hub_waiting(struct store *st, json_t *list, struct err *e)
+{
+	char *text = json_dumps(list, JSON_COMPACT);
+	bool ok = text &&
+		  store_exec(st, e,
+			     "UPDATE outbox SET result = 'taken later' WHERE state = 'acked'"
+			     " AND (result = 'pending' OR result LIKE 'given up: %')"
+			     " AND op_id NOT IN"
+			     " (SELECT json_extract(value, '$.op_id') FROM json_each(?))",
+			     "s", text) &&
+		  store_exec(st, e,
+			     "UPDATE outbox SET result = 'given up: ' || w.why FROM"
+			     " (SELECT json_extract(value, '$.op_id') AS id,"
+			     " json_extract(value, '$.reason') AS why FROM json_each(?)) w"
+			     " WHERE outbox.op_id = w.id AND w.why IS NOT NULL"
+			     " AND outbox.state = 'acked'",
+			     "s", text);
+	free(text);
+	return ok;
+}
+
+json_t *store_outbox_hub_waiting_rows(struct store *st, struct err *e)
+{
+	return outbox_listed(
+		st, "state = 'acked' AND (result = 'pending' OR result LIKE 'given up: %')", e);
+}
+
+bool store_outbox_requeue_refused(struct store *st, int64_t *n, struct err *e)
+{
+	const char *which = " WHERE state = 'parked' OR (state = 'acked' AND result LIKE 'given up: %')";
+	char count[160], update[220];
+	snprintf(count, sizeof count, "SELECT count(*) FROM outbox%s", which);
+	snprintf(update, sizeof update,
+		 "UPDATE outbox SET state = 'pending', server_seq = NULL, result = NULL%s", which);
+	return store_int(st, e, n, count, "") && store_exec(st, e, update, "");
 }
 
 bool store_outbox_requeue(struct store *st, struct err *e)
@@ -420,14 +467,51 @@ json_t *store_inbox_waiting(struct store *st, const char *tbl, const char *row_i
 json_t *store_inbox_all(struct store *st, struct err *e)
 {
 	return store_rows(st, e,
-			  "SELECT op_id, body, pusher FROM sync_inbox ORDER BY received_at, op_id", "");
+			  "SELECT op_id, body, pusher FROM sync_inbox WHERE reason IS NULL"
+			  " ORDER BY received_at, op_id", "");
+}
+
+json_t *store_inbox_of(struct store *st, const char *pusher, struct err *e)
+{
+	return store_rows(st, e,
+			  "SELECT op_id, tbl, row_id, pusher, received_at, reason FROM sync_inbox"
+			  " WHERE pusher IS NOT NULL AND (?1 IS NULL OR pusher = ?1)"
+			  " ORDER BY pusher, received_at, op_id", "s", pusher);
+}
+
+bool store_inbox_count_of(struct store *st, const char *pusher, int64_t *n, struct err *e)
+{
+	return store_int(st, e, n,
+			 "SELECT count(*) FROM sync_inbox WHERE pusher = ? AND reason IS NULL", "s",
+			 pusher);
+}
+
+bool store_inbox_expire(struct store *st, int64_t before, const char *reason, int64_t *n,
+			struct err *e)
+{
+	return store_int(st, e, n,
+			 "SELECT count(*) FROM sync_inbox WHERE pusher IS NOT NULL AND reason IS NULL"
+			 " AND received_at < ?", "i", before) &&
+	       (*n == 0 || store_exec(st, e,
+				      "UPDATE sync_inbox SET reason = ? WHERE pusher IS NOT NULL"
+				      " AND reason IS NULL AND received_at < ?", "si", reason, before));
+}
+
+bool store_inbox_clear(struct store *st, const char *pusher, int64_t *n, struct err *e)
+{
+	return store_int(st, e, n, "SELECT count(*) FROM sync_inbox WHERE pusher = ?", "s",
+			 pusher) &&
+	       store_exec(st, e, "DELETE FROM sync_inbox WHERE pusher = ?", "s", pusher);
 }
 
 bool store_inbox_count(struct store *st, const char *op_id, int64_t *n, struct err *e)
 {
 	if (!op_id)
-		return store_int(st, e, n, "SELECT count(*) FROM sync_inbox", "");
-	return store_int(st, e, n, "SELECT count(*) FROM sync_inbox WHERE op_id = ?", "s", op_id);
+		return store_int(st, e, n, "SELECT count(*) FROM sync_inbox WHERE reason IS NULL",
+				 "");
+	return store_int(st, e, n,
+			 "SELECT count(*) FROM sync_inbox WHERE op_id = ? AND reason IS NULL", "s",
+			 op_id);
 }
 
 bool store_inbox_take(struct store *st, const char *op_id, struct err *e)
@@ -507,6 +591,8 @@ json_t *store_sync_status(struct store *st, struct err *e)
 			 "SELECT (SELECT count(*) FROM outbox WHERE state = 'pending') AS pending,"
 			 " (SELECT count(*) FROM outbox WHERE state = 'parked') AS parked,"
 			 " (SELECT count(*) FROM outbox WHERE state = 'acked') AS acked,"
+			 " (SELECT count(*) FROM outbox WHERE state = 'acked' AND (result = 'pending'"
+			 " OR result LIKE 'given up: %')) AS waiting_at_hub,"
 			 " (SELECT count(*) FROM sync_inbox WHERE reason IS NULL) AS waiting,"
 			 " (SELECT count(*) FROM sync_inbox WHERE reason IS NOT NULL) AS refused,"
 			 " (SELECT count(*) FROM sync_conflict WHERE reviewed = 0) AS conflicts,"
@@ -536,8 +622,16 @@ bool store_conflict_add(struct store *st, const char *tbl, const char *row_id,
 json_t *store_conflicts(struct store *st, bool all, struct err *e)
 {
 	return store_rows(st, e,
-			  "SELECT id, tbl, row_id, field, kept, lost, lost_hlc, lost_node, at, reviewed"
-			  " FROM sync_conflict WHERE ? OR reviewed = 0 ORDER BY id DESC",
+			  "SELECT c.id, c.tbl, c.row_id, coalesce(CASE c.tbl"
+			  " WHEN 'incident' THEN (SELECT number FROM incident WHERE id = c.row_id)"
+			  " WHEN 'hazard' THEN (SELECT code FROM hazard WHERE id = c.row_id)"
+			  " WHEN 'depot' THEN (SELECT code FROM depot WHERE id = c.row_id)"
+			  " WHEN 'item' THEN (SELECT code FROM item WHERE id = c.row_id)"
+			  " WHEN 'team' THEN (SELECT code FROM team WHERE id = c.row_id)"
+			  " WHEN 'contact' THEN (SELECT name FROM contact WHERE id = c.row_id) END,"
+			  " c.row_id) AS record,"
+			  " c.field, c.kept, c.lost, c.lost_hlc, c.lost_node, c.at, c.reviewed"
+			  " FROM sync_conflict c WHERE ? OR c.reviewed = 0 ORDER BY c.id DESC",
 			  "i", (int64_t)all);
 }
 

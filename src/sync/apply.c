@@ -385,8 +385,10 @@ static bool merge_fields(struct store *st, json_t *op, const struct table *t, co
 			differ = false; /* not a conflict: the local copy was never the county's */
 		}
 		if (c > 0 && differ && str_eq(cn, me)) {
-			/* This node's own value, not yet sent, replaced by a newer one:
-			 * the other writer cannot have seen it, so it is a conflict too. */
+			/* This node's own value, not yet sent (or sent and lost at the
+			 * hub), replaced by a newer one: the other writer cannot have
+			 * seen it, so it is a conflict here too: the office whose edit
+			 * lost is told. */
 			bool unsent;
 			ok = store_outbox_unsent(st, t->name, id, ch, &unsent, e);
 			if (ok && unsent) {

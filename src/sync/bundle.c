@@ -11,6 +11,7 @@
 
 #include "dutydesk/dtime.h"
 #include "dutydesk/hash.h"
+#include "dutydesk/i18n.h"
 
 #define BUNDLE_MAX (1024L * 1024 * 1024)
 
@@ -125,12 +126,12 @@ bool bundle_read(const char *file, struct bundle *b, struct err *e)
 		bundle_free(b);
 		return err_set(e, ERR_FAIL, "%s: line 1: not a dutydesk bundle header", file);
 	}
-	if (json_integer_value(json_object_get(b->header, "count")) !=
-	    (json_int_t)json_array_size(b->ops)) {
-		bundle_free(b);
+	long long said = (long long)json_integer_value(json_object_get(b->header, "count"));
+	size_t held = json_array_size(b->ops);
+	if (said != (long long)held) {
+		bundle_free(b); /* the numbers are read before: the header goes with it */
 		return err_set(e, ERR_FAIL, "%s: the header says %lld ops, the file holds %zu", file,
-			       (long long)json_integer_value(json_object_get(b->header, "count")),
-			       json_array_size(b->ops));
+			       said, held);
 	}
 	return true;
 }
@@ -192,8 +193,39 @@ bool sync_export_bundle(struct store *st, const char *file, struct err *e)
 	return sync_export_bundle_keyed(st, file, NULL, e);
 }
 
+/* A bundle from another node: only the hub can check a node's signature,
+ * so here only an unsigned one is taken, and only from the node named by
+ * allow_from, holding only that node's ops. */
+static bool node_bundle_ok(const struct bundle *b, const char *from_node, const char *allow_from,
+			   const char *file, struct err *e)
+{
+	if (json_object_get(b->trailer, "hmac_sha256"))
+		return err_set(e, ERR_FAIL,
+			       _("%s is signed by node %s for the hub, and only the hub can check "
+				 "that signature: take it to the hub (dutydeskd import-bundle), or "
+				 "have %s write one with --export-bundle FILE --unsigned"),
+			       file, from_node, from_node);
+	if (!str_eq(allow_from, from_node))
+		return err_set(e, ERR_FAIL,
+			       _("%s is an unsigned bundle from node %s: anyone could have written "
+				 "it; to take it all the same, name its source: "
+				 "--allow-unsigned-from %s"),
+			       file, from_node, from_node);
+	size_t i, n = strlen(from_node);
+	json_t *op;
+	json_array_foreach(b->ops, i, op) {
+		const char *id = json_string_value(json_object_get(op, "op_id"));
+		if (!id || strncmp(id, from_node, n) || id[n] != ':')
+			return err_set(e, ERR_FAIL,
+				       _("%s: op %zu (%s) is not node %s's own: the bundle is "
+					 "refused"),
+				       file, i + 1, id ? id : "?", from_node);
+	}
+	return true;
+}
+
 bool sync_import_bundle_keyed(struct store *st, const char *file, const char *token,
-			      struct sync_stats *out, struct err *e)
+			      const char *allow_from, struct sync_stats *out, struct err *e)
 {
 	struct sync_stats s = {0};
 	struct node_info ni;
@@ -207,12 +239,26 @@ bool sync_import_bundle_keyed(struct store *st, const char *file, const char *to
 		sha256_hex(token, strlen(token), keyhex);
 	const char *from = json_string_value(json_object_get(b.header, "from"));
 	const char *for_node = json_string_value(json_object_get(b.header, "node"));
-	bool ok = bundle_verify_hash(&b, token ? keyhex : NULL, file, e);
-	if (ok && str_eq(from, "hub") && !str_eq(for_node, ni.node_id))
+	bool from_hub = str_eq(from, "hub");
+	bool ok = true;
+	if (!from_hub && !str_eq(from, "node"))
+		ok = err_set(e, ERR_FAIL, _("%s: line 1: \"from\" must be \"hub\" or \"node\""),
+			     file);
+	else if (from_hub && !json_object_get(b.trailer, "hmac_sha256"))
+		ok = err_set(e, ERR_FAIL,
+			     _("%s claims to come from the hub but is not signed (the hub signs "
+			       "every bundle): refused"),
+			     file);
+	else if (from_hub)
+		ok = bundle_verify_hash(&b, token ? keyhex : NULL, file, e);
+	if (ok && from_hub && !str_eq(for_node, ni.node_id))
 		ok = err_set(e, ERR_FAIL, "%s was made by the hub for node %s, not for this node (%s)",
 			     file, for_node ? for_node : "?", ni.node_id);
-	if (ok && str_eq(from, "node") && str_eq(for_node, ni.node_id))
+	if (ok && !from_hub && str_eq(for_node, ni.node_id))
 		ok = err_set(e, ERR_FAIL, "%s holds this node's own ops; take it to the hub", file);
+	if (ok && !from_hub)
+		ok = node_bundle_ok(&b, for_node ? for_node : "?", allow_from, file, e) &&
+		     bundle_verify_hash(&b, NULL, file, e);
 	if (!ok) {
 		bundle_free(&b);
 		return false;
@@ -227,10 +273,13 @@ bool sync_import_bundle_keyed(struct store *st, const char *file, const char *to
 	json_array_foreach(b.ops, i, op) {
 		enum op_status os;
 		char msg[512];
-		if (!(ok = apply_op(st, op, 0, &os, msg, sizeof msg, e)))
+		/* Ops from a node are not marked seen: the hub's copy, when it
+		 * comes, is still applied. */
+		if (!(ok = apply_op(st, op, from_hub ? 0 : APPLY_UNSEEN, &os, msg, sizeof msg, e)))
 			break;
 		if (os == OP_INVALID && !(ok = inbox_keep(st, op, msg, e)))
 			break;
+		s.received++;
 		if (os == OP_APPLIED || os == OP_CONFLICT_RECORDED || os == OP_PENDING)
 			s.pulled++;
 		if (os == OP_CONFLICT_RECORDED)
@@ -238,7 +287,7 @@ bool sync_import_bundle_keyed(struct store *st, const char *file, const char *to
 		if (os == OP_INVALID)
 			s.parked++;
 	}
-	if (ok && str_eq(from, "hub")) {
+	if (ok && from_hub) {
 		/* The cursor moves only when the bundle continues where this node is. */
 		char *epoch = NULL;
 		int64_t cursor = 0;
@@ -265,5 +314,5 @@ bool sync_import_bundle_keyed(struct store *st, const char *file, const char *to
 bool sync_import_bundle(struct store *st, const char *file, struct sync_stats *out,
 			struct err *e)
 {
-	return sync_import_bundle_keyed(st, file, NULL, out, e);
+	return sync_import_bundle_keyed(st, file, NULL, NULL, out, e);
 }

@@ -31,7 +31,15 @@ struct hub {
 	struct hub_store *hs;
 	struct store *st; /* the store beneath hs */
 	char epoch[ID_TEXT];
+	int64_t wait_max; /* ops of one node kept waiting for their record */
+	int64_t wait_age; /* seconds an op may wait before the hub gives it up */
 };
+
+void hub_set_waiting_limits(struct hub *h, int64_t max, int64_t max_age_s)
+{
+	h->wait_max = max;
+	h->wait_age = max_age_s;
+}
 
 static void new_epoch(char out[ID_TEXT])
 {
@@ -97,6 +105,8 @@ bool hub_open(const char *path, struct hub **out, struct err *e)
 	struct hub *h = xcalloc(1, sizeof *h);
 	h->hs = hs;
 	h->st = hub_store_db(hs);
+	h->wait_max = HUB_WAIT_MAX;
+	h->wait_age = HUB_WAIT_AGE;
 	snprintf(h->epoch, sizeof h->epoch, "%s", epoch);
 	free(epoch);
 	*out = h;
@@ -216,7 +226,16 @@ bool hub_node_add(struct hub *h, const char *name, const char *township, const c
 
 json_t *hub_node_list(struct hub *h, struct err *e)
 {
-	return hub_store_nodes(h->hs, e);
+	json_t *rows = hub_store_nodes(h->hs, e);
+	size_t i;
+	json_t *r;
+	json_array_foreach(rows, i, r) {
+		const char *code = json_string_value(json_object_get(r, "township"));
+		char *name = code && *code ? store_division_name(h->st, code) : NULL;
+		json_object_set_new(r, "township_name", name ? json_string(name) : json_null());
+		free(name);
+	}
+	return rows;
 }
 
 bool hub_node_revoke(struct hub *h, const char *name, struct err *e)
@@ -504,8 +523,21 @@ static bool accept_op(struct hub *h, const struct hub_node *who, json_t *op,
 	} else {
 		*out = OP_PENDING;
 	}
-	if (*out == OP_PENDING)
-		return hub_store_wait(h->hs, op_id, tbl, id, op, who->name, dd_now(), e);
+	if (*out == OP_PENDING) {
+		int64_t n;
+		if (!hub_store_waiting_count_of(h->hs, who->name, &n, e))
+			return false;
+		if (n < h->wait_max)
+			return hub_store_wait(h->hs, op_id, tbl, id, op, who->name, dd_now(), e);
+		/* Bounded: refused (the node parks it, and can send it again). */
+		*out = OP_FORBIDDEN;
+		snprintf(msg, msglen,
+			 "op %s updates %s %s, which the hub has not received, and %lld ops of node "
+			 "%s already wait for their records (the limit): refused; sync the node "
+			 "that made the record, then dutydesk sync --requeue",
+			 op_id, tbl, id, (long long)n, who->name);
+		return true;
+	}
 	if (*out == OP_INVALID)
 		return true;
 	/* Applied (or a re-delivery by a new op id): logged, so others pull it. */
@@ -599,7 +631,9 @@ static bool push_one(struct hub *h, const struct hub_node *who, json_t *op, int6
 		return true;
 	}
 	enum op_status s;
-	if (!accept_op(h, who, op, &s, &seq, msg, sizeof msg, e))
+	/* An op the hub gave up waiting for, sent again: tried afresh. */
+	if (!hub_store_unwait(h->hs, op_id, e) ||
+	    !accept_op(h, who, op, &s, &seq, msg, sizeof msg, e))
 		return false;
 	if (s == OP_APPLIED || s == OP_CONFLICT_RECORDED)
 		*any_new = true;
@@ -633,8 +667,16 @@ static json_t *push_batch(struct hub *h, const struct hub_node *who, json_t *ops
 		if (*collided)
 			return results;
 	}
-	int64_t waiting;
-	if (!hub_store_waiting_count(h->hs, NULL, &waiting, e))
+	/* Ops that waited too long are given up, kept with the reason until
+	 * their node sends them again or an administrator clears them. */
+	int64_t waiting, expired;
+	char why[160];
+	snprintf(why, sizeof why,
+		 "waited more than %lld s for its record, which never reached the hub; the hub "
+		 "gave it up",
+		 (long long)h->wait_age);
+	if (!hub_store_waiting_expire(h->hs, dd_now() - h->wait_age, why, &expired, e) ||
+	    !hub_store_waiting_count(h->hs, NULL, &waiting, e))
 		goto fail;
 	if (waiting && any_new && !hub_drain(h, e))
 		goto fail;
@@ -811,9 +853,26 @@ void hub_push(struct hub *h, const struct hub_node *who, json_t *req, struct hub
 			return unavailable(r, &e);
 		return new_life_reply(h, who, k, true, r);
 	}
+	/* What of this node still waits here, or was given up, and why. */
+	json_t *waiting = hub_store_waiting_of(h->hs, who->name, &e);
 	r->status = 200;
-	r->body = json_pack("{s:o, s:o, s:s}", "results", results, "hub_hlc", clock_json(h),
-			    "hub_epoch", h->epoch);
+	r->body = json_pack("{s:o, s:o, s:s, s:o}", "results", results, "hub_hlc", clock_json(h),
+			    "hub_epoch", h->epoch, "waiting", waiting ? waiting : json_array());
+}
+
+json_t *hub_waiting_list(struct hub *h, const char *node, struct err *e)
+{
+	return hub_store_waiting_of(h->hs, node, e);
+}
+
+bool hub_waiting_clear(struct hub *h, const char *node, int64_t *n, struct err *e)
+{
+	if (!hub_store_begin(h->hs, e))
+		return false;
+	bool ok = hub_store_waiting_clear(h->hs, node, n, e) && hub_store_commit(h->hs, e);
+	if (!ok)
+		hub_store_rollback(h->hs);
+	return ok;
 }
 
 /* ---- pull ---- */

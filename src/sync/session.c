@@ -170,10 +170,18 @@ static bool push_once(struct store *st, const struct sync_transport *t, struct s
 	json_t *rows = store_outbox_pending(st, SYNC_MAX_OPS, e);
 	if (!rows)
 		return false;
-	if (json_array_size(rows) == 0) {
-		json_decref(rows);
+	/* Nothing pending: one empty push still asks after ops that wait at
+	 * the hub for their record (its answer lists them). */
+	bool refresh = json_array_size(rows) == 0;
+	if (refresh) {
 		*done = true;
-		return true;
+		json_t *w = store_outbox_hub_waiting_rows(st, e);
+		size_t nw = json_array_size(w);
+		json_decref(w);
+		if (!w || nw == 0) {
+			json_decref(rows);
+			return w != NULL;
+		}
 	}
 	char *epoch = NULL;
 	int64_t op_seq = 0;
@@ -286,6 +294,13 @@ static bool push_once(struct store *st, const struct sync_transport *t, struct s
 			return false;
 		}
 	}
+	/* What of this node waits at the hub for its record, or was given up. */
+	json_t *waiting = json_object_get(reply, "waiting");
+	if (json_is_array(waiting) && !store_outbox_hub_waiting(st, waiting, e)) {
+		store_rollback(st);
+		json_decref(reply);
+		return false;
+	}
 	const char *hh = json_string_value(json_object_get(reply, "hub_hlc"));
 	hlc_t hub = 0;
 	/* This clock is not ahead of the hub's (behind is fine). */
@@ -312,7 +327,7 @@ static bool push_once(struct store *st, const struct sync_transport *t, struct s
 		return err_set(e, ERR_FAIL, "push: %s", clock_msg);
 	if (fixed)
 		return true;
-	if (!progress && !*epoch_changed)
+	if (!progress && !*epoch_changed && !refresh)
 		return err_set(e, ERR_FAIL, "push: the hub answered without taking any op");
 	return true;
 }
@@ -431,6 +446,7 @@ static bool pull_once(struct store *st, const struct sync_transport *t, struct s
 			break;
 		if (s == OP_INVALID && !(ok = inbox_keep(st, op, msg, e)))
 			break;
+		stats->received++;
 		if (s == OP_APPLIED || s == OP_CONFLICT_RECORDED || s == OP_PENDING)
 			stats->pulled++;
 		if (s == OP_CONFLICT_RECORDED)

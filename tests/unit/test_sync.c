@@ -757,15 +757,15 @@ static void test_bundles(void **state)
 	char *f4 = new_path("county.bundle");
 	check(hub_export_bundle(w.hub, &who, 0, f4, &e));
 	struct sync_stats s;
-	check(sync_import_bundle_keyed(w.node[0].st, f4, w.node[0].token, &s, &e));
+	check(sync_import_bundle_keyed(w.node[0].st, f4, w.node[0].token, NULL, &s, &e));
 	assert_int_equal(s.pulled, 2);
-	check(sync_import_bundle_keyed(w.node[0].st, f4, w.node[0].token, &s, &e));
+	check(sync_import_bundle_keyed(w.node[0].st, f4, w.node[0].token, NULL, &s, &e));
 	assert_int_equal(s.pulled, 0);
 	json_t *sc = sync_status(w.node[0].st, &e);
 	assert_int_equal(json_integer_value(json_object_get(sc, "cursor")), 2);
 	json_decref(sc);
 	/* Another node cannot use it, and the wrong token fails the check. */
-	assert_false(sync_import_bundle_keyed(w.node[2].st, f4, w.node[2].token, &s, &e));
+	assert_false(sync_import_bundle_keyed(w.node[2].st, f4, w.node[2].token, NULL, &s, &e));
 	json_t *d1 = sync_digest(w.node[0].st, NULL, &e), *d2 = sync_digest(hub_store(w.hub), "", &e);
 	assert_true(json_equal(d1, d2));
 	json_decref(d1), json_decref(d2);
