@@ -21,6 +21,8 @@ struct csv *csv_open_enc(const char *path, const char *encoding, struct err *e);
 /* Copies buf; name is used in messages. */
 struct csv *csv_open_mem(const char *name, const char *buf, size_t len);
 void csv_destroy(struct csv *c);
+/* Fields separated by delim (a tab for TSV) instead of a comma. */
+void csv_set_delim(struct csv *c, char delim);
 
 /* 1: a record in fields[0..n); 0: end of input; -1: error in e. */
 int csv_next(struct csv *c, char ***fields, size_t *n, struct err *e);

@@ -539,7 +539,9 @@ static bool exec_import(struct cmd_ctx *c)
 	const char *kind = kind_opt(c);
 	struct import_opts o = {.encoding = cmd_opt(c, "encoding"),
 				.skip_bad = cmd_opt(c, "skip-bad") != NULL,
-				.to_verify = cmd_opt(c, "to-verify") != NULL};
+				.to_verify = cmd_opt(c, "to-verify") != NULL,
+				.sheet = cmd_opt(c, "sheet"),
+				.blank_clears = cmd_opt(c, "blank-clears") != NULL};
 	struct import_result r = {0};
 	json_t *fixed = json_pack("{s:s}", "kind", kind);
 	bool ok = import_file(c->st, &T_HAZARD, c->args[0], fixed, &o, &r, &c->err);
@@ -575,8 +577,7 @@ static const struct cmd_opt export_opts[] = {
 static const struct cmd_opt import_opts[] = {
 	{"kind", "KIND", NULL, "geohazard, fire_unit, major_source or flood_point (required)",
 	 CV_WORDS, KINDS},
-	{"encoding", "ENC", NULL, "utf-8, gbk or gb18030 (default: UTF-8 if it is, else GB18030)"},
-	{"dry-run", NULL, NULL, "check every row and report; write nothing"},
+	IMPORT_OPTS
 	{"skip-bad", NULL, NULL, "import the good rows and report the bad ones"},
 	{"to-verify", NULL, NULL, "mark new and changed rows to verify (hazard verify clears)"},
 	{0}};

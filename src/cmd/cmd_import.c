@@ -51,7 +51,9 @@ static bool exec_import(struct cmd_ctx *c)
 	json_t *fixed = kinds[k].fixed_kind
 				? json_pack("{s:s, s:s}", "kind", kinds[k].fixed_kind, "reason", "imported")
 				: NULL;
-	bool ok = import_file(c->st, kinds[k].t, c->args[1], fixed, NULL, &r, &c->err);
+	struct import_opts o = {.encoding = cmd_opt(c, "encoding"), .sheet = cmd_opt(c, "sheet"),
+				.blank_clears = cmd_opt(c, "blank-clears") != NULL};
+	bool ok = import_file(c->st, kinds[k].t, c->args[1], fixed, &o, &r, &c->err);
 	json_decref(fixed);
 	return out_import(c, ok, &r, false);
 }
@@ -84,7 +86,7 @@ static bool exec_export(struct cmd_ctx *c)
 #define KINDS "depots items teams experts contacts stock"
 
 static const struct cmd_opt import_opts[] = {
-	{"dry-run", NULL, NULL, "check every row and report; write nothing"},
+	IMPORT_OPTS
 	{0}};
 static const struct cmd_opt export_opts[] = {
 	{"format", "FMT", NULL, "csv (default; import reads it back) or json", CV_WORDS, "csv json"},
@@ -92,7 +94,7 @@ static const struct cmd_opt export_opts[] = {
 
 const struct cmd cmd_import = {
 	.group = "import",
-	.summary = N_("import depots, items, teams, experts, contacts or stock receipts from CSV"),
+	.summary = N_("import depots, items, teams, experts, contacts or stock receipts from CSV, TSV or .xlsx"),
 	.args = "KIND FILE", .nargs_min = 2, .nargs_max = 2, .argv = {CV_WORDS}, .words = KINDS,
 	.opts = import_opts, .flags = CMD_WRITES | CMD_DRYRUN, .check = check_kind,
 	.exec = exec_import,

@@ -13,6 +13,7 @@ struct csv {
 	size_t len, pos;
 	size_t line, rec_line;
 	bool seen_record;
+	char delim;
 	struct strbuf field;
 	char **fields;
 	size_t nfields, cap;
@@ -27,6 +28,7 @@ struct csv *csv_open_mem(const char *name, const char *buf, size_t len)
 	c->buf[len] = '\0';
 	c->len = len;
 	c->line = 1;
+	c->delim = ',';
 	sb_init(&c->field);
 	if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
 		c->pos = 3;
@@ -189,7 +191,7 @@ int csv_next(struct csv *c, char ***fields, size_t *n, struct err *e)
 				return -1;
 			}
 			quoted = was_quoted = true;
-		} else if (ch == ',') {
+		} else if (ch == c->delim) {
 			push_field(c);
 			was_quoted = false;
 		} else if (ch == '\n' || (ch == '\r' && c->buf[c->pos] == '\n')) {
@@ -245,4 +247,9 @@ void csv_put(FILE *f, const char *s)
 		fputc(*s, f);
 	}
 	fputc('"', f);
+}
+
+void csv_set_delim(struct csv *c, char delim)
+{
+	c->delim = delim;
 }
