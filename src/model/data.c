@@ -158,7 +158,8 @@ static bool insert_row(struct store *st, struct import *im, json_t *fields, json
 				const char *k;
 				json_t *v;
 				json_object_foreach(cur, k, v)
-					im->kept += !json_is_null(v) && !(json_is_string(v) &&
+					im->kept += strcmp(k, "id") && !json_is_null(v) &&
+						    !(json_is_string(v) &&
 									  !*json_string_value(v));
 				json_decref(cur);
 			}
