@@ -29,6 +29,12 @@ int csv_next(struct csv *c, char ***fields, size_t *n, struct err *e);
 /* Line on which the last record began (1-based). */
 size_t csv_line(const struct csv *c);
 const char *csv_name(const struct csv *c);
+/* The whole file into sb (sb_finish frees); false and e naming the file
+ * when it cannot be read. */
+bool text_read_file(const char *path, struct strbuf *sb, struct err *e);
+/* Appends buf, in encoding enc (an iconv name), to out as UTF-8; false at
+ * the first byte that is not enc. */
+bool text_to_utf8(const char *enc, const char *buf, size_t len, struct strbuf *out);
 /* Writes one cell, quoted when it holds a comma, a quote or a line break. */
 void csv_put(FILE *f, const char *s);
 

@@ -4,9 +4,7 @@
  * which numbers are dates; a sheet part holds the cells and merged ranges. */
 #include "dutydesk/sheet.h"
 
-#include <errno.h>
 #include <expat.h>
-#include <iconv.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -133,28 +131,6 @@ bool excel_serial_text(double serial, char *out, size_t size)
 
 /* ---- CSV and TSV ---- */
 
-static bool to_utf8(const char *enc, const char *buf, size_t len, struct strbuf *out)
-{
-	iconv_t cd = iconv_open("UTF-8", enc);
-	if (cd == (iconv_t)-1)
-		return false;
-	char *in = (char *)buf;
-	size_t left = len;
-	bool ok = true;
-	while (left > 0) {
-		char chunk[4096], *o = chunk;
-		size_t room = sizeof chunk;
-		size_t r = iconv(cd, &in, &left, &o, &room);
-		sb_add(out, chunk, sizeof chunk - room);
-		if (r == (size_t)-1 && errno != E2BIG) {
-			ok = false;
-			break;
-		}
-	}
-	iconv_close(cd);
-	return ok;
-}
-
 /* The encoding of a text file by its content: a BOM, the zero bytes of
  * UTF-16, valid UTF-8, else GB18030 (which GBK and GB2312 are part of). */
 static const char *text_encoding(const char *buf, size_t len, size_t *skip)
@@ -213,7 +189,7 @@ static bool read_text(struct workbook *wb, const char *buf, size_t len, const ch
 	sb_init(&sb);
 	if (!strcmp(enc, "UTF-8")) {
 		sb_add(&sb, buf + skip, len - skip);
-	} else if (!to_utf8(enc, buf + skip, len - skip, &sb)) {
+	} else if (!text_to_utf8(enc, buf + skip, len - skip, &sb)) {
 		sb_finish(&sb);
 		return err_set(e, ERR_FAIL, "%s: not %s text; save it as UTF-8 CSV or as .xlsx",
 			       wb->path, enc);
@@ -656,16 +632,8 @@ static bool read_xlsx(struct workbook *wb, const char *buf, size_t len, struct e
 struct workbook *workbook_open(const char *path, const char *encoding, struct err *e)
 {
 	struct strbuf sb;
-	sb_init(&sb);
-	int rc = sb_read_file(&sb, path, 0);
-	if (rc) {
-		sb_finish(&sb);
-		if (rc < 0)
-			err_set(e, ERR_FAIL, "%s: %s", path, strerror(errno));
-		else
-			err_set(e, ERR_FAIL, "%s: read error", path);
+	if (!text_read_file(path, &sb, e))
 		return NULL;
-	}
 	struct workbook *wb = xcalloc(1, sizeof *wb);
 	wb->path = xstrdup(path);
 	const char *buf = sb.buf ? sb.buf : "";
