@@ -43,7 +43,8 @@ struct import {
 	json_t *notes;               /* what was skipped, filled and changed, said */
 	json_t *blanks;              /* this row's empty cells: column -> null */
 	json_t *known;               /* contacts there already: "name\x1fphone" */
-	int inserted, updated, kept;
+	json_t *receipts;            /* stock receipts: key -> [made, matched] */
+	int inserted, updated, kept, again;
 	int count[NORM_KINDS];       /* changes of each kind, and the first seen */
 	char *example[NORM_KINDS];
 };
@@ -107,6 +108,70 @@ const char *header_chinese(const char *column)
 	return column;
 }
 
+static const char *text_of(json_t *o, const char *k)
+{
+	const char *v = json_string_value(json_object_get(o, k));
+	return v ? v : "";
+}
+
+/* A receipt imported before (the same depot, item, batch, expiry and
+ * quantity, received by an import): 1 when one such receipt is there that
+ * no row of this file has matched yet; -1 on error. Two equal rows in one
+ * file are two receipts; importing the file again receives neither. */
+static int receipt_there(struct store *st, struct import *im, json_t *f, struct err *e)
+{
+	char *key = xasprintf("%s|%s|%s|%s|%lld", text_of(f, "depot_id"), text_of(f, "item_id"),
+			      text_of(f, "batch"), text_of(f, "expiry"),
+			      (long long)json_integer_value(json_object_get(f, "qty")));
+	json_t *card = q_stock_card(st, text_of(f, "depot_id"), text_of(f, "item_id"), -1, e);
+	if (!card) {
+		free(key);
+		return -1;
+	}
+	json_int_t before = 0;
+	json_t *m;
+	size_t i;
+	json_array_foreach(card, i, m)
+		before += str_eq(text_of(m, "kind"), "receive") &&
+			  str_eq(text_of(m, "reason"), "imported") &&
+			  str_eq(text_of(m, "batch"), text_of(f, "batch")) &&
+			  str_eq(text_of(m, "expiry"), text_of(f, "expiry")) &&
+			  json_integer_value(json_object_get(m, "qty_in")) ==
+				  json_integer_value(json_object_get(f, "qty"));
+	json_decref(card);
+	/* receipts this run made, and earlier ones this run matched */
+	json_t *n = json_object_get(im->receipts, key);
+	if (!n) {
+		n = json_pack("[I, I]", (json_int_t)0, (json_int_t)0);
+		json_object_set_new(im->receipts, key, n);
+	}
+	json_int_t made = json_integer_value(json_array_get(n, 0));
+	json_int_t matched = json_integer_value(json_array_get(n, 1));
+	bool there = before - made > matched;
+	json_array_set_new(n, there ? 1 : 0, json_integer((there ? matched : made) + 1));
+	im->again += there;
+	free(key);
+	return there;
+}
+
+static json_t *known_contacts(struct store *st, struct err *e)
+{
+	json_t *rows = q_contact_book(st, e);
+	if (!rows)
+		return NULL;
+	json_t *known = json_object(), *r;
+	size_t i;
+	json_array_foreach(rows, i, r) {
+		const char *ph = json_string_value(json_object_get(r, "phone"));
+		char *key = xasprintf("%s\x1f%s", json_string_value(json_object_get(r, "name")),
+				      ph ? ph : "");
+		json_object_set_new(known, key, json_true());
+		free(key);
+	}
+	json_decref(rows);
+	return known;
+}
+
 static bool insert_row(struct store *st, struct import *im, json_t *fields, json_t *extra,
 		       struct err *e)
 {
@@ -124,6 +189,13 @@ static bool insert_row(struct store *st, struct import *im, json_t *fields, json
 		bool there = json_object_get(im->known, key) != NULL;
 		json_object_set_new(im->known, key, json_true());
 		free(key);
+		if (there)
+			return true;
+	}
+	if (im->receipts) {
+		int there = receipt_there(st, im, fields, e);
+		if (there < 0)
+			return false;
 		if (there)
 			return true;
 	}
@@ -180,24 +252,6 @@ static bool insert_row(struct store *st, struct import *im, json_t *fields, json
 		snprintf(id, sizeof id, "%s%s", im->id_prefix, code ? code : "");
 	im->inserted++;
 	return rec_insert(st, im->table, fields, id, e);
-}
-
-static json_t *known_contacts(struct store *st, struct err *e)
-{
-	json_t *rows = q_contact_book(st, e);
-	if (!rows)
-		return NULL;
-	json_t *known = json_object(), *r;
-	size_t i;
-	json_array_foreach(rows, i, r) {
-		const char *ph = json_string_value(json_object_get(r, "phone"));
-		char *key = xasprintf("%s\x1f%s", json_string_value(json_object_get(r, "name")),
-				      ph ? ph : "");
-		json_object_set_new(known, key, json_true());
-		free(key);
-	}
-	json_decref(rows);
-	return known;
 }
 
 static bool is_extra(const struct import *im, const char *h)
@@ -703,7 +757,14 @@ bool import_file(struct store *st, const struct table *t, const char *path, json
 	int rows = 0;
 	if (t == &T_CONTACT && !(im.known = known_contacts(st, e)))
 		return false;
+	if (t == &T_STOCK_MOVEMENT)
+		im.receipts = json_object();
 	bool ok = run_import(st, &im, path, &rows, e);
+	if (im.again)
+		note(&im, _("%d receipts imported before (same depot, item, batch, expiry and "
+			    "quantity) not received again"),
+		     im.again);
+	json_decref(im.receipts);
 	r->rows = rows;
 	r->inserted = im.inserted;
 	r->updated = im.updated;

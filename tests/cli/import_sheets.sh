@@ -148,3 +148,16 @@ for b in B1 B2 B3 B4 B5 B6; do
 	expect_out_has "CK-00,WZ-0101,"
 	grep -q "$b,2026-05-01" "$OUT" || fail "batch $b: expiry not 2026-05-01"
 done
+# the same receipts again are not received twice; two equal rows are two
+expect_rc 0 dd stock list --json
+before=$(jq -c . "$OUT" | sha256sum)
+expect_rc 0 dd import stock "$D/入库.xlsx"
+expect_out_has "6 receipts imported before (same depot, item, batch, expiry and quantity) not received again"
+expect_out_has "0 new"
+expect_rc 0 dd stock list --json
+expect_eq "$(jq -c . "$OUT" | sha256sum)" "$before" "stock after importing the receipts again"
+printf '仓库,物资,数量,批次\nCK-00,WZ-0101,2,TWIN\nCK-00,WZ-0101,2,TWIN\n' >"$D/twins.csv"
+expect_rc 0 dd import stock "$D/twins.csv"
+expect_out_has "2 new"
+expect_rc 0 dd import stock "$D/twins.csv"
+expect_out_has "0 new"
