@@ -101,6 +101,12 @@ expect_out_has "2 new"
 expect_rc 0 dd hazard show XU-002 --json
 expect_eq "$(json_get .township)" 桑壁镇 "XU-002: township filled down"
 
+# UTF-16 without a byte-order mark is told by its zero bytes
+printf '统一编号,名称\r\nXU-003,丙\r\n' | iconv -f UTF-8 -t UTF-16LE >"$D/u16le.csv"
+expect_rc 0 dd hazard import "$D/u16le.csv" --kind geohazard
+expect_rc 0 dd hazard show XU-003 --json
+expect_eq "$(json_get .name)" 丙 "a UTF-16LE file without a BOM"
+
 # a code registered as a geohazard is not turned into a fire unit
 printf '统一编号,名称\nXL-001,某学校\n' >"$D/fire.csv"
 db_snapshot
