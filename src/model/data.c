@@ -74,7 +74,8 @@ static const char *const header_zh[][2] = {
 	{"技术负责人", "technical"}, {"技术负责人电话", "technical_phone"},
 	{"操作负责人", "operational"}, {"操作负责人电话", "operational_phone"},
 	/* as counties write them too */
-	{"隐患点编号", "code"}, {"野外编号", "code"}, {"隐患类型", "subtype"},
+	{"隐患点编号", "code"}, {"野外编号", "code"}, {"队伍编号", "code"}, {"仓库编号", "code"},
+	{"专家编号", "code"}, {"隐患类型", "subtype"},
 	{"乡镇名称", "township"}, {"所在乡镇", "township"}, {"所属乡镇", "township"},
 	{"乡镇(街道)", "township"}, {"村名", "village"}, {"所在村", "village"},
 	{"姓名", "name"}, {"队伍名称", "name"}, {"库名", "name"}, {"仓库名称", "name"},

@@ -167,3 +167,18 @@ expect_rc 0 dd import stock "$D/twins.csv"
 expect_out_has "2 new"
 expect_rc 0 dd import stock "$D/twins.csv"
 expect_out_has "0 new"
+
+# teams with Chinese headers, the township merged over a group of rows
+python3 "$MK" "$D/队伍.xlsx" <<'JSON'
+{"sheets": [{"name": "队伍", "merges": ["C3:C4"], "rows": [
+  ["永和县应急救援队伍花名册"],
+  ["队伍编号", "队伍名称", "乡（镇）", "队伍类型", "人数（人）", "队长", "联系电话"],
+  ["DW-91", "桑壁镇民兵应急分队", "桑壁镇", "民兵应急队伍", "３０人", "王五", "１３９００００００９１"],
+  ["DW-92", "桑壁镇志愿者队", null, "社会志愿者队伍", 12, "赵六", 13900000092]]}]}
+JSON
+expect_rc 0 dd import teams "$D/队伍.xlsx"
+expect_out_has "merged cells filled with the range's value: 1"
+expect_out_has "2 new"
+expect_rc 0 dd export teams
+expect_out_has "DW-91,桑壁镇民兵应急分队,militia,30,王五,13900000091,桑壁镇"
+expect_out_has "DW-92,桑壁镇志愿者队,volunteer,12,赵六,13900000092,桑壁镇"
