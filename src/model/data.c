@@ -734,6 +734,10 @@ out:
 	free(skip);
 	json_decref(im->blanks);
 	im->blanks = NULL;
+	for (size_t k = 0; k < NORM_KINDS; k++) {
+		free(im->example[k]);
+		im->example[k] = NULL;
+	}
 	workbook_free(wb);
 	if (ok && count)
 		*count = rows;
@@ -774,8 +778,6 @@ bool import_file(struct store *st, const struct table *t, const char *path, json
 	r->notes = im.notes;
 	json_decref(im.seen);
 	json_decref(im.known);
-	for (size_t i = 0; i < NORM_KINDS; i++)
-		free(im.example[i]);
 	return ok;
 }
 
