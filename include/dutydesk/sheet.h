@@ -1,7 +1,7 @@
 /* Spreadsheets as rows of UTF-8 cells: CSV/TSV (UTF-8 with or without a
  * BOM, GBK/GB18030, UTF-16, told apart by content) and .xlsx workbooks
  * (shared and inline strings, numbers, dates by cell style, merged cells
- * filled). A legacy .xls is refused with what to do instead. */
+ * filled), and legacy .xls workbooks (libfreexl). */
 #ifndef DUTYDESK_SHEET_H
 #define DUTYDESK_SHEET_H
 
@@ -25,7 +25,7 @@ struct sheet {
 
 struct workbook {
 	char *path;
-	const char *format; /* "csv", "tsv" or "xlsx" */
+	const char *format; /* "csv", "tsv", "xlsx" or "xls" */
 	size_t nsheets;
 	struct sheet *sheets;
 };

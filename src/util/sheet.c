@@ -5,6 +5,7 @@
 #include "dutydesk/sheet.h"
 
 #include <expat.h>
+#include <freexl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -629,6 +630,74 @@ static bool read_xlsx(struct workbook *wb, const char *buf, size_t len, struct e
 	return ok;
 }
 
+/* ---- legacy .xls (BIFF, through libfreexl) ---- */
+
+static bool read_xls(struct workbook *wb, struct err *e)
+{
+	wb->format = "xls";
+	const void *h = NULL;
+	/* a file it cannot parse may come back "OK" with no handle */
+	if (freexl_open(wb->path, &h) != FREEXL_OK || !h) {
+		if (h)
+			freexl_close(h);
+		return err_set(e, ERR_FAIL,
+			       "%s: not a readable .xls workbook; open it in Excel or WPS and save it "
+			       "as .xlsx, then import that",
+			       wb->path);
+	}
+	unsigned int count = 0;
+	bool ok = freexl_get_info(h, FREEXL_BIFF_SHEET_COUNT, &count) == FREEXL_OK;
+	for (unsigned short i = 0; ok && i < count; i++) {
+		const char *name = NULL;
+		unsigned int rows = 0;
+		unsigned short cols = 0;
+		ok = freexl_get_worksheet_name(h, i, &name) == FREEXL_OK &&
+		     freexl_select_active_worksheet(h, i) == FREEXL_OK &&
+		     freexl_worksheet_dimensions(h, &rows, &cols) == FREEXL_OK;
+		if (!ok)
+			break;
+		struct sheet *s = add_sheet(wb, name ? name : "");
+		size_t cap = 0;
+		for (unsigned int r = 0; r < rows && r < MAX_ROWS; r++) {
+			struct sheet_row *row = row_at(s, &cap, r);
+			for (unsigned short c = 0; c < cols; c++) {
+				FreeXL_CellValue v;
+				char num[64];
+				const char *text = NULL;
+				if (freexl_get_cell_value(h, r, c, &v) != FREEXL_OK)
+					continue;
+				switch (v.type) {
+				case FREEXL_CELL_INT:
+					snprintf(num, sizeof num, "%d", v.value.int_value);
+					text = num;
+					break;
+				case FREEXL_CELL_DOUBLE:
+					snprintf(num, sizeof num, "%.15g", v.value.double_value);
+					text = num;
+					break;
+				case FREEXL_CELL_TEXT:
+				case FREEXL_CELL_SST_TEXT:
+				case FREEXL_CELL_DATE:
+				case FREEXL_CELL_DATETIME:
+				case FREEXL_CELL_TIME:
+					text = v.value.text_value;
+					break;
+				}
+				if (text && *text)
+					cell_set(row, c, text, false);
+			}
+		}
+		rows_finish(s);
+	}
+	freexl_close(h);
+	if (!ok)
+		return err_set(e, ERR_FAIL, "%s: a damaged .xls workbook; save it as .xlsx in Excel "
+			       "or WPS and import that", wb->path);
+	if (!wb->nsheets)
+		return err_set(e, ERR_FAIL, "%s: a workbook without sheets", wb->path);
+	return true;
+}
+
 struct workbook *workbook_open(const char *path, const char *encoding, struct err *e)
 {
 	struct strbuf sb;
@@ -641,10 +710,7 @@ struct workbook *workbook_open(const char *path, const char *encoding, struct er
 	if (sb.len >= 4 && !memcmp(buf, "PK\3\4", 4)) {
 		ok = read_xlsx(wb, buf, sb.len, e);
 	} else if (sb.len >= 8 && !memcmp(buf, "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8)) {
-		ok = err_set(e, ERR_FAIL,
-			     "%s: a legacy .xls workbook, which is not read here: open it in Excel "
-			     "or WPS and save it as .xlsx (or CSV UTF-8), then import that",
-			     path);
+		ok = read_xls(wb, e);
 	} else {
 		ok = read_text(wb, buf, sb.len, encoding, e);
 	}

@@ -84,7 +84,18 @@ expect_rc 2 dd hazard import "$D/台账.xlsx" --kind geohazard --sheet 火灾
 expect_err_has "no sheet '火灾'; its sheets: 说明, 地灾"
 expect_rc 0 dd hazard import "$D/台账.xlsx" --kind geohazard --sheet 地灾 --dry-run
 
-# a legacy .xls is refused with what to do
+# a legacy .xls: read (its second sheet, by its header), or when damaged
+# refused with what to do
+python3 "$(dirname "$0")/mkxls.py" "$D/旧表.xls" <<'JSON'
+{"sheets": [{"name": "封面", "rows": [["永和县"]]},
+ {"name": "地灾", "rows": [["永和县地质灾害隐患点台账"], ["统一编号", "名称", "乡镇", "威胁人数"],
+  ["XS-001", "旧表滑坡", "桑壁镇", 12], ["XS-002", "旧表崩塌", null, 3]]}]}
+JSON
+expect_rc 0 dd hazard import "$D/旧表.xls" --kind geohazard
+expect_out_has "sheet '地灾', header on row 2"
+expect_out_has "2 new"
+expect_rc 0 dd hazard show XS-002 --json
+expect_eq "$(json_get .township)/$(json_get .people)" 桑壁镇/3 "XS-002 from the .xls"
 printf '\320\317\021\340\241\261\032\341rest' >"$D/old.xls"
 expect_rc 1 dd hazard import "$D/old.xls" --kind geohazard
 expect_err_has "save it as .xlsx"
