@@ -11,14 +11,14 @@
 #include "dutydesk/util.h"
 
 struct sheet_row {
-	size_t line;   /* the sheet's own row number (CSV: the line it began on) */
-	size_t n;      /* cells[0..n) */
-	char **cells;  /* never NULL; "" when empty */
-	bool *merged;  /* cells[i] was filled from a merged range */
+	size_t line;  /* the sheet's own row number (CSV: the line it began on) */
+	size_t n;     /* cells[0..n) */
+	char **cells; /* never NULL; "" when empty */
+	bool *merged; /* cells[i] was filled from a merged range */
 };
 
 struct sheet {
-	char *name;    /* the sheet's name; NULL for a CSV file */
+	char *name; /* the sheet's name; NULL for a CSV file */
 	size_t nrows;
 	struct sheet_row *rows;
 };

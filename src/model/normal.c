@@ -220,9 +220,9 @@ char *norm_cell(const struct column *c, const char *raw, unsigned *kinds)
 		}
 		if ((str_eq(c->name, "lon") || str_eq(c->name, "lat")) && dms(s, size))
 			*kinds |= NORM_DMS;
-		static const char *const units[] = {"平方米", "平米", "m2", "万元", "元", "层", "户",
-						    "人", "米", "m", "处", "个", "座", "栋", "间",
-						    "名", "°"};
+		static const char *const units[] = {"平方米", "平米", "m2", "万元", "元", "层",
+		                                    "户",     "人",   "米", "m",    "处", "个",
+		                                    "座",     "栋",   "间", "名",   "°"};
 		for (size_t i = 0; i < ARRAY_LEN(units); i++)
 			if (ends_with(s, units[i])) {
 				char *t = xstrndup(s, strlen(s) - strlen(units[i]));
@@ -257,18 +257,30 @@ char *norm_cell(const struct column *c, const char *raw, unsigned *kinds)
 const char *norm_kind_text(unsigned kind)
 {
 	switch (kind) {
-	case NORM_GUARD: return _("a leading ' before = + - @ removed (the export's formula guard)");
-	case NORM_WIDTH: return _("full-width characters made half-width");
-	case NORM_SPACE: return _("ideographic or no-break spaces trimmed");
-	case NORM_ABOUT: return _("'约' (about) dropped before a number");
-	case NORM_UNIT: return _("a unit after a number dropped");
-	case NORM_THOUSANDS: return _("thousands separators removed");
-	case NORM_DMS: return _("degrees, minutes and seconds as decimal degrees");
-	case NORM_DATE: return _("dates written as YYYY-MM-DD");
-	case NORM_SERIAL: return _("spreadsheet day numbers read as dates");
-	case NORM_TOWNSHIP: return _("township names matched without county or 镇/乡");
-	case NORM_FILL: return _("blank township cells filled from the row above");
-	case NORM_MERGED: return _("merged cells filled with the range's value");
+	case NORM_GUARD:
+		return _("a leading ' before = + - @ removed (the export's formula guard)");
+	case NORM_WIDTH:
+		return _("full-width characters made half-width");
+	case NORM_SPACE:
+		return _("ideographic or no-break spaces trimmed");
+	case NORM_ABOUT:
+		return _("'约' (about) dropped before a number");
+	case NORM_UNIT:
+		return _("a unit after a number dropped");
+	case NORM_THOUSANDS:
+		return _("thousands separators removed");
+	case NORM_DMS:
+		return _("degrees, minutes and seconds as decimal degrees");
+	case NORM_DATE:
+		return _("dates written as YYYY-MM-DD");
+	case NORM_SERIAL:
+		return _("spreadsheet day numbers read as dates");
+	case NORM_TOWNSHIP:
+		return _("township names matched without county or 镇/乡");
+	case NORM_FILL:
+		return _("blank township cells filled from the row above");
+	case NORM_MERGED:
+		return _("merged cells filled with the range's value");
 	}
 	return "?";
 }

@@ -173,14 +173,14 @@ static const char *named_encoding(const char *encoding)
 }
 
 static bool read_text(struct workbook *wb, const char *buf, size_t len, const char *encoding,
-		      struct err *e)
+                      struct err *e)
 {
 	size_t skip = 0;
 	const char *enc = named_encoding(encoding);
 	if (enc && !strcmp(enc, "?"))
 		return err_set(e, ERR_USAGE,
-			       "encoding: '%s': expected utf-8, gbk, gb18030, utf-16 or auto",
-			       encoding);
+		               "encoding: '%s': expected utf-8, gbk, gb18030, utf-16 or auto",
+		               encoding);
 	const char *found = text_encoding(buf, len, &skip);
 	if (!enc)
 		enc = found;
@@ -193,7 +193,7 @@ static bool read_text(struct workbook *wb, const char *buf, size_t len, const ch
 	} else if (!text_to_utf8(enc, buf + skip, len - skip, &sb)) {
 		sb_finish(&sb);
 		return err_set(e, ERR_FAIL, "%s: not %s text; save it as UTF-8 CSV or as .xlsx",
-			       wb->path, enc);
+		               wb->path, enc);
 	}
 	const char *text = sb.buf ? sb.buf : "";
 	/* a tab-separated file: tabs and no commas on its first line */
@@ -235,7 +235,7 @@ struct xlsx {
 	size_t nfmt;
 	/* the part being parsed */
 	XML_Parser p;
-	int depth_text;      /* > 0 inside an element whose text is kept */
+	int depth_text; /* > 0 inside an element whose text is kept */
 	bool in_si, in_rph, in_xfs;
 	struct strbuf text;
 	/* a sheet */
@@ -299,14 +299,15 @@ static void XMLCALL on_text(void *ud, const XML_Char *s, int len)
 }
 
 static bool parse_part(struct xlsx *x, const char *name, XML_StartElementHandler start,
-		       XML_EndElementHandler end, bool required)
+                       XML_EndElementHandler end, bool required)
 {
 	size_t len = 0;
 	char *buf = zip_part(x, name, &len);
 	if (!buf)
-		return required ? err_set(x->e, ERR_FAIL, "%s: not a readable .xlsx workbook (no %s)",
-					  x->wb->path, name)
-				: true;
+		return required
+		           ? err_set(x->e, ERR_FAIL, "%s: not a readable .xlsx workbook (no %s)",
+		                     x->wb->path, name)
+		           : true;
 	x->p = XML_ParserCreate(NULL);
 	XML_SetUserData(x->p, x);
 	XML_SetElementHandler(x->p, start, end);
@@ -315,8 +316,8 @@ static bool parse_part(struct xlsx *x, const char *name, XML_StartElementHandler
 	bool ok = XML_Parse(x->p, buf, (int)len, 1) == XML_STATUS_OK;
 	if (!ok && !x->e->code)
 		err_set(x->e, ERR_FAIL, "%s: %s: bad XML at line %lu (%s)", x->wb->path, name,
-			(unsigned long)XML_GetCurrentLineNumber(x->p),
-			XML_ErrorString(XML_GetErrorCode(x->p)));
+		        (unsigned long)XML_GetCurrentLineNumber(x->p),
+		        XML_ErrorString(XML_GetErrorCode(x->p)));
 	XML_ParserFree(x->p);
 	x->p = NULL;
 	free(buf);
@@ -411,7 +412,8 @@ static bool date_format(const char *code)
 			bracket = false;
 		else if (!bracket && strchr("yYdDmMhH", *p))
 			return true;
-		else if (!bracket && (!strncmp(p, "年", 3) || !strncmp(p, "月", 3) || !strncmp(p, "日", 3)))
+		else if (!bracket &&
+		         (!strncmp(p, "年", 3) || !strncmp(p, "月", 3) || !strncmp(p, "日", 3)))
 			return true;
 	}
 	return false;
@@ -536,7 +538,8 @@ static void XMLCALL sh_end(void *ud, const XML_Char *n)
 		if (!strcmp(x->ctype, "s")) {
 			char *end;
 			long i = strtol(v, &end, 10);
-			text = *v && !*end && i >= 0 && (size_t)i < x->nstrings ? x->strings[i] : "";
+			text =
+			    *v && !*end && i >= 0 && (size_t)i < x->nstrings ? x->strings[i] : "";
 		} else if (!strcmp(x->ctype, "n") || !x->ctype[0]) {
 			number_text(x, v, num, sizeof num);
 			text = num;
@@ -585,13 +588,13 @@ static bool read_xlsx(struct workbook *wb, const char *buf, size_t len, struct e
 			zip_source_free(src);
 		zip_error_fini(&ze);
 		return err_set(e, ERR_FAIL, "%s: not a readable .xlsx workbook (a broken zip)",
-			       wb->path);
+		               wb->path);
 	}
 	zip_error_fini(&ze);
 	struct xlsx x = {.wb = wb, .zip = z, .e = e};
 	sb_init(&x.text);
 	bool ok = parse_part(&x, "xl/workbook.xml", wb_start, no_end, true) &&
-		  parse_part(&x, "xl/_rels/workbook.xml.rels", rel_start, no_end, true);
+	          parse_part(&x, "xl/_rels/workbook.xml.rels", rel_start, no_end, true);
 	if (ok)
 		ok = parse_part(&x, "xl/sharedStrings.xml", ss_start, ss_end, false) &&
 		     parse_part(&x, "xl/styles.xml", st_start, st_end, false);
@@ -640,10 +643,11 @@ static bool read_xls(struct workbook *wb, struct err *e)
 	if (freexl_open(wb->path, &h) != FREEXL_OK || !h) {
 		if (h)
 			freexl_close(h);
-		return err_set(e, ERR_FAIL,
-			       "%s: not a readable .xls workbook; open it in Excel or WPS and save it "
-			       "as .xlsx, then import that",
-			       wb->path);
+		return err_set(
+		    e, ERR_FAIL,
+		    "%s: not a readable .xls workbook; open it in Excel or WPS and save it "
+		    "as .xlsx, then import that",
+		    wb->path);
 	}
 	unsigned int count = 0;
 	bool ok = freexl_get_info(h, FREEXL_BIFF_SHEET_COUNT, &count) == FREEXL_OK;
@@ -691,8 +695,10 @@ static bool read_xls(struct workbook *wb, struct err *e)
 	}
 	freexl_close(h);
 	if (!ok)
-		return err_set(e, ERR_FAIL, "%s: a damaged .xls workbook; save it as .xlsx in Excel "
-			       "or WPS and import that", wb->path);
+		return err_set(e, ERR_FAIL,
+		               "%s: a damaged .xls workbook; save it as .xlsx in Excel "
+		               "or WPS and import that",
+		               wb->path);
 	if (!wb->nsheets)
 		return err_set(e, ERR_FAIL, "%s: a workbook without sheets", wb->path);
 	return true;

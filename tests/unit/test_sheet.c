@@ -22,14 +22,13 @@ static const struct column C_TEXT = {.name = "notes", .type = CT_TEXT};
 static const struct column C_PHONE = {.name = "monitor_phone", .type = CT_TEXT};
 
 /* raw becomes want, with exactly the changes kinds. */
-static void expect_cell(const struct column *c, const char *raw, const char *want,
-			unsigned kinds)
+static void expect_cell(const struct column *c, const char *raw, const char *want, unsigned kinds)
 {
 	unsigned got = 0;
 	char *s = norm_cell(c, raw, &got);
 	if (strcmp(s, want) || got != kinds)
 		fail_msg("%s: '%s': got '%s' (changes %#x), expected '%s' (%#x)", c->name, raw, s,
-			 got, want, kinds);
+		         got, want, kinds);
 	free(s);
 }
 
@@ -39,7 +38,10 @@ static void test_numbers(void **state)
 	expect_cell(&C_INT, "30", "30", 0);
 	expect_cell(&C_INT, "３０", "30", NORM_WIDTH);
 	expect_cell(&C_INT, "30\xE3\x80\x80", "30", NORM_SPACE);
-	expect_cell(&C_INT, "\xC2\xA0" "30", "30", NORM_SPACE);
+	expect_cell(&C_INT,
+	            "\xC2\xA0"
+	            "30",
+	            "30", NORM_SPACE);
 	expect_cell(&C_INT, "12,500", "12500", NORM_THOUSANDS);
 	expect_cell(&C_INT, "1,234,567", "1234567", NORM_THOUSANDS);
 	expect_cell(&C_INT, "12,50", "12,50", 0); /* not thousands: left to be refused */
@@ -92,9 +94,11 @@ static void test_text(void **state)
 static void test_headers(void **state)
 {
 	(void)state;
-	const char *cases[][2] = {{"乡（镇）", "乡(镇)"}, {"名称 ", "名称"},
-				  {"威胁户数（户）", "威胁户数(户)"}, {"经 度\xE3\x80\x80", "经度"},
-				  {"ＣＯＤＥ", "CODE"}};
+	const char *cases[][2] = {{"乡（镇）", "乡(镇)"},
+	                          {"名称 ", "名称"},
+	                          {"威胁户数（户）", "威胁户数(户)"},
+	                          {"经 度\xE3\x80\x80", "经度"},
+	                          {"ＣＯＤＥ", "CODE"}};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		char *h = norm_header(cases[i][0]);
 		assert_string_equal(h, cases[i][1]);
@@ -123,9 +127,9 @@ static void test_serials(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_numbers),   cmocka_unit_test(test_coordinates),
-		cmocka_unit_test(test_dates),     cmocka_unit_test(test_text),
-		cmocka_unit_test(test_headers),   cmocka_unit_test(test_serials),
+	    cmocka_unit_test(test_numbers), cmocka_unit_test(test_coordinates),
+	    cmocka_unit_test(test_dates),   cmocka_unit_test(test_text),
+	    cmocka_unit_test(test_headers), cmocka_unit_test(test_serials),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
