@@ -7,16 +7,20 @@
 #include <expat.h>
 #include <freexl.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <zip.h>
+#include <zlib.h>
 
 #include "dutydesk/csv.h"
 
 #define MAX_ROWS 1048576
 #define MAX_COLS 16384
+/* cells a workbook may spread over (a sheet's rows times its widths, merges
+ * filled): a small file must not ask for gigabytes */
+#define MAX_SLOTS (8u * 1024 * 1024)
 
 /* ---- rows ---- */
 
@@ -225,10 +229,11 @@ static bool read_text(struct workbook *wb, const char *buf, size_t len, const ch
 
 struct xlsx {
 	struct workbook *wb;
-	zip_t *zip;
+	const unsigned char *zip; /* the whole file */
+	size_t ziplen;
 	struct err *e;
 	char **strings; /* shared strings */
-	size_t nstrings, capstrings;
+	size_t nstrings;
 	bool *date_style; /* per cellXfs index */
 	size_t nstyles;
 	char **fmt_ids; /* custom date number formats: ids as text */
@@ -245,6 +250,8 @@ struct xlsx {
 	char ctype[16];
 	long style;
 	bool in_v, in_is;
+	size_t slots; /* cells taken so far, against MAX_SLOTS */
+	bool full;    /* more were asked for: e says so */
 	char **merges;
 	size_t nmerges;
 	/* workbook and its relations */
@@ -252,26 +259,87 @@ struct xlsx {
 	size_t nnames, nrels;
 };
 
+/* ---- the zip an .xlsx is: its central directory, stored or deflated
+ * members (zlib), no zip64 (a register is far below 4 GB) ---- */
+
+static unsigned le16(const unsigned char *p)
+{
+	return (unsigned)p[0] | (unsigned)p[1] << 8;
+}
+
+static uint32_t le32(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+/* The central directory: false when there is none (not a zip). */
+static bool zip_directory(const unsigned char *z, size_t len, size_t *off, size_t *count)
+{
+	if (len < 22)
+		return false;
+	size_t lo = len > 22 + 65535 ? len - 22 - 65535 : 0;
+	for (size_t i = len - 22 + 1; i-- > lo;) {
+		if (le32(z + i) != 0x06054b50)
+			continue;
+		size_t cd = le32(z + i + 16), size = le32(z + i + 12);
+		if (cd > i || size > i - cd)
+			return false;
+		*off = cd;
+		*count = le16(z + i + 10);
+		return true;
+	}
+	return false;
+}
+
+/* Member name, inflated (heap, NUL-terminated); NULL when absent or bad. */
 static char *zip_part(struct xlsx *x, const char *name, size_t *len)
 {
-	zip_stat_t st;
-	if (zip_stat(x->zip, name, 0, &st) || !(st.valid & ZIP_STAT_SIZE))
+	const unsigned char *z = x->zip;
+	size_t n = x->ziplen, p, count, want = strlen(name);
+	if (!zip_directory(z, n, &p, &count))
 		return NULL;
-	if (st.size > 512u * 1024 * 1024)
-		return NULL;
-	zip_file_t *f = zip_fopen(x->zip, name, 0);
-	if (!f)
-		return NULL;
-	char *buf = xmalloc(st.size + 1);
-	zip_int64_t got = zip_fread(f, buf, st.size);
-	zip_fclose(f);
-	if (got < 0 || (zip_uint64_t)got != st.size) {
-		free(buf);
-		return NULL;
+	for (size_t k = 0; k < count; k++) {
+		if (p + 46 > n || le32(z + p) != 0x02014b50)
+			return NULL;
+		unsigned method = le16(z + p + 10), nlen = le16(z + p + 28);
+		size_t csize = le32(z + p + 20), usize = le32(z + p + 24), local = le32(z + p + 42);
+		size_t next = p + 46 + nlen + le16(z + p + 30) + le16(z + p + 32);
+		if (next > n)
+			return NULL;
+		if (nlen != want || memcmp(z + p + 46, name, want)) {
+			p = next;
+			continue;
+		}
+		if (local + 30 > n || le32(z + local) != 0x04034b50 || usize > 512u * 1024 * 1024)
+			return NULL;
+		size_t data = local + 30 + le16(z + local + 26) + le16(z + local + 28);
+		if (data > n || csize > n - data)
+			return NULL;
+		char *out = xmalloc(usize + 1);
+		bool ok = false;
+		if (method == 0 && csize == usize) {
+			memcpy(out, z + data, usize);
+			ok = true;
+		} else if (method == 8) {
+			z_stream s = {0};
+			if (inflateInit2(&s, -MAX_WBITS) == Z_OK) {
+				s.next_in = (Bytef *)(z + data);
+				s.avail_in = (uInt)csize;
+				s.next_out = (Bytef *)out;
+				s.avail_out = (uInt)usize;
+				ok = inflate(&s, Z_FINISH) == Z_STREAM_END && s.total_out == usize;
+				inflateEnd(&s);
+			}
+		}
+		if (!ok) {
+			free(out);
+			return NULL;
+		}
+		out[usize] = '\0';
+		*len = usize;
+		return out;
 	}
-	buf[st.size] = '\0';
-	*len = st.size;
-	return buf;
+	return NULL;
 }
 
 static const char *attr(const XML_Char **a, const char *name)
@@ -314,7 +382,7 @@ static bool parse_part(struct xlsx *x, const char *name, XML_StartElementHandler
 	XML_SetCharacterDataHandler(x->p, on_text);
 	sb_clear(&x->text);
 	bool ok = XML_Parse(x->p, buf, (int)len, 1) == XML_STATUS_OK;
-	if (!ok && !x->e->code)
+	if (!ok && !x->full)
 		err_set(x->e, ERR_FAIL, "%s: %s: bad XML at line %lu (%s)", x->wb->path, name,
 		        (unsigned long)XML_GetCurrentLineNumber(x->p),
 		        XML_ErrorString(XML_GetErrorCode(x->p)));
@@ -326,7 +394,9 @@ static bool parse_part(struct xlsx *x, const char *name, XML_StartElementHandler
 
 static char **push(char **arr, size_t *n, const char *s)
 {
-	arr = xrealloc(arr, (*n + 1) * sizeof *arr);
+	/* room doubles at each power of two: many shared strings stay linear */
+	if ((*n & (*n - 1)) == 0)
+		arr = xrealloc(arr, (*n ? 2 * *n : 1) * sizeof *arr);
 	arr[(*n)++] = xstrdup(s ? s : "");
 	return arr;
 }
@@ -519,6 +589,27 @@ static void number_text(struct xlsx *x, const char *v, char *out, size_t size)
 		snprintf(out, size, "%s", v);
 }
 
+/* Room for cell (r, c), within MAX_SLOTS; false (the parse stopped, e
+ * set) when a sheet would take more. */
+static bool take_slots(struct xlsx *x, size_t r, size_t c)
+{
+	if (x->full)
+		return false;
+	size_t have = r < x->sheet->nrows ? x->sheet->rows[r].n : 0;
+	if (c < have)
+		return true;
+	x->slots += c + 1 - have;
+	if (x->slots <= MAX_SLOTS)
+		return true;
+	x->full = true;
+	err_set(x->e, ERR_FAIL, "%s: sheet '%s' spreads over more than %u cells; save only the "
+			       "register's rows and columns",
+		x->wb->path, x->sheet->name, MAX_SLOTS);
+	if (x->p)
+		XML_StopParser(x->p, XML_FALSE);
+	return false;
+}
+
 static void XMLCALL sh_end(void *ud, const XML_Char *n)
 {
 	struct xlsx *x = ud;
@@ -544,7 +635,7 @@ static void XMLCALL sh_end(void *ud, const XML_Char *n)
 			number_text(x, v, num, sizeof num);
 			text = num;
 		}
-		if (*text)
+		if (*text && take_slots(x, x->row, x->col))
 			cell_set(row_at(x->sheet, &x->cap, x->row), x->col, text, false);
 		x->col++;
 		sb_clear(&x->text);
@@ -568,9 +659,9 @@ static void fill_merges(struct xlsx *x)
 		    !x->sheet->rows[r0].cells[c0])
 			continue;
 		char *v = xstrdup(x->sheet->rows[r0].cells[c0]);
-		for (size_t r = r0; r <= r1; r++)
-			for (size_t c = c0; c <= c1; c++)
-				if (r != r0 || c != c0)
+		for (size_t r = r0; r <= r1 && !x->full; r++)
+			for (size_t c = c0; c <= c1 && !x->full; c++)
+				if ((r != r0 || c != c0) && take_slots(x, r, c))
 					cell_set(row_at(x->sheet, &x->cap, r), c, v, true);
 		free(v);
 	}
@@ -579,19 +670,11 @@ static void fill_merges(struct xlsx *x)
 static bool read_xlsx(struct workbook *wb, const char *buf, size_t len, struct err *e)
 {
 	wb->format = "xlsx";
-	zip_error_t ze;
-	zip_error_init(&ze);
-	zip_source_t *src = zip_source_buffer_create(buf, len, 0, &ze);
-	zip_t *z = src ? zip_open_from_source(src, ZIP_RDONLY, &ze) : NULL;
-	if (!z) {
-		if (src)
-			zip_source_free(src);
-		zip_error_fini(&ze);
+	size_t cd, count;
+	if (!zip_directory((const unsigned char *)buf, len, &cd, &count))
 		return err_set(e, ERR_FAIL, "%s: not a readable .xlsx workbook (a broken zip)",
 		               wb->path);
-	}
-	zip_error_fini(&ze);
-	struct xlsx x = {.wb = wb, .zip = z, .e = e};
+	struct xlsx x = {.wb = wb, .zip = (const unsigned char *)buf, .ziplen = len, .e = e};
 	sb_init(&x.text);
 	bool ok = parse_part(&x, "xl/workbook.xml", wb_start, no_end, true) &&
 	          parse_part(&x, "xl/_rels/workbook.xml.rels", rel_start, no_end, true);
@@ -614,8 +697,10 @@ static bool read_xlsx(struct workbook *wb, const char *buf, size_t len, struct e
 		x.nmerges = 0;
 		ok = parse_part(&x, part, sh_start, sh_end, true);
 		free(part);
-		if (ok)
+		if (ok) {
 			fill_merges(&x);
+			ok = !x.full;
+		}
 		rows_finish(x.sheet);
 	}
 	if (ok && !wb->nsheets)
@@ -629,7 +714,6 @@ static bool read_xlsx(struct workbook *wb, const char *buf, size_t len, struct e
 	free_list(x.rel_targets, x.nrels);
 	free(x.date_style);
 	sb_finish(&x.text);
-	zip_close(z);
 	return ok;
 }
 

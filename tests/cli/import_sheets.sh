@@ -84,6 +84,14 @@ expect_rc 2 dd hazard import "$D/台账.xlsx" --kind geohazard --sheet 火灾
 expect_err_has "no sheet '火灾'; its sheets: 说明, 地灾"
 expect_rc 0 dd hazard import "$D/台账.xlsx" --kind geohazard --sheet 地灾 --dry-run
 
+# a merge over the whole sheet would ask for gigabytes: refused, named
+python3 "$MK" "$D/huge.xlsx" <<'JSON'
+{"sheets": [{"name": "地灾", "merges": ["A2:XFD1048576"], "rows": [
+  ["统一编号", "名称"], ["X", "y"]]}]}
+JSON
+expect_rc 1 dd hazard import "$D/huge.xlsx" --kind geohazard
+expect_err_has "sheet '地灾' spreads over more than"
+
 # a legacy .xls: read (its second sheet, by its header), or when damaged
 # refused with what to do
 python3 "$(dirname "$0")/mkxls.py" "$D/旧表.xls" <<'JSON'
