@@ -13,6 +13,7 @@
 struct sheet_row {
 	size_t line;  /* the sheet's own row number (CSV: the line it began on) */
 	size_t n;     /* cells[0..n) */
+	size_t cap;   /* room in cells and merged */
 	char **cells; /* never NULL; "" when empty */
 	bool *merged; /* cells[i] was filled from a merged range */
 };

@@ -20,7 +20,7 @@
 #define MAX_COLS 16384
 /* cells a workbook may spread over (a sheet's rows times its widths, merges
  * filled): a small file must not ask for gigabytes */
-#define MAX_SLOTS (8u * 1024 * 1024)
+#define MAX_SLOTS (2u * 1024 * 1024)
 
 /* ---- rows ---- */
 
@@ -44,8 +44,11 @@ static struct sheet_row *row_at(struct sheet *s, size_t *cap, size_t r)
 static void cell_set(struct sheet_row *row, size_t col, const char *text, bool merged)
 {
 	if (col >= row->n) {
-		row->cells = xrealloc(row->cells, (col + 1) * sizeof *row->cells);
-		row->merged = xrealloc(row->merged, (col + 1) * sizeof *row->merged);
+		if (col >= row->cap) {
+			row->cap = col < 8 ? 8 : 2 * col;
+			row->cells = xrealloc(row->cells, row->cap * sizeof *row->cells);
+			row->merged = xrealloc(row->merged, row->cap * sizeof *row->merged);
+		}
 		for (size_t i = row->n; i <= col; i++) {
 			row->cells[i] = NULL;
 			row->merged[i] = false;
