@@ -103,7 +103,7 @@ const struct cmd cmd_import = {
 const struct cmd cmd_export = {
 	.group = "export",
 	.summary = N_("export depots, items, teams, experts, contacts, or stock on hand per lot (as "
-		   "receipts for a new database: importing them again receives them again)"),
+		   "receipts for a new database)"),
 	.args = "KIND", .nargs_min = 1, .nargs_max = 1, .argv = {CV_WORDS}, .words = KINDS,
 	.opts = export_opts, .exec = exec_export,
 };
