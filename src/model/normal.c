@@ -183,6 +183,23 @@ static bool date_form(char *s, size_t size)
 	return true;
 }
 
+/* ″ as NFKC writes it (′′), so that a coordinate's seconds do not count
+ * as a full-width character (heap; s is freed). */
+static char *seconds_mark(char *s)
+{
+	struct strbuf sb;
+	sb_init(&sb);
+	for (const char *p = s; *p;)
+		if (!strncmp(p, "″", 3)) {
+			sb_puts(&sb, "′′");
+			p += 3;
+		} else {
+			sb_putc(&sb, *p++);
+		}
+	free(s);
+	return sb.buf ? sb_take(&sb) : xstrdup("");
+}
+
 static bool digits_col(const struct column *c)
 {
 	return strstr(c->name, "phone") || strstr(c->name, "mobile") || str_eq(c->name, "code") ||
@@ -199,6 +216,8 @@ char *norm_cell(const struct column *c, const char *raw, unsigned *kinds)
 	}
 	bool had = false;
 	char *s = plain_spaces(in, &had);
+	if (str_eq(c->name, "lon") || str_eq(c->name, "lat"))
+		s = seconds_mark(s);
 	if (c->type != CT_TEXT || digits_col(c)) {
 		char *n = norm_nfkc(s);
 		if (strcmp(n, s))

@@ -58,7 +58,8 @@ static void test_numbers(void **state)
 static void test_coordinates(void **state)
 {
 	(void)state;
-	expect_cell(&C_LON, "110°37′45″E", "110.629167", NORM_WIDTH | NORM_DMS);
+	expect_cell(&C_LON, "110°37′45″E", "110.629167", NORM_DMS);
+	expect_cell(&C_LON, "１１０°37′45″E", "110.629167", NORM_WIDTH | NORM_DMS);
 	expect_cell(&C_LON, "110°37'45\"", "110.629167", NORM_DMS);
 	expect_cell(&C_LON, "西经110°30′", "-110.500000", NORM_DMS);
 	expect_cell(&C_LON, "110.5", "110.5", 0);
