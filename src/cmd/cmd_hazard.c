@@ -717,8 +717,8 @@ const struct cmd cmd_hazard_export = {
 
 const struct cmd cmd_hazard_import = {
 	.group = "hazard", .verb = "import",
-	.summary = N_("import a register sheet (UTF-8 or GBK; Chinese or English headers); a code "
-		   "already there is updated"),
+	.summary = N_("import a register sheet (.xlsx, .xls or CSV; Chinese or English headers); a "
+		   "code already there is updated"),
 	.args = "FILE", .nargs_min = 1, .nargs_max = 1,
 	.opts = import_opts, .flags = CMD_WRITES | CMD_DRYRUN, .check = check_kind,
 	.exec = exec_import,
