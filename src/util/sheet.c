@@ -4,6 +4,9 @@
  * which numbers are dates; a sheet part holds the cells and merged ranges. */
 #include "dutydesk/sheet.h"
 
+#include <errno.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <expat.h>
 #include <freexl.h>
 #include <math.h>
@@ -722,7 +725,7 @@ static bool read_xlsx(struct workbook *wb, const char *buf, size_t len, struct e
 
 /* ---- legacy .xls (BIFF, through libfreexl) ---- */
 
-static bool read_xls(struct workbook *wb, struct err *e)
+static bool xls_parse(struct workbook *wb, struct err *e)
 {
 	wb->format = "xls";
 	const void *h = NULL;
@@ -789,6 +792,114 @@ static bool read_xls(struct workbook *wb, struct err *e)
 	if (!wb->nsheets)
 		return err_set(e, ERR_FAIL, "%s: a workbook without sheets", wb->path);
 	return true;
+}
+
+/* libfreexl is not safe on a crafted file (a fuzzer makes it read out of
+ * bounds): it runs in a child process, which hands the cells back over a
+ * pipe as records: 'S' name NUL (a sheet), 'C' row col (4 bytes each) text
+ * NUL (a cell), 'E' message NUL (it could not read the file). A child that
+ * dies says the file is damaged. */
+static void xls_child(struct workbook *wb, int fd)
+{
+	FILE *out = fdopen(fd, "w");
+	struct err e = {0};
+	if (!out)
+		_exit(2);
+	if (!xls_parse(wb, &e)) {
+		fprintf(out, "E%s%c", e.msg, 0);
+	} else {
+		for (size_t i = 0; i < wb->nsheets; i++) {
+			struct sheet *s = &wb->sheets[i];
+			fprintf(out, "S%s%c", s->name ? s->name : "", 0);
+			for (size_t r = 0; r < s->nrows; r++)
+				for (size_t c = 0; c < s->rows[r].n; c++) {
+					if (!*s->rows[r].cells[c])
+						continue;
+					uint32_t rc[2] = {(uint32_t)r, (uint32_t)c};
+					fputc('C', out);
+					fwrite(rc, sizeof rc, 1, out);
+					fprintf(out, "%s%c", s->rows[r].cells[c], 0);
+				}
+		}
+	}
+	_exit(fflush(out) ? 2 : 0);
+}
+
+static bool read_xls(struct workbook *wb, struct err *e)
+{
+	wb->format = "xls";
+	int fd[2];
+	if (pipe(fd))
+		return err_set(e, ERR_FAIL, "%s: %s", wb->path, strerror(errno));
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid < 0) {
+		close(fd[0]);
+		close(fd[1]);
+		return err_set(e, ERR_FAIL, "%s: %s", wb->path, strerror(errno));
+	}
+	if (pid == 0) {
+		close(fd[0]);
+		xls_child(wb, fd[1]);
+	}
+	close(fd[1]);
+	struct strbuf sb;
+	sb_init(&sb);
+	char chunk[65536];
+	ssize_t got;
+	while ((got = read(fd[0], chunk, sizeof chunk)) != 0) {
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0)
+			break;
+		sb_add(&sb, chunk, (size_t)got);
+	}
+	close(fd[0]);
+	int status = 0;
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	const char *p = sb.buf ? sb.buf : "", *end = p + sb.len;
+	bool ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+	struct sheet *s = NULL;
+	size_t cap = 0;
+	bool told = false;
+	while (ok && p < end) {
+		char kind = *p++;
+		if (kind == 'C' && s && end - p > 8) {
+			uint32_t rc[2];
+			memcpy(rc, p, sizeof rc);
+			p += sizeof rc;
+			if (rc[0] >= MAX_ROWS || rc[1] >= MAX_COLS)
+				break;
+			cell_set(row_at(s, &cap, rc[0]), rc[1], p, false);
+		} else if (kind == 'S') {
+			if (s)
+				rows_finish(s);
+			s = add_sheet(wb, p);
+			cap = 0;
+		} else if (kind == 'E') {
+			err_set(e, ERR_FAIL, "%s", p);
+			ok = false;
+			told = true;
+			break;
+		} else {
+			break;
+		}
+		p += strnlen(p, (size_t)(end - p)) + 1;
+	}
+	if (s)
+		rows_finish(s);
+	sb_finish(&sb);
+	if (ok && p < end)
+		ok = false;
+	if (!ok && !told)
+		return err_set(e, ERR_FAIL,
+		               "%s: a damaged .xls workbook; open it in Excel or WPS, save it as "
+		               ".xlsx and import that",
+		               wb->path);
+	if (ok && !wb->nsheets)
+		return err_set(e, ERR_FAIL, "%s: a workbook without sheets", wb->path);
+	return ok;
 }
 
 struct workbook *workbook_open(const char *path, const char *encoding, struct err *e)
