@@ -21,12 +21,20 @@ struct csv *csv_open_enc(const char *path, const char *encoding, struct err *e);
 /* Copies buf; name is used in messages. */
 struct csv *csv_open_mem(const char *name, const char *buf, size_t len);
 void csv_destroy(struct csv *c);
+/* Fields separated by delim (a tab for TSV) instead of a comma. */
+void csv_set_delim(struct csv *c, char delim);
 
 /* 1: a record in fields[0..n); 0: end of input; -1: error in e. */
 int csv_next(struct csv *c, char ***fields, size_t *n, struct err *e);
 /* Line on which the last record began (1-based). */
 size_t csv_line(const struct csv *c);
 const char *csv_name(const struct csv *c);
+/* The whole file into sb (sb_finish frees); false and e naming the file
+ * when it cannot be read. */
+bool text_read_file(const char *path, struct strbuf *sb, struct err *e);
+/* Appends buf, in encoding enc (an iconv name), to out as UTF-8; false at
+ * the first byte that is not enc. */
+bool text_to_utf8(const char *enc, const char *buf, size_t len, struct strbuf *out);
 /* The formula guard (OWASP "CSV injection"): a text cell that begins with
  * = + - @, a tab or a carriage return would be run as a formula by Excel
  * and WPS, so it is written with a leading ' (which they show as text and

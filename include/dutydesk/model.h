@@ -43,18 +43,38 @@ bool import_csv(struct store *st, const struct table *t, const char *path, json_
  * a new array the caller frees. */
 struct import_result {
 	int rows, inserted, updated;
+	int kept;      /* empty cells that left a stored value as it was */
 	json_t *errors;
+	json_t *notes; /* what was read and how: rows skipped, cells filled, values changed */
 };
 struct import_opts {
-	const char *encoding; /* utf-8, gbk, gb18030; NULL or "auto": UTF-8, else GB18030 */
+	const char *encoding; /* utf-8, gbk, gb18030, utf-16; NULL or "auto": by content */
+	const char *sheet;    /* a workbook's sheet; NULL: the first with known headers */
 	bool skip_bad;        /* keep the good rows, report the bad ones */
 	bool to_verify;       /* mark new and changed rows "to verify" (hazards) */
+	bool blank_clears;    /* an empty cell empties the stored value */
 };
 /* Headers may also be the Chinese names registers use (统一编号, 乡镇,
  * 威胁人数 ...); header_chinese gives the one a column is written as. */
 bool import_file(struct store *st, const struct table *t, const char *path, json_t *fixed,
 		 const struct import_opts *o, struct import_result *r, struct err *e);
 const char *header_chinese(const char *column);
+
+/* ---- cells as clerks type them (src/model/normal.c) ---- */
+enum norm_kind {
+	NORM_GUARD = 1, NORM_WIDTH = 2, NORM_SPACE = 4, NORM_ABOUT = 8, NORM_UNIT = 16,
+	NORM_THOUSANDS = 32, NORM_DMS = 64, NORM_DATE = 128, NORM_SERIAL = 256,
+	NORM_TOWNSHIP = 512, NORM_FILL = 1024, NORM_MERGED = 2048,
+};
+#define NORM_KINDS 12
+/* NFKC (heap; a copy when s is not UTF-8). */
+char *norm_nfkc(const char *s);
+/* A header as matched: NFKC, every space removed (heap). */
+char *norm_header(const char *h);
+/* A cell's text as column c reads it (heap); *kinds gains what changed. */
+char *norm_cell(const struct column *c, const char *raw, unsigned *kinds);
+/* What a kind of change is, for the import's report. */
+const char *norm_kind_text(unsigned kind);
 
 /* Divisions and incident types (local tables, reloaded by every init). */
 bool reference_load(struct store *st, struct err *e);

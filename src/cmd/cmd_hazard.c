@@ -545,7 +545,9 @@ static bool exec_import(struct cmd_ctx *c)
 	const char *kind = kind_opt(c);
 	struct import_opts o = {.encoding = cmd_opt(c, "encoding"),
 				.skip_bad = cmd_opt(c, "skip-bad") != NULL,
-				.to_verify = cmd_opt(c, "to-verify") != NULL};
+				.to_verify = cmd_opt(c, "to-verify") != NULL,
+				.sheet = cmd_opt(c, "sheet"),
+				.blank_clears = cmd_opt(c, "blank-clears") != NULL};
 	struct import_result r = {0};
 	json_t *fixed = json_pack("{s:s}", "kind", kind);
 	bool ok = import_file(c->st, &T_HAZARD, c->args[0], fixed, &o, &r, &c->err);
@@ -584,8 +586,7 @@ static const struct cmd_opt export_opts[] = {
 static const struct cmd_opt import_opts[] = {
 	{"kind", "KIND", NULL, N_("geohazard, fire_unit, major_source or flood_point (required)"),
 	 CV_WORDS, KINDS},
-	{"encoding", "ENC", NULL, N_("utf-8, gbk or gb18030 (default: UTF-8 if it is, else GB18030)")},
-	{"dry-run", NULL, NULL, N_("check every row and report; write nothing")},
+	IMPORT_OPTS
 	{"skip-bad", NULL, NULL, N_("import the good rows and report the bad ones")},
 	{"to-verify", NULL, NULL, N_("mark new and changed rows to verify (hazard verify clears)")},
 	{0}};
@@ -725,8 +726,8 @@ const struct cmd cmd_hazard_export = {
 
 const struct cmd cmd_hazard_import = {
 	.group = "hazard", .verb = "import",
-	.summary = N_("import a register sheet (UTF-8 or GBK; Chinese or English headers); a code "
-		   "already there is updated"),
+	.summary = N_("import a register sheet (.xlsx, .xls or CSV; Chinese or English headers); a "
+		   "code already there is updated"),
 	.args = "FILE", .nargs_min = 1, .nargs_max = 1,
 	.opts = import_opts, .flags = CMD_WRITES | CMD_DRYRUN, .check = check_kind,
 	.exec = exec_import,

@@ -112,4 +112,11 @@ extern const struct cmd cmd_init, cmd_demo, cmd_stats, cmd_overview, cmd_backup,
 	cmd_plan_check, cmd_plan_status, cmd_plan_close, cmd_plan_report, cmd_warning_add, cmd_warning_list,
 	cmd_warning_points, cmd_sync, cmd_conflicts_resolve, cmd_conflicts;
 
+/* The options every import of a sheet takes (import, hazard import). */
+#define IMPORT_OPTS \
+	{"sheet", "NAME", NULL, N_("the workbook's sheet (default: the first with known headers)")}, \
+	{"encoding", "ENC", NULL, N_("of a CSV: utf-8, gbk, gb18030 or utf-16 (default: by content)")}, \
+	{"blank-clears", NULL, NULL, N_("an empty cell empties the stored value (default: keeps it)")}, \
+	{"dry-run", NULL, NULL, N_("check every row and report; write nothing")},
+
 #endif

@@ -51,7 +51,9 @@ static bool exec_import(struct cmd_ctx *c)
 	json_t *fixed = kinds[k].fixed_kind
 				? json_pack("{s:s, s:s}", "kind", kinds[k].fixed_kind, "reason", "imported")
 				: NULL;
-	bool ok = import_file(c->st, kinds[k].t, c->args[1], fixed, NULL, &r, &c->err);
+	struct import_opts o = {.encoding = cmd_opt(c, "encoding"), .sheet = cmd_opt(c, "sheet"),
+				.blank_clears = cmd_opt(c, "blank-clears") != NULL};
+	bool ok = import_file(c->st, kinds[k].t, c->args[1], fixed, &o, &r, &c->err);
 	json_decref(fixed);
 	return out_import(c, ok, &r, false);
 }
@@ -84,7 +86,7 @@ static bool exec_export(struct cmd_ctx *c)
 #define KINDS "depots items teams experts contacts stock"
 
 static const struct cmd_opt import_opts[] = {
-	{"dry-run", NULL, NULL, N_("check every row and report; write nothing")},
+	IMPORT_OPTS
 	{0}};
 static const struct cmd_opt export_opts[] = {
 	{"format", "FMT", NULL, N_("csv (default; import reads it back), xlsx or json"), CV_WORDS,
@@ -93,7 +95,7 @@ static const struct cmd_opt export_opts[] = {
 
 const struct cmd cmd_import = {
 	.group = "import",
-	.summary = N_("import depots, items, teams, experts, contacts or stock receipts from CSV"),
+	.summary = N_("import depots, items, teams, experts, contacts or stock receipts from CSV, TSV or .xlsx"),
 	.args = "KIND FILE", .nargs_min = 2, .nargs_max = 2, .argv = {CV_WORDS}, .words = KINDS,
 	.opts = import_opts, .flags = CMD_WRITES | CMD_DRYRUN, .check = check_kind,
 	.exec = exec_import,
@@ -102,7 +104,7 @@ const struct cmd cmd_import = {
 const struct cmd cmd_export = {
 	.group = "export",
 	.summary = N_("export depots, items, teams, experts, contacts, or stock on hand per lot (as "
-		   "receipts for a new database: importing them again receives them again)"),
+		   "receipts for a new database)"),
 	.args = "KIND", .nargs_min = 1, .nargs_max = 1, .argv = {CV_WORDS}, .words = KINDS,
 	.opts = export_opts, .exec = exec_export,
 };

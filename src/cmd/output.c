@@ -296,8 +296,19 @@ bool out_import(struct cmd_ctx *c, bool ok, struct import_result *r, bool skip_b
 		cmd_say(c, "%s%s\n", skip_bad ? _("skipped: ") : "", json_string_value(m));
 	json_decref(r->errors);
 	r->errors = NULL;
+	json_array_foreach(r->notes, i, m) {
+		if (ok)
+			fprintf(c->out, "%s\n", json_string_value(m));
+		else
+			cmd_say(c, "%s\n", json_string_value(m));
+	}
+	json_decref(r->notes);
+	r->notes = NULL;
 	if (!ok)
 		return false;
+	if (r->kept)
+		fprintf(c->out, _("%d empty cells kept the stored value (--blank-clears empties them)\n"),
+			r->kept);
 	if (c->dry_run) {
 		fprintf(c->out, _("%d rows good: %d new, %d changed%s (dry run: nothing written)\n"),
 			r->rows, r->inserted, r->updated, bad ? _(", some skipped") : "");

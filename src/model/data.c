@@ -1,4 +1,5 @@
 /* Data files: where they are, the CSV importer, reference and demo data. */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,6 +8,8 @@
 #include "dutydesk/i18n.h"
 #include "config.h"
 #include "dutydesk/csv.h"
+#include "dutydesk/i18n.h"
+#include "dutydesk/sheet.h"
 #include "dutydesk/model.h"
 
 char *data_path(const char *rel)
@@ -34,9 +37,17 @@ struct import {
 	bool update;                 /* a row whose code exists updates that record */
 	bool skip_bad;               /* keep the good rows even when some are bad */
 	const char *encoding;        /* of the file: utf-8, gbk, gb18030, auto */
+	const char *sheet;           /* the sheet asked for, or NULL */
 	bool to_verify;              /* mark new and changed rows "to verify" */
+	bool blank_clears;           /* an empty cell empties the stored value */
 	json_t *seen;                /* code -> line, for updates by code */
-	int inserted, updated;
+	json_t *notes;               /* what was skipped, filled and changed, said */
+	json_t *blanks;              /* this row's empty cells: column -> null */
+	json_t *known;               /* contacts there already: "name\x1fphone" */
+	json_t *receipts;            /* stock receipts: key -> [made, matched] */
+	int inserted, updated, kept, again;
+	int count[NORM_KINDS];       /* changes of each kind, and the first seen */
+	char *example[NORM_KINDS];
 };
 
 /* Header names as Chinese registers write them. */
@@ -63,6 +74,22 @@ static const char *const header_zh[][2] = {
 	{"等级", "grade"}, {"主要负责人", "principal"}, {"主要负责人电话", "principal_phone"},
 	{"技术负责人", "technical"}, {"技术负责人电话", "technical_phone"},
 	{"操作负责人", "operational"}, {"操作负责人电话", "operational_phone"},
+	/* as counties write them too */
+	{"隐患点编号", "code"}, {"野外编号", "code"}, {"队伍编号", "code"}, {"仓库编号", "code"},
+	{"专家编号", "code"}, {"隐患类型", "subtype"},
+	{"乡镇名称", "township"}, {"所在乡镇", "township"}, {"所属乡镇", "township"},
+	{"乡镇(街道)", "township"}, {"村名", "village"}, {"所在村", "village"},
+	{"姓名", "name"}, {"队伍名称", "name"}, {"库名", "name"}, {"仓库名称", "name"},
+	{"物资名称", "name"}, {"单位", "org"}, {"工作单位", "org"}, {"职务", "post"},
+	{"联系电话", "phone"}, {"电话", "phone"}, {"手机", "mobile"}, {"手机号码", "mobile"},
+	{"队伍类型", "type"}, {"类型", "type"}, {"人数", "size"}, {"队长", "leader"},
+	{"负责人", "leader"}, {"负责人", "keeper"}, {"保管员", "keeper"}, {"驻地", "base"},
+	{"装备", "equipment"}, {"主要装备", "equipment"}, {"是否可用", "available"},
+	{"专业", "field"}, {"专业领域", "field"}, {"物资编码", "code"}, {"类别", "category"},
+	{"计量单位", "unit"}, {"单位", "unit"}, {"最低库存", "min_stock"},
+	{"保质期", "shelf_life_days"}, {"级别", "level"}, {"仓库", "depot"}, {"物资", "item"},
+	{"数量", "qty"}, {"批次", "batch"}, {"批号", "batch"}, {"有效期", "expiry"},
+	{"有效期至", "expiry"}, {"失效日期", "expiry"},
 };
 
 /* The column a header names: its SQL name, input alias or Chinese name. */
@@ -83,6 +110,70 @@ const char *header_chinese(const char *column)
 	return column;
 }
 
+static const char *text_of(json_t *o, const char *k)
+{
+	const char *v = json_string_value(json_object_get(o, k));
+	return v ? v : "";
+}
+
+/* A receipt imported before (the same depot, item, batch, expiry and
+ * quantity, received by an import): 1 when one such receipt is there that
+ * no row of this file has matched yet; -1 on error. Two equal rows in one
+ * file are two receipts; importing the file again receives neither. */
+static int receipt_there(struct store *st, struct import *im, json_t *f, struct err *e)
+{
+	char *key = xasprintf("%s|%s|%s|%s|%lld", text_of(f, "depot_id"), text_of(f, "item_id"),
+			      text_of(f, "batch"), text_of(f, "expiry"),
+			      (long long)json_integer_value(json_object_get(f, "qty")));
+	json_t *card = q_stock_card(st, text_of(f, "depot_id"), text_of(f, "item_id"), -1, e);
+	if (!card) {
+		free(key);
+		return -1;
+	}
+	json_int_t before = 0;
+	json_t *m;
+	size_t i;
+	json_array_foreach(card, i, m)
+		before += str_eq(text_of(m, "kind"), "receive") &&
+			  str_eq(text_of(m, "reason"), "imported") &&
+			  str_eq(text_of(m, "batch"), text_of(f, "batch")) &&
+			  str_eq(text_of(m, "expiry"), text_of(f, "expiry")) &&
+			  json_integer_value(json_object_get(m, "qty_in")) ==
+				  json_integer_value(json_object_get(f, "qty"));
+	json_decref(card);
+	/* receipts this run made, and earlier ones this run matched */
+	json_t *n = json_object_get(im->receipts, key);
+	if (!n) {
+		n = json_pack("[I, I]", (json_int_t)0, (json_int_t)0);
+		json_object_set_new(im->receipts, key, n);
+	}
+	json_int_t made = json_integer_value(json_array_get(n, 0));
+	json_int_t matched = json_integer_value(json_array_get(n, 1));
+	bool there = before - made > matched;
+	json_array_set_new(n, there ? 1 : 0, json_integer((there ? matched : made) + 1));
+	im->again += there;
+	free(key);
+	return there;
+}
+
+static json_t *known_contacts(struct store *st, struct err *e)
+{
+	json_t *rows = q_contact_book(st, e);
+	if (!rows)
+		return NULL;
+	json_t *known = json_object(), *r;
+	size_t i;
+	json_array_foreach(rows, i, r) {
+		const char *ph = json_string_value(json_object_get(r, "phone"));
+		char *key = xasprintf("%s\x1f%s", json_string_value(json_object_get(r, "name")),
+				      ph ? ph : "");
+		json_object_set_new(known, key, json_true());
+		free(key);
+	}
+	json_decref(rows);
+	return known;
+}
+
 static bool insert_row(struct store *st, struct import *im, json_t *fields, json_t *extra,
 		       struct err *e)
 {
@@ -92,9 +183,61 @@ static bool insert_row(struct store *st, struct import *im, json_t *fields, json
 				   : NULL;
 	if (im->table == &T_HAZARD && !hazard_validate(fields, e))
 		return false;
+	if (im->known) {
+		/* a contact already in the book (same name and phone) is there */
+		const char *ph = json_string_value(json_object_get(fields, "phone"));
+		char *key = xasprintf("%s\x1f%s", json_string_value(json_object_get(fields, "name")),
+				      ph ? ph : "");
+		bool there = json_object_get(im->known, key) != NULL;
+		json_object_set_new(im->known, key, json_true());
+		free(key);
+		if (there)
+			return true;
+	}
+	if (im->receipts) {
+		int there = receipt_there(st, im, fields, e);
+		if (there < 0)
+			return false;
+		if (there)
+			return true;
+	}
 	if (im->update && code && q_ref(st, im->table->name, code, id, NULL)) {
 		/* Re-import: the record is there; change what differs (and only
 		 * then mark it to verify: an unchanged row needs no checking). */
+		const char *kind = json_string_value(json_object_get(fields, "kind"));
+		if (im->table == &T_HAZARD && kind) {
+			json_t *ask = json_pack("{s:n}", "kind");
+			json_t *cur = rec_current(st, im->table, id, ask, e);
+			json_decref(ask);
+			if (!cur)
+				return false;
+			const char *was = json_string_value(json_object_get(cur, "kind"));
+			bool other = was && !str_eq(was, kind);
+			if (other)
+				err_set(e, ERR_FAIL,
+					_("%s: '%s': already registered as a %s, not a %s (a code names "
+					  "one point; give this one its own code)"),
+					im->table->code_col, code, was, kind);
+			json_decref(cur);
+			if (other)
+				return false;
+		}
+		if (im->blanks && json_object_size(im->blanks)) {
+			if (im->blank_clears) {
+				json_object_update(fields, im->blanks);
+			} else {
+				json_t *cur = rec_current(st, im->table, id, im->blanks, e);
+				if (!cur)
+					return false;
+				const char *k;
+				json_t *v;
+				json_object_foreach(cur, k, v)
+					im->kept += strcmp(k, "id") && !json_is_null(v) &&
+						    !(json_is_string(v) &&
+									  !*json_string_value(v));
+				json_decref(cur);
+			}
+		}
 		bool changed = false, same = true;
 		if (im->to_verify && !rec_holds(st, im->table, id, fields, &same, e))
 			return false;
@@ -121,82 +264,421 @@ static bool is_extra(const struct import *im, const char *h)
 	return false;
 }
 
+/* A header as a column: its name as written, else without a unit suffix
+ * in brackets (威胁户数(户), 经度(°)). h is normalised (norm_header). */
+static const struct column *match_header(const struct table *t, const char *h)
+{
+	const struct column *c = header_column(t, h);
+	size_t n = strlen(h);
+	if (!c && n > 2 && h[n - 1] == ')') {
+		const char *open = strrchr(h, '(');
+		if (open && open > h) {
+			char *base = xstrndup(h, (size_t)(open - h));
+			c = header_column(t, base);
+			free(base);
+		}
+	}
+	return c;
+}
+
+static bool ignored_header(const char *h)
+{
+	return !*h || str_eq(h, "序号") || str_eq(h, "序") || str_eq(h, "No.") || str_eq(h, "#");
+}
+
+static bool row_empty(const struct sheet_row *r)
+{
+	for (size_t i = 0; i < r->n; i++) {
+		const char *p = r->cells[i];
+		while (*p == ' ' || *p == '\t' || !strncmp(p, "\xE3\x80\x80", 3) ||
+		       !strncmp(p, "\xC2\xA0", 2))
+			p += (unsigned char)*p < 0x80 ? 1 : (unsigned char)*p == 0xC2 ? 2 : 3;
+		if (*p)
+			return false;
+	}
+	return true;
+}
+
+/* How many cells of row r are known headers of t, and how many are not
+ * empty. */
+static void header_score(const struct import *im, const struct sheet_row *r, size_t *known,
+			 size_t *filled)
+{
+	*known = *filled = 0;
+	for (size_t i = 0; i < r->n; i++) {
+		char *h = norm_header(r->cells[i]);
+		if (*h) {
+			++*filled;
+			*known += !ignored_header(h) &&
+				  (match_header(im->table, h) || is_extra(im, r->cells[i]));
+		}
+		free(h);
+	}
+}
+
+/* The header row of a sheet: among its first rows, the first of which
+ * most cells (two at least, or the only one) are known headers. */
+static long find_header(const struct import *im, const struct sheet *s)
+{
+	for (size_t r = 0; r < s->nrows && r < 30; r++) {
+		size_t known, filled;
+		header_score(im, &s->rows[r], &known, &filled);
+		if (known && (known >= 2 || filled == 1) && 2 * known >= filled)
+			return (long)r;
+	}
+	return -1;
+}
+
+/* 合计, 小计, 总计, 共12处 in one of a row's first cells. */
+static bool total_row(const struct sheet_row *r, char **what)
+{
+	static const char *const words[] = {"合计", "小计", "总计", "总数", "累计"};
+	for (size_t i = 0, seen = 0; i < r->n && seen < 3; i++) {
+		char *h = norm_header(r->cells[i]);
+		if (!*h) {
+			free(h);
+			continue;
+		}
+		seen++;
+		bool total = false;
+		for (size_t w = 0; w < ARRAY_LEN(words); w++)
+			total |= !strncmp(h, words[w], strlen(words[w]));
+		if (!strncmp(h, "共", 3)) {
+			const char *p = h + 3;
+			while (*p >= '0' && *p <= '9')
+				p++;
+			total |= p > h + 3 && (!strncmp(p, "处", 3) || !strncmp(p, "个", 3) ||
+					       !strncmp(p, "条", 3) || !strncmp(p, "户", 3));
+		}
+		if (total) {
+			*what = h;
+			return true;
+		}
+		free(h);
+	}
+	return false;
+}
+
+/* A row of units under the header: every cell empty or "(户)", "(°)". */
+static bool units_row(const struct sheet_row *r)
+{
+	size_t units = 0;
+	for (size_t i = 0; i < r->n; i++) {
+		char *h = norm_header(r->cells[i]);
+		size_t n = strlen(h);
+		bool unit = n >= 2 && h[0] == '(' && h[n - 1] == ')';
+		bool empty = !n;
+		free(h);
+		if (!unit && !empty)
+			return false;
+		units += unit;
+	}
+	return units > 0;
+}
+
+static void note(struct import *im, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void note(struct import *im, const char *fmt, ...)
+{
+	if (!im->notes)
+		return;
+	struct strbuf sb;
+	sb_init(&sb);
+	va_list ap;
+	va_start(ap, fmt);
+	sb_vprintf(&sb, fmt, ap);
+	va_end(ap);
+	json_array_append_new(im->notes, json_string(sb.buf ? sb.buf : ""));
+	sb_finish(&sb);
+}
+
+static void changed(struct import *im, unsigned kinds, const char *where, const char *head,
+		    const char *raw, const char *now)
+{
+	for (size_t k = 0; k < NORM_KINDS; k++) {
+		if (!(kinds & (1u << k)))
+			continue;
+		if (!im->count[k]++)
+			im->example[k] = xasprintf("%s: %s: '%s' -> '%s'", where, head, raw, now);
+	}
+}
+
+/* A township as clerks write it: 桑壁, 桑壁镇, 永和县桑壁镇. */
+static json_t *township_variants(struct store *st, const struct column *c, const char *s)
+{
+	const char *p = s, *q;
+	while ((q = strstr(p, "县")) || (q = strstr(p, "市")))
+		if (q[3])
+			p = q + 3;
+		else
+			break;
+	size_t n = strlen(p);
+	char *base = xstrdup(p);
+	if (n > 3 && (!strcmp(p + n - 3, "镇") || !strcmp(p + n - 3, "乡")))
+		base[n - 3] = '\0';
+	const char *forms[] = {p, base, NULL, NULL};
+	char *town = xasprintf("%s镇", base), *xiang = xasprintf("%s乡", base);
+	forms[2] = town;
+	forms[3] = xiang;
+	json_t *v = NULL;
+	for (size_t i = 0; i < ARRAY_LEN(forms) && !v; i++) {
+		struct err scratch = {0};
+		if (strcmp(forms[i], s))
+			v = field_parse(st, c, forms[i], NULL, &scratch);
+		if (v && json_is_null(v)) {
+			json_decref(v);
+			v = NULL;
+		}
+	}
+	free(base);
+	free(town);
+	free(xiang);
+	return v;
+}
+
+/* "township: 'x': no such township" as the sheet says it:
+ * "乡（镇）: 'x': no such township". */
+static void name_header(struct err *e, const struct column *c, const char *head)
+{
+	const char *label = c->input ? c->input : c->name;
+	size_t n = strlen(label);
+	char rest[sizeof e->msg];
+	if (!strncmp(e->msg, label, n) && !strncmp(e->msg + n, ": ", 2))
+		snprintf(rest, sizeof rest, "%s", e->msg + n + 2);
+	else if (!strncmp(e->msg, c->name, strlen(c->name)) &&
+		 !strncmp(e->msg + strlen(c->name), ": ", 2))
+		snprintf(rest, sizeof rest, "%s", e->msg + strlen(c->name) + 2);
+	else
+		snprintf(rest, sizeof rest, "%s", e->msg);
+	snprintf(e->msg, sizeof e->msg, "%s: %s", head, rest);
+}
+
+static char *accepted_names(const struct import *im)
+{
+	struct strbuf sb;
+	sb_init(&sb);
+	for (size_t i = 0; i < im->table->ncols; i++) {
+		const struct column *c = &im->table->cols[i];
+		if (str_eq(c->name, "to_verify") || (im->fixed && json_object_get(im->fixed, c->name)))
+			continue;
+		sb_printf(&sb, "%s%s", sb.len ? ", " : "", c->input ? c->input : c->name);
+		for (size_t j = 0; j < ARRAY_LEN(header_zh); j++)
+			if (table_column(im->table, header_zh[j][1]) == c)
+				sb_printf(&sb, "/%s", header_zh[j][0]);
+	}
+	for (const char *const *x = im->extra; x && *x; x++)
+		sb_printf(&sb, ", %s", *x);
+	return sb.buf ? sb_take(&sb) : xstrdup("");
+}
+
+/* The sheet to read and its header row: the one asked for, else the first
+ * with a row of known headers, else the first (its unknown headers are
+ * then reported). */
+static struct sheet *pick_sheet(struct import *im, struct workbook *wb, size_t *hrow,
+				struct err *e)
+{
+	struct sheet *s = NULL;
+	long h = -1;
+	if (im->sheet) {
+		s = workbook_sheet(wb, im->sheet);
+		if (!s) {
+			struct strbuf sb;
+			sb_init(&sb);
+			for (size_t i = 0; i < wb->nsheets; i++)
+				sb_printf(&sb, "%s%s", i ? ", " : "",
+					  wb->sheets[i].name ? wb->sheets[i].name : "");
+			err_set(e, ERR_USAGE, _("%s: no sheet '%s'; its sheets: %s"), wb->path,
+				im->sheet, sb.buf ? sb.buf : "");
+			sb_finish(&sb);
+			return NULL;
+		}
+		h = find_header(im, s);
+	}
+	for (size_t i = 0; !s && i < wb->nsheets; i++)
+		if ((h = find_header(im, &wb->sheets[i])) >= 0)
+			s = &wb->sheets[i];
+	if (!s)
+		s = &wb->sheets[0];
+	if (h < 0)
+		for (size_t r = 0; r < s->nrows && h < 0; r++)
+			if (!row_empty(&s->rows[r]))
+				h = (long)r;
+	if (h < 0) {
+		err_set(e, ERR_FAIL, _("%s: empty file: expected a header line"), wb->path);
+		return NULL;
+	}
+	*hrow = (size_t)h;
+	return s;
+}
+
 static bool run_import(struct store *st, struct import *im, const char *path, int *count,
 		       struct err *e)
 {
-	struct csv *c = csv_open_enc(path, im->encoding, e);
-	if (!c)
+	struct workbook *wb = workbook_open(path, im->encoding, e);
+	if (!wb)
 		return false;
-	char **f;
-	size_t n, nh = 0;
+	size_t hrow = 0, nh = 0;
+	struct sheet *sh = pick_sheet(im, wb, &hrow, e);
 	bool ok = false;
 	const struct column **cols = NULL;
-	char **heads = NULL;
-	int rows = 0;
-
-	int rc = csv_next(c, &f, &n, e);
-	if (rc <= 0) {
-		if (rc == 0)
-			err_set(e, ERR_FAIL, _("%s: empty file: expected a header line"), path);
+	bool *skip = NULL;
+	char **heads = NULL, **last = NULL;
+	int rows = 0, blank = 0, bad_rows = 0;
+	char where[600];
+	if (!sh)
 		goto out;
-	}
-	nh = n;
-	cols = xcalloc(nh, sizeof *cols);
-	heads = xcalloc(nh, sizeof *heads);
+	const struct sheet_row *hr = &sh->rows[hrow];
+#define WHERE(line)                                                                            \
+	(sh->name ? snprintf(where, sizeof where, "%s:%s:%zu", path, sh->name, (size_t)(line))    \
+		  : snprintf(where, sizeof where, "%s:%zu", path, (size_t)(line)),                \
+	 where)
+	if (sh->name && (wb->nsheets > 1 || hrow))
+		note(im, _("sheet '%s', header on row %zu"), sh->name, hr->line);
+	for (size_t r = 0; r < hrow; r++)
+		if (!row_empty(&sh->rows[r]))
+			note(im, _("row %zu skipped: above the header ('%s')"), sh->rows[r].line,
+			     sh->rows[r].n ? sh->rows[r].cells[0] : "");
+	nh = hr->n;
+	cols = xcalloc(nh ? nh : 1, sizeof *cols);
+	skip = xcalloc(nh ? nh : 1, sizeof *skip);
+	heads = xcalloc(nh ? nh : 1, sizeof *heads);
+	last = xcalloc(nh ? nh : 1, sizeof *last);
+	struct strbuf unknown;
+	sb_init(&unknown);
+	size_t nunknown = 0;
 	for (size_t i = 0; i < nh; i++) {
-		heads[i] = xstrdup(f[i]);
+		heads[i] = xstrdup(hr->cells[i]);
+		char *h = norm_header(heads[i]);
+		if (ignored_header(h) || is_extra(im, heads[i])) {
+			skip[i] = ignored_header(h);
+			free(h);
+			continue;
+		}
+		cols[i] = match_header(im->table, h);
+		free(h);
+		if (!cols[i]) {
+			sb_printf(&unknown, "%s'%s'", nunknown++ ? ", " : "", heads[i]);
+			continue;
+		}
 		for (size_t j = 0; j < i; j++)
-			if (str_eq(heads[j], heads[i])) {
-				err_set(e, ERR_FAIL, _("%s:%zu: column '%s' appears twice"), path,
-					csv_line(c), heads[i]);
+			if (cols[j] == cols[i]) {
+				err_set(e, ERR_FAIL, _("%s: columns '%s' and '%s' are both %s"),
+					WHERE(hr->line), heads[j], heads[i], cols[i]->name);
+				sb_finish(&unknown);
 				goto out;
 			}
-		if (is_extra(im, heads[i]))
-			continue;
-		cols[i] = header_column(im->table, heads[i]);
-		if (!cols[i]) {
-			err_set(e, ERR_FAIL, _("%s:%zu: unknown column '%s' for %s"), path, csv_line(c),
-				heads[i], im->table->name);
-			goto out;
-		}
 	}
-	while ((rc = csv_next(c, &f, &n, e)) == 1) {
-		if (n != nh) {
-			err_set(e, ERR_FAIL, _("%s:%zu: %zu fields, but the header has %zu"), path,
-				csv_line(c), n, nh);
+	if (nunknown) {
+		char *acc = accepted_names(im);
+		err_set(e, ERR_FAIL, _("%s: unknown columns for %s: %s; accepted: %s"),
+			WHERE(hr->line), im->table->name, unknown.buf, acc);
+		free(acc);
+		sb_finish(&unknown);
+		goto out;
+	}
+	sb_finish(&unknown);
+	for (size_t r = hrow + 1; r < sh->nrows; r++) {
+		const struct sheet_row *row = &sh->rows[r];
+		char *total = NULL;
+		if (row_empty(row)) {
+			blank++;
+			continue;
+		}
+		if (r == hrow + 1 && units_row(row)) {
+			note(im, _("row %zu skipped: units under the header"), row->line);
+			continue;
+		}
+		if (total_row(row, &total)) {
+			note(im, _("row %zu skipped: a total ('%s')"), row->line, total);
+			free(total);
+			continue;
+		}
+		/* a CSV row says every field; a sheet's row ends at its last cell */
+		bool too_many = strcmp(wb->format, "xlsx") && row->n != nh;
+		for (size_t i = nh; i < row->n; i++)
+			too_many |= *row->cells[i] != '\0';
+		if (too_many) {
+			err_set(e, ERR_FAIL, _("%s: %zu fields, but the header has %zu"), WHERE(row->line),
+				row->n, nh);
 			if (!im->errors)
 				goto out;
 			json_array_append_new(im->errors, json_string(e->msg));
+			bad_rows++;
 			continue;
 		}
 		json_t *fields = im->fixed ? json_deep_copy(im->fixed) : json_object();
 		json_t *extra = json_object();
+		json_decref(im->blanks);
+		im->blanks = json_object();
 		bool row_ok = true;
+		WHERE(row->line);
 		/* Villages are looked up within the row's township: two passes. */
-		for (int pass = 0; pass < 2 && row_ok; pass++) {
+		for (int pass = 0; pass < 2; pass++) {
 			const char *tc = json_string_value(json_object_get(fields, "township_code"));
-			for (size_t i = 0; i < nh && row_ok; i++) {
+			for (size_t i = 0; i < nh; i++) {
+				const char *raw = i < row->n ? row->cells[i] : "";
+				if (skip[i])
+					continue;
 				if (!cols[i]) {
 					if (pass == 0)
-						json_object_set_new(extra, heads[i], json_string(f[i]));
+						json_object_set_new(extra, heads[i], json_string(raw));
 					continue;
 				}
 				if ((cols[i]->type == CT_VILLAGE) != (pass == 1))
 					continue;
-				json_t *v = field_parse(st, cols[i], f[i], tc, e);
-				if (!v) {
-					row_ok = false;
-					break;
+				unsigned kinds = 0;
+				if (i < row->n && row->merged[i])
+					kinds |= NORM_MERGED;
+				char *s = norm_cell(cols[i], raw, &kinds);
+				/* a township written once for its group of rows */
+				if (cols[i]->type == CT_TOWNSHIP && !*s && last[i]) {
+					free(s);
+					s = xstrdup(last[i]);
+					kinds |= NORM_FILL;
+				} else if (cols[i]->type == CT_TOWNSHIP && *s) {
+					free(last[i]);
+					last[i] = xstrdup(s);
 				}
-				if (json_is_null(v))
+				json_t *v = field_parse(st, cols[i], s, tc, e);
+				if (!v && cols[i]->type == CT_TOWNSHIP) {
+					json_t *t = township_variants(st, cols[i], s);
+					if (t) {
+						v = t;
+						kinds |= NORM_TOWNSHIP;
+					}
+				}
+				if (v && kinds)
+					changed(im, kinds, where, heads[i], raw, s);
+				free(s);
+				if (!v) {
+					name_header(e, cols[i], heads[i]);
+					err_prefix(e, "%s", where);
+					if (!im->errors) {
+						json_decref(fields);
+						json_decref(extra);
+						goto out;
+					}
+					json_array_append_new(im->errors, json_string(e->msg));
+					row_ok = false;
+					continue;
+				}
+				if (json_is_null(v)) {
 					json_decref(v);
-				else
+					if (!json_object_get(fields, cols[i]->name))
+						json_object_set_new(im->blanks, cols[i]->name, json_null());
+				} else {
 					json_object_set_new(fields, cols[i]->name, v);
+				}
 			}
+		}
+		if (!row_ok) {
+			bad_rows++;
+			json_decref(fields);
+			json_decref(extra);
+			continue;
 		}
 		/* A row is all or nothing: a savepoint undoes a row that fails
 		 * half-way when the import goes on past bad rows. */
-		if (row_ok && im->errors)
+		if (im->errors)
 			row_ok = store_savepoint(st, e);
 		/* Two rows with one code: the second would silently overwrite
 		 * the first. */
@@ -207,7 +689,7 @@ static bool run_import(struct store *st, struct import *im, const char *path, in
 					 im->table->code_col, code,
 					 (long long)json_integer_value(json_object_get(im->seen, code)));
 		} else if (row_ok && code) {
-			json_object_set_new(im->seen, code, json_integer((json_int_t)csv_line(c)));
+			json_object_set_new(im->seen, code, json_integer((json_int_t)row->line));
 		}
 		if (row_ok) {
 			row_ok = fields_complete(im->table, fields, e) &&
@@ -220,27 +702,44 @@ static bool run_import(struct store *st, struct import *im, const char *path, in
 		json_decref(fields);
 		json_decref(extra);
 		if (!row_ok) {
-			err_prefix(e, "%s:%zu", path, csv_line(c));
+			err_prefix(e, "%s", where);
 			if (!im->errors)
 				goto out;
 			/* keep going: every bad row is reported, nothing is kept */
 			json_array_append_new(im->errors, json_string(e->msg));
+			bad_rows++;
 			continue;
 		}
 		rows++;
 	}
-	ok = rc == 0;
-	if (ok && im->errors && json_array_size(im->errors) && !im->skip_bad) {
-		err_set(e, ERR_FAIL, _("%zu bad rows; nothing was imported"),
-			json_array_size(im->errors));
+#undef WHERE
+	if (blank)
+		note(im, _("%d empty rows skipped"), blank);
+	for (size_t k = 0; k < NORM_KINDS; k++)
+		if (im->count[k])
+			note(im, _("%s: %d (e.g. %s)"), norm_kind_text(1u << k), im->count[k],
+			     im->example[k]);
+	ok = true;
+	if (im->errors && bad_rows && !im->skip_bad) {
+		err_set(e, ERR_FAIL, _("%d bad rows; nothing was imported"), bad_rows);
 		ok = false;
 	}
 out:
-	for (size_t i = 0; heads && i < nh; i++)
+	for (size_t i = 0; heads && i < nh; i++) {
 		free(heads[i]);
+		free(last[i]);
+	}
 	free(heads);
+	free(last);
 	free(cols);
-	csv_destroy(c);
+	free(skip);
+	json_decref(im->blanks);
+	im->blanks = NULL;
+	for (size_t k = 0; k < NORM_KINDS; k++) {
+		free(im->example[k]);
+		im->example[k] = NULL;
+	}
+	workbook_free(wb);
 	if (ok && count)
 		*count = rows;
 	return ok;
@@ -259,14 +758,27 @@ bool import_file(struct store *st, const struct table *t, const char *path, json
 	struct import im = {.table = t, .fixed = fixed, .update = t->code_col != NULL,
 			    .errors = json_array(), .skip_bad = o && o->skip_bad,
 			    .encoding = o ? o->encoding : NULL, .to_verify = o && o->to_verify,
-			    .seen = json_object()};
+			    .sheet = o ? o->sheet : NULL, .blank_clears = o && o->blank_clears,
+			    .seen = json_object(), .notes = json_array()};
 	int rows = 0;
+	if (t == &T_CONTACT && !(im.known = known_contacts(st, e)))
+		return false;
+	if (t == &T_STOCK_MOVEMENT)
+		im.receipts = json_object();
 	bool ok = run_import(st, &im, path, &rows, e);
+	if (im.again)
+		note(&im, _("%d receipts imported before (same depot, item, batch, expiry and "
+			    "quantity) not received again"),
+		     im.again);
+	json_decref(im.receipts);
 	r->rows = rows;
 	r->inserted = im.inserted;
 	r->updated = im.updated;
+	r->kept = im.kept;
 	r->errors = im.errors;
+	r->notes = im.notes;
 	json_decref(im.seen);
+	json_decref(im.known);
 	return ok;
 }
 

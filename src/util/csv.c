@@ -13,6 +13,7 @@ struct csv {
 	size_t len, pos;
 	size_t line, rec_line;
 	bool seen_record;
+	char delim;
 	struct strbuf field;
 	char **fields;
 	size_t nfields, cap;
@@ -27,14 +28,14 @@ struct csv *csv_open_mem(const char *name, const char *buf, size_t len)
 	c->buf[len] = '\0';
 	c->len = len;
 	c->line = 1;
+	c->delim = ',';
 	sb_init(&c->field);
 	if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
 		c->pos = 3;
 	return c;
 }
 
-/* Converts buf from encoding to UTF-8 (heap string in *out). */
-static bool to_utf8(const char *encoding, const char *buf, size_t len, struct strbuf *out)
+bool text_to_utf8(const char *encoding, const char *buf, size_t len, struct strbuf *out)
 {
 	iconv_t cd = iconv_open("UTF-8", encoding);
 	if (cd == (iconv_t)-1)
@@ -76,7 +77,7 @@ struct csv *csv_open_enc(const char *path, const char *encoding, struct err *e)
 		return c; /* UTF-8 (a wrong byte is reported with its line later) */
 	struct strbuf sb;
 	sb_init(&sb);
-	if (!to_utf8(enc, c->buf, c->len, &sb)) {
+	if (!text_to_utf8(enc, c->buf, c->len, &sb)) {
 		err_set(e, ERR_FAIL, "%s: neither UTF-8 nor %s; save it as UTF-8 or GBK", path, enc);
 		sb_finish(&sb);
 		csv_destroy(c);
@@ -88,19 +89,23 @@ struct csv *csv_open_enc(const char *path, const char *encoding, struct err *e)
 	return u;
 }
 
+bool text_read_file(const char *path, struct strbuf *sb, struct err *e)
+{
+	sb_init(sb);
+	int rc = sb_read_file(sb, path, 0);
+	if (!rc)
+		return true;
+	sb_finish(sb);
+	if (rc < 0)
+		return err_set(e, ERR_FAIL, "%s: %s", path, strerror(errno));
+	return err_set(e, ERR_FAIL, "%s: read error", path);
+}
+
 struct csv *csv_open(const char *path, struct err *e)
 {
 	struct strbuf sb;
-	sb_init(&sb);
-	int rc = sb_read_file(&sb, path, 0);
-	if (rc) {
-		sb_finish(&sb);
-		if (rc < 0)
-			err_set(e, ERR_FAIL, "%s: %s", path, strerror(errno));
-		else
-			err_set(e, ERR_FAIL, "%s: read error", path);
+	if (!text_read_file(path, &sb, e))
 		return NULL;
-	}
 	struct csv *c = csv_open_mem(path, sb.buf ? sb.buf : "", sb.len);
 	sb_finish(&sb);
 	return c;
@@ -189,7 +194,7 @@ int csv_next(struct csv *c, char ***fields, size_t *n, struct err *e)
 				return -1;
 			}
 			quoted = was_quoted = true;
-		} else if (ch == ',') {
+		} else if (ch == c->delim) {
 			push_field(c);
 			was_quoted = false;
 		} else if (ch == '\n' || (ch == '\r' && c->buf[c->pos] == '\n')) {
@@ -272,4 +277,9 @@ void csv_put(FILE *f, const char *s)
 void csv_put_number(FILE *f, const char *s)
 {
 	put(f, s, false);
+}
+
+void csv_set_delim(struct csv *c, char delim)
+{
+	c->delim = delim;
 }

@@ -24,7 +24,7 @@ printf '统一编号,隐患点名称,灾害类型,乡镇,村,规模,威胁户数
 db_snapshot
 expect_rc 1 dd hazard import "$D/gbk.csv" --kind geohazard
 expect_err_has "$D/gbk.csv:3: subtype: '飞碟'"
-expect_err_has "$D/gbk.csv:4: township: '不存在镇'"
+expect_err_has "$D/gbk.csv:4: 乡镇: '不存在镇'"
 expect_err_has "nothing was imported"
 expect_db_unchanged "a GBK sheet with bad rows"
 expect_rc 0 dd hazard import "$D/gbk.csv" --kind geohazard --dry-run --skip-bad

@@ -128,7 +128,7 @@ expect_rc 1 dd import teams "$D/empty.csv"
 expect_err_has "empty file"
 printf 'code,name,colour\nDW-30,x,red\n' >"$D/unknown-col.csv"
 expect_rc 1 dd import teams "$D/unknown-col.csv"
-expect_err_has "unknown column 'colour'"
+expect_err_has "unknown columns for team: 'colour'"
 expect_db_unchanged "failed imports"
 
 # ---- a file saved by a spreadsheet: BOM, CR LF, every field quoted ----

@@ -58,6 +58,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	import_file(st, &T_HAZARD, fuzz_scratch_file(data, size, ".csv"), fixed, &o, &r, &e);
 	json_decref(fixed);
 	json_decref(r.errors);
+	json_decref(r.notes);
 	store_rollback(st);
 	return 0;
 }
