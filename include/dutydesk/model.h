@@ -135,7 +135,7 @@ json_t *incident_list(struct store *st, const struct deadline_rules *r,
  * order, stable for equal elements only as qsort is). */
 void rows_sort(json_t *rows, int (*cmp)(const void *a, const void *b));
 /* How many incidents have a report overdue (read by pages: a watch over a
- * large database keeps its memory small). */
+ * large database keeps its memory small); -1 when the store could not say. */
 int64_t incidents_overdue(struct store *st, const struct deadline_rules *r, int64_t now);
 /* Open incidents that owe a report, soonest first, each with next_due
  * and overdue (raw times). */
@@ -167,7 +167,8 @@ bool task_done(struct store *st, const char *id, struct err *e);
  * watch_overdue counts. */
 json_t *watch_due(struct store *st, const struct deadline_rules *r, int64_t now, struct err *e);
 /* The header's count: incidents with a report overdue, checklist items and
- * tasks past their time. */
+ * tasks past their time; -1 when the store could not say (never a 0 that
+ * is not). */
 int64_t watch_overdue(struct store *st, const struct deadline_rules *r, int64_t now);
 bool hazard_add(struct store *st, json_t *fields, char id[ID_TEXT], struct err *e);
 bool hazard_inspect(struct store *st, const char *code, json_t *fields, struct err *e);
@@ -278,7 +279,8 @@ json_t *plan_items(struct store *st, const char *activation_id, struct err *e);
 bool plan_check(struct store *st, const char *handle, const char *item_key, const char *state,
 		const char *reason, struct err *e);
 bool plan_close(struct store *st, const char *handle, const char *summary, struct err *e);
-/* Open checklist items past their time, over every open activation. */
+/* Open checklist items past their time, over every open activation; -1
+ * when the store could not say. */
 int64_t plans_overdue(struct store *st, int64_t now);
 
 /* ---- who to call ---- */

@@ -92,6 +92,8 @@ int64_t incidents_overdue(struct store *st, const struct deadline_rules *r, int6
 	char after[ID_TEXT] = "";
 	for (;;) {
 		json_t *rows = q_open_clocks_page(st, after, 200, NULL);
+		if (!rows)
+			return -1;
 		size_t i, got = json_array_size(rows);
 		json_t *row;
 		json_array_foreach(rows, i, row) {
@@ -213,8 +215,13 @@ json_t *watch_due(struct store *st, const struct deadline_rules *r, int64_t now,
 
 int64_t watch_overdue(struct store *st, const struct deadline_rules *r, int64_t now)
 {
-	int64_t n = incidents_overdue(st, r, now) + plans_overdue(st, now);
+	int64_t inc = incidents_overdue(st, r, now), plans = plans_overdue(st, now);
 	json_t *tasks = q_tasks(st, true, NULL);
+	if (inc < 0 || plans < 0 || !tasks) {
+		json_decref(tasks);
+		return -1;
+	}
+	int64_t n = inc + plans;
 	size_t i;
 	json_t *t;
 	json_array_foreach(tasks, i, t) {

@@ -495,11 +495,17 @@ bool plan_close(struct store *st, const char *handle, const char *summary, struc
 int64_t plans_overdue(struct store *st, int64_t now)
 {
 	json_t *acts = store_open_activation_ids(st, NULL);
+	if (!acts)
+		return -1;
 	int64_t n = 0;
 	size_t i;
 	json_t *a;
 	json_array_foreach(acts, i, a) {
 		json_t *s = plan_status(st, json_string_value(json_object_get(a, "id")), now, NULL);
+		if (!s) {
+			n = -1;
+			break;
+		}
 		n += json_integer_value(json_object_get(json_object_get(s, "progress"), "overdue"));
 		json_decref(s);
 	}

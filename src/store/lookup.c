@@ -52,7 +52,7 @@ json_t *store_timeline_prefix(struct store *st, const char *incident_id, const c
 	 * is the third entry in the order the timeline shows them */
 	const char *p = prefix[0] == '#' ? prefix + 1 : prefix;
 	size_t n = strspn(p, "0123456789");
-	if (n > 0 && n <= 4 && !p[n] && (prefix[0] == '#' || n <= 3))
+	if (n > 0 && n <= 4 && !p[n] && (prefix[0] == '#' || n <= 3) && atoi(p) >= 1)
 		return store_rows(st, e,
 				  "SELECT id, kind FROM timeline WHERE incident_id = ?"
 				  " ORDER BY created_at, hlc LIMIT 1 OFFSET ? - 1",

@@ -69,6 +69,8 @@ static void check_deadlines(struct app *app)
 {
 	/* checklist items and tasks past their time count too: :tasks lists them */
 	int64_t n = watch_overdue(app->st, &app->rules, dd_now());
+	if (n < 0)
+		return; /* the store could not say (busy): the count stands until the next try */
 	if (n > app->overdue && app->cfg.bell && app->running)
 		beep(); /* once, when a report falls due */
 	if (n != app->overdue)

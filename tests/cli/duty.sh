@@ -87,15 +87,6 @@ expect_eq "$(json_get '.timeline[] | select(.kind == "correction") | .corrects_i
 expect_eq "$(json_get '.timeline[] | select(.kind == "correction") | .text')" 更正：警戒范围为后山坡脚200米 \
 	"the correction text"
 
-# An entry by its place on the timeline, as the console numbers it (#N, or N).
-expect_rc 0 dd incident show "$N1" --json
-E2=$(json_get '.timeline[1].id')
-expect_rc 0 dd incident correct "$N1" '#2' 更正：第二条
-expect_rc 0 dd incident show "$N1" --json
-expect_eq "$(json_get '.timeline[] | select(.text == "更正：第二条") | .corrects_id')" "$E2" \
-	"'#2' names the second entry"
-expect_rc 1 dd incident correct "$N1" 99 更正：没有第99条
-expect_err_has "entry '99': no such entry"
 
 # Production safety: an accident owes its 首报 in 1h, not 2h.
 at 18:20
@@ -252,3 +243,13 @@ expect_eq "$(sqlite3 "$DUTYDESK_DB" "SELECT count(*) FROM timeline WHERE shift_i
 	"no timeline entry made during a shift lacks the shift id"
 expect_rc 0 dd log list --shift "$SHIFT1" --json
 expect_eq "$(json_get '[.[] | select(.kind == "call")] | length')" 1 "log list --shift ID"
+
+# An entry by its place on the timeline, as the console numbers it (#N, or N).
+expect_rc 0 dd incident show "$N1" --json
+E2=$(json_get '.timeline[1].id')
+expect_rc 0 dd incident correct "$N1" '#2' 更正：第二条
+expect_rc 0 dd incident show "$N1" --json
+expect_eq "$(json_get '.timeline[] | select(.text == "更正：第二条") | .corrects_id')" "$E2" \
+	"'#2' names the second entry"
+expect_rc 1 dd incident correct "$N1" 99 更正：没有第99条
+expect_err_has "entry '99': no such entry"

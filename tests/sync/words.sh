@@ -56,9 +56,10 @@ expect_eq "$(json_get 'length')" 1 "sangbi's lost edit listed at the county"
 # ---- /v1/digest as the man page gives it ----
 api sangbi GET /v1/digest
 expect_eq "$STATUS" 200 "digest"
-expect_eq "$(jq -c 'keys' "$OUT")" '["digest","hub_epoch","next_cursor"]' "the digest answer's members"
+expect_eq "$(jq -c 'keys' "$OUT")" '["counts","digest","hub_epoch","next_cursor","node"]' "the digest answer's members"
 MAN=$(dirname "$0")/../../man/dutydeskd.8
-expect_true "the man page gives that shape" grep -qF '{"digest":{"incident":"9f2c...", ...},"next_cursor":N,"hub_epoch":"..."}' "$MAN"
+expect_true "the man page gives that shape" grep -qF '{"digest":{"incident":"9f2c...", ...}, "counts":{"incident":12, ...},' "$MAN"
+expect_true "the man page gives that shape (its end)" grep -qF '"next_cursor":SEQ, "hub_epoch":"...", "node":"sangbi"}' "$MAN"
 expect_eq "$(jq -c '.digest | keys' "$OUT")" "$(node_digest sangbi | jq -c keys)" "the hub's tables against the node's"
 
 # ---- node list: township names, revoked said ----

@@ -185,7 +185,6 @@ POS=$(screen | grep -m1 -E "首报.*#[0-9]+" | grep -oE "#[0-9]+$")
 [ -n "$POS" ] || fail "no #N beside the 首报 on the timeline"
 pass
 keys Escape
-wait_gone "# 处置时间线"
 command "incident correct $NUMBER $POS 首报时间应为接报后20分钟"
 wait_for_re "incident correct|更正|已完成|done"
 shot correction
