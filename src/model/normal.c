@@ -5,18 +5,38 @@
  * Each change is named (enum norm_kind) so that an import can say what it
  * did. */
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
 
+#include "dutydesk/dynlib.h"
 #include "dutydesk/i18n.h"
 #include "dutydesk/model.h"
 #include "dutydesk/sheet.h"
 
+/* libutf8proc is opened at the first normalisation (dutydesk/dynlib.h). */
+static struct {
+	__typeof__(utf8proc_NFKC) *NFKC;
+} UP;
+static const struct dynlib_sym up_syms[] = {{"utf8proc_NFKC", offsetof(__typeof__(UP), NFKC)}};
+static const char *const up_names[] = {"libutf8proc.so.2", "libutf8proc.so", NULL};
+static struct dynlib up_lib = {up_names, "libutf8proc2", up_syms, 1, &UP, NULL};
+
 char *norm_nfkc(const char *s)
 {
-	utf8proc_uint8_t *n = utf8proc_NFKC((const utf8proc_uint8_t *)s);
+	struct err e = {0};
+	if (!dynlib_load(&up_lib, &e)) {
+		/* the form as typed: full-width digits are then refused by the
+		 * field, with the reason, never taken wrong */
+		static bool said;
+		if (!said)
+			fprintf(stderr, "dutydesk: %s\n", e.msg);
+		said = true;
+		return xstrdup(s);
+	}
+	utf8proc_uint8_t *n = UP.NFKC((const utf8proc_uint8_t *)s);
 	return n ? (char *)n : xstrdup(s);
 }
 

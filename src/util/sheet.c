@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <expat.h>
+#include <stddef.h>
 #include <fcntl.h>
 #include <freexl.h>
 #include <math.h>
@@ -20,6 +21,66 @@
 #include <zlib.h>
 
 #include "dutydesk/csv.h"
+#include "dutydesk/dynlib.h"
+
+/* libexpat and libfreexl are opened at the first sheet read
+ * (dutydesk/dynlib.h): no other command loads them. */
+#define XFN(f) __typeof__(XML_##f) *f;
+static struct {
+	XFN(ParserCreate)
+	XFN(ParserFree)
+	XFN(Parse)
+	XFN(SetUserData)
+	XFN(SetElementHandler)
+	XFN(SetCharacterDataHandler)
+	XFN(StopParser)
+	XFN(GetErrorCode)
+	XFN(GetCurrentLineNumber)
+	XFN(ErrorString)
+} EX;
+#undef XFN
+#define SYM(f) {"XML_" #f, offsetof(__typeof__(EX), f)}
+static const struct dynlib_sym ex_syms[] = {
+	SYM(ParserCreate),
+	SYM(ParserFree),
+	SYM(Parse),
+	SYM(SetUserData),
+	SYM(SetElementHandler),
+	SYM(SetCharacterDataHandler),
+	SYM(StopParser),
+	SYM(GetErrorCode),
+	SYM(GetCurrentLineNumber),
+	SYM(ErrorString),
+};
+#undef SYM
+static const char *const ex_names[] = {"libexpat.so.1", "libexpat.so", NULL};
+static struct dynlib ex_lib = {ex_names, "libexpat1", ex_syms, ARRAY_LEN(ex_syms), &EX, NULL};
+
+#define XFN(f) __typeof__(freexl_##f) *f;
+static struct {
+	XFN(open)
+	XFN(close)
+	XFN(get_info)
+	XFN(select_active_worksheet)
+	XFN(worksheet_dimensions)
+	XFN(get_cell_value)
+	XFN(get_worksheet_name)
+} FX;
+#undef XFN
+#define SYM(f) {"freexl_" #f, offsetof(__typeof__(FX), f)}
+static const struct dynlib_sym fx_syms[] = {
+	SYM(open),
+	SYM(close),
+	SYM(get_info),
+	SYM(select_active_worksheet),
+	SYM(worksheet_dimensions),
+	SYM(get_cell_value),
+	SYM(get_worksheet_name),
+};
+#undef SYM
+static const char *const fx_names[] = {"libfreexl.so.1", "libfreexl.so", NULL};
+static struct dynlib fx_lib = {fx_names, "libfreexl1", fx_syms, ARRAY_LEN(fx_syms), &FX, NULL};
+
 
 #define MAX_ROWS 1048576
 #define MAX_COLS 16384
@@ -384,17 +445,17 @@ static bool parse_part(struct xlsx *x, const char *name, XML_StartElementHandler
 		           ? err_set(x->e, ERR_FAIL, "%s: not a readable .xlsx workbook (no %s)",
 		                     x->wb->path, name)
 		           : true;
-	x->p = XML_ParserCreate(NULL);
-	XML_SetUserData(x->p, x);
-	XML_SetElementHandler(x->p, start, end);
-	XML_SetCharacterDataHandler(x->p, on_text);
+	x->p = EX.ParserCreate(NULL);
+	EX.SetUserData(x->p, x);
+	EX.SetElementHandler(x->p, start, end);
+	EX.SetCharacterDataHandler(x->p, on_text);
 	sb_clear(&x->text);
-	bool ok = XML_Parse(x->p, buf, (int)len, 1) == XML_STATUS_OK;
+	bool ok = EX.Parse(x->p, buf, (int)len, 1) == XML_STATUS_OK;
 	if (!ok && !x->full)
 		err_set(x->e, ERR_FAIL, "%s: %s: bad XML at line %lu (%s)", x->wb->path, name,
-		        (unsigned long)XML_GetCurrentLineNumber(x->p),
-		        XML_ErrorString(XML_GetErrorCode(x->p)));
-	XML_ParserFree(x->p);
+		        (unsigned long)EX.GetCurrentLineNumber(x->p),
+		        EX.ErrorString(EX.GetErrorCode(x->p)));
+	EX.ParserFree(x->p);
 	x->p = NULL;
 	free(buf);
 	return ok;
@@ -614,7 +675,7 @@ static bool take_slots(struct xlsx *x, size_t r, size_t c)
 			       "register's rows and columns",
 		x->wb->path, x->sheet->name, MAX_SLOTS);
 	if (x->p)
-		XML_StopParser(x->p, XML_FALSE);
+		EX.StopParser(x->p, XML_FALSE);
 	return false;
 }
 
@@ -678,6 +739,8 @@ static void fill_merges(struct xlsx *x)
 static bool read_xlsx(struct workbook *wb, const char *buf, size_t len, struct err *e)
 {
 	wb->format = "xlsx";
+	if (!dynlib_load(&ex_lib, e))
+		return false;
 	size_t cd, count;
 	if (!zip_directory((const unsigned char *)buf, len, &cd, &count))
 		return err_set(e, ERR_FAIL, "%s: not a readable .xlsx workbook (a broken zip)",
@@ -730,11 +793,13 @@ static bool read_xlsx(struct workbook *wb, const char *buf, size_t len, struct e
 static bool xls_parse(struct workbook *wb, struct err *e)
 {
 	wb->format = "xls";
+	if (!dynlib_load(&fx_lib, e))
+		return false;
 	const void *h = NULL;
 	/* a file it cannot parse may come back "OK" with no handle */
-	if (freexl_open(wb->path, &h) != FREEXL_OK || !h) {
+	if (FX.open(wb->path, &h) != FREEXL_OK || !h) {
 		if (h)
-			freexl_close(h);
+			FX.close(h);
 		return err_set(
 		    e, ERR_FAIL,
 		    "%s: not a readable .xls workbook; open it in Excel or WPS and save it "
@@ -742,14 +807,14 @@ static bool xls_parse(struct workbook *wb, struct err *e)
 		    wb->path);
 	}
 	unsigned int count = 0;
-	bool ok = freexl_get_info(h, FREEXL_BIFF_SHEET_COUNT, &count) == FREEXL_OK;
+	bool ok = FX.get_info(h, FREEXL_BIFF_SHEET_COUNT, &count) == FREEXL_OK;
 	for (unsigned short i = 0; ok && i < count; i++) {
 		const char *name = NULL;
 		unsigned int rows = 0;
 		unsigned short cols = 0;
-		ok = freexl_get_worksheet_name(h, i, &name) == FREEXL_OK &&
-		     freexl_select_active_worksheet(h, i) == FREEXL_OK &&
-		     freexl_worksheet_dimensions(h, &rows, &cols) == FREEXL_OK;
+		ok = FX.get_worksheet_name(h, i, &name) == FREEXL_OK &&
+		     FX.select_active_worksheet(h, i) == FREEXL_OK &&
+		     FX.worksheet_dimensions(h, &rows, &cols) == FREEXL_OK;
 		if (!ok)
 			break;
 		struct sheet *s = add_sheet(wb, name ? name : "");
@@ -760,7 +825,7 @@ static bool xls_parse(struct workbook *wb, struct err *e)
 				FreeXL_CellValue v;
 				char num[64];
 				const char *text = NULL;
-				if (freexl_get_cell_value(h, r, c, &v) != FREEXL_OK)
+				if (FX.get_cell_value(h, r, c, &v) != FREEXL_OK)
 					continue;
 				switch (v.type) {
 				case FREEXL_CELL_INT:
@@ -785,7 +850,7 @@ static bool xls_parse(struct workbook *wb, struct err *e)
 		}
 		rows_finish(s);
 	}
-	freexl_close(h);
+	FX.close(h);
 	if (!ok)
 		return err_set(e, ERR_FAIL,
 		               "%s: a damaged .xls workbook; save it as .xlsx in Excel "

@@ -7,11 +7,13 @@ expect_out_has "dutydesk 0."
 expect_rc 0 dd -V
 expect_out_has "dutydesk 0."
 
-# libcurl and libcrypto are opened by the commands that sync or hash, not
-# loaded by every process: the console starts without them.
+# libcurl, libcrypto and the sheet libraries (expat, freexl, utf8proc,
+# xlsxwriter) are opened by the commands that sync, hash or read and write
+# workbooks, not loaded by every process: the console starts without them.
 LD_DEBUG=libs "$DUTYDESK" --version >/dev/null 2>"$TMP/ld.log" || fail "--version under LD_DEBUG"
 grep -q 'calling init' "$TMP/ld.log" || fail "LD_DEBUG=libs says nothing here"
-! grep -E 'calling init: .*lib(crypto|curl)' "$TMP/ld.log" || fail "--version loads libcrypto or libcurl"
+! grep -E 'calling init: .*lib(crypto|curl|expat|freexl|utf8proc|xlsxwriter)' "$TMP/ld.log" ||
+	fail "--version loads a library only sync, hashing or sheets use"
 pass
 
 expect_rc 0 dd --help

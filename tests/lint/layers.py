@@ -18,7 +18,7 @@ FOLDER = {"util": "util", "store": "store", "model": "model", "plans": "model",
 LAYER_OF = {
     "util": "util", "dtime": "util", "width": "util", "csv": "util", "hlc": "util",
     "sha256": "util", "hash": "util", "config": "util", "i18n": "util", "termenc": "util",
-    "yamlnode": "util", "sheet": "util",
+    "yamlnode": "util", "dynlib": "util", "sheet": "util",
     "store": "store", "query": "store", "schema": "store", "hubstore": "store",
     "syncstore": "store",
     "model": "model", "deadline": "model", "map": "model", "report": "model",
