@@ -1,5 +1,4 @@
 /* Output: aligned text by display width, or JSON. */
-#include <dlfcn.h>
 #include <errno.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -12,6 +11,7 @@
 
 #include "dutydesk/csv.h"
 #include "dutydesk/dtime.h"
+#include "dutydesk/dynlib.h"
 #include "dutydesk/i18n.h"
 #include "dutydesk/width.h"
 #include "cmd_impl.h"
@@ -345,47 +345,29 @@ static struct {
 } X;
 #undef XFN
 
+#define SYM(f, n) {n, offsetof(__typeof__(X), f)}
+static const struct dynlib_sym x_syms[] = {
+	SYM(workbook_new_opt, "workbook_new_opt"),
+	SYM(workbook_add_worksheet, "workbook_add_worksheet"),
+	SYM(workbook_add_format, "workbook_add_format"),
+	SYM(workbook_close, "workbook_close"),
+	SYM(format_set_bold, "format_set_bold"),
+	SYM(format_set_num_format, "format_set_num_format"),
+	SYM(format_set_text_wrap, "format_set_text_wrap"),
+	SYM(write_string, "worksheet_write_string"),
+	SYM(write_number, "worksheet_write_number"),
+	SYM(write_datetime, "worksheet_write_datetime"),
+	SYM(set_column, "worksheet_set_column"),
+	SYM(freeze_panes, "worksheet_freeze_panes"),
+	SYM(strerror, "lxw_strerror"),
+};
+#undef SYM
+static const char *const x_names[] = {"libxlsxwriter.so.4", "libxlsxwriter.so", NULL};
+static struct dynlib x_lib = {x_names, "libxlsxwriter4", x_syms, ARRAY_LEN(x_syms), &X, NULL};
+
 static bool xlsx_load(struct err *e)
 {
-	static void *lib;
-	if (lib)
-		return true;
-	static const char *const names[] = {"libxlsxwriter.so.4", "libxlsxwriter.so"};
-	void *h = NULL;
-	for (size_t i = 0; !h && i < sizeof names / sizeof names[0]; i++)
-		h = dlopen(names[i], RTLD_NOW | RTLD_LOCAL);
-	if (!h)
-		return err_set(e, ERR_FAIL, "--format xlsx needs libxlsxwriter (libxlsxwriter.so.4, "
-			       "Debian package libxlsxwriter4): %s", dlerror());
-	static const struct {
-		const char *name;
-		size_t off;
-	} syms[] = {
-#define SYM(f, n) {n, offsetof(__typeof__(X), f)}
-		SYM(workbook_new_opt, "workbook_new_opt"),
-		SYM(workbook_add_worksheet, "workbook_add_worksheet"),
-		SYM(workbook_add_format, "workbook_add_format"),
-		SYM(workbook_close, "workbook_close"), SYM(format_set_bold, "format_set_bold"),
-		SYM(format_set_num_format, "format_set_num_format"),
-		SYM(format_set_text_wrap, "format_set_text_wrap"),
-		SYM(write_string, "worksheet_write_string"),
-		SYM(write_number, "worksheet_write_number"),
-		SYM(write_datetime, "worksheet_write_datetime"),
-		SYM(set_column, "worksheet_set_column"), SYM(freeze_panes, "worksheet_freeze_panes"),
-		SYM(strerror, "lxw_strerror"),
-#undef SYM
-	};
-	for (size_t i = 0; i < sizeof syms / sizeof syms[0]; i++) {
-		void *f = dlsym(h, syms[i].name);
-		if (!f) {
-			dlclose(h);
-			return err_set(e, ERR_FAIL, "xlsx: libxlsxwriter lacks %s (too old?)",
-				       syms[i].name);
-		}
-		memcpy((char *)&X + syms[i].off, &f, sizeof f);
-	}
-	lib = h;
-	return true;
+	return dynlib_load(&x_lib, e);
 }
 
 /* A text cell's date or time as a spreadsheet date: "2026-05-01" (a date)
