@@ -629,14 +629,23 @@ static bool run_import(struct store *st, struct import *im, const char *path, in
 				if (i < row->n && row->merged[i])
 					kinds |= NORM_MERGED;
 				char *s = norm_cell(cols[i], raw, &kinds);
-				/* a township written once for its group of rows */
-				if (cols[i]->type == CT_TOWNSHIP && !*s && last[i]) {
+				/* a township, or a village within it, written once
+				 * for its group of rows (a merged cell saved as CSV
+				 * or .xls); a new township starts a new group */
+				bool group = cols[i]->type == CT_TOWNSHIP ||
+				             cols[i]->type == CT_VILLAGE;
+				if (group && !*s && last[i]) {
 					free(s);
 					s = xstrdup(last[i]);
 					kinds |= NORM_FILL;
-				} else if (cols[i]->type == CT_TOWNSHIP && *s) {
+				} else if (group && *s) {
 					free(last[i]);
 					last[i] = xstrdup(s);
+					for (size_t j = 0; cols[i]->type == CT_TOWNSHIP && j < nh; j++)
+						if (cols[j] && cols[j]->type == CT_VILLAGE) {
+							free(last[j]);
+							last[j] = NULL;
+						}
 				}
 				json_t *v = field_parse(st, cols[i], s, tc, e);
 				if (!v && cols[i]->type == CT_TOWNSHIP) {

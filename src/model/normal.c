@@ -317,7 +317,7 @@ const char *norm_kind_text(unsigned kind)
 	case NORM_TOWNSHIP:
 		return _("township names matched without county or 镇/乡");
 	case NORM_FILL:
-		return _("blank township cells filled from the row above");
+		return _("blank township or village cells filled from the row above");
 	case NORM_MERGED:
 		return _("merged cells filled with the range's value");
 	}

@@ -108,13 +108,27 @@ printf '\320\317\021\340\241\261\032\341rest' >"$D/old.xls"
 expect_rc 1 dd hazard import "$D/old.xls" --kind geohazard
 expect_err_has "save it as .xlsx"
 
+# .xls keeps no merges: a village merged over its group's rows reads as
+# blanks under the first one, filled down within its township only
+python3 "$(dirname "$0")/mkxls.py" "$D/村.xls" <<'JSON'
+{"sheets": [{"name": "地灾", "rows": [["统一编号", "名称", "乡镇", "村", "威胁人数"],
+  ["XV-001", "甲", "桑壁镇", "护国村", 1], ["XV-002", "乙", null, null, 2],
+  ["XV-003", "丙", "坡头乡", null, 3]]}]}
+JSON
+expect_rc 0 dd hazard import "$D/村.xls" --kind geohazard
+expect_out_has "blank township or village cells filled from the row above: 2"
+expect_rc 0 dd hazard show XV-002 --json
+expect_eq "$(json_get .township)/$(json_get .village)" 桑壁镇/护国村 "XV-002: village filled down"
+expect_rc 0 dd hazard show XV-003 --json
+expect_eq "$(json_get .township)/$(json_get '.village // ""')" 坡头乡/ "XV-003: a new township starts a new group"
+
 # a CSV in UTF-16 (what "Unicode text" saves), tab-separated; the township
 # written on the group's first row only, with a no-break space, and with
 # the county's name
 printf '统一编号\t名称\t乡镇\t威胁人数\r\nXU-001\t甲\t永和县桑壁镇\xc2\xa0\t1\r\nXU-002\t乙\t\t2\r\n' |
 	iconv -f UTF-8 -t UTF-16 >"$D/u16.txt"
 expect_rc 0 dd hazard import "$D/u16.txt" --kind geohazard
-expect_out_has "blank township cells filled from the row above: 1"
+expect_out_has "blank township or village cells filled from the row above: 1"
 expect_out_has "township names matched without county or 镇/乡: "
 expect_out_has "2 new"
 expect_rc 0 dd hazard show XU-002 --json
