@@ -305,6 +305,7 @@ struct xlsx {
 	size_t nstrings;
 	bool *date_style; /* per cellXfs index */
 	size_t nstyles;
+	bool date1904; /* day 0 is 1904-01-01 (old Excel for Mac), not 1899-12-30 */
 	char **fmt_ids; /* custom date number formats: ids as text */
 	size_t nfmt;
 	/* the part being parsed */
@@ -481,7 +482,10 @@ static void free_list(char **arr, size_t n)
 static void XMLCALL wb_start(void *ud, const XML_Char *n, const XML_Char **a)
 {
 	struct xlsx *x = ud;
-	if (!strcmp(local(n), "sheet")) {
+	if (!strcmp(local(n), "workbookPr")) {
+		const char *v = attr(a, "date1904");
+		x->date1904 = v && (!strcmp(v, "1") || !strcmp(v, "true"));
+	} else if (!strcmp(local(n), "sheet")) {
 		size_t k = x->nnames;
 		x->names = push(x->names, &k, attr(a, "name"));
 		x->rids = push(x->rids, &x->nnames, attr(a, ":id"));
@@ -650,7 +654,7 @@ static void number_text(struct xlsx *x, const char *v, char *out, size_t size)
 	double d = strtod(v, &end);
 	bool num = *v && !*end;
 	if (num && x->style >= 0 && (size_t)x->style < x->nstyles && x->date_style[x->style] &&
-	    excel_serial_text(d, out, size))
+	    excel_serial_text(x->date1904 ? d + 1462 : d, out, size))
 		return;
 	if (num && strlen(v) > 15)
 		snprintf(out, size, "%.15g", d);

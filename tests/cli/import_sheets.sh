@@ -201,6 +201,16 @@ expect_out_has "2 new"
 expect_rc 0 dd import stock "$D/twins.csv"
 expect_out_has "0 new"
 
+# a workbook counting days from 1904 (old Excel for Mac): the same day
+# is 1,462 days fewer
+python3 "$MK" "$D/mac.xlsx" <<'JSON'
+{"date1904": true, "sheets": [{"name": "入库", "rows": [
+  ["仓库", "物资", "数量", "批次", "有效期至"], ["CK-00", "WZ-0101", 1, "B1904", {"date": 44681}]]}]}
+JSON
+expect_rc 0 dd import stock "$D/mac.xlsx"
+expect_rc 0 dd export stock
+grep -q "B1904,2026-05-01" "$OUT" || fail "a 1904 workbook's date: $(grep B1904 "$OUT")"
+
 # teams with Chinese headers, the township merged over a group of rows
 python3 "$MK" "$D/队伍.xlsx" <<'JSON'
 {"sheets": [{"name": "队伍", "merges": ["C3:C4"], "rows": [

@@ -3,7 +3,8 @@
 standard library: python3 mkxlsx.py OUT.xlsx <<< '{"sheets": [...]}'.
 A sheet is {"name": N, "rows": [[cell, ...], ...], "merges": ["A3:A5"]};
 a cell is a string (shared), a number, {"inline": text} or {"date": serial}
-(a number styled as a date), null for none."""
+(a number styled as a date), null for none. "date1904": true at the top
+marks the workbook as counting days from 1904 (Excel for Mac's old default)."""
 import json
 import sys
 import zipfile
@@ -54,7 +55,8 @@ def main(out):
             % ("".join(rows), m))
     ns = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
     rns = 'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
-    parts["xl/workbook.xml"] = '<workbook %s %s><sheets>%s</sheets></workbook>' % (ns, rns, "".join(
+    pr = '<workbookPr date1904="1"/>' if spec.get("date1904") else ""
+    parts["xl/workbook.xml"] = '<workbook %s %s>%s<sheets>%s</sheets></workbook>' % (ns, rns, pr, "".join(
         '<sheet name="%s" sheetId="%d" r:id="rId%d"/>' % (escape(s["name"]), i, i)
         for i, s in enumerate(spec["sheets"], 1)))
     parts["xl/_rels/workbook.xml.rels"] = (
