@@ -98,6 +98,9 @@ bool rec_insert(struct store *st, const struct table *t, json_t *fields, char id
 /* The stored values of record id's columns named by the keys of fields
  * (keys that are no column of t are left out): an object, json null when
  * there is no such record, NULL on error. */
+/* Sets each key of fields to what a row made without it holds: NULL, or
+ * the column's default where the table takes no NULL (a count's 0). */
+bool rec_blank(struct store *st, const struct table *t, json_t *fields, struct err *e);
 json_t *rec_current(struct store *st, const struct table *t, const char *id, json_t *fields,
 		    struct err *e);
 /* *same: record id exists and holds every field of fields that is a column

@@ -224,6 +224,8 @@ static bool insert_row(struct store *st, struct import *im, json_t *fields, json
 		}
 		if (im->blanks && json_object_size(im->blanks)) {
 			if (im->blank_clears) {
+				if (!rec_blank(st, im->table, im->blanks, e))
+					return false;
 				json_object_update(fields, im->blanks);
 			} else {
 				json_t *cur = rec_current(st, im->table, id, im->blanks, e);

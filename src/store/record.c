@@ -6,6 +6,7 @@
 #include "store_impl.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "dutydesk/dtime.h"
@@ -256,6 +257,37 @@ json_t *rec_current(struct store *st, const struct table *t, const char *id, jso
 		    struct err *e)
 {
 	return row_of(st, t, id, "id", fields, true, e);
+}
+
+bool rec_blank(struct store *st, const struct table *t, json_t *fields, struct err *e)
+{
+	const char *k;
+	json_t *v;
+	json_object_foreach(fields, k, v) {
+		json_t *col = store_row(st, e,
+					"SELECT \"notnull\", dflt_value FROM pragma_table_info(?)"
+					" WHERE name = ?", "ss", t->name, k);
+		if (!col)
+			return false;
+		const char *dflt = json_string_value(json_object_get(col, "dflt_value"));
+		json_t *blank = json_null();
+		if (json_integer_value(json_object_get(col, "notnull")) && dflt && dflt[0] == '\'') {
+			/* an SQL text literal: 'it''s' */
+			struct strbuf lit;
+			sb_init(&lit);
+			for (const char *p = dflt + 1; *p && !(p[0] == '\'' && p[1] != '\''); p++) {
+				sb_putc(&lit, *p);
+				p += p[0] == '\'' && p[1] == '\'';
+			}
+			blank = json_string(lit.buf ? lit.buf : "");
+			sb_finish(&lit);
+		} else if (json_integer_value(json_object_get(col, "notnull")) && dflt) {
+			blank = json_integer(strtoll(dflt, NULL, 10));
+		}
+		json_object_set_new(fields, k, blank);
+		json_decref(col);
+	}
+	return true;
 }
 
 bool rec_holds(struct store *st, const struct table *t, const char *id, json_t *fields,

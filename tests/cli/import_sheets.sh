@@ -148,16 +148,17 @@ expect_err_has "XL-001': already registered as a geohazard, not a fire_unit"
 expect_db_unchanged "a fire unit with a geohazard's code"
 
 # an emptied cell keeps the stored value, and says so; --blank-clears empties
-printf '统一编号,名称,监测员\nXU-001,甲,王五\n' >"$D/monitor.csv"
+# it: a count goes back to what an empty cell gives a new point (0)
+printf '统一编号,名称,监测员,威胁户数\nXU-001,甲,王五,4\n' >"$D/monitor.csv"
 expect_rc 0 dd hazard import "$D/monitor.csv" --kind geohazard
-printf '统一编号,名称,监测员\nXU-001,甲,\n' >"$D/blank.csv"
+printf '统一编号,名称,监测员,威胁户数\nXU-001,甲,,\n' >"$D/blank.csv"
 expect_rc 0 dd hazard import "$D/blank.csv" --kind geohazard
-expect_out_has "1 empty cells kept the stored value"
+expect_out_has "2 empty cells kept the stored value"
 expect_rc 0 dd hazard show XU-001 --json
-expect_eq "$(json_get .monitor)" 王五 "monitor kept"
+expect_eq "$(json_get .monitor)/$(json_get .households)" 王五/4 "monitor and households kept"
 expect_rc 0 dd hazard import "$D/blank.csv" --kind geohazard --blank-clears
 expect_rc 0 dd hazard show XU-001 --json
-expect_eq "$(json_get .monitor)" null "monitor emptied by --blank-clears"
+expect_eq "$(json_get .monitor)/$(json_get .households)" null/0 "emptied by --blank-clears"
 
 # contacts: a second import of the same book adds nobody
 printf '姓名,单位,职务,联系电话\n张三,应急局,科员,13900000001\n李四,应急局,科长,13900000002\n' >"$D/contacts.csv"
