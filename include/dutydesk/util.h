@@ -23,7 +23,7 @@ char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 enum { ERR_FAIL = 1, ERR_USAGE = 2 };
 struct err {
 	int code;
-	char msg[1024];
+	char msg[4096];
 };
 /* Writes all of b[0..n) to fd, again after EINTR (and, for a non-blocking
  * fd, after waiting up to 1 s for room); false on an error. */

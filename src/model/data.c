@@ -442,16 +442,14 @@ static json_t *township_variants(struct store *st, const struct column *c, const
 static void name_header(struct err *e, const struct column *c, const char *head)
 {
 	const char *label = c->input ? c->input : c->name;
-	size_t n = strlen(label);
-	char rest[sizeof e->msg];
+	size_t n = strlen(label), skip = 0;
 	if (!strncmp(e->msg, label, n) && !strncmp(e->msg + n, ": ", 2))
-		snprintf(rest, sizeof rest, "%s", e->msg + n + 2);
+		skip = n + 2;
 	else if (!strncmp(e->msg, c->name, strlen(c->name)) &&
 		 !strncmp(e->msg + strlen(c->name), ": ", 2))
-		snprintf(rest, sizeof rest, "%s", e->msg + strlen(c->name) + 2);
-	else
-		snprintf(rest, sizeof rest, "%s", e->msg);
-	snprintf(e->msg, sizeof e->msg, "%s: %s", head, rest);
+		skip = strlen(c->name) + 2;
+	memmove(e->msg, e->msg + skip, strlen(e->msg + skip) + 1);
+	err_prefix(e, "%s", head);
 }
 
 static char *accepted_names(const struct import *im)

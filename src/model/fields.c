@@ -26,9 +26,8 @@ static void relabel(struct err *e, const struct column *c)
 	char *colon = strstr(e->msg, ": ");
 	if (!colon || memchr(e->msg, ' ', (size_t)(colon - e->msg)))
 		return;
-	char rest[sizeof e->msg];
-	snprintf(rest, sizeof rest, "%s", colon + 2);
-	snprintf(e->msg, sizeof e->msg, "%s: %s", c->input, rest);
+	memmove(e->msg, colon + 2, strlen(colon + 2) + 1);
+	err_prefix(e, "%s", c->input);
 }
 
 /* A deadline or a validity may lie ahead ("18:00" today); any other time

@@ -65,6 +65,18 @@ char *xasprintf(const char *fmt, ...)
 	return sb_take(&sb);
 }
 
+/* A message that filled e->msg ends in "…" at a whole character, never
+ * in half of one. */
+static void err_cut(struct err *e, size_t wanted)
+{
+	if (wanted < sizeof e->msg)
+		return;
+	size_t n = sizeof e->msg - 4; /* room for "…" */
+	while (n > 0 && ((unsigned char)e->msg[n] & 0xC0) == 0x80)
+		n--;
+	memcpy(e->msg + n, "\xe2\x80\xa6", 4);
+}
+
 bool err_set(struct err *e, int code, const char *fmt, ...)
 {
 	if (!e)
@@ -72,8 +84,9 @@ bool err_set(struct err *e, int code, const char *fmt, ...)
 	i18n_check_shown(fmt);
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(e->msg, sizeof e->msg, fmt, ap);
+	int n = vsnprintf(e->msg, sizeof e->msg, fmt, ap);
 	va_end(ap);
+	err_cut(e, n > 0 ? (size_t)n : 0);
 	e->code = code;
 	return false;
 }
@@ -93,6 +106,7 @@ void err_prefix(struct err *e, const char *fmt, ...)
 	size_t n = (size_t)snprintf(e->msg, sizeof e->msg, "%s: ", pre);
 	if (n < sizeof e->msg)
 		memcpy(e->msg + n, old, sizeof e->msg - n - 1), e->msg[sizeof e->msg - 1] = '\0';
+	err_cut(e, n + strlen(old));
 }
 
 void sb_init(struct strbuf *sb)

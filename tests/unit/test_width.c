@@ -337,6 +337,34 @@ static void test_ellipsis_mark(void **state)
 	free(c);
 }
 
+/* An error message too long for its buffer ends in "…" at a whole
+ * character, whichever byte the cut falls on, by err_set or err_prefix. */
+static void test_err_cut_whole_chars(void **state)
+{
+	(void)state;
+	struct err e;
+	for (int pad = 0; pad < 3; pad++) {
+		char pre[4] = "xx";
+		pre[pad] = '\0';
+		struct strbuf sb;
+		sb_init(&sb);
+		sb_puts(&sb, pre);
+		while (sb.len < 2 * sizeof e.msg)
+			sb_puts(&sb, "监测员");
+		err_set(&e, ERR_FAIL, "%s", sb.buf);
+		assert_true(str_valid_utf8(e.msg));
+		assert_int_equal(strcmp(e.msg + strlen(e.msg) - 3, "…"), 0);
+		err_set(&e, ERR_FAIL, "%s", sb.buf + strlen(pre) + 3 * (sizeof e.msg / 3));
+		err_prefix(&e, "%s", pre);
+		assert_true(str_valid_utf8(e.msg));
+		assert_int_equal(strcmp(e.msg + strlen(e.msg) - 3, "…"), 0);
+		sb_finish(&sb);
+	}
+	err_set(&e, ERR_FAIL, "%s", "短");
+	err_prefix(&e, "%s", "乡镇");
+	assert_string_equal(e.msg, "乡镇: 短");
+}
+
 int main(void)
 {
 	if (!width_init_locale()) {
@@ -351,6 +379,7 @@ int main(void)
 		cmocka_unit_test_setup(test_invalid_bytes, reset),
 		cmocka_unit_test_setup(test_ambiguous, reset),
 		cmocka_unit_test_setup(test_valid_utf8, reset),
+		cmocka_unit_test_setup(test_err_cut_whole_chars, reset),
 		cmocka_unit_test_setup(test_wrap_cases, reset),
 		cmocka_unit_test_setup(test_wrap_combining_and_wide, reset),
 		cmocka_unit_test_setup(test_ellipsis_mark, reset),
