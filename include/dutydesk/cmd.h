@@ -162,4 +162,10 @@ int cmd_count_args(const struct cmd *cmd, int argc, char *const *argv);
 json_t *cmd_complete(struct store *st, int nwords, char *const *words,
 		     const char *const *extra, int limit);
 
+/* rows (not taken: objects under keys, NULL-terminated, headed by heads)
+ * as a one-sheet .xlsx workbook at path, whole or not at all, as
+ * --format xlsx writes it; false with e set. */
+bool cmd_write_xlsx(const char *path, const char *sheet, json_t *rows, const char *const *keys,
+		    const char *const *heads, struct err *e);
+
 #endif

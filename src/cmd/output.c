@@ -523,6 +523,16 @@ bool out_xlsx(struct cmd_ctx *c, const char *path, const struct out_sheet *sheet
 	return ok;
 }
 
+bool cmd_write_xlsx(const char *path, const char *sheet, json_t *rows, const char *const *keys,
+		    const char *const *heads, struct err *e)
+{
+	struct cmd_ctx c = {0};
+	bool ok = out_xlsx(&c, path, &(struct out_sheet){sheet, rows, keys, NULL, heads}, 1);
+	if (!ok)
+		*e = c.err;
+	return ok;
+}
+
 bool out_export(struct cmd_ctx *c, json_t *rows, const char *const *keys,
 		const char *(*head)(const char *key))
 {

@@ -364,8 +364,8 @@ static bool con_township(struct app *app, int argc, char **argv)
 	return true;
 }
 
-/* :export FILE.csv writes the list on screen; a kind (teams, depots ...)
- * is the verb's. */
+/* :export FILE.csv (or FILE.xlsx) writes the list on screen; a kind
+ * (teams, depots ...) is the verb's. */
 static bool con_export(struct app *app, int argc, char **argv)
 {
 	if (argc != 2 || !strpbrk(argv[1], "./"))
@@ -602,9 +602,9 @@ static const struct console_cmd console_cmds[] = {
 	{"pane", "N", N_("go to pane N"), con_pane},
 	{"township", "[NAME]", N_("show only one township in this pane (empty: all)"),
 	 con_township},
-	{"export", "FILE.csv",
-	 N_("the list as filtered and sorted on screen, every row (a kind, such as teams, is the "
-	    "export verb's)"),
+	{"export", "FILE.csv|.xlsx",
+	 N_("the list as filtered and sorted on screen, every row, as CSV or a workbook (a kind, "
+	    "such as teams, is the export verb's)"),
 	 con_export},
 	{"sync", "", N_("synchronise with the county hub, in the background"), con_sync},
 	{"history", "[RECORD]", N_("who changed the selected record, when (also H)"), con_history},

@@ -1,7 +1,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
+#include "dutydesk/cmd.h"
 #include "dutydesk/csv.h"
 #include "dutydesk/width.h"
 #include "lpane.h"
@@ -431,10 +433,118 @@ bool lpane_action(struct app *app, struct pane *p, enum action a)
 	}
 }
 
+/* Each row of the list as on screen, paged with the same keyset reads the
+ * screen uses: row(ud, cells) with one JSON value per column (a number as
+ * a number, else its text as shown). */
+static bool lpane_rows(struct app *app, struct list *l, void (*row)(void *ud, json_t *cells),
+		       void *ud, long *rows, struct err *e)
+{
+	json_t *key = NULL;
+	*rows = 0;
+	for (;;) {
+		json_t *page = q_window(app->st, l->list, l->sort, l->desc, l->cond, key, 1, 1000, NULL,
+					e);
+		json_decref(key);
+		key = NULL;
+		if (!page)
+			return false;
+		size_t i;
+		json_t *r;
+		json_array_foreach(page, i, r) {
+			json_t *cells = json_array();
+			for (int c = 0; c < l->ncols; c++) {
+				const char *k = !tui_zh && l->cols[c].key_en ? l->cols[c].key_en : l->cols[c].key;
+				json_t *v = json_object_get(r, k);
+				char buf[1024];
+				const char *t = json_is_string(v) ? json_string_value(v) : "";
+				if (l->cols[c].cell)
+					t = l->cols[c].cell(r, buf, sizeof buf);
+				else if (json_is_string(v) && l->cols[c].label)
+					t = l->cols[c].label(t);
+				else if (json_is_number(v)) {
+					json_array_append(cells, v);
+					continue;
+				}
+				json_array_append_new(cells, json_string(t));
+			}
+			row(ud, cells);
+			json_decref(cells);
+			(*rows)++;
+		}
+		size_t n = json_array_size(page);
+		if (n)
+			key = json_incref(json_object_get(json_array_get(page, n - 1), "_k"));
+		json_decref(page);
+		if (n < 1000)
+			break;
+	}
+	json_decref(key);
+	return true;
+}
+
+static void csv_row(void *ud, json_t *cells)
+{
+	FILE *f = ud;
+	size_t c;
+	json_t *v;
+	json_array_foreach(cells, c, v) {
+		if (c)
+			fputc(',', f);
+		if (json_is_string(v)) {
+			csv_put(f, json_string_value(v));
+		} else {
+			char buf[64];
+			if (json_is_integer(v))
+				snprintf(buf, sizeof buf, "%lld", (long long)json_integer_value(v));
+			else
+				snprintf(buf, sizeof buf, "%g", json_real_value(v));
+			csv_put_number(f, buf);
+		}
+	}
+	fputs("\r\n", f);
+}
+
+/* A row for the workbook: an object keyed by column number. */
+static void sheet_row(void *ud, json_t *cells)
+{
+	json_t *o = json_object();
+	size_t c;
+	json_t *v;
+	json_array_foreach(cells, c, v) {
+		char k[16];
+		snprintf(k, sizeof k, "%zu", c);
+		json_object_set(o, k, v);
+	}
+	json_array_append_new(ud, o);
+}
+
+static bool ends_with(const char *s, const char *tail)
+{
+	size_t n = strlen(s), m = strlen(tail);
+	return n >= m && !strcasecmp(s + n - m, tail);
+}
+
 bool lpane_export(struct app *app, struct pane *p, const char *path, long *rows, struct err *e)
 {
-	struct lpane *lp = LP(p);
-	struct list *l = &lp->list;
+	struct list *l = &LP(p)->list;
+	if (ends_with(path, ".xlsx")) {
+		json_t *all = json_array();
+		char (*keys)[16] = xcalloc((size_t)l->ncols + 1, sizeof *keys);
+		const char **kp = xcalloc((size_t)l->ncols + 1, sizeof *kp);
+		const char **heads = xcalloc((size_t)l->ncols + 1, sizeof *heads);
+		for (int c = 0; c < l->ncols; c++) {
+			snprintf(keys[c], sizeof keys[c], "%d", c);
+			kp[c] = keys[c];
+			heads[c] = _(l->cols[c].head);
+		}
+		bool ok = lpane_rows(app, l, sheet_row, all, rows, e) &&
+			  cmd_write_xlsx(path, _(p->type->name), all, kp, heads, e);
+		json_decref(all);
+		free(keys);
+		free(kp);
+		free(heads);
+		return ok;
+	}
 	char *tmp = xasprintf("%s.tmp", path);
 	FILE *f = fopen(tmp, "w");
 	if (!f) {
@@ -449,51 +559,7 @@ bool lpane_export(struct app *app, struct pane *p, const char *path, long *rows,
 		csv_put(f, _(l->cols[c].head));
 	}
 	fputs("\r\n", f);
-	/* Page through with the same keyset reads the screen uses. */
-	json_t *key = NULL;
-	bool ok = true;
-	*rows = 0;
-	for (;;) {
-		json_t *page = q_window(app->st, l->list, l->sort, l->desc, l->cond, key, 1, 1000, NULL,
-					e);
-		json_decref(key);
-		key = NULL;
-		if (!page) {
-			ok = false;
-			break;
-		}
-		size_t i;
-		json_t *row;
-		json_array_foreach(page, i, row) {
-			for (int c = 0; c < l->ncols; c++) {
-				const char *k = !tui_zh && l->cols[c].key_en ? l->cols[c].key_en : l->cols[c].key;
-				json_t *v = json_object_get(row, k);
-				char buf[1024];
-				const char *t = json_is_string(v) ? json_string_value(v) : "";
-				bool number = false;
-				if (l->cols[c].cell)
-					t = l->cols[c].cell(row, buf, sizeof buf);
-				else if (json_is_string(v) && l->cols[c].label)
-					t = l->cols[c].label(t);
-				else if ((number = json_is_integer(v)))
-					snprintf(buf, sizeof buf, "%lld", (long long)json_integer_value(v)), t = buf;
-				else if ((number = json_is_real(v)))
-					snprintf(buf, sizeof buf, "%g", json_real_value(v)), t = buf;
-				if (c)
-					fputc(',', f);
-				(number ? csv_put_number : csv_put)(f, t);
-			}
-			fputs("\r\n", f);
-			(*rows)++;
-		}
-		size_t n = json_array_size(page);
-		if (n)
-			key = json_incref(json_object_get(json_array_get(page, n - 1), "_k"));
-		json_decref(page);
-		if (n < 1000)
-			break;
-	}
-	json_decref(key);
+	bool ok = lpane_rows(app, l, csv_row, f, rows, e);
 	ok = fclose(f) == 0 && ok;
 	if (ok && rename(tmp, path) != 0)
 		ok = err_set(e, ERR_FAIL, "%s: cannot write", path);

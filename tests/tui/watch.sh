@@ -84,6 +84,22 @@ pass
 grep -q "已结束\|closed" "$TMP/open.csv" && fail "a closed incident was exported under the open filter"
 pass
 
+# ... and the same list as a workbook when the name ends in .xlsx
+keys :
+type_text "export $TMP/open.xlsx"
+keys Enter
+wait_eq "the console wrote open.xlsx" yes sh -c "test -s '$TMP/open.xlsx' && echo yes"
+python3 "$(dirname "$0")/../cli/xlsx_cells.py" "$TMP/open.xlsx" >"$TMP/cells" || fail "open.xlsx is not a workbook"
+pass
+grep -q '^.*!A1 s Number$' "$TMP/cells" || fail "workbook header: $(grep '!A1 ' "$TMP/cells")"
+pass
+grep -q "frozen ySplit=1" "$TMP/cells" || fail "workbook header row not frozen"
+pass
+expect_eq "$(grep -c '!A[0-9]* s ' "$TMP/cells")" "$(($(wc -l <"$TMP/open.csv")))" \
+	"workbook rows (with the header) = CSV lines"
+grep -q "!A[0-9]* s $number\$" "$TMP/cells" || fail "the new incident is not in the workbook"
+pass
+
 # what the CLI sees
 expect_eq "$(dd shift list --json | jq length)" 2 "shifts after the handover"
 expect_eq "$(dd shift list --json | jq -r '.[1].handed_to')" 李华 "handed to"
