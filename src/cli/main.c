@@ -143,11 +143,10 @@ int main(int argc, char **argv)
 	}
 	if (!officer)
 		officer = getenv("DUTYDESK_OFFICER");
-	if (str_empty(officer))
-		officer = getenv("USER");
 	if (str_empty(officer)) {
+		/* the login itself: $USER may be another's after su or sudo */
 		struct passwd *pw = getpwuid(getuid());
-		officer = pw ? pw->pw_name : NULL;
+		officer = pw ? pw->pw_name : getenv("USER");
 	}
 
 	char *path = store_default_path(db_flag);
