@@ -255,6 +255,17 @@ bool store_share(struct store *st, const char *group, const char *viewers, struc
 
 /* ---- names ---- */
 
+/* Who may rename others: "root", or "wangming (its owner) or root". Heap. */
+static char *renamers(const struct store *st)
+{
+	if (st->owner == 0)
+		return xstrdup("root");
+	char *owner = login_of(st->owner);
+	char *r = xasprintf(_("%s (its owner) or root"), owner);
+	free(owner);
+	return r;
+}
+
 static char *name_of(struct store *st, const char *login, struct err *e)
 {
 	char *name = NULL;
@@ -308,11 +319,11 @@ bool store_claim_name(struct store *st, const char *name, struct err *e)
 		return false;
 	}
 	if (st->name) {
-		char *owner = login_of(st->owner);
+		char *owner = renamers(st);
 		err_set(e, ERR_USAGE,
-			_("--officer %s: your name on the shared database %s is %s; only %s (its "
-			"owner) or root changes it: dutydesk officer name %s %s"), name, st->path,
-			st->name, owner, st->login, name);
+			_("--officer %s: your name on the shared database %s is %s; only %s changes "
+			"it: dutydesk officer name %s %s"), name, st->path, st->name, owner,
+			st->login, name);
 		free(owner);
 		return false;
 	}
@@ -334,10 +345,9 @@ bool store_set_login_name(struct store *st, const char *login, const char *name,
 			       "who acts"), st->path);
 	uid_t me = getuid();
 	if (me != 0 && me != st->owner && strcmp(login, st->login) != 0) {
-		char *owner = login_of(st->owner);
-		err_set(e, ERR_FAIL,
-			_("only %s (the owner of %s) or root names other logins; nothing was "
-			"changed"), owner, st->path);
+		char *owner = renamers(st);
+		err_set(e, ERR_FAIL, _("on %s only %s names other logins; nothing was changed"),
+			st->path, owner);
 		free(owner);
 		return false;
 	}
@@ -353,10 +363,10 @@ bool store_set_login_name(struct store *st, const char *login, const char *name,
 	free(holder);
 	char *cur = name_of(st, login, e);
 	if (cur && me != 0 && me != st->owner) {
-		char *owner = login_of(st->owner);
+		char *owner = renamers(st);
 		err_set(e, ERR_FAIL,
-			_("your name on %s is %s; only %s (its owner) or root changes it; nothing "
-			"was changed"), st->path, cur, owner);
+			_("your name on %s is %s; only %s changes it; nothing was changed"), st->path,
+			cur, owner);
 		free(owner);
 		free(cur);
 		return false;

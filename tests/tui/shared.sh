@@ -179,6 +179,11 @@ out=$(dd_as "$O2" --officer 新名字 log add 改名 2>&1) && fail "$O2 renamed 
 expect_contains "$out" "your name on the shared database" "a second name"
 expect_eq "$(sqlite3 "$DB" "SELECT count(*) FROM duty_entry WHERE text IN ('冒名', '改名')")" 0 \
 	"nothing written under a false name"
+out=$(dd_as "$O1" officer name "$O2" 冒充 2>&1) && fail "$O1 renamed $O2"
+expect_contains "$out" "only root names other logins" "renaming another login"
+"$BIN" --db "$DB" officer name "$O2" 李强强 >/dev/null || fail "the owner renames $O2"
+expect_contains "$(dd_as "$VIEWER" officer list)" 李强强 "officer list"
+"$BIN" --db "$DB" officer name "$O2" 李强 >/dev/null || fail "the owner renames $O2 back"
 dd_as "$O2" --officer 李强 log add 本人记录 >/dev/null || fail "$O2 under their own name"
 expect_eq "$(last_actor 本人记录)" "$O2" "the own name acts as the login"
 
