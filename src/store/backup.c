@@ -58,11 +58,8 @@ static bool fsync_path(const char *path, bool dir)
 
 static void fsync_parent(const char *path)
 {
-	char *dir = xstrdup(path);
-	char *slash = strrchr(dir, '/');
-	if (slash)
-		*(slash == dir ? slash + 1 : slash) = '\0';
-	fsync_path(slash ? dir : ".", true);
+	char *dir = store_folder(path);
+	fsync_path(dir, true);
 	free(dir);
 }
 
@@ -104,11 +101,8 @@ static bool same_access(int fd, const char *like)
 	struct stat sb;
 	if (like && stat(like, &sb) != 0) {
 		/* no database yet: a shared folder (setgid, the group's) says it */
-		char *dir = xstrdup(like);
-		char *slash = strrchr(dir, '/');
-		if (slash)
-			*(slash == dir ? slash + 1 : slash) = '\0';
-		bool shared = stat(slash ? dir : ".", &sb) == 0 && (sb.st_mode & S_ISGID) &&
+		char *dir = store_folder(like);
+		bool shared = stat(dir, &sb) == 0 && (sb.st_mode & S_ISGID) &&
 			      (sb.st_mode & S_IWGRP);
 		free(dir);
 		if (!shared)

@@ -53,18 +53,6 @@ static bool in_group(gid_t gid)
 	return false;
 }
 
-static char *folder_of(const char *path)
-{
-	char *dir = xstrdup(path);
-	char *slash = strrchr(dir, '/');
-	if (!slash) {
-		free(dir);
-		return xstrdup(".");
-	}
-	*(slash == dir ? slash + 1 : slash) = '\0';
-	return dir;
-}
-
 void store_share_detect(struct store *st)
 {
 	struct stat sb;
@@ -221,7 +209,7 @@ bool store_share(struct store *st, const char *group, const char *viewers, struc
 		free(login);
 		return false;
 	}
-	char *dir = folder_of(st->path);
+	char *dir = store_folder(st->path);
 	char *closed = closed_ancestor(dir, gid);
 	if (closed) {
 		err_set(e, ERR_FAIL,

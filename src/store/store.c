@@ -28,6 +28,18 @@ char *store_default_path(const char *flag_path)
 	return xasprintf("%s/.local/share/dutydesk/dutydesk.db", str_empty(home) ? "." : home);
 }
 
+char *store_folder(const char *path)
+{
+	char *dir = xstrdup(path);
+	char *slash = strrchr(dir, '/');
+	if (!slash) {
+		free(dir);
+		return xstrdup(".");
+	}
+	*(slash == dir ? slash + 1 : slash) = '\0';
+	return dir;
+}
+
 /* mkdir -p of the folder holding path, new folders mode 0700. */
 bool store_make_parent_dirs(const char *path, struct err *e)
 {
@@ -157,11 +169,8 @@ static bool migrate(struct store *st, struct err *e)
 /* The file and its folder (where -wal and -shm live) are writable. */
 static bool path_writable(const char *path)
 {
-	char *dir = xstrdup(path);
-	char *slash = strrchr(dir, '/');
-	if (slash)
-		*(slash == dir ? slash + 1 : slash) = '\0';
-	bool ok = access(path, W_OK) == 0 && access(slash ? dir : ".", W_OK) == 0;
+	char *dir = store_folder(path);
+	bool ok = access(path, W_OK) == 0 && access(dir, W_OK) == 0;
 	free(dir);
 	return ok;
 }
@@ -208,11 +217,8 @@ static bool open_conn(struct store *st, const char *path, bool ro, bool immutabl
 static bool no_access(const char *path, const struct stat *sb, struct err *e)
 {
 	struct stat dsb;
-	char *dir = xstrdup(path);
-	char *slash = strrchr(dir, '/');
-	if (slash)
-		*(slash == dir ? slash + 1 : slash) = '\0';
-	if (!sb && stat(slash ? dir : ".", &dsb) == 0)
+	char *dir = store_folder(path);
+	if (!sb && stat(dir, &dsb) == 0)
 		sb = &dsb;
 	free(dir);
 	struct group *g = sb ? getgrgid(sb->st_gid) : NULL;
@@ -473,6 +479,10 @@ static bool tx_intact(struct store *st, struct err *e)
 
 sqlite3_stmt *store_prep(struct store *st, const char *sql, struct err *e)
 {
+	if (!st->db) { /* a reader that could not open the file again */
+		err_set(e, ERR_FAIL, _("cannot open %s again (was it moved?)"), st->path);
+		return NULL;
+	}
 	if (!tx_intact(st, e))
 		return NULL;
 	for (unsigned i = 0; i < STMT_CACHE; i++) {

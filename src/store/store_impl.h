@@ -42,6 +42,9 @@ struct store {
 	unsigned cache_next;
 };
 
+/* The folder holding path: "/srv/dutydesk" for "/srv/dutydesk/x.db", "/"
+ * for "/x.db", "." for "x.db". Heap string. */
+char *store_folder(const char *path);
 /* Marks st shared when the file says so (group-writable, or another
  * login's), and then takes the login as the actor (src/store/share.c). */
 void store_share_detect(struct store *st);

@@ -217,6 +217,8 @@ keys Escape
 # ---- backup and restore keep the files shared ----
 dd_as "$O2" backup "$SRV/before.db" >/dev/null || fail "backup by $O2"
 expect_shared "$SRV/before.db" "a backup"
+dd_as "$O2" report daily --out "$SRV/daily.txt" >/dev/null || fail "report --out by $O2"
+expect_shared "$SRV/daily.txt" "a report written beside the database"
 dd_as "$O1" log add 备份之后 >/dev/null || fail "a write after the backup"
 dd_as "$O1" restore "$SRV/before.db" >"$TMP/restore.out" 2>&1 || fail "restore: $(cat "$TMP/restore.out")"
 expect_all_shared "after a restore"
