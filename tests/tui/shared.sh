@@ -24,9 +24,10 @@ O1=ddw$tag O2=ddl$tag VIEWER=ddz$tag OUTSIDER=ddx$tag
 USERS=()
 GROUPS_MADE=()
 _shared_finish() {
-	local rc=$? u g
+	local rc=$? u g p
 	for u in "${USERS[@]}"; do
-		pkill -KILL -u "$u" 2>/dev/null # only this run's users' processes
+		# this run's own users: every process of theirs is this test's
+		for p in $(pgrep -u "$u"); do kill -KILL "$p" 2>/dev/null; done
 		userdel "$u" 2>/dev/null
 	done
 	for g in "${GROUPS_MADE[@]}"; do groupdel "$g" 2>/dev/null; done
