@@ -94,7 +94,7 @@ const char *store_actor(const struct store *st);
  * read access to that group through an access list; only the file's owner
  * or root, who must be in group. Then st is shared. */
 bool store_share(struct store *st, const char *group, const char *viewers, struct err *e);
-/* Shared: group-writable or another login's file. The login acting (never
+/* Shared: group-writable. The login acting (never
  * NULL when shared), the file's group, and the name shown for the login
  * (its login_name, else the login; the actor when not shared). */
 bool store_shared(const struct store *st);

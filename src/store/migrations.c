@@ -328,7 +328,7 @@ static const char v15[] =
  * what the rows record; this table only names it. Local to this file:
  * logins mean nothing on another machine, so it never syncs. */
 static const char v_shared22[] =
-	"CREATE TABLE login_name (login TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE,"
+	"CREATE TABLE IF NOT EXISTS login_name (login TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE,"
 	" set_by TEXT NOT NULL, set_at INTEGER NOT NULL);\n";
 
 const char *const store_migrations[] = {v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12,

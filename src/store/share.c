@@ -1,7 +1,7 @@
 /* A database shared by the logins of one server.
  *
- * Shared means the file is group-writable or belongs to another login:
- * then more than one person may write it, and who acted is the Unix login
+ * Shared means the file is group-writable: then more than one login may
+ * write it, and who acted is the Unix login
  * (getuid), never a name typed on the command line. The names people are
  * shown by (王明 for wangming) live in login_name: each login may claim a
  * free name once; after that only the database's owner (who shared it) or
@@ -58,7 +58,7 @@ void store_share_detect(struct store *st)
 	struct stat sb;
 	if (stat(st->path, &sb) != 0)
 		return;
-	st->shared = (sb.st_mode & S_IWGRP) || sb.st_uid != getuid();
+	st->shared = sb.st_mode & S_IWGRP;
 	if (!st->shared)
 		return;
 	st->login = login_of(getuid());
@@ -327,7 +327,7 @@ bool store_claim_name(struct store *st, const char *name, struct err *e)
 
 bool store_set_login_name(struct store *st, const char *login, const char *name, struct err *e)
 {
-	if (!st->shared)
+	if (!st->shared || !st->login)
 		return err_set(e, ERR_USAGE,
 			       _("%s is not shared (dutydesk share GROUP): there, --officer names "
 			       "who acts"), st->path);

@@ -45,8 +45,7 @@ struct store {
 /* The folder holding path: "/srv/dutydesk" for "/srv/dutydesk/x.db", "/"
  * for "/x.db", "." for "x.db". Heap string. */
 char *store_folder(const char *path);
-/* Marks st shared when the file says so (group-writable, or another
- * login's), and then takes the login as the actor (src/store/share.c). */
+/* Marks st shared when the file says so (group-writable), and then takes the login as the actor (src/store/share.c). */
 void store_share_detect(struct store *st);
 /* A reader opened immutable reopens when the file changed. */
 void store_reopen_if_changed(struct store *st);
