@@ -101,6 +101,7 @@ struct cmd_ctx {
 			       * empty list, only its header shown) */
 	struct err err;
 	/* private to the runner */
+	char officer_label[192]; /* "王明 (wangming)": officer on a shared database */
 	bool own_store;
 	bool own_rules_loaded;
 	struct deadline_rules own_rules;

@@ -83,9 +83,36 @@ bool store_set_node(struct store *st, const char *node_id, const char *township_
 bool store_tick(struct store *st, hlc_t *out, struct err *e);
 /* Increments and returns a named counter inside the open transaction. */
 bool store_next_counter(struct store *st, const char *name, int64_t *out, struct err *e);
-/* Who is acting, for the audit trail (borrowed; kept until changed). */
+/* Who is acting, for the audit trail (borrowed; kept until changed). On
+ * a shared database the login acts and store_set_actor changes nothing. */
 void store_set_actor(struct store *st, const char *actor);
 const char *store_actor(const struct store *st);
+
+/* ---- a database shared by the logins of one server (share.c) ----
+ * store_share: gives the database, its -wal, -shm and folder to group
+ * (group-writable, setgid folder, the WAL kept on close) and, with viewers,
+ * read access to that group through an access list; only the file's owner
+ * or root, who must be in group. Then st is shared. */
+bool store_share(struct store *st, const char *group, const char *viewers, struct err *e);
+/* Shared: group-writable. The login acting (never
+ * NULL when shared), the file's group, and the name shown for the login
+ * (its login_name, else the login; the actor when not shared). */
+bool store_shared(const struct store *st);
+const char *store_login(const struct store *st);
+const char *store_group(const struct store *st);
+const char *store_shown_name(const struct store *st);
+/* "王明 (wangming)", or the login without a name (the actor when not shared). */
+void store_shown_label(const struct store *st, char *buf, size_t n);
+/* --officer NAME on a shared database: nothing, this login, its own name,
+ * or a free name this login has none yet (then it becomes its name). Any
+ * other login or another login's name is refused: nobody acts as another. */
+bool store_claim_name(struct store *st, const char *name, struct err *e);
+/* Names login: the file's owner or root for any login; a login for itself
+ * while it has no name yet. In its own transaction. */
+bool store_set_login_name(struct store *st, const char *login, const char *name, struct err *e);
+/* [{login, name, set_by, set_at}] by login. */
+json_t *q_login_names(struct store *st, struct err *e);
+
 
 /* ---- records: the only writers of synced tables ----
  * Each call must run inside a transaction. A write also stamps the clock,

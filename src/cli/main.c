@@ -28,7 +28,8 @@ static void usage(FILE *f)
 	      "  --db PATH        database file (default: $DUTYDESK_DB, else\n"
 	      "                   $XDG_DATA_HOME/dutydesk/dutydesk.db)\n"
 	      "  --officer NAME   who is acting, for the audit trail (default: $DUTYDESK_OFFICER,\n"
-	      "                   else $USER)\n"
+	      "                   else the login); on a shared database the login acts\n"
+	      "                   and NAME is only the name it is shown by\n"
 	      "  --json           print JSON (also accepted after the command)\n"
 	      "  -h, --help       this help; COMMAND --help for a command's options\n"
 	      "  -V, --version    print the version\n"
@@ -143,11 +144,10 @@ int main(int argc, char **argv)
 	}
 	if (!officer)
 		officer = getenv("DUTYDESK_OFFICER");
-	if (str_empty(officer))
-		officer = getenv("USER");
 	if (str_empty(officer)) {
+		/* the login itself: $USER may be another's after su or sudo */
 		struct passwd *pw = getpwuid(getuid());
-		officer = pw ? pw->pw_name : NULL;
+		officer = pw ? pw->pw_name : getenv("USER");
 	}
 
 	char *path = store_default_path(db_flag);

@@ -10,7 +10,7 @@
  * first entry that fits the words wins. */
 const struct cmd *const cmd_table[] = {
 	&cmd_init, &cmd_demo, &cmd_stats, &cmd_overview,
-	&cmd_backup, &cmd_restore,
+	&cmd_backup, &cmd_restore, &cmd_share, &cmd_officer_name, &cmd_officer_list,
 	&cmd_incident_add, &cmd_incident_list, &cmd_incident_show, &cmd_incident_note,
 	&cmd_incident_correct, &cmd_incident_close,
 	&cmd_hazard_list, &cmd_hazard_show, &cmd_hazard_add, &cmd_hazard_inspect,

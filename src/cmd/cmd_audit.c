@@ -15,7 +15,7 @@ static bool exec_audit(struct cmd_ctx *c)
 				 limit, &c->err);
 	json_decref(since);
 	static const struct out_col cols[] = {
-		{"at", N_("time"), .max = 16}, {"node", .max = 10}, {"actor", N_("by"), .max = 10},
+		{"at", N_("time"), .max = 16}, {"node", .max = 10}, {"actor", N_("by"), .max = 24},
 		{"action"}, {"record_type", N_("record")}, {"detail", N_("change"), .max = 60},
 	};
 	return out_list(c, rows, cols, ARRAY_LEN(cols));

@@ -96,6 +96,11 @@ bool out_json_new(struct cmd_ctx *c, json_t *v);
 char *out_text(json_t *v);
 
 /* ---- the entries, one per verb (cmd_*.c); cmd.c lists them ---- */
+/* init --shared GROUP [--viewers GROUP] (cmd_share.c): the database
+ * shared once it is made, and what was done said. */
+bool cmd_share_after_init(struct cmd_ctx *c);
+void cmd_say_shared(struct cmd_ctx *c);
+extern const struct cmd cmd_share, cmd_officer_name, cmd_officer_list;
 extern const struct cmd cmd_init, cmd_demo, cmd_stats, cmd_overview, cmd_backup, cmd_restore,
 	cmd_incident_add, cmd_incident_list, cmd_incident_show, cmd_incident_note,
 	cmd_incident_correct, cmd_incident_close, cmd_incident_dispatch, cmd_hazard_list,

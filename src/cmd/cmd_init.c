@@ -70,7 +70,7 @@ static bool do_init(struct cmd_ctx *c)
 		  store_op_seq(c->st, &seq, &c->err) &&
 		  catalogue_load(c->st, &c->err) &&
 		  plans_load_library(c->st, &plans, problems, &c->err) &&
-		  store_outbox_forget_after(c->st, seq, &c->err);
+		  store_outbox_forget_after(c->st, seq, &c->err) && cmd_share_after_init(c);
 	size_t i;
 	json_t *m;
 	json_array_foreach(problems, i, m)
@@ -101,6 +101,7 @@ static bool exec_init(struct cmd_ctx *c)
 	if (!do_init(c))
 		return false;
 	print_identity(c, _("initialised"));
+	cmd_say_shared(c);
 	return true;
 }
 
@@ -109,6 +110,7 @@ static bool exec_demo(struct cmd_ctx *c)
 	if (!do_init(c) || !demo_load(c->st, &c->err))
 		return false;
 	print_identity(c, _("demo data loaded into"));
+	cmd_say_shared(c);
 	return true;
 }
 
@@ -117,6 +119,8 @@ static const struct cmd_opt init_opts[] = {
 	{"township", "NAME|CODE", NULL, N_("the township this office serves"), CV_TOWNSHIP},
 	{"county", NULL, NULL, N_("this is the county office (the default)")},
 	{"prefix", "TEXT", NULL, N_("prefix of incident numbers (default: the short place name)")},
+	{"shared", "GROUP", NULL, N_("share the database with the officers' GROUP (as dutydesk share)")},
+	{"viewers", "GROUP", NULL, N_("with --shared: a second group that may only read")},
 	{0}};
 
 const struct cmd cmd_init = {

@@ -47,7 +47,13 @@ static bool exec_handover(struct cmd_ctx *c)
 
 static bool exec_ack(struct cmd_ctx *c)
 {
-	if (!shift_ack(c->st, cmd_opt(c, "name") ? cmd_opt(c, "name") : c->officer,
+	const char *name = cmd_opt(c, "name");
+	if (name && store_shared(c->st) && !str_eq(name, store_shown_name(c->st)) &&
+	    !str_eq(name, store_login(c->st)) && !str_eq(name, c->officer))
+		return err_set(&c->err, ERR_USAGE,
+			       _("--name %s: on a shared database the one who acknowledges is your "
+			       "login, %s"), name, c->officer);
+	if (!shift_ack(c->st, store_shared(c->st) || !name ? c->officer : name,
 		       cmd_opt(c, "leader"), &c->err))
 		return false;
 	if (!c->json)

@@ -339,6 +339,14 @@ int cmd_run(struct cmd_ctx *c, const struct cmd *cmd, int argc, char **argv)
 		}
 		c->own_store = true;
 		store_set_actor(c->st, c->officer);
+		if (store_shared(c->st) && !store_claim_name(c->st, c->officer, &c->err))
+			return fail(c);
+	}
+	if (store_shared(c->st)) {
+		/* The login acts; what defaults to the officer (the shift's
+		 * officers, who acknowledges) names it beside its name. */
+		store_shown_label(c->st, c->officer_label, sizeof c->officer_label);
+		c->officer = c->officer_label;
 	}
 	if (parse_fields(c) && execute(c))
 		return 0;

@@ -58,11 +58,8 @@ static bool fsync_path(const char *path, bool dir)
 
 static void fsync_parent(const char *path)
 {
-	char *dir = xstrdup(path);
-	char *slash = strrchr(dir, '/');
-	if (slash)
-		*(slash == dir ? slash + 1 : slash) = '\0';
-	fsync_path(slash ? dir : ".", true);
+	char *dir = store_folder(path);
+	fsync_path(dir, true);
 	free(dir);
 }
 
@@ -97,13 +94,44 @@ static bool check_integrity(sqlite3 *db, const char *pragma, char *buf, size_t n
 	return ok;
 }
 
+/* A copy of a database shared by a group (group-writable) is the group's
+ * too, with the same mode; one of a private database stays 0600. */
+static bool same_access(int fd, const char *like)
+{
+	struct stat sb;
+	if (like && stat(like, &sb) != 0) {
+		/* no database yet: a shared folder (setgid, the group's) says it */
+		char *dir = store_folder(like);
+		bool shared = stat(dir, &sb) == 0 && (sb.st_mode & S_ISGID) &&
+			      (sb.st_mode & S_IWGRP);
+		free(dir);
+		if (!shared)
+			return true;
+		sb.st_mode = 0660;
+	} else if (!like || !(sb.st_mode & S_IWGRP)) {
+		return true;
+	}
+	if (fchown(fd, (uid_t)-1, sb.st_gid) != 0) {
+		/* not in the group: the copy stays this login's group's */
+	}
+	return fchmod(fd, sb.st_mode & 0660) == 0;
+}
+
 /* Copies the database of connection src into a new file at tmp (created
- * 0600), as a single file (rollback journal, not WAL), checked and synced. */
-static bool copy_to_file(sqlite3 *src, const char *src_name, const char *tmp, struct err *e)
+ * 0600, or shared as the database like is), as a single file (rollback
+ * journal, not WAL), checked and synced. */
+static bool copy_to_file(sqlite3 *src, const char *src_name, const char *tmp, const char *like,
+			 struct err *e)
 {
 	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return err_set(e, ERR_FAIL, _("cannot create %s: %s"), tmp, strerror(errno));
+	if (!same_access(fd, like)) {
+		err_set(e, ERR_FAIL, _("cannot change the mode of %s: %s"), tmp, strerror(errno));
+		close(fd);
+		unlink(tmp);
+		return false;
+	}
 	close(fd);
 	sqlite3 *dst = NULL;
 	bool ok = false;
@@ -164,7 +192,7 @@ bool store_backup(struct store *st, const char *dest, bool force, struct err *e)
 			return err_set(e, ERR_FAIL, _("%s is not a regular file"), dest);
 	}
 	char *tmp = tmp_beside(dest, "tmp");
-	bool ok = copy_to_file(st->db, st->path, tmp, e);
+	bool ok = copy_to_file(st->db, st->path, tmp, st->path, e);
 	if (ok && rename(tmp, dest) != 0) {
 		ok = err_set(e, ERR_FAIL, _("cannot move the backup into %s: %s"), dest, strerror(errno));
 		unlink(tmp);
@@ -271,7 +299,7 @@ static bool restore_live(const char *db_path, sqlite3 *live, sqlite3 *src, const
 	if (!ok)
 		db_error(reader, e, "reading", db_path);
 	else
-		ok = copy_to_file(reader, db_path, keep, e);
+		ok = copy_to_file(reader, db_path, keep, db_path, e);
 	sqlite3_close(reader);
 	if (!ok) {
 		sqlite3_backup_finish(b);
@@ -297,7 +325,7 @@ static bool restore_file(const char *db_path, sqlite3 *src, const char *src_path
 			 struct err *e)
 {
 	char *tmp = tmp_beside(db_path, "restore");
-	if (!store_make_parent_dirs(db_path, e) || !copy_to_file(src, src_path, tmp, e)) {
+	if (!store_make_parent_dirs(db_path, e) || !copy_to_file(src, src_path, tmp, db_path, e)) {
 		free(tmp);
 		return false;
 	}

@@ -81,12 +81,12 @@ json_t *q_duty_log(struct store *st, const struct log_filter *f, struct err *e)
 	return store_rows(st, e,
 		"SELECT * FROM ("
 		" SELECT d.id, d.at, d.kind, NULL AS incident, d.text, t.name AS township,"
-		"  d.township_code, d.colour, d.area, d.valid_until, d.source, d.actor AS author,"
+		"  d.township_code, d.colour, d.area, d.valid_until, d.source, " ACTOR_SHOWN("d.actor") " AS author,"
 		"  d.shift_id, NULL AS seq, d.hlc, d.text AS entry FROM duty_entry d"
 		"  LEFT JOIN division t ON t.code = d.township_code"
 		" UNION ALL"
 		" SELECT l.id, l.created_at, l.kind, x.number, coalesce(x.title || ': ', '') ||"
-		"  coalesce(l.text, ''), t.name, x.township_code, NULL, NULL, NULL, l.via, l.actor,"
+		"  coalesce(l.text, ''), t.name, x.township_code, NULL, NULL, NULL, l.via, " ACTOR_SHOWN("l.actor") ","
 		"  l.shift_id, l.seq, l.hlc, l.text FROM timeline l JOIN incident x ON x.id = l.incident_id"
 		"  LEFT JOIN division t ON t.code = x.township_code)"
 		" WHERE (?1 IS NULL OR kind = ?1) AND (?2 IS NULL OR township_code = ?2)"
@@ -117,7 +117,7 @@ json_t *q_audit(struct store *st, int64_t since, const char *record, int64_t lim
 		struct err *e)
 {
 	return store_rows(st, e,
-		"SELECT a.at, a.node, a.actor, a.tbl AS record_type, a.row_id AS record, a.action,"
+		"SELECT a.at, a.node, " ACTOR_SHOWN("a.actor") " AS actor, a.tbl AS record_type, a.row_id AS record, a.action,"
 		" a.detail, a.op_id FROM audit a"
 		" WHERE a.at >= ?1 AND (?2 IS NULL OR a.row_id = ?2 OR a.row_id IN"
 		"  (SELECT id FROM incident WHERE number = ?2 UNION SELECT id FROM hazard WHERE code = ?2"

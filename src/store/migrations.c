@@ -323,6 +323,14 @@ static const char v15[] =
 	"ALTER TABLE node ADD COLUMN incarnation INTEGER NOT NULL DEFAULT 0;\n"
 	"ALTER TABLE sync_state ADD COLUMN refill INTEGER NOT NULL DEFAULT 0;\n";
 
+/* On a database shared by several logins of one server: the name each
+ * login is shown by (王明 for wangming), and who set it. The login is
+ * what the rows record; this table only names it. Local to this file:
+ * logins mean nothing on another machine, so it never syncs. */
+static const char v_shared22[] =
+	"CREATE TABLE IF NOT EXISTS login_name (login TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE,"
+	" set_by TEXT NOT NULL, set_at INTEGER NOT NULL);\n";
+
 const char *const store_migrations[] = {v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12,
-					v13, v14, v15};
+					v13, v14, v15, v_shared22};
 const int store_schema_version = (int)(sizeof store_migrations / sizeof store_migrations[0]);

@@ -93,6 +93,8 @@ bool store_next_counter(struct store *st, const char *name, int64_t *out, struct
 
 void store_set_actor(struct store *st, const char *actor)
 {
+	if (st->shared)
+		return; /* the login acts; names do not */
 	st->actor = actor;
 }
 

@@ -100,7 +100,7 @@ json_t *q_incident_show(struct store *st, const char *number, struct err *e)
 		"SELECT l.id, l.kind, l.seq, l.via, l.text, l.corrects_id,"
 		" (SELECT c.id FROM timeline c WHERE c.corrects_id = l.id LIMIT 1) AS corrected_by,"
 		" l.deaths, l.injured, l.missing, l.trapped, l.evacuated, l.affected, l.loss_10k,"
-		" l.recipient, l.actor AS author,"
+		" l.recipient, " ACTOR_SHOWN("l.actor") " AS author,"
 		" l.origin_node AS node, l.shift_id AS shift, l.created_at FROM timeline l"
 		" WHERE l.incident_id = ? ORDER BY l.created_at, l.hlc", "s",
 		json_string_value(json_object_get(r, "id"))));

@@ -4,6 +4,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +26,18 @@ char *store_default_path(const char *flag_path)
 		return xasprintf("%s/dutydesk/dutydesk.db", xdg);
 	const char *home = getenv("HOME");
 	return xasprintf("%s/.local/share/dutydesk/dutydesk.db", str_empty(home) ? "." : home);
+}
+
+char *store_folder(const char *path)
+{
+	char *dir = xstrdup(path);
+	char *slash = strrchr(dir, '/');
+	if (!slash) {
+		free(dir);
+		return xstrdup(".");
+	}
+	*(slash == dir ? slash + 1 : slash) = '\0';
+	return dir;
 }
 
 /* mkdir -p of the folder holding path, new folders mode 0700. */
@@ -155,11 +169,8 @@ static bool migrate(struct store *st, struct err *e)
 /* The file and its folder (where -wal and -shm live) are writable. */
 static bool path_writable(const char *path)
 {
-	char *dir = xstrdup(path);
-	char *slash = strrchr(dir, '/');
-	if (slash)
-		*(slash == dir ? slash + 1 : slash) = '\0';
-	bool ok = access(path, W_OK) == 0 && access(slash ? dir : ".", W_OK) == 0;
+	char *dir = store_folder(path);
+	bool ok = access(path, W_OK) == 0 && access(dir, W_OK) == 0;
 	free(dir);
 	return ok;
 }
@@ -183,6 +194,12 @@ static char *file_uri(const char *path)
 
 static bool open_conn(struct store *st, const char *path, bool ro, bool immutable, struct err *e)
 {
+	st->immutable = immutable;
+	struct stat sb;
+	if (immutable && stat(path, &sb) == 0) {
+		st->seen_mtime = sb.st_mtim;
+		st->seen_size = sb.st_size;
+	}
 	int oflags = (ro ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) | SQLITE_OPEN_NOMUTEX;
 	char *uri = immutable ? file_uri(path) : NULL;
 	int rc = sqlite3_open_v2(uri ? uri : path, &st->db, oflags | (uri ? SQLITE_OPEN_URI : 0),
@@ -195,12 +212,36 @@ static bool open_conn(struct store *st, const char *path, bool ro, bool immutabl
 	return true;
 }
 
+/* A database this login may not read: it is shared with a group the login
+ * is not in. sb is the file's (NULL when even its folder is closed). */
+static bool no_access(const char *path, const struct stat *sb, struct err *e)
+{
+	struct stat dsb;
+	char *dir = store_folder(path);
+	if (!sb && stat(dir, &dsb) == 0)
+		sb = &dsb;
+	free(dir);
+	struct group *g = sb ? getgrgid(sb->st_gid) : NULL;
+	struct passwd *pw = getpwuid(getuid());
+	if (g)
+		return err_set(e, ERR_FAIL,
+			       _("cannot read %s: it is shared with the group %s, and your login %s is "
+			       "not in it (nor in its viewers' group); ask the administrator: "
+			       "usermod -aG %s %s, then log in again"), path, g->gr_name,
+			       pw ? pw->pw_name : "?", g->gr_name, pw ? pw->pw_name : "LOGIN");
+	return err_set(e, ERR_FAIL, _("cannot read %s: %s"), path, strerror(EACCES));
+}
+
 bool store_open(const char *path, unsigned flags, struct store **out, struct err *e)
 {
 	*out = NULL;
 	bool ro = flags & STORE_READONLY;
 	struct stat sb;
 	bool exists = stat(path, &sb) == 0;
+	if (!exists && errno == EACCES)
+		return no_access(path, NULL, e);
+	if (exists && access(path, R_OK) != 0 && errno == EACCES)
+		return no_access(path, &sb, e);
 	if (!exists && !(flags & STORE_CREATE))
 		return err_set(e, ERR_FAIL,
 			       _("no database at %s; create one with 'dutydesk init' or 'dutydesk demo'"),
@@ -275,18 +316,57 @@ bool store_open(const char *path, unsigned flags, struct store **out, struct err
 		store_close(st);
 		return false;
 	}
+	store_share_detect(st);
 	*out = st;
 	return true;
+}
+
+static void drop_statements(struct store *st)
+{
+	for (unsigned i = 0; i < STMT_CACHE; i++) {
+		sqlite3_finalize(st->cache[i].stmt);
+		free(st->cache[i].sql);
+		st->cache[i].stmt = NULL;
+		st->cache[i].sql = NULL;
+	}
+}
+
+void store_reopen_if_changed(struct store *st)
+{
+	if (!st->immutable)
+		return;
+	struct stat sb;
+	char *shm = xasprintf("%s-shm", st->path);
+	bool shm_now = access(shm, F_OK) == 0;
+	free(shm);
+	if (stat(st->path, &sb) != 0)
+		return;
+	if (!shm_now && sb.st_size == st->seen_size &&
+	    sb.st_mtim.tv_sec == st->seen_mtime.tv_sec &&
+	    sb.st_mtim.tv_nsec == st->seen_mtime.tv_nsec)
+		return;
+	/* A writer made -shm (so a live read-only view is possible now), or
+	 * the file changed under the snapshot: open it again. */
+	drop_statements(st);
+	sqlite3_close(st->db);
+	st->db = NULL;
+	int64_t probe;
+	if (!shm_now || !open_conn(st, st->path, true, false, NULL) ||
+	    !store_int(st, NULL, &probe, "SELECT count(*) FROM sqlite_schema", "")) {
+		sqlite3_close(st->db);
+		st->db = NULL;
+		if (!open_conn(st, st->path, true, true, NULL))
+			return;
+	}
+	store_script(st, "PRAGMA foreign_keys = ON;", NULL);
+	st->reopens++;
 }
 
 void store_close(struct store *st)
 {
 	if (!st)
 		return;
-	for (unsigned i = 0; i < STMT_CACHE; i++) {
-		sqlite3_finalize(st->cache[i].stmt);
-		free(st->cache[i].sql);
-	}
+	drop_statements(st);
 	if (st->db) {
 		/* Only after writes: a read must not rewrite the planner's statistics. */
 		if (st->wrote)
@@ -294,6 +374,9 @@ void store_close(struct store *st)
 		sqlite3_close(st->db);
 	}
 	free(st->path);
+	free(st->login);
+	free(st->group);
+	free(st->name);
 	free(st);
 }
 
@@ -327,6 +410,11 @@ bool store_script(struct store *st, const char *sql, struct err *e)
 
 bool store_begin(struct store *st, struct err *e)
 {
+	if (st->forced_readonly && st->shared)
+		return err_set(e, ERR_FAIL,
+			       _("%s is shared with you to read only: writing it takes membership of "
+			       "the group %s, and your login %s is not in it; nothing was changed"),
+			       st->path, st->group, st->login);
 	if (st->forced_readonly)
 		return err_set(e, ERR_FAIL,
 			       _("the database %s is read-only (no write permission on the file or "
@@ -391,6 +479,10 @@ static bool tx_intact(struct store *st, struct err *e)
 
 sqlite3_stmt *store_prep(struct store *st, const char *sql, struct err *e)
 {
+	if (!st->db) { /* a reader that could not open the file again */
+		err_set(e, ERR_FAIL, _("cannot open %s again (was it moved?)"), st->path);
+		return NULL;
+	}
 	if (!tx_intact(st, e))
 		return NULL;
 	for (unsigned i = 0; i < STMT_CACHE; i++) {

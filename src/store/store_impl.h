@@ -4,6 +4,8 @@
 
 #include <sqlite3.h>
 #include <stdarg.h>
+#include <sys/types.h>
+#include <time.h>
 
 #include "dutydesk/query.h"
 #include "dutydesk/store.h"
@@ -22,12 +24,37 @@ struct store {
 	bool in_tx; /* between store_begin and store_commit/store_rollback */
 	int expiry_days; /* "expiring soon" in the overview; 0: 30 */
 	const char *actor;
+	/* shared by several logins (src/store/share.c): the login acts */
+	bool shared;
+	char *login;  /* this process's login, when shared */
+	char *group;  /* the file's group, when shared */
+	char *name;   /* the login's name from login_name, or NULL */
+	uid_t owner;  /* the file's owner: who may rename others */
+	/* opened immutable (no -shm and none to be made): what it was like */
+	bool immutable;
+	struct timespec seen_mtime;
+	off_t seen_size;
+	int64_t reopens;
 	struct {
 		char *sql;
 		sqlite3_stmt *stmt;
 	} cache[STMT_CACHE];
 	unsigned cache_next;
 };
+
+/* The folder holding path: "/srv/dutydesk" for "/srv/dutydesk/x.db", "/"
+ * for "/x.db", "." for "x.db". Heap string. */
+char *store_folder(const char *path);
+/* Marks st shared when the file says so (group-writable), and then takes the login as the actor (src/store/share.c). */
+void store_share_detect(struct store *st);
+/* A reader opened immutable reopens when the file changed. */
+void store_reopen_if_changed(struct store *st);
+
+/* SQL: the actor column col as shown: "王明 (wangming)" for a login
+ * with a name on a shared database, else as recorded. */
+#define ACTOR_SHOWN(col) \
+	"coalesce((SELECT n.name || ' (' || n.login || ')' FROM login_name n" \
+	" WHERE n.login = " col "), " col ")"
 
 /* ---- statements: SQL text is written in src/store/ only ----
  * Each statement is prepared once per connection and cached by its text

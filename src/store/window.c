@@ -89,7 +89,11 @@ json_t *q_window(struct store *st, enum list_id list, const char *sort, bool des
 
 bool store_data_version(struct store *st, int64_t *v)
 {
-	return store_int(st, NULL, v, "PRAGMA data_version", "");
+	store_reopen_if_changed(st);
+	if (!st->db || !store_int(st, NULL, v, "PRAGMA data_version", ""))
+		return false;
+	*v += st->reopens << 32; /* a new connection counts afresh */
+	return true;
 }
 
 int64_t store_generation(struct store *st)

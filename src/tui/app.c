@@ -278,6 +278,15 @@ int tui_main(const char *db_path, const char *officer)
 	if (!app->cfg.officer[0])
 		snprintf(app->cfg.officer, sizeof app->cfg.officer, "%s", officer ? officer : "");
 	store_set_actor(app->st, app->cfg.officer);
+	if (store_shared(app->st)) {
+		/* The login acts; the header shows the name it is known by. */
+		if (!store_claim_name(app->st, app->cfg.officer, &e)) {
+			fprintf(stderr, "dutydesk: %s\n", e.msg);
+			store_close(app->st);
+			return 1;
+		}
+		snprintf(app->cfg.officer, sizeof app->cfg.officer, "%s", store_shown_name(app->st));
+	}
 	q_set_expiry_days(app->st, app->cfg.expiry_days);
 	if (!app->cfg.office[0]) {
 		char *name = store_office_name(app->st, app->node.township_code);
