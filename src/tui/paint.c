@@ -35,7 +35,17 @@ static void paint_header(struct app *app)
 		snprintf(sync + n, sizeof sync - n, "%s", room > 1 ? width_ellipsis() : "");
 	}
 	const char *ro = app->readonly ? _(" [READ-ONLY]") : "";
-	const char *who = app->on_duty[0] ? app->on_duty : app->cfg.officer;
+	/* who is on watch: the roster's officer and leader for the shift
+	 * under way, else the open shift's officers, else the configured name */
+	char who[256];
+	if (app->roster_officer[0] && app->roster_leader[0])
+		snprintf(who, sizeof who, "%s %s %s", app->roster_officer, _("leader:"),
+			 app->roster_leader);
+	else
+		snprintf(who, sizeof who, "%s",
+			 app->roster_officer[0] ? app->roster_officer
+			 : app->on_duty[0]      ? app->on_duty
+						: app->cfg.officer);
 	snprintf(left, sizeof left, "%s %s %s", ro, _("officer:"), who);
 	int need = text_width(left);
 	/* Stock alerts are not weather warnings: each has its own word. The
