@@ -46,9 +46,9 @@ static bool exec_import(struct cmd_ctx *c)
 }
 
 static const struct out_col cols[] = {
-	{"day", N_("date")},          {"shift", N_("shift")},
-	{"starts_at", N_("from"), .max = 16}, {"ends_at", N_("to"), .max = 16},
-	{"officer", N_("officer on duty"), .max = 16}, {"leader", N_("leader on duty"), .max = 12},
+	{"day", N_("duty date")},          {"shift", N_("shift")},
+	{"starts_at", N_("shift starts"), .max = 16}, {"ends_at", N_("shift ends"), .max = 16},
+	{"officer", N_("officer on duty"), .max = 16}, {"leader", N_("leader on duty"), .max = 16},
 	{"phone", N_("phone")},       {"notes", N_("notes"), .max = 20},
 };
 
@@ -111,9 +111,9 @@ static bool exec_today(struct cmd_ctx *c)
 			       day);
 	}
 	static const struct out_col today_cols[] = {
-		{"shift", N_("shift")}, {"now", N_("now")},
-		{"starts_at", N_("from"), .max = 16}, {"ends_at", N_("to"), .max = 16},
-		{"officer", N_("officer on duty"), .max = 16}, {"leader", N_("leader on duty"), .max = 12},
+		{"shift", N_("shift")}, {"now", N_("under way")},
+		{"starts_at", N_("shift starts"), .max = 16}, {"ends_at", N_("shift ends"), .max = 16},
+		{"officer", N_("officer on duty"), .max = 16}, {"leader", N_("leader on duty"), .max = 16},
 		{"phone", N_("phone")},
 	};
 	return out_list(c, today, today_cols, ARRAY_LEN(today_cols));

@@ -959,7 +959,18 @@ bool demo_load(struct store *st, struct err *e)
 		if (!ok)
 			return false;
 	}
-	return true;
+	/* the duty room's roster for the demo's month */
+	char *path = need("demo/roster.csv", e);
+	struct roster_result r;
+	bool ok = path && roster_import(st, path, NULL, &r, e);
+	if (path) {
+		json_t *bad = json_array_get(r.errors, 0);
+		if (!ok && bad)
+			err_set(e, ERR_FAIL, "%s", json_string_value(bad));
+		roster_result_finish(&r);
+	}
+	free(path);
+	return ok;
 }
 
 json_t *responders(struct store *st, const char *type, const char *township_code,
