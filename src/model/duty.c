@@ -175,10 +175,10 @@ static bool add_unacked(struct store *st, json_t *out, int64_t now, struct err *
 		return false;
 	if (!json_is_null(sh)) {
 		const char *leader = json_string_value(json_object_get(sh, "leader"));
-		char *title = xasprintf(_("%s: nobody has taken over (roster: %s%s%s)"),
-					roster_shift_name(json_string_value(json_object_get(sh, "shift"))),
-					json_string_value(json_object_get(sh, "officer")),
-					leader ? _(", leader ") : "", leader ? leader : "");
+		/* the officer the roster has on it is the row's owner */
+		const char *name = roster_shift_name(json_string_value(json_object_get(sh, "shift")));
+		char *title = leader ? xasprintf(_("%s not taken over, leader %s"), name, leader)
+				     : xasprintf(_("%s not taken over"), name);
 		json_t *t = json_string(title);
 		add_due(out, "shift_ack", json_object_get(sh, "due_at"), true,
 			json_object_get(sh, "day"), t, json_object_get(sh, "officer"), NULL);
