@@ -128,18 +128,16 @@ expect_err_has "bad.xlsx:值班表:5: 2027-01-05 day shift: the roster gives it 
 expect_err_has "bad.xlsx:值班表:2"
 expect_err_has "3 bad rows; nothing was imported"
 expect_db_unchanged "a roster with bad rows"
-cat >"$TMP/mixed.csv" <<'CSV'
-日期,值班员,白班
-2027-01-07,张三,李四
-CSV
-expect_rc 1 dd roster import "$TMP/mixed.csv"
-expect_err_has "mixed.csv:2: both an officer"
-cat >"$TMP/unknown.csv" <<'CSV'
-日期,值班员,车辆
-2027-01-07,张三,晋J
-CSV
-expect_rc 1 dd roster import "$TMP/unknown.csv"
-expect_err_has "unknown columns for roster: '车辆'"
+refused() { # refused NAME MESSAGE: the CSV on stdin is refused with MESSAGE
+	cat >"$TMP/$1.csv"
+	expect_rc 1 dd roster import "$TMP/$1.csv"
+	expect_err_has "$1.csv:$2"
+}
+printf '日期,值班员,白班\n2027-01-07,张三,李四\n' | refused mixed "2: both an officer"
+printf '日期,值班员,车辆\n2027-01-07,张三,晋J\n' | refused unknown \
+	"1: unknown columns for roster: '车辆'"
+printf '日期,值班员\n2027-01-07,张三\n2027/1/7,李四\n' | refused twice \
+	"3: 2027-01-07 all day: the roster gives it already at"
 expect_db_unchanged "rosters refused"
 LANG=zh_CN.UTF-8 LANGUAGE=zh_CN expect_rc 1 dd roster import "$TMP/bad.xlsx"
 expect_err_has "无人值班"
