@@ -118,11 +118,15 @@ extern const struct cmd cmd_init, cmd_demo, cmd_stats, cmd_overview, cmd_backup,
 	cmd_warning_points, cmd_sync, cmd_conflicts_resolve, cmd_conflicts,
 	cmd_roster_import, cmd_roster_show, cmd_roster_today;
 
-/* The options every import of a sheet takes (import, hazard import). */
-#define IMPORT_OPTS \
+/* The options of every sheet read (import, hazard import, roster import),
+ * and --dry-run. */
+#define SHEET_OPTS \
 	{"sheet", "NAME", NULL, N_("the workbook's sheet (default: the first with known headers)")}, \
 	{"encoding", "ENC", NULL, N_("of a CSV: utf-8, gbk, gb18030 or utf-16 (default: by content)")}, \
-	{"blank-clears", NULL, NULL, N_("an empty cell empties the stored value (default: keeps it)")}, \
 	{"dry-run", NULL, NULL, N_("check every row and report; write nothing")},
+/* The options every import of records takes (import, hazard import). */
+#define IMPORT_OPTS \
+	SHEET_OPTS \
+	{"blank-clears", NULL, NULL, N_("an empty cell empties the stored value (default: keeps it)")},
 
 #endif

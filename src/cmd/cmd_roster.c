@@ -119,11 +119,7 @@ static bool exec_today(struct cmd_ctx *c)
 	return out_list(c, today, today_cols, ARRAY_LEN(today_cols));
 }
 
-static const struct cmd_opt import_opts[] = {
-	{"sheet", "NAME", NULL, N_("the workbook's sheet (default: the first with known headers)")},
-	{"encoding", "ENC", NULL, N_("of a CSV: utf-8, gbk, gb18030 or utf-16 (default: by content)")},
-	{"dry-run", NULL, NULL, N_("check every row and report; write nothing")},
-	{0}};
+static const struct cmd_opt import_opts[] = {SHEET_OPTS {0}};
 static const struct cmd_opt show_opts[] = {
 	{"month", "YYYY-MM", NULL, N_("the month (default: this duty day's)")}, {0}};
 

@@ -92,8 +92,6 @@ static void read_roster(struct app *app)
 	snprintf(was, sizeof was, "%s|%s", app->roster_officer, app->roster_leader);
 	snprintf(app->roster_officer, sizeof app->roster_officer, "%s", o ? o : "");
 	snprintf(app->roster_leader, sizeof app->roster_leader, "%s", l ? l : "");
-	snprintf(app->roster_shift, sizeof app->roster_shift, "%s",
-		 o ? roster_shift_name(json_string_value(json_object_get(r, "shift"))) : "");
 	json_decref(r);
 	char now[sizeof was];
 	snprintf(now, sizeof now, "%s|%s", app->roster_officer, app->roster_leader);
