@@ -53,6 +53,12 @@ struct import_opts {
 	bool skip_bad;        /* keep the good rows, report the bad ones */
 	bool to_verify;       /* mark new and changed rows "to verify" (hazards) */
 	bool blank_clears;    /* an empty cell empties the stored value */
+	/* When set, each good row's fields (and its extra headers' text) go
+	 * to take instead of being written; where is "file:sheet:row". A
+	 * false return makes the row bad, with e's message. */
+	bool (*take)(void *ctx, json_t *fields, json_t *extra, const char *where, struct err *e);
+	void *ctx;
+	const char *const *extra; /* headers read as text, not as columns */
 };
 /* Headers may also be the Chinese names registers use (统一编号, 乡镇,
  * 威胁人数 ...); header_chinese gives the one a column is written as. */
@@ -154,6 +160,41 @@ bool shift_handover(struct store *st, const struct deadline_rules *r, const char
 /* The incoming officer acknowledges the last handover; their shift starts,
  * with leader (may be NULL) as the leader on duty. */
 bool shift_ack(struct store *st, const char *name, const char *leader, struct err *e);
+
+/* ---- the duty roster (值班表, src/model/roster.c) ---- */
+/* The duty day starts at 08:00 (as the daily report's day); its day shift
+ * (白班) runs to 18:00, its night shift (夜班) to 08:00 the next day; a
+ * whole day's shift (全天) from 08:00 to 08:00. Minutes after midnight. */
+enum { ROSTER_DAY_STARTS = 8 * 60, ROSTER_NIGHT_STARTS = 18 * 60 };
+/* A shift is taken over by a shift started (or acknowledged) from an
+ * hour before its start; nobody 15 minutes after its start is a task. */
+enum { ROSTER_EARLY_MIN = 60, ROSTER_ACK_MIN = 15 };
+struct roster_result {
+	int rows, shifts;                /* rows read, shifts they give */
+	int added, changed, removed, unchanged;
+	json_t *months;                  /* "2026-12" -> true: the months replaced */
+	json_t *errors, *notes;          /* as struct import_result's */
+};
+/* Reads a roster sheet (CSV, .xlsx, .xls; o as import_file's): a row a
+ * day with 日期, 带班领导 and 值班员 (or 白班 and 夜班, and their leaders),
+ * or a row a shift with 班次; each month it names is replaced by it, all
+ * or nothing (every bad row reported as file:sheet:row). Free r with
+ * roster_result_finish. */
+bool roster_import(struct store *st, const char *path, const struct import_opts *o,
+		   struct roster_result *r, struct err *e);
+void roster_result_finish(struct roster_result *r);
+/* The duty day at now ("2026-12-07" until 08:00 on the 8th). */
+void roster_duty_day(int64_t now, char day[11]);
+/* A shift's name (all, day, night) in the interface's language. */
+const char *roster_shift_name(const char *shift);
+/* The shift coming in at a handover at now: the first not yet ended to
+ * start an hour after the open shift began (one that took over early is
+ * the shift it took over), or with no shift open, from an hour before
+ * now (q_roster_from's row, json null when none). */
+json_t *roster_incoming(struct store *st, int64_t now, struct err *e);
+/* The shift under way when nobody took it over 15 minutes after its
+ * start (its row, with due_at), else json null; NULL on error. */
+json_t *roster_unacked(struct store *st, int64_t now, struct err *e);
 /* Adds a duty-log entry (fields typed as T_DUTY_ENTRY); a warning also
  * opens the rules' warning tasks, each due within its minutes. */
 bool duty_log_add(struct store *st, const struct deadline_rules *r, json_t *fields,

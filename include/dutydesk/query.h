@@ -154,6 +154,23 @@ bool q_current_shift(struct store *st, char id[ID_TEXT], struct err *e);
  * (handed over last); json null if none. */
 json_t *q_shift(struct store *st, const char *id, struct err *e);
 json_t *q_shifts(struct store *st, int64_t limit, struct err *e);
+/* The duty roster (this office's, local): rows day, shift (all, day,
+ * night), officer, leader, phone, notes, starts_at, ends_at (raw). The
+ * month's ("2026-12"), by start; the shift under way at t, or the first
+ * to start at or after t that has not ended at now (json null when none);
+ * whether there is any. */
+json_t *q_roster_month(struct store *st, const char *month, struct err *e);
+json_t *q_roster_at(struct store *st, int64_t t, struct err *e);
+json_t *q_roster_from(struct store *st, int64_t t, int64_t now, struct err *e);
+bool q_roster_any(struct store *st, bool *any, struct err *e);
+/* Empties a month of the roster; adds one shift (keys as the rows above),
+ * read from source (the file) at now. */
+bool store_roster_clear_month(struct store *st, const char *month, struct err *e);
+bool store_roster_put(struct store *st, json_t *r, const char *source, int64_t now,
+		      struct err *e);
+/* Whether a shift (started or acknowledged) began in [from, to). */
+bool q_shift_started_within(struct store *st, int64_t from, int64_t to, bool *found,
+			    struct err *e);
 /* What deadlines need of an incident (raw UTC seconds, NULL when not yet):
  * id, number, status, class, type, level, received_at, closed_at,
  * first_report_at, written_at, last_report_at, final_at. */

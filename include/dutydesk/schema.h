@@ -49,6 +49,8 @@ struct table {
 extern const struct table T_CONTACT, T_HAZARD, T_HOUSEHOLD, T_INSPECTION, T_SHIFT, T_INCIDENT,
 	T_TIMELINE, T_DEPOT, T_ITEM, T_STOCK_MOVEMENT, T_TEAM, T_EXPERT, T_PLAN, T_PLAN_ACTIVATION,
 	T_CHECKLIST_ITEM, T_CHECKLIST_TICK, T_DUTY_ENTRY, T_TASK, T_DEFECT;
+/* The columns of a roster sheet (not synced, not in table_all). */
+extern const struct table T_ROSTER;
 
 const struct table *table_by_name(const char *name);
 /* Every synced table, parents before the tables that refer to them. */
@@ -62,7 +64,8 @@ extern const struct enum_value ENUM_LEVEL[], ENUM_INCIDENT_STATUS[], ENUM_HAZARD
 	ENUM_FLOOD_SUBTYPE[], ENUM_HAZARD_STATUS[],
 	ENUM_INSPECTION_KIND[], ENUM_RESULT[], ENUM_ITEM_CATEGORY[], ENUM_MOVEMENT_KIND[],
 	ENUM_DEPOT_LEVEL[], ENUM_TEAM_TYPE[], ENUM_EXPERT_FIELD[], ENUM_TIMELINE_KIND[], ENUM_CLASS[], ENUM_CHANNEL[],
-	ENUM_VIA[], ENUM_DUTY_KIND[], ENUM_COLOUR[], ENUM_DANGER[], ENUM_DEFECT_STATE[];
+	ENUM_VIA[], ENUM_DUTY_KIND[], ENUM_COLOUR[], ENUM_DANGER[], ENUM_DEFECT_STATE[],
+	ENUM_ROSTER_SHIFT[];
 
 /* Finds a value by id, Chinese or English name (case-insensitive). */
 const struct enum_value *enum_find(const struct enum_value *vals, const char *text);

@@ -19,7 +19,7 @@ const struct cmd *const cmd_table[] = {
 	&cmd_hazard_import,
 	&cmd_stock_list, &cmd_stock_receive, &cmd_stock_issue, &cmd_stock_transfer,
 	&cmd_shift_start, &cmd_shift_handover, &cmd_shift_ack, &cmd_shift_current,
-	&cmd_shift_show, &cmd_shift_list,
+	&cmd_shift_show, &cmd_shift_list, &cmd_roster_import, &cmd_roster_show, &cmd_roster_today,
 	&cmd_log_add, &cmd_log_list, &cmd_task_list, &cmd_task_done, &cmd_task_due,
 	&cmd_report_incident, &cmd_report_daily, &cmd_report_shift, &cmd_audit,
 	&cmd_depot_list, &cmd_item_list, &cmd_team_list, &cmd_expert_list, &cmd_who,

@@ -83,6 +83,11 @@ bool out_export(struct cmd_ctx *c, json_t *rows, const char *const *keys,
 /* An import's outcome: its bad rows as messages ("skipped: " first when
  * skip_bad), then, when ok, the counts. Frees r->errors; returns ok. */
 bool out_import(struct cmd_ctx *c, bool ok, struct import_result *r, bool skip_bad);
+/* The bad rows (taken; "skipped: " first when skip_bad) to the messages,
+ * then the notes (taken): to the output when ok, else to the messages.
+ * Returns how many bad rows there were. */
+size_t out_import_messages(struct cmd_ctx *c, bool ok, json_t **errors, json_t **notes,
+			   bool skip_bad);
 /* Rows' status entries of a closing without a remark, whose text ends in
  * "closed" (an incident's timeline, the duty log), in the interface's
  * words; --json keeps them. */
@@ -115,13 +120,18 @@ extern const struct cmd cmd_init, cmd_demo, cmd_stats, cmd_overview, cmd_backup,
 	cmd_team_list, cmd_expert_list, cmd_who, cmd_import, cmd_export, cmd_plan_list,
 	cmd_plan_show, cmd_plan_validate, cmd_plan_load, cmd_plan_activate, cmd_plan_raise,
 	cmd_plan_check, cmd_plan_status, cmd_plan_close, cmd_plan_report, cmd_warning_add, cmd_warning_list,
-	cmd_warning_points, cmd_sync, cmd_conflicts_resolve, cmd_conflicts;
+	cmd_warning_points, cmd_sync, cmd_conflicts_resolve, cmd_conflicts,
+	cmd_roster_import, cmd_roster_show, cmd_roster_today;
 
-/* The options every import of a sheet takes (import, hazard import). */
-#define IMPORT_OPTS \
+/* The options of every sheet read (import, hazard import, roster import),
+ * and --dry-run. */
+#define SHEET_OPTS \
 	{"sheet", "NAME", NULL, N_("the workbook's sheet (default: the first with known headers)")}, \
 	{"encoding", "ENC", NULL, N_("of a CSV: utf-8, gbk, gb18030 or utf-16 (default: by content)")}, \
-	{"blank-clears", NULL, NULL, N_("an empty cell empties the stored value (default: keeps it)")}, \
 	{"dry-run", NULL, NULL, N_("check every row and report; write nothing")},
+/* The options every import of records takes (import, hazard import). */
+#define IMPORT_OPTS \
+	SHEET_OPTS \
+	{"blank-clears", NULL, NULL, N_("an empty cell empties the stored value (default: keeps it)")},
 
 #endif

@@ -2,6 +2,7 @@
  * from one officer to the next, with its summary kept. */
 #include <stdio.h>
 
+#include "dutydesk/dtime.h"
 #include "dutydesk/i18n.h"
 #include "cmd_impl.h"
 #include "dutydesk/report.h"
@@ -28,21 +29,35 @@ static bool print_shift(struct cmd_ctx *c, const char *id)
 	return ok;
 }
 
-static bool check_handover(struct cmd_ctx *c)
-{
-	if (!cmd_opt(c, "to"))
-		return err_set(&c->err, ERR_USAGE, _("--to is required: who takes over?"));
-	return true;
-}
-
-/* The handover, then its record (read in the same transaction). */
+/* The handover, then its record (read in the same transaction). Without
+ * --to, to the officer the roster has on the shift coming in. */
 static bool exec_handover(struct cmd_ctx *c)
 {
 	const struct deadline_rules *rules = cmd_rules(c);
-	return rules &&
-	       shift_handover(c->st, rules, cmd_opt(c, "to"), cmd_opt(c, "equipment"),
-			      cmd_opt(c, "notes"), NULL, &c->err) &&
-	       print_shift(c, "last");
+	json_t *in = NULL;
+	const char *to = cmd_opt(c, "to");
+	if (rules && !to) {
+		in = roster_incoming(c->st, dd_now(), &c->err);
+		if (!in)
+			return false;
+		to = json_string_value(json_object_get(in, "officer"));
+		if (!to) {
+			json_decref(in);
+			return err_set(&c->err, ERR_USAGE,
+				       _("--to is required: who takes over? (the roster has nobody "
+					 "on the next shift)"));
+		}
+		if (!c->json)
+			fprintf(c->out, _("handed over to %s, on duty next by the roster (%s %s)\n"),
+				to, json_string_value(json_object_get(in, "day")),
+				roster_shift_name(json_string_value(json_object_get(in, "shift"))));
+	}
+	bool ok = rules &&
+		  shift_handover(c->st, rules, to, cmd_opt(c, "equipment"), cmd_opt(c, "notes"),
+				 NULL, &c->err) &&
+		  print_shift(c, "last");
+	json_decref(in);
+	return ok;
 }
 
 static bool exec_ack(struct cmd_ctx *c)
@@ -97,7 +112,7 @@ static const struct cmd_opt start_opts[] = {
 	{"leader", "NAME", NULL, N_("the leader on call (带班领导)")},
 	{0}};
 static const struct cmd_opt handover_opts[] = {
-	{"to", "NAME", NULL, N_("who takes over (required)")},
+	{"to", "NAME", NULL, N_("who takes over (default: the next shift's officer on the roster)")},
 	{"equipment", "TEXT", NULL, N_("equipment and communications status")},
 	{"notes", "TEXT", NULL, N_("anything else the next shift must know")},
 	{0}};
@@ -114,7 +129,7 @@ const struct cmd cmd_shift_start = {
 const struct cmd cmd_shift_handover = {
 	.group = "shift", .verb = "handover",
 	.summary = N_("hand the shift over; prints the handover summary"),
-	.opts = handover_opts, .flags = CMD_WRITES, .check = check_handover, .exec = exec_handover,
+	.opts = handover_opts, .flags = CMD_WRITES, .exec = exec_handover,
 };
 
 const struct cmd cmd_shift_ack = {

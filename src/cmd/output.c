@@ -54,7 +54,7 @@ static const struct enum_value due_what[] = {
 	{"first_report", "首报", "first report"}, {"written_report", "书面报告", "written report"},
 	{"follow_up", "续报", "follow-up"}, {"final_report", "终报", "final report"},
 	{"report", "报告", "report"}, {"checklist", "检查项", "checklist item"},
-	{"task", "任务", "task"}, {NULL, NULL, NULL}};
+	{"task", "任务", "task"}, {"shift_ack", "接班", "take over"}, {NULL, NULL, NULL}};
 
 /* A sync conflict's state (conflicts). */
 static const struct enum_value conflict_state[] = {
@@ -82,6 +82,7 @@ static const struct {
 	{"subtype", {ENUM_GEO_SUBTYPE, ENUM_FIRE_SUBTYPE, ENUM_MAJOR_SUBTYPE, ENUM_FLOOD_SUBTYPE}},
 	{"field", {ENUM_EXPERT_FIELD}},
 	{"what", {due_what}},
+	{"shift", {ENUM_ROSTER_SHIFT}},
 };
 
 /* A column's value by its name in the interface's language, when the
@@ -288,22 +289,29 @@ void out_csv(struct cmd_ctx *c, json_t *rows, const char *const *keys,
 	fflush(f);
 }
 
-bool out_import(struct cmd_ctx *c, bool ok, struct import_result *r, bool skip_bad)
+size_t out_import_messages(struct cmd_ctx *c, bool ok, json_t **errors, json_t **notes,
+			   bool skip_bad)
 {
-	size_t i, bad = json_array_size(r->errors);
+	size_t i, bad = json_array_size(*errors);
 	json_t *m;
-	json_array_foreach(r->errors, i, m)
+	json_array_foreach(*errors, i, m)
 		cmd_say(c, "%s%s\n", skip_bad ? _("skipped: ") : "", json_string_value(m));
-	json_decref(r->errors);
-	r->errors = NULL;
-	json_array_foreach(r->notes, i, m) {
+	json_decref(*errors);
+	*errors = NULL;
+	json_array_foreach(*notes, i, m) {
 		if (ok)
 			fprintf(c->out, "%s\n", json_string_value(m));
 		else
 			cmd_say(c, "%s\n", json_string_value(m));
 	}
-	json_decref(r->notes);
-	r->notes = NULL;
+	json_decref(*notes);
+	*notes = NULL;
+	return bad;
+}
+
+bool out_import(struct cmd_ctx *c, bool ok, struct import_result *r, bool skip_bad)
+{
+	size_t bad = out_import_messages(c, ok, &r->errors, &r->notes, skip_bad);
 	if (!ok)
 		return false;
 	if (r->kept)

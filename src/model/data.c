@@ -45,6 +45,10 @@ struct import {
 	json_t *blanks;              /* this row's empty cells: column -> null */
 	json_t *known;               /* contacts there already: "name\x1fphone" */
 	json_t *receipts;            /* stock receipts: key -> [made, matched] */
+	/* rows given to the caller instead of written (import_opts.take) */
+	bool (*take)(void *ctx, json_t *fields, json_t *extra, const char *where, struct err *e);
+	void *ctx;
+	const char *where;           /* the row being read, as file:sheet:row */
 	int inserted, updated, kept, again;
 	int count[NORM_KINDS];       /* changes of each kind, and the first seen */
 	char *example[NORM_KINDS];
@@ -90,6 +94,13 @@ static const char *const header_zh[][2] = {
 	{"保质期", "shelf_life_days"}, {"级别", "level"}, {"仓库", "depot"}, {"物资", "item"},
 	{"数量", "qty"}, {"批次", "batch"}, {"批号", "batch"}, {"有效期", "expiry"},
 	{"有效期至", "expiry"}, {"失效日期", "expiry"},
+	/* a duty roster (值班表) */
+	{"日期", "duty_date"}, {"值班日期", "duty_date"}, {"班次", "duty_shift"},
+	{"值班员", "duty_officer"}, {"值班人员", "duty_officer"}, {"值班人", "duty_officer"},
+	{"带班领导", "duty_leader"}, {"值班领导", "duty_leader"}, {"白班", "day_officer"},
+	{"白班值班员", "day_officer"}, {"夜班", "night_officer"}, {"夜班值班员", "night_officer"},
+	{"白班带班领导", "day_leader"}, {"夜班带班领导", "night_leader"},
+	{"值班电话", "duty_phone"},
 };
 
 /* The column a header names: its SQL name, input alias or Chinese name. */
@@ -256,6 +267,13 @@ static bool insert_row(struct store *st, struct import *im, json_t *fields, json
 		snprintf(id, sizeof id, "%s%s", im->id_prefix, code ? code : "");
 	im->inserted++;
 	return rec_insert(st, im->table, fields, id, e);
+}
+
+static bool take_row(struct store *st, struct import *im, json_t *fields, json_t *extra,
+		     struct err *e)
+{
+	(void)st;
+	return im->take(im->ctx, fields, extra, im->where, e);
 }
 
 static bool is_extra(const struct import *im, const char *h)
@@ -610,7 +628,7 @@ static bool run_import(struct store *st, struct import *im, const char *path, in
 		json_decref(im->blanks);
 		im->blanks = json_object();
 		bool row_ok = true;
-		WHERE(row->line);
+		im->where = WHERE(row->line);
 		/* Villages are looked up within the row's township: two passes. */
 		for (int pass = 0; pass < 2; pass++) {
 			const char *tc = json_string_value(json_object_get(fields, "township_code"));
@@ -769,6 +787,12 @@ bool import_file(struct store *st, const struct table *t, const char *path, json
 			    .encoding = o ? o->encoding : NULL, .to_verify = o && o->to_verify,
 			    .sheet = o ? o->sheet : NULL, .blank_clears = o && o->blank_clears,
 			    .seen = json_object(), .notes = json_array()};
+	if (o && o->take) {
+		im.take = o->take;
+		im.ctx = o->ctx;
+		im.extra = o->extra;
+		im.row = take_row;
+	}
 	int rows = 0;
 	if (t == &T_CONTACT && !(im.known = known_contacts(st, e)))
 		return false;
@@ -944,7 +968,18 @@ bool demo_load(struct store *st, struct err *e)
 		if (!ok)
 			return false;
 	}
-	return true;
+	/* the duty room's roster for the demo's month */
+	char *path = need("demo/roster.csv", e);
+	struct roster_result r;
+	bool ok = path && roster_import(st, path, NULL, &r, e);
+	if (path) {
+		json_t *bad = json_array_get(r.errors, 0);
+		if (!ok && bad)
+			err_set(e, ERR_FAIL, "%s", json_string_value(bad));
+		roster_result_finish(&r);
+	}
+	free(path);
+	return ok;
 }
 
 json_t *responders(struct store *st, const char *type, const char *township_code,

@@ -167,6 +167,28 @@ static void add_due(json_t *out, const char *what, json_t *due, bool overdue, js
 					     owner ? owner : json_null(), "id", id ? id : json_null()));
 }
 
+/* The roster's shift under way that nobody took over (roster_unacked). */
+static bool add_unacked(struct store *st, json_t *out, int64_t now, struct err *e)
+{
+	json_t *sh = roster_unacked(st, now, e);
+	if (!sh)
+		return false;
+	if (!json_is_null(sh)) {
+		const char *leader = json_string_value(json_object_get(sh, "leader"));
+		/* the officer the roster has on it is the row's owner */
+		const char *name = roster_shift_name(json_string_value(json_object_get(sh, "shift")));
+		char *title = leader ? xasprintf(_("%s not taken over, leader %s"), name, leader)
+				     : xasprintf(_("%s not taken over"), name);
+		json_t *t = json_string(title);
+		add_due(out, "shift_ack", json_object_get(sh, "due_at"), true,
+			json_object_get(sh, "day"), t, json_object_get(sh, "officer"), NULL);
+		json_decref(t);
+		free(title);
+	}
+	json_decref(sh);
+	return true;
+}
+
 json_t *watch_due(struct store *st, const struct deadline_rules *r, int64_t now, struct err *e)
 {
 	json_t *inc = incidents_due(st, r, now, e);
@@ -209,6 +231,10 @@ json_t *watch_due(struct store *st, const struct deadline_rules *r, int64_t now,
 	json_decref(inc);
 	json_decref(tasks);
 	json_decref(acts);
+	if (!add_unacked(st, out, now, e)) {
+		json_decref(out);
+		return NULL;
+	}
 	rows_sort(out, by_due_at);
 	return out;
 }
@@ -221,7 +247,13 @@ int64_t watch_overdue(struct store *st, const struct deadline_rules *r, int64_t 
 		json_decref(tasks);
 		return -1;
 	}
-	int64_t n = inc + plans;
+	json_t *unacked = roster_unacked(st, now, NULL);
+	if (!unacked) {
+		json_decref(tasks);
+		return -1;
+	}
+	int64_t n = inc + plans + !json_is_null(unacked);
+	json_decref(unacked);
 	size_t i;
 	json_t *t;
 	json_array_foreach(tasks, i, t) {

@@ -331,6 +331,21 @@ static const char v_shared22[] =
 	"CREATE TABLE IF NOT EXISTS login_name (login TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE,"
 	" set_by TEXT NOT NULL, set_at INTEGER NOT NULL);\n";
 
+/* The duty roster (值班表): who is on duty and which leader leads each
+ * shift, as this office's monthly sheet says. Local, never synced: each
+ * desk has its own sheet (the county's duty room one, a township office
+ * another), and the sheet is the truth: importing a month again replaces
+ * that month. The shift's times are fixed when it is imported. It can run
+ * again over itself (tests/sync/identity.sh makes an older database by
+ * setting user_version back). */
+static const char v_roster[] =
+	"CREATE TABLE IF NOT EXISTS roster (day TEXT NOT NULL,"
+	" shift TEXT NOT NULL CHECK (shift IN ('all','day','night')),"
+	" officer TEXT NOT NULL, leader TEXT, phone TEXT, notes TEXT,"
+	" starts_at INTEGER NOT NULL, ends_at INTEGER NOT NULL CHECK (ends_at > starts_at),"
+	" source TEXT, imported_at INTEGER NOT NULL, PRIMARY KEY (day, shift)) STRICT;\n"
+	"CREATE INDEX IF NOT EXISTS roster_starts ON roster(starts_at);\n";
+
 const char *const store_migrations[] = {v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12,
-					v13, v14, v15, v_shared22};
+					v13, v14, v15, v_shared22, v_roster};
 const int store_schema_version = (int)(sizeof store_migrations / sizeof store_migrations[0]);

@@ -114,6 +114,9 @@ const struct enum_value ENUM_COLOUR[] = {
 	{"blue", "蓝色", "blue"}, {"yellow", "黄色", "yellow"}, {"orange", "橙色", "orange"},
 	{"red", "红色", "red"}, END};
 
+const struct enum_value ENUM_ROSTER_SHIFT[] = {
+	{"all", "全天", "all day"}, {"day", "白班", "day"}, {"night", "夜班", "night"}, END};
+
 #define COLS(t, ...) static const struct column t##_cols[] = {__VA_ARGS__}
 #define TABLE(sym, nm, app, code) \
 	const struct table sym = {nm, app, sym##_cols, ARRAY_LEN(sym##_cols), code}
@@ -168,6 +171,19 @@ COLS(T_SHIFT, TIME("started_at"), TIME("ended_at"), TXT_REQ("officers"), TXT("le
      TXT("notes"), TXT("handed_to"), TIME("handed_at"), TXT("acked_by"), TIME("acked_at"),
      TXT("equipment"), TXT("summary"));
 TABLE(T_SHIFT, "shift", false, NULL);
+
+/* The duty roster as its monthly sheet is written: not a synced table
+ * (the roster is this office's own, see v_roster) but the columns its
+ * import reads: a date a row, the officer (or one for the day shift and
+ * one for the night), the leader on duty (带班领导), or a row per shift
+ * with its 班次. */
+COLS(T_ROSTER, {"duty_date", CT_DATE, "date", NULL, NULL, 0, 0, true},
+     {"duty_shift", CT_ENUM, "shift", ENUM_ROSTER_SHIFT, NULL, 0, 0, false},
+     {"duty_officer", CT_TEXT, "officer", NULL, NULL, 0, 0, false},
+     {"duty_leader", CT_TEXT, "leader", NULL, NULL, 0, 0, false}, TXT("day_officer"),
+     TXT("night_officer"), TXT("day_leader"), TXT("night_leader"),
+     {"duty_phone", CT_TEXT, "phone", NULL, NULL, 0, 0, false}, TXT("notes"));
+TABLE(T_ROSTER, "roster", false, NULL);
 
 COLS(T_INCIDENT, TXT("number"), TXT_REQ("title"),
      {"type", CT_TYPE, NULL, NULL, NULL, 0, 0, true}, ENUM("level", ENUM_LEVEL),

@@ -78,6 +78,27 @@ static void check_deadlines(struct app *app)
 	app->overdue = n;
 }
 
+/* Who the roster has on duty now: the shifts change with the clock, so
+ * it is read each minute too. Kept as it was when the store is busy. */
+static void read_roster(struct app *app)
+{
+	struct err e;
+	json_t *r = q_roster_at(app->st, dd_now(), &e);
+	if (!r)
+		return;
+	const char *o = json_string_value(json_object_get(r, "officer"));
+	const char *l = json_string_value(json_object_get(r, "leader"));
+	char was[sizeof app->roster_officer + sizeof app->roster_leader];
+	snprintf(was, sizeof was, "%s|%s", app->roster_officer, app->roster_leader);
+	snprintf(app->roster_officer, sizeof app->roster_officer, "%s", o ? o : "");
+	snprintf(app->roster_leader, sizeof app->roster_leader, "%s", l ? l : "");
+	json_decref(r);
+	char now[sizeof was];
+	snprintf(now, sizeof now, "%s|%s", app->roster_officer, app->roster_leader);
+	if (strcmp(was, now))
+		app->dirty = true;
+}
+
 /* Warnings in force: received in the duty log, their `until` not passed.
  * They lapse with the clock, so they are counted each minute too. */
 static void count_warnings(struct app *app)
@@ -119,6 +140,7 @@ static void reload_stats(struct app *app)
 	/* and what the console writes is theirs, as the header says */
 	store_set_actor(app->st, app_officer(app));
 	count_warnings(app);
+	read_roster(app);
 }
 
 void app_select(struct app *app, const struct pane_type *t, const char *key)
@@ -446,6 +468,7 @@ int tui_main(const char *db_path, const char *officer)
 				app->clock_minute = tm.tm_min;
 				check_deadlines(app);
 				count_warnings(app);
+				read_roster(app);
 				app->dirty = true;
 			}
 		}

@@ -15,6 +15,7 @@
 
 #include "dutydesk/cmd.h"
 #include "dutydesk/dtime.h"
+#include "dutydesk/model.h"
 #include "dutydesk/width.h"
 #include "lpane.h"
 #include "sync_bg.h"
@@ -527,10 +528,23 @@ static bool con_shift(struct app *app, int argc, char **argv)
 			/* alone: the form, with who is on watch, the leader and notes */
 			static const char *const kinds[] = {"shift_start", "handover", "ack"};
 			struct form *f = form_verb(app, kinds[i], NULL);
+			/* the roster proposes who comes in, and their leader */
+			struct err e;
+			json_t *in = roster_incoming(app->st, dd_now(), &e);
+			const char *next = json_string_value(json_object_get(in, "officer"));
+			const char *lead = json_string_value(json_object_get(in, "leader"));
 			if (i == 0)
-				form_set(f, "officers", app->cfg.officer);
+				form_set(f, "officers", app->roster_officer[0] ? app->roster_officer
+									: app->cfg.officer);
+			if (i == 0 && app->roster_leader[0])
+				form_set(f, "leader", app->roster_leader);
+			if (i == 1 && next)
+				form_set(f, "to", next);
 			if (i == 2)
-				form_set(f, "name", app->cfg.officer);
+				form_set(f, "name", next ? next : app->cfg.officer);
+			if (i == 2 && lead)
+				form_set(f, "leader", lead);
+			json_decref(in);
 			app_open_form(app, f);
 		} else {
 			char *name = joined(argc, argv, 2);

@@ -35,9 +35,16 @@ static void paint_header(struct app *app)
 		snprintf(sync + n, sizeof sync - n, "%s", room > 1 ? width_ellipsis() : "");
 	}
 	const char *ro = app->readonly ? _(" [READ-ONLY]") : "";
-	const char *who = app->on_duty[0] ? app->on_duty : app->cfg.officer;
+	/* who is on watch: the roster's officer and leader for the shift
+	 * under way, else the open shift's officers, else the configured name */
+	const char *who = app->roster_officer[0] ? app->roster_officer
+			  : app->on_duty[0]      ? app->on_duty
+						 : app->cfg.officer;
+	char leader[128] = "";
+	if (app->roster_officer[0] && app->roster_leader[0])
+		snprintf(leader, sizeof leader, " %s %s", _("leader:"), app->roster_leader);
 	snprintf(left, sizeof left, "%s %s %s", ro, _("officer:"), who);
-	int need = text_width(left);
+	int need = text_width(left) + text_width(leader);
 	/* Stock alerts are not weather warnings: each has its own word. The
 	 * figures are two blanks apart, or one when the line is short of room
 	 * for who is on watch. */
@@ -61,10 +68,19 @@ static void paint_header(struct app *app)
 	/* READ-ONLY first: a narrow terminal cuts the end of this line. Who is
 	 * on watch matters more than the office's own name, which is shown
 	 * only when both fit. */
-	char full[256];
-	snprintf(full, sizeof full, "%s %s  %s %s", ro, app->cfg.office, _("officer:"), who);
-	if (text_width(full) <= app->cols - rw)
+	char full[400];
+	snprintf(full, sizeof full, "%s %s  %s %s%s", ro, app->cfg.office, _("officer:"), who,
+		 leader);
+	if (text_width(full) <= app->cols - rw) {
 		snprintf(left, sizeof left, "%s", full);
+	} else if (leader[0]) {
+		/* the leader before the labels: the first name is the officer's */
+		snprintf(full, sizeof full, "%s %s %s%s", ro, _("officer:"), who, leader);
+		if (text_width(full) > app->cols - rw)
+			snprintf(full, sizeof full, "%s %s%s", ro, who, leader);
+		if (text_width(full) <= app->cols - rw)
+			snprintf(left, sizeof left, "%s", full);
+	}
 	put_cell(stdscr, 0, 0, left, app->cols - rw, false, theme_attr(R_HEADER));
 	put_cell(stdscr, 0, app->cols - rw, right, rw, false, theme_attr(R_HEADER));
 }

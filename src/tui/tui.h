@@ -347,6 +347,9 @@ struct app {
 	int64_t data_version;
 	int64_t alerts;       /* stock alerts (below minimum, expiring, expired) */
 	char on_duty[128];    /* the open shift's officers; empty with no shift */
+	/* the roster's shift under way: its officer and leader; the officer
+	 * empty when the roster has none now */
+	char roster_officer[128], roster_leader[64];
 	int64_t warnings;     /* warnings in force (duty log, until not passed) */
 	json_t *stats;        /* cached overview, reloaded on change */
 	int clock_minute;

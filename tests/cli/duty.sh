@@ -173,8 +173,9 @@ expect_eq "$(json_get '[.[] | select(.kind == "warning")] | length')" 1 "log lis
 
 # ---- bad input leaves the database unchanged ----
 db_snapshot
-expect_rc 2 dd shift handover
-expect_err_has "--to"
+# (without --to the demo's roster proposes the next officer: roster.sh)
+expect_rc 2 dd shift handover --to ''
+expect_err_has "who takes over"
 expect_rc 2 dd log add x --kind nonsense
 expect_rc 2 dd log add x --kind warning --colour purple
 expect_rc 2 dd log add x --kind warning --until tomorrow
