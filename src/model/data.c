@@ -766,6 +766,15 @@ bool import_file(struct store *st, const struct table *t, const char *path, json
 	if (t == &T_STOCK_MOVEMENT)
 		im.receipts = json_object();
 	bool ok = run_import(st, &im, path, &rows, e);
+	if (ok && (t == &T_HAZARD || t == &T_TEAM)) {
+		/* the monitors and leaders it names are contacts: found or added */
+		int created = 0, linked = 0;
+		ok = contact_link_people(st, &created, &linked, e);
+		if (linked)
+			note(&im, _("%d monitors and team leaders linked to the contact book, %d of "
+				    "them added to it"),
+			     linked, created);
+	}
 	if (im.again)
 		note(&im, _("%d receipts imported before (same depot, item, batch, expiry and "
 			    "quantity) not received again"),
@@ -935,7 +944,8 @@ bool demo_load(struct store *st, struct err *e)
 		if (!ok)
 			return false;
 	}
-	return true;
+	/* the monitors of the points and the teams' leaders are contacts too */
+	return contact_link_people(st, NULL, NULL, e);
 }
 
 json_t *responders(struct store *st, const char *type, const char *township_code,

@@ -400,6 +400,9 @@ json_t *q_choices(struct store *st, const char *what, struct err *e)
 			   " AS label, township_code AS parent FROM hazard"
 			   " WHERE archived = 0 AND status = 'registered'"
 			   " ORDER BY code"},
+		{"contact", "SELECT id, name || coalesce(' · ' || post, '') || coalesce(' · ' || org, '')"
+			    " || coalesce(' ' || coalesce(mobile, phone), '') AS label FROM contact"
+			    " WHERE archived = 0 ORDER BY name"},
 		{"open_incident", "SELECT number AS id, number || ' ' || title AS label FROM incident"
 				  " WHERE status = 'open' AND archived = 0 ORDER BY received_at DESC"
 				  " LIMIT 200"},

@@ -114,6 +114,13 @@ const struct enum_value ENUM_COLOUR[] = {
 	{"blue", "蓝色", "blue"}, {"yellow", "黄色", "yellow"}, {"orange", "橙色", "orange"},
 	{"red", "红色", "red"}, END};
 
+const struct enum_value ENUM_CONTACT_GROUP[] = {
+	{"county_leader", "县领导", "county leaders"},
+	{"township_leader", "乡镇领导", "township leaders"},
+	{"department", "部门", "departments"},
+	{"info_officer", "灾害信息员", "disaster information officers"},
+	{"monitor", "监测员", "hazard monitors"}, {"team", "救援队伍", "teams"}, END};
+
 #define COLS(t, ...) static const struct column t##_cols[] = {__VA_ARGS__}
 #define TABLE(sym, nm, app, code) \
 	const struct table sym = {nm, app, sym##_cols, ARRAY_LEN(sym##_cols), code}
@@ -133,7 +140,8 @@ const struct enum_value ENUM_COLOUR[] = {
 #define LAT REAL("lat", -90, 90)
 
 COLS(T_CONTACT, TXT_REQ("name"), TXT("org"), TXT("post"), TXT("phone"), TXT("mobile"), TOWNSHIP,
-     TXT("notes"));
+     TXT("notes"), {"grp", CT_ENUM, "group", ENUM_CONTACT_GROUP, NULL, 0, 0, false},
+     TXT("phones"));
 TABLE(T_CONTACT, "contact", false, NULL);
 
 COLS(T_HAZARD, TXT_REQ("code"), ENUM_REQ("kind", ENUM_HAZARD_KIND), TXT("subtype"),
@@ -148,7 +156,8 @@ COLS(T_HAZARD, TXT_REQ("code"), ENUM_REQ("kind", ENUM_HAZARD_KIND), TXT("subtype
      TXT("resp_phone"), TXT("mgr_person"), TXT("mgr_phone"), INT("floors", 0, 300),
      REAL("area_m2", 0, 1e9), COUNT("occupancy"), TXT("enterprise"), TXT("substance"),
      INT("grade", 1, 4), TXT("principal"), TXT("principal_phone"), TXT("technical"),
-     TXT("technical_phone"), TXT("operational"), TXT("operational_phone"), BOOL("to_verify"));
+     TXT("technical_phone"), TXT("operational"), TXT("operational_phone"), BOOL("to_verify"),
+     TXT("monitor_contact_id"));
 TABLE(T_HAZARD, "hazard", false, "code");
 
 COLS(T_HOUSEHOLD, REF("hazard_id", "hazard_code", "hazard", true), TXT_REQ("head"),
@@ -183,7 +192,8 @@ TABLE(T_INCIDENT, "incident", false, "number");
 COLS(T_TIMELINE, TXT_REQ("incident_id"), ENUM_REQ("kind", ENUM_TIMELINE_KIND),
      INT("seq", 0, 100000), TXT("text"), TXT("corrects_id"), COUNT("deaths"), COUNT("injured"),
      COUNT("missing"), COUNT("trapped"), TXT("shift_id"), ENUM("via", ENUM_VIA),
-     COUNT("evacuated"), TXT("recipient"), COUNT("affected"), REAL("loss_10k", 0, 1e12));
+     COUNT("evacuated"), TXT("recipient"), COUNT("affected"), REAL("loss_10k", 0, 1e12),
+     TXT("contact_id"));
 TABLE(T_TIMELINE, "timeline", true, NULL);
 
 COLS(T_DEPOT, TXT_REQ("code"), TXT_REQ("name"), ENUM_REQ("level", ENUM_DEPOT_LEVEL), TOWNSHIP,
@@ -202,7 +212,7 @@ TABLE(T_STOCK_MOVEMENT, "stock_movement", true, NULL);
 
 COLS(T_TEAM, TXT_REQ("code"), TXT_REQ("name"), ENUM_REQ("type", ENUM_TEAM_TYPE),
      COUNT("size"), TXT("leader"), TXT("phone"), TOWNSHIP, TXT("base"), TXT("equipment"),
-     BOOL("available"));
+     BOOL("available"), TXT("leader_contact_id"));
 TABLE(T_TEAM, "team", false, "code");
 
 COLS(T_EXPERT, TXT_REQ("code"), TXT_REQ("name"), TXT_REQ("field"), TXT("org"), TXT("phone"),
@@ -224,7 +234,7 @@ TABLE(T_CHECKLIST_ITEM, "checklist_item", false, NULL);
 
 COLS(T_DUTY_ENTRY, ENUM_REQ("kind", ENUM_DUTY_KIND), TIME("at"), TOWNSHIP, TXT("source"),
      TXT_REQ("text"), ENUM("colour", ENUM_COLOUR), TXT("area"), TIME("valid_until"),
-     TXT("shift_id"), TXT("area_codes"), TIME("valid_from"));
+     TXT("shift_id"), TXT("area_codes"), TIME("valid_from"), TXT("contact_id"));
 TABLE(T_DUTY_ENTRY, "duty_entry", true, NULL);
 
 COLS(T_TASK, TXT_REQ("title"), TIME("due_at"), TXT("owner"), TIME("done_at"), TXT("entry_id"),

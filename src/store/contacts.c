@@ -1,0 +1,98 @@
+/* Queries of the contact book: the people a duty desk calls, where each
+ * appears (the hazards they monitor, the teams they lead) and the calls
+ * made to them. */
+#include <string.h>
+
+#include "store_impl.h"
+
+#include "dutydesk/query.h"
+
+#define CONTACT_COLS \
+	"x.id, x.name, x.grp, x.org, x.post, x.phone, x.mobile, x.phones, t.name AS township," \
+	" x.township_code, x.notes"
+#define GROUP_ORDER \
+	"CASE x.grp WHEN 'county_leader' THEN 1 WHEN 'township_leader' THEN 2" \
+	" WHEN 'department' THEN 3 WHEN 'info_officer' THEN 4 WHEN 'monitor' THEN 5" \
+	" WHEN 'team' THEN 6 ELSE 7 END"
+
+json_t *q_contacts(struct store *st, const char *grp, const char *township_code, struct err *e)
+{
+	return store_rows(st, e,
+		"SELECT " CONTACT_COLS " FROM contact x LEFT JOIN division t ON t.code = x.township_code"
+		" WHERE x.archived = 0 AND (?1 IS NULL OR x.grp = ?1)"
+		" AND (?2 IS NULL OR x.township_code = ?2)"
+		" ORDER BY " GROUP_ORDER ", x.township_code IS NOT NULL, x.township_code, x.rowid",
+		"ss", grp, township_code);
+}
+
+json_t *q_contact_lookup(struct store *st, const char *key, struct err *e)
+{
+	/* by id (or its first 8 or more characters), name or a number */
+	return store_rows(st, e,
+		"SELECT " CONTACT_COLS " FROM contact x LEFT JOIN division t ON t.code = x.township_code"
+		" WHERE x.archived = 0 AND (x.id = ?1 OR (length(?1) >= 8 AND x.id LIKE ?1 || '%')"
+		" OR x.name = ?1 OR x.phone = ?1 OR x.mobile = ?1"
+		" OR instr(',' || replace(coalesce(x.phones, ''), ' ', '') || ',', ',' || ?1 || ',') > 0)"
+		" ORDER BY x.rowid LIMIT 20",
+		"s", key);
+}
+
+json_t *q_contact_appears(struct store *st, const char *id, struct err *e)
+{
+	json_t *hz = store_rows(st, e,
+		"SELECT code, name, kind FROM hazard WHERE monitor_contact_id = ? AND archived = 0"
+		" ORDER BY code", "s", id);
+	json_t *tm = hz ? store_rows(st, e,
+		"SELECT code, name FROM team WHERE leader_contact_id = ? AND archived = 0"
+		" ORDER BY code", "s", id) : NULL;
+	json_t *calls = tm ? store_rows(st, e,
+		"SELECT * FROM (SELECT l.created_at AS at, i.number AS incident, l.text, l.actor AS author"
+		" FROM timeline l JOIN incident i ON i.id = l.incident_id WHERE l.contact_id = ?1"
+		" UNION ALL SELECT d.at, NULL, d.text, d.actor FROM duty_entry d"
+		" WHERE d.contact_id = ?1) ORDER BY at DESC LIMIT 50", "s", id) : NULL;
+	if (!calls) {
+		json_decref(hz);
+		json_decref(tm);
+		return NULL;
+	}
+	return json_pack("{s:o, s:o, s:o}", "hazards", hz, "teams", tm, "calls", calls);
+}
+
+json_t *q_contact_people(struct store *st, const char *table, struct err *e)
+{
+	/* Hazard monitors and team leaders whose contact is missing, or is no
+	 * longer the person the record names (another name, a number the
+	 * contact does not have). */
+	if (strcmp(table, "hazard") == 0)
+		return store_rows(st, e,
+			"SELECT h.id, h.monitor AS name, h.monitor_phone AS phone, h.township_code"
+			" FROM hazard h LEFT JOIN contact c ON c.id = h.monitor_contact_id"
+			" WHERE h.archived = 0 AND nullif(trim(h.monitor), '') IS NOT NULL"
+			" AND (c.id IS NULL OR c.name IS NOT h.monitor OR (h.monitor_phone IS NOT NULL"
+			" AND h.monitor_phone IS NOT c.phone AND h.monitor_phone IS NOT c.mobile"
+			" AND instr(',' || replace(coalesce(c.phones, ''), ' ', '') || ',',"
+			" ',' || h.monitor_phone || ',') = 0)) ORDER BY h.code", "");
+	return store_rows(st, e,
+		"SELECT m.id, m.leader AS name, m.phone, m.township_code, m.name AS org"
+		" FROM team m LEFT JOIN contact c ON c.id = m.leader_contact_id"
+		" WHERE m.archived = 0 AND nullif(trim(m.leader), '') IS NOT NULL"
+		" AND (c.id IS NULL OR c.name IS NOT m.leader OR (m.phone IS NOT NULL"
+		" AND m.phone IS NOT c.phone AND m.phone IS NOT c.mobile"
+		" AND instr(',' || replace(coalesce(c.phones, ''), ' ', '') || ',',"
+		" ',' || m.phone || ',') = 0)) ORDER BY m.code", "");
+}
+
+json_t *q_contact_named(struct store *st, const char *name, struct err *e)
+{
+	return store_rows(st, e,
+		"SELECT id, name, phone, mobile, phones FROM contact WHERE name = ? AND archived = 0"
+		" ORDER BY rowid", "s", name);
+}
+
+json_t *q_contact_linked(struct store *st, const char *id, struct err *e)
+{
+	return store_rows(st, e,
+		"SELECT 'hazard' AS tbl, id FROM hazard WHERE monitor_contact_id = ?1 AND archived = 0"
+		" UNION ALL SELECT 'team', id FROM team WHERE leader_contact_id = ?1 AND archived = 0",
+		"s", id);
+}
