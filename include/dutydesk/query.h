@@ -201,7 +201,7 @@ json_t *q_experts(struct store *st, const char *fields, const char *township_cod
 json_t *q_stock_card(struct store *st, const char *depot_id, const char *item_id, int64_t limit,
 		     struct err *e);
 /* The contact book as it is imported: [{name, org, post, phone,
- * township}] in the order entered. */
+ * township, group, mobile, phones}] in the order entered. */
 json_t *q_contact_book(struct store *st, struct err *e);
 /* ---- the contact book (src/store/contacts.c) ---- */
 /* Contacts of a group and township (each may be NULL: all), by group

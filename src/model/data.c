@@ -156,6 +156,13 @@ static int receipt_there(struct store *st, struct import *im, json_t *f, struct 
 	return there;
 }
 
+/* "name\x1fnumber" for a contact's office phone and mobile ("" for none). */
+static char *contact_key(json_t *r, const char *col)
+{
+	const char *ph = json_string_value(json_object_get(r, col));
+	return xasprintf("%s\x1f%s", json_string_value(json_object_get(r, "name")), ph ? ph : "");
+}
+
 static json_t *known_contacts(struct store *st, struct err *e)
 {
 	json_t *rows = q_contact_book(st, e);
@@ -163,13 +170,15 @@ static json_t *known_contacts(struct store *st, struct err *e)
 		return NULL;
 	json_t *known = json_object(), *r;
 	size_t i;
-	json_array_foreach(rows, i, r) {
-		const char *ph = json_string_value(json_object_get(r, "phone"));
-		char *key = xasprintf("%s\x1f%s", json_string_value(json_object_get(r, "name")),
-				      ph ? ph : "");
-		json_object_set_new(known, key, json_true());
-		free(key);
-	}
+	json_array_foreach(rows, i, r)
+		for (int k = 0; k < 2; k++) {
+			/* the mobile counts only when there is one */
+			if (k && !json_string_value(json_object_get(r, "mobile")))
+				break;
+			char *key = contact_key(r, k ? "mobile" : "phone");
+			json_object_set_new(known, key, json_true());
+			free(key);
+		}
 	json_decref(rows);
 	return known;
 }
@@ -184,13 +193,15 @@ static bool insert_row(struct store *st, struct import *im, json_t *fields, json
 	if (im->table == &T_HAZARD && !hazard_validate(fields, e))
 		return false;
 	if (im->known) {
-		/* a contact already in the book (same name and phone) is there */
-		const char *ph = json_string_value(json_object_get(fields, "phone"));
-		char *key = xasprintf("%s\x1f%s", json_string_value(json_object_get(fields, "name")),
-				      ph ? ph : "");
-		bool there = json_object_get(im->known, key) != NULL;
+		/* a contact already in the book (same name and phone or mobile) is there */
+		char *key = contact_key(fields, "phone"), *mkey = contact_key(fields, "mobile");
+		bool there = json_object_get(im->known, key) ||
+			     (json_object_get(fields, "mobile") && json_object_get(im->known, mkey));
 		json_object_set_new(im->known, key, json_true());
+		if (json_object_get(fields, "mobile"))
+			json_object_set_new(im->known, mkey, json_true());
 		free(key);
+		free(mkey);
 		if (there)
 			return true;
 	}
