@@ -6,6 +6,7 @@
 #include <strings.h>
 
 #include "dutydesk/dtime.h"
+#include "dutydesk/pinyin.h"
 #include "dutydesk/width.h"
 #include "tui.h"
 
@@ -150,10 +151,15 @@ const char *form_value(struct form *f, const char *name)
 	return last;
 }
 
-/* Does choice c match what was typed (label, id, substring)? */
+/* Does choice c match what was typed (label, id, substring; or the
+ * label's pinyin initials: `zsj` for 张书记, `sbz` for 桑壁镇)? An id that
+ * is a record's UUID (a contact's) is nobody's to type: its hex digits
+ * would match every few letters. */
 static bool matches(const struct choice *c, const char *typed)
 {
-	return !*typed || strstr(c->label, typed) || strstr(c->id, typed);
+	return !*typed || strstr(c->label, typed) ||
+	       (strlen(c->id) != ID_TEXT - 1 && strstr(c->id, typed)) ||
+	       pinyin_match(c->label, typed);
 }
 
 /* Indexes of the choices matching the picker text, at most max; under

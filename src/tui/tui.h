@@ -410,6 +410,8 @@ void app_command(struct app *app, const char *line);
 /* Opens the view a key asks for: "who" (to call for incident arg) or
  * "history" (of record arg, or of the selected one when arg is ""). */
 void app_view(struct app *app, const char *what, const char *arg);
+/* Opens the call form (c) about the selected record. */
+void app_call(struct app *app);
 /* The console's commands and the verbs, a line each: name, a tab, help. */
 void cmdline_help(struct app *app, struct strbuf *sb);
 /* Tab on the ':' line: the word before the cursor completed (a verb, an
@@ -456,6 +458,9 @@ struct form *form_from_draft(struct app *app, json_t *draft);
  * about the incident target), "warning", "shift_start", "handover",
  * "ack", "stock_return"; NULL for another kind. */
 struct form *form_verb(struct app *app, const char *kind, const char *target);
+/* A call to a contact (c): about incident (its timeline), else about the
+ * record named (the duty log); both may be NULL. */
+struct form *form_call(struct app *app, const char *incident, const char *about);
 struct form *form_incident_close(struct app *app, const char *number);
 /* Runs a verb's words as the ':' line does; a failure's message goes to
  * e (for a form to show), not to the message line. done (translated)
