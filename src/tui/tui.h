@@ -196,6 +196,7 @@ enum field_kind { F_TEXT, F_NUMBER, F_TIME, F_CHOICE };
 struct choice {
 	char *id, *label;
 	char *parent; /* the id it belongs under (a village's township), or NULL */
+	char *also;   /* other names typing finds it by (张书记), \x1f separated, or NULL */
 };
 struct form_field {
 	const char *name;  /* key in the draft and in save() */
@@ -242,6 +243,8 @@ void form_destroy(struct form *f);
 struct form_field *form_add(struct form *f, const char *name, const char *label,
 			    enum field_kind kind, bool required);
 void form_choice(struct form_field *ff, const char *id, const char *label);
+/* Other names (\x1f separated) the choice last added is found by. */
+void form_choice_also(struct form_field *ff, const char *also);
 /* A choice under parent (the id chosen in ff->parent), e.g. a village
  * under its township: shown only when that is chosen or nothing is. */
 void form_choice_under(struct form_field *ff, const char *id, const char *label,
