@@ -159,7 +159,7 @@ json_t *contact_get(struct store *st, const char *key, struct err *e)
 		size_t i;
 		json_t *r;
 		json_array_foreach(rows, i, r)
-			sb_printf(&sb, "%s%.8s %s%s%s", i ? ", " : "", text_of(r, "id"),
+			sb_printf(&sb, "%s%s %s%s%s", i ? ", " : "", text_of(r, "id"),
 				  text_of(r, "name"), text_of(r, "org") ? " " : "",
 				  text_of(r, "org") ? text_of(r, "org") : "");
 		if (json_array_size(rows) == 0)
@@ -241,7 +241,7 @@ bool contact_add(struct store *st, json_t *fields, char id[ID_TEXT], struct err 
 		}
 		if (same) {
 			err_set(e, ERR_USAGE,
-				_("name: '%s' is in the contact book already (%.8s), with a number in "
+				_("name: '%s' is in the contact book already (%s), with a number in "
 				  "common: change that one with contact edit"),
 				text_of(fields, "name"), text_of(r, "id"));
 			json_decref(rows);
