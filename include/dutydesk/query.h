@@ -219,8 +219,6 @@ json_t *q_contact_appears(struct store *st, const char *id, struct err *e);
 /* The people of table ("hazard": monitors, "team": leaders) not yet linked
  * to the contact they are: [{id, name, phone, township_code, org}]. */
 json_t *q_contact_people(struct store *st, const char *table, struct err *e);
-/* Contacts of exactly this name: [{id, name, phone, mobile, phones}]. */
-json_t *q_contact_named(struct store *st, const char *name, struct err *e);
 /* The hazards and teams that name contact id: [{tbl, id}]. */
 json_t *q_contact_linked(struct store *st, const char *id, struct err *e);
 /* Stock on hand per lot, as it is imported: [{depot, item, qty, batch,

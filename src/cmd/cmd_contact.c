@@ -81,24 +81,17 @@ static bool exec_show(struct cmd_ctx *c)
 	return true;
 }
 
-static bool exec_add(struct cmd_ctx *c)
+/* add, and edit (its one argument: the contact). */
+static bool exec_save(struct cmd_ctx *c)
 {
 	char id[ID_TEXT];
-	if (!contact_add(c->st, c->fields, id, &c->err))
+	bool changed = true;
+	if (c->nargs ? !contact_edit(c->st, c->args[0], c->fields, &changed, &c->err)
+		     : !contact_add(c->st, c->fields, id, &c->err))
 		return false;
 	if (c->json)
-		return out_json_new(c, json_pack("{s:s}", "id", id));
-	fprintf(c->out, "%s\n", id);
-	return true;
-}
-
-static bool exec_edit(struct cmd_ctx *c)
-{
-	bool changed;
-	if (!contact_edit(c->st, c->args[0], c->fields, &changed, &c->err))
-		return false;
-	if (!c->json)
-		fprintf(c->out, "%s\n", changed ? _("saved") : _("nothing changed"));
+		return c->nargs || out_json_new(c, json_pack("{s:s}", "id", id));
+	fprintf(c->out, "%s\n", c->nargs ? (changed ? _("saved") : _("nothing changed")) : id);
 	return true;
 }
 
@@ -166,14 +159,14 @@ static const struct cmd_opt call_opts[] = {
 
 const struct cmd cmd_contact_add = {
 	.group = "contact", .verb = "add", .summary = N_("add a person to the contact book"),
-	.table = &T_CONTACT, .opts = add_opts, .flags = CMD_RECORD | CMD_WRITES, .exec = exec_add,
+	.table = &T_CONTACT, .opts = add_opts, .flags = CMD_RECORD | CMD_WRITES, .exec = exec_save,
 };
 
 const struct cmd cmd_contact_edit = {
 	.group = "contact", .verb = "edit",
 	.summary = N_("change a contact (the hazards and teams naming them follow)"),
 	.args = "NAME|NUMBER|ID", .nargs_min = 1, .nargs_max = 1,
-	.table = &T_CONTACT, .opts = edit_opts, .flags = CMD_WRITES, .exec = exec_edit,
+	.table = &T_CONTACT, .opts = edit_opts, .flags = CMD_WRITES, .exec = exec_save,
 };
 
 const struct cmd cmd_contact_list = {

@@ -42,6 +42,16 @@ static bool has_number(json_t *row, const char *number)
 	return false;
 }
 
+/* The contacts of exactly this name (new reference; NULL on error). */
+static json_t *named(struct store *st, const char *name, struct err *e)
+{
+	json_t *rows = q_contact_lookup(st, name, e);
+	for (size_t i = rows ? json_array_size(rows) : 0; i-- > 0;)
+		if (!str_eq(text_of(json_array_get(rows, i), "name"), name))
+			json_array_remove(rows, i);
+	return rows;
+}
+
 static bool no_numbers(json_t *row)
 {
 	return str_empty(text_of(row, "phone")) && str_empty(text_of(row, "mobile")) &&
@@ -193,7 +203,7 @@ json_t *contact_get(struct store *st, const char *key, struct err *e)
 static json_t *same_person(struct store *st, const char *name, const char *number,
 			   struct err *e)
 {
-	json_t *rows = q_contact_named(st, name, e);
+	json_t *rows = named(st, name, e);
 	if (!rows)
 		return NULL;
 	json_t *found = NULL, *bare = NULL;
@@ -223,7 +233,7 @@ bool contact_add(struct store *st, json_t *fields, char id[ID_TEXT], struct err 
 	id[0] = '\0';
 	if (!fields_complete(&T_CONTACT, fields, e) || !numbers_normalise(fields, e))
 		return false;
-	json_t *rows = q_contact_named(st, text_of(fields, "name"), e);
+	json_t *rows = named(st, text_of(fields, "name"), e);
 	if (!rows)
 		return false;
 	static const char *const keys[] = {"phone", "mobile"};

@@ -60,33 +60,20 @@ json_t *q_contact_appears(struct store *st, const char *id, struct err *e)
 
 json_t *q_contact_people(struct store *st, const char *table, struct err *e)
 {
-	/* Hazard monitors and team leaders whose contact is missing, or is no
+	/* Hazard monitors or team leaders whose contact is missing, or is no
 	 * longer the person the record names (another name, a number the
 	 * contact does not have). */
-	if (strcmp(table, "hazard") == 0)
-		return store_rows(st, e,
-			"SELECT h.id, h.monitor AS name, h.monitor_phone AS phone, h.township_code"
-			" FROM hazard h LEFT JOIN contact c ON c.id = h.monitor_contact_id"
-			" WHERE h.archived = 0 AND nullif(trim(h.monitor), '') IS NOT NULL"
-			" AND (c.id IS NULL OR c.name IS NOT h.monitor OR (h.monitor_phone IS NOT NULL"
-			" AND h.monitor_phone IS NOT c.phone AND h.monitor_phone IS NOT c.mobile"
-			" AND instr(',' || replace(coalesce(c.phones, ''), ' ', '') || ',',"
-			" ',' || h.monitor_phone || ',') = 0)) ORDER BY h.code", "");
 	return store_rows(st, e,
-		"SELECT m.id, m.leader AS name, m.phone, m.township_code, m.name AS org"
-		" FROM team m LEFT JOIN contact c ON c.id = m.leader_contact_id"
-		" WHERE m.archived = 0 AND nullif(trim(m.leader), '') IS NOT NULL"
-		" AND (c.id IS NULL OR c.name IS NOT m.leader OR (m.phone IS NOT NULL"
-		" AND m.phone IS NOT c.phone AND m.phone IS NOT c.mobile"
+		"SELECT p.* FROM (SELECT id, monitor AS name, monitor_phone AS phone, township_code,"
+		" NULL AS org, monitor_contact_id AS cid, code FROM hazard WHERE ?1 = 'hazard' AND archived = 0"
+		" UNION ALL SELECT id, leader, phone, township_code, name, leader_contact_id, code FROM team"
+		" WHERE ?1 = 'team' AND archived = 0) p LEFT JOIN contact c ON c.id = p.cid"
+		" WHERE nullif(trim(p.name), '') IS NOT NULL"
+		" AND (c.id IS NULL OR c.name IS NOT p.name OR (p.phone IS NOT NULL"
+		" AND p.phone IS NOT c.phone AND p.phone IS NOT c.mobile"
 		" AND instr(',' || replace(coalesce(c.phones, ''), ' ', '') || ',',"
-		" ',' || m.phone || ',') = 0)) ORDER BY m.code", "");
-}
-
-json_t *q_contact_named(struct store *st, const char *name, struct err *e)
-{
-	return store_rows(st, e,
-		"SELECT id, name, phone, mobile, phones FROM contact WHERE name = ? AND archived = 0"
-		" ORDER BY rowid", "s", name);
+		" ',' || p.phone || ',') = 0)) ORDER BY p.code",
+		"s", table);
 }
 
 json_t *q_contact_linked(struct store *st, const char *id, struct err *e)

@@ -654,9 +654,7 @@ static const struct console_cmd console_cmds[] = {
 	{"resolve", "ID keep|take", N_("keep the value that won, or take the lost one back"),
 	 con_resolve},
 	{"who", "", N_("who to call for the selected incident"), con_who},
-	{"contacts", "[TEXT]",
-	 N_("the contact book; with text, the contacts it finds by name, unit, post, number or "
-	    "pinyin initials (zsj: 张书记)"),
+	{"contacts", "[TEXT]", N_("the contact book; with text, who it finds (zsj: 张书记)"),
 	 con_contacts},
 	{"call", "", N_("log a call to a contact (also c)"), con_call},
 	{"plan", "raise LEVEL|close SUMMARY", N_("the selected response: raise its level, or end it"),
