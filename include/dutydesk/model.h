@@ -326,6 +326,11 @@ bool contact_edit(struct store *st, const char *key, json_t *fields, bool *chang
  * name), else a new one (group monitor or team). *created and *linked (may
  * be NULL) count what was done. */
 bool contact_link_people(struct store *st, int *created, int *linked, struct err *e);
+/* The same for a hazard or team about to be inserted (fields typed as its
+ * table): sets its monitor_contact_id or leader_contact_id, so that the
+ * record is written once. Other tables, or no person named: nothing. */
+bool contact_link_fields(struct store *st, const struct table *t, json_t *fields, int *created,
+			 int *linked, struct err *e);
 /* Logs a call to the contact key names: outcome (required) and, when
  * number names an incident, to its timeline (an action, by phone, to the
  * contact), else to the duty log (about: what it was about, may be NULL).

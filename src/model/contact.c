@@ -323,6 +323,59 @@ bool contact_edit(struct store *st, const char *key, json_t *fields, bool *chang
 
 /* ---- monitors and leaders ---- */
 
+/* The contact a hazard's monitor (hazard) or a team's leader is: found by
+ * name and number, or added; cid gets its id, *created counts an added one. */
+static bool person_contact(struct store *st, bool hazard, const char *name, const char *number,
+			   const char *township_code, const char *org, char cid[ID_TEXT],
+			   int *created, struct err *e)
+{
+	json_t *c = same_person(st, name, number, e);
+	if (!c)
+		return false;
+	bool ok = true;
+	cid[0] = '\0';
+	if (json_is_null(c)) {
+		/* a mobile number (11 digits, 1...) as the mobile, else the phone */
+		bool mobile = number && strlen(number) == 11 && number[0] == '1';
+		json_t *f = json_pack("{s:s, s:s, s:s?, s:s?, s:s?}", "name", name, "grp",
+				      hazard ? "monitor" : "team", mobile ? "mobile" : "phone", number,
+				      "township_code", township_code, "org", org);
+		ok = rec_insert(st, &T_CONTACT, f, cid, e);
+		json_decref(f);
+		if (created && ok)
+			(*created)++;
+	} else {
+		snprintf(cid, ID_TEXT, "%s", text_of(c, "id"));
+		if (!str_empty(number) && !has_number(c, number)) {
+			/* the one of the name without a number takes this one */
+			json_t *f = json_pack("{s:s}", "mobile", number);
+			ok = rec_update(st, &T_CONTACT, cid, f, NULL, e);
+			json_decref(f);
+		}
+	}
+	json_decref(c);
+	return ok;
+}
+
+bool contact_link_fields(struct store *st, const struct table *t, json_t *fields, int *created,
+			 int *linked, struct err *e)
+{
+	bool hazard = t == &T_HAZARD;
+	const char *name = text_of(fields, hazard ? "monitor" : "leader");
+	const char *col = hazard ? "monitor_contact_id" : "leader_contact_id";
+	if ((t != &T_HAZARD && t != &T_TEAM) || str_empty(name) || json_object_get(fields, col))
+		return true;
+	char cid[ID_TEXT];
+	if (!person_contact(st, hazard, name, text_of(fields, hazard ? "monitor_phone" : "phone"),
+			    text_of(fields, "township_code"), hazard ? NULL : text_of(fields, "name"),
+			    cid, created, e))
+		return false;
+	json_object_set_new(fields, col, json_string(cid));
+	if (linked)
+		(*linked)++;
+	return true;
+}
+
 static bool link_table(struct store *st, const char *table, int *created, int *linked,
 		       struct err *e)
 {
@@ -334,34 +387,9 @@ static bool link_table(struct store *st, const char *table, int *created, int *l
 	size_t i;
 	json_t *p;
 	json_array_foreach(people, i, p) {
-		const char *name = text_of(p, "name"), *number = text_of(p, "phone");
-		json_t *c = same_person(st, name, number, e);
-		if (!c) {
-			ok = false;
-			break;
-		}
-		char cid[ID_TEXT] = "";
-		if (json_is_null(c)) {
-			/* a mobile number (11 digits, 1...) as the mobile, else the phone */
-			bool mobile = number && strlen(number) == 11 && number[0] == '1';
-			json_t *f = json_pack("{s:s, s:s, s:s?, s:s?, s:s?}", "name", name, "grp",
-					      hazard ? "monitor" : "team", mobile ? "mobile" : "phone",
-					      number, "township_code", text_of(p, "township_code"),
-					      "org", hazard ? NULL : text_of(p, "org"));
-			ok = rec_insert(st, &T_CONTACT, f, cid, e);
-			json_decref(f);
-			if (created && ok)
-				(*created)++;
-		} else {
-			snprintf(cid, sizeof cid, "%s", text_of(c, "id"));
-			if (!str_empty(number) && !has_number(c, number)) {
-				/* the one of the name without a number takes this one */
-				json_t *f = json_pack("{s:s}", "mobile", number);
-				ok = rec_update(st, &T_CONTACT, cid, f, NULL, e);
-				json_decref(f);
-			}
-		}
-		json_decref(c);
+		char cid[ID_TEXT];
+		ok = person_contact(st, hazard, text_of(p, "name"), text_of(p, "phone"),
+				    text_of(p, "township_code"), text_of(p, "org"), cid, created, e);
 		if (!ok)
 			break;
 		json_t *f = json_pack("{s:s}", hazard ? "monitor_contact_id" : "leader_contact_id", cid);

@@ -46,6 +46,7 @@ struct import {
 	json_t *known;               /* contacts there already: "name\x1fphone" */
 	json_t *receipts;            /* stock receipts: key -> [made, matched] */
 	int inserted, updated, kept, again;
+	int linked, created;         /* monitors and leaders linked to contacts, contacts added */
 	int count[NORM_KINDS];       /* changes of each kind, and the first seen */
 	char *example[NORM_KINDS];
 };
@@ -264,7 +265,9 @@ static bool insert_row(struct store *st, struct import *im, json_t *fields, json
 	if (im->id_prefix)
 		snprintf(id, sizeof id, "%s%s", im->id_prefix, code ? code : "");
 	im->inserted++;
-	return rec_insert(st, im->table, fields, id, e);
+	/* the monitor or leader it names, as a contact: written with the link */
+	return contact_link_fields(st, im->table, fields, &im->created, &im->linked, e) &&
+	       rec_insert(st, im->table, fields, id, e);
 }
 
 static bool is_extra(const struct import *im, const char *h)
@@ -779,12 +782,11 @@ bool import_file(struct store *st, const struct table *t, const char *path, json
 	bool ok = run_import(st, &im, path, &rows, e);
 	if (ok && (t == &T_HAZARD || t == &T_TEAM)) {
 		/* the monitors and leaders it names are contacts: found or added */
-		int created = 0, linked = 0;
-		ok = contact_link_people(st, &created, &linked, e);
-		if (linked)
+		ok = contact_link_people(st, &im.created, &im.linked, e);
+		if (im.linked)
 			note(&im, _("%d monitors and team leaders linked to the contact book, %d of "
 				    "them added to it"),
-			     linked, created);
+			     im.linked, im.created);
 	}
 	if (im.again)
 		note(&im, _("%d receipts imported before (same depot, item, batch, expiry and "

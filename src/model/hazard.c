@@ -22,7 +22,8 @@ bool hazard_add(struct store *st, json_t *fields, char id[ID_TEXT], struct err *
 {
 	id[0] = '\0';
 	return hazard_validate(fields, e) && fields_complete(&T_HAZARD, fields, e) &&
-	       rec_insert(st, &T_HAZARD, fields, id, e) && contact_link_people(st, NULL, NULL, e);
+	       contact_link_fields(st, &T_HAZARD, fields, NULL, NULL, e) &&
+	       rec_insert(st, &T_HAZARD, fields, id, e);
 }
 
 bool hazard_inspect(struct store *st, const char *code, json_t *fields, struct err *e)
