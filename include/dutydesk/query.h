@@ -213,14 +213,12 @@ json_t *q_contacts(struct store *st, const char *grp, const char *township_code,
 /* Contacts key names: by id (or its first 8 or more characters), exact
  * name, or one of their numbers; the same rows as q_contacts, at most 20. */
 json_t *q_contact_lookup(struct store *st, const char *key, struct err *e);
-/* Where contact id appears: {hazards: [{code, name, kind}], teams:
- * [{code, name}], calls: [{at, incident, text, author}] newest first}. */
+/* Where contact id appears: {hazards: [{id, code, name, kind}], teams:
+ * [{id, code, name}], calls: [{at, incident, text, author}] newest first}. */
 json_t *q_contact_appears(struct store *st, const char *id, struct err *e);
 /* The people of table ("hazard": monitors, "team": leaders) not yet linked
  * to the contact they are: [{id, name, phone, township_code, org}]. */
 json_t *q_contact_people(struct store *st, const char *table, struct err *e);
-/* The hazards and teams that name contact id: [{tbl, id}]. */
-json_t *q_contact_linked(struct store *st, const char *id, struct err *e);
 /* Stock on hand per lot, as it is imported: [{depot, item, qty, batch,
  * expiry}] by depot and item codes, then expiry. */
 json_t *q_lots_on_hand(struct store *st, struct err *e);

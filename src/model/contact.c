@@ -266,36 +266,38 @@ bool contact_add(struct store *st, json_t *fields, char id[ID_TEXT], struct err 
  * with it: the name, and a number it has. */
 static bool follow(struct store *st, json_t *c, struct err *e)
 {
-	json_t *links = q_contact_linked(st, text_of(c, "id"), e);
-	if (!links)
+	json_t *where = q_contact_appears(st, text_of(c, "id"), e);
+	if (!where)
 		return false;
 	char *best = best_number(c);
 	bool ok = true;
-	size_t i;
-	json_t *l;
-	json_array_foreach(links, i, l) {
-		bool hazard = str_eq(text_of(l, "tbl"), "hazard");
+	for (int k = 0; k < 2 && ok; k++) {
+		bool hazard = k == 0;
 		const char *name_col = hazard ? "monitor" : "leader";
 		const char *phone_col = hazard ? "monitor_phone" : "phone";
 		const struct table *t = hazard ? &T_HAZARD : &T_TEAM;
-		json_t *want = json_pack("{s:s, s:s}", name_col, "", phone_col, "");
-		json_t *cur = rec_current(st, t, text_of(l, "id"), want, e);
-		json_decref(want);
-		if (!cur) {
-			ok = false;
-			break;
+		size_t i;
+		json_t *l;
+		json_array_foreach(json_object_get(where, hazard ? "hazards" : "teams"), i, l) {
+			json_t *want = json_pack("{s:s, s:s}", name_col, "", phone_col, "");
+			json_t *cur = rec_current(st, t, text_of(l, "id"), want, e);
+			json_decref(want);
+			if (!cur) {
+				ok = false;
+				break;
+			}
+			json_t *f = json_pack("{s:s}", name_col, text_of(c, "name"));
+			if (!has_number(c, text_of(cur, phone_col)) && *best)
+				json_object_set_new(f, phone_col, json_string(best));
+			ok = rec_update(st, t, text_of(l, "id"), f, NULL, e);
+			json_decref(f);
+			json_decref(cur);
+			if (!ok)
+				break;
 		}
-		json_t *f = json_pack("{s:s}", name_col, text_of(c, "name"));
-		if (!has_number(c, text_of(cur, phone_col)) && *best)
-			json_object_set_new(f, phone_col, json_string(best));
-		ok = rec_update(st, t, text_of(l, "id"), f, NULL, e);
-		json_decref(f);
-		json_decref(cur);
-		if (!ok)
-			break;
 	}
 	free(best);
-	json_decref(links);
+	json_decref(where);
 	return ok;
 }
 

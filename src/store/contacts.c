@@ -40,10 +40,10 @@ json_t *q_contact_lookup(struct store *st, const char *key, struct err *e)
 json_t *q_contact_appears(struct store *st, const char *id, struct err *e)
 {
 	json_t *hz = store_rows(st, e,
-		"SELECT code, name, kind FROM hazard WHERE monitor_contact_id = ? AND archived = 0"
+		"SELECT id, code, name, kind FROM hazard WHERE monitor_contact_id = ? AND archived = 0"
 		" ORDER BY code", "s", id);
 	json_t *tm = hz ? store_rows(st, e,
-		"SELECT code, name FROM team WHERE leader_contact_id = ? AND archived = 0"
+		"SELECT id, code, name FROM team WHERE leader_contact_id = ? AND archived = 0"
 		" ORDER BY code", "s", id) : NULL;
 	json_t *calls = tm ? store_rows(st, e,
 		"SELECT * FROM (SELECT l.created_at AS at, i.number AS incident, l.text, l.actor AS author"
@@ -74,12 +74,4 @@ json_t *q_contact_people(struct store *st, const char *table, struct err *e)
 		" AND instr(',' || replace(coalesce(c.phones, ''), ' ', '') || ',',"
 		" ',' || p.phone || ',') = 0)) ORDER BY p.code",
 		"s", table);
-}
-
-json_t *q_contact_linked(struct store *st, const char *id, struct err *e)
-{
-	return store_rows(st, e,
-		"SELECT 'hazard' AS tbl, id FROM hazard WHERE monitor_contact_id = ?1 AND archived = 0"
-		" UNION ALL SELECT 'team', id FROM team WHERE leader_contact_id = ?1 AND archived = 0",
-		"s", id);
 }
