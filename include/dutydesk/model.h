@@ -20,6 +20,10 @@ json_t *field_parse(struct store *st, const struct column *c, const char *text,
 		    const char *township_code, struct err *e);
 /* Kind-specific checks of a hazard (subtype per kind); normalises in place. */
 bool hazard_validate(json_t *fields, struct err *e);
+/* A list typed into one field as one "a,b,c" text: split at commas (also
+ * the Chinese ，and 、), blanks around each trimmed. False, the field left
+ * as it was, when an element is empty. */
+bool list_normalise(json_t *fields, const char *key);
 /* Every required column of t present and not null. */
 bool fields_complete(const struct table *t, json_t *fields, struct err *e);
 /* What a lookup of a what by key returned (r, taken when false): true when
@@ -97,6 +101,10 @@ bool incident_add(struct store *st, json_t *fields, const char *note, char numbe
 /* Appends a timeline entry of kind (note, action, follow_up, ...). */
 bool incident_log(struct store *st, const char *number, const char *kind, const char *text,
 		  struct err *e);
+/* Appends a call made by phone to contact_id (whose name is to) as an
+ * action entry of the incident's timeline. */
+bool incident_call(struct store *st, const char *number, const char *contact_id, const char *to,
+		   const char *text, struct err *e);
 bool incident_close(struct store *st, const char *number, const char *text, struct err *e);
 /* Changes an incident's header fields; a change of casualty figures, and
  * the note if any, also go to the timeline so earlier figures stay on
@@ -330,5 +338,46 @@ int64_t plans_overdue(struct store *st, int64_t now);
  * data/responders.csv. */
 json_t *responders(struct store *st, const char *type, const char *township_code,
 		   struct err *e);
+
+/* ---- the contact book (src/model/contact.c) ----
+ * One person, one record: a hazard's monitor and a team's leader are the
+ * contact they name (hazard.monitor_contact_id, team.leader_contact_id),
+ * their name and number on the hazard and the team kept as copies. */
+/* The contacts (of group grp and township, each may be NULL) that text
+ * finds: in the name, unit, post or notes, in a number, or as pinyin
+ * initials of the name, unit or post (`zsj`: 张书记), or as surname and
+ * post (`zsj` and 张书记 find 张建军, 县委书记); the name's finds first.
+ * Every row gains "initials" (of the name). text NULL or "": all. */
+json_t *contact_search(struct store *st, const char *text, const char *grp,
+		       const char *township_code, struct err *e);
+/* The one contact key names (id or its first 8 characters or more, exact
+ * name, or a number), with where it appears (q_contact_appears). NULL
+ * with e naming the key when none, or several, are found (their ids). */
+json_t *contact_get(struct store *st, const char *key, struct err *e);
+/* Adds a contact (fields typed as T_CONTACT; numbers in phones split as
+ * list_normalise does); refuses one already in the book (the same name
+ * and a number in common, or both without numbers). */
+bool contact_add(struct store *st, json_t *fields, char id[ID_TEXT], struct err *e);
+/* Changes a contact; the hazards and teams that name it follow (the name,
+ * and the number when theirs is no longer one of its). */
+bool contact_edit(struct store *st, const char *key, json_t *fields, bool *changed,
+		  struct err *e);
+/* Links every hazard monitor and team leader to their contact: the one of
+ * the same name that has their number (or, without a number, of the same
+ * name), else a new one (group monitor or team). *created and *linked (may
+ * be NULL) count what was done. */
+bool contact_link_people(struct store *st, int *created, int *linked, struct err *e);
+/* The same for a hazard or team about to be inserted (fields typed as its
+ * table): sets its monitor_contact_id or leader_contact_id, so that the
+ * record is written once. Other tables, or no person named: nothing. */
+bool contact_link_fields(struct store *st, const struct table *t, json_t *fields, int *created,
+			 int *linked, struct err *e);
+/* Logs a call to the contact key names: outcome (required) and, when
+ * number names an incident, to its timeline (an action, by phone, to the
+ * contact), else to the duty log (about: what it was about, may be NULL).
+ * who (n bytes) gets the contact's name. */
+bool contact_call(struct store *st, const struct deadline_rules *r, const char *key,
+		  const char *number, const char *about, const char *outcome, char *who,
+		  size_t n, struct err *e);
 
 #endif

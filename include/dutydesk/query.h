@@ -218,8 +218,24 @@ json_t *q_experts(struct store *st, const char *fields, const char *township_cod
 json_t *q_stock_card(struct store *st, const char *depot_id, const char *item_id, int64_t limit,
 		     struct err *e);
 /* The contact book as it is imported: [{name, org, post, phone,
- * township}] in the order entered. */
+ * township, group, mobile, phones}] in the order entered. */
 json_t *q_contact_book(struct store *st, struct err *e);
+/* ---- the contact book (src/store/contacts.c) ---- */
+/* Contacts of a group and township (each may be NULL: all), by group
+ * (county leaders first, then township leaders, departments, 灾害信息员,
+ * monitors, teams), then township (county-wide first), then as entered:
+ * [{id, name, grp, org, post, phone, mobile, phones, township,
+ * township_code, notes}]. */
+json_t *q_contacts(struct store *st, const char *grp, const char *township_code, struct err *e);
+/* Contacts key names: by id (or its first 8 or more characters), exact
+ * name, or one of their numbers; the same rows as q_contacts, at most 20. */
+json_t *q_contact_lookup(struct store *st, const char *key, struct err *e);
+/* Where contact id appears: {hazards: [{id, code, name, kind}], teams:
+ * [{id, code, name}], calls: [{at, incident, text, author}] newest first}. */
+json_t *q_contact_appears(struct store *st, const char *id, struct err *e);
+/* The people of table ("hazard": monitors, "team": leaders) not yet linked
+ * to the contact they are: [{id, name, phone, township_code, org}]. */
+json_t *q_contact_people(struct store *st, const char *table, struct err *e);
 /* Stock on hand per lot, as it is imported: [{depot, item, qty, batch,
  * expiry}] by depot and item codes, then expiry. */
 json_t *q_lots_on_hand(struct store *st, struct err *e);

@@ -65,7 +65,7 @@ extern const struct enum_value ENUM_LEVEL[], ENUM_INCIDENT_STATUS[], ENUM_HAZARD
 	ENUM_INSPECTION_KIND[], ENUM_RESULT[], ENUM_ITEM_CATEGORY[], ENUM_MOVEMENT_KIND[],
 	ENUM_DEPOT_LEVEL[], ENUM_TEAM_TYPE[], ENUM_EXPERT_FIELD[], ENUM_TIMELINE_KIND[], ENUM_CLASS[], ENUM_CHANNEL[],
 	ENUM_VIA[], ENUM_DUTY_KIND[], ENUM_COLOUR[], ENUM_DANGER[], ENUM_DEFECT_STATE[],
-	ENUM_ROSTER_SHIFT[];
+	ENUM_ROSTER_SHIFT[], ENUM_CONTACT_GROUP[];
 
 /* Finds a value by id, Chinese or English name (case-insensitive). */
 const struct enum_value *enum_find(const struct enum_value *vals, const char *text);

@@ -22,6 +22,8 @@ const struct cmd *const cmd_table[] = {
 	&cmd_shift_show, &cmd_shift_list, &cmd_roster_import, &cmd_roster_show, &cmd_roster_today,
 	&cmd_log_add, &cmd_log_list, &cmd_task_list, &cmd_task_done, &cmd_task_due,
 	&cmd_report_incident, &cmd_report_daily, &cmd_report_shift, &cmd_audit,
+	&cmd_contact_list, &cmd_contact_search, &cmd_contact_show, &cmd_contact_add,
+	&cmd_contact_edit, &cmd_contact_call, &cmd_contact_link,
 	&cmd_depot_list, &cmd_item_list, &cmd_team_list, &cmd_expert_list, &cmd_who,
 	&cmd_stock_adjust, &cmd_stock_writeoff, &cmd_stock_return, &cmd_stock_card,
 	&cmd_stock_alerts, &cmd_incident_dispatch, &cmd_import, &cmd_export,

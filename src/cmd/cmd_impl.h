@@ -121,7 +121,9 @@ extern const struct cmd cmd_init, cmd_demo, cmd_stats, cmd_overview, cmd_backup,
 	cmd_plan_show, cmd_plan_validate, cmd_plan_load, cmd_plan_activate, cmd_plan_raise,
 	cmd_plan_check, cmd_plan_status, cmd_plan_close, cmd_plan_report, cmd_warning_add, cmd_warning_list,
 	cmd_warning_points, cmd_sync, cmd_conflicts_resolve, cmd_conflicts,
-	cmd_roster_import, cmd_roster_show, cmd_roster_today;
+	cmd_roster_import, cmd_roster_show, cmd_roster_today, cmd_contact_list,
+	cmd_contact_search, cmd_contact_show, cmd_contact_add, cmd_contact_edit, cmd_contact_call,
+	cmd_contact_link;
 
 /* The options of every sheet read (import, hazard import, roster import),
  * and --dry-run. */

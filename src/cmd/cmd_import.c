@@ -23,7 +23,8 @@ static const struct {
 	{"experts", &T_EXPERT, NULL,
 	 (const char *const[]){"code", "name", "field", "org", "phone", "township", NULL}},
 	{"contacts", &T_CONTACT, NULL,
-	 (const char *const[]){"name", "org", "post", "phone", "township", NULL}},
+	 (const char *const[]){"name", "org", "post", "phone", "township", "group", "mobile",
+			       "phones", NULL}},
 	{"stock", &T_STOCK_MOVEMENT, "receive", NULL},
 };
 

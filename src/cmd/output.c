@@ -81,6 +81,7 @@ static const struct {
 	{"category", {ENUM_ITEM_CATEGORY}},
 	{"subtype", {ENUM_GEO_SUBTYPE, ENUM_FIRE_SUBTYPE, ENUM_MAJOR_SUBTYPE, ENUM_FLOOD_SUBTYPE}},
 	{"field", {ENUM_EXPERT_FIELD}},
+	{"grp", {ENUM_CONTACT_GROUP}},
 	{"what", {due_what}},
 	{"shift", {ENUM_ROSTER_SHIFT}},
 };

@@ -50,6 +50,7 @@ struct import {
 	void *ctx;
 	const char *where;           /* the row being read, as file:sheet:row */
 	int inserted, updated, kept, again;
+	int linked, created;         /* monitors and leaders linked to contacts, contacts added */
 	int count[NORM_KINDS];       /* changes of each kind, and the first seen */
 	char *example[NORM_KINDS];
 };
@@ -167,6 +168,13 @@ static int receipt_there(struct store *st, struct import *im, json_t *f, struct 
 	return there;
 }
 
+/* "name\x1fnumber" for a contact's office phone and mobile ("" for none). */
+static char *contact_key(json_t *r, const char *col)
+{
+	const char *ph = json_string_value(json_object_get(r, col));
+	return xasprintf("%s\x1f%s", json_string_value(json_object_get(r, "name")), ph ? ph : "");
+}
+
 static json_t *known_contacts(struct store *st, struct err *e)
 {
 	json_t *rows = q_contact_book(st, e);
@@ -174,13 +182,15 @@ static json_t *known_contacts(struct store *st, struct err *e)
 		return NULL;
 	json_t *known = json_object(), *r;
 	size_t i;
-	json_array_foreach(rows, i, r) {
-		const char *ph = json_string_value(json_object_get(r, "phone"));
-		char *key = xasprintf("%s\x1f%s", json_string_value(json_object_get(r, "name")),
-				      ph ? ph : "");
-		json_object_set_new(known, key, json_true());
-		free(key);
-	}
+	json_array_foreach(rows, i, r)
+		for (int k = 0; k < 2; k++) {
+			/* the mobile counts only when there is one */
+			if (k && !json_string_value(json_object_get(r, "mobile")))
+				break;
+			char *key = contact_key(r, k ? "mobile" : "phone");
+			json_object_set_new(known, key, json_true());
+			free(key);
+		}
 	json_decref(rows);
 	return known;
 }
@@ -195,13 +205,15 @@ static bool insert_row(struct store *st, struct import *im, json_t *fields, json
 	if (im->table == &T_HAZARD && !hazard_validate(fields, e))
 		return false;
 	if (im->known) {
-		/* a contact already in the book (same name and phone) is there */
-		const char *ph = json_string_value(json_object_get(fields, "phone"));
-		char *key = xasprintf("%s\x1f%s", json_string_value(json_object_get(fields, "name")),
-				      ph ? ph : "");
-		bool there = json_object_get(im->known, key) != NULL;
+		/* a contact already in the book (same name and phone or mobile) is there */
+		char *key = contact_key(fields, "phone"), *mkey = contact_key(fields, "mobile");
+		bool there = json_object_get(im->known, key) ||
+			     (json_object_get(fields, "mobile") && json_object_get(im->known, mkey));
 		json_object_set_new(im->known, key, json_true());
+		if (json_object_get(fields, "mobile"))
+			json_object_set_new(im->known, mkey, json_true());
 		free(key);
+		free(mkey);
 		if (there)
 			return true;
 	}
@@ -266,7 +278,9 @@ static bool insert_row(struct store *st, struct import *im, json_t *fields, json
 	if (im->id_prefix)
 		snprintf(id, sizeof id, "%s%s", im->id_prefix, code ? code : "");
 	im->inserted++;
-	return rec_insert(st, im->table, fields, id, e);
+	/* the monitor or leader it names, as a contact: written with the link */
+	return contact_link_fields(st, im->table, fields, &im->created, &im->linked, e) &&
+	       rec_insert(st, im->table, fields, id, e);
 }
 
 static bool take_row(struct store *st, struct import *im, json_t *fields, json_t *extra,
@@ -799,6 +813,14 @@ bool import_file(struct store *st, const struct table *t, const char *path, json
 	if (t == &T_STOCK_MOVEMENT)
 		im.receipts = json_object();
 	bool ok = run_import(st, &im, path, &rows, e);
+	if (ok && (t == &T_HAZARD || t == &T_TEAM)) {
+		/* the monitors and leaders it names are contacts: found or added */
+		ok = contact_link_people(st, &im.created, &im.linked, e);
+		if (im.linked)
+			note(&im, _("%d monitors and team leaders linked to the contact book, %d of "
+				    "them added to it"),
+			     im.linked, im.created);
+	}
 	if (im.again)
 		note(&im, _("%d receipts imported before (same depot, item, batch, expiry and "
 			    "quantity) not received again"),
@@ -968,6 +990,9 @@ bool demo_load(struct store *st, struct err *e)
 		if (!ok)
 			return false;
 	}
+	/* the monitors of the points and the teams' leaders are contacts too */
+	if (!contact_link_people(st, NULL, NULL, e))
+		return false;
 	/* the duty room's roster for the demo's month */
 	char *path = need("demo/roster.csv", e);
 	struct roster_result r;

@@ -198,3 +198,45 @@ bool hazard_validate(json_t *fields, struct err *e)
 	}
 	return true;
 }
+
+bool list_normalise(json_t *fields, const char *key)
+{
+	const char *text = json_string_value(json_object_get(fields, key));
+	if (!text)
+		return true;
+	struct strbuf out;
+	sb_init(&out);
+	const char *p = text;
+	bool ok = true;
+	for (;;) {
+		const char *end = p;
+		size_t sep = 0;
+		while (*end && !sep) {
+			if (*end == ',')
+				sep = 1;
+			else if (!strncmp(end, "，", 3) || !strncmp(end, "、", 3))
+				sep = 3;
+			else
+				end++;
+		}
+		const char *a = p, *b = end;
+		while (a < b && (*a == ' ' || *a == '\t'))
+			a++;
+		while (b > a && (b[-1] == ' ' || b[-1] == '\t'))
+			b--;
+		if (a == b) {
+			ok = false;
+			break;
+		}
+		if (out.len)
+			sb_putc(&out, ',');
+		sb_add(&out, a, (size_t)(b - a));
+		if (!sep)
+			break;
+		p = end + sep;
+	}
+	if (ok)
+		json_object_set_new(fields, key, json_string(out.buf));
+	sb_finish(&out);
+	return ok;
+}

@@ -22,51 +22,8 @@ bool hazard_add(struct store *st, json_t *fields, char id[ID_TEXT], struct err *
 {
 	id[0] = '\0';
 	return hazard_validate(fields, e) && fields_complete(&T_HAZARD, fields, e) &&
+	       contact_link_fields(st, &T_HAZARD, fields, NULL, NULL, e) &&
 	       rec_insert(st, &T_HAZARD, fields, id, e);
-}
-
-/* Photo references as one "a,b,c" text: split at commas (also the
- * Chinese ，and 、), spaces around each trimmed; an empty one is refused. */
-static bool photos_normalise(json_t *fields, struct err *e)
-{
-	const char *text = json_string_value(json_object_get(fields, "photos"));
-	if (!text)
-		return true;
-	struct strbuf out;
-	sb_init(&out);
-	const char *p = text;
-	bool ok = true;
-	for (;;) {
-		const char *end = p;
-		size_t sep = 0;
-		while (*end && !sep) {
-			if (*end == ',')
-				sep = 1;
-			else if (!strncmp(end, "，", 3) || !strncmp(end, "、", 3))
-				sep = 3;
-			else
-				end++;
-		}
-		const char *a = p, *b = end;
-		while (a < b && (*a == ' ' || *a == '\t'))
-			a++;
-		while (b > a && (b[-1] == ' ' || b[-1] == '\t'))
-			b--;
-		if (a == b) {
-			ok = err_set(e, ERR_USAGE, _("photos: '%s': an empty photo reference"), text);
-			break;
-		}
-		if (out.len)
-			sb_putc(&out, ',');
-		sb_add(&out, a, (size_t)(b - a));
-		if (!sep)
-			break;
-		p = end + sep;
-	}
-	if (ok)
-		json_object_set_new(fields, "photos", json_string(out.buf));
-	sb_finish(&out);
-	return ok;
 }
 
 bool hazard_inspect(struct store *st, const char *code, json_t *fields, struct err *e)
@@ -74,8 +31,9 @@ bool hazard_inspect(struct store *st, const char *code, json_t *fields, struct e
 	char hid[ID_TEXT], id[ID_TEXT] = "";
 	if (!point_id(st, code, hid, e))
 		return false;
-	if (!photos_normalise(fields, e))
-		return false;
+	if (!list_normalise(fields, "photos"))
+		return err_set(e, ERR_USAGE, _("photos: '%s': an empty photo reference"),
+			       json_string_value(json_object_get(fields, "photos")));
 	json_object_set_new(fields, "hazard_id", json_string(hid));
 	json_t *when = json_object_get(fields, "at");
 	if (!json_is_integer(when))
@@ -98,7 +56,8 @@ bool hazard_edit(struct store *st, const char *code, json_t *fields, bool *chang
 	char id[ID_TEXT];
 	if (!q_ref(st, "hazard", code, id, e))
 		return false;
-	return hazard_validate(fields, e) && rec_update(st, &T_HAZARD, id, fields, changed, e);
+	return hazard_validate(fields, e) && rec_update(st, &T_HAZARD, id, fields, changed, e) &&
+	       contact_link_people(st, NULL, NULL, e);
 }
 
 /* Sets or clears one household's evacuation tick. Ticking an evacuated

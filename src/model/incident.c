@@ -130,6 +130,19 @@ bool incident_log(struct store *st, const char *number, const char *kind, const 
 	return incident_report(st, number, kind, NULL, NULL, text, NULL, NULL, e);
 }
 
+bool incident_call(struct store *st, const char *number, const char *contact_id, const char *to,
+		   const char *text, struct err *e)
+{
+	char id[ID_TEXT];
+	if (!find(st, number, id, NULL, 0, e))
+		return false;
+	json_t *extra = json_pack("{s:s, s:s, s:s}", "via", "phone", "recipient", to, "contact_id",
+				  contact_id);
+	bool ok = add_entry(st, id, "action", text, extra, e);
+	json_decref(extra);
+	return ok;
+}
+
 bool incident_close(struct store *st, const char *number, const char *text, struct err *e)
 {
 	char id[ID_TEXT], status[16];

@@ -346,6 +346,25 @@ static const char v_roster[] =
 	" source TEXT, imported_at INTEGER NOT NULL, PRIMARY KEY (day, shift)) STRICT;\n"
 	"CREATE INDEX IF NOT EXISTS roster_starts ON roster(starts_at);\n";
 
+/* The contact book: each person's group (county leaders, township
+ * leaders, departments, 灾害信息员, monitors, teams) and their further
+ * numbers beyond phone and mobile (comma separated); a hazard's monitor and
+ * a team's leader as the contact they are (one person, one record, the
+ * name and phone on the hazard and the team kept as copies); and the
+ * contact a call in the timeline or the duty log was made to. */
+static const char v_contacts[] =
+	"ALTER TABLE contact ADD COLUMN grp TEXT CHECK (grp IN ('county_leader','township_leader',"
+	"'department','info_officer','monitor','team'));\n"
+	"ALTER TABLE contact ADD COLUMN phones TEXT;\n"
+	"ALTER TABLE hazard ADD COLUMN monitor_contact_id TEXT REFERENCES contact(id);\n"
+	"ALTER TABLE team ADD COLUMN leader_contact_id TEXT REFERENCES contact(id);\n"
+	"ALTER TABLE timeline ADD COLUMN contact_id TEXT REFERENCES contact(id);\n"
+	"ALTER TABLE duty_entry ADD COLUMN contact_id TEXT REFERENCES contact(id);\n"
+	"CREATE INDEX contact_name ON contact(name);\n"
+	"CREATE INDEX hazard_monitor ON hazard(monitor_contact_id) WHERE monitor_contact_id IS NOT NULL;\n"
+	"CREATE INDEX timeline_contact ON timeline(contact_id) WHERE contact_id IS NOT NULL;\n"
+	"CREATE INDEX duty_entry_contact ON duty_entry(contact_id) WHERE contact_id IS NOT NULL;\n";
+
 const char *const store_migrations[] = {v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12,
-					v13, v14, v15, v_shared22, v_roster};
+					v13, v14, v15, v_shared22, v_roster, v_contacts};
 const int store_schema_version = (int)(sizeof store_migrations / sizeof store_migrations[0]);

@@ -400,6 +400,13 @@ json_t *q_choices(struct store *st, const char *what, struct err *e)
 			   " AS label, township_code AS parent FROM hazard"
 			   " WHERE archived = 0 AND status = 'registered'"
 			   " ORDER BY code"},
+		{"contact", "SELECT id, name || coalesce(' · ' || post, '') || coalesce(' · ' || org, '')"
+			    " || coalesce(' ' || coalesce(mobile, phone), '') AS label,"
+			    /* 张书记 for 张建军, 党委书记: the surname and the post's last parts */
+			    " substr(name, 1, 1) || post || char(31) || substr(name, 1, 1) || substr(post, 2)"
+			    " || char(31) || substr(name, 1, 1) || substr(post, 3) || char(31)"
+			    " || substr(name, 1, 1) || substr(post, 4) AS also FROM contact"
+			    " WHERE archived = 0 ORDER BY name"},
 		{"open_incident", "SELECT number AS id, number || ' ' || title AS label FROM incident"
 				  " WHERE status = 'open' AND archived = 0 ORDER BY received_at DESC"
 				  " LIMIT 200"},

@@ -74,7 +74,8 @@ json_t *q_incident_stock(struct store *st, const char *incident_id, struct err *
 json_t *q_contact_book(struct store *st, struct err *e)
 {
 	return store_rows(st, e,
-			  "SELECT x.name, x.org, x.post, x.phone, t.name AS township FROM contact x"
+			  "SELECT x.name, x.org, x.post, x.phone, t.name AS township, x.grp AS \"group\","
+			  " x.mobile, x.phones FROM contact x"
 			  " LEFT JOIN division t ON t.code = x.township_code WHERE x.archived = 0"
 			  " ORDER BY x.rowid",
 			  "");

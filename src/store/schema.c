@@ -116,6 +116,12 @@ const struct enum_value ENUM_COLOUR[] = {
 
 const struct enum_value ENUM_ROSTER_SHIFT[] = {
 	{"all", "全天", "all day"}, {"day", "白班", "day"}, {"night", "夜班", "night"}, END};
+const struct enum_value ENUM_CONTACT_GROUP[] = {
+	{"county_leader", "县领导", "county leaders"},
+	{"township_leader", "乡镇领导", "township leaders"},
+	{"department", "部门", "departments"},
+	{"info_officer", "灾害信息员", "disaster information officers"},
+	{"monitor", "监测员", "hazard monitors"}, {"team", "救援队伍", "teams"}, END};
 
 #define COLS(t, ...) static const struct column t##_cols[] = {__VA_ARGS__}
 #define TABLE(sym, nm, app, code) \
@@ -136,7 +142,8 @@ const struct enum_value ENUM_ROSTER_SHIFT[] = {
 #define LAT REAL("lat", -90, 90)
 
 COLS(T_CONTACT, TXT_REQ("name"), TXT("org"), TXT("post"), TXT("phone"), TXT("mobile"), TOWNSHIP,
-     TXT("notes"));
+     TXT("notes"), {"grp", CT_ENUM, "group", ENUM_CONTACT_GROUP, NULL, 0, 0, false},
+     TXT("phones"));
 TABLE(T_CONTACT, "contact", false, NULL);
 
 COLS(T_HAZARD, TXT_REQ("code"), ENUM_REQ("kind", ENUM_HAZARD_KIND), TXT("subtype"),
@@ -151,7 +158,8 @@ COLS(T_HAZARD, TXT_REQ("code"), ENUM_REQ("kind", ENUM_HAZARD_KIND), TXT("subtype
      TXT("resp_phone"), TXT("mgr_person"), TXT("mgr_phone"), INT("floors", 0, 300),
      REAL("area_m2", 0, 1e9), COUNT("occupancy"), TXT("enterprise"), TXT("substance"),
      INT("grade", 1, 4), TXT("principal"), TXT("principal_phone"), TXT("technical"),
-     TXT("technical_phone"), TXT("operational"), TXT("operational_phone"), BOOL("to_verify"));
+     TXT("technical_phone"), TXT("operational"), TXT("operational_phone"), BOOL("to_verify"),
+     TXT("monitor_contact_id"));
 TABLE(T_HAZARD, "hazard", false, "code");
 
 COLS(T_HOUSEHOLD, REF("hazard_id", "hazard_code", "hazard", true), TXT_REQ("head"),
@@ -199,7 +207,8 @@ TABLE(T_INCIDENT, "incident", false, "number");
 COLS(T_TIMELINE, TXT_REQ("incident_id"), ENUM_REQ("kind", ENUM_TIMELINE_KIND),
      INT("seq", 0, 100000), TXT("text"), TXT("corrects_id"), COUNT("deaths"), COUNT("injured"),
      COUNT("missing"), COUNT("trapped"), TXT("shift_id"), ENUM("via", ENUM_VIA),
-     COUNT("evacuated"), TXT("recipient"), COUNT("affected"), REAL("loss_10k", 0, 1e12));
+     COUNT("evacuated"), TXT("recipient"), COUNT("affected"), REAL("loss_10k", 0, 1e12),
+     TXT("contact_id"));
 TABLE(T_TIMELINE, "timeline", true, NULL);
 
 COLS(T_DEPOT, TXT_REQ("code"), TXT_REQ("name"), ENUM_REQ("level", ENUM_DEPOT_LEVEL), TOWNSHIP,
@@ -218,7 +227,7 @@ TABLE(T_STOCK_MOVEMENT, "stock_movement", true, NULL);
 
 COLS(T_TEAM, TXT_REQ("code"), TXT_REQ("name"), ENUM_REQ("type", ENUM_TEAM_TYPE),
      COUNT("size"), TXT("leader"), TXT("phone"), TOWNSHIP, TXT("base"), TXT("equipment"),
-     BOOL("available"));
+     BOOL("available"), TXT("leader_contact_id"));
 TABLE(T_TEAM, "team", false, "code");
 
 COLS(T_EXPERT, TXT_REQ("code"), TXT_REQ("name"), TXT_REQ("field"), TXT("org"), TXT("phone"),
@@ -240,7 +249,7 @@ TABLE(T_CHECKLIST_ITEM, "checklist_item", false, NULL);
 
 COLS(T_DUTY_ENTRY, ENUM_REQ("kind", ENUM_DUTY_KIND), TIME("at"), TOWNSHIP, TXT("source"),
      TXT_REQ("text"), ENUM("colour", ENUM_COLOUR), TXT("area"), TIME("valid_until"),
-     TXT("shift_id"), TXT("area_codes"), TIME("valid_from"));
+     TXT("shift_id"), TXT("area_codes"), TIME("valid_from"), TXT("contact_id"));
 TABLE(T_DUTY_ENTRY, "duty_entry", true, NULL);
 
 COLS(T_TASK, TXT_REQ("title"), TIME("due_at"), TXT("owner"), TIME("done_at"), TXT("entry_id"),

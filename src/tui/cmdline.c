@@ -602,6 +602,32 @@ static bool con_plan(struct app *app, int argc, char **argv)
 	return false;
 }
 
+/* :contacts [TEXT]: the contact book, or the contacts TEXT finds. */
+static bool con_contacts(struct app *app, int argc, char **argv)
+{
+	if (any_option(argc, argv, 1))
+		return false;
+	char *text = argc > 1 ? joined(argc, argv, 1) : NULL;
+	char title[300];
+	if (text) {
+		snprintf(title, sizeof title, _("Contacts found by '%s' (c: log a call)"), text);
+		run_list(app, title, NULL, "contact", "search", text, NULL);
+	} else {
+		snprintf(title, sizeof title, "%s", _("Contact book (:contacts TEXT finds; c: log a call)"));
+		run_list(app, title, NULL, "contact", "list", NULL);
+	}
+	free(text);
+	return true;
+}
+
+static bool con_call(struct app *app, int argc, char **argv)
+{
+	if (argc > 1)
+		return false;
+	app_call(app);
+	return true;
+}
+
 static bool con_conflicts(struct app *app, int argc, char **argv)
 {
 	if (argc != 2 || !str_eq(argv[1], "all"))
@@ -642,6 +668,9 @@ static const struct console_cmd console_cmds[] = {
 	{"resolve", "ID keep|take", N_("keep the value that won, or take the lost one back"),
 	 con_resolve},
 	{"who", "", N_("who to call for the selected incident"), con_who},
+	{"contacts", "[TEXT]", N_("the contact book; with text, who it finds (zsj: 张书记)"),
+	 con_contacts},
+	{"call", "", N_("log a call to a contact (also c)"), con_call},
 	{"plan", "raise LEVEL|close SUMMARY", N_("the selected response: raise its level, or end it"),
 	 con_plan},
 	{"conflicts", "all", N_("sync conflicts, the resolved ones too"), con_conflicts},
@@ -825,6 +854,17 @@ void app_view(struct app *app, const char *what, const char *arg)
 		snprintf(title, sizeof title, "%s %s", _("History of"), buf);
 		run_list(app, title, NULL, "audit", "--record", buf, NULL);
 	}
+}
+
+void app_call(struct app *app)
+{
+	struct pane *p = &app->panes[app->active];
+	const char *key = p->data && app->active ? lpane_selected_key(p) : NULL;
+	char rec[ID_TEXT + 64];
+	/* a checklist item's key is "ACTIVATION ITEM": the call is about the response */
+	snprintf(rec, sizeof rec, "%.*s", key ? (int)strcspn(key, " ") : 0, key ? key : "");
+	bool incident = p->type == &pane_incidents && *rec;
+	app_open_form(app, form_call(app, incident ? rec : NULL, !incident && *rec ? rec : NULL));
 }
 
 /* ---- Tab ---- */

@@ -6,6 +6,7 @@
 #include <strings.h>
 
 #include "dutydesk/dtime.h"
+#include "dutydesk/pinyin.h"
 #include "dutydesk/width.h"
 #include "tui.h"
 
@@ -29,6 +30,7 @@ void form_destroy(struct form *f)
 			free(ff->choices[c].id);
 			free(ff->choices[c].label);
 			free(ff->choices[c].parent);
+			free(ff->choices[c].also);
 		}
 		free(ff->choices);
 		free(ff->value_id);
@@ -60,7 +62,16 @@ void form_choice_under(struct form_field *ff, const char *id, const char *label,
 	ff->choices[ff->nchoices].id = xstrdup(id);
 	ff->choices[ff->nchoices].label = xstrdup(label);
 	ff->choices[ff->nchoices].parent = parent ? xstrdup(parent) : NULL;
+	ff->choices[ff->nchoices].also = NULL;
 	ff->nchoices++;
+}
+
+void form_choice_also(struct form_field *ff, const char *also)
+{
+	if (ff->nchoices && also) {
+		free(ff->choices[ff->nchoices - 1].also);
+		ff->choices[ff->nchoices - 1].also = xstrdup(also);
+	}
 }
 
 void form_choice(struct form_field *ff, const char *id, const char *label)
@@ -150,10 +161,16 @@ const char *form_value(struct form *f, const char *name)
 	return last;
 }
 
-/* Does choice c match what was typed (label, id, substring)? */
+/* Does choice c match what was typed (label, id, other names it answers
+ * to, substring; or their pinyin initials: `zsj` for 张书记, `sbz` for 桑壁镇)? An id that
+ * is a record's UUID (a contact's) is nobody's to type: its hex digits
+ * would match every few letters. */
 static bool matches(const struct choice *c, const char *typed)
 {
-	return !*typed || strstr(c->label, typed) || strstr(c->id, typed);
+	return !*typed || strstr(c->label, typed) ||
+	       (strlen(c->id) != ID_TEXT - 1 && strstr(c->id, typed)) ||
+	       pinyin_match(c->label, typed) ||
+	       (c->also && (strstr(c->also, typed) || pinyin_match(c->also, typed)));
 }
 
 /* Indexes of the choices matching the picker text, at most max; under

@@ -17,10 +17,12 @@ void load_choices(struct app *app, struct form_field *ff, const char *what)
 	json_t *rows = q_choices(app->st, what, NULL);
 	size_t i;
 	json_t *r;
-	json_array_foreach(rows, i, r)
+	json_array_foreach(rows, i, r) {
 		form_choice_under(ff, json_string_value(json_object_get(r, "id")),
 				  json_string_value(json_object_get(r, "label")),
 				  json_string_value(json_object_get(r, "parent")));
+		form_choice_also(ff, json_string_value(json_object_get(r, "also")));
+	}
 	json_decref(rows);
 }
 

@@ -86,6 +86,16 @@ static const struct vfield return_fields[] = {
 	{"reason", N_("Reason"), F_TEXT, false, false, C_NONE, NULL, NULL},
 	END_FIELDS};
 
+/* A call to a contact: who (a pick list that takes names, units, posts,
+ * numbers and pinyin initials), how it went, and the record it was about. */
+static const struct vfield call_fields[] = {
+	{"contact", N_("Contact"), F_CHOICE, true, true, C_QUERY, NULL, "contact"},
+	{"outcome", N_("Outcome"), F_TEXT, true, false, C_NONE, NULL, NULL},
+	{"incident", N_("Incident (its timeline)"), F_CHOICE, false, false, C_QUERY, NULL,
+	 "open_incident"},
+	{"about", N_("About (a point, a team ...)"), F_TEXT, false, false, C_NONE, NULL, NULL},
+	END_FIELDS};
+
 static const struct vform vforms[] = {
 	{"note", N_("Timeline entry"), "incident note", true, N_("entry added"), note_fields},
 	{"close", N_("Close the incident"), "incident close", true, N_("incident closed"),
@@ -100,6 +110,7 @@ static const struct vform vforms[] = {
 	 N_("handover acknowledged; your shift has started"), ack_fields},
 	{"stock_return", N_("Stock back from an incident"), "stock return", false,
 	 N_("stock movement saved"), return_fields},
+	{"call", N_("Call a contact"), "contact call", false, N_("call logged"), call_fields},
 };
 
 static const struct vform *vform_find(const char *kind)
@@ -181,6 +192,17 @@ struct form *form_verb(struct app *app, const char *kind, const char *target)
 struct form *form_incident_note(struct app *app, const char *number)
 {
 	return form_verb(app, "note", number);
+}
+
+struct form *form_call(struct app *app, const char *incident, const char *about)
+{
+	struct form *f = form_verb(app, "call", NULL);
+	if (incident)
+		form_set(f, "incident", incident);
+	else if (about)
+		form_set(f, "about", about);
+	f->dirty = false;
+	return f;
 }
 
 struct form *form_incident_close(struct app *app, const char *number)

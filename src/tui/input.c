@@ -193,6 +193,9 @@ static void list_key(struct app *app, int key, bool is_char, bool had_message)
 	case ACT_HISTORY:
 		app_view(app, "history", "");
 		break;
+	case ACT_CONTACTS:
+		app_call(app);
+		break;
 	case ACT_BACK:
 		if (!had_message)
 			app->dirty = true;

@@ -39,7 +39,9 @@ const struct action_info action_table[ACT_COUNT] = {
 	[ACT_VIEW] = {"switch-list", "v",
 		      N_("switch the view: stock, teams, experts; hazards as a list or a map"),
 		      N_("switch")},
-	[ACT_CONTACTS] = {"contacts", "c", N_("who to call for this incident: teams and experts"),
+	[ACT_CONTACTS] = {"call", "c",
+			  N_("log a call to a contact: who, how it went (the selected incident's "
+			     "timeline, else the duty log)"),
 			  N_("call")},
 	[ACT_DISPATCH] = {"dispatch", "d", N_("send stock to this incident"), N_("dispatch")},
 	[ACT_TICK] = {"tick", "Space",

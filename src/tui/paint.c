@@ -177,7 +177,7 @@ static bool answers(const struct pane_type *pt, enum action a)
 {
 	static const enum action global[] = {ACT_QUIT, ACT_HELP, ACT_NEXT_PANE, ACT_PREV_PANE,
 		ACT_PANE_0, ACT_PANE_1, ACT_PANE_2, ACT_PANE_3, ACT_PANE_4, ACT_COMMAND, ACT_REDRAW,
-		ACT_HISTORY};
+		ACT_HISTORY, ACT_CONTACTS};
 	static const enum action moves[] = {ACT_DOWN, ACT_UP, ACT_PAGE_DOWN, ACT_PAGE_UP, ACT_TOP,
 		ACT_BOTTOM, ACT_BACK, ACT_NEXT_MATCH, ACT_PREV_MATCH};
 	for (size_t i = 0; i < ARRAY_LEN(global); i++)

@@ -200,10 +200,6 @@ static bool action(struct app *app, struct lpane *lp, enum action a, const char 
 	case ACT_DISPATCH:
 		f = key ? form_dispatch(app, key) : NULL;
 		break;
-	case ACT_CONTACTS:
-		if (key)
-			app_view(app, "who", key);
-		return true;
 	default:
 		return false;
 	}
@@ -226,7 +222,7 @@ static const struct lpane_spec spec = {
 };
 
 static const enum action actions[] = {ACT_OPEN, ACT_ADD, ACT_EDIT, ACT_NOTE, ACT_DISPATCH,
-				      ACT_CONTACTS, ACT_MOVE, ACT_SEARCH, ACT_FILTER, ACT_SORT,
+				      ACT_MOVE, ACT_SEARCH, ACT_FILTER, ACT_SORT,
 				      ACT_NONE};
 
 LPANE_TYPE(pane_incidents, N_("Incidents"), spec, actions);

@@ -196,6 +196,7 @@ enum field_kind { F_TEXT, F_NUMBER, F_TIME, F_CHOICE };
 struct choice {
 	char *id, *label;
 	char *parent; /* the id it belongs under (a village's township), or NULL */
+	char *also;   /* other names typing finds it by (张书记), \x1f separated, or NULL */
 };
 struct form_field {
 	const char *name;  /* key in the draft and in save() */
@@ -242,6 +243,8 @@ void form_destroy(struct form *f);
 struct form_field *form_add(struct form *f, const char *name, const char *label,
 			    enum field_kind kind, bool required);
 void form_choice(struct form_field *ff, const char *id, const char *label);
+/* Other names (\x1f separated) the choice last added is found by. */
+void form_choice_also(struct form_field *ff, const char *also);
 /* A choice under parent (the id chosen in ff->parent), e.g. a village
  * under its township: shown only when that is chosen or nothing is. */
 void form_choice_under(struct form_field *ff, const char *id, const char *label,
@@ -413,6 +416,8 @@ void app_command(struct app *app, const char *line);
 /* Opens the view a key asks for: "who" (to call for incident arg) or
  * "history" (of record arg, or of the selected one when arg is ""). */
 void app_view(struct app *app, const char *what, const char *arg);
+/* Opens the call form (c) about the selected record. */
+void app_call(struct app *app);
 /* The console's commands and the verbs, a line each: name, a tab, help. */
 void cmdline_help(struct app *app, struct strbuf *sb);
 /* Tab on the ':' line: the word before the cursor completed (a verb, an
@@ -459,6 +464,9 @@ struct form *form_from_draft(struct app *app, json_t *draft);
  * about the incident target), "warning", "shift_start", "handover",
  * "ack", "stock_return"; NULL for another kind. */
 struct form *form_verb(struct app *app, const char *kind, const char *target);
+/* A call to a contact (c): about incident (its timeline), else about the
+ * record named (the duty log); both may be NULL. */
+struct form *form_call(struct app *app, const char *incident, const char *about);
 struct form *form_incident_close(struct app *app, const char *number);
 /* Runs a verb's words as the ':' line does; a failure's message goes to
  * e (for a form to show), not to the message line. done (translated)

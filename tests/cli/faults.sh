@@ -177,12 +177,12 @@ fill_writes() { # writes until one fails; echoes the count of successes
 }
 if ! is_root; then
 	echo "SKIP disk full: mount needs root"
-elif ! mount -t tmpfs -o size=3m tmpfs "$MNT" 2>/dev/null; then
+elif ! mount -t tmpfs -o size=4m tmpfs "$MNT" 2>/dev/null; then
 	echo "SKIP disk full: mount -t tmpfs not permitted here"
 else
 	mounted=true
 	# demo on a disk too small: a clear message and no half-made database
-	head -c $((2600 * 1024)) /dev/zero >"$MNT/filler"
+	head -c $((3600 * 1024)) /dev/zero >"$MNT/filler"
 	expect_rc 1 dd --db "$MNT/demo.db" demo
 	expect_err_has "is full"
 	expect_true "no database left by the failed demo" test ! -e "$MNT/demo.db"
@@ -190,7 +190,7 @@ else
 	cp "$DB" "$MNT/full.db"
 	used=$(du -k "$MNT/full.db" | cut -f1)
 	# leave about 300 KB
-	head -c $(((3072 - used - 300) * 1024)) /dev/zero >"$MNT/filler" 2>/dev/null
+	head -c $(((4096 - used - 300) * 1024)) /dev/zero >"$MNT/filler" 2>/dev/null
 	: >"$TMP/full.out"
 	n=$(fill_writes "$MNT/full.db")
 	LAST_CMD="incident add on a full disk"

@@ -10,7 +10,13 @@ three_nodes
 # the column, a node at schema 14; both open and carry on
 expect_rc 0 node zhihe incident add --title 升级前 --type flood --township 芝河镇
 sqlite3 "$HUBDB" "ALTER TABLE hub_node DROP COLUMN incarnation" || fail "making an old hub database"
+# (what the migrations after v15 added is taken away too, so that they run again)
 sqlite3 "$TMP/zhihe.db" "ALTER TABLE node DROP COLUMN incarnation; ALTER TABLE sync_state DROP COLUMN refill;
+	DROP INDEX contact_name; DROP INDEX hazard_monitor; DROP INDEX timeline_contact;
+	DROP INDEX duty_entry_contact; ALTER TABLE contact DROP COLUMN grp;
+	ALTER TABLE contact DROP COLUMN phones; ALTER TABLE hazard DROP COLUMN monitor_contact_id;
+	ALTER TABLE team DROP COLUMN leader_contact_id; ALTER TABLE timeline DROP COLUMN contact_id;
+	ALTER TABLE duty_entry DROP COLUMN contact_id;
 	PRAGMA user_version = 14" || fail "making an old node database"
 start_hub
 expect_rc 0 node_sync zhihe

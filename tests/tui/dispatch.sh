@@ -2,7 +2,7 @@
 # Sending stock from the console: d on an incident opens the dispatch form;
 # the first ^S says where the stock would come from (nearest depot first)
 # and writes nothing, the second sends it: issues and one timeline entry.
-# c shows who to call; v in pane 3 switches to the teams list.
+# :who shows who to call; v in pane 3 switches to the teams list.
 . "$(dirname "$0")/lib.sh"
 make_demo
 N=永和-2026-0002 # 桑壁镇辛庄村滑坡险情: 桑壁镇's depot is CK-02
@@ -40,8 +40,10 @@ expect_eq "$(jq '[.timeline[] | select(.kind == "dispatch")] | length' <<<"$show
 expect_eq "$(dd stock list --depot CK-02 --item WZ-0501 --json | jq '.[0].qty')" 0 \
 	"CK-02's tents after sending 25 (it held 19: the county depot gave the rest)"
 
-# c: who to call, the township's militia first
-keys c
+# :who: who to call, the township's militia first
+keys :
+type_text who
+keys Enter
 wait_for "Who to call for $N"
 expect_screen_has "桑壁镇民兵应急分队"
 keys Escape

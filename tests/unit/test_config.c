@@ -280,7 +280,7 @@ static void test_keys(void **state)
 		   "prev-pane, pane-overview, pane-incidents, pane-hazards, pane-resources, "
 		   "pane-plans, down, up, page-down, page-up, top, bottom, open, back, search, "
 		   "next-match, prev-match, sort, filter, add, edit, note, inspect, stock-move, "
-		   "command, redraw, history, switch-list, contacts, dispatch, tick, zoom, left, right)"));
+		   "command, redraw, history, switch-list, call, dispatch, tick, zoom, left, right)"));
 
 	/* a bad key on line 2 comes before a bad theme on line 3 */
 	load("keys:\n  down: Dwn\ntheme: purple\n");
