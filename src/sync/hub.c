@@ -1078,6 +1078,26 @@ bool hub_waiting_clear(struct hub *h, const char *node, int64_t *n, struct err *
 	return ok;
 }
 
+bool hub_waiting_drop(struct hub *h, const char *op_id, struct err *e)
+{
+	if (!hub_store_begin(h->hs, e))
+		return false;
+	json_t *all = hub_store_waiting_of(h->hs, NULL, e);
+	bool ok = all != NULL, have = false;
+	size_t i;
+	json_t *r;
+	json_array_foreach(all, i, r)
+		have = have || str_eq(json_string_value(json_object_get(r, "op_id")), op_id);
+	json_decref(all);
+	if (ok && !have)
+		ok = err_set(e, ERR_FAIL, "no op %s waits at this hub (see dutydeskd waiting)", op_id);
+	if (ok)
+		ok = hub_store_unwait(h->hs, op_id, e) && hub_store_commit(h->hs, e);
+	if (!ok)
+		hub_store_rollback(h->hs);
+	return ok;
+}
+
 /* ---- pull ---- */
 
 static bool max_seq(struct hub *h, int64_t *out, struct err *e)
