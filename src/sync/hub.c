@@ -83,6 +83,8 @@ bool hub_init(const char *path, struct err *e)
 	return ok;
 }
 
+static bool county_rows_to_all(struct hub *h, struct err *e);
+
 bool hub_open(const char *path, struct hub **out, struct err *e)
 {
 	if (access(path, F_OK) != 0)
@@ -110,6 +112,10 @@ bool hub_open(const char *path, struct hub **out, struct err *e)
 	h->wait_age = HUB_WAIT_AGE;
 	snprintf(h->epoch, sizeof h->epoch, "%s", epoch);
 	free(epoch);
+	if (!county_rows_to_all(h, e)) {
+		hub_close(h);
+		return false;
+	}
 	*out = h;
 	return true;
 }
@@ -661,6 +667,43 @@ static bool rescope(struct hub *h, const struct table *t, const char *id, const 
 	free(v);
 	json_decref(ops);
 	json_decref(rows);
+	return ok;
+}
+
+/* County-level depots and teams that a hub of an older version recorded
+ * as their township's (CK-00 as 芝河镇's): the county's now, and logged
+ * again for every node, in a transaction of their own. Nothing to do (and
+ * nothing written) once done. */
+static bool county_rows_to_all(struct hub *h, struct err *e)
+{
+	static const struct table *const ts[] = {&T_DEPOT, &T_TEAM};
+	bool ok = true, open = false;
+	for (size_t i = 0; ok && i < sizeof ts / sizeof *ts; i++) {
+		json_t *rows = store_canon_rows(h->st, ts[i], "", false, e);
+		size_t j;
+		json_t *r;
+		ok = rows != NULL;
+		json_array_foreach(ok ? rows : NULL, j, r) {
+			const char *id = json_string_value(json_object_get(r, "id"));
+			char *owner = NULL;
+			if (!scope_county_level(ts[i], r))
+				continue;
+			ok = hub_store_owner(h->hs, ts[i]->name, id, &owner, e);
+			if (ok && owner && !str_eq(owner, "*")) {
+				if (!open)
+					ok = open = hub_store_begin(h->hs, e);
+				ok = ok && rescope(h, ts[i], id, "*", e);
+			}
+			free(owner);
+			if (!ok)
+				break;
+		}
+		json_decref(rows);
+	}
+	if (open && ok)
+		return hub_store_commit(h->hs, e);
+	if (open)
+		hub_store_rollback(h->hs);
 	return ok;
 }
 

@@ -94,3 +94,17 @@ expect_eq "$(depots potou)" "CK-00 CK-02" "depots 坡头乡 holds once CK-02 is 
 for n in zhihe sangbi potou county; do
 	expect_eq "$(node_digest $n)" "$(hub_digest $n)" "$n and the hub agree after CK-02 became the county's"
 done
+
+# ---- a hub of an older version kept CK-00 as 芝河镇's: set right when it opens ----
+expect_rc 0 stop_hub
+ZHIHE=$(sqlite3 "$TMP/zhihe.db" "SELECT township_code FROM node")
+sqlite3 "$HUBDB" "UPDATE row_scope SET owner = '$ZHIHE' WHERE row_id = '$CK00' OR row_id IN
+	(SELECT id FROM stock_movement WHERE depot_id = '$CK00');
+	UPDATE oplog SET owner = '$ZHIHE' WHERE row_id = '$CK00' OR row_id IN
+	(SELECT id FROM stock_movement WHERE depot_id = '$CK00')"
+enrol gedi --township 阁底乡
+expect_rc 0 node gedi init --node gedi --township 阁底乡
+start_hub 0
+sync_until gedi "$HUB_URL"
+expect_eq "$(depots gedi)" "CK-00 CK-02" "depots a new township gets from a hub that kept CK-00 as 芝河镇's"
+expect_eq "$(node_digest gedi)" "$(hub_digest gedi)" "gedi and the hub agree"
