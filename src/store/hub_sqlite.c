@@ -228,22 +228,28 @@ static bool sq_owner(struct hub_store *hs, const char *tbl, const char *row_id, 
 			  row_id);
 }
 
+/* The row's owner: its first one stays, or (move) the new one replaces it. */
+static bool put_owner(struct hub_store *hs, const char *tbl, const char *row_id,
+		      const char *owner, bool move, struct err *e)
+{
+	return store_exec(hs->db, e,
+			  move ? "INSERT INTO row_scope (tbl, row_id, owner) VALUES (?, ?, ?)"
+				 " ON CONFLICT DO UPDATE SET owner = excluded.owner"
+			       : "INSERT INTO row_scope (tbl, row_id, owner) VALUES (?, ?, ?)"
+				 " ON CONFLICT DO NOTHING",
+			  "sss", tbl, row_id, owner);
+}
+
 static bool sq_set_owner(struct hub_store *hs, const char *tbl, const char *row_id,
 			 const char *owner, struct err *e)
 {
-	return store_exec(hs->db, e,
-			  "INSERT INTO row_scope (tbl, row_id, owner) VALUES (?, ?, ?)"
-			  " ON CONFLICT DO NOTHING",
-			  "sss", tbl, row_id, owner);
+	return put_owner(hs, tbl, row_id, owner, false, e);
 }
 
 static bool sq_move_owner(struct hub_store *hs, const char *tbl, const char *row_id,
 			  const char *owner, struct err *e)
 {
-	return store_exec(hs->db, e,
-			  "INSERT INTO row_scope (tbl, row_id, owner) VALUES (?, ?, ?)"
-			  " ON CONFLICT DO UPDATE SET owner = excluded.owner",
-			  "sss", tbl, row_id, owner);
+	return put_owner(hs, tbl, row_id, owner, true, e);
 }
 
 /* ---- the op log ---- */
