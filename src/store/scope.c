@@ -187,15 +187,22 @@ bool store_write_check(struct store *st, const struct table *t, const char *id, 
 		json_decref(cur);
 		return true; /* no such row: the caller says so */
 	}
-	/* The row as it would be after the write. */
-	json_t *after = json_deep_copy(cur);
+	/* The row as it would be after the write, and what really changes. */
+	json_t *after = json_deep_copy(cur), *changed = json_object();
 	json_object_update(after, fields);
+	const char *k;
+	json_t *v;
+	json_object_foreach(fields, k, v) {
+		json_t *was_v = json_object_get(cur, k);
+		if (!json_equal(was_v ? was_v : json_null(), v))
+			json_object_set(changed, k, v);
+	}
 	char was[16] = "", will[16] = "", what[160], town[128];
 	bool ok = scope_owner_of(st, t, after, will, e) &&
 		  (!id || scope_owner_of(st, t, cur, was, e));
 	label(st, t, id, after, what, sizeof what);
-	if (!ok) {
-		/* a store failure: e says it */
+	if (!ok || (id && json_object_size(changed) == 0)) {
+		/* a store failure (e says it), or nothing changes */
 	} else if (!id && (t == &T_ITEM || t == &T_PLAN)) {
 		/* this database's own copy of the catalogue and plan library,
 		 * made with it (the hub takes the county's copy instead) */
@@ -209,7 +216,7 @@ bool store_write_check(struct store *st, const struct table *t, const char *id, 
 	} else if (str_eq(will, "*")) {
 		ok = err_set(e, ERR_FAIL, _("%s: only the county makes a record county-level "
 					    "reference data"), what);
-	} else if (id && scope_fields_move(t, fields) && !str_eq(will, ni.township_code)) {
+	} else if (id && scope_fields_move(t, changed) && !str_eq(will, ni.township_code)) {
 		ok = err_set(e, ERR_FAIL, _("%s: only the county can move a record between "
 					    "townships (ask the county's duty office)"), what);
 	} else if (!id && *will && !str_eq(will, ni.township_code)) {
@@ -217,6 +224,7 @@ bool store_write_check(struct store *st, const struct table *t, const char *id, 
 		ok = err_set(e, ERR_FAIL, _("%s: a record of %s is that township's (or the "
 					    "county's) to write, not this office's"), what, town);
 	}
+	json_decref(changed);
 	json_decref(after);
 	json_decref(cur);
 	return ok;
