@@ -162,8 +162,9 @@ static void town_name(struct store *st, const char *code, char *buf, size_t n)
 	free(name);
 }
 
-bool store_write_check(struct store *st, const struct table *t, const char *id, json_t *fields,
-		       struct err *e)
+/* under: a new entry under the row id (fields empty), not a change of it. */
+static bool write_check(struct store *st, const struct table *t, const char *id, json_t *fields,
+			bool under, struct err *e)
 {
 	struct node_info ni;
 	if (!store_node(st, &ni, e))
@@ -176,7 +177,7 @@ bool store_write_check(struct store *st, const struct table *t, const char *id, 
 	if (pid) {
 		/* A new entry under a record: as writing that record. */
 		json_t *none = json_object();
-		bool ok = store_write_check(st, pt, pid, none, e);
+		bool ok = write_check(st, pt, pid, none, true, e);
 		json_decref(none);
 		return ok;
 	}
@@ -201,7 +202,7 @@ bool store_write_check(struct store *st, const struct table *t, const char *id, 
 	bool ok = scope_owner_of(st, t, after, will, e) &&
 		  (!id || scope_owner_of(st, t, cur, was, e));
 	label(st, t, id, after, what, sizeof what);
-	if (!ok || (id && json_object_size(changed) == 0)) {
+	if (!ok || (id && !under && json_object_size(changed) == 0)) {
 		/* a store failure (e says it), or nothing changes */
 	} else if (!id && (t == &T_ITEM || t == &T_PLAN)) {
 		/* this database's own copy of the catalogue and plan library,
@@ -228,4 +229,10 @@ bool store_write_check(struct store *st, const struct table *t, const char *id, 
 	json_decref(after);
 	json_decref(cur);
 	return ok;
+}
+
+bool store_write_check(struct store *st, const struct table *t, const char *id, json_t *fields,
+		       struct err *e)
+{
+	return write_check(st, t, id, fields, false, e);
 }

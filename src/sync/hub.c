@@ -440,6 +440,8 @@ static bool authorise(struct hub *h, const struct hub_node *who, json_t *op, cha
 	const char *mine = county ? "*" : who->township;
 	bool found, self;
 	char what[160], whose[160];
+	const struct table *under = NULL; /* a new entry's parent, and its id */
+	const char *under_id = NULL;
 	*v = V_OK;
 	if (!scope_of(h->hs, t->name, id, owner, &found, e))
 		return false;
@@ -457,6 +459,8 @@ static bool authorise(struct hub *h, const struct hub_node *who, json_t *op, cha
 					   ? json_string_value(json_object_get(fields, "township_code"))
 					   : NULL;
 		if (pid) {
+			under = table_by_name(ptbl);
+			under_id = pid;
 			if (!scope_of(h->hs, ptbl, pid, owner, &found, e))
 				return false;
 			if (!found) {
@@ -492,16 +496,21 @@ static bool authorise(struct hub *h, const struct hub_node *who, json_t *op, cha
 	}
 	if (!str_eq(owner, who->township)) {
 		*v = V_FORBIDDEN;
-		row_label(h, t, id, fields, what, sizeof what);
+		if (under)
+			row_label(h, under, under_id, NULL, what, sizeof what);
+		else
+			row_label(h, t, id, fields, what, sizeof what);
 		if (str_eq(owner, "*"))
-			snprintf(msg, msglen, "%s%s is county-level reference data: only the county "
-				 "writes it; node %s (township %s) reads it", self ? "" : "a write to ",
-				 what, who->name, who->township);
+			snprintf(msg, msglen, "%s is county-level reference data: only the county "
+				 "writes it; node %s (township %s) reads it%s%s", what, who->name,
+				 who->township, under ? ", and may not add to it: " : "",
+				 under ? t->name : "");
 		else {
 			owner_name(h, owner, whose, sizeof whose);
 			snprintf(msg, msglen, "%s belongs to %s%s; node %s (township %s) may not "
 				 "write it", what, whose,
-				 self && str_eq(kind, "update") ? " (moved there by the county?)" : "",
+				 (self && str_eq(kind, "update")) || under ? " (moved there by the county?)"
+									     : "",
 				 who->name, who->township);
 		}
 		return true;
