@@ -6,7 +6,8 @@
  *              and incarnation (new after a restore or on a replacement PC),
  *   oplog      every accepted op in server_seq order (the county's trail),
  *   row_scope  each row's owner: a township code, or '*' for county-wide
- *              records every node reads. Fixed when the row is created.
+ *              records every node reads. Set when the row is created;
+ *              changed only when the county moves the row.
  * Ops that wait for their record are kept in the store's sync_inbox with
  * who pushed them. */
 #include "hub_impl.h"

@@ -7,8 +7,9 @@
  * (new on creation and in every backup copy), enrolled nodes, the op log
  * (every accepted op in server_seq order, the county's trail) and each
  * row's owner: a township code, or '*' for county-wide records every node
- * reads (catalogue, plans, county depot, county shifts, warnings...),
- * fixed when the row is created.
+ * reads (county-level reference data, dutydesk/scope.h, and the county's
+ * own shifts, warnings...), set when the row is created and changed only
+ * when the county moves the row (rescope).
  * Ownership comes from the hub's own copy of the row or of its parent,
  * never from the payload: a timeline entry belongs to its incident's
  * township, a household, inspection or defect to its hazard's, a movement to its
@@ -394,7 +395,7 @@ static bool scope_of(struct hub_store *hs, const char *tbl, const char *id, char
 
 enum verdict { V_OK, V_MISSING, V_FORBIDDEN, V_SAME };
 
-/* "坡头乡 (141032103)", or "the county (county-wide)" for '*'. */
+/* "township 坡头乡 (141032202)", or the county's words for '*'. */
 static void owner_name(struct hub *h, const char *owner, char *buf, size_t n)
 {
 	if (str_eq(owner, "*")) {
