@@ -60,6 +60,16 @@ expect_rc 0 node zhihe stock receive --depot CK-01 --item WZ-0101 --qty 7
 sync_until zhihe "$HUB_URL"
 expect_true "zhihe's own receipt accepted" bash -c "grep -q 'parked 0' '$TMP/sync.out'"
 
+# a dispatch at 桑壁镇 plans only from depots it may issue from: its own
+expect_rc 0 node sangbi stock receive --depot CK-02 --item WZ-0101 --qty 3
+expect_rc 0 node sangbi incident add --title 村道塌方 --type landslide --township 桑壁镇 --json
+SNUM=$(json_get .number)
+expect_rc 1 node sangbi incident dispatch "$SNUM" --items WZ-0101:5
+expect_err_has "5 asked, 3 available"
+expect_rc 0 node sangbi incident dispatch "$SNUM" --items WZ-0101:2 --json
+expect_eq "$(json_get '[.[].depot_code] | unique | join(" ")' 2>/dev/null || jq -r '[.. | .depot_code? // empty] | unique | join(" ")' "$OUT")" CK-02 "the depot 桑壁镇's dispatch came from"
+sync_until sangbi "$HUB_URL"
+
 # ---- and the hub refuses it if it comes anyway ----
 CK00=$(sqlite3 "$TMP/county.db" "SELECT id FROM depot WHERE code = 'CK-00'")
 HLC=$(printf '%012x0000' "$(date +%s%3N)")
