@@ -51,6 +51,9 @@ bool scope_owner_of(struct store *st, const struct table *t, json_t *row, char o
  * defects; stock movements), parents before children. */
 json_t *scope_descendants(struct store *st, const struct table *t, const char *id,
 			  struct err *e);
+/* A township's name and code, "坡头乡 (141032202)" (the code alone when
+ * the store does not know it). */
+void scope_town_name(struct store *st, const char *code, char *buf, size_t n);
 /* On a township node: refuses (with the reason, in the interface's
  * language) a local write the hub would refuse: an insert (id NULL) or an
  * update of the row id of t with fields. The county and the hub may write

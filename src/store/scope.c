@@ -143,16 +143,13 @@ json_t *scope_descendants(struct store *st, const struct table *t, const char *i
 /* ---- a township node's own writes ---- */
 
 /* "incident 桑壁-2026-0001" (the record's human key when it has one). */
-static void label(struct store *st, const struct table *t, const char *id, json_t *row,
-		  char *buf, size_t n)
+static void label(const struct table *t, const char *id, json_t *row, char *buf, size_t n)
 {
 	const char *key = t->code_col ? json_string_value(json_object_get(row, t->code_col)) : NULL;
-	(void)st;
 	snprintf(buf, n, "%s %s", t->name, key ? key : id ? id : _("(new)"));
 }
 
-/* A township's name and code, "坡头乡 (141032103)". */
-static void town_name(struct store *st, const char *code, char *buf, size_t n)
+void scope_town_name(struct store *st, const char *code, char *buf, size_t n)
 {
 	char *name = store_division_name(st, code);
 	if (name && !str_eq(name, code))
@@ -201,7 +198,7 @@ static bool write_check(struct store *st, const struct table *t, const char *id,
 	char was[16] = "", will[16] = "", what[160], town[128];
 	bool ok = scope_owner_of(st, t, after, will, e) &&
 		  (!id || scope_owner_of(st, t, cur, was, e));
-	label(st, t, id, after, what, sizeof what);
+	label(t, id, after, what, sizeof what);
 	if (!ok || (id && !under && json_object_size(changed) == 0)) {
 		/* a store failure (e says it), or nothing changes */
 	} else if (!id && (t == &T_ITEM || t == &T_PLAN)) {
@@ -211,7 +208,7 @@ static bool write_check(struct store *st, const struct table *t, const char *id,
 		ok = err_set(e, ERR_FAIL, _("%s is county-level reference data: only the county's "
 					    "office writes it (this office reads it)"), what);
 	} else if (id && *was && !str_eq(was, ni.township_code)) {
-		town_name(st, was, town, sizeof town);
+		scope_town_name(st, was, town, sizeof town);
 		ok = err_set(e, ERR_FAIL, _("%s belongs to %s (moved there by the county): this "
 					    "office keeps a read-only copy"), what, town);
 	} else if (str_eq(will, "*")) {
@@ -221,7 +218,7 @@ static bool write_check(struct store *st, const struct table *t, const char *id,
 		ok = err_set(e, ERR_FAIL, _("%s: only the county can move a record between "
 					    "townships (ask the county's duty office)"), what);
 	} else if (!id && *will && !str_eq(will, ni.township_code)) {
-		town_name(st, will, town, sizeof town);
+		scope_town_name(st, will, town, sizeof town);
 		ok = err_set(e, ERR_FAIL, _("%s: a record of %s is that township's (or the "
 					    "county's) to write, not this office's"), what, town);
 	}

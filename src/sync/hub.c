@@ -398,16 +398,13 @@ enum verdict { V_OK, V_MISSING, V_FORBIDDEN, V_SAME };
 /* "township 坡头乡 (141032202)", or the county's words for '*'. */
 static void owner_name(struct hub *h, const char *owner, char *buf, size_t n)
 {
+	char town[128];
 	if (str_eq(owner, "*")) {
 		snprintf(buf, n, "the county (county-level reference data)");
 		return;
 	}
-	char *name = store_division_name(h->st, owner);
-	if (name && !str_eq(name, owner))
-		snprintf(buf, n, "township %s (%s)", name, owner);
-	else
-		snprintf(buf, n, "township %s", owner);
-	free(name);
+	scope_town_name(h->st, owner, town, sizeof town);
+	snprintf(buf, n, "township %s", town);
 }
 
 /* "incident 桑壁-2026-0001", by the hub's copy of the row when it has one. */
