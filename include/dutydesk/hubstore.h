@@ -89,6 +89,11 @@ bool hub_store_owner(struct hub_store *hs, const char *tbl, const char *row_id, 
 bool hub_store_set_owner(struct hub_store *hs, const char *tbl, const char *row_id,
 			 const char *owner, struct err *e);
 
+/* Gives the row a new owner (the county moved it to another township, or
+ * made it county-level); unlike set_owner, replaces the one it had. */
+bool hub_store_move_owner(struct hub_store *hs, const char *tbl, const char *row_id,
+			  const char *owner, struct err *e);
+
 /* ---- the op log ---- */
 /* *seq: the op's server_seq, 0 when it is not logged. */
 bool hub_store_log_seq(struct hub_store *hs, const char *op_id, int64_t *seq, struct err *e);
@@ -106,9 +111,15 @@ bool hub_store_log_top(struct hub_store *hs, int64_t *top, struct err *e);
 json_t *hub_store_log_read(struct hub_store *hs, int64_t since, int64_t upto, const char *node,
 			   bool all, const char *township, int64_t limit, struct err *e);
 
+/* Every logged op of one row, in order: [{server_seq, op_id, node, hlc,
+ * body}] (op_id as logged: a relayed op's is its key in the log). */
+json_t *hub_store_log_of_row(struct hub_store *hs, const char *tbl, const char *row_id,
+			     struct err *e);
+
 /* ---- ops waiting for their record ---- */
-/* Keeps op (stored as compact JSON) with who pushed it; an op_id kept
- * already stays as it is. */
+/* Keeps op (stored as compact JSON) with who pushed it, under the record
+ * it waits for (tbl, row_id: the row an update changes, the parent a new
+ * entry hangs on); an op_id kept already stays as it is. */
 bool hub_store_wait(struct hub_store *hs, const char *op_id, const char *tbl,
 		    const char *row_id, json_t *op, const char *pusher, int64_t at,
 		    struct err *e);
@@ -127,6 +138,10 @@ bool hub_store_waiting_count_of(struct hub_store *hs, const char *node, int64_t 
 /* Gives up, with reason, every op waiting since before `before`; *n: how many. */
 bool hub_store_waiting_expire(struct hub_store *hs, int64_t before, const char *reason,
 			      int64_t *n, struct err *e);
+/* The ops waiting for the record tbl/row_id (not the given-up ones), oldest
+ * first: [{op_id, body, pusher}]. */
+json_t *hub_store_waiting_for(struct hub_store *hs, const char *tbl, const char *row_id,
+			      struct err *e);
 /* Drops every op node left waiting or given up; *n: how many. */
 bool hub_store_waiting_clear(struct hub_store *hs, const char *node, int64_t *n, struct err *e);
 

@@ -106,6 +106,10 @@ bool incident_log(struct store *st, const char *number, const char *kind, const 
 bool incident_call(struct store *st, const char *number, const char *contact_id, const char *to,
 		   const char *text, struct err *e);
 bool incident_close(struct store *st, const char *number, const char *text, struct err *e);
+/* Moves an incident to another township (township: name or code), with a
+ * timeline entry saying so; a township's node refuses it (only the county
+ * moves records between townships, see dutydesk/scope.h). */
+bool incident_move(struct store *st, const char *number, const char *township, struct err *e);
 /* Changes an incident's header fields; a change of casualty figures, and
  * the note if any, also go to the timeline so earlier figures stay on
  * record. *changed says whether anything changed. */

@@ -122,6 +122,8 @@ void hub_set_waiting_limits(struct hub *h, int64_t max, int64_t max_age_s);
  * hub_store_waiting_of; hub_waiting_clear drops node's, *n: how many. */
 json_t *hub_waiting_list(struct hub *h, const char *node, struct err *e);
 bool hub_waiting_clear(struct hub *h, const char *node, int64_t *n, struct err *e);
+/* Drops one waiting or given-up op by its id (its node can send it again). */
+bool hub_waiting_drop(struct hub *h, const char *op_id, struct err *e);
 const char *hub_epoch(const struct hub *h);
 /* The hub's database (for its command line and tests). */
 struct store *hub_store(struct hub *h);

@@ -108,7 +108,7 @@ void cmd_say_shared(struct cmd_ctx *c);
 extern const struct cmd cmd_share, cmd_officer_name, cmd_officer_list;
 extern const struct cmd cmd_init, cmd_demo, cmd_stats, cmd_overview, cmd_backup, cmd_restore,
 	cmd_incident_add, cmd_incident_list, cmd_incident_show, cmd_incident_note,
-	cmd_incident_correct, cmd_incident_close, cmd_incident_dispatch, cmd_hazard_list,
+	cmd_incident_correct, cmd_incident_close, cmd_incident_move, cmd_incident_dispatch, cmd_hazard_list,
 	cmd_hazard_show, cmd_hazard_add, cmd_hazard_inspect, cmd_hazard_households,
 	cmd_hazard_evacuate, cmd_hazard_defect, cmd_hazard_defects, cmd_hazard_verify,
 	cmd_hazard_overdue, cmd_hazard_template, cmd_hazard_export, cmd_hazard_import,

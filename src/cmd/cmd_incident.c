@@ -165,6 +165,16 @@ static bool exec_correct(struct cmd_ctx *c)
 	return incident_correct(c->st, c->args[0], c->args[1], c->args[2], &c->err);
 }
 
+static bool exec_move(struct cmd_ctx *c)
+{
+	if (!incident_move(c->st, c->args[0], c->args[1], &c->err))
+		return false;
+	if (!c->json)
+		fprintf(c->out, _("incident %s moved to %s; the county's hub hands it to that "
+				  "township at its next sync\n"), c->args[0], c->args[1]);
+	return true;
+}
+
 static bool exec_close(struct cmd_ctx *c)
 {
 	return incident_close(c->st, c->args[0], cmd_opt(c, "note"), &c->err);
@@ -338,6 +348,13 @@ const struct cmd cmd_incident_close = {
 	.group = "incident", .verb = "close", .summary = N_("close an incident"),
 	.args = "N", .nargs_min = 1, .nargs_max = 1, .argv = {CV_INCIDENT},
 	.table = &T_INCIDENT, .opts = close_opts, .flags = CMD_WRITES, .exec = exec_close,
+};
+
+const struct cmd cmd_incident_move = {
+	.group = "incident", .verb = "move",
+	.summary = N_("move an incident to another township (the county's office only)"),
+	.args = "N TOWNSHIP", .nargs_min = 2, .nargs_max = 2, .argv = {CV_INCIDENT, CV_TOWNSHIP},
+	.table = &T_INCIDENT, .flags = CMD_WRITES, .exec = exec_move,
 };
 
 const struct cmd cmd_incident_dispatch = {

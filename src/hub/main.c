@@ -44,6 +44,7 @@ static void usage(FILE *f)
 	      "                                     (with a new epoch, for restoring)\n"
 	      "  waiting [NODE] [--json]            ops that wait for a record the hub has not received\n"
 	      "  waiting clear NODE                 drop NODE's waiting ops (it can send them again)\n"
+	      "  waiting drop OP_ID...              drop those waiting ops only\n"
 	      "  import-bundle FILE                 apply a node's signed bundle (sneakernet)\n"
 	      "  export-bundle NODE FILE [--since SEQ]\n"
 	      "                                     NODE's scoped ops as a bundle signed for it\n"
@@ -508,6 +509,24 @@ static int cmd_export_bundle(const char *db, int argc, char **argv)
 static int cmd_waiting(const char *db, int argc, char **argv)
 {
 	bool clear = argc >= 2 && !strcmp(argv[1], "clear");
+	bool drop = argc >= 2 && !strcmp(argv[1], "drop");
+	if (drop) {
+		if (argc < 3)
+			return usage_error("waiting", "expected: waiting drop OP_ID...");
+		struct hub *h = NULL;
+		int rc = open_hub(db, "waiting", &h);
+		for (int i = 2; !rc && i < argc; i++) {
+			struct err e = {0};
+			if (hub_waiting_drop(h, argv[i], &e))
+				printf("dropped %s; its node sends it again with dutydesk sync --requeue\n",
+				       argv[i]);
+			else
+				rc = fail("waiting drop", &e);
+		}
+		if (h)
+			hub_close(h);
+		return rc;
+	}
 	bool json = !clear && argc >= 2 && !strcmp(argv[argc - 1], "--json");
 	int rest = argc - 1 - clear - json;
 	if (clear ? rest != 1 : rest > 1)

@@ -1,11 +1,13 @@
 /* Incidents and their append-only timeline. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "dutydesk/i18n.h"
 #include "dutydesk/dtime.h"
 #include "dutydesk/model.h"
 #include "dutydesk/query.h"
+#include "dutydesk/scope.h"
 
 /* The incident's id from its number (or id). */
 static bool find(struct store *st, const char *number, char id[ID_TEXT], char *status,
@@ -153,6 +155,30 @@ bool incident_close(struct store *st, const char *number, const char *text, stru
 	json_t *f = json_pack("{s:s, s:I}", "status", "closed", "closed_at", (json_int_t)dd_now());
 	bool ok = rec_update(st, &T_INCIDENT, id, f, NULL, e) &&
 		  add_entry(st, id, "status", str_empty(text) ? "closed" : text, NULL, e);
+	json_decref(f);
+	return ok;
+}
+
+bool incident_move(struct store *st, const char *number, const char *township, struct err *e)
+{
+	char id[ID_TEXT], code[16], was[16];
+	if (!find(st, number, id, NULL, 0, e) || !q_township(st, township, code, e) ||
+	    !scope_row_owner(st, &T_INCIDENT, id, was, e))
+		return false;
+	if (str_eq(was, code))
+		return err_set(e, ERR_FAIL, _("incident '%s' is township %s's already"), number,
+			       township);
+	/* its village was the old township's */
+	json_t *f = json_pack("{s:s, s:n}", "township_code", code, "village_code");
+	char *from = *was ? store_division_name(st, was) : NULL;
+	char *to = store_division_name(st, code);
+	char text[256];
+	snprintf(text, sizeof text, _("moved to %s (from %s)"), to ? to : code,
+		 from ? from : *was ? was : _("no township"));
+	bool ok = rec_update(st, &T_INCIDENT, id, f, NULL, e) &&
+		  add_entry(st, id, "note", text, NULL, e);
+	free(from);
+	free(to);
 	json_decref(f);
 	return ok;
 }

@@ -9,6 +9,7 @@
 
 #include "dutydesk/model.h"
 #include "dutydesk/query.h"
+#include "dutydesk/scope.h"
 
 static bool movement(struct store *st, const char *depot_id, const char *item_id, int64_t qty,
 		     const char *kind, const char *batch, const char *expiry,
@@ -169,6 +170,30 @@ bool stock_return(struct store *st, const char *depot_id, const char *item_id, i
 			reason, e);
 }
 
+/* The depots of have this node may issue from (a township's node may not
+ * issue from a county depot or another township's, see dutydesk/scope.h). */
+static json_t *issuable(struct store *st, json_t *have, struct err *e)
+{
+	json_t *keep = json_array();
+	size_t k;
+	json_t *h;
+	json_array_foreach(have, k, h) {
+		char id[ID_TEXT];
+		struct err no;
+		if (!q_ref(st, "depot", json_string_value(json_object_get(h, "depot_code")), id, e)) {
+			json_decref(keep);
+			keep = NULL;
+			break;
+		}
+		json_t *f = json_pack("{s:s}", "depot_id", id);
+		if (store_write_check(st, &T_STOCK_MOVEMENT, NULL, f, &no))
+			json_array_append(keep, h);
+		json_decref(f);
+	}
+	json_decref(have);
+	return keep;
+}
+
 json_t *dispatch_plan(struct store *st, const char *number, const struct dispatch_line *lines,
 		      size_t n, const char *depot_code, struct err *e)
 {
@@ -182,6 +207,8 @@ json_t *dispatch_plan(struct store *st, const char *number, const struct dispatc
 		/* Depots holding the item, nearest first: same township, the
 		 * county depot, then the other townships. */
 		json_t *have = store_depots_holding(st, lines[i].item_code, town, depot_code, e);
+		if (have && !depot_code)
+			have = issuable(st, have, e);
 		if (!have) {
 			ok = false;
 			break;

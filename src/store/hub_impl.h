@@ -43,6 +43,8 @@ struct hub_store_ops {
 		      struct err *e);
 	bool (*set_owner)(struct hub_store *hs, const char *tbl, const char *row_id,
 			  const char *owner, struct err *e);
+	bool (*move_owner)(struct hub_store *hs, const char *tbl, const char *row_id,
+			   const char *owner, struct err *e);
 	bool (*log_seq)(struct hub_store *hs, const char *op_id, int64_t *seq, struct err *e);
 	bool (*log_add)(struct hub_store *hs, const char *op_id, const char *node,
 			const char *owner, const char *tbl, const char *row_id, const char *hlc,
@@ -50,6 +52,8 @@ struct hub_store_ops {
 	bool (*log_top)(struct hub_store *hs, int64_t *top, struct err *e);
 	json_t *(*log_read)(struct hub_store *hs, int64_t since, int64_t upto, const char *node,
 			    bool all, const char *township, int64_t limit, struct err *e);
+	json_t *(*log_of_row)(struct hub_store *hs, const char *tbl, const char *row_id,
+			      struct err *e);
 	bool (*wait)(struct hub_store *hs, const char *op_id, const char *tbl, const char *row_id,
 		     json_t *op, const char *pusher, int64_t at, struct err *e);
 	bool (*waiting_count)(struct hub_store *hs, const char *op_id, int64_t *n, struct err *e);
@@ -60,6 +64,8 @@ struct hub_store_ops {
 				 struct err *e);
 	bool (*waiting_expire)(struct hub_store *hs, int64_t before, const char *reason,
 			       int64_t *n, struct err *e);
+	json_t *(*waiting_for)(struct hub_store *hs, const char *tbl, const char *row_id,
+			       struct err *e);
 	bool (*waiting_clear)(struct hub_store *hs, const char *node, int64_t *n, struct err *e);
 };
 

@@ -6,7 +6,8 @@
  *              and incarnation (new after a restore or on a replacement PC),
  *   oplog      every accepted op in server_seq order (the county's trail),
  *   row_scope  each row's owner: a township code, or '*' for county-wide
- *              records every node reads. Fixed when the row is created.
+ *              records every node reads. Set when the row is created;
+ *              changed only when the county moves the row.
  * Ops that wait for their record are kept in the store's sync_inbox with
  * who pushed them. */
 #include "hub_impl.h"
@@ -29,7 +30,12 @@ static const char hub_schema[] =
 	" hlc TEXT NOT NULL, body TEXT NOT NULL, received_at INTEGER NOT NULL) STRICT;\n"
 	"CREATE TABLE row_scope (tbl TEXT NOT NULL, row_id TEXT NOT NULL, owner TEXT NOT NULL,"
 	" PRIMARY KEY (tbl, row_id)) STRICT, WITHOUT ROWID;\n"
-	"CREATE INDEX row_scope_owner ON row_scope(owner, tbl);\n";
+	"CREATE INDEX row_scope_owner ON row_scope(owner, tbl);\n"
+	"CREATE INDEX oplog_row ON oplog(tbl, row_id);\n";
+
+/* A hub database made before records could move between townships gets
+ * the index that finds a row's ops. */
+static const char hub_upgrade_moves[] = "CREATE INDEX IF NOT EXISTS oplog_row ON oplog(tbl, row_id);\n";
 
 /* A hub database made before nodes had incarnations gets the columns. */
 static const char hub_upgrade[] =
@@ -44,10 +50,17 @@ static bool sq_open(const char *path, unsigned flags, struct hub_store *hs, stru
 			    "SELECT (SELECT count(*) FROM sqlite_master WHERE name = 'hub_node')"
 			    " - (SELECT count(*) FROM pragma_table_info('hub_node')"
 			    " WHERE name = 'incarnation')", "");
-	if (ok && old > 0) {
+	int64_t unindexed = 0;
+	if (ok)
+		ok = store_int(hs->db, e, &unindexed,
+			       "SELECT (SELECT count(*) FROM sqlite_master WHERE name = 'oplog')"
+			       " - (SELECT count(*) FROM sqlite_master WHERE name = 'oplog_row')", "");
+	if (ok && (old > 0 || unindexed > 0)) {
 		ok = store_begin(hs->db, e);
 		if (ok) {
-			ok = store_script(hs->db, hub_upgrade, e) && store_commit(hs->db, e);
+			ok = (old <= 0 || store_script(hs->db, hub_upgrade, e)) &&
+			     (unindexed <= 0 || store_script(hs->db, hub_upgrade_moves, e)) &&
+			     store_commit(hs->db, e);
 			if (!ok)
 				store_rollback(hs->db);
 		}
@@ -216,13 +229,28 @@ static bool sq_owner(struct hub_store *hs, const char *tbl, const char *row_id, 
 			  row_id);
 }
 
+/* The row's owner: its first one stays, or (move) the new one replaces it. */
+static bool put_owner(struct hub_store *hs, const char *tbl, const char *row_id,
+		      const char *owner, bool move, struct err *e)
+{
+	return store_exec(hs->db, e,
+			  move ? "INSERT INTO row_scope (tbl, row_id, owner) VALUES (?, ?, ?)"
+				 " ON CONFLICT DO UPDATE SET owner = excluded.owner"
+			       : "INSERT INTO row_scope (tbl, row_id, owner) VALUES (?, ?, ?)"
+				 " ON CONFLICT DO NOTHING",
+			  "sss", tbl, row_id, owner);
+}
+
 static bool sq_set_owner(struct hub_store *hs, const char *tbl, const char *row_id,
 			 const char *owner, struct err *e)
 {
-	return store_exec(hs->db, e,
-			  "INSERT INTO row_scope (tbl, row_id, owner) VALUES (?, ?, ?)"
-			  " ON CONFLICT DO NOTHING",
-			  "sss", tbl, row_id, owner);
+	return put_owner(hs, tbl, row_id, owner, false, e);
+}
+
+static bool sq_move_owner(struct hub_store *hs, const char *tbl, const char *row_id,
+			  const char *owner, struct err *e)
+{
+	return put_owner(hs, tbl, row_id, owner, true, e);
 }
 
 /* ---- the op log ---- */
@@ -261,6 +289,15 @@ static json_t *sq_log_read(struct hub_store *hs, int64_t since, int64_t upto, co
 			  "SELECT server_seq, body FROM oplog WHERE server_seq > ?1 AND server_seq <= ?2"
 			  " AND node <> ?3 AND (?4 OR owner IN (?5, '*')) ORDER BY server_seq LIMIT ?6",
 			  "iisisi", since, upto, node, (int64_t)all, township, limit);
+}
+
+static json_t *sq_log_of_row(struct hub_store *hs, const char *tbl, const char *row_id,
+			     struct err *e)
+{
+	return store_rows(hs->db, e,
+			  "SELECT server_seq, op_id, node, hlc, body FROM oplog"
+			  " WHERE tbl = ? AND row_id = ? ORDER BY server_seq",
+			  "ss", tbl, row_id);
 }
 
 /* ---- waiting ops ---- */
@@ -302,6 +339,12 @@ static bool sq_waiting_expire(struct hub_store *hs, int64_t before, const char *
 			      int64_t *n, struct err *e)
 {
 	return store_inbox_expire(hs->db, before, reason, n, e);
+}
+
+static json_t *sq_waiting_for(struct hub_store *hs, const char *tbl, const char *row_id,
+			      struct err *e)
+{
+	return store_inbox_waiting(hs->db, tbl, row_id, e);
 }
 
 static bool sq_waiting_clear(struct hub_store *hs, const char *node, int64_t *n, struct err *e)
@@ -349,4 +392,7 @@ const struct hub_store_ops hub_sqlite_ops = {
 	.waiting_count_of = sq_waiting_count_of,
 	.waiting_expire = sq_waiting_expire,
 	.waiting_clear = sq_waiting_clear,
+	.move_owner = sq_move_owner,
+	.log_of_row = sq_log_of_row,
+	.waiting_for = sq_waiting_for,
 };

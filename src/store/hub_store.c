@@ -230,3 +230,21 @@ bool hub_store_waiting_clear(struct hub_store *hs, const char *node, int64_t *n,
 {
 	return hs->ops->waiting_clear(hs, node, n, e);
 }
+
+bool hub_store_move_owner(struct hub_store *hs, const char *tbl, const char *row_id,
+			  const char *owner, struct err *e)
+{
+	return hs->ops->move_owner(hs, tbl, row_id, owner, e);
+}
+
+json_t *hub_store_log_of_row(struct hub_store *hs, const char *tbl, const char *row_id,
+			     struct err *e)
+{
+	return hs->ops->log_of_row(hs, tbl, row_id, e);
+}
+
+json_t *hub_store_waiting_for(struct hub_store *hs, const char *tbl, const char *row_id,
+			      struct err *e)
+{
+	return hs->ops->waiting_for(hs, tbl, row_id, e);
+}

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "dutydesk/dtime.h"
+#include "dutydesk/scope.h"
 #include "dutydesk/syncstore.h"
 
 /* Every key of fields must be a column of t: names in SQL come only from
@@ -210,7 +211,8 @@ bool rec_insert(struct store *st, const struct table *t, json_t *fields, char id
 {
 	char node[64], hlc[HLC_TEXT];
 	hlc_t h;
-	if (!check_fields(t, fields, e) || !node_id(st, node, e) || !store_tick(st, &h, e))
+	if (!check_fields(t, fields, e) || !store_write_check(st, t, NULL, fields, e) ||
+	    !node_id(st, node, e) || !store_tick(st, &h, e))
 		return false;
 	hlc_format(h, hlc);
 	if (!id[0])
@@ -325,6 +327,8 @@ bool rec_update(struct store *st, const struct table *t, const char *id, json_t 
 		return false;
 	if (json_object_size(fields) == 0)
 		return true;
+	if (!store_write_check(st, t, id, fields, e))
+		return false;
 
 	/* The current values, to keep only real changes and audit old ones. */
 	json_t *cur = rec_current(st, t, id, fields, e);

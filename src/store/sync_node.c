@@ -458,7 +458,7 @@ json_t *store_inbox_waiting(struct store *st, const char *tbl, const char *row_i
 			    struct err *e)
 {
 	return store_rows(st, e,
-			  "SELECT op_id, tbl, row_id, body FROM sync_inbox"
+			  "SELECT op_id, tbl, row_id, body, pusher FROM sync_inbox"
 			  " WHERE reason IS NULL AND (?1 IS NULL OR (tbl = ?1 AND row_id = ?2))"
 			  " ORDER BY received_at, op_id",
 			  "ss", tbl, row_id);

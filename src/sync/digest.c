@@ -14,10 +14,34 @@
 #include <string.h>
 
 #include "dutydesk/hash.h"
+#include "dutydesk/scope.h"
 
 json_t *sync_digest(struct store *st, const char *township, struct err *e)
 {
 	return sync_digest_counted(st, township, NULL, e);
+}
+
+/* On a township node, the rows of its scope: what it holds of another
+ * township (a copy of a record the county moved away, read-only here) is
+ * the other township's, as at the hub. */
+static json_t *in_scope(struct store *st, const struct table *t, json_t *rows, const char *mine,
+			struct err *e)
+{
+	json_t *keep = json_array();
+	size_t j;
+	json_t *r;
+	json_array_foreach(rows, j, r) {
+		char owner[16];
+		if (!scope_owner_of(st, t, r, owner, e)) {
+			json_decref(keep);
+			json_decref(rows);
+			return NULL;
+		}
+		if (!*owner || str_eq(owner, "*") || str_eq(owner, mine))
+			json_array_append(keep, r);
+	}
+	json_decref(rows);
+	return keep;
 }
 
 json_t *sync_digest_counted(struct store *st, const char *township, json_t **counts,
@@ -25,12 +49,18 @@ json_t *sync_digest_counted(struct store *st, const char *township, json_t **cou
 {
 	size_t n;
 	const struct table *const *ts = sync_tables(&n);
+	struct node_info ni = {0};
+	if (!township && !store_node(st, &ni, e))
+		return NULL;
+	bool filter = !township && str_eq(ni.role, "township");
 	json_t *out = json_object();
 	if (counts)
 		*counts = json_object();
 	for (size_t i = 0; i < n; i++) {
 		const struct table *t = ts[i];
 		json_t *rows = store_canon_rows(st, t, township, false, e);
+		if (rows && filter)
+			rows = in_scope(st, t, rows, ni.township_code, e);
 		if (!rows) {
 			json_decref(out);
 			if (counts) {

@@ -7,8 +7,9 @@
  * (new on creation and in every backup copy), enrolled nodes, the op log
  * (every accepted op in server_seq order, the county's trail) and each
  * row's owner: a township code, or '*' for county-wide records every node
- * reads (catalogue, plans, county depot, county shifts, warnings...),
- * fixed when the row is created.
+ * reads (county-level reference data, dutydesk/scope.h, and the county's
+ * own shifts, warnings...), set when the row is created and changed only
+ * when the county moves the row (rescope).
  * Ownership comes from the hub's own copy of the row or of its parent,
  * never from the payload: a timeline entry belongs to its incident's
  * township, a household, inspection or defect to its hazard's, a movement to its
@@ -26,6 +27,7 @@
 #include "dutydesk/model.h"
 #include "dutydesk/query.h"
 #include "dutydesk/hash.h"
+#include "dutydesk/scope.h"
 
 struct hub {
 	struct hub_store *hs;
@@ -82,6 +84,8 @@ bool hub_init(const char *path, struct err *e)
 	return ok;
 }
 
+static bool county_rows_to_all(struct hub *h, struct err *e);
+
 bool hub_open(const char *path, struct hub **out, struct err *e)
 {
 	if (access(path, F_OK) != 0)
@@ -109,6 +113,10 @@ bool hub_open(const char *path, struct hub **out, struct err *e)
 	h->wait_age = HUB_WAIT_AGE;
 	snprintf(h->epoch, sizeof h->epoch, "%s", epoch);
 	free(epoch);
+	if (!county_rows_to_all(h, e)) {
+		hub_close(h);
+		return false;
+	}
 	*out = h;
 	return true;
 }
@@ -360,21 +368,11 @@ static bool node_by_name(struct hub *h, const char *name, struct hub_node *out, 
 
 /* ---- ownership and authorisation ---- */
 
-/* The column whose row owns a new row of t, and the table it is in. */
+/* The table whose row owns a new row of t (its name), and the column. */
 static const char *parent_of(const struct table *t, const char **col)
 {
-	*col = NULL;
-	if (t == &T_TIMELINE || t == &T_PLAN_ACTIVATION || t == &T_TASK)
-		return *col = "incident_id", "incident";
-	if (t == &T_HOUSEHOLD || t == &T_INSPECTION || t == &T_DEFECT)
-		return *col = "hazard_id", "hazard";
-	if (t == &T_STOCK_MOVEMENT)
-		return *col = "depot_id", "depot";
-	if (t == &T_CHECKLIST_ITEM)
-		return *col = "activation_id", "plan_activation";
-	if (t == &T_CHECKLIST_TICK)
-		return *col = "item_id", "checklist_item";
-	return NULL;
+	const struct table *p = scope_parent(t, col);
+	return p ? p->name : NULL;
 }
 
 static bool has_township(const struct table *t)
@@ -397,6 +395,37 @@ static bool scope_of(struct hub_store *hs, const char *tbl, const char *id, char
 
 enum verdict { V_OK, V_MISSING, V_FORBIDDEN, V_SAME };
 
+/* "township 坡头乡 (141032202)", or the county's words for '*'. */
+static void owner_name(struct hub *h, const char *owner, char *buf, size_t n)
+{
+	char town[128];
+	if (str_eq(owner, "*")) {
+		snprintf(buf, n, "the county (county-level reference data)");
+		return;
+	}
+	scope_town_name(h->st, owner, town, sizeof town);
+	snprintf(buf, n, "township %s", town);
+}
+
+/* "incident 桑壁-2026-0001", by the hub's copy of the row when it has one. */
+static void row_label(struct hub *h, const struct table *t, const char *id, json_t *fields,
+		      char *buf, size_t n)
+{
+	const char *key = t->code_col ? json_string_value(json_object_get(fields, t->code_col))
+				      : NULL;
+	char *have = NULL;
+	if (!key && t->code_col) {
+		json_t *want = json_pack("{s:n}", t->code_col);
+		json_t *cur = rec_current(h->st, t, id, want, NULL);
+		if (cur && json_is_string(json_object_get(cur, t->code_col)))
+			have = xstrdup(json_string_value(json_object_get(cur, t->code_col)));
+		json_decref(cur);
+		json_decref(want);
+	}
+	snprintf(buf, n, "%s %s", t->name, key ? key : have ? have : id);
+	free(have);
+}
+
 /* Decides who owns the op's row (owner) and whether who may write it. */
 static bool authorise(struct hub *h, const struct hub_node *who, json_t *op, char owner[16],
 		      enum verdict *v, char *msg, size_t msglen, struct err *e)
@@ -407,10 +436,14 @@ static bool authorise(struct hub *h, const struct hub_node *who, json_t *op, cha
 	json_t *fields = json_object_get(op, "fields");
 	bool county = str_eq(who->role, "county");
 	const char *mine = county ? "*" : who->township;
-	bool found;
+	bool found, self;
+	char what[160], whose[160];
+	const struct table *under = NULL; /* a new entry's parent, and its id */
+	const char *under_id = NULL;
 	*v = V_OK;
 	if (!scope_of(h->hs, t->name, id, owner, &found, e))
 		return false;
+	self = found;
 	if (!found) {
 		if (str_eq(kind, "update")) {
 			*v = V_MISSING;
@@ -424,6 +457,8 @@ static bool authorise(struct hub *h, const struct hub_node *who, json_t *op, cha
 					   ? json_string_value(json_object_get(fields, "township_code"))
 					   : NULL;
 		if (pid) {
+			under = table_by_name(ptbl);
+			under_id = pid;
 			if (!scope_of(h->hs, ptbl, pid, owner, &found, e))
 				return false;
 			if (!found) {
@@ -432,8 +467,8 @@ static bool authorise(struct hub *h, const struct hub_node *who, json_t *op, cha
 					 id, ptbl, pid);
 				return true;
 			}
-		} else if (t == &T_ITEM || t == &T_PLAN) {
-			snprintf(owner, 16, "*"); /* the county's catalogue and plan library */
+		} else if (scope_county_level(t, fields)) {
+			snprintf(owner, 16, "*"); /* catalogue, plans, county depots and teams */
 		} else if (t == &T_DUTY_ENTRY && !county) {
 			/* A township's duty log is its own, whichever township an entry names. */
 			snprintf(owner, 16, "%s", who->township);
@@ -445,7 +480,7 @@ static bool authorise(struct hub *h, const struct hub_node *who, json_t *op, cha
 	}
 	if (county)
 		return true;
-	if (found && str_eq(owner, "*") && str_eq(kind, "insert")) {
+	if (self && str_eq(owner, "*") && str_eq(kind, "insert") && (t == &T_ITEM || t == &T_PLAN)) {
 		/* A township's own copy of a county-wide record (the catalogue and
 		 * plans its database was made with): the record is already here,
 		 * the county's copy stands and reaches the township by pull. */
@@ -459,18 +494,45 @@ static bool authorise(struct hub *h, const struct hub_node *who, json_t *op, cha
 	}
 	if (!str_eq(owner, who->township)) {
 		*v = V_FORBIDDEN;
-		snprintf(msg, msglen, "%s %s belongs to %s; node %s (township %s) may not write it",
-			 t->name, id, str_eq(owner, "*") ? "the county (county-wide)" : owner,
-			 who->name, who->township);
+		if (under)
+			row_label(h, under, under_id, NULL, what, sizeof what);
+		else
+			row_label(h, t, id, fields, what, sizeof what);
+		if (str_eq(owner, "*"))
+			snprintf(msg, msglen, "%s is county-level reference data: only the county "
+				 "writes it; node %s (township %s) reads it%s%s", what, who->name,
+				 who->township, under ? ", and may not add to it: " : "",
+				 under ? t->name : "");
+		else {
+			owner_name(h, owner, whose, sizeof whose);
+			snprintf(msg, msglen, "%s belongs to %s%s; node %s (township %s) may not "
+				 "write it", what, whose,
+				 (self && str_eq(kind, "update")) || under ? " (moved there by the county?)"
+									     : "",
+				 who->name, who->township);
+		}
 		return true;
 	}
-	/* A township may not move its record to someone else. */
+	/* A township may not move its record to someone else, nor make it the
+	 * county's. */
 	if (str_eq(kind, "update")) {
 		json_t *tc = json_object_get(fields, "township_code");
-		if (tc && !str_eq(json_string_value(tc), who->township)) {
+		bool to_county = false;
+		if (scope_fields_move(t, fields)) {
+			json_t *cur = rec_current(h->st, t, id, fields, e);
+			if (!cur)
+				return false;
+			json_object_update(cur, fields);
+			to_county = scope_county_level(t, cur);
+			json_decref(cur);
+		}
+		if (to_county || (tc && !str_eq(json_string_value(tc), who->township))) {
 			*v = V_FORBIDDEN;
-			snprintf(msg, msglen, "%s %s: node %s may not move it to township %s", t->name,
-				 id, who->name, json_is_string(tc) ? json_string_value(tc) : "(none)");
+			row_label(h, t, id, fields, what, sizeof what);
+			snprintf(msg, msglen, "%s: only the county can move a record between townships "
+				 "or make it county-level (node %s asked for %s)", what, who->name,
+				 to_county ? "county-level" : json_is_string(tc) ? json_string_value(tc)
+										: "no township");
 			return true;
 		}
 		const char *col, *ptbl = parent_of(t, &col);
@@ -501,6 +563,176 @@ static json_t *result(const char *op_id, enum op_status s, int64_t seq, const ch
 	return r;
 }
 
+/* A record an applied insert brought in: [tbl, id] on arrived. */
+static void note_arrival(json_t *arrived, json_t *op)
+{
+	if (str_eq(json_string_value(json_object_get(op, "kind")), "insert"))
+		json_array_append_new(arrived,
+				      json_pack("[s, s]", json_string_value(json_object_get(op, "table")),
+						json_string_value(json_object_get(op, "id"))));
+}
+
+static int by_seq(const void *a, const void *b)
+{
+	json_int_t x = json_integer_value(json_object_get(*(json_t *const *)a, "server_seq"));
+	json_int_t y = json_integer_value(json_object_get(*(json_t *const *)b, "server_seq"));
+	return (x > y) - (x < y);
+}
+
+/* The record a pending op waits for, as the waiting list keeps it: the
+ * row an update changes; for a new entry its parent, or else the first
+ * record it refers to that the hub does not have. */
+static bool wait_key(struct hub *h, json_t *op, const char **tbl, const char **id,
+		     struct err *e)
+{
+	const struct table *t = table_by_name(json_string_value(json_object_get(op, "table")));
+	json_t *fields = json_object_get(op, "fields");
+	*tbl = t->name;
+	*id = json_string_value(json_object_get(op, "id"));
+	if (!str_eq(json_string_value(json_object_get(op, "kind")), "insert"))
+		return true;
+	const char *col, *ptbl = parent_of(t, &col);
+	const char *pid = ptbl ? json_string_value(json_object_get(fields, col)) : NULL;
+	char powner[16];
+	bool found = true;
+	if (pid && !scope_of(h->hs, ptbl, pid, powner, &found, e))
+		return false;
+	if (!found) {
+		*tbl = ptbl;
+		*id = pid;
+		return true;
+	}
+	for (size_t i = 0; i < t->ncols; i++) {
+		const struct column *c = &t->cols[i];
+		const char *v = json_string_value(json_object_get(fields, c->name));
+		const struct table *rt = c->ref ? table_by_name(c->ref) : NULL;
+		bool have = true;
+		if (!v || !rt)
+			continue;
+		if (!rec_exists(h->st, rt, v, &have, e))
+			return false;
+		if (!have) {
+			*tbl = rt->name;
+			*id = v;
+			return true;
+		}
+	}
+	return true;
+}
+
+/* The county moved the row (or made it county-level, or no longer): the
+ * row and every row below it get the new owner, and every op of theirs
+ * is logged again for it, so that the new owner's next pull brings the
+ * records whole. Those who read them before keep their copies (a
+ * township's office, read-only: its node refuses to write another's
+ * record) and learn of the move by the op that made it. */
+static bool rescope(struct hub *h, const struct table *t, const char *id, const char *owner,
+		    struct err *e)
+{
+	json_t *rows = scope_descendants(h->st, t, id, e);
+	if (!rows)
+		return false;
+	json_array_insert_new(rows, 0, json_pack("{s:s, s:s}", "tbl", t->name, "id", id));
+	json_t *ops = json_array();
+	int64_t top = 0;
+	bool ok = hub_store_log_top(h->hs, &top, e);
+	size_t i;
+	json_t *r;
+	json_array_foreach(rows, i, r) {
+		const char *tbl = json_string_value(json_object_get(r, "tbl"));
+		const char *rid = json_string_value(json_object_get(r, "id"));
+		json_t *logged = ok ? hub_store_log_of_row(h->hs, tbl, rid, e) : NULL;
+		ok = logged && hub_store_move_owner(h->hs, tbl, rid, owner, e);
+		json_array_extend(ops, logged ? logged : json_null());
+		json_decref(logged);
+		if (!ok)
+			break;
+	}
+	/* In the order the hub took them. */
+	size_t n = json_array_size(ops);
+	json_t **v = xcalloc(n + 1, sizeof *v);
+	for (i = 0; i < n; i++)
+		v[i] = json_array_get(ops, i);
+	qsort(v, n, sizeof *v, by_seq);
+	for (i = 0; ok && i < n; i++) {
+		char key[200];
+		int64_t seq;
+		/* its key in the log; the body, and so the op id nodes see, is the op's own */
+		snprintf(key, sizeof key, "%s>%s@%lld", json_string_value(json_object_get(v[i], "op_id")),
+			 owner, (long long)top);
+		json_t *body = json_loads(json_string_value(json_object_get(v[i], "body")), 0, NULL);
+		ok = body != NULL &&
+		     hub_store_log_add(h->hs, key, json_string_value(json_object_get(v[i], "node")),
+				       owner, json_string_value(json_object_get(body, "table")),
+				       json_string_value(json_object_get(body, "id")),
+				       json_string_value(json_object_get(v[i], "hlc")),
+				       json_string_value(json_object_get(v[i], "body")), dd_now(), &seq, e);
+		if (!body)
+			err_set(e, ERR_FAIL, "the hub's log holds an op that does not parse");
+		json_decref(body);
+	}
+	free(v);
+	json_decref(ops);
+	json_decref(rows);
+	return ok;
+}
+
+/* County-level depots and teams that a hub of an older version recorded
+ * as their township's (CK-00 as 芝河镇's): the county's now, and logged
+ * again for every node, in a transaction of their own. Nothing to do (and
+ * nothing written) once done. */
+static bool county_rows_to_all(struct hub *h, struct err *e)
+{
+	static const struct table *const ts[] = {&T_DEPOT, &T_TEAM};
+	bool ok = true, open = false;
+	for (size_t i = 0; ok && i < sizeof ts / sizeof *ts; i++) {
+		json_t *rows = store_canon_rows(h->st, ts[i], "", false, e);
+		size_t j;
+		json_t *r;
+		ok = rows != NULL;
+		json_array_foreach(ok ? rows : NULL, j, r) {
+			const char *id = json_string_value(json_object_get(r, "id"));
+			char *owner = NULL;
+			if (!scope_county_level(ts[i], r))
+				continue;
+			ok = hub_store_owner(h->hs, ts[i]->name, id, &owner, e);
+			if (ok && owner && !str_eq(owner, "*")) {
+				if (!open)
+					ok = open = hub_store_begin(h->hs, e);
+				ok = ok && rescope(h, ts[i], id, "*", e);
+			}
+			free(owner);
+			if (!ok)
+				break;
+		}
+		json_decref(rows);
+	}
+	if (open && ok)
+		return hub_store_commit(h->hs, e);
+	if (open)
+		hub_store_rollback(h->hs);
+	return ok;
+}
+
+/* After the county's op on a row that stands by itself: whose the row is
+ * now, by the hub's merged copy; a new owner moves it. */
+static bool follow_move(struct hub *h, const struct hub_node *who, json_t *op, const char *owner,
+			struct err *e)
+{
+	const struct table *t = table_by_name(json_string_value(json_object_get(op, "table")));
+	const char *col;
+	if (!str_eq(who->role, "county") || scope_parent(t, &col) || t == &T_DUTY_ENTRY ||
+	    !scope_fields_move(t, json_object_get(op, "fields")))
+		return true;
+	char now[16];
+	const char *id = json_string_value(json_object_get(op, "id"));
+	if (!scope_row_owner(h->st, t, id, now, e))
+		return false;
+	if (!*now || str_eq(now, owner))
+		return true;
+	return rescope(h, t, id, now, e);
+}
+
 /* Authorises, merges and logs one op whose op_id is new. */
 static bool accept_op(struct hub *h, const struct hub_node *who, json_t *op,
 		      enum op_status *out, int64_t *seq, char *msg, size_t msglen, struct err *e)
@@ -525,10 +757,12 @@ static bool accept_op(struct hub *h, const struct hub_node *who, json_t *op,
 	}
 	if (*out == OP_PENDING) {
 		int64_t n;
+		const char *wtbl, *wid;
 		if (!hub_store_waiting_count_of(h->hs, who->name, &n, e))
 			return false;
 		if (n < h->wait_max)
-			return hub_store_wait(h->hs, op_id, tbl, id, op, who->name, dd_now(), e);
+			return wait_key(h, op, &wtbl, &wid, e) &&
+			       hub_store_wait(h->hs, op_id, wtbl, wid, op, who->name, dd_now(), e);
 		/* Bounded: refused (the node parks it, and can send it again). */
 		*out = OP_FORBIDDEN;
 		snprintf(msg, msglen,
@@ -547,19 +781,16 @@ static bool accept_op(struct hub *h, const struct hub_node *who, json_t *op,
 	bool ok = hub_store_set_owner(h->hs, tbl, id, owner, e) &&
 		  hub_store_log_add(h->hs, op_id, who->name, owner, tbl, id,
 				    json_string_value(json_object_get(op, "hlc")), body, dd_now(), seq,
-				    e);
+				    e) &&
+		  follow_move(h, who, op, owner, e);
 	free(body);
 	return ok;
 }
 
-static json_t *hub_waiting(void *ctx, struct err *e)
+/* A waiting op tried again, now that its record arrived; one it brings
+ * in (an insert) goes on arrived in turn. */
+static bool hub_try(struct hub *h, json_t *r, json_t *arrived, struct err *e)
 {
-	return hub_store_waiting(((struct hub *)ctx)->hs, e);
-}
-
-static bool hub_try(void *ctx, json_t *r, bool *moved, struct err *e)
-{
-	struct hub *h = ctx;
 	const char *op_id = json_string_value(json_object_get(r, "op_id"));
 	json_t *op = op_of_row(r);
 	struct hub_node who;
@@ -578,23 +809,41 @@ static bool hub_try(void *ctx, json_t *r, bool *moved, struct err *e)
 	char msg[512];
 	/* A node revoked meanwhile: what it left waiting is refused. */
 	bool ok = !found || who.revoked || accept_op(h, &who, op, &s, &seq, msg, sizeof msg, e);
+	if (ok && (s == OP_APPLIED || s == OP_CONFLICT_RECORDED))
+		note_arrival(arrived, op);
 	json_decref(op);
-	*moved = s != OP_PENDING;
 	return ok;
 }
 
-/* Ops that waited for their record: tried again until a round resolves
- * none. Each is authorised as its pusher, now that the owner is known. */
-static bool hub_drain(struct hub *h, struct err *e)
+/* Ops that waited for a record that just arrived: tried again, and those
+ * that wait for what they bring in after them. Only those: the others
+ * stay as they are, however many wait. */
+static bool hub_drain(struct hub *h, json_t *arrived, struct err *e)
 {
-	return drain_rounds(hub_waiting, hub_try, h, NULL, e);
+	for (size_t i = 0; i < json_array_size(arrived); i++) {
+		json_t *k = json_array_get(arrived, i);
+		json_t *rows = hub_store_waiting_for(h->hs, json_string_value(json_array_get(k, 0)),
+						     json_string_value(json_array_get(k, 1)), e);
+		if (!rows)
+			return false;
+		bool ok = true;
+		size_t j;
+		json_t *r;
+		json_array_foreach(rows, j, r)
+			if (!(ok = hub_try(h, r, arrived, e)))
+				break;
+		json_decref(rows);
+		if (!ok)
+			return false;
+	}
+	return true;
 }
 
 /* One op of a push: its result appended; false only on a database failure. */
 /* *collided: the log holds op_id for another op (another stamp): the
  * node's database went back in time; nothing of the push may stay. */
 static bool push_one(struct hub *h, const struct hub_node *who, json_t *op, int64_t now_ms,
-		     json_t *results, bool *any_new, bool *collided, struct err *e)
+		     json_t *results, json_t *arrived, bool *collided, struct err *e)
 {
 	const char *op_id = json_string_value(json_object_get(op, "op_id"));
 	char msg[512] = "";
@@ -636,7 +885,7 @@ static bool push_one(struct hub *h, const struct hub_node *who, json_t *op, int6
 	    !accept_op(h, who, op, &s, &seq, msg, sizeof msg, e))
 		return false;
 	if (s == OP_APPLIED || s == OP_CONFLICT_RECORDED)
-		*any_new = true;
+		note_arrival(arrived, op);
 	json_array_append_new(results, result(op_id, s, seq, msg));
 	return true;
 }
@@ -648,7 +897,7 @@ static json_t *push_batch(struct hub *h, const struct hub_node *who, json_t *ops
 	int64_t now_ms = dd_now_ms();
 	size_t i;
 	json_t *op;
-	bool any_new = false;
+	json_t *arrived = json_array();
 	*collided = false;
 	json_array_foreach(ops, i, op) {
 		struct err ve;
@@ -660,12 +909,14 @@ static json_t *push_batch(struct hub *h, const struct hub_node *who, json_t *ops
 		}
 		/* Only the op's own members are kept and passed on. */
 		json_t *canon = op_canonical(op);
-		bool ok = push_one(h, who, canon, now_ms, results, &any_new, collided, e);
+		bool ok = push_one(h, who, canon, now_ms, results, arrived, collided, e);
 		json_decref(canon);
 		if (!ok)
 			goto fail;
-		if (*collided)
+		if (*collided) {
+			json_decref(arrived);
 			return results;
+		}
 	}
 	/* Ops that waited too long are given up, kept with the reason until
 	 * their node sends them again or an administrator clears them. */
@@ -678,10 +929,12 @@ static json_t *push_batch(struct hub *h, const struct hub_node *who, json_t *ops
 	if (!hub_store_waiting_expire(h->hs, dd_now() - h->wait_age, why, &expired, e) ||
 	    !hub_store_waiting_count(h->hs, NULL, &waiting, e))
 		goto fail;
-	if (waiting && any_new && !hub_drain(h, e))
+	if (waiting && json_array_size(arrived) && !hub_drain(h, arrived, e))
 		goto fail;
+	json_decref(arrived);
 	return results;
 fail:
+	json_decref(arrived);
 	json_decref(results);
 	return NULL;
 }
@@ -870,6 +1123,26 @@ bool hub_waiting_clear(struct hub *h, const char *node, int64_t *n, struct err *
 	if (!hub_store_begin(h->hs, e))
 		return false;
 	bool ok = hub_store_waiting_clear(h->hs, node, n, e) && hub_store_commit(h->hs, e);
+	if (!ok)
+		hub_store_rollback(h->hs);
+	return ok;
+}
+
+bool hub_waiting_drop(struct hub *h, const char *op_id, struct err *e)
+{
+	if (!hub_store_begin(h->hs, e))
+		return false;
+	json_t *all = hub_store_waiting_of(h->hs, NULL, e);
+	bool ok = all != NULL, have = false;
+	size_t i;
+	json_t *r;
+	json_array_foreach(all, i, r)
+		have = have || str_eq(json_string_value(json_object_get(r, "op_id")), op_id);
+	json_decref(all);
+	if (ok && !have)
+		ok = err_set(e, ERR_FAIL, "no op %s waits at this hub (see dutydeskd waiting)", op_id);
+	if (ok)
+		ok = hub_store_unwait(h->hs, op_id, e) && hub_store_commit(h->hs, e);
 	if (!ok)
 		hub_store_rollback(h->hs);
 	return ok;

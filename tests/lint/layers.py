@@ -20,7 +20,7 @@ LAYER_OF = {
     "sha256": "util", "hash": "util", "config": "util", "i18n": "util", "termenc": "util",
     "yamlnode": "util", "dynlib": "util", "sheet": "util", "pinyin": "util",
     "store": "store", "query": "store", "schema": "store", "hubstore": "store",
-    "syncstore": "store",
+    "syncstore": "store", "scope": "store",
     "model": "model", "deadline": "model", "map": "model", "report": "model",
     "plan": "model",
     "sync": "sync", "sync_client": "sync", "wire": "sync",

@@ -41,6 +41,9 @@ expect_out_has "waits for the record it updates, which has not reached the hub"
 expect_out_has "already wait for their records (the limit)"
 expect_rc 0 hub waiting sangbi2
 expect_eq "$(grep -c '^sangbi2 ' "$OUT")" 3 "the hub's list of sangbi2's waiting ops"
+# a new entry is kept under the record it waits for (its incident), and
+# tried again only when that record arrives
+expect_eq "$(grep -c '^sangbi2 [^ ]* incident ' "$OUT")" 3 "waiting ops listed under their incident"
 expect_out_has "waits for that record to reach the hub"
 
 # the record arrives: what waited is applied; sangbi2 learns it at its
