@@ -110,7 +110,8 @@ extern const struct cmd cmd_init, cmd_demo, cmd_stats, cmd_overview, cmd_backup,
 	cmd_team_list, cmd_expert_list, cmd_who, cmd_import, cmd_export, cmd_plan_list,
 	cmd_plan_show, cmd_plan_validate, cmd_plan_load, cmd_plan_activate, cmd_plan_raise,
 	cmd_plan_check, cmd_plan_status, cmd_plan_close, cmd_plan_report, cmd_warning_add, cmd_warning_list,
-	cmd_warning_points, cmd_sync, cmd_conflicts_resolve, cmd_conflicts;
+	cmd_warning_points, cmd_sms_recipients, cmd_sms_send, cmd_sms_status,
+	cmd_sms_reply, cmd_sms_run, cmd_sync, cmd_conflicts_resolve, cmd_conflicts;
 
 /* The options every import of a sheet takes (import, hazard import). */
 #define IMPORT_OPTS \
