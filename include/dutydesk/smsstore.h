@@ -10,9 +10,9 @@
 
 #include "dutydesk/store.h"
 
-/* The warning entry whose id starts with id (NULL: the latest warning in
- * force at now): {id, at, colour, area, area_codes, valid_until, text};
- * json null when there is none. */
+/* The warning entries whose id starts with id (NULL: the warnings in
+ * force at now), latest first, at most two (two for an id: it is
+ * ambiguous): [{id, at, colour, area, area_codes, valid_until, text}]. */
 json_t *q_sms_warning(struct store *st, const char *id, int64_t now, struct err *e);
 /* The contacts of the townships codes (comma separated): id, name, org,
  * post, phone, mobile, township_code, township. */

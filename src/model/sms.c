@@ -103,16 +103,23 @@ static const char *contact_number(json_t *c)
 json_t *sms_recipients(struct store *st, const char *warning_id, json_t *added, int64_t now,
 		       struct err *e)
 {
-	json_t *w = q_sms_warning(st, warning_id, now, e);
-	if (!w)
+	json_t *ws = q_sms_warning(st, warning_id, now, e);
+	if (!ws)
 		return NULL;
-	if (json_is_null(w)) {
-		json_decref(w);
-		err_set(e, ERR_FAIL,
-			warning_id ? _("no warning %s (see warning list)") : _("no warning in force"),
-			warning_id);
+	size_t nw = json_array_size(ws);
+	if (nw == 0 || (warning_id && nw > 1)) {
+		json_decref(ws);
+		if (nw > 1)
+			err_set(e, ERR_USAGE, _("warning %s: more than one starts so; give more of its id"),
+				warning_id);
+		else if (warning_id)
+			err_set(e, ERR_FAIL, _("no warning %s (see log list --kind warning)"), warning_id);
+		else
+			err_set(e, ERR_FAIL, "%s", _("no warning in force"));
 		return NULL;
 	}
+	json_t *w = json_incref(json_array_get(ws, 0));
+	json_decref(ws);
 	const char *id = STR(w, "id");
 	json_t *points = q_warning_points(st, id, now, e);
 	json_t *contacts = points ? q_sms_township_contacts(st, STR(w, "area_codes"), e) : NULL;

@@ -4,12 +4,12 @@
 
 json_t *q_sms_warning(struct store *st, const char *id, int64_t now, struct err *e)
 {
-	return store_row(st, e,
+	return store_rows(st, e,
 		"SELECT d.id, d.at, d.colour, d.area, d.area_codes, d.valid_until, d.text"
 		" FROM duty_entry d WHERE d.kind = 'warning' AND d.area_codes IS NOT NULL"
 		" AND (?1 IS NOT NULL AND substr(d.id, 1, length(?1)) = ?1 OR ?1 IS NULL"
 		"  AND coalesce(d.valid_from, d.at) <= ?2 AND (d.valid_until IS NULL OR d.valid_until > ?2))"
-		" ORDER BY d.at DESC, d.id LIMIT 1", "si", id, now);
+		" ORDER BY d.at DESC, d.id DESC LIMIT 2", "si", id, now);
 }
 
 json_t *q_sms_township_contacts(struct store *st, const char *codes, struct err *e)

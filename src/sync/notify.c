@@ -177,7 +177,8 @@ static char *fill(const char *tmpl, const char *const *names, const char *const 
 	return sb_take(&sb);
 }
 
-/* 2xx: taken; 409: had it already (the same id again); 408, 429, 5xx and
+/* 2xx: taken; 409: had it already (the same id again); 401, 403 (our
+ * secret refused), 408, 429, 5xx and
  * no answer: the gateway is down, try later; another 4xx: refused. */
 static bool http_hand(const struct config_sms *c, const char *key, const char *phone,
 		      const char *text, bool *down, bool *again, struct err *e)
@@ -217,7 +218,7 @@ static bool http_hand(const struct config_sms *c, const char *key, const char *p
 		*again = status == 409;
 	} else {
 		ok = false;
-		*down = status == 408 || status == 429 || status >= 500;
+		*down = status == 401 || status == 403 || status == 408 || status == 429 || status >= 500;
 		err_set(e, ERR_FAIL, _("SMS gateway answered %d: %.120s"), status, resp ? resp : "");
 	}
 	for (int i = 0; i < c->nheaders; i++)

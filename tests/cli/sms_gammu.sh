@@ -44,20 +44,20 @@ statusfrequency = 0
 RC
 
 # the list, with its counts and the numbers that cannot take an SMS
-expect_rc 0 dd sms recipients "${W:0:13}" --json
+expect_rc 0 dd sms recipients "$W" --json
 expect_eq "$(json_get '.recipients | length')" "$EXPECTED" "recipients"
 expect_eq "$(json_get '.by_kind.informant')" 2 "信息员 inside the area"
 expect_eq "$(json_get '.by_kind.leader')" 3 "leaders and offices with a mobile"
 expect_eq "$(json_get '[.invalid[].name] | sort | join(",")')" "(示例)孙信息,(示例)赵乡长" "invalid numbers"
 expect_eq "$(json_get '[.recipients[] | select(.name == "(示例)王书记") | .phone] | .[0]')" 13900000003 \
 	"a number written with +86 and dashes"
-expect_rc 0 dd sms recipients "${W:0:13}"
+expect_rc 0 dd sms recipients "$W"
 expect_out_has "橙色预警"
 expect_out_has "1 SMS each"
 expect_out_has "not a mainland mobile number, not sent: (示例)孙信息 1390000"
 
 # sent before the daemon runs: the messages wait in its outbox
-expect_rc 0 dd sms send "${W:0:13}"
+expect_rc 0 dd sms send "$W"
 expect_err_has "not a mainland mobile number, not sent: (示例)赵乡长"
 expect_out_has "queued $EXPECTED messages (0 had it already)"
 expect_out_has "handed to the channel $EXPECTED"
@@ -65,7 +65,7 @@ expect_eq "$(ls "$SPOOL/outbox" | grep -c '^OUT')" "$EXPECTED" "files in gammu's
 expect_rc 0 dd log list --json
 expect_true "the duty log says it was sent" grep -q "预警短信" "$OUT"
 # again: nobody twice
-expect_rc 0 dd sms send "${W:0:13}"
+expect_rc 0 dd sms send "$W"
 expect_out_has "queued 0 messages ($EXPECTED had it already)"
 expect_eq "$(ls "$SPOOL/outbox" | grep -c '^OUT')" "$EXPECTED" "files after sending again"
 
@@ -105,7 +105,7 @@ wait_until 60 "gammu-smsd receives the three answers" three_in
 pass
 expect_rc 0 dd sms run --once
 expect_out_has "replies 2 (confirmed 1), delivery reports 1"
-expect_rc 0 dd sms status "${W:0:13}" --json
+expect_rc 0 dd sms status "$W" --json
 expect_eq "$(json_get .sent)" "$EXPECTED" "sent"
 expect_eq "$(json_get .confirmed)" 1 "confirmed"
 expect_eq "$(json_get .delivered)" 2 "delivered (the report, and the one who confirmed)"
@@ -127,7 +127,7 @@ expect_err_has "no warning was sent to this number"
 # run hands the rest, and the daemon sends nobody a second message
 expect_rc 0 dd warning add --colour red --townships '桑壁镇,坡头乡' --until '2026-11-29 12:00'
 W2=$(cat "$OUT")
-DUTYDESK_SMS_KILL_AFTER=3 run dd sms send "${W2:0:13}"
+DUTYDESK_SMS_KILL_AFTER=3 run dd sms send "$W2"
 expect_eq "$RC" 137 "killed in the middle of sending"
 expect_eq "$(sqlite3 "$DUTYDESK_DB" "SELECT count(*) FROM sms_message WHERE warning_id = '$W2' AND state = 'sending'")" \
 	"$EXPECTED" "claimed and never marked"
@@ -140,3 +140,22 @@ dup=$(ls "$SPOOL/sent" | sed -E 's/^OUT[A-Z][0-9]+_[0-9]+_[0-9]+_([0-9+]+)_.*/\1
 expect_eq "$dup" "" "every phone given exactly one message per warning"
 expect_eq "$(twice)" "" "one row per phone and warning"
 expect_eq "$(grep -c 'Transmitted' "$TMP/smsd.log")" $((EXPECTED * 2)) "messages the daemon transmitted"
+
+# a message gammu-smsd could not send lands in its error folder: failed,
+# and in the duty log for the officer to phone
+kill "${BG_PIDS[0]}" && wait "${BG_PIDS[0]}" 2>/dev/null
+BG_PIDS=()
+key=$(sqlite3 "$DUTYDESK_DB" "SELECT key FROM sms_message WHERE warning_id = '$W2' AND phone = '13900000002'")
+f=$(ls "$SPOOL/sent" | grep "_${key}.txt")
+mv "$SPOOL/sent/$f" "$SPOOL/error/$f"
+expect_rc 0 dd sms run --once
+expect_out_has "failed 1"
+expect_rc 0 dd sms status "$W2" --json
+expect_eq "$(json_get .failed)" 1 "failed"
+expect_rc 0 dd log list --json
+expect_true "the failure is in the duty log" grep -q "预警短信发送失败：13900000002" "$OUT"
+expect_rc 0 dd sms run --once
+expect_out_has "failed 0"
+# a prefix two warnings share names neither
+expect_rc 2 dd sms recipients "${W:0:4}"
+expect_err_has "more than one starts so"
