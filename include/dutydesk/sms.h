@@ -54,4 +54,11 @@ json_t *sms_coverage(json_t *messages);
 /* "已发 92  送达 88  确认 61  未确认 31" in the interface's language (heap). */
 char *sms_coverage_line(json_t *coverage);
 
+/* The coverage of each warning with messages queued since since: [{
+ * warning_id, area, colour, total, sent, delivered, confirmed,
+ * unconfirmed, queued, failed, line (Chinese: 已发 92  送达 88 …), waiting
+ * (the names, or phones, of those not confirmed, 、 separated, at most
+ * 20 then 等N人)}]. For the handover and the daily report. */
+json_t *sms_coverage_since(struct store *st, int64_t since, struct err *e);
+
 #endif

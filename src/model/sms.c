@@ -323,3 +323,52 @@ char *sms_coverage_line(json_t *c)
 #undef N
 	return sb_take(&sb);
 }
+
+json_t *sms_coverage_since(struct store *st, int64_t since, struct err *e)
+{
+	json_t *ws = q_sms_warnings(st, since, e);
+	if (!ws)
+		return NULL;
+	json_t *out = json_array();
+	size_t i;
+	json_t *w;
+	json_array_foreach(ws, i, w) {
+		json_t *msgs = q_sms_messages(st, STR(w, "warning_id"), e);
+		if (!msgs) {
+			json_decref(out);
+			out = NULL;
+			break;
+		}
+		json_t *c = sms_coverage(msgs);
+		json_decref(msgs);
+#define N(k) (long long)json_integer_value(json_object_get(c, k))
+		char *line = xasprintf("已发 %lld  送达 %lld  确认 %lld  未确认 %lld%s", N("sent"),
+				       N("delivered"), N("confirmed"), N("unconfirmed"),
+				       N("failed") ? "（含发送失败）" : "");
+		struct strbuf names;
+		sb_init(&names);
+		size_t k, n = json_array_size(json_object_get(c, "waiting"));
+		json_t *x;
+		json_array_foreach(json_object_get(c, "waiting"), k, x) {
+			if (k == 20) {
+				sb_printf(&names, "等%zu人", n);
+				break;
+			}
+			sb_printf(&names, "%s%s", k ? "、" : "",
+				  STR(x, "name") ? STR(x, "name") : STR(x, "phone"));
+		}
+		json_array_append_new(out, json_pack("{s:O, s:O, s:O, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:s, s:s}",
+			"warning_id", json_object_get(w, "warning_id"), "area", json_object_get(w, "area"),
+			"colour", json_object_get(w, "colour"), "total", (json_int_t)N("total"),
+			"sent", (json_int_t)N("sent"), "delivered", (json_int_t)N("delivered"),
+			"confirmed", (json_int_t)N("confirmed"), "unconfirmed",
+			(json_int_t)N("unconfirmed"), "queued", (json_int_t)N("queued"), "failed",
+			(json_int_t)N("failed"), "line", line, "waiting", names.buf ? names.buf : ""));
+#undef N
+		sb_finish(&names);
+		free(line);
+		json_decref(c);
+	}
+	json_decref(ws);
+	return out;
+}

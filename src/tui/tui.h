@@ -9,6 +9,7 @@
 #include <curses.h>
 #include <jansson.h>
 #include <stdbool.h>
+#include <sys/types.h>
 #include <stdint.h>
 #include <wchar.h>
 
@@ -348,6 +349,9 @@ struct app {
 	int64_t alerts;       /* stock alerts (below minimum, expiring, expired) */
 	char on_duty[128];    /* the open shift's officers; empty with no shift */
 	int64_t warnings;     /* warnings in force (duty log, until not passed) */
+	int64_t sms_queued;   /* warning messages not yet handed to the channel */
+	bool sms_down;        /* the channel's last hand-over failed */
+	pid_t sms_child;      /* the `sms run --once` under way, 0 if none */
 	json_t *stats;        /* cached overview, reloaded on change */
 	int clock_minute;
 	bool dirty;           /* repaint needed */

@@ -93,3 +93,14 @@ expect_eq "$(json_get .failed)" 0 "failed for a wrong secret"
 sed -i "s|secret_file: .*|secret_file: $TMP/nofile|" "$HOME/.config/dutydesk/config.yaml"
 DUTYDESK_NOW='2026-11-28 19:00' expect_rc 0 dd sms run --once
 expect_out_has "sms.secret_file $TMP/nofile"
+
+# the handover and the daily report carry the coverage and who to call
+expect_rc 0 dd shift start --officers 测试员
+expect_rc 0 dd shift handover --to 李华
+expect_rc 0 dd report shift last
+expect_out_has "五、预警短信"
+expect_out_has "桑壁镇,坡头乡橙色预警：已发 $EXPECTED  送达 1  确认 1  未确认 $((EXPECTED - 1))"
+expect_out_has "未确认：(示例)"
+expect_rc 0 dd report daily --date 2026-11-29
+expect_out_has "五、预警短信"
+expect_out_has "桑壁镇,坡头乡红色预警：已发 $EXPECTED  送达 0  确认 0  未确认 $EXPECTED"
