@@ -1,4 +1,5 @@
 /* The SMS channels and the drain (see notify.h). */
+#define _GNU_SOURCE /* syncfs */
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
@@ -69,7 +70,8 @@ static bool gammu_has(const struct config_sms *c, const char *key)
 
 /* The message as UTF-16 with a byte-order mark, which gammu-smsd reads
  * whatever its locale; written aside and renamed into the outbox, so that
- * the daemon never reads half a file. */
+ * the daemon never reads half a file. The batch is synced to disk once
+ * (gammu_sync) before any of it is marked sent. */
 static bool gammu_hand(const struct config_sms *c, const char *key, const char *phone,
 		       const char *text, bool *down, struct err *e)
 {
@@ -93,7 +95,7 @@ static bool gammu_hand(const struct config_sms *c, const char *key, const char *
 	} else {
 		int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 		size_t len = (size_t)(op - buf);
-		if (fd < 0 || write(fd, buf, len) != (ssize_t)len || fsync(fd) != 0) {
+		if (fd < 0 || write(fd, buf, len) != (ssize_t)len) {
 			*down = true;
 			err_set(e, ERR_FAIL, _("gammu-smsd outbox %s: %s"), tmp, strerror(errno));
 		} else if (rename(tmp, dest) != 0) {
@@ -112,6 +114,21 @@ static bool gammu_hand(const struct config_sms *c, const char *key, const char *
 	free(buf);
 	free(tmp);
 	free(dest);
+	return ok;
+}
+
+/* The outbox's file system to disk: one syncfs for a batch instead of an
+ * fsync a file (6 ms each on a slow disk). */
+static bool gammu_sync(const struct config_sms *c, struct err *e)
+{
+	char *out = spool_dir(c, "outbox");
+	int fd = open(out, O_RDONLY | O_DIRECTORY);
+	bool ok = fd >= 0 && syncfs(fd) == 0;
+	if (!ok)
+		err_set(e, ERR_FAIL, _("gammu-smsd outbox %s: %s"), out, strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	free(out);
 	return ok;
 }
 
@@ -345,7 +362,7 @@ static bool hand_all(struct store *st, const struct config_sms *cfg, json_t *row
 		}
 		o[i].error = xstrdup(down ? s->down : he.msg);
 	}
-	bool ok = settle(st, cfg, o, n, s->down, e);
+	bool ok = (!gammu || !n || gammu_sync(cfg, e)) && settle(st, cfg, o, n, s->down, e);
 	for (i = 0; i < n; i++) {
 		free(o[i].error);
 		free(o[i].phone);
