@@ -34,11 +34,11 @@ static json_t *added(struct cmd_ctx *c)
 static const char *kind_name(const char *k)
 {
 	if (str_eq(k, "monitor"))
-		return _("monitor");
+		return _("point monitor");
 	if (str_eq(k, "informant"))
 		return _("informant");
 	if (str_eq(k, "leader"))
-		return _("leader");
+		return _("township leader");
 	return _("added");
 }
 
