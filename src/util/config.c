@@ -155,18 +155,28 @@ static void read_keys(struct config *c, yaml_document_t *d, yaml_node_t *map)
 	}
 }
 
+/* A section's mapping (sync:, sms:): false when it is left empty or is
+ * no mapping (said, naming the settings it takes). names gets them listed. */
+static bool section(struct config *c, yaml_node_t *map, const char *name,
+		    const char *const *known, size_t n, char *names, size_t size, bool sync)
+{
+	list(names, size, known, n);
+	if (empty(map))
+		return false;
+	if (map->type != YAML_MAPPING_NODE) {
+		char what[400];
+		snprintf(what, sizeof what, _("expected a mapping of %s"), names);
+		warn(c, &map->start_mark, name, what, sync);
+		return false;
+	}
+	return true;
+}
+
 static void read_sync(struct config *c, yaml_document_t *d, yaml_node_t *map)
 {
 	char names[128];
-	list(names, sizeof names, sync_names, ARRAY_LEN(sync_names));
-	if (empty(map))
+	if (!section(c, map, "sync", sync_names, ARRAY_LEN(sync_names), names, sizeof names, true))
 		return;
-	if (map->type != YAML_MAPPING_NODE) {
-		char what[200];
-		snprintf(what, sizeof what, _("expected a mapping of %s"), names);
-		warn(c, &map->start_mark, "sync", what, true);
-		return;
-	}
 	struct config_sync *s = &c->sync;
 	yaml_node_t *k, *v;
 	ynode_foreach_pair(d, map, p, k, v) {
@@ -206,15 +216,8 @@ static void read_sync(struct config *c, yaml_document_t *d, yaml_node_t *map)
 static void read_sms(struct config *c, yaml_document_t *d, yaml_node_t *map)
 {
 	char names[300];
-	list(names, sizeof names, sms_names, ARRAY_LEN(sms_names));
-	if (empty(map))
+	if (!section(c, map, "sms", sms_names, ARRAY_LEN(sms_names), names, sizeof names, false))
 		return;
-	if (map->type != YAML_MAPPING_NODE) {
-		char what[400];
-		snprintf(what, sizeof what, _("expected a mapping of %s"), names);
-		warn(c, &map->start_mark, "sms", what, false);
-		return;
-	}
 	struct config_sms *s = &c->sms;
 	yaml_node_t *k, *v;
 	ynode_foreach_pair(d, map, p, k, v) {
