@@ -123,7 +123,9 @@ static void sms_turn(struct app *app)
 			return;
 		app->sms_child = 0;
 	}
-	if (!app->cfg.sms.channel[0] || app->readonly)
+	/* nothing to hand, and no gammu inbox to read: no child */
+	if (!app->cfg.sms.channel[0] || app->readonly ||
+	    (!app->sms_queued && strcmp(app->cfg.sms.channel, "gammu")))
 		return;
 	pid_t pid = fork();
 	if (pid == 0) {
