@@ -42,6 +42,17 @@ static const char *kind_name(const char *k)
 	return _("added");
 }
 
+static const char *state_name(const char *st)
+{
+	static const char *const names[][2] = {
+		{"queued", N_("queued")},   {"sending", N_("sending")}, {"sent", N_("sent")},
+		{"delivered", N_("delivered")}, {"failed", N_("failed")}, {"replied", N_("replied")}};
+	for (size_t i = 0; i < ARRAY_LEN(names); i++)
+		if (str_eq(st, names[i][0]))
+			return _(names[i][1]);
+	return st ? st : "";
+}
+
 /* The recipients of the warning named by the first argument and --add,
  * the message, and their counts shown (the invalid numbers too). */
 static json_t *prepare(struct cmd_ctx *c, const struct config *cfg, char **text)
@@ -226,13 +237,15 @@ static bool exec_status(struct cmd_ctx *c)
 	json_t *rows = json_object_get(cov, "waiting");
 	size_t i;
 	json_t *x;
-	json_array_foreach(rows, i, x)
+	json_array_foreach(rows, i, x) {
 		json_object_set_new(x, "kind", json_string(kind_name(STR(x, "kind"))));
+		json_object_set_new(x, "state", json_string(state_name(STR(x, "state"))));
+	}
 	if (json_array_size(rows)) {
 		fprintf(c->out, "%s\n", _("not confirmed, to call:"));
 		static const struct out_col cols[] = {
 			{"township", .max = 8}, {"kind"}, {"name", .max = 16}, {"phone"},
-			{"state"}, {"error", .max = 30, .as_is = true}};
+			{"state", .as_is = true}, {"error", N_("last error"), .max = 30, .as_is = true}};
 		out_table(c, rows, cols, ARRAY_LEN(cols));
 	}
 	json_decref(chan);

@@ -19,7 +19,8 @@ dd sms send "$W" >"$TMP/send.out" 2>&1 || fail "sms send: $(cat "$TMP/send.out")
 grep -q "wait in the queue" "$TMP/send.out" || fail "sms send says the channel is down: $(cat "$TMP/send.out")"
 pass
 
-start_zh 80 24 "DUTYDESK_CONFIG=$TMP/config.yaml"
+MISSES=$TMP/misses.txt
+start_zh 80 24 "DUTYDESK_CONFIG=$TMP/config.yaml" "DUTYDESK_I18N_MISSES=$MISSES"
 wait_for "短信故障排队 $n"
 check_widths
 keys :
@@ -31,7 +32,22 @@ wait_for "未确认，需电话联系"
 keys Escape
 wait_gone "未确认，需电话联系"
 keys :
+type_text 'sms recipients'
+keys Enter
+keys NPage
+wait_for "接收人 $n 名"
+keys Escape
+wait_gone "接收人 $n 名"
+keys :
 type_text 'sms send'
 keys Enter
 wait_for "短信发布预警"
 wait_for "$W"
+
+# everything shown in Chinese
+tm kill-session -t "$SESSION" 2>/dev/null
+if [ -s "$MISSES" ]; then
+	sort -u "$MISSES" >&2
+	fail "$(sort -u "$MISSES" | wc -l) texts untranslated under the Chinese interface"
+fi
+pass
