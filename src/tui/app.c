@@ -24,6 +24,7 @@
 #include "dutydesk/dtime.h"
 #include "dutydesk/model.h"
 #include "dutydesk/report.h"
+#include "dutydesk/sms.h"
 #include "dutydesk/smsstore.h"
 #include "dutydesk/sync.h"
 #include "dutydesk/width.h"
@@ -106,6 +107,12 @@ static void count_sms(struct app *app)
 	int64_t n = json_integer_value(json_object_get(c, "queued"));
 	bool down = n && json_is_string(json_object_get(c, "last_error"));
 	json_decref(c);
+	/* the overview's coverage: replies change it as they come */
+	json_t *cov = sms_coverage_since(app->st, dd_now() - 2 * 86400, &e);
+	if (cov) {
+		json_decref(app->sms_cov);
+		app->sms_cov = cov;
+	}
 	if (n != app->sms_queued || down != app->sms_down)
 		app->dirty = true;
 	app->sms_queued = n;
@@ -510,6 +517,7 @@ int tui_main(const char *db_path, const char *officer)
 	edit_finish(&app->prompt);
 	cmdline_complete_reset(app);
 	json_decref(app->stats);
+	json_decref(app->sms_cov);
 	store_close(app->st);
 	return code;
 }

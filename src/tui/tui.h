@@ -353,6 +353,7 @@ struct app {
 	bool sms_down;        /* the channel's last hand-over failed */
 	pid_t sms_child;      /* the `sms run --once` under way, 0 if none */
 	json_t *stats;        /* cached overview, reloaded on change */
+	json_t *sms_cov;      /* warnings sent by SMS lately: sms_coverage_since */
 	int clock_minute;
 	bool dirty;           /* repaint needed */
 	struct deadline_rules rules;
