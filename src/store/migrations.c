@@ -342,6 +342,7 @@ static const char v_sms[] =
 	" confirmed_at INTEGER, reply TEXT, error TEXT, UNIQUE (warning_id, phone)) STRICT;\n"
 	"CREATE INDEX sms_message_due ON sms_message(state, next_at);\n"
 	"CREATE INDEX sms_message_phone ON sms_message(phone, id);\n"
+	"CREATE INDEX sms_message_queued ON sms_message(queued_at);\n"
 	"CREATE TABLE sms_inbox (name TEXT PRIMARY KEY, phone TEXT, text TEXT, at INTEGER NOT NULL,"
 	" message_id INTEGER) STRICT;\n"
 	"CREATE TABLE sms_channel (one INTEGER PRIMARY KEY CHECK (one = 1), channel TEXT,"

@@ -149,6 +149,6 @@ json_t *q_sms_warnings(struct store *st, int64_t since, struct err *e)
 {
 	return store_rows(st, e,
 		"SELECT m.warning_id, d.at, d.colour, d.area FROM sms_message m"
-		" JOIN duty_entry d ON d.id = m.warning_id GROUP BY m.warning_id"
-		" HAVING max(m.queued_at) >= ? ORDER BY d.at", "i", since);
+		" JOIN duty_entry d ON d.id = m.warning_id WHERE m.queued_at >= ?"
+		" GROUP BY m.warning_id ORDER BY d.at", "i", since);
 }
