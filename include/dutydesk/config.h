@@ -10,6 +10,9 @@
  *     token_file: ~/.config/dutydesk/token
  *     ca_file: /etc/dutydesk/county-ca.pem
  *     every_minutes: 5
+ *   sms:                          warnings sent by SMS (see man dutydesk, SMS)
+ *     channel: gammu              gammu (gammu-smsd's FILES spool) or http
+ *     gammu_spool: /var/spool/gammu
  *
  * A problem is reported as file:line:column: key: what was expected, and
  * what could not be read keeps its default. The console starts anyway and
@@ -38,6 +41,25 @@ struct config_sync {
 	int every_minutes;    /* 0: no background sync */
 };
 
+#define CONFIG_SMS_HEADERS 8
+
+/* sms: the channel warnings go out through and the message. */
+struct config_sms {
+	char channel[16];       /* "" (none), "gammu", "http" */
+	char gammu_spool[512];  /* gammu-smsd FILES: outbox/ inbox/ sent/ error/ below it */
+	char url[512];          /* http: the gateway */
+	char method[16];        /* http: POST (default), PUT or GET */
+	char headers[CONFIG_SMS_HEADERS][256]; /* "Name: value", {secret} replaced */
+	int nheaders;
+	char body[1024];        /* {phone} {text} {id} {secret}, escaped for JSON
+				 * when the body starts with { or [, else for a form */
+	char secret_file[512];  /* ~/ expanded */
+	char template_text[512];/* "" : the default (sms_default_template) */
+	char confirm_words[256];/* blank separated; "" : 收到 */
+	int retries;            /* hand-overs before a message is failed */
+	int retry_seconds;      /* first wait after a failure, doubling */
+};
+
 struct config {
 	char path[512]; /* the file read, or that would have been */
 	/* the console */
@@ -55,6 +77,8 @@ struct config {
 	int nkeys;
 	/* sync: */
 	struct config_sync sync;
+	/* sms: */
+	struct config_sms sms;
 	/* The first problem in the file, "" if none. */
 	char warning[600];
 	unsigned warning_line, warning_column;

@@ -28,6 +28,12 @@ int http_last_retry_after(const struct http_client *h);
  * bodies as compressed). */
 void http_bytes(const struct http_client *h, int64_t *up, int64_t *down);
 
+/* One request of its own (an SMS gateway's): headers as "Name: value",
+ * body may be NULL. *status the HTTP status, *resp the answer (heap).
+ * False with e set when the server cannot be reached. */
+bool http_call(const char *method, const char *url, const char *const *headers, size_t nheaders,
+	       const char *body, int *status, char **resp, struct err *e);
+
 /* Whether a failed run is worth retrying: network failures, 5xx and 429
  * are; a refused token or request (4xx) is not until someone acts. */
 bool http_retryable(const struct http_client *h);

@@ -8,6 +8,7 @@
 #include "dutydesk/i18n.h"
 #include "dutydesk/dtime.h"
 #include "dutydesk/model.h"
+#include "dutydesk/sms.h"
 
 bool rules_load(struct deadline_rules *r, struct err *e)
 {
@@ -304,8 +305,10 @@ bool shift_handover(struct store *st, const struct deadline_rules *r, const char
 	json_t *due = by_class ? incidents_due(st, r, now, e) : NULL;
 	json_t *warn = due ? q_warnings_in_force(st, now, e) : NULL;
 	json_t *tasks = warn ? q_tasks(st, true, e) : NULL;
+	/* warnings sent by SMS in the last two days, and who has not confirmed */
+	json_t *sms = tasks ? sms_coverage_since(st, now - 2 * 86400, e) : NULL;
 	int64_t items = 0;
-	bool ok = tasks && store_checklist_open_count(st, &items, e);
+	bool ok = sms && store_checklist_open_count(st, &items, e);
 	if (ok) {
 		/* What the next shift must know, as it stood at the handover. */
 		json_t *open = json_array();
@@ -324,6 +327,7 @@ bool shift_handover(struct store *st, const struct deadline_rules *r, const char
 			"new_by_class", by_class, "open_incidents", open, "warnings", warn,
 			"open_checklist_items", (json_int_t)items, "open_tasks", tasks,
 			"equipment", equipment, "notes", notes);
+		json_object_set(s, "sms", sms);
 		char *text = json_dumps(s, JSON_COMPACT);
 		json_t *f = json_pack("{s:I, s:s, s:I, s:s}", "ended_at", (json_int_t)now, "handed_to",
 				      to, "handed_at", (json_int_t)now, "summary", text);
@@ -338,6 +342,7 @@ bool shift_handover(struct store *st, const struct deadline_rules *r, const char
 			*summary = json_incref(s);
 		json_decref(s);
 	}
+	json_decref(sms);
 	json_decref(by_class);
 	json_decref(due);
 	json_decref(warn);

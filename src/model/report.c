@@ -11,6 +11,7 @@
 #include "dutydesk/dtime.h"
 #include "dutydesk/model.h"
 #include "dutydesk/report.h"
+#include "dutydesk/sms.h"
 #include "dutydesk/width.h"
 
 bool report_format_parse(const char *s, enum report_format *out)
@@ -236,6 +237,25 @@ static void colour_labels(json_t *rows)
 	}
 }
 
+/* 五、预警短信: each warning's coverage, and who has not confirmed. */
+static void sms_paras(struct strbuf *out, enum report_format fmt, json_t *sms)
+{
+	if (!json_array_size(sms))
+		return;
+	para(out, fmt, "%s", fmt == FMT_MD ? "\n## 五、预警短信" : "\n五、预警短信");
+	size_t i;
+	json_t *w;
+	json_array_foreach(sms, i, w) {
+		const char *colour = json_string_value(json_object_get(w, "colour"));
+		const char *wait = json_string_value(json_object_get(w, "waiting"));
+		para(out, fmt, "%s%s预警：%s", json_string_value(json_object_get(w, "area")),
+		     enum_label(ENUM_COLOUR, colour, true),
+		     json_string_value(json_object_get(w, "line")));
+		if (wait && *wait)
+			para(out, fmt, "未确认：%s", wait);
+	}
+}
+
 static const char *str(json_t *o, const char *k)
 {
 	const char *s = json_string_value(json_object_get(o, k));
@@ -362,7 +382,9 @@ bool report_daily(struct store *st, const struct deadline_rules *rules, const ch
 	json_t *cls = log ? q_shift_figures(st, from, to, e) : NULL;
 	json_t *due = cls ? incidents_due(st, rules, to, e) : NULL;
 	json_t *warn = due ? q_warnings_in_force(st, to, e) : NULL;
-	if (!warn) {
+	json_t *sms = warn ? sms_coverage_since(st, from, e) : NULL;
+	if (!sms) {
+		json_decref(warn);
 		json_decref(log);
 		json_decref(cls);
 		json_decref(due);
@@ -393,9 +415,9 @@ bool report_daily(struct store *st, const struct deadline_rules *rules, const ch
 		char fa[40], ta[40];
 		dd_time_iso(from, fa, sizeof fa);
 		dd_time_iso(to, ta, sizeof ta);
-		json_t *o = json_pack("{s:s, s:s, s:s, s:O, s:O, s:O, s:O}", "date", day, "from",
+		json_t *o = json_pack("{s:s, s:s, s:s, s:O, s:O, s:O, s:O, s:O}", "date", day, "from",
 				      fa, "to", ta, "new_by_class", cls,
-				      "open_incidents", due, "warnings", warn, "log", log);
+				      "open_incidents", due, "warnings", warn, "sms", sms, "log", log);
 		q_present(o);
 		char *s = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 		sb_puts(out, s);
@@ -423,7 +445,10 @@ bool report_daily(struct store *st, const struct deadline_rules *rules, const ch
 			table(out, fmt, "三、生效中的预警", warn, wc, 5);
 		}
 		table(out, fmt, fmt == FMT_CSV ? NULL : "四、值班日志", log, lc, 6);
+		if (fmt != FMT_CSV)
+			sms_paras(out, fmt, sms);
 	}
+	json_decref(sms);
 	json_decref(log);
 	json_decref(cls);
 	json_decref(due);
@@ -488,6 +513,7 @@ bool report_shift(struct store *st, const char *id, enum report_format fmt, stru
 			para(out, fmt, "\n未完成的预案工作项：%lld", num(sum, "open_checklist_items"));
 			para(out, fmt, "设备通信状态：%s", str(sum, "equipment")[0] ? str(sum, "equipment") : "—");
 			para(out, fmt, "备注：%s", str(sum, "notes")[0] ? str(sum, "notes") : "—");
+			sms_paras(out, fmt, json_object_get(sum, "sms"));
 		} else {
 			table(out, fmt, NULL, open, oc, 4);
 		}

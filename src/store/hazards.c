@@ -253,7 +253,8 @@ json_t *q_warning_points(struct store *st, const char *entry_id, int64_t now, st
 {
 	return q_present_all(store_rows(st, e,
 		"SELECT DISTINCT x.code, x.name, t.name AS township, v.name AS village, x.people,"
-		" x.households, x.monitor, x.monitor_phone, x.scale, w.colour FROM duty_entry w"
+		" x.households, x.monitor, x.monitor_phone, x.scale, w.colour, x.township_code"
+		" FROM duty_entry w"
 		" JOIN hazard x ON instr(',' || w.area_codes || ',', ',' || x.township_code || ',') > 0"
 		" LEFT JOIN division t ON t.code = x.township_code"
 		" LEFT JOIN division v ON v.code = x.village_code"

@@ -365,6 +365,32 @@ static const char v_contacts[] =
 	"CREATE INDEX timeline_contact ON timeline(contact_id) WHERE contact_id IS NOT NULL;\n"
 	"CREATE INDEX duty_entry_contact ON duty_entry(contact_id) WHERE contact_id IS NOT NULL;\n";
 
+/* Warnings sent by SMS: one row per recipient and warning (never two:
+ * the unique key), local to this office (its modem or gateway sends them;
+ * not synced). state: queued -> sending (claimed: being handed to the
+ * channel under its idempotent key, the channel's own dedup id) -> sent ->
+ * delivered; failed after the last retry; replied when an answer came
+ * (confirmed_at when it held a confirming word). sms_inbox lists the
+ * channel's inbox entries already read; sms_channel how the last hand-over
+ * went, for the header. */
+static const char v_sms[] =
+	"CREATE TABLE sms_message (id INTEGER PRIMARY KEY, warning_id TEXT NOT NULL,"
+	" phone TEXT NOT NULL, name TEXT, kind TEXT NOT NULL, township_code TEXT, contact_id TEXT,"
+	" text TEXT NOT NULL, channel TEXT NOT NULL, key TEXT NOT NULL UNIQUE,"
+	" state TEXT NOT NULL DEFAULT 'queued'"
+	"  CHECK (state IN ('queued','sending','sent','delivered','failed','replied')),"
+	" tries INTEGER NOT NULL DEFAULT 0, next_at INTEGER NOT NULL, queued_at INTEGER NOT NULL,"
+	" claimed_at INTEGER, sent_at INTEGER, delivered_at INTEGER, replied_at INTEGER,"
+	" confirmed_at INTEGER, reply TEXT, error TEXT, UNIQUE (warning_id, phone)) STRICT;\n"
+	"CREATE INDEX sms_message_due ON sms_message(state, next_at);\n"
+	"CREATE INDEX sms_message_phone ON sms_message(phone, id);\n"
+	"CREATE INDEX sms_message_queued ON sms_message(queued_at);\n"
+	"CREATE TABLE sms_inbox (name TEXT PRIMARY KEY, phone TEXT, text TEXT, at INTEGER NOT NULL,"
+	" message_id INTEGER) STRICT;\n"
+	"CREATE TABLE sms_channel (one INTEGER PRIMARY KEY CHECK (one = 1), channel TEXT,"
+	" last_attempt INTEGER, last_ok INTEGER, last_error TEXT) STRICT;\n"
+	"INSERT INTO sms_channel (one) VALUES (1);\n";
+
 const char *const store_migrations[] = {v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12,
-					v13, v14, v15, v_shared22, v_roster, v_contacts};
+					v13, v14, v15, v_shared22, v_roster, v_contacts, v_sms};
 const int store_schema_version = (int)(sizeof store_migrations / sizeof store_migrations[0]);

@@ -279,6 +279,47 @@ static bool request(void *ctx, const char *method, const char *path, const char 
 	return true;
 }
 
+bool http_call(const char *method, const char *url, const char *const *headers, size_t nheaders,
+	       const char *body, int *status, char **resp, struct err *e)
+{
+	if (!curl_load(e))
+		return false;
+	CURL *c = C.easy_init();
+	struct curl_slist *hdr = C.slist_append(NULL, "Expect:");
+	for (size_t i = 0; i < nheaders; i++)
+		hdr = C.slist_append(hdr, headers[i]);
+	char errbuf[CURL_ERROR_SIZE] = "";
+	struct sink sink = {0};
+	sb_init(&sink.sb);
+	C.easy_setopt(c, CURLOPT_URL, url);
+	C.easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+	if (body && strcmp(method, "GET"))
+		C.easy_setopt(c, CURLOPT_POSTFIELDS, body);
+	C.easy_setopt(c, CURLOPT_HTTPHEADER, hdr);
+	C.easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+	C.easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	C.easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 10L);
+	C.easy_setopt(c, CURLOPT_TIMEOUT, 30L);
+	C.easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+	C.easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
+	C.easy_setopt(c, CURLOPT_WRITEDATA, &sink);
+	CURLcode rc = C.easy_perform(c);
+	long code = 0;
+	C.easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
+	C.slist_free_all(hdr);
+	C.easy_cleanup(c);
+	if (rc != CURLE_OK) {
+		sb_finish(&sink.sb);
+		return err_set(e, ERR_FAIL, _("cannot reach %s: %s"), url,
+			       errbuf[0] ? errbuf : C.easy_strerror(rc));
+	}
+	*status = (int)code;
+	if (!sink.sb.buf)
+		sb_puts(&sink.sb, "");
+	*resp = sb_take(&sink.sb);
+	return true;
+}
+
 struct sync_transport http_transport(struct http_client *h)
 {
 	return (struct sync_transport){.ctx = h, .request = request};

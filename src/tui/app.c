@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/wait.h>
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
@@ -23,6 +24,8 @@
 #include "dutydesk/dtime.h"
 #include "dutydesk/model.h"
 #include "dutydesk/report.h"
+#include "dutydesk/sms.h"
+#include "dutydesk/smsstore.h"
 #include "dutydesk/sync.h"
 #include "dutydesk/width.h"
 #include "dutydesk/termenc.h"
@@ -114,6 +117,58 @@ static void count_warnings(struct app *app)
 	app->warnings = n;
 }
 
+/* Warning messages waiting for the SMS channel, and whether it is down:
+ * the header says so. */
+static void count_sms(struct app *app)
+{
+	struct err e;
+	json_t *c = q_sms_channel(app->st, &e);
+	if (!c)
+		return;
+	int64_t n = json_integer_value(json_object_get(c, "queued"));
+	bool down = n && json_is_string(json_object_get(c, "last_error"));
+	json_decref(c);
+	/* the overview's coverage: replies change it as they come */
+	json_t *cov = sms_coverage_since(app->st, dd_now() - 2 * 86400, &e);
+	if (cov) {
+		json_decref(app->sms_cov);
+		app->sms_cov = cov;
+	}
+	if (n != app->sms_queued || down != app->sms_down)
+		app->dirty = true;
+	app->sms_queued = n;
+	app->sms_down = down;
+}
+
+/* While the console is open it drains the SMS queue and reads replies
+ * once a minute, in a child (`dutydesk sms run --once`) so that a gateway
+ * that hangs never freezes the screen; with `dutydesk sms run` as a
+ * service beside it, whichever holds the queue's lock sends. */
+static void sms_turn(struct app *app)
+{
+	if (app->sms_child) {
+		if (waitpid(app->sms_child, NULL, WNOHANG) == 0)
+			return;
+		app->sms_child = 0;
+	}
+	/* nothing to hand, and no gammu inbox to read: no child */
+	if (!app->cfg.sms.channel[0] || app->readonly ||
+	    (!app->sms_queued && strcmp(app->cfg.sms.channel, "gammu")))
+		return;
+	pid_t pid = fork();
+	if (pid == 0) {
+		int devnull = open("/dev/null", O_RDWR);
+		dup2(devnull, STDIN_FILENO);
+		dup2(devnull, STDOUT_FILENO);
+		dup2(devnull, STDERR_FILENO);
+		setsid();
+		execl("/proc/self/exe", "dutydesk", "--db", app->db_path, "sms", "run", "--once",
+		      (char *)NULL);
+		_exit(127);
+	}
+	app->sms_child = pid > 0 ? pid : 0;
+}
+
 static void reload_stats(struct app *app)
 {
 	struct err e;
@@ -141,6 +196,7 @@ static void reload_stats(struct app *app)
 	store_set_actor(app->st, app_officer(app));
 	count_warnings(app);
 	read_roster(app);
+	count_sms(app);
 }
 
 void app_select(struct app *app, const struct pane_type *t, const char *key)
@@ -469,6 +525,8 @@ int tui_main(const char *db_path, const char *officer)
 				check_deadlines(app);
 				count_warnings(app);
 				read_roster(app);
+				count_sms(app);
+				sms_turn(app);
 				app->dirty = true;
 			}
 		}
@@ -478,6 +536,8 @@ int tui_main(const char *db_path, const char *officer)
 	endwin();
 	ttyenc_stop();
 	sync_bg_stop(app->sync);
+	if (app->sms_child)
+		waitpid(app->sms_child, NULL, WNOHANG); /* it ends by itself */
 	for (int i = 0; i < NPANES; i++)
 		if (app->panes[i].data && app->panes[i].type->destroy)
 			app->panes[i].type->destroy(&app->panes[i]);
@@ -489,6 +549,7 @@ int tui_main(const char *db_path, const char *officer)
 	edit_finish(&app->prompt);
 	cmdline_complete_reset(app);
 	json_decref(app->stats);
+	json_decref(app->sms_cov);
 	store_close(app->st);
 	return code;
 }

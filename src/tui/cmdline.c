@@ -713,6 +713,21 @@ static struct form *warning_form(struct app *app, const char *unused)
 	return form_verb(app, "warning", NULL);
 }
 
+/* A warning by SMS: the latest in force is the one offered. */
+static struct form *sms_form(struct app *app, const char *unused)
+{
+	struct form *f = form_verb(app, "sms", NULL);
+	struct err e;
+	json_t *w = q_warnings_in_force(app->st, dd_now(), &e);
+	size_t n = w ? json_array_size(w) : 0;
+	if (n)
+		form_set(f, "warning",
+			 json_string_value(json_object_get(json_array_get(w, n - 1), "id")));
+	json_decref(w);
+	f->dirty = false;
+	return f;
+}
+
 /* Stock back from an incident: the selected one, when there is. */
 static struct form *return_form(struct app *app, const char *unused)
 {
@@ -737,6 +752,7 @@ static const struct {
 	{"warning", NULL, CV_NONE, warning_form},
 	{"warning", "add", CV_NONE, warning_form},
 	{"stock", "return", CV_NONE, return_form},
+	{"sms", "send", CV_NONE, sms_form},
 	{"hazard", NULL, CV_NONE, hazard_form},
 	{"hazard", "add", CV_NONE, hazard_form},
 	{"hazard", "inspect", CV_HAZARD, form_inspection},

@@ -62,6 +62,17 @@ static const struct vfield warning_fields[] = {
 	{"text", N_("Words of the warning"), F_TEXT, false, false, C_NONE, NULL, NULL},
 	END_FIELDS};
 
+/* The warning to send goes as the verb's argument; empty: the latest in
+ * force. */
+static const struct vfield sms_fields[] = {
+	{"warning", N_("Warning (id; empty: the latest in force)"), F_TEXT, false, true, C_NONE, NULL,
+	 NULL},
+	{"add", N_("Also to (mobiles or contact ids, comma separated)"), F_TEXT, false, false, C_NONE,
+	 NULL, NULL},
+	{"action", N_("Action asked (empty: the colour's usual one)"), F_TEXT, false, false, C_NONE,
+	 NULL, NULL},
+	END_FIELDS};
+
 static const struct vfield start_fields[] = {
 	{"officers", N_("Officers on duty"), F_TEXT, true, false, C_NONE, NULL, NULL},
 	{"leader", N_("Leader on duty (带班领导)"), F_TEXT, false, false, C_NONE, NULL, NULL},
@@ -102,6 +113,8 @@ static const struct vform vforms[] = {
 	 close_fields},
 	{"warning", N_("Warning received"), "warning add", false, N_("warning recorded"),
 	 warning_fields},
+	{"sms", N_("Send the warning by SMS"), "sms send", false,
+	 N_("sent; :sms status shows who confirmed"), sms_fields},
 	{"shift_start", N_("Start a shift"), "shift start", false, N_("shift started"),
 	 start_fields},
 	{"handover", N_("Hand the shift over"), "shift handover", false,

@@ -51,11 +51,15 @@ static void paint_header(struct app *app)
 	int rw = 0;
 	for (int gap = 2; gap >= 1; gap--) {
 		const char *g = gap == 2 ? "  " : " ";
-		char overdue[48] = "";
+		char overdue[48] = "", sms[64] = "";
+		if (app->sms_queued)
+			snprintf(sms, sizeof sms, "%s %lld%s",
+				 app->sms_down ? _("SMS down, queued") : _("SMS queued"),
+				 (long long)app->sms_queued, g);
 		if (app->overdue)
 			snprintf(overdue, sizeof overdue, "!%s %lld%s", _("OVERDUE"),
 				 (long long)app->overdue, g);
-		snprintf(right, sizeof right, "%s%s %lld%s%s %lld%s%s %lld%s%s%s%s ", overdue,
+		snprintf(right, sizeof right, "%s%s%s %lld%s%s %lld%s%s %lld%s%s%s%s ", overdue, sms,
 			 _("open"),
 			 (long long)json_integer_value(
 				 json_object_get(json_object_get(app->stats, "incidents"), "open")),

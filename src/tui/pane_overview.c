@@ -2,7 +2,9 @@
  * others follow. It draws the figures the app keeps (app->stats). */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 
+#include "dutydesk/sms.h"
 #include "dutydesk/width.h"
 #include "tui.h"
 
@@ -90,6 +92,22 @@ static void draw(struct app *app, struct pane *p, WINDOW *w, int h, int width)
 	     num(s, "incidents", "by_level", "III"), num(s, "incidents", "by_level", "IV"),
 	     num(s, "incidents", "by_level", "pending"));
 	y++;
+	/* warnings sent by SMS: how far they reached, as replies come in */
+	json_t *c;
+	size_t k;
+	if (json_array_size(app->sms_cov))
+		line(w, &y, h, width, R_TITLE, "%s", _("Warnings by SMS"));
+	json_array_foreach(app->sms_cov, k, c) {
+		long long un = num(c, "unconfirmed", NULL, NULL);
+		char *cov = sms_coverage_line(c);
+		line(w, &y, h, width, un ? R_WARN : R_GOOD, "%s %s  %s",
+		     json_string_value(json_object_get(c, "area")),
+		     app_label(app, ENUM_COLOUR, json_string_value(json_object_get(c, "colour"))), cov);
+		free(cov);
+		const char *names = json_string_value(json_object_get(c, "waiting"));
+		if (un && names && *names)
+			line(w, &y, h, width, R_NORMAL, "  %s %s", _("not confirmed:"), names);
+	}
 	line(w, &y, h, width, R_TITLE, "%s", _("Stock alerts"));
 	line(w, &y, h, width, R_NORMAL,
 	     _("below minimum %lld   expiring within %d days %lld   expired %lld"),

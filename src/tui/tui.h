@@ -9,6 +9,7 @@
 #include <curses.h>
 #include <jansson.h>
 #include <stdbool.h>
+#include <sys/types.h>
 #include <stdint.h>
 #include <wchar.h>
 
@@ -354,7 +355,11 @@ struct app {
 	 * empty when the roster has none now */
 	char roster_officer[128], roster_leader[64];
 	int64_t warnings;     /* warnings in force (duty log, until not passed) */
+	int64_t sms_queued;   /* warning messages not yet handed to the channel */
+	bool sms_down;        /* the channel's last hand-over failed */
+	pid_t sms_child;      /* the `sms run --once` under way, 0 if none */
 	json_t *stats;        /* cached overview, reloaded on change */
+	json_t *sms_cov;      /* warnings sent by SMS lately: sms_coverage_since */
 	int clock_minute;
 	bool dirty;           /* repaint needed */
 	struct deadline_rules rules;

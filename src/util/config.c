@@ -16,8 +16,11 @@
 static const char *const top_names[] = {
 	"office", "officer", "language", "theme", "ambiguous_width",
 	"escape_delay_ms", "expiry_days", "bell", "mouse", "keys", "sync",
-	"terminal_encoding",
+	"terminal_encoding", "sms",
 };
+static const char *const sms_names[] = {
+	"channel", "gammu_spool", "url", "method", "headers", "body", "secret_file", "template",
+	"confirm_words", "retries", "retry_seconds"};
 static const char *const sync_names[] = {"server", "token_file", "ca_file", N_("every_minutes")};
 /* Names an earlier console took at the top level (and never used); sync
  * reads them under sync:, by these names. */
@@ -102,6 +105,9 @@ static void defaults(struct config *c)
 	c->expiry_days = 30;
 	c->bell = true;
 	c->mouse = true;
+	snprintf(c->sms.method, sizeof c->sms.method, "POST");
+	c->sms.retries = 5;
+	c->sms.retry_seconds = 30;
 }
 
 void config_path(char *out, size_t n)
@@ -149,18 +155,28 @@ static void read_keys(struct config *c, yaml_document_t *d, yaml_node_t *map)
 	}
 }
 
+/* A section's mapping (sync:, sms:): false when it is left empty or is
+ * no mapping (said, naming the settings it takes). names gets them listed. */
+static bool section(struct config *c, yaml_node_t *map, const char *name,
+		    const char *const *known, size_t n, char *names, size_t size, bool sync)
+{
+	list(names, size, known, n);
+	if (empty(map))
+		return false;
+	if (map->type != YAML_MAPPING_NODE) {
+		char what[400];
+		snprintf(what, sizeof what, _("expected a mapping of %s"), names);
+		warn(c, &map->start_mark, name, what, sync);
+		return false;
+	}
+	return true;
+}
+
 static void read_sync(struct config *c, yaml_document_t *d, yaml_node_t *map)
 {
 	char names[128];
-	list(names, sizeof names, sync_names, ARRAY_LEN(sync_names));
-	if (empty(map))
+	if (!section(c, map, "sync", sync_names, ARRAY_LEN(sync_names), names, sizeof names, true))
 		return;
-	if (map->type != YAML_MAPPING_NODE) {
-		char what[200];
-		snprintf(what, sizeof what, _("expected a mapping of %s"), names);
-		warn(c, &map->start_mark, "sync", what, true);
-		return;
-	}
 	struct config_sync *s = &c->sync;
 	yaml_node_t *k, *v;
 	ynode_foreach_pair(d, map, p, k, v) {
@@ -193,6 +209,71 @@ static void read_sync(struct config *c, yaml_document_t *d, yaml_node_t *map)
 			char what[200];
 			snprintf(what, sizeof what, _("unknown setting (expected one of %s)"), names);
 			warn(c, &k->start_mark, key, what, true);
+		}
+	}
+}
+
+static void read_sms(struct config *c, yaml_document_t *d, yaml_node_t *map)
+{
+	char names[300];
+	if (!section(c, map, "sms", sms_names, ARRAY_LEN(sms_names), names, sizeof names, false))
+		return;
+	struct config_sms *s = &c->sms;
+	yaml_node_t *k, *v;
+	ynode_foreach_pair(d, map, p, k, v) {
+		const char *ks = ynode_text(k), *vs = ynode_text(v);
+		char key[96];
+		snprintf(key, sizeof key, "sms.%s", ks ? ks : "?");
+		long long n;
+		if (!ks) {
+			warn(c, &k->start_mark, "sms", _("expected a setting name"), false);
+		} else if (!strcmp(ks, "channel")) {
+			if (vs && (!strcmp(vs, "gammu") || !strcmp(vs, "http") || !strcmp(vs, "none")))
+				snprintf(s->channel, sizeof s->channel, "%s", strcmp(vs, "none") ? vs : "");
+			else
+				warn(c, &v->start_mark, key, _("expected gammu, http or none"), false);
+		} else if (!strcmp(ks, "headers")) {
+			if (v->type != YAML_SEQUENCE_NODE) {
+				warn(c, &v->start_mark, key, _("expected a list of \"Name: value\""), false);
+				continue;
+			}
+			for (yaml_node_item_t *i = v->data.sequence.items.start;
+			     i < v->data.sequence.items.top; i++) {
+				yaml_node_t *h = yaml_document_get_node(d, *i);
+				const char *hs = ynode_text(h);
+				if (!hs || !strchr(hs, ':'))
+					warn(c, &h->start_mark, key, _("expected \"Name: value\""), false);
+				else if (s->nheaders < CONFIG_SMS_HEADERS)
+					snprintf(s->headers[s->nheaders++], sizeof s->headers[0], "%s", hs);
+			}
+		} else if (!strcmp(ks, "retries") || !strcmp(ks, "retry_seconds")) {
+			bool tries = !strcmp(ks, "retries");
+			if (vs && str_to_ll(vs, 1, tries ? 100 : 86400, &n))
+				*(tries ? &s->retries : &s->retry_seconds) = (int)n;
+			else
+				warn(c, &v->start_mark, key,
+				     tries ? _("expected a number from 1 to 100")
+					   : _("expected seconds from 1 to 86400"), false);
+		} else if (!vs || (!*vs && strcmp(ks, "confirm_words"))) {
+			warn(c, &v->start_mark, key, _("expected text"), false);
+		} else if (!strcmp(ks, "gammu_spool")) {
+			expand_home(s->gammu_spool, sizeof s->gammu_spool, vs);
+		} else if (!strcmp(ks, "secret_file")) {
+			expand_home(s->secret_file, sizeof s->secret_file, vs);
+		} else if (!strcmp(ks, "url")) {
+			snprintf(s->url, sizeof s->url, "%s", vs);
+		} else if (!strcmp(ks, "method")) {
+			snprintf(s->method, sizeof s->method, "%s", vs);
+		} else if (!strcmp(ks, "body")) {
+			snprintf(s->body, sizeof s->body, "%s", vs);
+		} else if (!strcmp(ks, "template")) {
+			snprintf(s->template_text, sizeof s->template_text, "%s", vs);
+		} else if (!strcmp(ks, "confirm_words")) {
+			snprintf(s->confirm_words, sizeof s->confirm_words, "%s", vs);
+		} else {
+			char what[400];
+			snprintf(what, sizeof what, _("unknown setting (expected one of %s)"), names);
+			warn(c, &k->start_mark, key, what, false);
 		}
 	}
 }
@@ -279,6 +360,8 @@ static void read_top(struct config *c, yaml_document_t *d, yaml_node_t *root)
 			read_keys(c, d, v);
 		} else if (!strcmp(ks, "sync")) {
 			read_sync(c, d, v);
+		} else if (!strcmp(ks, "sms")) {
+			read_sms(c, d, v);
 		} else if (one_of(ks, sync_names, ARRAY_LEN(sync_names))) {
 			warn(c, &k->start_mark, ks, _("belongs under sync:"), true);
 		} else {

@@ -20,10 +20,10 @@ LAYER_OF = {
     "sha256": "util", "hash": "util", "config": "util", "i18n": "util", "termenc": "util",
     "yamlnode": "util", "dynlib": "util", "sheet": "util", "pinyin": "util",
     "store": "store", "query": "store", "schema": "store", "hubstore": "store",
-    "syncstore": "store", "scope": "store",
+    "syncstore": "store", "scope": "store", "smsstore": "store",
     "model": "model", "deadline": "model", "map": "model", "report": "model",
-    "plan": "model",
-    "sync": "sync", "sync_client": "sync", "wire": "sync",
+    "plan": "model", "sms": "model",
+    "sync": "sync", "sync_client": "sync", "wire": "sync", "notify": "sync",
     "cmd": "cmd",
     "console": "top",
 }

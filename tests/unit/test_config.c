@@ -17,7 +17,7 @@
 #include "../../src/tui/tui.h"
 #include "dutydesk/config.h"
 
-#define TOP "office, officer, language, theme, ambiguous_width, escape_delay_ms, expiry_days, bell, mouse, keys, sync, terminal_encoding"
+#define TOP "office, officer, language, theme, ambiguous_width, escape_delay_ms, expiry_days, bell, mouse, keys, sync, terminal_encoding, sms"
 #define SYNC "server, token_file, ca_file, every_minutes"
 
 static char path[128];
@@ -215,6 +215,35 @@ static void test_values(void **state)
 	       "2:18: sync.every_minutes: expected minutes from 0 to 1440", true);
 }
 
+/* sms: the channel, the gateway's headers, numbers in range. */
+static void test_sms(void **state)
+{
+	(void)state;
+	load("sms:\n  channel: http\n  url: http://127.0.0.1:9/send\n"
+	     "  headers:\n    - \"Authorization: Bearer {secret}\"\n    - \"X-A: b\"\n"
+	     "  body: '{\"m\": \"{phone}\"}'\n  secret_file: ~/s\n  confirm_words: 收到 好\n"
+	     "  retries: 3\n  retry_seconds: 10\n");
+	assert_string_equal(c.warning, "");
+	assert_string_equal(c.sms.channel, "http");
+	assert_int_equal(c.sms.nheaders, 2);
+	assert_string_equal(c.sms.headers[0], "Authorization: Bearer {secret}");
+	assert_string_equal(c.sms.body, "{\"m\": \"{phone}\"}");
+	assert_int_equal(c.sms.retries, 3);
+	assert_int_equal(c.sms.retry_seconds, 10);
+	assert_string_equal(c.sms.method, "POST");
+	load("theme: mono\n");
+	assert_string_equal(c.sms.channel, "");
+	assert_int_equal(c.sms.retries, 5);
+	expect("sms:\n  channel: pigeon\n", "2:12: sms.channel: expected gammu, http or none", false);
+	expect("sms:\n  headers: [nocolon]\n", "2:13: sms.headers: expected \"Name: value\"", false);
+	expect("sms:\n  retries: 0\n", "2:12: sms.retries: expected a number from 1 to 100", false);
+	expect("sms:\n  gammu_spool: ''\n", "2:16: sms.gammu_spool: expected text", false);
+	expect("sms:\n  colour: red\n",
+	       "2:3: sms.colour: unknown setting (expected one of channel, gammu_spool, url, "
+	       "method, headers, body, secret_file, template, confirm_words, retries, "
+	       "retry_seconds)", false);
+}
+
 static void test_file(void **state)
 {
 	(void)state;
@@ -295,7 +324,7 @@ int main(void)
 		cmocka_unit_test(test_path),   cmocka_unit_test(test_everything),
 		cmocka_unit_test(test_defaults), cmocka_unit_test(test_unknown_and_misplaced),
 		cmocka_unit_test(test_values), cmocka_unit_test(test_file),
-		cmocka_unit_test(test_first),  cmocka_unit_test(test_keys),
+		cmocka_unit_test(test_first),  cmocka_unit_test(test_keys), cmocka_unit_test(test_sms),
 	};
 	return cmocka_run_group_tests(tests, setup, group_teardown);
 }
