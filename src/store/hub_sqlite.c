@@ -14,6 +14,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "dutydesk/syncstore.h"
 
@@ -34,6 +35,8 @@ static const char hub_schema[] =
 /* A hub database made before nodes had incarnations gets the columns. */
 static const char hub_upgrade[] =
 	"ALTER TABLE hub_node ADD COLUMN incarnation INTEGER NOT NULL DEFAULT 0;\n";
+
+static bool sq_log_top(struct hub_store *hs, int64_t *top, struct err *e);
 
 static bool sq_open(const char *path, unsigned flags, struct hub_store *hs, struct err *e)
 {
@@ -77,6 +80,30 @@ static bool sq_file_is_hub(const char *path, bool *yes, struct err *e)
 			    " WHERE type = 'table' AND name IN ('hub_meta', 'hub_node', 'oplog')", "");
 	store_close(st);
 	*yes = ok && n == 3;
+	return true;
+}
+
+static bool sq_exists(const char *path, bool *yes, struct err *e)
+{
+	(void)e;
+	*yes = access(path, F_OK) == 0;
+	return true;
+}
+
+static void sq_discard(const char *path)
+{
+	unlink(path);
+}
+
+/* The store beneath is the log's own: every logged op is merged in it. */
+static bool sq_cache_mark(struct hub_store *hs, int64_t *mark, struct err *e)
+{
+	return sq_log_top(hs, mark, e);
+}
+
+static bool sq_set_cache_mark(struct hub_store *hs, int64_t mark, struct err *e)
+{
+	(void)hs, (void)mark, (void)e;
 	return true;
 }
 
@@ -313,6 +340,10 @@ const struct hub_store_ops hub_sqlite_ops = {
 	.name = "sqlite",
 	.open = sq_open,
 	.close = sq_close,
+	.exists = sq_exists,
+	.discard = sq_discard,
+	.cache_mark = sq_cache_mark,
+	.set_cache_mark = sq_set_cache_mark,
 	.file_is_hub = sq_file_is_hub,
 	.restore = sq_restore,
 	.begin = sq_begin,
