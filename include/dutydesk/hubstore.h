@@ -68,6 +68,10 @@ bool hub_store_fresh(struct hub_store *hs);
  * transaction, the new one after the hub replayed the ops up to mark. */
 bool hub_store_cache_mark(struct hub_store *hs, int64_t *mark, struct err *e);
 bool hub_store_set_cache_mark(struct hub_store *hs, int64_t mark, struct err *e);
+/* The store beneath learns the owner of a row whose op it replays (scoped
+ * digests read owners there). */
+bool hub_store_cache_scope(struct hub_store *hs, const char *tbl, const char *row_id,
+			   const char *owner, struct err *e);
 
 bool hub_store_begin(struct hub_store *hs, struct err *e);
 bool hub_store_commit(struct hub_store *hs, struct err *e);
@@ -129,7 +133,7 @@ bool hub_store_log_add(struct hub_store *hs, const char *op_id, const char *node
 /* The last server_seq (0 when the log is empty). */
 bool hub_store_log_top(struct hub_store *hs, int64_t *top, struct err *e);
 /* Ops after since up to upto, not pushed by node, of every owner (all) or
- * owned by township or county-wide, at most limit: [{server_seq, body}]
+ * owned by township or county-wide, at most limit: [{server_seq, owner, body}]
  * in order. */
 json_t *hub_store_log_read(struct hub_store *hs, int64_t since, int64_t upto, const char *node,
 			   bool all, const char *township, int64_t limit, struct err *e);

@@ -109,7 +109,7 @@ static const char *const sql[Q_N] = {
 		      " received_at) SELECT coalesce(max(server_seq), 0) + 1, $1, $2, $3, $4, $5,"
 		      " $6, $7, $8 FROM oplog RETURNING server_seq",
 	[Q_LOG_TOP] = "SELECT coalesce(max(server_seq), 0) FROM oplog",
-	[Q_LOG_READ] = "SELECT server_seq, body FROM oplog WHERE server_seq > $1"
+	[Q_LOG_READ] = "SELECT server_seq, owner, body FROM oplog WHERE server_seq > $1"
 		       " AND server_seq <= $2 AND node <> $3 AND ($4 = 1 OR owner IN ($5, '*'))"
 		       " ORDER BY server_seq LIMIT $6",
 	[Q_WAIT] = "INSERT INTO hub_waiting (op_id, tbl, row_id, body, pusher, received_at)"
@@ -128,6 +128,12 @@ static const char *const sql[Q_N] = {
 			     " AND reason IS NULL AND received_at < $2",
 	[Q_WAITING_CLEAR] = "DELETE FROM hub_waiting WHERE pusher = $1",
 };
+
+/* The owners of rows, in the cache: as the SQLite hub's row_scope. */
+#define CACHE_SCOPE                                                                         \
+	"CREATE TABLE row_scope (tbl TEXT NOT NULL, row_id TEXT NOT NULL, owner TEXT NOT NULL," \
+	" PRIMARY KEY (tbl, row_id)) STRICT, WITHOUT ROWID;\n"                                  \
+	"CREATE INDEX row_scope_owner ON row_scope(owner, tbl);\n"
 
 struct pg {
 	PGconn *conn;
@@ -398,9 +404,10 @@ static bool cache_make(struct pg *pg, struct store **out, struct err *e)
 	pg->dir = xstrdup(dir);
 	char path[4200];
 	snprintf(path, sizeof path, "%s/cache.db", dir);
-	/* Made again from the log whenever lost: no need to survive a crash. */
+	/* Made again from the log whenever lost: no need to survive a crash.
+	 * Owners as in the SQLite hub's file: the scoped digest reads them. */
 	if (store_open(path, STORE_CREATE, out, e)) {
-		if (store_script(*out, "PRAGMA synchronous = OFF;", e))
+		if (store_script(*out, "PRAGMA synchronous = OFF;\n" CACHE_SCOPE, e))
 			return true;
 		store_close(*out);
 	}
@@ -627,10 +634,20 @@ static bool pg_owner(struct hub_store *hs, const char *tbl, const char *row_id, 
 	return got_text(run(PG(hs), Q_OWNER, e, "ss", tbl, row_id), owner);
 }
 
+static bool pg_cache_scope(struct hub_store *hs, const char *tbl, const char *row_id,
+			   const char *owner, struct err *e)
+{
+	return store_exec(hs->db, e,
+			  "INSERT INTO row_scope (tbl, row_id, owner) VALUES (?, ?, ?)"
+			  " ON CONFLICT DO NOTHING",
+			  "sss", tbl, row_id, owner);
+}
+
 static bool pg_set_owner(struct hub_store *hs, const char *tbl, const char *row_id,
 			 const char *owner, struct err *e)
 {
-	return done(run(PG(hs), Q_SET_OWNER, e, "sss", tbl, row_id, owner));
+	return done(run(PG(hs), Q_SET_OWNER, e, "sss", tbl, row_id, owner)) &&
+	       pg_cache_scope(hs, tbl, row_id, owner, e);
 }
 
 /* ---- the op log ---- */
@@ -730,6 +747,7 @@ static const struct hub_store_ops hub_pg_ops = {
 	.rollback = pg_rollback,
 	.cache_mark = pg_cache_mark,
 	.set_cache_mark = pg_set_cache_mark,
+	.cache_scope = pg_cache_scope,
 	.make = pg_make,
 	.epoch = pg_epoch,
 	.set_epoch = pg_set_epoch,

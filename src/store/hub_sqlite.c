@@ -107,6 +107,14 @@ static bool sq_set_cache_mark(struct hub_store *hs, int64_t mark, struct err *e)
 	return true;
 }
 
+/* The owners are the file's own row_scope, written as ops are logged. */
+static bool sq_cache_scope(struct hub_store *hs, const char *tbl, const char *row_id,
+			   const char *owner, struct err *e)
+{
+	(void)hs, (void)tbl, (void)row_id, (void)owner, (void)e;
+	return true;
+}
+
 static bool sq_restore(const char *path, const char *file, char **kept, struct err *e)
 {
 	return store_restore(path, file, kept, e);
@@ -285,7 +293,7 @@ static json_t *sq_log_read(struct hub_store *hs, int64_t since, int64_t upto, co
 			   bool all, const char *township, int64_t limit, struct err *e)
 {
 	return store_rows(hs->db, e,
-			  "SELECT server_seq, body FROM oplog WHERE server_seq > ?1 AND server_seq <= ?2"
+			  "SELECT server_seq, owner, body FROM oplog WHERE server_seq > ?1 AND server_seq <= ?2"
 			  " AND node <> ?3 AND (?4 OR owner IN (?5, '*')) ORDER BY server_seq LIMIT ?6",
 			  "iisisi", since, upto, node, (int64_t)all, township, limit);
 }
@@ -344,6 +352,7 @@ const struct hub_store_ops hub_sqlite_ops = {
 	.discard = sq_discard,
 	.cache_mark = sq_cache_mark,
 	.set_cache_mark = sq_set_cache_mark,
+	.cache_scope = sq_cache_scope,
 	.file_is_hub = sq_file_is_hub,
 	.restore = sq_restore,
 	.begin = sq_begin,

@@ -125,6 +125,12 @@ bool hub_store_set_cache_mark(struct hub_store *hs, int64_t mark, struct err *e)
 	return hs->ops->set_cache_mark(hs, mark, e);
 }
 
+bool hub_store_cache_scope(struct hub_store *hs, const char *tbl, const char *row_id,
+			   const char *owner, struct err *e)
+{
+	return hs->ops->cache_scope(hs, tbl, row_id, owner, e);
+}
+
 bool hub_store_fresh(struct hub_store *hs)
 {
 	return hs->fresh;

@@ -176,7 +176,10 @@ static bool catch_up(struct hub *h, struct err *e)
 					     (long long)mark + 1);
 				break;
 			}
-			ok = apply_op(h->st, op, APPLY_HUB, &s, NULL, 0, e);
+			ok = apply_op(h->st, op, APPLY_HUB, &s, NULL, 0, e) &&
+			     hub_store_cache_scope(h->hs, json_string_value(json_object_get(op, "table")),
+						   json_string_value(json_object_get(op, "id")),
+						   json_string_value(json_object_get(r, "owner")), e);
 			/* The hub's own ops: its next ones are numbered after them. */
 			if (ok && colon && str_eq(json_string_value(json_object_get(op, "node")), "hub"))
 				ok = store_op_seq_raise(h->st, strtoll(colon + 1, NULL, 10), e);
