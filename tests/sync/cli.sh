@@ -14,6 +14,25 @@ expect_rc 2 hub frobnicate
 expect_err_has "unknown command 'frobnicate'"
 expect_rc 1 hub node list
 expect_err_has "no hub database here"
+# A --db written as a URL is never taken for a file: a kind the hub does
+# not speak is refused, a PostgreSQL server that is not there is named,
+# and neither leaves anything behind in the current folder.
+mkdir "$TMP/cwd"
+in_cwd() { (cd "$TMP/cwd" && TMPDIR=$TMP "$DUTYDESKD" "$@"); }
+for cmd in init "node list" "serve --listen 127.0.0.1:0"; do
+	# shellcheck disable=SC2086
+	expect_rc 2 in_cwd --db mysql://user@127.0.0.1:3306/hub $cmd
+	expect_err_has "mysql://: not a kind of hub database this program speaks"
+done
+expect_rc 2 in_cwd --db HTTPS://example.org/hub.db init
+expect_err_has "HTTPS://: not a kind"
+PORT_CLOSED=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+expect_rc 1 in_cwd --db "postgresql://user:secret@127.0.0.1:$PORT_CLOSED/hub" init
+expect_err_has "PostgreSQL at 127.0.0.1:$PORT_CLOSED, database hub"
+expect_true "the password is not shown" bash -c "! grep -q secret '$ERR'"
+expect_rc 1 in_cwd --db "postgres://127.0.0.1:$PORT_CLOSED/hub" node list
+expect_err_has "PostgreSQL at 127.0.0.1:$PORT_CLOSED"
+expect_eq "$(ls -A "$TMP/cwd")" "" "nothing made in the current folder"
 expect_rc 0 hub init
 expect_rc 2 hub serve
 expect_err_has "--listen ADDR:PORT is required"
