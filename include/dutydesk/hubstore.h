@@ -114,7 +114,9 @@ bool hub_store_node_set_token(struct hub_store *hs, const char *name, const char
 			      struct err *e);
 
 /* ---- owners of rows ---- */
-/* *owner: heap string, NULL when the row has none yet. */
+/* *owner: heap string, NULL when the row has none yet. Asked in a write
+ * transaction, once the store beneath is at the log's top (a PostgreSQL
+ * hub answers from it). */
 bool hub_store_owner(struct hub_store *hs, const char *tbl, const char *row_id, char **owner,
 		     struct err *e);
 /* Records the row's owner; a row's first owner stays. */

@@ -68,7 +68,7 @@ enum q {
 	Q_BEGIN, Q_LOCK, Q_COMMIT, Q_ROLLBACK, Q_IS_HUB, Q_SCHEMA, Q_SET_SCHEMA, Q_ADD_EPOCH,
 	Q_EPOCH, Q_SET_EPOCH, Q_NODE_ADD, Q_NODE_KNOWN, Q_NODES, Q_NODE_TOKENS, Q_NODE,
 	Q_NODE_TOKEN, Q_NODE_REVOKE, Q_NODE_SEEN, Q_NODE_LIFE, Q_NODE_SET_LIFE, Q_NODE_SET_TOKEN,
-	Q_OWNER, Q_SET_OWNER, Q_LOG_SEQ, Q_LOG_HLC, Q_LOG_ADD, Q_LOG_TOP, Q_LOG_READ, Q_WAIT,
+	Q_SET_OWNER, Q_LOG_SEQ, Q_LOG_HLC, Q_LOG_ADD, Q_LOG_TOP, Q_LOG_READ, Q_WAIT,
 	Q_WAITING_COUNT_ALL, Q_WAITING_COUNT, Q_WAITING, Q_UNWAIT, Q_WAITING_OF,
 	Q_WAITING_COUNT_OF, Q_WAITING_EXPIRE, Q_WAITING_CLEAR, Q_N
 };
@@ -99,7 +99,6 @@ static const char *const sql[Q_N] = {
 	[Q_NODE_LIFE] = "SELECT incarnation FROM hub_node WHERE name = $1",
 	[Q_NODE_SET_LIFE] = "UPDATE hub_node SET incarnation = $1 WHERE name = $2",
 	[Q_NODE_SET_TOKEN] = "UPDATE hub_node SET token_sha256 = $1 WHERE name = $2",
-	[Q_OWNER] = "SELECT owner FROM row_scope WHERE tbl = $1 AND row_id = $2",
 	[Q_SET_OWNER] = "INSERT INTO row_scope (tbl, row_id, owner) VALUES ($1, $2, $3)"
 			" ON CONFLICT DO NOTHING",
 	[Q_LOG_SEQ] = "SELECT server_seq FROM oplog WHERE op_id = $1",
@@ -628,10 +627,15 @@ static bool pg_node_set_token(struct hub_store *hs, const char *name, const char
 
 /* ---- owners ---- */
 
+/* Read from the cache, which holds every owner the log does: the hub
+ * asks only in a write transaction, with the cache at the log's top (and
+ * pg_set_owner writes both). One round trip to the server fewer per op. */
 static bool pg_owner(struct hub_store *hs, const char *tbl, const char *row_id, char **owner,
 		     struct err *e)
 {
-	return got_text(run(PG(hs), Q_OWNER, e, "ss", tbl, row_id), owner);
+	return store_text(hs->db, e, owner,
+			  "SELECT owner FROM row_scope WHERE tbl = ? AND row_id = ?", "ss", tbl,
+			  row_id);
 }
 
 static bool pg_cache_scope(struct hub_store *hs, const char *tbl, const char *row_id,
