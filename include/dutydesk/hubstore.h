@@ -74,6 +74,11 @@ bool hub_store_cache_scope(struct hub_store *hs, const char *tbl, const char *ro
 			   const char *owner, struct err *e);
 
 bool hub_store_begin(struct hub_store *hs, struct err *e);
+/* A transaction on enrolled nodes (and reads of the log) only: neither the
+ * log nor the store beneath is written, so it need not wait for the write
+ * lock (a pull's check of the node's incarnation does not queue behind a
+ * long push). Ended by hub_store_commit or hub_store_rollback. */
+bool hub_store_begin_nodes(struct hub_store *hs, struct err *e);
 bool hub_store_commit(struct hub_store *hs, struct err *e);
 void hub_store_rollback(struct hub_store *hs);
 

@@ -22,6 +22,7 @@ struct hub_store_ops {
 	bool (*file_is_hub)(const char *path, bool *yes, struct err *e);
 	bool (*restore)(const char *path, const char *file, char **kept, struct err *e);
 	bool (*begin)(struct hub_store *hs, struct err *e);
+	bool (*begin_nodes)(struct hub_store *hs, struct err *e);
 	bool (*commit)(struct hub_store *hs, struct err *e);
 	void (*rollback)(struct hub_store *hs);
 	bool (*cache_mark)(struct hub_store *hs, int64_t *mark, struct err *e);

@@ -139,6 +139,7 @@ struct pg {
 	bool prepared[Q_N];
 	char *dir;              /* the cache's folder */
 	int64_t mark, mark_new; /* the cache's log position: committed, in the transaction */
+	bool cache_tx;          /* the transaction is the cache's too (pg_begin) */
 };
 
 #define PG(hs) ((struct pg *)(hs)->impl)
@@ -324,7 +325,7 @@ static bool migrate(struct pg *pg, int64_t have, struct err *e)
 	return done(run(pg, Q_SET_SCHEMA, e, "s", v));
 }
 
-static bool lock_begin(struct pg *pg, struct err *e)
+static bool lock_begin(struct pg *pg, bool lock, struct err *e)
 {
 	if (PQstatus(pg->conn) != CONNECTION_OK) {
 		/* A connection lost (a server restarted, a standby promoted behind
@@ -336,7 +337,7 @@ static bool lock_begin(struct pg *pg, struct err *e)
 	}
 	if (!done(run(pg, Q_BEGIN, e, "")))
 		return false;
-	if (done(run(pg, Q_LOCK, e, "s", WRITE_LOCK)))
+	if (!lock || done(run(pg, Q_LOCK, e, "s", WRITE_LOCK)))
 		return true;
 	PQclear(run(pg, Q_ROLLBACK, NULL, ""));
 	return false;
@@ -366,7 +367,7 @@ static bool upgrade(struct pg *pg, struct err *e)
 		return false;
 	if (have >= PG_SCHEMA)
 		return true;
-	if (!lock_begin(pg, e))
+	if (!lock_begin(pg, true, e))
 		return false;
 	/* Another process may have done it meanwhile. */
 	bool ok = got_int(run(pg, Q_SCHEMA, e, ""), &have) && migrate(pg, have, e);
@@ -490,14 +491,22 @@ static bool pg_copy(struct hub_store *hs, const char *file, struct err *e)
 static bool pg_begin(struct hub_store *hs, struct err *e)
 {
 	struct pg *pg = PG(hs);
-	if (!lock_begin(pg, e))
+	if (!lock_begin(pg, true, e))
 		return false;
 	if (!store_begin(hs->db, e)) {
 		pg_end(pg, false, NULL);
 		return false;
 	}
 	pg->mark_new = pg->mark;
+	pg->cache_tx = true;
 	return true;
+}
+
+static bool pg_begin_nodes(struct hub_store *hs, struct err *e)
+{
+	struct pg *pg = PG(hs);
+	pg->cache_tx = false;
+	return lock_begin(pg, false, e);
 }
 
 /* PostgreSQL's COMMIT first: the cache keeps only what the log holds. */
@@ -505,9 +514,12 @@ static bool pg_commit(struct hub_store *hs, struct err *e)
 {
 	struct pg *pg = PG(hs);
 	if (!pg_end(pg, true, e)) {
-		store_rollback(hs->db);
+		if (pg->cache_tx)
+			store_rollback(hs->db);
 		return false;
 	}
+	if (!pg->cache_tx)
+		return true;
 	if (store_commit(hs->db, NULL)) {
 		pg->mark = pg->mark_new;
 	} else {
@@ -521,7 +533,8 @@ static bool pg_commit(struct hub_store *hs, struct err *e)
 static void pg_rollback(struct hub_store *hs)
 {
 	pg_end(PG(hs), false, NULL);
-	store_rollback(hs->db);
+	if (PG(hs)->cache_tx)
+		store_rollback(hs->db);
 }
 
 static bool pg_cache_mark(struct hub_store *hs, int64_t *mark, struct err *e)
@@ -747,6 +760,7 @@ static const struct hub_store_ops hub_pg_ops = {
 	.file_is_hub = pg_file_is_hub,
 	.restore = pg_restore,
 	.begin = pg_begin,
+	.begin_nodes = pg_begin_nodes,
 	.commit = pg_commit,
 	.rollback = pg_rollback,
 	.cache_mark = pg_cache_mark,

@@ -356,6 +356,7 @@ const struct hub_store_ops hub_sqlite_ops = {
 	.file_is_hub = sq_file_is_hub,
 	.restore = sq_restore,
 	.begin = sq_begin,
+	.begin_nodes = sq_begin,
 	.commit = sq_commit,
 	.rollback = sq_rollback,
 	.make = sq_make,

@@ -141,6 +141,11 @@ bool hub_store_begin(struct hub_store *hs, struct err *e)
 	return hs->ops->begin(hs, e);
 }
 
+bool hub_store_begin_nodes(struct hub_store *hs, struct err *e)
+{
+	return hs->ops->begin_nodes(hs, e);
+}
+
 bool hub_store_commit(struct hub_store *hs, struct err *e)
 {
 	return hs->ops->commit(hs, e);

@@ -303,7 +303,7 @@ bool hub_node_add(struct hub *h, const char *name, const char *township, const c
 	random_hex(tok, 32);
 	sha256_hex(tok, strlen(tok), hash);
 	bool have;
-	if (!hub_store_begin(h->hs, e))
+	if (!hub_store_begin_nodes(h->hs, e))
 		return false;
 	bool ok = hub_store_node_known(h->hs, name, &have, e);
 	if (ok && have)
@@ -337,7 +337,7 @@ json_t *hub_node_list(struct hub *h, struct err *e)
 bool hub_node_revoke(struct hub *h, const char *name, struct err *e)
 {
 	bool have;
-	if (!hub_store_begin(h->hs, e))
+	if (!hub_store_begin_nodes(h->hs, e))
 		return false;
 	bool ok = hub_store_node_known(h->hs, name, &have, e);
 	if (ok && !have)
@@ -372,7 +372,7 @@ static bool renew(struct hub *h, const char *name, bool replace, char **token,
 	char tok[65];
 	int64_t inc = 0;
 	*token = NULL;
-	if (!hub_store_begin(h->hs, e))
+	if (!hub_store_begin_nodes(h->hs, e))
 		return false;
 	bool ok = new_token(h, name, tok, e);
 	if (ok && replace)
@@ -834,7 +834,7 @@ static void unavailable(struct hub_reply *r, const struct err *e)
 /* The node's next incarnation, committed; *inc gets it. */
 static bool next_life(struct hub *h, const struct hub_node *who, int64_t *inc, struct err *e)
 {
-	if (!hub_store_begin(h->hs, e))
+	if (!hub_store_begin_nodes(h->hs, e))
 		return false;
 	bool ok = hub_store_node_life(h->hs, who->name, inc, e) &&
 		  hub_store_node_set_life(h->hs, who->name, ++*inc, e);
@@ -853,7 +853,7 @@ static bool life_ok(struct hub *h, const struct hub_node *who, const struct node
 	struct err e;
 	int64_t inc = 0;
 	bool behind = false, stale = false;
-	if (!hub_store_begin(h->hs, &e))
+	if (!hub_store_begin_nodes(h->hs, &e))
 		return unavailable(r, &e), false;
 	bool ok = hub_store_node_life(h->hs, who->name, &inc, &e);
 	if (ok && c->incarnation > inc) {
