@@ -69,7 +69,7 @@ enum q {
 	Q_EPOCH, Q_SET_EPOCH, Q_NODE_ADD, Q_NODE_KNOWN, Q_NODES, Q_NODE_TOKENS, Q_NODE,
 	Q_NODE_TOKEN, Q_NODE_REVOKE, Q_NODE_SEEN, Q_NODE_LIFE, Q_NODE_SET_LIFE, Q_NODE_SET_TOKEN,
 	Q_SET_OWNER, Q_LOG_SEQ, Q_LOG_HLC, Q_LOG_ADD, Q_LOG_TOP, Q_LOG_READ, Q_WAIT,
-	Q_WAITING_COUNT_ALL, Q_WAITING_COUNT, Q_WAITING, Q_UNWAIT, Q_WAITING_OF,
+	Q_WAITING_ANY, Q_WAITING_COUNT_ALL, Q_WAITING_COUNT, Q_WAITING, Q_UNWAIT, Q_WAITING_OF,
 	Q_WAITING_COUNT_OF, Q_WAITING_EXPIRE, Q_WAITING_CLEAR, Q_N
 };
 
@@ -113,6 +113,7 @@ static const char *const sql[Q_N] = {
 		       " ORDER BY server_seq LIMIT $6",
 	[Q_WAIT] = "INSERT INTO hub_waiting (op_id, tbl, row_id, body, pusher, received_at)"
 		   " VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (op_id) DO NOTHING",
+	[Q_WAITING_ANY] = "SELECT count(*) FROM (SELECT 1 FROM hub_waiting LIMIT 1) w",
 	[Q_WAITING_COUNT_ALL] = "SELECT count(*) FROM hub_waiting WHERE reason IS NULL",
 	[Q_WAITING_COUNT] = "SELECT count(*) FROM hub_waiting WHERE op_id = $1 AND reason IS NULL",
 	[Q_WAITING] = "SELECT op_id, body, pusher FROM hub_waiting WHERE reason IS NULL"
@@ -140,6 +141,10 @@ struct pg {
 	char *dir;              /* the cache's folder */
 	int64_t mark, mark_new; /* the cache's log position: committed, in the transaction */
 	bool cache_tx;          /* the transaction is the cache's too (pg_begin) */
+	/* Under the write lock, whether hub_waiting is empty (every writer of
+	 * it holds the lock): then most ops of a push need not ask about it.
+	 * -1: not asked yet in this transaction. */
+	int none_waiting;
 };
 
 #define PG(hs) ((struct pg *)(hs)->impl)
@@ -499,6 +504,7 @@ static bool pg_begin(struct hub_store *hs, struct err *e)
 	}
 	pg->mark_new = pg->mark;
 	pg->cache_tx = true;
+	pg->none_waiting = -1;
 	return true;
 }
 
@@ -506,6 +512,7 @@ static bool pg_begin_nodes(struct hub_store *hs, struct err *e)
 {
 	struct pg *pg = PG(hs);
 	pg->cache_tx = false;
+	pg->none_waiting = 0;
 	return lock_begin(pg, false, e);
 }
 
@@ -513,6 +520,7 @@ static bool pg_begin_nodes(struct hub_store *hs, struct err *e)
 static bool pg_commit(struct hub_store *hs, struct err *e)
 {
 	struct pg *pg = PG(hs);
+	pg->none_waiting = 0; /* known only under the lock */
 	if (!pg_end(pg, true, e)) {
 		if (pg->cache_tx)
 			store_rollback(hs->db);
@@ -532,6 +540,7 @@ static bool pg_commit(struct hub_store *hs, struct err *e)
 
 static void pg_rollback(struct hub_store *hs)
 {
+	PG(hs)->none_waiting = 0;
 	pg_end(PG(hs), false, NULL);
 	if (PG(hs)->cache_tx)
 		store_rollback(hs->db);
@@ -660,11 +669,18 @@ static bool pg_cache_scope(struct hub_store *hs, const char *tbl, const char *ro
 			  "sss", tbl, row_id, owner);
 }
 
+/* A row the cache knows the owner of has it in PostgreSQL too (a row's
+ * first owner stays): only a new one is written there. */
 static bool pg_set_owner(struct hub_store *hs, const char *tbl, const char *row_id,
 			 const char *owner, struct err *e)
 {
-	return done(run(PG(hs), Q_SET_OWNER, e, "sss", tbl, row_id, owner)) &&
-	       pg_cache_scope(hs, tbl, row_id, owner, e);
+	char *had = NULL;
+	if (!pg_owner(hs, tbl, row_id, &had, e))
+		return false;
+	bool known = had != NULL;
+	free(had);
+	return known || (done(run(PG(hs), Q_SET_OWNER, e, "sss", tbl, row_id, owner)) &&
+			 pg_cache_scope(hs, tbl, row_id, owner, e));
 }
 
 /* ---- the op log ---- */
@@ -702,18 +718,33 @@ static json_t *pg_log_read(struct hub_store *hs, int64_t since, int64_t upto, co
 
 /* ---- waiting ops ---- */
 
+/* Whether no op waits, known for this locked transaction (asked once). */
+static bool none_waiting(struct hub_store *hs)
+{
+	struct pg *pg = PG(hs);
+	int64_t n;
+	if (pg->none_waiting < 0)
+		pg->none_waiting = got_int(run(pg, Q_WAITING_ANY, NULL, ""), &n) && n == 0;
+	return pg->none_waiting > 0;
+}
+
 static bool pg_wait(struct hub_store *hs, const char *op_id, const char *tbl,
 		    const char *row_id, json_t *op, const char *pusher, int64_t at, struct err *e)
 {
 	char *body = json_dumps(op, JSON_COMPACT | JSON_SORT_KEYS);
 	bool ok = done(run(PG(hs), Q_WAIT, e, "sssssi", op_id, tbl, row_id, body, pusher, at));
 	free(body);
+	if (ok)
+		PG(hs)->none_waiting = 0;
 	return ok;
 }
 
 static bool pg_waiting_count(struct hub_store *hs, const char *op_id, int64_t *n,
 			     struct err *e)
 {
+	*n = 0;
+	if (none_waiting(hs))
+		return true;
 	if (!op_id)
 		return got_int(run(PG(hs), Q_WAITING_COUNT_ALL, e, ""), n);
 	return got_int(run(PG(hs), Q_WAITING_COUNT, e, "s", op_id), n);
@@ -726,6 +757,8 @@ static json_t *pg_waiting(struct hub_store *hs, struct err *e)
 
 static bool pg_unwait(struct hub_store *hs, const char *op_id, struct err *e)
 {
+	if (none_waiting(hs))
+		return true;
 	return done(run(PG(hs), Q_UNWAIT, e, "s", op_id));
 }
 
@@ -743,7 +776,9 @@ static bool pg_waiting_count_of(struct hub_store *hs, const char *node, int64_t 
 static bool pg_waiting_expire(struct hub_store *hs, int64_t before, const char *reason,
 			      int64_t *n, struct err *e)
 {
-	return got_count(run(PG(hs), Q_WAITING_EXPIRE, e, "si", reason, before), n);
+	*n = 0;
+	return none_waiting(hs) ||
+	       got_count(run(PG(hs), Q_WAITING_EXPIRE, e, "si", reason, before), n);
 }
 
 static bool pg_waiting_clear(struct hub_store *hs, const char *node, int64_t *n, struct err *e)
