@@ -68,10 +68,12 @@ bool hub_store_fresh(struct hub_store *hs);
  * transaction, the new one after the hub replayed the ops up to mark. */
 bool hub_store_cache_mark(struct hub_store *hs, int64_t *mark, struct err *e);
 bool hub_store_set_cache_mark(struct hub_store *hs, int64_t mark, struct err *e);
-/* The store beneath learns the owner of a row whose op it replays (scoped
+/* The store beneath learns of a logged op it replays: its seq and stamp
+ * (a push asks whether an op is logged) and its row's owner (scoped
  * digests read owners there). */
-bool hub_store_cache_scope(struct hub_store *hs, const char *tbl, const char *row_id,
-			   const char *owner, struct err *e);
+bool hub_store_cache_logged(struct hub_store *hs, int64_t seq, const char *op_id,
+			    const char *hlc, const char *tbl, const char *row_id, const char *owner,
+			    struct err *e);
 
 bool hub_store_begin(struct hub_store *hs, struct err *e);
 /* A transaction on enrolled nodes (and reads of the log) only: neither the

@@ -27,8 +27,8 @@ struct hub_store_ops {
 	void (*rollback)(struct hub_store *hs);
 	bool (*cache_mark)(struct hub_store *hs, int64_t *mark, struct err *e);
 	bool (*set_cache_mark)(struct hub_store *hs, int64_t mark, struct err *e);
-	bool (*cache_scope)(struct hub_store *hs, const char *tbl, const char *row_id,
-			    const char *owner, struct err *e);
+	bool (*cache_logged)(struct hub_store *hs, int64_t seq, const char *op_id, const char *hlc,
+			     const char *tbl, const char *row_id, const char *owner, struct err *e);
 	bool (*make)(struct hub_store *hs, const char *epoch, struct err *e);
 	bool (*epoch)(struct hub_store *hs, char **epoch, struct err *e);
 	bool (*set_epoch)(struct hub_store *hs, const char *epoch, struct err *e);

@@ -129,11 +129,15 @@ static const char *const sql[Q_N] = {
 	[Q_WAITING_CLEAR] = "DELETE FROM hub_waiting WHERE pusher = $1",
 };
 
-/* The owners of rows, in the cache: as the SQLite hub's row_scope. */
+/* In the cache, what a push asks of the log, mirrored (under the write
+ * lock and at the log's top, the cache holds every logged op): the owners
+ * of rows, as the SQLite hub's row_scope, and each op's seq and stamp. */
 #define CACHE_SCOPE                                                                         \
 	"CREATE TABLE row_scope (tbl TEXT NOT NULL, row_id TEXT NOT NULL, owner TEXT NOT NULL," \
 	" PRIMARY KEY (tbl, row_id)) STRICT, WITHOUT ROWID;\n"                                  \
-	"CREATE INDEX row_scope_owner ON row_scope(owner, tbl);\n"
+	"CREATE INDEX row_scope_owner ON row_scope(owner, tbl);\n"                              \
+	"CREATE TABLE logged (op_id TEXT PRIMARY KEY, server_seq INTEGER NOT NULL,"             \
+	" hlc TEXT NOT NULL) STRICT, WITHOUT ROWID;\n"
 
 struct pg {
 	PGconn *conn;
@@ -520,13 +524,16 @@ static bool pg_begin_nodes(struct hub_store *hs, struct err *e)
 static bool pg_commit(struct hub_store *hs, struct err *e)
 {
 	struct pg *pg = PG(hs);
-	pg->none_waiting = 0; /* known only under the lock */
+	bool cache = pg->cache_tx;
+	/* What is known only under the lock is forgotten with it. */
+	pg->none_waiting = 0;
+	pg->cache_tx = false;
 	if (!pg_end(pg, true, e)) {
-		if (pg->cache_tx)
+		if (cache)
 			store_rollback(hs->db);
 		return false;
 	}
-	if (!pg->cache_tx)
+	if (!cache)
 		return true;
 	if (store_commit(hs->db, NULL)) {
 		pg->mark = pg->mark_new;
@@ -540,9 +547,12 @@ static bool pg_commit(struct hub_store *hs, struct err *e)
 
 static void pg_rollback(struct hub_store *hs)
 {
-	PG(hs)->none_waiting = 0;
-	pg_end(PG(hs), false, NULL);
-	if (PG(hs)->cache_tx)
+	struct pg *pg = PG(hs);
+	bool cache = pg->cache_tx;
+	pg->none_waiting = 0;
+	pg->cache_tx = false;
+	pg_end(pg, false, NULL);
+	if (cache)
 		store_rollback(hs->db);
 }
 
@@ -660,8 +670,8 @@ static bool pg_owner(struct hub_store *hs, const char *tbl, const char *row_id, 
 			  row_id);
 }
 
-static bool pg_cache_scope(struct hub_store *hs, const char *tbl, const char *row_id,
-			   const char *owner, struct err *e)
+static bool cache_scope(struct hub_store *hs, const char *tbl, const char *row_id,
+			const char *owner, struct err *e)
 {
 	return store_exec(hs->db, e,
 			  "INSERT INTO row_scope (tbl, row_id, owner) VALUES (?, ?, ?)"
@@ -680,18 +690,41 @@ static bool pg_set_owner(struct hub_store *hs, const char *tbl, const char *row_
 	bool known = had != NULL;
 	free(had);
 	return known || (done(run(PG(hs), Q_SET_OWNER, e, "sss", tbl, row_id, owner)) &&
-			 pg_cache_scope(hs, tbl, row_id, owner, e));
+			 cache_scope(hs, tbl, row_id, owner, e));
 }
 
 /* ---- the op log ---- */
 
+static bool cache_op(struct hub_store *hs, int64_t seq, const char *op_id, const char *hlc,
+		     struct err *e)
+{
+	return store_exec(hs->db, e,
+			  "INSERT INTO logged (op_id, server_seq, hlc) VALUES (?, ?, ?)"
+			  " ON CONFLICT DO NOTHING",
+			  "sis", op_id, seq, hlc);
+}
+
+static bool pg_cache_logged(struct hub_store *hs, int64_t seq, const char *op_id,
+			    const char *hlc, const char *tbl, const char *row_id, const char *owner,
+			    struct err *e)
+{
+	return cache_op(hs, seq, op_id, hlc, e) && cache_scope(hs, tbl, row_id, owner, e);
+}
+
+/* In a write transaction the cache answers (it mirrors the log there);
+ * elsewhere (a pull's check of a node's incarnation) the server does. */
 static bool pg_log_seq(struct hub_store *hs, const char *op_id, int64_t *seq, struct err *e)
 {
+	if (PG(hs)->cache_tx)
+		return store_int(hs->db, e, seq, "SELECT server_seq FROM logged WHERE op_id = ?", "s",
+				 op_id);
 	return got_int(run(PG(hs), Q_LOG_SEQ, e, "s", op_id), seq);
 }
 
 static bool pg_log_hlc(struct hub_store *hs, const char *op_id, char **hlc, struct err *e)
 {
+	if (PG(hs)->cache_tx)
+		return store_text(hs->db, e, hlc, "SELECT hlc FROM logged WHERE op_id = ?", "s", op_id);
 	return got_text(run(PG(hs), Q_LOG_HLC, e, "s", op_id), hlc);
 }
 
@@ -701,7 +734,8 @@ static bool pg_log_add(struct hub_store *hs, const char *op_id, const char *node
 {
 	return got_int(run(PG(hs), Q_LOG_ADD, e, "sssssssi", op_id, node, owner, tbl, row_id, hlc,
 			   body, at),
-		       seq);
+		       seq) &&
+	       cache_op(hs, *seq, op_id, hlc, e);
 }
 
 static bool pg_log_top(struct hub_store *hs, int64_t *top, struct err *e)
@@ -800,7 +834,7 @@ static const struct hub_store_ops hub_pg_ops = {
 	.rollback = pg_rollback,
 	.cache_mark = pg_cache_mark,
 	.set_cache_mark = pg_set_cache_mark,
-	.cache_scope = pg_cache_scope,
+	.cache_logged = pg_cache_logged,
 	.make = pg_make,
 	.epoch = pg_epoch,
 	.set_epoch = pg_set_epoch,

@@ -107,11 +107,12 @@ static bool sq_set_cache_mark(struct hub_store *hs, int64_t mark, struct err *e)
 	return true;
 }
 
-/* The owners are the file's own row_scope, written as ops are logged. */
-static bool sq_cache_scope(struct hub_store *hs, const char *tbl, const char *row_id,
-			   const char *owner, struct err *e)
+/* The file's own oplog and row_scope hold it already. */
+static bool sq_cache_logged(struct hub_store *hs, int64_t seq, const char *op_id,
+			    const char *hlc, const char *tbl, const char *row_id, const char *owner,
+			    struct err *e)
 {
-	(void)hs, (void)tbl, (void)row_id, (void)owner, (void)e;
+	(void)hs, (void)seq, (void)op_id, (void)hlc, (void)tbl, (void)row_id, (void)owner, (void)e;
 	return true;
 }
 
@@ -352,7 +353,7 @@ const struct hub_store_ops hub_sqlite_ops = {
 	.discard = sq_discard,
 	.cache_mark = sq_cache_mark,
 	.set_cache_mark = sq_set_cache_mark,
-	.cache_scope = sq_cache_scope,
+	.cache_logged = sq_cache_logged,
 	.file_is_hub = sq_file_is_hub,
 	.restore = sq_restore,
 	.begin = sq_begin,

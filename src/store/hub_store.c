@@ -125,10 +125,11 @@ bool hub_store_set_cache_mark(struct hub_store *hs, int64_t mark, struct err *e)
 	return hs->ops->set_cache_mark(hs, mark, e);
 }
 
-bool hub_store_cache_scope(struct hub_store *hs, const char *tbl, const char *row_id,
-			   const char *owner, struct err *e)
+bool hub_store_cache_logged(struct hub_store *hs, int64_t seq, const char *op_id,
+			    const char *hlc, const char *tbl, const char *row_id, const char *owner,
+			    struct err *e)
 {
-	return hs->ops->cache_scope(hs, tbl, row_id, owner, e);
+	return hs->ops->cache_logged(hs, seq, op_id, hlc, tbl, row_id, owner, e);
 }
 
 bool hub_store_fresh(struct hub_store *hs)

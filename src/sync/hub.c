@@ -177,9 +177,12 @@ static bool catch_up(struct hub *h, struct err *e)
 				break;
 			}
 			ok = apply_op(h->st, op, APPLY_HUB, &s, NULL, 0, e) &&
-			     hub_store_cache_scope(h->hs, json_string_value(json_object_get(op, "table")),
-						   json_string_value(json_object_get(op, "id")),
-						   json_string_value(json_object_get(r, "owner")), e);
+			     hub_store_cache_logged(
+				     h->hs, json_integer_value(json_object_get(r, "server_seq")), op_id,
+				     json_string_value(json_object_get(op, "hlc")),
+				     json_string_value(json_object_get(op, "table")),
+				     json_string_value(json_object_get(op, "id")),
+				     json_string_value(json_object_get(r, "owner")), e);
 			/* The hub's own ops: its next ones are numbered after them. */
 			if (ok && colon && str_eq(json_string_value(json_object_get(op, "node")), "hub"))
 				ok = store_op_seq_raise(h->st, strtoll(colon + 1, NULL, 10), e);
