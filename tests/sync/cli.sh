@@ -54,6 +54,14 @@ expect_rc 2 hub node add 'bad name' --county
 expect_rc 1 hub node revoke nobody
 expect_err_nonempty
 expect_rc 2 hub backup
+if [ "$HUB_KIND" = pg ]; then
+	# PostgreSQL's own tools back it up and restore it: said, nothing written
+	expect_rc 1 hub backup "$TMP/copy.db"
+	expect_err_has "backed up with PostgreSQL's own tools"
+	expect_true "no copy written" test ! -e "$TMP/copy.db"
+	expect_rc 1 hub init
+	expect_err_has "exists already"
+fi
 enrol sangbi --township 桑壁镇
 expect_rc 0 hub node add sangbi2 --township 桑壁镇
 tail -n 1 "$OUT" >"$TMP/sangbi2.token"
