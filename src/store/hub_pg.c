@@ -145,6 +145,7 @@ struct pg {
 	char *dir;              /* the cache's folder */
 	int64_t mark, mark_new; /* the cache's log position: committed, in the transaction */
 	bool cache_tx;          /* the transaction is the cache's too (pg_begin) */
+	bool in_tx;             /* between BEGIN and COMMIT or ROLLBACK */
 	/* Under the write lock, whether hub_waiting is empty (every writer of
 	 * it holds the lock): then most ops of a push need not ask about it.
 	 * -1: not asked yet in this transaction. */
@@ -204,6 +205,13 @@ static PGresult *run(struct pg *pg, enum q q, struct err *e, const char *fmt, ..
 		}
 	}
 	va_end(ap);
+	/* A connection lost (a server restarted, a standby promoted behind
+	 * the same address) is made again, never inside a transaction: what
+	 * followed there would run outside it. The new one prepared nothing. */
+	if (PQstatus(pg->conn) != CONNECTION_OK && !pg->in_tx) {
+		PQreset(pg->conn);
+		memset(pg->prepared, 0, sizeof pg->prepared);
+	}
 	char name[16];
 	snprintf(name, sizeof name, "dd%d", (int)q);
 	if (!pg->prepared[q]) {
@@ -336,25 +344,20 @@ static bool migrate(struct pg *pg, int64_t have, struct err *e)
 
 static bool lock_begin(struct pg *pg, bool lock, struct err *e)
 {
-	if (PQstatus(pg->conn) != CONNECTION_OK) {
-		/* A connection lost (a server restarted, a standby promoted behind
-		 * the same address): a new one, which has prepared nothing. */
-		PQreset(pg->conn);
-		memset(pg->prepared, 0, sizeof pg->prepared);
-		if (PQstatus(pg->conn) != CONNECTION_OK)
-			return pg_fail(pg->conn, PQerrorMessage(pg->conn), e);
-	}
 	if (!done(run(pg, Q_BEGIN, e, "")))
 		return false;
+	pg->in_tx = true;
 	if (!lock || done(run(pg, Q_LOCK, e, "s", WRITE_LOCK)))
 		return true;
 	PQclear(run(pg, Q_ROLLBACK, NULL, ""));
+	pg->in_tx = false;
 	return false;
 }
 
 static bool pg_end(struct pg *pg, bool commit, struct err *e)
 {
 	PGresult *r = run(pg, commit ? Q_COMMIT : Q_ROLLBACK, e, "");
+	pg->in_tx = false;
 	/* COMMIT of a transaction that failed says ROLLBACK. */
 	bool ok = r && (!commit || str_eq(PQcmdStatus(r), "COMMIT"));
 	if (r && !ok)

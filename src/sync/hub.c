@@ -419,8 +419,12 @@ bool hub_auth(struct hub *h, const char *token, struct hub_node *out, struct err
 	char hash[SHA256_HEX];
 	sha256_hex(token, strlen(token), hash);
 	json_t *rows = hub_store_node_tokens(h->hs, e);
-	if (!rows)
+	if (!rows) {
+		/* Not the token's fault: the caller says "try again", not 401. */
+		if (e)
+			e->code = ERR_UNAVAILABLE;
 		return false;
+	}
 	/* Every row compared in full: the time taken says nothing of the token. */
 	json_t *found = NULL;
 	size_t i;

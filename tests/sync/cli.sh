@@ -146,6 +146,22 @@ expect_rc 1 node sangbi sync --once
 expect_err_has "cannot reach http://127.0.0.1:1"
 expect_rc 0 node sangbi sync --once --server "$HUB_URL"
 expect_out_has "pushed"
+if [ "$HUB_KIND" = pg ]; then
+	# The database server away: "try again" (503), not a bad token, and no
+	# failed login counted; back, the same hub process answers again.
+	_pg_as "$PG_BIN/pg_ctl" -D "$PG_DIR/primary" -m fast -w -t 60 stop >/dev/null ||
+		fail "stopping PostgreSQL"
+	for i in 1 2 3 4 5 6; do
+		api sangbi GET "/v1/pull?since=0"
+		expect_eq "$STATUS" 503 "a pull while the database server is down ($i)"
+	done
+	expect_true "it says the database is unavailable" grep -q '"unavailable"' "$OUT"
+	_pg_as "$PG_BIN/pg_ctl" -D "$PG_DIR/primary" -l "$PG_DIR/primary.log" -w -t 60 start \
+		>/dev/null || fail "starting PostgreSQL again"
+	api sangbi GET "/v1/pull?since=0"
+	expect_eq "$STATUS" 200 "a pull once the database server is back"
+	expect_rc 0 node sangbi sync --once --server "$HUB_URL"
+fi
 # a problem in what sync reads: it refuses, naming the file, line and column
 sed -i "s|http://127.0.0.1:1|$HUB_URL|; s|every_minutes: 5|every_minutes: soon|" "$TMP/conf/config.yaml"
 expect_rc 1 node sangbi sync --once
