@@ -173,6 +173,11 @@ static bool pg_fail(PGconn *c, const char *msg, struct err *e)
 	return err_set(e, ERR_FAIL, "%s: %s", where(c, w, sizeof w), m);
 }
 
+static void quiet(void *arg, const char *message)
+{
+	(void)arg, (void)message;
+}
+
 static bool connect_to(const char *url, PGconn **out, struct err *e)
 {
 	PGconn *c = PQconnectdb(url);
@@ -183,6 +188,9 @@ static bool connect_to(const char *url, PGconn **out, struct err *e)
 		PQfinish(c);
 		return false;
 	}
+	/* The hub's messages are its own (its log is one JSON object a
+	 * line): the server's notices are not shown. */
+	PQsetNoticeProcessor(c, quiet, NULL);
 	*out = c;
 	return true;
 }
@@ -445,8 +453,6 @@ static bool pg_open(const char *url, unsigned flags, struct hub_store *hs, struc
 		free(pg);
 		return false;
 	}
-	/* The hub's messages are its own; the server's notices are not shown. */
-	PQsetNoticeProcessor(pg->conn, NULL, NULL);
 	hs->impl = pg;
 	if ((!(flags & HUB_STORE_CREATE) && !upgrade(pg, e)) || !cache_make(pg, &hs->db, e)) {
 		PQfinish(pg->conn);
