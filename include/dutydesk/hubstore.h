@@ -4,13 +4,22 @@
  * '*' for county-wide rows) and the ops that wait for their record.
  *
  * These functions dispatch through a table of operations (struct
- * hub_store_ops, src/store/hub_impl.h). src/store/hub_sqlite.c fills it
- * for an SQLite hub database, an ordinary dutydesk store with four more
- * tables; a PostgreSQL implementation fills in the same table in a file
- * of its own and hub_store_open picks it, while the hub's logic
- * (src/sync/hub.c) stays as it is. The merge, the library and digests
- * run on the dutydesk store beneath (hub_store_db), in the same
- * transaction.
+ * hub_store_ops, src/store/hub_impl.h), picked by the database's name:
+ *   a file path     src/store/hub_sqlite.c: an ordinary dutydesk store
+ *                   with four more tables; the store beneath is the file.
+ *   postgresql://   src/store/hub_pg.c (libpq, registered by the program
+ *   postgres://     that links it: hub_store_use_postgresql): the hub's
+ *                   tables in PostgreSQL, shared by every hub process;
+ *                   the store beneath is a private SQLite cache of this
+ *                   process, brought up to the log's top by the hub's
+ *                   logic (replaying the log through the merge) before it
+ *                   decides anything (hub_store_cache_mark).
+ *   other scheme:// refused with a clear error, never taken for a file.
+ * The merge, the library and digests run on the store beneath
+ * (hub_store_db), in the same transaction. A write transaction
+ * (hub_store_begin) holds the hub's write lock: one at a time over every
+ * process, so server_seq is handed out in commit order and a pull that
+ * read top sees every op up to it.
  *
  * Memory: a json_t * returned is a new reference for the caller to
  * json_decref (NULL on error, e says why); a char * stored through a
@@ -31,6 +40,16 @@ enum {
 	HUB_STORE_CREATE = 1 << 0, /* a new database (its tables: hub_store_make) */
 };
 
+/* Whether path is written as a URL (scheme://...); *scheme_len: the
+ * scheme's length (may be NULL). */
+bool hub_store_is_url(const char *path, size_t *scheme_len);
+/* Lets hub databases be postgresql://... and postgres://... URLs (in a
+ * program linked with src/store/hub_pg.c). */
+void hub_store_use_postgresql(void);
+/* Whether a hub database (or, for a file, anything) is at path. */
+bool hub_store_exists(const char *path, bool *yes, struct err *e);
+/* Removes what a hub_store_make that failed half-way left at path. */
+void hub_store_discard(const char *path);
 /* Opens the hub database at path; *out is destroyed by hub_store_close. */
 bool hub_store_open(const char *path, unsigned flags, struct hub_store **out, struct err *e);
 void hub_store_close(struct hub_store *hs);
@@ -41,7 +60,27 @@ struct store *hub_store_db(struct hub_store *hs);
  * read-only. */
 bool hub_store_file_is_hub(const char *path, bool *yes, struct err *e);
 
+/* Whether the store beneath was made empty at this open (a cache the hub
+ * fills: reference data, then the log by hub_store_cache_mark). */
+bool hub_store_fresh(struct hub_store *hs);
+/* The last server_seq whose op the store beneath holds (a file's is its
+ * log's top: its ops are merged in the push's transaction), and, in a
+ * transaction, the new one after the hub replayed the ops up to mark. */
+bool hub_store_cache_mark(struct hub_store *hs, int64_t *mark, struct err *e);
+bool hub_store_set_cache_mark(struct hub_store *hs, int64_t mark, struct err *e);
+/* The store beneath learns of a logged op it replays: its seq and stamp
+ * (a push asks whether an op is logged) and its row's owner (scoped
+ * digests read owners there). */
+bool hub_store_cache_logged(struct hub_store *hs, int64_t seq, const char *op_id,
+			    const char *hlc, const char *tbl, const char *row_id, const char *owner,
+			    struct err *e);
+
 bool hub_store_begin(struct hub_store *hs, struct err *e);
+/* A transaction on enrolled nodes (and reads of the log) only: neither the
+ * log nor the store beneath is written, so it need not wait for the write
+ * lock (a pull's check of the node's incarnation does not queue behind a
+ * long push). Ended by hub_store_commit or hub_store_rollback. */
+bool hub_store_begin_nodes(struct hub_store *hs, struct err *e);
 bool hub_store_commit(struct hub_store *hs, struct err *e);
 void hub_store_rollback(struct hub_store *hs);
 
@@ -82,7 +121,9 @@ bool hub_store_node_set_token(struct hub_store *hs, const char *name, const char
 			      struct err *e);
 
 /* ---- owners of rows ---- */
-/* *owner: heap string, NULL when the row has none yet. */
+/* *owner: heap string, NULL when the row has none yet. Asked in a write
+ * transaction, once the store beneath is at the log's top (a PostgreSQL
+ * hub answers from it). */
 bool hub_store_owner(struct hub_store *hs, const char *tbl, const char *row_id, char **owner,
 		     struct err *e);
 /* Records the row's owner; a row's first owner stays. */
@@ -106,7 +147,7 @@ bool hub_store_log_add(struct hub_store *hs, const char *op_id, const char *node
 /* The last server_seq (0 when the log is empty). */
 bool hub_store_log_top(struct hub_store *hs, int64_t *top, struct err *e);
 /* Ops after since up to upto, not pushed by node, of every owner (all) or
- * owned by township or county-wide, at most limit: [{server_seq, body}]
+ * owned by township or county-wide, at most limit: [{server_seq, owner, body}]
  * in order. */
 json_t *hub_store_log_read(struct hub_store *hs, int64_t since, int64_t upto, const char *node,
 			   bool all, const char *township, int64_t limit, struct err *e);

@@ -100,6 +100,11 @@ struct hub_node {
 	char role[16];     /* county | township */
 	bool revoked;
 };
+/* Whether a hub database is at path (a file path, or a postgresql://
+ * URL; a URL of any other kind is an error). */
+bool hub_exists(const char *path, bool *yes, struct err *e);
+/* Removes a hub database whose making failed half-way. */
+void hub_discard(const char *path);
 /* Creates the hub database (divisions loaded, new epoch). */
 bool hub_init(const char *path, struct err *e);
 bool hub_open(const char *path, struct hub **out, struct err *e);

@@ -152,6 +152,9 @@ json_t *store_outbox_hub_waiting_rows(struct store *st, struct err *e);
 bool store_outbox_requeue_refused(struct store *st, int64_t *n, struct err *e);
 /* The number of this node's last op (its op sequence). */
 bool store_op_seq(struct store *st, int64_t *seq, struct err *e);
+/* The node's next ops are numbered after seq at least (a cache that
+ * replayed ops this node made elsewhere). */
+bool store_op_seq_raise(struct store *st, int64_t seq, struct err *e);
 /* The node takes the incarnation the hub gave it (inside a transaction):
  * every pending op gets an op id of that incarnation (body and audit
  * line too), and an incident it numbered and nobody has seen gets the

@@ -20,7 +20,9 @@ char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* An error a person can act on: "what: why". Exit code 2 marks a usage
  * error (bad command line), 1 anything else. */
-enum { ERR_FAIL = 1, ERR_USAGE = 2 };
+/* ERR_UNAVAILABLE: a database server could not be reached (try again);
+ * between the hub's layers only (a 503), never an exit status. */
+enum { ERR_FAIL = 1, ERR_USAGE = 2, ERR_UNAVAILABLE = 3 };
 struct err {
 	int code;
 	char msg[4096];

@@ -403,6 +403,8 @@ static enum MHD_Result handle(struct server *s, struct MHD_Connection *c, struct
 	if (!hub_auth(s->hub, token, &who, &e)) {
 		pthread_mutex_unlock(&s->lock);
 		json_decref(body);
+		if (e.code == ERR_UNAVAILABLE) /* the database, not the token */
+			return reply_error(c, r, 503, "unavailable", e.msg, 1);
 		fail_note(s, r->addr, token);
 		return reply_error(c, r, 401, "bad_token", "unknown or revoked token", 0);
 	}

@@ -11,18 +11,20 @@
 #include "config.h"
 #include "hubd.h"
 #include "dutydesk/dtime.h"
+#include "dutydesk/hubstore.h"
 #include "dutydesk/width.h"
 
 #define DEFAULT_DB "/var/lib/dutydeskd/hub.db"
 
 static void usage(FILE *f)
 {
-	fputs("Usage: dutydeskd [--db FILE] COMMAND [ARGS...]\n"
+	fputs("Usage: dutydeskd [--db FILE|URL] COMMAND [ARGS...]\n"
 	      "\n"
 	      "The county hub that township and county dutydesk databases sync with.\n"
 	      "\n"
 	      "Options:\n"
-	      "  --db FILE        hub database (default: $DUTYDESKD_DB, else " DEFAULT_DB ")\n"
+	      "  --db FILE|URL    hub database: an SQLite file, or postgresql://USER@HOST:PORT/DB\n"
+	      "                   (default: $DUTYDESKD_DB, else " DEFAULT_DB ")\n"
 	      "  -h, --help       this help\n"
 	      "  -V, --version    print the version\n"
 	      "\n"
@@ -74,7 +76,10 @@ static int usage_error(const char *cmd, const char *fmt, ...)
 static int open_hub(const char *db, const char *cmd, struct hub **h)
 {
 	struct err e = {0};
-	if (access(db, F_OK) != 0) {
+	bool there;
+	if (!hub_exists(db, &there, &e))
+		return fail(cmd, &e);
+	if (!there) {
 		fprintf(stderr, "dutydeskd %s: %s: no hub database here (create one with dutydeskd "
 				"--db %s init)\n", cmd, db, db);
 		return ERR_FAIL;
@@ -89,7 +94,10 @@ static int cmd_init(const char *db, int argc, char **argv)
 	if (argc > 1)
 		return usage_error("init", "unexpected argument '%s'", argv[1]);
 	struct err e = {0};
-	if (access(db, F_OK) == 0) {
+	bool there;
+	if (!hub_exists(db, &there, &e))
+		return fail("init", &e);
+	if (there) {
 		fprintf(stderr, "dutydeskd init: %s exists already; a hub keeps its database\n", db);
 		return ERR_FAIL;
 	}
@@ -99,7 +107,7 @@ static int cmd_init(const char *db, int argc, char **argv)
 		return fail("init", &e);
 	if (!hub_load_library(h, &ops, &e)) {
 		hub_close(h);
-		unlink(db);
+		hub_discard(db);
 		return fail("init", &e);
 	}
 	printf("initialised hub %s (epoch %s); the item catalogue and plan library: %d records"
@@ -586,6 +594,7 @@ int main(int argc, char **argv)
 					   {"help", no_argument, NULL, 'h'},
 					   {"version", no_argument, NULL, 'V'},
 					   {NULL, 0, NULL, 0}};
+	hub_store_use_postgresql();
 	const char *db = getenv("DUTYDESKD_DB");
 	if (!db || !*db)
 		db = DEFAULT_DB;

@@ -8,6 +8,8 @@
 struct hub_store {
 	const struct hub_store_ops *ops;
 	struct store *db; /* the dutydesk store beneath */
+	bool fresh;       /* db was made empty at open (a cache to fill) */
+	void *impl;       /* the implementation's own state */
 };
 
 /* Each member implements the hubstore.h function of the same name. */
@@ -15,11 +17,18 @@ struct hub_store_ops {
 	const char *name;
 	bool (*open)(const char *path, unsigned flags, struct hub_store *hs, struct err *e);
 	void (*close)(struct hub_store *hs);
+	bool (*exists)(const char *path, bool *yes, struct err *e);
+	void (*discard)(const char *path);
 	bool (*file_is_hub)(const char *path, bool *yes, struct err *e);
 	bool (*restore)(const char *path, const char *file, char **kept, struct err *e);
 	bool (*begin)(struct hub_store *hs, struct err *e);
+	bool (*begin_nodes)(struct hub_store *hs, struct err *e);
 	bool (*commit)(struct hub_store *hs, struct err *e);
 	void (*rollback)(struct hub_store *hs);
+	bool (*cache_mark)(struct hub_store *hs, int64_t *mark, struct err *e);
+	bool (*set_cache_mark)(struct hub_store *hs, int64_t mark, struct err *e);
+	bool (*cache_logged)(struct hub_store *hs, int64_t seq, const char *op_id, const char *hlc,
+			     const char *tbl, const char *row_id, const char *owner, struct err *e);
 	bool (*make)(struct hub_store *hs, const char *epoch, struct err *e);
 	bool (*epoch)(struct hub_store *hs, char **epoch, struct err *e);
 	bool (*set_epoch)(struct hub_store *hs, const char *epoch, struct err *e);
@@ -71,5 +80,8 @@ struct hub_store_ops {
 
 /* A hub database in an SQLite file (src/store/hub_sqlite.c). */
 extern const struct hub_store_ops hub_sqlite_ops;
+/* Makes URLs scheme://... open with ops (src/store/hub_pg.c registers
+ * postgresql and postgres). */
+void hub_store_register(const char *scheme, const struct hub_store_ops *ops);
 
 #endif

@@ -15,6 +15,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "dutydesk/syncstore.h"
 
@@ -40,6 +41,8 @@ static const char hub_upgrade_moves[] = "CREATE INDEX IF NOT EXISTS oplog_row ON
 /* A hub database made before nodes had incarnations gets the columns. */
 static const char hub_upgrade[] =
 	"ALTER TABLE hub_node ADD COLUMN incarnation INTEGER NOT NULL DEFAULT 0;\n";
+
+static bool sq_log_top(struct hub_store *hs, int64_t *top, struct err *e);
 
 static bool sq_open(const char *path, unsigned flags, struct hub_store *hs, struct err *e)
 {
@@ -90,6 +93,39 @@ static bool sq_file_is_hub(const char *path, bool *yes, struct err *e)
 			    " WHERE type = 'table' AND name IN ('hub_meta', 'hub_node', 'oplog')", "");
 	store_close(st);
 	*yes = ok && n == 3;
+	return true;
+}
+
+static bool sq_exists(const char *path, bool *yes, struct err *e)
+{
+	(void)e;
+	*yes = access(path, F_OK) == 0;
+	return true;
+}
+
+static void sq_discard(const char *path)
+{
+	unlink(path);
+}
+
+/* The store beneath is the log's own: every logged op is merged in it. */
+static bool sq_cache_mark(struct hub_store *hs, int64_t *mark, struct err *e)
+{
+	return sq_log_top(hs, mark, e);
+}
+
+static bool sq_set_cache_mark(struct hub_store *hs, int64_t mark, struct err *e)
+{
+	(void)hs, (void)mark, (void)e;
+	return true;
+}
+
+/* The file's own oplog and row_scope hold it already. */
+static bool sq_cache_logged(struct hub_store *hs, int64_t seq, const char *op_id,
+			    const char *hlc, const char *tbl, const char *row_id, const char *owner,
+			    struct err *e)
+{
+	(void)hs, (void)seq, (void)op_id, (void)hlc, (void)tbl, (void)row_id, (void)owner, (void)e;
 	return true;
 }
 
@@ -286,7 +322,7 @@ static json_t *sq_log_read(struct hub_store *hs, int64_t since, int64_t upto, co
 			   bool all, const char *township, int64_t limit, struct err *e)
 {
 	return store_rows(hs->db, e,
-			  "SELECT server_seq, body FROM oplog WHERE server_seq > ?1 AND server_seq <= ?2"
+			  "SELECT server_seq, owner, body FROM oplog WHERE server_seq > ?1 AND server_seq <= ?2"
 			  " AND node <> ?3 AND (?4 OR owner IN (?5, '*')) ORDER BY server_seq LIMIT ?6",
 			  "iisisi", since, upto, node, (int64_t)all, township, limit);
 }
@@ -356,9 +392,15 @@ const struct hub_store_ops hub_sqlite_ops = {
 	.name = "sqlite",
 	.open = sq_open,
 	.close = sq_close,
+	.exists = sq_exists,
+	.discard = sq_discard,
+	.cache_mark = sq_cache_mark,
+	.set_cache_mark = sq_set_cache_mark,
+	.cache_logged = sq_cache_logged,
 	.file_is_hub = sq_file_is_hub,
 	.restore = sq_restore,
 	.begin = sq_begin,
+	.begin_nodes = sq_begin,
 	.commit = sq_commit,
 	.rollback = sq_rollback,
 	.make = sq_make,

@@ -2,24 +2,73 @@
  * implementation for a database and passes each call to it. */
 #include "hub_impl.h"
 
+#include <ctype.h>
 #include <stdlib.h>
+#include <string.h>
+#include <strings.h>
 
 #include "dutydesk/util.h"
 
-/* The implementation for the hub database at path. SQLite files are the
- * only kind so far; a PostgreSQL table would be chosen here by the
- * path's form (a connection URI). */
-static const struct hub_store_ops *ops_for(const char *path)
+/* Kinds of hub database named by a URL (scheme://...): a program that
+ * links an implementation registers it (hub_store_use_postgresql). */
+#define URL_KINDS 4
+static struct {
+	const char *scheme;
+	const struct hub_store_ops *ops;
+} url_kinds[URL_KINDS];
+
+void hub_store_register(const char *scheme, const struct hub_store_ops *ops)
 {
-	(void)path;
-	return &hub_sqlite_ops;
+	for (int i = 0; i < URL_KINDS; i++) {
+		if (!url_kinds[i].scheme || str_eq(url_kinds[i].scheme, scheme)) {
+			url_kinds[i].scheme = scheme;
+			url_kinds[i].ops = ops;
+			return;
+		}
+	}
+}
+
+bool hub_store_is_url(const char *path, size_t *scheme_len)
+{
+	size_t n = 0;
+	if (!path || !isalpha((unsigned char)path[0]))
+		return false;
+	while (isalnum((unsigned char)path[n]) || path[n] == '+' || path[n] == '-' ||
+	       path[n] == '.')
+		n++;
+	if (strncmp(path + n, "://", 3) != 0)
+		return false;
+	if (scheme_len)
+		*scheme_len = n;
+	return true;
+}
+
+/* The implementation for the hub database at path: a file path is an
+ * SQLite file; a URL names its kind by its scheme, and one of a kind
+ * this program does not speak is refused, never taken for a file. */
+static const struct hub_store_ops *ops_for(const char *path, struct err *e)
+{
+	size_t n;
+	if (!hub_store_is_url(path, &n))
+		return &hub_sqlite_ops;
+	for (int i = 0; i < URL_KINDS && url_kinds[i].scheme; i++) {
+		if (strlen(url_kinds[i].scheme) == n && strncasecmp(path, url_kinds[i].scheme, n) == 0)
+			return url_kinds[i].ops;
+	}
+	err_set(e, ERR_USAGE, "%.*s://: not a kind of hub database this program speaks "
+		"(a file path for SQLite, or postgresql://USER@HOST:PORT/DB); nothing was "
+		"created", (int)n, path);
+	return NULL;
 }
 
 bool hub_store_open(const char *path, unsigned flags, struct hub_store **out, struct err *e)
 {
 	*out = NULL;
+	const struct hub_store_ops *ops = ops_for(path, e);
+	if (!ops)
+		return false;
 	struct hub_store *hs = xcalloc(1, sizeof *hs);
-	hs->ops = ops_for(path);
+	hs->ops = ops;
 	if (!hs->ops->open(path, flags, hs, e)) {
 		free(hs);
 		return false;
@@ -41,19 +90,61 @@ struct store *hub_store_db(struct hub_store *hs)
 	return hs->db;
 }
 
+bool hub_store_exists(const char *path, bool *yes, struct err *e)
+{
+	const struct hub_store_ops *ops = ops_for(path, e);
+	return ops && ops->exists(path, yes, e);
+}
+
+void hub_store_discard(const char *path)
+{
+	const struct hub_store_ops *ops = ops_for(path, NULL);
+	if (ops)
+		ops->discard(path);
+}
+
 bool hub_store_file_is_hub(const char *path, bool *yes, struct err *e)
 {
-	return ops_for(path)->file_is_hub(path, yes, e);
+	const struct hub_store_ops *ops = ops_for(path, e);
+	return ops && ops->file_is_hub(path, yes, e);
 }
 
 bool hub_store_restore(const char *path, const char *file, char **kept, struct err *e)
 {
-	return ops_for(path)->restore(path, file, kept, e);
+	const struct hub_store_ops *ops = ops_for(path, e);
+	return ops && ops->restore(path, file, kept, e);
+}
+
+bool hub_store_cache_mark(struct hub_store *hs, int64_t *mark, struct err *e)
+{
+	return hs->ops->cache_mark(hs, mark, e);
+}
+
+bool hub_store_set_cache_mark(struct hub_store *hs, int64_t mark, struct err *e)
+{
+	return hs->ops->set_cache_mark(hs, mark, e);
+}
+
+bool hub_store_cache_logged(struct hub_store *hs, int64_t seq, const char *op_id,
+			    const char *hlc, const char *tbl, const char *row_id, const char *owner,
+			    struct err *e)
+{
+	return hs->ops->cache_logged(hs, seq, op_id, hlc, tbl, row_id, owner, e);
+}
+
+bool hub_store_fresh(struct hub_store *hs)
+{
+	return hs->fresh;
 }
 
 bool hub_store_begin(struct hub_store *hs, struct err *e)
 {
 	return hs->ops->begin(hs, e);
+}
+
+bool hub_store_begin_nodes(struct hub_store *hs, struct err *e)
+{
+	return hs->ops->begin_nodes(hs, e);
 }
 
 bool hub_store_commit(struct hub_store *hs, struct err *e)

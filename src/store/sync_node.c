@@ -336,6 +336,11 @@ bool store_op_seq(struct store *st, int64_t *seq, struct err *e)
 	return store_int(st, e, seq, "SELECT op_seq FROM node", "");
 }
 
+bool store_op_seq_raise(struct store *st, int64_t seq, struct err *e)
+{
+	return store_exec(st, e, "UPDATE node SET op_seq = max(op_seq, ?)", "i", seq);
+}
+
 bool store_outbox_has(struct store *st, const char *op_id, bool *yes, struct err *e)
 {
 	int64_t n;

@@ -58,9 +58,29 @@ const char *hub_epoch(const struct hub *h)
 	return h->epoch;
 }
 
+/* The hub's own records in a store just made: divisions, and itself as
+ * the county node "hub". */
+static bool hub_self(struct store *st, struct err *e)
+{
+	return reference_load(st, e) && store_set_node(st, "hub", "", "county", "HUB", e);
+}
+
+bool hub_exists(const char *path, bool *yes, struct err *e)
+{
+	return hub_store_exists(path, yes, e);
+}
+
+void hub_discard(const char *path)
+{
+	hub_store_discard(path);
+}
+
 bool hub_init(const char *path, struct err *e)
 {
-	if (access(path, F_OK) == 0)
+	bool there;
+	if (!hub_store_exists(path, &there, e))
+		return false;
+	if (there)
 		return err_set(e, ERR_FAIL, "%s already exists; a hub database is made only once "
 			       "(restore a backup by copying it into place)", path);
 	struct hub_store *hs;
@@ -71,8 +91,7 @@ bool hub_init(const char *path, struct err *e)
 	new_epoch(epoch);
 	bool ok = hub_store_begin(hs, e);
 	if (ok) {
-		ok = hub_store_make(hs, epoch, e) && reference_load(st, e) &&
-		     store_set_node(st, "hub", "", "county", "HUB", e);
+		ok = hub_store_make(hs, epoch, e) && hub_self(st, e);
 		if (ok)
 			ok = hub_store_commit(hs, e);
 		else
@@ -80,7 +99,7 @@ bool hub_init(const char *path, struct err *e)
 	}
 	hub_store_close(hs);
 	if (!ok)
-		unlink(path);
+		hub_store_discard(path);
 	return ok;
 }
 
@@ -88,7 +107,10 @@ static bool county_rows_to_all(struct hub *h, struct err *e);
 
 bool hub_open(const char *path, struct hub **out, struct err *e)
 {
-	if (access(path, F_OK) != 0)
+	bool there;
+	if (!hub_store_exists(path, &there, e))
+		return false;
+	if (!there)
 		return err_set(e, ERR_FAIL, "%s: no such hub database (create it with 'dutydeskd init')",
 			       path);
 	struct hub_store *hs;
@@ -100,8 +122,18 @@ bool hub_open(const char *path, struct hub **out, struct err *e)
 		hub_store_close(hs);
 		return err_set(e, ERR_FAIL, "%s is a dutydesk database but not a hub one", path);
 	}
-	/* The hub answers only after COMMIT: that COMMIT must survive power loss. */
-	if (!hub_store_durable(hs, e)) {
+	/* The hub answers only after COMMIT: that COMMIT must survive power
+	 * loss. A cache made at this open gets the hub's own records; the
+	 * log's ops come at the first transaction (hub_begin). */
+	bool ok = hub_store_durable(hs, e);
+	if (ok && hub_store_fresh(hs)) {
+		ok = hub_store_begin(hs, e);
+		if (ok && hub_self(hub_store_db(hs), e))
+			ok = hub_store_commit(hs, e);
+		else if (ok)
+			hub_store_rollback(hs), ok = false;
+	}
+	if (!ok) {
 		free(epoch);
 		hub_store_close(hs);
 		return false;
@@ -121,6 +153,73 @@ bool hub_open(const char *path, struct hub **out, struct err *e)
 	return true;
 }
 
+/* Brings the store beneath up to the log's top, in the open transaction:
+ * the ops it lacks (logged by another hub process on the same database)
+ * merged in server_seq order, the order they were merged in at the hub
+ * that logged them, which held the write lock and was up to date: the
+ * same ops on the same records in the same order, the same result. */
+static bool catch_up(struct hub *h, struct err *e)
+{
+	int64_t mark, top;
+	if (!hub_store_cache_mark(h->hs, &mark, e) || !hub_store_log_top(h->hs, &top, e))
+		return false;
+	if (mark > top)
+		return err_set(e, ERR_FAIL, "the hub's log ends at %lld but this process holds ops "
+			       "up to %lld (the database went back: restart dutydeskd)",
+			       (long long)top, (long long)mark);
+	while (mark < top) {
+		json_t *rows = hub_store_log_read(h->hs, mark, top, "", true, "", 1000, e);
+		if (!rows)
+			return false;
+		size_t i;
+		json_t *r;
+		bool ok = true;
+		json_array_foreach(rows, i, r) {
+			json_t *op = op_of_row(r);
+			enum op_status s;
+			const char *op_id = json_string_value(json_object_get(op, "op_id"));
+			const char *colon = op_id ? strrchr(op_id, ':') : NULL;
+			if (!op) {
+				ok = err_set(e, ERR_FAIL, "the op at %lld in the hub's log does not parse",
+					     (long long)mark + 1);
+				break;
+			}
+			ok = apply_op(h->st, op, APPLY_HUB, &s, NULL, 0, e) &&
+			     hub_store_cache_logged(
+				     h->hs, json_integer_value(json_object_get(r, "server_seq")), op_id,
+				     json_string_value(json_object_get(op, "hlc")),
+				     json_string_value(json_object_get(op, "table")),
+				     json_string_value(json_object_get(op, "id")),
+				     json_string_value(json_object_get(r, "owner")), e);
+			/* The hub's own ops: its next ones are numbered after them. */
+			if (ok && colon && str_eq(json_string_value(json_object_get(op, "node")), "hub"))
+				ok = store_op_seq_raise(h->st, strtoll(colon + 1, NULL, 10), e);
+			json_decref(op);
+			if (!ok)
+				break;
+			mark = json_integer_value(json_object_get(r, "server_seq"));
+		}
+		size_t n = json_array_size(rows);
+		json_decref(rows);
+		if (!ok)
+			return false;
+		if (n == 0)
+			mark = top;
+	}
+	return hub_store_set_cache_mark(h->hs, top, e);
+}
+
+/* A write transaction on an up-to-date store beneath. */
+static bool hub_begin(struct hub *h, struct err *e)
+{
+	if (!hub_store_begin(h->hs, e))
+		return false;
+	if (catch_up(h, e))
+		return true;
+	hub_store_rollback(h->hs);
+	return false;
+}
+
 void hub_close(struct hub *h)
 {
 	if (!h)
@@ -137,7 +236,7 @@ bool hub_load_library(struct hub *h, int *ops, struct err *e)
 	int plans = 0;
 	*ops = 0;
 	json_t *problems = json_array();
-	bool ok = hub_store_begin(h->hs, e);
+	bool ok = hub_begin(h, e);
 	if (!ok) {
 		json_decref(problems);
 		return false;
@@ -215,7 +314,7 @@ bool hub_node_add(struct hub *h, const char *name, const char *township, const c
 	random_hex(tok, 32);
 	sha256_hex(tok, strlen(tok), hash);
 	bool have;
-	if (!hub_store_begin(h->hs, e))
+	if (!hub_store_begin_nodes(h->hs, e))
 		return false;
 	bool ok = hub_store_node_known(h->hs, name, &have, e);
 	if (ok && have)
@@ -249,7 +348,7 @@ json_t *hub_node_list(struct hub *h, struct err *e)
 bool hub_node_revoke(struct hub *h, const char *name, struct err *e)
 {
 	bool have;
-	if (!hub_store_begin(h->hs, e))
+	if (!hub_store_begin_nodes(h->hs, e))
 		return false;
 	bool ok = hub_store_node_known(h->hs, name, &have, e);
 	if (ok && !have)
@@ -284,7 +383,7 @@ static bool renew(struct hub *h, const char *name, bool replace, char **token,
 	char tok[65];
 	int64_t inc = 0;
 	*token = NULL;
-	if (!hub_store_begin(h->hs, e))
+	if (!hub_store_begin_nodes(h->hs, e))
 		return false;
 	bool ok = new_token(h, name, tok, e);
 	if (ok && replace)
@@ -328,8 +427,12 @@ bool hub_auth(struct hub *h, const char *token, struct hub_node *out, struct err
 	char hash[SHA256_HEX];
 	sha256_hex(token, strlen(token), hash);
 	json_t *rows = hub_store_node_tokens(h->hs, e);
-	if (!rows)
+	if (!rows) {
+		/* Not the token's fault: the caller says "try again", not 401. */
+		if (e)
+			e->code = ERR_UNAVAILABLE;
 		return false;
+	}
 	/* Every row compared in full: the time taken says nothing of the token. */
 	json_t *found = NULL;
 	size_t i;
@@ -991,7 +1094,7 @@ static void unavailable(struct hub_reply *r, const struct err *e)
 /* The node's next incarnation, committed; *inc gets it. */
 static bool next_life(struct hub *h, const struct hub_node *who, int64_t *inc, struct err *e)
 {
-	if (!hub_store_begin(h->hs, e))
+	if (!hub_store_begin_nodes(h->hs, e))
 		return false;
 	bool ok = hub_store_node_life(h->hs, who->name, inc, e) &&
 		  hub_store_node_set_life(h->hs, who->name, ++*inc, e);
@@ -1010,7 +1113,7 @@ static bool life_ok(struct hub *h, const struct hub_node *who, const struct node
 	struct err e;
 	int64_t inc = 0;
 	bool behind = false, stale = false;
-	if (!hub_store_begin(h->hs, &e))
+	if (!hub_store_begin_nodes(h->hs, &e))
 		return unavailable(r, &e), false;
 	bool ok = hub_store_node_life(h->hs, who->name, &inc, &e);
 	if (ok && c->incarnation > inc) {
@@ -1042,7 +1145,7 @@ static bool life_ok(struct hub *h, const struct hub_node *who, const struct node
 static bool push_ops(struct hub *h, const struct hub_node *who, json_t *ops, json_t **results,
 		     bool *collided, struct err *e)
 {
-	if (!hub_store_begin(h->hs, e))
+	if (!hub_begin(h, e))
 		return false;
 	*results = push_batch(h, who, ops, collided, e);
 	if (*results && *collided) {
@@ -1217,15 +1320,38 @@ void hub_pull(struct hub *h, const struct hub_node *who, int64_t since, int limi
 
 /* ---- digest, snapshot ---- */
 
+/* Reads the store beneath at the log's top: done in a transaction that
+ * brought it there; *top: that top. */
+static bool read_begin(struct hub *h, int64_t *top, struct err *e)
+{
+	if (!hub_begin(h, e))
+		return false;
+	if (max_seq(h, top, e))
+		return true;
+	hub_store_rollback(h->hs);
+	return false;
+}
+
+/* Ends what read_begin began: the store beneath keeps what it caught up. */
+static bool read_end(struct hub *h, bool ok, struct err *e)
+{
+	if (ok)
+		return hub_store_commit(h->hs, e);
+	hub_store_rollback(h->hs);
+	return false;
+}
+
 void hub_digest(struct hub *h, const struct hub_node *who, struct hub_reply *r)
 {
 	memset(r, 0, sizeof *r);
 	struct err e;
 	int64_t top;
 	json_t *d = NULL, *counts = NULL;
-	if (!max_seq(h, &top, &e) ||
-	    !(d = sync_digest_counted(h->st, str_eq(who->role, "county") ? "" : who->township,
-				      &counts, &e))) {
+	if (!read_begin(h, &top, &e) ||
+	    !read_end(h, (d = sync_digest_counted(h->st, str_eq(who->role, "county") ? "" :
+						  who->township, &counts, &e)) != NULL, &e)) {
+		json_decref(d);
+		json_decref(counts);
 		r->retry_after = 1;
 		return reply_error(r, 503, "unavailable", e.msg);
 	}
@@ -1238,10 +1364,11 @@ void hub_snapshot(struct hub *h, const struct hub_node *who, struct hub_reply *r
 {
 	memset(r, 0, sizeof *r);
 	struct err e;
-	json_t *snap = sync_snapshot_rows(h->st, str_eq(who->role, "county") ? "" : who->township,
-					  &e);
 	int64_t top;
-	if (!snap || !max_seq(h, &top, &e)) {
+	json_t *snap = NULL;
+	if (!read_begin(h, &top, &e) ||
+	    !read_end(h, (snap = sync_snapshot_rows(h->st, str_eq(who->role, "county") ? "" :
+						     who->township, &e)) != NULL, &e)) {
 		json_decref(snap);
 		r->retry_after = 1;
 		return reply_error(r, 503, "unavailable", e.msg);

@@ -8,25 +8,37 @@
 #   3. the hub's memory while 50 nodes sync at once.
 # usage: bench_sync.sh DUTYDESK DUTYDESKD GEN_OPS [INCIDENTS]
 # (ops = INCIDENTS * 5; default 20000 -> 100,000 ops)
+# DUTYDESK_TEST_HUB=pg: the hub's store in PostgreSQL, a server of its own
+# on this machine (tests/sync/pgcluster.sh).
 set -eu
 DD=$1 DDD=$2 GEN=$3 N=${4:-${BENCH_SYNC_INCIDENTS:-20000}}
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/dutydesk-bench-sync.XXXXXX")
 HUB_PID=""
+HUBDB=$TMP/hub.db
 cleanup() {
 	[ -n "$HUB_PID" ] && kill "$HUB_PID" 2>/dev/null && wait "$HUB_PID" 2>/dev/null
+	[ "${DUTYDESK_TEST_HUB:-}" = pg ] && pg_cleanup
 	[ -n "${BENCH_KEEP:-}" ] && echo "kept $TMP" || rm -rf "$TMP"
 }
 trap cleanup EXIT
+if [ "${DUTYDESK_TEST_HUB:-}" = pg ]; then
+	# shellcheck source=../sync/pgcluster.sh
+	. "$(dirname "$0")/../sync/pgcluster.sh"
+	pg_usable || { echo "SKIP: $PG_WHY"; exit 77; }
+	pg_start_primary || { echo "PostgreSQL: $PG_WHY" >&2; exit 1; }
+	HUBDB=$(pg_url "$PG_PRIMARY_PORT")
+fi
+echo "the hub's store: $HUBDB"
 unset DUTYDESK_NOW http_proxy https_proxy HTTP_PROXY HTTPS_PROXY
-export HOME=$TMP
+export HOME=$TMP TMPDIR=$TMP
 ms() { date +%s%3N; }
-hub() { "$DDD" --db "$TMP/hub.db" "$@"; }
+hub() { "$DDD" --db "$HUBDB" "$@"; }
 enrol() { hub node add "$@" | tail -n 1 >"$TMP/$1.token"; }
 
 hub init >/dev/null
 enrol big --county
 enrol fresh --county
-"$DDD" --db "$TMP/hub.db" serve --listen 127.0.0.1:0 --per-addr 128 --threads 4 2>"$TMP/hub.log" &
+"$DDD" --db "$HUBDB" serve --listen 127.0.0.1:0 --per-addr 128 --threads 4 2>"$TMP/hub.log" &
 HUB_PID=$!
 for ((i = 0; i < 100; i++)); do grep -q listening "$TMP/hub.log" && break; sleep 0.05; done
 URL=http://127.0.0.1:$(grep '"event":"listening"' "$TMP/hub.log" | jq -r .port)
@@ -72,6 +84,13 @@ for i in 1 2 3 4 5; do
 done
 echo "one change round trip: best $best ms"
 grep '"event":"request"' "$TMP/hub.log" | tail -n 4 | jq -r '"  hub: \(.method) \(.path) \(.status) \(.ms) ms"'
+# the hub's own time for the round trips' requests (a push of a few ops,
+# a pull): median and worst
+for path in /v1/push /v1/pull; do
+	grep '"event":"request"' "$TMP/hub.log" |
+		jq -r --arg p "$path" 'select(.path == $p and ((.ops // 0) <= 10)) | .ms' |
+		tail -n 20 | sort -n | awk -v p="$path" '{a[NR] = $1} END {print "  hub " p " (last " NR ", at most 10 ops): median " a[int((NR + 1) / 2)] " ms, worst " a[NR] " ms"}'
+done
 
 # ---- 3. 50 nodes at once ----
 # Township nodes of 芝河镇: the bulk above is 桑壁镇's, outside their scope,

@@ -26,8 +26,11 @@ expect_true "templates found" test -n "$TEMPLATE" -a -n "$ZHIHE_OP" -a -n "$ZHIH
 # What the hub holds, apart from bookkeeping (last_seen): ops, owners,
 # versions, conflicts and every synced row (the county's digest).
 hub_db_state() {
-	sqlite3 "$HUBDB" "SELECT * FROM oplog ORDER BY server_seq; SELECT * FROM row_scope ORDER BY 1, 2;
-		SELECT * FROM field_version ORDER BY 1, 2, 3; SELECT count(*) FROM sync_conflict;"
+	hub_sql "SELECT * FROM oplog ORDER BY server_seq; SELECT * FROM row_scope ORDER BY 1, 2;"
+	# the records the SQLite hub holds in its file (a PostgreSQL hub's are
+	# in each process's cache: the digest below covers them)
+	[ "$HUB_KIND" = sqlite ] || return 0
+	hub_sql "SELECT * FROM field_version ORDER BY 1, 2, 3; SELECT count(*) FROM sync_conflict;"
 }
 hub_state() {
 	hub_db_state

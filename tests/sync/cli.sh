@@ -14,6 +14,25 @@ expect_rc 2 hub frobnicate
 expect_err_has "unknown command 'frobnicate'"
 expect_rc 1 hub node list
 expect_err_has "no hub database here"
+# A --db written as a URL is never taken for a file: a kind the hub does
+# not speak is refused, a PostgreSQL server that is not there is named,
+# and neither leaves anything behind in the current folder.
+mkdir "$TMP/cwd"
+in_cwd() { (cd "$TMP/cwd" && TMPDIR=$TMP "$DUTYDESKD" "$@"); }
+for cmd in init "node list" "serve --listen 127.0.0.1:0"; do
+	# shellcheck disable=SC2086
+	expect_rc 2 in_cwd --db mysql://user@127.0.0.1:3306/hub $cmd
+	expect_err_has "mysql://: not a kind of hub database this program speaks"
+done
+expect_rc 2 in_cwd --db HTTPS://example.org/hub.db init
+expect_err_has "HTTPS://: not a kind"
+PORT_CLOSED=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+expect_rc 1 in_cwd --db "postgresql://user:secret@127.0.0.1:$PORT_CLOSED/hub" init
+expect_err_has "PostgreSQL at 127.0.0.1:$PORT_CLOSED, database hub"
+expect_true "the password is not shown" bash -c "! grep -q secret '$ERR'"
+expect_rc 1 in_cwd --db "postgres://127.0.0.1:$PORT_CLOSED/hub" node list
+expect_err_has "PostgreSQL at 127.0.0.1:$PORT_CLOSED"
+expect_eq "$(ls -A "$TMP/cwd")" "" "nothing made in the current folder"
 expect_rc 0 hub init
 expect_rc 2 hub serve
 expect_err_has "--listen ADDR:PORT is required"
@@ -35,6 +54,14 @@ expect_rc 2 hub node add 'bad name' --county
 expect_rc 1 hub node revoke nobody
 expect_err_nonempty
 expect_rc 2 hub backup
+if [ "$HUB_KIND" = pg ]; then
+	# PostgreSQL's own tools back it up and restore it: said, nothing written
+	expect_rc 1 hub backup "$TMP/copy.db"
+	expect_err_has "backed up with PostgreSQL's own tools"
+	expect_true "no copy written" test ! -e "$TMP/copy.db"
+	expect_rc 1 hub init
+	expect_err_has "exists already"
+fi
 enrol sangbi --township 桑壁镇
 expect_rc 0 hub node add sangbi2 --township 桑壁镇
 tail -n 1 "$OUT" >"$TMP/sangbi2.token"
@@ -119,6 +146,22 @@ expect_rc 1 node sangbi sync --once
 expect_err_has "cannot reach http://127.0.0.1:1"
 expect_rc 0 node sangbi sync --once --server "$HUB_URL"
 expect_out_has "pushed"
+if [ "$HUB_KIND" = pg ]; then
+	# The database server away: "try again" (503), not a bad token, and no
+	# failed login counted; back, the same hub process answers again.
+	_pg_as "$PG_BIN/pg_ctl" -D "$PG_DIR/primary" -m fast -w -t 60 stop >/dev/null ||
+		fail "stopping PostgreSQL"
+	for i in 1 2 3 4 5 6; do
+		api sangbi GET "/v1/pull?since=0"
+		expect_eq "$STATUS" 503 "a pull while the database server is down ($i)"
+	done
+	expect_true "it says the database is unavailable" grep -q '"unavailable"' "$OUT"
+	_pg_as "$PG_BIN/pg_ctl" -D "$PG_DIR/primary" -l "$PG_DIR/primary.log" -w -t 60 start \
+		>/dev/null || fail "starting PostgreSQL again"
+	api sangbi GET "/v1/pull?since=0"
+	expect_eq "$STATUS" 200 "a pull once the database server is back"
+	expect_rc 0 node sangbi sync --once --server "$HUB_URL"
+fi
 # a problem in what sync reads: it refuses, naming the file, line and column
 sed -i "s|http://127.0.0.1:1|$HUB_URL|; s|every_minutes: 5|every_minutes: soon|" "$TMP/conf/config.yaml"
 expect_rc 1 node sangbi sync --once

@@ -65,7 +65,7 @@ expect_eq "$(json_get 'length')" "$SB_EXPECT" "sangbi holds its township's incid
 # count says each op is there, the pairs say it was never given two seqs)
 for n in sangbi zhihe county; do
 	sqlite3 "$TMP/$n.db" "SELECT op_id || ' ' || server_seq FROM outbox WHERE state = 'acked' ORDER BY 1" >"$TMP/acked"
-	sqlite3 "$HUBDB" "SELECT op_id || ' ' || server_seq FROM oplog WHERE node = '$n' ORDER BY 1" >"$TMP/logged"
+	hub_sql "SELECT op_id || ' ' || server_seq FROM oplog WHERE node = '$n' ORDER BY 1" >"$TMP/logged"
 	expect_eq "$(wc -l <"$TMP/acked")" "$(sqlite3 "$TMP/$n.db" "SELECT count(*) FROM outbox")" "$n: every op acked"
 	expect_eq "$(diff "$TMP/acked" "$TMP/logged" | head -3)" "" "$n: its ops at the hub, once each, at the seq it holds"
 done

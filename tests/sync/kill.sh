@@ -26,7 +26,7 @@ intact() { expect_eq "$(sqlite3 "$1" "PRAGMA integrity_check")" ok "$2: integrit
 # at the server_seq the node was given.
 acked_at_hub() {
 	sqlite3 "$TMP/$1.db" "SELECT op_id || ' ' || server_seq FROM outbox WHERE state = 'acked' ORDER BY 1" >"$TMP/acked"
-	sqlite3 "$HUBDB" "SELECT op_id || ' ' || server_seq FROM oplog WHERE op_id LIKE '$1:%' ORDER BY 1" >"$TMP/logged"
+	hub_sql "SELECT op_id || ' ' || server_seq FROM oplog WHERE op_id LIKE '$1:%' ORDER BY 1" >"$TMP/logged"
 	expect_eq "$(comm -23 "$TMP/acked" "$TMP/logged" | head -3)" "" \
 		"$2: ops $1 holds as acked, missing from the hub's log or at another seq ($(wc -l <"$TMP/acked") acked)"
 }
@@ -81,7 +81,7 @@ for k in 1 2 2; do
 	wait_exit "$SYNC_PID" 30 "zhihe's sync ending after the hub's death"
 	expect_eq "$?" 1 "zhihe's sync, cut by the hub's death: its exit status"
 	expect_true "the failure is named ($(head -c 200 "$TMP/cut.err"))" test -s "$TMP/cut.err"
-	intact "$HUBDB" "hub after kill -9 in push $k"
+	[ "$HUB_KIND" = pg ] || intact "$HUBDB" "hub after kill -9 in push $k"
 	NOW=$(acked zhihe)
 	[ "$k" -ge 2 ] && expect_true "ops acked before the kill, to look for ($LAST -> $NOW)" test "$NOW" -gt "$LAST"
 	acked_at_hub zhihe "after kill -9 of the hub in push $k"

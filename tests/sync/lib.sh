@@ -17,6 +17,44 @@ unset DUTYDESK_NOW
 # Loopback only: no proxy from the environment.
 unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY ALL_PROXY all_proxy
 HUBDB=$TMP/hub.db
+# DUTYDESK_TEST_HUB=pg: the same suite with the hub's store in PostgreSQL
+# (a server of its own for the script: tests/sync/pgcluster.sh, stopped on
+# every exit path); anything else: the SQLite file above.
+HUB_KIND=sqlite
+if [ "${DUTYDESK_TEST_HUB:-}" = pg ]; then
+	HUB_KIND=pg
+	# shellcheck source=pgcluster.sh
+	. "$SYNC_DIR/pgcluster.sh"
+	pg_usable || { echo "SKIP [$(basename "$0" .sh)] $PG_WHY"; rm -rf "$TMP"; exit 77; }
+	trap 'pg_cleanup' EXIT
+	pg_start_primary || fail "PostgreSQL: $PG_WHY"
+	HUBDB=$(pg_url "$PG_PRIMARY_PORT")
+	echo "the hub's store: $HUBDB"
+fi
+# hub_sql SQL: one query on the hub's database, either kind (the hub's own
+# tables: oplog, hub_node, row_scope), '|' between columns.
+hub_sql() {
+	if [ "$HUB_KIND" = pg ]; then
+		pg_sql "$PG_PRIMARY_PORT" "$1"
+	else
+		sqlite3 "$HUBDB" "$1"
+	fi
+}
+# hub_dump: everything in the hub's database, as text.
+hub_dump() {
+	if [ "$HUB_KIND" = pg ]; then
+		"$PG_BIN/pg_dump" -h 127.0.0.1 -p "$PG_PRIMARY_PORT" -U postgres hub
+	else
+		sqlite3 "$HUBDB" .dump
+	fi
+}
+# sqlite_hub_only PART: the rest is about the SQLite file itself (its
+# materialised records, its integrity, its backups): skipped with a PG hub.
+sqlite_hub_only() {
+	[ "$HUB_KIND" = sqlite ] && return 0
+	skip_part "$1" "about the SQLite hub file; this run's hub is in PostgreSQL"
+	return 1
+}
 HUB_PID=""
 PROXY_PID=""
 HUB_PORT=""
@@ -32,6 +70,7 @@ _sync_cleanup() {
 		[ -n "$PROXY_PID" ] && kill "$PROXY_PID"
 		[ -n "$HUB_PID" ] && kill -9 "$HUB_PID"
 		wait
+		[ "$HUB_KIND" = pg ] && pg_cleanup
 	} 2>/dev/null # no "Killed" notices
 	return 0
 }
@@ -79,7 +118,8 @@ wait_until() {
 	done
 }
 
-hub() { "$DUTYDESKD" --db "$HUBDB" "$@"; }
+# The hub's cache (a PostgreSQL hub's) in the script's folder: gone with it.
+hub() { TMPDIR=$TMP "$DUTYDESKD" --db "$HUBDB" "$@"; }
 
 _hub_listening() {
 	grep -q '"event":"listening"' "$TMP/hub.start" 2>/dev/null && return 0
@@ -95,7 +135,7 @@ start_hub() {
 	local port=${1:-0}
 	shift
 	: >"$TMP/hub.start"
-	"$DUTYDESKD" --db "$HUBDB" serve --listen "${HUB_LISTEN_ADDR:-127.0.0.1}:$port" "$@" \
+	TMPDIR=$TMP "$DUTYDESKD" --db "$HUBDB" serve --listen "${HUB_LISTEN_ADDR:-127.0.0.1}:$port" "$@" \
 		2>"$TMP/hub.start" &
 	HUB_PID=$!
 	wait_until 30 "the hub logging \"listening\"" _hub_listening

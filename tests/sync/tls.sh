@@ -27,7 +27,7 @@ expect_rc 0 node sangbi sync --status --json
 expect_true "the refusal is the certificate's ($(json_get .last_error))" \
 	jq -e '.last_error | test("certificate")' "$OUT"
 expect_true "the incident is still pending ($(json_get .pending))" jq -e '.pending > 0' "$OUT"
-expect_eq "$(sqlite3 "$HUBDB" "SELECT count(*) FROM oplog WHERE node != 'hub'")" 0 "nothing reached the hub without a trusted certificate"
+expect_eq "$(hub_sql "SELECT count(*) FROM oplog WHERE node != 'hub'")" 0 "nothing reached the hub without a trusted certificate"
 expect_rc 0 node sangbi sync --once --server "https://localhost:$HUB_PORT" --token-file sangbi.token --ca-file ca.pem
 expect_out_has "pushed"
 expect_rc 0 node sangbi sync --once --server "https://127.0.0.1:$HUB_PORT" --token-file sangbi.token --ca-file ca.pem
@@ -36,5 +36,5 @@ expect_err_has "CA file nothing.pem"
 # plain http to the TLS port: no answer
 expect_rc 1 node sangbi sync --once --server "http://127.0.0.1:$HUB_PORT" --token-file sangbi.token
 expect_err_has "cannot reach http://127.0.0.1:$HUB_PORT"
-expect_true "the incident is at the hub" test "$(sqlite3 "$HUBDB" "SELECT count(*) FROM oplog WHERE op_id LIKE 'sangbi:%'")" -gt 0
+expect_true "the incident is at the hub" test "$(hub_sql "SELECT count(*) FROM oplog WHERE op_id LIKE 'sangbi:%'")" -gt 0
 expect_rc 0 stop_hub

@@ -19,8 +19,8 @@ sync_until sangbi "$HUB_URL"
 # the county's first sync: every op it received is counted, those it had
 # already (its own copy of the catalogue and plans) said apart
 sync_until county "$HUB_URL"
-SENT=$(sqlite3 "$HUBDB" "SELECT count(*) FROM oplog WHERE node <> 'county'")
-NEW=$(sqlite3 "$HUBDB" "SELECT count(*) FROM oplog WHERE node = 'sangbi'")
+SENT=$(hub_sql "SELECT count(*) FROM oplog WHERE node <> 'county'")
+NEW=$(hub_sql "SELECT count(*) FROM oplog WHERE node = 'sangbi'")
 expect_true "the county's first sync says what it received ($(cat "$TMP/sync.out"))" \
 	grep -qF "pulled $NEW ($SENT received, $((SENT - NEW)) of them here already)" "$TMP/sync.out"
 
