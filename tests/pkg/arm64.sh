@@ -1,0 +1,53 @@
+#!/bin/sh
+# The unit and CLI suites on arm64 binaries, on an amd64 machine:
+#
+#   sh tests/pkg/arm64.sh [BUILD_DIR]      (or: sh .ci/setup package-arm64)
+#
+# cross-builds with the Debian cross compiler and the :arm64 libraries
+# (meson cross file written to BUILD_DIR, default build-arm64), with the
+# build flags of an arm64 package (dpkg-buildflags), and runs `meson test
+# --suite unit --suite cli` there: every binary, those the shell tests start
+# included, runs under qemu-user through binfmt. Exit status 77: cannot run
+# here (the reason is printed).
+set -eu
+top=$(cd "$(dirname "$0")/../.." && pwd)
+b=${1:-$top/build-arm64}
+skip() {
+	echo "SKIP [pkg-arm64] $*"
+	exit 77
+}
+command -v aarch64-linux-gnu-gcc >/dev/null ||
+	skip "no cross compiler (crossbuild-essential-arm64; sh .ci/setup package-arm64)"
+[ -e /proc/sys/fs/binfmt_misc/qemu-aarch64 ] ||
+	skip "no binfmt handler for arm64 binaries (qemu-user-static, binfmt-support)"
+[ -e /usr/lib/aarch64-linux-gnu/pkgconfig/sqlite3.pc ] ||
+	skip "no :arm64 development libraries (sh .ci/setup package-arm64)"
+
+mkdir -p "$b"
+flags() { DEB_HOST_ARCH=arm64 DEB_BUILD_MAINT_OPTIONS=hardening=+all dpkg-buildflags --get "$1"; }
+list() { printf "'%s', " $(flags "$1") | sed 's/, $//'; }
+cat >"$b/cross.ini" <<EOT
+[binaries]
+c = 'aarch64-linux-gnu-gcc'
+ar = 'aarch64-linux-gnu-ar'
+strip = 'aarch64-linux-gnu-strip'
+pkgconfig = 'aarch64-linux-gnu-pkg-config'
+exe_wrapper = 'qemu-aarch64-static'
+
+[built-in options]
+c_args = [$(list CFLAGS), $(list CPPFLAGS)]
+c_link_args = [$(list LDFLAGS)]
+
+[host_machine]
+system = 'linux'
+cpu_family = 'aarch64'
+cpu = 'aarch64'
+endian = 'little'
+EOT
+if [ ! -f "$b/build.ninja" ]; then
+	meson setup "$b" "$top" --cross-file "$b/cross.ini" -Dwerror=true >/dev/null
+fi
+ninja -C "$b" >/dev/null
+file "$b/src/dutydesk" | grep -q 'ARM aarch64' || { echo "FAIL: $b/src/dutydesk is not arm64"; exit 1; }
+echo "== $(file -b "$b/src/dutydesk" | cut -d, -f1-2)"
+meson test -C "$b" --suite unit --suite cli --num-processes 2 --timeout-multiplier 10 --print-errorlogs
