@@ -51,3 +51,29 @@ ninja -C "$b" >/dev/null
 file "$b/src/dutydesk" | grep -q 'ARM aarch64' || { echo "FAIL: $b/src/dutydesk is not arm64"; exit 1; }
 echo "== $(file -b "$b/src/dutydesk" | cut -d, -f1-2)"
 meson test -C "$b" --suite unit --suite cli --num-processes 2 --timeout-multiplier 10 --print-errorlogs
+
+nat=${NATIVE_BUILD:-$top/build}
+[ -x "$nat/src/dutydesk" ] || { echo "SKIP part: both machines: no native build in $nat"; exit 0; }
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+export DUTYDESK_DATA="$top/data" DUTYDESK_PLANS="$top/plans" TZ=Asia/Shanghai LC_ALL=C.UTF-8
+same() { # same WHAT CMD...: the command's output is the same from both builds
+	what=$1
+	shift
+	DUTYDESK_NOW="$now" "$nat/src/dutydesk" "$@" >"$tmp/a" 2>&1 || { echo "FAIL: $what (amd64): $(cat "$tmp/a")"; exit 1; }
+	DUTYDESK_NOW="$now" "$b/src/dutydesk" "$@" >"$tmp/b" 2>&1 || { echo "FAIL: $what (arm64): $(cat "$tmp/b")"; exit 1; }
+	cmp -s "$tmp/a" "$tmp/b" || { echo "FAIL: $what differs between amd64 and arm64:"; diff "$tmp/a" "$tmp/b" | head -20; exit 1; }
+}
+checks=0
+now=$(date "+%Y-%m-%d %H:%M") # one clock for both
+for maker in "$nat" "$b"; do
+	rm -f "$tmp/both.db"*
+	"$maker/src/dutydesk" --db "$tmp/both.db" demo >/dev/null
+	for args in "sync --digest" "stats --json" "hazard export --kind geohazard" \
+		"hazard export --kind fire_unit" "incident list --json"; do
+		# shellcheck disable=SC2086
+		same "$args on a database made by $(basename "$maker")" --db "$tmp/both.db" $args
+		checks=$((checks + 1))
+	done
+done
+echo "PASS both machines: $checks outputs the same from amd64 and arm64"
