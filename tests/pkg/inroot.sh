@@ -30,14 +30,14 @@ has() { # has WHAT FILE TEXT: FILE holds TEXT
 	grep -qF -- "$3" "$2" || fail "$1: no '$3' in: $(head -c 800 "$2")"
 	pass
 }
-# wait_until SECONDS WHAT CMD...: polls CMD every 0.1 s, fails naming WHAT.
+# wait_until SECONDS WHAT CMD...: polls CMD every 0.02 s, fails naming WHAT.
 wait_until() {
 	local secs=$1 what=$2 end
 	shift 2
 	end=$(($(date +%s%N) + secs * 1000000000))
 	until "$@"; do
 		(($(date +%s%N) < end)) || fail "never happened within $secs s: $what"
-		sleep 0.1
+		sleep 0.02
 	done
 }
 cleanup() {
@@ -103,6 +103,25 @@ check "xlsx import" dutydesk --db "$W/other.db" import depots "$W/depots.xlsx"
 has "xlsx import" "$W/check.out" "7 new"
 LANGUAGE=zh_CN dd stats >"$W/stats.zh" 2>&1 || fail "stats in Chinese: $(cat "$W/stats.zh")"
 has "stats in Chinese" "$W/stats.zh" "地质灾害隐患点"
+
+# Only the installed files are read, never the build machine's trees (the
+# program holds their paths): a catalogue planted there, with the installed
+# one gone (as dpkg's path-exclude for locales does), is not read.
+mo=/usr/share/locale/zh_CN/LC_MESSAGES/dutydesk.mo
+build_locale=$(grep -aoE '/[[:print:]]*/obj-[a-z0-9_-]+/locale' /usr/bin/dutydesk | head -1)
+[ -n "$build_locale" ] || fail "no build tree path in /usr/bin/dutydesk to plant a catalogue at"
+made=$build_locale # the first folder made here, removed after
+while [ ! -e "$(dirname "$made")" ]; do made=$(dirname "$made"); done
+mkdir -p "$build_locale/zh_CN/LC_MESSAGES"
+cp "$PKG/planted.mo" "$build_locale/zh_CN/LC_MESSAGES/dutydesk.mo"
+mv "$mo" "$W/dutydesk.mo"
+LANGUAGE=zh_CN dd stats >"$W/stats.planted" 2>&1
+mv "$W/dutydesk.mo" "$mo"
+rm -rf "$made"
+if grep -q PLANTED "$W/stats.planted"; then
+	fail "dutydesk read the catalogue planted at the build tree's $build_locale"
+fi
+has "no catalogue: English" "$W/stats.planted" "Geological hazard points  180"
 
 # The console, at 80x24 in Chinese: its first screen.
 export DUTYDESK_OFFICER=王明
