@@ -77,3 +77,42 @@ for maker in "$nat" "$b"; do
 	done
 done
 echo "PASS both machines: $checks outputs the same from amd64 and arm64"
+
+# The console's first screen and memory, arm64 under qemu-user beside amd64
+# (5 starts each, the median): emulation is slower than an ARM PC, the
+# ratio is an upper bound. RSS under qemu is the emulator's own included.
+command -v tmux >/dev/null || { echo "SKIP part: first screen: tmux is not installed"; exit 0; }
+sock=pkg-arm64-$$
+trap 'tmux -L "$sock" kill-server 2>/dev/null; rm -rf "$tmp"' EXIT
+printf 'set -g remain-on-exit on\n' >"$tmp/tmux.conf"
+"$nat/src/dutydesk" --db "$tmp/screen.db" demo >/dev/null
+first_screen() { # first_screen BINARY: prints "MS RSS_KB" for one start
+	tmux -L "$sock" -u -f "$tmp/tmux.conf" kill-server 2>/dev/null
+	t0=$(date +%s%N)
+	tmux -L "$sock" -u -f "$tmp/tmux.conf" new-session -d -s m -x 80 -y 24 \
+		"env LANGUAGE=zh_CN DUTYDESK_OFFICER=王明 TERM=tmux-256color $1 --db $tmp/screen.db"
+	end=$((t0 + 120000000000))
+	until tmux -L "$sock" capture-pane -t m -p | grep -qF "值班员: 王明"; do
+		[ "$(date +%s%N)" -lt "$end" ] || { echo "FAIL: no first screen from $1 in 120 s"; exit 1; }
+		sleep 0.01
+	done
+	t1=$(date +%s%N)
+	pid=$(tmux -L "$sock" list-panes -t m -F '#{pane_pid}')
+	rss=$(awk '/^VmRSS/ {print $2}' "/proc/$pid/status")
+	tmux -L "$sock" kill-server
+	echo "$(((t1 - t0) / 1000000)) $rss"
+}
+median() { sort -n | sed -n 3p; }
+for m in amd64 arm64; do
+	bin=$nat/src/dutydesk
+	[ $m = arm64 ] && bin=$b/src/dutydesk
+	: >"$tmp/$m"
+	for i in 1 2 3 4 5; do first_screen "$bin" >>"$tmp/$m"; done
+	eval "${m}_ms=\$(cut -d' ' -f1 \"\$tmp/\$m\" | median)"
+	eval "${m}_rss=\$(cut -d' ' -f2 \"\$tmp/\$m\" | median)"
+done
+# shellcheck disable=SC2154
+echo "first screen (80x24, zh_CN, demo): amd64 ${amd64_ms} ms, RSS ${amd64_rss} kB;" \
+	"arm64 under qemu ${arm64_ms} ms, RSS ${arm64_rss} kB;" \
+	"ratio $(awk "BEGIN {printf \"%.1f\", $arm64_ms / ($amd64_ms ? $amd64_ms : 1)}") (time)," \
+	"$(awk "BEGIN {printf \"%.1f\", $arm64_rss / $amd64_rss}") (RSS)"
