@@ -38,6 +38,11 @@ bool i18n_wants_zh(const char *language);
 bool i18n_init(const char *language, char *note, size_t n);
 /* Whether the interface is Chinese. */
 bool i18n_zh(void);
+/* Whether the running program is one of the build tree's: only then are
+ * the source tree's data and plans and the build tree's catalogue read
+ * when the installed ones are missing. An installed program never looks
+ * there (the paths are the build machine's: a world-writable /tmp, say). */
+bool run_from_build_tree(void);
 
 /* The catalogue at path, replacing the current one; false with a reason
  * when the file is missing or not a well-formed UTF-8 .mo file (then

@@ -14,7 +14,8 @@
 
 char *data_path(const char *rel)
 {
-	const char *dirs[] = {getenv("DUTYDESK_DATA"), DD_DATADIR, DD_SRC_DATADIR};
+	const char *dirs[] = {getenv("DUTYDESK_DATA"), DD_DATADIR,
+			      run_from_build_tree() ? DD_SRC_DATADIR : NULL};
 	for (size_t i = 0; i < ARRAY_LEN(dirs); i++) {
 		if (str_empty(dirs[i]))
 			continue;

@@ -21,7 +21,7 @@ char *plans_dir(void)
 	if (!str_empty(env))
 		return xstrdup(env);
 	char *p = xasprintf("%s/plans", DD_DATADIR);
-	if (stat(p, &sb) == 0 && S_ISDIR(sb.st_mode))
+	if ((stat(p, &sb) == 0 && S_ISDIR(sb.st_mode)) || !run_from_build_tree())
 		return p;
 	free(p);
 	return xasprintf("%s/../plans", DD_SRC_DATADIR);

@@ -298,6 +298,11 @@ static bool run_from(const char *dir)
 	return n > 0 && !strncmp(exe, dir, n) && exe[n] == '/';
 }
 
+bool run_from_build_tree(void)
+{
+	return run_from(DD_BUILD_ROOT);
+}
+
 bool i18n_init(const char *language, char *note, size_t n)
 {
 	if (note && n)
@@ -310,12 +315,11 @@ bool i18n_init(const char *language, char *note, size_t n)
 	const char *dirs[3] = {NULL, NULL, NULL};
 	if (env && *env) {
 		dirs[0] = env;
-	} else if (run_from(DD_BUILD_ROOT)) {
+	} else if (run_from_build_tree()) {
 		dirs[0] = DD_BUILD_LOCALEDIR;
 		dirs[1] = DD_LOCALEDIR;
 	} else {
 		dirs[0] = DD_LOCALEDIR;
-		dirs[1] = DD_BUILD_LOCALEDIR;
 	}
 	char why[PATH_MAX + 64] = "";
 	for (size_t i = 0; i < ARRAY_LEN(dirs) && dirs[i]; i++) {
