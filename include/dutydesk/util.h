@@ -60,6 +60,11 @@ int sb_read_file(struct strbuf *sb, const char *path, size_t max);
 /* Strings. */
 bool str_eq(const char *a, const char *b);       /* NULL-safe */
 bool str_empty(const char *s);                   /* NULL or "" */
+/* A copy of a list as people type it (桑壁镇，坡头乡、芝河镇) with its
+ * full-width separators (，、； and the ideographic space) made ASCII, so
+ * that strtok on ", " splits it: strtok splits bytes, and a full-width
+ * separator's bytes occur inside other characters (县领导 holds 0xBC). */
+char *str_list_ascii(const char *s);
 bool str_valid_utf8(const char *s);
 /* Parses a whole decimal integer in [min,max]; false on junk or range. */
 bool str_to_ll(const char *s, long long min, long long max, long long *out);

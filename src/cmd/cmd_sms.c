@@ -17,15 +17,16 @@
 
 #define STR(o, k) json_string_value(json_object_get(o, k))
 
-/* --add "13800000000,3f2a…": numbers and contact ids, comma separated. */
+/* --add "13800000000,3f2a…,县领导": numbers, contact ids and groups, comma
+ * separated. */
 static json_t *added(struct cmd_ctx *c)
 {
 	json_t *a = json_array();
 	const char *v = cmd_opt(c, "add");
 	if (!v)
 		return a;
-	char *copy = xstrdup(v), *save = NULL;
-	for (char *t = strtok_r(copy, ",，、 ", &save); t; t = strtok_r(NULL, ",，、 ", &save))
+	char *copy = str_list_ascii(v), *save = NULL;
+	for (char *t = strtok_r(copy, ", ", &save); t; t = strtok_r(NULL, ", ", &save))
 		json_array_append_new(a, json_string(t));
 	free(copy);
 	return a;
@@ -317,7 +318,9 @@ static bool exec_run(struct cmd_ctx *c)
 }
 
 static const struct cmd_opt send_opts[] = {
-	{"add", "PHONES|IDS", NULL, N_("more recipients: mobile numbers or contact ids, comma separated")},
+	{"add", "PHONES|IDS|GROUPS", NULL,
+	 N_("more recipients: mobile numbers, contact ids or groups of the contact book (县领导 ...), "
+	    "comma separated")},
 	{"action", "TEXT", NULL, N_("the action asked (default: the colour's usual one)")},
 	{0}};
 static const struct cmd_opt run_opts[] = {

@@ -12,18 +12,7 @@
 /* "桑壁镇,坡头乡" (names or codes) -> "141032101,141032202" */
 static bool township_codes(struct cmd_ctx *c, const char *list, struct strbuf *codes)
 {
-	/* full-width separators (，、) become commas first: strtok splits bytes */
-	struct strbuf norm;
-	sb_init(&norm);
-	for (const char *p = list; *p;) {
-		if (!strncmp(p, "，", 3) || !strncmp(p, "、", 3)) {
-			sb_putc(&norm, ',');
-			p += 3;
-		} else {
-			sb_putc(&norm, *p++);
-		}
-	}
-	char *copy = sb_take(&norm), *save = NULL;
+	char *copy = str_list_ascii(list), *save = NULL;
 	bool ok = true;
 	for (char *t = strtok_r(copy, ", ", &save); t && ok; t = strtok_r(NULL, ", ", &save)) {
 		char code[16];

@@ -39,20 +39,29 @@ bool sms_phone_normal(const char *in, char out[16])
 	return true;
 }
 
-/* A township's leaders by their post. The contact book's groups will say
- * it outright; until then the post's words do. */
-static bool leader_post(const char *post)
+/* A township's leaders and its 信息员: by the contact book's group, or,
+ * for a contact without one (a book imported before groups), by the
+ * words of the post. */
+static bool post_has(const char *post, const char *const *words, size_t n)
 {
-	static const char *const words[] = {"书记", "乡长", "镇长", "主任", "领导", "县长", "应急办"};
-	for (size_t i = 0; post && i < ARRAY_LEN(words); i++)
+	for (size_t i = 0; post && i < n; i++)
 		if (strstr(post, words[i]))
 			return true;
 	return false;
 }
 
-static bool informant_post(const char *post)
+static bool informant(const char *grp, const char *post)
 {
-	return post && (strstr(post, "信息员") || strstr(post, "监测员"));
+	static const char *const words[] = {"信息员", "监测员"};
+	return grp ? !strcmp(grp, "info_officer") : post_has(post, words, ARRAY_LEN(words));
+}
+
+static bool leader(const char *grp, const char *post)
+{
+	static const char *const words[] = {"书记", "乡长", "镇长", "主任", "领导", "县长", "应急办"};
+	/* a township's own offices (its 应急办) are told with its leaders */
+	return grp ? !strcmp(grp, "township_leader") || !strcmp(grp, "department")
+		   : post_has(post, words, ARRAY_LEN(words)) && !informant(grp, post);
 }
 
 #define STR(o, k) json_string_value(json_object_get(o, k))
@@ -89,7 +98,7 @@ static void take(json_t *out, json_t *seen, const char *name, const char *raw, c
 
 /* A contact's number for an SMS: the mobile, else the phone when that is
  * a mobile, else whatever there is (to be listed as invalid). */
-static const char *contact_number(json_t *c)
+static const char *contact_number(json_t *c, char buf[32])
 {
 	char tmp[16];
 	const char *m = STR(c, "mobile"), *p = STR(c, "phone");
@@ -97,7 +106,14 @@ static const char *contact_number(json_t *c)
 		return m;
 	if (p && sms_phone_normal(p, tmp))
 		return p;
-	return m && *m ? m : p;
+	/* one of the further numbers, comma separated */
+	char *list = str_list_ascii(STR(c, "phones")), *save = NULL;
+	bool found = false;
+	for (char *q = strtok_r(list, ",", &save); q && !found; q = strtok_r(NULL, ",", &save))
+		if ((found = sms_phone_normal(q, tmp)))
+			snprintf(buf, 32, "%s", q);
+	free(list);
+	return found ? buf : m && *m ? m : p;
 }
 
 json_t *sms_recipients(struct store *st, const char *warning_id, json_t *added, int64_t now,
@@ -139,22 +155,39 @@ json_t *sms_recipients(struct store *st, const char *warning_id, json_t *added, 
 			take(out, seen, STR(r, "monitor"), STR(r, "monitor_phone"), "monitor",
 			     STR(r, "township"), STR(r, "township_code"), NULL, STR(r, "code"));
 	/* 2. the townships' 信息员, 3. their leaders */
+	char num[32];
 	for (int pass = 0; pass < 2; pass++)
 		json_array_foreach(contacts, i, r) {
-			const char *post = STR(r, "post");
-			if (pass == 0 ? !informant_post(post) : !leader_post(post) || informant_post(post))
+			const char *post = STR(r, "post"), *grp = STR(r, "grp");
+			if (pass == 0 ? !informant(grp, post) : !leader(grp, post))
 				continue;
-			take(out, seen, STR(r, "name"), contact_number(r),
+			take(out, seen, STR(r, "name"), contact_number(r, num),
 			     pass == 0 ? "informant" : "leader", STR(r, "township"),
 			     STR(r, "township_code"), STR(r, "id"), post);
 		}
-	/* 4. whom the officer adds: a contact by id, or a number */
+	/* 4. whom the officer adds: a group of the contact book, a contact by
+	 * id, or a number */
 	bool ok = true;
 	json_array_foreach(added, i, r) {
 		const char *v = json_string_value(r);
 		char phone[16];
 		if (v && sms_phone_normal(v, phone)) {
 			take(out, seen, NULL, phone, "added", NULL, NULL, NULL, v);
+			continue;
+		}
+		const struct enum_value *g = v ? enum_find(ENUM_CONTACT_GROUP, v) : NULL;
+		if (g) {
+			json_t *members = q_contacts(st, g->id, NULL, e);
+			if (!members) {
+				ok = false;
+				break;
+			}
+			size_t j;
+			json_t *c;
+			json_array_foreach(members, j, c)
+				take(out, seen, STR(c, "name"), contact_number(c, num), "added",
+				     STR(c, "township"), STR(c, "township_code"), STR(c, "id"), g->zh);
+			json_decref(members);
 			continue;
 		}
 		json_t *c = v && strlen(v) >= 4 ? q_sms_contact(st, v, e) : json_null();
@@ -164,12 +197,13 @@ json_t *sms_recipients(struct store *st, const char *warning_id, json_t *added, 
 		}
 		if (json_is_null(c)) {
 			ok = err_set(e, ERR_USAGE,
-				     _("--add '%s': neither a mainland mobile number nor a contact id"),
+				     _("--add '%s': neither a mainland mobile number, a contact id nor "
+				       "a group of the contact book"),
 				     v ? v : "");
 			json_decref(c);
 			break;
 		}
-		take(out, seen, STR(c, "name"), contact_number(c), "added", STR(c, "township"),
+		take(out, seen, STR(c, "name"), contact_number(c, num), "added", STR(c, "township"),
 		     STR(c, "township_code"), STR(c, "id"), STR(c, "post"));
 		json_decref(c);
 	}
@@ -258,13 +292,13 @@ bool sms_confirms(const char *reply, const char *words)
 		return false;
 	if (!words || !*words)
 		words = "收到";
-	char *copy = xstrdup(words), *save = NULL;
+	char *copy = str_list_ascii(words), *save = NULL;
 	/* ASCII words match in any case */
 	char *low = xstrdup(reply);
 	for (char *p = low; *p; p++)
 		*p = (char)tolower((unsigned char)*p);
 	bool yes = false;
-	for (char *w = strtok_r(copy, " ,，", &save); w && !yes; w = strtok_r(NULL, " ,，", &save)) {
+	for (char *w = strtok_r(copy, " ,", &save); w && !yes; w = strtok_r(NULL, " ,", &save)) {
 		for (char *p = w; *p; p++)
 			*p = (char)tolower((unsigned char)*p);
 		yes = strstr(low, w) != NULL;

@@ -15,8 +15,9 @@ json_t *q_sms_warning(struct store *st, const char *id, int64_t now, struct err 
 json_t *q_sms_township_contacts(struct store *st, const char *codes, struct err *e)
 {
 	return store_rows(st, e,
-		"SELECT c.id, c.name, c.org, c.post, c.phone, c.mobile, c.township_code,"
-		" t.name AS township FROM contact c LEFT JOIN division t ON t.code = c.township_code"
+		"SELECT c.id, c.name, c.grp, c.org, c.post, c.phone, c.mobile, c.phones,"
+		" c.township_code, t.name AS township"
+		" FROM contact c LEFT JOIN division t ON t.code = c.township_code"
 		" WHERE c.archived = 0 AND instr(',' || ?1 || ',', ',' || c.township_code || ',') > 0"
 		" ORDER BY c.township_code, c.name, c.id", "s", codes);
 }
@@ -24,8 +25,9 @@ json_t *q_sms_township_contacts(struct store *st, const char *codes, struct err 
 json_t *q_sms_contact(struct store *st, const char *id, struct err *e)
 {
 	return store_row(st, e,
-		"SELECT c.id, c.name, c.org, c.post, c.phone, c.mobile, c.township_code,"
-		" t.name AS township FROM contact c LEFT JOIN division t ON t.code = c.township_code"
+		"SELECT c.id, c.name, c.grp, c.org, c.post, c.phone, c.mobile, c.phones,"
+		" c.township_code, t.name AS township"
+		" FROM contact c LEFT JOIN division t ON t.code = c.township_code"
 		" WHERE c.archived = 0 AND substr(c.id, 1, length(?1)) = ?1 ORDER BY c.id LIMIT 1",
 		"s", id);
 }

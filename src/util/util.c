@@ -213,6 +213,28 @@ bool str_empty(const char *s)
 	return !s || !*s;
 }
 
+char *str_list_ascii(const char *s)
+{
+	static const struct {
+		const char *wide;
+		char ascii;
+	} seps[] = {{"，", ','}, {"、", ','}, {"；", ','}, {"\u3000", ' '}};
+	struct strbuf sb;
+	sb_init(&sb);
+	for (const char *p = s ? s : ""; *p;) {
+		size_t i = 0;
+		while (i < sizeof seps / sizeof seps[0] && strncmp(p, seps[i].wide, strlen(seps[i].wide)))
+			i++;
+		if (i < sizeof seps / sizeof seps[0]) {
+			sb_putc(&sb, seps[i].ascii);
+			p += strlen(seps[i].wide);
+		} else {
+			sb_putc(&sb, *p++);
+		}
+	}
+	return sb.buf ? sb_take(&sb) : xstrdup("");
+}
+
 bool str_valid_utf8(const char *s)
 {
 	while (*s) {

@@ -49,11 +49,19 @@ RC
 # the list, with its counts and the numbers that cannot take an SMS
 expect_rc 0 dd sms recipients "$W" --json
 expect_eq "$(json_get '.recipients | length')" "$EXPECTED" "recipients"
-expect_eq "$(json_get '.by_kind.informant')" 2 "信息员 inside the area"
-expect_eq "$(json_get '.by_kind.leader')" 3 "leaders and offices with a mobile"
+expect_eq "$(json_get '.by_kind.informant')" $((DEMO_INFO + 2)) "信息员 inside the area (by group or post)"
+expect_eq "$(json_get '.by_kind.leader')" $((DEMO_LEAD + 1)) "leaders and offices with a mobile (by group or post)"
 expect_eq "$(json_get '[.invalid[].name] | sort | join(",")')" "(示例)孙信息,(示例)赵乡长" "invalid numbers"
 expect_eq "$(json_get '[.recipients[] | select(.name == "(示例)王书记") | .phone] | .[0]')" 13900000003 \
 	"a number written with +86 and dashes"
+# a group of the contact book added whole: the county's leaders
+LEADERS=$(sqlite3 "$DUTYDESK_DB" "SELECT count(*) FROM contact WHERE grp = 'county_leader' AND archived = 0")
+[ "$LEADERS" -gt 0 ] || fail "the demo has county leaders"
+pass
+expect_rc 0 dd sms recipients "$W" --add 县领导 --json
+expect_eq "$(json_get '.by_kind.added')" "$LEADERS" "县领导 added as a group"
+expect_rc 2 dd sms recipients "$W" --add 县委
+expect_err_has "neither a mainland mobile number, a contact id nor a group of the contact book"
 expect_rc 0 dd sms recipients "$W"
 expect_out_has "橙色预警"
 expect_out_has "1 SMS each"

@@ -22,10 +22,20 @@ CSV
 		AND township_code IN ('141032101', '141032202') AND monitor_phone IS NOT NULL")
 	[ "$MONITORS" -gt 10 ] || fail "the demo has monitors in 桑壁镇 and 坡头乡"
 	pass
-	# the monitors, two 信息员, one leader and the demo's two township
-	# offices (应急办: the other leader's numbers are a
-	# landline and nothing); 周信息 is outside the area
-	EXPECTED=$((MONITORS + 5))
+	# the demo's contact book: its 信息员 and leaders of the two townships
+	# by their group (the demo's two township offices, 应急办, are told
+	# with the leaders)
+	DEMO_INFO=$(sqlite3 "$DUTYDESK_DB" "SELECT count(*) FROM contact WHERE grp = 'info_officer'
+		AND township_code IN ('141032101', '141032202') AND archived = 0")
+	DEMO_LEAD=$(sqlite3 "$DUTYDESK_DB" "SELECT count(*) FROM contact
+		WHERE grp IN ('township_leader', 'department')
+		AND township_code IN ('141032101', '141032202') AND archived = 0")
+	[ "$DEMO_INFO" -ge 2 ] && [ "$DEMO_LEAD" -ge 2 ] || fail "the demo's contact book has 信息员 and leaders"
+	pass
+	# the monitors, the demo's book, and of the sheet above two 信息员 and
+	# one leader by their posts (the other leader's numbers are a landline
+	# and nothing); 周信息 is outside the area
+	EXPECTED=$((MONITORS + DEMO_INFO + DEMO_LEAD + 3))
 }
 
 # The messages of the warning to each phone: "phone count" lines for

@@ -365,6 +365,19 @@ static void test_err_cut_whole_chars(void **state)
 	assert_string_equal(e.msg, "乡镇: 短");
 }
 
+/* Full-width separators made ASCII, and nothing else touched: 县 and 领
+ * hold bytes of "，" and "、" (0xBC, 0x80) that strtok would split at. */
+static void test_list_ascii(void **state)
+{
+	(void)state;
+	char *s = str_list_ascii("县领导，坡头乡、芝河镇；13900000001\u3000ok");
+	assert_string_equal(s, "县领导,坡头乡,芝河镇,13900000001 ok");
+	free(s);
+	s = str_list_ascii(NULL);
+	assert_string_equal(s, "");
+	free(s);
+}
+
 int main(void)
 {
 	if (!width_init_locale()) {
@@ -380,6 +393,7 @@ int main(void)
 		cmocka_unit_test_setup(test_ambiguous, reset),
 		cmocka_unit_test_setup(test_valid_utf8, reset),
 		cmocka_unit_test_setup(test_err_cut_whole_chars, reset),
+		cmocka_unit_test_setup(test_list_ascii, reset),
 		cmocka_unit_test_setup(test_wrap_cases, reset),
 		cmocka_unit_test_setup(test_wrap_combining_and_wide, reset),
 		cmocka_unit_test_setup(test_ellipsis_mark, reset),
