@@ -1,0 +1,64 @@
+#!/bin/bash
+# Two hub processes on one PostgreSQL database, and a record the county
+# moves through one of them. The other process's cache held the incident
+# as 桑壁镇's; it replays the move from the log and must then hold it as
+# 坡头乡's: 坡头乡 pulling through it gets the whole record, its note is
+# accepted there, 桑壁镇's late note is refused there with the new owner,
+# and both processes' digests equal the nodes'.
+. "$(dirname "$0")/lib.sh"
+[ "$HUB_KIND" = pg ] || skip "hub processes share a PostgreSQL database only (DUTYDESK_TEST_HUB=pg)"
+
+expect_rc 0 hub init
+enrol sangbi --township 桑壁镇
+enrol potou --township 坡头乡
+enrol county --county
+expect_rc 0 node sangbi init --node sangbi --township 桑壁镇
+expect_rc 0 node potou init --node potou --township 坡头乡
+expect_rc 0 node county init --node county --county
+start_hub 0
+A=$HUB_URL
+at_exit "kill -9 $HUB_PID"
+start_hub 0
+B=$HUB_URL
+township_of() { node "$1" incident show "$INC" --json >"$OUT" && json_get '.township_code // .incident.township_code'; }
+timeline_of() { node "$1" incident show "$INC" --json >"$OUT" && json_get '.timeline | length'; }
+
+# 桑壁镇's incident reaches the log through B: B's cache has it as 桑壁镇's
+expect_rc 0 node sangbi incident add --title 后山滑坡 --type landslide --township 桑壁镇 --json
+INC=$(json_get .number)
+expect_rc 0 node sangbi incident note "$INC" 续报一 --deaths 1
+sync_until sangbi "$B"
+sync_until potou "$B"
+sync_until county "$A"
+expect_rc 1 node potou incident show "$INC"
+
+# the county moves it through A
+expect_rc 0 node county incident move "$INC" 坡头乡
+expect_out_has "moved to 坡头乡"
+sync_until county "$A"
+SEEN=$(timeline_of county)
+
+# 坡头乡 pulls through B: the whole record, under its new owner
+sync_until potou "$B"
+expect_rc 0 node potou incident show "$INC"
+expect_eq "$(township_of potou)" 141032202 "the incident's township at 坡头乡, pulled through B"
+expect_eq "$(timeline_of potou)" "$SEEN" "the timeline 坡头乡 received through B"
+
+# B knows whose it is now: 坡头乡's note accepted, 桑壁镇's late one refused
+expect_rc 0 node potou incident note "$INC" 坡头乡接管
+sync_until potou "$B"
+expect_true "potou's note accepted by B" bash -c "grep -q 'parked 0' '$TMP/sync.out'"
+expect_rc 0 node sangbi incident note "$INC" 续报二
+sync_until sangbi "$B"
+expect_true "sangbi's late note refused by B" bash -c "grep -q 'parked 1' '$TMP/sync.out'"
+expect_rc 0 node sangbi sync --status
+expect_out_has "belongs to township 坡头乡"
+
+# both processes and every node agree, in every scope
+sync_until county "$A"
+sync_until potou "$A"
+for n in sangbi potou county; do
+	expect_eq "$(node_digest $n)" "$(HUB_URL=$B hub_digest $n)" "$n and hub process B agree after the move"
+	expect_eq "$(node_digest $n)" "$(HUB_URL=$A hub_digest $n)" "$n and hub process A agree after the move"
+done
+expect_rc 0 stop_hub
