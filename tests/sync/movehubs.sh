@@ -4,11 +4,21 @@
 # as 桑壁镇's; it replays the move from the log and must then hold it as
 # 坡头乡's: 坡头乡 pulling through it gets the whole record, its note is
 # accepted there, 桑壁镇's late note is refused there with the new owner,
-# and both processes' digests equal the nodes'.
+# and both processes' digests equal the nodes'. (And the tables of an
+# older hub get the indexes moves need when it opens.)
 . "$(dirname "$0")/lib.sh"
 [ "$HUB_KIND" = pg ] || skip "hub processes share a PostgreSQL database only (DUTYDESK_TEST_HUB=pg)"
 
 expect_rc 0 hub init
+# a hub made before records moved (its tables' schema one step back, without
+# the indexes that find a row's ops and what waits for it) gets them at open
+indexes() { hub_sql "SELECT string_agg(indexname, ' ' ORDER BY indexname) FROM pg_indexes
+	WHERE indexname IN ('oplog_row', 'hub_waiting_row')"; }
+expect_eq "$(indexes)" "hub_waiting_row oplog_row" "the indexes of a new hub"
+SCHEMA=$(hub_sql "SELECT value FROM hub_meta WHERE key = 'schema'")
+hub_sql "DROP INDEX oplog_row; DROP INDEX hub_waiting_row;
+	UPDATE hub_meta SET value = '$((SCHEMA - 1))' WHERE key = 'schema'" >/dev/null
+expect_eq "$(indexes)" "" "the indexes dropped"
 enrol sangbi --township 桑壁镇
 enrol potou --township 坡头乡
 enrol county --county
@@ -20,6 +30,8 @@ A=$HUB_URL
 at_exit "kill -9 $HUB_PID"
 start_hub 0
 B=$HUB_URL
+expect_eq "$(indexes)" "hub_waiting_row oplog_row" "the indexes of the older hub, once opened"
+expect_eq "$(hub_sql "SELECT value FROM hub_meta WHERE key = 'schema'")" "$SCHEMA" "its schema, once opened"
 township_of() { node "$1" incident show "$INC" --json >"$OUT" && json_get '.township_code // .incident.township_code'; }
 timeline_of() { node "$1" incident show "$INC" --json >"$OUT" && json_get '.timeline | length'; }
 
