@@ -14,6 +14,11 @@
  * in server_seq order) at the start of every write transaction and
  * before a digest; hub_store_cache_mark says how far it is.
  *
+ * A move (the county gives a record to another township) rewrites the
+ * record's row_scope and logs its ops again under keys "op>owner@top"
+ * with the op's own body: a cache replaying one takes the row's new owner
+ * from it (pg_cache_logged).
+ *
  * The log's order: every write transaction takes the hub's write lock
  * (a transaction-level advisory lock) right after BEGIN and holds it to
  * COMMIT, and a new op's server_seq is the log's top plus one, read under
