@@ -14,6 +14,11 @@
  * in server_seq order) at the start of every write transaction and
  * before a digest; hub_store_cache_mark says how far it is.
  *
+ * A move (the county gives a record to another township) rewrites the
+ * record's row_scope and logs its ops again under keys "op>owner@top"
+ * with the op's own body: a cache replaying one takes the row's new owner
+ * from it (pg_cache_logged).
+ *
  * The log's order: every write transaction takes the hub's write lock
  * (a transaction-level advisory lock) right after BEGIN and holds it to
  * COMMIT, and a new op's server_seq is the log's top plus one, read under
@@ -60,7 +65,13 @@ static const char pg_v1[] =
 	" received_at bigint NOT NULL, reason text);\n"
 	"CREATE INDEX hub_waiting_pusher ON hub_waiting (pusher, received_at);\n";
 
-static const char *const pg_migrations[] = {pg_v1};
+/* Records that move between townships: a row's ops found to log them again
+ * for its new owner, and the ops that wait for a record that arrived. */
+static const char pg_v_moves[] =
+	"CREATE INDEX oplog_row ON oplog (tbl, row_id, server_seq);\n"
+	"CREATE INDEX hub_waiting_row ON hub_waiting (tbl, row_id, received_at);\n";
+
+static const char *const pg_migrations[] = {pg_v1, pg_v_moves};
 #define PG_SCHEMA ((int)(sizeof pg_migrations / sizeof pg_migrations[0]))
 
 /* ---- the statements ---- */
@@ -68,9 +79,9 @@ enum q {
 	Q_BEGIN, Q_LOCK, Q_COMMIT, Q_ROLLBACK, Q_IS_HUB, Q_SCHEMA, Q_SET_SCHEMA, Q_ADD_EPOCH,
 	Q_EPOCH, Q_SET_EPOCH, Q_NODE_ADD, Q_NODE_KNOWN, Q_NODES, Q_NODE_TOKENS, Q_NODE,
 	Q_NODE_TOKEN, Q_NODE_REVOKE, Q_NODE_SEEN, Q_NODE_LIFE, Q_NODE_SET_LIFE, Q_NODE_SET_TOKEN,
-	Q_SET_OWNER, Q_LOG_SEQ, Q_LOG_HLC, Q_LOG_ADD, Q_LOG_TOP, Q_LOG_READ, Q_WAIT,
+	Q_SET_OWNER, Q_MOVE_OWNER, Q_LOG_SEQ, Q_LOG_HLC, Q_LOG_ADD, Q_LOG_TOP, Q_LOG_READ, Q_LOG_OF_ROW, Q_WAIT,
 	Q_WAITING_ANY, Q_WAITING_COUNT_ALL, Q_WAITING_COUNT, Q_WAITING, Q_UNWAIT, Q_WAITING_OF,
-	Q_WAITING_COUNT_OF, Q_WAITING_EXPIRE, Q_WAITING_CLEAR, Q_N
+	Q_WAITING_COUNT_OF, Q_WAITING_EXPIRE, Q_WAITING_FOR, Q_WAITING_CLEAR, Q_N
 };
 
 static const char *const sql[Q_N] = {
@@ -101,6 +112,8 @@ static const char *const sql[Q_N] = {
 	[Q_NODE_SET_TOKEN] = "UPDATE hub_node SET token_sha256 = $1 WHERE name = $2",
 	[Q_SET_OWNER] = "INSERT INTO row_scope (tbl, row_id, owner) VALUES ($1, $2, $3)"
 			" ON CONFLICT DO NOTHING",
+	[Q_MOVE_OWNER] = "INSERT INTO row_scope (tbl, row_id, owner) VALUES ($1, $2, $3)"
+			 " ON CONFLICT (tbl, row_id) DO UPDATE SET owner = excluded.owner",
 	[Q_LOG_SEQ] = "SELECT server_seq FROM oplog WHERE op_id = $1",
 	[Q_LOG_HLC] = "SELECT hlc FROM oplog WHERE op_id = $1",
 	/* Under the write lock: the top read here is the last committed. */
@@ -111,6 +124,8 @@ static const char *const sql[Q_N] = {
 	[Q_LOG_READ] = "SELECT server_seq, owner, body FROM oplog WHERE server_seq > $1"
 		       " AND server_seq <= $2 AND node <> $3 AND ($4 = 1 OR owner IN ($5, '*'))"
 		       " ORDER BY server_seq LIMIT $6",
+	[Q_LOG_OF_ROW] = "SELECT server_seq, op_id, node, hlc, body FROM oplog WHERE tbl = $1"
+			 " AND row_id = $2 ORDER BY server_seq",
 	[Q_WAIT] = "INSERT INTO hub_waiting (op_id, tbl, row_id, body, pusher, received_at)"
 		   " VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (op_id) DO NOTHING",
 	[Q_WAITING_ANY] = "SELECT count(*) FROM (SELECT 1 FROM hub_waiting LIMIT 1) w",
@@ -126,6 +141,9 @@ static const char *const sql[Q_N] = {
 			       " AND reason IS NULL",
 	[Q_WAITING_EXPIRE] = "UPDATE hub_waiting SET reason = $1 WHERE pusher IS NOT NULL"
 			     " AND reason IS NULL AND received_at < $2",
+	[Q_WAITING_FOR] = "SELECT op_id, tbl, row_id, body, pusher FROM hub_waiting"
+			  " WHERE reason IS NULL AND ($1::text IS NULL OR (tbl = $1 AND row_id = $2))"
+			  " ORDER BY received_at, op_id COLLATE \"C\"",
 	[Q_WAITING_CLEAR] = "DELETE FROM hub_waiting WHERE pusher = $1",
 };
 
@@ -679,12 +697,16 @@ static bool pg_owner(struct hub_store *hs, const char *tbl, const char *row_id, 
 			  row_id);
 }
 
+/* The cache's mirror of a row's owner: its first one stays, or (move) the
+ * new one replaces it. */
 static bool cache_scope(struct hub_store *hs, const char *tbl, const char *row_id,
-			const char *owner, struct err *e)
+			const char *owner, bool move, struct err *e)
 {
 	return store_exec(hs->db, e,
-			  "INSERT INTO row_scope (tbl, row_id, owner) VALUES (?, ?, ?)"
-			  " ON CONFLICT DO NOTHING",
+			  move ? "INSERT INTO row_scope (tbl, row_id, owner) VALUES (?, ?, ?)"
+				 " ON CONFLICT DO UPDATE SET owner = excluded.owner"
+			       : "INSERT INTO row_scope (tbl, row_id, owner) VALUES (?, ?, ?)"
+				 " ON CONFLICT DO NOTHING",
 			  "sss", tbl, row_id, owner);
 }
 
@@ -699,7 +721,15 @@ static bool pg_set_owner(struct hub_store *hs, const char *tbl, const char *row_
 	bool known = had != NULL;
 	free(had);
 	return known || (done(run(PG(hs), Q_SET_OWNER, e, "sss", tbl, row_id, owner)) &&
-			 cache_scope(hs, tbl, row_id, owner, e));
+			 cache_scope(hs, tbl, row_id, owner, false, e));
+}
+
+/* The county moved the row: its owner in both. */
+static bool pg_move_owner(struct hub_store *hs, const char *tbl, const char *row_id,
+			  const char *owner, struct err *e)
+{
+	return done(run(PG(hs), Q_MOVE_OWNER, e, "sss", tbl, row_id, owner)) &&
+	       cache_scope(hs, tbl, row_id, owner, true, e);
 }
 
 /* ---- the op log ---- */
@@ -713,11 +743,21 @@ static bool cache_op(struct hub_store *hs, int64_t seq, const char *op_id, const
 			  "sis", op_id, seq, hlc);
 }
 
+/* An op replayed from the log (this process's own among them). One whose
+ * op id is logged already at another seq is one logged again for its
+ * row's new owner after a move (its key in the log is "op>owner@top", its
+ * body the op's own): it says the row's owner now, as move_owner did in the
+ * process that moved it, and the op id keeps its first seq and stamp. Any
+ * other op's row keeps its first owner, as set_owner. */
 static bool pg_cache_logged(struct hub_store *hs, int64_t seq, const char *op_id,
 			    const char *hlc, const char *tbl, const char *row_id, const char *owner,
 			    struct err *e)
 {
-	return cache_op(hs, seq, op_id, hlc, e) && cache_scope(hs, tbl, row_id, owner, e);
+	int64_t again = 0;
+	return store_int(hs->db, e, &again,
+			 "SELECT count(*) FROM logged WHERE op_id = ? AND server_seq <> ?", "si",
+			 op_id, seq) &&
+	       cache_op(hs, seq, op_id, hlc, e) && cache_scope(hs, tbl, row_id, owner, again > 0, e);
 }
 
 /* In a write transaction the cache answers (it mirrors the log there);
@@ -757,6 +797,12 @@ static json_t *pg_log_read(struct hub_store *hs, int64_t since, int64_t upto, co
 {
 	return got_rows(run(PG(hs), Q_LOG_READ, e, "iisisi", since, upto, node, (int64_t)all,
 			    township, limit));
+}
+
+static json_t *pg_log_of_row(struct hub_store *hs, const char *tbl, const char *row_id,
+			     struct err *e)
+{
+	return got_rows(run(PG(hs), Q_LOG_OF_ROW, e, "ss", tbl, row_id));
 }
 
 /* ---- waiting ops ---- */
@@ -824,6 +870,14 @@ static bool pg_waiting_expire(struct hub_store *hs, int64_t before, const char *
 	       got_count(run(PG(hs), Q_WAITING_EXPIRE, e, "si", reason, before), n);
 }
 
+static json_t *pg_waiting_for(struct hub_store *hs, const char *tbl, const char *row_id,
+			      struct err *e)
+{
+	if (none_waiting(hs))
+		return json_array();
+	return got_rows(run(PG(hs), Q_WAITING_FOR, e, "ss", tbl, row_id));
+}
+
 static bool pg_waiting_clear(struct hub_store *hs, const char *node, int64_t *n, struct err *e)
 {
 	return got_count(run(PG(hs), Q_WAITING_CLEAR, e, "s", node), n);
@@ -875,6 +929,9 @@ static const struct hub_store_ops hub_pg_ops = {
 	.waiting_count_of = pg_waiting_count_of,
 	.waiting_expire = pg_waiting_expire,
 	.waiting_clear = pg_waiting_clear,
+	.move_owner = pg_move_owner,
+	.log_of_row = pg_log_of_row,
+	.waiting_for = pg_waiting_for,
 };
 
 void hub_store_use_postgresql(void)

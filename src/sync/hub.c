@@ -35,6 +35,9 @@ struct hub {
 	char epoch[ID_TEXT];
 	int64_t wait_max; /* ops of one node kept waiting for their record */
 	int64_t wait_age; /* seconds an op may wait before the hub gives it up */
+	/* County-level rows of an older hub not looked at yet: a store beneath
+	 * that is a cache made at open holds them only once it caught up. */
+	bool county_rows_later;
 };
 
 void hub_set_waiting_limits(struct hub *h, int64_t max, int64_t max_age_s)
@@ -104,6 +107,7 @@ bool hub_init(const char *path, struct err *e)
 }
 
 static bool county_rows_to_all(struct hub *h, struct err *e);
+static bool county_rows_fix(struct hub *h, bool *open, bool *moved, struct err *e);
 
 bool hub_open(const char *path, struct hub **out, struct err *e)
 {
@@ -145,7 +149,8 @@ bool hub_open(const char *path, struct hub **out, struct err *e)
 	h->wait_age = HUB_WAIT_AGE;
 	snprintf(h->epoch, sizeof h->epoch, "%s", epoch);
 	free(epoch);
-	if (!county_rows_to_all(h, e)) {
+	h->county_rows_later = hub_store_fresh(hs);
+	if (!h->county_rows_later && !county_rows_to_all(h, e)) {
 		hub_close(h);
 		return false;
 	}
@@ -214,8 +219,13 @@ static bool hub_begin(struct hub *h, struct err *e)
 {
 	if (!hub_store_begin(h->hs, e))
 		return false;
-	if (catch_up(h, e))
+	bool open = true, moved = false;
+	if (catch_up(h, e) && (!h->county_rows_later || county_rows_fix(h, &open, &moved, e))) {
+		/* Looked at again once what it moved is committed (or undone). */
+		if (!moved)
+			h->county_rows_later = false;
 		return true;
+	}
 	hub_store_rollback(h->hs);
 	return false;
 }
@@ -782,12 +792,12 @@ static bool rescope(struct hub *h, const struct table *t, const char *id, const 
 
 /* County-level depots and teams that a hub of an older version recorded
  * as their township's (CK-00 as 芝河镇's): the county's now, and logged
- * again for every node, in a transaction of their own. Nothing to do (and
- * nothing written) once done. */
-static bool county_rows_to_all(struct hub *h, struct err *e)
+ * again for every node (*moved), in the open transaction or (!*open) one
+ * begun for them. */
+static bool county_rows_fix(struct hub *h, bool *open, bool *moved, struct err *e)
 {
 	static const struct table *const ts[] = {&T_DEPOT, &T_TEAM};
-	bool ok = true, open = false;
+	bool ok = true;
 	for (size_t i = 0; ok && i < sizeof ts / sizeof *ts; i++) {
 		json_t *rows = store_canon_rows(h->st, ts[i], "", false, e);
 		size_t j;
@@ -800,9 +810,10 @@ static bool county_rows_to_all(struct hub *h, struct err *e)
 				continue;
 			ok = hub_store_owner(h->hs, ts[i]->name, id, &owner, e);
 			if (ok && owner && !str_eq(owner, "*")) {
-				if (!open)
-					ok = open = hub_store_begin(h->hs, e);
+				if (!*open)
+					ok = *open = hub_store_begin(h->hs, e);
 				ok = ok && rescope(h, ts[i], id, "*", e);
+				*moved = true;
 			}
 			free(owner);
 			if (!ok)
@@ -810,6 +821,17 @@ static bool county_rows_to_all(struct hub *h, struct err *e)
 		}
 		json_decref(rows);
 	}
+	return ok;
+}
+
+/* At open, in a transaction of their own (a hub whose store beneath is its
+ * file). Nothing to do (and nothing written) once done. A cache made at
+ * open (PostgreSQL) does it in its first write transaction, caught up: a
+ * process that replayed another's move finds nothing to do. */
+static bool county_rows_to_all(struct hub *h, struct err *e)
+{
+	bool open = false, moved = false;
+	bool ok = county_rows_fix(h, &open, &moved, e);
 	if (open && ok)
 		return hub_store_commit(h->hs, e);
 	if (open)

@@ -108,13 +108,34 @@ done
 # ---- a hub of an older version kept CK-00 as 芝河镇's: set right when it opens ----
 expect_rc 0 stop_hub
 ZHIHE=$(sqlite3 "$TMP/zhihe.db" "SELECT township_code FROM node")
-sqlite3 "$HUBDB" "UPDATE row_scope SET owner = '$ZHIHE' WHERE row_id = '$CK00' OR row_id IN
-	(SELECT id FROM stock_movement WHERE depot_id = '$CK00');
-	UPDATE oplog SET owner = '$ZHIHE' WHERE row_id = '$CK00' OR row_id IN
-	(SELECT id FROM stock_movement WHERE depot_id = '$CK00')"
+# CK-00 and its stock movements (the county made them all), in either kind of hub
+ROWS=$(sqlite3 "$TMP/county.db" "SELECT group_concat(quote(id), ',') FROM
+	(SELECT '$CK00' AS id UNION SELECT id FROM stock_movement WHERE depot_id = '$CK00')")
+hub_sql "UPDATE row_scope SET owner = '$ZHIHE' WHERE row_id IN ($ROWS)" >/dev/null
+hub_sql "UPDATE oplog SET owner = '$ZHIHE' WHERE row_id IN ($ROWS)" >/dev/null
+expect_eq "$(hub_sql "SELECT count(*) FROM row_scope WHERE owner = '$ZHIHE' AND row_id IN ($ROWS)")" \
+	"$(echo "$ROWS" | tr ',' '\n' | wc -l)" "CK-00 and its movements made 芝河镇's as an older hub had them"
 enrol gedi --township 阁底乡
 expect_rc 0 node gedi init --node gedi --township 阁底乡
 start_hub 0
 sync_until gedi "$HUB_URL"
 expect_eq "$(depots gedi)" "CK-00 CK-02" "depots a new township gets from a hub that kept CK-00 as 芝河镇's"
 expect_eq "$(node_digest gedi)" "$(hub_digest gedi)" "gedi and the hub agree"
+
+# ---- a second hub process on the same PostgreSQL database: it replays that
+# move, holds CK-00 as the county's, and moves nothing a second time ----
+if [ "$HUB_KIND" = pg ]; then
+	at_exit "kill -9 $HUB_PID"
+	RELOGGED=$(hub_sql "SELECT count(*) FROM oplog WHERE op_id LIKE '%>*@%'")
+	expect_true "the first process logged CK-00's ops again for every node ($RELOGGED)" \
+		test "$RELOGGED" -gt 0
+	start_hub 0
+	expect_rc 0 node gedi incident add --title 阁底乡测试 --type landslide --township 阁底乡
+	sync_until gedi "$HUB_URL"
+	expect_true "gedi's incident accepted by the second process" \
+		bash -c "grep -q 'parked 0' '$TMP/sync.out'"
+	expect_eq "$(hub_sql "SELECT count(*) FROM oplog WHERE op_id LIKE '%>*@%'")" "$RELOGGED" \
+		"ops logged again for CK-00 after the second process started"
+	expect_eq "$(node_digest gedi)" "$(hub_digest gedi)" "gedi and the second hub process agree"
+	expect_eq "$(node_digest zhihe)" "$(hub_digest zhihe)" "zhihe and the second hub process agree"
+fi
