@@ -756,7 +756,13 @@ static bool rescope(struct hub *h, const struct table *t, const char *id, const 
 		const char *rid = json_string_value(json_object_get(r, "id"));
 		json_t *logged = ok ? hub_store_log_of_row(h->hs, tbl, rid, e) : NULL;
 		ok = logged && hub_store_move_owner(h->hs, tbl, rid, owner, e);
-		json_array_extend(ops, logged ? logged : json_null());
+		/* each op once: not the copies earlier moves logged (their keys
+		 * hold '>'), or a row moved k times would be logged 2^k times */
+		size_t j;
+		json_t *op;
+		json_array_foreach(logged, j, op)
+			if (!strchr(json_string_value(json_object_get(op, "op_id")), '>'))
+				json_array_append(ops, op);
 		json_decref(logged);
 		if (!ok)
 			break;

@@ -95,6 +95,22 @@ for n in sangbi potou county; do
 	expect_eq "$(node_digest $n)" "$(hub_digest $n)" "$n and the hub agree after the hazard moved"
 done
 
+# moved back and forth, each op is logged again once a move: never a copy
+# of a copy (a row moved k times would be logged 2^k times)
+for t in 桑壁镇 坡头乡 桑壁镇; do
+	printf 'code,kind,name,township\nHP-77,geohazard,后沟不稳定斜坡,%s\n' "$t" >"$TMP/hp.csv"
+	expect_rc 0 node county hazard import "$TMP/hp.csv" --kind geohazard
+	sync_until county "$HUB_URL"
+done
+expect_eq "$(hub_sql "SELECT count(*) FROM oplog WHERE op_id LIKE '%>%>%'")" 0 "copies of copies in the log"
+sync_until sangbi "$HUB_URL"
+sync_until potou "$HUB_URL"
+expect_rc 0 node sangbi hazard show HP-77 --json
+expect_eq "$(json_get '.inspections | length')" 1 "HP-77's inspection back at 桑壁镇"
+for n in sangbi potou county; do
+	expect_eq "$(node_digest $n)" "$(hub_digest $n)" "$n and the hub agree after HP-77 moved back and forth"
+done
+
 # ---- what waits at the hub for a record that never comes can be dropped one by one ----
 expect_rc 0 stop_hub
 expect_rc 0 hub waiting

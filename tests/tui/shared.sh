@@ -47,11 +47,14 @@ for u in "$O1:$G_OFF" "$O2:$G_OFF" "$VIEWER:$G_VIEW" "$OUTSIDER:"; do
 done
 
 # The program and its data where every user can read them.
-BIN=$DUTYDESK DATA=$DUTYDESK_DATA
+# A copy is no longer in the build tree, so it is told where the build's
+# catalogue is (a copy of it), as an installed program knows its own.
+BIN=$DUTYDESK DATA=$DUTYDESK_DATA LOCALE=()
 if ! setpriv --reuid="$OUTSIDER" --regid=65534 --clear-groups test -x "$BIN" -a -r "$DATA/plans" 2>/dev/null; then
 	mkdir -m 755 "$TMP/prog" && cp "$BIN" "$TMP/prog/" && cp -r "$DATA" "$TMP/prog/data" &&
+		cp -rL "$(dirname "$BIN")/../locale" "$TMP/prog/locale" &&
 		chmod -R a+rX "$TMP/prog" || fail "copying the program where the users can run it"
-	BIN=$TMP/prog/$(basename "$BIN") DATA=$TMP/prog/data
+	BIN=$TMP/prog/$(basename "$BIN") DATA=$TMP/prog/data LOCALE=(DUTYDESK_LOCALEDIR="$TMP/prog/locale")
 fi
 
 SRV=$TMP/srv/dutydesk
@@ -66,7 +69,7 @@ as() {
 		env -i PATH=/usr/bin:/bin HOME="$TMP/h-$u" USER="$u" LOGNAME="$u" \
 		XDG_STATE_HOME="$TMP/h-$u/state" XDG_CONFIG_HOME="$TMP/h-$u/config" \
 		XDG_DATA_HOME="$TMP/h-$u/data" LANG=C.UTF-8 LC_ALL=C.UTF-8 TZ=Asia/Shanghai \
-		DUTYDESK_DATA="$DATA" DUTYDESK_DB="$DB" \
+		DUTYDESK_DATA="$DATA" DUTYDESK_DB="$DB" "${LOCALE[@]}" \
 		${ASAN_OPTIONS:+ASAN_OPTIONS=$ASAN_OPTIONS} "$@"
 }
 # dd_as USER ARGS...: the CLI as USER.
@@ -82,7 +85,7 @@ start_as() {
 	local cmd="exec setpriv --reuid=$u --regid=$(id -g "$u") --init-groups env -i"
 	cmd+=" PATH=/usr/bin:/bin HOME=$TMP/h-$u USER=$u LOGNAME=$u TERM=screen"
 	cmd+=" XDG_STATE_HOME=$TMP/h-$u/state XDG_CONFIG_HOME=$TMP/h-$u/config"
-	cmd+=" LANG=C.UTF-8 LC_ALL=C.UTF-8 TZ=Asia/Shanghai DUTYDESK_DATA=$DATA"
+	cmd+=" LANG=C.UTF-8 LC_ALL=C.UTF-8 TZ=Asia/Shanghai DUTYDESK_DATA=$DATA ${LOCALE[*]}"
 	local a
 	for a in "$@"; do cmd+=" $(printf '%q' "$a")"; done
 	cmd+=" $BIN --db $DB"
