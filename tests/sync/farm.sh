@@ -10,12 +10,14 @@
 #   stop_hubs                      SIGTERM, each must end cleanly
 #   kill_hubs                      SIGKILL
 #   start_nginx                    FARM_URL, in front of HUB_PORTS
+#   nginx_reload                   in front of the HUB_PORTS of now
 #   nginx_served PORT PATH         requests for PATH nginx passed to PORT
 NGINX=${NGINX:-/usr/sbin/nginx}
 HUB_PIDS=()
 HUB_PORTS=()
 NGINX_PID=""
 NGINX_DIR=""
+NGINX_PORT=""
 FARM_URL=""
 FARM_WHY=""
 _NGINX_RUNAS=()
@@ -58,7 +60,7 @@ start_hubs() {
 	HUB_PORTS=()
 	for ((i = 0; i < n; i++)); do
 		: >"$TMP/hub$i.start"
-		"$DUTYDESKD" --db "$HUBDB" serve --listen 127.0.0.1:0 --trust-proxy 127.0.0.1 "$@" \
+		TMPDIR=$TMP "$DUTYDESKD" --db "$HUBDB" serve --listen 127.0.0.1:0 --trust-proxy 127.0.0.1 "$@" \
 			2>"$TMP/hub$i.start" &
 		HUB_PIDS[i]=$!
 	done
@@ -92,16 +94,11 @@ _nginx_up() {
 	return 1
 }
 
-# start_nginx: nginx on a free port in front of HUB_PORTS, round robin; its
-# access log names the hub that served each request.
-start_nginx() {
-	local port up="" p try
-	NGINX_DIR=$(mktemp -d "${TMPDIR:-/tmp}/dutydesk-nginx.XXXXXX") || fail "mktemp"
-	[ "$(id -u)" -eq 0 ] && chown nobody: "$NGINX_DIR"
-	for p in "${HUB_PORTS[@]}"; do up+="server 127.0.0.1:$p;"$'\n'; done
-	for try in 1 2 3 4 5; do
-		port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-		cat >"$NGINX_DIR/nginx.conf" <<EOF
+# _nginx_conf: the configuration for NGINX_PORT in front of HUB_PORTS.
+_nginx_conf() {
+	local up="" p
+	for p in "${HUB_PORTS[@]}"; do up+="server 127.0.0.1:$p;"$'\n\t\t'; done
+	cat >"$NGINX_DIR/nginx.conf" <<EOF
 daemon off;
 worker_processes 1;
 pid $NGINX_DIR/nginx.pid;
@@ -120,7 +117,7 @@ http {
 		$up
 	}
 	server {
-		listen 127.0.0.1:$port;
+		listen 127.0.0.1:$NGINX_PORT;
 		location / {
 			proxy_pass http://hubs;
 			proxy_set_header X-Real-IP \$remote_addr;
@@ -130,10 +127,21 @@ http {
 	}
 }
 EOF
+}
+
+# start_nginx: nginx on a free port in front of HUB_PORTS, round robin; its
+# access log names the hub that served each request.
+start_nginx() {
+	local try
+	NGINX_DIR=$(mktemp -d "${TMPDIR:-/tmp}/dutydesk-nginx.XXXXXX") || fail "mktemp"
+	[ "$(id -u)" -eq 0 ] && chown nobody: "$NGINX_DIR"
+	for try in 1 2 3 4 5; do
+		NGINX_PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+		_nginx_conf
 		"${_NGINX_RUNAS[@]}" "$NGINX" -p "$NGINX_DIR" -e "$NGINX_DIR/error.log" \
 			-c "$NGINX_DIR/nginx.conf" 2>>"$NGINX_DIR/start.log" &
 		NGINX_PID=$!
-		FARM_URL=http://127.0.0.1:$port
+		FARM_URL=http://127.0.0.1:$NGINX_PORT
 		# bound the port, or failed to (taken meanwhile: another one)
 		wait_until 30 "nginx starting" _nginx_started
 		kill -0 "$NGINX_PID" 2>/dev/null && break
@@ -144,6 +152,14 @@ EOF
 	done
 	[ -n "$NGINX_PID" ] || fail "nginx found no free port in 5 tries"
 	wait_until 30 "nginx answering /v1/health from a hub" _nginx_up
+}
+
+# nginx_reload: nginx in front of the hubs now in HUB_PORTS (SIGHUP: the
+# same address for the nodes).
+nginx_reload() {
+	_nginx_conf
+	kill -HUP "$NGINX_PID" || fail "nginx is gone"
+	wait_until 30 "nginx answering /v1/health from the new hubs" _nginx_up
 }
 
 _nginx_started() {
@@ -171,21 +187,24 @@ farm_store() {
 	postgresql) ;;
 	*) fail "HUB_STORE '$HUB_STORE': sqlite or postgresql" ;;
 	esac
-	pg_usable || skip "$PG_WHY"
-	at_exit pg_cleanup
-	pg_start_primary || fail "$PG_WHY"
-	if [ "${1:-}" = standby ]; then
-		pg_start_standby || fail "$PG_WHY"
+	if [ -z "$PG_PRIMARY_PORT" ]; then # (else lib.sh started it)
+		pg_usable || skip "$PG_WHY"
+		at_exit pg_cleanup
+		pg_start_primary || fail "$PG_WHY"
 	fi
 	HUBDB=$(pg_url "$PG_PRIMARY_PORT")
 	# A dutydeskd without a PostgreSQL store refuses the URL, or (before
 	# the URL form was known) took it for a file path: made there, from
 	# a folder of its own, it leaves PostgreSQL empty.
 	mkdir -p "$TMP/cwd"
-	(cd "$TMP/cwd" && "$DUTYDESKD" --db "$HUBDB" init) >"$OUT" 2>"$ERR" ||
+	(cd "$TMP/cwd" && TMPDIR=$TMP "$DUTYDESKD" --db "$HUBDB" init) >"$OUT" 2>"$ERR" ||
 		skip "this dutydeskd refuses --db postgresql://… ($(head -n 1 "$ERR")): no PostgreSQL hub store yet"
 	[ "$(pg_sql "$PG_PRIMARY_PORT" "SELECT count(*) FROM information_schema.tables
 		WHERE table_schema NOT IN ('pg_catalog', 'information_schema')")" -gt 0 ] ||
 		skip "this dutydeskd took --db postgresql://… for a file path (nothing made in PostgreSQL): no PostgreSQL hub store yet"
 	pass
+	# the standby: a copy of the hub just made, streaming from then on
+	if [ "${1:-}" = standby ]; then
+		pg_start_standby || fail "$PG_WHY"
+	fi
 }
