@@ -2,7 +2,8 @@
 # Failover with nothing acknowledged lost: the hub's database is a
 # PostgreSQL primary with a synchronous streaming standby; two hubs serve
 # it behind nginx. Four township nodes write and push continuously; the
-# primary is killed with SIGKILL in the middle of their pushes, the standby
+# standby stops receiving, and the primary is killed with SIGKILL in the
+# middle of their pushes (some committed there and not on the standby), the standby
 # promoted, the hubs restarted on it (--db names the new primary) and
 # nginx pointed at them. Every op a node saw acknowledged, before the kill
 # or after, is in the new primary's log; every node, and a county node
@@ -63,8 +64,29 @@ all_acked_at_least() {
 }
 wait_until 120 "every node having 100 ops acknowledged" all_acked_at_least 100
 
-# ---- the primary dies in the middle of the pushes ----
+# ---- the standby falls behind; the primary dies in the middle of pushes ----
+# The standby's WAL receiver stopped (SIGSTOP): what the primary commits
+# from now on is not on the standby. With synchronous replication the hub
+# acknowledges none of it (its commits wait for the standby); without it,
+# those pushes would be acknowledged and lost at the failover.
+standby_pm=$(head -n 1 "$PG_DIR/standby/postmaster.pid")
+WALRECEIVER=$(ps -o pid=,args= --ppid "$standby_pm" | awk '/walreceiver/ {print $1}')
+[ -n "$WALRECEIVER" ] || fail "the standby has no WAL receiver"
+kill -STOP "$WALRECEIVER"
+at_exit "kill -KILL $WALRECEIVER"
+logged() { pg_sql "$PG_PRIMARY_PORT" "SELECT count(*) FROM oplog"; }
+LOGGED=$(logged)
+# a push waiting for the standby (synchronous), or 20 more ops committed
+# on the primary alone (were it asynchronous)
+pushing() {
+	[ "$(pg_sql "$PG_PRIMARY_PORT" "SELECT count(*) FROM pg_stat_activity WHERE wait_event = 'SyncRep'")" -gt 0 ] ||
+		[ "$(logged)" -ge $((LOGGED + 20)) ]
+}
+wait_until 60 "a push on the primary after the standby stopped receiving" pushing
 pg_kill_primary || fail "$PG_WHY"
+# and the receiver with what it held unwritten: the standby has what it
+# wrote before it stopped (its postmaster restarts it, to find no primary)
+kill -KILL "$WALRECEIVER"
 declare -A FAILED_BEFORE
 for n in "${NODES[@]}"; do FAILED_BEFORE[$n]=$(rounds "$n" failed); done
 failed_since_kill() {
