@@ -130,6 +130,7 @@ struct phase {
 
 static struct office *offs;
 static int n_off;
+static const char *county_town; /* where county offices' incidents happen */
 static const char *base_url;
 static atomic_int next_job;
 static struct phase *cur;
@@ -200,7 +201,7 @@ static json_t *make_ops(struct office *o, int n, int64_t now_s)
 	static atomic_uint_fast64_t uniq;
 	snprintf(inc_id, sizeof inc_id, "%s-inc-%ld", o->name, o->incidents);
 	snprintf(number, sizeof number, "%s-2026-%05ld", o->name, ++o->incidents);
-	const char *town = o->town[0] == '-' ? "900000000" : o->town; /* office 0's */
+	const char *town = o->town[0] == '-' ? county_town : o->town;
 	for (int k = 0; k < n; k++) {
 		snprintf(op_id, sizeof op_id, "%s:%ld", o->name, ++o->op_seq);
 		snprintf(hlc, sizeof hlc, "%016llx",
@@ -456,9 +457,14 @@ static int load(char **a)
 		die("hub", "cannot read /proc/PID/stat");
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	int counties = 0;
-	for (int i = 0; i < n_off; i++)
+	for (int i = n_off - 1; i >= 0; i--) {
 		counties += !strcmp(offs[i].role, "county");
-	printf("%d offices (%d county, %d township, each township its own), %d workers; "
+		if (strcmp(offs[i].role, "county"))
+			county_town = offs[i].town; /* the first township office's */
+	}
+	if (!county_town)
+		die(a[1], "no township office");
+	printf("%d offices (%d county, %d township), %d workers; "
 	       "one round = every office once in %.1f s\n",
 	       n_off, counties, n_off - counties, workers, period / 1000);
 	/* Every office's first sync: the catalogue and plans (not measured,

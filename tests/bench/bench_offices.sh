@@ -14,7 +14,12 @@
 # 6 s, 100,000 ops), BENCH_OFFICES_ROUNDS (2), BENCH_OFFICES_OPS (3 per
 # push), BENCH_OFFICES_WORKERS (32 connections at most), BENCH_HUB_THREADS
 # (dutydeskd serve --threads, 4), BENCH_STORES ("sqlite postgresql";
-# PostgreSQL from tests/sync/pgcluster.sh, skipped with a line saying why).
+# PostgreSQL from tests/sync/pgcluster.sh, skipped with a line saying why),
+# BENCH_OFFICES_TOWNS: "own" (each township office a township of its own,
+# made in the hub database in process: SQLite only) or "real" (the
+# shipped townships, offices enrolled with dutydeskd node add; so they
+# share six townships, and each township office pulls a sixth of all).
+# PostgreSQL always runs "real".
 set -u
 DD=$1 DDD=$2 GEN=$3 BO=$4
 scale=${BENCH_SCALE:-1}
@@ -89,15 +94,37 @@ store_dbs() {
 	fi
 }
 
+# enrol_real DB: OFFICES offices on the shipped townships, in turn.
+enrol_real() {
+	local codes i name code
+	mapfile -t codes < <(awk -F, '$3 == "township" {print $1}' "$DUTYDESK_DATA/divisions.csv")
+	: >"$TMP/tokens"
+	for ((i = 0; i < OFFICES; i++)); do
+		name=$(printf o%04d "$i")
+		if ((i >= OFFICES - COUNTIES)); then
+			echo "$name county - $("$DDD" --db "$1" node add "$name" --county 2>/dev/null | tail -n 1)"
+		else
+			code=${codes[i % ${#codes[@]}]}
+			echo "$name township $code $("$DDD" --db "$1" node add "$name" --township "$code" 2>/dev/null | tail -n 1)"
+		fi
+	done >>"$TMP/tokens"
+}
+
 run_store() {
 	local store=$1 t0 t1 c0 c1
 	echo "==== hub store: $store ($(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)) ===="
 	store_dbs "$store" || return 0
 	# ---- 1. the offices ----
+	local towns=${BENCH_OFFICES_TOWNS:-own}
+	[ "$store" = postgresql ] && towns=real
 	t0=$(ms)
-	"$BO" enrol "$DB_A" "$OFFICES" "$COUNTIES" "$TMP/tokens" || exit 1
+	if [ "$towns" = own ]; then
+		"$BO" enrol "$DB_A" "$OFFICES" "$COUNTIES" "$TMP/tokens" || exit 1
+	else
+		enrol_real "$DB_A" || exit 1
+	fi
 	t1=$(ms)
-	echo "enrolled $OFFICES offices in $((t1 - t0)) ms"
+	echo "enrolled $OFFICES offices ($towns townships) in $((t1 - t0)) ms"
 	serve "$DB_A"
 	"$BO" load "$URL" "$TMP/tokens" "$HUB_PID" "$PERIOD_MS" "$ROUNDS" "$OPS" "$WORKERS" ||
 		echo "some office syncs failed (BENCH_VERBOSE=1 says which)"
