@@ -76,7 +76,9 @@ store_dbs() {
 		;;
 	postgresql)
 		if [ -z "$PG_PRIMARY_PORT" ]; then
-			pg_usable && pg_start_primary || { echo "PostgreSQL: skipped: $PG_WHY"; return 1; }
+			# (the cluster's user must reach its folder: not in $TMP)
+			TMPDIR=${BENCH_PG_TMPDIR:-/tmp} pg_usable && pg_start_primary ||
+				{ echo "PostgreSQL: skipped: $PG_WHY"; return 1; }
 		fi
 		pg_sql "$PG_PRIMARY_PORT" "CREATE DATABASE full_pull" >/dev/null 2>&1
 		DB_A=$(pg_url "$PG_PRIMARY_PORT") DB_B=$(pg_url "$PG_PRIMARY_PORT" full_pull)
