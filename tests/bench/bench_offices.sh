@@ -13,8 +13,9 @@
 # Environment: BENCH_SCALE (1; 10 = 200 offices at the same rate, rounds of
 # 6 s, 100,000 ops), BENCH_OFFICES_ROUNDS (2), BENCH_OFFICES_OPS (3 per
 # push), BENCH_OFFICES_WORKERS (32 connections at most), BENCH_HUB_THREADS
-# (dutydeskd serve --threads, 4), BENCH_STORES ("sqlite postgresql";
-# PostgreSQL from tests/sync/pgcluster.sh, skipped with a line saying why),
+# (dutydeskd serve --threads, 4), BENCH_STORES ("sqlite postgresql", but
+# only sqlite when BENCH_SCALE is above 1; PostgreSQL from
+# tests/sync/pgcluster.sh, skipped with a line saying why),
 # BENCH_OFFICES_TOWNS: "own" (each township office a township of its own,
 # made in the hub database in process: SQLite only) or "real" (the
 # shipped townships, offices enrolled with dutydeskd node add; so they
@@ -163,6 +164,9 @@ run_store() {
 		{ echo "the new county node lacks incidents" >&2; exit 1; }
 }
 
-for store in ${BENCH_STORES:-sqlite postgresql}; do
+# The quick form (BENCH_SCALE above 1) stays on SQLite unless told.
+stores=${BENCH_STORES:-sqlite postgresql}
+[ -z "${BENCH_STORES:-}" ] && [ "$scale" -gt 1 ] && stores=sqlite
+for store in $stores; do
 	run_store "$store"
 done
