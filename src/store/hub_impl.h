@@ -78,6 +78,14 @@ struct hub_store_ops {
 	bool (*waiting_clear)(struct hub_store *hs, const char *node, int64_t *n, struct err *e);
 };
 
+/* The row_scope table of the SQLite store beneath a hub (the SQLite hub's
+ * own, or a PostgreSQL hub's cache of it): a row's owner, and putting one
+ * (its first owner stays, or, move, the new one replaces it). */
+bool hub_scope_owner(struct hub_store *hs, const char *tbl, const char *row_id, char **owner,
+		     struct err *e);
+bool hub_scope_put(struct hub_store *hs, const char *tbl, const char *row_id, const char *owner,
+		   bool move, struct err *e);
+
 /* A hub database in an SQLite file (src/store/hub_sqlite.c). */
 extern const struct hub_store_ops hub_sqlite_ops;
 /* Makes URLs scheme://... open with ops (src/store/hub_pg.c registers

@@ -686,42 +686,22 @@ static bool pg_node_set_token(struct hub_store *hs, const char *name, const char
 
 /* ---- owners ---- */
 
-/* Read from the cache, which holds every owner the log does: the hub
- * asks only in a write transaction, with the cache at the log's top (and
- * pg_set_owner writes both). One round trip to the server fewer per op. */
-static bool pg_owner(struct hub_store *hs, const char *tbl, const char *row_id, char **owner,
-		     struct err *e)
-{
-	return store_text(hs->db, e, owner,
-			  "SELECT owner FROM row_scope WHERE tbl = ? AND row_id = ?", "ss", tbl,
-			  row_id);
-}
-
-/* The cache's mirror of a row's owner: its first one stays, or (move) the
- * new one replaces it. */
-static bool cache_scope(struct hub_store *hs, const char *tbl, const char *row_id,
-			const char *owner, bool move, struct err *e)
-{
-	return store_exec(hs->db, e,
-			  move ? "INSERT INTO row_scope (tbl, row_id, owner) VALUES (?, ?, ?)"
-				 " ON CONFLICT DO UPDATE SET owner = excluded.owner"
-			       : "INSERT INTO row_scope (tbl, row_id, owner) VALUES (?, ?, ?)"
-				 " ON CONFLICT DO NOTHING",
-			  "sss", tbl, row_id, owner);
-}
-
-/* A row the cache knows the owner of has it in PostgreSQL too (a row's
- * first owner stays): only a new one is written there. */
+/* Owners are read from the cache (hub_scope_owner), which holds every
+ * owner the log does: the hub asks only in a write transaction, with the
+ * cache at the log's top, and pg_set_owner writes both. One round trip to
+ * the server fewer per op. A row the cache knows the owner of has it in
+ * PostgreSQL too (a row's first owner stays): only a new one is written
+ * there. */
 static bool pg_set_owner(struct hub_store *hs, const char *tbl, const char *row_id,
 			 const char *owner, struct err *e)
 {
 	char *had = NULL;
-	if (!pg_owner(hs, tbl, row_id, &had, e))
+	if (!hub_scope_owner(hs, tbl, row_id, &had, e))
 		return false;
 	bool known = had != NULL;
 	free(had);
 	return known || (done(run(PG(hs), Q_SET_OWNER, e, "sss", tbl, row_id, owner)) &&
-			 cache_scope(hs, tbl, row_id, owner, false, e));
+			 hub_scope_put(hs, tbl, row_id, owner, false, e));
 }
 
 /* The county moved the row: its owner in both. */
@@ -729,7 +709,7 @@ static bool pg_move_owner(struct hub_store *hs, const char *tbl, const char *row
 			  const char *owner, struct err *e)
 {
 	return done(run(PG(hs), Q_MOVE_OWNER, e, "sss", tbl, row_id, owner)) &&
-	       cache_scope(hs, tbl, row_id, owner, true, e);
+	       hub_scope_put(hs, tbl, row_id, owner, true, e);
 }
 
 /* ---- the op log ---- */
@@ -757,7 +737,7 @@ static bool pg_cache_logged(struct hub_store *hs, int64_t seq, const char *op_id
 	return store_int(hs->db, e, &again,
 			 "SELECT count(*) FROM logged WHERE op_id = ? AND server_seq <> ?", "si",
 			 op_id, seq) &&
-	       cache_op(hs, seq, op_id, hlc, e) && cache_scope(hs, tbl, row_id, owner, again > 0, e);
+	       cache_op(hs, seq, op_id, hlc, e) && hub_scope_put(hs, tbl, row_id, owner, again > 0, e);
 }
 
 /* In a write transaction the cache answers (it mirrors the log there);
@@ -915,7 +895,7 @@ static const struct hub_store_ops hub_pg_ops = {
 	.node_set_life = pg_node_set_life,
 	.node_set_token = pg_node_set_token,
 	.log_hlc = pg_log_hlc,
-	.owner = pg_owner,
+	.owner = hub_scope_owner,
 	.set_owner = pg_set_owner,
 	.log_seq = pg_log_seq,
 	.log_add = pg_log_add,

@@ -257,7 +257,7 @@ static bool sq_node_set_token(struct hub_store *hs, const char *name, const char
 
 /* ---- owners ---- */
 
-static bool sq_owner(struct hub_store *hs, const char *tbl, const char *row_id, char **owner,
+bool hub_scope_owner(struct hub_store *hs, const char *tbl, const char *row_id, char **owner,
 		     struct err *e)
 {
 	return store_text(hs->db, e, owner,
@@ -265,9 +265,8 @@ static bool sq_owner(struct hub_store *hs, const char *tbl, const char *row_id, 
 			  row_id);
 }
 
-/* The row's owner: its first one stays, or (move) the new one replaces it. */
-static bool put_owner(struct hub_store *hs, const char *tbl, const char *row_id,
-		      const char *owner, bool move, struct err *e)
+bool hub_scope_put(struct hub_store *hs, const char *tbl, const char *row_id, const char *owner,
+		   bool move, struct err *e)
 {
 	return store_exec(hs->db, e,
 			  move ? "INSERT INTO row_scope (tbl, row_id, owner) VALUES (?, ?, ?)"
@@ -280,13 +279,13 @@ static bool put_owner(struct hub_store *hs, const char *tbl, const char *row_id,
 static bool sq_set_owner(struct hub_store *hs, const char *tbl, const char *row_id,
 			 const char *owner, struct err *e)
 {
-	return put_owner(hs, tbl, row_id, owner, false, e);
+	return hub_scope_put(hs, tbl, row_id, owner, false, e);
 }
 
 static bool sq_move_owner(struct hub_store *hs, const char *tbl, const char *row_id,
 			  const char *owner, struct err *e)
 {
-	return put_owner(hs, tbl, row_id, owner, true, e);
+	return hub_scope_put(hs, tbl, row_id, owner, true, e);
 }
 
 /* ---- the op log ---- */
@@ -420,7 +419,7 @@ const struct hub_store_ops hub_sqlite_ops = {
 	.node_set_life = sq_node_set_life,
 	.node_set_token = sq_node_set_token,
 	.log_hlc = sq_log_hlc,
-	.owner = sq_owner,
+	.owner = hub_scope_owner,
 	.set_owner = sq_set_owner,
 	.log_seq = sq_log_seq,
 	.log_add = sq_log_add,
