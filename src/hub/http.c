@@ -231,12 +231,10 @@ static bool accepts_gzip(struct MHD_Connection *c)
 	return ae && strstr(ae, "gzip");
 }
 
-/* Queues status with body (taken; may be NULL). */
-static enum MHD_Result reply(struct MHD_Connection *c, struct req *r, int status, json_t *body,
-			     int retry_after)
+/* Queues status with text (taken; NULL: none could be written). */
+static enum MHD_Result reply_text(struct MHD_Connection *c, struct req *r, int status,
+				  char *text, int retry_after)
 {
-	char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
-	json_decref(body);
 	if (!text) { /* no body, or one jansson could not write */
 		text = xstrdup(status == 200 ? "{}" : "{\"error\":\"internal\"}");
 	}
@@ -277,6 +275,15 @@ static enum MHD_Result reply(struct MHD_Connection *c, struct req *r, int status
 	r->bytes_out = len;
 	r->replied = true;
 	return rc;
+}
+
+/* Queues status with body (taken; may be NULL). */
+static enum MHD_Result reply(struct MHD_Connection *c, struct req *r, int status, json_t *body,
+			     int retry_after)
+{
+	char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
+	json_decref(body);
+	return reply_text(c, r, status, text, retry_after);
 }
 
 static enum MHD_Result reply_error(struct MHD_Connection *c, struct req *r, int status,
@@ -415,9 +422,9 @@ static enum MHD_Result handle(struct server *s, struct MHD_Connection *c, struct
 		hub_push(s->hub, &who, body, &hr);
 		break;
 	case R_PULL:
-		hub_pull(s->hub, &who, since, (int)limit, &claim, &hr);
+		hub_pull_text(s->hub, &who, since, (int)limit, &claim, &hr);
 		if (hr.status == 200)
-			r->ops = (int)json_array_size(json_object_get(hr.body, "ops"));
+			r->ops = (int)hr.n_ops;
 		break;
 	case R_SNAPSHOT:
 		hub_snapshot(s->hub, &who, &hr);
@@ -433,9 +440,10 @@ static enum MHD_Result handle(struct server *s, struct MHD_Connection *c, struct
 	r->closing = atomic_load(&s->stopping);
 	if (!hr.status) {
 		json_decref(hr.body);
+		free(hr.ops_text);
 		return reply_error(c, r, 500, "internal", "the hub could not answer", 0);
 	}
-	return reply(c, r, hr.status, hr.body, hr.retry_after);
+	return reply_text(c, r, hr.status, hub_reply_text(&hr), hr.retry_after);
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,

@@ -1294,8 +1294,26 @@ static json_t *scoped_ops(struct hub *h, const struct hub_node *who, bool own, i
 				  str_eq(who->role, "county"), who->township, limit, e);
 }
 
-void hub_pull(struct hub *h, const struct hub_node *who, int64_t since, int limit,
-	      const struct node_claim *claim, struct hub_reply *r)
+/* The log's ops as they are stored: one JSON array, no op parsed. The
+ * hub wrote each body (json_dumps, compact, keys sorted), so the text is
+ * what parsing and writing it again would give. */
+static char *ops_text_of_rows(json_t *rows)
+{
+	struct strbuf sb;
+	sb_init(&sb);
+	sb_putc(&sb, '[');
+	for (size_t i = 0; i < json_array_size(rows); i++) {
+		json_t *b = json_object_get(json_array_get(rows, i), "body");
+		if (i)
+			sb_putc(&sb, ',');
+		sb_add(&sb, json_string_value(b), json_string_length(b));
+	}
+	sb_putc(&sb, ']');
+	return sb_take(&sb);
+}
+
+void hub_pull_text(struct hub *h, const struct hub_node *who, int64_t since, int limit,
+		   const struct node_claim *claim, struct hub_reply *r)
 {
 	memset(r, 0, sizeof *r);
 	if (claim && claim->node && !str_eq(claim->node, who->name)) {
@@ -1329,8 +1347,9 @@ void hub_pull(struct hub *h, const struct hub_node *who, int64_t since, int limi
 		r->retry_after = 1;
 		return reply_error(r, 503, "unavailable", e.msg);
 	}
-	json_t *ops = ops_of_rows(rows);
 	size_t n = json_array_size(rows);
+	r->ops_text = ops_text_of_rows(rows);
+	r->n_ops = n;
 	int64_t last = n ? json_integer_value(json_object_get(json_array_get(rows, n - 1),
 							       "server_seq"))
 			 : since;
@@ -1340,10 +1359,48 @@ void hub_pull(struct hub *h, const struct hub_node *who, int64_t since, int limi
 	json_decref(rows);
 	r->status = 200;
 	/* Whose token this is: a node holding another's refuses the answer. */
-	r->body = json_pack("{s:o, s:I, s:b, s:o, s:s, s:s, s:s, s:s}", "ops", ops, "next_cursor",
+	r->body = json_pack("{s:I, s:b, s:o, s:s, s:s, s:s, s:s}", "next_cursor",
 			    (json_int_t)next, "has_more", more, "hub_hlc", clock_json(h),
 			    "hub_epoch", h->epoch, "node", who->name, "township", who->township,
 			    "role", who->role);
+}
+
+void hub_pull(struct hub *h, const struct hub_node *who, int64_t since, int limit,
+	      const struct node_claim *claim, struct hub_reply *r)
+{
+	hub_pull_text(h, who, since, limit, claim, r);
+	if (!r->ops_text)
+		return;
+	json_t *ops = json_loads(r->ops_text, 0, NULL);
+	json_t *body = json_object();
+	json_object_set_new(body, "ops", ops ? ops : json_array());
+	json_object_update(body, r->body);
+	json_decref(r->body);
+	r->body = body;
+	free(r->ops_text);
+	r->ops_text = NULL;
+}
+
+char *hub_reply_text(struct hub_reply *r)
+{
+	char *text = r->body ? json_dumps(r->body, JSON_COMPACT) : NULL;
+	json_decref(r->body);
+	r->body = NULL;
+	if (text && r->ops_text) {
+		/* {"ops":[..]} first, then body's members as jansson wrote them */
+		struct strbuf sb;
+		sb_init(&sb);
+		sb_puts(&sb, "{\"ops\":");
+		sb_puts(&sb, r->ops_text);
+		if (strcmp(text, "{}") != 0)
+			sb_putc(&sb, ',');
+		sb_puts(&sb, text + 1);
+		free(text);
+		text = sb_take(&sb);
+	}
+	free(r->ops_text);
+	r->ops_text = NULL;
+	return text;
 }
 
 /* ---- digest, snapshot ---- */
