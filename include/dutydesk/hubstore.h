@@ -103,8 +103,9 @@ bool hub_store_node_add(struct hub_store *hs, const char *name, const char *town
 bool hub_store_node_known(struct hub_store *hs, const char *name, bool *yes, struct err *e);
 /* [{name, township, role, revoked, created_at, last_seen}] by name. */
 json_t *hub_store_nodes(struct hub_store *hs, struct err *e);
-/* [{name, township, role, revoked, token_sha256}] of every node. */
-json_t *hub_store_node_tokens(struct hub_store *hs, struct err *e);
+/* {name, township, role, revoked} of the node whose token hashes to
+ * sha256 (hex), or json null. */
+json_t *hub_store_node_of_token(struct hub_store *hs, const char *sha256, struct err *e);
 /* {name, township, role, revoked}, or json null. */
 json_t *hub_store_node(struct hub_store *hs, const char *name, struct err *e);
 /* *sha256: heap string, NULL when no such node. */

@@ -38,7 +38,7 @@ struct hub_store_ops {
 			 const char *role, const char *token_sha256, int64_t at, struct err *e);
 	bool (*node_known)(struct hub_store *hs, const char *name, bool *yes, struct err *e);
 	json_t *(*nodes)(struct hub_store *hs, struct err *e);
-	json_t *(*node_tokens)(struct hub_store *hs, struct err *e);
+	json_t *(*node_of_token)(struct hub_store *hs, const char *sha256, struct err *e);
 	json_t *(*node)(struct hub_store *hs, const char *name, struct err *e);
 	bool (*node_token)(struct hub_store *hs, const char *name, char **sha256, struct err *e);
 	bool (*node_revoke)(struct hub_store *hs, const char *name, struct err *e);

@@ -206,10 +206,11 @@ static json_t *sq_nodes(struct hub_store *hs, struct err *e)
 			  "");
 }
 
-static json_t *sq_node_tokens(struct hub_store *hs, struct err *e)
+static json_t *sq_node_of_token(struct hub_store *hs, const char *sha256, struct err *e)
 {
-	return store_rows(hs->db, e,
-			  "SELECT name, township, role, revoked, token_sha256 FROM hub_node", "");
+	return store_row(hs->db, e,
+			 "SELECT name, township, role, revoked FROM hub_node WHERE token_sha256 = ?",
+			 "s", sha256);
 }
 
 static json_t *sq_node(struct hub_store *hs, const char *name, struct err *e)
@@ -411,7 +412,7 @@ const struct hub_store_ops hub_sqlite_ops = {
 	.node_add = sq_node_add,
 	.node_known = sq_node_known,
 	.nodes = sq_nodes,
-	.node_tokens = sq_node_tokens,
+	.node_of_token = sq_node_of_token,
 	.node = sq_node,
 	.node_token = sq_node_token,
 	.node_revoke = sq_node_revoke,

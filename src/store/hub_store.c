@@ -198,9 +198,9 @@ json_t *hub_store_nodes(struct hub_store *hs, struct err *e)
 	return hs->ops->nodes(hs, e);
 }
 
-json_t *hub_store_node_tokens(struct hub_store *hs, struct err *e)
+json_t *hub_store_node_of_token(struct hub_store *hs, const char *sha256, struct err *e)
 {
-	return hs->ops->node_tokens(hs, e);
+	return hs->ops->node_of_token(hs, sha256, e);
 }
 
 json_t *hub_store_node(struct hub_store *hs, const char *name, struct err *e)
