@@ -800,6 +800,25 @@ static json_t *pg_log_read(struct hub_store *hs, int64_t since, int64_t upto, co
 			    township, limit));
 }
 
+static bool pg_log_read_text(struct hub_store *hs, int64_t since, int64_t upto, const char *node,
+			     bool all, const char *township, int64_t limit, struct strbuf *ops,
+			     size_t *n, int64_t *last, struct err *e)
+{
+	PGresult *r = run(PG(hs), Q_LOG_READ, e, "iisisi", since, upto, node, (int64_t)all,
+			  township, limit);
+	if (!r)
+		return false;
+	*n = (size_t)PQntuples(r);
+	for (int i = 0; i < (int)*n; i++) {
+		if (i)
+			sb_putc(ops, ',');
+		sb_add(ops, PQgetvalue(r, i, 2), (size_t)PQgetlength(r, i, 2));
+		*last = strtoll(PQgetvalue(r, i, 0), NULL, 10);
+	}
+	PQclear(r);
+	return true;
+}
+
 static json_t *pg_log_of_row(struct hub_store *hs, const char *tbl, const char *row_id,
 			     struct err *e)
 {
@@ -922,6 +941,7 @@ static const struct hub_store_ops hub_pg_ops = {
 	.log_add = pg_log_add,
 	.log_top = pg_log_top,
 	.log_read = pg_log_read,
+	.log_read_text = pg_log_read_text,
 	.wait = pg_wait,
 	.waiting_count = pg_waiting_count,
 	.waiting = pg_waiting,

@@ -279,6 +279,14 @@ json_t *hub_store_log_read(struct hub_store *hs, int64_t since, int64_t upto, co
 	return hs->ops->log_read(hs, since, upto, node, all, township, limit, e);
 }
 
+bool hub_store_log_read_text(struct hub_store *hs, int64_t since, int64_t upto,
+			     const char *node, bool all, const char *township, int64_t limit,
+			     struct strbuf *ops, size_t *n, int64_t *last, struct err *e)
+{
+	return hs->ops->log_read_text(hs, since, upto, node, all, township, limit, ops, n, last,
+				      e);
+}
+
 bool hub_store_wait(struct hub_store *hs, const char *op_id, const char *tbl, const char *row_id,
 		    json_t *op, const char *pusher, int64_t at, struct err *e)
 {

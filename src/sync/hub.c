@@ -1287,24 +1287,6 @@ static json_t *scoped_ops(struct hub *h, const struct hub_node *who, bool own, i
 				  str_eq(who->role, "county"), who->township, limit, e);
 }
 
-/* The log's ops as they are stored: one JSON array, no op parsed. The
- * hub wrote each body (json_dumps, compact, keys sorted), so the text is
- * what parsing and writing it again would give. */
-static char *ops_text_of_rows(json_t *rows)
-{
-	struct strbuf sb;
-	sb_init(&sb);
-	sb_putc(&sb, '[');
-	for (size_t i = 0; i < json_array_size(rows); i++) {
-		json_t *b = json_object_get(json_array_get(rows, i), "body");
-		if (i)
-			sb_putc(&sb, ',');
-		sb_add(&sb, json_string_value(b), json_string_length(b));
-	}
-	sb_putc(&sb, ']');
-	return sb_take(&sb);
-}
-
 void hub_pull_text(struct hub *h, const struct hub_node *who, int64_t since, int limit,
 		   const struct node_claim *claim, struct hub_reply *r)
 {
@@ -1335,21 +1317,27 @@ void hub_pull_text(struct hub *h, const struct hub_node *who, int64_t since, int
 				    "re-push and pull from 0", "hub_epoch", h->epoch);
 		return;
 	}
-	json_t *rows = scoped_ops(h, who, claim && claim->own, since, top, limit, &e);
-	if (!rows) {
+	/* The ops as the log holds them, one JSON array, none parsed: the hub
+	 * wrote each body (json_dumps, compact, keys sorted), so the text is
+	 * what parsing and writing it again would give. */
+	struct strbuf ops;
+	size_t n = 0;
+	int64_t last = since;
+	sb_init(&ops);
+	sb_putc(&ops, '[');
+	if (!hub_store_log_read_text(h->hs, since, top, claim && claim->own ? "" : who->name,
+				     str_eq(who->role, "county"), who->township, limit, &ops, &n,
+				     &last, &e)) {
+		sb_finish(&ops);
 		r->retry_after = 1;
 		return reply_error(r, 503, "unavailable", e.msg);
 	}
-	size_t n = json_array_size(rows);
-	r->ops_text = ops_text_of_rows(rows);
+	sb_putc(&ops, ']');
+	r->ops_text = sb_take(&ops);
 	r->n_ops = n;
-	int64_t last = n ? json_integer_value(json_object_get(json_array_get(rows, n - 1),
-							       "server_seq"))
-			 : since;
 	/* A short page read everything up to top, filtered or not. */
 	bool more = n == (size_t)limit && last < top;
 	int64_t next = more ? last : top;
-	json_decref(rows);
 	r->status = 200;
 	/* Whose token this is: a node holding another's refuses the answer. */
 	r->body = json_pack("{s:I, s:b, s:o, s:s, s:s, s:s, s:s}", "next_cursor",
