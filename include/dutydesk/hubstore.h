@@ -34,6 +34,8 @@
 
 #include "dutydesk/store.h"
 
+struct strbuf;
+
 struct hub_store;
 
 enum {
@@ -103,8 +105,9 @@ bool hub_store_node_add(struct hub_store *hs, const char *name, const char *town
 bool hub_store_node_known(struct hub_store *hs, const char *name, bool *yes, struct err *e);
 /* [{name, township, role, revoked, created_at, last_seen}] by name. */
 json_t *hub_store_nodes(struct hub_store *hs, struct err *e);
-/* [{name, township, role, revoked, token_sha256}] of every node. */
-json_t *hub_store_node_tokens(struct hub_store *hs, struct err *e);
+/* {name, township, role, revoked} of the node whose token hashes to
+ * sha256 (hex), or json null. */
+json_t *hub_store_node_of_token(struct hub_store *hs, const char *sha256, struct err *e);
 /* {name, township, role, revoked}, or json null. */
 json_t *hub_store_node(struct hub_store *hs, const char *name, struct err *e);
 /* *sha256: heap string, NULL when no such node. */
@@ -151,6 +154,12 @@ bool hub_store_log_top(struct hub_store *hs, int64_t *top, struct err *e);
  * in order. */
 json_t *hub_store_log_read(struct hub_store *hs, int64_t since, int64_t upto, const char *node,
 			   bool all, const char *township, int64_t limit, struct err *e);
+/* The same ops, their bodies as stored appended to ops, a comma between
+ * two; *n: how many; *last: the last one's server_seq (untouched when
+ * none). No op parsed: a pull's answer. */
+bool hub_store_log_read_text(struct hub_store *hs, int64_t since, int64_t upto,
+			     const char *node, bool all, const char *township, int64_t limit,
+			     struct strbuf *ops, size_t *n, int64_t *last, struct err *e);
 
 /* Every logged op of one row, in order: [{server_seq, op_id, node, hlc,
  * body}] (op_id as logged: a relayed op's is its key in the log). */

@@ -155,7 +155,15 @@ struct hub_reply {
 	int status;
 	json_t *body;
 	int retry_after;
+	/* hub_pull_text only: the answer's "ops", its first member, as JSON
+	 * text (the ops as the log holds them, not parsed); n_ops ops in it.
+	 * hub_reply_text joins it to body. */
+	char *ops_text;
+	size_t n_ops;
 };
+/* The reply's text, compact JSON (NULL when jansson cannot write body);
+ * takes r->body and r->ops_text. */
+char *hub_reply_text(struct hub_reply *r);
 /* POST /v1/push: {"proto":1,"schema":N,"node":..,"hub_epoch":..,
  * "incarnation":K,"op_seq":N,"hlc":H,"ops":[..]}. A database restored from
  * a copy or new under the node's name (an op id logged with another stamp,
@@ -181,6 +189,11 @@ struct node_claim {
  * &node= names another node than the token's. claim may be NULL. */
 void hub_pull(struct hub *h, const struct hub_node *who, int64_t since, int limit,
 	      const struct node_claim *claim, struct hub_reply *r);
+/* hub_pull with the ops left as text in r->ops_text, for hub_reply_text:
+ * the same answer, word for word, without parsing each op and writing it
+ * again. */
+void hub_pull_text(struct hub *h, const struct hub_node *who, int64_t since, int limit,
+		   const struct node_claim *claim, struct hub_reply *r);
 /* GET /v1/snapshot, GET /v1/digest: scoped to who. */
 void hub_snapshot(struct hub *h, const struct hub_node *who, struct hub_reply *r);
 void hub_digest(struct hub *h, const struct hub_node *who, struct hub_reply *r);

@@ -9,6 +9,8 @@
 
 /* Compresses n bytes as a gzip stream; *out (heap) and *outlen. */
 bool gz_deflate(const char *in, size_t n, char **out, size_t *outlen);
+/* The same at zlib level 1 to 9 (gz_deflate: 6). */
+bool gz_deflate_level(const char *in, size_t n, int level, char **out, size_t *outlen);
 /* Inflates a gzip stream, refusing output beyond max bytes (a small body
  * can expand a thousandfold). *out is NUL-terminated. Returns 0 on
  * success, 1 for a corrupt stream, 2 when the output would exceed max. */

@@ -77,7 +77,7 @@ static const char *const pg_migrations[] = {pg_v1, pg_v_moves};
 /* ---- the statements ---- */
 enum q {
 	Q_BEGIN, Q_LOCK, Q_COMMIT, Q_ROLLBACK, Q_IS_HUB, Q_SCHEMA, Q_SET_SCHEMA, Q_ADD_EPOCH,
-	Q_EPOCH, Q_SET_EPOCH, Q_NODE_ADD, Q_NODE_KNOWN, Q_NODES, Q_NODE_TOKENS, Q_NODE,
+	Q_EPOCH, Q_SET_EPOCH, Q_NODE_ADD, Q_NODE_KNOWN, Q_NODES, Q_NODE_OF_TOKEN, Q_NODE,
 	Q_NODE_TOKEN, Q_NODE_REVOKE, Q_NODE_SEEN, Q_NODE_LIFE, Q_NODE_SET_LIFE, Q_NODE_SET_TOKEN,
 	Q_SET_OWNER, Q_MOVE_OWNER, Q_LOG_SEQ, Q_LOG_HLC, Q_LOG_ADD, Q_LOG_TOP, Q_LOG_READ, Q_LOG_OF_ROW, Q_WAIT,
 	Q_WAITING_ANY, Q_WAITING_COUNT_ALL, Q_WAITING_COUNT, Q_WAITING, Q_UNWAIT, Q_WAITING_OF,
@@ -102,7 +102,8 @@ static const char *const sql[Q_N] = {
 	[Q_NODE_KNOWN] = "SELECT count(*) FROM hub_node WHERE name = $1",
 	[Q_NODES] = "SELECT name, township, role, revoked, created_at, last_seen, incarnation"
 		    " FROM hub_node ORDER BY name COLLATE \"C\"",
-	[Q_NODE_TOKENS] = "SELECT name, township, role, revoked, token_sha256 FROM hub_node",
+	[Q_NODE_OF_TOKEN] = "SELECT name, township, role, revoked FROM hub_node"
+			    " WHERE token_sha256 = $1",
 	[Q_NODE] = "SELECT name, township, role, revoked FROM hub_node WHERE name = $1",
 	[Q_NODE_TOKEN] = "SELECT token_sha256 FROM hub_node WHERE name = $1",
 	[Q_NODE_REVOKE] = "UPDATE hub_node SET revoked = 1 WHERE name = $1",
@@ -643,9 +644,9 @@ static json_t *pg_nodes(struct hub_store *hs, struct err *e)
 	return got_rows(run(PG(hs), Q_NODES, e, ""));
 }
 
-static json_t *pg_node_tokens(struct hub_store *hs, struct err *e)
+static json_t *pg_node_of_token(struct hub_store *hs, const char *sha256, struct err *e)
 {
-	return got_rows(run(PG(hs), Q_NODE_TOKENS, e, ""));
+	return got_row(run(PG(hs), Q_NODE_OF_TOKEN, e, "s", sha256));
 }
 
 static json_t *pg_node(struct hub_store *hs, const char *name, struct err *e)
@@ -779,6 +780,25 @@ static json_t *pg_log_read(struct hub_store *hs, int64_t since, int64_t upto, co
 			    township, limit));
 }
 
+static bool pg_log_read_text(struct hub_store *hs, int64_t since, int64_t upto, const char *node,
+			     bool all, const char *township, int64_t limit, struct strbuf *ops,
+			     size_t *n, int64_t *last, struct err *e)
+{
+	PGresult *r = run(PG(hs), Q_LOG_READ, e, "iisisi", since, upto, node, (int64_t)all,
+			  township, limit);
+	if (!r)
+		return false;
+	*n = (size_t)PQntuples(r);
+	for (int i = 0; i < (int)*n; i++) {
+		if (i)
+			sb_putc(ops, ',');
+		sb_add(ops, PQgetvalue(r, i, 2), (size_t)PQgetlength(r, i, 2));
+		*last = strtoll(PQgetvalue(r, i, 0), NULL, 10);
+	}
+	PQclear(r);
+	return true;
+}
+
 static json_t *pg_log_of_row(struct hub_store *hs, const char *tbl, const char *row_id,
 			     struct err *e)
 {
@@ -886,7 +906,7 @@ static const struct hub_store_ops hub_pg_ops = {
 	.node_add = pg_node_add,
 	.node_known = pg_node_known,
 	.nodes = pg_nodes,
-	.node_tokens = pg_node_tokens,
+	.node_of_token = pg_node_of_token,
 	.node = pg_node,
 	.node_token = pg_node_token,
 	.node_revoke = pg_node_revoke,
@@ -901,6 +921,7 @@ static const struct hub_store_ops hub_pg_ops = {
 	.log_add = pg_log_add,
 	.log_top = pg_log_top,
 	.log_read = pg_log_read,
+	.log_read_text = pg_log_read_text,
 	.wait = pg_wait,
 	.waiting_count = pg_waiting_count,
 	.waiting = pg_waiting,

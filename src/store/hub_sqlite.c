@@ -13,6 +13,7 @@
 #include "hub_impl.h"
 #include "store_impl.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -206,10 +207,11 @@ static json_t *sq_nodes(struct hub_store *hs, struct err *e)
 			  "");
 }
 
-static json_t *sq_node_tokens(struct hub_store *hs, struct err *e)
+static json_t *sq_node_of_token(struct hub_store *hs, const char *sha256, struct err *e)
 {
-	return store_rows(hs->db, e,
-			  "SELECT name, township, role, revoked, token_sha256 FROM hub_node", "");
+	return store_row(hs->db, e,
+			 "SELECT name, township, role, revoked FROM hub_node WHERE token_sha256 = ?",
+			 "s", sha256);
 }
 
 static json_t *sq_node(struct hub_store *hs, const char *name, struct err *e)
@@ -317,13 +319,43 @@ static bool sq_log_top(struct hub_store *hs, int64_t *top, struct err *e)
 	return store_int(hs->db, e, top, "SELECT coalesce(max(server_seq), 0) FROM oplog", "");
 }
 
+static const char sq_log_read_sql[] =
+	"SELECT server_seq, owner, body FROM oplog WHERE server_seq > ?1 AND server_seq <= ?2"
+	" AND node <> ?3 AND (?4 OR owner IN (?5, '*')) ORDER BY server_seq LIMIT ?6";
+
 static json_t *sq_log_read(struct hub_store *hs, int64_t since, int64_t upto, const char *node,
 			   bool all, const char *township, int64_t limit, struct err *e)
 {
-	return store_rows(hs->db, e,
-			  "SELECT server_seq, owner, body FROM oplog WHERE server_seq > ?1 AND server_seq <= ?2"
-			  " AND node <> ?3 AND (?4 OR owner IN (?5, '*')) ORDER BY server_seq LIMIT ?6",
-			  "iisisi", since, upto, node, (int64_t)all, township, limit);
+	return store_rows(hs->db, e, sq_log_read_sql, "iisisi", since, upto, node, (int64_t)all,
+			  township, limit);
+}
+
+static bool sq_bind(struct store *st, sqlite3_stmt *s, struct err *e, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	bool ok = store_bindv(st, s, fmt, ap, e);
+	va_end(ap);
+	return ok;
+}
+
+static bool sq_log_read_text(struct hub_store *hs, int64_t since, int64_t upto, const char *node,
+			     bool all, const char *township, int64_t limit, struct strbuf *ops,
+			     size_t *n, int64_t *last, struct err *e)
+{
+	sqlite3_stmt *s = store_prep(hs->db, sq_log_read_sql, e);
+	if (!s || !sq_bind(hs->db, s, e, "iisisi", since, upto, node, (int64_t)all, township, limit))
+		return false;
+	int rc;
+	*n = 0;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if ((*n)++)
+			sb_putc(ops, ',');
+		sb_add(ops, (const char *)sqlite3_column_text(s, 2), (size_t)sqlite3_column_bytes(s, 2));
+		*last = sqlite3_column_int64(s, 0);
+	}
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE || store_sql_error(hs->db, e, "database");
 }
 
 static json_t *sq_log_of_row(struct hub_store *hs, const char *tbl, const char *row_id,
@@ -410,7 +442,7 @@ const struct hub_store_ops hub_sqlite_ops = {
 	.node_add = sq_node_add,
 	.node_known = sq_node_known,
 	.nodes = sq_nodes,
-	.node_tokens = sq_node_tokens,
+	.node_of_token = sq_node_of_token,
 	.node = sq_node,
 	.node_token = sq_node_token,
 	.node_revoke = sq_node_revoke,
@@ -425,6 +457,7 @@ const struct hub_store_ops hub_sqlite_ops = {
 	.log_add = sq_log_add,
 	.log_top = sq_log_top,
 	.log_read = sq_log_read,
+	.log_read_text = sq_log_read_text,
 	.wait = sq_wait,
 	.waiting_count = sq_waiting_count,
 	.waiting = sq_waiting,

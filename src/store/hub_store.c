@@ -198,9 +198,9 @@ json_t *hub_store_nodes(struct hub_store *hs, struct err *e)
 	return hs->ops->nodes(hs, e);
 }
 
-json_t *hub_store_node_tokens(struct hub_store *hs, struct err *e)
+json_t *hub_store_node_of_token(struct hub_store *hs, const char *sha256, struct err *e)
 {
-	return hs->ops->node_tokens(hs, e);
+	return hs->ops->node_of_token(hs, sha256, e);
 }
 
 json_t *hub_store_node(struct hub_store *hs, const char *name, struct err *e)
@@ -277,6 +277,14 @@ json_t *hub_store_log_read(struct hub_store *hs, int64_t since, int64_t upto, co
 			   bool all, const char *township, int64_t limit, struct err *e)
 {
 	return hs->ops->log_read(hs, since, upto, node, all, township, limit, e);
+}
+
+bool hub_store_log_read_text(struct hub_store *hs, int64_t since, int64_t upto,
+			     const char *node, bool all, const char *township, int64_t limit,
+			     struct strbuf *ops, size_t *n, int64_t *last, struct err *e)
+{
+	return hs->ops->log_read_text(hs, since, upto, node, all, township, limit, ops, n, last,
+				      e);
 }
 
 bool hub_store_wait(struct hub_store *hs, const char *op_id, const char *tbl, const char *row_id,

@@ -436,24 +436,17 @@ bool hub_auth(struct hub *h, const char *token, struct hub_node *out, struct err
 		return err_set(e, ERR_FAIL, "no token");
 	char hash[SHA256_HEX];
 	sha256_hex(token, strlen(token), hash);
-	json_t *rows = hub_store_node_tokens(h->hs, e);
-	if (!rows) {
+	/* One indexed look-up by the token's hash (unique in hub_node): what
+	 * its time may tell is of the hash, never of the token. */
+	json_t *found = hub_store_node_of_token(h->hs, hash, e);
+	if (!found) {
 		/* Not the token's fault: the caller says "try again", not 401. */
 		if (e)
 			e->code = ERR_UNAVAILABLE;
 		return false;
 	}
-	/* Every row compared in full: the time taken says nothing of the token. */
-	json_t *found = NULL;
-	size_t i;
-	json_t *r;
-	json_array_foreach(rows, i, r) {
-		const char *th = json_string_value(json_object_get(r, "token_sha256"));
-		if (hash_hex_equal(th, hash))
-			found = r;
-	}
 	bool ok = false;
-	if (!found)
+	if (json_is_null(found))
 		err_set(e, ERR_FAIL, "unknown token");
 	else if (json_integer_value(json_object_get(found, "revoked")))
 		err_set(e, ERR_FAIL, "the token of node '%s' is revoked",
@@ -462,7 +455,7 @@ bool hub_auth(struct hub *h, const char *token, struct hub_node *out, struct err
 		fill_node(found, out);
 		ok = true;
 	}
-	json_decref(rows);
+	json_decref(found);
 	return ok;
 }
 
@@ -1294,8 +1287,8 @@ static json_t *scoped_ops(struct hub *h, const struct hub_node *who, bool own, i
 				  str_eq(who->role, "county"), who->township, limit, e);
 }
 
-void hub_pull(struct hub *h, const struct hub_node *who, int64_t since, int limit,
-	      const struct node_claim *claim, struct hub_reply *r)
+void hub_pull_text(struct hub *h, const struct hub_node *who, int64_t since, int limit,
+		   const struct node_claim *claim, struct hub_reply *r)
 {
 	memset(r, 0, sizeof *r);
 	if (claim && claim->node && !str_eq(claim->node, who->name)) {
@@ -1324,26 +1317,71 @@ void hub_pull(struct hub *h, const struct hub_node *who, int64_t since, int limi
 				    "re-push and pull from 0", "hub_epoch", h->epoch);
 		return;
 	}
-	json_t *rows = scoped_ops(h, who, claim && claim->own, since, top, limit, &e);
-	if (!rows) {
+	/* The ops as the log holds them, one JSON array, none parsed: the hub
+	 * wrote each body (json_dumps, compact, keys sorted), so the text is
+	 * what parsing and writing it again would give. */
+	struct strbuf ops;
+	size_t n = 0;
+	int64_t last = since;
+	sb_init(&ops);
+	sb_putc(&ops, '[');
+	if (!hub_store_log_read_text(h->hs, since, top, claim && claim->own ? "" : who->name,
+				     str_eq(who->role, "county"), who->township, limit, &ops, &n,
+				     &last, &e)) {
+		sb_finish(&ops);
 		r->retry_after = 1;
 		return reply_error(r, 503, "unavailable", e.msg);
 	}
-	json_t *ops = ops_of_rows(rows);
-	size_t n = json_array_size(rows);
-	int64_t last = n ? json_integer_value(json_object_get(json_array_get(rows, n - 1),
-							       "server_seq"))
-			 : since;
+	sb_putc(&ops, ']');
+	r->ops_text = sb_take(&ops);
+	r->n_ops = n;
 	/* A short page read everything up to top, filtered or not. */
 	bool more = n == (size_t)limit && last < top;
 	int64_t next = more ? last : top;
-	json_decref(rows);
 	r->status = 200;
 	/* Whose token this is: a node holding another's refuses the answer. */
-	r->body = json_pack("{s:o, s:I, s:b, s:o, s:s, s:s, s:s, s:s}", "ops", ops, "next_cursor",
+	r->body = json_pack("{s:I, s:b, s:o, s:s, s:s, s:s, s:s}", "next_cursor",
 			    (json_int_t)next, "has_more", more, "hub_hlc", clock_json(h),
 			    "hub_epoch", h->epoch, "node", who->name, "township", who->township,
 			    "role", who->role);
+}
+
+void hub_pull(struct hub *h, const struct hub_node *who, int64_t since, int limit,
+	      const struct node_claim *claim, struct hub_reply *r)
+{
+	hub_pull_text(h, who, since, limit, claim, r);
+	if (!r->ops_text)
+		return;
+	json_t *ops = json_loads(r->ops_text, 0, NULL);
+	json_t *body = json_object();
+	json_object_set_new(body, "ops", ops ? ops : json_array());
+	json_object_update(body, r->body);
+	json_decref(r->body);
+	r->body = body;
+	free(r->ops_text);
+	r->ops_text = NULL;
+}
+
+char *hub_reply_text(struct hub_reply *r)
+{
+	char *text = r->body ? json_dumps(r->body, JSON_COMPACT) : NULL;
+	json_decref(r->body);
+	r->body = NULL;
+	if (text && r->ops_text) {
+		/* {"ops":[..]} first, then body's members as jansson wrote them */
+		struct strbuf sb;
+		sb_init(&sb);
+		sb_puts(&sb, "{\"ops\":");
+		sb_puts(&sb, r->ops_text);
+		if (strcmp(text, "{}") != 0)
+			sb_putc(&sb, ',');
+		sb_puts(&sb, text + 1);
+		free(text);
+		text = sb_take(&sb);
+	}
+	free(r->ops_text);
+	r->ops_text = NULL;
+	return text;
 }
 
 /* ---- digest, snapshot ---- */

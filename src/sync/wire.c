@@ -11,9 +11,14 @@
 
 bool gz_deflate(const char *in, size_t n, char **out, size_t *outlen)
 {
+	return gz_deflate_level(in, n, 6, out, outlen);
+}
+
+bool gz_deflate_level(const char *in, size_t n, int level, char **out, size_t *outlen)
+{
 	z_stream z;
 	memset(&z, 0, sizeof z);
-	if (deflateInit2(&z, 6, Z_DEFLATED, 16 + 15, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+	if (deflateInit2(&z, level, Z_DEFLATED, 16 + 15, 8, Z_DEFAULT_STRATEGY) != Z_OK)
 		return false;
 	size_t cap = deflateBound(&z, (uLong)n) + 16;
 	char *buf = xmalloc(cap);

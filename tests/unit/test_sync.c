@@ -650,7 +650,21 @@ static void test_pull_cursor_and_status(void **state)
 	assert_int_equal(json_array_size(json_object_get(r.body, "ops")), 2);
 	assert_int_equal(json_integer_value(json_object_get(r.body, "next_cursor")), 2);
 	assert_true(json_is_true(json_object_get(r.body, "has_more")));
+	/* The ops spliced in as stored: word for word the parsed answer written again. */
+	char *parsed = json_dumps(r.body, JSON_COMPACT);
 	json_decref(r.body);
+	hub_pull_text(w.hub, &who, 0, 2, NULL, &r);
+	assert_int_equal(r.status, 200);
+	assert_int_equal(r.n_ops, 2);
+	char *spliced = hub_reply_text(&r);
+	assert_non_null(spliced);
+	assert_string_equal(spliced, parsed);
+	free(spliced);
+	free(parsed);
+	hub_pull_text(w.hub, &who, 5, 2, NULL, &r);
+	spliced = hub_reply_text(&r);
+	assert_non_null(strstr(spliced, "{\"ops\":[],\"next_cursor\":5,"));
+	free(spliced);
 	check(sync_node(&w, 1));
 	json_t *s = sync_status(w.node[1].st, &e);
 	assert_int_equal(json_integer_value(json_object_get(s, "cursor")), 5);

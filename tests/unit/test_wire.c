@@ -25,6 +25,13 @@ static void gzip_round_trip(void **state)
 	assert_int_equal(blen, strlen(text));
 	assert_string_equal(back, text);
 	free(back);
+	char *z1;
+	size_t z1len;
+	assert_true(gz_deflate_level(text, strlen(text), 1, &z1, &z1len));
+	assert_int_equal(gz_inflate(z1, z1len, 1024, &back, &blen), 0);
+	assert_string_equal(back, text);
+	free(back);
+	free(z1);
 	/* cut short: corrupt, never a partial body */
 	assert_int_equal(gz_inflate(z, zlen / 2, 1024, &back, &blen), 1);
 	assert_int_equal(gz_inflate("not gzip", 8, 1024, &back, &blen), 1);
