@@ -26,7 +26,7 @@ is_root() { [ "$(id -u)" -eq 0 ]; }
 MNT=$TMP/mnt
 mounted=false
 cleanup_mount() { $mounted && { umount "$MNT" 2>/dev/null || umount -l "$MNT" 2>/dev/null; }; mounted=false; }
-trap 'rc=$?; cleanup_mount; (exit $rc); _finish' EXIT
+trap 'rc=$?; in_child && exit $rc; cleanup_mount; (exit $rc); _finish' EXIT
 
 expect_rc 0 dd demo
 expect_eq "$(consistent)" 0 "the consistency query holds on the demo"
