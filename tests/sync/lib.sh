@@ -262,6 +262,8 @@ sync_until() {
 		sleep 0.05
 	done
 	cat "$TMP/sync.err" >&2
+	# the hub's side of the last attempts (a 503 names its cause there)
+	[ -n "$HUB_PID" ] && { echo "the hub's log, last lines:"; tail -n 12 "$TMP/hub.start"; } >&2
 	fail "$name did not sync in $tries attempts"
 }
 
