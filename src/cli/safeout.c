@@ -58,6 +58,11 @@ static bool write_enc(int fd, struct termenc *enc, const char *b, size_t n)
 	return ok;
 }
 
+/* A cookie's write says a failure with 0, never -1 (fopencookie(3)): glibc
+ * takes what it returns as a count of bytes; -1 became SIZE_MAX, and the
+ * next write sent as many bytes again from beyond the data (stack memory,
+ * often NULs, shown as '?') before the message itself. */
+
 /* ---- text ---- */
 
 struct text_out {
@@ -90,11 +95,11 @@ static ssize_t text_write(void *cookie, const char *buf, size_t n)
 		out[k++] = (char)b;
 		if (k >= 4096) {
 			if (!write_enc(so->fd, so->enc, out, k))
-				return -1;
+				return 0;
 			k = 0;
 		}
 	}
-	return k && !write_enc(so->fd, so->enc, out, k) ? -1 : (ssize_t)n;
+	return k && !write_enc(so->fd, so->enc, out, k) ? 0 : (ssize_t)n;
 }
 
 static int text_close(void *cookie)
@@ -167,7 +172,7 @@ static ssize_t msg_write(void *cookie, const char *buf, size_t n)
 	/* a NUL inside a message would end it early: shown as the rest are */
 	for (size_t i = 0; i < n; i++)
 		sb_putc(&mo->line, buf[i] ? buf[i] : '?');
-	return msg_lines(mo, false) ? (ssize_t)n : -1;
+	return msg_lines(mo, false) ? (ssize_t)n : 0;
 }
 
 static int msg_close(void *cookie)

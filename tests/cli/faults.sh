@@ -26,7 +26,7 @@ is_root() { [ "$(id -u)" -eq 0 ]; }
 MNT=$TMP/mnt
 mounted=false
 cleanup_mount() { $mounted && { umount "$MNT" 2>/dev/null || umount -l "$MNT" 2>/dev/null; }; mounted=false; }
-trap 'rc=$?; cleanup_mount; (exit $rc); _finish' EXIT
+trap 'rc=$?; in_child && exit $rc; cleanup_mount; (exit $rc); _finish' EXIT
 
 expect_rc 0 dd demo
 expect_eq "$(consistent)" 0 "the consistency query holds on the demo"
@@ -222,7 +222,7 @@ elif fiu-run -x "$DUTYDESK" --version 2>&1 | grep -q "cannot be preloaded"; then
 else
 	cp "$DB" "$TMP/fiu.db"
 	: >"$TMP/fiu.ok"
-	fails=0 oks=0 crashes=0 unclear=0
+	fails=0 oks=0 crashes=0 unclear=0 silent=0
 	for i in $(seq 1 150); do
 		fiu-run -x -c "enable_random name=posix/io/*,probability=0.01" \
 			"$DUTYDESK" --db "$TMP/fiu.db" incident add --title "注入$i" --type landslide --deaths 1 \
@@ -233,7 +233,16 @@ else
 			head -1 "$TMP/fiu.out" >>"$TMP/fiu.ok"
 		elif [ $rc -eq 1 ]; then
 			fails=$((fails + 1))
-			grep -q '^dutydesk' "$TMP/fiu.err" || { unclear=$((unclear + 1)); cat "$TMP/fiu.err" >&2; }
+			# Every line it wrote is a message of dutydesk's (never bytes
+			# of memory after a failed write of an earlier one); it wrote
+			# nothing when the write of its message was a failure injected
+			# too: counted, and bounded below.
+			if [ ! -s "$TMP/fiu.err" ]; then
+				silent=$((silent + 1))
+			elif grep -qv '^dutydesk' "$TMP/fiu.err"; then
+				unclear=$((unclear + 1))
+				echo "fiu run $i: a line not from dutydesk: $(head -c 300 "$TMP/fiu.err" | cat -v)" >&2
+			fi
 		else
 			crashes=$((crashes + 1))
 			echo "fiu run $i: exit $rc: $(head -c 300 "$TMP/fiu.err")" >&2
@@ -244,10 +253,13 @@ else
 		r=$(consistent "$TMP/fiu.db" 2>&1)
 		[ "$r" = 0 ] || fail "half-written record after fiu run $i: $r (run: exit $rc, $(head -c 300 "$TMP/fiu.err"))"
 	done
-	echo "fiu: 150 runs, $oks succeeded, $fails failed with a message, $crashes crashed"
+	echo "fiu: 150 runs, $oks succeeded, $fails failed ($silent of them could not write their message), $crashes crashed"
 	LAST_CMD="fiu runs"
 	expect_eq "$crashes" 0 "no crash under injected I/O errors"
-	expect_eq "$unclear" 0 "every failure under injected I/O errors says why"
+	expect_eq "$unclear" 0 "every failure under injected I/O errors says why, in dutydesk's lines only"
+	# the write of the message fails for about 1 failure in 150 (its own
+	# 1 %); a program that stopped saying why would be silent every time
+	expect_true "few failures said nothing ($silent of $fails)" test $((silent * 10)) -le "$fails"
 	expect_true "some runs failed under injection ($fails)" test "$fails" -gt 0
 	missing=0
 	while read -r num; do

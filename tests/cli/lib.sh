@@ -15,8 +15,14 @@ RC=0
 LAST_CMD=""
 BG_PIDS=() # helper processes started in the background: ended with the test
 
+# in_child: this is not the script's own shell. bash hands the EXIT trap
+# to the child it forks for `cmd &` and keeps it there until the child
+# execs cmd: a child killed (SIGTERM) in that window runs the trap. The
+# trap then only exits: the cleanup and the verdict are the script's.
+in_child() { [ "$BASHPID" != "$$" ]; }
 _finish() {
 	local rc=$? p
+	in_child && exit "$rc"
 	for p in "${BG_PIDS[@]}"; do
 		kill "$p" 2>/dev/null && wait "$p" 2>/dev/null
 	done

@@ -76,6 +76,7 @@ _sync_cleanup() {
 }
 _sync_exit() {
 	local rc=$1
+	in_child && exit "$rc" # a child killed before its exec: see in_child
 	exec 1>&"$_SYNC_STDOUT" 2>&"$_SYNC_STDERR" # the script's own, even from inside `run`
 	_sync_cleanup
 	[ -n "${KEEP_TMP:-}" ] && rm -rf "/tmp/keep-$TEST_NAME" && cp -r "$TMP" "/tmp/keep-$TEST_NAME"
@@ -261,6 +262,8 @@ sync_until() {
 		sleep 0.05
 	done
 	cat "$TMP/sync.err" >&2
+	# the hub's side of the last attempts (a 503 names its cause there)
+	[ -n "$HUB_PID" ] && { echo "the hub's log, last lines:"; tail -n 12 "$TMP/hub.start"; } >&2
 	fail "$name did not sync in $tries attempts"
 }
 
@@ -275,6 +278,10 @@ _retried() { # N PID
 sync_retrying() {
 	local name=$1 url=$2 n=$3 pid
 	LAST_CMD="dutydesk sync --server $url, stopped after $n retries"
+	# emptied here, not by the child's redirection: until the child has
+	# opened them, $ERR holds the last command's "retrying in" lines
+	: >"$OUT"
+	: >"$ERR"
 	"$DUTYDESK" --db "$TMP/$name.db" sync --server "$url" --token-file "$TMP/$name.token" \
 		>"$OUT" 2>"$ERR" &
 	pid=$!

@@ -76,6 +76,9 @@ tm() { tmux -L "$SOCKET" -u -f "$TMP/tmux.conf" "$@"; }
 
 _finish() {
 	local rc=$?
+	# bash keeps this trap in the child it forks for `cmd &` until the child
+	# execs cmd: a child killed in that window only exits (tests/cli/lib.sh)
+	[ "$BASHPID" = "$$" ] || exit "$rc"
 	# SIGHUP to every console, then wait (briefly) for them before removing $TMP.
 	local pids
 	pids=$(tm list-panes -a -F '#{pane_pid}' 2>/dev/null)
