@@ -105,6 +105,13 @@ else
 	watchdb=${db%.db}-watch.db
 	rm -f "$watchdb" "$watchdb-wal" "$watchdb-shm"
 	cp "$db" "$watchdb"
+	# with a duty roster and a contact book loaded, every monitor a contact
+	demo=${DUTYDESK_DATA:-$here/../../data}/demo
+	"$dd" --db "$watchdb" import contacts "$demo/contacts.csv" >/dev/null &&
+		"$dd" --db "$watchdb" roster import "$demo/roster.csv" >/dev/null &&
+		"$dd" --db "$watchdb" contact link >/dev/null ||
+		echo "  loading the roster and the contact book FAILED"
+	echo "24-hour watch: with $(sqlite3 "$watchdb" "SELECT count(*) FROM contact") contacts and $(sqlite3 "$watchdb" "SELECT count(*) FROM roster") roster shifts"
 	"$tui" watch "$dd" "$watchdb" "$secs" "$ft" || echo "  the watch FAILED"
 	rm -f "$watchdb" "$watchdb-wal" "$watchdb-shm"
 fi
