@@ -234,6 +234,22 @@ wait_gone() {
 }
 
 # expect_screen_has TEXT: as wait_for (a screen can be read half drawn).
+# page_to TEXT WHAT: PgDn a page at a time (each page drawn) until TEXT
+# shows, at most 8 pages; then waits for it as wait_for does.
+page_to() {
+	local page before deadline
+	for ((page = 0; page < 8; page++)); do
+		screen | grep -qF -- "$1" && break
+		before=$(screen)
+		keys NPage
+		deadline=$((SECONDS + WAIT))
+		until [ "$(screen)" != "$before" ]; do
+			[ "$SECONDS" -lt "$deadline" ] || fail "PgDn did not page $2"
+			sleep 0.05
+		done
+	done
+	wait_for "$1"
+}
 expect_screen_has() { wait_for "$1"; }
 expect_screen_lacks() { ! screen | grep -qF -- "$1" || fail "screen unexpectedly has '$1'"; pass; }
 

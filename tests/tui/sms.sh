@@ -67,18 +67,8 @@ keys :
 type_text 'sms recipients'
 keys Enter
 wait_for "隐患点监测人"
-# the count is under the list: page down to it (a page at a time, bounded)
-for ((page = 0; page < 8; page++)); do
-	screen | grep -qF "接收人 $n 名" && break
-	before=$(screen)
-	keys NPage
-	deadline=$((SECONDS + WAIT))
-	until [ "$(screen)" != "$before" ]; do
-		[ "$SECONDS" -lt "$deadline" ] || fail "PgDn did not page the recipients"
-		sleep 0.05
-	done
-done
-wait_for "接收人 $n 名"
+# the count is under the list
+page_to "接收人 $n 名" "the recipients"
 keys Escape
 wait_gone "接收人 $n 名"
 keys :

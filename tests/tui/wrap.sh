@@ -98,18 +98,7 @@ keys Escape
 # ---- the help: a command's description whole ----
 keys '?'
 wait_for "# 按键"
-# page down (a page at a time, each page drawn) until the command shows
-for ((page = 0; page < 8; page++)); do
-	screen | grep -qF ":export FILE.csv" && break
-	before=$(screen)
-	keys PgDn
-	deadline=$((SECONDS + WAIT))
-	until [ "$(screen)" != "$before" ]; do
-		[ "$SECONDS" -lt "$deadline" ] || fail "PgDn did not page the help"
-		sleep 0.05
-	done
-done
-wait_for ":export FILE.csv"
+page_to ":export FILE.csv" "the help"
 wait_for "动作导出)"
 check_widths
 keys Escape
