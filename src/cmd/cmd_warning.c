@@ -93,14 +93,16 @@ static bool exec_points(struct cmd_ctx *c)
 	return true;
 }
 
-/* The warnings in force now: colour, area, until. */
+/* The warnings in force now: colour, area, until, and the id the sms
+ * verbs take. */
 static bool exec_list(struct cmd_ctx *c)
 {
 	json_t *rows = q_warnings_in_force(c->st, dd_now(), &c->err);
 	static const struct out_col cols[] = {
 		{"at", "received", false, 16}, {"colour", "colour", false, 0},
 		{"area", "area", false, 20},   {"valid_until", "until", false, 16},
-		{"source", "source", false, 12}, {"text", "text", false, 40}};
+		{"source", "source", false, 12}, {"text", "text", false, 40},
+		{"id", "id", false, 0, true}};
 	return out_list(c, rows, cols, ARRAY_LEN(cols));
 }
 
@@ -123,7 +125,7 @@ const struct cmd cmd_warning_add = {
 
 const struct cmd cmd_warning_list = {
 	.group = "warning", .verb = "list",
-	.summary = N_("the warnings in force: colour, area, until"),
+	.summary = N_("the warnings in force: colour, area, until, id"),
 	.exec = exec_list,
 };
 

@@ -190,7 +190,7 @@ static void read_sync(struct config *c, yaml_document_t *d, yaml_node_t *map)
 			if (vs)
 				snprintf(s->server, sizeof s->server, "%s", vs);
 			else
-				warn(c, &v->start_mark, key, "expected a URL", true);
+				warn(c, &v->start_mark, key, _("expected a URL"), true);
 		} else if (!strcmp(ks, "token_file") || !strcmp(ks, "ca_file")) {
 			if (!vs)
 				warn(c, &v->start_mark, key, _("expected a file name"), true);

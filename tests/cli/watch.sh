@@ -36,6 +36,9 @@ expect_rc 0 dd warning add --colour yellow --townships 桑壁镇、坡头乡 --u
 expect_rc 0 dd warning list --json
 expect_eq "$(json_get 'length')" 1 "warnings in force"
 expect_eq "$(json_get '.[0] | [.colour, .area] | join(",")')" "yellow,桑壁镇、坡头乡" "the warning"
+W=$(json_get '.[0].id')
+expect_rc 0 dd warning list
+expect_out_has "$W" # the id the sms verbs take
 export DUTYDESK_NOW="2026-11-29 21:00"
 expect_rc 0 dd warning list --json
 expect_eq "$(json_get 'length')" 0 "warnings in force once it has ended"
