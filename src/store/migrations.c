@@ -391,6 +391,14 @@ static const char v_sms[] =
 	" last_attempt INTEGER, last_ok INTEGER, last_error TEXT) STRICT;\n"
 	"INSERT INTO sms_channel (one) VALUES (1);\n";
 
+/* The outbox's few acked ops that wait at the hub for their record (or
+ * were given up there), found without walking every op ever acked: each
+ * push asks after them, so a backlog of N ops cost N pushes times N rows. */
+static const char v_pullspeed[] =
+	"CREATE INDEX outbox_hub_waiting ON outbox(state, op_seq)"
+	" WHERE result = 'pending' OR result LIKE 'given up: %';\n";
+
 const char *const store_migrations[] = {v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12,
-					v13, v14, v15, v_shared22, v_roster, v_contacts, v_sms};
+					v13, v14, v15, v_shared22, v_roster, v_contacts, v_sms,
+					v_pullspeed};
 const int store_schema_version = (int)(sizeof store_migrations / sizeof store_migrations[0]);

@@ -13,6 +13,7 @@
 #include "unit.h"
 
 #include "dutydesk/dtime.h"
+#include "dutydesk/syncstore.h"
 #include "sync_world.h"
 
 #define NOW_TEXT "2026-11-28 09:00"
@@ -685,6 +686,75 @@ static void test_pull_cursor_and_status(void **state)
 	world_close(&w);
 }
 
+/* The SQLite work (virtual machine steps) of every statement run on st
+ * since the last call, which starts the count again. */
+static int64_t vm_steps(struct store *st)
+{
+	int64_t n = 0;
+	for (sqlite3_stmt *s = sqlite3_next_stmt(st->db, NULL); s; s = sqlite3_next_stmt(st->db, s))
+		n += sqlite3_stmt_status(s, SQLITE_STMTSTATUS_VM_STEP, 1);
+	return n;
+}
+
+/* Each push asks after the node's ops that wait at the hub: a few, among
+ * every op it ever sent. Finding them must not walk that history, or a
+ * backlog of N ops costs N pushes times N rows. */
+static void test_push_cost_flat(void **state)
+{
+	(void)state;
+	enum { N = 3000 };
+	struct store *st = mk_node("county", NULL);
+	check(store_begin(st, &e));
+	for (int i = 0; i < N; i++) {
+		char num[16], id[ID_TEXT] = "";
+		snprintf(num, sizeof num, "C-%d", i);
+		json_t *f = incident_fields(num, "山洪", T1);
+		check(rec_insert(st, &T_INCIDENT, f, id, &e));
+		json_decref(f);
+	}
+	json_t *rows = store_outbox_pending(st, N, &e);
+	assert_int_equal(json_array_size(rows), N);
+	for (int i = 0; i < N; i++) {
+		const char *op_id = jstr(json_array_get(rows, (size_t)i), "op_id");
+		check(store_outbox_ack(st, op_id, NULL, i == 7 || i == 9 ? "pending" : "applied", &e));
+	}
+	check(store_commit(st, &e));
+	char waits[2][64];
+	snprintf(waits[0], sizeof waits[0], "%s", jstr(json_array_get(rows, 7), "op_id"));
+	snprintf(waits[1], sizeof waits[1], "%s", jstr(json_array_get(rows, 9), "op_id"));
+	json_decref(rows);
+	/* A push's answer: one op still waits, the other was given up. */
+	json_t *list = json_pack("[{s:s}, {s:s, s:s}]", "op_id", waits[0], "op_id", waits[1],
+				 "reason", "no record");
+	check(store_begin(st, &e));
+	vm_steps(st);
+	check(store_outbox_hub_waiting(st, list, &e));
+	json_t *w = store_outbox_hub_waiting_rows(st, &e);
+	int64_t steps = vm_steps(st);
+	check(store_commit(st, &e));
+	assert_int_equal(json_array_size(w), 2);
+	assert_string_equal(jstr(json_array_get(w, 0), "result"), "pending");
+	assert_string_equal(jstr(json_array_get(w, 1), "result"), "given up: no record");
+	json_decref(w);
+	if (steps > 500)
+		fail_msg("asking after 2 waiting ops among %d took %lld SQLite steps: a walk of "
+			 "the outbox", N, (long long)steps);
+	/* Nothing waits any more: both are taken later, as cheaply. */
+	json_decref(list);
+	list = json_array();
+	check(store_begin(st, &e));
+	vm_steps(st);
+	check(store_outbox_hub_waiting(st, list, &e));
+	steps = vm_steps(st);
+	check(store_commit(st, &e));
+	json_decref(list);
+	assert_int_equal(q_int(st, "SELECT count(*) FROM outbox WHERE result = 'taken later'"), 2);
+	if (steps > 500)
+		fail_msg("an empty waiting list among %d ops took %lld SQLite steps", N,
+			 (long long)steps);
+	store_close(st);
+}
+
 static void test_epoch_restore(void **state)
 {
 	(void)state;
@@ -1222,6 +1292,7 @@ int main(void)
 		cmocka_unit_test(test_authorisation),
 		cmocka_unit_test(test_clock_ahead),
 		cmocka_unit_test(test_pull_cursor_and_status),
+		cmocka_unit_test(test_push_cost_flat),
 		cmocka_unit_test(test_epoch_restore),
 		cmocka_unit_test(test_bundles),
 		cmocka_unit_test(test_snapshot),
