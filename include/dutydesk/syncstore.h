@@ -30,9 +30,11 @@ char *store_clock_text(struct store *st);
  * (no error then). */
 bool store_self(struct store *st, char node_id[64], char role[16], struct err *e);
 
-/* Turns foreign key enforcement on or off for this connection (outside
- * a transaction): remote rows may refer to rows outside a node's scope. */
-bool store_foreign_keys(struct store *st, bool on, struct err *e);
+/* Readies this connection for applying many remote ops, or back to the
+ * usual (outside a transaction): foreign keys are not enforced (remote
+ * rows may refer to rows outside a node's scope), the savepoint journal
+ * stays in memory and the page cache is larger. */
+bool store_applying(struct store *st, bool on, struct err *e);
 
 /* An op id: "node:seq" in incarnation 0, "node.K:seq" after (see v15). */
 void store_op_id(char *out, size_t len, const char *node, int64_t incarnation, int64_t seq);

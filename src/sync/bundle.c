@@ -264,7 +264,7 @@ bool sync_import_bundle_keyed(struct store *st, const char *file, const char *to
 		return false;
 	}
 	/* Like a pull: the ops were checked where they were accepted. */
-	if (!store_foreign_keys(st, false, e) || !store_begin(st, e)) {
+	if (!store_applying(st, true, e) || !store_begin(st, e)) {
 		bundle_free(&b);
 		return false;
 	}
@@ -303,7 +303,7 @@ bool sync_import_bundle_keyed(struct store *st, const char *file, const char *to
 		ok = store_commit(st, e);
 	else
 		store_rollback(st);
-	store_foreign_keys(st, true, NULL);
+	store_applying(st, false, NULL);
 	bundle_free(&b);
 	store_outbox_count(st, "pending", &s.pending, NULL);
 	if (out)

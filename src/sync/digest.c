@@ -244,7 +244,7 @@ bool sync_snapshot_load(struct store *st, json_t *snap, struct err *e)
 	if (cursor != 0)
 		return err_set(e, ERR_FAIL, "snapshot: this database has already pulled from the hub "
 			       "(cursor %lld); it catches up by pulling", (long long)cursor);
-	if (!store_foreign_keys(st, false, e) || !store_begin(st, e))
+	if (!store_applying(st, true, e) || !store_begin(st, e))
 		return false;
 	bool ok = load_tables(st, snap, e);
 	const char *hh = json_string_value(json_object_get(snap, "hub_hlc"));
@@ -256,6 +256,6 @@ bool sync_snapshot_load(struct store *st, json_t *snap, struct err *e)
 		ok = store_commit(st, e);
 	else
 		store_rollback(st);
-	store_foreign_keys(st, true, NULL);
+	store_applying(st, false, NULL);
 	return ok;
 }

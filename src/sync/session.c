@@ -409,9 +409,7 @@ static bool pull_once(struct store *st, const struct sync_transport *t, struct s
 		json_decref(reply);
 		return false;
 	}
-	/* The hub checked every reference; this node holds only its scope, so
-	 * a reference may point outside it: foreign keys are not enforced here. */
-	if (!store_foreign_keys(st, false, e) || !store_begin(st, e)) {
+	if (!store_begin(st, e)) {
 		json_decref(reply);
 		return false;
 	}
@@ -423,7 +421,6 @@ static bool pull_once(struct store *st, const struct sync_transport *t, struct s
 		ok = store_commit(st, e);
 		if (!ok)
 			store_rollback(st);
-		store_foreign_keys(st, true, NULL);
 		json_decref(reply);
 		*restart = ok;
 		return ok;
@@ -464,7 +461,6 @@ static bool pull_once(struct store *st, const struct sync_transport *t, struct s
 		ok = store_commit(st, e);
 	else
 		store_rollback(st);
-	store_foreign_keys(st, true, NULL);
 	*more = ok && json_is_true(json_object_get(reply, "has_more"));
 	json_decref(reply);
 	return ok;
@@ -496,12 +492,22 @@ static bool run(struct store *st, const struct sync_transport *t, struct sync_st
 		if (!push_all(st, t, s, &rounds, &changed, &restamped, e))
 			return false;
 		bool more = true, restart = false;
-		while (more && !restart) {
+		/* The hub checked every reference; this node holds only its scope,
+		 * so a reference may point outside it: foreign keys are not
+		 * enforced while pulling. Set once for all pages: a change of
+		 * these settings makes every prepared statement be prepared again. */
+		if (!store_applying(st, true, e))
+			return false;
+		bool ok = true;
+		while (ok && more && !restart) {
 			if (++rounds > MAX_ROUNDS)
-				return err_set(e, ERR_FAIL, "sync: too many requests in one run");
-			if (!pull_once(st, t, s, &more, &restart, e))
-				return false;
+				ok = err_set(e, ERR_FAIL, "sync: too many requests in one run");
+			else
+				ok = pull_once(st, t, s, &more, &restart, e);
 		}
+		store_applying(st, false, NULL);
+		if (!ok)
+			return false;
 		int64_t pending;
 		if (!store_outbox_count(st, "pending", &pending, e))
 			return false;

@@ -752,6 +752,13 @@ static void test_push_cost_flat(void **state)
 	if (steps > 500)
 		fail_msg("an empty waiting list among %d ops took %lld SQLite steps", N,
 			 (long long)steps);
+	/* Applying a page of pulled ops keeps the savepoints' journal in memory. */
+	check(store_applying(st, true, &e));
+	assert_int_equal(q_int(st, "PRAGMA temp_store"), 2);
+	assert_int_equal(q_int(st, "PRAGMA foreign_keys"), 0);
+	check(store_applying(st, false, &e));
+	assert_int_equal(q_int(st, "PRAGMA temp_store"), 0);
+	assert_int_equal(q_int(st, "PRAGMA foreign_keys"), 1);
 	store_close(st);
 }
 
