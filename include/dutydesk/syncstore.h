@@ -32,8 +32,8 @@ bool store_self(struct store *st, char node_id[64], char role[16], struct err *e
 
 /* Readies this connection for applying many remote ops, or back to the
  * usual (outside a transaction): foreign keys are not enforced (remote
- * rows may refer to rows outside a node's scope), the savepoint journal
- * stays in memory and the page cache is larger. */
+ * rows may refer to rows outside a node's scope) and the savepoint
+ * journal stays in memory. */
 bool store_applying(struct store *st, bool on, struct err *e);
 
 /* An op id: "node:seq" in incarnation 0, "node.K:seq" after (see v15). */
