@@ -19,6 +19,7 @@ sqlite3 "$TMP/zhihe.db" "ALTER TABLE node DROP COLUMN incarnation; ALTER TABLE s
 	ALTER TABLE duty_entry DROP COLUMN contact_id;
 	DROP TABLE roster; DROP TABLE login_name; DROP TABLE sms_message; DROP TABLE sms_inbox;
 	DROP TABLE sms_channel;
+	DROP INDEX outbox_hub_waiting;
 	PRAGMA user_version = 14" || fail "making an old node database"
 start_hub
 expect_rc 0 node_sync zhihe
