@@ -76,21 +76,14 @@ expect_eq "$(jq -r '.header.area // .area // empty' "$TMP/daning.bundle" 2>/dev/
 
 # ---- a write outside the area: refused by the hub, parked at the node ----
 expect_rc 0 node yonghe incident add --title 越界上报 --type flood --township 昕水镇
-sync_until yonghe "$HUB_URL"
-expect_true "yonghe's write in 大宁县 is refused and parked" bash -c "grep -q 'parked 1' '$TMP/sync.out'"
-expect_rc 0 node yonghe sync --status
-expect_out_has "belongs to township 昕水镇 (141030100), outside area 永和县 (141032): node yonghe may not write it"
+sync_refused yonghe "$HUB_URL" \
+	"belongs to township 昕水镇 (141030100), outside area 永和县 (141032): node yonghe may not write it"
 sync_until daning "$HUB_URL"
 expect_eq "$(incidents daning)" "昕水山洪 曲峨塌方" "incidents daning holds after yonghe's refused write"
 
 # ---- the county-level data: read, not written, by an area's node ----
 CK00=$(sqlite3 "$TMP/prov.db" "SELECT id FROM depot WHERE code = 'CK-00'")
-HLC=$(printf '%012x0000' "$(date +%s%3N)")
-cat >"$TMP/push.json" <<EOF
-{"proto":1,"node":"yonghe","ops":[{"op_id":"yonghe:9001","node":"yonghe","hlc":"$HLC",
- "table":"depot","id":"$CK00","kind":"update","fields":{"name":"永和县自己的库"}}]}
-EOF
-api yonghe POST /v1/push -H 'Content-Type: application/json' --data-binary @"$TMP/push.json"
+push_update yonghe 9001 depot "$CK00" '{"name":"永和县自己的库"}'
 expect_eq "$STATUS" 200 "the raw push's status"
 expect_eq "$(json_get '.results[0].status')" forbidden "the hub's answer to yonghe renaming CK-00"
 expect_true "the hub says why" bash -c "jq -e '.results[0].message |
@@ -116,9 +109,6 @@ for n in yonghe daning sangbi xinshui prov; do
 	expect_eq "$(node_digest $n)" "$(hub_digest $n)" "$n and the hub agree after the move"
 done
 expect_rc 0 node yonghe incident move "$SANGBI_INC" 曲峨镇
-sync_until yonghe "$HUB_URL"
-expect_true "yonghe's move out of its area is refused and parked" bash -c "grep -q 'parked 1' '$TMP/sync.out'"
-expect_rc 0 node yonghe sync --status
-expect_out_has "moves records only between townships of its area 永和县 (141032)"
+sync_refused yonghe "$HUB_URL" "moves records only between townships of its area 永和县 (141032)"
 sync_until daning "$HUB_URL"
 expect_eq "$(incidents daning)" "昕水山洪 曲峨塌方" "incidents daning holds after yonghe's refused move"
