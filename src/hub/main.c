@@ -286,7 +286,7 @@ static int cmd_node_add(struct hub *h, int argc, char **argv)
 	if (argc - optind != 1)
 		return usage_error("node add", "%s", "expected one NAME");
 	if ((town != NULL) + county + (area != NULL) != 1)
-		return usage_error("node add", "%s", "give one of --township NAME|CODE, --county "
+		return usage_error("node add", "%s", "give either --township NAME|CODE, --county "
 				   "(the whole hub) or --area NAME|CODE (one county)");
 	if (!role)
 		role = town ? "township" : "county";

@@ -29,7 +29,7 @@ expect_err_has "'999999': no such division"
 expect_rc 2 hub node add bad3 --area 隰县
 expect_err_has "township 错码镇 (141099100) is under it but its code does not begin with 141031"
 expect_rc 2 hub node add bad4 --area 141032 --county
-expect_err_has "give one of --township NAME|CODE, --county (the whole hub) or --area"
+expect_err_has "give either --township NAME|CODE, --county (the whole hub) or --area"
 expect_rc 0 hub node list --json
 expect_eq "$(json_get '[.[].name] | join(" ")')" "" "nodes enrolled after the refusals"
 
