@@ -1504,9 +1504,8 @@ void hub_digest(struct hub *h, const struct hub_node *who, struct hub_reply *r)
 		return reply_error(r, 503, "unavailable", e.msg);
 	}
 	r->status = 200;
-	r->body = json_pack("{s:o, s:o, s:I, s:s, s:s, s:s}", "digest", d, "counts", counts,
-			    "next_cursor", (json_int_t)top, "hub_epoch", h->epoch, "node", who->name,
-			    "area", who->area);
+	r->body = json_pack("{s:o, s:o, s:I, s:s, s:s}", "digest", d, "counts", counts,
+			    "next_cursor", (json_int_t)top, "hub_epoch", h->epoch, "node", who->name);
 }
 
 void hub_snapshot(struct hub *h, const struct hub_node *who, struct hub_reply *r)
