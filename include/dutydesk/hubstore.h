@@ -154,8 +154,9 @@ bool hub_store_log_add(struct hub_store *hs, const char *op_id, const char *node
 /* The last server_seq (0 when the log is empty). */
 bool hub_store_log_top(struct hub_store *hs, int64_t *top, struct err *e);
 /* Ops after since up to upto, not pushed by node, of every owner (all) or
- * owned by township, by an owner beginning with area (not '') or
- * county-wide, at most limit: [{server_seq, owner, body}] in order. */
+ * owned by township, by an owner beginning with area (not ''), by an area
+ * the township or area lies in (scope_reads_from_above) or county-wide, at
+ * most limit: [{server_seq, owner, body}] in order. */
 json_t *hub_store_log_read(struct hub_store *hs, int64_t since, int64_t upto, const char *node,
 			   bool all, const char *township, const char *area, int64_t limit,
 			   struct err *e);

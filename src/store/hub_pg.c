@@ -126,7 +126,8 @@ static const char *const sql[Q_N] = {
 		      " $6, $7, $8 FROM oplog RETURNING server_seq",
 	[Q_LOG_TOP] = "SELECT coalesce(max(server_seq), 0) FROM oplog",
 	[Q_LOG_READ] = "SELECT server_seq, owner, body FROM oplog WHERE server_seq > $1"
-		       " AND server_seq <= $2 AND node <> $3 AND ($4 = 1 OR owner IN ($5, '*')"
+		       " AND server_seq <= $2 AND node <> $3 AND ($4 = 1 OR owner IN ($5, '*',"
+		       " substr($5 || $7, 1, 2), substr($5 || $7, 1, 4), substr($5 || $7, 1, 6))"
 		       " OR ($7 <> '' AND substr(owner, 1, length($7)) = $7))"
 		       " ORDER BY server_seq LIMIT $6",
 	[Q_LOG_OF_ROW] = "SELECT server_seq, op_id, node, hlc, body FROM oplog WHERE tbl = $1"

@@ -334,7 +334,8 @@ static bool sq_log_top(struct hub_store *hs, int64_t *top, struct err *e)
 
 static const char sq_log_read_sql[] =
 	"SELECT server_seq, owner, body FROM oplog WHERE server_seq > ?1 AND server_seq <= ?2"
-	" AND node <> ?3 AND (?4 OR owner IN (?5, '*')"
+	" AND node <> ?3 AND (?4 OR owner IN (?5, '*', substr(?5 || ?7, 1, 2),"
+	" substr(?5 || ?7, 1, 4), substr(?5 || ?7, 1, 6))"
 	" OR (?7 <> '' AND substr(owner, 1, length(?7)) = ?7)) ORDER BY server_seq LIMIT ?6";
 
 static json_t *sq_log_read(struct hub_store *hs, int64_t since, int64_t upto, const char *node,

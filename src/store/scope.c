@@ -62,6 +62,13 @@ bool scope_in_area(const char *owner, const char *area)
 	return !area || strncmp(owner, area, strlen(area)) == 0;
 }
 
+bool scope_reads_from_above(const char *code, const char *owner)
+{
+	size_t n = owner ? strlen(owner) : 0;
+	return code && (n == 2 || n == 4 || n == 6) && strlen(code) > n &&
+	       strncmp(code, owner, n) == 0;
+}
+
 /* ---- owners ---- */
 
 static json_t *row_by_id(struct store *st, const struct table *t, const char *id, struct err *e)

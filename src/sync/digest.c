@@ -39,8 +39,9 @@ static json_t *in_scope(struct store *st, const struct table *t, json_t *rows, c
 			json_decref(rows);
 			return NULL;
 		}
-		if (!*owner || str_eq(owner, "*") || (area ? scope_in_area(owner, area)
-							   : str_eq(owner, mine)))
+		if (!*owner || str_eq(owner, "*") ||
+		    (area ? scope_in_area(owner, area) : str_eq(owner, mine)) ||
+		    scope_reads_from_above(area ? area : mine, owner))
 			json_array_append(keep, r);
 	}
 	json_decref(rows);

@@ -15,6 +15,8 @@
  * begins with the area's (its townships', and its own records: owned by
  * the area's code, as a whole-hub county's are by '*'), reads the
  * county-level reference data and may not write it (the province's).
+ * A township (or an area) also reads the records of the areas it lies in:
+ * its county's warnings and shifts reach it as a whole-hub county's do.
  * Ownership comes from the hub's own copy of the row or of its parent,
  * never from the payload: a timeline entry belongs to its incident's
  * township, a household, inspection or defect to its hazard's, a movement to its

@@ -89,6 +89,15 @@ expect_eq "$(json_get '.results[0].status')" forbidden "the hub's answer to yong
 expect_true "the hub says why" bash -c "jq -e '.results[0].message |
 	test(\"CK-00 is county-level reference data: only a county node of the whole hub writes it; node yonghe \\\\(area 永和县 \\\\(141032\\\\)\\\\) reads it\")' '$OUT' >/dev/null"
 
+# ---- a county's own records (owned by its area's code) reach its townships ----
+warnings() { node "$1" warning list --json >"$OUT" && json_get '[.[].area] | sort | join(" ")'; }
+expect_rc 0 node yonghe warning add --colour yellow --townships 桑壁镇 --source 永和县气象局
+expect_rc 0 node daning warning add --colour blue --townships 昕水镇 --source 大宁县气象局
+for n in yonghe daning sangbi xinshui prov; do sync_until $n "$HUB_URL"; done
+expect_eq "$(warnings sangbi)" 桑壁镇 "warnings sangbi holds: its county's, not the other's"
+expect_eq "$(warnings xinshui)" 昕水镇 "warnings xinshui holds: its county's, not the other's"
+expect_eq "$(warnings prov)" "昕水镇 桑壁镇" "warnings the whole hub's county holds"
+
 # ---- digests: every node holds what the hub holds for it ----
 for n in yonghe daning sangbi xinshui prov; do
 	expect_eq "$(node_digest $n)" "$(hub_digest $n)" "$n and the hub agree"

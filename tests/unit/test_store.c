@@ -673,6 +673,22 @@ static void test_area_prefix(void **state)
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
 		assert_int_equal(scope_in_area(cases[i].owner, cases[i].area), cases[i].in);
+	/* ... and the other way: what a township or area reads from the areas
+	 * it lies in (its county's, city's, province's own records). */
+	static const struct {
+		const char *code, *owner;
+		bool reads;
+	} above[] = {
+		{"141032101", "141032", true}, {"141032101", "1410", true},
+		{"141032101", "14", true},     {"141032", "1410", true},
+		{"141032101", "141030", false}, {"141032101", "141032101", false},
+		{"141032101", "14103", false},  {"141032101", "*", false},
+		{"141032101", "", false},       {"141032", "141032", false},
+		{NULL, "141032", false},        {"141032101", NULL, false},
+	};
+	for (size_t i = 0; i < sizeof above / sizeof above[0]; i++)
+		assert_int_equal(scope_reads_from_above(above[i].code, above[i].owner),
+				 above[i].reads);
 }
 
 int main(void)
