@@ -116,6 +116,9 @@ bool hub_open(const char *path, struct hub **out, struct err *e);
  * *ops: how many ops were logged (0 when loaded already). */
 bool hub_load_library(struct hub *h, int *ops, struct err *e);
 void hub_close(struct hub *h);
+/* What became of a PostgreSQL hub's cache (hub_store_cache_note); false
+ * for a file hub. */
+bool hub_cache_note(struct hub *h, char *buf, size_t n, int64_t *kept_at, int64_t *replayed);
 /* Ops that update a record the hub has not received wait for it: at most
  * max per node (more are refused, forbidden, with the reason), each at most
  * max_age_s seconds (then given up, kept with the reason). Every push

@@ -33,7 +33,11 @@ static void usage(FILE *f)
 	      "  serve --listen ADDR:PORT [--tls-cert F --tls-key F]\n"
 	      "        [--per-addr N] [--max-connections N] [--timeout S] [--threads N]\n"
 	      "        [--queue N] [--trust-proxy ADDR]... [--waiting-max N] [--waiting-age 7d]\n"
+	      "        [--cache DIR]\n"
 	      "                                     serve the sync protocol until SIGTERM\n"
+	      "                                     (--cache: where a PostgreSQL hub keeps its cache\n"
+	      "                                     of the log; default $STATE_DIRECTORY/cache, else\n"
+	      "                                     none kept)\n"
 	      "  node add NAME (--township NAME|CODE | --county) [--role county|township]\n"
 	      "                                     enrol a node; prints its token once, last\n"
 	      "  node list [--json]                 enrolled nodes\n"
@@ -150,6 +154,7 @@ static int cmd_serve(const char *db, int argc, char **argv)
 {
 	unsigned wait_max = HUB_WAIT_MAX;
 	int64_t wait_age = HUB_WAIT_AGE;
+	const char *cache = NULL;
 	struct serve_opts o = {.per_addr = 16, .max_conn = 512, .timeout = 30, .threads = 4,
 			       .max_waiting = 64};
 	static const struct option lo[] = {
@@ -164,6 +169,7 @@ static int cmd_serve(const char *db, int argc, char **argv)
 		{"trust-proxy", required_argument, NULL, 'P'},
 		{"waiting-max", required_argument, NULL, 'W'},
 		{"waiting-age", required_argument, NULL, 'A'},
+		{"cache", required_argument, NULL, 'C'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0}};
 	int ch;
@@ -182,6 +188,7 @@ static int cmd_serve(const char *db, int argc, char **argv)
 		case 'q': ok = parse_uint("serve", "queue", optarg, 0, 100000, &o.max_waiting); break;
 		case 'W': ok = parse_uint("serve", "waiting-max", optarg, 0, 1000000, &wait_max); break;
 		case 'A': ok = parse_age(optarg, &wait_age); break;
+		case 'C': cache = optarg; break;
 		case 'P':
 			if (o.n_trust_proxy == SERVE_MAX_PROXIES)
 				return usage_error("serve", "--trust-proxy: at most %d addresses",
@@ -199,6 +206,15 @@ static int cmd_serve(const char *db, int argc, char **argv)
 		return usage_error("serve", "unexpected argument '%s'", argv[optind]);
 	if (!o.listen)
 		return usage_error("serve", "%s", "--listen ADDR:PORT is required");
+	/* As a service (systemd's StateDirectory=), the cache is kept beside
+	 * the state: a restart replays only what the log gained meanwhile. */
+	char state[4096];
+	const char *sd = getenv("STATE_DIRECTORY");
+	if (!cache && sd && *sd) {
+		snprintf(state, sizeof state, "%.*s/cache", (int)strcspn(sd, ":"), sd);
+		cache = state;
+	}
+	hub_store_keep_cache(cache && *cache ? cache : NULL);
 	struct hub *h;
 	int rc = open_hub(db, "serve", &h);
 	if (rc)
@@ -213,6 +229,11 @@ static int cmd_serve(const char *db, int argc, char **argv)
 				" were not loaded: %s\n", e.msg);
 		e = (struct err){0};
 	}
+	char note[800];
+	int64_t kept_at, replayed;
+	if (hub_cache_note(h, note, sizeof note, &kept_at, &replayed))
+		hubd_log(json_pack("{s:s, s:s, s:I, s:I}", "event", "cache", "message", note,
+				   "reused_at", (json_int_t)kept_at, "replayed", (json_int_t)replayed));
 	hub_set_waiting_limits(h, wait_max, wait_age);
 	bool ok = hubd_serve(h, &o, &e);
 	hub_close(h);

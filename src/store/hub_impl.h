@@ -9,6 +9,10 @@ struct hub_store {
 	const struct hub_store_ops *ops;
 	struct store *db; /* the dutydesk store beneath */
 	bool fresh;       /* db was made empty at open (a cache to fill) */
+	bool cache;       /* db is a cache of the log, not the hub's truth */
+	char note[600];   /* what became of a cache kept from an earlier run */
+	int64_t kept_at;  /* the seq a kept cache was reused at (-1: none) */
+	int64_t replayed; /* ops replayed into the cache since open */
 	void *impl;       /* the implementation's own state */
 };
 
@@ -88,6 +92,9 @@ bool hub_scope_owner(struct hub_store *hs, const char *tbl, const char *row_id, 
 		     struct err *e);
 bool hub_scope_put(struct hub_store *hs, const char *tbl, const char *row_id, const char *owner,
 		   bool move, struct err *e);
+
+/* The folder caches are kept in (hub_store_keep_cache), NULL: none. */
+const char *hub_store_cache_folder(void);
 
 /* A hub database in an SQLite file (src/store/hub_sqlite.c). */
 extern const struct hub_store_ops hub_sqlite_ops;

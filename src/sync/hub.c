@@ -149,7 +149,7 @@ bool hub_open(const char *path, struct hub **out, struct err *e)
 	h->wait_age = HUB_WAIT_AGE;
 	snprintf(h->epoch, sizeof h->epoch, "%s", epoch);
 	free(epoch);
-	h->county_rows_later = hub_store_fresh(hs);
+	h->county_rows_later = hub_store_fresh(hs) || hub_store_is_cache(hs);
 	if (!h->county_rows_later && !county_rows_to_all(h, e)) {
 		hub_close(h);
 		return false;
@@ -228,6 +228,11 @@ static bool hub_begin(struct hub *h, struct err *e)
 	}
 	hub_store_rollback(h->hs);
 	return false;
+}
+
+bool hub_cache_note(struct hub *h, char *buf, size_t n, int64_t *kept_at, int64_t *replayed)
+{
+	return hub_store_cache_note(h->hs, buf, n, kept_at, replayed);
 }
 
 void hub_close(struct hub *h)
