@@ -211,4 +211,15 @@ json_t *hub_store_waiting_for(struct hub_store *hs, const char *tbl, const char 
 /* Drops every op node left waiting or given up; *n: how many. */
 bool hub_store_waiting_clear(struct hub_store *hs, const char *node, int64_t *n, struct err *e);
 
+/* ---- divisions a hub knows beyond the shipped county's ---- */
+/* Brings the store beneath's divisions up to the imported ones (a
+ * PostgreSQL hub's shared table; a file holds its own), in a write
+ * transaction. */
+bool hub_store_divisions_load(struct hub_store *hs, struct err *e);
+/* Adds or changes divisions [{code, name, level, parent_code (may be
+ * null), illustrative}], parents first, in a write transaction: in the
+ * store beneath, and for a PostgreSQL hub in the shared table too, for
+ * every process to load at its next catch-up. */
+bool hub_store_divisions_put(struct hub_store *hs, json_t *rows, struct err *e);
+
 #endif

@@ -45,6 +45,12 @@ static void usage(FILE *f)
 	      "                                     prints it once, last\n"
 	      "  node replace NAME                  NAME on a new PC: a new token and a new\n"
 	      "                                     incarnation; prints the token once, last\n"
+	      "  divisions import FILE.csv          add or change the divisions the hub knows (a\n"
+	      "                                     city's or province's counties and townships;\n"
+	      "                                     columns code,name,level,parent_code as\n"
+	      "                                     data/divisions.csv)\n"
+	      "  divisions list [--under CODE] [--json]\n"
+	      "                                     the divisions the hub knows\n"
 	      "  backup FILE                        a consistent copy of the hub database\n"
 	      "  restore FILE                       replace the hub database with a backup (hub stopped)\n"
 	      "                                     (with a new epoch, for restoring)\n"
@@ -609,6 +615,82 @@ static int cmd_waiting(const char *db, int argc, char **argv)
 	return rc;
 }
 
+/* divisions import FILE.csv, divisions list [--under CODE] [--json] */
+static int cmd_divisions(const char *db, int argc, char **argv)
+{
+	static const struct option lo[] = {{"under", required_argument, NULL, 'u'},
+					   {"json", no_argument, NULL, 'j'},
+					   {NULL, 0, NULL, 0}};
+	const char *verb = argc > 1 ? argv[1] : "";
+	bool import = !strcmp(verb, "import");
+	if (!import && strcmp(verb, "list"))
+		return usage_error("divisions", "%s", "expected import FILE.csv or list");
+	const char *under = NULL;
+	bool json = false;
+	int ch;
+	optind = 0;
+	opterr = 0;
+	while (!import && (ch = getopt_long(argc - 1, argv + 1, ":", lo, NULL)) != -1) {
+		switch (ch) {
+		case 'u': under = optarg; break;
+		case 'j': json = true; break;
+		case ':': return usage_error("divisions list", "%s needs a value", argv[optind]);
+		default: return usage_error("divisions list", "unknown option '%s'", argv[optind]);
+		}
+	}
+	if (import && argc != 3)
+		return usage_error("divisions import", "%s", "expected one FILE.csv");
+	if (!import && optind < argc - 1)
+		return usage_error("divisions list", "unexpected argument '%s'", argv[optind + 1]);
+	struct hub *h;
+	int rc = open_hub(db, "divisions", &h);
+	if (rc)
+		return rc;
+	struct err e = {0};
+	if (import) {
+		int added, changed;
+		if (hub_divisions_import(h, argv[2], &added, &changed, &e))
+			printf("%s: %d divisions added, %d changed%s\n", argv[2], added, changed,
+			       added + changed ? "" : " (the hub knew them all already)");
+		else
+			rc = fail("divisions import", &e);
+		hub_close(h);
+		return rc;
+	}
+	json_t *rows = hub_divisions_list(h, under, &e);
+	hub_close(h);
+	if (!rows)
+		return fail("divisions list", &e);
+	if (json) {
+		char *s = json_dumps(rows, JSON_INDENT(2));
+		puts(s);
+		free(s);
+	} else {
+		width_init_locale();
+		struct strbuf sb;
+		sb_init(&sb);
+		sb_cell(&sb, "CODE", 16, false);
+		sb_cell(&sb, " NAME", 21, false);
+		sb_cell(&sb, " LEVEL", 11, false);
+		sb_puts(&sb, " PARENT\n");
+		size_t i;
+		json_t *r;
+		json_array_foreach(rows, i, r) {
+			const char *p = json_string_value(json_object_get(r, "parent_code"));
+			sb_cell(&sb, json_string_value(json_object_get(r, "code")), 16, false);
+			sb_putc(&sb, ' ');
+			sb_cell(&sb, json_string_value(json_object_get(r, "name")), 20, false);
+			sb_putc(&sb, ' ');
+			sb_cell(&sb, json_string_value(json_object_get(r, "level")), 10, false);
+			sb_printf(&sb, " %s\n", p ? p : "-");
+		}
+		fputs(sb.buf, stdout);
+		sb_finish(&sb);
+	}
+	json_decref(rows);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option lo[] = {{"db", required_argument, NULL, 'd'},
@@ -651,6 +733,8 @@ int main(int argc, char **argv)
 		return cmd_serve(db, n, args);
 	if (!strcmp(cmd, "node"))
 		return cmd_node(db, n, args);
+	if (!strcmp(cmd, "divisions"))
+		return cmd_divisions(db, n, args);
 	if (!strcmp(cmd, "backup"))
 		return cmd_backup(db, n, args);
 	if (!strcmp(cmd, "restore"))

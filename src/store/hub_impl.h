@@ -83,6 +83,9 @@ struct hub_store_ops {
 	json_t *(*waiting_for)(struct hub_store *hs, const char *tbl, const char *row_id,
 			       struct err *e);
 	bool (*waiting_clear)(struct hub_store *hs, const char *node, int64_t *n, struct err *e);
+	/* NULL when the store beneath holds the divisions itself (a file). */
+	bool (*divisions_load)(struct hub_store *hs, struct err *e);
+	bool (*divisions_put)(struct hub_store *hs, json_t *rows, struct err *e);
 };
 
 /* The row_scope table of the SQLite store beneath a hub (the SQLite hub's

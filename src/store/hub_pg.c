@@ -77,7 +77,16 @@ static const char pg_v_moves[] =
 	"CREATE INDEX oplog_row ON oplog (tbl, row_id, server_seq);\n"
 	"CREATE INDEX hub_waiting_row ON hub_waiting (tbl, row_id, received_at);\n";
 
-static const char *const pg_migrations[] = {pg_v1, pg_v_moves};
+/* A province's own divisions (dutydeskd divisions import), beside the
+ * shipped county's every cache loads; 'divisions' in hub_meta counts the
+ * imports, so a process sees at its next catch-up that its cache lacks
+ * one. */
+static const char pg_v_pgcache[] =
+	"CREATE TABLE hub_division (code text PRIMARY KEY, name text NOT NULL,"
+	" level text NOT NULL, parent_code text, illustrative integer NOT NULL DEFAULT 0);\n"
+	"INSERT INTO hub_meta (key, value) VALUES ('divisions', '0') ON CONFLICT DO NOTHING;\n";
+
+static const char *const pg_migrations[] = {pg_v1, pg_v_moves, pg_v_pgcache};
 #define PG_SCHEMA ((int)(sizeof pg_migrations / sizeof pg_migrations[0]))
 
 /* ---- the statements ---- */
@@ -87,7 +96,8 @@ enum q {
 	Q_NODE_TOKEN, Q_NODE_REVOKE, Q_NODE_SEEN, Q_NODE_LIFE, Q_NODE_SET_LIFE, Q_NODE_SET_TOKEN,
 	Q_SET_OWNER, Q_MOVE_OWNER, Q_LOG_SEQ, Q_LOG_HLC, Q_LOG_ADD, Q_LOG_TOP, Q_LOG_READ, Q_LOG_OF_ROW, Q_WAIT,
 	Q_WAITING_ANY, Q_WAITING_COUNT_ALL, Q_WAITING_COUNT, Q_WAITING, Q_UNWAIT, Q_WAITING_OF,
-	Q_WAITING_COUNT_OF, Q_WAITING_EXPIRE, Q_WAITING_FOR, Q_WAITING_CLEAR, Q_IDENTITY, Q_LOG_AT, Q_N
+	Q_WAITING_COUNT_OF, Q_WAITING_EXPIRE, Q_WAITING_FOR, Q_WAITING_CLEAR, Q_IDENTITY, Q_LOG_AT, Q_LOG_TOP_GEN, Q_DIV_GEN, Q_DIV_ALL, Q_DIV_PUT,
+	Q_DIV_BUMP, Q_N
 };
 
 static const char *const sql[Q_N] = {
@@ -156,6 +166,17 @@ static const char *const sql[Q_N] = {
 		       " d.datname, (SELECT value FROM hub_meta WHERE key = 'epoch')"
 		       " FROM pg_database d WHERE d.datname = current_database()",
 	[Q_LOG_AT] = "SELECT op_id, hlc FROM oplog WHERE server_seq = $1",
+	[Q_LOG_TOP_GEN] = "SELECT coalesce(max(server_seq), 0), (SELECT value::bigint FROM hub_meta"
+			  " WHERE key = 'divisions') FROM oplog",
+	[Q_DIV_GEN] = "SELECT value::bigint FROM hub_meta WHERE key = 'divisions'",
+	[Q_DIV_ALL] = "SELECT code, name, level, parent_code, illustrative FROM hub_division ORDER BY"
+		      " CASE level WHEN 'county' THEN 0 WHEN 'township' THEN 1 ELSE 2 END, code",
+	[Q_DIV_PUT] = "INSERT INTO hub_division (code, name, level, parent_code, illustrative)"
+		      " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (code) DO UPDATE SET"
+		      " name = excluded.name, level = excluded.level,"
+		      " parent_code = excluded.parent_code, illustrative = excluded.illustrative",
+	[Q_DIV_BUMP] = "UPDATE hub_meta SET value = (value::bigint + 1)::text WHERE key = 'divisions'"
+		       " RETURNING value::bigint",
 };
 
 /* In the cache, what a push asks of the log, mirrored (under the write
@@ -441,7 +462,8 @@ static bool upgrade(struct pg *pg, struct err *e)
 	"CREATE TABLE cache_state (one INTEGER PRIMARY KEY CHECK (one = 1),"                   \
 	" program TEXT NOT NULL, pg_system TEXT NOT NULL, pg_database TEXT NOT NULL,"          \
 	" epoch TEXT NOT NULL, mark INTEGER NOT NULL, hi_seq INTEGER NOT NULL,"                \
-	" hi_op TEXT NOT NULL, hi_hlc TEXT NOT NULL) STRICT;\n"
+	" hi_op TEXT NOT NULL, hi_hlc TEXT NOT NULL,"                                          \
+	" divisions INTEGER NOT NULL DEFAULT 0) STRICT;\n"
 
 static const char *const cache_files[] = {"", "-wal", "-shm", "-journal"};
 #define CACHE_SLOTS 16
@@ -694,7 +716,8 @@ static void pg_discard(const char *url)
 		return;
 	bool hub;
 	if (is_hub(&pg, &hub, NULL) && hub)
-		script(&pg, "DROP TABLE IF EXISTS hub_meta, hub_node, oplog, row_scope, hub_waiting",
+		script(&pg, "DROP TABLE IF EXISTS hub_meta, hub_node, oplog, row_scope, hub_waiting,"
+			    " hub_division",
 		       NULL);
 	PQfinish(pg.conn);
 }
@@ -990,9 +1013,68 @@ static bool pg_log_add(struct hub_store *hs, const char *op_id, const char *node
 	return true;
 }
 
+/* ---- divisions ---- */
+
+/* The shared divisions into the cache, if it lacks import gen (one it
+ * holds is gen already), in its transaction. */
+static bool divisions_to_cache(struct hub_store *hs, int64_t gen, struct err *e)
+{
+	int64_t have;
+	if (!store_int(hs->db, e, &have, "SELECT divisions FROM cache_state", ""))
+		return false;
+	if (have == gen)
+		return true;
+	PGresult *r = run(PG(hs), Q_DIV_ALL, e, "");
+	bool ok = r != NULL;
+	for (int i = 0; ok && i < PQntuples(r); i++)
+		ok = store_put_division(hs->db, PQgetvalue(r, i, 0), PQgetvalue(r, i, 1),
+					PQgetvalue(r, i, 2),
+					PQgetisnull(r, i, 3) ? NULL : PQgetvalue(r, i, 3),
+					strtol(PQgetvalue(r, i, 4), NULL, 10) != 0, e);
+	PQclear(r);
+	return ok && store_exec(hs->db, e, "UPDATE cache_state SET divisions = ?", "i", gen);
+}
+
+static bool pg_divisions_load(struct hub_store *hs, struct err *e)
+{
+	int64_t gen;
+	return got_int(run(PG(hs), Q_DIV_GEN, e, ""), &gen) && divisions_to_cache(hs, gen, e);
+}
+
+/* Written in the cache by hub_store_divisions_put already: shared, and
+ * counted as an import. */
+static bool pg_divisions_put(struct hub_store *hs, json_t *rows, struct err *e)
+{
+	size_t i;
+	json_t *d;
+	json_array_foreach(rows, i, d) {
+		if (!done(run(PG(hs), Q_DIV_PUT, e, "ssssi",
+			      json_string_value(json_object_get(d, "code")),
+			      json_string_value(json_object_get(d, "name")),
+			      json_string_value(json_object_get(d, "level")),
+			      json_string_value(json_object_get(d, "parent_code")),
+			      (int64_t)json_integer_value(json_object_get(d, "illustrative")))))
+			return false;
+	}
+	int64_t gen;
+	return got_int(run(PG(hs), Q_DIV_BUMP, e, ""), &gen) &&
+	       store_exec(hs->db, e, "UPDATE cache_state SET divisions = ?", "i", gen);
+}
+
+/* At catch-up (a write transaction), the import count comes with the
+ * top: a cache that lacks an import loads it before it replays ops that
+ * may name its townships. */
 static bool pg_log_top(struct hub_store *hs, int64_t *top, struct err *e)
 {
-	return got_int(run(PG(hs), Q_LOG_TOP, e, ""), top);
+	if (!PG(hs)->cache_tx)
+		return got_int(run(PG(hs), Q_LOG_TOP, e, ""), top);
+	PGresult *r = run(PG(hs), Q_LOG_TOP_GEN, e, "");
+	if (!r)
+		return false;
+	*top = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+	int64_t gen = PQgetisnull(r, 0, 1) ? 0 : strtoll(PQgetvalue(r, 0, 1), NULL, 10);
+	PQclear(r);
+	return divisions_to_cache(hs, gen, e);
 }
 
 static json_t *pg_log_read(struct hub_store *hs, int64_t since, int64_t upto, const char *node,
@@ -1155,6 +1237,8 @@ static const struct hub_store_ops hub_pg_ops = {
 	.move_owner = pg_move_owner,
 	.log_of_row = pg_log_of_row,
 	.waiting_for = pg_waiting_for,
+	.divisions_load = pg_divisions_load,
+	.divisions_put = pg_divisions_put,
 };
 
 void hub_store_use_postgresql(void)
