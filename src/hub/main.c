@@ -321,6 +321,26 @@ static int cmd_node_add(struct hub *h, int argc, char **argv)
 	return 0;
 }
 
+/* Prints rows as indented JSON. */
+static void put_json(json_t *rows)
+{
+	char *s = json_dumps(rows, JSON_INDENT(2));
+	puts(s);
+	free(s);
+}
+
+/* A table's heading into sb (new): n columns padded to their widths by
+ * display width, then the last one. */
+static void table_head(struct strbuf *sb, const char *const *heads, const int *widths, int n,
+		       const char *last)
+{
+	width_init_locale();
+	sb_init(sb);
+	for (int i = 0; i < n; i++)
+		sb_cell(sb, heads[i], widths[i], false);
+	sb_printf(sb, " %s\n", last);
+}
+
 static int cmd_node_list(struct hub *h, int argc, char **argv)
 {
 	bool json = argc == 2 && !strcmp(argv[1], "--json");
@@ -331,18 +351,13 @@ static int cmd_node_list(struct hub *h, int argc, char **argv)
 	if (!rows)
 		return fail("node list", &e);
 	if (json) {
-		char *s = json_dumps(rows, JSON_INDENT(2));
-		puts(s);
-		free(s);
+		put_json(rows);
 	} else {
 		/* the township by name (its code beside), padded by display width */
-		width_init_locale();
+		static const char *const heads[] = {"NAME", " ROLE", " TOWNSHIP"};
+		static const int widths[] = {24, 10, 23};
 		struct strbuf sb;
-		sb_init(&sb);
-		sb_cell(&sb, "NAME", 24, false);
-		sb_cell(&sb, " ROLE", 10, false);
-		sb_cell(&sb, " TOWNSHIP", 23, false);
-		sb_puts(&sb, " STATE\n");
+		table_head(&sb, heads, widths, 3, "STATE");
 		size_t i;
 		json_t *r;
 		json_array_foreach(rows, i, r) {
@@ -589,9 +604,7 @@ static int cmd_waiting(const char *db, int argc, char **argv)
 	if (!rows) {
 		rc = fail("waiting", &e);
 	} else if (json) {
-		char *t = json_dumps(rows, JSON_INDENT(2));
-		puts(t);
-		free(t);
+		put_json(rows);
 	} else if (!json_array_size(rows)) {
 		printf("no op waits for its record\n");
 	} else {
@@ -662,17 +675,12 @@ static int cmd_divisions(const char *db, int argc, char **argv)
 	if (!rows)
 		return fail("divisions list", &e);
 	if (json) {
-		char *s = json_dumps(rows, JSON_INDENT(2));
-		puts(s);
-		free(s);
+		put_json(rows);
 	} else {
-		width_init_locale();
+		static const char *const heads[] = {"CODE", " NAME", " LEVEL"};
+		static const int widths[] = {16, 21, 11};
 		struct strbuf sb;
-		sb_init(&sb);
-		sb_cell(&sb, "CODE", 16, false);
-		sb_cell(&sb, " NAME", 21, false);
-		sb_cell(&sb, " LEVEL", 11, false);
-		sb_puts(&sb, " PARENT\n");
+		table_head(&sb, heads, widths, 3, "PARENT");
 		size_t i;
 		json_t *r;
 		json_array_foreach(rows, i, r) {
