@@ -82,7 +82,7 @@ static const char pg_v_moves[] =
  * imports, so a process sees at its next catch-up that its cache lacks
  * one. */
 static const char pg_v_pgcache[] =
-	"CREATE TABLE hub_division (code text PRIMARY KEY, name text NOT NULL,"
+	"CREATE TABLE IF NOT EXISTS hub_division (code text PRIMARY KEY, name text NOT NULL,"
 	" level text NOT NULL, parent_code text, illustrative integer NOT NULL DEFAULT 0);\n"
 	"INSERT INTO hub_meta (key, value) VALUES ('divisions', '0') ON CONFLICT DO NOTHING;\n";
 
