@@ -527,9 +527,10 @@ static bool ident_now(struct pg *pg, struct ident *id, struct err *e)
 /* Whether the cache db is a prefix of the log: made from the same system,
  * database and epoch by this program, and the last op it holds is the
  * op at that seq in the log now (a relog after a move is keyed
- * "op>owner@top"). Else why in why. *mark: where it replayed to. */
-static bool cache_valid(struct pg *pg, struct store *db, const struct ident *id, int64_t *mark,
-			char *why, size_t n, struct err *e)
+ * "op>owner@top"). 1: it is (*mark: where it replayed to); 0: it is not,
+ * why in why; -1: the server did not answer (e). */
+static int cache_valid(struct pg *pg, struct store *db, const struct ident *id, int64_t *mark,
+		       char *why, size_t n, struct err *e)
 {
 	json_t *st = store_row(db, NULL, "SELECT * FROM cache_state", "");
 	if (!json_is_object(st)) {
@@ -550,13 +551,19 @@ static bool cache_valid(struct pg *pg, struct store *db, const struct ident *id,
 	*mark = json_integer_value(json_object_get(st, "mark"));
 	const char *op = json_string_value(json_object_get(st, "hi_op"));
 	const char *hlc = json_string_value(json_object_get(st, "hi_hlc"));
-	if (ok && !got_int(run(pg, Q_LOG_TOP, e, ""), &top))
-		ok = false, snprintf(why, n, "%s", e->msg);
-	else if (ok && hi > top)
+	if (ok && !got_int(run(pg, Q_LOG_TOP, e, ""), &top)) {
+		json_decref(st);
+		return -1;
+	}
+	if (ok && hi > top)
 		ok = false, snprintf(why, n, "it is ahead of the log (it holds ops up to seq %lld, "
 				     "the log ends at %lld: the database went back)", (long long)hi,
 				     (long long)top);
 	PGresult *r = ok && hi > 0 ? run(pg, Q_LOG_AT, e, "i", hi) : NULL;
+	if (ok && hi > 0 && !r) {
+		json_decref(st);
+		return -1;
+	}
 	if (ok && hi > 0) {
 		const char *k = r && PQntuples(r) ? PQgetvalue(r, 0, 0) : "";
 		size_t kn = strlen(op ? op : "");
@@ -623,9 +630,14 @@ static bool cache_keep(struct hub_store *hs, struct pg *pg, const char *folder, 
 	if (stat(path, &sb) == 0) {
 		struct err oe = {0};
 		int64_t mark;
-		if (!store_open(path, 0, &hs->db, &oe)) {
+		int valid = 0;
+		if (!store_open(path, 0, &hs->db, &oe))
 			snprintf(why, sizeof why, "it does not open: %s", oe.msg);
-		} else if (cache_valid(pg, hs->db, &id, &mark, why, sizeof why, &oe)) {
+		else
+			valid = cache_valid(pg, hs->db, &id, &mark, why, sizeof why, e);
+		if (valid < 0)
+			return false; /* kept as it is: the server may answer next time */
+		if (valid > 0) {
 			pg->mark = mark;
 			hs->kept_at = mark;
 			snprintf(hs->note, sizeof hs->note, "cache %s: reused at seq %lld", path,
