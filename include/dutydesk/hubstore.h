@@ -116,15 +116,19 @@ bool hub_store_copy(struct hub_store *hs, const char *file, struct err *e);
 bool hub_store_restore(const char *path, const char *file, char **kept, struct err *e);
 
 /* ---- enrolled nodes ---- */
+/* area: a county node's division (its code: the node's scope is every
+ * owner beginning with it), '' for the whole hub and for a township node. */
 bool hub_store_node_add(struct hub_store *hs, const char *name, const char *township,
-			const char *role, const char *token_sha256, int64_t at, struct err *e);
+			const char *role, const char *area, const char *token_sha256, int64_t at,
+			struct err *e);
 bool hub_store_node_known(struct hub_store *hs, const char *name, bool *yes, struct err *e);
-/* [{name, township, role, revoked, created_at, last_seen}] by name. */
+/* [{name, township, role, area, revoked, created_at, last_seen, incarnation}]
+ * by name. */
 json_t *hub_store_nodes(struct hub_store *hs, struct err *e);
-/* {name, township, role, revoked} of the node whose token hashes to
+/* {name, township, role, area, revoked} of the node whose token hashes to
  * sha256 (hex), or json null. */
 json_t *hub_store_node_of_token(struct hub_store *hs, const char *sha256, struct err *e);
-/* {name, township, role, revoked}, or json null. */
+/* {name, township, role, area, revoked}, or json null. */
 json_t *hub_store_node(struct hub_store *hs, const char *name, struct err *e);
 /* *sha256: heap string, NULL when no such node. */
 bool hub_store_node_token(struct hub_store *hs, const char *name, char **sha256,
@@ -166,16 +170,18 @@ bool hub_store_log_add(struct hub_store *hs, const char *op_id, const char *node
 /* The last server_seq (0 when the log is empty). */
 bool hub_store_log_top(struct hub_store *hs, int64_t *top, struct err *e);
 /* Ops after since up to upto, not pushed by node, of every owner (all) or
- * owned by township or county-wide, at most limit: [{server_seq, owner, body}]
- * in order. */
+ * owned by township, by an owner beginning with area (not '') or
+ * county-wide, at most limit: [{server_seq, owner, body}] in order. */
 json_t *hub_store_log_read(struct hub_store *hs, int64_t since, int64_t upto, const char *node,
-			   bool all, const char *township, int64_t limit, struct err *e);
+			   bool all, const char *township, const char *area, int64_t limit,
+			   struct err *e);
 /* The same ops, their bodies as stored appended to ops, a comma between
  * two; *n: how many; *last: the last one's server_seq (untouched when
  * none). No op parsed: a pull's answer. */
 bool hub_store_log_read_text(struct hub_store *hs, int64_t since, int64_t upto,
-			     const char *node, bool all, const char *township, int64_t limit,
-			     struct strbuf *ops, size_t *n, int64_t *last, struct err *e);
+			     const char *node, bool all, const char *township, const char *area,
+			     int64_t limit, struct strbuf *ops, size_t *n, int64_t *last,
+			     struct err *e);
 
 /* Every logged op of one row, in order: [{server_seq, op_id, node, hlc,
  * body}] (op_id as logged: a relayed op's is its key in the log). */

@@ -98,6 +98,7 @@ struct hub_node {
 	char name[64];
 	char township[16]; /* "" for a county node */
 	char role[16];     /* county | township */
+	char area[16];     /* a county node's division (code), "" for the whole hub */
 	bool revoked;
 };
 /* Whether a hub database is at path (a file path, or a postgresql://
@@ -147,6 +148,12 @@ struct store *hub_store(struct hub *h);
 /* Enrols a node; *token (heap) is shown once; only its SHA-256 is kept. */
 bool hub_node_add(struct hub *h, const char *name, const char *township, const char *role,
 		  char **token, struct err *e);
+/* Enrols the county node of one area: the division area names (a county,
+ * its name or code, q_area). It reads and writes the records of the
+ * townships whose codes begin with the area's and its own records, and
+ * reads the county-level reference data ("*") it may not write. */
+bool hub_node_add_area(struct hub *h, const char *name, const char *area, char **token,
+		       struct err *e);
 json_t *hub_node_list(struct hub *h, struct err *e);
 bool hub_node_revoke(struct hub *h, const char *name, struct err *e);
 /* A new token for the node (the old one is refused from now on): a lost or

@@ -38,8 +38,11 @@ static void usage(FILE *f)
 	      "                                     (--cache: where a PostgreSQL hub keeps its cache\n"
 	      "                                     of the log; default $STATE_DIRECTORY/cache, else\n"
 	      "                                     none kept)\n"
-	      "  node add NAME (--township NAME|CODE | --county) [--role county|township]\n"
-	      "                                     enrol a node; prints its token once, last\n"
+	      "  node add NAME (--township NAME|CODE | --county | --area NAME|CODE)\n"
+	      "        [--role county|township]     enrol a node; prints its token once, last;\n"
+	      "                                     --county: the whole hub's county node,\n"
+	      "                                     --area: the county node of one county on a\n"
+	      "                                     province's hub (its townships' records)\n"
 	      "  node list [--json]                 enrolled nodes\n"
 	      "  node revoke NAME                   refuse NAME's token from now on\n"	      "  node rotate NAME                   a new token for NAME (the old one is refused);\n"
 	      "                                     prints it once, last\n"
@@ -246,6 +249,11 @@ static int cmd_serve(const char *db, int argc, char **argv)
 	return ok ? 0 : fail("serve", &e);
 }
 
+static const char *str_or(const char *s)
+{
+	return s ? s : "";
+}
+
 /* Incident numbers are made on each node from its prefix (the township's
  * short name unless `dutydesk init --prefix` says otherwise): a second
  * office of one township must have a prefix of its own, or the hub refuses
@@ -254,17 +262,21 @@ static void warn_shared_township(struct hub *h, const char *name)
 {
 	struct err e = {0};
 	json_t *rows = hub_node_list(h, &e);
-	const char *mine = NULL;
+	const char *mine = NULL, *area = NULL;
 	size_t i;
 	json_t *r;
 	json_array_foreach(rows, i, r)
-		if (!strcmp(json_string_value(json_object_get(r, "name")), name))
+		if (!strcmp(json_string_value(json_object_get(r, "name")), name)) {
 			mine = json_string_value(json_object_get(r, "township"));
+			area = str_or(json_string_value(json_object_get(r, "area")));
+		}
 	json_array_foreach(rows, i, r) {
 		const char *other = json_string_value(json_object_get(r, "name"));
+		/* the same township, or the county nodes of the same area */
 		if (mine && strcmp(other, name) && !json_integer_value(json_object_get(r, "revoked")) &&
 		    json_is_string(json_object_get(r, "township")) &&
-		    !strcmp(json_string_value(json_object_get(r, "township")), mine)) {
+		    !strcmp(json_string_value(json_object_get(r, "township")), mine) &&
+		    !strcmp(str_or(json_string_value(json_object_get(r, "area"))), area)) {
 			fprintf(stderr,
 				"dutydeskd node add: note: node %s serves the same township; give this "
 				"node's database an incident prefix of its own (dutydesk init --node %s "
@@ -281,8 +293,9 @@ static int cmd_node_add(struct hub *h, int argc, char **argv)
 	static const struct option lo[] = {{"township", required_argument, NULL, 't'},
 					   {"county", no_argument, NULL, 'c'},
 					   {"role", required_argument, NULL, 'r'},
+					   {"area", required_argument, NULL, 'a'},
 					   {NULL, 0, NULL, 0}};
-	const char *town = NULL, *role = NULL;
+	const char *town = NULL, *role = NULL, *area = NULL;
 	bool county = false;
 	int ch;
 	optind = 0;
@@ -292,27 +305,31 @@ static int cmd_node_add(struct hub *h, int argc, char **argv)
 		case 't': town = optarg; break;
 		case 'c': county = true; break;
 		case 'r': role = optarg; break;
+		case 'a': area = optarg; break;
 		case ':': return usage_error("node add", "%s needs a value", argv[optind - 1]);
 		default: return usage_error("node add", "unknown option '%s'", argv[optind - 1]);
 		}
 	}
 	if (argc - optind != 1)
 		return usage_error("node add", "%s", "expected one NAME");
-	if (!town == !county)
-		return usage_error("node add", "%s", "give either --township NAME|CODE or --county");
+	if ((town != NULL) + county + (area != NULL) != 1)
+		return usage_error("node add", "%s", "give either --township NAME|CODE, --county "
+				   "(the whole hub) or --area NAME|CODE (one county)");
 	if (!role)
-		role = county ? "county" : "township";
+		role = town ? "township" : "county";
 	if (strcmp(role, "county") && strcmp(role, "township"))
 		return usage_error("node add", "--role '%s': expected county or township", role);
-	if (county && strcmp(role, "county"))
-		return usage_error("node add", "%s", "--county goes with --role county");
+	if (!town && strcmp(role, "county"))
+		return usage_error("node add", "%s", area ? "--area goes with --role county"
+						     : "--county goes with --role county");
 	const char *name = argv[optind];
 	char *token = NULL;
 	struct err e = {0};
-	if (!hub_node_add(h, name, county ? NULL : town, role, &token, &e))
+	if (!(area ? hub_node_add_area(h, name, area, &token, &e)
+		   : hub_node_add(h, name, town, role, &token, &e)))
 		return fail("node add", &e);
-	printf("enrolled node %s (%s%s%s)\n", name, role, town ? ", township " : "",
-	       town ? town : "");
+	printf("enrolled node %s (%s%s%s)\n", name, role,
+	       town ? ", township " : area ? ", area " : "", town ? town : area ? area : "");
 	warn_shared_township(h, name);
 	printf("its token follows, shown this once: put it in the node's token file "
 	       "(dutydesk sync --token-file)\n");
@@ -353,8 +370,9 @@ static int cmd_node_list(struct hub *h, int argc, char **argv)
 	if (json) {
 		put_json(rows);
 	} else {
-		/* the township by name (its code beside), padded by display width */
-		static const char *const heads[] = {"NAME", " ROLE", " TOWNSHIP"};
+		/* the township (a county node's area) by name, its code beside,
+		 * padded by display width */
+		static const char *const heads[] = {"NAME", " ROLE", " TOWNSHIP/AREA"};
 		static const int widths[] = {24, 10, 23};
 		struct strbuf sb;
 		table_head(&sb, heads, widths, 3, "STATE");
@@ -363,6 +381,11 @@ static int cmd_node_list(struct hub *h, int argc, char **argv)
 		json_array_foreach(rows, i, r) {
 			const char *tw = json_string_value(json_object_get(r, "township"));
 			const char *tn = json_string_value(json_object_get(r, "township_name"));
+			const char *ar = json_string_value(json_object_get(r, "area"));
+			if (ar && *ar) {
+				tw = ar;
+				tn = json_string_value(json_object_get(r, "area_name"));
+			}
 			char town[96];
 			snprintf(town, sizeof town, "%s%s%s%s", tn ? tn : (tw && *tw ? tw : "-"),
 				 tn ? " (" : "", tn ? tw : "", tn ? ")" : "");
@@ -473,11 +496,6 @@ static int cmd_restore(const char *db, int argc, char **argv)
 	return 0;
 }
 
-static const char *str_or(const char *s)
-{
-	return s ? s : "";
-}
-
 static int cmd_import_bundle(const char *db, int argc, char **argv)
 {
 	if (argc != 2)
@@ -539,6 +557,8 @@ static int cmd_export_bundle(const char *db, int argc, char **argv)
 			 str_or(json_string_value(json_object_get(n, "township"))));
 		snprintf(who.role, sizeof who.role, "%s",
 			 str_or(json_string_value(json_object_get(n, "role"))));
+		snprintf(who.area, sizeof who.area, "%s",
+			 str_or(json_string_value(json_object_get(n, "area"))));
 		who.revoked = json_integer_value(json_object_get(n, "revoked")) != 0;
 	}
 	json_decref(nodes);

@@ -39,7 +39,8 @@ struct hub_store_ops {
 	bool (*durable)(struct hub_store *hs, struct err *e);
 	bool (*copy)(struct hub_store *hs, const char *file, struct err *e);
 	bool (*node_add)(struct hub_store *hs, const char *name, const char *township,
-			 const char *role, const char *token_sha256, int64_t at, struct err *e);
+			 const char *role, const char *area, const char *token_sha256, int64_t at,
+			 struct err *e);
 	bool (*node_known)(struct hub_store *hs, const char *name, bool *yes, struct err *e);
 	json_t *(*nodes)(struct hub_store *hs, struct err *e);
 	json_t *(*node_of_token)(struct hub_store *hs, const char *sha256, struct err *e);
@@ -64,10 +65,11 @@ struct hub_store_ops {
 			const char *body, int64_t at, int64_t *seq, struct err *e);
 	bool (*log_top)(struct hub_store *hs, int64_t *top, struct err *e);
 	json_t *(*log_read)(struct hub_store *hs, int64_t since, int64_t upto, const char *node,
-			    bool all, const char *township, int64_t limit, struct err *e);
+			    bool all, const char *township, const char *area, int64_t limit,
+			    struct err *e);
 	bool (*log_read_text)(struct hub_store *hs, int64_t since, int64_t upto, const char *node,
-			      bool all, const char *township, int64_t limit, struct strbuf *ops,
-			      size_t *n, int64_t *last, struct err *e);
+			      bool all, const char *township, const char *area, int64_t limit,
+			      struct strbuf *ops, size_t *n, int64_t *last, struct err *e);
 	json_t *(*log_of_row)(struct hub_store *hs, const char *tbl, const char *row_id,
 			      struct err *e);
 	bool (*wait)(struct hub_store *hs, const char *op_id, const char *tbl, const char *row_id,

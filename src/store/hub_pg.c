@@ -77,6 +77,9 @@ static const char pg_v_moves[] =
 	"CREATE INDEX oplog_row ON oplog (tbl, row_id, server_seq);\n"
 	"CREATE INDEX hub_waiting_row ON hub_waiting (tbl, row_id, received_at);\n";
 
+/* County nodes of one area: the division's code, '' for the whole hub. */
+static const char pg_v_area[] = "ALTER TABLE hub_node ADD COLUMN area text NOT NULL DEFAULT '';\n";
+
 /* A province's own divisions (dutydeskd divisions import), beside the
  * shipped county's every cache loads; 'divisions' in hub_meta counts the
  * imports, so a process sees at its next catch-up that its cache lacks
@@ -86,7 +89,7 @@ static const char pg_v_pgcache[] =
 	" level text NOT NULL, parent_code text, illustrative integer NOT NULL DEFAULT 0);\n"
 	"INSERT INTO hub_meta (key, value) VALUES ('divisions', '0') ON CONFLICT DO NOTHING;\n";
 
-static const char *const pg_migrations[] = {pg_v1, pg_v_moves, pg_v_pgcache};
+static const char *const pg_migrations[] = {pg_v1, pg_v_moves, pg_v_area, pg_v_pgcache};
 #define PG_SCHEMA ((int)(sizeof pg_migrations / sizeof pg_migrations[0]))
 
 /* ---- the statements ---- */
@@ -113,14 +116,14 @@ static const char *const sql[Q_N] = {
 	[Q_ADD_EPOCH] = "INSERT INTO hub_meta (key, value) VALUES ('epoch', $1)",
 	[Q_EPOCH] = "SELECT value FROM hub_meta WHERE key = 'epoch'",
 	[Q_SET_EPOCH] = "UPDATE hub_meta SET value = $1 WHERE key = 'epoch'",
-	[Q_NODE_ADD] = "INSERT INTO hub_node (name, township, role, token_sha256, created_at)"
-		       " VALUES ($1, $2, $3, $4, $5)",
+	[Q_NODE_ADD] = "INSERT INTO hub_node (name, township, role, area, token_sha256,"
+		       " created_at) VALUES ($1, $2, $3, $4, $5, $6)",
 	[Q_NODE_KNOWN] = "SELECT count(*) FROM hub_node WHERE name = $1",
-	[Q_NODES] = "SELECT name, township, role, revoked, created_at, last_seen, incarnation"
+	[Q_NODES] = "SELECT name, township, role, area, revoked, created_at, last_seen, incarnation"
 		    " FROM hub_node ORDER BY name COLLATE \"C\"",
-	[Q_NODE_OF_TOKEN] = "SELECT name, township, role, revoked FROM hub_node"
+	[Q_NODE_OF_TOKEN] = "SELECT name, township, role, area, revoked FROM hub_node"
 			    " WHERE token_sha256 = $1",
-	[Q_NODE] = "SELECT name, township, role, revoked FROM hub_node WHERE name = $1",
+	[Q_NODE] = "SELECT name, township, role, area, revoked FROM hub_node WHERE name = $1",
 	[Q_NODE_TOKEN] = "SELECT token_sha256 FROM hub_node WHERE name = $1",
 	[Q_NODE_REVOKE] = "UPDATE hub_node SET revoked = 1 WHERE name = $1",
 	[Q_NODE_SEEN] = "UPDATE hub_node SET last_seen = $1 WHERE name = $2",
@@ -139,7 +142,8 @@ static const char *const sql[Q_N] = {
 		      " $6, $7, $8 FROM oplog RETURNING server_seq",
 	[Q_LOG_TOP] = "SELECT coalesce(max(server_seq), 0) FROM oplog",
 	[Q_LOG_READ] = "SELECT server_seq, owner, body FROM oplog WHERE server_seq > $1"
-		       " AND server_seq <= $2 AND node <> $3 AND ($4 = 1 OR owner IN ($5, '*'))"
+		       " AND server_seq <= $2 AND node <> $3 AND ($4 = 1 OR owner IN ($5, '*')"
+		       " OR ($7 <> '' AND substr(owner, 1, length($7)) = $7))"
 		       " ORDER BY server_seq LIMIT $6",
 	[Q_LOG_OF_ROW] = "SELECT server_seq, op_id, node, hlc, body FROM oplog WHERE tbl = $1"
 			 " AND row_id = $2 ORDER BY server_seq",
@@ -869,9 +873,11 @@ static bool pg_durable(struct hub_store *hs, struct err *e)
 /* ---- nodes ---- */
 
 static bool pg_node_add(struct hub_store *hs, const char *name, const char *township,
-			const char *role, const char *token_sha256, int64_t at, struct err *e)
+			const char *role, const char *area, const char *token_sha256, int64_t at,
+			struct err *e)
 {
-	return done(run(PG(hs), Q_NODE_ADD, e, "ssssi", name, township, role, token_sha256, at));
+	return done(run(PG(hs), Q_NODE_ADD, e, "sssssi", name, township, role, area, token_sha256,
+			at));
 }
 
 static bool pg_node_known(struct hub_store *hs, const char *name, bool *yes, struct err *e)
@@ -1090,18 +1096,19 @@ static bool pg_log_top(struct hub_store *hs, int64_t *top, struct err *e)
 }
 
 static json_t *pg_log_read(struct hub_store *hs, int64_t since, int64_t upto, const char *node,
-			   bool all, const char *township, int64_t limit, struct err *e)
+			   bool all, const char *township, const char *area, int64_t limit,
+			   struct err *e)
 {
-	return got_rows(run(PG(hs), Q_LOG_READ, e, "iisisi", since, upto, node, (int64_t)all,
-			    township, limit));
+	return got_rows(run(PG(hs), Q_LOG_READ, e, "iisisis", since, upto, node, (int64_t)all,
+			    township, limit, area));
 }
 
 static bool pg_log_read_text(struct hub_store *hs, int64_t since, int64_t upto, const char *node,
-			     bool all, const char *township, int64_t limit, struct strbuf *ops,
-			     size_t *n, int64_t *last, struct err *e)
+			     bool all, const char *township, const char *area, int64_t limit,
+			     struct strbuf *ops, size_t *n, int64_t *last, struct err *e)
 {
-	PGresult *r = run(PG(hs), Q_LOG_READ, e, "iisisi", since, upto, node, (int64_t)all,
-			  township, limit);
+	PGresult *r = run(PG(hs), Q_LOG_READ, e, "iisisis", since, upto, node, (int64_t)all,
+			  township, limit, area);
 	if (!r)
 		return false;
 	*n = (size_t)PQntuples(r);

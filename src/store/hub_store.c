@@ -214,9 +214,10 @@ bool hub_store_copy(struct hub_store *hs, const char *file, struct err *e)
 }
 
 bool hub_store_node_add(struct hub_store *hs, const char *name, const char *township,
-			const char *role, const char *token_sha256, int64_t at, struct err *e)
+			const char *role, const char *area, const char *token_sha256, int64_t at,
+			struct err *e)
 {
-	return hs->ops->node_add(hs, name, township, role, token_sha256, at, e);
+	return hs->ops->node_add(hs, name, township, role, area, token_sha256, at, e);
 }
 
 bool hub_store_node_known(struct hub_store *hs, const char *name, bool *yes, struct err *e)
@@ -305,17 +306,19 @@ bool hub_store_log_top(struct hub_store *hs, int64_t *top, struct err *e)
 }
 
 json_t *hub_store_log_read(struct hub_store *hs, int64_t since, int64_t upto, const char *node,
-			   bool all, const char *township, int64_t limit, struct err *e)
+			   bool all, const char *township, const char *area, int64_t limit,
+			   struct err *e)
 {
-	return hs->ops->log_read(hs, since, upto, node, all, township, limit, e);
+	return hs->ops->log_read(hs, since, upto, node, all, township, area, limit, e);
 }
 
 bool hub_store_log_read_text(struct hub_store *hs, int64_t since, int64_t upto,
-			     const char *node, bool all, const char *township, int64_t limit,
-			     struct strbuf *ops, size_t *n, int64_t *last, struct err *e)
+			     const char *node, bool all, const char *township, const char *area,
+			     int64_t limit, struct strbuf *ops, size_t *n, int64_t *last,
+			     struct err *e)
 {
-	return hs->ops->log_read_text(hs, since, upto, node, all, township, limit, ops, n, last,
-				      e);
+	return hs->ops->log_read_text(hs, since, upto, node, all, township, area, limit, ops, n,
+				      last, e);
 }
 
 bool hub_store_wait(struct hub_store *hs, const char *op_id, const char *tbl, const char *row_id,

@@ -391,6 +391,12 @@ static const char v_sms[] =
 	" last_attempt INTEGER, last_ok INTEGER, last_error TEXT) STRICT;\n"
 	"INSERT INTO sms_channel (one) VALUES (1);\n";
 
+/* A county node of one area of a province's hub: the area's division code
+ * as the hub last said it ('' for the whole hub), so that its digest
+ * covers what the hub's does. */
+static const char v_area[] = "ALTER TABLE sync_state ADD COLUMN area TEXT NOT NULL DEFAULT '';\n";
+
 const char *const store_migrations[] = {v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12,
-					v13, v14, v15, v_shared22, v_roster, v_contacts, v_sms};
+					v13, v14, v15, v_shared22, v_roster, v_contacts, v_sms,
+					v_area};
 const int store_schema_version = (int)(sizeof store_migrations / sizeof store_migrations[0]);

@@ -55,6 +55,13 @@ const struct table *scope_parent(const struct table *t, const char **col)
 	return NULL;
 }
 
+bool scope_in_area(const char *owner, const char *area)
+{
+	if (!owner || !*owner || str_eq(owner, "*"))
+		return false;
+	return !area || strncmp(owner, area, strlen(area)) == 0;
+}
+
 /* ---- owners ---- */
 
 static json_t *row_by_id(struct store *st, const struct table *t, const char *id, struct err *e)

@@ -418,6 +418,10 @@ static bool pull_once(struct store *st, const struct sync_transport *t, struct s
 	bool changed = false;
 	bool ok = follow_epoch(st, json_string_value(json_object_get(reply, "hub_epoch")), &changed,
 			       e);
+	/* A county node of one area: its digest is of that area, as the hub's. */
+	const char *area = json_string_value(json_object_get(reply, "area"));
+	if (ok && area)
+		ok = store_sync_set_area(st, area, e);
 	if (ok && changed) {
 		/* Read again from 0 after re-pushing; this page is dropped. */
 		ok = store_commit(st, e);

@@ -3,9 +3,12 @@
  * (simulated) minute, against a running dutydeskd over HTTP.
  *
  *   bench_offices enrol HUBDB OFFICES COUNTIES TOKENS
- *       enrols OFFICES nodes in the hub database (the last COUNTIES of them
- *       county nodes, the others one township each, made for them) and
- *       writes "name role township token" lines to TOKENS
+ *       makes a province in the hub database: COUNTIES counties (6-digit
+ *       codes) sharing the townships (codes county + 3 digits) evenly;
+ *       enrols OFFICES nodes (the last COUNTIES of them county nodes, each
+ *       with its county as its area, the others one township each) and
+ *       writes "name role township token" lines to TOKENS (a county
+ *       office's township: one of its area, where its incidents happen)
  *   bench_offices load URL TOKENS HUB_PID PERIOD_MS ROUNDS OPS WORKERS
  *       a warm-up pull by every office (its first sync, not measured),
  *       then ROUNDS rounds in which every office, at its moment spread
@@ -16,8 +19,8 @@
  *       memory read from /proc/HUB_PID.
  *
  * A township office's scope is its own township: a province has about as
- * many townships as township offices. The county offices see every
- * record (the hub knows no scope between a township and all). */
+ * many townships as township offices. A county office's is its county's
+ * townships (dutydeskd node add --area). */
 #define _GNU_SOURCE
 #include <curl/curl.h>
 #include <jansson.h>
@@ -60,19 +63,30 @@ static int enrol(const char *db, int offices, int counties, const char *out)
 	if (!f)
 		die(out, "cannot write");
 	struct store *st = hub_store(h);
+	int towns = offices - counties;
+	int per = counties > 0 && towns / counties > 0 ? towns / counties : 1;
+	/* no real code starts with 9 */
+	for (int k = 0; k < counties; k++) {
+		char code[16], cname[32];
+		snprintf(code, sizeof code, "9%05d", k);
+		snprintf(cname, sizeof cname, "基准县%03d", k);
+		if (!store_put_division(st, code, cname, "county", NULL, true, &e))
+			die("a county for the offices", e.msg);
+	}
 	for (int i = 0; i < offices; i++) {
-		char name[32], code[16], town[32], *tok = NULL;
-		bool county = i >= offices - counties; /* the last ones */
+		char name[32], code[16], area[16], town[32], *tok = NULL;
+		bool county = i >= towns; /* the last ones */
+		int k = county ? i - towns : i / per < counties ? i / per : counties - 1;
 		snprintf(name, sizeof name, "o%04d", i);
-		snprintf(code, sizeof code, "9%08d", i); /* no real code starts with 9 */
+		snprintf(area, sizeof area, "9%05d", k);
+		snprintf(code, sizeof code, "%s%03d", area, county ? 0 : i - k * per);
 		snprintf(town, sizeof town, "基准乡%04d", i);
-		if (!county && !store_put_division(st, code, town, "township", "141032", true, &e))
+		if (!county && !store_put_division(st, code, town, "township", area, true, &e))
 			die("a township for the offices", e.msg);
-		if (!hub_node_add(h, name, county ? NULL : code, county ? "county" : "township", &tok,
-				  &e))
+		if (!(county ? hub_node_add_area(h, name, area, &tok, &e)
+			     : hub_node_add(h, name, code, "township", &tok, &e)))
 			die(name, e.msg);
-		fprintf(f, "%s %s %s %s\n", name, county ? "county" : "township",
-			county ? "-" : code, tok);
+		fprintf(f, "%s %s %s %s\n", name, county ? "county" : "township", code, tok);
 		free(tok);
 	}
 	fclose(f);

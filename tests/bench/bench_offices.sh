@@ -1,7 +1,8 @@
 #!/bin/bash
 # A province on one hub, real binaries over loopback HTTP, for each hub
 # store in turn:
-#   1. 2,000 offices (5% county nodes, the others one township each), each
+#   1. 2,000 offices of a province (100 counties of 19 townships; a county
+#      node for each county, its area, and one for each township), each
 #      with its own token, enrolled in the hub; every office pushes a few
 #      ops and pulls what is new once a minute, the offices' syncs spread
 #      over the minute (bench_offices load: a first pull each, the rounds,
@@ -17,9 +18,10 @@
 # only sqlite when BENCH_SCALE is above 1; PostgreSQL from
 # tests/sync/pgcluster.sh, skipped with a line saying why),
 # BENCH_OFFICES_TOWNS: "own" (each township office a township of its own,
-# made in the hub database in process: SQLite only) or "real" (the
-# shipped townships, offices enrolled with dutydeskd node add; so they
-# share six townships, and each township office pulls a sixth of all).
+# the province's counties and townships made in the hub database in
+# process: SQLite only) or "real" (the shipped townships, offices enrolled
+# with dutydeskd node add; so they share six townships, and each township
+# office pulls a sixth of all; the county offices, --area 141032, all of it).
 # PostgreSQL always runs "real". BENCH_OFFICES_FULL=0 leaves out part 2.
 set -u
 DD=$1 DDD=$2 GEN=$3 BO=$4
@@ -105,7 +107,7 @@ enrol_real() {
 	for ((i = 0; i < OFFICES; i++)); do
 		name=$(printf o%04d "$i")
 		if ((i >= OFFICES - COUNTIES)); then
-			echo "$name county - $("$DDD" --db "$1" node add "$name" --county 2>/dev/null | tail -n 1)"
+			echo "$name county - $("$DDD" --db "$1" node add "$name" --area 141032 2>/dev/null | tail -n 1)"
 		else
 			code=${codes[i % ${#codes[@]}]}
 			echo "$name township $code $("$DDD" --db "$1" node add "$name" --township "$code" 2>/dev/null | tail -n 1)"
