@@ -1,7 +1,8 @@
 #!/bin/bash
 # A province's divisions at its hub (dutydeskd divisions import / list):
 # a bad row names file:line and changes nothing; a second import changes
-# nothing; node add accepts the imported townships (by name and code).
+# nothing; node add accepts the imported townships (by name and code)
+# and counties (--area).
 # Both stores (sync-divisions, sync-pg-divisions); with PostgreSQL a
 # running hub process loads an import made by another at its next
 # catch-up (its kept cache shows it).
@@ -58,6 +59,9 @@ expect_out_has "enrolled node xinshui (township, township 昕水镇)"
 expect_rc 0 hub node add qu-e --township 141033101
 expect_eq "$(hub node list --json | jq -r '.[] | select(.name == "xinshui") | .township')" 141033100 \
 	"xinshui's township code"
+# ...and a county node of an imported county's area
+expect_rc 0 hub node add daning --area 大宁县
+expect_out_has "enrolled node daning (county, area 大宁县)"
 expect_rc 2 hub node add nowhere --township 141034100
 expect_err_has "no such township"
 
