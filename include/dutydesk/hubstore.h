@@ -62,6 +62,22 @@ struct store *hub_store_db(struct hub_store *hs);
  * read-only. */
 bool hub_store_file_is_hub(const char *path, bool *yes, struct err *e);
 
+/* A PostgreSQL hub opened after this keeps its cache in folder (made if
+ * missing; NULL: a temporary folder, removed at close), in a file of its
+ * own that no other process uses at once (flock), reused at the next open
+ * if it is a prefix of the log (same PostgreSQL system, database and
+ * epoch, the op at its mark unchanged), else made again. Not for a file
+ * hub: its store beneath is the file. */
+void hub_store_keep_cache(const char *folder);
+/* What became of the cache at open and how many ops were replayed into it
+ * since, as a sentence in buf; false when the store beneath is no cache.
+ * *kept_at: the seq a kept cache was reused at (-1: made anew). */
+bool hub_store_cache_note(struct hub_store *hs, char *buf, size_t n, int64_t *kept_at,
+			  int64_t *replayed);
+/* Whether the store beneath is a cache of the log (not at its top before
+ * a transaction brought it there). */
+bool hub_store_is_cache(struct hub_store *hs);
+
 /* Whether the store beneath was made empty at this open (a cache the hub
  * fills: reference data, then the log by hub_store_cache_mark). */
 bool hub_store_fresh(struct hub_store *hs);
@@ -201,5 +217,16 @@ json_t *hub_store_waiting_for(struct hub_store *hs, const char *tbl, const char 
 			      struct err *e);
 /* Drops every op node left waiting or given up; *n: how many. */
 bool hub_store_waiting_clear(struct hub_store *hs, const char *node, int64_t *n, struct err *e);
+
+/* ---- divisions a hub knows beyond the shipped county's ---- */
+/* Brings the store beneath's divisions up to the imported ones (a
+ * PostgreSQL hub's shared table; a file holds its own), in a write
+ * transaction. */
+bool hub_store_divisions_load(struct hub_store *hs, struct err *e);
+/* Adds or changes divisions [{code, name, level, parent_code (may be
+ * null), illustrative}], parents first, in a write transaction: in the
+ * store beneath, and for a PostgreSQL hub in the shared table too, for
+ * every process to load at its next catch-up. */
+bool hub_store_divisions_put(struct hub_store *hs, json_t *rows, struct err *e);
 
 #endif

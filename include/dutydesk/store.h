@@ -145,6 +145,10 @@ bool store_put_division(struct store *st, const char *code, const char *name, co
 bool store_put_incident_type(struct store *st, const char *id, const char *cls,
 			     const char *name_zh, const char *name_en, struct err *e);
 /* True when the database holds no incidents, hazards, depots or teams. */
+/* Divisions, parents before their children: all, or (under a code) that
+ * division and those below it: [{code, name, level, parent_code,
+ * illustrative}]; NULL on error. */
+json_t *store_divisions(struct store *st, const char *under, struct err *e);
 bool store_is_empty(struct store *st, bool *empty, struct err *e);
 
 #endif

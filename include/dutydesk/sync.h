@@ -117,6 +117,18 @@ bool hub_open(const char *path, struct hub **out, struct err *e);
  * *ops: how many ops were logged (0 when loaded already). */
 bool hub_load_library(struct hub *h, int *ops, struct err *e);
 void hub_close(struct hub *h);
+/* Adds or changes the hub's divisions from a CSV file with the columns
+ * of data/divisions.csv (code,name,level,parent_code[,illustrative]), in
+ * one transaction; a bad row (e names file:line) changes nothing, and
+ * importing a file again changes nothing more. *added, *changed: how many. */
+bool hub_divisions_import(struct hub *h, const char *file, int *added, int *changed,
+			  struct err *e);
+/* The divisions the hub knows, parents first: all, or under (a code) that
+ * one and those below it: [{code, name, level, parent_code, illustrative}]. */
+json_t *hub_divisions_list(struct hub *h, const char *under, struct err *e);
+/* What became of a PostgreSQL hub's cache (hub_store_cache_note); false
+ * for a file hub. */
+bool hub_cache_note(struct hub *h, char *buf, size_t n, int64_t *kept_at, int64_t *replayed);
 /* Ops that update a record the hub has not received wait for it: at most
  * max per node (more are refused, forbidden, with the reason), each at most
  * max_age_s seconds (then given up, kept with the reason). Every push

@@ -111,6 +111,11 @@ static void log_json(json_t *obj)
 	json_decref(obj);
 }
 
+void hubd_log(json_t *obj)
+{
+	log_json(obj);
+}
+
 static void log_mhd(void *cls, const char *fmt, va_list ap)
 {
 	char msg[512];

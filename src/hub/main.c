@@ -33,7 +33,11 @@ static void usage(FILE *f)
 	      "  serve --listen ADDR:PORT [--tls-cert F --tls-key F]\n"
 	      "        [--per-addr N] [--max-connections N] [--timeout S] [--threads N]\n"
 	      "        [--queue N] [--trust-proxy ADDR]... [--waiting-max N] [--waiting-age 7d]\n"
+	      "        [--cache DIR]\n"
 	      "                                     serve the sync protocol until SIGTERM\n"
+	      "                                     (--cache: where a PostgreSQL hub keeps its cache\n"
+	      "                                     of the log; default $STATE_DIRECTORY/cache, else\n"
+	      "                                     none kept)\n"
 	      "  node add NAME (--township NAME|CODE | --county | --area NAME|CODE)\n"
 	      "        [--role county|township]     enrol a node; prints its token once, last;\n"
 	      "                                     --county: the whole hub's county node,\n"
@@ -44,6 +48,12 @@ static void usage(FILE *f)
 	      "                                     prints it once, last\n"
 	      "  node replace NAME                  NAME on a new PC: a new token and a new\n"
 	      "                                     incarnation; prints the token once, last\n"
+	      "  divisions import FILE.csv          add or change the divisions the hub knows (a\n"
+	      "                                     city's or province's counties and townships;\n"
+	      "                                     columns code,name,level,parent_code as\n"
+	      "                                     data/divisions.csv)\n"
+	      "  divisions list [--under CODE] [--json]\n"
+	      "                                     the divisions the hub knows\n"
 	      "  backup FILE                        a consistent copy of the hub database\n"
 	      "  restore FILE                       replace the hub database with a backup (hub stopped)\n"
 	      "                                     (with a new epoch, for restoring)\n"
@@ -153,6 +163,7 @@ static int cmd_serve(const char *db, int argc, char **argv)
 {
 	unsigned wait_max = HUB_WAIT_MAX;
 	int64_t wait_age = HUB_WAIT_AGE;
+	const char *cache = NULL;
 	struct serve_opts o = {.per_addr = 16, .max_conn = 512, .timeout = 30, .threads = 4,
 			       .max_waiting = 64};
 	static const struct option lo[] = {
@@ -167,6 +178,7 @@ static int cmd_serve(const char *db, int argc, char **argv)
 		{"trust-proxy", required_argument, NULL, 'P'},
 		{"waiting-max", required_argument, NULL, 'W'},
 		{"waiting-age", required_argument, NULL, 'A'},
+		{"cache", required_argument, NULL, 'C'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0}};
 	int ch;
@@ -185,6 +197,7 @@ static int cmd_serve(const char *db, int argc, char **argv)
 		case 'q': ok = parse_uint("serve", "queue", optarg, 0, 100000, &o.max_waiting); break;
 		case 'W': ok = parse_uint("serve", "waiting-max", optarg, 0, 1000000, &wait_max); break;
 		case 'A': ok = parse_age(optarg, &wait_age); break;
+		case 'C': cache = optarg; break;
 		case 'P':
 			if (o.n_trust_proxy == SERVE_MAX_PROXIES)
 				return usage_error("serve", "--trust-proxy: at most %d addresses",
@@ -202,6 +215,15 @@ static int cmd_serve(const char *db, int argc, char **argv)
 		return usage_error("serve", "unexpected argument '%s'", argv[optind]);
 	if (!o.listen)
 		return usage_error("serve", "%s", "--listen ADDR:PORT is required");
+	/* As a service (systemd's StateDirectory=), the cache is kept beside
+	 * the state: a restart replays only what the log gained meanwhile. */
+	char state[4096];
+	const char *sd = getenv("STATE_DIRECTORY");
+	if (!cache && sd && *sd) {
+		snprintf(state, sizeof state, "%.*s/cache", (int)strcspn(sd, ":"), sd);
+		cache = state;
+	}
+	hub_store_keep_cache(cache && *cache ? cache : NULL);
 	struct hub *h;
 	int rc = open_hub(db, "serve", &h);
 	if (rc)
@@ -216,6 +238,11 @@ static int cmd_serve(const char *db, int argc, char **argv)
 				" were not loaded: %s\n", e.msg);
 		e = (struct err){0};
 	}
+	char note[800];
+	int64_t kept_at, replayed;
+	if (hub_cache_note(h, note, sizeof note, &kept_at, &replayed))
+		hubd_log(json_pack("{s:s, s:s, s:I, s:I}", "event", "cache", "message", note,
+				   "reused_at", (json_int_t)kept_at, "replayed", (json_int_t)replayed));
 	hub_set_waiting_limits(h, wait_max, wait_age);
 	bool ok = hubd_serve(h, &o, &e);
 	hub_close(h);
@@ -311,6 +338,26 @@ static int cmd_node_add(struct hub *h, int argc, char **argv)
 	return 0;
 }
 
+/* Prints rows as indented JSON. */
+static void put_json(json_t *rows)
+{
+	char *s = json_dumps(rows, JSON_INDENT(2));
+	puts(s);
+	free(s);
+}
+
+/* A table's heading into sb (new): n columns padded to their widths by
+ * display width, then the last one. */
+static void table_head(struct strbuf *sb, const char *const *heads, const int *widths, int n,
+		       const char *last)
+{
+	width_init_locale();
+	sb_init(sb);
+	for (int i = 0; i < n; i++)
+		sb_cell(sb, heads[i], widths[i], false);
+	sb_printf(sb, " %s\n", last);
+}
+
 static int cmd_node_list(struct hub *h, int argc, char **argv)
 {
 	bool json = argc == 2 && !strcmp(argv[1], "--json");
@@ -321,19 +368,14 @@ static int cmd_node_list(struct hub *h, int argc, char **argv)
 	if (!rows)
 		return fail("node list", &e);
 	if (json) {
-		char *s = json_dumps(rows, JSON_INDENT(2));
-		puts(s);
-		free(s);
+		put_json(rows);
 	} else {
 		/* the township (a county node's area) by name, its code beside,
 		 * padded by display width */
-		width_init_locale();
+		static const char *const heads[] = {"NAME", " ROLE", " TOWNSHIP/AREA"};
+		static const int widths[] = {24, 10, 23};
 		struct strbuf sb;
-		sb_init(&sb);
-		sb_cell(&sb, "NAME", 24, false);
-		sb_cell(&sb, " ROLE", 10, false);
-		sb_cell(&sb, " TOWNSHIP/AREA", 23, false);
-		sb_puts(&sb, " STATE\n");
+		table_head(&sb, heads, widths, 3, "STATE");
 		size_t i;
 		json_t *r;
 		json_array_foreach(rows, i, r) {
@@ -582,9 +624,7 @@ static int cmd_waiting(const char *db, int argc, char **argv)
 	if (!rows) {
 		rc = fail("waiting", &e);
 	} else if (json) {
-		char *t = json_dumps(rows, JSON_INDENT(2));
-		puts(t);
-		free(t);
+		put_json(rows);
 	} else if (!json_array_size(rows)) {
 		printf("no op waits for its record\n");
 	} else {
@@ -606,6 +646,77 @@ static int cmd_waiting(const char *db, int argc, char **argv)
 	json_decref(rows);
 	hub_close(h);
 	return rc;
+}
+
+/* divisions import FILE.csv, divisions list [--under CODE] [--json] */
+static int cmd_divisions(const char *db, int argc, char **argv)
+{
+	static const struct option lo[] = {{"under", required_argument, NULL, 'u'},
+					   {"json", no_argument, NULL, 'j'},
+					   {NULL, 0, NULL, 0}};
+	const char *verb = argc > 1 ? argv[1] : "";
+	bool import = !strcmp(verb, "import");
+	if (!import && strcmp(verb, "list"))
+		return usage_error("divisions", "%s", "expected import FILE.csv or list");
+	const char *under = NULL;
+	bool json = false;
+	int ch;
+	optind = 0;
+	opterr = 0;
+	while (!import && (ch = getopt_long(argc - 1, argv + 1, ":", lo, NULL)) != -1) {
+		switch (ch) {
+		case 'u': under = optarg; break;
+		case 'j': json = true; break;
+		case ':': return usage_error("divisions list", "%s needs a value", argv[optind]);
+		default: return usage_error("divisions list", "unknown option '%s'", argv[optind]);
+		}
+	}
+	if (import && argc != 3)
+		return usage_error("divisions import", "%s", "expected one FILE.csv");
+	if (!import && optind < argc - 1)
+		return usage_error("divisions list", "unexpected argument '%s'", argv[optind + 1]);
+	struct hub *h;
+	int rc = open_hub(db, "divisions", &h);
+	if (rc)
+		return rc;
+	struct err e = {0};
+	if (import) {
+		int added, changed;
+		if (hub_divisions_import(h, argv[2], &added, &changed, &e))
+			printf("%s: %d divisions added, %d changed%s\n", argv[2], added, changed,
+			       added + changed ? "" : " (the hub knew them all already)");
+		else
+			rc = fail("divisions import", &e);
+		hub_close(h);
+		return rc;
+	}
+	json_t *rows = hub_divisions_list(h, under, &e);
+	hub_close(h);
+	if (!rows)
+		return fail("divisions list", &e);
+	if (json) {
+		put_json(rows);
+	} else {
+		static const char *const heads[] = {"CODE", " NAME", " LEVEL"};
+		static const int widths[] = {16, 21, 11};
+		struct strbuf sb;
+		table_head(&sb, heads, widths, 3, "PARENT");
+		size_t i;
+		json_t *r;
+		json_array_foreach(rows, i, r) {
+			const char *p = json_string_value(json_object_get(r, "parent_code"));
+			sb_cell(&sb, json_string_value(json_object_get(r, "code")), 16, false);
+			sb_putc(&sb, ' ');
+			sb_cell(&sb, json_string_value(json_object_get(r, "name")), 20, false);
+			sb_putc(&sb, ' ');
+			sb_cell(&sb, json_string_value(json_object_get(r, "level")), 10, false);
+			sb_printf(&sb, " %s\n", p ? p : "-");
+		}
+		fputs(sb.buf, stdout);
+		sb_finish(&sb);
+	}
+	json_decref(rows);
+	return 0;
 }
 
 int main(int argc, char **argv)
@@ -650,6 +761,8 @@ int main(int argc, char **argv)
 		return cmd_serve(db, n, args);
 	if (!strcmp(cmd, "node"))
 		return cmd_node(db, n, args);
+	if (!strcmp(cmd, "divisions"))
+		return cmd_divisions(db, n, args);
 	if (!strcmp(cmd, "backup"))
 		return cmd_backup(db, n, args);
 	if (!strcmp(cmd, "restore"))

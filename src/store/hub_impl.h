@@ -9,6 +9,10 @@ struct hub_store {
 	const struct hub_store_ops *ops;
 	struct store *db; /* the dutydesk store beneath */
 	bool fresh;       /* db was made empty at open (a cache to fill) */
+	bool cache;       /* db is a cache of the log, not the hub's truth */
+	char note[600];   /* what became of a cache kept from an earlier run */
+	int64_t kept_at;  /* the seq a kept cache was reused at (-1: none) */
+	int64_t replayed; /* ops replayed into the cache since open */
 	void *impl;       /* the implementation's own state */
 };
 
@@ -81,6 +85,9 @@ struct hub_store_ops {
 	json_t *(*waiting_for)(struct hub_store *hs, const char *tbl, const char *row_id,
 			       struct err *e);
 	bool (*waiting_clear)(struct hub_store *hs, const char *node, int64_t *n, struct err *e);
+	/* NULL when the store beneath holds the divisions itself (a file). */
+	bool (*divisions_load)(struct hub_store *hs, struct err *e);
+	bool (*divisions_put)(struct hub_store *hs, json_t *rows, struct err *e);
 };
 
 /* The row_scope table of the SQLite store beneath a hub (the SQLite hub's
@@ -90,6 +97,9 @@ bool hub_scope_owner(struct hub_store *hs, const char *tbl, const char *row_id, 
 		     struct err *e);
 bool hub_scope_put(struct hub_store *hs, const char *tbl, const char *row_id, const char *owner,
 		   bool move, struct err *e);
+
+/* The folder caches are kept in (hub_store_keep_cache), NULL: none. */
+const char *hub_store_cache_folder(void);
 
 /* A hub database in an SQLite file (src/store/hub_sqlite.c). */
 extern const struct hub_store_ops hub_sqlite_ops;

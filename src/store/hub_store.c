@@ -3,6 +3,7 @@
 #include "hub_impl.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -61,6 +62,34 @@ static const struct hub_store_ops *ops_for(const char *path, struct err *e)
 	return NULL;
 }
 
+static const char *cache_folder;
+
+void hub_store_keep_cache(const char *folder)
+{
+	cache_folder = folder;
+}
+
+const char *hub_store_cache_folder(void)
+{
+	return cache_folder;
+}
+
+bool hub_store_cache_note(struct hub_store *hs, char *buf, size_t n, int64_t *kept_at,
+			  int64_t *replayed)
+{
+	if (!hs->cache)
+		return false;
+	snprintf(buf, n, "%s, replayed %lld", hs->note, (long long)hs->replayed);
+	*kept_at = hs->kept_at;
+	*replayed = hs->replayed;
+	return true;
+}
+
+bool hub_store_is_cache(struct hub_store *hs)
+{
+	return hs->cache;
+}
+
 bool hub_store_open(const char *path, unsigned flags, struct hub_store **out, struct err *e)
 {
 	*out = NULL;
@@ -69,6 +98,7 @@ bool hub_store_open(const char *path, unsigned flags, struct hub_store **out, st
 		return false;
 	struct hub_store *hs = xcalloc(1, sizeof *hs);
 	hs->ops = ops;
+	hs->kept_at = -1;
 	if (!hs->ops->open(path, flags, hs, e)) {
 		free(hs);
 		return false;
@@ -129,6 +159,7 @@ bool hub_store_cache_logged(struct hub_store *hs, int64_t seq, const char *op_id
 			    const char *hlc, const char *tbl, const char *row_id, const char *owner,
 			    struct err *e)
 {
+	hs->replayed++;
 	return hs->ops->cache_logged(hs, seq, op_id, hlc, tbl, row_id, owner, e);
 }
 
@@ -349,4 +380,24 @@ json_t *hub_store_waiting_for(struct hub_store *hs, const char *tbl, const char 
 			      struct err *e)
 {
 	return hs->ops->waiting_for(hs, tbl, row_id, e);
+}
+
+bool hub_store_divisions_load(struct hub_store *hs, struct err *e)
+{
+	return !hs->ops->divisions_load || hs->ops->divisions_load(hs, e);
+}
+
+bool hub_store_divisions_put(struct hub_store *hs, json_t *rows, struct err *e)
+{
+	size_t i;
+	json_t *d;
+	json_array_foreach(rows, i, d) {
+		if (!store_put_division(hs->db, json_string_value(json_object_get(d, "code")),
+					json_string_value(json_object_get(d, "name")),
+					json_string_value(json_object_get(d, "level")),
+					json_string_value(json_object_get(d, "parent_code")),
+					json_integer_value(json_object_get(d, "illustrative")) != 0, e))
+			return false;
+	}
+	return !hs->ops->divisions_put || hs->ops->divisions_put(hs, rows, e);
 }

@@ -14,6 +14,18 @@ bool store_put_division(struct store *st, const char *code, const char *name, co
 			  (int64_t)illustrative);
 }
 
+json_t *store_divisions(struct store *st, const char *under, struct err *e)
+{
+	return store_rows(st, e,
+			  "WITH RECURSIVE d(code, depth) AS (SELECT code, 0 FROM division"
+			  " WHERE (?1 IS NULL AND parent_code IS NULL) OR code = ?1"
+			  " UNION ALL SELECT c.code, d.depth + 1 FROM division c JOIN d"
+			  " ON c.parent_code = d.code)"
+			  " SELECT x.code, x.name, x.level, x.parent_code, x.illustrative"
+			  " FROM d JOIN division x ON x.code = d.code ORDER BY d.depth, x.code",
+			  "s", under);
+}
+
 bool store_put_incident_type(struct store *st, const char *id, const char *cls,
 			     const char *name_zh, const char *name_en, struct err *e)
 {

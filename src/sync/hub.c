@@ -68,11 +68,18 @@ const char *hub_epoch(const struct hub *h)
 	return h->epoch;
 }
 
-/* The hub's own records in a store just made: divisions, and itself as
- * the county node "hub". */
-static bool hub_self(struct store *st, struct err *e)
+/* The hub's own records in a store just made: divisions (the shipped
+ * county's, then those imported), and itself as the county node "hub". */
+static bool hub_self(struct hub_store *hs, struct err *e)
 {
-	return reference_load(st, e) && store_set_node(st, "hub", "", "county", "HUB", e);
+	struct store *st = hub_store_db(hs);
+	return reference_load(st, e) && store_set_node(st, "hub", "", "county", "HUB", e) &&
+	       hub_store_divisions_load(hs, e);
+}
+
+struct hub_store *hub_hubstore(struct hub *h)
+{
+	return h->hs;
 }
 
 bool hub_exists(const char *path, bool *yes, struct err *e)
@@ -96,12 +103,11 @@ bool hub_init(const char *path, struct err *e)
 	struct hub_store *hs;
 	if (!hub_store_open(path, HUB_STORE_CREATE, &hs, e))
 		return false;
-	struct store *st = hub_store_db(hs);
 	char epoch[ID_TEXT];
 	new_epoch(epoch);
 	bool ok = hub_store_begin(hs, e);
 	if (ok) {
-		ok = hub_store_make(hs, epoch, e) && hub_self(st, e);
+		ok = hub_store_make(hs, epoch, e) && hub_self(hs, e);
 		if (ok)
 			ok = hub_store_commit(hs, e);
 		else
@@ -139,7 +145,7 @@ bool hub_open(const char *path, struct hub **out, struct err *e)
 	bool ok = hub_store_durable(hs, e);
 	if (ok && hub_store_fresh(hs)) {
 		ok = hub_store_begin(hs, e);
-		if (ok && hub_self(hub_store_db(hs), e))
+		if (ok && hub_self(hs, e))
 			ok = hub_store_commit(hs, e);
 		else if (ok)
 			hub_store_rollback(hs), ok = false;
@@ -156,7 +162,7 @@ bool hub_open(const char *path, struct hub **out, struct err *e)
 	h->wait_age = HUB_WAIT_AGE;
 	snprintf(h->epoch, sizeof h->epoch, "%s", epoch);
 	free(epoch);
-	h->county_rows_later = hub_store_fresh(hs);
+	h->county_rows_later = hub_store_fresh(hs) || hub_store_is_cache(hs);
 	if (!h->county_rows_later && !county_rows_to_all(h, e)) {
 		hub_close(h);
 		return false;
@@ -235,6 +241,11 @@ static bool hub_begin(struct hub *h, struct err *e)
 	}
 	hub_store_rollback(h->hs);
 	return false;
+}
+
+bool hub_cache_note(struct hub *h, char *buf, size_t n, int64_t *kept_at, int64_t *replayed)
+{
+	return hub_store_cache_note(h->hs, buf, n, kept_at, replayed);
 }
 
 void hub_close(struct hub *h)

@@ -18,6 +18,7 @@ indexes() { hub_sql "SELECT string_agg(indexname, ' ' ORDER BY indexname) FROM p
 expect_eq "$(indexes)" "hub_waiting_row oplog_row" "the indexes of a new hub"
 SCHEMA=$(hub_sql "SELECT value FROM hub_meta WHERE key = 'schema'")
 hub_sql "DROP INDEX oplog_row; DROP INDEX hub_waiting_row; ALTER TABLE hub_node DROP COLUMN area;
+	DROP TABLE hub_division; DELETE FROM hub_meta WHERE key = 'divisions';
 	UPDATE hub_meta SET value = '1' WHERE key = 'schema'" >/dev/null
 expect_eq "$(indexes)" "" "the indexes dropped"
 ZHIHE=$(sqlite3 "$TMP/zhihe.db" "SELECT township_code FROM node")
