@@ -154,6 +154,16 @@ bool hub_node_add(struct hub *h, const char *name, const char *township, const c
  * reads the county-level reference data ("*") it may not write. */
 bool hub_node_add_area(struct hub *h, const char *name, const char *area, char **token,
 		       struct err *e);
+/* Enrols every node of a CSV file (header name,township,area[,role], any
+ * order; a row names a township, or an area (a county node of it), or
+ * says role county for a county node of the whole hub), all or none: every
+ * row is checked first, errors naming file:line. keep(ctx, name, token, e)
+ * is given each new token, then once (ctx, NULL, NULL, e) before the
+ * commit: the tokens must be kept by then (a false return, with e, enrols
+ * nobody). *n: how many were enrolled. */
+bool hub_node_import(struct hub *h, const char *file,
+		     bool (*keep)(void *ctx, const char *name, const char *token, struct err *e),
+		     void *ctx, int *n, struct err *e);
 json_t *hub_node_list(struct hub *h, struct err *e);
 bool hub_node_revoke(struct hub *h, const char *name, struct err *e);
 /* A new token for the node (the old one is refused from now on): a lost or

@@ -1,6 +1,7 @@
 /* dutydeskd: the county hub. Administration commands on the hub database
  * and `serve`, the HTTP front (http.c) of the hub library (src/sync/hub.c). */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -43,8 +44,12 @@ static void usage(FILE *f)
 	      "                                     --county: the whole hub's county node,\n"
 	      "                                     --area: the county node of one county on a\n"
 	      "                                     province's hub (its townships' records)\n"
+	      "  node import FILE.csv --tokens OUT  enrol many nodes at once, all or none (columns\n"
+	      "                                     name,township,area[,role]); their tokens go\n"
+	      "                                     to the new file OUT (0600), name,token\n"
 	      "  node list [--json]                 enrolled nodes\n"
-	      "  node revoke NAME                   refuse NAME's token from now on\n"	      "  node rotate NAME                   a new token for NAME (the old one is refused);\n"
+	      "  node revoke NAME                   refuse NAME's token from now on\n"
+	      "  node rotate NAME                   a new token for NAME (the old one is refused);\n"
 	      "                                     prints it once, last\n"
 	      "  node replace NAME                  NAME on a new PC: a new token and a new\n"
 	      "                                     incarnation; prints the token once, last\n"
@@ -429,15 +434,74 @@ static int cmd_node_renew(struct hub *h, const char *verb, const char *name)
 	return 0;
 }
 
+/* Where node import keeps the new tokens: a file made for them, 0600. */
+struct token_file {
+	FILE *f;
+	const char *path;
+};
+
+static bool keep_token(void *ctx, const char *name, const char *token, struct err *e)
+{
+	struct token_file *t = ctx;
+	bool ok = name ? fprintf(t->f, "%s,%s\n", name, token) > 0
+		       : fflush(t->f) == 0 && fsync(fileno(t->f)) == 0;
+	return ok || err_set(e, ERR_FAIL, "%s: %s; nobody enrolled", t->path, strerror(errno));
+}
+
+/* node import FILE.csv --tokens OUT */
+static int cmd_node_import(struct hub *h, int argc, char **argv)
+{
+	static const struct option lo[] = {{"tokens", required_argument, NULL, 't'},
+					   {NULL, 0, NULL, 0}};
+	const char *out = NULL;
+	int ch;
+	optind = 0;
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, ":", lo, NULL)) != -1) {
+		switch (ch) {
+		case 't': out = optarg; break;
+		case ':': return usage_error("node import", "%s needs a value", argv[optind - 1]);
+		default: return usage_error("node import", "unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (argc - optind != 1 || !out)
+		return usage_error("node import", "%s", "expected FILE.csv --tokens OUT");
+	/* A new file only: the tokens of an earlier import are never overwritten. */
+	int fd = open(out, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		fprintf(stderr, "dutydeskd node import: %s: %s%s\n", out, strerror(errno),
+			errno == EEXIST ? " (the tokens go to a new file: name another)" : "");
+		return ERR_FAIL;
+	}
+	struct token_file t = {fdopen(fd, "w"), out};
+	struct err e = {0};
+	int n, rc = 0;
+	if (t.f)
+		fputs("name,token\n", t.f);
+	if (!t.f || !hub_node_import(h, argv[optind], keep_token, &t, &n, &e)) {
+		rc = t.f ? fail("node import", &e) : ERR_FAIL;
+		unlink(out);
+	} else {
+		printf("enrolled %d nodes from %s; their tokens are in %s (mode 0600): give each "
+		       "office its own, then remove the file\n", n, argv[optind], out);
+	}
+	if (t.f)
+		fclose(t.f);
+	else
+		close(fd);
+	return rc;
+}
+
 static int cmd_node(const char *db, int argc, char **argv)
 {
 	if (argc < 2) {
-		fputs("dutydeskd node: expected add, list, revoke, rotate or replace (see dutydeskd "
-		      "--help)\n", stderr);
+		fputs("dutydeskd node: expected add, import, list, revoke, rotate or replace (see "
+		      "dutydeskd --help)\n", stderr);
 		return ERR_USAGE;
 	}
 	const char *verb = argv[1];
-	if (strcmp(verb, "add") && strcmp(verb, "list") && strcmp(verb, "revoke") &&
+	if (strcmp(verb, "add") && strcmp(verb, "import") && strcmp(verb, "list") &&
+	    strcmp(verb, "revoke") &&
 	    strcmp(verb, "rotate") && strcmp(verb, "replace"))
 		return usage_error("node", "unknown verb '%s'", verb);
 	struct hub *h;
@@ -446,6 +510,8 @@ static int cmd_node(const char *db, int argc, char **argv)
 		return rc;
 	if (!strcmp(verb, "add")) {
 		rc = cmd_node_add(h, argc - 1, argv + 1);
+	} else if (!strcmp(verb, "import")) {
+		rc = cmd_node_import(h, argc - 1, argv + 1);
 	} else if (!strcmp(verb, "list")) {
 		rc = cmd_node_list(h, argc - 1, argv + 1);
 	} else if (argc != 3) {

@@ -29,6 +29,7 @@
 #include <sys/random.h>
 #include <unistd.h>
 
+#include "dutydesk/csv.h"
 #include "dutydesk/dtime.h"
 #include "dutydesk/hubstore.h"
 #include "dutydesk/model.h"
@@ -318,10 +319,12 @@ static void random_hex(char *out, size_t bytes)
 	hex_encode(b, bytes, out);
 }
 
-static bool node_add(struct hub *h, const char *name, const char *township, const char *role,
-		     const char *area, char **token, struct err *e)
+/* Checks one node's enrolment before anything is written: its name, role
+ * and township (code: its code) or area (in: the area's code). */
+static bool node_check(struct hub *h, const char *name, const char *township, const char *role,
+		       const char *area, char code[16], char in[16], struct err *e)
 {
-	*token = NULL;
+	*code = *in = '\0';
 	if (!sync_node_name_ok(name))
 		return err_set(e, ERR_USAGE, "node name '%s': use 1-40 letters, digits, '-' or '_'",
 			       name ? name : "");
@@ -329,7 +332,6 @@ static bool node_add(struct hub *h, const char *name, const char *township, cons
 		role = str_empty(township) ? "county" : "township";
 	if (!str_eq(role, "county") && !str_eq(role, "township"))
 		return err_set(e, ERR_USAGE, "role '%s': county or township", role);
-	char code[16] = "", in[16] = "";
 	if (area && !q_area(h->st, area, in, e))
 		return false;
 	if (str_eq(role, "township")) {
@@ -340,24 +342,163 @@ static bool node_add(struct hub *h, const char *name, const char *township, cons
 	} else if (!str_empty(township)) {
 		return err_set(e, ERR_USAGE, "a county node has no township");
 	}
-	char tok[65], hash[SHA256_HEX];
+	return true;
+}
+
+/* A new token (64 hex digits) and its SHA-256. */
+static void make_token(char tok[65], char hash[SHA256_HEX])
+{
 	random_hex(tok, 32);
 	sha256_hex(tok, strlen(tok), hash);
+}
+
+/* In a nodes' transaction: adds a checked node unless its name is taken. */
+static bool node_put(struct hub *h, const char *name, const char *code, const char *role,
+		     const char *in, const char *hash, struct err *e)
+{
 	bool have;
+	if (!hub_store_node_known(h->hs, name, &have, e))
+		return false;
+	if (have)
+		return err_set(e, ERR_FAIL, "node '%s' is already enrolled (revoke it and enrol a "
+			       "new name to replace its token)", name);
+	return hub_store_node_add(h->hs, name, code, role, in, hash, dd_now(), e);
+}
+
+static bool node_add(struct hub *h, const char *name, const char *township, const char *role,
+		     const char *area, char **token, struct err *e)
+{
+	*token = NULL;
+	char code[16], in[16], tok[65], hash[SHA256_HEX];
+	if (!node_check(h, name, township, role, area, code, in, e))
+		return false;
+	if (!role)
+		role = str_empty(township) ? "county" : "township";
+	make_token(tok, hash);
 	if (!hub_store_begin_nodes(h->hs, e))
 		return false;
-	bool ok = hub_store_node_known(h->hs, name, &have, e);
-	if (ok && have)
-		ok = err_set(e, ERR_FAIL, "node '%s' is already enrolled (revoke it and enrol a new "
-			     "name to replace its token)", name);
-	if (ok)
-		ok = hub_store_node_add(h->hs, name, code, role, in, hash, dd_now(), e);
+	bool ok = node_put(h, name, code, role, in, hash, e);
 	if (ok)
 		ok = hub_store_commit(h->hs, e);
 	else
 		hub_store_rollback(h->hs);
 	if (ok)
 		*token = xstrdup(tok);
+	return ok;
+}
+
+/* The enrolment file's rows, checked: [{name, township, role, area, line}]. */
+static json_t *enrolment_rows(struct hub *h, const char *file, struct err *e)
+{
+	struct csv *c = csv_open(file, e);
+	if (!c)
+		return NULL;
+	char **f;
+	size_t n;
+	int col[4] = {-1, -1, -1, -1}; /* name, township, area, role */
+	static const char *const heads[] = {"name", "township", "area", "role"};
+	int rc = csv_next(c, &f, &n, e);
+	bool ok = rc == 1;
+	if (rc == 0)
+		ok = err_set(e, ERR_FAIL, "%s: empty; expected the header name,township,area[,role]",
+			     file);
+	for (size_t i = 0; ok && i < n; i++) {
+		int k = 0;
+		while (k < 4 && !str_eq(f[i], heads[k]))
+			k++;
+		if (k == 4 || col[k] >= 0)
+			ok = err_set(e, ERR_FAIL, "%s:%zu: column '%s': expected name, township, area "
+				     "and role, each once", file, csv_line(c), f[i]);
+		else
+			col[k] = (int)i;
+	}
+	if (ok && (col[0] < 0 || (col[1] < 0 && col[2] < 0)))
+		ok = err_set(e, ERR_FAIL, "%s:%zu: the header needs name and township or area "
+			     "(and role for a county node of the whole hub)", file, csv_line(c));
+	json_t *rows = json_array(), *seen = json_object();
+	while (ok && (rc = csv_next(c, &f, &n, e)) == 1) {
+		size_t line = csv_line(c);
+		const char *v[4];
+		for (int k = 0; k < 4; k++)
+			v[k] = col[k] >= 0 && (size_t)col[k] < n ? f[col[k]] : "";
+		const char *town = v[1], *area = v[2], *role = str_empty(v[3]) ? NULL : v[3];
+		char code[16], in[16];
+		if (!str_empty(town) && !str_empty(area))
+			ok = err_set(e, ERR_FAIL, "node %s: a township or an area, not both", v[0]);
+		else if (str_empty(town) && str_empty(area) && !str_eq(role, "county"))
+			/* never the whole hub by an empty cell */
+			ok = err_set(e, ERR_FAIL, "node %s: no township and no area; a county node of "
+				     "the whole hub says role county", v[0]);
+		else if (json_object_get(seen, v[0]))
+			ok = err_set(e, ERR_FAIL, "node %s again (first on line %lld)", v[0],
+				     (long long)json_integer_value(json_object_get(seen, v[0])));
+		else if (!str_empty(area) && role && !str_eq(role, "county"))
+			ok = err_set(e, ERR_FAIL, "node %s: an area goes with role county", v[0]);
+		else
+			ok = node_check(h, v[0], town, role, str_empty(area) ? NULL : area, code, in,
+					e);
+		if (!ok) {
+			err_prefix(e, "%s:%zu", file, line);
+			break;
+		}
+		json_object_set_new(seen, v[0], json_integer((json_int_t)line));
+		json_array_append_new(rows, json_pack("{s:s, s:s, s:s, s:s, s:I}", "name", v[0],
+						      "township", code, "role",
+						      *code ? "township" : "county", "area", in,
+						      "line", (json_int_t)line));
+	}
+	if (ok && rc < 0)
+		ok = false;
+	json_decref(seen);
+	csv_destroy(c);
+	if (!ok) {
+		json_decref(rows);
+		return NULL;
+	}
+	return rows;
+}
+
+bool hub_node_import(struct hub *h, const char *file,
+		     bool (*keep)(void *ctx, const char *name, const char *token, struct err *e),
+		     void *ctx, int *n, struct err *e)
+{
+	*n = 0;
+	json_t *rows = enrolment_rows(h, file, e);
+	if (!rows)
+		return false;
+	if (!hub_store_begin_nodes(h->hs, e)) {
+		json_decref(rows);
+		return false;
+	}
+	bool ok = true;
+	size_t i;
+	json_t *r;
+	json_array_foreach(rows, i, r) {
+		char tok[65], hash[SHA256_HEX];
+		const char *name = json_string_value(json_object_get(r, "name"));
+		make_token(tok, hash);
+		ok = node_put(h, name, json_string_value(json_object_get(r, "township")),
+			      json_string_value(json_object_get(r, "role")),
+			      json_string_value(json_object_get(r, "area")), hash, e) &&
+		     keep(ctx, name, tok, e);
+		explicit_bzero(tok, sizeof tok);
+		if (!ok) {
+			err_prefix(e, "%s:%lld", file,
+				   (long long)json_integer_value(json_object_get(r, "line")));
+			break;
+		}
+	}
+	/* The tokens are kept (keep) before the nodes are committed: a node is
+	 * never enrolled with a token nobody has. */
+	if (ok)
+		ok = keep(ctx, NULL, NULL, e);
+	if (ok)
+		ok = hub_store_commit(h->hs, e);
+	else
+		hub_store_rollback(h->hs);
+	if (ok)
+		*n = (int)json_array_size(rows);
+	json_decref(rows);
 	return ok;
 }
 
@@ -416,8 +557,7 @@ static bool new_token(struct hub *h, const char *name, char tok[65], struct err 
 {
 	bool have;
 	char hash[SHA256_HEX];
-	random_hex(tok, 32);
-	sha256_hex(tok, strlen(tok), hash);
+	make_token(tok, hash);
 	if (!hub_store_node_known(h->hs, name, &have, e))
 		return false;
 	if (!have)
