@@ -17,12 +17,13 @@
 # (dutydeskd serve --threads, 4), BENCH_STORES ("sqlite postgresql", but
 # only sqlite when BENCH_SCALE is above 1; PostgreSQL from
 # tests/sync/pgcluster.sh, skipped with a line saying why),
-# BENCH_OFFICES_TOWNS: "own" (each township office a township of its own,
-# the province's counties and townships made in the hub database in
-# process: SQLite only) or "real" (the shipped townships, offices enrolled
+# BENCH_OFFICES_TOWNS: "own" (each township office a township of its own:
+# the province's counties and townships given to the hub with dutydeskd
+# divisions import, the offices enrolled with dutydeskd node import, both
+# stores) or "real" (the shipped townships, offices enrolled one by one
 # with dutydeskd node add; so they share six townships, and each township
-# office pulls a sixth of all; the county offices, --area 141032, all of it).
-# PostgreSQL always runs "real". BENCH_OFFICES_FULL=0 leaves out part 2.
+# office pulls a sixth of all; the county offices, --area 141032, all of
+# it). BENCH_OFFICES_FULL=0 leaves out part 2.
 set -u
 DD=$1 DDD=$2 GEN=$3 BO=$4
 scale=${BENCH_SCALE:-1}
@@ -115,16 +116,28 @@ enrol_real() {
 	done >>"$TMP/tokens"
 }
 
+# enrol_own DB: the province (bench_offices province) imported, its
+# OFFICES offices enrolled at once; $TMP/tokens: "name role town token".
+enrol_own() {
+	"$BO" province "$OFFICES" "$COUNTIES" "$TMP" || return 1
+	"$DDD" --db "$1" divisions import "$TMP/divisions.csv" >/dev/null || return 1
+	rm -f "$TMP/tokens.csv"
+	"$DDD" --db "$1" node import "$TMP/offices.csv" --tokens "$TMP/tokens.csv" >/dev/null ||
+		return 1
+	awk 'NR == FNR { split($0, f, ","); if (FNR > 1) tok[f[1]] = f[2]; next }
+		{ print $0, tok[$1] }' \
+		"$TMP/tokens.csv" "$TMP/plan" >"$TMP/tokens"
+}
+
 run_store() {
 	local store=$1 t0 t1 c0 c1
 	echo "==== hub store: $store ($(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)) ===="
 	store_dbs "$store" || return 0
 	# ---- 1. the offices ----
 	local towns=${BENCH_OFFICES_TOWNS:-own}
-	[ "$store" = postgresql ] && towns=real
 	t0=$(ms)
 	if [ "$towns" = own ]; then
-		"$BO" enrol "$DB_A" "$OFFICES" "$COUNTIES" "$TMP/tokens" || exit 1
+		enrol_own "$DB_A" || exit 1
 	else
 		enrol_real "$DB_A" || exit 1
 	fi
