@@ -10,21 +10,22 @@ expect_rc 0 hub init
 nodes() { hub node list --json | jq -r 'map(.name) | sort | join(" ")'; }
 
 # ---- a bad row anywhere: nothing enrolled, no tokens file ----
-printf 'name,township,area,role\nsangbi,桑壁镇,,\nzhihe,无此乡,,\n' >"$TMP/bad1.csv"
-expect_rc 2 hub node import "$TMP/bad1.csv" --tokens "$TMP/t.csv"
-expect_err_has "bad1.csv:3: township: '无此乡': no such township (name or code)"
-printf 'name,township,area,role\nsangbi,桑壁镇,,\nyonghe,,,\n' >"$TMP/bad2.csv"
-expect_rc 1 hub node import "$TMP/bad2.csv" --tokens "$TMP/t.csv"
-expect_err_has "bad2.csv:3: node yonghe: no township and no area; a county node of the whole hub says role county"
-printf 'name,township\nsangbi,桑壁镇\nsangbi,芝河镇\n' >"$TMP/bad3.csv"
-expect_rc 1 hub node import "$TMP/bad3.csv" --tokens "$TMP/t.csv"
-expect_err_has "bad3.csv:3: node sangbi again (first on line 2)"
-printf 'name,township,area\nsangbi,桑壁镇,永和县\n' >"$TMP/bad4.csv"
-expect_rc 1 hub node import "$TMP/bad4.csv" --tokens "$TMP/t.csv"
-expect_err_has "bad4.csv:2: node sangbi: a township or an area, not both"
-printf 'name,town\nsangbi,桑壁镇\n' >"$TMP/bad5.csv"
-expect_rc 1 hub node import "$TMP/bad5.csv" --tokens "$TMP/t.csv"
-expect_err_has "bad5.csv:1: column 'town': expected name, township, area and role, each once"
+# refused RC MESSAGE: FILE.csv (from stdin) refused, saying MESSAGE
+refused() {
+	cat >"$TMP/bad.csv"
+	expect_rc "$1" hub node import "$TMP/bad.csv" --tokens "$TMP/t.csv"
+	expect_err_has "$2"
+}
+printf 'name,township,area,role\nsangbi,桑壁镇,,\nzhihe,无此乡,,\n' |
+	refused 2 "bad.csv:3: township: '无此乡': no such township (name or code)"
+printf 'name,township,area,role\nsangbi,桑壁镇,,\nyonghe,,,\n' |
+	refused 1 "bad.csv:3: node yonghe: no township and no area; a county node of the whole hub says role county"
+printf 'name,township\nsangbi,桑壁镇\nsangbi,芝河镇\n' |
+	refused 1 "bad.csv:3: node sangbi again (first on line 2)"
+printf 'name,township,area\nsangbi,桑壁镇,永和县\n' |
+	refused 1 "bad.csv:2: node sangbi: a township or an area, not both"
+printf 'name,town\nsangbi,桑壁镇\n' |
+	refused 1 "bad.csv:1: column 'town': expected name, township, area and role, each once"
 expect_true "no tokens file after a refusal" test ! -e "$TMP/t.csv"
 expect_eq "$(nodes)" "" "nodes enrolled after the refusals"
 
