@@ -70,6 +70,23 @@ stop() {
 # cpu_s PID: user + system seconds so far
 cpu_s() { awk -v t="$(getconf CLK_TCK)" '{sub(/.*\) /, ""); print ($12 + $13) / t}' "/proc/$1/stat"; }
 hwm_mb() { awk '/VmHWM/ {printf "%.1f", $2 / 1024}' "/proc/$1/status"; }
+# pg_cpu_s: PostgreSQL's CPU seconds so far (0 when none runs): the
+# postmaster's own and its ended children's (cutime, cstime), and its
+# running children's (backends, writer, WAL).
+pg_cpu_s() {
+	local pm
+	pm=$(head -n 1 "${PG_DIR:-/nonexistent}/primary/postmaster.pid" 2>/dev/null)
+	[ -n "$pm" ] || { echo 0; return; }
+	# shellcheck disable=SC2046
+	awk -v t="$(getconf CLK_TCK)" -v pm="$pm" '{sub(/.*\) /, ""); s += $12 + $13;
+		if (FILENAME == "/proc/" pm "/stat") s += $14 + $15} END {print s / t}' \
+		"/proc/$pm/stat" $(ps -o pid= --ppid "$pm" | sed 's|.*|/proc/&/stat|; s/ //g') 2>/dev/null
+}
+# cpu_note C0 C1 P0 P1: the hub's CPU between two readings, and PostgreSQL's
+cpu_note() {
+	awk -v c="$(awk "BEGIN {print $2 - $1}")" -v p="$(awk "BEGIN {print $4 - $3}")" \
+		'BEGIN {printf "hub CPU %.2f s", c; if (p > 0) printf ", PostgreSQL CPU %.2f s", p}'
+}
 
 # store_dbs STORE: DB_A and DB_B for that store, or a line saying why not.
 store_dbs() {
@@ -144,8 +161,10 @@ run_store() {
 	t1=$(ms)
 	echo "enrolled $OFFICES offices ($towns townships) in $((t1 - t0)) ms"
 	serve "$DB_A"
+	c0=$(cpu_s "$HUB_PID") p0=$(pg_cpu_s)
 	"$BO" load "$URL" "$TMP/tokens" "$HUB_PID" "$PERIOD_MS" "$ROUNDS" "$OPS" "$WORKERS" ||
 		echo "some office syncs failed (BENCH_VERBOSE=1 says which)"
+	echo "the whole run (first pulls, rounds, burst): $(cpu_note "$c0" "$(cpu_s "$HUB_PID")" "$p0" "$(pg_cpu_s)")"
 	stop
 
 	# ---- 2. a county node's first full pull ----
