@@ -401,3 +401,8 @@ bool hub_store_divisions_put(struct hub_store *hs, json_t *rows, struct err *e)
 	}
 	return !hs->ops->divisions_put || hs->ops->divisions_put(hs, rows, e);
 }
+
+bool hub_store_divisions_gen(struct hub_store *hs, int64_t *gen, struct err *e)
+{
+	return hs->ops->divisions_gen(hs, gen, e);
+}

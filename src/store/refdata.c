@@ -14,6 +14,27 @@ bool store_put_division(struct store *st, const char *code, const char *name, co
 			  (int64_t)illustrative);
 }
 
+bool store_learn_division(struct store *st, const char *code, const char *name, const char *level,
+			  const char *parent, bool illustrative, bool *kept, struct err *e)
+{
+	int64_t n = 0;
+	if (!store_int(st, e, &n, "SELECT count(*) FROM division WHERE code = ? AND level <> ?", "ss",
+		       code, level))
+		return false;
+	*kept = n > 0;
+	return *kept || store_put_division(st, code, name, level, parent, illustrative, e);
+}
+
+bool store_divisions_seen(struct store *st, char **seen, struct err *e)
+{
+	return store_text(st, e, seen, "SELECT divisions FROM sync_state", "");
+}
+
+bool store_set_divisions_seen(struct store *st, const char *seen, struct err *e)
+{
+	return store_exec(st, e, "UPDATE sync_state SET divisions = ?", "s", seen);
+}
+
 json_t *store_divisions(struct store *st, const char *under, struct err *e)
 {
 	return store_rows(st, e,
