@@ -56,13 +56,12 @@ bool sync_divisions_take(struct store *st, json_t *answer, int *learnt, struct e
 }
 
 /* GET path -> the answer parsed, 200 only; e in the interface's language,
- * naming server (NULL: "the hub"). */
+ * naming server (NULL: at a sync, which names the hub already). */
 static json_t *get(const struct sync_transport *t, const char *server, const char *path,
 		   struct err *e)
 {
 	int status = 0, retry = 0;
 	char *resp = NULL;
-	const char *hub = server ? server : _("the hub");
 	/* the transport names the server it could not reach */
 	if (!t->request(t->ctx, "GET", path, NULL, &status, &resp, &retry, e)) {
 		free(resp);
@@ -73,13 +72,16 @@ static json_t *get(const struct sync_transport *t, const char *server, const cha
 	if (status == 200 && json_is_object(j))
 		return j;
 	const char *msg = json_string_value(json_object_get(j, "message"));
-	if (status == 401)
+	if (server && status == 401)
 		err_set(e, ERR_FAIL,
 			_("the hub at %s refused the token (unknown or revoked): ask the hub's "
-			  "administrator for this office's token"), hub);
+			  "administrator for this office's token"), server);
+	else if (server)
+		err_set(e, ERR_FAIL, _("the hub at %s answered %d%s%s"), server, status,
+			msg ? ": " : "", msg ? msg : "");
 	else
-		err_set(e, ERR_FAIL, _("the hub at %s answered %d%s%s"), hub, status, msg ? ": " : "",
-			msg ? msg : "");
+		err_set(e, ERR_FAIL, _("the hub's divisions: the hub answered %d%s%s"), status,
+			msg ? ": " : "", msg ? msg : "");
 	json_decref(j);
 	return NULL;
 }

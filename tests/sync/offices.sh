@@ -3,7 +3,9 @@
 # set up from its token alone (dutydesk init --server --token-file), with
 # the hub's divisions and no data folder of its own; a later import at
 # the hub (a renamed township) reaches the nodes at their next sync, and
-# only then; a refused token or an unreachable hub leaves no database.
+# only then, leaving a node's own divisions as they are (a division keeps
+# its level); a node imports its own as the hub does; a refused token or
+# an unreachable hub leaves no database.
 # Both stores (sync-offices, sync-pg-offices).
 . "$(dirname "$0")/lib.sh"
 
@@ -63,15 +65,38 @@ expect_eq "$(town_name sangbi 141030100)" 昕水镇 "the imported township at sa
 # a sync while the hub's divisions stay as they were fetches none (counted below)
 for n in xinshui daning sangbi; do sync_until $n "$HUB_URL"; done
 
+# ---- a node's own import: the same checks as the hub's, in its language ----
+printf 'code,name,level,parent_code\n141030100201,城关村,village,141030100\n141030102,坡头乡,village,141099\n' \
+	>"$TMP/node-bad.csv"
+expect_rc 1 node xinshui divisions import "$TMP/node-bad.csv"
+expect_err_has "node-bad.csv:3: parent_code 141099: no such division in the file or in this database"
+expect_rc 1 env LC_ALL=zh_CN.UTF-8 "$DUTYDESK" --db "$TMP/xinshui.db" divisions import "$TMP/node-bad.csv"
+expect_err_has "node-bad.csv:3: parent_code 141099：文件中和本数据库中都没有这个行政区划"
+expect_eq "$(town_name xinshui 141030100201)" "" "a village of a refused file at xinshui"
+# 坡头乡 here a village of 昕水镇: the hub's township of that code (below)
+# leaves it a village
+printf 'code,name,level,parent_code\n141030100201,城关村,village,141030100\n141030102,坡头乡,village,141030100\n' \
+	>"$TMP/node.csv"
+expect_rc 0 node xinshui divisions import "$TMP/node.csv"
+expect_out_has "node.csv: 2 divisions added, 0 changed"
+expect_rc 0 node xinshui divisions list --under 141030100
+expect_out_has "141030100201"
+expect_rc 0 node xinshui divisions import "$TMP/node.csv"
+expect_out_has "node.csv: 0 divisions added, 0 changed (this database knew them all already)"
+
 # ---- a later import reaches every node at its next sync ----
-printf 'code,name,level,parent_code\n141030100,昕水新镇,township,141030\n' >"$TMP/rename.csv"
+printf 'code,name,level,parent_code\n141030100,昕水新镇,township,141030\n141030102,坡头乡,township,141030\n' >"$TMP/rename.csv"
 expect_rc 0 hub divisions import "$TMP/rename.csv"
-expect_out_has "0 divisions added, 1 changed"
+expect_out_has "1 divisions added, 1 changed"
 expect_eq "$(town_name xinshui 141030100)" 昕水镇 "the township's name at xinshui before its sync"
 for n in xinshui daning sangbi; do sync_until $n "$HUB_URL"; done
 for n in xinshui daning sangbi; do
 	expect_eq "$(town_name $n 141030100)" 昕水新镇 "the renamed township at $n"
 done
+level() { sqlite3 "$TMP/$1.db" "SELECT level || ' ' || parent_code FROM division WHERE code = '$2'"; }
+expect_eq "$(level sangbi 141030102)" "township 141030" "the hub's new township at sangbi"
+expect_eq "$(level xinshui 141030102)" "village 141030100" "xinshui's village of the hub's township's code"
+expect_eq "$(town_name xinshui 141030100201)" 城关村 "xinshui's own village after the hub's divisions came"
 expect_rc 0 node xinshui incident list
 expect_out_has "昕水新镇"
 expect_rc 0 node xinshui incident add --title 昕水塌方 --type landslide --township 昕水新镇
