@@ -142,6 +142,9 @@ bool rec_update(struct store *st, const struct table *t, const char *id, json_t 
 /* ---- reference data (never synced) ---- */
 bool store_put_division(struct store *st, const char *code, const char *name, const char *level,
 			const char *parent, bool illustrative, struct err *e);
+/* Each of rows [{code, name, level, parent_code (may be null),
+ * illustrative}], parents first, as store_put_division. */
+bool store_put_divisions(struct store *st, json_t *rows, struct err *e);
 /* A division learnt from the hub: added, or its name, parent and flag
  * taken; one this database has at another level keeps its own row
  * (*kept set). Never deletes. */

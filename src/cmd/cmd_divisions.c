@@ -13,16 +13,7 @@ static bool exec_import(struct cmd_ctx *c)
 	const char *file = c->args[0];
 	int added, changed;
 	json_t *rows = divisions_read(c->st, file, _("in this database"), &added, &changed, &c->err);
-	bool ok = rows != NULL;
-	for (size_t i = 0; ok && i < json_array_size(rows); i++) {
-		json_t *r = json_array_get(rows, i);
-		ok = store_put_division(c->st, json_string_value(json_object_get(r, "code")),
-					json_string_value(json_object_get(r, "name")),
-					json_string_value(json_object_get(r, "level")),
-					json_string_value(json_object_get(r, "parent_code")),
-					json_integer_value(json_object_get(r, "illustrative")) != 0,
-					&c->err);
-	}
+	bool ok = rows && store_put_divisions(c->st, rows, &c->err);
 	json_decref(rows);
 	if (!ok)
 		return false;
@@ -52,24 +43,18 @@ static bool exec_list(struct cmd_ctx *c)
 	return out_rows(c, rows, cols, ARRAY_LEN(cols));
 }
 
-static const struct cmd_opt import_opts[] = {
-	{"dry-run", NULL, NULL, N_("check every row and report; write nothing")},
-	{0}};
-
-static const struct cmd_opt list_opts[] = {
-	{"under", "CODE", NULL, N_("that division and those below it")},
-	{0}};
-
 const struct cmd cmd_divisions_import = {
-	.group = "divisions", .verb = "import",
+	.group = "divisions", .verb = "import", .args = "FILE.csv", .nargs_min = 1, .nargs_max = 1,
 	.summary = N_("add or change divisions from a CSV file (code,name,level,parent_code"
 		      "[,illustrative]); the hub's reach nodes at their sync"),
-	.args = "FILE.csv", .nargs_min = 1, .nargs_max = 1, .opts = import_opts,
+	.opts = (const struct cmd_opt[]){
+		{"dry-run", NULL, NULL, N_("check every row and report; write nothing")}, {0}},
 	.flags = CMD_WRITES | CMD_DRYRUN, .exec = exec_import,
 };
 
 const struct cmd cmd_divisions_list = {
-	.group = "divisions", .verb = "list",
+	.group = "divisions", .verb = "list", .exec = exec_list,
 	.summary = N_("the administrative divisions this database knows, parents first"),
-	.opts = list_opts, .exec = exec_list,
+	.opts = (const struct cmd_opt[]){
+		{"under", "CODE", NULL, N_("that division and those below it")}, {0}},
 };

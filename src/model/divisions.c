@@ -83,15 +83,12 @@ static json_t *read_rows(const char *file, struct err *e)
 						      str_empty(f[3]) ? NULL : f[3], "illustrative",
 						      (int)ill, "line", (json_int_t)line));
 	}
-	if (ok && rc < 0)
-		ok = false;
 	json_decref(seen);
 	csv_destroy(c);
-	if (!ok) {
-		json_decref(rows);
-		return NULL;
-	}
-	return rows;
+	if (ok && rc == 0)
+		return rows;
+	json_decref(rows);
+	return NULL;
 }
 
 /* A division's code -> the row, from the file or, failing that, known. */

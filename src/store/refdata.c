@@ -14,6 +14,21 @@ bool store_put_division(struct store *st, const char *code, const char *name, co
 			  (int64_t)illustrative);
 }
 
+bool store_put_divisions(struct store *st, json_t *rows, struct err *e)
+{
+	size_t i;
+	json_t *d;
+	json_array_foreach(rows, i, d) {
+		if (!store_put_division(st, json_string_value(json_object_get(d, "code")),
+					json_string_value(json_object_get(d, "name")),
+					json_string_value(json_object_get(d, "level")),
+					json_string_value(json_object_get(d, "parent_code")),
+					json_integer_value(json_object_get(d, "illustrative")) != 0, e))
+			return false;
+	}
+	return true;
+}
+
 bool store_learn_division(struct store *st, const char *code, const char *name, const char *level,
 			  const char *parent, bool illustrative, bool *kept, struct err *e)
 {

@@ -27,22 +27,20 @@ bool sync_divisions_take(struct store *st, json_t *answer, int *learnt, struct e
 		return err_set(e, ERR_FAIL,
 			       _("the hub's divisions: the answer has no divisions, generation or "
 				 "hub_epoch"));
-	size_t i;
-	json_t *r;
-	json_array_foreach(rows, i, r) {
-		const char *code = json_string_value(json_object_get(r, "code"));
-		const char *name = json_string_value(json_object_get(r, "name"));
-		const char *level = json_string_value(json_object_get(r, "level"));
-		json_t *parent = json_object_get(r, "parent_code");
+	for (size_t i = 0; i < json_array_size(rows); i++) {
+		const char *code = "", *name = "", *level = "";
+		json_t *parent = NULL;
+		int ill = 0;
 		bool kept;
-		if (!code || !*code || !name || !*name || !level ||
-		    !(json_is_null(parent) || json_is_string(parent) || !parent))
+		if (json_unpack(json_array_get(rows, i), "{s:s, s:s, s:s, s?:o, s?:i}", "code", &code,
+				"name", &name, "level", &level, "parent_code", &parent,
+				"illustrative", &ill) != 0 ||
+		    !*code || !*name || (parent && !json_is_null(parent) && !json_is_string(parent)))
 			return err_set(e, ERR_FAIL,
 				       _("the hub's divisions: division %zu lacks its code, name or "
 					 "level"), i + 1);
 		/* The table checks the level and that the parent is known. */
-		if (!store_learn_division(st, code, name, level, json_string_value(parent),
-					  json_integer_value(json_object_get(r, "illustrative")) != 0,
+		if (!store_learn_division(st, code, name, level, json_string_value(parent), ill != 0,
 					  &kept, e)) {
 			err_prefix(e, _("the hub's divisions: %s (%s)"), code, name);
 			return false;
