@@ -228,5 +228,10 @@ bool hub_store_divisions_load(struct hub_store *hs, struct err *e);
  * store beneath, and for a PostgreSQL hub in the shared table too, for
  * every process to load at its next catch-up. */
 bool hub_store_divisions_put(struct hub_store *hs, json_t *rows, struct err *e);
+/* The divisions' generation: how many imports changed them (0: the shipped
+ * county's only). Nodes compare it with the one they last loaded. In a
+ * write transaction, that of the store beneath (what it holds); outside
+ * one, the last committed. */
+bool hub_store_divisions_gen(struct hub_store *hs, int64_t *gen, struct err *e);
 
 #endif

@@ -212,7 +212,8 @@ struct node_claim {
 	const char *hlc;  /* the database's clock, not behind any op it made (NULL: not said) */
 };
 /* GET /v1/pull?since=&limit=[&incarnation=&op_seq=&hlc=&node=][&own=1] ->
- * {"ops":[..],"next_cursor","has_more","hub_hlc","hub_epoch","node","township","role"}
+ * {"ops":[..],"next_cursor","has_more","hub_hlc","hub_epoch","node","township","role",
+ *  "area","divisions"} (divisions: the generation of the hub's divisions)
  * 409 {"error":"new_incarnation","incarnation":K} when the node's database
  * is behind what the hub holds of it (see hub_push); 403 wrong_node when
  * &node= names another node than the token's. claim may be NULL. */
@@ -223,6 +224,10 @@ void hub_pull(struct hub *h, const struct hub_node *who, int64_t since, int limi
  * again. */
 void hub_pull_text(struct hub *h, const struct hub_node *who, int64_t since, int limit,
 		   const struct node_claim *claim, struct hub_reply *r);
+/* GET /v1/divisions -> {"generation","hub_epoch","divisions":[{code, name,
+ * level, parent_code, illustrative}]}: every division the hub knows,
+ * parents first, and the generation they are (the pull's "divisions"). */
+void hub_divisions_reply(struct hub *h, const struct hub_node *who, struct hub_reply *r);
 /* GET /v1/snapshot, GET /v1/digest: scoped to who. */
 void hub_snapshot(struct hub *h, const struct hub_node *who, struct hub_reply *r);
 void hub_digest(struct hub *h, const struct hub_node *who, struct hub_reply *r);
@@ -270,6 +275,25 @@ struct sync_stats {
  * reads the log again from 0. */
 bool sync_run(struct store *st, const struct sync_transport *t, struct sync_stats *out,
 	      struct err *e);
+/* ---- the hub's divisions at a node ---- */
+/* Takes the divisions of a GET /v1/divisions answer, in the caller's
+ * transaction: each added, or its name and parent taken (one this
+ * database has at another level keeps its own), none deleted; records
+ * the answer's epoch and generation as loaded. *learnt: how many rows. */
+bool sync_divisions_take(struct store *st, json_t *answer, int *learnt, struct err *e);
+/* At a pull: when the answer's "divisions" generation (of its hub_epoch)
+ * is not the one this database last loaded, fetches GET /v1/divisions
+ * and takes it in one transaction of its own. */
+bool sync_divisions_follow(struct store *st, const struct sync_transport *t, json_t *pull,
+			   struct err *e);
+/* For a new office: whose the token is (*who, a pull answer: node,
+ * township, role, area, hub_epoch) and the hub's divisions (*divisions,
+ * as GET /v1/divisions answers), both heap. e, in the interface's
+ * language, names server: unreachable, the token refused, or what the
+ * hub answered. */
+bool sync_ask_hub(const struct sync_transport *t, const char *server, json_t **who,
+		  json_t **divisions, struct err *e);
+
 /* This node against the hub, table by table (GET /v1/digest with the
  * node's token): {"node","hub_node","pending","parked","waiting","refused",
  * "cursor","hub_cursor","refill","tables":[{"table","same","rows","hub_rows"}]}

@@ -87,7 +87,10 @@ struct hub_store_ops {
 	bool (*waiting_clear)(struct hub_store *hs, const char *node, int64_t *n, struct err *e);
 	/* NULL when the store beneath holds the divisions itself (a file). */
 	bool (*divisions_load)(struct hub_store *hs, struct err *e);
+	/* Beside the store beneath's rows: shared, and counted. */
 	bool (*divisions_put)(struct hub_store *hs, json_t *rows, struct err *e);
+	/* How many imports the divisions have had (0: the shipped ones only). */
+	bool (*divisions_gen)(struct hub_store *hs, int64_t *gen, struct err *e);
 };
 
 /* The row_scope table of the SQLite store beneath a hub (the SQLite hub's

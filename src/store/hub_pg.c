@@ -1080,6 +1080,15 @@ static bool pg_divisions_put(struct hub_store *hs, json_t *rows, struct err *e)
 	       store_exec(hs->db, e, "UPDATE cache_state SET divisions = ?", "i", gen);
 }
 
+/* In the cache's transaction, the import it holds (caught up); else the
+ * shared counter. */
+static bool pg_divisions_gen(struct hub_store *hs, int64_t *gen, struct err *e)
+{
+	if (PG(hs)->cache_tx)
+		return store_int(hs->db, e, gen, "SELECT divisions FROM cache_state", "");
+	return got_int(run(PG(hs), Q_DIV_GEN, e, ""), gen);
+}
+
 /* At catch-up (a write transaction), the import count comes with the
  * top: a cache that lacks an import loads it before it replays ops that
  * may name its townships. */
@@ -1259,6 +1268,7 @@ static const struct hub_store_ops hub_pg_ops = {
 	.waiting_for = pg_waiting_for,
 	.divisions_load = pg_divisions_load,
 	.divisions_put = pg_divisions_put,
+	.divisions_gen = pg_divisions_gen,
 };
 
 void hub_store_use_postgresql(void)

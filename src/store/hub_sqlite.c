@@ -436,6 +436,24 @@ static bool sq_waiting_clear(struct hub_store *hs, const char *node, int64_t *n,
 	return store_inbox_clear(hs->db, node, n, e);
 }
 
+/* The file holds its divisions; 'divisions' in hub_meta counts the
+ * imports (absent: none yet), as a PostgreSQL hub's shared counter. */
+static bool sq_divisions_put(struct hub_store *hs, json_t *rows, struct err *e)
+{
+	(void)rows;
+	return store_exec(hs->db, e,
+			  "INSERT INTO hub_meta (key, value) VALUES ('divisions', '1')"
+			  " ON CONFLICT (key) DO UPDATE SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT)",
+			  "");
+}
+
+static bool sq_divisions_gen(struct hub_store *hs, int64_t *gen, struct err *e)
+{
+	return store_int(hs->db, e, gen,
+			 "SELECT coalesce((SELECT CAST(value AS INTEGER) FROM hub_meta"
+			 " WHERE key = 'divisions'), 0)", "");
+}
+
 const struct hub_store_ops hub_sqlite_ops = {
 	.name = "sqlite",
 	.open = sq_open,
@@ -486,4 +504,6 @@ const struct hub_store_ops hub_sqlite_ops = {
 	.move_owner = sq_move_owner,
 	.log_of_row = sq_log_of_row,
 	.waiting_for = sq_waiting_for,
+	.divisions_put = sq_divisions_put,
+	.divisions_gen = sq_divisions_gen,
 };

@@ -389,15 +389,11 @@ bool hub_store_divisions_load(struct hub_store *hs, struct err *e)
 
 bool hub_store_divisions_put(struct hub_store *hs, json_t *rows, struct err *e)
 {
-	size_t i;
-	json_t *d;
-	json_array_foreach(rows, i, d) {
-		if (!store_put_division(hs->db, json_string_value(json_object_get(d, "code")),
-					json_string_value(json_object_get(d, "name")),
-					json_string_value(json_object_get(d, "level")),
-					json_string_value(json_object_get(d, "parent_code")),
-					json_integer_value(json_object_get(d, "illustrative")) != 0, e))
-			return false;
-	}
-	return !hs->ops->divisions_put || hs->ops->divisions_put(hs, rows, e);
+	return store_put_divisions(hs->db, rows, e) &&
+	       (!hs->ops->divisions_put || hs->ops->divisions_put(hs, rows, e));
+}
+
+bool hub_store_divisions_gen(struct hub_store *hs, int64_t *gen, struct err *e)
+{
+	return hs->ops->divisions_gen(hs, gen, e);
 }

@@ -396,7 +396,12 @@ static const char v_sms[] =
  * covers what the hub's does. */
 static const char v_area[] = "ALTER TABLE sync_state ADD COLUMN area TEXT NOT NULL DEFAULT '';\n";
 
+/* The hub's divisions this node last loaded, as "EPOCH:GENERATION" of the
+ * hub's pull answer ('' before the first: the shipped ones only). */
+static const char v_nodediv[] =
+	"ALTER TABLE sync_state ADD COLUMN divisions TEXT NOT NULL DEFAULT '';\n";
+
 const char *const store_migrations[] = {v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12,
 					v13, v14, v15, v_shared22, v_roster, v_contacts, v_sms,
-					v_area};
+					v_area, v_nodediv};
 const int store_schema_version = (int)(sizeof store_migrations / sizeof store_migrations[0]);

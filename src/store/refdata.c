@@ -14,6 +14,42 @@ bool store_put_division(struct store *st, const char *code, const char *name, co
 			  (int64_t)illustrative);
 }
 
+bool store_put_divisions(struct store *st, json_t *rows, struct err *e)
+{
+	size_t i;
+	json_t *d;
+	json_array_foreach(rows, i, d) {
+		if (!store_put_division(st, json_string_value(json_object_get(d, "code")),
+					json_string_value(json_object_get(d, "name")),
+					json_string_value(json_object_get(d, "level")),
+					json_string_value(json_object_get(d, "parent_code")),
+					json_integer_value(json_object_get(d, "illustrative")) != 0, e))
+			return false;
+	}
+	return true;
+}
+
+bool store_learn_division(struct store *st, const char *code, const char *name, const char *level,
+			  const char *parent, bool illustrative, bool *kept, struct err *e)
+{
+	int64_t n = 0;
+	if (!store_int(st, e, &n, "SELECT count(*) FROM division WHERE code = ? AND level <> ?", "ss",
+		       code, level))
+		return false;
+	*kept = n > 0;
+	return *kept || store_put_division(st, code, name, level, parent, illustrative, e);
+}
+
+bool store_divisions_seen(struct store *st, char **seen, struct err *e)
+{
+	return store_text(st, e, seen, "SELECT divisions FROM sync_state", "");
+}
+
+bool store_set_divisions_seen(struct store *st, const char *seen, struct err *e)
+{
+	return store_exec(st, e, "UPDATE sync_state SET divisions = ?", "s", seen);
+}
+
 json_t *store_divisions(struct store *st, const char *under, struct err *e)
 {
 	return store_rows(st, e,

@@ -1541,7 +1541,8 @@ void hub_pull_text(struct hub *h, const struct hub_node *who, int64_t since, int
 		return reply_error(r, 400, "bad_request", "since must be 0 or more");
 	if (limit <= 0 || limit > 1000)
 		limit = 1000;
-	if (!max_seq(h, &top, &e)) {
+	int64_t gen;
+	if (!max_seq(h, &top, &e) || !hub_store_divisions_gen(h->hs, &gen, &e)) {
 		r->retry_after = 1;
 		return reply_error(r, 503, "unavailable", e.msg);
 	}
@@ -1575,10 +1576,10 @@ void hub_pull_text(struct hub *h, const struct hub_node *who, int64_t since, int
 	int64_t next = more ? last : top;
 	r->status = 200;
 	/* Whose token this is: a node holding another's refuses the answer. */
-	r->body = json_pack("{s:I, s:b, s:o, s:s, s:s, s:s, s:s, s:s}", "next_cursor",
+	r->body = json_pack("{s:I, s:b, s:o, s:s, s:s, s:s, s:s, s:s, s:I}", "next_cursor",
 			    (json_int_t)next, "has_more", more, "hub_hlc", clock_json(h),
 			    "hub_epoch", h->epoch, "node", who->name, "township", who->township,
-			    "role", who->role, "area", who->area);
+			    "role", who->role, "area", who->area, "divisions", (json_int_t)gen);
 }
 
 void hub_pull(struct hub *h, const struct hub_node *who, int64_t since, int limit,
@@ -1679,6 +1680,25 @@ void hub_snapshot(struct hub *h, const struct hub_node *who, struct hub_reply *r
 	json_object_set_new(snap, "hub_hlc", clock_json(h));
 	r->status = 200;
 	r->body = snap;
+}
+
+void hub_divisions_reply(struct hub *h, const struct hub_node *who, struct hub_reply *r)
+{
+	(void)who; /* every node names every division: they are no one's records */
+	memset(r, 0, sizeof *r);
+	struct err e;
+	int64_t top, gen = 0;
+	json_t *rows = NULL;
+	if (!read_begin(h, &top, &e) ||
+	    !read_end(h, hub_store_divisions_gen(h->hs, &gen, &e) &&
+				 (rows = store_divisions(h->st, NULL, &e)) != NULL, &e)) {
+		json_decref(rows);
+		r->retry_after = 1;
+		return reply_error(r, 503, "unavailable", e.msg);
+	}
+	r->status = 200;
+	r->body = json_pack("{s:I, s:s, s:o}", "generation", (json_int_t)gen, "hub_epoch", h->epoch,
+			    "divisions", rows);
 }
 
 /* ---- backup ---- */

@@ -409,6 +409,12 @@ static bool pull_once(struct store *st, const struct sync_transport *t, struct s
 		json_decref(reply);
 		return false;
 	}
+	/* The hub's divisions first: its ops may name a township new here. */
+	if (!sync_divisions_follow(st, t, reply, e)) {
+		json_decref(reply);
+		err_prefix(e, "pull");
+		return false;
+	}
 	/* The hub checked every reference; this node holds only its scope, so
 	 * a reference may point outside it: foreign keys are not enforced here. */
 	if (!store_foreign_keys(st, false, e) || !store_begin(st, e)) {

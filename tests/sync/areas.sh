@@ -5,22 +5,21 @@
 # the whole hub's county node writes. Writes outside the area are refused
 # with the record, its township and the node's area, and parked; a move
 # stays within the area; every node's digest is the hub's for its scope.
-# The hub and the nodes read the shipped divisions plus a second county
-# (大宁县, 141030) and a county whose township's code does not begin with
-# its own (a copy of the data folder, DUTYDESK_DATA).
+# The hub knows a second county (大宁县, 141030) and a county whose
+# township's code does not begin with its own (dutydeskd divisions
+# import); its nodes learn them from the hub (init --server, or a sync).
 . "$(dirname "$0")/lib.sh"
 
-cp -r "$DUTYDESK_DATA" "$TMP/data"
-cat >>"$TMP/data/divisions.csv" <<'EOF'
+expect_rc 0 hub init
+cat >"$TMP/province.csv" <<'CSV'
+code,name,level,parent_code,illustrative
 141030,大宁县,county,,1
 141030100,昕水镇,township,141030,1
 141030101,曲峨镇,township,141030,1
 141031,隰县,county,,1
 141099100,错码镇,township,141031,1
-EOF
-export DUTYDESK_DATA=$TMP/data
-
-expect_rc 0 hub init
+CSV
+expect_rc 0 hub divisions import "$TMP/province.csv"
 # ---- the area is a county, known by name or code, its townships under its code ----
 expect_rc 2 hub node add bad1 --area 桑壁镇
 expect_err_has "'桑壁镇' is a township (141032101)"
@@ -41,12 +40,12 @@ enrol prov --county
 expect_rc 0 hub node list
 expect_true "node list names yonghe's area" bash -c "grep -qE '^yonghe +county +永和县 \(141032\)' '$OUT'"
 expect_true "node list names daning's area" bash -c "grep -qE '^daning +county +大宁县 \(141030\)' '$OUT'"
-expect_rc 0 node yonghe init --node yonghe --county --prefix 永和
-expect_rc 0 node daning init --node daning --county --prefix 大宁
-expect_rc 0 node sangbi init --node sangbi --township 桑壁镇
-expect_rc 0 node xinshui init --node xinshui --township 昕水镇
-expect_rc 0 node prov init --node prov --county --prefix 省
 start_hub 0
+expect_rc 0 node yonghe init --node yonghe --county --prefix 永和
+expect_rc 0 node daning init --server "$HUB_URL" --token-file "$TMP/daning.token" --prefix 大宁
+expect_rc 0 node sangbi init --node sangbi --township 桑壁镇
+expect_rc 0 node xinshui init --server "$HUB_URL" --token-file "$TMP/xinshui.token"
+expect_rc 0 node prov init --node prov --county --prefix 省
 
 incidents() { node "$1" incident list --json >"$OUT" && json_get '[.[].title] | sort | join(" ")'; }
 depots() { node "$1" depot list --json >"$OUT" && json_get '[.[].code] | sort | join(" ")'; }

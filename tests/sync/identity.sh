@@ -19,7 +19,7 @@ sqlite3 "$TMP/zhihe.db" "ALTER TABLE node DROP COLUMN incarnation; ALTER TABLE s
 	ALTER TABLE team DROP COLUMN leader_contact_id; ALTER TABLE timeline DROP COLUMN contact_id;
 	ALTER TABLE duty_entry DROP COLUMN contact_id;
 	DROP TABLE roster; DROP TABLE login_name; DROP TABLE sms_message; DROP TABLE sms_inbox;
-	DROP TABLE sms_channel; ALTER TABLE sync_state DROP COLUMN area;
+	DROP TABLE sms_channel; ALTER TABLE sync_state DROP COLUMN area; ALTER TABLE sync_state DROP COLUMN divisions;
 	PRAGMA user_version = 14" || fail "making an old node database"
 start_hub
 expect_rc 0 node_sync zhihe
