@@ -62,6 +62,22 @@ struct store *hub_store_db(struct hub_store *hs);
  * read-only. */
 bool hub_store_file_is_hub(const char *path, bool *yes, struct err *e);
 
+/* A PostgreSQL hub opened after this keeps its cache in folder (made if
+ * missing; NULL: a temporary folder, removed at close), in a file of its
+ * own that no other process uses at once (flock), reused at the next open
+ * if it is a prefix of the log (same PostgreSQL system, database and
+ * epoch, the op at its mark unchanged), else made again. Not for a file
+ * hub: its store beneath is the file. */
+void hub_store_keep_cache(const char *folder);
+/* What became of the cache at open and how many ops were replayed into it
+ * since, as a sentence in buf; false when the store beneath is no cache.
+ * *kept_at: the seq a kept cache was reused at (-1: made anew). */
+bool hub_store_cache_note(struct hub_store *hs, char *buf, size_t n, int64_t *kept_at,
+			  int64_t *replayed);
+/* Whether the store beneath is a cache of the log (not at its top before
+ * a transaction brought it there). */
+bool hub_store_is_cache(struct hub_store *hs);
+
 /* Whether the store beneath was made empty at this open (a cache the hub
  * fills: reference data, then the log by hub_store_cache_mark). */
 bool hub_store_fresh(struct hub_store *hs);
@@ -100,15 +116,19 @@ bool hub_store_copy(struct hub_store *hs, const char *file, struct err *e);
 bool hub_store_restore(const char *path, const char *file, char **kept, struct err *e);
 
 /* ---- enrolled nodes ---- */
+/* area: a county node's division (its code: the node's scope is every
+ * owner beginning with it), '' for the whole hub and for a township node. */
 bool hub_store_node_add(struct hub_store *hs, const char *name, const char *township,
-			const char *role, const char *token_sha256, int64_t at, struct err *e);
+			const char *role, const char *area, const char *token_sha256, int64_t at,
+			struct err *e);
 bool hub_store_node_known(struct hub_store *hs, const char *name, bool *yes, struct err *e);
-/* [{name, township, role, revoked, created_at, last_seen}] by name. */
+/* [{name, township, role, area, revoked, created_at, last_seen, incarnation}]
+ * by name. */
 json_t *hub_store_nodes(struct hub_store *hs, struct err *e);
-/* {name, township, role, revoked} of the node whose token hashes to
+/* {name, township, role, area, revoked} of the node whose token hashes to
  * sha256 (hex), or json null. */
 json_t *hub_store_node_of_token(struct hub_store *hs, const char *sha256, struct err *e);
-/* {name, township, role, revoked}, or json null. */
+/* {name, township, role, area, revoked}, or json null. */
 json_t *hub_store_node(struct hub_store *hs, const char *name, struct err *e);
 /* *sha256: heap string, NULL when no such node. */
 bool hub_store_node_token(struct hub_store *hs, const char *name, char **sha256,
@@ -150,16 +170,19 @@ bool hub_store_log_add(struct hub_store *hs, const char *op_id, const char *node
 /* The last server_seq (0 when the log is empty). */
 bool hub_store_log_top(struct hub_store *hs, int64_t *top, struct err *e);
 /* Ops after since up to upto, not pushed by node, of every owner (all) or
- * owned by township or county-wide, at most limit: [{server_seq, owner, body}]
- * in order. */
+ * owned by township, by an owner beginning with area (not ''), by an area
+ * the township or area lies in (scope_reads_from_above) or county-wide, at
+ * most limit: [{server_seq, owner, body}] in order. */
 json_t *hub_store_log_read(struct hub_store *hs, int64_t since, int64_t upto, const char *node,
-			   bool all, const char *township, int64_t limit, struct err *e);
+			   bool all, const char *township, const char *area, int64_t limit,
+			   struct err *e);
 /* The same ops, their bodies as stored appended to ops, a comma between
  * two; *n: how many; *last: the last one's server_seq (untouched when
  * none). No op parsed: a pull's answer. */
 bool hub_store_log_read_text(struct hub_store *hs, int64_t since, int64_t upto,
-			     const char *node, bool all, const char *township, int64_t limit,
-			     struct strbuf *ops, size_t *n, int64_t *last, struct err *e);
+			     const char *node, bool all, const char *township, const char *area,
+			     int64_t limit, struct strbuf *ops, size_t *n, int64_t *last,
+			     struct err *e);
 
 /* Every logged op of one row, in order: [{server_seq, op_id, node, hlc,
  * body}] (op_id as logged: a relayed op's is its key in the log). */
@@ -194,5 +217,21 @@ json_t *hub_store_waiting_for(struct hub_store *hs, const char *tbl, const char 
 			      struct err *e);
 /* Drops every op node left waiting or given up; *n: how many. */
 bool hub_store_waiting_clear(struct hub_store *hs, const char *node, int64_t *n, struct err *e);
+
+/* ---- divisions a hub knows beyond the shipped county's ---- */
+/* Brings the store beneath's divisions up to the imported ones (a
+ * PostgreSQL hub's shared table; a file holds its own), in a write
+ * transaction. */
+bool hub_store_divisions_load(struct hub_store *hs, struct err *e);
+/* Adds or changes divisions [{code, name, level, parent_code (may be
+ * null), illustrative}], parents first, in a write transaction: in the
+ * store beneath, and for a PostgreSQL hub in the shared table too, for
+ * every process to load at its next catch-up. */
+bool hub_store_divisions_put(struct hub_store *hs, json_t *rows, struct err *e);
+/* The divisions' generation: how many imports changed them (0: the shipped
+ * county's only). Nodes compare it with the one they last loaded. In a
+ * write transaction, that of the store beneath (what it holds); outside
+ * one, the last committed. */
+bool hub_store_divisions_gen(struct hub_store *hs, int64_t *gen, struct err *e);
 
 #endif

@@ -86,6 +86,15 @@ char *norm_cell(const struct column *c, const char *raw, unsigned *kinds);
 /* What a kind of change is, for the import's report. */
 const char *norm_kind_text(unsigned kind);
 
+/* A divisions CSV file (code,name,level,parent_code[,illustrative]), each
+ * row checked and against the others and the divisions st knows (parents
+ * of the right level, in the file or known, which where names in a
+ * message: "at the hub"; a known division keeps its level): the rows to
+ * write [{code, name, level, parent_code, illustrative, line}], the new or
+ * changed ones, parents first (*added, *changed: how many). NULL with e
+ * naming FILE:LINE. Writes nothing. */
+json_t *divisions_read(struct store *st, const char *file, const char *where, int *added,
+		       int *changed, struct err *e);
 /* Divisions and incident types (local tables, reloaded by every init). */
 bool reference_load(struct store *st, struct err *e);
 /* The item catalogue, once (synced records; needs the node identity). */

@@ -255,6 +255,10 @@ json_t *q_choices(struct store *st, const char *what, struct err *e);
 
 /* Resolve a person's words to codes/ids; false with a message if none. */
 bool q_township(struct store *st, const char *text, char code[16], struct err *e);
+/* A county node's area: the division named (name or code) that is not a
+ * township or below, every township under it with a code beginning with
+ * its own (the hub's scope of the area is by code). */
+bool q_area(struct store *st, const char *text, char code[16], struct err *e);
 bool q_village(struct store *st, const char *township_code, const char *text, char code[16],
 	       struct err *e);
 bool q_incident_type(struct store *st, const char *text, char id[64], struct err *e);

@@ -51,6 +51,19 @@ bool scope_owner_of(struct store *st, const struct table *t, json_t *row, char o
  * defects; stock movements), parents before children. */
 json_t *scope_descendants(struct store *st, const struct table *t, const char *id,
 			  struct err *e);
+/* Whether owner (a township's code, an area's own records' code, or "*")
+ * is in the area whose division code is area: it begins with it (GB/T
+ * 2260: a township's 9 digits begin with its county's 6, a county's with
+ * its city's 4). "*" (county-level reference data) is in no area; every
+ * owner but "*" is in the area "" (the whole hub). */
+bool scope_in_area(const char *owner, const char *area);
+/* Whether a node of scope code (a township's, or an area's) reads the
+ * records owned by owner as those of a division it lies in: owner is the
+ * code's 2-, 4- or 6-digit beginning (its province's, city's, county's),
+ * an area's own records (a county's warnings, shifts, duty log). The
+ * SQL of the same rule: owner IN (substr(code,1,2), substr(code,1,4),
+ * substr(code,1,6)). */
+bool scope_reads_from_above(const char *code, const char *owner);
 /* A township's name and code, "坡头乡 (141032202)" (the code alone when
  * the store does not know it). */
 void scope_town_name(struct store *st, const char *code, char *buf, size_t n);

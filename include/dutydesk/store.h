@@ -142,9 +142,25 @@ bool rec_update(struct store *st, const struct table *t, const char *id, json_t 
 /* ---- reference data (never synced) ---- */
 bool store_put_division(struct store *st, const char *code, const char *name, const char *level,
 			const char *parent, bool illustrative, struct err *e);
+/* Each of rows [{code, name, level, parent_code (may be null),
+ * illustrative}], parents first, as store_put_division. */
+bool store_put_divisions(struct store *st, json_t *rows, struct err *e);
+/* A division learnt from the hub: added, or its name, parent and flag
+ * taken; one this database has at another level keeps its own row
+ * (*kept set). Never deletes. */
+bool store_learn_division(struct store *st, const char *code, const char *name, const char *level,
+			  const char *parent, bool illustrative, bool *kept, struct err *e);
+/* The hub's divisions this database last loaded ("EPOCH:GENERATION", or ""
+ * for none; *seen heap), and setting it. */
+bool store_divisions_seen(struct store *st, char **seen, struct err *e);
+bool store_set_divisions_seen(struct store *st, const char *seen, struct err *e);
 bool store_put_incident_type(struct store *st, const char *id, const char *cls,
 			     const char *name_zh, const char *name_en, struct err *e);
 /* True when the database holds no incidents, hazards, depots or teams. */
+/* Divisions, parents before their children: all, or (under a code) that
+ * division and those below it: [{code, name, level, parent_code,
+ * illustrative}]; NULL on error. */
+json_t *store_divisions(struct store *st, const char *under, struct err *e);
 bool store_is_empty(struct store *st, bool *empty, struct err *e);
 
 #endif

@@ -98,6 +98,7 @@ struct hub_node {
 	char name[64];
 	char township[16]; /* "" for a county node */
 	char role[16];     /* county | township */
+	char area[16];     /* a county node's division (code), "" for the whole hub */
 	bool revoked;
 };
 /* Whether a hub database is at path (a file path, or a postgresql://
@@ -116,6 +117,18 @@ bool hub_open(const char *path, struct hub **out, struct err *e);
  * *ops: how many ops were logged (0 when loaded already). */
 bool hub_load_library(struct hub *h, int *ops, struct err *e);
 void hub_close(struct hub *h);
+/* Adds or changes the hub's divisions from a CSV file with the columns
+ * of data/divisions.csv (code,name,level,parent_code[,illustrative]), in
+ * one transaction; a bad row (e names file:line) changes nothing, and
+ * importing a file again changes nothing more. *added, *changed: how many. */
+bool hub_divisions_import(struct hub *h, const char *file, int *added, int *changed,
+			  struct err *e);
+/* The divisions the hub knows, parents first: all, or under (a code) that
+ * one and those below it: [{code, name, level, parent_code, illustrative}]. */
+json_t *hub_divisions_list(struct hub *h, const char *under, struct err *e);
+/* What became of a PostgreSQL hub's cache (hub_store_cache_note); false
+ * for a file hub. */
+bool hub_cache_note(struct hub *h, char *buf, size_t n, int64_t *kept_at, int64_t *replayed);
 /* Ops that update a record the hub has not received wait for it: at most
  * max per node (more are refused, forbidden, with the reason), each at most
  * max_age_s seconds (then given up, kept with the reason). Every push
@@ -135,6 +148,22 @@ struct store *hub_store(struct hub *h);
 /* Enrols a node; *token (heap) is shown once; only its SHA-256 is kept. */
 bool hub_node_add(struct hub *h, const char *name, const char *township, const char *role,
 		  char **token, struct err *e);
+/* Enrols the county node of one area: the division area names (a county,
+ * its name or code, q_area). It reads and writes the records of the
+ * townships whose codes begin with the area's and its own records, and
+ * reads the county-level reference data ("*") it may not write. */
+bool hub_node_add_area(struct hub *h, const char *name, const char *area, char **token,
+		       struct err *e);
+/* Enrols every node of a CSV file (header name,township,area[,role], any
+ * order; a row names a township, or an area (a county node of it), or
+ * says role county for a county node of the whole hub), all or none: every
+ * row is checked first, errors naming file:line. keep(ctx, name, token, e)
+ * is given each new token, then once (ctx, NULL, NULL, e) before the
+ * commit: the tokens must be kept by then (a false return, with e, enrols
+ * nobody). *n: how many were enrolled. */
+bool hub_node_import(struct hub *h, const char *file,
+		     bool (*keep)(void *ctx, const char *name, const char *token, struct err *e),
+		     void *ctx, int *n, struct err *e);
 json_t *hub_node_list(struct hub *h, struct err *e);
 bool hub_node_revoke(struct hub *h, const char *name, struct err *e);
 /* A new token for the node (the old one is refused from now on): a lost or
@@ -183,7 +212,8 @@ struct node_claim {
 	const char *hlc;  /* the database's clock, not behind any op it made (NULL: not said) */
 };
 /* GET /v1/pull?since=&limit=[&incarnation=&op_seq=&hlc=&node=][&own=1] ->
- * {"ops":[..],"next_cursor","has_more","hub_hlc","hub_epoch","node","township","role"}
+ * {"ops":[..],"next_cursor","has_more","hub_hlc","hub_epoch","node","township","role",
+ *  "area","divisions"} (divisions: the generation of the hub's divisions)
  * 409 {"error":"new_incarnation","incarnation":K} when the node's database
  * is behind what the hub holds of it (see hub_push); 403 wrong_node when
  * &node= names another node than the token's. claim may be NULL. */
@@ -194,6 +224,10 @@ void hub_pull(struct hub *h, const struct hub_node *who, int64_t since, int limi
  * again. */
 void hub_pull_text(struct hub *h, const struct hub_node *who, int64_t since, int limit,
 		   const struct node_claim *claim, struct hub_reply *r);
+/* GET /v1/divisions -> {"generation","hub_epoch","divisions":[{code, name,
+ * level, parent_code, illustrative}]}: every division the hub knows,
+ * parents first, and the generation they are (the pull's "divisions"). */
+void hub_divisions_reply(struct hub *h, const struct hub_node *who, struct hub_reply *r);
 /* GET /v1/snapshot, GET /v1/digest: scoped to who. */
 void hub_snapshot(struct hub *h, const struct hub_node *who, struct hub_reply *r);
 void hub_digest(struct hub *h, const struct hub_node *who, struct hub_reply *r);
@@ -241,6 +275,25 @@ struct sync_stats {
  * reads the log again from 0. */
 bool sync_run(struct store *st, const struct sync_transport *t, struct sync_stats *out,
 	      struct err *e);
+/* ---- the hub's divisions at a node ---- */
+/* Takes the divisions of a GET /v1/divisions answer, in the caller's
+ * transaction: each added, or its name and parent taken (one this
+ * database has at another level keeps its own), none deleted; records
+ * the answer's epoch and generation as loaded. *learnt: how many rows. */
+bool sync_divisions_take(struct store *st, json_t *answer, int *learnt, struct err *e);
+/* At a pull: when the answer's "divisions" generation (of its hub_epoch)
+ * is not the one this database last loaded, fetches GET /v1/divisions
+ * and takes it in one transaction of its own. */
+bool sync_divisions_follow(struct store *st, const struct sync_transport *t, json_t *pull,
+			   struct err *e);
+/* For a new office: whose the token is (*who, a pull answer: node,
+ * township, role, area, hub_epoch) and the hub's divisions (*divisions,
+ * as GET /v1/divisions answers), both heap. e, in the interface's
+ * language, names server: unreachable, the token refused, or what the
+ * hub answered. */
+bool sync_ask_hub(const struct sync_transport *t, const char *server, json_t **who,
+		  json_t **divisions, struct err *e);
+
 /* This node against the hub, table by table (GET /v1/digest with the
  * node's token): {"node","hub_node","pending","parked","waiting","refused",
  * "cursor","hub_cursor","refill","tables":[{"table","same","rows","hub_rows"}]}

@@ -93,8 +93,9 @@ bool store_field_version_keep(struct store *st, const char *tbl, const char *row
 bool store_field_version_restamp(struct store *st, const char *tbl, const char *row_id,
 				 const char *old_hlc, const char *new_hlc, const char *node,
 				 struct err *e);
-/* Every field version, or those of rows of a scope (a township code:
- * rows it owns and county-wide ones; hub databases only): [{tbl, row_id,
+/* Every field version, or those of rows of a scope (a township's or an
+ * area's code: rows whose owner begins with it, and county-wide ones; hub
+ * databases only): [{tbl, row_id,
  * field, hlc, node}] by tbl, row_id, field. township NULL or "": all. */
 json_t *store_field_versions(struct store *st, const char *township, struct err *e);
 
@@ -104,7 +105,8 @@ json_t *store_field_versions(struct store *st, const char *township, struct err 
  * rows: id, origin_node, created_at, actor and the columns; with stamps
  * hlc after origin_node. Each row an object whose keys keep that order. */
 /* The rows of t by id: all (township NULL or ""), or those of a scope
- * (rows it owns and county-wide ones; hub databases only). */
+ * (as store_field_versions: rows whose owner begins with the code, and
+ * county-wide ones; hub databases only). */
 json_t *store_canon_rows(struct store *st, const struct table *t, const char *township,
 			 bool stamps, struct err *e);
 /* Inserts a row as a snapshot carries it (canonical columns with
@@ -213,6 +215,10 @@ bool store_sync_restart(struct store *st, const char *epoch, struct err *e);
  * setting it; store_node_take_incarnation sets it with the cursor at 0. */
 bool store_sync_refill(struct store *st, bool *on, struct err *e);
 bool store_sync_set_refill(struct store *st, bool on, struct err *e);
+/* A county node's area at the hub (a division's code; "" for the whole
+ * hub), as the hub's pull answer says it, and keeping it. */
+bool store_sync_area(struct store *st, char area[16], struct err *e);
+bool store_sync_set_area(struct store *st, const char *area, struct err *e);
 /* When a run was tried, succeeded (clearing the last error) or failed. */
 void store_sync_note_attempt(struct store *st, int64_t at);
 void store_sync_note_success(struct store *st, int64_t at);

@@ -31,7 +31,7 @@ const struct cmd *const cmd_table[] = {
 	&cmd_plan_raise, &cmd_plan_check, &cmd_plan_status, &cmd_plan_close, &cmd_plan_report,
 	&cmd_warning_add, &cmd_warning_list, &cmd_warning_points,
 	&cmd_sms_recipients, &cmd_sms_send, &cmd_sms_status, &cmd_sms_reply, &cmd_sms_run,
-	&cmd_sync, &cmd_conflicts_resolve, &cmd_conflicts,
+	&cmd_sync, &cmd_conflicts_resolve, &cmd_conflicts, &cmd_divisions_import, &cmd_divisions_list,
 	NULL,
 };
 

@@ -124,7 +124,7 @@ extern const struct cmd cmd_init, cmd_demo, cmd_stats, cmd_overview, cmd_backup,
 	cmd_sms_reply, cmd_sms_run, cmd_sync, cmd_conflicts_resolve, cmd_conflicts,
 	cmd_roster_import, cmd_roster_show, cmd_roster_today, cmd_contact_list,
 	cmd_contact_search, cmd_contact_show, cmd_contact_add, cmd_contact_edit, cmd_contact_call,
-	cmd_contact_link;
+	cmd_contact_link, cmd_divisions_import, cmd_divisions_list;
 
 /* The options of every sheet read (import, hazard import, roster import),
  * and --dry-run. */

@@ -58,14 +58,14 @@ struct server {
 	unsigned n_trust;
 };
 
-enum route { R_NONE, R_PUSH, R_PULL, R_SNAPSHOT, R_DIGEST, R_HEALTH };
+enum route { R_NONE, R_PUSH, R_PULL, R_SNAPSHOT, R_DIGEST, R_DIVISIONS, R_HEALTH };
 static const struct {
 	const char *path, *method;
 	enum route route;
 } routes[] = {
 	{"/v1/push", "POST", R_PUSH},         {"/v1/pull", "GET", R_PULL},
 	{"/v1/snapshot", "GET", R_SNAPSHOT}, {"/v1/digest", "GET", R_DIGEST},
-	{"/v1/health", "GET", R_HEALTH},
+	{"/v1/divisions", "GET", R_DIVISIONS}, {"/v1/health", "GET", R_HEALTH},
 };
 
 struct req {
@@ -109,6 +109,11 @@ static void log_json(json_t *obj)
 		free(line);
 	}
 	json_decref(obj);
+}
+
+void hubd_log(json_t *obj)
+{
+	log_json(obj);
 }
 
 static void log_mhd(void *cls, const char *fmt, va_list ap)
@@ -435,6 +440,9 @@ static enum MHD_Result handle(struct server *s, struct MHD_Connection *c, struct
 	case R_DIGEST:
 		hub_digest(s->hub, &who, &hr);
 		break;
+	case R_DIVISIONS:
+		hub_divisions_reply(s->hub, &who, &hr);
+		break;
 	default:
 		break;
 	}
@@ -497,7 +505,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		if (!path_known)
 			return reply_error(c, r, 404, "not_found",
 					   "no such endpoint (this hub serves /v1/push, /v1/pull, "
-					   "/v1/snapshot, /v1/digest, /v1/health)",
+					   "/v1/snapshot, /v1/digest, /v1/divisions, /v1/health)",
 					   0);
 		const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
 		long long n;

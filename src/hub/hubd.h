@@ -34,4 +34,7 @@ void hubd_stop(struct hubd *hd);
  * in flight finish and returns. The hub stays open (the caller closes it). */
 bool hubd_serve(struct hub *h, const struct serve_opts *o, struct err *e);
 
+/* Writes obj (taken) as one line of the hub's log, stamped with the time. */
+void hubd_log(json_t *obj);
+
 #endif

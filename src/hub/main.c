@@ -1,6 +1,7 @@
 /* dutydeskd: the county hub. Administration commands on the hub database
  * and `serve`, the HTTP front (http.c) of the hub library (src/sync/hub.c). */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -33,14 +34,31 @@ static void usage(FILE *f)
 	      "  serve --listen ADDR:PORT [--tls-cert F --tls-key F]\n"
 	      "        [--per-addr N] [--max-connections N] [--timeout S] [--threads N]\n"
 	      "        [--queue N] [--trust-proxy ADDR]... [--waiting-max N] [--waiting-age 7d]\n"
+	      "        [--cache DIR]\n"
 	      "                                     serve the sync protocol until SIGTERM\n"
-	      "  node add NAME (--township NAME|CODE | --county) [--role county|township]\n"
-	      "                                     enrol a node; prints its token once, last\n"
+	      "                                     (--cache: where a PostgreSQL hub keeps its cache\n"
+	      "                                     of the log; default $STATE_DIRECTORY/cache, else\n"
+	      "                                     none kept)\n"
+	      "  node add NAME (--township NAME|CODE | --county | --area NAME|CODE)\n"
+	      "        [--role county|township]     enrol a node; prints its token once, last;\n"
+	      "                                     --county: the whole hub's county node,\n"
+	      "                                     --area: the county node of one county on a\n"
+	      "                                     province's hub (its townships' records)\n"
+	      "  node import FILE.csv --tokens OUT  enrol many nodes at once, all or none (columns\n"
+	      "                                     name,township,area[,role]); their tokens go\n"
+	      "                                     to the new file OUT (0600), name,token\n"
 	      "  node list [--json]                 enrolled nodes\n"
-	      "  node revoke NAME                   refuse NAME's token from now on\n"	      "  node rotate NAME                   a new token for NAME (the old one is refused);\n"
+	      "  node revoke NAME                   refuse NAME's token from now on\n"
+	      "  node rotate NAME                   a new token for NAME (the old one is refused);\n"
 	      "                                     prints it once, last\n"
 	      "  node replace NAME                  NAME on a new PC: a new token and a new\n"
 	      "                                     incarnation; prints the token once, last\n"
+	      "  divisions import FILE.csv          add or change the divisions the hub knows (a\n"
+	      "                                     city's or province's counties and townships;\n"
+	      "                                     columns code,name,level,parent_code as\n"
+	      "                                     data/divisions.csv)\n"
+	      "  divisions list [--under CODE] [--json]\n"
+	      "                                     the divisions the hub knows\n"
 	      "  backup FILE                        a consistent copy of the hub database\n"
 	      "  restore FILE                       replace the hub database with a backup (hub stopped)\n"
 	      "                                     (with a new epoch, for restoring)\n"
@@ -150,6 +168,7 @@ static int cmd_serve(const char *db, int argc, char **argv)
 {
 	unsigned wait_max = HUB_WAIT_MAX;
 	int64_t wait_age = HUB_WAIT_AGE;
+	const char *cache = NULL;
 	struct serve_opts o = {.per_addr = 16, .max_conn = 512, .timeout = 30, .threads = 4,
 			       .max_waiting = 64};
 	static const struct option lo[] = {
@@ -164,6 +183,7 @@ static int cmd_serve(const char *db, int argc, char **argv)
 		{"trust-proxy", required_argument, NULL, 'P'},
 		{"waiting-max", required_argument, NULL, 'W'},
 		{"waiting-age", required_argument, NULL, 'A'},
+		{"cache", required_argument, NULL, 'C'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0}};
 	int ch;
@@ -182,6 +202,7 @@ static int cmd_serve(const char *db, int argc, char **argv)
 		case 'q': ok = parse_uint("serve", "queue", optarg, 0, 100000, &o.max_waiting); break;
 		case 'W': ok = parse_uint("serve", "waiting-max", optarg, 0, 1000000, &wait_max); break;
 		case 'A': ok = parse_age(optarg, &wait_age); break;
+		case 'C': cache = optarg; break;
 		case 'P':
 			if (o.n_trust_proxy == SERVE_MAX_PROXIES)
 				return usage_error("serve", "--trust-proxy: at most %d addresses",
@@ -199,6 +220,15 @@ static int cmd_serve(const char *db, int argc, char **argv)
 		return usage_error("serve", "unexpected argument '%s'", argv[optind]);
 	if (!o.listen)
 		return usage_error("serve", "%s", "--listen ADDR:PORT is required");
+	/* As a service (systemd's StateDirectory=), the cache is kept beside
+	 * the state: a restart replays only what the log gained meanwhile. */
+	char state[4096];
+	const char *sd = getenv("STATE_DIRECTORY");
+	if (!cache && sd && *sd) {
+		snprintf(state, sizeof state, "%.*s/cache", (int)strcspn(sd, ":"), sd);
+		cache = state;
+	}
+	hub_store_keep_cache(cache && *cache ? cache : NULL);
 	struct hub *h;
 	int rc = open_hub(db, "serve", &h);
 	if (rc)
@@ -213,10 +243,20 @@ static int cmd_serve(const char *db, int argc, char **argv)
 				" were not loaded: %s\n", e.msg);
 		e = (struct err){0};
 	}
+	char note[800];
+	int64_t kept_at, replayed;
+	if (hub_cache_note(h, note, sizeof note, &kept_at, &replayed))
+		hubd_log(json_pack("{s:s, s:s, s:I, s:I}", "event", "cache", "message", note,
+				   "reused_at", (json_int_t)kept_at, "replayed", (json_int_t)replayed));
 	hub_set_waiting_limits(h, wait_max, wait_age);
 	bool ok = hubd_serve(h, &o, &e);
 	hub_close(h);
 	return ok ? 0 : fail("serve", &e);
+}
+
+static const char *str_or(const char *s)
+{
+	return s ? s : "";
 }
 
 /* Incident numbers are made on each node from its prefix (the township's
@@ -227,17 +267,21 @@ static void warn_shared_township(struct hub *h, const char *name)
 {
 	struct err e = {0};
 	json_t *rows = hub_node_list(h, &e);
-	const char *mine = NULL;
+	const char *mine = NULL, *area = NULL;
 	size_t i;
 	json_t *r;
 	json_array_foreach(rows, i, r)
-		if (!strcmp(json_string_value(json_object_get(r, "name")), name))
+		if (!strcmp(json_string_value(json_object_get(r, "name")), name)) {
 			mine = json_string_value(json_object_get(r, "township"));
+			area = str_or(json_string_value(json_object_get(r, "area")));
+		}
 	json_array_foreach(rows, i, r) {
 		const char *other = json_string_value(json_object_get(r, "name"));
+		/* the same township, or the county nodes of the same area */
 		if (mine && strcmp(other, name) && !json_integer_value(json_object_get(r, "revoked")) &&
 		    json_is_string(json_object_get(r, "township")) &&
-		    !strcmp(json_string_value(json_object_get(r, "township")), mine)) {
+		    !strcmp(json_string_value(json_object_get(r, "township")), mine) &&
+		    !strcmp(str_or(json_string_value(json_object_get(r, "area"))), area)) {
 			fprintf(stderr,
 				"dutydeskd node add: note: node %s serves the same township; give this "
 				"node's database an incident prefix of its own (dutydesk init --node %s "
@@ -254,8 +298,9 @@ static int cmd_node_add(struct hub *h, int argc, char **argv)
 	static const struct option lo[] = {{"township", required_argument, NULL, 't'},
 					   {"county", no_argument, NULL, 'c'},
 					   {"role", required_argument, NULL, 'r'},
+					   {"area", required_argument, NULL, 'a'},
 					   {NULL, 0, NULL, 0}};
-	const char *town = NULL, *role = NULL;
+	const char *town = NULL, *role = NULL, *area = NULL;
 	bool county = false;
 	int ch;
 	optind = 0;
@@ -265,33 +310,57 @@ static int cmd_node_add(struct hub *h, int argc, char **argv)
 		case 't': town = optarg; break;
 		case 'c': county = true; break;
 		case 'r': role = optarg; break;
+		case 'a': area = optarg; break;
 		case ':': return usage_error("node add", "%s needs a value", argv[optind - 1]);
 		default: return usage_error("node add", "unknown option '%s'", argv[optind - 1]);
 		}
 	}
 	if (argc - optind != 1)
 		return usage_error("node add", "%s", "expected one NAME");
-	if (!town == !county)
-		return usage_error("node add", "%s", "give either --township NAME|CODE or --county");
+	if ((town != NULL) + county + (area != NULL) != 1)
+		return usage_error("node add", "%s", "give either --township NAME|CODE, --county "
+				   "(the whole hub) or --area NAME|CODE (one county)");
 	if (!role)
-		role = county ? "county" : "township";
+		role = town ? "township" : "county";
 	if (strcmp(role, "county") && strcmp(role, "township"))
 		return usage_error("node add", "--role '%s': expected county or township", role);
-	if (county && strcmp(role, "county"))
-		return usage_error("node add", "%s", "--county goes with --role county");
+	if (!town && strcmp(role, "county"))
+		return usage_error("node add", "%s", area ? "--area goes with --role county"
+						     : "--county goes with --role county");
 	const char *name = argv[optind];
 	char *token = NULL;
 	struct err e = {0};
-	if (!hub_node_add(h, name, county ? NULL : town, role, &token, &e))
+	if (!(area ? hub_node_add_area(h, name, area, &token, &e)
+		   : hub_node_add(h, name, town, role, &token, &e)))
 		return fail("node add", &e);
-	printf("enrolled node %s (%s%s%s)\n", name, role, town ? ", township " : "",
-	       town ? town : "");
+	printf("enrolled node %s (%s%s%s)\n", name, role,
+	       town ? ", township " : area ? ", area " : "", town ? town : area ? area : "");
 	warn_shared_township(h, name);
 	printf("its token follows, shown this once: put it in the node's token file "
 	       "(dutydesk sync --token-file)\n");
 	printf("%s\n", token);
 	free(token);
 	return 0;
+}
+
+/* Prints rows as indented JSON. */
+static void put_json(json_t *rows)
+{
+	char *s = json_dumps(rows, JSON_INDENT(2));
+	puts(s);
+	free(s);
+}
+
+/* A table's heading into sb (new): n columns padded to their widths by
+ * display width, then the last one. */
+static void table_head(struct strbuf *sb, const char *const *heads, const int *widths, int n,
+		       const char *last)
+{
+	width_init_locale();
+	sb_init(sb);
+	for (int i = 0; i < n; i++)
+		sb_cell(sb, heads[i], widths[i], false);
+	sb_printf(sb, " %s\n", last);
 }
 
 static int cmd_node_list(struct hub *h, int argc, char **argv)
@@ -304,23 +373,24 @@ static int cmd_node_list(struct hub *h, int argc, char **argv)
 	if (!rows)
 		return fail("node list", &e);
 	if (json) {
-		char *s = json_dumps(rows, JSON_INDENT(2));
-		puts(s);
-		free(s);
+		put_json(rows);
 	} else {
-		/* the township by name (its code beside), padded by display width */
-		width_init_locale();
+		/* the township (a county node's area) by name, its code beside,
+		 * padded by display width */
+		static const char *const heads[] = {"NAME", " ROLE", " TOWNSHIP/AREA"};
+		static const int widths[] = {24, 10, 23};
 		struct strbuf sb;
-		sb_init(&sb);
-		sb_cell(&sb, "NAME", 24, false);
-		sb_cell(&sb, " ROLE", 10, false);
-		sb_cell(&sb, " TOWNSHIP", 23, false);
-		sb_puts(&sb, " STATE\n");
+		table_head(&sb, heads, widths, 3, "STATE");
 		size_t i;
 		json_t *r;
 		json_array_foreach(rows, i, r) {
 			const char *tw = json_string_value(json_object_get(r, "township"));
 			const char *tn = json_string_value(json_object_get(r, "township_name"));
+			const char *ar = json_string_value(json_object_get(r, "area"));
+			if (ar && *ar) {
+				tw = ar;
+				tn = json_string_value(json_object_get(r, "area_name"));
+			}
 			char town[96];
 			snprintf(town, sizeof town, "%s%s%s%s", tn ? tn : (tw && *tw ? tw : "-"),
 				 tn ? " (" : "", tn ? tw : "", tn ? ")" : "");
@@ -364,15 +434,74 @@ static int cmd_node_renew(struct hub *h, const char *verb, const char *name)
 	return 0;
 }
 
+/* Where node import keeps the new tokens: a file made for them, 0600. */
+struct token_file {
+	FILE *f;
+	const char *path;
+};
+
+static bool keep_token(void *ctx, const char *name, const char *token, struct err *e)
+{
+	struct token_file *t = ctx;
+	bool ok = name ? fprintf(t->f, "%s,%s\n", name, token) > 0
+		       : fflush(t->f) == 0 && fsync(fileno(t->f)) == 0;
+	return ok || err_set(e, ERR_FAIL, "%s: %s; nobody enrolled", t->path, strerror(errno));
+}
+
+/* node import FILE.csv --tokens OUT */
+static int cmd_node_import(struct hub *h, int argc, char **argv)
+{
+	static const struct option lo[] = {{"tokens", required_argument, NULL, 't'},
+					   {NULL, 0, NULL, 0}};
+	const char *out = NULL;
+	int ch;
+	optind = 0;
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, ":", lo, NULL)) != -1) {
+		switch (ch) {
+		case 't': out = optarg; break;
+		case ':': return usage_error("node import", "%s needs a value", argv[optind - 1]);
+		default: return usage_error("node import", "unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (argc - optind != 1 || !out)
+		return usage_error("node import", "%s", "expected FILE.csv --tokens OUT");
+	/* A new file only: the tokens of an earlier import are never overwritten. */
+	int fd = open(out, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		fprintf(stderr, "dutydeskd node import: %s: %s%s\n", out, strerror(errno),
+			errno == EEXIST ? " (the tokens go to a new file: name another)" : "");
+		return ERR_FAIL;
+	}
+	struct token_file t = {fdopen(fd, "w"), out};
+	struct err e = {0};
+	int n, rc = 0;
+	if (t.f)
+		fputs("name,token\n", t.f);
+	if (!t.f || !hub_node_import(h, argv[optind], keep_token, &t, &n, &e)) {
+		rc = t.f ? fail("node import", &e) : ERR_FAIL;
+		unlink(out);
+	} else {
+		printf("enrolled %d nodes from %s; their tokens are in %s (mode 0600): give each "
+		       "office its own, then remove the file\n", n, argv[optind], out);
+	}
+	if (t.f)
+		fclose(t.f);
+	else
+		close(fd);
+	return rc;
+}
+
 static int cmd_node(const char *db, int argc, char **argv)
 {
 	if (argc < 2) {
-		fputs("dutydeskd node: expected add, list, revoke, rotate or replace (see dutydeskd "
-		      "--help)\n", stderr);
+		fputs("dutydeskd node: expected add, import, list, revoke, rotate or replace (see "
+		      "dutydeskd --help)\n", stderr);
 		return ERR_USAGE;
 	}
 	const char *verb = argv[1];
-	if (strcmp(verb, "add") && strcmp(verb, "list") && strcmp(verb, "revoke") &&
+	if (strcmp(verb, "add") && strcmp(verb, "import") && strcmp(verb, "list") &&
+	    strcmp(verb, "revoke") &&
 	    strcmp(verb, "rotate") && strcmp(verb, "replace"))
 		return usage_error("node", "unknown verb '%s'", verb);
 	struct hub *h;
@@ -381,6 +510,8 @@ static int cmd_node(const char *db, int argc, char **argv)
 		return rc;
 	if (!strcmp(verb, "add")) {
 		rc = cmd_node_add(h, argc - 1, argv + 1);
+	} else if (!strcmp(verb, "import")) {
+		rc = cmd_node_import(h, argc - 1, argv + 1);
 	} else if (!strcmp(verb, "list")) {
 		rc = cmd_node_list(h, argc - 1, argv + 1);
 	} else if (argc != 3) {
@@ -429,11 +560,6 @@ static int cmd_restore(const char *db, int argc, char **argv)
 	       kept ? "; the database it replaced is kept as " : "", kept ? kept : "");
 	free(kept);
 	return 0;
-}
-
-static const char *str_or(const char *s)
-{
-	return s ? s : "";
 }
 
 static int cmd_import_bundle(const char *db, int argc, char **argv)
@@ -497,6 +623,8 @@ static int cmd_export_bundle(const char *db, int argc, char **argv)
 			 str_or(json_string_value(json_object_get(n, "township"))));
 		snprintf(who.role, sizeof who.role, "%s",
 			 str_or(json_string_value(json_object_get(n, "role"))));
+		snprintf(who.area, sizeof who.area, "%s",
+			 str_or(json_string_value(json_object_get(n, "area"))));
 		who.revoked = json_integer_value(json_object_get(n, "revoked")) != 0;
 	}
 	json_decref(nodes);
@@ -562,9 +690,7 @@ static int cmd_waiting(const char *db, int argc, char **argv)
 	if (!rows) {
 		rc = fail("waiting", &e);
 	} else if (json) {
-		char *t = json_dumps(rows, JSON_INDENT(2));
-		puts(t);
-		free(t);
+		put_json(rows);
 	} else if (!json_array_size(rows)) {
 		printf("no op waits for its record\n");
 	} else {
@@ -586,6 +712,77 @@ static int cmd_waiting(const char *db, int argc, char **argv)
 	json_decref(rows);
 	hub_close(h);
 	return rc;
+}
+
+/* divisions import FILE.csv, divisions list [--under CODE] [--json] */
+static int cmd_divisions(const char *db, int argc, char **argv)
+{
+	static const struct option lo[] = {{"under", required_argument, NULL, 'u'},
+					   {"json", no_argument, NULL, 'j'},
+					   {NULL, 0, NULL, 0}};
+	const char *verb = argc > 1 ? argv[1] : "";
+	bool import = !strcmp(verb, "import");
+	if (!import && strcmp(verb, "list"))
+		return usage_error("divisions", "%s", "expected import FILE.csv or list");
+	const char *under = NULL;
+	bool json = false;
+	int ch;
+	optind = 0;
+	opterr = 0;
+	while (!import && (ch = getopt_long(argc - 1, argv + 1, ":", lo, NULL)) != -1) {
+		switch (ch) {
+		case 'u': under = optarg; break;
+		case 'j': json = true; break;
+		case ':': return usage_error("divisions list", "%s needs a value", argv[optind]);
+		default: return usage_error("divisions list", "unknown option '%s'", argv[optind]);
+		}
+	}
+	if (import && argc != 3)
+		return usage_error("divisions import", "%s", "expected one FILE.csv");
+	if (!import && optind < argc - 1)
+		return usage_error("divisions list", "unexpected argument '%s'", argv[optind + 1]);
+	struct hub *h;
+	int rc = open_hub(db, "divisions", &h);
+	if (rc)
+		return rc;
+	struct err e = {0};
+	if (import) {
+		int added, changed;
+		if (hub_divisions_import(h, argv[2], &added, &changed, &e))
+			printf("%s: %d divisions added, %d changed%s\n", argv[2], added, changed,
+			       added + changed ? "" : " (the hub knew them all already)");
+		else
+			rc = fail("divisions import", &e);
+		hub_close(h);
+		return rc;
+	}
+	json_t *rows = hub_divisions_list(h, under, &e);
+	hub_close(h);
+	if (!rows)
+		return fail("divisions list", &e);
+	if (json) {
+		put_json(rows);
+	} else {
+		static const char *const heads[] = {"CODE", " NAME", " LEVEL"};
+		static const int widths[] = {16, 21, 11};
+		struct strbuf sb;
+		table_head(&sb, heads, widths, 3, "PARENT");
+		size_t i;
+		json_t *r;
+		json_array_foreach(rows, i, r) {
+			const char *p = json_string_value(json_object_get(r, "parent_code"));
+			sb_cell(&sb, json_string_value(json_object_get(r, "code")), 16, false);
+			sb_putc(&sb, ' ');
+			sb_cell(&sb, json_string_value(json_object_get(r, "name")), 20, false);
+			sb_putc(&sb, ' ');
+			sb_cell(&sb, json_string_value(json_object_get(r, "level")), 10, false);
+			sb_printf(&sb, " %s\n", p ? p : "-");
+		}
+		fputs(sb.buf, stdout);
+		sb_finish(&sb);
+	}
+	json_decref(rows);
+	return 0;
 }
 
 int main(int argc, char **argv)
@@ -630,6 +827,8 @@ int main(int argc, char **argv)
 		return cmd_serve(db, n, args);
 	if (!strcmp(cmd, "node"))
 		return cmd_node(db, n, args);
+	if (!strcmp(cmd, "divisions"))
+		return cmd_divisions(db, n, args);
 	if (!strcmp(cmd, "backup"))
 		return cmd_backup(db, n, args);
 	if (!strcmp(cmd, "restore"))

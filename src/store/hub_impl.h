@@ -9,6 +9,10 @@ struct hub_store {
 	const struct hub_store_ops *ops;
 	struct store *db; /* the dutydesk store beneath */
 	bool fresh;       /* db was made empty at open (a cache to fill) */
+	bool cache;       /* db is a cache of the log, not the hub's truth */
+	char note[600];   /* what became of a cache kept from an earlier run */
+	int64_t kept_at;  /* the seq a kept cache was reused at (-1: none) */
+	int64_t replayed; /* ops replayed into the cache since open */
 	void *impl;       /* the implementation's own state */
 };
 
@@ -35,7 +39,8 @@ struct hub_store_ops {
 	bool (*durable)(struct hub_store *hs, struct err *e);
 	bool (*copy)(struct hub_store *hs, const char *file, struct err *e);
 	bool (*node_add)(struct hub_store *hs, const char *name, const char *township,
-			 const char *role, const char *token_sha256, int64_t at, struct err *e);
+			 const char *role, const char *area, const char *token_sha256, int64_t at,
+			 struct err *e);
 	bool (*node_known)(struct hub_store *hs, const char *name, bool *yes, struct err *e);
 	json_t *(*nodes)(struct hub_store *hs, struct err *e);
 	json_t *(*node_of_token)(struct hub_store *hs, const char *sha256, struct err *e);
@@ -60,10 +65,11 @@ struct hub_store_ops {
 			const char *body, int64_t at, int64_t *seq, struct err *e);
 	bool (*log_top)(struct hub_store *hs, int64_t *top, struct err *e);
 	json_t *(*log_read)(struct hub_store *hs, int64_t since, int64_t upto, const char *node,
-			    bool all, const char *township, int64_t limit, struct err *e);
+			    bool all, const char *township, const char *area, int64_t limit,
+			    struct err *e);
 	bool (*log_read_text)(struct hub_store *hs, int64_t since, int64_t upto, const char *node,
-			      bool all, const char *township, int64_t limit, struct strbuf *ops,
-			      size_t *n, int64_t *last, struct err *e);
+			      bool all, const char *township, const char *area, int64_t limit,
+			      struct strbuf *ops, size_t *n, int64_t *last, struct err *e);
 	json_t *(*log_of_row)(struct hub_store *hs, const char *tbl, const char *row_id,
 			      struct err *e);
 	bool (*wait)(struct hub_store *hs, const char *op_id, const char *tbl, const char *row_id,
@@ -79,6 +85,12 @@ struct hub_store_ops {
 	json_t *(*waiting_for)(struct hub_store *hs, const char *tbl, const char *row_id,
 			       struct err *e);
 	bool (*waiting_clear)(struct hub_store *hs, const char *node, int64_t *n, struct err *e);
+	/* NULL when the store beneath holds the divisions itself (a file). */
+	bool (*divisions_load)(struct hub_store *hs, struct err *e);
+	/* Beside the store beneath's rows: shared, and counted. */
+	bool (*divisions_put)(struct hub_store *hs, json_t *rows, struct err *e);
+	/* How many imports the divisions have had (0: the shipped ones only). */
+	bool (*divisions_gen)(struct hub_store *hs, int64_t *gen, struct err *e);
 };
 
 /* The row_scope table of the SQLite store beneath a hub (the SQLite hub's
@@ -88,6 +100,9 @@ bool hub_scope_owner(struct hub_store *hs, const char *tbl, const char *row_id, 
 		     struct err *e);
 bool hub_scope_put(struct hub_store *hs, const char *tbl, const char *row_id, const char *owner,
 		   bool move, struct err *e);
+
+/* The folder caches are kept in (hub_store_keep_cache), NULL: none. */
+const char *hub_store_cache_folder(void);
 
 /* A hub database in an SQLite file (src/store/hub_sqlite.c). */
 extern const struct hub_store_ops hub_sqlite_ops;

@@ -34,12 +34,18 @@
 #include "hub_impl.h"
 #include "store_impl.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <libpq-fe.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
+
+#include "config.h"
 
 /* pg_advisory_xact_lock's key: "duty" "hub" in ASCII. */
 #define WRITE_LOCK "7022634279241138786"
@@ -71,7 +77,19 @@ static const char pg_v_moves[] =
 	"CREATE INDEX oplog_row ON oplog (tbl, row_id, server_seq);\n"
 	"CREATE INDEX hub_waiting_row ON hub_waiting (tbl, row_id, received_at);\n";
 
-static const char *const pg_migrations[] = {pg_v1, pg_v_moves};
+/* County nodes of one area: the division's code, '' for the whole hub. */
+static const char pg_v_area[] = "ALTER TABLE hub_node ADD COLUMN area text NOT NULL DEFAULT '';\n";
+
+/* A province's own divisions (dutydeskd divisions import), beside the
+ * shipped county's every cache loads; 'divisions' in hub_meta counts the
+ * imports, so a process sees at its next catch-up that its cache lacks
+ * one. */
+static const char pg_v_pgcache[] =
+	"CREATE TABLE IF NOT EXISTS hub_division (code text PRIMARY KEY, name text NOT NULL,"
+	" level text NOT NULL, parent_code text, illustrative integer NOT NULL DEFAULT 0);\n"
+	"INSERT INTO hub_meta (key, value) VALUES ('divisions', '0') ON CONFLICT DO NOTHING;\n";
+
+static const char *const pg_migrations[] = {pg_v1, pg_v_moves, pg_v_area, pg_v_pgcache};
 #define PG_SCHEMA ((int)(sizeof pg_migrations / sizeof pg_migrations[0]))
 
 /* ---- the statements ---- */
@@ -81,7 +99,8 @@ enum q {
 	Q_NODE_TOKEN, Q_NODE_REVOKE, Q_NODE_SEEN, Q_NODE_LIFE, Q_NODE_SET_LIFE, Q_NODE_SET_TOKEN,
 	Q_SET_OWNER, Q_MOVE_OWNER, Q_LOG_SEQ, Q_LOG_HLC, Q_LOG_ADD, Q_LOG_TOP, Q_LOG_READ, Q_LOG_OF_ROW, Q_WAIT,
 	Q_WAITING_ANY, Q_WAITING_COUNT_ALL, Q_WAITING_COUNT, Q_WAITING, Q_UNWAIT, Q_WAITING_OF,
-	Q_WAITING_COUNT_OF, Q_WAITING_EXPIRE, Q_WAITING_FOR, Q_WAITING_CLEAR, Q_N
+	Q_WAITING_COUNT_OF, Q_WAITING_EXPIRE, Q_WAITING_FOR, Q_WAITING_CLEAR, Q_IDENTITY, Q_LOG_AT, Q_LOG_TOP_GEN, Q_DIV_GEN, Q_DIV_ALL, Q_DIV_PUT,
+	Q_DIV_BUMP, Q_N
 };
 
 static const char *const sql[Q_N] = {
@@ -97,14 +116,14 @@ static const char *const sql[Q_N] = {
 	[Q_ADD_EPOCH] = "INSERT INTO hub_meta (key, value) VALUES ('epoch', $1)",
 	[Q_EPOCH] = "SELECT value FROM hub_meta WHERE key = 'epoch'",
 	[Q_SET_EPOCH] = "UPDATE hub_meta SET value = $1 WHERE key = 'epoch'",
-	[Q_NODE_ADD] = "INSERT INTO hub_node (name, township, role, token_sha256, created_at)"
-		       " VALUES ($1, $2, $3, $4, $5)",
+	[Q_NODE_ADD] = "INSERT INTO hub_node (name, township, role, area, token_sha256,"
+		       " created_at) VALUES ($1, $2, $3, $4, $5, $6)",
 	[Q_NODE_KNOWN] = "SELECT count(*) FROM hub_node WHERE name = $1",
-	[Q_NODES] = "SELECT name, township, role, revoked, created_at, last_seen, incarnation"
+	[Q_NODES] = "SELECT name, township, role, area, revoked, created_at, last_seen, incarnation"
 		    " FROM hub_node ORDER BY name COLLATE \"C\"",
-	[Q_NODE_OF_TOKEN] = "SELECT name, township, role, revoked FROM hub_node"
+	[Q_NODE_OF_TOKEN] = "SELECT name, township, role, area, revoked FROM hub_node"
 			    " WHERE token_sha256 = $1",
-	[Q_NODE] = "SELECT name, township, role, revoked FROM hub_node WHERE name = $1",
+	[Q_NODE] = "SELECT name, township, role, area, revoked FROM hub_node WHERE name = $1",
 	[Q_NODE_TOKEN] = "SELECT token_sha256 FROM hub_node WHERE name = $1",
 	[Q_NODE_REVOKE] = "UPDATE hub_node SET revoked = 1 WHERE name = $1",
 	[Q_NODE_SEEN] = "UPDATE hub_node SET last_seen = $1 WHERE name = $2",
@@ -123,7 +142,9 @@ static const char *const sql[Q_N] = {
 		      " $6, $7, $8 FROM oplog RETURNING server_seq",
 	[Q_LOG_TOP] = "SELECT coalesce(max(server_seq), 0) FROM oplog",
 	[Q_LOG_READ] = "SELECT server_seq, owner, body FROM oplog WHERE server_seq > $1"
-		       " AND server_seq <= $2 AND node <> $3 AND ($4 = 1 OR owner IN ($5, '*'))"
+		       " AND server_seq <= $2 AND node <> $3 AND ($4 = 1 OR owner IN ($5, '*',"
+		       " substr($5 || $7, 1, 2), substr($5 || $7, 1, 4), substr($5 || $7, 1, 6))"
+		       " OR ($7 <> '' AND substr(owner, 1, length($7)) = $7))"
 		       " ORDER BY server_seq LIMIT $6",
 	[Q_LOG_OF_ROW] = "SELECT server_seq, op_id, node, hlc, body FROM oplog WHERE tbl = $1"
 			 " AND row_id = $2 ORDER BY server_seq",
@@ -146,6 +167,21 @@ static const char *const sql[Q_N] = {
 			  " WHERE reason IS NULL AND ($1::text IS NULL OR (tbl = $1 AND row_id = $2))"
 			  " ORDER BY received_at, op_id COLLATE \"C\"",
 	[Q_WAITING_CLEAR] = "DELETE FROM hub_waiting WHERE pusher = $1",
+	[Q_IDENTITY] = "SELECT (SELECT system_identifier::text FROM pg_control_system()), d.oid::text,"
+		       " d.datname, (SELECT value FROM hub_meta WHERE key = 'epoch')"
+		       " FROM pg_database d WHERE d.datname = current_database()",
+	[Q_LOG_AT] = "SELECT op_id, hlc FROM oplog WHERE server_seq = $1",
+	[Q_LOG_TOP_GEN] = "SELECT coalesce(max(server_seq), 0), (SELECT value::bigint FROM hub_meta"
+			  " WHERE key = 'divisions') FROM oplog",
+	[Q_DIV_GEN] = "SELECT value::bigint FROM hub_meta WHERE key = 'divisions'",
+	[Q_DIV_ALL] = "SELECT code, name, level, parent_code, illustrative FROM hub_division ORDER BY"
+		      " CASE level WHEN 'county' THEN 0 WHEN 'township' THEN 1 ELSE 2 END, code",
+	[Q_DIV_PUT] = "INSERT INTO hub_division (code, name, level, parent_code, illustrative)"
+		      " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (code) DO UPDATE SET"
+		      " name = excluded.name, level = excluded.level,"
+		      " parent_code = excluded.parent_code, illustrative = excluded.illustrative",
+	[Q_DIV_BUMP] = "UPDATE hub_meta SET value = (value::bigint + 1)::text WHERE key = 'divisions'"
+		       " RETURNING value::bigint",
 };
 
 /* In the cache, what a push asks of the log, mirrored (under the write
@@ -162,7 +198,13 @@ struct pg {
 	PGconn *conn;
 	bool prepared[Q_N];
 	char *dir;              /* the cache's folder */
+	bool kept;              /* the cache stays there after close (cache_keep) */
+	int lock_fd;            /* the kept cache's lock, held while open */
 	int64_t mark, mark_new; /* the cache's log position: committed, in the transaction */
+	/* The highest seq the cache holds (committed, in the transaction) and,
+	 * when the transaction raised it, that op's key and stamp. */
+	int64_t hi, hi_new;
+	char hi_op[256], hi_hlc[64];
 	bool cache_tx;          /* the transaction is the cache's too (pg_begin) */
 	bool in_tx;             /* between BEGIN and COMMIT or ROLLBACK */
 	/* Under the write lock, whether hub_waiting is empty (every writer of
@@ -416,25 +458,215 @@ static bool upgrade(struct pg *pg, struct err *e)
 	return false;
 }
 
-static void cache_remove(struct pg *pg)
+/* The cache's own record (one row): what it was made from (this program,
+ * PostgreSQL's system and database, the hub's epoch), how far it replayed
+ * the log (mark) and the last op it holds (hi_*: the highest seq, its op
+ * id and stamp, one of its own pushes beyond the mark among them). It
+ * changes in the transaction that changes the cache. */
+#define CACHE_STATE                                                                         \
+	"CREATE TABLE cache_state (one INTEGER PRIMARY KEY CHECK (one = 1),"                   \
+	" program TEXT NOT NULL, pg_system TEXT NOT NULL, pg_database TEXT NOT NULL,"          \
+	" epoch TEXT NOT NULL, mark INTEGER NOT NULL, hi_seq INTEGER NOT NULL,"                \
+	" hi_op TEXT NOT NULL, hi_hlc TEXT NOT NULL,"                                          \
+	" divisions INTEGER NOT NULL DEFAULT 0) STRICT;\n"
+
+static const char *const cache_files[] = {"", "-wal", "-shm", "-journal"};
+#define CACHE_SLOTS 16
+
+static void cache_unlink(const char *dir, int slot)
 {
-	if (!pg->dir)
-		return;
-	static const char *const files[] = {"cache.db", "cache.db-wal", "cache.db-shm",
-					    "cache.db-journal"};
-	char p[4096];
-	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
-		snprintf(p, sizeof p, "%s/%s", pg->dir, files[i]);
+	char p[4200];
+	for (size_t i = 0; i < sizeof cache_files / sizeof cache_files[0]; i++) {
+		snprintf(p, sizeof p, "%s/cache-%d.db%s", dir, slot, cache_files[i]);
 		unlink(p);
 	}
-	rmdir(pg->dir);
+}
+
+/* Closes the cache; one in a temporary folder goes with it, a kept one
+ * stays (and its lock is let go). */
+static void cache_close(struct hub_store *hs, struct pg *pg)
+{
+	store_close(hs->db);
+	hs->db = NULL;
+	if (pg->lock_fd >= 0)
+		close(pg->lock_fd);
+	pg->lock_fd = -1;
+	if (pg->dir && !pg->kept) {
+		cache_unlink(pg->dir, 0);
+		rmdir(pg->dir);
+	}
 	free(pg->dir);
 	pg->dir = NULL;
 }
 
-/* This process's cache: a new dutydesk store in a folder of its own. */
-static bool cache_make(struct pg *pg, struct store **out, struct err *e)
+/* What the cache is made from, now: [0] this program and the node schema,
+ * [1] PostgreSQL's system identifier (a standby made by pg_basebackup has
+ * its primary's), [2] the database's name and oid (a pg_dump restored
+ * into a new database has another), [3] the hub's epoch. */
+struct ident {
+	char part[4][160];
+};
+
+static const char *const ident_col[4] = {"program", "pg_system", "pg_database", "epoch"};
+static const char *const ident_what[4] = {"dutydeskd version and schema",
+					  "PostgreSQL system", "database", "hub epoch"};
+
+static bool ident_now(struct pg *pg, struct ident *id, struct err *e)
 {
+	PGresult *r = run(pg, Q_IDENTITY, e, "");
+	if (!r)
+		return false;
+	bool ok = PQntuples(r) == 1;
+	if (ok) {
+		snprintf(id->part[0], sizeof id->part[0], "%s, schema %d", DD_VERSION,
+			 store_schema_version);
+		snprintf(id->part[1], sizeof id->part[1], "%s", PQgetvalue(r, 0, 0));
+		snprintf(id->part[2], sizeof id->part[2], "%s (oid %s)", PQgetvalue(r, 0, 2),
+			 PQgetvalue(r, 0, 1));
+		snprintf(id->part[3], sizeof id->part[3], "%s", PQgetvalue(r, 0, 3));
+	}
+	PQclear(r);
+	return ok || err_set(e, ERR_FAIL, "PostgreSQL: the database's identity was not found");
+}
+
+/* Whether the cache db is a prefix of the log: made from the same system,
+ * database and epoch by this program, and the last op it holds is the
+ * op at that seq in the log now (a relog after a move is keyed
+ * "op>owner@top"). 1: it is (*mark: where it replayed to); 0: it is not,
+ * why in why; -1: the server did not answer (e). */
+static int cache_valid(struct pg *pg, struct store *db, const struct ident *id, int64_t *mark,
+		       char *why, size_t n, struct err *e)
+{
+	json_t *st = store_row(db, NULL, "SELECT * FROM cache_state", "");
+	if (!json_is_object(st)) {
+		json_decref(st);
+		snprintf(why, n, "it has no record of what it was made from");
+		return false;
+	}
+	bool ok = true;
+	for (int i = 0; ok && i < 4; i++) {
+		const char *was = json_string_value(json_object_get(st, ident_col[i]));
+		if (!str_eq(was, id->part[i])) {
+			snprintf(why, n, "it was made for another %s (%s; now %s)", ident_what[i],
+				 was ? was : "?", id->part[i]);
+			ok = false;
+		}
+	}
+	int64_t hi = json_integer_value(json_object_get(st, "hi_seq")), top = 0;
+	*mark = json_integer_value(json_object_get(st, "mark"));
+	const char *op = json_string_value(json_object_get(st, "hi_op"));
+	const char *hlc = json_string_value(json_object_get(st, "hi_hlc"));
+	if (ok && !got_int(run(pg, Q_LOG_TOP, e, ""), &top)) {
+		json_decref(st);
+		return -1;
+	}
+	if (ok && hi > top)
+		ok = false, snprintf(why, n, "it is ahead of the log (it holds ops up to seq %lld, "
+				     "the log ends at %lld: the database went back)", (long long)hi,
+				     (long long)top);
+	PGresult *r = ok && hi > 0 ? run(pg, Q_LOG_AT, e, "i", hi) : NULL;
+	if (ok && hi > 0 && !r) {
+		json_decref(st);
+		return -1;
+	}
+	if (ok && hi > 0) {
+		const char *k = r && PQntuples(r) ? PQgetvalue(r, 0, 0) : "";
+		size_t kn = strlen(op ? op : "");
+		bool same = r && PQntuples(r) && op && strncmp(k, op, kn) == 0 &&
+			    (k[kn] == '\0' || k[kn] == '>') && str_eq(PQgetvalue(r, 0, 1), hlc);
+		if (!same)
+			ok = false, snprintf(why, n, "the op at seq %lld in the log is not the one it "
+					     "replayed (%s; the log has %s)", (long long)hi,
+					     op ? op : "?", r && PQntuples(r) ? k : "none");
+	}
+	PQclear(r);
+	json_decref(st);
+	return ok;
+}
+
+/* A new cache at path, recording what it is made from. */
+static bool cache_new(const char *path, const struct ident *id, struct store **out,
+		      struct err *e)
+{
+	if (!store_open(path, STORE_CREATE, out, e))
+		return false;
+	if (store_script(*out, CACHE_SCOPE CACHE_STATE, e) &&
+	    store_exec(*out, e,
+		       "INSERT INTO cache_state (one, program, pg_system, pg_database, epoch, mark,"
+		       " hi_seq, hi_op, hi_hlc) VALUES (1, ?, ?, ?, ?, 0, 0, '', '')",
+		       "ssss", id->part[0], id->part[1], id->part[2], id->part[3]))
+		return true;
+	store_close(*out);
+	*out = NULL;
+	return false;
+}
+
+/* The first cache file in folder no other process holds (flock on its
+ * .lock), reused if it is a prefix of the log, else made anew. */
+static bool cache_keep(struct hub_store *hs, struct pg *pg, const char *folder, struct err *e)
+{
+	struct ident id;
+	if (!ident_now(pg, &id, e))
+		return false;
+	if (mkdir(folder, 0700) != 0 && errno != EEXIST)
+		return err_set(e, ERR_FAIL, "%s: cannot make the cache folder: %s", folder,
+			       strerror(errno));
+	char path[4200];
+	int slot;
+	for (slot = 0; slot < CACHE_SLOTS; slot++) {
+		snprintf(path, sizeof path, "%s/cache-%d.lock", folder, slot);
+		int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+		if (fd < 0)
+			return err_set(e, ERR_FAIL, "%s: %s", path, strerror(errno));
+		if (flock(fd, LOCK_EX | LOCK_NB) == 0) {
+			pg->lock_fd = fd;
+			break;
+		}
+		close(fd);
+	}
+	if (slot == CACHE_SLOTS)
+		return err_set(e, ERR_FAIL, "%s: all %d caches are in use by other dutydeskd processes",
+			       folder, CACHE_SLOTS);
+	pg->dir = xstrdup(folder);
+	pg->kept = true;
+	snprintf(path, sizeof path, "%s/cache-%d.db", folder, slot);
+	char why[400] = "there was none";
+	struct stat sb;
+	if (stat(path, &sb) == 0) {
+		struct err oe = {0};
+		int64_t mark;
+		int valid = 0;
+		if (!store_open(path, 0, &hs->db, &oe))
+			snprintf(why, sizeof why, "it does not open: %s", oe.msg);
+		else
+			valid = cache_valid(pg, hs->db, &id, &mark, why, sizeof why, e);
+		if (valid < 0)
+			return false; /* kept as it is: the server may answer next time */
+		if (valid > 0) {
+			pg->mark = mark;
+			hs->kept_at = mark;
+			snprintf(hs->note, sizeof hs->note, "cache %s: reused at seq %lld", path,
+				 (long long)mark);
+			return store_script(hs->db, "PRAGMA synchronous = NORMAL", e);
+		}
+		store_close(hs->db);
+		hs->db = NULL;
+		cache_unlink(folder, slot);
+	}
+	snprintf(hs->note, sizeof hs->note, "cache %s: made anew (%s)", path, why);
+	hs->fresh = true;
+	return cache_new(path, &id, &hs->db, e);
+}
+
+/* This process's cache: kept in the folder hub_store_keep_cache named, or
+ * a new one in a temporary folder of its own. */
+static bool cache_make(struct hub_store *hs, struct pg *pg, unsigned flags, struct err *e)
+{
+	const char *folder = hub_store_cache_folder();
+	bool hub = false;
+	hs->cache = true;
+	if (folder && !(flags & HUB_STORE_CREATE) && is_hub(pg, &hub, e) && hub)
+		return cache_keep(hs, pg, folder, e);
 	const char *tmp = getenv("TMPDIR");
 	char dir[4096];
 	snprintf(dir, sizeof dir, "%s/dutydeskd-cache.XXXXXX", tmp && *tmp ? tmp : "/tmp");
@@ -442,24 +674,24 @@ static bool cache_make(struct pg *pg, struct store **out, struct err *e)
 		return err_set(e, ERR_FAIL, "%s: cannot make the hub's cache folder", dir);
 	pg->dir = xstrdup(dir);
 	char path[4200];
-	snprintf(path, sizeof path, "%s/cache.db", dir);
+	snprintf(path, sizeof path, "%s/cache-0.db", dir);
+	snprintf(hs->note, sizeof hs->note, "cache in a temporary folder (none kept)");
+	hs->fresh = true;
 	/* Made again from the log whenever lost: no need to survive a crash.
 	 * Owners as in the SQLite hub's file: the scoped digest reads them. */
-	if (store_open(path, STORE_CREATE, out, e)) {
-		if (store_script(*out, "PRAGMA synchronous = OFF;\n" CACHE_SCOPE, e))
+	struct ident none = {{"", "", "", ""}};
+	if (cache_new(path, &none, &hs->db, e)) {
+		if (store_script(hs->db, "PRAGMA synchronous = OFF", e))
 			return true;
-		store_close(*out);
 	}
-	cache_remove(pg);
+	cache_close(hs, pg);
 	return false;
 }
 
 static void pg_close(struct hub_store *hs)
 {
 	struct pg *pg = PG(hs);
-	store_close(hs->db);
-	hs->db = NULL;
-	cache_remove(pg);
+	cache_close(hs, pg);
 	PQfinish(pg->conn);
 	free(pg);
 	hs->impl = NULL;
@@ -468,18 +700,19 @@ static void pg_close(struct hub_store *hs)
 static bool pg_open(const char *url, unsigned flags, struct hub_store *hs, struct err *e)
 {
 	struct pg *pg = xcalloc(1, sizeof *pg);
+	pg->lock_fd = -1;
 	if (!connect_to(url, &pg->conn, e)) {
 		free(pg);
 		return false;
 	}
 	hs->impl = pg;
-	if ((!(flags & HUB_STORE_CREATE) && !upgrade(pg, e)) || !cache_make(pg, &hs->db, e)) {
+	if ((!(flags & HUB_STORE_CREATE) && !upgrade(pg, e)) || !cache_make(hs, pg, flags, e)) {
+		cache_close(hs, pg);
 		PQfinish(pg->conn);
 		free(pg);
 		hs->impl = NULL;
 		return false;
 	}
-	hs->fresh = true;
 	return true;
 }
 
@@ -500,7 +733,8 @@ static void pg_discard(const char *url)
 		return;
 	bool hub;
 	if (is_hub(&pg, &hub, NULL) && hub)
-		script(&pg, "DROP TABLE IF EXISTS hub_meta, hub_node, oplog, row_scope, hub_waiting",
+		script(&pg, "DROP TABLE IF EXISTS hub_meta, hub_node, oplog, row_scope, hub_waiting,"
+			    " hub_division",
 		       NULL);
 	PQfinish(pg.conn);
 }
@@ -535,6 +769,7 @@ static bool pg_begin(struct hub_store *hs, struct err *e)
 		return false;
 	}
 	pg->mark_new = pg->mark;
+	pg->hi_new = pg->hi;
 	pg->cache_tx = true;
 	pg->none_waiting = -1;
 	return true;
@@ -556,6 +791,19 @@ static bool pg_commit(struct hub_store *hs, struct err *e)
 	/* What is known only under the lock is forgotten with it. */
 	pg->none_waiting = 0;
 	pg->cache_tx = false;
+	/* The cache's record of how far it is, in its own transaction: it
+	 * commits (or not) with what it records. */
+	if (cache && (pg->mark_new != pg->mark || pg->hi_new != pg->hi) &&
+	    !store_exec(hs->db, e,
+			"UPDATE cache_state SET mark = ?, hi_seq = max(hi_seq, ?),"
+			" hi_op = CASE WHEN ? > hi_seq THEN ? ELSE hi_op END,"
+			" hi_hlc = CASE WHEN ? > hi_seq THEN ? ELSE hi_hlc END",
+			"iiisis", pg->mark_new, pg->hi_new, pg->hi_new, pg->hi_op, pg->hi_new,
+			pg->hi_hlc)) {
+		pg_end(pg, false, NULL);
+		store_rollback(hs->db);
+		return false;
+	}
 	if (!pg_end(pg, true, e)) {
 		if (cache)
 			store_rollback(hs->db);
@@ -565,6 +813,7 @@ static bool pg_commit(struct hub_store *hs, struct err *e)
 		return true;
 	if (store_commit(hs->db, NULL)) {
 		pg->mark = pg->mark_new;
+		pg->hi = pg->hi_new;
 	} else {
 		/* The ops are in the log: the cache goes back to where it was
 		 * and replays them at the next transaction. */
@@ -625,9 +874,11 @@ static bool pg_durable(struct hub_store *hs, struct err *e)
 /* ---- nodes ---- */
 
 static bool pg_node_add(struct hub_store *hs, const char *name, const char *township,
-			const char *role, const char *token_sha256, int64_t at, struct err *e)
+			const char *role, const char *area, const char *token_sha256, int64_t at,
+			struct err *e)
 {
-	return done(run(PG(hs), Q_NODE_ADD, e, "ssssi", name, township, role, token_sha256, at));
+	return done(run(PG(hs), Q_NODE_ADD, e, "sssssi", name, township, role, area, token_sha256,
+			at));
 }
 
 static bool pg_node_known(struct hub_store *hs, const char *name, bool *yes, struct err *e)
@@ -718,6 +969,12 @@ static bool pg_move_owner(struct hub_store *hs, const char *tbl, const char *row
 static bool cache_op(struct hub_store *hs, int64_t seq, const char *op_id, const char *hlc,
 		     struct err *e)
 {
+	struct pg *pg = PG(hs);
+	if (seq > pg->hi_new) {
+		pg->hi_new = seq;
+		snprintf(pg->hi_op, sizeof pg->hi_op, "%s", op_id ? op_id : "");
+		snprintf(pg->hi_hlc, sizeof pg->hi_hlc, "%s", hlc ? hlc : "");
+	}
 	return store_exec(hs->db, e,
 			  "INSERT INTO logged (op_id, server_seq, hlc) VALUES (?, ?, ?)"
 			  " ON CONFLICT DO NOTHING",
@@ -762,30 +1019,106 @@ static bool pg_log_add(struct hub_store *hs, const char *op_id, const char *node
 		       const char *owner, const char *tbl, const char *row_id, const char *hlc,
 		       const char *body, int64_t at, int64_t *seq, struct err *e)
 {
-	return got_int(run(PG(hs), Q_LOG_ADD, e, "sssssssi", op_id, node, owner, tbl, row_id, hlc,
-			   body, at),
-		       seq) &&
-	       cache_op(hs, *seq, op_id, hlc, e);
+	struct pg *pg = PG(hs);
+	if (!got_int(run(pg, Q_LOG_ADD, e, "sssssssi", op_id, node, owner, tbl, row_id, hlc, body,
+			 at),
+		     seq) ||
+	    !cache_op(hs, *seq, op_id, hlc, e))
+		return false;
+	/* Under the write lock at the log's top, an op is logged once the
+	 * cache merged it: the cache is at its seq, and does not replay it. */
+	if (*seq == pg->mark_new + 1)
+		pg->mark_new = *seq;
+	return true;
 }
 
+/* ---- divisions ---- */
+
+/* The shared divisions into the cache, if it lacks import gen (one it
+ * holds is gen already), in its transaction. */
+static bool divisions_to_cache(struct hub_store *hs, int64_t gen, struct err *e)
+{
+	int64_t have;
+	if (!store_int(hs->db, e, &have, "SELECT divisions FROM cache_state", ""))
+		return false;
+	if (have == gen)
+		return true;
+	PGresult *r = run(PG(hs), Q_DIV_ALL, e, "");
+	bool ok = r != NULL;
+	for (int i = 0; ok && i < PQntuples(r); i++)
+		ok = store_put_division(hs->db, PQgetvalue(r, i, 0), PQgetvalue(r, i, 1),
+					PQgetvalue(r, i, 2),
+					PQgetisnull(r, i, 3) ? NULL : PQgetvalue(r, i, 3),
+					strtol(PQgetvalue(r, i, 4), NULL, 10) != 0, e);
+	PQclear(r);
+	return ok && store_exec(hs->db, e, "UPDATE cache_state SET divisions = ?", "i", gen);
+}
+
+static bool pg_divisions_load(struct hub_store *hs, struct err *e)
+{
+	int64_t gen;
+	return got_int(run(PG(hs), Q_DIV_GEN, e, ""), &gen) && divisions_to_cache(hs, gen, e);
+}
+
+/* Written in the cache by hub_store_divisions_put already: shared, and
+ * counted as an import. */
+static bool pg_divisions_put(struct hub_store *hs, json_t *rows, struct err *e)
+{
+	size_t i;
+	json_t *d;
+	json_array_foreach(rows, i, d) {
+		if (!done(run(PG(hs), Q_DIV_PUT, e, "ssssi",
+			      json_string_value(json_object_get(d, "code")),
+			      json_string_value(json_object_get(d, "name")),
+			      json_string_value(json_object_get(d, "level")),
+			      json_string_value(json_object_get(d, "parent_code")),
+			      (int64_t)json_integer_value(json_object_get(d, "illustrative")))))
+			return false;
+	}
+	int64_t gen;
+	return got_int(run(PG(hs), Q_DIV_BUMP, e, ""), &gen) &&
+	       store_exec(hs->db, e, "UPDATE cache_state SET divisions = ?", "i", gen);
+}
+
+/* In the cache's transaction, the import it holds (caught up); else the
+ * shared counter. */
+static bool pg_divisions_gen(struct hub_store *hs, int64_t *gen, struct err *e)
+{
+	if (PG(hs)->cache_tx)
+		return store_int(hs->db, e, gen, "SELECT divisions FROM cache_state", "");
+	return got_int(run(PG(hs), Q_DIV_GEN, e, ""), gen);
+}
+
+/* At catch-up (a write transaction), the import count comes with the
+ * top: a cache that lacks an import loads it before it replays ops that
+ * may name its townships. */
 static bool pg_log_top(struct hub_store *hs, int64_t *top, struct err *e)
 {
-	return got_int(run(PG(hs), Q_LOG_TOP, e, ""), top);
+	if (!PG(hs)->cache_tx)
+		return got_int(run(PG(hs), Q_LOG_TOP, e, ""), top);
+	PGresult *r = run(PG(hs), Q_LOG_TOP_GEN, e, "");
+	if (!r)
+		return false;
+	*top = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+	int64_t gen = PQgetisnull(r, 0, 1) ? 0 : strtoll(PQgetvalue(r, 0, 1), NULL, 10);
+	PQclear(r);
+	return divisions_to_cache(hs, gen, e);
 }
 
 static json_t *pg_log_read(struct hub_store *hs, int64_t since, int64_t upto, const char *node,
-			   bool all, const char *township, int64_t limit, struct err *e)
+			   bool all, const char *township, const char *area, int64_t limit,
+			   struct err *e)
 {
-	return got_rows(run(PG(hs), Q_LOG_READ, e, "iisisi", since, upto, node, (int64_t)all,
-			    township, limit));
+	return got_rows(run(PG(hs), Q_LOG_READ, e, "iisisis", since, upto, node, (int64_t)all,
+			    township, limit, area));
 }
 
 static bool pg_log_read_text(struct hub_store *hs, int64_t since, int64_t upto, const char *node,
-			     bool all, const char *township, int64_t limit, struct strbuf *ops,
-			     size_t *n, int64_t *last, struct err *e)
+			     bool all, const char *township, const char *area, int64_t limit,
+			     struct strbuf *ops, size_t *n, int64_t *last, struct err *e)
 {
-	PGresult *r = run(PG(hs), Q_LOG_READ, e, "iisisi", since, upto, node, (int64_t)all,
-			  township, limit);
+	PGresult *r = run(PG(hs), Q_LOG_READ, e, "iisisis", since, upto, node, (int64_t)all,
+			  township, limit, area);
 	if (!r)
 		return false;
 	*n = (size_t)PQntuples(r);
@@ -933,6 +1266,9 @@ static const struct hub_store_ops hub_pg_ops = {
 	.move_owner = pg_move_owner,
 	.log_of_row = pg_log_of_row,
 	.waiting_for = pg_waiting_for,
+	.divisions_load = pg_divisions_load,
+	.divisions_put = pg_divisions_put,
+	.divisions_gen = pg_divisions_gen,
 };
 
 void hub_store_use_postgresql(void)

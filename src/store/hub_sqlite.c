@@ -3,7 +3,8 @@
  * nodes') plus
  *   hub_meta   the epoch (new on creation and in every backup copy),
  *   hub_node   enrolled nodes: name, township, role, SHA-256 of the token,
- *              and incarnation (new after a restore or on a replacement PC),
+ *              incarnation (new after a restore or on a replacement PC) and,
+ *              for a county node of one area, that division's code,
  *   oplog      every accepted op in server_seq order (the county's trail),
  *   row_scope  each row's owner: a township code, or '*' for county-wide
  *              records every node reads. Set when the row is created;
@@ -43,6 +44,10 @@ static const char hub_upgrade_moves[] = "CREATE INDEX IF NOT EXISTS oplog_row ON
 static const char hub_upgrade[] =
 	"ALTER TABLE hub_node ADD COLUMN incarnation INTEGER NOT NULL DEFAULT 0;\n";
 
+/* County nodes of one area (a county of a province's hub): the division's
+ * code, '' for the whole hub. Run on a new file after hub_schema too. */
+static const char hub_v_area[] = "ALTER TABLE hub_node ADD COLUMN area TEXT NOT NULL DEFAULT '';\n";
+
 static bool sq_log_top(struct hub_store *hs, int64_t *top, struct err *e);
 
 static bool sq_open(const char *path, unsigned flags, struct hub_store *hs, struct err *e)
@@ -59,11 +64,18 @@ static bool sq_open(const char *path, unsigned flags, struct hub_store *hs, stru
 		ok = store_int(hs->db, e, &unindexed,
 			       "SELECT (SELECT count(*) FROM sqlite_master WHERE name = 'oplog')"
 			       " - (SELECT count(*) FROM sqlite_master WHERE name = 'oplog_row')", "");
-	if (ok && (old > 0 || unindexed > 0)) {
+	int64_t no_area = 0;
+	if (ok)
+		ok = store_int(hs->db, e, &no_area,
+			       "SELECT (SELECT count(*) FROM sqlite_master WHERE name = 'hub_node')"
+			       " - (SELECT count(*) FROM pragma_table_info('hub_node')"
+			       " WHERE name = 'area')", "");
+	if (ok && (old > 0 || unindexed > 0 || no_area > 0)) {
 		ok = store_begin(hs->db, e);
 		if (ok) {
 			ok = (old <= 0 || store_script(hs->db, hub_upgrade, e)) &&
 			     (unindexed <= 0 || store_script(hs->db, hub_upgrade_moves, e)) &&
+			     (no_area <= 0 || store_script(hs->db, hub_v_area, e)) &&
 			     store_commit(hs->db, e);
 			if (!ok)
 				store_rollback(hs->db);
@@ -152,7 +164,7 @@ static void sq_rollback(struct hub_store *hs)
 
 static bool sq_make(struct hub_store *hs, const char *epoch, struct err *e)
 {
-	return store_script(hs->db, hub_schema, e) &&
+	return store_script(hs->db, hub_schema, e) && store_script(hs->db, hub_v_area, e) &&
 	       store_exec(hs->db, e, "INSERT INTO hub_meta (key, value) VALUES ('epoch', ?)", "s",
 			  epoch);
 }
@@ -181,12 +193,13 @@ static bool sq_copy(struct hub_store *hs, const char *file, struct err *e)
 /* ---- nodes ---- */
 
 static bool sq_node_add(struct hub_store *hs, const char *name, const char *township,
-			const char *role, const char *token_sha256, int64_t at, struct err *e)
+			const char *role, const char *area, const char *token_sha256, int64_t at,
+			struct err *e)
 {
 	return store_exec(hs->db, e,
-			  "INSERT INTO hub_node (name, township, role, token_sha256, created_at)"
-			  " VALUES (?, ?, ?, ?, ?)",
-			  "ssssi", name, township, role, token_sha256, at);
+			  "INSERT INTO hub_node (name, township, role, area, token_sha256, created_at)"
+			  " VALUES (?, ?, ?, ?, ?, ?)",
+			  "sssssi", name, township, role, area, token_sha256, at);
 }
 
 static bool sq_node_known(struct hub_store *hs, const char *name, bool *yes, struct err *e)
@@ -201,7 +214,7 @@ static bool sq_node_known(struct hub_store *hs, const char *name, bool *yes, str
 static json_t *sq_nodes(struct hub_store *hs, struct err *e)
 {
 	return store_rows(hs->db, e,
-			  "SELECT name, township, role, revoked, created_at, last_seen, incarnation"
+			  "SELECT name, township, role, area, revoked, created_at, last_seen, incarnation"
 			  " FROM hub_node"
 			  " ORDER BY name",
 			  "");
@@ -210,14 +223,14 @@ static json_t *sq_nodes(struct hub_store *hs, struct err *e)
 static json_t *sq_node_of_token(struct hub_store *hs, const char *sha256, struct err *e)
 {
 	return store_row(hs->db, e,
-			 "SELECT name, township, role, revoked FROM hub_node WHERE token_sha256 = ?",
+			 "SELECT name, township, role, area, revoked FROM hub_node WHERE token_sha256 = ?",
 			 "s", sha256);
 }
 
 static json_t *sq_node(struct hub_store *hs, const char *name, struct err *e)
 {
 	return store_row(hs->db, e,
-			 "SELECT name, township, role, revoked FROM hub_node WHERE name = ?", "s",
+			 "SELECT name, township, role, area, revoked FROM hub_node WHERE name = ?", "s",
 			 name);
 }
 
@@ -321,13 +334,16 @@ static bool sq_log_top(struct hub_store *hs, int64_t *top, struct err *e)
 
 static const char sq_log_read_sql[] =
 	"SELECT server_seq, owner, body FROM oplog WHERE server_seq > ?1 AND server_seq <= ?2"
-	" AND node <> ?3 AND (?4 OR owner IN (?5, '*')) ORDER BY server_seq LIMIT ?6";
+	" AND node <> ?3 AND (?4 OR owner IN (?5, '*', substr(?5 || ?7, 1, 2),"
+	" substr(?5 || ?7, 1, 4), substr(?5 || ?7, 1, 6))"
+	" OR (?7 <> '' AND substr(owner, 1, length(?7)) = ?7)) ORDER BY server_seq LIMIT ?6";
 
 static json_t *sq_log_read(struct hub_store *hs, int64_t since, int64_t upto, const char *node,
-			   bool all, const char *township, int64_t limit, struct err *e)
+			   bool all, const char *township, const char *area, int64_t limit,
+			   struct err *e)
 {
-	return store_rows(hs->db, e, sq_log_read_sql, "iisisi", since, upto, node, (int64_t)all,
-			  township, limit);
+	return store_rows(hs->db, e, sq_log_read_sql, "iisisis", since, upto, node, (int64_t)all,
+			  township, limit, area);
 }
 
 static bool sq_bind(struct store *st, sqlite3_stmt *s, struct err *e, const char *fmt, ...)
@@ -340,11 +356,12 @@ static bool sq_bind(struct store *st, sqlite3_stmt *s, struct err *e, const char
 }
 
 static bool sq_log_read_text(struct hub_store *hs, int64_t since, int64_t upto, const char *node,
-			     bool all, const char *township, int64_t limit, struct strbuf *ops,
-			     size_t *n, int64_t *last, struct err *e)
+			     bool all, const char *township, const char *area, int64_t limit,
+			     struct strbuf *ops, size_t *n, int64_t *last, struct err *e)
 {
 	sqlite3_stmt *s = store_prep(hs->db, sq_log_read_sql, e);
-	if (!s || !sq_bind(hs->db, s, e, "iisisi", since, upto, node, (int64_t)all, township, limit))
+	if (!s || !sq_bind(hs->db, s, e, "iisisis", since, upto, node, (int64_t)all, township,
+			   limit, area))
 		return false;
 	int rc;
 	*n = 0;
@@ -419,6 +436,24 @@ static bool sq_waiting_clear(struct hub_store *hs, const char *node, int64_t *n,
 	return store_inbox_clear(hs->db, node, n, e);
 }
 
+/* The file holds its divisions; 'divisions' in hub_meta counts the
+ * imports (absent: none yet), as a PostgreSQL hub's shared counter. */
+static bool sq_divisions_put(struct hub_store *hs, json_t *rows, struct err *e)
+{
+	(void)rows;
+	return store_exec(hs->db, e,
+			  "INSERT INTO hub_meta (key, value) VALUES ('divisions', '1')"
+			  " ON CONFLICT (key) DO UPDATE SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT)",
+			  "");
+}
+
+static bool sq_divisions_gen(struct hub_store *hs, int64_t *gen, struct err *e)
+{
+	return store_int(hs->db, e, gen,
+			 "SELECT coalesce((SELECT CAST(value AS INTEGER) FROM hub_meta"
+			 " WHERE key = 'divisions'), 0)", "");
+}
+
 const struct hub_store_ops hub_sqlite_ops = {
 	.name = "sqlite",
 	.open = sq_open,
@@ -469,4 +504,6 @@ const struct hub_store_ops hub_sqlite_ops = {
 	.move_owner = sq_move_owner,
 	.log_of_row = sq_log_of_row,
 	.waiting_for = sq_waiting_for,
+	.divisions_put = sq_divisions_put,
+	.divisions_gen = sq_divisions_gen,
 };

@@ -3,6 +3,7 @@
 #include "hub_impl.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -61,6 +62,34 @@ static const struct hub_store_ops *ops_for(const char *path, struct err *e)
 	return NULL;
 }
 
+static const char *cache_folder;
+
+void hub_store_keep_cache(const char *folder)
+{
+	cache_folder = folder;
+}
+
+const char *hub_store_cache_folder(void)
+{
+	return cache_folder;
+}
+
+bool hub_store_cache_note(struct hub_store *hs, char *buf, size_t n, int64_t *kept_at,
+			  int64_t *replayed)
+{
+	if (!hs->cache)
+		return false;
+	snprintf(buf, n, "%s, replayed %lld", hs->note, (long long)hs->replayed);
+	*kept_at = hs->kept_at;
+	*replayed = hs->replayed;
+	return true;
+}
+
+bool hub_store_is_cache(struct hub_store *hs)
+{
+	return hs->cache;
+}
+
 bool hub_store_open(const char *path, unsigned flags, struct hub_store **out, struct err *e)
 {
 	*out = NULL;
@@ -69,6 +98,7 @@ bool hub_store_open(const char *path, unsigned flags, struct hub_store **out, st
 		return false;
 	struct hub_store *hs = xcalloc(1, sizeof *hs);
 	hs->ops = ops;
+	hs->kept_at = -1;
 	if (!hs->ops->open(path, flags, hs, e)) {
 		free(hs);
 		return false;
@@ -129,6 +159,7 @@ bool hub_store_cache_logged(struct hub_store *hs, int64_t seq, const char *op_id
 			    const char *hlc, const char *tbl, const char *row_id, const char *owner,
 			    struct err *e)
 {
+	hs->replayed++;
 	return hs->ops->cache_logged(hs, seq, op_id, hlc, tbl, row_id, owner, e);
 }
 
@@ -183,9 +214,10 @@ bool hub_store_copy(struct hub_store *hs, const char *file, struct err *e)
 }
 
 bool hub_store_node_add(struct hub_store *hs, const char *name, const char *township,
-			const char *role, const char *token_sha256, int64_t at, struct err *e)
+			const char *role, const char *area, const char *token_sha256, int64_t at,
+			struct err *e)
 {
-	return hs->ops->node_add(hs, name, township, role, token_sha256, at, e);
+	return hs->ops->node_add(hs, name, township, role, area, token_sha256, at, e);
 }
 
 bool hub_store_node_known(struct hub_store *hs, const char *name, bool *yes, struct err *e)
@@ -274,17 +306,19 @@ bool hub_store_log_top(struct hub_store *hs, int64_t *top, struct err *e)
 }
 
 json_t *hub_store_log_read(struct hub_store *hs, int64_t since, int64_t upto, const char *node,
-			   bool all, const char *township, int64_t limit, struct err *e)
+			   bool all, const char *township, const char *area, int64_t limit,
+			   struct err *e)
 {
-	return hs->ops->log_read(hs, since, upto, node, all, township, limit, e);
+	return hs->ops->log_read(hs, since, upto, node, all, township, area, limit, e);
 }
 
 bool hub_store_log_read_text(struct hub_store *hs, int64_t since, int64_t upto,
-			     const char *node, bool all, const char *township, int64_t limit,
-			     struct strbuf *ops, size_t *n, int64_t *last, struct err *e)
+			     const char *node, bool all, const char *township, const char *area,
+			     int64_t limit, struct strbuf *ops, size_t *n, int64_t *last,
+			     struct err *e)
 {
-	return hs->ops->log_read_text(hs, since, upto, node, all, township, limit, ops, n, last,
-				      e);
+	return hs->ops->log_read_text(hs, since, upto, node, all, township, area, limit, ops, n,
+				      last, e);
 }
 
 bool hub_store_wait(struct hub_store *hs, const char *op_id, const char *tbl, const char *row_id,
@@ -346,4 +380,20 @@ json_t *hub_store_waiting_for(struct hub_store *hs, const char *tbl, const char 
 			      struct err *e)
 {
 	return hs->ops->waiting_for(hs, tbl, row_id, e);
+}
+
+bool hub_store_divisions_load(struct hub_store *hs, struct err *e)
+{
+	return !hs->ops->divisions_load || hs->ops->divisions_load(hs, e);
+}
+
+bool hub_store_divisions_put(struct hub_store *hs, json_t *rows, struct err *e)
+{
+	return store_put_divisions(hs->db, rows, e) &&
+	       (!hs->ops->divisions_put || hs->ops->divisions_put(hs, rows, e));
+}
+
+bool hub_store_divisions_gen(struct hub_store *hs, int64_t *gen, struct err *e)
+{
+	return hs->ops->divisions_gen(hs, gen, e);
 }

@@ -391,6 +391,16 @@ static const char v_sms[] =
 	" last_attempt INTEGER, last_ok INTEGER, last_error TEXT) STRICT;\n"
 	"INSERT INTO sms_channel (one) VALUES (1);\n";
 
+/* A county node of one area of a province's hub: the area's division code
+ * as the hub last said it ('' for the whole hub), so that its digest
+ * covers what the hub's does. */
+static const char v_area[] = "ALTER TABLE sync_state ADD COLUMN area TEXT NOT NULL DEFAULT '';\n";
+
+/* The hub's divisions this node last loaded, as "EPOCH:GENERATION" of the
+ * hub's pull answer ('' before the first: the shipped ones only). */
+static const char v_nodediv[] =
+	"ALTER TABLE sync_state ADD COLUMN divisions TEXT NOT NULL DEFAULT '';\n";
+
 /* The outbox's few acked ops that wait at the hub for their record (or
  * were given up there), found without walking every op ever acked: each
  * push asks after them, so a backlog of N ops cost N pushes times N rows. */
@@ -400,5 +410,5 @@ static const char v_pullspeed[] =
 
 const char *const store_migrations[] = {v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12,
 					v13, v14, v15, v_shared22, v_roster, v_contacts, v_sms,
-					v_pullspeed};
+					v_area, v_nodediv, v_pullspeed};
 const int store_schema_version = (int)(sizeof store_migrations / sizeof store_migrations[0]);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "dutydesk/dtime.h"
+#include "dutydesk/syncstore.h"
 
 bool store_node(struct store *st, struct node_info *out, struct err *e)
 {
@@ -58,6 +59,21 @@ bool store_set_node(struct store *st, const char *node_id, const char *township_
 			  "role = excluded.role, number_prefix = excluded.number_prefix",
 			  "sssssi", node_id, str_empty(township_code) ? NULL : township_code, role,
 			  prefix, h, dd_now());
+}
+
+bool store_sync_area(struct store *st, char area[16], struct err *e)
+{
+	char *a = NULL;
+	if (!store_text(st, e, &a, "SELECT area FROM sync_state", ""))
+		return false;
+	snprintf(area, 16, "%s", a ? a : "");
+	free(a);
+	return true;
+}
+
+bool store_sync_set_area(struct store *st, const char *area, struct err *e)
+{
+	return store_exec(st, e, "UPDATE sync_state SET area = ?1 WHERE area <> ?1", "s", area);
 }
 
 bool store_tick(struct store *st, hlc_t *out, struct err *e)

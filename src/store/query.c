@@ -323,6 +323,45 @@ bool q_township(struct store *st, const char *text, char code[16], struct err *e
 	return true;
 }
 
+bool q_area(struct store *st, const char *text, char code[16], struct err *e)
+{
+	json_t *d = store_row(st, e,
+			      "SELECT code, name, level FROM division WHERE code = ?1 OR name = ?1"
+			      " OR name = ?1 || '县' ORDER BY level <> 'county', code LIMIT 1",
+			      "s", text);
+	if (!d)
+		return false;
+	const char *c = json_string_value(json_object_get(d, "code"));
+	const char *level = json_string_value(json_object_get(d, "level"));
+	bool ok = true;
+	if (json_is_null(d))
+		ok = err_set(e, ERR_USAGE, _("area: '%s': no such division at this hub (name or code "
+					     "of a county)"), text);
+	else if (!str_eq(level, "county"))
+		ok = err_set(e, ERR_USAGE, _("area: '%s' is a %s (%s); an area is a county or a larger "
+					     "division (a township's office enrols with --township)"),
+			     text, level, c);
+	char *stray = NULL;
+	if (ok)
+		ok = store_text(st, e, &stray,
+				"WITH RECURSIVE under(code) AS (SELECT code FROM division"
+				" WHERE parent_code = ?1 UNION SELECT d.code FROM division d"
+				" JOIN under u ON d.parent_code = u.code)"
+				" SELECT d.name || ' (' || d.code || ')' FROM division d JOIN under u"
+				" USING (code) WHERE d.level = 'township'"
+				" AND substr(d.code, 1, length(?1)) <> ?1 ORDER BY d.code LIMIT 1",
+				"s", c);
+	if (ok && stray)
+		ok = err_set(e, ERR_USAGE, _("area: %s: township %s is under it but its code does not "
+					     "begin with %s; the hub scopes an area by its code (fix "
+					     "the divisions)"), text, stray, c);
+	if (ok)
+		snprintf(code, 16, "%s", c);
+	free(stray);
+	json_decref(d);
+	return ok;
+}
+
 bool q_village(struct store *st, const char *township_code, const char *text, char code[16],
 	       struct err *e)
 {

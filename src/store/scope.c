@@ -55,6 +55,20 @@ const struct table *scope_parent(const struct table *t, const char **col)
 	return NULL;
 }
 
+bool scope_in_area(const char *owner, const char *area)
+{
+	if (!owner || !*owner || str_eq(owner, "*"))
+		return false;
+	return !area || strncmp(owner, area, strlen(area)) == 0;
+}
+
+bool scope_reads_from_above(const char *code, const char *owner)
+{
+	size_t n = owner ? strlen(owner) : 0;
+	return code && (n == 2 || n == 4 || n == 6) && strlen(code) > n &&
+	       strncmp(code, owner, n) == 0;
+}
+
 /* ---- owners ---- */
 
 static json_t *row_by_id(struct store *st, const struct table *t, const char *id, struct err *e)

@@ -114,7 +114,9 @@ json_t *store_field_versions(struct store *st, const char *township, struct err 
 	return store_rows(st, e,
 			  "SELECT f.tbl, f.row_id, f.field, f.hlc, f.node"
 			  " FROM field_version f JOIN row_scope s ON s.tbl = f.tbl AND"
-			  " s.row_id = f.row_id WHERE s.owner IN (?1, '*')"
+			  " s.row_id = f.row_id"
+			  " WHERE (s.owner IN ('*', substr(?1, 1, 2), substr(?1, 1, 4),"
+			  " substr(?1, 1, 6)) OR (s.owner >= ?1 AND s.owner < ?1 || ':'))"
 			  " ORDER BY f.tbl, f.row_id, f.field",
 			  "s", township);
 }
@@ -143,10 +145,14 @@ json_t *store_canon_rows(struct store *st, const struct table *t, const char *to
 	sb_puts(&sql, "SELECT ");
 	canon_cols(t, stamps, &sql);
 	sb_printf(&sql, " FROM %s", t->name);
-	/* A scope: rows it owns or county-wide ones. */
+	/* A scope: rows it owns (a township's, or an area's: every owner
+	 * beginning with its code; codes are digits, so those from the code up
+	 * to before the code and ':', a range on the owner index), those of
+	 * the areas it lies in (scope_reads_from_above) or county-wide ones. */
 	if (!str_empty(township))
 		sb_puts(&sql, " WHERE id IN (SELECT row_id FROM row_scope WHERE tbl = ?1"
-			      " AND owner IN (?2, '*'))");
+			      " AND (owner IN ('*', substr(?2, 1, 2), substr(?2, 1, 4),"
+			      " substr(?2, 1, 6)) OR (owner >= ?2 AND owner < ?2 || ':')))");
 	sb_puts(&sql, " ORDER BY id");
 	json_t *rows = str_empty(township) ? store_rows(st, e, sql.buf, "")
 					    : store_rows(st, e, sql.buf, "ss", t->name, township);

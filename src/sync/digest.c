@@ -23,9 +23,11 @@ json_t *sync_digest(struct store *st, const char *township, struct err *e)
 
 /* On a township node, the rows of its scope: what it holds of another
  * township (a copy of a record the county moved away, read-only here) is
- * the other township's, as at the hub. */
+ * the other township's, as at the hub. On a county node of one area
+ * (area), the rows of its area: one the hub refused (another area's) is
+ * not in the hub's digest either. */
 static json_t *in_scope(struct store *st, const struct table *t, json_t *rows, const char *mine,
-			struct err *e)
+			const char *area, struct err *e)
 {
 	json_t *keep = json_array();
 	size_t j;
@@ -37,7 +39,9 @@ static json_t *in_scope(struct store *st, const struct table *t, json_t *rows, c
 			json_decref(rows);
 			return NULL;
 		}
-		if (!*owner || str_eq(owner, "*") || str_eq(owner, mine))
+		if (!*owner || str_eq(owner, "*") ||
+		    (area ? scope_in_area(owner, area) : str_eq(owner, mine)) ||
+		    scope_reads_from_above(area ? area : mine, owner))
 			json_array_append(keep, r);
 	}
 	json_decref(rows);
@@ -50,9 +54,10 @@ json_t *sync_digest_counted(struct store *st, const char *township, json_t **cou
 	size_t n;
 	const struct table *const *ts = sync_tables(&n);
 	struct node_info ni = {0};
-	if (!township && !store_node(st, &ni, e))
+	char area[16] = "";
+	if (!township && (!store_node(st, &ni, e) || !store_sync_area(st, area, e)))
 		return NULL;
-	bool filter = !township && str_eq(ni.role, "township");
+	bool filter = !township && (str_eq(ni.role, "township") || *area);
 	json_t *out = json_object();
 	if (counts)
 		*counts = json_object();
@@ -60,7 +65,7 @@ json_t *sync_digest_counted(struct store *st, const char *township, json_t **cou
 		const struct table *t = ts[i];
 		json_t *rows = store_canon_rows(st, t, township, false, e);
 		if (rows && filter)
-			rows = in_scope(st, t, rows, ni.township_code, e);
+			rows = in_scope(st, t, rows, ni.township_code, *area ? area : NULL, e);
 		if (!rows) {
 			json_decref(out);
 			if (counts) {

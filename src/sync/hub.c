@@ -10,6 +10,13 @@
  * reads (county-level reference data, dutydesk/scope.h, and the county's
  * own shifts, warnings...), set when the row is created and changed only
  * when the county moves the row (rescope).
+ * A province's hub has a county node for each county (its area: a
+ * division's code): it reads and writes what is owned by a code that
+ * begins with the area's (its townships', and its own records: owned by
+ * the area's code, as a whole-hub county's are by '*'), reads the
+ * county-level reference data and may not write it (the province's).
+ * A township (or an area) also reads the records of the areas it lies in:
+ * its county's warnings and shifts reach it as a whole-hub county's do.
  * Ownership comes from the hub's own copy of the row or of its parent,
  * never from the payload: a timeline entry belongs to its incident's
  * township, a household, inspection or defect to its hazard's, a movement to its
@@ -22,6 +29,7 @@
 #include <sys/random.h>
 #include <unistd.h>
 
+#include "dutydesk/csv.h"
 #include "dutydesk/dtime.h"
 #include "dutydesk/hubstore.h"
 #include "dutydesk/model.h"
@@ -61,11 +69,18 @@ const char *hub_epoch(const struct hub *h)
 	return h->epoch;
 }
 
-/* The hub's own records in a store just made: divisions, and itself as
- * the county node "hub". */
-static bool hub_self(struct store *st, struct err *e)
+/* The hub's own records in a store just made: divisions (the shipped
+ * county's, then those imported), and itself as the county node "hub". */
+static bool hub_self(struct hub_store *hs, struct err *e)
 {
-	return reference_load(st, e) && store_set_node(st, "hub", "", "county", "HUB", e);
+	struct store *st = hub_store_db(hs);
+	return reference_load(st, e) && store_set_node(st, "hub", "", "county", "HUB", e) &&
+	       hub_store_divisions_load(hs, e);
+}
+
+struct hub_store *hub_hubstore(struct hub *h)
+{
+	return h->hs;
 }
 
 bool hub_exists(const char *path, bool *yes, struct err *e)
@@ -89,12 +104,11 @@ bool hub_init(const char *path, struct err *e)
 	struct hub_store *hs;
 	if (!hub_store_open(path, HUB_STORE_CREATE, &hs, e))
 		return false;
-	struct store *st = hub_store_db(hs);
 	char epoch[ID_TEXT];
 	new_epoch(epoch);
 	bool ok = hub_store_begin(hs, e);
 	if (ok) {
-		ok = hub_store_make(hs, epoch, e) && hub_self(st, e);
+		ok = hub_store_make(hs, epoch, e) && hub_self(hs, e);
 		if (ok)
 			ok = hub_store_commit(hs, e);
 		else
@@ -132,7 +146,7 @@ bool hub_open(const char *path, struct hub **out, struct err *e)
 	bool ok = hub_store_durable(hs, e);
 	if (ok && hub_store_fresh(hs)) {
 		ok = hub_store_begin(hs, e);
-		if (ok && hub_self(hub_store_db(hs), e))
+		if (ok && hub_self(hs, e))
 			ok = hub_store_commit(hs, e);
 		else if (ok)
 			hub_store_rollback(hs), ok = false;
@@ -149,7 +163,7 @@ bool hub_open(const char *path, struct hub **out, struct err *e)
 	h->wait_age = HUB_WAIT_AGE;
 	snprintf(h->epoch, sizeof h->epoch, "%s", epoch);
 	free(epoch);
-	h->county_rows_later = hub_store_fresh(hs);
+	h->county_rows_later = hub_store_fresh(hs) || hub_store_is_cache(hs);
 	if (!h->county_rows_later && !county_rows_to_all(h, e)) {
 		hub_close(h);
 		return false;
@@ -173,7 +187,7 @@ static bool catch_up(struct hub *h, struct err *e)
 			       "up to %lld (the database went back: restart dutydeskd)",
 			       (long long)top, (long long)mark);
 	while (mark < top) {
-		json_t *rows = hub_store_log_read(h->hs, mark, top, "", true, "", 1000, e);
+		json_t *rows = hub_store_log_read(h->hs, mark, top, "", true, "", "", 1000, e);
 		if (!rows)
 			return false;
 		size_t i;
@@ -228,6 +242,11 @@ static bool hub_begin(struct hub *h, struct err *e)
 	}
 	hub_store_rollback(h->hs);
 	return false;
+}
+
+bool hub_cache_note(struct hub *h, char *buf, size_t n, int64_t *kept_at, int64_t *replayed)
+{
+	return hub_store_cache_note(h->hs, buf, n, kept_at, replayed);
 }
 
 void hub_close(struct hub *h)
@@ -300,10 +319,12 @@ static void random_hex(char *out, size_t bytes)
 	hex_encode(b, bytes, out);
 }
 
-bool hub_node_add(struct hub *h, const char *name, const char *township, const char *role,
-		  char **token, struct err *e)
+/* Checks one node's enrolment before anything is written: its name, role
+ * and township (code: its code) or area (in: the area's code). */
+static bool node_check(struct hub *h, const char *name, const char *township, const char *role,
+		       const char *area, char code[16], char in[16], struct err *e)
 {
-	*token = NULL;
+	*code = *in = '\0';
 	if (!sync_node_name_ok(name))
 		return err_set(e, ERR_USAGE, "node name '%s': use 1-40 letters, digits, '-' or '_'",
 			       name ? name : "");
@@ -311,7 +332,8 @@ bool hub_node_add(struct hub *h, const char *name, const char *township, const c
 		role = str_empty(township) ? "county" : "township";
 	if (!str_eq(role, "county") && !str_eq(role, "township"))
 		return err_set(e, ERR_USAGE, "role '%s': county or township", role);
-	char code[16] = "";
+	if (area && !q_area(h->st, area, in, e))
+		return false;
 	if (str_eq(role, "township")) {
 		if (str_empty(township))
 			return err_set(e, ERR_USAGE, "a township node needs its township (name or code)");
@@ -320,18 +342,42 @@ bool hub_node_add(struct hub *h, const char *name, const char *township, const c
 	} else if (!str_empty(township)) {
 		return err_set(e, ERR_USAGE, "a county node has no township");
 	}
-	char tok[65], hash[SHA256_HEX];
+	return true;
+}
+
+/* A new token (64 hex digits) and its SHA-256. */
+static void make_token(char tok[65], char hash[SHA256_HEX])
+{
 	random_hex(tok, 32);
 	sha256_hex(tok, strlen(tok), hash);
+}
+
+/* In a nodes' transaction: adds a checked node unless its name is taken. */
+static bool node_put(struct hub *h, const char *name, const char *code, const char *role,
+		     const char *in, const char *hash, struct err *e)
+{
 	bool have;
+	if (!hub_store_node_known(h->hs, name, &have, e))
+		return false;
+	if (have)
+		return err_set(e, ERR_FAIL, "node '%s' is already enrolled (revoke it and enrol a "
+			       "new name to replace its token)", name);
+	return hub_store_node_add(h->hs, name, code, role, in, hash, dd_now(), e);
+}
+
+static bool node_add(struct hub *h, const char *name, const char *township, const char *role,
+		     const char *area, char **token, struct err *e)
+{
+	*token = NULL;
+	char code[16], in[16], tok[65], hash[SHA256_HEX];
+	if (!node_check(h, name, township, role, area, code, in, e))
+		return false;
+	if (!role)
+		role = str_empty(township) ? "county" : "township";
+	make_token(tok, hash);
 	if (!hub_store_begin_nodes(h->hs, e))
 		return false;
-	bool ok = hub_store_node_known(h->hs, name, &have, e);
-	if (ok && have)
-		ok = err_set(e, ERR_FAIL, "node '%s' is already enrolled (revoke it and enrol a new "
-			     "name to replace its token)", name);
-	if (ok)
-		ok = hub_store_node_add(h->hs, name, code, role, hash, dd_now(), e);
+	bool ok = node_put(h, name, code, role, in, hash, e);
 	if (ok)
 		ok = hub_store_commit(h->hs, e);
 	else
@@ -341,16 +387,150 @@ bool hub_node_add(struct hub *h, const char *name, const char *township, const c
 	return ok;
 }
 
+/* The enrolment file's rows, checked: [{name, township, role, area, line}]. */
+static json_t *enrolment_rows(struct hub *h, const char *file, struct err *e)
+{
+	struct csv *c = csv_open(file, e);
+	if (!c)
+		return NULL;
+	char **f;
+	size_t n;
+	int col[4] = {-1, -1, -1, -1}; /* name, township, area, role */
+	static const char *const heads[] = {"name", "township", "area", "role"};
+	int rc = csv_next(c, &f, &n, e);
+	bool ok = rc == 1;
+	if (rc == 0)
+		ok = err_set(e, ERR_FAIL, "%s: empty; expected the header name,township,area[,role]",
+			     file);
+	for (size_t i = 0; ok && i < n; i++) {
+		int k = 0;
+		while (k < 4 && !str_eq(f[i], heads[k]))
+			k++;
+		if (k == 4 || col[k] >= 0)
+			ok = err_set(e, ERR_FAIL, "%s:%zu: column '%s': expected name, township, area "
+				     "and role, each once", file, csv_line(c), f[i]);
+		else
+			col[k] = (int)i;
+	}
+	if (ok && (col[0] < 0 || (col[1] < 0 && col[2] < 0)))
+		ok = err_set(e, ERR_FAIL, "%s:%zu: the header needs name and township or area "
+			     "(and role for a county node of the whole hub)", file, csv_line(c));
+	json_t *rows = json_array(), *seen = json_object();
+	while (ok && (rc = csv_next(c, &f, &n, e)) == 1) {
+		size_t line = csv_line(c);
+		const char *v[4];
+		for (int k = 0; k < 4; k++)
+			v[k] = col[k] >= 0 && (size_t)col[k] < n ? f[col[k]] : "";
+		const char *town = v[1], *area = v[2], *role = str_empty(v[3]) ? NULL : v[3];
+		char code[16], in[16];
+		if (!str_empty(town) && !str_empty(area))
+			ok = err_set(e, ERR_FAIL, "node %s: a township or an area, not both", v[0]);
+		else if (str_empty(town) && str_empty(area) && !str_eq(role, "county"))
+			/* never the whole hub by an empty cell */
+			ok = err_set(e, ERR_FAIL, "node %s: no township and no area; a county node of "
+				     "the whole hub says role county", v[0]);
+		else if (json_object_get(seen, v[0]))
+			ok = err_set(e, ERR_FAIL, "node %s again (first on line %lld)", v[0],
+				     (long long)json_integer_value(json_object_get(seen, v[0])));
+		else if (!str_empty(area) && role && !str_eq(role, "county"))
+			ok = err_set(e, ERR_FAIL, "node %s: an area goes with role county", v[0]);
+		else
+			ok = node_check(h, v[0], town, role, str_empty(area) ? NULL : area, code, in,
+					e);
+		if (!ok) {
+			err_prefix(e, "%s:%zu", file, line);
+			break;
+		}
+		json_object_set_new(seen, v[0], json_integer((json_int_t)line));
+		json_array_append_new(rows, json_pack("{s:s, s:s, s:s, s:s, s:I}", "name", v[0],
+						      "township", code, "role",
+						      *code ? "township" : "county", "area", in,
+						      "line", (json_int_t)line));
+	}
+	if (ok && rc < 0)
+		ok = false;
+	json_decref(seen);
+	csv_destroy(c);
+	if (!ok) {
+		json_decref(rows);
+		return NULL;
+	}
+	return rows;
+}
+
+bool hub_node_import(struct hub *h, const char *file,
+		     bool (*keep)(void *ctx, const char *name, const char *token, struct err *e),
+		     void *ctx, int *n, struct err *e)
+{
+	*n = 0;
+	json_t *rows = enrolment_rows(h, file, e);
+	if (!rows)
+		return false;
+	if (!hub_store_begin_nodes(h->hs, e)) {
+		json_decref(rows);
+		return false;
+	}
+	bool ok = true;
+	size_t i;
+	json_t *r;
+	json_array_foreach(rows, i, r) {
+		char tok[65], hash[SHA256_HEX];
+		const char *name = json_string_value(json_object_get(r, "name"));
+		make_token(tok, hash);
+		ok = node_put(h, name, json_string_value(json_object_get(r, "township")),
+			      json_string_value(json_object_get(r, "role")),
+			      json_string_value(json_object_get(r, "area")), hash, e) &&
+		     keep(ctx, name, tok, e);
+		explicit_bzero(tok, sizeof tok);
+		if (!ok) {
+			err_prefix(e, "%s:%lld", file,
+				   (long long)json_integer_value(json_object_get(r, "line")));
+			break;
+		}
+	}
+	/* The tokens are kept (keep) before the nodes are committed: a node is
+	 * never enrolled with a token nobody has. */
+	if (ok)
+		ok = keep(ctx, NULL, NULL, e);
+	if (ok)
+		ok = hub_store_commit(h->hs, e);
+	else
+		hub_store_rollback(h->hs);
+	if (ok)
+		*n = (int)json_array_size(rows);
+	json_decref(rows);
+	return ok;
+}
+
+bool hub_node_add(struct hub *h, const char *name, const char *township, const char *role,
+		  char **token, struct err *e)
+{
+	return node_add(h, name, township, role, NULL, token, e);
+}
+
+bool hub_node_add_area(struct hub *h, const char *name, const char *area, char **token,
+		       struct err *e)
+{
+	*token = NULL;
+	if (str_empty(area))
+		return err_set(e, ERR_USAGE, "a county node's area: the name or code of a county");
+	return node_add(h, name, NULL, "county", area, token, e);
+}
+
 json_t *hub_node_list(struct hub *h, struct err *e)
 {
 	json_t *rows = hub_store_nodes(h->hs, e);
 	size_t i;
 	json_t *r;
 	json_array_foreach(rows, i, r) {
-		const char *code = json_string_value(json_object_get(r, "township"));
-		char *name = code && *code ? store_division_name(h->st, code) : NULL;
-		json_object_set_new(r, "township_name", name ? json_string(name) : json_null());
-		free(name);
+		static const char *const named[] = {"township", "area"};
+		for (size_t k = 0; k < 2; k++) {
+			const char *code = json_string_value(json_object_get(r, named[k]));
+			char *name = code && *code ? store_division_name(h->st, code) : NULL;
+			json_object_set_new(r, k ? "area_name" : "township_name",
+					    name ? json_string(name) : json_null());
+			free(name);
+		}
 	}
 	return rows;
 }
@@ -377,8 +557,7 @@ static bool new_token(struct hub *h, const char *name, char tok[65], struct err 
 {
 	bool have;
 	char hash[SHA256_HEX];
-	random_hex(tok, 32);
-	sha256_hex(tok, strlen(tok), hash);
+	make_token(tok, hash);
 	if (!hub_store_node_known(h->hs, name, &have, e))
 		return false;
 	if (!have)
@@ -427,6 +606,8 @@ static void fill_node(json_t *r, struct hub_node *out)
 	snprintf(out->township, sizeof out->township, "%s",
 		 json_string_value(json_object_get(r, "township")));
 	snprintf(out->role, sizeof out->role, "%s", json_string_value(json_object_get(r, "role")));
+	const char *area = json_string_value(json_object_get(r, "area"));
+	snprintf(out->area, sizeof out->area, "%s", area ? area : "");
 	out->revoked = json_integer_value(json_object_get(r, "revoked")) != 0;
 }
 
@@ -510,7 +691,8 @@ static void owner_name(struct hub *h, const char *owner, char *buf, size_t n)
 		return;
 	}
 	scope_town_name(h->st, owner, town, sizeof town);
-	snprintf(buf, n, "township %s", town);
+	/* an area's own records are owned by its (shorter) code */
+	snprintf(buf, n, "%s %s", strlen(owner) < 9 ? "area" : "township", town);
 }
 
 /* "incident 桑壁-2026-0001", by the hub's copy of the row when it has one. */
@@ -532,6 +714,31 @@ static void row_label(struct hub *h, const struct table *t, const char *id, json
 	free(have);
 }
 
+/* Whether who (a township's node, or a county node of one area) writes
+ * what owner owns. */
+static bool writes(const struct hub_node *who, const char *owner)
+{
+	return str_eq(who->role, "county") ? scope_in_area(owner, who->area)
+					   : str_eq(owner, who->township);
+}
+
+/* What an area node may not write, and why: msg. */
+static void outside_area(struct hub *h, const struct hub_node *who, const char *owner,
+			 const char *what, const char *added, char *msg, size_t msglen)
+{
+	char area[128], whose[160];
+	scope_town_name(h->st, who->area, area, sizeof area);
+	if (str_eq(owner, "*")) {
+		snprintf(msg, msglen, "%s is county-level reference data: only a county node of the "
+			 "whole hub writes it; node %s (area %s) reads it%s%s", what, who->name, area,
+			 added ? ", and may not add to it: " : "", added ? added : "");
+		return;
+	}
+	owner_name(h, owner, whose, sizeof whose);
+	snprintf(msg, msglen, "%s belongs to %s, outside area %s: node %s may not write it", what,
+		 whose, area, who->name);
+}
+
 /* Decides who owns the op's row (owner) and whether who may write it. */
 static bool authorise(struct hub *h, const struct hub_node *who, json_t *op, char owner[16],
 		      enum verdict *v, char *msg, size_t msglen, struct err *e)
@@ -541,7 +748,9 @@ static bool authorise(struct hub *h, const struct hub_node *who, json_t *op, cha
 	const char *kind = json_string_value(json_object_get(op, "kind"));
 	json_t *fields = json_object_get(op, "fields");
 	bool county = str_eq(who->role, "county");
-	const char *mine = county ? "*" : who->township;
+	bool area = county && *who->area; /* a county node of one area */
+	/* A new row that names no township: the writer's own (an area's by its code). */
+	const char *mine = !county ? who->township : area ? who->area : "*";
 	bool found, self;
 	char what[160], whose[160];
 	const struct table *under = NULL; /* a new entry's parent, and its id */
@@ -584,7 +793,7 @@ static bool authorise(struct hub *h, const struct hub_node *who, json_t *op, cha
 			snprintf(owner, 16, "%s", mine);
 		}
 	}
-	if (county)
+	if (county && !area)
 		return true;
 	if (self && str_eq(owner, "*") && str_eq(kind, "insert") && (t == &T_ITEM || t == &T_PLAN)) {
 		/* A township's own copy of a county-wide record (the catalogue and
@@ -598,13 +807,15 @@ static bool authorise(struct hub *h, const struct hub_node *who, json_t *op, cha
 			 same ? "" : "; the county's copy stands");
 		return true;
 	}
-	if (!str_eq(owner, who->township)) {
+	if (!writes(who, owner)) {
 		*v = V_FORBIDDEN;
 		if (under)
 			row_label(h, under, under_id, NULL, what, sizeof what);
 		else
 			row_label(h, t, id, fields, what, sizeof what);
-		if (str_eq(owner, "*"))
+		if (area)
+			outside_area(h, who, owner, what, under ? t->name : NULL, msg, msglen);
+		else if (str_eq(owner, "*"))
 			snprintf(msg, msglen, "%s is county-level reference data: only the county "
 				 "writes it; node %s (township %s) reads it%s%s", what, who->name,
 				 who->township, under ? ", and may not add to it: " : "",
@@ -632,13 +843,23 @@ static bool authorise(struct hub *h, const struct hub_node *who, json_t *op, cha
 			to_county = scope_county_level(t, cur);
 			json_decref(cur);
 		}
-		if (to_county || (tc && !str_eq(json_string_value(tc), who->township))) {
+		if (to_county || (tc && !writes(who, json_string_value(tc)))) {
+			const char *asked = to_county ? "county-level"
+					    : json_is_string(tc) ? json_string_value(tc) : "no township";
 			*v = V_FORBIDDEN;
 			row_label(h, t, id, fields, what, sizeof what);
-			snprintf(msg, msglen, "%s: only the county can move a record between townships "
-				 "or make it county-level (node %s asked for %s)", what, who->name,
-				 to_county ? "county-level" : json_is_string(tc) ? json_string_value(tc)
-										: "no township");
+			if (area) {
+				char in[128];
+				scope_town_name(h->st, who->area, in, sizeof in);
+				snprintf(msg, msglen, "%s: node %s moves records only between townships "
+					 "of its area %s; only a county node of the whole hub makes a "
+					 "record county-level or moves it elsewhere (asked for %s)", what,
+					 who->name, in, asked);
+			} else {
+				snprintf(msg, msglen, "%s: only the county can move a record between "
+					 "townships or make it county-level (node %s asked for %s)", what,
+					 who->name, asked);
+			}
 			return true;
 		}
 		const char *col, *ptbl = parent_of(t, &col);
@@ -647,10 +868,11 @@ static bool authorise(struct hub *h, const struct hub_node *who, json_t *op, cha
 			char powner[16];
 			if (!scope_of(h->hs, ptbl, json_string_value(pv), powner, &found, e))
 				return false;
-			if (!found || !str_eq(powner, who->township)) {
+			if (!found || !writes(who, powner)) {
 				*v = V_FORBIDDEN;
-				snprintf(msg, msglen, "%s %s: %s %s is not township %s's", t->name, id,
-					 ptbl, json_string_value(pv), who->township);
+				snprintf(msg, msglen, "%s %s: %s %s is not %s %s's", t->name, id, ptbl,
+					 json_string_value(pv), area ? "area" : "township",
+					 area ? who->area : who->township);
 			}
 		}
 	}
@@ -1279,12 +1501,25 @@ static bool max_seq(struct hub *h, int64_t *out, struct err *e)
 	return hub_store_log_top(h->hs, out, e);
 }
 
+/* Whether who reads everything: a county node of no one area. */
+static bool whole_hub(const struct hub_node *who)
+{
+	return str_eq(who->role, "county") && !*who->area;
+}
+
+/* The scope digests and snapshots read for who: a township's code, an
+ * area's (every owner beginning with it), or "" (everything). */
+static const char *scope_code(const struct hub_node *who)
+{
+	return str_eq(who->role, "county") ? who->area : who->township;
+}
+
 /* own: the node's own ops too (a database that lost some of them). */
 static json_t *scoped_ops(struct hub *h, const struct hub_node *who, bool own, int64_t since,
 			  int64_t upto, int limit, struct err *e)
 {
-	return hub_store_log_read(h->hs, since, upto, own ? "" : who->name,
-				  str_eq(who->role, "county"), who->township, limit, e);
+	return hub_store_log_read(h->hs, since, upto, own ? "" : who->name, whole_hub(who),
+				  who->township, who->area, limit, e);
 }
 
 void hub_pull_text(struct hub *h, const struct hub_node *who, int64_t since, int limit,
@@ -1294,8 +1529,8 @@ void hub_pull_text(struct hub *h, const struct hub_node *who, int64_t since, int
 	if (claim && claim->node && !str_eq(claim->node, who->name)) {
 		char msg[256];
 		snprintf(msg, sizeof msg, "this token belongs to node %s (%s%s), not to node %s",
-			 who->name, str_eq(who->role, "county") ? "county" : "township ",
-			 str_eq(who->role, "county") ? "" : who->township, claim->node);
+			 who->name, whole_hub(who) ? "county" : *who->area ? "county, area " : "township ",
+			 scope_code(who), claim->node);
 		return reply_error(r, 403, "wrong_node", msg);
 	}
 	if (!life_ok(h, who, claim, r))
@@ -1306,7 +1541,8 @@ void hub_pull_text(struct hub *h, const struct hub_node *who, int64_t since, int
 		return reply_error(r, 400, "bad_request", "since must be 0 or more");
 	if (limit <= 0 || limit > 1000)
 		limit = 1000;
-	if (!max_seq(h, &top, &e)) {
+	int64_t gen;
+	if (!max_seq(h, &top, &e) || !hub_store_divisions_gen(h->hs, &gen, &e)) {
 		r->retry_after = 1;
 		return reply_error(r, 503, "unavailable", e.msg);
 	}
@@ -1326,7 +1562,7 @@ void hub_pull_text(struct hub *h, const struct hub_node *who, int64_t since, int
 	sb_init(&ops);
 	sb_putc(&ops, '[');
 	if (!hub_store_log_read_text(h->hs, since, top, claim && claim->own ? "" : who->name,
-				     str_eq(who->role, "county"), who->township, limit, &ops, &n,
+				     whole_hub(who), who->township, who->area, limit, &ops, &n,
 				     &last, &e)) {
 		sb_finish(&ops);
 		r->retry_after = 1;
@@ -1340,10 +1576,10 @@ void hub_pull_text(struct hub *h, const struct hub_node *who, int64_t since, int
 	int64_t next = more ? last : top;
 	r->status = 200;
 	/* Whose token this is: a node holding another's refuses the answer. */
-	r->body = json_pack("{s:I, s:b, s:o, s:s, s:s, s:s, s:s}", "next_cursor",
+	r->body = json_pack("{s:I, s:b, s:o, s:s, s:s, s:s, s:s, s:s, s:I}", "next_cursor",
 			    (json_int_t)next, "has_more", more, "hub_hlc", clock_json(h),
 			    "hub_epoch", h->epoch, "node", who->name, "township", who->township,
-			    "role", who->role);
+			    "role", who->role, "area", who->area, "divisions", (json_int_t)gen);
 }
 
 void hub_pull(struct hub *h, const struct hub_node *who, int64_t since, int limit,
@@ -1414,8 +1650,8 @@ void hub_digest(struct hub *h, const struct hub_node *who, struct hub_reply *r)
 	int64_t top;
 	json_t *d = NULL, *counts = NULL;
 	if (!read_begin(h, &top, &e) ||
-	    !read_end(h, (d = sync_digest_counted(h->st, str_eq(who->role, "county") ? "" :
-						  who->township, &counts, &e)) != NULL, &e)) {
+	    !read_end(h, (d = sync_digest_counted(h->st, scope_code(who), &counts, &e)) != NULL,
+		      &e)) {
 		json_decref(d);
 		json_decref(counts);
 		r->retry_after = 1;
@@ -1433,17 +1669,36 @@ void hub_snapshot(struct hub *h, const struct hub_node *who, struct hub_reply *r
 	int64_t top;
 	json_t *snap = NULL;
 	if (!read_begin(h, &top, &e) ||
-	    !read_end(h, (snap = sync_snapshot_rows(h->st, str_eq(who->role, "county") ? "" :
-						     who->township, &e)) != NULL, &e)) {
+	    !read_end(h, (snap = sync_snapshot_rows(h->st, scope_code(who), &e)) != NULL, &e)) {
 		json_decref(snap);
 		r->retry_after = 1;
 		return reply_error(r, 503, "unavailable", e.msg);
 	}
 	json_object_set_new(snap, "next_cursor", json_integer(top));
 	json_object_set_new(snap, "hub_epoch", json_string(h->epoch));
+	json_object_set_new(snap, "area", json_string(who->area));
 	json_object_set_new(snap, "hub_hlc", clock_json(h));
 	r->status = 200;
 	r->body = snap;
+}
+
+void hub_divisions_reply(struct hub *h, const struct hub_node *who, struct hub_reply *r)
+{
+	(void)who; /* every node names every division: they are no one's records */
+	memset(r, 0, sizeof *r);
+	struct err e;
+	int64_t top, gen = 0;
+	json_t *rows = NULL;
+	if (!read_begin(h, &top, &e) ||
+	    !read_end(h, hub_store_divisions_gen(h->hs, &gen, &e) &&
+				 (rows = store_divisions(h->st, NULL, &e)) != NULL, &e)) {
+		json_decref(rows);
+		r->retry_after = 1;
+		return reply_error(r, 503, "unavailable", e.msg);
+	}
+	r->status = 200;
+	r->body = json_pack("{s:I, s:s, s:o}", "generation", (json_int_t)gen, "hub_epoch", h->epoch,
+			    "divisions", rows);
 }
 
 /* ---- backup ---- */
@@ -1569,10 +1824,10 @@ bool hub_export_bundle(struct hub *h, const struct hub_node *who, int64_t since,
 	bool ok = rows != NULL;
 	if (ok) {
 		json_t *ops = ops_of_rows(rows);
-		json_t *hdr = json_pack("{s:i, s:s, s:s, s:s, s:s, s:I, s:I}", "dutydesk_bundle", 1,
-					"from", "hub", "node", who->name, "township", who->township,
-					"hub_epoch", h->epoch, "since", (json_int_t)since,
-					"next_cursor", (json_int_t)top);
+		json_t *hdr = json_pack("{s:i, s:s, s:s, s:s, s:s, s:s, s:I, s:I}", "dutydesk_bundle",
+					1, "from", "hub", "node", who->name, "township", who->township,
+					"area", who->area, "hub_epoch", h->epoch, "since",
+					(json_int_t)since, "next_cursor", (json_int_t)top);
 		ok = bundle_write(file, hdr, ops, hash, true, e);
 		json_decref(hdr);
 		json_decref(ops);

@@ -409,18 +409,31 @@ static bool pull_once(struct store *st, const struct sync_transport *t, struct s
 		json_decref(reply);
 		return false;
 	}
-	if (!store_begin(st, e)) {
+	/* The hub's divisions first: its ops may name a township new here. */
+	if (!sync_divisions_follow(st, t, reply, e)) {
+		json_decref(reply);
+		err_prefix(e, "pull");
+		return false;
+	}
+	/* The hub checked every reference; this node holds only its scope, so
+	 * a reference may point outside it: foreign keys are not enforced here. */
+	if (!store_applying(st, true, e) || !store_begin(st, e)) {
 		json_decref(reply);
 		return false;
 	}
 	bool changed = false;
 	bool ok = follow_epoch(st, json_string_value(json_object_get(reply, "hub_epoch")), &changed,
 			       e);
+	/* A county node of one area: its digest is of that area, as the hub's. */
+	const char *area = json_string_value(json_object_get(reply, "area"));
+	if (ok && area)
+		ok = store_sync_set_area(st, area, e);
 	if (ok && changed) {
 		/* Read again from 0 after re-pushing; this page is dropped. */
 		ok = store_commit(st, e);
 		if (!ok)
 			store_rollback(st);
+		store_applying(st, false, NULL);
 		json_decref(reply);
 		*restart = ok;
 		return ok;
@@ -461,6 +474,7 @@ static bool pull_once(struct store *st, const struct sync_transport *t, struct s
 		ok = store_commit(st, e);
 	else
 		store_rollback(st);
+	store_applying(st, false, NULL);
 	*more = ok && json_is_true(json_object_get(reply, "has_more"));
 	json_decref(reply);
 	return ok;
@@ -492,22 +506,12 @@ static bool run(struct store *st, const struct sync_transport *t, struct sync_st
 		if (!push_all(st, t, s, &rounds, &changed, &restamped, e))
 			return false;
 		bool more = true, restart = false;
-		/* The hub checked every reference; this node holds only its scope,
-		 * so a reference may point outside it: foreign keys are not
-		 * enforced while pulling. Set once for all pages: a change of
-		 * these settings makes every prepared statement be prepared again. */
-		if (!store_applying(st, true, e))
-			return false;
-		bool ok = true;
-		while (ok && more && !restart) {
+		while (more && !restart) {
 			if (++rounds > MAX_ROUNDS)
-				ok = err_set(e, ERR_FAIL, "sync: too many requests in one run");
-			else
-				ok = pull_once(st, t, s, &more, &restart, e);
+				return err_set(e, ERR_FAIL, "sync: too many requests in one run");
+			if (!pull_once(st, t, s, &more, &restart, e))
+				return false;
 		}
-		store_applying(st, false, NULL);
-		if (!ok)
-			return false;
 		int64_t pending;
 		if (!store_outbox_count(st, "pending", &pending, e))
 			return false;

@@ -41,6 +41,9 @@ bool clock_merge(struct store *st, const char *hlc, struct err *e);
 /* The store's own tables with the sync bookkeeping columns, in schema order. */
 const struct table *const *sync_tables(size_t *n);
 
+/* The hub's store (src/sync/hub.c), for the hub's other modules. */
+struct hub_store *hub_hubstore(struct hub *h);
+
 /* Bundle files (see sync.h for the format). */
 struct bundle {
 	json_t *header;

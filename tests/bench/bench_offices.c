@@ -2,10 +2,15 @@
  * with its own token and scope, each pushing a few ops and pulling once a
  * (simulated) minute, against a running dutydeskd over HTTP.
  *
- *   bench_offices enrol HUBDB OFFICES COUNTIES TOKENS
- *       enrols OFFICES nodes in the hub database (the last COUNTIES of them
- *       county nodes, the others one township each, made for them) and
- *       writes "name role township token" lines to TOKENS
+ *   bench_offices province OFFICES COUNTIES DIR
+ *       writes a province for dutydeskd divisions import and node import:
+ *       DIR/divisions.csv, COUNTIES counties (6-digit codes) sharing the
+ *       townships (codes county + 3 digits) evenly; DIR/offices.csv,
+ *       OFFICES nodes (the last COUNTIES of them county nodes, each with
+ *       its county as its area, the others one township each); DIR/plan,
+ *       "name role township" lines (a county office's township: the first
+ *       of its area, where its incidents happen), which with the tokens
+ *       make the offices' file for load
  *   bench_offices load URL TOKENS HUB_PID PERIOD_MS ROUNDS OPS WORKERS
  *       a warm-up pull by every office (its first sync, not measured),
  *       then ROUNDS rounds in which every office, at its moment spread
@@ -16,8 +21,8 @@
  *       memory read from /proc/HUB_PID.
  *
  * A township office's scope is its own township: a province has about as
- * many townships as township offices. The county offices see every
- * record (the hub knows no scope between a township and all). */
+ * many townships as township offices. A county office's is its county's
+ * townships (dutydeskd node add --area). */
 #define _GNU_SOURCE
 #include <curl/curl.h>
 #include <jansson.h>
@@ -31,7 +36,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "dutydesk/store.h"
 #include "dutydesk/sync.h"
 #include "dutydesk/util.h"
 
@@ -48,35 +52,43 @@ static void die(const char *what, const char *why)
 	exit(1);
 }
 
-/* ---- enrol ---- */
+/* ---- province ---- */
 
-static int enrol(const char *db, int offices, int counties, const char *out)
+static FILE *open_in(const char *dir, const char *name)
 {
-	struct err e = {0};
-	struct hub *h;
-	if (!hub_open(db, &h, &e))
-		die(db, e.msg);
-	FILE *f = fopen(out, "w");
+	char path[4096];
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	FILE *f = fopen(path, "w");
 	if (!f)
-		die(out, "cannot write");
-	struct store *st = hub_store(h);
+		die(path, "cannot write");
+	return f;
+}
+
+static int province(int offices, int counties, const char *dir)
+{
+	FILE *div = open_in(dir, "divisions.csv"), *off = open_in(dir, "offices.csv"),
+	     *plan = open_in(dir, "plan");
+	int towns = offices - counties;
+	int per = counties > 0 && towns / counties > 0 ? towns / counties : 1;
+	fputs("code,name,level,parent_code,illustrative\n", div);
+	fputs("name,township,area\n", off);
+	/* no real code starts with 9 */
+	for (int k = 0; k < counties; k++)
+		fprintf(div, "9%05d,基准县%03d,county,,1\n", k, k);
 	for (int i = 0; i < offices; i++) {
-		char name[32], code[16], town[32], *tok = NULL;
-		bool county = i >= offices - counties; /* the last ones */
+		bool county = i >= towns; /* the last ones */
+		int k = county ? i - towns : i / per < counties ? i / per : counties - 1;
+		char name[32], code[16], area[16];
 		snprintf(name, sizeof name, "o%04d", i);
-		snprintf(code, sizeof code, "9%08d", i); /* no real code starts with 9 */
-		snprintf(town, sizeof town, "基准乡%04d", i);
-		if (!county && !store_put_division(st, code, town, "township", "141032", true, &e))
-			die("a township for the offices", e.msg);
-		if (!hub_node_add(h, name, county ? NULL : code, county ? "county" : "township", &tok,
-				  &e))
-			die(name, e.msg);
-		fprintf(f, "%s %s %s %s\n", name, county ? "county" : "township",
-			county ? "-" : code, tok);
-		free(tok);
+		snprintf(area, sizeof area, "9%05d", k);
+		snprintf(code, sizeof code, "%s%03d", area, county ? 0 : i - k * per);
+		if (!county)
+			fprintf(div, "%s,基准乡%04d,township,%s,1\n", code, i, area);
+		fprintf(off, "%s,%s,%s\n", name, county ? "" : code, county ? area : "");
+		fprintf(plan, "%s %s %s\n", name, county ? "county" : "township", code);
 	}
-	fclose(f);
-	hub_close(h);
+	if (fclose(div) || fclose(off) || fclose(plan))
+		die(dir, "cannot write");
 	return 0;
 }
 
@@ -484,11 +496,11 @@ static int load(char **a)
 
 int main(int argc, char **argv)
 {
-	if (argc == 6 && !strcmp(argv[1], "enrol"))
-		return enrol(argv[2], atoi(argv[3]), atoi(argv[4]), argv[5]);
+	if (argc == 5 && !strcmp(argv[1], "province"))
+		return province(atoi(argv[2]), atoi(argv[3]), argv[4]);
 	if (argc == 9 && !strcmp(argv[1], "load"))
 		return load(argv + 2);
-	fputs("usage: bench_offices enrol HUBDB OFFICES COUNTIES TOKENS\n"
+	fputs("usage: bench_offices province OFFICES COUNTIES DIR\n"
 	      "       bench_offices load URL TOKENS HUB_PID PERIOD_MS ROUNDS OPS WORKERS\n",
 	      stderr);
 	return 2;

@@ -1,7 +1,8 @@
 #!/bin/bash
 # A province on one hub, real binaries over loopback HTTP, for each hub
 # store in turn:
-#   1. 2,000 offices (5% county nodes, the others one township each), each
+#   1. 2,000 offices of a province (100 counties of 19 townships; a county
+#      node for each county, its area, and one for each township), each
 #      with its own token, enrolled in the hub; every office pushes a few
 #      ops and pulls what is new once a minute, the offices' syncs spread
 #      over the minute (bench_offices load: a first pull each, the rounds,
@@ -16,11 +17,13 @@
 # (dutydeskd serve --threads, 4), BENCH_STORES ("sqlite postgresql", but
 # only sqlite when BENCH_SCALE is above 1; PostgreSQL from
 # tests/sync/pgcluster.sh, skipped with a line saying why),
-# BENCH_OFFICES_TOWNS: "own" (each township office a township of its own,
-# made in the hub database in process: SQLite only) or "real" (the
-# shipped townships, offices enrolled with dutydeskd node add; so they
-# share six townships, and each township office pulls a sixth of all).
-# PostgreSQL always runs "real". BENCH_OFFICES_FULL=0 leaves out part 2.
+# BENCH_OFFICES_TOWNS: "own" (each township office a township of its own:
+# the province's counties and townships given to the hub with dutydeskd
+# divisions import, the offices enrolled with dutydeskd node import, both
+# stores) or "real" (the shipped townships, offices enrolled one by one
+# with dutydeskd node add; so they share six townships, and each township
+# office pulls a sixth of all; the county offices, --area 141032, all of
+# it). BENCH_OFFICES_FULL=0 leaves out part 2.
 set -u
 DD=$1 DDD=$2 GEN=$3 BO=$4
 scale=${BENCH_SCALE:-1}
@@ -67,6 +70,23 @@ stop() {
 # cpu_s PID: user + system seconds so far
 cpu_s() { awk -v t="$(getconf CLK_TCK)" '{sub(/.*\) /, ""); print ($12 + $13) / t}' "/proc/$1/stat"; }
 hwm_mb() { awk '/VmHWM/ {printf "%.1f", $2 / 1024}' "/proc/$1/status"; }
+# pg_cpu_s: PostgreSQL's CPU seconds so far (0 when none runs): the
+# postmaster's own and its ended children's (cutime, cstime), and its
+# running children's (backends, writer, WAL).
+pg_cpu_s() {
+	local pm
+	pm=$(head -n 1 "${PG_DIR:-/nonexistent}/primary/postmaster.pid" 2>/dev/null)
+	[ -n "$pm" ] || { echo 0; return; }
+	# shellcheck disable=SC2046
+	awk -v t="$(getconf CLK_TCK)" -v pm="$pm" '{sub(/.*\) /, ""); s += $12 + $13;
+		if (FILENAME == "/proc/" pm "/stat") s += $14 + $15} END {print s / t}' \
+		"/proc/$pm/stat" $(ps -o pid= --ppid "$pm" | sed 's|.*|/proc/&/stat|; s/ //g') 2>/dev/null
+}
+# cpu_note C0 C1 P0 P1: the hub's CPU between two readings, and PostgreSQL's
+cpu_note() {
+	awk -v c="$(awk "BEGIN {print $2 - $1}")" -v p="$(awk "BEGIN {print $4 - $3}")" \
+		'BEGIN {printf "hub CPU %.2f s", c; if (p > 0) printf ", PostgreSQL CPU %.2f s", p}'
+}
 
 # store_dbs STORE: DB_A and DB_B for that store, or a line saying why not.
 store_dbs() {
@@ -105,12 +125,25 @@ enrol_real() {
 	for ((i = 0; i < OFFICES; i++)); do
 		name=$(printf o%04d "$i")
 		if ((i >= OFFICES - COUNTIES)); then
-			echo "$name county - $("$DDD" --db "$1" node add "$name" --county 2>/dev/null | tail -n 1)"
+			echo "$name county - $("$DDD" --db "$1" node add "$name" --area 141032 2>/dev/null | tail -n 1)"
 		else
 			code=${codes[i % ${#codes[@]}]}
 			echo "$name township $code $("$DDD" --db "$1" node add "$name" --township "$code" 2>/dev/null | tail -n 1)"
 		fi
 	done >>"$TMP/tokens"
+}
+
+# enrol_own DB: the province (bench_offices province) imported, its
+# OFFICES offices enrolled at once; $TMP/tokens: "name role town token".
+enrol_own() {
+	"$BO" province "$OFFICES" "$COUNTIES" "$TMP" || return 1
+	"$DDD" --db "$1" divisions import "$TMP/divisions.csv" >/dev/null || return 1
+	rm -f "$TMP/tokens.csv"
+	"$DDD" --db "$1" node import "$TMP/offices.csv" --tokens "$TMP/tokens.csv" >/dev/null ||
+		return 1
+	awk 'NR == FNR { split($0, f, ","); if (FNR > 1) tok[f[1]] = f[2]; next }
+		{ print $0, tok[$1] }' \
+		"$TMP/tokens.csv" "$TMP/plan" >"$TMP/tokens"
 }
 
 run_store() {
@@ -119,18 +152,19 @@ run_store() {
 	store_dbs "$store" || return 0
 	# ---- 1. the offices ----
 	local towns=${BENCH_OFFICES_TOWNS:-own}
-	[ "$store" = postgresql ] && towns=real
 	t0=$(ms)
 	if [ "$towns" = own ]; then
-		"$BO" enrol "$DB_A" "$OFFICES" "$COUNTIES" "$TMP/tokens" || exit 1
+		enrol_own "$DB_A" || exit 1
 	else
 		enrol_real "$DB_A" || exit 1
 	fi
 	t1=$(ms)
 	echo "enrolled $OFFICES offices ($towns townships) in $((t1 - t0)) ms"
 	serve "$DB_A"
+	c0=$(cpu_s "$HUB_PID") p0=$(pg_cpu_s)
 	"$BO" load "$URL" "$TMP/tokens" "$HUB_PID" "$PERIOD_MS" "$ROUNDS" "$OPS" "$WORKERS" ||
 		echo "some office syncs failed (BENCH_VERBOSE=1 says which)"
+	echo "the whole run (first pulls, rounds, burst): $(cpu_note "$c0" "$(cpu_s "$HUB_PID")" "$p0" "$(pg_cpu_s)")"
 	stop
 
 	# ---- 2. a county node's first full pull ----

@@ -72,12 +72,7 @@ sync_until sangbi "$HUB_URL"
 
 # ---- and the hub refuses it if it comes anyway ----
 CK00=$(sqlite3 "$TMP/county.db" "SELECT id FROM depot WHERE code = 'CK-00'")
-HLC=$(printf '%012x0000' "$(date +%s%3N)")
-cat >"$TMP/push.json" <<EOF
-{"proto":1,"node":"zhihe","ops":[{"op_id":"zhihe:9001","node":"zhihe","hlc":"$HLC",
- "table":"depot","id":"$CK00","kind":"update","fields":{"name":"芝河镇自己的库"}}]}
-EOF
-api zhihe POST /v1/push -H 'Content-Type: application/json' --data-binary @"$TMP/push.json"
+push_update zhihe 9001 depot "$CK00" '{"name":"芝河镇自己的库"}'
 expect_eq "$STATUS" 200 "the raw push's status"
 expect_eq "$(json_get '.results[0].status')" forbidden "the hub's answer to 芝河镇 renaming CK-00"
 expect_true "the hub says why" \

@@ -9,7 +9,8 @@ three_nodes
 # databases of the previous version (before incarnations): a hub without
 # the column, a node at schema 14; both open and carry on
 expect_rc 0 node zhihe incident add --title 升级前 --type flood --township 芝河镇
-sqlite3 "$HUBDB" "ALTER TABLE hub_node DROP COLUMN incarnation" || fail "making an old hub database"
+sqlite3 "$HUBDB" "ALTER TABLE hub_node DROP COLUMN incarnation; ALTER TABLE hub_node DROP COLUMN area" ||
+	fail "making an old hub database"
 # (what the migrations after v15 added is taken away too, so that they run again)
 sqlite3 "$TMP/zhihe.db" "ALTER TABLE node DROP COLUMN incarnation; ALTER TABLE sync_state DROP COLUMN refill;
 	DROP INDEX contact_name; DROP INDEX hazard_monitor; DROP INDEX timeline_contact;
@@ -18,7 +19,7 @@ sqlite3 "$TMP/zhihe.db" "ALTER TABLE node DROP COLUMN incarnation; ALTER TABLE s
 	ALTER TABLE team DROP COLUMN leader_contact_id; ALTER TABLE timeline DROP COLUMN contact_id;
 	ALTER TABLE duty_entry DROP COLUMN contact_id;
 	DROP TABLE roster; DROP TABLE login_name; DROP TABLE sms_message; DROP TABLE sms_inbox;
-	DROP TABLE sms_channel;
+	DROP TABLE sms_channel; ALTER TABLE sync_state DROP COLUMN area; ALTER TABLE sync_state DROP COLUMN divisions;
 	DROP INDEX outbox_hub_waiting;
 	PRAGMA user_version = 14" || fail "making an old node database"
 start_hub
@@ -26,6 +27,7 @@ expect_rc 0 node_sync zhihe
 expect_eq "$(sqlite3 "$TMP/zhihe.db" "PRAGMA user_version")" "$(sqlite3 "$TMP/sangbi.db" "PRAGMA user_version")" "the old node database upgraded"
 expect_eq "$(sqlite3 "$TMP/zhihe.db" "SELECT op_id FROM outbox WHERE tbl = 'incident'")" zhihe:51 "an op id of the old form"
 expect_eq "$(sqlite3 "$HUBDB" "SELECT incarnation FROM hub_node WHERE name = 'zhihe'")" 0 "the old hub database upgraded"
+expect_eq "$(sqlite3 "$HUBDB" "SELECT quote(area) FROM hub_node WHERE name = 'zhihe'")" "''" "the old hub's nodes have no area"
 
 titles() { # NAME: the titles of the incidents NAME holds, sorted, one line
 	node "$1" incident list --json >"$TMP/titles.json" || fail "incident list on $1"

@@ -311,3 +311,23 @@ _digest_filter() { jq -cS --arg skip "$DIGEST_SKIP" '($skip | split(" ")) as $s 
 hub_digest() { api "$1" GET /v1/digest && jq -c .digest "$OUT" | _digest_filter; }
 # node_digest NAME: the node's own digest (compact JSON).
 node_digest() { node "$1" sync --digest | _digest_filter; }
+
+# push_update NODE SEQ TABLE ID FIELDS_JSON: NODE's raw push of one update
+# (op NODE:SEQ, stamped now) of the row ID of TABLE; STATUS, and the answer
+# in $OUT.
+push_update() {
+	local hlc
+	hlc=$(printf '%012x0000' "$(date +%s%3N)")
+	jq -cn --arg n "$1" --arg seq "$2" --arg t "$3" --arg id "$4" --arg hlc "$hlc" \
+		--argjson f "$5" '{proto: 1, node: $n, ops: [{op_id: ($n + ":" + $seq), node: $n,
+		hlc: $hlc, table: $t, id: $id, kind: "update", fields: $f}]}' >"$TMP/push.json"
+	api "$1" POST /v1/push -H 'Content-Type: application/json' --data-binary @"$TMP/push.json"
+}
+# sync_refused NAME URL WHY: one sync of NAME in which the hub refused one of
+# its ops, parked at the node, whose status says WHY.
+sync_refused() {
+	sync_until "$1" "$2"
+	expect_true "$1's op is refused and parked" bash -c "grep -q 'parked 1' '$TMP/sync.out'"
+	expect_rc 0 node "$1" sync --status
+	expect_out_has "$3"
+}

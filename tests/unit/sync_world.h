@@ -90,6 +90,8 @@ static inline void link_serve(struct link *l, const char *method, const char *pa
 		hub_pull(h, &who, since, limit, &c, &r);
 	} else if (strcmp(path, "/v1/digest") == 0) {
 		hub_digest(h, &who, &r);
+	} else if (strcmp(path, "/v1/divisions") == 0) {
+		hub_divisions_reply(h, &who, &r);
 	} else {
 		*status = 404;
 		*resp = xstrdup("{\"error\":\"not_found\"}");

@@ -20,6 +20,7 @@
 #include "unit.h"
 
 #include "dutydesk/model.h"
+#include "dutydesk/scope.h"
 #include "dutydesk/store.h"
 
 extern const char *const store_migrations[];
@@ -654,6 +655,42 @@ static void test_node_identity(void **state)
 	assert_int_equal(b, 2);
 }
 
+/* An area's scope by code: a township's 9 digits begin with its county's 6
+ * and a county's with its city's 4; '*' is in no area, every other owner
+ * in the whole hub's (""). */
+static void test_area_prefix(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *owner, *area;
+		bool in;
+	} cases[] = {
+		{"141032101", "141032", true}, {"141032", "141032", true}, /* the area's own */
+		{"141032101", "1410", true},   {"141032101", "", true},
+		{"141030100", "141032", false}, {"14103", "141032", false},
+		{"*", "141032", false},         {"*", "", false},
+		{"", "141032", false},          {NULL, "141032", false},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+		assert_int_equal(scope_in_area(cases[i].owner, cases[i].area), cases[i].in);
+	/* ... and the other way: what a township or area reads from the areas
+	 * it lies in (its county's, city's, province's own records). */
+	static const struct {
+		const char *code, *owner;
+		bool reads;
+	} above[] = {
+		{"141032101", "141032", true}, {"141032101", "1410", true},
+		{"141032101", "14", true},     {"141032", "1410", true},
+		{"141032101", "141030", false}, {"141032101", "141032101", false},
+		{"141032101", "14103", false},  {"141032101", "*", false},
+		{"141032101", "", false},       {"141032", "141032", false},
+		{NULL, "141032", false},        {"141032101", NULL, false},
+	};
+	for (size_t i = 0; i < sizeof above / sizeof above[0]; i++)
+		assert_int_equal(scope_reads_from_above(above[i].code, above[i].owner),
+				 above[i].reads);
+}
+
 int main(void)
 {
 	umask(022);
@@ -664,6 +701,7 @@ int main(void)
 		cmocka_unit_test(test_refuses_foreign_sqlite),
 		cmocka_unit_test(test_refuses_newer_schema),
 		cmocka_unit_test(test_migrate_from_v1),
+		cmocka_unit_test(test_area_prefix),
 		cmocka_unit_test_setup_teardown(test_rec_insert, fresh_db, close_db),
 		cmocka_unit_test_setup_teardown(test_rec_update, fresh_db, close_db),
 		cmocka_unit_test_setup_teardown(test_tx_lost, fresh_db, close_db),
