@@ -23,7 +23,9 @@
 # stores) or "real" (the shipped townships, offices enrolled one by one
 # with dutydeskd node add; so they share six townships, and each township
 # office pulls a sixth of all; the county offices, --area 141032, all of
-# it). BENCH_OFFICES_FULL=0 leaves out part 2.
+# it). BENCH_OFFICES_FULL=0 leaves out part 2. BENCH_PG_STANDBY=0: the
+# PostgreSQL primary alone (by default with a synchronous standby, as a
+# province runs it; PostgreSQL's CPU counts both).
 set -u
 DD=$1 DDD=$2 GEN=$3 BO=$4
 scale=${BENCH_SCALE:-1}
@@ -70,17 +72,22 @@ stop() {
 # cpu_s PID: user + system seconds so far
 cpu_s() { awk -v t="$(getconf CLK_TCK)" '{sub(/.*\) /, ""); print ($12 + $13) / t}' "/proc/$1/stat"; }
 hwm_mb() { awk '/VmHWM/ {printf "%.1f", $2 / 1024}' "/proc/$1/status"; }
-# pg_cpu_s: PostgreSQL's CPU seconds so far (0 when none runs): the
-# postmaster's own and its ended children's (cutime, cstime), and its
-# running children's (backends, writer, WAL).
+# pg_cpu_s: PostgreSQL's CPU seconds so far, the primary's and the
+# standby's (0 when none runs): each postmaster's own and its ended
+# children's (cutime, cstime), and its running children's (backends,
+# writer, WAL sender and receiver).
 pg_cpu_s() {
-	local pm
-	pm=$(head -n 1 "${PG_DIR:-/nonexistent}/primary/postmaster.pid" 2>/dev/null)
-	[ -n "$pm" ] || { echo 0; return; }
-	# shellcheck disable=SC2046
-	awk -v t="$(getconf CLK_TCK)" -v pm="$pm" '{sub(/.*\) /, ""); s += $12 + $13;
-		if (FILENAME == "/proc/" pm "/stat") s += $14 + $15} END {print s / t}' \
-		"/proc/$pm/stat" $(ps -o pid= --ppid "$pm" | sed 's|.*|/proc/&/stat|; s/ //g') 2>/dev/null
+	local d pm total=0
+	for d in primary standby; do
+		pm=$(head -n 1 "${PG_DIR:-/nonexistent}/$d/postmaster.pid" 2>/dev/null)
+		[ -n "$pm" ] && [ -e "/proc/$pm/stat" ] || continue
+		# (a child may end meanwhile: cat skips it; the postmaster's line first)
+		# shellcheck disable=SC2046
+		total=$(cat "/proc/$pm/stat" $(ps -o pid= --ppid "$pm" | sed 's/ //g; s|.*|/proc/&/stat|') \
+			2>/dev/null | awk -v t="$(getconf CLK_TCK)" -v s="$total" '{sub(/.*\) /, "");
+			s += ($12 + $13) / t; if (NR == 1) s += ($14 + $15) / t} END {print s}')
+	done
+	echo "$total"
 }
 # cpu_note C0 C1 P0 P1: the hub's CPU between two readings, and PostgreSQL's
 cpu_note() {
@@ -100,6 +107,11 @@ store_dbs() {
 			# (the cluster's user must reach its folder: not in $TMP)
 			TMPDIR=${BENCH_PG_TMPDIR:-/tmp} pg_usable && pg_start_primary ||
 				{ echo "PostgreSQL: skipped: $PG_WHY"; return 1; }
+			# as a province runs it: every commit on a synchronous standby too
+			if [ "${BENCH_PG_STANDBY:-1}" = 1 ]; then
+				pg_start_standby || { echo "PostgreSQL: skipped: standby: $PG_WHY"; return 1; }
+				echo "PostgreSQL: a primary and a synchronous streaming standby"
+			fi
 		fi
 		pg_sql "$PG_PRIMARY_PORT" "CREATE DATABASE full_pull" >/dev/null 2>&1
 		DB_A=$(pg_url "$PG_PRIMARY_PORT") DB_B=$(pg_url "$PG_PRIMARY_PORT" full_pull)
@@ -181,19 +193,28 @@ run_store() {
 	t1=$(ms)
 	echo "full pull: $(sqlite3 "$TMP/big.db" "SELECT count(*) FROM outbox") ops made by a county node in $((t1 - t0)) ms"
 	serve "$DB_B"
-	c0=$(cpu_s "$HUB_PID")
+	# node_sync NAME: one sync --once of NAME's database, timed; NODE_CPU:
+	# its user + system seconds
+	node_sync() {
+		local TIMEFORMAT='%U %S'
+		{ time "$DD" --db "$TMP/$1.db" sync --once --server "$URL" --token-file "$TMP/$1.token" \
+			--json >"$TMP/$1.json" 2>"$TMP/$1.err"; } 2>"$TMP/$1.time" ||
+			{ cat "$TMP/$1.err" >&2; exit 1; }
+		NODE_CPU=$(awk '{print $1 + $2}' "$TMP/$1.time")
+	}
+	c0=$(cpu_s "$HUB_PID") p0=$(pg_cpu_s)
 	t0=$(ms)
-	"$DD" --db "$TMP/big.db" sync --once --server "$URL" --token-file "$TMP/big.token" --json >"$TMP/push.json" || exit 1
+	node_sync big
 	t1=$(ms)
-	c1=$(cpu_s "$HUB_PID")
-	echo "  pushed $(jq .pushed "$TMP/push.json") ops in $((t1 - t0)) ms; hub CPU $(awk "BEGIN {print $c1 - $c0}") s"
-	c0=$c1
+	c1=$(cpu_s "$HUB_PID") p1=$(pg_cpu_s)
+	echo "  pushed $(jq .pushed "$TMP/big.json") ops in $((t1 - t0)) ms; $(cpu_note "$c0" "$c1" "$p0" "$p1"), the node's CPU $NODE_CPU s"
+	c0=$c1 p0=$p1
 	t0=$(ms)
-	"$DD" --db "$TMP/fresh.db" sync --once --server "$URL" --token-file "$TMP/fresh.token" --json >"$TMP/pull.json" || exit 1
+	node_sync fresh
 	t1=$(ms)
-	c1=$(cpu_s "$HUB_PID")
-	echo "  a new county node's first pull: $(jq .pulled "$TMP/pull.json") ops in $((t1 - t0)) ms ($(awk "BEGIN {printf \"%.0f\", $(jq .pulled "$TMP/pull.json") / ($t1 - $t0) * 1000}") ops/s); hub CPU $(awk "BEGIN {print $c1 - $c0}") s, hub high-water RSS $(hwm_mb "$HUB_PID") MB; $(jq .bytes_down "$TMP/pull.json") B down"
-	echo "RESULT $store full_pull ops=$(jq .pulled "$TMP/pull.json") ms=$((t1 - t0))"
+	c1=$(cpu_s "$HUB_PID") p1=$(pg_cpu_s)
+	echo "  a new county node's first pull: $(jq .pulled "$TMP/fresh.json") ops in $((t1 - t0)) ms ($(awk "BEGIN {printf \"%.0f\", $(jq .pulled "$TMP/fresh.json") / ($t1 - $t0) * 1000}") ops/s); $(cpu_note "$c0" "$c1" "$p0" "$p1"), the node's CPU $NODE_CPU s; hub high-water RSS $(hwm_mb "$HUB_PID") MB; $(jq .bytes_down "$TMP/fresh.json") B down"
+	echo "RESULT $store full_pull ops=$(jq .pulled "$TMP/fresh.json") ms=$((t1 - t0))"
 	stop
 	[ "$(sqlite3 "$TMP/fresh.db" "SELECT count(*) FROM incident")" -eq $((FULL_OPS / 5)) ] ||
 		{ echo "the new county node lacks incidents" >&2; exit 1; }
