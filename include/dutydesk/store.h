@@ -33,6 +33,10 @@ void store_close(struct store *st);
 int store_user_version(struct store *st);
 const char *store_path(const struct store *st);
 bool store_readonly(const struct store *st);
+/* Whether a write may begin: false, with why in the user's language (a
+ * viewer of a shared database: the group writing takes), when the
+ * database is read-only. store_begin asks it first. */
+bool store_may_write(const struct store *st, struct err *e);
 
 /* Transactions: begin writes with BEGIN IMMEDIATE so a busy database waits
  * (busy timeout) instead of failing half-way. */

@@ -408,7 +408,7 @@ bool store_script(struct store *st, const char *sql, struct err *e)
 	return true;
 }
 
-bool store_begin(struct store *st, struct err *e)
+bool store_may_write(const struct store *st, struct err *e)
 {
 	if (st->forced_readonly && st->shared)
 		return err_set(e, ERR_FAIL,
@@ -423,6 +423,13 @@ bool store_begin(struct store *st, struct err *e)
 	if (st->readonly)
 		return err_set(e, ERR_FAIL, _("the database %s is open read-only; nothing was changed"),
 			       st->path);
+	return true;
+}
+
+bool store_begin(struct store *st, struct err *e)
+{
+	if (!store_may_write(st, e))
+		return false;
 	if (!store_exec(st, e, "BEGIN IMMEDIATE", ""))
 		return false;
 	st->in_tx = true;

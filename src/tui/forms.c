@@ -412,6 +412,7 @@ struct form *form_hazard_filter(struct app *app, const struct hazard_ui_filter *
 	static const struct enum_value yes_no[] = {
 		{"yes", "是", "yes"}, {"no", "否", "no"}, {NULL, NULL, NULL}};
 	struct form *f = form_create("hazard_filter", _("Show hazards (empty: any)"));
+	f->reads = true;
 	load_choices(app, form_add(f, "township", N_("Township"), F_CHOICE, false), "township");
 	enum_choices(app, form_add(f, "kind", N_("Kind"), F_CHOICE, false), ENUM_HAZARD_KIND);
 	struct form_field *type = form_add(f, "type", N_("Type"), F_CHOICE, false);

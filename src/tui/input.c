@@ -29,6 +29,13 @@ void app_open_form(struct app *app, struct form *f)
 {
 	if (!f)
 		return;
+	struct err e = {0};
+	if (!f->reads && !store_may_write(app->st, &e)) {
+		/* said before anything is typed, not at the save (a draft stays) */
+		app_message(app, true, "%s: %s", f->title, e.msg);
+		form_destroy(f);
+		return;
+	}
 	form_destroy(app->form);
 	app->form = f;
 	app_set_mode(app, MODE_FORM);

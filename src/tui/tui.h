@@ -237,6 +237,7 @@ struct form {
 	bool (*save)(struct app *app, struct form *f, struct err *e);
 	char status[512];
 	bool confirmed;          /* a form that asks once more has been asked */
+	bool reads;              /* saves nothing (a filter): opens on a read-only database */
 	json_t *data;            /* owned: what dynamic names and labels point into */
 };
 struct form *form_create(const char *kind, const char *title);

@@ -167,6 +167,12 @@ type_text "log add 领导想写"
 keys Enter
 wait_for "只读"
 wait_for "$G_OFF"
+# a form is refused as it opens (saying which), before anything is typed
+keys :
+type_text warning
+keys Enter
+wait_for "收到预警: "
+expect_screen_lacks "预警颜色"
 out=$(dd_as "$VIEWER" log add 领导想写 2>&1) && fail "the viewer wrote through the CLI"
 expect_contains "$out" "read only" "the viewer's CLI write refused with the reason"
 out=$(as "$VIEWER" sqlite3 "$DB" "INSERT INTO counter (name, value) VALUES ('x', 1)" 2>&1) &&
