@@ -3,6 +3,7 @@
 #include "dutydesk/scope.h"
 
 #include "dutydesk/i18n.h"
+#include "dutydesk/syncstore.h"
 #include "store_impl.h"
 
 #include <stdio.h>
@@ -173,15 +174,54 @@ void scope_town_name(struct store *st, const char *code, char *buf, size_t n)
 	free(name);
 }
 
+/* What a county node of one area (area, its name in) may not write: the
+ * hub's county-level data, another area's records, a move out of its area
+ * or a record made county-level. The hub refuses them too; here they are
+ * refused before anything is written. */
+static bool area_check(struct store *st, const char *id, json_t *changed,
+		       const struct table *t, const char *was, const char *will, const char *area,
+		       const char *in, const char *what, struct err *e)
+{
+	char town[128];
+	if (str_eq(was, "*") || (!id && str_eq(will, "*")))
+		return err_set(e, ERR_FAIL, _("%s is county-level reference data of the whole hub: "
+					      "only its county node writes it (the office of %s reads it)"),
+			       what, in);
+	if (id && *was && !scope_in_area(was, area)) {
+		scope_town_name(st, was, town, sizeof town);
+		return err_set(e, ERR_FAIL, _("%s belongs to %s, outside %s: this office keeps a "
+					      "read-only copy"), what, town, in);
+	}
+	if (str_eq(will, "*"))
+		return err_set(e, ERR_FAIL, _("%s: only the county node of the whole hub makes a "
+					      "record county-level reference data"), what);
+	if (*will && !scope_in_area(will, area)) {
+		scope_town_name(st, will, town, sizeof town);
+		if (id && scope_fields_move(t, changed))
+			return err_set(e, ERR_FAIL, _("%s: this office moves records only between "
+						      "townships of %s, not to %s"), what, in, town);
+		return err_set(e, ERR_FAIL, _("%s: %s is outside %s, this office's area; its "
+					      "records are its own county's to write"), what, town, in);
+	}
+	return true;
+}
+
 /* under: a new entry under the row id (fields empty), not a change of it. */
 static bool write_check(struct store *st, const struct table *t, const char *id, json_t *fields,
 			bool under, struct err *e)
 {
 	struct node_info ni;
+	char area[16] = ""; /* a county node of one area: what it may write */
 	if (!store_node(st, &ni, e))
 		return false;
-	if (!str_eq(ni.role, "township") || t == &T_DUTY_ENTRY)
+	if (t == &T_DUTY_ENTRY)
 		return true;
+	if (str_eq(ni.role, "county")) {
+		if (!store_sync_area(st, area, e))
+			return false;
+		if (!*area)
+			return true; /* the whole hub's county writes everything */
+	}
 	const char *col;
 	const struct table *pt = id ? NULL : scope_parent(t, &col);
 	const char *pid = pt ? json_string_value(json_object_get(fields, col)) : NULL;
@@ -209,15 +249,19 @@ static bool write_check(struct store *st, const struct table *t, const char *id,
 		if (!json_equal(was_v ? was_v : json_null(), v))
 			json_object_set(changed, k, v);
 	}
-	char was[16] = "", will[16] = "", what[160], town[128];
+	char was[16] = "", will[16] = "", what[160], town[128], in[128];
 	bool ok = scope_owner_of(st, t, after, will, e) &&
 		  (!id || scope_owner_of(st, t, cur, was, e));
 	label(t, id, after, what, sizeof what);
+	if (*area)
+		scope_town_name(st, area, in, sizeof in);
 	if (!ok || (id && !under && json_object_size(changed) == 0)) {
 		/* a store failure (e says it), or nothing changes */
 	} else if (!id && (t == &T_ITEM || t == &T_PLAN)) {
 		/* this database's own copy of the catalogue and plan library,
 		 * made with it (the hub takes the county's copy instead) */
+	} else if (*area) {
+		ok = area_check(st, id, changed, t, was, will, area, in, what, e);
 	} else if (str_eq(was, "*") || (!id && str_eq(will, "*"))) {
 		ok = err_set(e, ERR_FAIL, _("%s is county-level reference data: only the county's "
 					    "office writes it (this office reads it)"), what);

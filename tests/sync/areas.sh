@@ -73,10 +73,16 @@ expect_rc 0 hub export-bundle daning "$TMP/daning.bundle"
 expect_eq "$(jq -r '.header.area // .area // empty' "$TMP/daning.bundle" 2>/dev/null | head -n 1)" 141030 \
 	"the area in daning's bundle"
 
-# ---- a write outside the area: refused by the hub, parked at the node ----
-expect_rc 0 node yonghe incident add --title 越界上报 --type flood --township 昕水镇
-sync_refused yonghe "$HUB_URL" \
-	"belongs to township 昕水镇 (141030100), outside area 永和县 (141032): node yonghe may not write it"
+# ---- a write outside the area: refused by the node, and by the hub ----
+expect_rc 1 node yonghe incident add --title 越界上报 --type flood --township 昕水镇
+expect_err_has "昕水镇 (141030100) is outside 永和县 (141032), this office's area"
+expect_eq "$(node yonghe incident list --json | jq '[.[] | select(.title == "越界上报")] | length')" 0 \
+	"yonghe's refused incident"
+# (a node that does not know its area yet, or an older one: the hub refuses)
+PUSH_KIND=insert push_update yonghe 9000 incident 00000000-0000-4000-8000-000000000001 \
+	'{"number":"永和-2026-9000","title":"越界上报","township_code":"141030100"}'
+expect_eq "$(json_get '.results[0].status')" forbidden "the hub's answer to yonghe's incident in 昕水镇"
+expect_true "the hub says why" bash -c "jq -e '.results[0].message | contains(\"belongs to township 昕水镇 (141030100), outside area 永和县 (141032): node yonghe may not write it\")' '$OUT' >/dev/null"
 sync_until daning "$HUB_URL"
 expect_eq "$(incidents daning)" "昕水山洪 曲峨塌方" "incidents daning holds after yonghe's refused write"
 
@@ -116,7 +122,11 @@ expect_eq "$(json_get '.township_code // .incident.township_code')" \
 for n in yonghe daning sangbi xinshui prov; do
 	expect_eq "$(node_digest $n)" "$(hub_digest $n)" "$n and the hub agree after the move"
 done
-expect_rc 0 node yonghe incident move "$SANGBI_INC" 曲峨镇
-sync_refused yonghe "$HUB_URL" "moves records only between townships of its area 永和县 (141032)"
+expect_rc 1 node yonghe incident move "$SANGBI_INC" 曲峨镇
+expect_err_has "this office moves records only between townships of 永和县 (141032), not to 曲峨镇"
+push_update yonghe 9002 incident "$(sqlite3 "$TMP/yonghe.db" "SELECT id FROM incident WHERE number = '$SANGBI_INC'")" \
+	'{"township_code":"141030101"}'
+expect_eq "$(json_get '.results[0].status')" forbidden "the hub's answer to yonghe's move out of its area"
+expect_true "the hub says why" bash -c "jq -e '.results[0].message | contains(\"moves records only between townships of its area 永和县 (141032)\")' '$OUT' >/dev/null"
 sync_until daning "$HUB_URL"
 expect_eq "$(incidents daning)" "昕水山洪 曲峨塌方" "incidents daning holds after yonghe's refused move"

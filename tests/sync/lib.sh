@@ -313,14 +313,15 @@ hub_digest() { api "$1" GET /v1/digest && jq -c .digest "$OUT" | _digest_filter;
 node_digest() { node "$1" sync --digest | _digest_filter; }
 
 # push_update NODE SEQ TABLE ID FIELDS_JSON: NODE's raw push of one update
-# (op NODE:SEQ, stamped now) of the row ID of TABLE; STATUS, and the answer
-# in $OUT.
+# (op NODE:SEQ, stamped now; PUSH_KIND=insert: a new row) of the row ID of
+# TABLE; STATUS, and the answer in $OUT.
 push_update() {
 	local hlc
 	hlc=$(printf '%012x0000' "$(date +%s%3N)")
 	jq -cn --arg n "$1" --arg seq "$2" --arg t "$3" --arg id "$4" --arg hlc "$hlc" \
-		--argjson f "$5" '{proto: 1, node: $n, ops: [{op_id: ($n + ":" + $seq), node: $n,
-		hlc: $hlc, table: $t, id: $id, kind: "update", fields: $f}]}' >"$TMP/push.json"
+		--arg kind "${PUSH_KIND:-update}" --argjson f "$5" '{proto: 1, node: $n,
+		ops: [{op_id: ($n + ":" + $seq), node: $n, hlc: $hlc, table: $t, id: $id,
+		kind: $kind, fields: $f}]}' >"$TMP/push.json"
 	api "$1" POST /v1/push -H 'Content-Type: application/json' --data-binary @"$TMP/push.json"
 }
 # sync_refused NAME URL WHY: one sync of NAME in which the hub refused one of
