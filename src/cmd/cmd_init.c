@@ -66,7 +66,10 @@ static bool set_identity(struct cmd_ctx *c, json_t *who)
 				       _("--node: '%s': use 1-40 letters, digits, '-' or '_'"), id);
 	if (!*id)
 		return err_set(&c->err, ERR_USAGE, _("--node: empty"));
-	return store_set_node(c->st, id, code, town ? "township" : "county", prefix, &c->err);
+	/* a county node of one area knows it from the start: it refuses writes
+	 * outside it before its first sync */
+	return store_set_node(c->st, id, code, town ? "township" : "county", prefix, &c->err) &&
+	       (str_empty(area) || store_sync_set_area(c->st, area, &c->err));
 }
 
 /* init --server: whose the token is and the hub's divisions, asked before

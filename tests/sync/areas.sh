@@ -46,6 +46,9 @@ expect_rc 0 node daning init --server "$HUB_URL" --token-file "$TMP/daning.token
 expect_rc 0 node sangbi init --node sangbi --township 桑壁镇
 expect_rc 0 node xinshui init --server "$HUB_URL" --token-file "$TMP/xinshui.token"
 expect_rc 0 node prov init --node prov --county --prefix 省
+# a county node made from its token knows its area before its first sync
+expect_rc 1 node daning incident add --title 过早越界 --type flood --township 桑壁镇
+expect_err_has "桑壁镇 (141032101) is outside 大宁县 (141030), this office's area"
 
 incidents() { node "$1" incident list --json >"$OUT" && json_get '[.[].title] | sort | join(" ")'; }
 depots() { node "$1" depot list --json >"$OUT" && json_get '[.[].code] | sort | join(" ")'; }
