@@ -19,6 +19,7 @@
 #include <stdint.h>
 
 #include "dutydesk/config.h"
+#include "dutydesk/smsstore.h"
 #include "dutydesk/store.h"
 
 struct sms_stats {
@@ -49,7 +50,7 @@ bool sms_poll(struct store *st, const struct config_sms *cfg, struct sms_stats *
  * name identifies it (never taken twice). *message_id 0: nobody was sent
  * a message from that number. Inside the caller's transaction. */
 bool sms_take_reply(struct store *st, const struct config_sms *cfg, const char *name,
-		    const char *phone, const char *text, bool report, int64_t *message_id,
+		    const char *phone, const char *text, enum sms_in in, int64_t *message_id,
 		    bool *confirmed, struct err *e);
 
 #endif

@@ -38,11 +38,18 @@ bool sms_mark(struct store *st, int64_t id, const char *state, int64_t now, int6
 json_t *sms_by_key(struct store *st, const char *key, struct err *e);
 /* The channel's inbox entry name was read already. */
 bool sms_inbox_seen(struct store *st, const char *name, bool *seen, struct err *e);
+/* What came back from a phone: an answer, or the network's status report
+ * on the message sent to it (gammu: "Delivered", "Failed", "Pending",
+ * "Unknown"). */
+enum sms_in { SMS_REPLY, SMS_DELIVERED, SMS_UNDELIVERED, SMS_STATUS };
 /* Records inbox entry name and applies it to the latest message sent to
- * phone: a delivery report (delivered) or a reply (replied; confirmed
- * when confirmed). *message_id gets the message it applied to (0: none). */
+ * phone: delivered; failed (only one not delivered or answered yet:
+ * *failed set); a reply (replied; confirmed when confirmed, a confirmation
+ * kept through later replies); a status that settles nothing changes
+ * nothing. *message_id gets the message it applied to (0: none). */
 bool sms_inbox_take(struct store *st, const char *name, const char *phone, const char *text,
-		    int64_t at, bool report, bool confirmed, int64_t *message_id, struct err *e);
+		    int64_t at, enum sms_in in, bool confirmed, int64_t *message_id,
+		    bool *failed, struct err *e);
 /* How the last hand-over to the channel went (ok, or error). */
 bool sms_channel_note(struct store *st, const char *channel, int64_t now, const char *error,
 		      struct err *e);

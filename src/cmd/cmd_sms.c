@@ -265,8 +265,8 @@ static bool exec_reply(struct cmd_ctx *c)
 	char *name = xasprintf("reply %lld %s", (long long)dd_now_ms(), c->args[0]);
 	int64_t mid = 0;
 	bool confirmed = false;
-	bool ok = sms_take_reply(c->st, &cfg.sms, name, c->args[0], text.buf ? text.buf : "", false,
-				 &mid, &confirmed, &c->err);
+	bool ok = sms_take_reply(c->st, &cfg.sms, name, c->args[0], text.buf ? text.buf : "",
+				 SMS_REPLY, &mid, &confirmed, &c->err);
 	free(name);
 	sb_finish(&text);
 	if (ok && !mid)

@@ -92,8 +92,10 @@ bool sms_inbox_seen(struct store *st, const char *name, bool *seen, struct err *
 }
 
 bool sms_inbox_take(struct store *st, const char *name, const char *phone, const char *text,
-		    int64_t at, bool report, bool confirmed, int64_t *message_id, struct err *e)
+		    int64_t at, enum sms_in in, bool confirmed, int64_t *message_id,
+		    bool *failed, struct err *e)
 {
+	*failed = false;
 	/* The latest message handed to that phone: a report or a reply answers
 	 * the last warning it was sent. */
 	if (!store_int(st, e, message_id,
@@ -101,17 +103,28 @@ bool sms_inbox_take(struct store *st, const char *name, const char *phone, const
 		       " ('sent','delivered','replied') ORDER BY sent_at DESC, id DESC LIMIT 1",
 		       "s", phone))
 		return false;
-	if (*message_id && report &&
+	if (*message_id && in == SMS_UNDELIVERED) {
+		int64_t n = 0;
+		if (!store_exec(st, e,
+				"UPDATE sms_message SET state = 'failed', error = ?2 WHERE id = ?1"
+				" AND state = 'sent'", "is", *message_id,
+				"the network reported it undelivered") ||
+		    !store_int(st, e, &n, "SELECT changes()", ""))
+			return false;
+		*failed = n > 0;
+	}
+	if (*message_id && in == SMS_DELIVERED &&
 	    !store_exec(st, e,
 			"UPDATE sms_message SET delivered_at = coalesce(delivered_at, ?2),"
 			" state = CASE WHEN state = 'sent' THEN 'delivered' ELSE state END WHERE id = ?1",
 			"ii", *message_id, at))
 		return false;
-	if (*message_id && !report &&
+	if (*message_id && in == SMS_REPLY &&
 	    !store_exec(st, e,
 			"UPDATE sms_message SET state = 'replied', replied_at = ?2,"
 			" reply = coalesce(reply || ' / ', '') || ?3,"
-			" confirmed_at = CASE WHEN ?4 THEN coalesce(confirmed_at, ?2) END WHERE id = ?1",
+			" confirmed_at = CASE WHEN ?4 THEN coalesce(confirmed_at, ?2)"
+			" ELSE confirmed_at END WHERE id = ?1",
 			"iisi", *message_id, at, text, (int64_t)confirmed))
 		return false;
 	return store_exec(st, e,

@@ -413,14 +413,29 @@ bool sms_drain(struct store *st, const struct config_sms *cfg, struct sms_stats 
 /* ---- what comes back ---- */
 
 bool sms_take_reply(struct store *st, const struct config_sms *cfg, const char *name,
-		    const char *phone, const char *text, bool report, int64_t *message_id,
+		    const char *phone, const char *text, enum sms_in in, int64_t *message_id,
 		    bool *confirmed, struct err *e)
 {
 	char p[16];
+	bool failed;
 	if (!sms_phone_normal(phone, p))
 		snprintf(p, sizeof p, "%.15s", phone);
-	*confirmed = !report && sms_confirms(text, cfg->confirm_words);
-	return sms_inbox_take(st, name, p, text, dd_now(), report, *confirmed, message_id, e);
+	*confirmed = in == SMS_REPLY && sms_confirms(text, cfg->confirm_words);
+	return sms_inbox_take(st, name, p, text, dd_now(), in, *confirmed, message_id, &failed,
+			      e) &&
+	       (!failed || log_failed(st, p, "运营商回执：未送达", e));
+}
+
+/* gammu writes a status report (DeliveryReport = sms) as a message whose
+ * text is its status (libgammu's GSM_DecodeSMSStatusReportData); anything
+ * else is an answer. */
+static enum sms_in inbox_kind(const char *text)
+{
+	return !text ? SMS_REPLY
+	       : !strcmp(text, "Delivered") ? SMS_DELIVERED
+	       : !strcmp(text, "Failed") ? SMS_UNDELIVERED
+	       : !strcmp(text, "Pending") || !strcmp(text, "Unknown") ? SMS_STATUS
+								    : SMS_REPLY;
 }
 
 /* A file of gammu's inbox as UTF-8 (heap; NULL when it cannot be read):
@@ -473,17 +488,16 @@ static bool poll_inbox(struct store *st, const struct config_sms *cfg, struct sm
 			char *path = xasprintf("%s/%s", dir, f);
 			char *text = read_inbox_file(path);
 			free(path);
-			/* gammu writes a delivery report (DeliveryReport = sms) as a
-			 * message whose text is the report's status */
-			bool report = text && !strcmp(text, "Delivered");
+			enum sms_in in = inbox_kind(text);
 			int64_t mid = 0;
 			bool confirmed = false;
 			ok = store_begin(st, e) &&
-			     sms_take_reply(st, cfg, f, field[3], text ? text : "", report, &mid,
+			     sms_take_reply(st, cfg, f, field[3], text ? text : "", in, &mid,
 					    &confirmed, e);
 			ok = ok ? store_commit(st, e) : (store_rollback(st), false);
 			if (ok) {
-				report ? s->reports++ : s->replies++;
+				in == SMS_REPLY ? s->replies++ : s->reports++;
+				s->failed += in == SMS_UNDELIVERED;
 				s->confirmed += confirmed;
 			}
 			free(text);
@@ -523,7 +537,9 @@ static bool poll_errors(struct store *st, const struct config_sms *cfg, struct s
 				     log_failed(st, phone, "gammu-smsd error", e);
 				s->failed += ok;
 			}
-			ok = ok && sms_inbox_take(st, name, "", "", dd_now(), true, false, &none, e);
+			bool no;
+			ok = ok && sms_inbox_take(st, name, "", "", dd_now(), SMS_STATUS, false, &none,
+						  &no, e);
 			ok = ok ? store_commit(st, e) : (store_rollback(st), false);
 		}
 		json_decref(m);

@@ -108,22 +108,38 @@ PDU = $4
 SMS
 	mv "$TMP/phone/sms/1/.$1" "$TMP/phone/sms/1/$1"
 }
+# (and the network's reports that one never arrived and one is pending:
+# gammu's status texts, not answers)
+P4=$(sqlite3 "$DUTYDESK_DB" "SELECT phone FROM sms_message WHERE phone NOT IN ('$P1','$P2','$P3')
+	ORDER BY phone LIMIT 1")
+P5=$(sqlite3 "$DUTYDESK_DB" "SELECT phone FROM sms_message WHERE phone NOT IN ('$P1','$P2','$P3','$P4')
+	ORDER BY phone LIMIT 1")
 put_sms 1 $P1 "收到，马上组织巡查" Deliver
 put_sms 2 $P2 "Delivered" Status_Report
 put_sms 3 $P3 "好的" Deliver
-three_in() { [ "$(ls "$SPOOL/inbox" | grep -c '^IN')" -eq 3 ]; }
-wait_until 60 "gammu-smsd receives the three answers" three_in
+put_sms 4 "$P4" "Failed" Status_Report
+put_sms 5 "$P5" "Pending" Status_Report
+five_in() { [ "$(ls "$SPOOL/inbox" | grep -c '^IN')" -eq 5 ]; }
+wait_until 60 "gammu-smsd receives the five answers" five_in
 pass
 expect_rc 0 dd sms run --once
-expect_out_has "replies 2 (confirmed 1), delivery reports 1"
+expect_out_has "replies 2 (confirmed 1), delivery reports 3"
 expect_rc 0 dd sms status "$W" --json
-expect_eq "$(json_get .sent)" "$EXPECTED" "sent"
+expect_eq "$(json_get .sent)" $((EXPECTED - 1)) "sent (all but the one the network could not deliver)"
 expect_eq "$(json_get .confirmed)" 1 "confirmed"
 expect_eq "$(json_get .delivered)" 2 "delivered (the report, and the one who confirmed)"
+expect_eq "$(json_get .failed)" 1 "failed (the network's report)"
 expect_eq "$(json_get .unconfirmed)" $((EXPECTED - 1)) "not confirmed"
+expect_eq "$(sqlite3 "$DUTYDESK_DB" "SELECT state || ',' || coalesce(reply, '') FROM sms_message WHERE phone = '$P4'")" \
+	"failed," "the message the network could not deliver: failed, no reply"
+expect_eq "$(sqlite3 "$DUTYDESK_DB" "SELECT state || ',' || coalesce(reply, '') FROM sms_message WHERE phone = '$P5'")" \
+	"sent," "a pending report changes nothing"
 expect_eq "$(json_get '[.waiting[].phone] | index("13900000001")')" null "the one who confirmed is not listed"
+expect_rc 0 dd log list --json
+expect_true "the duty log says it never arrived, so that someone phones" \
+	grep -q "预警短信发送失败：$P4（运营商回执：未送达）" "$OUT"
 expect_rc 0 dd sms status
-expect_out_has "sent $EXPECTED  delivered 2  confirmed 1  unconfirmed $((EXPECTED - 1))"
+expect_out_has "sent $((EXPECTED - 1))  delivered 2  confirmed 1  unconfirmed $((EXPECTED - 1))  failed 1"
 expect_out_has "(示例)王书记"
 # read again: nothing taken twice
 expect_rc 0 dd sms run --once
@@ -131,6 +147,10 @@ expect_out_has "replies 0 (confirmed 0), delivery reports 0"
 # a reply by hand (a phone call), confirming with a configured word
 expect_rc 0 dd sms reply "+86 139 0000 0003" 已收到
 expect_out_has "confirmed"
+# a later answer keeps the confirmation
+expect_rc 0 dd sms reply $P1 谢谢提醒
+expect_rc 0 dd sms status "$W" --json
+expect_eq "$(json_get .confirmed)" 2 "confirmed after a later answer from one who confirmed"
 expect_rc 1 dd sms reply 13700000000 收到
 expect_err_has "no warning was sent to this number"
 
