@@ -512,6 +512,11 @@ int tui_main(const char *db_path, const char *officer)
 		}
 		if (now - last_check >= 1000) {
 			last_check = now;
+			if (app->deadlines_stale) {
+				/* keys kept coming: counted within the second all the same */
+				app->deadlines_stale = false;
+				check_deadlines(app);
+			}
 			int64_t v;
 			if (store_data_version(app->st, &v) && v != app->data_version) {
 				/* Another officer, the CLI or a sync wrote: show it. */
