@@ -28,8 +28,10 @@ serve() {
 	t0=$(date +%s%N)
 	"$DUTYDESKD" --db "$DB" serve --listen 127.0.0.1:0 "$@" >/dev/null 2>"$TMP/hub.log" &
 	PID=$!
+	local deadline=$((SECONDS + 600))
 	until grep -q '"event":"listening"' "$TMP/hub.log"; do
 		kill -0 $PID 2>/dev/null || { cat "$TMP/hub.log"; exit 1; }
+		[ "$SECONDS" -lt "$deadline" ] || { echo "the hub was not listening within 600 s"; exit 1; }
 		sleep 0.02
 	done
 	t1=$(date +%s%N)

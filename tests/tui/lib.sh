@@ -233,7 +233,6 @@ wait_gone() {
 	fail "'$text' was still on the screen after ${secs}s"
 }
 
-# expect_screen_has TEXT: as wait_for (a screen can be read half drawn).
 # page_to TEXT WHAT: PgDn a page at a time (each page drawn) until TEXT
 # shows, at most 8 pages; then waits for it as wait_for does.
 page_to() {
@@ -250,6 +249,7 @@ page_to() {
 	done
 	wait_for "$1"
 }
+# expect_screen_has TEXT: as wait_for (a screen can be read half drawn).
 expect_screen_has() { wait_for "$1"; }
 expect_screen_lacks() { ! screen | grep -qF -- "$1" || fail "screen unexpectedly has '$1'"; pass; }
 
